@@ -1,0 +1,31 @@
+"""The exception tree. Every error a user can cause is an :class:`LlmeconError`."""
+
+from __future__ import annotations
+
+
+class LlmeconError(Exception):
+    """Base class of every error llmecon raises on purpose."""
+
+
+class InputError(LlmeconError, ValueError):
+    """Bad input: a file, a field or an argument that is not what was expected.
+
+    The message names where (file, row or key), what was expected and what was found.
+    """
+
+
+class NotFoundError(LlmeconError, LookupError):
+    """Something named (a company, an item, a period, a rate) does not exist."""
+
+
+class ValidationError(InputError):
+    """A loaded dataset breaks one or more accounting or consistency rules.
+
+    ``problems`` holds one message per broken rule, each naming its place.
+    """
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        head = f"{source}: {len(problems)} validation problem(s)"
+        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in problems))

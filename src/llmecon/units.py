@@ -1,0 +1,248 @@
+"""Units, scales, currencies and foreign exchange.
+
+Scale ("RMB million") is converted once, at loading: values inside llmecon are in
+base units (RMB, persons, tokens per day). The declared unit is kept on each figure so
+presenters can say it and exports can write it back.
+
+FX follows the accounting convention: flows (revenue, costs, cash flows) convert at
+the average rate of their period; stocks (cash, receivables) at the closing rate of
+their date.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from llmecon.errors import InputError, NotFoundError
+
+SCALES: dict[str, float] = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+}
+
+#: Unit bases and the dimension each one measures.
+BASES: dict[str, str] = {
+    "money": "money",
+    "percent": "percent",
+    "count": "count",
+    "persons": "count",
+    "users": "count",
+    "shares": "count",
+    "days": "days",
+    "months": "months",
+    "tokens_per_day": "tokens_per_day",
+    "per_paying_user": "money_per_user",
+    "per_user": "money_per_user",
+    "per_share": "money_per_share",
+    "per_month": "money_per_month",
+    "date": "date",
+}
+
+CURRENCIES: tuple[str, ...] = ("CNY", "USD", "HKD")
+CURRENCY_ALIASES: dict[str, str] = {"RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A parsed unit: a scale factor and a base.
+
+    >>> parse_unit("trillion_tokens_per_day", "tokens_per_day")
+    Unit(text='trillion_tokens_per_day', factor=1000000000000.0, base='tokens_per_day')
+    >>> parse_unit("million", "money").factor
+    1000000.0
+    """
+
+    text: str
+    factor: float
+    base: str
+
+    @property
+    def dimension(self) -> str:
+        return BASES[self.base]
+
+
+def parse_unit(text: str, natural_base: str, *, where: str = "") -> Unit:
+    """Parse a declared unit such as ``million``, ``percent`` or ``million_per_month``.
+
+    A bare scale word (``million``) or an empty unit takes the item's natural base.
+    """
+    raw = (text or "").strip().lower()
+    prefix = f"{where}: " if where else ""
+    if raw in ("", "unit", "units", "ones"):
+        return Unit(raw, 1.0, natural_base)
+    if raw in SCALES:
+        return Unit(raw, SCALES[raw], natural_base)
+    if raw in BASES:
+        return Unit(raw, 1.0, raw)
+    head, _, rest = raw.partition("_")
+    if head in SCALES and rest in BASES:
+        return Unit(raw, SCALES[head], rest)
+    known = sorted(SCALES) + sorted(BASES)
+    raise InputError(
+        f"{prefix}unknown unit {text!r}; expected a scale ({', '.join(sorted(SCALES))}), "
+        f"a base ({', '.join(sorted(BASES))}) or scale_base such as 'million_per_month' "
+        f"(known words: {', '.join(known)})"
+    )
+
+
+def normalise_currency(code: str, *, where: str = "") -> str:
+    """Return the ISO code of a currency (``RMB`` is accepted for ``CNY``).
+
+    >>> normalise_currency("RMB")
+    'CNY'
+    """
+    key = (code or "").strip().upper()
+    if key not in CURRENCY_ALIASES:
+        prefix = f"{where}: " if where else ""
+        raise InputError(
+            f"{prefix}unknown currency {code!r}; expected one of "
+            f"{', '.join(sorted(CURRENCY_ALIASES))}"
+        )
+    return CURRENCY_ALIASES[key]
+
+
+RateKind = Literal["average", "closing"]
+
+
+@dataclass(frozen=True)
+class FxRate:
+    """Units of ``quote`` per one unit of ``base`` (``USD/CNY 7.12`` = 7.12 CNY per USD).
+
+    An average rate covers ``start``..``end``; a closing rate is for the date ``end``.
+    """
+
+    base: str
+    quote: str
+    kind: RateKind
+    start: date | None
+    end: date
+    rate: float
+    source: str
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FxTable:
+    """A set of dated, sourced FX rates; look-ups never guess a rate that is not there."""
+
+    rates: tuple[FxRate, ...]
+
+    def _direct(self, base: str, quote: str, kind: RateKind, start: date | None,
+                end: date) -> FxRate | None:
+        for r in self.rates:
+            if r.base == base and r.quote == quote and r.kind == kind and r.end == end and (
+                kind == "closing" or r.start == start
+            ):
+                return r
+        return None
+
+    def _pair(self, base: str, quote: str, kind: RateKind, start: date | None,
+              end: date) -> tuple[float, list[FxRate]] | None:
+        if base == quote:
+            return 1.0, []
+        r = self._direct(base, quote, kind, start, end)
+        if r is not None:
+            return r.rate, [r]
+        r = self._direct(quote, base, kind, start, end)
+        if r is not None:
+            return 1.0 / r.rate, [r]
+        return None
+
+    def rate(self, base: str, quote: str, kind: RateKind, start: date | None,
+             end: date) -> tuple[float, list[FxRate]]:
+        """Units of ``quote`` per ``base`` for a period (average) or a date (closing).
+
+        Cross rates go through USD. Raises :class:`NotFoundError` when no rate is bundled.
+        """
+        base, quote = normalise_currency(base), normalise_currency(quote)
+        got = self._pair(base, quote, kind, start, end)
+        if got is not None:
+            return got
+        a = self._pair(base, "USD", kind, start, end)
+        b = self._pair("USD", quote, kind, start, end)
+        if a is not None and b is not None:
+            return a[0] * b[0], a[1] + b[1]
+        when = f"{start}..{end}" if kind == "average" else f"{end}"
+        raise NotFoundError(
+            f"no {kind} {base}/{quote} rate for {when}; add one to an FX file "
+            f"(see llmecon/data/fx.yaml for the shape)"
+        )
+
+
+def convert(value: float, rate: float) -> float:
+    """Convert an amount with a rate in units of target currency per source unit.
+
+    >>> convert(100.0, 7.0)
+    700.0
+    """
+    return value * rate
+
+
+def _parse_date(value: Any, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"{where}: expected a date YYYY-MM-DD, found {value!r}") from None
+
+
+def fx_table_from_records(records: Iterable[Mapping[str, Any]], source: str) -> FxTable:
+    """Build an :class:`FxTable` from mappings (the rows of an FX YAML file)."""
+    out: list[FxRate] = []
+    for i, rec in enumerate(records):
+        where = f"{source}: rates[{i}]"
+        try:
+            pair = str(rec["pair"])
+            base, _, quote = pair.partition("/")
+            kind = str(rec["kind"])
+            rate = float(rec["rate"])
+            end = _parse_date(rec["end"], where + ".end")
+            src = str(rec["source"])
+        except KeyError as e:
+            raise InputError(f"{where}: missing field {e.args[0]!r}") from None
+        except (TypeError, ValueError):
+            raise InputError(f"{where}.rate: expected a number, found {rec.get('rate')!r}") \
+                from None
+        if kind not in ("average", "closing"):
+            raise InputError(f"{where}.kind: expected 'average' or 'closing', found {kind!r}")
+        if not (math.isfinite(rate) and rate > 0):
+            raise InputError(f"{where}.rate: expected a positive number, found {rate!r}")
+        start = _parse_date(rec["start"], where + ".start") if kind == "average" else None
+        if kind == "average" and "start" not in rec:
+            raise InputError(f"{where}: an average rate needs 'start'")
+        out.append(FxRate(
+            normalise_currency(base, where=where + ".pair"),
+            normalise_currency(quote, where=where + ".pair"),
+            kind,  # type: ignore[arg-type]
+            start, end, rate, src, str(rec.get("confidence", "unknown")),
+            str(rec.get("note", "")),
+        ))
+    return FxTable(tuple(out))
+
+
+def load_fx(path: str | Path | None = None) -> FxTable:
+    """Load the bundled FX table, or a user's file of the same shape."""
+    import yaml
+
+    if path is None:
+        text = resources.files("llmecon").joinpath("data/fx.yaml").read_text(encoding="utf-8")
+        name = "llmecon/data/fx.yaml"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise NotFoundError(f"{p}: FX file not found")
+        text, name = p.read_text(encoding="utf-8"), str(p)
+    doc = yaml.safe_load(text)
+    if not isinstance(doc, dict) or not isinstance(doc.get("rates"), list):
+        raise InputError(f"{name}: expected a mapping with a 'rates' list")
+    return fx_table_from_records(doc["rates"], name)
