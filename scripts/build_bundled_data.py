@@ -213,6 +213,29 @@ OVERRIDES: dict[tuple[str, str, str], Spec] = {
         "revenue_share", "product:talkie_xingye", "check", None),
     # reported 2,574% / 349% are whole percents
     ("minimax", "rd_to_revenue_ratio", "FY2023"): ("rd_to_revenue", None, "check", 0.5),
+    ("minimax", "rd_to_revenue_ratio", "FY2024"): ("rd_to_revenue", None, "check", 0.2),
+    ("zhipu", "revenue_growth_yoy", "H1_2025"): ("revenue_growth_yoy", None, "check", 0.5),
+}
+
+# Why a check value needs more than the default tolerance (appended to the figure's note).
+TOLERANCE_NOTES: dict[tuple[str, str, str], str] = {
+    ("zhipu", "net_loss_to_revenue_ratio", "FY2022"):
+        "tolerance 1pp: the net loss is rounded to RMB 1m (1.44亿)",
+    ("zhipu", "revenue_growth_yoy", "H1_2025"):
+        "tolerance 0.5pp: H1-24 revenue is rounded to RMB 0.1m (4490万)",
+    ("zhipu", "trade_receivables_turnover_days", "FY2024"):
+        "tolerance 1 day: reported in whole days",
+    ("zhipu", "trade_receivables_turnover_days", "H1_2025"):
+        "tolerance 1 day: reported in whole days",
+    ("minimax", "rd_to_revenue_ratio", "FY2023"):
+        "tolerance 0.5pp: reported as a whole percent",
+    ("minimax", "rd_to_revenue_ratio", "FY2024"):
+        "tolerance 0.2pp: R&D is rounded to US$0.1m",
+    ("minimax", "adjusted_net_loss_margin", "FY2023"): "tolerance 0.5pp: a whole percent",
+    ("minimax", "adjusted_net_loss_margin", "FY2024"): "tolerance 0.5pp: a whole percent",
+    ("minimax", "adjusted_net_loss_margin", "9M_2025"): "tolerance 0.5pp: a whole percent",
+    ("minimax", "rd_training_compute_share", "9M_2025"):
+        "tolerance 0.1pp on a figure reported to 1pp: recomputes as 79.0%",
 }
 
 PERIOD_LABELS = {"Q3_2025_update": "Q3_2025"}
@@ -268,8 +291,9 @@ def build(reference: Path, company: str, meta: dict[str, Any], mapping: dict[str
             fig["confidence"] = row["confidence"]
             fig["source_count"] = int(row["source_count"])
             fig["source"] = row["source_url"]
-            if row["note"]:
-                fig["note"] = row["note"]
+            note = "; ".join(x for x in (row["note"], TOLERANCE_NOTES.get(key, "")) if x)
+            if note:
+                fig["note"] = note
             figures.append(fig)
     # periods that only hold instants keep months 0 and drop the redundant instant flag
     for fig in figures:

@@ -95,6 +95,9 @@ class Period:
     def start(self) -> date | None:
         if self.is_instant:
             return None
+        if (self.end + timedelta(days=1)).day == 1:  # a month end: whole calendar months
+            first = add_months(self.end.replace(day=1), -(self.months - 1))
+            return first
         return add_months(self.end, -self.months) + timedelta(days=1)
 
     @property

@@ -1,0 +1,163 @@
+"""One formula, one pure function.
+
+Every function works on floats, numpy arrays and pandas Series alike. Ratios are
+fractions (0.563 is 56.3%); presenters turn them into percents. Degenerate maths follows
+one rule: a division by zero gives NaN (``0/0``, ``x/0``), never an exception and never
+an infinity, except :func:`runway_months`, which is infinite when nothing is burnt.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+DAYS_PER_YEAR = 365.0
+
+
+def ratio(numerator: T, denominator: T) -> T:
+    """``numerator / denominator``, NaN where the denominator is zero.
+
+    >>> ratio(1.0, 4.0)
+    0.25
+    >>> import math; math.isnan(ratio(1.0, 0.0))
+    True
+    """
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den))
+    return _like(out, numerator, denominator)
+
+
+def _like(out: np.ndarray, *inputs: object) -> T:  # type: ignore[type-var]
+    for x in inputs:
+        if hasattr(x, "index") and hasattr(x, "to_numpy"):
+            import pandas as pd
+
+            return pd.Series(out, index=x.index)  # type: ignore[return-value, attr-defined]
+    if out.ndim == 0:
+        return float(out)  # type: ignore[return-value]
+    return out  # type: ignore[return-value]
+
+
+def gross_profit(revenue: T, cost_of_revenue: T) -> T:
+    """Gross profit = revenue - cost of revenue.
+
+    >>> round(gross_profit(312.414, 136.525), 6)  # Zhipu FY2024, RMB m (mffb table)
+    175.889
+    """
+    return revenue - cost_of_revenue  # type: ignore[operator, no-any-return]
+
+
+def gross_margin(revenue: T, cost_of_revenue: T) -> T:
+    """Gross margin = (revenue - cost of revenue) / revenue.
+
+    >>> round(gross_margin(312.414, 136.525), 4)  # Zhipu FY2024: 56.3%
+    0.563
+    """
+    return ratio(gross_profit(revenue, cost_of_revenue), revenue)
+
+
+def growth(current: T, prior: T) -> T:
+    """Growth on a comparable period: current / prior - 1.
+
+    >>> round(growth(30.523, 3.46), 4)  # MiniMax FY2024 revenue: +782%
+    7.8217
+    """
+    return ratio(current, prior) - 1.0  # type: ignore[operator, no-any-return]
+
+
+def cagr(first: T, last: T, years: float) -> T:
+    """Compound annual growth rate over ``years``: (last / first) ** (1 / years) - 1.
+
+    >>> round(cagr(57.409, 312.414, 2), 4)  # Zhipu revenue FY2022-FY2024
+    1.3328
+    """
+    if years <= 0:
+        raise ValueError("years must be positive")
+    r = ratio(last, first)
+    with np.errstate(invalid="ignore"):
+        out = np.where(np.asarray(r) > 0, np.power(np.abs(np.asarray(r, dtype=float)),
+                                                   1.0 / years), np.nan) - 1.0
+    return _like(out, first, last)
+
+
+def trailing_twelve_months(full_year: T, current_interim: T, prior_interim: T) -> T:
+    """TTM = last full year + current interim - the same interim a year earlier.
+
+    >>> trailing_twelve_months(312.414, 190.877, 44.9)  # Zhipu revenue to June 2025
+    458.391
+    """
+    return full_year + current_interim - prior_interim  # type: ignore[operator, no-any-return]
+
+
+def annualise(value: T, months: float) -> T:
+    """Run-rate: a flow over ``months`` scaled to twelve months (label it as such).
+
+    >>> annualise(53.437, 9)
+    71.24933333333333
+    """
+    return value * (12.0 / months)  # type: ignore[operator, no-any-return]
+
+
+def monthly_cash_burn(operating_cash_flow: T, capex: T, months: float) -> T:
+    """Monthly burn = -(operating cash flow - capex) / months (positive when cash is burnt).
+
+    >>> monthly_cash_burn(-1327.0, 0.0, 6)  # Zhipu H1 2025 OCF only, RMB m
+    221.16666666666666
+    """
+    return -(operating_cash_flow - capex) / months  # type: ignore[operator, no-any-return]
+
+
+def runway_months(cash: T, monthly_burn: T) -> T:
+    """Months of cash at the current burn; infinite when the burn is zero or negative.
+
+    >>> runway_months(2552.0, 327.3)  # Zhipu at 30 June 2025, RMB m
+    7.797128017109685
+    """
+    c = np.asarray(cash, dtype=float)
+    b = np.asarray(monthly_burn, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(b > 0, c / np.where(b > 0, b, 1.0), np.inf)
+    return _like(out, cash, monthly_burn)
+
+
+def revenue_per_employee(revenue: T, headcount: T, months: float = 12.0) -> T:
+    """Annualised revenue per employee ("per-capita output").
+
+    >>> round(revenue_per_employee(53.437, 385, 9), 4)  # MiniMax 9M 2025, USD m/person
+    0.1851
+    """
+    return ratio(annualise(revenue, months), headcount)
+
+
+def receivable_days(opening: T, closing: T, revenue: T, days: float) -> T:
+    """Trade receivable days = average of opening and closing receivables / revenue x days.
+
+    >>> round(receivable_days(7.895, 91.135, 312.414, 366), 1)  # Zhipu FY2024 (leap year)
+    58.0
+    """
+    return ratio((opening + closing) / 2.0, revenue) * days  # type: ignore[operator, no-any-return]
+
+
+def monthly_arppu(revenue: T, paying_users: T, months: float) -> T:
+    """Monthly revenue per paying user = revenue / paying users / months.
+
+    >>> round(monthly_arppu(38.02e6, 1.7716e6, 9), 4)  # MiniMax AI-native 9M 2025
+    2.3845
+    """
+    return ratio(revenue, paying_users) / months  # type: ignore[operator, no-any-return]
+
+
+def spend_per_net_new(spend: T, count_now: T, count_before: T) -> T:
+    """Spend per net new unit (e.g. S&M per net new MAU); NaN when nothing was added.
+
+    >>> round(spend_per_net_new(86.995, 19.106, 3.144), 4)
+    5.4501
+    """
+    added = count_now - count_before  # type: ignore[operator]
+    added = np.where(np.asarray(added, dtype=float) > 0, added, 0.0)
+    return ratio(spend, _like(added, count_now))

@@ -1,0 +1,150 @@
+"""Accounting checks on a loaded company.
+
+- every check value (a reported ratio or subtotal) is within tolerance of what the raw
+  figures imply;
+- gross profit = revenue - cost of revenue where all three are given;
+- business-line segments add up to the total; other segments do not exceed it;
+- total assets = total liabilities + net assets where all three are given;
+- parts do not exceed their whole (compute inside R&D, R&D staff, paying users...).
+
+:func:`problems` lists what is wrong; :func:`check_company` raises them together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from llmecon.errors import ValidationError
+from llmecon.metrics.resolve import Resolver
+from llmecon.statements.model import Company, Figure
+from llmecon.statements.taxonomy import ITEMS
+
+DEFAULT_TOLERANCE_PP = 0.1  # percent points, for ratios
+DEFAULT_RELATIVE_TOLERANCE = 0.001  # 0.1% of the value, for amounts, counts and days
+SUM_TOLERANCE = 0.005  # segments may differ from the total by rounding of 0.5%
+
+
+def _name(f: Figure) -> str:
+    seg = f" [{f.segment}]" if f.segment else ""
+    return f"{f.item}{seg} {f.period.label}"
+
+
+def _tolerance(f: Figure) -> float:
+    """Tolerance in base units (percent points for ratios)."""
+    if f.tolerance is not None:
+        if ITEMS[f.item].dimension == "percent":
+            return f.tolerance
+        from llmecon.units import parse_unit
+
+        return f.tolerance * parse_unit(f.unit, ITEMS[f.item].natural_base).factor
+    if ITEMS[f.item].dimension == "percent":
+        return DEFAULT_TOLERANCE_PP
+    return abs(f.value) * DEFAULT_RELATIVE_TOLERANCE
+
+
+def check_values(company: Company) -> list[str]:
+    """Each check value against its recomputation from the raw figures."""
+    out: list[str] = []
+    for f in company.figures:
+        if f.role != "check":
+            continue
+        r = Resolver(company, exclude=f).get(f.item, f.period.label, f.segment)
+        if not r.ok or r.value is None:
+            out.append(f"{_name(f)}: check value {f.value:g} cannot be recomputed "
+                       f"({r.why}); give the missing figures or mark it role: raw")
+            continue
+        got = r.value * 100.0 if ITEMS[f.item].dimension == "percent" else r.value
+        tol = _tolerance(f)
+        if abs(got - f.value) > tol:
+            out.append(f"{_name(f)}: reported {f.value:g}, but the raw figures give {got:.6g} "
+                       f"({r.basis}); expected within {tol:g}")
+    return out
+
+
+def _raw(company: Company, item: str, label: str, seg: str | None = None) -> Figure | None:
+    f = company.figure(item, label, seg)
+    return f if f is not None and f.role == "raw" else None
+
+
+def identities(company: Company) -> list[str]:
+    out: list[str] = []
+    labels = sorted({f.period.label for f in company.figures})
+    for label in labels:
+        segs = {f.segment for f in company.figures
+                if f.item in ("revenue", "cost_of_revenue") and f.period.label == label}
+        for seg in segs:
+            rev = _raw(company, "revenue", label, seg)
+            cor = _raw(company, "cost_of_revenue", label, seg)
+            gp = _raw(company, "gross_profit", label, seg)
+            if rev and cor and gp:
+                want = rev.value - cor.value
+                if abs(gp.value - want) > max(abs(want), abs(rev.value)) * \
+                        DEFAULT_RELATIVE_TOLERANCE:
+                    out.append(f"{_name(gp)}: gross profit {gp.value:g} != revenue - cost of "
+                               f"revenue = {want:g}")
+        ta = _raw(company, "total_assets", label)
+        tl = _raw(company, "total_liabilities", label)
+        na = _raw(company, "net_assets", label)
+        if ta and tl and na and abs(ta.value - tl.value - na.value) > \
+                abs(ta.value) * DEFAULT_RELATIVE_TOLERANCE:
+            out.append(f"balance sheet {label}: total assets {ta.value:g} != total liabilities "
+                       f"{tl.value:g} + net assets {na.value:g}")
+        for part, whole in (("rd_compute_cost", "rd_expense"), ("rd_staff_cost", "rd_expense"),
+                            ("cost_of_revenue_compute", "cost_of_revenue"),
+                            ("advertising_marketing_expense", "selling_marketing_expense"),
+                            ("rd_headcount", "headcount"),
+                            ("trade_receivables_allowance", "trade_receivables_gross"),
+                            ("top5_customers_revenue", "revenue")):
+            p, w = _raw(company, part, label), _raw(company, whole, label)
+            if p and w and p.value > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
+                out.append(f"{_name(p)}: {p.value:g} exceeds {whole} {w.value:g}, "
+                           "of which it is a part")
+    for f in company.figures:
+        if f.item == "paying_users":
+            mau = Resolver(company).get("mau", f.period.label, f.segment)
+            if mau.ok and mau.value is not None and f.value > mau.value:
+                out.append(f"{_name(f)}: paying users {f.value:g} exceed MAU {mau.value:g}")
+    return out
+
+
+def segment_sums(company: Company) -> list[str]:
+    """Line segments add up to the total; other dimensions stay within it."""
+    out: list[str] = []
+    groups: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
+    for f in company.figures:
+        if f.segment and f.role == "raw" and f.item in ("revenue", "revenue_share", "mau",
+                                                        "cost_of_revenue", "gross_profit"):
+            groups[(f.item, f.period.label, f.segment.partition(":")[0])].append(f)
+    res = Resolver(company)
+    for (item, label, dim), figs in sorted(groups.items()):
+        if item == "revenue_share":
+            total: float | None = 100.0
+        else:
+            t = res.get(item, label, None)
+            total = t.value if t.ok and t.basis == "reported" else None
+        if total is None or len(figs) < 1:
+            continue
+        s = sum(f.value for f in figs)
+        names = ", ".join(f.segment or "" for f in figs)
+        complete = dim == "line" and company.lines and len(figs) == len(company.lines)
+        slack = abs(total) * SUM_TOLERANCE
+        if complete and len(figs) > 1 and abs(s - total) > slack:
+            out.append(f"{item} {label}: lines ({names}) sum to {s:g}, expected the total "
+                       f"{total:g} (within {SUM_TOLERANCE:.1%})")
+        elif s > total + slack and item != "gross_profit":
+            out.append(f"{item} {label}: {dim} segments ({names}) sum to {s:g}, more than the "
+                       f"total {total:g}")
+    return out
+
+
+def problems(company: Company) -> list[str]:
+    """Every accounting problem found in the company's figures."""
+    return [*check_values(company), *identities(company), *segment_sums(company)]
+
+
+def check_company(company: Company) -> Company:
+    """Raise :class:`ValidationError` if any accounting check fails; return the company."""
+    found = problems(company)
+    if found:
+        raise ValidationError(company.origin or company.id, found)
+    return company

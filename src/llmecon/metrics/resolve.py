@@ -1,0 +1,293 @@
+"""Values of items for a period: reported where disclosed, derived where they can be.
+
+A company discloses some figures and not others (Zhipu gives cost of revenue; MiniMax
+gives only the gross margin). :class:`Resolver` answers "what is X for period P" from
+the raw figures, using a reported figure when there is one and otherwise an accounting
+identity over other figures (``cost_of_revenue = revenue x (1 - gross_margin)``), and
+says which it did. Check values are never used as inputs, so they can be verified
+against what the raw figures imply.
+
+Percent items come back as fractions (56.3% -> 0.563).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from llmecon.metrics import formulas as fx
+from llmecon.statements.model import Company, Figure, Period, add_months
+from llmecon.statements.taxonomy import ITEMS
+
+_RANK = {"high": 3, "medium": 2, "low": 1, "unknown": 0}
+
+
+def weakest(confidences: Sequence[str]) -> str:
+    """The lowest confidence among inputs (a result is as sure as its least sure input)."""
+    return min(confidences, key=lambda c: _RANK.get(c, 0)) if confidences else "unknown"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A value with how it was obtained. ``value is None`` means n/a, with ``why``."""
+
+    item: str
+    period: str
+    segment: str | None
+    value: float | None
+    basis: str = "reported"
+    confidence: str = "unknown"
+    why: str = ""
+    inputs: tuple[Figure, ...] = field(default=(), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def _scale(fig: Figure) -> float:
+    return fig.value / 100.0 if ITEMS[fig.item].dimension == "percent" else fig.value
+
+
+Rule = Callable[["Resolver", str, str | None], "Resolved | None"]
+
+
+class Resolver:
+    """Resolve item values for one company from its raw figures.
+
+    Parameters
+    ----------
+    company : the loaded company.
+    exclude : a figure to ignore (used to verify a check value against the others).
+    """
+
+    def __init__(self, company: Company, exclude: Figure | None = None) -> None:
+        self.company = company
+        self.exclude = exclude
+        self._stack: set[tuple[str, str | None, str]] = set()
+
+    # ------------------------------------------------------------ lookup
+    def reported(self, item: str, period: str, segment: str | None = None) -> Figure | None:
+        f = self.company.figure(item, period, segment)
+        if f is None or f.role != "raw" or f is self.exclude:
+            return None
+        return f
+
+    def get(self, item: str, period: str, segment: str | None = None) -> Resolved:
+        """The value of ``item`` for ``period`` (a label) and ``segment``."""
+        f = self.reported(item, period, segment)
+        if f is not None:
+            return Resolved(item, period, segment, _scale(f), "reported", f.confidence,
+                            inputs=(f,))
+        key = (item, segment, period)
+        if key in self._stack:
+            return self._na(item, period, segment, "circular")
+        self._stack.add(key)
+        try:
+            for rule in RULES.get(item, ()):
+                r = rule(self, period, segment)
+                if r is not None and r.ok:
+                    return r
+        finally:
+            self._stack.discard(key)
+        seg = f" [{segment}]" if segment else ""
+        return self._na(item, period, segment, f"{item}{seg} not disclosed for {period}")
+
+    @staticmethod
+    def _na(item: str, period: str, segment: str | None, why: str) -> Resolved:
+        return Resolved(item, period, segment, None, "n/a", "unknown", why)
+
+    def derive(self, item: str, period: str, segment: str | None, basis: str,
+               parts: Sequence[Resolved], fn: Callable[..., float]) -> Resolved | None:
+        """Combine resolved parts with ``fn``; ``None`` when a part is missing."""
+        if not all(p.ok for p in parts):
+            return None
+        value = float(fn(*[p.value for p in parts]))
+        inputs = tuple(f for p in parts for f in p.inputs)
+        return Resolved(item, period, segment, value, f"derived: {basis}",
+                        weakest([p.confidence for p in parts]), inputs=inputs)
+
+    # ------------------------------------------------------------ periods
+    def period(self, label: str) -> Period | None:
+        for p in self.company.periods:
+            if p.label == label and not p.is_instant:
+                return p
+        return None
+
+    def prior_year(self, label: str) -> str | None:
+        """Label of the same-length period ending twelve months earlier (like for like)."""
+        p = self.period(label)
+        if p is None:
+            return None
+        target = add_months(p.end, -12)
+        for q in self.company.duration_periods:
+            if q.months == p.months and q.end == target:
+                return q.label
+        return None
+
+    def instant_label(self, day: date) -> str | None:
+        return self.company.instant_at(day) or next(
+            (p.label for p in self.company.periods if p.end == day), None)
+
+
+# ---------------------------------------------------------------- rules
+def _product(item: str, a: str, b: str, basis: str) -> Rule:
+    """item = a x b (same period and segment)."""
+    def rule(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+        return r.derive(item, period, seg, basis, [r.get(a, period, seg), r.get(b, period, seg)],
+                        lambda x, y: x * y)
+    return rule
+
+
+def _of_total(item: str, share: str, total: str) -> Rule:
+    """segment item = segment share x total item."""
+    def rule(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+        if seg is None:
+            return None
+        return r.derive(item, period, seg, f"{share}[{seg}] x {total}",
+                        [r.get(share, period, seg), r.get(total, period, None)],
+                        lambda s, t: s * t)
+    return rule
+
+
+def _ratio(item: str, num: str, den: str, *, seg_den: bool = True) -> Rule:
+    def rule(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+        return r.derive(item, period, seg, f"{num} / {den}",
+                        [r.get(num, period, seg), r.get(den, period, seg if seg_den else None)],
+                        fx.ratio)
+    return rule
+
+
+def _line_complement(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    """revenue[line X] = revenue - sum of the company's other lines."""
+    lines = r.company.lines
+    if seg is None or not seg.startswith("line:") or seg[5:] not in lines or len(lines) < 2:
+        return None
+    others = [r.get("revenue", period, f"line:{x}") for x in lines if f"line:{x}" != seg]
+    total = r.get("revenue", period, None)
+    return r.derive("revenue", period, seg, "revenue - other lines", [total, *others],
+                    lambda t, *o: t - sum(o))
+
+
+def _line_sum(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    """revenue = sum of the company's lines."""
+    if seg is not None or not r.company.lines:
+        return None
+    parts = [r.get("revenue", period, f"line:{x}") for x in r.company.lines]
+    return r.derive("revenue", period, None, "sum of lines", parts, lambda *p: sum(p))
+
+
+def _cor_from_gp(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    return r.derive("cost_of_revenue", period, seg, "revenue - gross_profit",
+                    [r.get("revenue", period, seg), r.get("gross_profit", period, seg)],
+                    lambda rev, gp: rev - gp)
+
+
+def _cor_from_gm(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    return r.derive("cost_of_revenue", period, seg, "revenue x (1 - gross_margin)",
+                    [r.get("revenue", period, seg), r.get("gross_margin", period, seg)],
+                    lambda rev, gm: rev * (1.0 - gm))
+
+
+def _gp(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    return r.derive("gross_profit", period, seg, "revenue - cost_of_revenue",
+                    [r.get("revenue", period, seg), r.get("cost_of_revenue", period, seg)],
+                    fx.gross_profit)
+
+
+def _gm(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    return r.derive("gross_margin", period, seg, "(revenue - cost_of_revenue) / revenue",
+                    [r.get("revenue", period, seg), r.get("cost_of_revenue", period, seg)],
+                    fx.gross_margin)
+
+
+def _growth(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    prior = r.prior_year(period)
+    if prior is None:
+        return None
+    return r.derive("revenue_growth_yoy", period, seg, f"revenue {period} / {prior} - 1",
+                    [r.get("revenue", period, seg), r.get("revenue", prior, seg)], fx.growth)
+
+
+def _overseas(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    return r.derive("overseas_revenue_share", period, None, "1 - mainland China share",
+                    [r.get("revenue_share", period, "region:mainland_china")],
+                    lambda m: 1.0 - m)
+
+
+def _receivable_days(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+    p = r.period(period)
+    if p is None or p.start is None:
+        return None
+    close_label = r.instant_label(p.end)
+    open_label = r.instant_label(p.start - timedelta(days=1))
+    if close_label is None or open_label is None:
+        return None
+    return r.derive("receivable_days", period, None,
+                    "average of opening and closing trade receivables / revenue x days",
+                    [r.get("trade_receivables", open_label),
+                     r.get("trade_receivables", close_label), r.get("revenue", period)],
+                    lambda o, c, rev: fx.receivable_days(o, c, rev, p.days))
+
+
+def _difference(item: str, a: str, b: str) -> Rule:
+    def rule(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+        return r.derive(item, period, seg, f"{a} - {b}", [r.get(a, period, seg),
+                                                          r.get(b, period, seg)],
+                        lambda x, y: x - y)
+    return rule
+
+
+def _sum(item: str, a: str, b: str) -> Rule:
+    def rule(r: Resolver, period: str, seg: str | None) -> Resolved | None:
+        return r.derive(item, period, seg, f"{a} + {b}", [r.get(a, period, seg),
+                                                          r.get(b, period, seg)],
+                        lambda x, y: x + y)
+    return rule
+
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "revenue": (_of_total("revenue", "revenue_share", "revenue"), _line_complement, _line_sum),
+    "cost_of_revenue": (_cor_from_gp, _cor_from_gm,
+                        _product("cost_of_revenue", "revenue", "cost_of_revenue_to_revenue",
+                                 "revenue x cost_of_revenue_to_revenue")),
+    "gross_profit": (_gp,),
+    "gross_margin": (_gm,),
+    "revenue_growth_yoy": (_growth,),
+    "revenue_share": (_ratio("revenue_share", "revenue", "revenue", seg_den=False),),
+    "overseas_revenue_share": (_overseas,),
+    "cost_of_revenue_to_revenue": (_ratio("cost_of_revenue_to_revenue", "cost_of_revenue",
+                                          "revenue"),),
+    "rd_to_revenue": (_ratio("rd_to_revenue", "rd_expense", "revenue"),),
+    "net_loss_to_revenue": (_ratio("net_loss_to_revenue", "net_loss", "revenue"),),
+    "adjusted_net_loss_to_revenue": (_ratio("adjusted_net_loss_to_revenue",
+                                            "adjusted_net_loss", "revenue"),),
+    "rd_compute_cost": (
+        _product("rd_compute_cost", "rd_compute_share_of_rd", "rd_expense",
+                 "rd_compute_share_of_rd x rd_expense"),
+        _product("rd_compute_cost", "rd_compute_cost_to_revenue", "revenue",
+                 "rd_compute_cost_to_revenue x revenue"),
+    ),
+    "rd_compute_share_of_rd": (_ratio("rd_compute_share_of_rd", "rd_compute_cost",
+                                      "rd_expense"),),
+    "rd_compute_cost_to_revenue": (_ratio("rd_compute_cost_to_revenue", "rd_compute_cost",
+                                          "revenue"),),
+    "cost_of_revenue_compute": (_product("cost_of_revenue_compute",
+                                         "cost_of_revenue_compute_share", "cost_of_revenue",
+                                         "cost_of_revenue_compute_share x cost_of_revenue"),),
+    "cost_of_revenue_compute_share": (_ratio("cost_of_revenue_compute_share",
+                                             "cost_of_revenue_compute", "cost_of_revenue"),),
+    "top5_customer_share": (_ratio("top5_customer_share", "top5_customers_revenue",
+                                   "revenue"),),
+    "top5_customers_revenue": (_product("top5_customers_revenue", "top5_customer_share",
+                                        "revenue", "top5_customer_share x revenue"),),
+    "trade_receivables": (_difference("trade_receivables", "trade_receivables_gross",
+                                      "trade_receivables_allowance"),),
+    "total_assets": (_sum("total_assets", "total_liabilities", "net_assets"),),
+    "net_assets": (_difference("net_assets", "total_assets", "total_liabilities"),),
+    "headcount": (_ratio("headcount", "rd_headcount", "rd_headcount_share"),),
+    "rd_headcount": (_product("rd_headcount", "headcount", "rd_headcount_share",
+                              "headcount x rd_headcount_share"),),
+    "receivable_days": (_receivable_days,),
+}
