@@ -143,7 +143,7 @@ MINIMAX: dict[str, Spec] = {
     "inference_cloud_cost": ("cost_of_revenue_compute", None, "raw", None),
     "training_cloud_cost_to_revenue": ("rd_compute_cost_to_revenue", None, "raw", None),
     "training_cloud_cost": None,  # derived: ratio x revenue
-    "rd_training_compute_share": ("rd_compute_share_of_rd", None, "check", 0.1),
+    "rd_training_compute_share": ("rd_compute_share_of_rd", None, "check", None),
     "net_loss_cumulative_2022_9m2025": None,  # sum of the yearly net losses
     "adjusted_net_loss_margin": ("adjusted_net_loss_to_revenue", None, "check", 0.5),
     "ai_native_avg_mau": ("mau", L + "ai_native_products", "raw", None),
@@ -234,8 +234,6 @@ TOLERANCE_NOTES: dict[tuple[str, str, str], str] = {
     ("minimax", "adjusted_net_loss_margin", "FY2023"): "tolerance 0.5pp: a whole percent",
     ("minimax", "adjusted_net_loss_margin", "FY2024"): "tolerance 0.5pp: a whole percent",
     ("minimax", "adjusted_net_loss_margin", "9M_2025"): "tolerance 0.5pp: a whole percent",
-    ("minimax", "rd_training_compute_share", "9M_2025"):
-        "tolerance 0.1pp on a figure reported to 1pp: recomputes as 79.0%",
 }
 
 PERIOD_LABELS = {"Q3_2025_update": "Q3_2025"}
@@ -313,6 +311,7 @@ def main(reference: str) -> None:
         "listing_date": "2026-01-08",
         "business_model": "b2b_project",
         "lines": ["localized_deployment", "cloud_deployment"],
+        "platform_line": "cloud_deployment",
         "description": (
             "B2B, project-based: on-premise (localized) deployments for government and "
             "state enterprises, and cloud/MaaS API. Figures from secondary sources quoting "
@@ -325,6 +324,7 @@ def main(reference: str) -> None:
         "listing_date": "2026-01-09",
         "business_model": "c2c_product",
         "lines": ["ai_native_products", "open_platform"],
+        "platform_line": "open_platform",
         "description": (
             "C2C, product-based: AI-native apps (Talkie/Xingye, Hailuo, MiniMax app, Audio) "
             "paid by subscription, in-app purchases and ads, mostly overseas; plus an open "

@@ -141,6 +141,8 @@ def _meta(company: Company) -> dict[str, Any]:
     m["business_model"] = company.business_model
     if company.lines:
         m["lines"] = list(company.lines)
+    if company.platform_line:
+        m["platform_line"] = company.platform_line
     if company.description:
         m["description"] = company.description
     return m

@@ -147,7 +147,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class Company:
-    """A company and its figures, as loaded (and validated) from one file."""
+    """A company and its figures, as loaded (and validated) from one file.
+
+    ``lines`` are the business lines (segments ``line:<name>`` add up to the total);
+    ``platform_line`` names the cloud / API / open-platform line, the one whose share tells
+    a project business moving to a platform, or a product business leaning on its API.
+    """
 
     id: str
     name: str
@@ -158,6 +163,7 @@ class Company:
     exchange: str = ""
     listing_date: date | None = None
     lines: tuple[str, ...] = ()
+    platform_line: str = ""
     description: str = ""
     origin: str = ""
     _index: dict[tuple[str, str | None, str, bool], Figure] = field(

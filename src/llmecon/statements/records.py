@@ -29,7 +29,7 @@ from llmecon.units import normalise_currency, parse_unit
 #: Company metadata fields; ``name``, ``currency`` and ``business_model`` are required.
 META_FIELDS: tuple[str, ...] = (
     "name", "ticker", "exchange", "listing_date", "currency", "business_model", "lines",
-    "description",
+    "platform_line", "description",
 )
 REQUIRED_META: tuple[str, ...] = ("name", "currency", "business_model")
 SHARE_TOLERANCE_PP = 0.05
@@ -220,6 +220,10 @@ def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Re
         lines_raw = [s for s in (x.strip() for x in lines_raw.replace("|", ";").split(";")) if s]
     lines = tuple(str(x) for x in lines_raw)
 
+    platform = str(meta.get("platform_line") or "").strip()
+    if platform and platform not in lines:
+        problems.append(f"company platform_line: {platform!r} is not one of the lines "
+                        f"({', '.join(lines) or 'none declared'})")
     figures: list[Figure] = []
     seen: dict[tuple[str, str | None, str, bool], str] = {}
     ends: dict[str, tuple[date, str]] = {}
@@ -253,5 +257,6 @@ def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Re
         business_model=bm,  # type: ignore[arg-type]
         figures=tuple(figures), ticker=str(meta.get("ticker") or ""),
         exchange=str(meta.get("exchange") or ""), listing_date=listing, lines=lines,
+        platform_line=platform,
         description=str(meta.get("description") or ""), origin=origin,
     )

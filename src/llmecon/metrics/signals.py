@@ -1,0 +1,353 @@
+"""The signals: one function per signal, each over a company's resolved figures.
+
+Each function takes a :class:`Context` and a duration period and returns a
+:class:`~llmecon.metrics.values.MetricValue` that says "n/a (why)" when an input is missing.
+The arithmetic itself lives in :mod:`llmecon.metrics.formulas`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from llmecon.errors import NotFoundError
+from llmecon.metrics import formulas as fx
+from llmecon.metrics.resolve import Resolved, Resolver, weakest
+from llmecon.metrics.values import MetricValue, Timing, Unit, na
+from llmecon.statements.model import Company, Period
+from llmecon.units import FxTable
+
+
+@dataclass
+class Context:
+    """A company, its resolver and (optionally) FX rates for cross-currency items."""
+
+    company: Company
+    fx: FxTable | None = None
+    resolver: Resolver = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.resolver = Resolver(self.company)
+
+    def get(self, item: str, period: Period | str, segment: str | None = None) -> Resolved:
+        label = period if isinstance(period, str) else period.label
+        return self.resolver.get(item, label, segment)
+
+    def at(self, item: str, day: date) -> Resolved:
+        """A balance-sheet item at a date (n/a if no figures are dated that day)."""
+        label = self.resolver.instant_label(day)
+        if label is None:
+            return Resolved(item, str(day), None, None, "n/a", why=f"no balance sheet at {day}")
+        return self.resolver.get(item, label)
+
+    @property
+    def platform_segment(self) -> str | None:
+        pl = self.company.platform_line
+        return f"line:{pl}" if pl else None
+
+
+def _mv(name: str, p: Period, parts: list[Resolved], value: float, unit: Unit, basis: str,
+        ctx: Context, timing: Timing = "none", annualised: bool = False,
+        money: bool = False) -> MetricValue:
+    return MetricValue(name, p, value, unit, ctx.company.currency if money else None, timing,
+                       basis, weakest([x.confidence for x in parts]), "", annualised)
+
+
+def _missing(parts: list[Resolved]) -> str:
+    return "; ".join(x.why for x in parts if not x.ok)
+
+
+def _simple(name: str, item: str, unit: Unit, *, money: bool = False,
+            segment: str | None = None) -> Callable[[Context, Period], MetricValue]:
+    """A signal that is one resolved item (a reported or derived figure)."""
+    def fn(ctx: Context, p: Period) -> MetricValue:
+        r = ctx.get(item, p, segment)
+        if not r.ok or r.value is None:
+            return na(name, p, unit, r.why, currency=ctx.company.currency if money else None,
+                      timing="flow" if money else "none")
+        return _mv(name, p, [r], r.value, unit, r.basis, ctx, "flow" if money else "none",
+                   money=money)
+    return fn
+
+
+def _share(name: str, num: str, den: str, *, num_seg: str | None = None
+           ) -> Callable[[Context, Period], MetricValue]:
+    """numerator item / denominator item, same period."""
+    def fn(ctx: Context, p: Period) -> MetricValue:
+        a, b = ctx.get(num, p, num_seg), ctx.get(den, p)
+        if not (a.ok and b.ok) or a.value is None or b.value is None:
+            return na(name, p, "ratio", _missing([a, b]))
+        return _mv(name, p, [a, b], fx.ratio(a.value, b.value), "ratio", f"{num} / {den}", ctx)
+    return fn
+
+
+# ---------------------------------------------------------------- income and mix
+revenue = _simple("revenue", "revenue", "money", money=True)
+revenue_growth = _simple("revenue_growth", "revenue_growth_yoy", "ratio")
+gross_margin = _simple("gross_margin", "gross_margin", "ratio")
+rd_to_revenue = _share("rd_to_revenue", "rd_expense", "revenue")
+compute_share_of_rd = _share("compute_share_of_rd", "rd_compute_cost", "rd_expense")
+rd_compute_to_revenue = _share("rd_compute_to_revenue", "rd_compute_cost", "revenue")
+cor_compute_to_revenue = _share("cor_compute_to_revenue", "cost_of_revenue_compute", "revenue")
+sm_to_revenue = _share("sm_to_revenue", "selling_marketing_expense", "revenue")
+loss_to_revenue = _share("loss_to_revenue", "net_loss", "revenue")
+adjusted_loss_to_revenue = _share("adjusted_loss_to_revenue", "adjusted_net_loss", "revenue")
+top5_concentration = _simple("top5_concentration", "top5_customer_share", "ratio")
+overseas_share = _simple("overseas_share", "overseas_revenue_share", "ratio")
+receivable_days = _simple("receivable_days", "receivable_days", "days")
+
+
+def line_gross_margin(line: str) -> Callable[[Context, Period], MetricValue]:
+    return _simple(f"gross_margin[{line}]", "gross_margin", "ratio", segment=f"line:{line}")
+
+
+def line_revenue(line: str) -> Callable[[Context, Period], MetricValue]:
+    return _simple(f"revenue[{line}]", "revenue", "money", money=True, segment=f"line:{line}")
+
+
+def line_share(line: str) -> Callable[[Context, Period], MetricValue]:
+    return _simple(f"revenue_share[{line}]", "revenue_share", "ratio", segment=f"line:{line}")
+
+
+def platform_share(ctx: Context, p: Period) -> MetricValue:
+    """Cloud / API / open-platform share of revenue (the company's ``platform_line``)."""
+    seg = ctx.platform_segment
+    if seg is None:
+        return na("platform_share", p, "ratio", "no platform_line in the company metadata")
+    r = ctx.get("revenue_share", p, seg)
+    if not r.ok or r.value is None:
+        return na("platform_share", p, "ratio", r.why)
+    return _mv("platform_share", p, [r], r.value, "ratio", f"{seg} {r.basis}", ctx)
+
+
+def compute_cost_to_revenue(ctx: Context, p: Period) -> MetricValue:
+    """(Compute inside R&D + compute inside cost of revenue) / revenue."""
+    a = ctx.get("rd_compute_cost", p)
+    b = ctx.get("cost_of_revenue_compute", p)
+    rev = ctx.get("revenue", p)
+    if not (a.ok and b.ok and rev.ok) or a.value is None or b.value is None or rev.value is None:
+        return na("compute_cost_to_revenue", p, "ratio", _missing([a, b, rev]))
+    return _mv("compute_cost_to_revenue", p, [a, b, rev],
+               fx.ratio(a.value + b.value, rev.value), "ratio",
+               "(rd_compute_cost + cost_of_revenue_compute) / revenue", ctx)
+
+
+def revenue_ttm(ctx: Context, p: Period) -> MetricValue:
+    """Trailing twelve months: FY + current interim - prior interim, when all three exist."""
+    if not p.is_interim:
+        return revenue(ctx, p)
+    prior = ctx.resolver.prior_year(p.label)
+    fy = next((q for q in ctx.company.duration_periods
+               if q.months == 12 and q.end == date(p.end.year - 1, 12, 31)), None)
+    if prior is None or fy is None:
+        return na("revenue_ttm", p, "money", f"TTM needs FY{p.end.year - 1} and the same "
+                  f"interim a year earlier", currency=ctx.company.currency, timing="flow")
+    parts = [ctx.get("revenue", fy), ctx.get("revenue", p), ctx.get("revenue", prior)]
+    if not all(x.ok for x in parts):
+        return na("revenue_ttm", p, "money", _missing(parts), currency=ctx.company.currency,
+                  timing="flow")
+    v = fx.trailing_twelve_months(*[float(x.value or 0.0) for x in parts])
+    return _mv("revenue_ttm", p, parts, v, "money",
+               f"TTM = {fy.label} + {p.label} - {prior}", ctx, "flow", money=True)
+
+
+def revenue_cagr(ctx: Context, p: Period) -> MetricValue:
+    """CAGR of revenue from the first full year with revenue to the full year ``p``."""
+    if p.months != 12:
+        return na("revenue_cagr", p, "ratio", "CAGR is over full years")
+    years = sorted((q for q in ctx.company.duration_periods if q.months == 12 and q.end <= p.end),
+                   key=lambda q: q.end)
+    first = next((q for q in years if (ctx.get("revenue", q).value or 0) > 0), None)
+    if first is None or first.end >= p.end:
+        return na("revenue_cagr", p, "ratio", "needs two full years with revenue")
+    a, b = ctx.get("revenue", first), ctx.get("revenue", p)
+    if not (a.ok and b.ok) or a.value is None or b.value is None:
+        return na("revenue_cagr", p, "ratio", _missing([a, b]))
+    n = p.end.year - first.end.year
+    return _mv("revenue_cagr", p, [a, b], fx.cagr(a.value, b.value, n), "ratio",
+               f"{first.label}-{p.label}, {n} years", ctx)
+
+
+# ---------------------------------------------------------------- people and users
+def revenue_per_employee(ctx: Context, p: Period) -> MetricValue:
+    """Annualised revenue per employee at the period end ("per-capita output")."""
+    rev = ctx.get("revenue", p)
+    hc = ctx.at("headcount", p.end)
+    if not (rev.ok and hc.ok) or rev.value is None or hc.value is None:
+        return na("revenue_per_employee", p, "money_per_person", _missing([rev, hc]),
+                  currency=ctx.company.currency, timing="flow")
+    basis = f"revenue / headcount ({hc.basis})"
+    if p.is_interim:
+        basis += f"; {p.months}M revenue annualised"
+    return _mv("revenue_per_employee", p, [rev, hc],
+               fx.revenue_per_employee(rev.value, hc.value, p.months), "money_per_person",
+               basis, ctx, "flow", annualised=p.is_interim, money=True)
+
+
+def _paying_segment(ctx: Context, p: Period) -> str | None:
+    for seg in (None, *(f"line:{x}" for x in ctx.company.lines)):
+        if ctx.get("paying_users", p, seg).ok:
+            return seg
+    return None
+
+
+def paying_rate(ctx: Context, p: Period) -> MetricValue:
+    """Paying users / average MAU (same products)."""
+    seg = _paying_segment(ctx, p)
+    pu, mau = ctx.get("paying_users", p, seg), ctx.get("mau", p, seg)
+    if not (pu.ok and mau.ok) or pu.value is None or mau.value is None:
+        return na("paying_rate", p, "ratio", _missing([pu, mau]) or "paying users not disclosed")
+    return _mv("paying_rate", p, [pu, mau], fx.ratio(pu.value, mau.value), "ratio",
+               f"paying_users / mau{f' [{seg}]' if seg else ''}", ctx)
+
+
+def arppu_monthly(ctx: Context, p: Period) -> MetricValue:
+    """Monthly revenue per paying user, from revenue and paying users of the same products."""
+    seg = _paying_segment(ctx, p)
+    rev, pu = ctx.get("revenue", p, seg), ctx.get("paying_users", p, seg)
+    if not (rev.ok and pu.ok) or rev.value is None or pu.value is None:
+        return na("arppu_monthly", p, "money_per_user",
+                  _missing([rev, pu]) or "paying users not disclosed",
+                  currency=ctx.company.currency, timing="flow")
+    return _mv("arppu_monthly", p, [rev, pu], fx.monthly_arppu(rev.value, pu.value, p.months),
+               "money_per_user", f"revenue / paying users / {p.months} months"
+               f"{f' [{seg}]' if seg else ''}", ctx, "flow", money=True)
+
+
+def sm_per_net_new_mau(ctx: Context, p: Period) -> MetricValue:
+    """Selling and marketing per net new average MAU against the same period a year earlier."""
+    prior = ctx.resolver.prior_year(p.label)
+    if prior is None:
+        return na("sm_per_net_new_mau", p, "money_per_new_user", "no comparable prior period",
+                  currency=ctx.company.currency, timing="flow")
+    parts = [ctx.get("selling_marketing_expense", p), ctx.get("mau", p), ctx.get("mau", prior)]
+    if not all(x.ok for x in parts):
+        return na("sm_per_net_new_mau", p, "money_per_new_user", _missing(parts),
+                  currency=ctx.company.currency, timing="flow")
+    sm, now, before = (float(x.value or 0.0) for x in parts)
+    return _mv("sm_per_net_new_mau", p, parts, fx.spend_per_net_new(sm, now, before),
+               "money_per_new_user", f"S&M / (MAU {p.label} - MAU {prior})", ctx, "flow",
+               money=True)
+
+
+# ---------------------------------------------------------------- cash
+def monthly_burn(ctx: Context, p: Period) -> MetricValue:
+    """Cash burnt per month: from operating cash flow and capex, else from the net loss.
+
+    The basis says which; without capex the burn is operating cash flow only.
+    """
+    ocf, capex = ctx.get("operating_cash_flow", p), ctx.get("capex", p)
+    cur = ctx.company.currency
+    if ocf.ok and ocf.value is not None:
+        if capex.ok and capex.value is not None:
+            return replace(_mv("monthly_burn", p, [ocf, capex],
+                               fx.monthly_cash_burn(ocf.value, capex.value, p.months),
+                               "money_per_month", "-(operating cash flow - capex) / months",
+                               ctx, "flow", money=True), method="cash_flow")
+        return replace(_mv("monthly_burn", p, [ocf],
+                           fx.monthly_cash_burn(ocf.value, 0.0, p.months), "money_per_month",
+                           "-operating cash flow / months (capex not disclosed)", ctx, "flow",
+                           money=True), method="operating_cash_flow")
+    loss = ctx.get("net_loss", p)
+    if loss.ok and loss.value is not None:
+        return replace(_mv("monthly_burn", p, [loss], loss.value / p.months, "money_per_month",
+                           "net loss / months (no cash-flow statement disclosed)", ctx, "flow",
+                           money=True), method="net_loss")
+    return na("monthly_burn", p, "money_per_month", _missing([ocf, loss]), currency=cur,
+              timing="flow")
+
+
+def cash_resources(ctx: Context, p: Period) -> MetricValue:
+    """Cash and equivalents plus short-term investments at the period end."""
+    cash, sti = ctx.at("cash_and_equivalents", p.end), ctx.at("short_term_investments", p.end)
+    if not cash.ok or cash.value is None:
+        return na("cash_resources", p, "money", cash.why, currency=ctx.company.currency,
+                  timing="stock")
+    if sti.ok and sti.value is not None:
+        return _mv("cash_resources", p, [cash, sti], cash.value + sti.value, "money",
+                   "cash and equivalents + short-term investments", ctx, "stock", money=True)
+    return _mv("cash_resources", p, [cash], cash.value, "money",
+               "cash and equivalents (no short-term investments disclosed)", ctx, "stock",
+               money=True)
+
+
+def runway(ctx: Context, p: Period) -> MetricValue:
+    """Months of cash resources at the period's burn."""
+    cash, burn = cash_resources(ctx, p), monthly_burn(ctx, p)
+    if not (cash.ok and burn.ok) or cash.value is None or burn.value is None:
+        return na("runway", p, "months", "; ".join(x.why for x in (cash, burn) if not x.ok))
+    return MetricValue("runway", p, fx.runway_months(cash.value, burn.value), "months", None,
+                       "none", f"{cash.basis} / burn ({burn.basis})",
+                       weakest([cash.confidence, burn.confidence]), method=burn.method)
+
+
+def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
+    """Runway adding the IPO net proceeds (gross where net is not disclosed)."""
+    base = runway(ctx, p)
+    cash, burn = cash_resources(ctx, p), monthly_burn(ctx, p)
+    ipo = next((q for q in ctx.company.periods if q.is_instant and q.end > p.end and
+                (ctx.get("ipo_net_proceeds", q.label).ok or
+                 ctx.get("ipo_gross_proceeds", q.label).ok)), None)
+    if not base.ok or cash.value is None or burn.value is None:
+        return na("runway_with_ipo", p, "months", base.why)
+    if ipo is None:
+        return na("runway_with_ipo", p, "months", "no IPO proceeds after this period")
+    proceeds = ctx.get("ipo_net_proceeds", ipo.label)
+    which = "net"
+    if not proceeds.ok:
+        proceeds, which = ctx.get("ipo_gross_proceeds", ipo.label), "gross"
+    fig = proceeds.inputs[0]
+    amount = float(proceeds.value or 0.0)
+    note = ""
+    if fig.currency != ctx.company.currency:
+        if ctx.fx is None:
+            return na("runway_with_ipo", p, "months", "FX rates needed to convert IPO proceeds")
+        try:
+            rate, used = ctx.fx.rate(str(fig.currency), ctx.company.currency, "closing", None,
+                                     ipo.end)
+        except NotFoundError as e:
+            return na("runway_with_ipo", p, "months", str(e))
+        amount *= rate
+        note = f"; {fig.currency}->{ctx.company.currency} at {rate:.4f} ({ipo.end})"
+    return MetricValue("runway_with_ipo", p, fx.runway_months(cash.value + amount, burn.value),
+                       "months", None, "none",
+                       f"(cash resources + IPO {which} proceeds {ipo.end}) / burn{note}",
+                       weakest([cash.confidence, burn.confidence, proceeds.confidence]))
+
+
+def contract_liabilities_to_revenue(ctx: Context, p: Period) -> MetricValue:
+    """Contract liabilities at the period end / revenue of the period (annualised)."""
+    cl, rev = ctx.at("contract_liabilities", p.end), ctx.get("revenue", p)
+    if not (cl.ok and rev.ok) or cl.value is None or rev.value is None:
+        return na("contract_liabilities_to_revenue", p, "ratio", _missing([cl, rev]))
+    return _mv("contract_liabilities_to_revenue", p, [cl, rev],
+               fx.ratio(cl.value, fx.annualise(rev.value, p.months)), "ratio",
+               "contract liabilities / annualised revenue", ctx, annualised=p.is_interim)
+
+
+def operating_cash_flow(ctx: Context, p: Period) -> MetricValue:
+    return _simple("operating_cash_flow", "operating_cash_flow", "money", money=True)(ctx, p)
+
+
+def reported_burn(ctx: Context, p: Period) -> MetricValue:
+    r = ctx.get("cash_burn_rate_monthly", p)
+    if not r.ok or r.value is None:
+        return na("reported_burn", p, "money_per_month", r.why, currency=ctx.company.currency,
+                  timing="flow")
+    return _mv("reported_burn", p, [r], r.value, "money_per_month", "as reported", ctx, "flow",
+               money=True)
+
+
+def at_end(name: str, item: str) -> Callable[[Context, Period], MetricValue]:
+    """A balance-sheet item at the end of the period."""
+    def fn(ctx: Context, p: Period) -> MetricValue:
+        r = ctx.at(item, p.end)
+        if not r.ok or r.value is None:
+            return na(name, p, "money", r.why, currency=ctx.company.currency, timing="stock")
+        return _mv(name, p, [r], r.value, "money", r.basis, ctx, "stock", money=True)
+    return fn
+
+
+def previous_instant(p: Period) -> date:
+    return p.start - timedelta(days=1) if p.start else p.end

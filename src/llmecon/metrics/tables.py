@@ -1,0 +1,353 @@
+"""The two tables (unit economics, cash-flow structure) and the signals table.
+
+Tables are small typed objects: columns are (company, period) pairs, rows hold one
+:class:`MetricValue` per column. ``to_frame()`` gives a DataFrame of raw (unrounded)
+values; presenters format them. :func:`convert_table` re-expresses money in another
+currency (average rate for flows, closing rate for stocks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from llmecon.errors import NotFoundError
+from llmecon.metrics import signals as s
+from llmecon.metrics.values import MetricValue
+from llmecon.statements.model import Company, Period
+from llmecon.units import FxTable
+
+SignalFn = Callable[[s.Context, Period], MetricValue]
+
+
+@dataclass(frozen=True)
+class Column:
+    company_id: str
+    company_name: str
+    period: Period
+    currency: str
+
+    @property
+    def header(self) -> str:
+        p = self.period
+        tag = f" ({p.months}M interim)" if p.is_interim else ""
+        return f"{self.company_id} {p.label}{tag}"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    cells: tuple[MetricValue, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of metric values; rows are metrics, columns are company-periods."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+    def to_frame(self) -> Any:
+        """Values as a DataFrame (NaN where n/a), indexed by row label."""
+        import pandas as pd
+
+        data = {
+            c.header: [r.cells[i].value if r.cells[i].ok else float("nan") for r in self.rows]
+            for i, c in enumerate(self.columns)
+        }
+        return pd.DataFrame(data, index=[r.label for r in self.rows])
+
+    def __repr__(self) -> str:
+        return (f"Table({self.title!r}, columns={[c.header for c in self.columns]}, "
+                f"rows={len(self.rows)})")
+
+
+RowSpec = tuple[str, str, SignalFn]
+
+
+def _line_rows(company: Company) -> list[RowSpec]:
+    out: list[RowSpec] = []
+    for line in company.lines:
+        out.append((f"revenue[{line}]", f"  revenue: {line}", s.line_revenue(line)))
+        out.append((f"share[{line}]", f"  share of revenue: {line}", s.line_share(line)))
+    return out
+
+
+def _line_margin_rows(company: Company) -> list[RowSpec]:
+    return [(f"gross_margin[{x}]", f"  gross margin: {x}", s.line_gross_margin(x))
+            for x in company.lines]
+
+
+def unit_economics_rows(company: Company) -> list[RowSpec]:
+    return [
+        ("revenue", "Revenue", s.revenue),
+        ("revenue_growth", "Revenue growth (like-for-like)", s.revenue_growth),
+        ("revenue_ttm", "Revenue, trailing twelve months", s.revenue_ttm),
+        *_line_rows(company),
+        ("platform_share", "Cloud / API / platform share of revenue", s.platform_share),
+        ("overseas_share", "Overseas share of revenue", s.overseas_share),
+        ("gross_margin", "Gross margin", s.gross_margin),
+        *_line_margin_rows(company),
+        ("cor_compute_to_revenue", "Compute in cost of revenue / revenue",
+         s.cor_compute_to_revenue),
+        ("rd_to_revenue", "R&D / revenue", s.rd_to_revenue),
+        ("compute_share_of_rd", "Compute share of R&D", s.compute_share_of_rd),
+        ("rd_compute_to_revenue", "Compute in R&D / revenue", s.rd_compute_to_revenue),
+        ("sm_to_revenue", "Selling & marketing / revenue", s.sm_to_revenue),
+        ("loss_to_revenue", "Net loss / revenue", s.loss_to_revenue),
+        ("adjusted_loss_to_revenue", "Adjusted net loss / revenue", s.adjusted_loss_to_revenue),
+        ("revenue_per_employee", "Revenue per employee (annualised)", s.revenue_per_employee),
+        ("top5_concentration", "Top-5 customer share", s.top5_concentration),
+        ("paying_rate", "Paying users / MAU", s.paying_rate),
+        ("arppu_monthly", "Revenue per paying user per month", s.arppu_monthly),
+        ("sm_per_net_new_mau", "S&M per net new MAU", s.sm_per_net_new_mau),
+    ]
+
+
+def cash_flow_rows(company: Company) -> list[RowSpec]:
+    return [
+        ("operating_cash_flow", "Operating cash flow", s.operating_cash_flow),
+        ("monthly_burn", "Cash burn per month", s.monthly_burn),
+        ("reported_burn", "Cash burn per month, as reported", s.reported_burn),
+        ("cash", "Cash and equivalents (period end)", s.at_end("cash", "cash_and_equivalents")),
+        ("cash_resources", "Cash + short-term investments", s.cash_resources),
+        ("runway", "Runway at this burn", s.runway),
+        ("runway_with_ipo", "Runway incl. IPO proceeds", s.runway_with_ipo),
+        ("trade_receivables", "Trade receivables (period end)",
+         s.at_end("trade_receivables", "trade_receivables")),
+        ("receivable_days", "Receivable days", s.receivable_days),
+        ("contract_liabilities_to_revenue", "Contract liabilities / revenue",
+         s.contract_liabilities_to_revenue),
+        ("total_liabilities", "Total liabilities (period end)",
+         s.at_end("total_liabilities", "total_liabilities")),
+        ("net_loss_to_revenue", "Net loss / revenue", s.loss_to_revenue),
+    ]
+
+
+def select_period(company: Company, period: str = "latest") -> Period:
+    """The duration period named, or the latest one (``latest``)."""
+    durations = company.duration_periods
+    if not durations:
+        raise NotFoundError(f"{company.id}: no duration periods (income or cash-flow figures)")
+    if period == "latest":
+        return max(durations, key=lambda p: (p.end, p.months))
+    for p in durations:
+        if p.label == period:
+            return p
+    raise NotFoundError(f"{company.id}: no period {period!r}; known: "
+                        f"{', '.join(p.label for p in durations)}")
+
+
+def build_table(title: str, companies: Sequence[Company], row_specs: Callable[[Company],
+                list[RowSpec]], periods: Sequence[Sequence[Period]], fx: FxTable | None
+                ) -> Table:
+    """Evaluate the rows for each company's periods; rows merge by key across companies."""
+    columns: list[Column] = []
+    cells: dict[str, dict[int, MetricValue]] = {}
+    labels: dict[str, str] = {}
+    order: list[str] = []
+    for company, plist in zip(companies, periods, strict=True):
+        ctx = s.Context(company, fx)
+        specs = row_specs(company)
+        for p in plist:
+            col = len(columns)
+            columns.append(Column(company.id, company.name, p, company.currency))
+            for key, label, fn in specs:
+                if key not in labels:
+                    labels[key] = label
+                    order.append(key)
+                cells.setdefault(key, {})[col] = fn(ctx, p)
+    rows = []
+    for key in order:
+        row_cells = tuple(
+            cells[key].get(i) or MetricValue(key, c.period, None, "ratio", why="not applicable")
+            for i, c in enumerate(columns))
+        rows.append(Row(key, labels[key], row_cells))
+    return Table(title, tuple(columns), tuple(rows))
+
+
+def unit_economics(companies: Sequence[Company], periods: Sequence[Sequence[Period]],
+                   fx: FxTable | None = None) -> Table:
+    return build_table("Unit economics", companies, unit_economics_rows, periods, fx)
+
+
+def cash_flow_structure(companies: Sequence[Company], periods: Sequence[Sequence[Period]],
+                        fx: FxTable | None = None) -> Table:
+    return build_table("Cash-flow structure", companies, cash_flow_rows, periods, fx)
+
+
+def convert_table(table: Table, currency: str, fx: FxTable) -> Table:
+    """Money cells in ``currency``: flows at the period's average rate, stocks at closing."""
+    rows = []
+    for row in table.rows:
+        out = []
+        for cell in row.cells:
+            if cell.currency is None or cell.currency == currency:
+                out.append(cell)
+                continue
+            p = cell.period
+            kind: Literal["average", "closing"] = "closing" if cell.timing == "stock" \
+                else "average"
+            rate, _ = fx.rate(cell.currency, currency, kind, p.start, p.end)
+            when = f"{p.start}..{p.end}" if kind == "average" else str(p.end)
+            out.append(cell.converted(currency, rate,
+                                      f"{cell.currency}->{currency} {kind} {rate:.4f} ({when})"))
+        rows.append(replace(row, cells=tuple(out)))
+    cols = tuple(replace(c, currency=currency) for c in table.columns)
+    return replace(table, rows=tuple(rows), columns=cols)
+
+
+# ---------------------------------------------------------------- signals
+Direction = Literal[1, -1, 0]
+
+
+@dataclass(frozen=True)
+class SignalSpec:
+    key: str
+    label: str
+    fn: SignalFn
+    b2b: Direction
+    c2c: Direction
+    meaning: str
+
+    def direction(self, business_model: str) -> int:
+        if business_model == "b2b_project":
+            return self.b2b
+        if business_model == "c2c_product":
+            return self.c2c
+        return self.b2b if self.b2b == self.c2c else 0
+
+
+SIGNALS: tuple[SignalSpec, ...] = (
+    SignalSpec("revenue_growth", "Revenue growth", s.revenue_growth, 1, 1,
+               "Faster like-for-like growth; judge it against what it costs (S&M, delivery)."),
+    SignalSpec("platform_share", "Cloud/API share of revenue", s.platform_share, 1, 0,
+               "B2B: a rising standard-product share means moving from projects to a platform; "
+               "C2C: the API side of a product company."),
+    SignalSpec("gross_margin", "Gross margin", s.gross_margin, 1, 1,
+               "What is left of each unit of revenue after serving it (inference, delivery)."),
+    SignalSpec("rd_to_revenue", "R&D / revenue", s.rd_to_revenue, -1, -1,
+               "How many times revenue goes to R&D; falling means revenue catching up."),
+    SignalSpec("compute_share_of_rd", "Compute share of R&D", s.compute_share_of_rd, 0, 0,
+               "How much of R&D is training compute rather than people."),
+    SignalSpec("rd_compute_to_revenue", "Training compute / revenue", s.rd_compute_to_revenue,
+               -1, -1, "Training compute bought per unit of revenue."),
+    SignalSpec("sm_to_revenue", "S&M / revenue", s.sm_to_revenue, -1, -1,
+               "Dependence on paid acquisition; falling means growth that costs less."),
+    SignalSpec("loss_to_revenue", "Net loss / revenue", s.loss_to_revenue, -1, -1,
+               "Losses per unit of revenue; includes fair-value changes on preferred shares."),
+    SignalSpec("adjusted_loss_to_revenue", "Adjusted loss / revenue",
+               s.adjusted_loss_to_revenue, -1, -1,
+               "Operating losses per unit of revenue, before non-cash items."),
+    SignalSpec("revenue_per_employee", "Revenue per employee", s.revenue_per_employee, 1, 1,
+               "Per-capita output; a project business that needs delivery staff scales it slowly."),
+    SignalSpec("receivable_days", "Receivable days", s.receivable_days, -1, -1,
+               "How long customers take to pay; rising days tie up cash (B2B project trap)."),
+    SignalSpec("contract_liabilities_to_revenue", "Contract liabilities / revenue",
+               s.contract_liabilities_to_revenue, 1, 1,
+               "Cash received before delivery; more means customers prepay."),
+    SignalSpec("top5_concentration", "Top-5 customer share", s.top5_concentration, -1, -1,
+               "Dependence on a few large customers."),
+    SignalSpec("overseas_share", "Overseas share of revenue", s.overseas_share, 0, 0,
+               "Where revenue comes from; exposure to overseas app stores and regulation."),
+    SignalSpec("paying_rate", "Paying users / MAU", s.paying_rate, 0, 1,
+               "Conversion of active users into payers."),
+    SignalSpec("arppu_monthly", "Revenue per paying user per month", s.arppu_monthly, 0, 1,
+               "Monetisation of each payer."),
+    SignalSpec("sm_per_net_new_mau", "S&M per net new MAU", s.sm_per_net_new_mau, 0, -1,
+               "Blended cost of each added active user."),
+    SignalSpec("monthly_burn", "Cash burn per month", s.monthly_burn, -1, -1,
+               "Cash consumed by operations each month."),
+    SignalSpec("runway", "Runway (months)", s.runway, 1, 1,
+               "Months of cash at the current burn, before new money."),
+)
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    """A signal's latest value and its latest like-for-like change.
+
+    ``latest`` is the newest period where the signal can be computed; the change is
+    between ``change_to`` and ``change_from`` (the same period a year earlier), the newest
+    such pair where both exist and were computed the same way. They may be older than
+    ``latest`` when interim comparatives are not disclosed.
+    """
+
+    key: str
+    label: str
+    company_id: str
+    latest: MetricValue
+    change_from: MetricValue | None
+    change_to: MetricValue | None
+    change: float | None
+    change_kind: Literal["pp", "relative", "none"]
+    assessment: Literal["good", "bad", "neutral", "n/a"]
+    meaning: str
+
+
+@dataclass(frozen=True)
+class SignalsTable:
+    rows: tuple[SignalRow, ...]
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame([{
+            "company": r.company_id, "signal": r.label, "period": r.latest.period.label,
+            "value": r.latest.value if r.latest.ok else float("nan"), "unit": r.latest.unit,
+            "currency": r.latest.currency, "confidence": r.latest.confidence,
+            "change_period": r.change_to.period.label if r.change_to else None,
+            "compared_with": r.change_from.period.label if r.change_from else None,
+            "change": r.change, "change_kind": r.change_kind, "assessment": r.assessment,
+            "meaning": r.meaning, "basis": r.latest.basis or r.latest.why,
+        } for r in self.rows])
+
+
+def signals(companies: Sequence[Company], periods: Sequence[Period],
+            fx: FxTable | None = None) -> SignalsTable:
+    """Each signal's latest value (up to the period chosen), its latest like-for-like
+    change, and whether that change is good or bad for the company's business model."""
+    rows: list[SignalRow] = []
+    for company, chosen in zip(companies, periods, strict=True):
+        ctx = s.Context(company, fx)
+        candidates = sorted((p for p in company.duration_periods if p.end <= chosen.end),
+                            key=lambda p: (p.end, p.months), reverse=True)
+        for spec in SIGNALS:
+            values = [spec.fn(ctx, p) for p in candidates]
+            latest = next((v for v in values if v.ok), values[0] if values else
+                          spec.fn(ctx, chosen))
+            pair = None
+            for v in values:
+                prior = ctx.resolver.prior_year(v.period.label)
+                if not v.ok or prior is None:
+                    continue
+                old = spec.fn(ctx, company.period(prior))
+                if old.ok and old.method == v.method:
+                    pair = (old, v)
+                    break
+            rows.append(_signal_row(company, spec, latest, pair))
+    return SignalsTable(tuple(rows))
+
+
+def _signal_row(company: Company, spec: SignalSpec, latest: MetricValue,
+                pair: tuple[MetricValue, MetricValue] | None) -> SignalRow:
+    change: float | None = None
+    kind: Literal["pp", "relative", "none"] = "none"
+    assess: Literal["good", "bad", "neutral", "n/a"] = "n/a"
+    if pair is not None:
+        old, new = pair
+        if old.value is not None and new.value is not None:
+            if new.unit == "ratio":
+                change, kind = new.value - old.value, "pp"
+            elif old.value != 0:
+                change, kind = new.value / old.value - 1.0, "relative"
+        if change is not None:
+            sign = 1 if change > 0 else -1 if change < 0 else 0
+            d = spec.direction(company.business_model) * sign
+            assess = "good" if d > 0 else "bad" if d < 0 else "neutral"
+    return SignalRow(spec.key, spec.label, company.id, latest,
+                     pair[0] if pair else None, pair[1] if pair else None, change, kind,
+                     assess, spec.meaning)

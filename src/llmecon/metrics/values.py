@@ -1,0 +1,54 @@
+"""The result type of every metric: a value with its unit, period, basis and confidence."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from llmecon.statements.model import Period
+
+Unit = Literal["money", "ratio", "days", "months", "count", "money_per_person",
+               "money_per_user", "money_per_month", "money_per_new_user", "tokens_per_day"]
+Timing = Literal["flow", "stock", "none"]
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One computed signal for one company and period.
+
+    ``value`` is ``None`` when an input is missing; ``why`` then says which. Money is in
+    ``currency`` base units; ``timing`` says whether money converts at the period's
+    average rate (flow) or the closing rate (stock). ``method`` names the way a value
+    was computed when there is more than one (a burn from cash flows or from the net loss);
+    values computed in different ways are not compared.
+    """
+
+    name: str
+    period: Period
+    value: float | None
+    unit: Unit
+    currency: str | None = None
+    timing: Timing = "none"
+    basis: str = ""
+    confidence: str = "unknown"
+    why: str = ""
+    annualised: bool = False
+    method: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None and not (isinstance(self.value, float)
+                                               and math.isnan(self.value))
+
+    def converted(self, currency: str, rate: float, rate_note: str) -> MetricValue:
+        """This value in another currency at ``rate`` (units of target per source unit)."""
+        if self.currency is None or not self.ok or self.value is None:
+            return replace(self, currency=currency if self.currency else None)
+        basis = f"{self.basis}; {rate_note}" if self.basis else rate_note
+        return replace(self, value=self.value * rate, currency=currency, basis=basis)
+
+
+def na(name: str, period: Period, unit: Unit, why: str, *, currency: str | None = None,
+       timing: Timing = "none") -> MetricValue:
+    return MetricValue(name, period, None, unit, currency, timing, "n/a", "unknown", why)
