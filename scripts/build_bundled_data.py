@@ -336,7 +336,8 @@ def main(reference: str) -> None:
         doc = build(ref, cid, meta, mapping, cur)
         header = (
             f"# {meta['name']} ({meta['ticker']}): figures as disclosed, with sources.\n"
-            "# Built by scripts/build_bundled_data.py from shared/reference/prospectus_figures.csv;\n"
+            "# Built by scripts/build_bundled_data.py from "
+            "shared/reference/prospectus_figures.csv;\n"
             "# conflicts between sources and their resolution are in each figure's note.\n"
             "# Values are in the unit given on each figure; ratios are percent points.\n"
             "# role: check marks a reported ratio or subtotal that llmecon recomputes.\n")

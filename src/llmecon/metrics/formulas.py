@@ -8,16 +8,17 @@ an infinity, except :func:`runway_months`, which is infinite when nothing is bur
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any
 
 import numpy as np
 
-T = TypeVar("T")
+#: A float, a numpy array or a pandas Series: every formula accepts each of them.
+Num = Any
 
 DAYS_PER_YEAR = 365.0
 
 
-def ratio(numerator: T, denominator: T) -> T:
+def ratio(numerator: Num, denominator: Num) -> Num:
     """``numerator / denominator``, NaN where the denominator is zero.
 
     >>> ratio(1.0, 4.0)
@@ -32,27 +33,27 @@ def ratio(numerator: T, denominator: T) -> T:
     return _like(out, numerator, denominator)
 
 
-def _like(out: np.ndarray, *inputs: object) -> T:  # type: ignore[type-var]
+def _like(out: np.ndarray[Any, Any], *inputs: object) -> Num:
     for x in inputs:
         if hasattr(x, "index") and hasattr(x, "to_numpy"):
             import pandas as pd
 
-            return pd.Series(out, index=x.index)  # type: ignore[return-value, attr-defined]
+            return pd.Series(out, index=x.index)
     if out.ndim == 0:
-        return float(out)  # type: ignore[return-value]
-    return out  # type: ignore[return-value]
+        return float(out)
+    return out
 
 
-def gross_profit(revenue: T, cost_of_revenue: T) -> T:
+def gross_profit(revenue: Num, cost_of_revenue: Num) -> Num:
     """Gross profit = revenue - cost of revenue.
 
     >>> round(gross_profit(312.414, 136.525), 6)  # Zhipu FY2024, RMB m (mffb table)
     175.889
     """
-    return revenue - cost_of_revenue  # type: ignore[operator, no-any-return]
+    return revenue - cost_of_revenue
 
 
-def gross_margin(revenue: T, cost_of_revenue: T) -> T:
+def gross_margin(revenue: Num, cost_of_revenue: Num) -> Num:
     """Gross margin = (revenue - cost of revenue) / revenue.
 
     >>> round(gross_margin(312.414, 136.525), 4)  # Zhipu FY2024: 56.3%
@@ -61,16 +62,16 @@ def gross_margin(revenue: T, cost_of_revenue: T) -> T:
     return ratio(gross_profit(revenue, cost_of_revenue), revenue)
 
 
-def growth(current: T, prior: T) -> T:
+def growth(current: Num, prior: Num) -> Num:
     """Growth on a comparable period: current / prior - 1.
 
     >>> round(growth(30.523, 3.46), 4)  # MiniMax FY2024 revenue: +782%
     7.8217
     """
-    return ratio(current, prior) - 1.0  # type: ignore[operator, no-any-return]
+    return ratio(current, prior) - 1.0
 
 
-def cagr(first: T, last: T, years: float) -> T:
+def cagr(first: Num, last: Num, years: float) -> Num:
     """Compound annual growth rate over ``years``: (last / first) ** (1 / years) - 1.
 
     >>> round(cagr(57.409, 312.414, 2), 4)  # Zhipu revenue FY2022-FY2024
@@ -85,34 +86,34 @@ def cagr(first: T, last: T, years: float) -> T:
     return _like(out, first, last)
 
 
-def trailing_twelve_months(full_year: T, current_interim: T, prior_interim: T) -> T:
+def trailing_twelve_months(full_year: Num, current_interim: Num, prior_interim: Num) -> Num:
     """TTM = last full year + current interim - the same interim a year earlier.
 
     >>> trailing_twelve_months(312.414, 190.877, 44.9)  # Zhipu revenue to June 2025
     458.391
     """
-    return full_year + current_interim - prior_interim  # type: ignore[operator, no-any-return]
+    return full_year + current_interim - prior_interim
 
 
-def annualise(value: T, months: float) -> T:
+def annualise(value: Num, months: float) -> Num:
     """Run-rate: a flow over ``months`` scaled to twelve months (label it as such).
 
     >>> annualise(53.437, 9)
     71.24933333333333
     """
-    return value * (12.0 / months)  # type: ignore[operator, no-any-return]
+    return value * (12.0 / months)
 
 
-def monthly_cash_burn(operating_cash_flow: T, capex: T, months: float) -> T:
+def monthly_cash_burn(operating_cash_flow: Num, capex: Num, months: float) -> Num:
     """Monthly burn = -(operating cash flow - capex) / months (positive when cash is burnt).
 
     >>> monthly_cash_burn(-1327.0, 0.0, 6)  # Zhipu H1 2025 OCF only, RMB m
     221.16666666666666
     """
-    return -(operating_cash_flow - capex) / months  # type: ignore[operator, no-any-return]
+    return -(operating_cash_flow - capex) / months
 
 
-def runway_months(cash: T, monthly_burn: T) -> T:
+def runway_months(cash: Num, monthly_burn: Num) -> Num:
     """Months of cash at the current burn; infinite when the burn is zero or negative.
 
     >>> runway_months(2552.0, 327.3)  # Zhipu at 30 June 2025, RMB m
@@ -125,7 +126,7 @@ def runway_months(cash: T, monthly_burn: T) -> T:
     return _like(out, cash, monthly_burn)
 
 
-def revenue_per_employee(revenue: T, headcount: T, months: float = 12.0) -> T:
+def revenue_per_employee(revenue: Num, headcount: Num, months: float = 12.0) -> Num:
     """Annualised revenue per employee ("per-capita output").
 
     >>> round(revenue_per_employee(53.437, 385, 9), 4)  # MiniMax 9M 2025, USD m/person
@@ -134,30 +135,30 @@ def revenue_per_employee(revenue: T, headcount: T, months: float = 12.0) -> T:
     return ratio(annualise(revenue, months), headcount)
 
 
-def receivable_days(opening: T, closing: T, revenue: T, days: float) -> T:
+def receivable_days(opening: Num, closing: Num, revenue: Num, days: float) -> Num:
     """Trade receivable days = average of opening and closing receivables / revenue x days.
 
     >>> round(receivable_days(7.895, 91.135, 312.414, 366), 1)  # Zhipu FY2024 (leap year)
     58.0
     """
-    return ratio((opening + closing) / 2.0, revenue) * days  # type: ignore[operator, no-any-return]
+    return ratio((opening + closing) / 2.0, revenue) * days
 
 
-def monthly_arppu(revenue: T, paying_users: T, months: float) -> T:
+def monthly_arppu(revenue: Num, paying_users: Num, months: float) -> Num:
     """Monthly revenue per paying user = revenue / paying users / months.
 
     >>> round(monthly_arppu(38.02e6, 1.7716e6, 9), 4)  # MiniMax AI-native 9M 2025
     2.3845
     """
-    return ratio(revenue, paying_users) / months  # type: ignore[operator, no-any-return]
+    return ratio(revenue, paying_users) / months
 
 
-def spend_per_net_new(spend: T, count_now: T, count_before: T) -> T:
+def spend_per_net_new(spend: Num, count_now: Num, count_before: Num) -> Num:
     """Spend per net new unit (e.g. S&M per net new MAU); NaN when nothing was added.
 
     >>> round(spend_per_net_new(86.995, 19.106, 3.144), 4)
     5.4501
     """
-    added = count_now - count_before  # type: ignore[operator]
+    added = count_now - count_before
     added = np.where(np.asarray(added, dtype=float) > 0, added, 0.0)
     return ratio(spend, _like(added, count_now))

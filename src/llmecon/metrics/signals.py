@@ -304,7 +304,7 @@ def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
         if ctx.fx is None:
             return na("runway_with_ipo", p, "months", "FX rates needed to convert IPO proceeds")
         try:
-            rate, used = ctx.fx.rate(str(fig.currency), ctx.company.currency, "closing", None,
+            rate, _ = ctx.fx.rate(str(fig.currency), ctx.company.currency, "closing", None,
                                      ipo.end)
         except NotFoundError as e:
             return na("runway_with_ipo", p, "months", str(e))

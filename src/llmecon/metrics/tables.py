@@ -155,10 +155,17 @@ def build_table(title: str, companies: Sequence[Company], row_specs: Callable[[C
         for p in plist:
             col = len(columns)
             columns.append(Column(company.id, company.name, p, company.currency))
+            previous: str | None = None
             for key, label, fn in specs:
                 if key not in labels:
+                    # a row only this company has goes after its predecessor in the spec
                     labels[key] = label
-                    order.append(key)
+                    at = order.index(previous) + 1 if previous in order else len(order)
+                    while at < len(order) and order[at].startswith(
+                            key.partition("[")[0] + "[") and "[" in key:
+                        at += 1
+                    order.insert(at, key)
+                previous = key
                 cells.setdefault(key, {})[col] = fn(ctx, p)
     rows = []
     for key in order:
@@ -179,25 +186,24 @@ def cash_flow_structure(companies: Sequence[Company], periods: Sequence[Sequence
     return build_table("Cash-flow structure", companies, cash_flow_rows, periods, fx)
 
 
+def convert_value(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
+    """A money value in ``currency``: flows at the period's average rate, stocks at the
+    closing rate of the period end. Non-money values pass through."""
+    if mv.currency is None or mv.currency == currency:
+        return mv
+    p = mv.period
+    kind: Literal["average", "closing"] = "closing" if mv.timing == "stock" else "average"
+    rate, _ = fx.rate(mv.currency, currency, kind, p.start, p.end)
+    when = f"{p.start}..{p.end}" if kind == "average" else str(p.end)
+    return mv.converted(currency, rate, f"{mv.currency}->{currency} {kind} {rate:.4f} ({when})")
+
+
 def convert_table(table: Table, currency: str, fx: FxTable) -> Table:
-    """Money cells in ``currency``: flows at the period's average rate, stocks at closing."""
-    rows = []
-    for row in table.rows:
-        out = []
-        for cell in row.cells:
-            if cell.currency is None or cell.currency == currency:
-                out.append(cell)
-                continue
-            p = cell.period
-            kind: Literal["average", "closing"] = "closing" if cell.timing == "stock" \
-                else "average"
-            rate, _ = fx.rate(cell.currency, currency, kind, p.start, p.end)
-            when = f"{p.start}..{p.end}" if kind == "average" else str(p.end)
-            out.append(cell.converted(currency, rate,
-                                      f"{cell.currency}->{currency} {kind} {rate:.4f} ({when})"))
-        rows.append(replace(row, cells=tuple(out)))
+    """The table with money in ``currency`` (see :func:`convert_value`)."""
+    rows = tuple(replace(row, cells=tuple(convert_value(c, currency, fx) for c in row.cells))
+                 for row in table.rows)
     cols = tuple(replace(c, currency=currency) for c in table.columns)
-    return replace(table, rows=tuple(rows), columns=cols)
+    return replace(table, rows=rows, columns=cols)
 
 
 # ---------------------------------------------------------------- signals
@@ -351,3 +357,13 @@ def _signal_row(company: Company, spec: SignalSpec, latest: MetricValue,
     return SignalRow(spec.key, spec.label, company.id, latest,
                      pair[0] if pair else None, pair[1] if pair else None, change, kind,
                      assess, spec.meaning)
+
+
+def convert_signals(st: SignalsTable, currency: str, fx: FxTable) -> SignalsTable:
+    """Signals with money in ``currency``; changes are relative, so they stay as they are."""
+    def conv(mv: MetricValue | None) -> MetricValue | None:
+        return None if mv is None else convert_value(mv, currency, fx)
+
+    return SignalsTable(tuple(
+        replace(r, latest=convert_value(r.latest, currency, fx), change_from=conv(r.change_from),
+                change_to=conv(r.change_to)) for r in st.rows))

@@ -1,0 +1,69 @@
+"""The public entry points: load companies, build the tables and signals.
+
+>>> from llmecon.api import load_company, compare
+>>> zhipu = load_company("zhipu")
+>>> ue, cf, sig = compare([zhipu, load_company("minimax")], currency="USD")
+>>> [c.header for c in ue.columns]
+['zhipu H1_2025 (6M interim)', 'minimax 9M_2025 (9M interim)']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from llmecon.metrics import tables
+from llmecon.metrics.reconcile import check_company
+from llmecon.statements.io import read_company
+from llmecon.statements.model import Company
+from llmecon.units import FxTable, load_fx
+
+
+def load_company(ref: str, *, check: bool = True) -> Company:
+    """A bundled company by id, or a user's ``.yaml`` / ``.csv`` file by path.
+
+    With ``check`` (the default) the accounting checks run too; any failure raises
+    :class:`~llmecon.errors.ValidationError` naming each problem.
+    """
+    company = read_company(ref)
+    return check_company(company) if check else company
+
+
+def compare(companies: Sequence[Company], *, period: str = "latest",
+            currency: str | None = None, fx: FxTable | None = None
+            ) -> tuple[tables.Table, tables.Table, tables.SignalsTable]:
+    """Unit economics and cash-flow structure side by side, and the signals.
+
+    ``period`` is ``latest`` (each company's newest period) or a label all companies have.
+    With ``currency``, money is converted (flows at the period's average rate, stocks at
+    the closing rate).
+    """
+    fx = fx or load_fx()
+    chosen = [tables.select_period(c, period) for c in companies]
+    cols = [[p] for p in chosen]
+    ue = tables.unit_economics(companies, cols, fx)
+    cf = tables.cash_flow_structure(companies, cols, fx)
+    if currency:
+        from llmecon.units import normalise_currency
+
+        cur = normalise_currency(currency, where="--currency")
+        ue, cf = tables.convert_table(ue, cur, fx), tables.convert_table(cf, cur, fx)
+        return ue, cf, tables.convert_signals(tables.signals(companies, chosen, fx), cur, fx)
+    return ue, cf, tables.signals(companies, chosen, fx)
+
+
+def history(company: Company, *, currency: str | None = None, fx: FxTable | None = None
+            ) -> tuple[tables.Table, tables.Table, tables.SignalsTable]:
+    """Both tables over every duration period of one company, and its signals."""
+    fx = fx or load_fx()
+    periods = [list(company.duration_periods)]
+    ue = tables.unit_economics([company], periods, fx)
+    cf = tables.cash_flow_structure([company], periods, fx)
+    if currency:
+        from llmecon.units import normalise_currency
+
+        cur = normalise_currency(currency, where="--currency")
+        ue, cf = tables.convert_table(ue, cur, fx), tables.convert_table(cf, cur, fx)
+    sig = tables.signals([company], [tables.select_period(company)], fx)
+    if currency:
+        sig = tables.convert_signals(sig, cur, fx)
+    return ue, cf, sig

@@ -1,0 +1,153 @@
+"""The command line: parse arguments, call load -> compute -> present, nothing else.
+
+Every :class:`~llmecon.errors.LlmeconError` becomes one clear message and exit code 2.
+Heavy modules are imported inside the commands so that ``llmecon --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+FORMATS = ("table", "json", "csv", "md")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="llmecon",
+        description="Economics of large-model (AI) companies: the two tables that decide "
+                    "viability (unit economics, cash-flow structure) and the signals behind "
+                    "them, from disclosed, source-cited figures.",
+        epilog="A COMPANY is a bundled id (see 'llmecon companies') or the path of a "
+               ".yaml or .csv company file.")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("companies", help="list the bundled companies")
+
+    s = sub.add_parser("show", help="one company: its tables over every period, and signals")
+    s.add_argument("company", metavar="COMPANY")
+    s.add_argument("--currency", help="convert money to CNY, USD or HKD")
+    s.add_argument("--format", choices=FORMATS, default="table")
+    s.add_argument("--figures", action="store_true",
+                   help="also list every figure with its source and confidence")
+
+    c = sub.add_parser("compare", help="companies side by side: the two tables and signals")
+    c.add_argument("companies", metavar="COMPANY", nargs="+")
+    c.add_argument("--currency", help="convert money to CNY, USD or HKD")
+    c.add_argument("--period", default="latest",
+                   help="'latest' (each company's newest period) or a label such as FY2024")
+    c.add_argument("--format", choices=FORMATS, default="table")
+
+    v = sub.add_parser("validate", help="check a company file (YAML or CSV)")
+    v.add_argument("file", metavar="FILE")
+
+    e = sub.add_parser("export", help="write a company to a .yaml or .csv file (lossless)")
+    e.add_argument("company", metavar="COMPANY")
+    e.add_argument("-o", "--output", required=True, metavar="FILE")
+    e.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    sub.add_parser("items", help="list the canonical item names and their units")
+    return p
+
+
+def _emit(fmt: str, tables: Sequence[object], sig: object, header: object = None,
+          extra: Sequence[object] = ()) -> None:
+    from llmecon.report import export
+
+    if fmt == "json":
+        print(export.to_json(tables, sig))  # type: ignore[arg-type]
+    elif fmt == "csv":
+        sys.stdout.write(export.to_csv(tables, sig))  # type: ignore[arg-type]
+    elif fmt == "md":
+        sys.stdout.write(export.to_markdown(tables, sig))  # type: ignore[arg-type]
+    else:
+        from llmecon.report import terminal
+
+        parts = [header] if header is not None else []
+        parts += [terminal.table(t) for t in tables]  # type: ignore[arg-type]
+        parts.append(terminal.signals(sig))  # type: ignore[arg-type]
+        parts += list(extra)
+        terminal.print_all(parts)  # type: ignore[arg-type]
+
+
+def _run(args: argparse.Namespace) -> int:
+    cmd = args.command
+    if cmd == "companies":
+        from llmecon.api import load_company
+        from llmecon.report import terminal
+        from llmecon.statements.io import bundled_ids
+
+        terminal.print_all([terminal.companies([load_company(i) for i in bundled_ids()])])
+        return 0
+    if cmd == "compare":
+        from llmecon.api import compare, load_company
+
+        companies = [load_company(r) for r in args.companies]
+        ue, cf, sig = compare(companies, period=args.period, currency=args.currency)
+        _emit(args.format, [ue, cf], sig)
+        return 0
+    if cmd == "show":
+        from llmecon.api import history, load_company
+        from llmecon.report import terminal
+
+        company = load_company(args.company)
+        ue, cf, sig = history(company, currency=args.currency)
+        extra = [terminal.figures(company)] if args.figures else []
+        _emit(args.format, [ue, cf], sig, terminal.company_header(company), extra)
+        return 0
+    if cmd == "validate":
+        from llmecon.api import load_company
+        from llmecon.report import terminal
+        from llmecon.statements.io import looks_like_path
+
+        ref = args.file if looks_like_path(args.file) else f"./{args.file}"
+        print(terminal.validation_ok(load_company(ref)))
+        return 0
+    if cmd == "export":
+        from pathlib import Path
+
+        from llmecon.api import load_company
+        from llmecon.errors import InputError
+        from llmecon.statements.io import write_company_file
+
+        out = Path(args.output)
+        if out.exists() and not args.force:
+            raise InputError(f"{out}: exists; use --force to overwrite it")
+        company = load_company(args.company)
+        write_company_file(company, out)
+        print(f"wrote {out} ({len(company.figures)} figures)")
+        return 0
+    if cmd == "items":
+        from llmecon.report import terminal
+
+        terminal.print_all([terminal.items()])
+        return 0
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from llmecon import __version__
+
+        print(f"llmecon {__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from llmecon.errors import LlmeconError
+
+    try:
+        return _run(args)
+    except LlmeconError as e:
+        print(f"llmecon: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Presenters: they format results handed to them and compute nothing."""

@@ -1,0 +1,86 @@
+"""Text formatting of metric values (the only place where numbers are rounded)."""
+
+from __future__ import annotations
+
+import math
+
+from llmecon.metrics.values import MetricValue
+
+LOW_MARK = "†"  # low confidence: a conflicting or derived source figure
+ANNUALISED_MARK = "ᵃ"
+
+CURRENCY_LABEL = {"CNY": "RMB", "USD": "US$", "HKD": "HK$"}
+
+
+def money(value: float, currency: str | None) -> str:
+    """Money in millions when large, else in units.
+
+    >>> money(312414000.0, "CNY")
+    'RMB 312.4m'
+    >>> money(2.3845, "USD")
+    'US$ 2.38'
+    """
+    cur = CURRENCY_LABEL.get(currency or "", currency or "")
+    if abs(value) >= 1e9:
+        return f"{cur} {value / 1e9:,.2f}bn".strip()
+    if abs(value) >= 1e6:
+        return f"{cur} {value / 1e6:,.1f}m".strip()
+    if abs(value) >= 1e3:
+        return f"{cur} {value / 1e3:,.1f}k".strip()
+    return f"{cur} {value:,.2f}".strip()
+
+
+def number(mv: MetricValue) -> str:
+    """A value as text without marks."""
+    v = mv.value
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if math.isinf(v):
+        return "no burn" if mv.unit == "months" else "inf"
+    u = mv.unit
+    if u == "ratio":
+        return f"{v * 100:,.1f}%"
+    if u == "days":
+        return f"{v:,.0f} d"
+    if u == "months":
+        return f"{v:,.1f} mo"
+    if u == "count":
+        return f"{v / 1e6:,.2f}m" if abs(v) >= 1e5 else f"{v:,.0f}"
+    if u == "tokens_per_day":
+        return f"{v / 1e12:,.2f}T/day"
+    text = money(v, mv.currency)
+    suffix = {"money_per_month": "/mo", "money_per_person": "/person",
+              "money_per_user": "/user", "money_per_new_user": "/new MAU"}.get(u, "")
+    return text + suffix
+
+
+def cell(mv: MetricValue) -> str:
+    """A value as text with its marks: † low confidence, ᵃ annualised."""
+    text = number(mv)
+    if not mv.ok:
+        return text
+    if mv.annualised:
+        text += ANNUALISED_MARK
+    if mv.confidence == "low":
+        text += LOW_MARK
+    return text
+
+
+def change(value: float | None, kind: str) -> str:
+    """A change as text: percent points for ratios, percent for amounts.
+
+    >>> change(-0.0832, "pp")
+    '-8.3pp'
+    >>> change(0.5, "relative")
+    '+50.0%'
+    """
+    if value is None or math.isnan(value):
+        return "n/a"
+    if kind == "pp":
+        return f"{value * 100:+,.1f}pp"
+    return f"{value * 100:+,.1f}%"
+
+
+LEGEND = (f"{LOW_MARK} low confidence (a conflicting, single or derived source figure); "
+          f"{ANNUALISED_MARK} interim figure annualised. Interim periods are marked (6M, 9M) "
+          "and are never compared with full years.")

@@ -1,0 +1,147 @@
+"""Rich terminal tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from llmecon.metrics.tables import SignalRow, SignalsTable, Table
+from llmecon.report import formatting as f
+from llmecon.statements.model import Company
+
+_ASSESS_STYLE = {"good": "green", "bad": "red", "neutral": "yellow", "n/a": "dim"}
+
+
+def table(t: Table) -> RenderableType:
+    """A metrics table with one column per company-period and n/a reasons below it."""
+    rt = RichTable(title=t.title, title_justify="left", header_style="bold")
+    rt.add_column("metric", no_wrap=True)
+    for c in t.columns:
+        cur = f.CURRENCY_LABEL.get(c.currency, c.currency)
+        rt.add_column(f"{c.header}\nmoney in {cur}", justify="right")
+    reasons: dict[str, list[str]] = {}
+    for row in t.rows:
+        cells = []
+        for i, mv in enumerate(row.cells):
+            text = "—" if mv.why == "not applicable" else f.cell(mv)
+            cells.append(Text(text, style="dim") if not mv.ok else text)
+            if not mv.ok and mv.why and mv.why != "not applicable":
+                reasons.setdefault(row.label.strip(), [])
+                note = f"{t.columns[i].company_id} {mv.period.label}: {mv.why}"
+                if note not in reasons[row.label.strip()]:
+                    reasons[row.label.strip()].append(note)
+        rt.add_row(row.label, *cells)
+    parts: list[RenderableType] = [rt]
+    if reasons:
+        lines = [f"  n/a {label}: " + "; ".join(v) for label, v in reasons.items()]
+        parts.append(Text("\n".join(lines), style="dim"))
+    return Group(*parts)
+
+
+def signals(st: SignalsTable) -> RenderableType:
+    """Signals as rows, companies side by side; what each signal means listed below."""
+    companies = list(dict.fromkeys(r.company_id for r in st.rows))
+    rt = RichTable(title="Signals", title_justify="left", header_style="bold")
+    rt.add_column("signal", no_wrap=True)
+    for c in companies:
+        rt.add_column(f"{c}\nlatest", justify="right")
+        rt.add_column(f"{c}\nchange (on)", justify="right")
+        rt.add_column("", justify="left")
+    meanings: dict[str, str] = {}
+    by_key: dict[str, dict[str, SignalRow]] = {}
+    for r in st.rows:
+        by_key.setdefault(r.label, {})[r.company_id] = r
+        meanings[r.label] = r.meaning
+    for label, per in by_key.items():
+        cells: list[RenderableType] = [label]
+        for c in companies:
+            row = per.get(c)
+            if row is None:
+                cells += ["", "", ""]
+                continue
+            r = row
+            latest = f"{f.cell(r.latest)} {r.latest.period.label}" if r.latest.ok else "n/a"
+            on = (f" ({r.change_to.period.label} vs {r.change_from.period.label})"
+                  if r.change_to and r.change_from else "")
+            cells += [Text(latest, style="" if r.latest.ok else "dim"),
+                      f.change(r.change, r.change_kind) + on,
+                      Text(r.assessment, style=_ASSESS_STYLE[r.assessment])]
+        rt.add_row(*cells)
+    notes = Text("\n".join(f"  {k}: {v}" for k, v in meanings.items()), style="dim")
+    return Group(rt, notes)
+
+
+def companies(items: Sequence[Company]) -> RenderableType:
+    rt = RichTable(title="Companies", title_justify="left", header_style="bold")
+    for name in ("id", "name", "ticker", "listed", "model", "currency", "periods", "figures"):
+        rt.add_column(name)
+    for c in items:
+        rt.add_row(c.id, c.name, c.ticker, str(c.listing_date or ""), c.business_model,
+                   c.currency, ", ".join(p.label for p in c.duration_periods),
+                   str(len(c.figures)))
+    return rt
+
+
+def company_header(c: Company) -> RenderableType:
+    low = sum(1 for x in c.figures if x.confidence == "low")
+    checks = sum(1 for x in c.figures if x.role == "check")
+    text = (f"[bold]{c.name}[/bold] ({c.ticker or c.id}, {c.exchange or 'unlisted'}"
+            f"{', listed ' + str(c.listing_date) if c.listing_date else ''}) · "
+            f"{c.business_model} · reports in {c.currency}\n"
+            f"{len(c.figures)} figures, {checks} check values, {low} of low confidence · "
+            f"source: {c.origin}")
+    if c.description:
+        text += f"\n[dim]{c.description}[/dim]"
+    return Text.from_markup(text)
+
+
+def validation_ok(c: Company) -> str:
+    """The line printed when a file passed every check (the caller has checked it)."""
+    checks = sum(1 for x in c.figures if x.role == "check")
+    return (f"OK {c.origin}: {c.id}, {len(c.figures)} figures in "
+            f"{len(c.duration_periods)} periods; {checks} check values reproduced")
+
+
+def print_all(renderables: Sequence[RenderableType], width: int | None = None) -> None:
+    """Print to standard output; when it is not a terminal, lay out 160 columns wide."""
+    console = Console(width=width)
+    if width is None and not console.is_terminal:
+        console = Console(width=160)
+    for r in renderables:
+        console.print(r)
+        console.print()
+    console.print(Text(f.LEGEND, style="dim"))
+
+
+def figures(c: Company) -> RenderableType:
+    """Every figure with its unit, role, confidence and source."""
+    from llmecon.statements.io import declared_value
+
+    rt = RichTable(title=f"Figures of {c.id}", title_justify="left", header_style="bold")
+    for name in ("item", "segment", "period", "value", "unit", "role", "conf.", "source"):
+        rt.add_column(name, overflow="fold")
+    for x in c.figures:
+        unit = f"{x.currency or ''} {x.unit}".strip()
+        rt.add_row(x.item, x.segment or "", x.period.label + (" (end)" if
+                   x.period.is_instant else ""), f"{declared_value(x):,.6g}", unit, x.role,
+                   x.confidence, x.source.split(" | ")[0] + (" +" if " | " in x.source else ""))
+    return rt
+
+
+def items() -> RenderableType:
+    from llmecon.statements.taxonomy import ITEMS, NEGATED
+
+    rt = RichTable(title="Canonical items", title_justify="left", header_style="bold")
+    for name in ("item", "measures", "timing", "sign", "segments", "description"):
+        rt.add_column(name)
+    flipped = {v: k for k, v in NEGATED.items()}
+    for d in ITEMS.values():
+        sign = "any" if d.sign == "any" else ">= 0"
+        if d.name in flipped:
+            sign += f" (or {flipped[d.name]}, negated)"
+        rt.add_row(d.name, d.dimension, d.temporal, sign, "yes" if d.segmentable else "",
+                   d.description)
+    return rt
