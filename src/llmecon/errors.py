@@ -27,5 +27,9 @@ class ValidationError(InputError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = list(problems)
-        head = f"{source}: {len(problems)} validation problem(s)"
-        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in problems))
+        if len(self.problems) == 1:
+            only = self.problems[0]
+            super().__init__(only if only.startswith(source) else f"{source}: {only}")
+            return
+        head = f"{source}: {len(self.problems)} validation problems"
+        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in self.problems))

@@ -72,12 +72,15 @@ class Unit:
 def parse_unit(text: str, natural_base: str, *, where: str = "") -> Unit:
     """Parse a declared unit such as ``million``, ``percent`` or ``million_per_month``.
 
-    A bare scale word (``million``) or an empty unit takes the item's natural base.
+    A bare scale word (``million``) or ``units`` takes the item's natural base.
     """
     raw = (text or "").strip().lower()
     prefix = f"{where}: " if where else ""
-    if raw in ("", "unit", "units", "ones"):
-        return Unit(raw, 1.0, natural_base)
+    if raw in ("unit", "units", "ones"):
+        return Unit("units", 1.0, natural_base)
+    if raw == "":
+        raise InputError(f"{prefix}unit missing; declare the scale or unit (e.g. units, "
+                         "million, percent)")
     if raw in SCALES:
         return Unit(raw, SCALES[raw], natural_base)
     if raw in BASES:

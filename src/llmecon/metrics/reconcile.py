@@ -24,6 +24,15 @@ DEFAULT_RELATIVE_TOLERANCE = 0.001  # 0.1% of the value, for amounts, counts and
 SUM_TOLERANCE = 0.005  # segments may differ from the total by rounding of 0.5%
 
 
+def _show(value: float, like: Figure) -> str:
+    """A base-unit value in the unit ``like`` was declared in (e.g. '90 USD million')."""
+    from llmecon.units import parse_unit
+
+    factor = parse_unit(like.unit, ITEMS[like.item].natural_base).factor
+    unit = f"{like.currency} {like.unit}" if like.currency else like.unit
+    return f"{value / factor:,.6g} {unit}".rstrip()
+
+
 def _name(f: Figure) -> str:
     seg = f" [{f.segment}]" if f.segment else ""
     return f"{f.item}{seg} {f.period.label}"
@@ -80,15 +89,15 @@ def identities(company: Company) -> list[str]:
                 want = rev.value - cor.value
                 if abs(gp.value - want) > max(abs(want), abs(rev.value)) * \
                         DEFAULT_RELATIVE_TOLERANCE:
-                    out.append(f"{_name(gp)}: gross profit {gp.value:g} != revenue - cost of "
-                               f"revenue = {want:g}")
+                    out.append(f"{_name(gp)}: gross profit {_show(gp.value, gp)} != revenue - "
+                               f"cost of revenue = {_show(want, gp)}")
         ta = _raw(company, "total_assets", label)
         tl = _raw(company, "total_liabilities", label)
         na = _raw(company, "net_assets", label)
         if ta and tl and na and abs(ta.value - tl.value - na.value) > \
                 abs(ta.value) * DEFAULT_RELATIVE_TOLERANCE:
-            out.append(f"balance sheet {label}: total assets {ta.value:g} != total liabilities "
-                       f"{tl.value:g} + net assets {na.value:g}")
+            out.append(f"balance sheet {label}: total assets {_show(ta.value, ta)} != total "
+                       f"liabilities {_show(tl.value, tl)} + net assets {_show(na.value, na)}")
         for part, whole in (("rd_compute_cost", "rd_expense"), ("rd_staff_cost", "rd_expense"),
                             ("cost_of_revenue_compute", "cost_of_revenue"),
                             ("advertising_marketing_expense", "selling_marketing_expense"),
@@ -97,13 +106,14 @@ def identities(company: Company) -> list[str]:
                             ("top5_customers_revenue", "revenue")):
             p, w = _raw(company, part, label), _raw(company, whole, label)
             if p and w and p.value > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
-                out.append(f"{_name(p)}: {p.value:g} exceeds {whole} {w.value:g}, "
-                           "of which it is a part")
+                out.append(f"{_name(p)}: {_show(p.value, p)} exceeds {whole} "
+                           f"{_show(w.value, w)}, of which it is a part")
     for f in company.figures:
         if f.item == "paying_users":
             mau = Resolver(company).get("mau", f.period.label, f.segment)
             if mau.ok and mau.value is not None and f.value > mau.value:
-                out.append(f"{_name(f)}: paying users {f.value:g} exceed MAU {mau.value:g}")
+                out.append(f"{_name(f)}: paying users {_show(f.value, f)} exceed MAU "
+                           f"{_show(mau.value, f)}")
     return out
 
 
@@ -126,14 +136,15 @@ def segment_sums(company: Company) -> list[str]:
             continue
         s = sum(f.value for f in figs)
         names = ", ".join(f.segment or "" for f in figs)
+        like = figs[0]
         complete = dim == "line" and company.lines and len(figs) == len(company.lines)
         slack = abs(total) * SUM_TOLERANCE
         if complete and len(figs) > 1 and abs(s - total) > slack:
-            out.append(f"{item} {label}: lines ({names}) sum to {s:g}, expected the total "
-                       f"{total:g} (within {SUM_TOLERANCE:.1%})")
+            out.append(f"{item} {label}: lines ({names}) sum to {_show(s, like)}, expected "
+                       f"the total {_show(total, like)} (within {SUM_TOLERANCE:.1%})")
         elif s > total + slack and item != "gross_profit":
-            out.append(f"{item} {label}: {dim} segments ({names}) sum to {s:g}, more than the "
-                       f"total {total:g}")
+            out.append(f"{item} {label}: {dim} segments ({names}) sum to {_show(s, like)}, "
+                       f"more than the total {_show(total, like)}")
     return out
 
 

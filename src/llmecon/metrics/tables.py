@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from llmecon.errors import NotFoundError
 from llmecon.metrics import signals as s
-from llmecon.metrics.values import MetricValue
+from llmecon.metrics.values import NOT_APPLICABLE, MetricValue
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
 
@@ -152,6 +152,7 @@ def build_table(title: str, companies: Sequence[Company], row_specs: Callable[[C
     for company, plist in zip(companies, periods, strict=True):
         ctx = s.Context(company, fx)
         specs = row_specs(company)
+        own = {key for key, _, _ in specs}
         for p in plist:
             col = len(columns)
             columns.append(Column(company.id, company.name, p, company.currency))
@@ -161,8 +162,7 @@ def build_table(title: str, companies: Sequence[Company], row_specs: Callable[[C
                     # a row only this company has goes after its predecessor in the spec
                     labels[key] = label
                     at = order.index(previous) + 1 if previous in order else len(order)
-                    while at < len(order) and order[at].startswith(
-                            key.partition("[")[0] + "[") and "[" in key:
+                    while at < len(order) and "[" in order[at] and order[at] not in own:
                         at += 1
                     order.insert(at, key)
                 previous = key
@@ -170,7 +170,7 @@ def build_table(title: str, companies: Sequence[Company], row_specs: Callable[[C
     rows = []
     for key in order:
         row_cells = tuple(
-            cells[key].get(i) or MetricValue(key, c.period, None, "ratio", why="not applicable")
+            cells[key].get(i) or MetricValue(key, c.period, None, "ratio", why=NOT_APPLICABLE)
             for i, c in enumerate(columns))
         rows.append(Row(key, labels[key], row_cells))
     return Table(title, tuple(columns), tuple(rows))

@@ -49,6 +49,10 @@ class MetricValue:
         return replace(self, value=self.value * rate, currency=currency, basis=basis)
 
 
+#: The ``why`` of a cell whose row does not exist for that company (another company's line).
+NOT_APPLICABLE = "not applicable"
+
+
 def na(name: str, period: Period, unit: Unit, why: str, *, currency: str | None = None,
        timing: Timing = "none") -> MetricValue:
     return MetricValue(name, period, None, unit, currency, timing, "n/a", "unknown", why)

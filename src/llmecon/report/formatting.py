@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from llmecon.metrics.values import MetricValue
+from llmecon.metrics.values import NOT_APPLICABLE, MetricValue
 
 LOW_MARK = "†"  # low confidence: a conflicting or derived source figure
 ANNUALISED_MARK = "ᵃ"
@@ -55,7 +55,10 @@ def number(mv: MetricValue) -> str:
 
 
 def cell(mv: MetricValue) -> str:
-    """A value as text with its marks: † low confidence, ᵃ annualised."""
+    """A value as text with its marks: † low confidence, ᵃ annualised; — where the row
+    does not apply to the company (another company's business line)."""
+    if mv.why == NOT_APPLICABLE:
+        return "—"
     text = number(mv)
     if not mv.ok:
         return text

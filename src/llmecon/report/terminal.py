@@ -9,6 +9,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from llmecon.metrics.tables import SignalRow, SignalsTable, Table
+from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
 from llmecon.statements.model import Company
 
@@ -26,9 +27,9 @@ def table(t: Table) -> RenderableType:
     for row in t.rows:
         cells = []
         for i, mv in enumerate(row.cells):
-            text = "—" if mv.why == "not applicable" else f.cell(mv)
+            text = f.cell(mv)
             cells.append(Text(text, style="dim") if not mv.ok else text)
-            if not mv.ok and mv.why and mv.why != "not applicable":
+            if not mv.ok and mv.why and mv.why != NOT_APPLICABLE:
                 reasons.setdefault(row.label.strip(), [])
                 note = f"{t.columns[i].company_id} {mv.period.label}: {mv.why}"
                 if note not in reasons[row.label.strip()]:

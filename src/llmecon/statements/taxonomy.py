@@ -175,10 +175,10 @@ def lookup(name: str, *, where: str) -> tuple[ItemDef, bool]:
 
     Unknown names are rejected with the closest canonical names suggested:
 
-    >>> lookup("revenu", where="f.csv row 3")
+    >>> lookup("revenu", where="f.csv row 3")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    llmecon.errors.InputError: f.csv row 3: unknown item 'revenu'; did you mean 'revenue'?
+    llmecon.errors.InputError: f.csv row 3: unknown item 'revenu'; did you mean 'revenue' or ...
     """
     key = (name or "").strip()
     if key in ITEMS:

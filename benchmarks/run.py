@@ -1,0 +1,58 @@
+"""Whole-process timings of the CLI, as ratios against a baseline measured in the same run.
+
+    make bench
+
+Baseline: starting the same Python interpreter and doing nothing (``python -c pass``).
+Each command runs ``--repeat`` times; the median is reported. Goal: ``llmecon --help``
+under 0.3 s (heavy libraries load lazily, only in the commands that need them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def timed(cmd: list[str], repeat: int) -> float:
+    subprocess.run(cmd, capture_output=True, check=True)  # warm the file cache
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+    exe = shutil.which("llmecon", path=str(BIN)) or "llmecon"
+    baseline = timed([sys.executable, "-c", "pass"], args.repeat)
+    cases = {
+        "llmecon --help": [exe, "--help"],
+        "llmecon compare zhipu minimax": [exe, "compare", "zhipu", "minimax"],
+        "llmecon compare ... --format json": [exe, "compare", "zhipu", "minimax", "--format",
+                                              "json"],
+    }
+    print(f"{'case':40} {'median s':>9} {'x baseline':>11}")
+    print(f"{'python -c pass (baseline)':40} {baseline:9.3f} {1.0:11.1f}")
+    failed = False
+    for name, cmd in cases.items():
+        t = timed(cmd, args.repeat)
+        note = ""
+        if name == "llmecon --help" and t >= 0.3:
+            note, failed = "  (goal < 0.3 s missed)", True
+        print(f"{name:40} {t:9.3f} {t / baseline:11.1f}{note}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Signals on the bundled data against hand computations from the disclosed figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmecon.metrics import signals as s
+from llmecon.metrics import tables
+from llmecon.statements.model import Company
+from llmecon.units import load_fx
+
+
+def ctx(c: Company) -> s.Context:
+    return s.Context(c, load_fx())
+
+
+def test_zhipu_ttm_revenue(zhipu: Company) -> None:
+    # FY2024 312.414 + H1 2025 190.877 - H1 2024 44.9 (RMB m)
+    mv = s.revenue_ttm(ctx(zhipu), zhipu.period("H1_2025"))
+    assert mv.value == pytest.approx((312.414 + 190.877 - 44.9) * 1e6)
+
+
+def test_zhipu_burn_from_ocf_labelled(zhipu: Company) -> None:
+    mv = s.monthly_burn(ctx(zhipu), zhipu.period("H1_2025"))
+    assert mv.value == pytest.approx(1327e6 / 6)  # OCF -1,327 over six months
+    assert "capex not disclosed" in mv.basis
+
+
+def test_burn_falls_back_to_net_loss_labelled(zhipu: Company) -> None:
+    mv = s.monthly_burn(ctx(zhipu), zhipu.period("FY2023"))
+    assert mv.value == pytest.approx(788e6 / 12)
+    assert mv.method == "net_loss" and "net loss" in mv.basis
+
+
+def test_zhipu_runway_hand(zhipu: Company) -> None:
+    # cash 2,552 at 30 June 2025 / (1,327 / 6) a month = 11.54 months
+    mv = s.runway(ctx(zhipu), zhipu.period("H1_2025"))
+    assert mv.value == pytest.approx(2552 / (1327 / 6))
+
+
+def test_minimax_runway_with_ipo_converts_hkd(minimax: Company) -> None:
+    # (362.6 + 644.2 + 4,818 HKD m / 7.7835) / (209 / 9): the HKD rate is the one implied by
+    # HK$4,818m = US$619m
+    mv = s.runway_with_ipo(ctx(minimax), minimax.period("9M_2025"))
+    cash = 362.6 + 644.2 + 4818 / 7.7835
+    assert mv.value == pytest.approx(cash / (209 / 9), rel=1e-9)
+    assert mv.confidence == "low"  # the cash figures are low confidence in the reference
+
+
+def test_revenue_per_employee_minimax(minimax: Company) -> None:
+    # 53.437 over nine months annualised / 385 staff
+    mv = s.revenue_per_employee(ctx(minimax), minimax.period("9M_2025"))
+    assert mv.value == pytest.approx(53.437e6 * 12 / 9 / 385)
+    assert mv.annualised
+
+
+def test_paying_rate_and_arppu_minimax(minimax: Company) -> None:
+    c = ctx(minimax)
+    p = minimax.period("9M_2025")
+    assert s.paying_rate(c, p).value == pytest.approx(1.7716 / 27.622)
+    assert s.arppu_monthly(c, p).value == pytest.approx(38.02 / 1.7716 / 9)
+
+
+def test_sm_per_net_new_mau_minimax(minimax: Company) -> None:
+    # FY2024 S&M 86.995 / (19.111 - 3.148): total average MAU incl. open platform
+    mv = s.sm_per_net_new_mau(ctx(minimax), minimax.period("FY2024"))
+    assert mv.value == pytest.approx(86.995 / (19.111 - 3.148))
+
+
+def test_missing_input_says_why(zhipu: Company) -> None:
+    mv = s.sm_to_revenue(ctx(zhipu), zhipu.period("H1_2025"))
+    assert not mv.ok and "selling_marketing_expense not disclosed for H1_2025" in mv.why
+
+
+def test_compute_cost_to_revenue_minimax(minimax: Company) -> None:
+    # training compute 266.5% of revenue + inference cloud 37.98 / 53.437
+    mv = s.compute_cost_to_revenue(ctx(minimax), minimax.period("9M_2025"))
+    assert mv.value == pytest.approx(2.665 + 37.98 / 53.437)
+
+
+def test_platform_share(zhipu: Company, minimax: Company) -> None:
+    assert s.platform_share(ctx(zhipu), zhipu.period("FY2024")).value == pytest.approx(
+        (312.414 - 264.0) / 312.414)
+    assert s.platform_share(ctx(minimax), minimax.period("9M_2025")).value == pytest.approx(
+        15.417 / 53.437)
+
+
+def test_signals_directions_depend_on_model(zhipu: Company, minimax: Company) -> None:
+    sig = tables.signals([zhipu, minimax], [tables.select_period(zhipu),
+                                           tables.select_period(minimax)], load_fx())
+    rows = {(r.company_id, r.key): r for r in sig.rows}
+    # Zhipu gross margin FY2024 56.3% vs FY2023 64.6%: a fall, bad
+    gm = rows[("zhipu", "gross_margin")]
+    assert gm.change == pytest.approx(175.889 / 312.414 - 80.482 / 124.538)
+    assert gm.assessment == "bad"
+    # MiniMax R&D / revenue 9M 2025 337.4% vs 9M 2024 (138.7 / 19.454): falling is good
+    rd = rows[("minimax", "rd_to_revenue")]
+    assert rd.change == pytest.approx(180.3 / 53.437 - 138.7 / 19.454)
+    assert rd.assessment == "good"
+    # a falling cloud share is neutral for a product company
+    assert rows[("minimax", "platform_share")].assessment == "neutral"
+
+
+def test_currency_conversion_flows_average_stocks_closing(zhipu: Company) -> None:
+    fx = load_fx()
+    p = [[zhipu.period("FY2024")]]
+    ue = tables.convert_table(tables.unit_economics([zhipu], p, fx), "USD", fx)
+    rev = next(r for r in ue.rows if r.key == "revenue").cells[0]
+    assert rev.value == pytest.approx(312.414e6 / 7.1217)  # 2024 average USD/CNY
+    cf = tables.convert_table(tables.cash_flow_structure([zhipu], [[zhipu.period("H1_2025")]],
+                                                         fx), "USD", fx)
+    cash = next(r for r in cf.rows if r.key == "cash").cells[0]
+    assert cash.value == pytest.approx(2552e6 / 7.1586)  # closing rate 30 June 2025

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from llmecon.api import compare, load_company
+from llmecon.errors import InputError, NotFoundError
+from llmecon.statements import io
+from llmecon.statements.model import Company, Figure, Period
+
+
+def _keys(c: Company) -> list[tuple[object, ...]]:
+    return [(f.item, f.segment, f.period.label, f.period.end, f.period.months, f.value, f.unit,
+             f.currency, f.source, f.source_count, f.confidence, f.note, f.role, f.tolerance)
+            for f in c.figures]
+
+
+def _meta(c: Company) -> tuple[object, ...]:
+    return (c.id, c.name, c.currency, c.business_model, c.ticker, c.exchange,
+            c.listing_date, c.lines, c.platform_line, c.description)
+
+
+@pytest.mark.parametrize("cid", ["zhipu", "minimax"])
+def test_round_trip_yaml_csv_yaml_is_lossless(cid: str, tmp_path: Path) -> None:
+    original = load_company(cid)
+    csv_path = io.write_company_file(original, tmp_path / f"{cid}.csv")
+    from_csv = load_company(str(csv_path))
+    yaml_path = io.write_company_file(from_csv, tmp_path / f"{cid}.yaml")
+    from_yaml = load_company(str(yaml_path))
+    for other in (from_csv, from_yaml):
+        assert _keys(other) == _keys(original)
+        assert _meta(other) == _meta(original)
+
+
+def test_hand_written_csv_company_loads_and_compares(examplai: Company) -> None:
+    # values written in tests/data/examplai.csv: revenue 100, CoR 60, net income -120
+    assert examplai.business_model == "mixed"
+    loss = examplai.figure("net_loss", "FY2024")
+    assert loss is not None and loss.value == 120e6  # net_income -120 stored as a loss
+    ue, cf, _ = compare([load_company("zhipu"), examplai], period="FY2024", currency="USD")
+    gm = next(r for r in ue.rows if r.key == "gross_margin")
+    assert gm.cells[1].value == pytest.approx(0.40)
+    assert gm.cells[0].value == pytest.approx(0.563, abs=0.001)  # Zhipu FY2024, reported 56.3%
+    burn = next(r for r in cf.rows if r.key == "monthly_burn")
+    assert burn.cells[1].value == pytest.approx((96 + 24) / 12 * 1e6)  # -(OCF - capex) / 12
+
+
+def test_unknown_company_lists_bundled() -> None:
+    with pytest.raises(NotFoundError, match="zhipu"):
+        load_company("openai")
+
+
+def test_write_refuses_unknown_suffix(zhipu: Company, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown file type"):
+        io.write_company_file(zhipu, tmp_path / "x.xlsx")
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path, monkeypatch:
+                                                pytest.MonkeyPatch) -> None:
+    target = tmp_path / "saved.yaml"
+    target.write_text("precious\n")
+
+    def boom(*_: object, **__: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(io.os, "replace", boom)
+    with pytest.raises(OSError):
+        io.atomic_write_text(target, "new text")
+    assert target.read_text() == "precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["saved.yaml"]
+
+
+_values = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 6))
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(_values, min_size=1, max_size=6), unit=st.sampled_from(
+    ["million", "thousand", "billion", "units"]))
+def test_round_trip_random_figures(values: list[float], unit: str) -> None:
+    figs = tuple(
+        Figure("revenue", Period(f"FY{2000 + i}", __import__("datetime").date(2000 + i, 12, 31),
+                                 12), v * io.parse_unit(unit, "money").factor, unit, "USD",
+               source="generated")
+        for i, v in enumerate(values))
+    c = Company("gen", "Generated", "USD", "mixed", figs)
+    back = io.read_csv_text(io.write_csv_text(c), "mem.csv")
+    assert _keys(back) == _keys(c)
+    back2 = io.read_yaml_text(io.write_yaml_text(c), "mem.yaml")
+    assert _keys(back2) == _keys(c)

@@ -1,0 +1,91 @@
+"""A corpus of malformed inputs: each gives a named error and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from llmecon.cli import main
+
+MALFORMED = Path(__file__).parents[1] / "data" / "malformed"
+
+EXPECTED: dict[str, str] = {
+    "empty.csv": "the file is empty",
+    "wrong_columns.csv": "missing column(s) period_end",
+    "extra_column.csv": "unknown column(s) comment",
+    "unknown_item.csv": "unknown item 'revenu'; did you mean 'revenue'",
+    "text_in_number.csv": "row 8, value: expected a number, found '12O.5'",
+    "bad_currency.csv": "row 8, currency: unknown currency 'EUR'",
+    "wrong_sign.csv": "row 14, value: rd_expense cannot be negative",
+    "missing_period.csv": "row 14: missing period label",
+    "duplicate.csv": "row 24: duplicate figure rd_expense FY2024",
+    "segments_not_summing.csv": "lines (line:api, line:apps) sum to 90 USD million, expected "
+                                "the total 100 USD million",
+    "gross_profit_identity.csv": "gross profit 45 USD million != revenue - cost of revenue",
+    "check_value_mismatch.csv": "gross_margin FY2024: reported 46, but the raw figures give 40",
+    "check_not_recomputable.csv": "gross_margin FY2023: check value 30 cannot be recomputed",
+    "share_out_of_range.csv": "top5_customer_share is a share in percent, expected 0-100",
+    "months_mismatch.csv": "period_months: FY2023 is 12 months",
+    "end_mismatch.csv": "period_end: FY2023 ends 2023-12-31, found 2023-06-30",
+    "missing_currency.csv": "currency: missing for money item revenue",
+    "missing_unit.csv": "unit: missing",
+    "unknown_unit.csv": "unknown unit 'gazillion'",
+    "unit_of_wrong_dimension.csv": "revenue is measured in money, but unit 'percent'",
+    "balance_as_flow.csv": "cash_and_equivalents is a balance at a date",
+    "bad_date.csv": "period_end: expected a date YYYY-MM-DD, found '2023-13-31'",
+    "bad_business_model.csv": "business_model: expected one of b2b_project",
+    "missing_source.csv": "source: missing",
+    "bad_segment.csv": "segment 'api' must be 'dimension:member'",
+    "segment_not_a_line.csv": "segment 'line:cloud' is not one of the company's lines",
+    "unknown_confidence.csv": "confidence: expected one of high, medium, low",
+    "two_companies.csv": "one company per file, found examplai, otherco",
+    "paying_users_exceed_mau.csv": "paying users 12 million exceed MAU 10 million",
+    "part_exceeds_whole.csv": "rd_compute_cost FY2024: 90 USD million exceeds rd_expense",
+    "not_utf8.csv": "not UTF-8 text",
+    "too_many_fields.csv": "row 24: more fields than the header has columns",
+    "missing_metadata.csv": "company metadata: missing 'currency'",
+    "unknown_extension.txt": "unknown file type .txt",
+    "balance_identity.yaml": "total assets 50 USD million != total liabilities 30 USD million "
+                             "+ net assets 25 USD million",
+    "bad_yaml.yaml": "not valid YAML at line 2",
+    "yaml_missing_figures.yaml": "missing top-level key 'figures'",
+    "yaml_undefined_period.yaml": "period 'FY2025' is not defined under 'periods'",
+    "yaml_not_a_mapping.yaml": "expected a mapping with keys company, periods, figures",
+    "yaml_unknown_field.yaml": "unknown field(s) colour",
+}
+
+
+def test_corpus_is_complete() -> None:
+    assert sorted(p.name for p in MALFORMED.iterdir()) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 20
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_malformed_file_gives_named_error(name: str, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    code = main(["validate", str(MALFORMED / name)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"llmecon: error: {MALFORMED / name}")
+    assert EXPECTED[name] in err
+    assert "Traceback" not in err
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["validate", str(tmp_path / "nope.csv")]) == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_installed_entry_point_exits_2_without_traceback() -> None:
+    exe = shutil.which("llmecon", path=str(Path(sys.executable).parent))
+    assert exe is not None, "the llmecon console script is installed"
+    done = subprocess.run([exe, "validate", str(MALFORMED / "unknown_item.csv")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "did you mean 'revenue'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

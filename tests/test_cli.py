@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from llmecon.cli import main
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_companies(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["companies"], capsys)
+    assert code == 0 and "2513.HK" in out and "0100.HK" in out
+
+
+def test_compare_table_shows_units_and_interim(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["compare", "zhipu", "minimax"], capsys)
+    assert code == 0
+    assert "zhipu H1_2025 (6M interim)" in out and "minimax 9M_2025 (9M interim)" in out
+    assert "money in RMB" in out and "money in US$" in out
+    assert "Unit economics" in out and "Cash-flow structure" in out and "Signals" in out
+
+
+def test_compare_json_values(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["compare", "zhipu", "minimax", "--period", "FY2024", "--format",
+                        "json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    ue = doc["tables"][0]
+    gm = next(r for r in ue["rows"] if r["key"] == "gross_margin")
+    assert gm["cells"][0]["value"] == pytest.approx(175.889 / 312.414)
+    assert gm["cells"][1]["value"] == pytest.approx(0.122)  # MiniMax FY2024 reported 12.2%
+
+
+def test_compare_csv_is_long_and_unrounded(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["compare", "zhipu", "minimax", "--currency", "USD", "--format", "csv"],
+                       capsys)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    rev = next(r for r in rows if r["metric"] == "revenue" and r["company"] == "zhipu")
+    assert float(rev["value"]) == pytest.approx(190.877e6 / 7.18)
+    assert rev["currency"] == "USD"
+
+
+def test_compare_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["compare", "zhipu", "minimax", "--format", "md"], capsys)
+    assert code == 0 and out.startswith("### Unit economics")
+
+
+def test_show_with_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["show", "minimax", "--figures"], capsys)
+    assert code == 0 and "Figures of minimax" in out and "9M_2024 (9M interim)" in out
+
+
+def test_unknown_period_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["compare", "zhipu", "minimax", "--period", "FY2030"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "no period 'FY2030'" in err
+
+
+def test_bad_currency_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["compare", "zhipu", "--currency", "EUR"], capsys)
+    assert code == 2 and "--currency: unknown currency 'EUR'" in err
+
+
+def test_export_round_trip_and_no_overwrite(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "z.csv"
+    assert run(["export", "zhipu", "-o", str(target)], capsys)[0] == 0
+    assert run(["validate", str(target)], capsys)[0] == 0
+    code, _, err = run(["export", "zhipu", "-o", str(target)], capsys)
+    assert code == 2 and "use --force" in err
+
+
+def test_items_lists_taxonomy(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["items"], capsys)
+    assert code == 0 and "contract_liabilities" in out and "net_income" in out

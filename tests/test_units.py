@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from llmecon.errors import InputError, NotFoundError
+from llmecon.units import load_fx, normalise_currency, parse_unit
+
+
+def test_parse_units() -> None:
+    assert parse_unit("million", "money").factor == 1e6
+    assert parse_unit("billion_tokens_per_day", "tokens_per_day").factor == 1e9
+    assert parse_unit("percent", "percent").dimension == "percent"
+    with pytest.raises(InputError, match="unknown unit"):
+        parse_unit("lots", "money")
+
+
+def test_currency_aliases() -> None:
+    assert normalise_currency("rmb") == "CNY"
+    with pytest.raises(InputError, match="unknown currency 'EUR'"):
+        normalise_currency("EUR")
+
+
+def test_fx_direct_inverse_and_cross() -> None:
+    fx = load_fx()
+    rate, used = fx.rate("USD", "CNY", "average", date(2024, 1, 1), date(2024, 12, 31))
+    assert rate == 7.1217 and used[0].source.startswith("PBOC")
+    inv, _ = fx.rate("CNY", "USD", "average", date(2024, 1, 1), date(2024, 12, 31))
+    assert inv == pytest.approx(1 / 7.1217)
+    cross, used = fx.rate("HKD", "CNY", "average", date(2024, 1, 1), date(2024, 12, 31))
+    assert cross == pytest.approx(7.1217 / 7.8020) and len(used) == 2
+
+
+def test_fx_missing_rate_is_an_error_not_a_guess() -> None:
+    with pytest.raises(NotFoundError, match="no average USD/CNY rate for 2019-01-01"):
+        load_fx().rate("USD", "CNY", "average", date(2019, 1, 1), date(2019, 12, 31))
+
+
+def test_user_fx_file_missing_field(tmp_path: Path) -> None:
+    p = tmp_path / "fx.yaml"
+    p.write_text("rates:\n  - {pair: USD/CNY, kind: closing, end: 2024-12-31, rate: 7.2}\n")
+    with pytest.raises(InputError, match=r"rates\[0\]: missing field 'source'"):
+        load_fx(p)
