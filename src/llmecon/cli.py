@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     sub.add_parser("items", help="list the canonical item names and their units")
+
+    from llmecon import cli_inference
+
+    cli_inference.register(sub)
     return p
 
 
@@ -69,7 +73,7 @@ def _emit(fmt: str, tables: Sequence[object], sig: object, header: object = None
         parts += [terminal.table(t) for t in tables]  # type: ignore[arg-type]
         parts.append(terminal.signals(sig))  # type: ignore[arg-type]
         parts += list(extra)
-        terminal.print_all(parts)  # type: ignore[arg-type]
+        terminal.print_all(parts, legend=True)  # type: ignore[arg-type]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -119,6 +123,10 @@ def _run(args: argparse.Namespace) -> int:
         write_company_file(company, out)
         print(f"wrote {out} ({len(company.figures)} figures)")
         return 0
+    if cmd == "inference":
+        from llmecon import cli_inference
+
+        return cli_inference.run(args)
     if cmd == "items":
         from llmecon.report import terminal
 

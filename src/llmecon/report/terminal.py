@@ -106,15 +106,18 @@ def validation_ok(c: Company) -> str:
             f"{len(c.duration_periods)} periods; {checks} check values reproduced")
 
 
-def print_all(renderables: Sequence[RenderableType], width: int | None = None) -> None:
-    """Print to standard output; when it is not a terminal, lay out 160 columns wide."""
+def print_all(renderables: Sequence[RenderableType], width: int | None = None, *,
+              legend: bool = False) -> None:
+    """Print to standard output; when it is not a terminal, lay out 160 columns wide.
+    ``legend`` adds the key to the marks used in financial tables."""
     console = Console(width=width)
     if width is None and not console.is_terminal:
         console = Console(width=160)
     for r in renderables:
         console.print(r)
         console.print()
-    console.print(Text(f.LEGEND, style="dim"))
+    if legend:
+        console.print(Text(f.LEGEND, style="dim"))
 
 
 def figures(c: Company) -> RenderableType:

@@ -1,0 +1,192 @@
+"""``llmecon inference ...``: thin front for the inference economics engine."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+FORMATS = ("table", "json", "csv")
+
+
+def _floats(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, found {text!r}")\
+            from None
+
+
+def _names(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _serving_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, help="model name (see 'catalog models') or path")
+    p.add_argument("--gpu", required=True, help="GPU name (see 'catalog gpus') or path")
+    p.add_argument("--precision", default="fp8", help="weights: bf16, fp8, int8, fp4")
+    p.add_argument("--kv", dest="kv_dtype", default="bf16", help="KV cache: bf16, fp8, int8")
+    p.add_argument("--gpus", type=int, default=8, help="GPUs per decode replica (EP group)")
+    p.add_argument("--tp", type=int, help="tensor-parallel degree (default: all GPUs for a "
+                                          "dense model, 1 for MoE)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--batch", dest="batch_per_gpu", type=float, help="sequences per GPU")
+    g.add_argument("--tpot-ms", type=float, help="largest batch within this time per token")
+    p.add_argument("--input", dest="input_tokens", type=float, default=2000.0)
+    p.add_argument("--output", dest="output_tokens", type=float, default=500.0)
+    p.add_argument("--cache-hit", type=float, default=0.0, help="prefix-cache hit share")
+    p.add_argument("--mtp-draft", type=int, default=0, help="multi-token-prediction drafts")
+    p.add_argument("--mtp-accept", type=float, default=0.0, help="draft acceptance rate")
+    p.add_argument("--gpu-price", dest="gpu_hour_price", type=float,
+                   help="USD per GPU-hour (default: the latest bundled price for the GPU)")
+    p.add_argument("--prefill-gpus", type=int, help="GPUs per prefill replica")
+    p.add_argument("--catalog", action="append", default=[], metavar="FILE",
+                   help="a YAML catalog of your own GPUs, models or prices (repeatable)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+
+def register(sub: Any) -> None:
+    inf = sub.add_parser("inference", help="inference economics: throughput, cost, fleets")
+    isub = inf.add_subparsers(dest="inference_command", metavar="SUBCOMMAND", required=True)
+    for name, text in (("throughput", "tokens per second, latency and memory of a deployment"),
+                       ("cost", "cost per million input and output tokens")):
+        _serving_args(isub.add_parser(name, help=text))
+    fl = isub.add_parser("fleet", help="fleet, cost, revenue and margin for a daily demand")
+    _serving_args(fl)
+    fl.add_argument("--input-per-day", type=float, required=True, help="input tokens a day")
+    fl.add_argument("--output-per-day", type=float, required=True, help="output tokens a day")
+    fl.add_argument("--demand-cache-hit", type=float, help="cache-hit share of the demand "
+                                                           "(default: --cache-hit)")
+    fl.add_argument("--peak-to-average", type=float, default=1.0)
+    fl.add_argument("--price-list", help="model whose bundled API price to charge")
+    fl.add_argument("--price-input", type=float, help="USD per M input tokens (cache miss)")
+    fl.add_argument("--price-cache-hit", type=float, help="USD per M input tokens (cache hit)")
+    fl.add_argument("--price-output", type=float, help="USD per M output tokens")
+    fl.add_argument("--paid-share", type=float, default=1.0)
+    fl.add_argument("--discount", type=float, default=0.0)
+    sw = isub.add_parser("sweep", help="a grid of configurations in one vectorised pass")
+    sw.add_argument("--models", type=_names, required=True)
+    sw.add_argument("--gpus-list", dest="gpu_names", type=_names, required=True,
+                    help="comma-separated GPU names")
+    sw.add_argument("--batches", type=_floats, default=[1, 8, 32, 64, 128, 256])
+    sw.add_argument("--inputs", type=_floats, default=[1000, 4000, 16000])
+    sw.add_argument("--prices", type=_floats, default=[2.0])
+    sw.add_argument("--output", dest="output_tokens", type=float, default=500.0)
+    sw.add_argument("--precision", default="fp8")
+    sw.add_argument("--kv", dest="kv_dtype", default="bf16")
+    sw.add_argument("--replica-gpus", type=int, default=8)
+    sw.add_argument("--catalog", action="append", default=[], metavar="FILE")
+    sw.add_argument("--format", choices=FORMATS, default="table")
+    ca = isub.add_parser("catalog", help="list bundled GPUs, models or prices")
+    ca.add_argument("what", choices=("gpus", "models", "prices"))
+    ca.add_argument("--catalog", action="append", default=[], metavar="FILE")
+    ac = isub.add_parser("accuracy", help="predictions against published deployments")
+    ac.add_argument("--format", choices=("table", "md"), default="table")
+    ac.add_argument("--loo", action="store_true", help="add leave-one-out errors (slower)")
+    isub.add_parser("calibrate", help="re-fit the efficiency factors on the published cases")
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from llmecon.inference.serving import ServingConfig
+
+    return ServingConfig(
+        model=args.model, gpu=args.gpu, precision=args.precision, kv_dtype=args.kv_dtype,
+        gpus=args.gpus, tp=args.tp, batch_per_gpu=args.batch_per_gpu, tpot_ms=args.tpot_ms,
+        input_tokens=args.input_tokens, output_tokens=args.output_tokens,
+        cache_hit=args.cache_hit, mtp_draft=args.mtp_draft, mtp_accept=args.mtp_accept,
+        gpu_hour_price=args.gpu_hour_price, prefill_gpus=args.prefill_gpus)
+
+
+def run(args: argparse.Namespace) -> int:
+    from llmecon.inference.calibration import load_efficiency
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.report import inference as present
+    from llmecon.report.terminal import print_all
+
+    cmd = args.inference_command
+    if cmd == "catalog":
+        print_all([present.catalog_table(load_catalog(args.catalog), args.what)])
+        return 0
+    if cmd == "accuracy":
+        from llmecon.inference.calibration import accuracy, calibrate
+
+        loo = calibrate().loo_errors if args.loo or args.format == "md" else None
+        rows = accuracy(loo=loo)
+        if args.format == "md":
+            print(present.accuracy_markdown(rows))
+        else:
+            print_all([present.accuracy_table(rows)])
+        return 0
+    if cmd == "calibrate":
+        from llmecon.inference.calibration import calibrate
+
+        c = calibrate()
+        e = c.efficiency
+        print("# paste into src/llmecon/data/inference/efficiency.yaml")
+        print(f"efficiency:\n  prefill_mfu: {e.prefill_mfu}\n  decode_mfu: {e.decode_mfu}\n"
+              f"  decode_bw: {e.decode_bw}\n  network: {e.network}\n"
+              f"  memory_reserve: {e.memory_reserve}")
+        print(f"# median absolute error {c.median_abs_error:.1%}; leave-one-out median "
+              f"{sorted(abs(x) for x in c.loo_errors.values())[len(c.loo_errors) // 2]:.1%}")
+        return 0
+    cat, eff = load_catalog(args.catalog), load_efficiency()
+    if cmd == "sweep":
+        from llmecon.inference.sweep import run_sweep
+
+        s = run_sweep(cat, eff, models=args.models, gpus=args.gpu_names, batches=args.batches,
+                      input_tokens=args.inputs, prices=args.prices,
+                      output_tokens=args.output_tokens, precision=args.precision,
+                      kv_dtype=args.kv_dtype, replica_gpus=args.replica_gpus)
+        frame = s.to_frame()
+        if args.format == "csv":
+            sys.stdout.write(frame.to_csv(index=False))
+        elif args.format == "json":
+            print(frame.to_json(orient="records", indent=1))
+        else:
+            from rich.table import Table
+
+            t = Table(title=f"Sweep: {len(s):,} configurations", title_justify="left")
+            for c in frame.columns:
+                t.add_column(str(c))
+            for row in frame.head(200).itertuples(index=False):
+                t.add_row(*[f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row])
+            print_all([t])
+        return 0
+    from llmecon.inference.serving import Demand, evaluate, size_fleet
+
+    result = evaluate(_config(args), cat, eff)
+    if cmd in ("throughput", "cost"):
+        if args.format == "json":
+            print(present.to_json(result.to_dict()))
+        elif args.format == "csv":
+            sys.stdout.write(result.to_frame().to_csv(index=False))
+        else:
+            print_all([present.serving_table(result)])
+        return 0
+    from llmecon.errors import InputError
+
+    demand = Demand(args.input_per_day, args.output_per_day,
+                    cache_hit=args.cache_hit if args.demand_cache_hit is None
+                    else args.demand_cache_hit, peak_to_average=args.peak_to_average,
+                    paid_share=args.paid_share, discount=args.discount,
+                    gpus_per_node=min(8, args.gpus))
+    if args.price_list:
+        price = cat.api_price(args.price_list)
+        if price is None:
+            raise InputError(f"--price-list: no API price bundled for {args.price_list!r}")
+        demand = demand.with_price_list(price)
+    if args.price_input is not None or args.price_output is not None:
+        from dataclasses import replace
+
+        demand = replace(demand, price_input_miss=args.price_input or 0.0,
+                         price_output=args.price_output or 0.0,
+                         price_input_hit=args.price_cache_hit if args.price_cache_hit
+                         is not None else (args.price_input or 0.0))
+    fleet = size_fleet(result, demand)
+    if args.format == "json":
+        print(present.to_json({"serving": result.to_dict(), "fleet": fleet.to_dict()}))
+    elif args.format == "csv":
+        sys.stdout.write(present.records_to_csv([fleet.to_dict()]))
+    else:
+        print_all([present.serving_table(result), present.fleet_table(fleet)])
+    return 0

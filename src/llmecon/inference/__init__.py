@@ -1,0 +1,1 @@
+"""Inference economics: from GPUs and model architecture to cost per million tokens."""

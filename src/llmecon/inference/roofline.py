@@ -1,0 +1,315 @@
+"""Roofline throughput of LLM inference, vectorised over configurations.
+
+A decode step on one GPU is the sum of its parts, each at the slower of its compute and
+its memory traffic (a roofline per part):
+
+- attention: ``2 x heads x (d_qk + d_v)`` FLOPs per cached token per softmax layer
+  against reading the KV cache;
+- non-expert weights (attention projections, dense FFN, shared experts, embeddings):
+  ``2 x params`` FLOPs per token against reading them once per step;
+- routed experts: ``2 x top_k x expert params`` FLOPs per token against reading the experts
+  the step's tokens route to (``1 - (1 - k/E)^T`` of them);
+- communication: the expert-parallel all-to-all (tokens dispatched in FP8, combined in
+  BF16) and the tensor-parallel all-reduce, over NVLink inside the scale-up domain and the
+  network outside it.
+
+Prefill is compute-bound: about ``2 x active parameters`` FLOPs per token plus attention
+over the prompt, with its communication overlapped (two-batch overlap). Basis: Austin et
+al., *How to Scale Your Model*, inference chapter (step time = KV time + max(compute,
+weights)); Pope et al., MLSys 2023. Efficiency factors are calibrated on published
+deployments (:mod:`llmecon.inference.calibration`).
+
+Every function takes numpy arrays (or scalars) that broadcast together, so a grid of
+configurations evaluates in one call. Quantities are per GPU unless named otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from llmecon.inference.catalog import Gpu, Model
+
+Array = np.ndarray[Any, Any]
+BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
+DISPATCH_BYTES = 1.0  # expert-parallel dispatch in FP8 (DeepEP)
+COMBINE_BYTES = 2.0  # and combine in BF16
+ALLREDUCE_BYTES = 2.0  # tensor-parallel all-reduce of BF16 activations
+
+
+@dataclass(frozen=True)
+class Efficiency:
+    """Fractions of peak achieved end to end (calibrated defaults; see ``calibration``).
+
+    ``network`` is the share of link bandwidth the collectives achieve; ``memory_reserve``
+    the share of HBM kept for activations and the runtime. Fields may be numpy arrays, to
+    evaluate many settings at once.
+    """
+
+    prefill_mfu: Any = 0.5
+    decode_mfu: Any = 0.5
+    decode_bw: Any = 0.8
+    network: Any = 0.7
+    memory_reserve: Any = 0.1
+
+
+@dataclass(frozen=True)
+class Arch:
+    """Model architectures as arrays (one element per model)."""
+
+    nonexpert: Array
+    expert_all_layers: Array  # parameters of one routed expert across all MoE layers
+    experts: Array
+    top_k: Array
+    moe_layers: Array
+    layers: Array
+    hidden: Array
+    kv_elems: Array  # KV elements per token of context (softmax layers)
+    kv_replication: Array  # copies of the KV cache across a TP group of size tp (see take)
+    kv_heads: Array
+    is_mla: Array
+    linear_state: Array  # fixed state elements per sequence (linear-attention layers)
+    heads: Array
+    softmax_layers: Array
+    linear_layers: Array
+    head_dim: Array
+    qk_decode: Array
+    v_decode: Array
+    qk_prefill: Array
+    v_prefill: Array
+
+    @classmethod
+    def of(cls, models: Sequence[Model]) -> Arch:
+        def a(fn: Any) -> Array:
+            return np.array([float(fn(m)) for m in models])
+
+        return cls(
+            nonexpert=a(lambda m: m.nonexpert_params),
+            expert_all_layers=a(lambda m: m.expert_params * m.moe_layers),
+            experts=a(lambda m: m.routed_experts), top_k=a(lambda m: m.top_k),
+            moe_layers=a(lambda m: m.moe_layers), layers=a(lambda m: m.layers),
+            hidden=a(lambda m: m.hidden),
+            kv_elems=a(lambda m: m.kv_elements_per_token()),
+            kv_replication=a(lambda m: 1.0),
+            kv_heads=a(lambda m: m.kv_heads or m.heads),
+            is_mla=a(lambda m: m.attention == "mla"),
+            linear_state=a(lambda m: m.linear_state_elements()),
+            heads=a(lambda m: m.heads), softmax_layers=a(lambda m: m.softmax_layers),
+            linear_layers=a(lambda m: m.linear_layers),
+            head_dim=a(lambda m: m.head_dim or m.hidden // m.heads),
+            qk_decode=a(lambda m: m.attention_dims("decode")[0]),
+            v_decode=a(lambda m: m.attention_dims("decode")[1]),
+            qk_prefill=a(lambda m: m.attention_dims("prefill")[0]),
+            v_prefill=a(lambda m: m.attention_dims("prefill")[1]),
+        )
+
+    def take(self, index: Array) -> Arch:
+        """The architectures at ``index`` (to line models up with a grid)."""
+        return Arch(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    @property
+    def active(self) -> Array:
+        """Parameters used per token: non-expert ones plus top_k experts in every MoE layer."""
+        out: Array = self.nonexpert + self.top_k * self.expert_all_layers
+        return out
+
+    @property
+    def total(self) -> Array:
+        out: Array = self.nonexpert + self.experts * self.expert_all_layers
+        return out
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """GPUs as arrays: peak FLOP/s at the chosen precision (and BF16 for attention), HBM
+    bytes/s and bytes, link bandwidth each way (bytes/s) and the scale-up domain size."""
+
+    flops: Array
+    attn_flops: Array
+    bandwidth: Array
+    memory: Array
+    scale_up: Array
+    scale_out: Array
+    domain: Array
+
+    @classmethod
+    def of(cls, gpus: Sequence[Gpu], precision: str | Sequence[str]) -> Hardware:
+        precs = [precision] * len(gpus) if isinstance(precision, str) else list(precision)
+        return cls(
+            np.array([g.peak_flops(p) for g, p in zip(gpus, precs, strict=True)]),
+            np.array([g.peak_flops("bf16") for g in gpus]),
+            np.array([g.bandwidth_tbs * 1e12 for g in gpus]),
+            np.array([g.memory_gb * 1e9 for g in gpus]),
+            np.array([(g.scale_up_gbs or 0.0) * 1e9 / 2.0 for g in gpus]),
+            np.array([(g.scale_out_gbs or 0.0) * 1e9 for g in gpus]),
+            np.array([float(g.scale_up_domain) for g in gpus]),
+        )
+
+    def take(self, index: Array) -> Hardware:
+        return Hardware(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+
+def experts_touched_fraction(experts: Any, top_k: Any, tokens: Any) -> Any:
+    """Expected share of routed experts hit when ``tokens`` each pick ``top_k`` of ``experts``.
+
+    Uniform routing: 1 - (1 - k/E)^T. A dense model (E = 0) touches none.
+
+    >>> round(float(experts_touched_fraction(256, 8, 1)), 5)
+    0.03125
+    >>> float(experts_touched_fraction(256, 8, 10_000))
+    1.0
+    """
+    e = np.asarray(experts, dtype=float)
+    k = np.asarray(top_k, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(e > 0, k / np.where(e > 0, e, 1.0), 0.0)
+    return np.where(e > 0, 1.0 - np.power(1.0 - p, tokens), 0.0)
+
+
+def kv_copies(arch: Arch, tp: Any) -> Any:
+    """Copies of each KV entry in a tensor-parallel group: MLA's single latent is held by
+    every rank; GQA heads split until there are fewer KV heads than ranks."""
+    return np.where(arch.is_mla > 0, tp, np.maximum(1.0, tp / arch.kv_heads))
+
+
+def stored_weight_bytes(arch: Arch, weight_bytes: Any, gpus: Any, tp: Any) -> Any:
+    """Weights held per GPU: non-expert weights split over ``tp``, experts over ``gpus``."""
+    return (arch.nonexpert / tp + arch.experts * arch.expert_all_layers / gpus) * weight_bytes
+
+
+def kv_bytes_per_sequence(arch: Arch, context: Any, kv_bytes: Any) -> Any:
+    """KV cache (plus any linear-attention state) of one sequence of ``context`` tokens."""
+    return (arch.kv_elems * context + arch.linear_state) * kv_bytes
+
+
+def max_batch_per_gpu(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any,
+                      gpus: Any, tp: Any, max_context: Any, eff: Efficiency) -> Any:
+    """Sequences per GPU whose KV cache fits beside the weights (0 if the weights do not)."""
+    free = hw.memory * (1.0 - eff.memory_reserve) - stored_weight_bytes(arch, weight_bytes,
+                                                                         gpus, tp)
+    per_seq = kv_bytes_per_sequence(arch, max_context, kv_bytes) * kv_copies(arch, tp)
+    return np.maximum(np.floor(free / per_seq), 0.0)
+
+
+def attention_flops_per_token(arch: Arch, context: Any, phase: str) -> Any:
+    """Attention FLOPs per token over ``context`` keys: 2 x heads x (d_qk + d_v) per key per
+    softmax layer, and 4 x heads x d^2 per linear-attention layer (state update and read)."""
+    qk, v = (arch.qk_decode, arch.v_decode) if phase == "decode" else \
+        (arch.qk_prefill, arch.v_prefill)
+    softmax = 2.0 * arch.heads * (qk + v) * context * arch.softmax_layers
+    linear = 4.0 * arch.heads * arch.head_dim ** 2 * arch.linear_layers
+    return softmax + linear
+
+
+def comm_seconds_per_token(arch: Arch, hw: Hardware, *, gpus: Any, tp: Any,
+                           eff: Efficiency) -> Any:
+    """Link time per token per GPU: the expert-parallel all-to-all across the ``gpus / tp``
+    expert groups and the tensor-parallel all-reduce inside each ``tp`` group."""
+    ep = np.asarray(gpus, dtype=float) / tp
+    local = np.minimum(ep, hw.domain) / ep
+    remote = 1.0 - local
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_out = np.where(hw.scale_out > 0, 1.0 / np.where(hw.scale_out > 0, hw.scale_out,
+                                                                1.0), np.inf)
+        inv_up = np.where(hw.scale_up > 0, 1.0 / np.where(hw.scale_up > 0, hw.scale_up, 1.0),
+                          np.inf)
+    a2a_bytes = np.where((arch.experts > 0) & (ep > 1),
+                         arch.top_k * arch.hidden * (DISPATCH_BYTES + COMBINE_BYTES)
+                         * arch.moe_layers * (1.0 - 1.0 / ep), 0.0)
+    with np.errstate(invalid="ignore"):
+        a2a = a2a_bytes * (local * inv_up + np.where(remote > 0, remote * inv_out, 0.0))
+        ar_bytes = np.where(tp > 1, 2.0 * (tp - 1.0) / tp * arch.hidden * ALLREDUCE_BYTES
+                            * 2.0 * arch.layers / tp, 0.0)
+        allreduce = np.where(ar_bytes > 0, ar_bytes * inv_up, 0.0)
+    return (a2a + allreduce) / eff.network
+
+
+@dataclass(frozen=True)
+class DecodeResult:
+    step_time_s: Array
+    tokens_per_gpu_s: Array
+    tpot_s: Array
+    attention_s: Array
+    dense_s: Array
+    experts_s: Array
+    comm_s: Array
+
+
+def mtp_tokens(draft: Any, accept: Any) -> Any:
+    """Tokens emitted per step with ``draft`` speculative tokens accepted each with
+    probability ``accept`` in turn: 1 + a + a^2 + ... + a^draft.
+
+    >>> float(mtp_tokens(1, 0.85))
+    1.85
+    """
+    d = np.asarray(draft, dtype=float)
+    a = np.asarray(accept, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        geo = np.where(a >= 1.0, d, a * (1.0 - a ** d) / np.where(a >= 1.0, 1.0, 1.0 - a))
+    return 1.0 + geo
+
+
+def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: Any, tp: Any,
+           batch_per_gpu: Any, context: Any, eff: Efficiency, mtp_draft: Any = 0.0,
+           mtp_accept: Any = 0.0) -> DecodeResult:
+    """One decode step per GPU for ``batch_per_gpu`` sequences with ``context`` cached tokens.
+
+    ``gpus`` is the replica (the expert-parallel group), ``tp`` the tensor-parallel degree
+    of attention and dense weights inside it (1 = data-parallel attention). With
+    multi-token prediction each step verifies ``mtp_draft`` extra tokens per sequence.
+    """
+    processed = 1.0 + np.asarray(mtp_draft, dtype=float)
+    emitted = mtp_tokens(mtp_draft, mtp_accept)
+    tokens = batch_per_gpu * processed  # tokens computed per GPU per step
+    bw = hw.bandwidth * eff.decode_bw
+    kv = batch_per_gpu * kv_bytes_per_sequence(arch, context, kv_bytes) * kv_copies(arch, tp)
+    attn_fl = tokens * attention_flops_per_token(arch, context, "decode")
+    attn_peak = np.where(kv_bytes < 2.0, hw.flops, hw.attn_flops)
+    t_attn = np.maximum(attn_fl / (attn_peak * eff.decode_mfu), kv / bw)
+    peak = hw.flops * eff.decode_mfu
+    t_dense = np.maximum(2.0 * tokens * arch.nonexpert / peak,
+                         arch.nonexpert / tp * weight_bytes / bw)
+    touched = experts_touched_fraction(arch.experts, arch.top_k, tokens * gpus / tp)
+    t_exp = np.maximum(2.0 * tokens * arch.top_k * arch.expert_all_layers / peak,
+                       arch.experts * touched * arch.expert_all_layers / gpus * weight_bytes
+                       / bw)
+    t_comm = tokens * comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff)
+    step = t_attn + t_dense + t_exp + t_comm
+    return DecodeResult(step, batch_per_gpu * emitted / step, step / emitted, t_attn, t_dense,
+                        t_exp, t_comm)
+
+
+def prefill_tokens_per_gpu_s(arch: Arch, hw: Hardware, *, prompt: Any, eff: Efficiency,
+                             weight_bytes: Any = 1.0, gpus: Any = 1.0, tp: Any = 1.0,
+                             tokens_per_gpu: Any = 16384.0) -> Any:
+    """Prompt tokens computed per GPU-second: compute-bound, with communication overlapped
+    (the slower of the two) and the weight reads of a ``tokens_per_gpu`` batch as a floor.
+
+    Attention for a prompt of S tokens averages S/2 keys per token (causal mask).
+    """
+    per_token = 2.0 * arch.active + attention_flops_per_token(arch, np.asarray(prompt) / 2.0,
+                                                               "prefill")
+    t_c = per_token / (hw.flops * eff.prefill_mfu)
+    t_comm = comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff)
+    t_w = stored_weight_bytes(arch, weight_bytes, gpus, tp) / (hw.bandwidth * eff.decode_bw) \
+        / tokens_per_gpu
+    return 1.0 / np.maximum(np.maximum(t_c, t_comm), t_w)
+
+
+def batch_for_tpot(arch: Arch, hw: Hardware, *, tpot_s: Any, max_batch: Any,
+                   iterations: int = 30, **kw: Any) -> Any:
+    """Largest batch per GPU whose time per output token stays within ``tpot_s``
+    (bisection, vectorised; 0 where even one sequence is too slow)."""
+    shape = np.broadcast(np.asarray(tpot_s), np.asarray(max_batch)).shape
+    lo = np.zeros(shape)
+    hi = np.broadcast_to(np.asarray(max_batch, dtype=float), shape).copy()
+    ok_one = decode(arch, hw, batch_per_gpu=1.0, **kw).tpot_s <= tpot_s
+    for _ in range(iterations):
+        mid = np.floor((lo + hi + 1) / 2)
+        fine = decode(arch, hw, batch_per_gpu=np.maximum(mid, 1.0), **kw).tpot_s <= tpot_s
+        lo = np.where(fine, mid, lo)
+        hi = np.where(fine, hi, mid - 1)
+    return np.where(ok_one, np.maximum(lo, 1.0), 0.0)

@@ -1,0 +1,103 @@
+"""Grids of configurations evaluated in one vectorised call.
+
+A sweep crosses models x GPUs x batch sizes x context lengths x GPU-hour prices and
+returns throughput, cost per million tokens and whether each configuration fits in
+memory, without a Python loop over configurations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from llmecon.errors import InputError
+from llmecon.inference import roofline as rf
+from llmecon.inference.catalog import Catalog
+from llmecon.inference.serving import cost_per_million_tokens
+
+Array = np.ndarray[Any, Any]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Results of a sweep; every array has one element per configuration."""
+
+    models: tuple[str, ...]
+    gpus: tuple[str, ...]
+    model_index: Array
+    gpu_index: Array
+    batch_per_gpu: Array
+    input_tokens: Array
+    gpu_hour_price: Array
+    fits: Array
+    max_batch_per_gpu: Array
+    decode_tokens_per_gpu_s: Array
+    prefill_tokens_per_gpu_s: Array
+    tpot_ms: Array
+    cost_output: Array
+    cost_input_miss: Array
+
+    def __len__(self) -> int:
+        return int(self.fits.size)
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame({
+            "model": np.asarray(self.models, dtype=object)[self.model_index],
+            "gpu": np.asarray(self.gpus, dtype=object)[self.gpu_index],
+            "batch_per_gpu": self.batch_per_gpu, "input_tokens": self.input_tokens,
+            "gpu_hour_price": self.gpu_hour_price, "fits": self.fits,
+            "max_batch_per_gpu": self.max_batch_per_gpu,
+            "decode_tokens_per_gpu_s": self.decode_tokens_per_gpu_s,
+            "prefill_tokens_per_gpu_s": self.prefill_tokens_per_gpu_s,
+            "tpot_ms": self.tpot_ms, "cost_per_m_output": self.cost_output,
+            "cost_per_m_input_miss": self.cost_input_miss,
+        })
+
+
+def _precision_for(gpu: Any, precision: str) -> str:
+    """``precision``, or INT8 for a chip that has no FP8 (A100, Ascend): W8A8."""
+    if precision == "fp8" and gpu.fp8_tflops is None and gpu.int8_tops:
+        return "int8"
+    return precision
+
+
+def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: Sequence[str],
+              batches: Sequence[float], input_tokens: Sequence[float],
+              prices: Sequence[float], output_tokens: float = 500.0, precision: str = "fp8",
+              kv_dtype: str = "bf16", replica_gpus: int = 8) -> Sweep:
+    """Evaluate the full cross product of the given values in one numpy pass."""
+    for name, values in (("batches", batches), ("input_tokens", input_tokens),
+                         ("prices", prices)):
+        if not len(values) or min(values) <= 0:
+            raise InputError(f"{name}: expected one or more numbers > 0, found {list(values)}")
+    if precision not in rf.BYTES or kv_dtype not in rf.BYTES:
+        raise InputError(f"precision / kv_dtype: expected one of {', '.join(rf.BYTES)}")
+    ms = [cat.model(m) for m in models]
+    gs = [cat.gpu(g) for g in gpus]
+    arch_all = rf.Arch.of(ms)
+    hw_all = rf.Hardware.of(gs, [_precision_for(g, precision) for g in gs])
+    mi, gi, bi, ci, pi = np.meshgrid(np.arange(len(ms)), np.arange(len(gs)),
+                                     np.arange(len(batches)), np.arange(len(input_tokens)),
+                                     np.arange(len(prices)), indexing="ij")
+    mi, gi = mi.ravel(), gi.ravel()
+    arch, hw = arch_all.take(mi), hw_all.take(gi)
+    batch = np.asarray(batches, dtype=float)[bi.ravel()]
+    isl = np.asarray(input_tokens, dtype=float)[ci.ravel()]
+    price = np.asarray(prices, dtype=float)[pi.ravel()]
+    tp = np.where(arch.experts > 0, 1.0, float(replica_gpus))
+    wb, kvb = rf.BYTES[precision], rf.BYTES[kv_dtype]
+    cap = rf.max_batch_per_gpu(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus,
+                               tp=tp, max_context=isl + output_tokens, eff=eff)
+    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus, tp=tp,
+                  batch_per_gpu=batch, context=isl + output_tokens / 2.0, eff=eff)
+    pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=isl, eff=eff, weight_bytes=wb,
+                                      gpus=replica_gpus, tp=tp)
+    return Sweep(tuple(m.name for m in ms), tuple(g.name for g in gs), mi, gi, batch, isl,
+                 price, batch <= cap, cap, d.tokens_per_gpu_s, pre, d.tpot_s * 1e3,
+                 cost_per_million_tokens(price, d.tokens_per_gpu_s),
+                 cost_per_million_tokens(price, pre))

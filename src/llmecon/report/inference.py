@@ -1,0 +1,164 @@
+"""Presenters for inference results: terminal tables, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table as RichTable
+
+from llmecon.inference.calibration import AccuracyRow
+from llmecon.inference.catalog import Catalog
+from llmecon.inference.serving import Fleet, ServingResult
+
+
+def _f(x: float | None, fmt: str = ",.2f") -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return format(x, fmt)
+
+
+def serving_table(r: ServingResult) -> RichTable:
+    c = r.config
+    t = RichTable(title=f"{r.model} on {c.gpus} x {r.gpu} ({c.precision} weights, "
+                        f"{c.kv_dtype} KV)", title_justify="left", header_style="bold")
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    t.add_column("unit")
+    price = f"at ${r.gpu_hour_price:g}/GPU-hour ({r.price_source})" if r.gpu_hour_price \
+        is not None else "no GPU-hour price"
+    rows: list[tuple[str, str, str]] = [
+        ("workload", f"{c.input_tokens:,.0f} in / {c.output_tokens:,.0f} out", "tokens"),
+        ("batch per GPU (max that fits)", f"{r.batch_per_gpu:,.0f} ({r.max_batch_per_gpu:,.0f})",
+         "sequences"),
+        ("weights per GPU", _f(r.weights_gb_per_gpu, ",.1f"), "GB"),
+        ("KV cache per sequence", _f(r.kv_gb_per_sequence * 1e3, ",.1f"), "MB"),
+        ("prefill throughput", _f(r.prefill_tokens_per_gpu_s, ",.0f"), "tokens/s per GPU"),
+        ("decode throughput", _f(r.decode_tokens_per_gpu_s, ",.0f"), "tokens/s per GPU"),
+        ("time per output token (TPOT)", _f(r.tpot_ms, ",.1f"), "ms"),
+        ("time to first token (no queue)", _f(r.ttft_ms, ",.0f"), "ms"),
+        ("decode step: attention / dense / experts / comm",
+         f"{r.attention_ms:.1f} / {r.dense_ms:.1f} / {r.experts_ms:.1f} / {r.comm_ms:.1f}",
+         f"ms (bound: {r.bound})"),
+        ("cost per M input tokens, cache miss", _f(r.cost_input_miss, ",.4f"), f"USD {price}"),
+        ("cost per M input tokens, cache hit", _f(r.cost_input_hit, ",.5f"), "USD"),
+        ("cost per M output tokens", _f(r.cost_output, ",.4f"), "USD"),
+    ]
+    for row in rows:
+        t.add_row(*row)
+    return t
+
+
+def fleet_table(f: Fleet) -> RichTable:
+    t = RichTable(title="Fleet for the daily demand", title_justify="left",
+                  header_style="bold")
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    for label, value in (
+        ("GPUs on prefill (average)", _f(f.prefill_gpus_average, ",.1f")),
+        ("GPUs on decode (average)", _f(f.decode_gpus_average, ",.1f")),
+        ("nodes at average / at peak", f"{f.nodes_average:,} / {f.nodes_peak:,}"),
+        ("daily cost, provisioned for the peak (USD)", _f(f.daily_cost, ",.0f")),
+        ("daily cost, following the load (USD)", _f(f.daily_cost_at_average, ",.0f")),
+        ("daily revenue at the price list (USD)", _f(f.daily_revenue, ",.0f")),
+        ("gross margin", _f(f.gross_margin * 100, ",.1f") + "%"),
+        ("cost profit margin (profit / cost)", _f(f.cost_profit_margin * 100, ",.0f") + "%"),
+        ("fleet cost per M output tokens (USD)", _f(f.cost_per_million_output_equivalent,
+                                                      ",.3f")),
+    ):
+        t.add_row(label, value)
+    return t
+
+
+def accuracy_table(rows: Sequence[AccuracyRow]) -> RichTable:
+    t = RichTable(title="Inference model against published deployments", title_justify="left",
+                  header_style="bold")
+    for name in ("case", "predicted", "published", "unit", "error", "leave-one-out", "tol."):
+        t.add_column(name, justify="left" if name in ("case", "unit") else "right")
+    for r in rows:
+        t.add_row(r.case.id, _f(r.predicted, ",.2f"), _f(r.case.published, ",.2f"),
+                  _unit(r.case.kind), f"{r.error:+.0%}",
+                  "" if r.loo_error is None else f"{r.loo_error:+.0%}",
+                  f"±{r.case.tolerance:.0%}")
+    return t
+
+
+def _unit(kind: str) -> str:
+    from llmecon.inference.calibration import UNITS
+
+    return UNITS[kind]
+
+
+def accuracy_markdown(rows: Sequence[AccuracyRow]) -> str:
+    lines = ["| case | predicted | published | unit | error | leave-one-out | tolerance |",
+             "|---|---:|---:|---|---:|---:|---:|"]
+    for r in rows:
+        loo = "" if r.loo_error is None else f"{r.loo_error:+.0%}"
+        lines.append(f"| {r.case.id} | {r.predicted:,.2f} | {r.case.published:,.2f} | "
+                     f"{_unit(r.case.kind)} | {r.error:+.0%} | {loo} | ±{r.case.tolerance:.0%} |")
+    import statistics
+
+    text = f"\nMedian absolute error: {statistics.median(abs(r.error) for r in rows):.1%} " \
+        f"over {len(rows)} cases"
+    loo = [abs(r.loo_error) for r in rows if r.loo_error is not None]
+    if loo:
+        text += f"; leave-one-out (each case predicted from the others): " \
+            f"{statistics.median(loo):.1%}"
+    lines.append(text + ".")
+    return "\n".join(lines)
+
+
+def catalog_table(cat: Catalog, what: str) -> RichTable:
+    t = RichTable(title=f"Catalog: {what}", title_justify="left", header_style="bold")
+    rows: list[list[str]] = []
+    if what == "gpus":
+        cols = ["name", "BF16 TFLOPS", "FP8 TFLOPS", "INT8 TOPS", "memory GB", "HBM TB/s",
+                "scale-up GB/s", "scale-out GB/s", "as of", "conf.", "source"]
+        for g in cat.gpus:
+            rows.append([g.name, _f(g.bf16_tflops, ",.0f"), _f(g.fp8_tflops, ",.0f"),
+                         _f(g.int8_tops, ",.0f"), _f(g.memory_gb, ",.0f"),
+                         _f(g.bandwidth_tbs, ",.2f"), _f(g.scale_up_gbs, ",.0f"),
+                         _f(g.scale_out_gbs, ",.0f"), g.as_of, g.confidence, g.source])
+    elif what == "models":
+        cols = ["name", "total B", "active B", "layers", "attention", "experts (top-k)",
+                "KV bytes/token (BF16)", "context", "as of", "conf.", "source"]
+        for m in cat.models:
+            moe = f"{m.routed_experts} ({m.top_k})" if m.is_moe else "dense"
+            attn = m.attention + (f", {m.linear_layers} linear" if m.linear_layers else "")
+            rows.append([m.name, _f(m.total_params_b, ",.1f"), _f(m.active_params_b, ",.1f"),
+                         str(m.layers), attn, moe, f"{m.kv_elements_per_token() * 2:,.0f}",
+                         f"{m.context_length:,}", m.as_of, m.confidence, m.source])
+    else:
+        cols = ["kind", "item", "provider / endpoint", "input hit", "input miss", "output",
+                "price", "as of", "source"]
+        for p in cat.gpu_prices:
+            rows.append(["GPU-hour", p.gpu, p.provider, "", "", "", f"{p.price:g} {p.currency}",
+                         p.as_of, p.source])
+        for a in cat.api_prices:
+            rows.append(["API per M", a.model, a.endpoint, _f(a.input_cache_hit, "g"),
+                         _f(a.input_cache_miss, "g"), _f(a.output, "g"), a.currency, a.as_of,
+                         a.source])
+    for c in cols:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*r)
+    return t
+
+
+def to_json(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, indent=2, default=str)
+
+
+def records_to_csv(records: Sequence[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    if not records:
+        return ""
+    w = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+    w.writeheader()
+    for r in records:
+        w.writerow(r)
+    return out.getvalue()

@@ -1,0 +1,48 @@
+"""The throughput model against every published case in shared/reference/inference.md §8.
+
+Expected values are the published figures in llmecon/data/inference/cases.yaml (copied
+from the sources named there); each case states its tolerance.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from llmecon.inference.calibration import accuracy, calibrate, load_cases, load_efficiency
+
+ROWS = {r.case.id: r for r in accuracy()}
+
+
+@pytest.mark.parametrize("case_id", sorted(ROWS))
+def test_case_within_its_tolerance(case_id: str) -> None:
+    r = ROWS[case_id]
+    assert abs(r.error) <= r.case.tolerance, (r.predicted, r.case.published)
+
+
+def test_median_error_under_20_percent() -> None:
+    assert statistics.median(abs(r.error) for r in ROWS.values()) < 0.20
+
+
+def test_cases_cover_section_8() -> None:
+    ids = {c.id for c in load_cases()}
+    # V2 (LMSYS H100 prefill, decode, cost), V4 (TRT-LLM dense, NIM latency), V6 (H20, 910C)
+    for needed in ("lmsys-prefill-1k", "lmsys-prefill-4k", "lmsys-decode", "lmsys-cost",
+                   "trtllm-8b-h100", "trtllm-70b-h100", "trtllm-405b-h100", "nim-70b-itl",
+                   "ant-h20-base", "ant-h20-pro", "ant-h20-max", "cloudmatrix-decode-50ms"):
+        assert needed in ids
+
+
+@pytest.mark.slow
+def test_calibration_reproduces_the_bundled_factors() -> None:
+    fitted = calibrate().efficiency
+    bundled = load_efficiency()
+    assert fitted == bundled
+
+
+def test_leave_one_out_errors_are_reported() -> None:
+    c = calibrate()
+    assert set(c.loo_errors) == set(ROWS)
+    # out of sample the model is worse than in sample, but the median stays under 25%
+    assert statistics.median(abs(x) for x in c.loo_errors.values()) < 0.25

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from llmecon.cli import main
+from llmecon.errors import InputError
+from llmecon.inference.calibration import load_efficiency
+from llmecon.inference.catalog import load_catalog
+from llmecon.inference.serving import Demand, ServingConfig, evaluate, size_fleet
+from llmecon.inference.sweep import run_sweep
+
+CAT = load_catalog()
+EFF = load_efficiency()
+
+
+def test_every_catalog_row_is_dated_and_sourced() -> None:
+    for rows in (CAT.gpus, CAT.models, CAT.gpu_prices, CAT.api_prices):
+        for r in rows:
+            assert r.as_of and r.source, r
+
+
+def test_user_catalog_missing_field_says_which(tmp_path: Path) -> None:
+    p = tmp_path / "mine.yaml"
+    p.write_text("gpus:\n  - {name: X1, bf16_tflops: 100, memory_gb: 40, as_of: 2026,"
+                 " source: me}\n")
+    with pytest.raises(InputError, match=r"gpus\[0\]: missing field 'bandwidth_tbs'"):
+        load_catalog([p])
+
+
+def test_user_catalog_row_used_by_name_and_by_path(tmp_path: Path) -> None:
+    p = tmp_path / "mine.yaml"
+    p.write_text("gpus:\n  - {name: X1, bf16_tflops: 500, fp8_tflops: 1000, memory_gb: 96,"
+                 " bandwidth_tbs: 4, as_of: 2026-11, source: my lab}\n")
+    cat = load_catalog([p])
+    r = evaluate(ServingConfig("Llama-3.1-8B", "X1", gpus=1, batch_per_gpu=16,
+                               gpu_hour_price=1.0), cat, EFF)
+    assert r.gpu == "X1"
+    assert CAT.gpu(str(p)).name == "X1"
+
+
+def test_negative_value_in_user_catalog(tmp_path: Path) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text("models:\n  - {name: M, total_params_b: -1, active_params_b: 1, layers: 2,"
+                 " hidden: 8, heads: 1, attention: gqa, context_length: 8, as_of: x,"
+                 " source: y}\n")
+    with pytest.raises(InputError, match=r"models\[0\].total_params_b: expected a number >= 0"):
+        load_catalog([p])
+
+
+def test_fleet_hand_computation() -> None:
+    r = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=64,
+                               gpu_hour_price=2.0), CAT, EFF)
+    d = Demand(input_tokens_per_day=86_400e6, output_tokens_per_day=86_400e5, cache_hit=0.5,
+               peak_to_average=2.0, price_input_miss=0.2, price_input_hit=0.05,
+               price_output=0.8, paid_share=0.5, discount=0.1)
+    f = size_fleet(r, d)
+    # 1e6 input tokens/s, half from cache: 5e5/s computed; 1e5 output tokens/s
+    pre, dec = 5e5 / r.prefill_tokens_per_gpu_s, 1e5 / r.decode_tokens_per_gpu_s
+    assert f.prefill_gpus_average == pytest.approx(pre)
+    assert f.decode_gpus_average == pytest.approx(dec)
+    assert f.nodes_peak == int(np.ceil(2 * (pre + dec) / 8))
+    assert f.daily_cost == pytest.approx(f.nodes_peak * 8 * 24 * 2.0)
+    # revenue: (43,200M x 0.2 + 43,200M x 0.05 + 8,640M x 0.8) / 1e6 x 0.5 x 0.9
+    assert f.daily_revenue == pytest.approx((43_200 * 0.2 + 43_200 * 0.05 + 8_640 * 0.8)
+                                            * 0.5 * 0.9)
+
+
+def test_deepseek_day6_fleet() -> None:
+    """DeepSeek's day-6 disclosure (open-infra-index, Feb 2025): 608B input tokens a day,
+    342B (56.3%) from the disk KV cache, 168B output; R1 prices; theoretical revenue
+    $562,027 a day; 226.75 H800 nodes on average at $2 per GPU-hour = $87,072 a day."""
+    r = evaluate(ServingConfig("DeepSeek-R1", "H800", gpus=144, prefill_gpus=32, tpot_ms=47.6,
+                               input_tokens=3600, output_tokens=1000, mtp_draft=1,
+                               mtp_accept=0.85, gpu_hour_price=2.0), CAT, EFF)
+    price = CAT.api_price("DeepSeek-R1")
+    assert price is not None
+    d = Demand(608e9, 168e9, cache_hit=342 / 608, peak_to_average=278 / 226.75) \
+        .with_price_list(price)
+    f = size_fleet(r, d)
+    assert f.daily_revenue == pytest.approx(562_027, rel=0.001)
+    assert f.daily_cost_at_average == pytest.approx(87_072, rel=0.30)  # model vs disclosure
+
+
+def test_sweep_matches_single_evaluations() -> None:
+    s = run_sweep(CAT, EFF, models=["Llama-3.1-8B", "Qwen3-235B-A22B"], gpus=["H100", "H200"],
+                  batches=[8, 64], input_tokens=[1000, 4000], prices=[2.0, 3.0],
+                  replica_gpus=8)
+    assert len(s) == 2 * 2 * 2 * 2 * 2
+    df = s.to_frame()
+    row = df[(df.model == "Qwen3-235B-A22B") & (df.gpu == "H200") & (df.batch_per_gpu == 64)
+             & (df.input_tokens == 4000) & (df.gpu_hour_price == 3.0)].iloc[0]
+    one = evaluate(ServingConfig("Qwen3-235B-A22B", "H200", gpus=8, batch_per_gpu=64,
+                                 input_tokens=4000, output_tokens=500, gpu_hour_price=3.0),
+                   CAT, EFF)
+    assert row.decode_tokens_per_gpu_s == pytest.approx(one.decode_tokens_per_gpu_s)
+    assert row.cost_per_m_output == pytest.approx(one.cost_output)
+
+
+def test_cli_inference_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inference", "catalog", "gpus"]) == 0
+    assert "Ascend-910C" in capsys.readouterr().out
+    assert main(["inference", "cost", "--model", "Llama-3.1-8B", "--gpu", "H100", "--gpus",
+                 "1", "--batch", "32", "--gpu-price", "2", "--format", "json"]) == 0
+    assert '"cost_output"' in capsys.readouterr().out
+    assert main(["inference", "throughput", "--model", "Llama-3.1-8B", "--gpu", "H9"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown GPU 'H9'; known: H100" in err and "Traceback" not in err
+    assert main(["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list", "H100,L40S",
+                 "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("model,gpu,batch_per_gpu")

@@ -1,0 +1,137 @@
+"""Invariants of the throughput and cost model, and hand-computed memory arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from llmecon.errors import InputError, NotFoundError
+from llmecon.inference import roofline as rf
+from llmecon.inference.calibration import load_efficiency
+from llmecon.inference.catalog import Model, load_catalog
+from llmecon.inference.serving import ServingConfig, cost_per_million_tokens, evaluate
+
+CAT = load_catalog()
+EFF = load_efficiency()
+
+
+def test_kv_bytes_match_reference_table() -> None:
+    # shared/reference/inference.md §5, KV cache per token (BF16)
+    expected = {"DeepSeek-V3": 70_272, "GLM-4.6": 376_832, "MiniMax-M2": 253_952,
+                "Llama-3.1-8B": 131_072, "Llama-3.1-70B": 327_680,
+                "Llama-3.1-405B": 516_096, "Qwen3-235B-A22B": 192_512}
+    for name, kv in expected.items():
+        assert CAT.model(name).kv_elements_per_token() * 2 == kv
+
+
+def test_deepseek_parameter_split() -> None:
+    # 256 experts x 3 x 7168 x 2048 x 58 layers = 653.9B routed; active ~37B (reference)
+    m = CAT.model("DeepSeek-V3")
+    assert m.routed_params == pytest.approx(256 * 3 * 7168 * 2048 * 58)
+    arch = rf.Arch.of([m])
+    assert float(arch.active[0]) / 1e9 == pytest.approx(37.0, rel=0.02)
+
+
+def _decode(model: str, batch: object, **kw: object) -> rf.DecodeResult:
+    m, g = CAT.model(model), CAT.gpu("H100")
+    args: dict[str, object] = dict(weight_bytes=1.0, kv_bytes=2.0, gpus=8,
+                                   tp=1 if m.is_moe else 8, context=2000.0, eff=EFF)
+    args.update(kw)
+    return rf.decode(rf.Arch.of([m]), rf.Hardware.of([g], "fp8"), batch_per_gpu=batch,
+                     **args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model", ["Llama-3.1-70B", "Qwen3-235B-A22B", "DeepSeek-V3"])
+def test_cost_per_token_falls_as_batch_rises(model: str) -> None:
+    batches = np.array([1.0, 2, 4, 8, 16, 32, 64])
+    tps = _decode(model, batches).tokens_per_gpu_s
+    cost = cost_per_million_tokens(2.0, tps)
+    assert np.all(np.diff(cost) < 0)
+
+
+def test_throughput_gains_flatten_once_memory_traffic_dominates() -> None:
+    # decode is KV-bound at large batch: doubling the batch then adds < 10% throughput
+    tps = _decode("Llama-3.1-8B", np.array([256.0, 512.0]), gpus=1, tp=1).tokens_per_gpu_s
+    assert tps[1] / tps[0] < 1.10
+
+
+def test_moe_with_all_experts_active_costs_what_dense_costs() -> None:
+    moe = Model(name="all-active", total_params_b=8 * 3 * 4096 * 1024 * 32 / 1e9 + 1.0,
+                active_params_b=8 * 3 * 4096 * 1024 * 32 / 1e9 + 1.0, layers=32, hidden=4096,
+                heads=32, kv_heads=8, head_dim=128, attention="gqa", context_length=8192,
+                as_of="test", source="test", routed_experts=8, top_k=8, expert_ffn=1024,
+                moe_layers=32)
+    dense = replace(moe, name="dense", routed_experts=0, top_k=0, expert_ffn=0, moe_layers=0)
+    hw = rf.Hardware.of([CAT.gpu("H100")], "fp8")
+    for batch in (1.0, 16.0, 256.0):
+        kw = dict(weight_bytes=1.0, kv_bytes=2.0, gpus=1, tp=1, batch_per_gpu=batch,
+                  context=1000.0, eff=EFF)
+        a = rf.decode(rf.Arch.of([moe]), hw, **kw)  # type: ignore[arg-type]
+        b = rf.decode(rf.Arch.of([dense]), hw, **kw)  # type: ignore[arg-type]
+        assert float(a.step_time_s[0]) == pytest.approx(float(b.step_time_s[0]), rel=1e-9)
+
+
+def test_doubling_gpu_price_doubles_cost() -> None:
+    cfg = ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=32, gpu_hour_price=2.0)
+    a = evaluate(cfg, CAT, EFF)
+    b = evaluate(replace(cfg, gpu_hour_price=4.0), CAT, EFF)
+    assert b.cost_output == pytest.approx(2 * a.cost_output)  # type: ignore[operator]
+    assert b.cost_input_miss == pytest.approx(2 * a.cost_input_miss)  # type: ignore[operator]
+
+
+def test_cost_formula_hand() -> None:
+    # $3.60 per GPU-hour at 1,000 tokens/s: 3.6 / 3.6M tokens = $1 per million
+    assert cost_per_million_tokens(3.6, 1000.0) == pytest.approx(1.0)
+
+
+def test_memory_arithmetic_when_weights_do_not_fit() -> None:
+    # 671B params x 1 byte (FP8) / 8 GPUs = 83.9 GB > 72 GB usable of 80 GB
+    with pytest.raises(InputError, match=r"does not fit on 8 x H100: 671 GB of weights"):
+        evaluate(ServingConfig("DeepSeek-V3", "H100", gpus=8), CAT, EFF)
+
+
+def test_batch_limited_by_kv_cache() -> None:
+    # Llama-3.1-8B FP8 on one H100: 72 GB usable - 8.03 GB weights = 63.97 GB free;
+    # one 2,500-token sequence holds 2,500 x 131,072 B = 327.7 MB of BF16 KV: 195 fit
+    r = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1), CAT, EFF)
+    assert r.max_batch_per_gpu == (72e9 - 8.03e9) // (2500 * 131_072)
+    with pytest.raises(InputError, match="at most 195 fit"):
+        evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=400), CAT, EFF)
+
+
+def test_tpot_target_picks_a_batch_that_meets_it() -> None:
+    r = evaluate(ServingConfig("DeepSeek-R1", "H20", gpus=16, tpot_ms=50, input_tokens=4096,
+                               output_tokens=1536, mtp_draft=1, mtp_accept=0.85,
+                               kv_dtype="fp8"), CAT, EFF)
+    assert r.tpot_ms <= 50
+    slower = evaluate(ServingConfig("DeepSeek-R1", "H20", gpus=16,
+                                    batch_per_gpu=r.batch_per_gpu + 1, input_tokens=4096,
+                                    output_tokens=1536, mtp_draft=1, mtp_accept=0.85,
+                                    kv_dtype="fp8"), CAT, EFF)
+    assert slower.tpot_ms > 50
+
+
+def test_prefix_cache_hits_cut_ttft() -> None:
+    base = ServingConfig("Llama-3.1-70B", "H100", gpus=2, batch_per_gpu=8, input_tokens=8000)
+    cold = evaluate(base, CAT, EFF).ttft_ms
+    warm = evaluate(replace(base, cache_hit=0.75), CAT, EFF).ttft_ms
+    assert warm < cold
+
+
+def test_bad_inputs_name_the_field() -> None:
+    with pytest.raises(NotFoundError, match="unknown GPU 'H1000'; known: H100"):
+        CAT.gpu("H1000")
+    with pytest.raises(NotFoundError, match="unknown model"):
+        CAT.model("GPT-9")
+    for cfg, field in ((ServingConfig("Llama-3.1-8B", "H100", gpus=0), "gpus"),
+                       (ServingConfig("Llama-3.1-8B", "H100", batch_per_gpu=-1),
+                        "batch_per_gpu"),
+                       (ServingConfig("Llama-3.1-8B", "H100", cache_hit=1.5), "cache_hit"),
+                       (ServingConfig("Llama-3.1-8B", "H100", precision="fp3"), "precision"),
+                       (ServingConfig("Llama-3.1-8B", "H100", gpus=8, tp=3), "tp"),
+                       (ServingConfig("Llama-3.1-8B", "A100-80GB", precision="fp8", gpus=1),
+                        "precision")):
+        with pytest.raises(InputError, match=field):
+            evaluate(cfg, CAT, EFF)
