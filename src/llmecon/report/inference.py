@@ -104,10 +104,10 @@ def accuracy_markdown(rows: Sequence[AccuracyRow]) -> str:
 
     text = f"\nMedian absolute error: {statistics.median(abs(r.error) for r in rows):.1%} " \
         f"over {len(rows)} cases"
-    loo = [abs(r.loo_error) for r in rows if r.loo_error is not None]
-    if loo:
+    out_of_sample = [abs(r.loo_error) for r in rows if r.loo_error is not None]
+    if out_of_sample:
         text += f"; leave-one-out (each case predicted from the others): " \
-            f"{statistics.median(loo):.1%}"
+            f"{statistics.median(out_of_sample):.1%}"
     lines.append(text + ".")
     return "\n".join(lines)
 
