@@ -50,6 +50,27 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("items", help="list the canonical item names and their units")
 
+    u = sub.add_parser("unit-economics", help="unit economics per business line, from the "
+                                              "company's figures and stated assumptions")
+    u.add_argument("company", metavar="COMPANY")
+    u.add_argument("--assume", metavar="FILE", help="YAML of assumptions overriding the "
+                                                   "defaults (see data/assumptions)")
+    u.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    r = sub.add_parser("retention", help="shifted-beta-geometric retention model")
+    rsub = r.add_subparsers(dest="retention_command", metavar="SUBCOMMAND", required=True)
+    rf = rsub.add_parser("fit", help="fit alpha and beta to cohort survival counts")
+    src = rf.add_mutually_exclusive_group(required=True)
+    src.add_argument("--alive", type=float, nargs="+", metavar="N",
+                     help="customers alive at the start of periods 0, 1, 2, ...")
+    src.add_argument("--csv", metavar="FILE", help="CSV with columns cohort, period, alive")
+    rf.add_argument("--calibrate", type=int, metavar="K",
+                    help="fit on periods 0..K only and project the rest")
+    rf.add_argument("--horizon", type=int, help="periods to project (default: the data)")
+    rf.add_argument("--discount-rate", type=float, default=0.1,
+                    help="per period, for the discounted expected residual lifetime")
+    rf.add_argument("--format", choices=("table", "json"), default="table")
+
     from llmecon import cli_inference
 
     cli_inference.register(sub)
@@ -123,6 +144,24 @@ def _run(args: argparse.Namespace) -> int:
         write_company_file(company, out)
         print(f"wrote {out} ({len(company.figures)} figures)")
         return 0
+    if cmd == "unit-economics":
+        from llmecon.api import load_company
+        from llmecon.report import unit_economics as ue_report
+        from llmecon.report.terminal import print_all
+        from llmecon.unit_economics.company import load_assumptions, unit_economics_table
+        from llmecon.units import load_fx
+
+        table = unit_economics_table(load_company(args.company),
+                                     load_assumptions(args.assume), load_fx())
+        if args.format == "json":
+            print(ue_report.ue_json(table))
+        elif args.format == "csv":
+            sys.stdout.write(ue_report.ue_csv(table))
+        else:
+            print_all([ue_report.ue_table(table)])
+        return 0
+    if cmd == "retention":
+        return _retention(args)
     if cmd == "inference":
         from llmecon import cli_inference
 
@@ -133,6 +172,65 @@ def _run(args: argparse.Namespace) -> int:
         terminal.print_all([terminal.items()])
         return 0
     return 1
+
+
+def _read_cohorts(path: str) -> list[list[float]]:
+    import csv as _csv
+    from pathlib import Path
+
+    from llmecon.errors import InputError, NotFoundError
+
+    p = Path(path)
+    if not p.is_file():
+        raise NotFoundError(f"{p}: file not found")
+    rows = list(_csv.DictReader(p.read_text(encoding="utf-8").splitlines()))
+    if not rows or set(rows[0]) != {"cohort", "period", "alive"}:
+        raise InputError(f"{p}: expected columns cohort, period, alive")
+    cohorts: dict[str, dict[int, float]] = {}
+    for n, row in enumerate(rows, start=2):
+        try:
+            cohorts.setdefault(row["cohort"], {})[int(row["period"])] = float(row["alive"])
+        except ValueError:
+            raise InputError(f"{p} row {n}: period must be a whole number and alive a "
+                             f"count, found {row['period']!r}, {row['alive']!r}") from None
+    out = []
+    for name, by_period in cohorts.items():
+        periods = sorted(by_period)
+        if periods != list(range(len(periods))):
+            raise InputError(f"{p}: cohort {name!r} must have periods 0, 1, 2, ... without gaps")
+        out.append([by_period[t] for t in periods])
+    return out
+
+
+def _retention(args: argparse.Namespace) -> int:
+    import json
+
+    from llmecon.errors import InputError
+    from llmecon.report.terminal import print_all
+    from llmecon.report.unit_economics import sbg_table
+    from llmecon.unit_economics.retention import fit_sbg
+
+    cohorts = [list(args.alive)] if args.alive else _read_cohorts(args.csv)
+    full = cohorts[0]
+    if args.calibrate is not None:
+        if not 2 <= args.calibrate < max(len(c) for c in cohorts):
+            raise InputError(f"--calibrate: expected a period from 2 to "
+                             f"{max(len(c) for c in cohorts) - 1}, found {args.calibrate}")
+        cohorts = [c[: args.calibrate + 1] for c in cohorts]
+    fit = fit_sbg(cohorts)
+    horizon = args.horizon or len(full)
+    doc = fit.to_dict(horizon)
+    for row in doc["projection"]:
+        t = row["period"]
+        row["actual_alive"] = full[t] if t < len(full) else None
+    doc["derl"] = fit.derl(args.discount_rate)
+    if args.format == "json":
+        print(json.dumps(doc, indent=2))
+    else:
+        print_all([sbg_table(fit, horizon, full)])
+        print(f"expected lifetime: {fit.expected_lifetime:.3g} periods; discounted expected "
+              f"residual lifetime at {args.discount_rate:.0%}: {doc['derl']:.3f} periods")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

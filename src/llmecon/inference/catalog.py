@@ -215,11 +215,13 @@ class Catalog:
         rows = [p for p in self.gpu_prices if p.gpu.lower() == g.lower()]
         return max(rows, key=lambda p: p.as_of) if rows else None
 
-    def api_price(self, model: str) -> ApiPrice | None:
-        """The most recent list price bundled for a model (or an alias), if any."""
+    def api_price(self, model: str, endpoint: str | None = None) -> ApiPrice | None:
+        """The most recent list price bundled for a model (or an alias), if any; with
+        ``endpoint``, only rows whose endpoint starts with it (e.g. the maker's own)."""
         m = self.model(model)
         names = {m.name.lower(), *(a.lower() for a in m.aliases)}
-        rows = [p for p in self.api_prices if p.model.lower() in names]
+        rows = [p for p in self.api_prices if p.model.lower() in names and
+                (endpoint is None or p.endpoint.lower().startswith(endpoint.lower()))]
         exact = [p for p in rows if p.model.lower() == model.lower()]
         pick = exact or rows
         return max(pick, key=lambda p: p.as_of) if pick else None

@@ -1,0 +1,91 @@
+"""Presenters for unit economics and retention results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from llmecon.report.formatting import CURRENCY_LABEL
+from llmecon.unit_economics.company import UERow, UnitEconomicsTable
+from llmecon.unit_economics.retention import SBGFit
+
+_STYLE = {"disclosed": "green", "derived": "cyan", "assumed": "yellow", "n/a": "dim"}
+
+
+def value_text(row: UERow, currency: str) -> str:
+    v = row.value
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if math.isinf(v):
+        return "never" if row.unit == "months" else "inf"
+    u = row.unit
+    if u == "ratio":
+        return f"{v * 100:,.1f}%"
+    if u == currency:
+        cur = CURRENCY_LABEL.get(currency, currency)
+        if abs(v) >= 1e6:
+            return f"{cur} {v / 1e6:,.2f}m"
+        if abs(v) >= 1e3:
+            return f"{cur} {v / 1e3:,.1f}k"
+        return f"{cur} {v:,.4g}"
+    if u in ("users", "tokens") and abs(v) >= 1e6:
+        return f"{v / 1e6:,.2f}m" if abs(v) < 1e12 else f"{v / 1e12:,.2f}T"
+    if u in ("x", "months", "days", "persons"):
+        return f"{v:,.2f} {'' if u == 'x' else u}".strip() + ("x" if u == "x" else "")
+    return f"{v:,.4g} {u}".strip()
+
+
+def ue_table(t: UnitEconomicsTable) -> RichTable:
+    rt = RichTable(title=f"Unit economics of {t.company_id} by business line",
+                   title_justify="left", header_style="bold")
+    for c in ("line", "quantity", "value", "status", "basis"):
+        rt.add_column(c, justify="right" if c == "value" else "left", overflow="fold")
+    last = None
+    for r in t.rows:
+        line = f"{r.line} ({r.role})" if r.line != last else ""
+        last = r.line
+        rt.add_row(line, r.quantity, value_text(r, t.currency),
+                   Text(r.status, style=_STYLE[r.status]), r.basis)
+    return rt
+
+
+def ue_json(t: UnitEconomicsTable) -> str:
+    return json.dumps({"company": t.company_id, "currency": t.currency,
+                       "rows": [r.__dict__ for r in t.rows]}, indent=2, default=str)
+
+
+def ue_csv(t: UnitEconomicsTable) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["company", "line", "role", "quantity", "value", "unit", "status", "basis"])
+    for r in t.rows:
+        w.writerow([t.company_id, r.line, r.role, r.quantity, "" if r.value is None
+                    else r.value, r.unit, r.status, r.basis])
+    return out.getvalue()
+
+
+def sbg_table(fit: SBGFit, horizon: int, actual: list[float] | None = None) -> RichTable:
+    """Fitted survival, retention and expected counts; ``actual`` counts beside them (the
+    full series when the fit used only the first periods)."""
+    rt = RichTable(title=(f"sBG fit: alpha = {fit.alpha:.4g} (se {fit.alpha_se:.3g}), beta = "
+                          f"{fit.beta:.4g} (se {fit.beta_se:.3g}); chi-square {fit.chi_square:.3g}"
+                          f" on {fit.degrees_of_freedom} df, p = {fit.p_value:.3g}"),
+                   title_justify="left", header_style="bold")
+    for c in ("period", "survival", "retention rate", "expected alive", "actual alive"):
+        rt.add_column(c, justify="right")
+    d: dict[str, Any] = fit.to_dict(horizon)
+    calibrated = len(fit.cohorts[0].alive)
+    actual = actual if actual is not None else list(fit.cohorts[0].alive)
+    for row in d["projection"]:
+        style = "" if row["period"] < calibrated else "italic"
+        rt.add_row(str(row["period"]), f"{row['survival']:.4f}",
+                   "" if row["retention_rate"] is None else f"{row['retention_rate']:.4f}",
+                   Text(f"{row['expected_alive']:,.1f}", style=style),
+                   f"{actual[row['period']]:,.0f}" if row["period"] < len(actual) else "")
+    return rt

@@ -1,0 +1,1 @@
+"""Unit economics: retention (sBG), C2C products, B2B projects, API usage."""

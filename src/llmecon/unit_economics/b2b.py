@@ -1,0 +1,146 @@
+"""Unit economics of a B2B project (on-premise deployment for an enterprise or government).
+
+A project earns its contract value at acceptance milestones, bills on a payment schedule,
+collects after a delay, and costs delivery effort (person-months x loaded cost, cut by the
+share of reusable components) plus hardware and compute passed through. The cash
+timeline shows what such a business does to receivables and contract liabilities; the
+sweep over the reusable share shows the road "from projects to platform".
+
+Positions at the end of month t (cumulative amounts):
+    trade receivables    = billed - collected
+    contract liabilities = max(0, collected - revenue recognised)
+    contract assets      = max(0, revenue recognised - billed)
+Receivable days = sum over months of trade receivables (in months) / contract value x
+30.44: how long each unit of revenue waits for its cash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from llmecon.errors import InputError
+
+DAYS_PER_MONTH = 365.25 / 12
+Milestones = tuple[tuple[int, float], ...]
+
+
+def _check_schedule(name: str, items: Sequence[tuple[int, float]]) -> Milestones:
+    if not items:
+        raise InputError(f"{name}: expected at least one (month, share) milestone")
+    for m, sh in items:
+        if m < 0 or sh < 0:
+            raise InputError(f"{name}: months and shares must be >= 0, found ({m}, {sh})")
+    total = sum(sh for _, sh in items)
+    if abs(total - 1.0) > 1e-9:
+        raise InputError(f"{name}: shares must add up to 1 (100% of the contract), found "
+                         f"{total:g}")
+    return tuple((int(m), float(sh)) for m, sh in items)
+
+
+@dataclass(frozen=True)
+class ProjectInputs:
+    """One project. Money in one currency; months from signing (month 0)."""
+
+    contract_value: float
+    delivery_person_months: float
+    loaded_cost_per_person_month: float
+    delivery_months: int
+    reusable_share: float = 0.0
+    hardware_passthrough: float = 0.0
+    compute_cost: float = 0.0
+    payments: Milestones = ((0, 0.3), (6, 0.6), (12, 0.1))
+    acceptance: Milestones = ((6, 1.0),)
+    collection_delay_months: int = 3
+
+    def checked(self) -> ProjectInputs:
+        if self.contract_value <= 0:
+            raise InputError(f"contract_value: expected > 0, found {self.contract_value!r}")
+        for k in ("delivery_person_months", "loaded_cost_per_person_month",
+                  "hardware_passthrough", "compute_cost", "collection_delay_months"):
+            if getattr(self, k) < 0:
+                raise InputError(f"{k}: expected a number >= 0, found {getattr(self, k)!r}")
+        if self.delivery_months < 1:
+            raise InputError(f"delivery_months: expected >= 1, found {self.delivery_months!r}")
+        if not 0 <= self.reusable_share <= 1:
+            raise InputError(f"reusable_share: expected a share in [0, 1], found "
+                             f"{self.reusable_share!r}")
+        _check_schedule("payments", self.payments)
+        _check_schedule("acceptance", self.acceptance)
+        return self
+
+
+@dataclass(frozen=True)
+class ProjectResult:
+    delivery_cost: float
+    total_cost: float
+    gross_profit: float
+    gross_margin: float
+    revenue_per_delivery_employee_year: float
+    receivable_days: float
+    peak_funding_need: float
+    months_to_cash_positive: int | None
+    max_contract_liabilities: float
+    max_trade_receivables: float
+    timeline: dict[str, list[float]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def evaluate_project(p: ProjectInputs) -> ProjectResult:
+    """Margin, cash timeline, receivables and contract liabilities of one project."""
+    p = p.checked()
+    delivery = p.delivery_person_months * (1.0 - p.reusable_share) \
+        * p.loaded_cost_per_person_month
+    total_cost = delivery + p.hardware_passthrough + p.compute_cost
+    gp = p.contract_value - total_cost
+    horizon = max([p.delivery_months] + [m + p.collection_delay_months for m, _ in p.payments]
+                  + [m for m, _ in p.acceptance]) + 1
+    months = np.arange(horizon)
+    spend = np.zeros(horizon)
+    spend[: p.delivery_months] += (delivery + p.compute_cost) / p.delivery_months
+    spend[0] += p.hardware_passthrough  # hardware bought at the start
+    billed, collected, recognised = (np.zeros(horizon) for _ in range(3))
+    for m, sh in p.payments:
+        billed[m] += sh * p.contract_value
+        collected[m + p.collection_delay_months] += sh * p.contract_value
+    for m, sh in p.acceptance:
+        recognised[m] += sh * p.contract_value
+    cum_b, cum_c, cum_r = np.cumsum(billed), np.cumsum(collected), np.cumsum(recognised)
+    receivables = cum_b - cum_c
+    liabilities = np.maximum(0.0, cum_c - cum_r)
+    assets = np.maximum(0.0, cum_r - cum_b)
+    cash = np.cumsum(collected - spend)
+    after_last_negative = None
+    if cash[-1] >= 0:
+        negative = np.nonzero(cash < 0)[0]
+        after_last_negative = int(negative[-1] + 1) if negative.size else 0
+    delivery_staff_years = p.delivery_person_months * (1.0 - p.reusable_share) / 12.0
+    per_staff = p.contract_value / delivery_staff_years if delivery_staff_years > 0 \
+        else float("inf")
+    return ProjectResult(
+        delivery_cost=delivery, total_cost=total_cost, gross_profit=gp,
+        gross_margin=gp / p.contract_value,
+        revenue_per_delivery_employee_year=per_staff,
+        receivable_days=float(receivables.sum() / p.contract_value * DAYS_PER_MONTH),
+        peak_funding_need=float(max(0.0, -cash.min())),
+        months_to_cash_positive=after_last_negative,
+        max_contract_liabilities=float(liabilities.max()),
+        max_trade_receivables=float(receivables.max()),
+        timeline={"month": months.astype(float).tolist(), "spend": spend.tolist(),
+                  "billed": billed.tolist(), "collected": collected.tolist(),
+                  "revenue": recognised.tolist(), "cumulative_cash": cash.tolist(),
+                  "trade_receivables": receivables.tolist(),
+                  "contract_liabilities": liabilities.tolist(),
+                  "contract_assets": assets.tolist()},
+    )
+
+
+def reusable_share_sweep(p: ProjectInputs, shares: Sequence[float]) -> list[ProjectResult]:
+    """The project at each reusable share: margin and revenue per delivery employee rise as
+    reusable components replace bespoke delivery ("from projects to platform")."""
+    return [evaluate_project(replace(p, reusable_share=s)) for s in shares]

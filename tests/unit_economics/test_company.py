@@ -1,0 +1,74 @@
+"""Both bundled companies give a complete unit-economics table, each row tagged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmecon.cli import main
+from llmecon.errors import InputError
+from llmecon.statements.model import Company
+from llmecon.unit_economics.company import load_assumptions, unit_economics_table
+from llmecon.units import load_fx
+
+
+@pytest.mark.parametrize("cid", ["zhipu", "minimax"])
+def test_complete_table_no_silent_gaps(request: pytest.FixtureRequest, cid: str) -> None:
+    company: Company = request.getfixturevalue(cid)
+    t = unit_economics_table(company, load_assumptions(), load_fx())
+    lines = {r.line for r in t.rows}
+    assert lines == set(company.lines)
+    for r in t.rows:
+        assert r.status in ("disclosed", "derived", "assumed", "n/a")
+        assert r.basis, r
+        if r.value is None:
+            assert r.status == "n/a"
+    statuses = {r.status for r in t.rows}
+    assert {"disclosed", "derived", "assumed"} <= statuses
+
+
+def test_minimax_c2c_values_from_disclosures(minimax: Company) -> None:
+    t = unit_economics_table(minimax, load_assumptions(), load_fx())
+    rows = {(r.line, r.quantity): r for r in t.rows}
+    arppu = rows[("ai_native_products", "revenue per payer per month (ARPPU)")]
+    assert arppu.value == pytest.approx(38.02e6 / 1.7716e6 / 9)   # disclosed figures, by hand
+    sm = rows[("ai_native_products", "S&M on the products")]
+    assert sm.value == pytest.approx(39.32e6 * 0.9) and sm.status == "derived"
+    assert rows[("ai_native_products", "payer churn monthly")].status == "assumed"
+
+
+def test_zhipu_b2b_project_matches_line_margin(zhipu: Company) -> None:
+    t = unit_economics_table(zhipu, load_assumptions(), load_fx())
+    rows = {(r.line, r.quantity): r for r in t.rows}
+    # disclosed localized-deployment gross margin H1 2025: 59.1%
+    assert rows[("localized_deployment", "project gross margin")].value == \
+        pytest.approx(0.591)
+    # disclosed daily tokens 4.6T; revenue pays for a small share of them at list price
+    share = rows[("cloud_deployment", "share of disclosed tokens that list-price revenue pays "
+                                      "for")]
+    assert share.value is not None and 0 < share.value < 0.05
+
+
+def test_assumptions_file_overrides_and_validates(tmp_path: Path, minimax: Company) -> None:
+    p = tmp_path / "a.yaml"
+    p.write_text("c2c:\n  payer_churn_monthly: 0.05\n")
+    a = load_assumptions(p)
+    assert a["c2c"]["payer_churn_monthly"] == 0.05
+    low = {r.quantity: r.value for r in unit_economics_table(minimax, a, load_fx()).rows}
+    high = {r.quantity: r.value for r in
+            unit_economics_table(minimax, load_assumptions(), load_fx()).rows}
+    assert low["LTV per payer"] > high["LTV per payer"]  # lower churn, higher LTV
+    p.write_text("c2c:\n  payer_chrun: 0.05\n")
+    with pytest.raises(InputError, match=r"c2c\.payer_chrun: unknown assumption"):
+        load_assumptions(p)
+
+
+def test_cli_unit_economics(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["unit-economics", "zhipu", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("company,line,role,quantity,value,unit,status,basis")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("b2b:\n  contract_value: lots\n")
+    assert main(["unit-economics", "zhipu", "--assume", str(bad)]) == 2
+    assert "b2b.contract_value: expected a number" in capsys.readouterr().err

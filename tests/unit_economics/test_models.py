@@ -1,0 +1,123 @@
+"""C2C, B2B and API unit economics against hand computations written here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+
+from llmecon.errors import InputError
+from llmecon.unit_economics.api import ApiInputs, evaluate_api
+from llmecon.unit_economics.b2b import ProjectInputs, evaluate_project, reusable_share_sweep
+from llmecon.unit_economics.c2c import C2CInputs, evaluate_c2c, lifetime_factor
+
+BASE = C2CInputs(months=3, revenue=3_000_000, mau=1_000_000, paying_users=100_000,
+                 sm_spend=600_000, gross_margin=0.5, mau_before=800_000,
+                 user_churn_monthly=0.0, payer_churn_monthly=0.1, annual_discount_rate=0.0)
+
+
+def test_c2c_hand_case() -> None:
+    r = evaluate_c2c(BASE)
+    # new users = 200,000 net new; paying rate 10% -> 20,000 new payers
+    assert r.new_users == 200_000 and r.new_payers == pytest.approx(20_000)
+    assert r.cac_per_new_user == pytest.approx(3.0)        # 600,000 / 200,000
+    assert r.cac_per_new_payer == pytest.approx(30.0)      # 600,000 / 20,000
+    assert r.arppu_month == pytest.approx(10.0)            # 3m / 100k / 3 months
+    assert r.contribution_per_payer_month == pytest.approx(5.0)  # 10 x 50%
+    assert r.lifetime_months == pytest.approx(10.0)        # 1 / 10% churn, no discounting
+    assert r.ltv == pytest.approx(50.0)
+    assert r.ltv_to_cac == pytest.approx(50 / 30)
+    assert r.payback_months == pytest.approx(6.0)          # 30 / 5
+    assert r.arppu_for_ltv_cac_3 == pytest.approx(90 / (0.5 * 10))   # 3 x CAC / (GM x life)
+    assert r.arppu_for_payback_12 == pytest.approx(30 / 12 / 0.5)
+    assert r.churn_for_ltv_cac_3 == pytest.approx(5 / 90)   # contribution / (3 x CAC)
+
+
+def test_c2c_inference_costs_and_free_users() -> None:
+    r = evaluate_c2c(replace(BASE, tokens_per_user_day=10_000, cost_per_million_tokens=1.0,
+                             payer_usage_multiple=2.0))
+    per_user = 10_000 * 365.25 / 12 / 1e6  # tokens a month x $1 per million
+    assert r.inference_cost_per_user_month == pytest.approx(per_user)
+    assert r.inference_cost_per_payer_month == pytest.approx(2 * per_user)
+    assert r.free_user_cost_per_payer_month == pytest.approx(per_user * 900_000 / 100_000)
+
+
+def test_higher_churn_lowers_ltv() -> None:
+    ltvs = [evaluate_c2c(replace(BASE, payer_churn_monthly=c)).ltv for c in (0.05, 0.1, 0.2)]
+    assert ltvs[0] > ltvs[1] > ltvs[2]
+
+
+def test_lifetime_factor_with_discounting() -> None:
+    # churn 10%, discount 1%/month: (1.01) / (0.11)
+    assert lifetime_factor(0.1, 0.01) == pytest.approx(1.01 / 0.11)
+
+
+def test_c2c_rejects_bad_inputs() -> None:
+    with pytest.raises(InputError, match="paying_users"):
+        evaluate_c2c(replace(BASE, paying_users=2_000_000))
+    with pytest.raises(InputError, match="payer_churn_monthly"):
+        evaluate_c2c(replace(BASE, payer_churn_monthly=0))
+
+
+PROJECT = ProjectInputs(contract_value=1_000_000, delivery_person_months=10,
+                        loaded_cost_per_person_month=30_000, delivery_months=5,
+                        hardware_passthrough=200_000, compute_cost=100_000,
+                        payments=((0, 0.3), (5, 0.7)), acceptance=((5, 1.0),),
+                        collection_delay_months=2)
+
+
+def test_project_hand_case() -> None:
+    r = evaluate_project(PROJECT)
+    assert r.delivery_cost == 300_000                 # 10 person-months x 30,000
+    assert r.gross_margin == pytest.approx(0.4)       # (1m - 300k - 200k - 100k) / 1m
+    # invoices: 300k at month 0 paid at month 2; 700k at month 5 paid at month 7
+    # receivables: 300k for months 0-1, 700k for months 5-6 -> 2,000k month-units
+    assert r.receivable_days == pytest.approx(2_000_000 / 1_000_000 * 365.25 / 12)
+    # 300k collected at month 2 before acceptance at month 5 -> a contract liability
+    assert r.max_contract_liabilities == pytest.approx(300_000)
+    # spend: 200k hardware at month 0, (300k + 100k) / 5 = 80k a month for months 0-4
+    timeline = r.timeline["cumulative_cash"]
+    assert timeline[0] == pytest.approx(-280_000)
+    # cash: -280k, -360k (month 1), +300k collected at month 2 -> -140k, -220k, -300k
+    assert r.peak_funding_need == pytest.approx(360_000)
+    assert r.months_to_cash_positive == 7
+    assert r.revenue_per_delivery_employee_year == pytest.approx(1_000_000 / (10 / 12))
+
+
+def test_project_paid_up_front_has_no_receivable_days() -> None:
+    r = evaluate_project(replace(PROJECT, payments=((0, 1.0),), collection_delay_months=0))
+    assert r.receivable_days == 0 and r.max_trade_receivables == 0
+
+
+def test_fully_reusable_delivery_costs_only_the_pass_through() -> None:
+    r = evaluate_project(replace(PROJECT, reusable_share=1.0))
+    assert r.delivery_cost == 0
+    assert r.total_cost == PROJECT.hardware_passthrough + PROJECT.compute_cost
+
+
+def test_reusable_share_raises_margin_and_output_per_person() -> None:
+    rs = reusable_share_sweep(PROJECT, [0.0, 0.5, 0.9])
+    assert rs[0].gross_margin < rs[1].gross_margin < rs[2].gross_margin
+    assert rs[0].revenue_per_delivery_employee_year < rs[2].revenue_per_delivery_employee_year
+
+
+def test_project_schedule_must_add_to_one() -> None:
+    with pytest.raises(InputError, match="shares must add up to 1"):
+        evaluate_project(replace(PROJECT, payments=((0, 0.5),)))
+
+
+def test_api_hand_case() -> None:
+    # 100M input (half cached) + 20M output; list 1.0 / 0.2 / 4.0 per M; 10% free, 20% off
+    x = ApiInputs(input_tokens=100e6, output_tokens=20e6, cache_hit=0.5, price_input_miss=1.0,
+                  price_input_hit=0.2, price_output=4.0, cost_input_miss=0.1,
+                  cost_input_hit=0.01, cost_output=0.5, free_share=0.1, discount=0.2,
+                  utilisation=0.5)
+    r = evaluate_api(x)
+    list_rev = 50 * 1.0 + 50 * 0.2 + 20 * 4.0
+    assert r.revenue == pytest.approx(list_rev * 0.9 * 0.8)
+    full_cost = 50 * 0.1 + 50 * 0.01 + 20 * 0.5
+    assert r.cost == pytest.approx(full_cost / 0.5)
+    assert r.break_even_utilisation == pytest.approx(full_cost / r.revenue)
+    assert r.realised_price_per_million == pytest.approx(r.revenue / 120)
+    assert not math.isnan(r.gross_margin)
