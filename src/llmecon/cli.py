@@ -71,9 +71,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="per period, for the discounted expected residual lifetime")
     rf.add_argument("--format", choices=("table", "json"), default="table")
 
-    from llmecon import cli_inference
+    from llmecon import cli_inference, cli_simulate
 
     cli_inference.register(sub)
+    cli_simulate.register(sub)
     return p
 
 
@@ -166,6 +167,10 @@ def _run(args: argparse.Namespace) -> int:
         from llmecon import cli_inference
 
         return cli_inference.run(args)
+    if cmd in ("simulate", "runs", "scenario", "answers"):
+        from llmecon import cli_simulate
+
+        return cli_simulate.run(args)
     if cmd == "items":
         from llmecon.report import terminal
 

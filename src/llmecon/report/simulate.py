@@ -1,0 +1,158 @@
+"""Presenters for projections, saved runs and the analysts' answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table as RichTable
+
+from llmecon.report.formatting import money
+from llmecon.simulate.run import PERCENTILES, SimResult
+from llmecon.store.runs import RunRecord
+
+
+def _months(v: float) -> str:
+    return "beyond horizon" if math.isinf(v) else f"{v:.0f}"
+
+
+def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
+    title = {"cash": "Cash (end of month)", "revenue": "Revenue per month",
+             "gross_margin": "Gross margin", "burn": "Cash burn per month"}[metric]
+    t = RichTable(title=f"{title}: percentiles over {r.paths:,} paths ({r.company}, "
+                        f"{'+'.join(r.stresses) or 'base'}, seed {r.seed}, {r.backend})",
+                  title_justify="left", header_style="bold")
+    t.add_column("month", justify="right")
+    for q in PERCENTILES:
+        t.add_column(f"p{q}", justify="right")
+    if metric == "cash":
+        t.add_column("P(cash < 0 by then)", justify="right")
+    arr = r.percentiles[metric]
+    months = sorted(set(range(0, r.horizon_months, step)) | {r.horizon_months - 1})
+    for m in months:
+        cells = [f"{arr[i, m] * 100:,.1f}%" if metric == "gross_margin" else
+                 money(float(arr[i, m]), r.currency) for i in range(len(PERCENTILES))]
+        if metric == "cash":
+            cells.append(f"{r.prob_cash_out[m]:.1%}")
+        t.add_row(str(m + 1), *cells)
+    return t
+
+
+def summary_table(r: SimResult) -> RichTable:
+    s = r.summary()
+    t = RichTable(title="Summary", title_justify="left", header_style="bold")
+    t.add_column("quantity")
+    for q in PERCENTILES:
+        t.add_column(f"p{q}", justify="right")
+    t.add_row("runway (month cash first < 0)", *(_months(v) for v in r.runway_percentiles))
+    t.add_row("break-even month (operating cash flow >= 0)",
+              *(_months(v) for v in r.breakeven_percentiles))
+    t.add_row("revenue over the horizon",
+              *(money(v, r.currency) for v in r.revenue_total_percentiles))
+    t.add_row("gross margin over the horizon",
+              *(f"{v * 100:.1f}%" for v in r.gross_margin_total_percentiles))
+    t.add_row("P(cash < 0 within the horizon)", f"{s['prob_cash_out_by_horizon']:.1%}",
+              "", "", "", "")
+    t.add_row("P(break-even within the horizon)", f"{s['prob_breakeven_within_horizon']:.1%}",
+              "", "", "", "")
+    return t
+
+
+def result_json(r: SimResult, run_id: str | None) -> str:
+    doc = {"run_id": run_id, "summary": r.summary(),
+           "percentiles": {k: {f"p{q}": v[i].tolist() for i, q in enumerate(PERCENTILES)}
+                           for k, v in r.percentiles.items()},
+           "prob_cash_out": r.prob_cash_out.tolist()}
+    return json.dumps(doc, indent=1, default=lambda o: None if o != o else str(o))
+
+
+def result_csv(r: SimResult) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["metric", "month", *(f"p{q}" for q in PERCENTILES), "mean"])
+    for k, v in r.percentiles.items():
+        for m in range(r.horizon_months):
+            w.writerow([k, m + 1, *(v[i, m] for i in range(len(PERCENTILES))),
+                        r.mean[k][m]])
+    for m, p in enumerate(r.prob_cash_out):
+        w.writerow(["prob_cash_out", m + 1, "", "", p, "", "", ""])
+    return out.getvalue()
+
+
+def runs_table(records: Sequence[RunRecord]) -> RichTable:
+    t = RichTable(title="Saved runs", title_justify="left", header_style="bold")
+    for c in ("run", "created (UTC)", "company", "stresses", "paths", "horizon", "seed",
+              "backend", "P(cash<0)", "cash p50 at horizon"):
+        t.add_column(c)
+    for r in records:
+        s = r.summary
+        t.add_row(r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company, r.stresses,
+                  f"{r.paths:,}", str(r.horizon), str(r.seed), r.backend,
+                  f"{s['prob_cash_out_by_horizon']:.1%}",
+                  money(s["cash_at_horizon"]["p50"], s["currency"]))
+    return t
+
+
+def compare_runs_table(records: Sequence[RunRecord]) -> RichTable:
+    t = RichTable(title="Runs compared", title_justify="left", header_style="bold")
+    t.add_column("quantity")
+    for r in records:
+        t.add_column(f"{r.run_id}\n{r.company} {r.stresses}", justify="right")
+    rows: list[tuple[str, Any]] = [
+        ("paths", lambda s: f"{s['paths']:,}"),
+        ("P(cash < 0 within horizon)", lambda s: f"{s['prob_cash_out_by_horizon']:.1%}"),
+        ("cash at horizon p5", lambda s: money(s["cash_at_horizon"]["p5"], s["currency"])),
+        ("cash at horizon p50", lambda s: money(s["cash_at_horizon"]["p50"], s["currency"])),
+        ("cash at horizon p95", lambda s: money(s["cash_at_horizon"]["p95"], s["currency"])),
+        ("revenue over horizon p50",
+         lambda s: money(s["revenue_over_horizon"]["p50"], s["currency"])),
+        ("gross margin over horizon p50",
+         lambda s: f"{s['gross_margin_over_horizon']['p50'] * 100:.1f}%"),
+        ("runway p50 (month)", lambda s: _months(s["runway_months"]["p50"])),
+    ]
+    for label, fn in rows:
+        t.add_row(label, *(fn(r.summary) for r in records))
+    return t
+
+
+def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
+    c = ans["cost_for_margin"]
+    t1 = RichTable(title="Token cost needed for the target gross margin at today's scale",
+                   title_justify="left", header_style="bold")
+    t1.add_column("quantity")
+    t1.add_column("value", justify="right")
+    t1.add_row("target gross margin", f"{c['target_gross_margin']:.0%}")
+    t1.add_row("gross margin now", f"{c['current_gross_margin']:.1%}")
+    t1.add_row("token-priced cost / revenue now", f"{c['token_cost_share_of_revenue']:.1%}")
+    if c["cost_multiplier"] is None:
+        t1.add_row("cost per token needed", f"n/a ({c['why']})")
+    else:
+        t1.add_row("cost per token needed (x today's)", f"{c['cost_multiplier']:.3f}x")
+        t1.add_row("yearly decline to get there in 1 / 2 years",
+                   f"{c['yearly_decline_1y']:.0%} / {c['yearly_decline_2y']:.0%}")
+    g = ans["growth_for_losses"]
+    t2 = RichTable(title="Growth at which losses stop widening", title_justify="left",
+                   header_style="bold")
+    t2.add_column("quantity")
+    t2.add_column("value", justify="right")
+    t2.add_row("monthly loss trend at the scenario's growth",
+               money(g["base_loss_slope"], currency) + " per month each month")
+    if g["growth_factor"] is None:
+        t2.add_row("growth multiple that flattens the loss", f"n/a ({g['why']})")
+    else:
+        t2.add_row("growth multiple that flattens the loss", f"{g['growth_factor']:.2f}x")
+        t2.add_row("revenue growth at that multiple", f"{g['revenue_cagr_at_factor']:.0%} a "
+                   "year")
+    t3 = RichTable(title="Tornado: cash at the horizon, one driver at a time (p10 / p90, or "
+                         "-/+20% for fixed drivers)", title_justify="left", header_style="bold")
+    for col in ("group", "driver", "low", "high", "cash at low", "cash at high", "swing"):
+        t3.add_column(col, justify="right" if col not in ("group", "driver") else "left")
+    for b in ans["tornado"][:15]:
+        t3.add_row(b["group"], b["driver"].split(".")[-1], f"{b['low_value']:,.4g}",
+                   f"{b['high_value']:,.4g}", money(b["cash_low"], currency),
+                   money(b["cash_high"], currency), money(b["swing"], currency))
+    return [t1, t2, t3]

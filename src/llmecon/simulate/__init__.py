@@ -1,0 +1,1 @@
+"""Driver-based cash-flow projection and Monte Carlo stress tests."""

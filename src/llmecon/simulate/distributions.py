@@ -1,0 +1,170 @@
+"""Uncertainty on drivers: distributions, a Gaussian copula for correlations, regimes.
+
+Each uncertain driver has a marginal distribution (normal, lognormal, triangular,
+uniform, beta); correlations act on the normal scores (Gaussian copula), so every marginal
+keeps its shape. A distribution with zero spread returns its central value exactly, so a
+Monte Carlo with zero variance reproduces the deterministic projection.
+
+Regimes are events with a probability per year and a duration: on each path the event
+starts in a month drawn from the hazard, and while it lasts it multiplies some drivers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from llmecon.errors import InputError
+
+KINDS = ("normal", "lognormal", "triangular", "uniform", "beta", "fixed")
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A marginal distribution. Parameters by kind:
+
+    - normal: mean, sd
+    - lognormal: mean, sd (of the variable itself, not of its log)
+    - triangular: low, mode, high
+    - uniform: low, high
+    - beta: mean, sd (on [0, 1])
+    - fixed: value
+    """
+
+    kind: str
+    params: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, spec: Any, where: str) -> Dist:
+        if isinstance(spec, (int, float)):
+            return cls("fixed", {"value": float(spec)})
+        if not isinstance(spec, Mapping) or "dist" not in spec:
+            raise InputError(f"{where}: expected a number or a mapping with 'dist' (one of "
+                             f"{', '.join(KINDS)})")
+        kind = str(spec["dist"])
+        need = {"normal": ("mean", "sd"), "lognormal": ("mean", "sd"),
+                "triangular": ("low", "mode", "high"), "uniform": ("low", "high"),
+                "beta": ("mean", "sd"), "fixed": ("value",)}
+        if kind not in need:
+            raise InputError(f"{where}.dist: expected one of {', '.join(KINDS)}, found {kind!r}")
+        params: dict[str, float] = {}
+        for k in need[kind]:
+            if k not in spec:
+                raise InputError(f"{where}: a {kind} distribution needs {', '.join(need[kind])}; "
+                                 f"missing {k!r}")
+            try:
+                params[k] = float(spec[k])
+            except (TypeError, ValueError):
+                raise InputError(f"{where}.{k}: expected a number, found {spec[k]!r}") from None
+        extra = set(spec) - {"dist", *need[kind]}
+        if extra:
+            raise InputError(f"{where}: unknown field(s) {', '.join(sorted(extra))} for {kind}")
+        d = cls(kind, params)
+        d.validate(where)
+        return d
+
+    def validate(self, where: str) -> None:
+        p = self.params
+        if self.kind in ("normal", "lognormal", "beta") and p["sd"] < 0:
+            raise InputError(f"{where}.sd: expected >= 0, found {p['sd']}")
+        if self.kind == "lognormal" and p["mean"] <= 0:
+            raise InputError(f"{where}.mean: a lognormal needs a mean > 0, found {p['mean']}")
+        if self.kind == "triangular" and not p["low"] <= p["mode"] <= p["high"]:
+            raise InputError(f"{where}: expected low <= mode <= high")
+        if self.kind == "uniform" and p["low"] > p["high"]:
+            raise InputError(f"{where}: expected low <= high")
+        if self.kind == "beta":
+            m, s = p["mean"], p["sd"]
+            if not 0 < m < 1:
+                raise InputError(f"{where}.mean: a beta needs a mean in (0, 1), found {m}")
+            if s > 0 and s * s >= m * (1 - m):
+                raise InputError(f"{where}.sd: too large for a beta with mean {m} "
+                                 f"(needs sd^2 < mean (1 - mean))")
+
+    @property
+    def central(self) -> float:
+        """The value used by the deterministic projection (mean; mode of a triangular)."""
+        p = self.params
+        if self.kind == "fixed":
+            return p["value"]
+        if self.kind == "triangular":
+            return p["mode"]
+        if self.kind == "uniform":
+            return (p["low"] + p["high"]) / 2
+        return p["mean"]
+
+    @property
+    def degenerate(self) -> bool:
+        p = self.params
+        return self.kind == "fixed" or (self.kind in ("normal", "lognormal", "beta")
+                                        and p["sd"] == 0) or \
+            (self.kind == "triangular" and p["low"] == p["high"]) or \
+            (self.kind == "uniform" and p["low"] == p["high"])
+
+    def ppf(self, u: Any) -> Any:
+        """Quantile function (inverse CDF) at probabilities ``u``."""
+        from scipy import stats
+
+        u = np.asarray(u, dtype=float)
+        if self.degenerate:
+            return np.full(u.shape, self.central)
+        p = self.params
+        if self.kind == "normal":
+            return stats.norm.ppf(u, loc=p["mean"], scale=p["sd"])
+        if self.kind == "lognormal":
+            s2 = math.log(1 + (p["sd"] / p["mean"]) ** 2)
+            return stats.lognorm.ppf(u, s=math.sqrt(s2), scale=p["mean"] * math.exp(-s2 / 2))
+        if self.kind == "triangular":
+            lo, mo, hi = p["low"], p["mode"], p["high"]
+            return stats.triang.ppf(u, c=(mo - lo) / (hi - lo), loc=lo, scale=hi - lo)
+        if self.kind == "uniform":
+            return stats.uniform.ppf(u, loc=p["low"], scale=p["high"] - p["low"])
+        m, s = p["mean"], p["sd"]
+        k = m * (1 - m) / (s * s) - 1
+        return stats.beta.ppf(u, m * k, (1 - m) * k)
+
+
+def correlated_uniforms(rng: np.random.Generator, paths: int, names: Sequence[str],
+                        correlations: Sequence[tuple[str, str, float]]) -> dict[str, Any]:
+    """Uniforms per driver, correlated through a Gaussian copula on their normal scores."""
+    from scipy import stats
+
+    k = len(names)
+    if k == 0:
+        return {}
+    corr = np.eye(k)
+    index = {n: i for i, n in enumerate(names)}
+    for a, b, rho in correlations:
+        if a in index and b in index:
+            corr[index[a], index[b]] = corr[index[b], index[a]] = rho
+    try:
+        chol = np.linalg.cholesky(corr)
+    except np.linalg.LinAlgError:
+        raise InputError("correlations: the matrix is not positive definite; check the "
+                         "pairs for contradictions") from None
+    z = rng.standard_normal((paths, k)) @ chol.T
+    u = stats.norm.cdf(z)
+    return {n: u[:, i] for n, i in index.items()}
+
+
+@dataclass(frozen=True)
+class Regime:
+    """An event with a yearly probability and a duration that multiplies drivers."""
+
+    name: str
+    probability_per_year: float
+    duration_months: int
+    multipliers: Mapping[str, float]
+
+    def active(self, rng: np.random.Generator, paths: int, months: int) -> Any:
+        """Boolean (paths, months): where the event is under way on each path."""
+        p_month = 1.0 - (1.0 - self.probability_per_year) ** (1.0 / 12.0)
+        start = rng.geometric(p_month, size=paths) - 1 if p_month > 0 else \
+            np.full(paths, months + 1)
+        t = np.arange(months)
+        return (t[None, :] >= start[:, None]) & (t[None, :] < start[:, None]
+                                                  + self.duration_months)

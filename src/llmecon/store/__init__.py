@@ -1,0 +1,1 @@
+"""Persistence of runs in an embedded DuckDB file."""
