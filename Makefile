@@ -31,6 +31,7 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/inference_sweep.py
+	$(BIN)/python benchmarks/simulate.py
 
 # the inference model against every published deployment (the table kept in the README)
 accuracy: $(STAMP)

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
         store = RunStore(args.store)
         if args.runs_command == "list":
-            print_all([present.runs_table(store.list())])
+            print_all([present.runs_table(store.records())])
         elif args.runs_command == "show":
             rec = store.get(args.run_id)
             print_all([present.compare_runs_table([rec])])

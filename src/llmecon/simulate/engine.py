@@ -49,15 +49,17 @@ def _mult(mults: Mapping[str, Array], name: str, t: int) -> Any:
     return 1.0 if m is None else m[..., t]
 
 
-def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array]) -> Paths:
+def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
+            into: Paths | None = None) -> Paths:
     """Project every path. ``x`` maps driver names to arrays (paths,); ``mults`` maps driver
     names (and ``inference_cost_index``) to multipliers of shape (months,) or
-    (paths, months)."""
+    (paths, months). ``into`` receives the results in place (arrays of (paths, months))."""
     h = s.horizon_months
     n = len(x["start_cash"])
-    out = {k: np.zeros((n, h)) for k in ("cash", "revenue", "gross_profit",
-                                         "operating_cash_flow", "trade_receivables",
-                                         "contract_liabilities")}
+    fields = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_receivables",
+              "contract_liabilities")
+    out = {k: (getattr(into, k) if into is not None else np.empty((n, h), order="F"))
+           for k in fields}
     cash = x["start_cash"].astype(float).copy()
     financing = np.zeros(h)
     for f in s.financing:
@@ -149,4 +151,4 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array]) -> 
         out["operating_cash_flow"][:, t] = ocf
         out["trade_receivables"][:, t] = receivables
         out["contract_liabilities"][:, t] = liabilities
-    return Paths(**out)
+    return into if into is not None else Paths(**out)

@@ -19,7 +19,7 @@ from llmecon.simulate.distributions import correlated_uniforms
 from llmecon.simulate.engine import Paths, project
 from llmecon.simulate.scenario import TIME_INDICES, Scenario
 
-BLOCK = 8192
+BLOCK = 16384
 PERCENTILES = (5, 25, 50, 75, 95)
 MAX_PATHS = 10_000_000
 Array = np.ndarray[Any, Any]
@@ -51,9 +51,10 @@ def sample_block(s: Scenario, seed: int, block: int, n: int
     return x, mults
 
 
-def simulate_block(s: Scenario, seed: int, block: int, n: int) -> Paths:
+def simulate_block(s: Scenario, seed: int, block: int, n: int,
+                   into: Paths | None = None) -> Paths:
     x, mults = sample_block(s, seed, block, n)
-    return project(s, x, mults)
+    return project(s, x, mults, into)
 
 
 def deterministic(s: Scenario) -> Paths:
@@ -123,8 +124,9 @@ def summarise(s: Scenario, p: Paths, seed: int, backend: str, keep_paths: bool) 
     metrics = {"cash": p.cash, "revenue": p.revenue, "gross_margin": gm,
                "burn": -p.operating_cash_flow, "trade_receivables": p.trade_receivables,
                "contract_liabilities": p.contract_liabilities}
-    pct = {k: np.nanpercentile(v, PERCENTILES, axis=0) for k, v in metrics.items()}
-    mean = {k: np.nanmean(v, axis=0) for k, v in metrics.items()}
+    pct = {k: _percentiles(v) for k, v in metrics.items()}
+    mean = {k: (np.nanmean(v, axis=0) if np.isnan(v).any() else v.mean(axis=0))
+            for k, v in metrics.items()}
     out = p.cash < 0
     ever = np.maximum.accumulate(out, axis=1)
     h = s.horizon_months
@@ -141,20 +143,47 @@ def summarise(s: Scenario, p: Paths, seed: int, backend: str, keep_paths: bool) 
         p if keep_paths else None)
 
 
+def _percentiles(v: Array) -> Array:
+    """Per-month percentiles over paths (NaN-aware only where NaN occurs: it is slower)."""
+    if not v.any():
+        return np.zeros((len(PERCENTILES), v.shape[1]))
+    if np.isnan(v).any():
+        return np.asarray(np.nanpercentile(v, PERCENTILES, axis=0))
+    return np.asarray(np.percentile(v, PERCENTILES, axis=0))
+
+
 def _quantiles(values: Array) -> Array:
     """Percentiles without interpolation (so 'beyond the horizon', inf, stays inf)."""
     out: Array = np.nanpercentile(values, PERCENTILES, method="inverted_cdf")
     return out
 
 
+FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_receivables",
+          "contract_liabilities")
+
+
 def _concat(parts: Sequence[Paths]) -> Paths:
-    return Paths(*(np.concatenate([getattr(q, f) for q in parts]) for f in
-                   ("cash", "revenue", "gross_profit", "operating_cash_flow",
-                    "trade_receivables", "contract_liabilities")))
+    return Paths(*(np.concatenate([getattr(q, f) for q in parts]) for f in FIELDS))
 
 
-def _chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]]) -> Paths:
-    return _concat([simulate_block(s, seed, b, n) for b, n in blocks])
+def _chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]]
+           ) -> dict[str, Array | None]:
+    """A worker's share of paths; series that are all zero travel back as None."""
+    p = _concat([simulate_block(s, seed, b, n) for b, n in blocks])
+    return {f: (getattr(p, f) if getattr(p, f).any() else None) for f in FIELDS}
+
+
+def _empty(paths: int, months: int) -> Paths:
+    return Paths(*(np.empty((paths, months), order="F") for _ in FIELDS))
+
+
+def _put(into: Paths, start: int, part: dict[str, Array | None]) -> None:
+    cash = part["cash"]
+    assert cash is not None
+    n = len(cash)
+    for f in FIELDS:
+        arr = part[f]
+        getattr(into, f)[start:start + n] = 0.0 if arr is None else arr
 
 
 def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "numpy",
@@ -168,14 +197,15 @@ def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "nump
         raise InputError(f"seed: expected a whole number >= 0, found {seed}")
     blocks = blocks_for(paths)
     if backend == "numpy":
-        parts = []
+        merged = _empty(paths, s.horizon_months)
         done = 0
         for b in blocks:
-            parts.append(simulate_block(s, seed, *b))
+            start = b[0] * BLOCK
+            view = Paths(*(getattr(merged, f)[start:start + b[1]] for f in FIELDS))
+            simulate_block(s, seed, *b, into=view)
             done += b[1]
             if progress:
                 progress(done, paths)
-        merged = _concat(parts)
     elif backend == "dask":
         merged = _run_dask(s, seed, blocks, scheduler, workers, chunk_blocks, progress, paths)
     else:
@@ -200,17 +230,19 @@ def _run_dask(s: Scenario, seed: int, blocks: list[tuple[int, int]], scheduler: 
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = [client.submit(_chunk, s, seed, c, pure=False) for c in chunks]
+        scen = client.scatter(s, broadcast=True)
+        futures = [client.submit(_chunk, scen, seed, c, pure=False) for c in chunks]
         index = {f.key: i for i, f in enumerate(futures)}
-        results: list[Paths | None] = [None] * len(chunks)
+        merged = _empty(paths, s.horizon_months)
         done = 0
         for fut in as_completed(futures):
             i = index[fut.key]
-            results[i] = fut.result()
+            _put(merged, chunks[i][0][0] * BLOCK, fut.result())
+            fut.release()
             done += sum(n for _, n in chunks[i])
             if progress:
                 progress(done, paths)
-        return _concat([r for r in results if r is not None])
+        return merged
     finally:
         client.close()
         if cluster is not None:

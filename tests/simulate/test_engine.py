@@ -1,0 +1,138 @@
+"""The projection engine against a hand computation, and Monte Carlo properties."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+
+from llmecon.simulate.distributions import Dist
+from llmecon.simulate.run import deterministic, run
+from llmecon.simulate.scenario import Financing, LineSpec, Scenario, Shock
+
+
+def fixed(v: float) -> Dist:
+    return Dist("fixed", {"value": v})
+
+
+def tiny() -> Scenario:
+    """A tiny company: one API line and one B2B line, three months."""
+    drivers = {
+        "start_cash": 1000.00,
+        "inference_cost_decline_annual": 0.0,
+        "training_compute_monthly": 100.00,
+        "training_compute_growth_annual": 0.0,
+        "other_opex_monthly": 50.00,
+        "opex_growth_annual": 0.0,
+        "other_sm_monthly": 20.00,
+        "api.tokens_per_month": 1e6,        # one million tokens in month 1
+        "api.volume_growth_monthly": 0.10,  # +10% a month
+        "api.price_per_m": 300.00,          # 300 per million tokens
+        "api.price_decline_monthly": 0.0,
+        "api.cost_per_m_tokens": 60.00,
+        "api.utilisation": 0.5,             # cost 60 / 0.5 = 120 per million
+        "proj.contracts_per_month": 1.0,
+        "proj.contract_growth_annual": 0.0,
+        "proj.contract_value": 400.00,
+        "proj.delivery_cost_share": 0.5,
+        "proj.advance_share": 0.25,
+        "proj.sm_elasticity": 0.0,
+    }
+    return Scenario("tiny", "USD", date(2024, 12, 31), 3,
+                    (LineSpec("api", "api"),
+                     LineSpec("proj", "b2b", delivery_months=1, collection_delay_months=1)),
+                    {k: fixed(v) for k, v in drivers.items()},
+                    financing=(Financing(2, 500.00, "raise", False),))
+
+
+def test_hand_computed_three_months_to_the_cent() -> None:
+    p = deterministic(tiny())
+    # API: tokens 1.00m, 1.10m, 1.21m; revenue = tokens x 300 / 1e6; cost = tokens x 120 / 1e6
+    api_rev = [300.00, 330.00, 363.00]
+    api_cost = [120.00, 132.00, 145.20]
+    # B2B: one 400 contract a month (also in the history); accepted 1 month after signing,
+    # so revenue 400 a month; delivery cost 400 x 0.5 spread over 1 month = 200 a month;
+    # cash: 25% advance at signing (100) + 75% one month after acceptance (300) = 400
+    b2b_rev, b2b_cost, b2b_cash = [400.00] * 3, [200.00] * 3, [400.00] * 3
+    opex = 100.00 + 50.00 + 20.00
+    ocf = [api_rev[t] + b2b_cash[t] - api_cost[t] - b2b_cost[t] - opex for t in range(3)]
+    assert ocf == pytest.approx([210.00, 228.00, 247.80], abs=0.005)
+    cash = [1000.00 + 210.00, 1000.00 + 210.00 + 228.00, 1000.00 + 210.00 + 228.00 + 247.80
+            + 500.00]
+    np.testing.assert_allclose(p.revenue[0], [700.00, 730.00, 763.00], atol=0.005)
+    np.testing.assert_allclose(p.gross_profit[0], [380.00, 398.00, 417.80], atol=0.005)
+    np.testing.assert_allclose(p.operating_cash_flow[0], ocf, atol=0.005)
+    np.testing.assert_allclose(p.cash[0], cash, atol=0.005)
+    # receivables: the 75% of last month's accepted contract not yet collected = 300;
+    # contract liabilities: the advance on the contract signed this month = 100
+    np.testing.assert_allclose(p.trade_receivables[0], [300.00] * 3, atol=0.005)
+    np.testing.assert_allclose(p.contract_liabilities[0], [100.00] * 3, atol=0.005)
+
+
+def test_shock_applies_in_its_window() -> None:
+    s = replace(tiny(), shocks=(Shock("api.price_per_m", 0.5, 1, 1),))
+    p = deterministic(s)
+    np.testing.assert_allclose(p.revenue[0], [700.00, 400 + 165.00, 763.00], atol=0.005)
+
+
+def test_zero_variance_monte_carlo_equals_deterministic() -> None:
+    s = tiny()
+    r = run(s, paths=257, seed=7, keep_paths=True)
+    assert r.paths_data is not None
+    det = deterministic(s)
+    for f in ("cash", "revenue", "gross_profit", "operating_cash_flow"):
+        got = getattr(r.paths_data, f)
+        assert np.array_equal(got, np.repeat(getattr(det, f), 257, axis=0))
+
+
+def uncertain() -> Scenario:
+    s = tiny()
+    d = dict(s.drivers)
+    d["api.volume_growth_monthly"] = Dist("normal", {"mean": 0.1, "sd": 0.05})
+    d["proj.contract_value"] = Dist("lognormal", {"mean": 400.0, "sd": 80.0})
+    d["api.utilisation"] = Dist("beta", {"mean": 0.5, "sd": 0.1})
+    d["training_compute_monthly"] = Dist("triangular", {"low": 80, "mode": 100, "high": 150})
+    d["other_opex_monthly"] = Dist("uniform", {"low": 40, "high": 60})
+    return replace(s, drivers=d, horizon_months=24,
+                   correlations=(("api.volume_growth_monthly", "proj.contract_value", 0.5),))
+
+
+def test_same_seed_same_numbers_any_chunking() -> None:
+    s = uncertain()
+    a = run(s, paths=20_000, seed=11, keep_paths=True)
+    b = run(s, paths=20_000, seed=11, keep_paths=True)
+    assert a.paths_data is not None and b.paths_data is not None
+    assert np.array_equal(a.paths_data.cash, b.paths_data.cash)
+    c = run(s, paths=20_000, seed=12)
+    assert not np.array_equal(a.percentiles["cash"], c.percentiles["cash"])
+
+
+def test_correlation_is_induced() -> None:
+    from llmecon.simulate.run import sample_block
+
+    x, _ = sample_block(uncertain(), 3, 0, 8192)
+    rho = np.corrcoef(x["api.volume_growth_monthly"], np.log(x["proj.contract_value"]))[0, 1]
+    assert rho == pytest.approx(0.5, abs=0.05)
+
+
+def test_marginals_have_their_moments() -> None:
+    from llmecon.simulate.run import sample_block
+
+    x, _ = sample_block(uncertain(), 5, 0, 8192)
+    assert x["proj.contract_value"].mean() == pytest.approx(400, rel=0.02)
+    assert x["proj.contract_value"].std() == pytest.approx(80, rel=0.05)
+    assert x["api.utilisation"].mean() == pytest.approx(0.5, abs=0.01)
+    assert x["training_compute_monthly"].min() >= 80
+    assert x["training_compute_monthly"].max() <= 150
+
+
+@pytest.mark.slow
+def test_numpy_and_dask_agree_exactly() -> None:
+    s = uncertain()
+    a = run(s, paths=30_000, seed=5)
+    b = run(s, paths=30_000, seed=5, backend="dask", workers=2, chunk_blocks=1)
+    for k in a.percentiles:
+        assert np.array_equal(a.percentiles[k], b.percentiles[k], equal_nan=True)
+    assert np.array_equal(a.prob_cash_out, b.prob_cash_out)
