@@ -56,6 +56,8 @@ def test_hand_computed_three_months_to_the_cent() -> None:
     # so revenue 400 a month; delivery cost 400 x 0.5 spread over 1 month = 200 a month;
     # cash: 25% advance at signing (100) + 75% one month after acceptance (300) = 400
     b2b_rev, b2b_cost, b2b_cash = [400.00] * 3, [200.00] * 3, [400.00] * 3
+    revenue = [api_rev[t] + b2b_rev[t] for t in range(3)]
+    assert revenue == pytest.approx([700.00, 730.00, 763.00])
     opex = 100.00 + 50.00 + 20.00
     ocf = [api_rev[t] + b2b_cash[t] - api_cost[t] - b2b_cost[t] - opex for t in range(3)]
     assert ocf == pytest.approx([210.00, 228.00, 247.80], abs=0.005)

@@ -132,14 +132,14 @@ class RunStore:
                              f"{', '.join(r[0] for r in rows)}")
         return _record(rows[0])
 
-    def percentiles(self, run_id: str, metric: str) -> "list[tuple[Any, ...]]":
+    def percentiles(self, run_id: str, metric: str) -> list[tuple[Any, ...]]:
         with self._connect(read_only=True) as con:
             out: list[tuple[Any, ...]] = con.execute(
                 "SELECT month, p5, p25, p50, p75, p95, mean FROM percentiles WHERE run_id = ? "
                 "AND metric = ? ORDER BY month", [run_id, metric]).fetchall()
         return out
 
-    def cash_out(self, run_id: str) -> "list[tuple[int, float]]":
+    def cash_out(self, run_id: str) -> list[tuple[int, float]]:
         with self._connect(read_only=True) as con:
             out: list[tuple[int, float]] = con.execute(
                 "SELECT month, probability FROM cash_out WHERE run_id = ? ORDER BY month",
