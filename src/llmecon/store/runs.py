@@ -75,14 +75,15 @@ class RunStore:
         if read_only and not self.path.exists():
             raise NotFoundError(f"{self.path}: no store yet (run 'llmecon simulate' first)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only))
-        try:
-            if not read_only:
-                for stmt in SCHEMA:
-                    con.execute(stmt)
-            yield con
-        finally:
-            con.close()
+        with _file_lock(self.path.with_name(self.path.name + ".lock"), shared=read_only):
+            con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only))
+            try:
+                if not read_only:
+                    for stmt in SCHEMA:
+                        con.execute(stmt)
+                yield con
+            finally:
+                con.close()
 
     def save(self, result: Any, scenario: dict[str, Any]) -> str:
         """Save a :class:`~llmecon.simulate.run.SimResult`; return its run id."""
@@ -158,6 +159,33 @@ def _json_default(o: Any) -> Any:
     if hasattr(o, "tolist"):
         return o.tolist()
     return str(o)
+
+
+@contextmanager
+def _file_lock(path: Path, shared: bool) -> Iterator[None]:
+    """An advisory lock beside the store (POSIX): writers exclusive, readers shared, so a
+    process never opens the file while another is creating or writing it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: rely on DuckDB's own lock and the retries
+        yield
+        return
+    with open(path, "a+") as fh:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise InputError(f"store: {path} stayed locked for {LOCK_WAIT_S:.0f} s")\
+                        from None
+                time.sleep(0.02 + random.random() * 0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _retry(fn: Callable[[], T]) -> T:

@@ -1,0 +1,101 @@
+"""Everything a report shows, computed once: the load -> compute step of ``llmecon report``.
+
+Presenters (HTML, Excel, charts) only format a :class:`ReportData`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmecon.metrics import tables
+from llmecon.metrics.series import CompanySeries, company_series
+from llmecon.statements.model import Company
+
+REPORT_GPUS = ("H800", "H100", "H200", "H20", "Ascend-910C")
+
+
+@dataclass(frozen=True)
+class InferenceRow:
+    company_id: str
+    model: str
+    gpu: str
+    cost_per_m_output_usd: float | None
+    cost_per_m_input_usd: float | None
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    companies: tuple[Company, ...]
+    unit_economics: tables.Table
+    cash_flow: tables.Table
+    signals: tables.SignalsTable
+    series: tuple[CompanySeries, ...]
+    ue_lines: tuple[Any, ...]  # UnitEconomicsTable per company
+    inference: tuple[InferenceRow, ...]
+    cost_for_margin: dict[str, Any]  # company id -> CostForMargin
+    simulations: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> tag -> SimResult
+    paths: int = 0
+    horizon: int = 0
+    seed: int = 0
+
+
+def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None,
+          scenario_file: str | None = None, paths: int = 5000, horizon: int = 36,
+          seed: int = 0, target_margin: float = 0.5,
+          progress: Callable[[str], None] | None = None) -> ReportData:
+    """Compute the report's content. ``stresses=None`` runs every preset beside the base."""
+    from llmecon.api import compare
+    from llmecon.inference.calibration import load_efficiency
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.serving import ServingConfig, evaluate
+    from llmecon.simulate.answers import cost_for_margin
+    from llmecon.simulate.run import run
+    from llmecon.simulate.scenario import (
+        apply_stresses,
+        base_scenario,
+        load_scenario,
+        stress_presets,
+    )
+    from llmecon.unit_economics.company import load_assumptions, unit_economics_table
+    from llmecon.units import load_fx
+
+    fx = load_fx()
+    say = progress or (lambda _m: None)
+    ue, cf, sig = compare(list(companies), fx=fx)
+    assumptions = load_assumptions()
+    names = list(stress_presets()) if stresses is None else list(stresses)
+    cat, eff = load_catalog(), load_efficiency()
+    inf_rows: list[InferenceRow] = []
+    sims: dict[str, dict[str, Any]] = {}
+    margin: dict[str, Any] = {}
+    ue_lines = []
+    for c in companies:
+        say(f"{c.id}: unit economics")
+        ue_lines.append(unit_economics_table(c, assumptions, fx))
+        dep = dict(assumptions["inference"].get(c.id, assumptions["inference"]["default"]))
+        dep.pop("price_endpoint", None)
+        for gpu in REPORT_GPUS:
+            cfg = ServingConfig(**{**dep, "gpu": gpu})
+            try:
+                res = evaluate(cfg, cat, eff)
+                inf_rows.append(InferenceRow(c.id, cfg.model, gpu, res.cost_output,
+                                             res.cost_input_miss,
+                                             "" if res.cost_output is not None
+                                             else "no GPU-hour price bundled"))
+            except Exception as e:  # noqa: BLE001 - shown as the row's reason
+                inf_rows.append(InferenceRow(c.id, cfg.model, gpu, None, None, str(e)))
+        base = base_scenario(c, assumptions, horizon)
+        if scenario_file:
+            base = load_scenario(base, scenario_file)
+        margin[c.id] = cost_for_margin(base, target_margin)
+        sims[c.id] = {}
+        for tag in ["base", *names]:
+            say(f"{c.id}: simulating {tag}")
+            s = base if tag == "base" else apply_stresses(base, [tag])
+            sims[c.id][tag] = run(s, paths=paths, seed=seed)
+    return ReportData(tuple(companies), ue, cf, sig,
+                      tuple(company_series(c, fx) for c in companies), tuple(ue_lines),
+                      tuple(inf_rows), margin, sims, paths, horizon, seed)
