@@ -85,7 +85,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
                                              res.cost_input_miss,
                                              "" if res.cost_output is not None
                                              else "no GPU-hour price bundled"))
-            except Exception as e:  # noqa: BLE001 - shown as the row's reason
+            except Exception as e:
                 inf_rows.append(InferenceRow(c.id, cfg.model, gpu, None, None, str(e)))
         base = base_scenario(c, assumptions, horizon)
         if scenario_file:

@@ -215,11 +215,13 @@ def _inference(data: ReportData) -> str:
     chart = _chart("inference", traces, {"title": "Cost per million output tokens (USD), "
                                                   "the companies' models by GPU",
                                          "barmode": "group"})
-    rows = "".join(
+    def usd(v: float | None) -> str:
+        return "" if v is None else f"{v:.3f}"
+
+    table_rows = "".join(
         f"<tr><td>{_e(r.company_id)}</td><td>{_e(r.model)}</td><td>{_e(r.gpu)}</td>"
-        f"<td class='num'>{'' if r.cost_per_m_output_usd is None else f'{r.cost_per_m_output_usd:.3f}'}"
-        f"</td><td class='num'>{'' if r.cost_per_m_input_usd is None else f'{r.cost_per_m_input_usd:.3f}'}"
-        f"</td><td>{_e(r.why)}</td></tr>" for r in data.inference)
+        f"<td class='num'>{usd(r.cost_per_m_output_usd)}</td><td class='num'>"
+        f"{usd(r.cost_per_m_input_usd)}</td><td>{_e(r.why)}</td></tr>" for r in data.inference)
     margin_rows = "".join(
         f"<tr><td>{_e(cid)}</td><td class='num'>{m.current_gross_margin:.1%}</td>"
         f"<td class='num'>{m.target_gross_margin:.0%}</td><td class='num'>"
@@ -228,8 +230,9 @@ def _inference(data: ReportData) -> str:
         f"</td><td>{_e(m.why)}</td></tr>" for cid, m in data.cost_for_margin.items())
     return (chart + "<table data-table='inference'><tr><th>company</th><th>model</th><th>GPU</th>"
             "<th>USD per M output</th><th>USD per M input (miss)</th><th>note</th></tr>"
-            f"{rows}</table><h3>Token cost needed for the target gross margin at today's scale"
-            "</h3><table data-table='cost-for-margin'><tr><th>company</th><th>gross margin now"
+            f"{table_rows}</table><h3>Token cost needed for the target gross margin at "
+            "today's scale</h3><table data-table='cost-for-margin'><tr><th>company</th>"
+            "<th>gross margin now"
             "</th><th>target</th><th>token cost needed (x today)</th><th>decline within a year"
             f"</th><th>note</th></tr>{margin_rows}</table>")
 
