@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-FORMATS = ("table", "json", "csv", "md")
+FORMATS = ("table", "json", "csv", "md", "xlsx")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--period", default="latest",
                    help="'latest' (each company's newest period) or a label such as FY2024")
     c.add_argument("--format", choices=FORMATS, default="table")
+    c.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
 
     v = sub.add_parser("validate", help="check a company file (YAML or CSV)")
     v.add_argument("file", metavar="FILE")
@@ -55,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("company", metavar="COMPANY")
     u.add_argument("--assume", metavar="FILE", help="YAML of assumptions overriding the "
                                                    "defaults (see data/assumptions)")
-    u.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    u.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    u.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
 
     r = sub.add_parser("retention", help="shifted-beta-geometric retention model")
     rsub = r.add_subparsers(dest="retention_command", metavar="SUBCOMMAND", required=True)
@@ -71,10 +73,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="per period, for the discounted expected residual lifetime")
     rf.add_argument("--format", choices=("table", "json"), default="table")
 
-    from llmecon import cli_inference, cli_simulate
+    from llmecon import cli_inference, cli_report, cli_simulate
 
     cli_inference.register(sub)
     cli_simulate.register(sub)
+    cli_report.register(sub)
     return p
 
 
@@ -112,6 +115,13 @@ def _run(args: argparse.Namespace) -> int:
 
         companies = [load_company(r) for r in args.companies]
         ue, cf, sig = compare(companies, period=args.period, currency=args.currency)
+        if args.format == "xlsx":
+            from llmecon.report import excel
+
+            path = _xlsx_path(args)
+            excel.compare_workbook([ue, cf], sig, companies).save(path)
+            print(f"wrote {path}")
+            return 0
         _emit(args.format, [ue, cf], sig)
         return 0
     if cmd == "show":
@@ -154,7 +164,15 @@ def _run(args: argparse.Namespace) -> int:
 
         table = unit_economics_table(load_company(args.company),
                                      load_assumptions(args.assume), load_fx())
-        if args.format == "json":
+        if args.format == "xlsx":
+            from llmecon.report import excel
+
+            book = excel.Book()
+            excel.add_unit_economics(book, table)
+            path = _xlsx_path(args)
+            book.save(path)
+            print(f"wrote {path}")
+        elif args.format == "json":
             print(ue_report.ue_json(table))
         elif args.format == "csv":
             sys.stdout.write(ue_report.ue_csv(table))
@@ -167,6 +185,10 @@ def _run(args: argparse.Namespace) -> int:
         from llmecon import cli_inference
 
         return cli_inference.run(args)
+    if cmd in ("report", "chart"):
+        from llmecon import cli_report
+
+        return cli_report.run(args)
     if cmd in ("simulate", "runs", "scenario", "answers"):
         from llmecon import cli_simulate
 
@@ -177,6 +199,15 @@ def _run(args: argparse.Namespace) -> int:
         terminal.print_all([terminal.items()])
         return 0
     return 1
+
+
+def _xlsx_path(args: argparse.Namespace) -> str:
+    from llmecon.cli_report import output_path
+    from llmecon.errors import InputError
+
+    if not getattr(args, "output", None):
+        raise InputError("--format xlsx: give the workbook's path with -o FILE.xlsx")
+    return str(output_path(args.output, "xlsx", ("xlsx",))[0])
 
 
 def _read_cohorts(path: str) -> list[list[float]]:

@@ -20,7 +20,8 @@ def register(sub: Any) -> None:
     s.add_argument("--workers", type=int, default=2, help="local Dask workers")
     s.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
     s.add_argument("--no-save", action="store_true", help="do not save the run")
-    s.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    s.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    s.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
 
     r = sub.add_parser("runs", help="saved runs: list, show, compare")
     rs = r.add_subparsers(dest="runs_command", metavar="SUBCOMMAND", required=True)
@@ -154,7 +155,16 @@ def _simulate(args: argparse.Namespace) -> int:
         from llmecon.store.runs import RunStore
 
         run_id = RunStore(args.store).save(result, s.to_dict())
-    if args.format == "json":
+    if args.format == "xlsx":
+        from llmecon.cli import _xlsx_path
+        from llmecon.report import excel
+
+        book = excel.Book()
+        excel.add_simulation(book, result)
+        path = _xlsx_path(args)
+        book.save(path)
+        print(f"wrote {path}")
+    elif args.format == "json":
         print(present.result_json(result, run_id))
     elif args.format == "csv":
         sys.stdout.write(present.result_csv(result))

@@ -1,0 +1,94 @@
+"""``llmecon report`` and ``llmecon chart``: files people read."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    r = sub.add_parser("report", help="a self-contained HTML report (or an Excel workbook)")
+    r.add_argument("companies", metavar="COMPANY", nargs="+")
+    r.add_argument("--scenario", metavar="FILE")
+    r.add_argument("--stress", action="append", default=None, metavar="NAME",
+                   help="stress presets to run beside the base (default: all)")
+    r.add_argument("--paths", type=int, default=5000)
+    r.add_argument("--horizon", type=int, default=36)
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--format", choices=("html", "xlsx"), default=None,
+                   help="default: from the output file's suffix")
+    r.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    c = sub.add_parser("chart", help="one chart as PNG or SVG, for slides")
+    from llmecon.report.charts import KINDS
+
+    c.add_argument("kind", choices=KINDS)
+    c.add_argument("companies", metavar="COMPANY", nargs="+")
+    c.add_argument("--format", choices=("png", "svg"), default=None)
+    c.add_argument("--paths", type=int, default=5000, help="for the fan chart")
+    c.add_argument("-o", "--output", required=True, metavar="FILE")
+
+
+def output_path(path: str, fmt: str | None, allowed: tuple[str, ...]) -> tuple[Path, str]:
+    from llmecon.errors import InputError
+
+    p = Path(path)
+    kind = fmt or p.suffix.lstrip(".").lower()
+    if kind not in allowed:
+        raise InputError(f"-o/--format: expected a {' or '.join(allowed)} file, found "
+                         f"{p.name!r}")
+    if p.suffix.lstrip(".").lower() != kind:
+        p = p.with_suffix(f".{kind}")
+    return p, kind
+
+
+def run(args: argparse.Namespace) -> int:
+    from llmecon.api import load_company
+    from llmecon.errors import InputError
+
+    companies = [load_company(ref) for ref in args.companies]
+    if args.command == "chart":
+        from llmecon.metrics.series import company_series
+        from llmecon.report.charts import render
+        from llmecon.units import load_fx
+
+        path, _ = output_path(args.output, args.format, ("png", "svg"))
+        sims = None
+        if args.kind == "fan":
+            from llmecon.simulate.run import run as run_mc
+            from llmecon.simulate.scenario import base_scenario
+
+            sims = {c.id: run_mc(base_scenario(c), paths=args.paths) for c in companies}
+        fx = load_fx()
+        render(args.kind, [company_series(c, fx) for c in companies], path, sims)
+        print(f"wrote {path}")
+        return 0
+    if not 1 <= args.paths <= 1_000_000:
+        raise InputError(f"--paths: expected 1 to 1,000,000, found {args.paths}")
+    if not 1 <= args.horizon <= 240:
+        raise InputError(f"--horizon: expected 1 to 240, found {args.horizon}")
+    path, kind = output_path(args.output, args.format, ("html", "xlsx"))
+    from llmecon.cli_simulate import _with_progress
+    from llmecon.report_data import build
+
+    data = _with_progress(lambda _cb: build(companies, stresses=args.stress,
+                                            scenario_file=args.scenario, paths=args.paths,
+                                            horizon=args.horizon, seed=args.seed), 0)
+    if kind == "html":
+        from llmecon.report.html import plotly_js, render as render_html
+        from llmecon.statements.io import atomic_write_text
+
+        atomic_write_text(path, render_html(data, plotly_js()))
+    else:
+        from llmecon.report import excel
+
+        book = excel.compare_workbook([data.unit_economics, data.cash_flow], data.signals,
+                                      data.companies)
+        for t in data.ue_lines:
+            excel.add_unit_economics(book, t)
+        for runs in data.simulations.values():
+            excel.add_simulation(book, runs["base"])
+        book.save(path)
+    print(f"wrote {path}")
+    return 0

@@ -1,0 +1,167 @@
+"""Excel workbooks: one sheet per table, numbers stored as numbers with number formats, a
+sheet of raw figures with their sources, frozen headers. Written atomically."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from llmecon.metrics.tables import SignalsTable, Table
+from llmecon.metrics.values import MetricValue
+from llmecon.statements.model import Company
+
+FORMATS = {"ratio": "0.0%", "money": "#,##0", "money_per_person": "#,##0",
+           "money_per_month": "#,##0", "money_per_user": "#,##0.00",
+           "money_per_new_user": "#,##0.00", "days": "0", "months": "0.0", "count": "#,##0",
+           "tokens_per_day": "#,##0", "x": "0.00", "users": "#,##0", "tokens": "#,##0",
+           "persons": "0.0"}
+
+
+def _num(v: float | None) -> float | None:
+    if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
+        return None
+    return float(v)
+
+
+class Book:
+    """A workbook under construction."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+
+        self.wb = Workbook()
+        self._first = True
+
+    def sheet(self, title: str, header: Sequence[str]) -> Any:
+        from openpyxl.styles import Font
+
+        if self._first:
+            ws = self.wb.active
+            ws.title = title[:31]
+            self._first = False
+        else:
+            ws = self.wb.create_sheet(title[:31])
+        ws.append(list(header))
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        ws.freeze_panes = "B2"
+        return ws
+
+    def save(self, path: str | Path) -> Path:
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".xlsx", dir=p.parent)
+        os.close(fd)
+        try:
+            self.wb.save(tmp)
+            os.replace(tmp, p)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return p
+
+
+def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
+    c = ws.cell(row=row, column=col, value=_num(mv.value) if mv.ok else None)
+    if mv.ok:
+        c.number_format = FORMATS.get(mv.unit, "General")
+
+
+def add_table(book: Book, t: Table) -> None:
+    ws = book.sheet(t.title, ["metric", *(f"{c.header} ({c.currency})" for c in t.columns)])
+    for i, r in enumerate(t.rows, start=2):
+        ws.cell(row=i, column=1, value=r.label.strip())
+        for j, mv in enumerate(r.cells, start=2):
+            _cell(ws, i, j, mv)
+    ws.column_dimensions["A"].width = 42
+
+
+def add_signals(book: Book, st: SignalsTable) -> None:
+    ws = book.sheet("Signals", ["company", "signal", "latest", "unit", "period", "change",
+                                "change kind", "on", "for the model", "what it means"])
+    for i, r in enumerate(st.rows, start=2):
+        ws.cell(row=i, column=1, value=r.company_id)
+        ws.cell(row=i, column=2, value=r.label)
+        _cell(ws, i, 3, r.latest)
+        ws.cell(row=i, column=4, value=r.latest.unit)
+        ws.cell(row=i, column=5, value=r.latest.period.label)
+        ch = ws.cell(row=i, column=6, value=_num(r.change))
+        ch.number_format = "+0.0%;-0.0%"
+        ws.cell(row=i, column=7, value=r.change_kind)
+        ws.cell(row=i, column=8, value=f"{r.change_to.period.label} vs "
+                                       f"{r.change_from.period.label}"
+                if r.change_to and r.change_from else "")
+        ws.cell(row=i, column=9, value=r.assessment)
+        ws.cell(row=i, column=10, value=r.meaning)
+
+
+def add_sources(book: Book, companies: Sequence[Company]) -> None:
+    from llmecon.statements.io import declared_value
+
+    ws = book.sheet("Sources", ["company", "item", "segment", "period", "period end",
+                                "months", "value", "currency", "unit", "role", "confidence",
+                                "source", "note"])
+    i = 2
+    for c in companies:
+        for x in c.figures:
+            for j, v in enumerate([c.id, x.item, x.segment or "", x.period.label,
+                                   x.period.end, x.period.months, declared_value(x),
+                                   x.currency or "", x.unit, x.role, x.confidence, x.source,
+                                   x.note], start=1):
+                cell = ws.cell(row=i, column=j, value=v)
+                if j == 5:
+                    cell.number_format = "yyyy-mm-dd"
+            i += 1
+
+
+def add_unit_economics(book: Book, t: Any) -> None:
+    ws = book.sheet(f"UE {t.company_id}", ["line", "role", "quantity", "value", "unit",
+                                           "status", "basis"])
+    for i, r in enumerate(t.rows, start=2):
+        for j, v in enumerate([r.line, r.role, r.quantity], start=1):
+            ws.cell(row=i, column=j, value=v)
+        c = ws.cell(row=i, column=4, value=_num(r.value))
+        c.number_format = FORMATS.get("money" if r.unit == t.currency else r.unit, "General")
+        ws.cell(row=i, column=5, value=r.unit)
+        ws.cell(row=i, column=6, value=r.status)
+        ws.cell(row=i, column=7, value=r.basis)
+
+
+def add_simulation(book: Book, r: Any, name: str = "") -> None:
+    from llmecon.simulate.run import PERCENTILES
+
+    tag = name or ("+".join(r.stresses) or "base")
+    ws = book.sheet(f"Sim {r.company} {tag}"[:31], ["metric", "month",
+                                                    *(f"p{q}" for q in PERCENTILES), "mean"])
+    i = 2
+    for metric, arr in r.percentiles.items():
+        fmt = "0.0%" if metric == "gross_margin" else "#,##0"
+        for m in range(r.horizon_months):
+            ws.cell(row=i, column=1, value=metric)
+            ws.cell(row=i, column=2, value=m + 1)
+            for j in range(len(PERCENTILES)):
+                c = ws.cell(row=i, column=3 + j, value=_num(float(arr[j, m])))
+                c.number_format = fmt
+            c = ws.cell(row=i, column=3 + len(PERCENTILES), value=_num(float(r.mean[metric][m])))
+            c.number_format = fmt
+            i += 1
+    for m, p in enumerate(r.prob_cash_out):
+        ws.cell(row=i, column=1, value="prob_cash_out")
+        ws.cell(row=i, column=2, value=m + 1)
+        c = ws.cell(row=i, column=5, value=float(p))
+        c.number_format = "0.0%"
+        i += 1
+
+
+def compare_workbook(tables: Sequence[Table], signals: SignalsTable,
+                     companies: Sequence[Company]) -> Book:
+    book = Book()
+    for t in tables:
+        add_table(book, t)
+    add_signals(book, signals)
+    add_sources(book, companies)
+    return book
