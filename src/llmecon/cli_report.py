@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
                                             scenario_file=args.scenario, paths=args.paths,
                                             horizon=args.horizon, seed=args.seed), 0)
     if kind == "html":
-        from llmecon.report.html import plotly_js, render as render_html
+        from llmecon.report.html import plotly_js
+        from llmecon.report.html import render as render_html
         from llmecon.statements.io import atomic_write_text
 
         atomic_write_text(path, render_html(data, plotly_js()))

@@ -30,7 +30,7 @@ def render(kind: str, series: Sequence[CompanySeries], path: str | Path,
         x = list(range(len(cs.periods)))
         s = cs.series
 
-        def vals(key: str, scale: float = 1.0) -> list[float]:
+        def vals(key: str, scale: float = 1.0, s: Any = s) -> list[float]:
             return [float("nan") if v is None else v * scale for v in s[key].values]
 
         if kind == "revenue-losses":
