@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit bench accuracy clean
+.PHONY: install demo test lint typecheck unit bench accuracy browser screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,17 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+# browser tests drive Debian's chromium (Playwright with executable_path=/usr/bin/chromium)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: lint typecheck browser unit
+
+# the README's screenshots of the report and the dashboard
+screenshots: $(STAMP) browser
+	$(BIN)/python scripts/screenshots.py docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

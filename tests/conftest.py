@@ -23,3 +23,23 @@ def minimax() -> Company:
 @pytest.fixture(scope="session")
 def examplai() -> Company:
     return load_company(str(DATA / "examplai.csv"))
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium driven by Playwright (installed by the Makefile's test set-up)."""
+    from pathlib import Path as _P
+
+    from playwright.sync_api import sync_playwright
+
+    assert _P(CHROMIUM).exists(), "chromium missing: run 'make test' (it installs it)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

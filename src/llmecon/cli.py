@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("items", help="list the canonical item names and their units")
 
+    w = sub.add_parser("serve", help="the local web dashboard")
+    w.add_argument("--host", default="127.0.0.1")
+    w.add_argument("--port", type=int, default=8000)
+    w.add_argument("--token", help="required on every request (made up if the host is not "
+                                   "loopback and none is given)")
+    w.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
+
     u = sub.add_parser("unit-economics", help="unit economics per business line, from the "
                                               "company's figures and stated assumptions")
     u.add_argument("company", metavar="COMPANY")
@@ -185,6 +192,11 @@ def _run(args: argparse.Namespace) -> int:
         from llmecon import cli_inference
 
         return cli_inference.run(args)
+    if cmd == "serve":
+        from llmecon.web.app import serve
+
+        serve(args.host, args.port, args.token, args.store)
+        return 0
     if cmd in ("report", "chart"):
         from llmecon import cli_report
 
@@ -286,6 +298,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except LlmeconError as e:
         print(f"llmecon: error: {e}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as e:
+        extra = {"plotly": "report", "openpyxl": "report", "matplotlib": "report",
+                 "fastapi": "web", "uvicorn": "web", "dask": "dask", "distributed": "dask"}
+        root = (e.name or "").split(".")[0]
+        if root not in extra:
+            raise
+        print(f"llmecon: error: this command needs {root}; install it with "
+              f"pip install 'llmecon[{extra[root]}]'", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

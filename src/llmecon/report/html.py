@@ -90,7 +90,7 @@ def signals_html(st: SignalsTable) -> str:
             f"<th>what it means</th></tr>{''.join(rows)}</table>")
 
 
-def _ue_html(t: Any) -> str:
+def ue_html(t: Any) -> str:
     from llmecon.report.unit_economics import value_text
 
     rows = "".join(
@@ -212,7 +212,7 @@ def _inference(data: ReportData) -> str:
         traces.append({"type": "bar", "name": f"{cid}: {rows[0].model}",
                        "x": [r.gpu for r in rows],
                        "y": [r.cost_per_m_output_usd for r in rows]})
-    chart = _chart("inference", traces, {"title": "Cost per million output tokens (USD), "
+    chart = _chart("inference-cost", traces, {"title": "Cost per million output tokens (USD), "
                                                   "the companies' models by GPU",
                                          "barmode": "group"})
     def usd(v: float | None) -> str:
@@ -245,7 +245,7 @@ def render(data: ReportData, plotly_js: str) -> str:
         ("signals", "Signals", signals_html(data.signals)),
         ("trends", "Trends", _company_charts(data)),
         ("unit-economics", "Unit economics by line",
-         "".join(f"<h3>{_e(t.company_id)}</h3>{_ue_html(t)}" for t in data.ue_lines)),
+         "".join(f"<h3>{_e(t.company_id)}</h3>{ue_html(t)}" for t in data.ue_lines)),
         ("inference", "Inference economics", _inference(data)),
         ("stress", "Stress tests", _fans(data)),
         ("appendix", "Appendix: every figure with its source", _appendix(data)),
@@ -268,3 +268,20 @@ def plotly_js() -> str:
 
     js: str = get_plotlyjs()
     return js
+
+
+def sim_html(r: Any) -> str:
+    """A run's summary (percentiles of runway, revenue, margin; cash-out probability)."""
+    s = r.summary()
+    cells = "".join(f"<th>p{q}</th>" for q in PERCENTILES)
+    rows = [("cash at horizon", [f.money(v, r.currency) for v in s["cash_at_horizon"].values()]),
+            ("revenue over horizon", [f.money(float(v), r.currency)
+                                      for v in r.revenue_total_percentiles]),
+            ("gross margin over horizon", [f"{v:.1%}" for v in r.gross_margin_total_percentiles]),
+            ("runway (month)", ["beyond" if math.isinf(v) else f"{v:.0f}"
+                                for v in r.runway_percentiles])]
+    body = "".join(f"<tr><td>{_e(k)}</td>" + "".join(f"<td class='num'>{_e(x)}</td>" for x in v)
+                   + "</tr>" for k, v in rows)
+    return (f"<p>{_e(r.company)} {_e('+'.join(r.stresses) or 'base')}: {r.paths:,} paths, "
+            f"{r.horizon_months} months, P(cash &lt; 0) {s['prob_cash_out_by_horizon']:.1%}</p>"
+            f"<table><tr><th></th>{cells}</tr>{body}</table>")

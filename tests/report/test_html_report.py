@@ -1,0 +1,82 @@
+"""The HTML report in a real browser, and the Excel workbook read back with openpyxl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llmecon.cli import main
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "zm.html"
+    assert main(["report", "zhipu", "minimax", "--paths", "500", "--stress", "price-war",
+                 "--stress", "funding-closed", "-o", str(out)]) == 0
+    return out
+
+
+def test_report_opens_offline_with_every_chart_drawn(report: Path, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(report.as_uri())
+    page.wait_for_load_state("load")
+    charts = page.locator("div[data-chart]")
+    n = charts.count()
+    assert n >= 2 * 6 + 2 * 2 + 1  # six trend charts per company, two stress charts, inference
+    for i in range(n):
+        assert charts.nth(i).locator("svg.main-svg").count() >= 1, charts.nth(i).get_attribute(
+            "id")
+    assert errors == []
+    assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
+    # tables hold the disclosed numbers: Zhipu H1 2025 revenue RMB 190.877m, MiniMax 9M 2025
+    # gross margin 23.3%
+    ue = page.locator("table[data-table='Unit economics']")
+    assert "RMB 190.9m" in ue.inner_text() and "23.3%" in ue.inner_text()
+    assert page.locator("table[data-table='Figures'] tr").count() > 200
+    assert "interim" in page.locator("#trends").inner_text()
+    page.close()
+
+
+def test_report_excel_numbers_are_numbers(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "zm.xlsx"
+    assert main(["report", "zhipu", "minimax", "--paths", "300", "--stress", "price-war",
+                 "-o", str(out)]) == 0
+    wb = load_workbook(out)
+    assert {"Unit economics", "Cash-flow structure", "Signals", "Sources"} <= set(wb.sheetnames)
+    ws = wb["Unit economics"]
+    assert ws.freeze_panes == "B2"
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    revenue = rows["Revenue"]
+    assert isinstance(revenue[1].value, (int, float))
+    assert revenue[1].value == pytest.approx(190.877e6)
+    gm = rows["Gross margin"]
+    assert gm[2].number_format == "0.0%" and gm[2].value == pytest.approx(0.233)
+    src = wb["Sources"]
+    header = [c.value for c in src[1]]
+    assert "source" in header and "confidence" in header
+    assert src.max_row > 200
+
+
+def test_compare_xlsx_and_charts(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    x = tmp_path / "c.xlsx"
+    assert main(["compare", "zhipu", "minimax", "--format", "xlsx", "-o", str(x)]) == 0
+    ws = load_workbook(x)["Cash-flow structure"]
+    numeric = [c.value for row in ws.iter_rows(min_row=2, min_col=2) for c in row
+               if c.value is not None]
+    assert numeric and all(isinstance(v, (int, float)) for v in numeric)
+    png, svg = tmp_path / "a.png", tmp_path / "b.svg"
+    assert main(["chart", "margins", "zhipu", "minimax", "-o", str(png)]) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert main(["chart", "cash", "zhipu", "--format", "svg", "-o", str(svg)]) == 0
+    assert "<svg" in svg.read_text()[:2000]

@@ -1,0 +1,138 @@
+"""The dashboard's JSON API: validation with bounds, errors as 4xx naming the field, the
+token off loopback, background simulations, and a schemathesis fuzz of the OpenAPI schema."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from llmecon.web.app import create_app
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(tmp_path / "runs.duckdb", max_paths=5000))
+
+
+def test_compare_values(client: TestClient) -> None:
+    r = client.get("/api/compare", params={"companies": ["zhipu", "minimax"],
+                                           "period": "FY2024"})
+    assert r.status_code == 200
+    ue = r.json()["tables"][0]
+    gm = next(x for x in ue["rows"] if x["key"] == "gross_margin")
+    assert gm["cells"][0]["value"] == pytest.approx(0.563, abs=0.001)  # Zhipu FY2024 56.3%
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"companies": ["openai"]}, "companies"),
+    ({}, "companies"),
+    ({"companies": ["zhipu"], "currency": "EUR"}, "currency"),
+    ({"companies": ["zhipu"], "period": "../../etc"}, "period"),
+])
+def test_compare_validation(client: TestClient, params: dict[str, object], field: str) -> None:
+    r = client.get("/api/compare", params=params)
+    assert r.status_code == 422
+    assert field in str(r.json()["detail"])
+
+
+def test_domain_error_is_400_with_the_reason(client: TestClient) -> None:
+    r = client.get("/api/compare", params={"companies": ["zhipu"], "period": "FY2030"})
+    assert r.status_code == 404 and "no period 'FY2030'" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"gpus": 0}, "gpus"), ({"batch_per_gpu": -1}, "batch_per_gpu"),
+    ({"cache_hit": 1.5}, "cache_hit"), ({"precision": "fp3"}, "precision"),
+    ({"model": "../secrets.yaml"}, "model"), ({"unknown": 1}, "unknown"),
+])
+def test_inference_validation(client: TestClient, body: dict[str, object], field: str) -> None:
+    r = client.post("/api/inference/cost", json=body)
+    assert r.status_code == 422 and field in str(r.json()["detail"])
+
+
+def test_inference_file_name_refused(client: TestClient) -> None:
+    r = client.post("/api/inference/cost", json={"model": "mine.yaml"})
+    assert r.status_code == 422 and "not a file" in r.json()["detail"]
+
+
+def test_inference_cost(client: TestClient) -> None:
+    r = client.post("/api/inference/cost", json={"model": "DeepSeek-V3", "gpu": "H100",
+                                                 "gpus": 72, "batch_per_gpu": 256,
+                                                 "input_tokens": 2000, "output_tokens": 100,
+                                                 "gpu_hour_price": 2.0})
+    assert r.status_code == 200
+    assert r.json()["cost_output"] == pytest.approx(0.20, rel=0.35)  # LMSYS: $0.20 per M
+
+
+def test_simulation_limits_and_flow(client: TestClient) -> None:
+    assert client.post("/api/simulations", json={"company": "minimax", "paths": 10**6}) \
+        .status_code == 422
+    assert client.post("/api/simulations", json={"company": "minimax", "paths": 5001}) \
+        .status_code == 422  # this server's limit
+    assert client.post("/api/simulations", json={"company": "x"}).status_code == 422
+    assert client.post("/api/simulations", json={"company": "minimax", "horizon_months": 0}) \
+        .status_code == 422
+    r = client.post("/api/simulations", json={"company": "minimax", "paths": 500,
+                                              "stresses": ["price-war"]})
+    assert r.status_code == 202
+    job = r.json()["job_id"]
+    for _ in range(200):
+        j = client.get(f"/api/simulations/{job}").json()
+        if j["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert j["status"] == "done" and len(j["result"]["cash"]["p50"]) == 36
+    runs = client.get("/api/runs").json()
+    assert [x["run_id"] for x in runs] == [j["run_id"]]
+    assert client.get(f"/api/runs/{j['run_id']}").status_code == 200
+    assert client.get("/api/runs/zzzz").status_code == 422
+    assert client.get("/api/simulations/nope").status_code == 404
+
+
+def test_token_required_when_set(tmp_path: Path) -> None:
+    c = TestClient(create_app(tmp_path / "r.duckdb", token="s3cret"))
+    assert c.get("/api/companies").status_code == 401
+    assert c.get("/api/companies", headers={"Authorization": "Bearer s3cret"}).status_code \
+        == 200
+    assert c.get("/api/companies?token=s3cret").status_code == 200
+
+
+def test_serve_off_loopback_makes_a_token(monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import uvicorn
+
+    from llmecon.web import app as web
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    web.serve("0.0.0.0", 8123)
+    assert "need the token" in capsys.readouterr().out and seen["host"] == "0.0.0.0"
+
+
+def test_openapi_fuzz_finds_no_server_error(tmp_path: Path) -> None:
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    app = create_app(tmp_path / "fuzz.duckdb", max_paths=500)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    failures: list[str] = []
+    operations = [op.ok() for op in schema.get_all_operations()]
+    assert len(operations) >= 9
+
+    def fuzz(operation: object) -> None:
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
+                  database=None)
+        @given(case=operation.as_strategy())  # type: ignore[attr-defined]
+        def check(case: object) -> None:
+            response = case.call()  # type: ignore[attr-defined]
+            if response.status_code >= 500:
+                failures.append(f"{operation}: {response.status_code} {response.text[:200]}")
+
+        check()
+
+    for operation in operations:
+        fuzz(operation)
+    assert failures == []

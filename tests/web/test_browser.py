@@ -1,0 +1,67 @@
+"""The dashboard end to end in Debian's chromium: choose two companies, compare, run a
+stress preset, see the fan chart, find the run among the saved runs."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[str]:
+    import uvicorn
+
+    from llmecon.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(tmp_path / "runs.duckdb", max_paths=20_000),
+                            host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    srv.should_exit = True
+    t.join(timeout=10)
+
+
+def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server)
+    page.wait_for_selector("#company-zhipu")
+    page.check("#company-zhipu")
+    page.check("#company-minimax")
+    page.click("#compare-btn")
+    page.wait_for_selector("#compare-result table[data-table='Unit economics']")
+    text = page.inner_text("#compare-result")
+    assert "zhipu H1_2025" in text and "minimax 9M_2025" in text and "23.3%" in text
+    page.select_option("#sim-company", "minimax")
+    page.check("#stress-price-war")
+    page.fill("#sim-paths", "3000")
+    page.click("#sim-btn")
+    page.wait_for_selector("#sim-done", timeout=60_000)
+    assert page.locator("#fan-chart svg.main-svg").count() >= 1
+    run_text = page.inner_text("#sim-done")
+    run_id = run_text.split()[1].rstrip(":")
+    page.wait_for_function(f"document.querySelector('#runs-table') && "
+                           f"document.querySelector('#runs-table').innerText.includes('{run_id}')")
+    assert "price-war" in page.inner_text("#runs-table")
+    page.fill("#inf-batch", "16")
+    page.click("#inf-btn")
+    page.wait_for_selector("#inf-table")
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    assert errors == []
+    page.close()
