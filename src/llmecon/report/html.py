@@ -27,7 +27,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}td.na{color:#8a94a6}
 .good{color:#137333;font-weight:600}.bad{color:#b3261e;font-weight:600}
 .neutral{color:#8a6d00}.note{font-size:12px;color:#5b6575;max-width:1000px}
 .chart{width:100%;height:380px;margin:6px 0 18px}.grid{display:grid;
-grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px}
+grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px}.grid>div{min-width:0}
 nav a{margin-right:14px;font-size:13px}.low{background:#fff6e0}
 """
 
@@ -39,9 +39,17 @@ def _e(x: object) -> str:
 def _chart(div: str, data: list[dict[str, Any]], layout: dict[str, Any]) -> str:
     layout = {"margin": {"t": 40, "l": 60, "r": 20, "b": 60}, "legend": {"orientation": "h"},
               **layout}
-    return (f'<div class="chart" id="{div}" data-chart="1"></div><script>Plotly.newPlot('
+    # plotly.js 3 takes titles as {"text": ...}
+    for key in ("title", "xaxis", "yaxis", "yaxis2"):
+        v = layout.get(key)
+        if key == "title" and isinstance(v, str):
+            layout[key] = {"text": v}
+        elif isinstance(v, dict) and isinstance(v.get("title"), str):
+            layout[key] = {**v, "title": {"text": v["title"]}}
+    return (f'<div class="chart" id="{div}" data-chart="1"></div><script>'
+            f'document.addEventListener("DOMContentLoaded",()=>Plotly.newPlot('
             f'"{div}",{json.dumps(data, allow_nan=False, default=_nan)},'
-            f'{json.dumps(layout)},{{displaylogo:false,responsive:true}});</script>')
+            f'{json.dumps(layout)},{{displaylogo:false,responsive:true}}));</script>')
 
 
 def _nan(o: object) -> None:
