@@ -240,12 +240,12 @@ def load_fx(path: str | Path | None = None) -> FxTable:
     if path is None:
         text = resources.files("llmecon").joinpath("data/fx.yaml").read_text(encoding="utf-8")
         name = "llmecon/data/fx.yaml"
+        doc = yaml.safe_load(text)
     else:
-        p = Path(path)
-        if not p.is_file():
-            raise NotFoundError(f"{p}: FX file not found")
-        text, name = p.read_text(encoding="utf-8"), str(p)
-    doc = yaml.safe_load(text)
+        from llmecon.yamlfile import read_mapping
+
+        name = str(path)
+        doc = read_mapping(path, "FX")
     if not isinstance(doc, dict) or not isinstance(doc.get("rates"), list):
         raise InputError(f"{name}: expected a mapping with a 'rates' list")
     return fx_table_from_records(doc["rates"], name)

@@ -339,10 +339,9 @@ def _read_yaml(text: str, origin: str) -> Any:
 
 
 def load_catalog_file(path: Path) -> Catalog:
-    if not path.is_file():
-        raise NotFoundError(f"{path}: catalog file not found")
-    return catalog_from_mapping(_read_yaml(path.read_text(encoding="utf-8"), str(path)),
-                                str(path))
+    from llmecon.yamlfile import read_mapping
+
+    return catalog_from_mapping(read_mapping(path, "catalog"), str(path))
 
 
 def load_catalog(extra: Iterable[str | Path] = ()) -> Catalog:

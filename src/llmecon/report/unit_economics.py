@@ -11,7 +11,7 @@ from typing import Any
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from llmecon.report.formatting import CURRENCY_LABEL
+from llmecon.report.formatting import CURRENCY_LABEL, money
 from llmecon.unit_economics.company import UERow, UnitEconomicsTable
 from llmecon.unit_economics.retention import SBGFit
 
@@ -28,12 +28,8 @@ def value_text(row: UERow, currency: str) -> str:
     if u == "ratio":
         return f"{v * 100:,.1f}%"
     if u == currency:
-        cur = CURRENCY_LABEL.get(currency, currency)
-        if abs(v) >= 1e6:
-            return f"{cur} {v / 1e6:,.2f}m"
-        if abs(v) >= 1e3:
-            return f"{cur} {v / 1e3:,.1f}k"
-        return f"{cur} {v:,.4g}"
+        return money(v, currency) if abs(v) >= 1e3 else \
+            f"{CURRENCY_LABEL.get(currency, currency)} {v:,.4g}"
     if u in ("users", "tokens") and abs(v) >= 1e6:
         return f"{v / 1e6:,.2f}m" if abs(v) < 1e12 else f"{v / 1e12:,.2f}T"
     if u in ("x", "months", "days", "persons"):

@@ -312,17 +312,10 @@ def _match(pattern: str, names: Sequence[str], where: str) -> list[str]:
 def load_scenario(base: Scenario, path: str | Path) -> Scenario:
     """Merge a user's scenario YAML over ``base``: horizon, drivers (numbers or
     distributions), financing, regimes, correlations, shocks."""
-    import yaml
+    from llmecon.yamlfile import read_mapping
 
     p = Path(path)
-    if not p.is_file():
-        raise NotFoundError(f"{p}: scenario file not found")
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise InputError(f"{p}: not valid YAML: {e}") from None
-    if not isinstance(doc, dict):
-        raise InputError(f"{p}: expected a mapping")
+    doc = read_mapping(p, "scenario")
     allowed = {"horizon_months", "drivers", "financing", "regimes", "correlations", "shocks",
                "company", "currency", "start", "lines", "stresses"}
     unknown = set(doc) - allowed

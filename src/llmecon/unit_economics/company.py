@@ -63,15 +63,10 @@ def load_assumptions(path: str | Path | None = None) -> dict[str, Any]:
     base: dict[str, Any] = yaml.safe_load(text)
     if path is None:
         return base
+    from llmecon.yamlfile import read_mapping
+
     p = Path(path)
-    if not p.is_file():
-        raise NotFoundError(f"{p}: assumptions file not found")
-    try:
-        user = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise InputError(f"{p}: not valid YAML: {e}") from None
-    if not isinstance(user, dict):
-        raise InputError(f"{p}: expected a mapping with sections {', '.join(base)}")
+    user = read_mapping(p, "assumptions")
     for section, values in user.items():
         if section not in base:
             raise InputError(f"{p}: unknown section {section!r}; expected {', '.join(base)}")
