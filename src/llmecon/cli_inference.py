@@ -108,19 +108,23 @@ def run(args: argparse.Namespace) -> int:
         print_all([present.catalog_table(load_catalog(args.catalog), args.what)])
         return 0
     if cmd == "accuracy":
+        from llmecon.cli_simulate import status
         from llmecon.inference.calibration import accuracy, calibrate
 
-        loo = calibrate().loo_errors if args.loo or args.format == "md" else None
-        rows = accuracy(loo=loo)
+        with status("predicting the published cases"):
+            loo = calibrate().loo_errors if args.loo or args.format == "md" else None
+            rows = accuracy(loo=loo)
         if args.format == "md":
             print(present.accuracy_markdown(rows))
         else:
             print_all([present.accuracy_table(rows)])
         return 0
     if cmd == "calibrate":
+        from llmecon.cli_simulate import status
         from llmecon.inference.calibration import calibrate
 
-        c = calibrate()
+        with status("calibrating on the published cases"):
+            c = calibrate()
         e = c.efficiency
         print("# paste into src/llmecon/data/inference/efficiency.yaml")
         print(f"efficiency:\n  prefill_mfu: {e.prefill_mfu}\n  decode_mfu: {e.decode_mfu}\n"

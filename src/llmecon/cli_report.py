@@ -69,12 +69,12 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.horizon <= 240:
         raise InputError(f"--horizon: expected 1 to 240, found {args.horizon}")
     path, kind = output_path(args.output, args.format, ("html", "xlsx"))
-    from llmecon.cli_simulate import _with_progress
+    from llmecon.cli_simulate import status
     from llmecon.report_data import build
 
-    data = _with_progress(lambda _cb: build(companies, stresses=args.stress,
-                                            scenario_file=args.scenario, paths=args.paths,
-                                            horizon=args.horizon, seed=args.seed), 0)
+    with status("building the report") as update:
+        data = build(companies, stresses=args.stress, scenario_file=args.scenario,
+                     paths=args.paths, horizon=args.horizon, seed=args.seed, progress=update)
     if kind == "html":
         from llmecon.report.html import plotly_js
         from llmecon.report.html import render as render_html

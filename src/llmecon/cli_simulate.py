@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 MAX_CLI_PATHS = 10_000_000
@@ -107,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
     from llmecon.simulate.answers import answers_dict
 
     s = _scenario(args)
-    ans = answers_dict(s, args.target_margin)
+    with status("answering: token cost, growth, tornado"):
+        ans = answers_dict(s, args.target_margin)
     if args.format == "json":
         import json
 
@@ -190,3 +193,17 @@ def _with_progress(fn: Any, total: int) -> Any:
                   transient=True) as prog:
         task = prog.add_task("paths", total=total)
         return fn(lambda done, _total: prog.update(task, completed=done))
+
+
+@contextmanager
+def status(message: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with a message on standard error (when it is a terminal) for work that
+    takes more than a second; yields a function that updates the message."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda _m: None
+        return
+    with console.status(message) as st:
+        yield lambda m: st.update(m)
