@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from llmecon.errors import NotFoundError
 from llmecon.metrics import signals as s
+from llmecon.metrics.resolve import weakest
 from llmecon.metrics.values import NOT_APPLICABLE, MetricValue
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
@@ -198,9 +199,11 @@ def convert_value(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
         return mv
     p = mv.period
     kind: Literal["average", "closing"] = "closing" if mv.timing == "stock" else "average"
-    rate, _ = fx.rate(mv.currency, currency, kind, p.start, p.end)
+    rate, used = fx.rate(mv.currency, currency, kind, p.start, p.end)
     when = f"{p.start}..{p.end}" if kind == "average" else str(p.end)
-    return mv.converted(currency, rate, f"{mv.currency}->{currency} {kind} {rate:.4f} ({when})")
+    out = mv.converted(currency, rate, f"{mv.currency}->{currency} {kind} {rate:.4f} ({when})")
+    # a converted value is only as sure as the rate used
+    return replace(out, confidence=weakest([mv.confidence, *(r.confidence for r in used)]))
 
 
 def convert_table(table: Table, currency: str, fx: FxTable) -> Table:
