@@ -111,3 +111,11 @@ def test_currency_conversion_flows_average_stocks_closing(zhipu: Company) -> Non
                                                          fx), "USD", fx)
     cash = next(r for r in cf.rows if r.key == "cash").cells[0]
     assert cash.value == pytest.approx(2552e6 / 7.1586)  # closing rate 30 June 2025
+
+
+def test_revenue_cagr_zhipu(zhipu: Company) -> None:
+    # (312.414 / 57.409) ** (1 / 2) - 1 = 133.3% (the reference's derived 2022-2024 CAGR)
+    mv = s.revenue_cagr(ctx(zhipu), zhipu.period("FY2024"))
+    assert mv.value == pytest.approx((312.414 / 57.409) ** 0.5 - 1)
+    assert mv.value == pytest.approx(1.333, abs=0.001)
+    assert not s.revenue_cagr(ctx(zhipu), zhipu.period("H1_2025")).ok  # full years only

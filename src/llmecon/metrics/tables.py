@@ -92,6 +92,7 @@ def unit_economics_rows(company: Company) -> list[RowSpec]:
         ("revenue", "Revenue", s.revenue),
         ("revenue_growth", "Revenue growth (like-for-like)", s.revenue_growth),
         ("revenue_ttm", "Revenue, trailing twelve months", s.revenue_ttm),
+        ("revenue_cagr", "Revenue CAGR since the first full year", s.revenue_cagr),
         *_line_rows(company),
         ("platform_share", "Cloud / API / platform share of revenue", s.platform_share),
         ("overseas_share", "Overseas share of revenue", s.overseas_share),
