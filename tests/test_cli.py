@@ -82,3 +82,17 @@ def test_export_round_trip_and_no_overwrite(tmp_path: Path,
 def test_items_lists_taxonomy(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["items"], capsys)
     assert code == 0 and "contract_liabilities" in out and "net_income" in out
+
+
+def test_help_imports_no_heavy_library() -> None:
+    """`llmecon --help` must start fast: building the parser loads none of the heavy
+    libraries (timed in benchmarks/run.py, not here)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from llmecon.cli import _parser; _parser(); "
+            "heavy = [m for m in ('numpy', 'pandas', 'scipy', 'yaml', 'duckdb', 'plotly', "
+            "'matplotlib', 'fastapi', 'dask', 'rich') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"

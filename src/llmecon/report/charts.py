@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from llmecon.metrics.series import CompanySeries
-from llmecon.report.formatting import CURRENCY_LABEL
+if TYPE_CHECKING:  # keep `llmecon --help` fast: this module is imported to list the kinds
+    from llmecon.metrics.series import CompanySeries
 
 KINDS = ("revenue-losses", "cost-structure", "margins", "mix", "compute", "cash", "fan")
 TITLES = {"revenue-losses": "revenue and losses", "cost-structure": "cost structure",
@@ -18,6 +18,8 @@ TITLES = {"revenue-losses": "revenue and losses", "cost-structure": "cost struct
 def render(kind: str, series: Sequence[CompanySeries], path: str | Path,
            sims: dict[str, Any] | None = None) -> Path:
     import matplotlib
+
+    from llmecon.report.formatting import CURRENCY_LABEL
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
