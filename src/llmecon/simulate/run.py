@@ -228,10 +228,12 @@ def _run_dask(s: Scenario, seed: int, blocks: list[tuple[int, int]], scheduler: 
             from None
     chunks = [blocks[i:i + chunk_blocks] for i in range(0, len(blocks), chunk_blocks)]
     cluster = None
+    # a local cluster's workers are threads of this process: paths are not copied between
+    # processes, and numpy releases the interpreter lock in the heavy loops
     if scheduler:
         client = Client(scheduler, timeout="10s")
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=False,
                                dashboard_address=None)
         client = Client(cluster)
     try:
