@@ -125,9 +125,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.format == "xlsx":
             from llmecon.report import excel
 
-            path = _xlsx_path(args)
-            excel.compare_workbook([ue, cf], sig, companies).save(path)
-            print(f"wrote {path}")
+            save_xlsx(args, excel.compare_workbook([ue, cf], sig, companies))
             return 0
         _emit(args.format, [ue, cf], sig)
         return 0
@@ -176,9 +174,7 @@ def _run(args: argparse.Namespace) -> int:
 
             book = excel.Book()
             excel.add_unit_economics(book, table)
-            path = _xlsx_path(args)
-            book.save(path)
-            print(f"wrote {path}")
+            save_xlsx(args, book)
         elif args.format == "json":
             print(ue_report.ue_json(table))
         elif args.format == "csv":
@@ -211,6 +207,13 @@ def _run(args: argparse.Namespace) -> int:
         terminal.print_all([terminal.items()])
         return 0
     return 1
+
+
+def save_xlsx(args: argparse.Namespace, book: object) -> None:
+    """Save a workbook to the path given with -o (required for --format xlsx)."""
+    path = _xlsx_path(args)
+    book.save(path)  # type: ignore[attr-defined]
+    print(f"wrote {path}")
 
 
 def _xlsx_path(args: argparse.Namespace) -> str:

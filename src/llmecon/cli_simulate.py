@@ -159,14 +159,12 @@ def _simulate(args: argparse.Namespace) -> int:
 
         run_id = RunStore(args.store).save(result, s.to_dict())
     if args.format == "xlsx":
-        from llmecon.cli import _xlsx_path
+        from llmecon.cli import save_xlsx
         from llmecon.report import excel
 
         book = excel.Book()
         excel.add_simulation(book, result)
-        path = _xlsx_path(args)
-        book.save(path)
-        print(f"wrote {path}")
+        save_xlsx(args, book)
     elif args.format == "json":
         print(present.result_json(result, run_id))
     elif args.format == "csv":

@@ -163,19 +163,28 @@ def _engine(company: Company, assumptions: Mapping[str, Any], fx: FxTable, p: Pe
     return res, rate, label
 
 
+def _line_start(company: Company, r: Resolver, line: str, seg: str, role: str,
+                anchor: str) -> tuple[Period, _Rows, float | None, str, float | None, str]:
+    """The period a line is read at (the latest with ``anchor``), its rows with the period,
+    and the line's revenue and gross margin with their bases."""
+    p = _latest_with(company, r, anchor, seg)
+    out = _Rows(line, role)
+    out.add("period", p.months, "months", "disclosed", p.label)
+    rev, t_rev = _get(r, "revenue", p, seg)
+    gm, t_gm = _get(r, "gross_margin", p, seg)
+    return p, out, rev, t_rev, gm, t_gm
+
+
 def _c2c_rows(company: Company, r: Resolver, line: str, seg: str,
               a: Mapping[str, Any], fx: FxTable) -> list[UERow]:
     from llmecon.unit_economics.c2c import C2CInputs, evaluate_c2c
 
     c = a["c2c"]
-    p = _latest_with(company, r, "paying_users", seg)
-    out = _Rows(line, "C2C product")
+    p, out, rev, t_rev, gm, t_gm = _line_start(company, r, line, seg, "C2C product",
+                                               "paying_users")
     cur = company.currency
-    out.add("period", p.months, "months", "disclosed", f"{p.label}")
-    rev, t_rev = _get(r, "revenue", p, seg)
     mau, t_mau = _get(r, "mau", p, seg)
     payers, t_pay = _get(r, "paying_users", p, seg)
-    gm, t_gm = _get(r, "gross_margin", p, seg)
     sm_total, t_sm = _get(r, "selling_marketing_expense", p)
     prior = r.prior_year(p.label)
     mau_before, t_mb = _get(r, "mau", company.period(prior), seg) if prior else (None,
@@ -263,12 +272,8 @@ def _api_rows(company: Company, r: Resolver, line: str, seg: str, a: Mapping[str
     from llmecon.unit_economics.api import ApiInputs, evaluate_api
 
     c = a["api"]
-    p = _latest_with(company, r, "revenue", seg)
-    out = _Rows(line, "API / cloud")
+    p, out, rev, t_rev, gm, t_gm = _line_start(company, r, line, seg, "API / cloud", "revenue")
     cur = company.currency
-    out.add("period", p.months, "months", "disclosed", p.label)
-    rev, t_rev = _get(r, "revenue", p, seg)
-    gm, t_gm = _get(r, "gross_margin", p, seg)
     out.add("revenue", rev, cur, _status(t_rev), t_rev)
     out.add("gross margin (disclosed)", gm, "ratio", _status(t_gm), t_gm)
     for k in ("utilisation", "output_share", "cache_hit", "target_gross_margin"):
@@ -333,12 +338,8 @@ def _b2b_rows(company: Company, r: Resolver, line: str, seg: str,
     from llmecon.unit_economics.b2b import ProjectInputs, evaluate_project, reusable_share_sweep
 
     c = a["b2b"]
-    p = _latest_with(company, r, "revenue", seg)
-    out = _Rows(line, "B2B project")
+    p, out, rev, t_rev, gm, t_gm = _line_start(company, r, line, seg, "B2B project", "revenue")
     cur = company.currency
-    out.add("period", p.months, "months", "disclosed", p.label)
-    rev, t_rev = _get(r, "revenue", p, seg)
-    gm, t_gm = _get(r, "gross_margin", p, seg)
     labor_share, t_lab = _get(r, "cost_of_revenue_labor_share", p)
     compute_share, t_cmp = _get(r, "cost_of_revenue_compute_share", p)
     days, t_days = _get(r, "receivable_days", p)
