@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from llmecon.metrics import formulas as fx
+from llmecon import formulas as fx
 from llmecon.statements.model import Company, Figure, Period, add_months
 from llmecon.statements.taxonomy import ITEMS
 

@@ -2,7 +2,7 @@
 
 Each function takes a :class:`Context` and a duration period and returns a
 :class:`~llmecon.metrics.values.MetricValue` that says "n/a (why)" when an input is missing.
-The arithmetic itself lives in :mod:`llmecon.metrics.formulas`.
+The arithmetic itself lives in :mod:`llmecon.formulas`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from llmecon import formulas as fx
 from llmecon.errors import NotFoundError
-from llmecon.metrics import formulas as fx
 from llmecon.metrics.resolve import Resolved, Resolver, weakest
 from llmecon.metrics.values import MetricValue, Timing, Unit, na
 from llmecon.statements.model import Company, Period

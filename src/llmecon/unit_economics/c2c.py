@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from llmecon.errors import InputError
-from llmecon.metrics.formulas import ratio
+from llmecon.formulas import ratio
 from llmecon.unit_economics.retention import derl as sbg_derl
 
 DAYS_PER_MONTH = 365.25 / 12

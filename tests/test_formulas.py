@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmecon.metrics import formulas as fx
+from llmecon import formulas as fx
 
 
 def test_gross_margin_hand() -> None:

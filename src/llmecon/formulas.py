@@ -1,9 +1,14 @@
-"""One formula, one pure function.
+"""Every economic formula of llmecon, once: one pure function each.
 
-Every function works on floats, numpy arrays and pandas Series alike. Ratios are
-fractions (0.563 is 56.3%); presenters turn them into percents. Degenerate maths follows
-one rule: a division by zero gives NaN (``0/0``, ``x/0``), never an exception and never
-an infinity, except :func:`runway_months`, which is infinite when nothing is burnt.
+Every function works on floats, numpy arrays and pandas Series alike, and every other
+module calls these instead of writing the arithmetic again. Ratios are fractions (0.563 is
+56.3%); presenters turn them into percents.
+
+The rule for zero and missing denominators, stated once: a division by zero gives NaN
+(``0/0``, ``x/0``), never an exception and never an infinity; a NaN input gives a NaN
+result. Two exceptions say so in their names and docstrings: :func:`runway_months` is
+infinite when nothing is burnt, and :func:`break_even_utilisation` is infinite without
+revenue.
 """
 
 from __future__ import annotations
@@ -12,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from llmecon.constants import DAYS_PER_MONTH, SECONDS_PER_HOUR, TOKENS_PER_MILLION
+
 #: A float, a numpy array or a pandas Series: every formula accepts each of them.
 Num = Any
-
-DAYS_PER_YEAR = 365.0
 
 
 def ratio(numerator: Num, denominator: Num) -> Num:
@@ -162,3 +167,114 @@ def spend_per_net_new(spend: Num, count_now: Num, count_before: Num) -> Num:
     added = count_now - count_before
     added = np.where(np.asarray(added, dtype=float) > 0, added, 0.0)
     return ratio(spend, _like(added, count_now))
+
+
+def relative_change(new: Num, old: Num) -> Num:
+    """Relative change new / old - 1 (the same rule as :func:`growth`, for any two values).
+
+    >>> relative_change(1.5, 1.0)
+    0.5
+    """
+    return growth(new, old)
+
+
+def profit_on_cost(revenue: Num, cost: Num) -> Num:
+    """(revenue - cost) / cost, the "cost profit margin"; NaN without cost.
+
+    >>> profit_on_cost(150.0, 100.0)
+    0.5
+    """
+    return ratio(revenue - cost, cost)
+
+
+def break_even_utilisation(full_utilisation_cost: Num, revenue: Num) -> Num:
+    """Utilisation at which cost at that utilisation equals revenue; infinite without revenue.
+
+    >>> break_even_utilisation(30.0, 60.0)
+    0.5
+    """
+    c = np.asarray(full_utilisation_cost, dtype=float)
+    r = np.asarray(revenue, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(r > 0, c / np.where(r > 0, r, 1.0), np.inf)
+    return _like(out, full_utilisation_cost, revenue)
+
+
+def months_from_days(days: Num) -> Num:
+    """Days as (average) months: days / DAYS_PER_MONTH.
+
+    >>> round(months_from_days(91.3125), 6)
+    3.0
+    """
+    return days / DAYS_PER_MONTH
+
+
+def days_from_months(months: Num) -> Num:
+    """Months as days: months x DAYS_PER_MONTH.
+
+    >>> days_from_months(12)
+    365.25
+    """
+    return months * DAYS_PER_MONTH
+
+
+def cost_per_million_tokens(gpu_hour_price: Num, tokens_per_gpu_second: Num) -> Num:
+    """Cost per million tokens of a GPU at ``gpu_hour_price`` producing tokens at a rate.
+
+    gpu_hour_price / (tokens per GPU-second x 3600) x 1e6; NaN at zero throughput.
+
+    >>> round(cost_per_million_tokens(2.0, 22_282 / 8), 4)  # LMSYS: $0.20 per M output
+    0.1995
+    """
+    return ratio(gpu_hour_price, tokens_per_gpu_second * SECONDS_PER_HOUR) * TOKENS_PER_MILLION
+
+
+def amount_for_tokens(tokens: Num, price_per_million: Num) -> Num:
+    """Money for a number of tokens at a price (or cost) per million tokens.
+
+    >>> amount_for_tokens(2_000_000, 0.5)
+    1.0
+    """
+    return tokens * price_per_million / TOKENS_PER_MILLION
+
+
+def tokens_for_amount(amount: Num, price_per_million: Num) -> Num:
+    """Tokens bought by an amount at a price per million; NaN at a zero price.
+
+    >>> tokens_for_amount(1.0, 0.5)
+    2000000.0
+    """
+    return ratio(amount, price_per_million) * TOKENS_PER_MILLION
+
+
+def per_million_tokens(amount: Num, tokens: Num) -> Num:
+    """Realised price (or cost) per million tokens: amount / tokens x 1e6.
+
+    >>> per_million_tokens(1.0, 2_000_000)
+    0.5
+    """
+    return ratio(amount, tokens) * TOKENS_PER_MILLION
+
+
+def blended_price_per_million(output_share: Num, cache_hit_share: Num, price_input_miss: Num,
+                              price_input_hit: Num, price_output: Num) -> Num:
+    """Average price (or cost) per million tokens for a token mix.
+
+    ``output_share`` of all tokens are output tokens; of the input tokens, ``cache_hit_share``
+    hit the prompt cache. Blend = (1 - o) x ((1 - h) x miss + h x hit) + o x output.
+
+    >>> # by hand: 0.75 x (0.5 x 0.56 + 0.5 x 0.07) + 0.25 x 1.68 = 0.23625 + 0.42
+    >>> round(blended_price_per_million(0.25, 0.5, 0.56, 0.07, 1.68), 6)
+    0.65625
+    """
+    o, h = output_share, cache_hit_share
+    return (1 - o) * ((1 - h) * price_input_miss + h * price_input_hit) + o * price_output
+
+
+def tokens_per_month(tokens_per_day: Num) -> Num:
+    """Daily tokens over an average month (DAYS_PER_MONTH days).
+
+    >>> tokens_per_month(1000.0)
+    30437.5
+    """
+    return tokens_per_day * DAYS_PER_MONTH

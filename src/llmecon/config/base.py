@@ -1,0 +1,126 @@
+"""The base of every configuration model, and the one way to read one from YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+from pydantic import BaseModel, ConfigDict
+
+from llmecon.errors import InputError
+from llmecon.yamlfile import read_mapping
+
+M = TypeVar("M", bound="ConfigModel")
+
+_EXPECTED = {
+    "greater_than": "a number > {gt}",
+    "greater_than_equal": "a number >= {ge}",
+    "less_than": "a number < {lt}",
+    "less_than_equal": "a number <= {le}",
+    "finite_number": "a finite number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "model_type": "a mapping",
+    "missing": "a value (the field is required)",
+    "extra_forbidden": "no such field",
+    "literal_error": "one of {expected}",
+    "enum": "one of {expected}",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_type": "a date (YYYY-MM-DD)",
+    "string_too_long": "at most {max_length} characters",
+    "string_too_short": "at least {min_length} characters",
+    "too_long": "at most {max_length} items",
+    "too_short": "at least {min_length} items",
+}
+
+
+class ConfigModel(BaseModel):
+    """A validated, immutable, serialisable piece of configuration.
+
+    Unknown keys are errors (a typo is never silently ignored), numbers must be finite,
+    and a model is frozen once built.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
+                              validate_default=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (dates as ISO text), ready for YAML or JSON."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def to_yaml(self) -> str:
+        """The model as YAML text that :func:`load_config` reads back to an equal model."""
+        import yaml
+
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _found(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def format_errors(err: pydantic.ValidationError, source: str) -> str:
+    """One line per problem: ``source: field: expected ..., found ...``."""
+    lines = []
+    for e in err.errors(include_url=False):
+        kind = e["type"]
+        ctx = e.get("ctx") or {}
+        template = _EXPECTED.get(kind)
+        try:
+            expected = template.format(**ctx) if template else str(e["msg"])
+        except (KeyError, IndexError):
+            expected = str(e["msg"])
+        if kind == "extra_forbidden":
+            lines.append(f"{source}: {_field(e['loc'])}: unknown field")
+        elif kind == "missing":
+            lines.append(f"{source}: {_field(e['loc'])}: missing (required)")
+        elif kind in ("value_error", "assertion_error"):
+            msg = str(e["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            lines.append(f"{source}: {_field(e['loc'])}: {msg}")
+        else:
+            lines.append(f"{source}: {_field(e['loc'])}: expected {expected}, "
+                         f"found {_found(e.get('input'))}")
+    return "\n".join(lines)
+
+
+def parse_config(cls: type[M], data: Any, source: str) -> M:
+    """Build ``cls`` from plain data; errors name ``source`` and the field.
+
+    >>> from pydantic import Field
+    >>> class Share(ConfigModel):
+    ...     share: float = Field(ge=0, le=1)
+    >>> parse_config(Share, {"share": 1.5}, "a.yaml")
+    Traceback (most recent call last):
+    ...
+    llmecon.errors.InputError: a.yaml: share: expected a number <= 1, found 1.5
+    """
+    try:
+        return cls.model_validate(data)
+    except pydantic.ValidationError as e:
+        raise InputError(format_errors(e, source)) from None
+
+
+def load_config(cls: type[M], path: str | Path, what: str) -> M:
+    """Read a YAML file (the package's one YAML reader) and build ``cls`` from it."""
+    return parse_config(cls, read_mapping(path, what), str(path))

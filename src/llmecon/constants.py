@@ -1,0 +1,26 @@
+"""Day counts, unit scales and run limits: each written once, here.
+
+Every module that converts days to months, hours to seconds or counts tokens in millions
+imports these names; the limits are shared by the command line, the library and the web app.
+"""
+
+from __future__ import annotations
+
+#: Average days in a year (Julian year): the basis of every day/month conversion.
+DAYS_PER_YEAR = 365.25
+#: Average days in a month.
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+SECONDS_PER_HOUR = 3_600.0
+SECONDS_PER_DAY = 86_400.0
+#: Prices and costs of tokens are quoted per million tokens.
+TOKENS_PER_MILLION = 1e6
+
+# Run limits (Monte Carlo and projections), shared by the library, the CLI and the web app.
+#: Most simulated paths a single run accepts.
+MAX_PATHS = 10_000_000
+#: Longest projection, in months.
+MAX_HORIZON_MONTHS = 240
+#: Most paths one dashboard job may ask for.
+MAX_WEB_PATHS = 200_000
+#: Longest dashboard projection, in months.
+MAX_WEB_HORIZON_MONTHS = 120
