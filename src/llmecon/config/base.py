@@ -85,7 +85,8 @@ def format_errors(err: pydantic.ValidationError, source: str) -> str:
     lines = []
     for e in err.errors(include_url=False):
         kind = e["type"]
-        ctx = e.get("ctx") or {}
+        ctx = {k: f"{v:g}" if isinstance(v, int | float) and not isinstance(v, bool) else v
+               for k, v in (e.get("ctx") or {}).items()}
         template = _EXPECTED.get(kind)
         try:
             expected = template.format(**ctx) if template else str(e["msg"])
