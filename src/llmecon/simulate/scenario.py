@@ -275,28 +275,25 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any] | None = None
 
 
 def _engine_cost_per_m(company: Company, a: Mapping[str, Any], fx: Any, p: Any) -> float:
-    from llmecon.unit_economics.company import _engine
+    from llmecon.inference.calibration import load_efficiency
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.unit_economics.deployment import blended_serving_cost, deployment_cost
 
-    res, rate, _ = _engine(company, a, fx, p)
-    api = a["api"]
-    o, h = float(api["output_share"]), float(api["cache_hit"])
-    blended = (1 - o) * ((1 - h) * res.cost_input_miss + h * (res.cost_input_hit or 0.0)) \
-        + o * res.cost_output
-    return float(blended * rate)
+    d = deployment_cost(company.id, company.currency, a, load_catalog(), load_efficiency(), fx,
+                        p.start, p.end)
+    return blended_serving_cost(d, float(a["api"]["output_share"]), float(a["api"]["cache_hit"]))
 
 
 def _list_price(company: Company, a: Mapping[str, Any], fx: Any, p: Any) -> float:
     from llmecon.inference.catalog import load_catalog
+    from llmecon.unit_economics.deployment import blended_list_price, list_price
 
-    dep = a["inference"].get(company.id, a["inference"]["default"])
-    price = load_catalog().api_price(dep["model"], dep.get("price_endpoint"))
+    model, price = list_price(a, company.id, load_catalog())
     if price is None:
-        raise InputError(f"{company.id}: no API list price bundled for {dep['model']}")
+        raise InputError(f"{company.id}: no API list price bundled for {model}")
     rate, _ = fx.rate("USD", company.currency, "average", p.start, p.end)
-    hit = price.input_cache_hit if price.input_cache_hit is not None else price.input_cache_miss
-    o, h = float(a["api"]["output_share"]), float(a["api"]["cache_hit"])
-    return float(((1 - o) * ((1 - h) * price.input_cache_miss + h * hit) + o * price.output)
-                 * rate)
+    return blended_list_price(price, float(a["api"]["output_share"]), float(a["api"]["cache_hit"]),
+                              rate)
 
 
 # ---------------------------------------------------------------- user files

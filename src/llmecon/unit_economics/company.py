@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from llmecon.errors import InputError, NotFoundError
+from llmecon.errors import InputError
 from llmecon.metrics.resolve import Resolver
 from llmecon.metrics.tables import select_period
 from llmecon.statements.model import Company, Period
@@ -146,21 +146,11 @@ def _engine(company: Company, assumptions: Mapping[str, Any], fx: FxTable, p: Pe
     """Serving result for the company's deployment, and the USD->currency rate."""
     from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.serving import ServingConfig, evaluate
+    from llmecon.unit_economics.deployment import deployment_cost
 
-    inf = assumptions["inference"]
-    key = company.id if company.id in inf else "default"
-    try:
-        cfg = ServingConfig(**{k: v for k, v in dict(inf[key]).items() if k != "price_endpoint"})
-        res = evaluate(cfg, load_catalog(), load_efficiency())
-    except TypeError as e:
-        raise InputError(f"assumptions: inference.{key}: {e}") from None
-    except (InputError, NotFoundError) as e:
-        raise InputError(f"assumptions: inference.{key}: {e}") from None
-    rate, _ = fx.rate("USD", company.currency, "average", p.start, p.end)
-    label = (f"{cfg.model} on {cfg.gpus} x {cfg.gpu}, batch {cfg.batch_per_gpu:g}/GPU, at "
-             f"${res.gpu_hour_price:g}/GPU-hour ({res.price_source})")
-    return res, rate, label
+    d = deployment_cost(company.id, company.currency, assumptions, load_catalog(),
+                        load_efficiency(), fx, p.start, p.end)
+    return d.result, d.usd_rate, d.label
 
 
 def _line_start(company: Company, r: Resolver, line: str, seg: str, role: str,

@@ -1,0 +1,81 @@
+"""A company's inference deployment: what serving its tokens costs, and its list price.
+
+Public and pure: the catalog, the efficiency table and the FX table are arguments, so the
+unit-economics table and the projection's calibration call the same functions with the
+same inputs and cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from llmecon import formulas as fx_
+from llmecon.errors import InputError, NotFoundError
+from llmecon.inference.catalog import ApiPrice, Catalog
+from llmecon.inference.roofline import Efficiency
+from llmecon.inference.serving import ServingConfig, ServingResult, evaluate
+from llmecon.units import FxTable
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The serving result of a company's deployment and the USD -> currency rate used."""
+
+    result: ServingResult
+    usd_rate: float
+    label: str
+
+
+def deployment_settings(assumptions: Mapping[str, Any], company_id: str
+                        ) -> tuple[str, Mapping[str, Any]]:
+    """The key (the company's id or ``default``) and the settings of its deployment."""
+    inf = assumptions["inference"]
+    key = company_id if company_id in inf else "default"
+    return key, inf[key]
+
+
+def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, Any],
+                    catalog: Catalog, efficiency: Efficiency, fx: FxTable, start: date | None,
+                    end: date) -> Deployment:
+    """Serve the company's deployment (from ``assumptions['inference']``) on the catalog."""
+    key, settings = deployment_settings(assumptions, company_id)
+    try:
+        cfg = ServingConfig(**{k: v for k, v in dict(settings).items() if k != "price_endpoint"})
+        res = evaluate(cfg, catalog, efficiency)
+    except TypeError as e:
+        raise InputError(f"assumptions: inference.{key}: {e}") from None
+    except (InputError, NotFoundError) as e:
+        raise InputError(f"assumptions: inference.{key}: {e}") from None
+    rate, _ = fx.rate("USD", currency, "average", start, end)
+    label = (f"{cfg.model} on {cfg.gpus} x {cfg.gpu}, batch {cfg.batch_per_gpu:g}/GPU, at "
+             f"${res.gpu_hour_price:g}/GPU-hour ({res.price_source})")
+    return Deployment(res, rate, label)
+
+
+def blended_serving_cost(d: Deployment, output_share: float, cache_hit_share: float) -> float:
+    """Cost per million tokens of the deployment for a token mix, in the company's currency."""
+    r = d.result
+    return float(fx_.blended_price_per_million(output_share, cache_hit_share, r.cost_input_miss,
+                                               r.cost_input_hit or 0.0, r.cost_output)
+                 * d.usd_rate)
+
+
+def list_price(assumptions: Mapping[str, Any], company_id: str, catalog: Catalog
+               ) -> tuple[str, ApiPrice | None]:
+    """The deployment's model and its bundled API list price (None when none is bundled)."""
+    _, settings = deployment_settings(assumptions, company_id)
+    model = str(settings["model"])
+    return model, catalog.api_price(model, settings.get("price_endpoint"))
+
+
+def blended_list_price(price: ApiPrice, output_share: float, cache_hit_share: float,
+                       usd_rate: float) -> float:
+    """List price per million tokens for a token mix (cache hits at the miss price when the
+    list has no hit price), in the company's currency."""
+    hit = price.input_cache_hit if price.input_cache_hit is not None else price.input_cache_miss
+    return float(fx_.blended_price_per_million(output_share, cache_hit_share,
+                                               price.input_cache_miss, hit, price.output)
+                 * usd_rate)
