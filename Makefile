@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit bench accuracy browser screenshots clean
+.PHONY: install demo test lint typecheck unit unit-fast bench accuracy browser screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# every test, slow ones included (what CI runs)
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# the quick tier while developing: everything but tests marked slow (under a minute)
+unit-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 # browser tests drive Debian's chromium (Playwright with executable_path=/usr/bin/chromium)
 browser:
