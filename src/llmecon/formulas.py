@@ -49,6 +49,15 @@ def _like(out: np.ndarray[Any, Any], *inputs: object) -> Num:
     return out
 
 
+def _ratio_or_inf(numerator: Num, denominator: Num) -> Num:
+    """``numerator / denominator`` where the denominator is positive, else infinity."""
+    n = np.asarray(numerator, dtype=float)
+    d = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(d > 0, n / np.where(d > 0, d, 1.0), np.inf)
+    return _like(out, numerator, denominator)
+
+
 def gross_profit(revenue: Num, cost_of_revenue: Num) -> Num:
     """Gross profit = revenue - cost of revenue.
 
@@ -124,11 +133,7 @@ def runway_months(cash: Num, monthly_burn: Num) -> Num:
     >>> runway_months(2552.0, 327.3)  # Zhipu at 30 June 2025, RMB m
     7.797128017109685
     """
-    c = np.asarray(cash, dtype=float)
-    b = np.asarray(monthly_burn, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(b > 0, c / np.where(b > 0, b, 1.0), np.inf)
-    return _like(out, cash, monthly_burn)
+    return _ratio_or_inf(cash, monthly_burn)
 
 
 def revenue_per_employee(revenue: Num, headcount: Num, months: float = 12.0) -> Num:
@@ -193,11 +198,7 @@ def break_even_utilisation(full_utilisation_cost: Num, revenue: Num) -> Num:
     >>> break_even_utilisation(30.0, 60.0)
     0.5
     """
-    c = np.asarray(full_utilisation_cost, dtype=float)
-    r = np.asarray(revenue, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(r > 0, c / np.where(r > 0, r, 1.0), np.inf)
-    return _like(out, full_utilisation_cost, revenue)
+    return _ratio_or_inf(full_utilisation_cost, revenue)
 
 
 def months_from_days(days: Num) -> Num:
