@@ -279,3 +279,40 @@ def tokens_per_month(tokens_per_day: Num) -> Num:
     30437.5
     """
     return tokens_per_day * DAYS_PER_MONTH
+
+
+# --- data ---
+def cost_from_gross_margin(revenue: Num, gross_margin: Num) -> Num:
+    """Cost of revenue implied by revenue and a gross margin: revenue x (1 - margin).
+
+    >>> round(cost_from_gross_margin(79.038, 0.254), 3)  # MiniMax FY2025, US$m (by hand 58.962)
+    58.962
+    """
+    return revenue * (1.0 - gross_margin)
+
+
+def per_month(amount: Num, months: float) -> Num:
+    """A flow over ``months`` as a monthly average (e.g. a net loss as a monthly burn).
+
+    >>> per_month(120.0, 12)
+    10.0
+    """
+    return ratio(amount, months)
+
+
+def market_capitalisation(share_price: Num, shares_outstanding: Num) -> Num:
+    """Market value of the equity: share price x shares outstanding.
+
+    >>> round(market_capitalisation(345.0, 309.26e6) / 1e9, 1)  # MiniMax day-1 close, HK$bn
+    106.7
+    """
+    return share_price * shares_outstanding
+
+
+def enterprise_value(market_cap: Num, cash_and_investments: Num, debt: Num = 0.0) -> Num:
+    """Enterprise value = market capitalisation - cash and investments + debt.
+
+    >>> enterprise_value(100.0, 30.0, 5.0)
+    75.0
+    """
+    return market_cap - cash_and_investments + debt

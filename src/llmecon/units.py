@@ -139,6 +139,21 @@ class FxTable:
 
     rates: tuple[FxRate, ...]
 
+    def __repr__(self) -> str:
+        pairs = sorted({f"{r.base}/{r.quote}" for r in self.rates})
+        if not self.rates:
+            return "FxTable(0 rates)"
+        first = min(r.start or r.end for r in self.rates)
+        last = max(r.end for r in self.rates)
+        return (f"FxTable({len(self.rates)} rates, pairs {', '.join(pairs)}, "
+                f"{first.isoformat()}..{last.isoformat()})")
+
+    def __rich__(self) -> str:
+        """A one-line summary for rich consoles (no markup taken from the data)."""
+        from rich.markup import escape
+
+        return escape(repr(self))
+
     def _direct(self, base: str, quote: str, kind: RateKind, start: date | None,
                 end: date) -> FxRate | None:
         for r in self.rates:
@@ -204,6 +219,11 @@ def fx_table_from_records(records: Iterable[Mapping[str, Any]], source: str) -> 
     out: list[FxRate] = []
     for i, rec in enumerate(records):
         where = f"{source}: rates[{i}]"
+        if not isinstance(rec, Mapping):
+            raise InputError(f"{where}: expected a mapping (pair, kind, start, end, rate, "
+                             f"source), found {type(rec).__name__}")
+        if isinstance(rec.get("rate"), bool):
+            raise InputError(f"{where}.rate: expected a number, found {rec.get('rate')!r}")
         try:
             pair = str(rec["pair"])
             base, _, quote = pair.partition("/")
@@ -235,17 +255,15 @@ def fx_table_from_records(records: Iterable[Mapping[str, Any]], source: str) -> 
 
 def load_fx(path: str | Path | None = None) -> FxTable:
     """Load the bundled FX table, or a user's file of the same shape."""
-    import yaml
+    from llmecon.yamlfile import parse_mapping, read_mapping
 
     if path is None:
         text = resources.files("llmecon").joinpath("data/fx.yaml").read_text(encoding="utf-8")
         name = "llmecon/data/fx.yaml"
-        doc = yaml.safe_load(text)
+        doc = parse_mapping(text, name)
     else:
-        from llmecon.yamlfile import read_mapping
-
         name = str(path)
         doc = read_mapping(path, "FX")
-    if not isinstance(doc, dict) or not isinstance(doc.get("rates"), list):
+    if not isinstance(doc.get("rates"), list):
         raise InputError(f"{name}: expected a mapping with a 'rates' list")
     return fx_table_from_records(doc["rates"], name)

@@ -1,11 +1,243 @@
-"""Reading a user's YAML file: one place for 'not found', 'not valid YAML', 'not a mapping'."""
+"""The package's one YAML reader: strict, safe and bounded.
+
+Every YAML file llmecon reads (company files, scenarios, assumptions, catalogs, FX tables,
+bundled or a user's) goes through :func:`parse_yaml`. It is stricter than ``yaml.safe_load``:
+
+- a safe loader (plain data only; libyaml when available);
+- the YAML 1.2 core schema for plain scalars: ``0200`` is 200 (not octal 128), ``3:20`` is the
+  text ``"3:20"`` (not 200), ``yes``/``no``/``on``/``off`` are text, ``1e3`` is a number;
+  unquoted dates ``YYYY-MM-DD`` are still dates, and an impossible one (``2023-02-30``) is an
+  :class:`~llmecon.errors.InputError` naming the line;
+- mapping keys must be text (``2024:`` is refused: quote it) and may not repeat;
+- aliases may not expand the document by more than :data:`MAX_ALIAS_NODES` nodes, so an
+  "alias bomb" of a few kilobytes is refused at once instead of growing to gigabytes;
+- files above :data:`MAX_YAML_BYTES` are refused before parsing.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
 from llmecon.errors import InputError, NotFoundError
+
+#: Largest YAML file read (bytes).
+MAX_YAML_BYTES = 64 * 1024 * 1024
+#: How many nodes aliases may add to a document when expanded.
+MAX_ALIAS_NODES = 10_000
+
+
+class _Problem(Exception):
+    """A strictness rule broken at a line (converted to :class:`InputError` by the reader)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+class _StrictConstructor(yaml.constructor.SafeConstructor):
+    """Safe construction with text keys, no duplicates and clear errors for bad values."""
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, MappingNode):
+            raise _Problem(_line(node), "expected a mapping")
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                shown = key_node.value if isinstance(key_node, ScalarNode) else "a collection"
+                raise _Problem(_line(key_node), f"key {shown} is not text; quote it "
+                               f"('{shown}') or use a name")
+            if key in out:
+                raise _Problem(_line(key_node), f"duplicate key {key!r}")
+            out[key] = self.construct_object(value_node, deep=deep)
+        return out
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise _Problem(_line(node), f"{node.value!r} is not a valid date "
+                           "(expected YYYY-MM-DD)") from None
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        text = str(self.construct_scalar(node)).replace("_", "")
+        if text.startswith(("0o", "0O")):
+            return int(text[2:], 8)
+        if text.startswith(("0x", "0X")):
+            return int(text[2:], 16)
+        return int(text, 10)
+
+
+_StrictConstructor.yaml_constructors = {
+    **yaml.constructor.SafeConstructor.yaml_constructors,
+    "tag:yaml.org,2002:int": _StrictConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:timestamp": _StrictConstructor.construct_yaml_timestamp,
+}
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """Plain scalars resolved by the YAML 1.2 core schema (plus ISO dates)."""
+
+
+_RESOLVERS: tuple[tuple[str, str, str], ...] = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$",
+     "-+0123456789"),
+    ("tag:yaml.org,2002:float",
+     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:timestamp",
+     r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+     r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?)$", "0123456789"),
+)
+for _tag, _pattern, _first in _RESOLVERS:
+    _CoreResolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+# the empty plain scalar is null
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser as _Parser
+
+    class _Loader(_Parser, _StrictConstructor, _CoreResolver):
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            _StrictConstructor.__init__(self)
+            _CoreResolver.__init__(self)
+else:  # pragma: no cover - pure-Python PyYAML
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Loader(Reader, Scanner, Parser, Composer,  # type: ignore[no-redef]
+                  _StrictConstructor, _CoreResolver):
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            _StrictConstructor.__init__(self)
+            _CoreResolver.__init__(self)
+
+
+def _check_expansion(root: Node) -> None:
+    """Refuse recursive aliases and documents that aliases blow up beyond the cap.
+
+    The composed graph shares a node for each alias; its expanded size is counted once per
+    node (memoised), so the check is linear in the text however large the expansion.
+    """
+    sizes: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            kids = _children(node)
+            sizes[key] = 1 + sum(sizes[id(k)] for k in kids)
+            open_.discard(key)
+            continue
+        if key in sizes:
+            continue
+        if key in open_:
+            raise _Problem(_line(node), "a recursive alias (an anchor used inside itself)")
+        open_.add(key)
+        distinct += 1
+        stack.append((node, True))
+        for k in _children(node):
+            if id(k) in open_:
+                raise _Problem(_line(k), "a recursive alias (an anchor used inside itself)")
+            if id(k) not in sizes:
+                stack.append((k, False))
+    if sizes[id(root)] - distinct > MAX_ALIAS_NODES:
+        raise _Problem(_line(root), f"aliases expand the document to {sizes[id(root)]:,} nodes "
+                       f"from {distinct:,} written (at most {MAX_ALIAS_NODES:,} added nodes "
+                       "allowed); write the values out")
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def parse_yaml(text: str, origin: str) -> Any:
+    """The data in YAML ``text`` (``None`` for an empty document); errors name ``origin``.
+
+    >>> parse_yaml("a: 0200\\nb: 3:20\\nc: yes\\nd: 2024-01-31", "x.yaml")
+    {'a': 200, 'b': '3:20', 'c': 'yes', 'd': datetime.date(2024, 1, 31)}
+    >>> parse_yaml("2024: 1", "x.yaml")
+    Traceback (most recent call last):
+    ...
+    llmecon.errors.InputError: x.yaml: line 1: key 2024 is not text; quote it ('2024') or use a name
+    """
+    if len(text) > MAX_YAML_BYTES:
+        raise InputError(f"{origin}: {len(text):,} characters; a YAML file may have at most "
+                         f"{MAX_YAML_BYTES:,}")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    except _Problem as e:
+        raise InputError(f"{origin}: line {e.line}: {e.message}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{origin}: not valid YAML{at}: {getattr(e, 'problem', None) or e}") \
+            from None
+    except RecursionError:
+        raise InputError(f"{origin}: nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def parse_mapping(text: str, origin: str) -> dict[str, Any]:
+    """The mapping in YAML ``text`` (an empty document is an empty mapping)."""
+    doc = parse_yaml(text, origin)
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise InputError(f"{origin}: expected a mapping, found {type(doc).__name__}")
+    return doc
+
+
+def read_text(path: str | Path, what: str) -> str:
+    """A user's text file, with 'not found', 'too large', 'unreadable' and 'not UTF-8' as
+    :class:`InputError`/:class:`NotFoundError` naming the file."""
+    p = Path(path)
+    try:
+        if not p.exists():
+            raise NotFoundError(f"{p}: {what} file not found")
+        if not p.is_file():
+            raise InputError(f"{p}: not a file")
+        size = p.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise InputError(f"{p}: {size:,} bytes; a {what} file may have at most "
+                             f"{MAX_YAML_BYTES:,}")
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{p}: not UTF-8 text") from None
+    except OSError as e:
+        raise InputError(f"{str(p)[:200]}: cannot read the {what} file "
+                         f"({e.strerror or type(e).__name__})") from None
 
 
 def read_mapping(path: str | Path, what: str) -> dict[str, Any]:
@@ -14,20 +246,4 @@ def read_mapping(path: str | Path, what: str) -> dict[str, Any]:
     Raises :class:`NotFoundError` when the file is missing and :class:`InputError` when it
     is not valid YAML or not a mapping, naming the file (and the line for a syntax error).
     """
-    import yaml
-
-    p = Path(path)
-    if not p.is_file():
-        raise NotFoundError(f"{p}: {what} file not found")
-    try:
-        doc = yaml.load(p.read_text(encoding="utf-8"),
-                        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{p}: not valid YAML{at}: {getattr(e, 'problem', e)}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{p}: not UTF-8 text") from None
-    if not isinstance(doc, dict):
-        raise InputError(f"{p}: expected a mapping, found {type(doc).__name__}")
-    return doc
+    return parse_mapping(read_text(path, what), str(path))

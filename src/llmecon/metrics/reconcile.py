@@ -75,42 +75,66 @@ def _raw(company: Company, item: str, label: str, seg: str | None = None) -> Fig
     return f if f is not None and f.role == "raw" else None
 
 
-def identities(company: Company) -> list[str]:
+_PARTS: tuple[tuple[str, str], ...] = (
+    ("rd_compute_cost", "rd_expense"), ("rd_staff_cost", "rd_expense"),
+    ("cost_of_revenue_compute", "cost_of_revenue"),
+    ("advertising_marketing_expense", "selling_marketing_expense"),
+    ("rd_headcount", "headcount"), ("trade_receivables_allowance", "trade_receivables_gross"),
+    ("top5_customers_revenue", "revenue"),
+)
+
+
+def _gross_profit_identity(company: Company, label: str, seg: str | None) -> list[str]:
+    rev = _raw(company, "revenue", label, seg)
+    cor = _raw(company, "cost_of_revenue", label, seg)
+    gp = _raw(company, "gross_profit", label, seg)
+    if not (rev and cor and gp):
+        return []
+    want = rev.value - cor.value
+    if abs(gp.value - want) <= max(abs(want), abs(rev.value)) * DEFAULT_RELATIVE_TOLERANCE:
+        return []
+    return [f"{_name(gp)}: gross profit {_show(gp.value, gp)} != revenue - "
+            f"cost of revenue = {_show(want, gp)}"]
+
+
+def _period_identities(company: Company, label: str, present: set[tuple[str, str]]
+                       ) -> list[str]:
     out: list[str] = []
-    labels = sorted({f.period.label for f in company.figures})
-    for label in labels:
-        segs = {f.segment for f in company.figures
-                if f.item in ("revenue", "cost_of_revenue") and f.period.label == label}
-        for seg in segs:
-            rev = _raw(company, "revenue", label, seg)
-            cor = _raw(company, "cost_of_revenue", label, seg)
-            gp = _raw(company, "gross_profit", label, seg)
-            if rev and cor and gp:
-                want = rev.value - cor.value
-                if abs(gp.value - want) > max(abs(want), abs(rev.value)) * \
-                        DEFAULT_RELATIVE_TOLERANCE:
-                    out.append(f"{_name(gp)}: gross profit {_show(gp.value, gp)} != revenue - "
-                               f"cost of revenue = {_show(want, gp)}")
-        ta = _raw(company, "total_assets", label)
-        tl = _raw(company, "total_liabilities", label)
-        na = _raw(company, "net_assets", label)
-        if ta and tl and na and abs(ta.value - tl.value - na.value) > \
-                abs(ta.value) * DEFAULT_RELATIVE_TOLERANCE:
-            out.append(f"balance sheet {label}: total assets {_show(ta.value, ta)} != total "
-                       f"liabilities {_show(tl.value, tl)} + net assets {_show(na.value, na)}")
-        for part, whole in (("rd_compute_cost", "rd_expense"), ("rd_staff_cost", "rd_expense"),
-                            ("cost_of_revenue_compute", "cost_of_revenue"),
-                            ("advertising_marketing_expense", "selling_marketing_expense"),
-                            ("rd_headcount", "headcount"),
-                            ("trade_receivables_allowance", "trade_receivables_gross"),
-                            ("top5_customers_revenue", "revenue")):
-            p, w = _raw(company, part, label), _raw(company, whole, label)
-            if p and w and p.value > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
-                out.append(f"{_name(p)}: {_show(p.value, p)} exceeds {whole} "
-                           f"{_show(w.value, w)}, of which it is a part")
+    if (label, "total_assets") not in present and (label, "rd_headcount") not in present and \
+            not any((label, part) in present for part, _ in _PARTS):
+        return out
+    ta = _raw(company, "total_assets", label)
+    tl = _raw(company, "total_liabilities", label)
+    na = _raw(company, "net_assets", label)
+    if ta and tl and na and abs(ta.value - tl.value - na.value) > \
+            abs(ta.value) * DEFAULT_RELATIVE_TOLERANCE:
+        out.append(f"balance sheet {label}: total assets {_show(ta.value, ta)} != total "
+                   f"liabilities {_show(tl.value, tl)} + net assets {_show(na.value, na)}")
+    for part, whole in _PARTS:
+        p, w = _raw(company, part, label), _raw(company, whole, label)
+        if p and w and p.value > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
+            out.append(f"{_name(p)}: {_show(p.value, p)} exceeds {whole} "
+                       f"{_show(w.value, w)}, of which it is a part")
+    return out
+
+
+def identities(company: Company) -> list[str]:
+    """Accounting identities, checked once per period (linear in the number of figures)."""
+    out: list[str] = []
+    segs: dict[str, set[str | None]] = defaultdict(set)
+    present: set[tuple[str, str]] = set()
+    for f in company.figures:
+        present.add((f.period.label, f.item))
+        if f.item == "gross_profit":
+            segs[f.period.label].add(f.segment)
+    for label in sorted({f.period.label for f in company.figures}):
+        for seg in sorted(segs.get(label, ()), key=lambda x: x or ""):
+            out.extend(_gross_profit_identity(company, label, seg))
+        out.extend(_period_identities(company, label, present))
+    res = Resolver(company)
     for f in company.figures:
         if f.item == "paying_users":
-            mau = Resolver(company).get("mau", f.period.label, f.segment)
+            mau = res.get("mau", f.period.label, f.segment)
             if mau.ok and mau.value is not None and f.value > mau.value:
                 out.append(f"{_name(f)}: paying users {_show(f.value, f)} exceed MAU "
                            f"{_show(mau.value, f)}")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from llmecon import formulas as fx
-from llmecon.statements.model import Company, Figure, Period, add_months
+from llmecon.errors import NotFoundError
+from llmecon.statements.model import Company, Figure, Period, shift_months
 from llmecon.statements.taxonomy import ITEMS
 
 _RANK = {"high": 3, "medium": 2, "low": 1, "unknown": 0}
@@ -66,6 +67,8 @@ class Resolver:
         self.company = company
         self.exclude = exclude
         self._stack: set[tuple[str, str | None, str]] = set()
+        self._by_end: dict[tuple[date, int], str] | None = None
+        self._ends: dict[date, str] | None = None
 
     # ------------------------------------------------------------ lookup
     def reported(self, item: str, period: str, segment: str | None = None) -> Figure | None:
@@ -110,25 +113,32 @@ class Resolver:
 
     # ------------------------------------------------------------ periods
     def period(self, label: str) -> Period | None:
-        for p in self.company.periods:
-            if p.label == label and not p.is_instant:
-                return p
-        return None
+        try:
+            p = self.company.period(label)
+        except NotFoundError:
+            return None
+        return None if p.is_instant else p
 
     def prior_year(self, label: str) -> str | None:
         """Label of the same-length period ending twelve months earlier (like for like)."""
         p = self.period(label)
         if p is None:
             return None
-        target = add_months(p.end, -12)
-        for q in self.company.duration_periods:
-            if q.months == p.months and q.end == target:
-                return q.label
-        return None
+        return self._durations().get((shift_months(p.end, -12), p.months))
+
+    def _durations(self) -> dict[tuple[date, int], str]:
+        """Duration periods by (end, months), built once per resolver."""
+        if self._by_end is None:
+            self._by_end = {(q.end, q.months): q.label for q in self.company.duration_periods}
+        return self._by_end
 
     def instant_label(self, day: date) -> str | None:
-        return self.company.instant_at(day) or next(
-            (p.label for p in self.company.periods if p.end == day), None)
+        if self._ends is None:
+            ends: dict[date, str] = {}
+            for p in self.company.periods:
+                ends.setdefault(p.end, p.label)
+            self._ends = ends
+        return self.company.instant_at(day) or self._ends.get(day)
 
 
 # ---------------------------------------------------------------- rules
@@ -187,7 +197,7 @@ def _cor_from_gp(r: Resolver, period: str, seg: str | None) -> Resolved | None:
 def _cor_from_gm(r: Resolver, period: str, seg: str | None) -> Resolved | None:
     return r.derive("cost_of_revenue", period, seg, "revenue x (1 - gross_margin)",
                     [r.get("revenue", period, seg), r.get("gross_margin", period, seg)],
-                    lambda rev, gm: rev * (1.0 - gm))
+                    fx.cost_from_gross_margin)
 
 
 def _gp(r: Resolver, period: str, seg: str | None) -> Resolved | None:

@@ -15,7 +15,7 @@ from llmecon import formulas as fx
 from llmecon.errors import NotFoundError
 from llmecon.metrics.resolve import Resolved, Resolver, weakest
 from llmecon.metrics.values import MetricValue, Timing, Unit, na
-from llmecon.statements.model import Company, Period
+from llmecon.statements.model import Company, Period, shift_months
 from llmecon.units import FxTable
 
 
@@ -133,23 +133,40 @@ def compute_cost_to_revenue(ctx: Context, p: Period) -> MetricValue:
                "(rd_compute_cost + cost_of_revenue_compute) / revenue", ctx)
 
 
+def ttm_parts(company: Company, p: Period) -> tuple[Period, Period, Period] | None:
+    """(fiscal year, current interim, prior interim) whose combination is the TTM to ``p``.
+
+    The fiscal year is the one that ends when the interim ``p`` starts; the prior interim
+    has the same length and ends twelve months before ``p`` (any fiscal year end).
+    """
+    if not p.is_interim:
+        return None
+    durations = {(q.end, q.months): q for q in company.duration_periods}
+    fy = durations.get((shift_months(p.end, -p.months), 12))
+    prior = durations.get((shift_months(p.end, -12), p.months))
+    if fy is None or prior is None:
+        return None
+    return fy, p, prior
+
+
 def revenue_ttm(ctx: Context, p: Period) -> MetricValue:
     """Trailing twelve months: FY + current interim - prior interim, when all three exist."""
     if not p.is_interim:
         return revenue(ctx, p)
-    prior = ctx.resolver.prior_year(p.label)
-    fy = next((q for q in ctx.company.duration_periods
-               if q.months == 12 and q.end == date(p.end.year - 1, 12, 31)), None)
-    if prior is None or fy is None:
-        return na("revenue_ttm", p, "money", f"TTM needs FY{p.end.year - 1} and the same "
-                  f"interim a year earlier", currency=ctx.company.currency, timing="flow")
+    found = ttm_parts(ctx.company, p)
+    if found is None:
+        fy_end = shift_months(p.end, -p.months)
+        return na("revenue_ttm", p, "money", f"TTM needs the fiscal year ended {fy_end} and "
+                  f"the same {p.months}M interim a year earlier", currency=ctx.company.currency,
+                  timing="flow")
+    fy, _, prior = found
     parts = [ctx.get("revenue", fy), ctx.get("revenue", p), ctx.get("revenue", prior)]
     if not all(x.ok for x in parts):
         return na("revenue_ttm", p, "money", _missing(parts), currency=ctx.company.currency,
                   timing="flow")
     v = fx.trailing_twelve_months(*[float(x.value or 0.0) for x in parts])
     return _mv("revenue_ttm", p, parts, v, "money",
-               f"TTM = {fy.label} + {p.label} - {prior}", ctx, "flow", money=True)
+               f"TTM = {fy.label} + {p.label} - {prior.label}", ctx, "flow", money=True)
 
 
 def revenue_cagr(ctx: Context, p: Period) -> MetricValue:
@@ -164,9 +181,9 @@ def revenue_cagr(ctx: Context, p: Period) -> MetricValue:
     a, b = ctx.get("revenue", first), ctx.get("revenue", p)
     if not (a.ok and b.ok) or a.value is None or b.value is None:
         return na("revenue_cagr", p, "ratio", _missing([a, b]))
-    n = p.end.year - first.end.year
-    return _mv("revenue_cagr", p, [a, b], fx.cagr(a.value, b.value, n), "ratio",
-               f"{first.label}-{p.label}, {n} years", ctx)
+    n = (p.end.year - first.end.year) * 12 + p.end.month - first.end.month
+    return _mv("revenue_cagr", p, [a, b], fx.cagr(a.value, b.value, n / 12), "ratio",
+               f"{first.label}-{p.label}, {n / 12:g} years", ctx)
 
 
 # ---------------------------------------------------------------- people and users
@@ -251,7 +268,8 @@ def monthly_burn(ctx: Context, p: Period) -> MetricValue:
                            money=True), method="operating_cash_flow")
     loss = ctx.get("net_loss", p)
     if loss.ok and loss.value is not None:
-        return replace(_mv("monthly_burn", p, [loss], loss.value / p.months, "money_per_month",
+        return replace(_mv("monthly_burn", p, [loss], fx.per_month(loss.value, p.months),
+                           "money_per_month",
                            "net loss / months (no cash-flow statement disclosed)", ctx, "flow",
                            money=True), method="net_loss")
     return na("monthly_burn", p, "money_per_month", _missing([ocf, loss]), currency=cur,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from llmecon import formulas as fx_formulas
 from llmecon.errors import NotFoundError
 from llmecon.metrics import signals as s
 from llmecon.metrics.resolve import weakest
@@ -363,14 +364,18 @@ def _signal_row(company: Company, spec: SignalSpec, latest: MetricValue,
             if new.unit == "ratio":
                 change, kind = new.value - old.value, "pp"
             elif old.value != 0:
-                change, kind = new.value / old.value - 1.0, "relative"
-        if change is not None:
+                change, kind = float(fx_formulas.relative_change(new.value, old.value)), \
+                    "relative"
+        if change is not None and company.business_model != "unknown":
             sign = 1 if change > 0 else -1 if change < 0 else 0
             d = spec.direction(company.business_model) * sign
             assess = "good" if d > 0 else "bad" if d < 0 else "neutral"
+    meaning = spec.meaning
+    if company.business_model == "unknown":
+        meaning = f"direction not judged: business model unknown. {meaning}"
     return SignalRow(spec.key, spec.label, company.id, latest,
                      pair[0] if pair else None, pair[1] if pair else None, change, kind,
-                     assess, spec.meaning)
+                     assess, meaning)
 
 
 def convert_signals(st: SignalsTable, currency: str, fx: FxTable) -> SignalsTable:

@@ -3,15 +3,18 @@
 Both load into the same :class:`Company`; both writers are lossless (a company written
 and read back gives the same figures, sources and notes).
 
-Long CSV columns (as ``shared/reference/prospectus_figures.csv``, plus optional ones)::
+Long CSV columns (as ``shared/reference/prospectus_figures.csv``)::
 
-    company, period, period_end, period_months, metric, value, currency, unit,
-    source_url, source_count, confidence, note            (required)
-    segment, role, tolerance                               (optional)
+    company, period, metric, value, unit, source_url                       (required)
+    period_end, period_months, currency, source_count, confidence, note,
+    segment, role, tolerance                                               (optional)
 
-Company metadata go in rows whose period is ``META``: ``metric`` is the field name
-(name, ticker, exchange, listing_date, currency, business_model, lines, description)
-and ``value`` its text.
+``period_end`` and ``period_months`` may be left empty for standard labels (``FY2024``,
+``H1_2025``, ``9M_2025``, ``Q3_2025``): they follow from the label and the company's fiscal
+year end. Company metadata are optional rows whose period is ``META``: ``metric`` is the
+field name (name, currency, business_model, fiscal_year_end, ticker, exchange, listing_date,
+lines, platform_line, description, as_of, coverage_note) and ``value`` its text. Without
+them the name is the id and the currency the one every money row uses.
 """
 
 from __future__ import annotations
@@ -20,22 +23,26 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from llmecon.errors import InputError, NotFoundError
-from llmecon.statements.model import Company, Figure
+from llmecon.statements.model import Company, Figure, is_standard_label
 from llmecon.statements.records import META_FIELDS, Record, build_company
 from llmecon.units import parse_unit
+from llmecon.yamlfile import parse_yaml, read_text
 
+CSV_REQUIRED: tuple[str, ...] = ("company", "period", "metric", "value", "unit", "source_url")
 CSV_COLUMNS: tuple[str, ...] = (
     "company", "period", "period_end", "period_months", "metric", "value", "currency", "unit",
     "source_url", "source_count", "confidence", "note",
 )
 CSV_OPTIONAL: tuple[str, ...] = ("segment", "role", "tolerance")
 META_PERIOD = "META"
+#: The csv module's default field limit (128 KiB), stated so the error can say it.
+CSV_FIELD_LIMIT = 131072
 
 
 def _fmt(x: float) -> str:
@@ -51,32 +58,66 @@ def declared_value(fig: Figure) -> float:
 
 
 # ---------------------------------------------------------------- CSV
+def _csv_header(reader: csv.DictReader[str], origin: str) -> None:
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    allowed = (*CSV_COLUMNS, *CSV_OPTIONAL)
+    expected = (f"expected {', '.join(CSV_REQUIRED)} (optional: "
+                f"{', '.join(c for c in allowed if c not in CSV_REQUIRED)})")
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise InputError(f"{origin}: missing column(s) {', '.join(missing)}; found "
+                         f"{', '.join(header) or 'no header'}; {expected}")
+    extra = [c for c in header if c not in allowed]
+    if extra:
+        raise InputError(f"{origin}: unknown column(s) {', '.join(extra)}; {expected}")
+    dup = sorted({c for c in header if header.count(c) > 1})
+    if dup:
+        raise InputError(f"{origin}: column(s) {', '.join(dup)} appear twice")
+
+
+def _csv_rows(text: str, origin: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, stripped row) for each non-empty row; CSV errors name the row."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    try:
+        _csv_header(reader, origin)
+        for raw in reader:
+            n = reader.line_num
+            if None in raw:
+                raise InputError(f"{origin} row {n}: more fields than the header has columns")
+            row = {(k or "").strip(): (v.strip() if isinstance(v, str) else v)
+                   for k, v in raw.items()}
+            if any(row.values()):
+                yield n, row
+    except csv.Error as e:
+        msg = str(e)
+        if "field larger than field limit" in msg:
+            msg = (f"a field is longer than {CSV_FIELD_LIMIT:,} characters (often a quote "
+                   "opened and never closed)")
+        elif "EOF" in msg or "end of data" in msg:
+            msg = "a quoted field is never closed (a missing '\"')"
+        raise InputError(f"{origin} row {reader.line_num}: not valid CSV: {msg}") from None
+
+
+def _csv_record(row: dict[str, Any], where: str) -> Record:
+    return Record(
+        where=where, period=row.get("period") or "", period_end=row.get("period_end"),
+        period_months=row.get("period_months"), item=row.get("metric") or "",
+        value=row.get("value"), unit=row.get("unit"), currency=row.get("currency"),
+        segment=row.get("segment"), source=row.get("source_url"),
+        source_count=row.get("source_count"), confidence=row.get("confidence"),
+        note=row.get("note"), role=row.get("role"), tolerance=row.get("tolerance"),
+    )
+
+
 def read_csv_text(text: str, origin: str) -> Company:
     """Parse the long CSV format."""
     if not text.strip():
         raise InputError(f"{origin}: the file is empty; expected a CSV header "
-                         f"({', '.join(CSV_COLUMNS)})")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"{origin}: missing column(s) {', '.join(missing)}; found "
-                         f"{', '.join(header) or 'no header'}; expected "
-                         f"{', '.join(CSV_COLUMNS)} (optional: {', '.join(CSV_OPTIONAL)})")
-    extra = [c for c in header if c not in CSV_COLUMNS and c not in CSV_OPTIONAL]
-    if extra:
-        raise InputError(f"{origin}: unknown column(s) {', '.join(extra)}; expected "
-                         f"{', '.join(CSV_COLUMNS)} (optional: {', '.join(CSV_OPTIONAL)})")
+                         f"({', '.join(CSV_REQUIRED)}, ...)")
     ids: set[str] = set()
     meta: dict[str, Any] = {}
     records: list[Record] = []
-    for n, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v.strip() if isinstance(v, str) else v)
-               for k, v in raw.items()}
-        if None in raw:
-            raise InputError(f"{origin} row {n}: more fields than the header has columns")
-        if not any(row.values()):
-            continue
+    for n, row in _csv_rows(text, origin):
         where = f"{origin} row {n}"
         cid = row.get("company") or ""
         if not cid:
@@ -87,18 +128,15 @@ def read_csv_text(text: str, origin: str) -> Company:
             if field not in META_FIELDS:
                 raise InputError(f"{where}: unknown company field {field!r}; expected one of "
                                  f"{', '.join(META_FIELDS)}")
+            if field in meta:
+                raise InputError(f"{where}: company field {field!r} given twice")
             meta[field] = row.get("value")
             continue
-        records.append(Record(
-            where=where, period=row.get("period") or "", period_end=row.get("period_end"),
-            period_months=row.get("period_months"), item=row.get("metric") or "",
-            value=row.get("value"), unit=row.get("unit"), currency=row.get("currency"),
-            segment=row.get("segment"), source=row.get("source_url"),
-            source_count=row.get("source_count"), confidence=row.get("confidence"),
-            note=row.get("note"), role=row.get("role"), tolerance=row.get("tolerance"),
-        ))
+        records.append(_csv_record(row, where))
     if len(ids) > 1:
-        raise InputError(f"{origin}: one company per file, found {', '.join(sorted(ids))}")
+        shown = sorted(ids)
+        more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+        raise InputError(f"{origin}: one company per file, found {', '.join(shown[:5])}{more}")
     if not ids:
         raise InputError(f"{origin}: no rows below the header")
     return build_company(meta, ids.pop(), records, origin)
@@ -139,79 +177,104 @@ def _meta(company: Company) -> dict[str, Any]:
         m["listing_date"] = company.listing_date.isoformat()
     m["currency"] = company.currency
     m["business_model"] = company.business_model
+    if company.fiscal_year_end != "12-31":
+        m["fiscal_year_end"] = company.fiscal_year_end
     if company.lines:
         m["lines"] = list(company.lines)
     if company.platform_line:
         m["platform_line"] = company.platform_line
     if company.description:
         m["description"] = company.description
+    if company.as_of:
+        m["as_of"] = company.as_of.isoformat()
+    if company.coverage_note:
+        m["coverage_note"] = company.coverage_note
     return m
 
 
-def read_yaml_text(text: str, origin: str) -> Company:
-    """Parse the YAML company format (see ``llmecon/data/companies/*.yaml``)."""
-    import yaml
+_TOP_KEYS = ("company", "periods", "figures", "defaults")
+_FIGURE_FIELDS = frozenset({"item", "period", "value", "unit", "currency", "segment", "instant",
+                            "source", "source_count", "confidence", "note", "role",
+                            "tolerance"})
 
+
+def _yaml_document(text: str, origin: str) -> dict[str, Any]:
+    """The top level of a company YAML file, its shape checked."""
     if not text.strip():
         raise InputError(f"{origin}: the file is empty; expected keys company, periods, figures")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-    try:
-        doc = yaml.load(text, Loader=loader)  # a safe loader (no arbitrary objects)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{origin}: not valid YAML{at}: {getattr(e, 'problem', e)}") from None
+    doc = parse_yaml(text, origin)
     if not isinstance(doc, dict):
         raise InputError(f"{origin}: expected a mapping with keys company, periods, figures; "
                          f"found {type(doc).__name__}")
-    for key in ("company", "periods", "figures"):
+    for key in ("company", "figures"):
         if key not in doc:
             raise InputError(f"{origin}: missing top-level key {key!r}")
-    unknown = sorted(set(doc) - {"company", "periods", "figures", "defaults"})
+    unknown = sorted(set(doc) - set(_TOP_KEYS))
     if unknown:
-        raise InputError(f"{origin}: unknown top-level key(s) {', '.join(map(str, unknown))}")
-    meta = doc["company"]
-    if not isinstance(meta, dict) or not meta.get("id"):
+        raise InputError(f"{origin}: unknown top-level key(s) {', '.join(unknown)}; "
+                         f"expected {', '.join(_TOP_KEYS)}")
+    if not isinstance(doc["company"], dict) or not doc["company"].get("id"):
         raise InputError(f"{origin}: company: expected a mapping with at least 'id'")
-    periods = doc["periods"]
-    if not isinstance(periods, dict):
+    if not isinstance(doc.get("periods") or {}, dict):
         raise InputError(f"{origin}: periods: expected a mapping label -> {{end, months}}")
     defaults = doc.get("defaults") or {}
     if not isinstance(defaults, dict) or set(defaults) - {"currency", "unit"}:
         raise InputError(f"{origin}: defaults: expected a mapping with currency and/or unit")
-    figs = doc["figures"]
-    if not isinstance(figs, list):
+    if not isinstance(doc["figures"], list):
         raise InputError(f"{origin}: figures: expected a list of mappings")
-    fields = {"item", "period", "value", "unit", "currency", "segment", "instant", "source",
-              "source_count", "confidence", "note", "role", "tolerance"}
-    records: list[Record] = []
-    for i, fig in enumerate(figs):
-        where = f"{origin}: figures[{i}]"
-        if not isinstance(fig, dict):
-            raise InputError(f"{where}: expected a mapping, found {fig!r}")
-        bad = sorted(set(fig) - fields)
-        if bad:
-            raise InputError(f"{where}: unknown field(s) {', '.join(bad)}; expected "
-                             f"{', '.join(sorted(fields))}")
-        label = str(fig.get("period", ""))
-        where = f"{where} ({fig.get('item')} {label})"
-        per = periods.get(label)
-        if label and not isinstance(per, dict):
-            raise InputError(f"{where}: period {label!r} is not defined under 'periods'")
-        per = per or {}
-        months = 0 if fig.get("instant") else per.get("months")
-        records.append(Record(
-            where=where, period=label, period_end=per.get("end"), period_months=months,
-            item=str(fig.get("item", "")), value=fig.get("value"),
-            unit=fig.get("unit", defaults.get("unit")),
-            currency=fig.get("currency", defaults.get("currency")
-                             if _is_money(fig.get("item")) else None),
-            segment=fig.get("segment"), source=fig.get("source"),
-            source_count=fig.get("source_count"), confidence=fig.get("confidence"),
-            note=fig.get("note"), role=fig.get("role"), tolerance=fig.get("tolerance"),
-        ))
-    meta = dict(meta)
-    cid = str(meta.pop("id"))
+    return doc
+
+
+def _yaml_record(fig: Any, i: int, doc: dict[str, Any], origin: str) -> Record:
+    where = f"{origin}: figures[{i}]"
+    if not isinstance(fig, dict):
+        raise InputError(f"{where}: expected a mapping, found {type(fig).__name__}")
+    bad = sorted(set(fig) - _FIGURE_FIELDS)
+    if bad:
+        raise InputError(f"{where}: unknown field(s) {', '.join(bad)}; expected "
+                         f"{', '.join(sorted(_FIGURE_FIELDS))}")
+    label = str(fig.get("period", ""))
+    where = f"{where} ({str(fig.get('item'))[:40]} {label[:40]})"
+    periods = doc.get("periods") or {}
+    if label in periods:
+        per = periods[label]
+        if per is not None and not isinstance(per, dict):
+            raise InputError(f"{where}: period {label!r}: expected a mapping {{end, months}}")
+    elif label and not is_standard_label(label):
+        raise InputError(f"{where}: period {label!r} is not defined under 'periods' (only "
+                         "standard labels such as FY2024 or H1_2025 may be left out)")
+    else:
+        per = {}
+    instant = fig.get("instant", False)
+    if not isinstance(instant, bool):
+        raise InputError(f"{where}, instant: expected true or false, found {instant!r}")
+    per = per or {}
+    defaults = doc.get("defaults") or {}
+    months = 0 if instant else per.get("months")
+    return Record(
+        where=where, period=label, period_end=per.get("end"), period_months=months,
+        item=str(fig.get("item", "")), value=fig.get("value"),
+        unit=fig.get("unit", defaults.get("unit")),
+        currency=fig.get("currency", defaults.get("currency")
+                         if _is_money(fig.get("item")) else None),
+        segment=fig.get("segment"), source=fig.get("source"),
+        source_count=fig.get("source_count"), confidence=fig.get("confidence"),
+        note=fig.get("note"), role=fig.get("role"), tolerance=fig.get("tolerance"),
+    )
+
+
+def read_yaml_text(text: str, origin: str) -> Company:
+    """Parse the YAML company format (see ``llmecon/data/companies/*.yaml``).
+
+    ``periods`` may be omitted when every label is standard (``FY2024``, ``H1_2025``...):
+    ends and lengths then follow from the labels and the fiscal year end.
+    """
+    doc = _yaml_document(text, origin)
+    records = [_yaml_record(fig, i, doc, origin) for i, fig in enumerate(doc["figures"])]
+    meta = dict(doc["company"])
+    cid = meta.pop("id")
+    if not isinstance(cid, str):
+        raise InputError(f"{origin}: company: id: expected text, found {cid!r}")
     return build_company(meta, cid, records, origin)
 
 
@@ -265,20 +328,14 @@ def write_yaml_text(company: Company) -> str:
 def read_company_file(path: str | Path) -> Company:
     """Read a company from a ``.yaml``/``.yml`` or ``.csv`` file."""
     p = Path(path)
-    if not p.exists():
-        raise NotFoundError(f"{p}: file not found")
-    if not p.is_file():
-        raise InputError(f"{p}: not a file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{p}: not UTF-8 text") from None
     suffix = p.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".csv"):
+        raise InputError(f"{str(p)[:200]}: unknown file type {suffix[:20] or '(none)'}; "
+                         "expected .yaml, .yml or .csv")
+    text = read_text(p, "company")
     if suffix in (".yaml", ".yml"):
         return read_yaml_text(text, str(p))
-    if suffix == ".csv":
-        return read_csv_text(text, str(p))
-    raise InputError(f"{p}: unknown file type {suffix or '(none)'}; expected .yaml, .yml or .csv")
+    return read_csv_text(text, str(p))
 
 
 def write_company_file(company: Company, path: str | Path) -> Path:
@@ -321,16 +378,23 @@ def looks_like_path(ref: str) -> bool:
     return any(c in ref for c in "/\\") or ref.lower().endswith((".yaml", ".yml", ".csv"))
 
 
+def _is_file(ref: str) -> bool:
+    try:
+        return Path(ref).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
+
+
 def read_company(ref: str) -> Company:
     """A bundled company by id, or a user's file by path."""
-    if looks_like_path(ref) or Path(ref).is_file():
-        return read_company_file(ref)
     key = ref.strip().lower()
-    if key in bundled_ids():
+    if not looks_like_path(ref) and key in bundled_ids():  # a bundled id is always bundled
         text = resources.files("llmecon").joinpath(f"data/companies/{key}.yaml") \
             .read_text(encoding="utf-8")
         return read_yaml_text(text, f"llmecon/data/companies/{key}.yaml")
-    raise NotFoundError(f"unknown company {ref!r}; bundled: {', '.join(bundled_ids())} "
+    if looks_like_path(ref) or _is_file(ref):
+        return read_company_file(ref)
+    raise NotFoundError(f"unknown company {ref[:100]!r}; bundled: {', '.join(bundled_ids())} "
                         "(or give the path of a .yaml or .csv file)")
 
 

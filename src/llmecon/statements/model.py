@@ -13,13 +13,31 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from llmecon.config.company import BUSINESS_MODELS, BusinessModel
 from llmecon.errors import NotFoundError
 from llmecon.statements.taxonomy import ITEMS, ItemDef
 
-BusinessModel = Literal["b2b_project", "c2c_product", "mixed"]
-BUSINESS_MODELS: tuple[str, ...] = ("b2b_project", "c2c_product", "mixed")
 Role = Literal["raw", "check"]
 CONFIDENCE: tuple[str, ...] = ("high", "medium", "low", "unknown")
+__all__ = [
+    "BUSINESS_MODELS",
+    "CONFIDENCE",
+    "BusinessModel",
+    "Company",
+    "Figure",
+    "Period",
+    "Role",
+    "add_months",
+    "implied_by_label",
+    "is_standard_label",
+    "label_year",
+    "shift_months",
+]
+
+#: Years a period label may name (FY0000 or FY9999 are typing errors, not periods).
+MIN_YEAR, MAX_YEAR = 1900, 2199
+#: Longest duration a period may have, in months.
+MAX_PERIOD_MONTHS = 120
 
 _LABEL = re.compile(r"^(?:(FY)(\d{4})|(H1|H2)_(\d{4})|(9M)_(\d{4})|(Q[1-4])_(\d{4}))$")
 
@@ -35,30 +53,76 @@ def add_months(d: date, months: int) -> date:
     return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
+def _is_month_end(d: date) -> bool:
+    return d.day == calendar.monthrange(d.year, d.month)[1]
+
+
+def shift_months(d: date, months: int) -> date:
+    """Shift a date by whole months; a month end stays a month end.
+
+    >>> shift_months(date(2025, 2, 28), -12)  # the same fiscal quarter end a year earlier
+    datetime.date(2024, 2, 29)
+    >>> shift_months(date(2025, 1, 31), -9)
+    datetime.date(2024, 4, 30)
+    """
+    out = add_months(d, months)
+    return _month_end(out.year, out.month) if _is_month_end(d) else out
+
+
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def implied_by_label(label: str) -> tuple[date, int] | None:
-    """End date and months a standard label implies (calendar fiscal years).
+def is_standard_label(label: str) -> bool:
+    """Whether a label is one whose end and length follow from it (FY, H1/H2, 9M, Q1-Q4).
+
+    >>> is_standard_label("H1_2025"), is_standard_label("IPO")
+    (True, False)
+    """
+    return _LABEL.match(label) is not None
+
+
+def label_year(label: str) -> int | None:
+    """The year a standard label names (``FY2024`` -> 2024), or ``None``."""
+    m = _LABEL.match(label)
+    if not m:
+        return None
+    return int(next(g for g in m.groups()[1::2] if g))
+
+
+def implied_by_label(label: str, year_end: tuple[int, int] = (12, 31)) -> tuple[date, int] | None:
+    """End date and months a standard label implies, for a fiscal year ending ``year_end``.
+
+    ``FY2024`` is the fiscal year the company calls 2024: the one ending on ``year_end`` in
+    2024. Interims count from that year's start: ``H1_2024`` is its first six months,
+    ``9M_2024`` its first nine, ``Q1_2024`` its first quarter.
 
     >>> implied_by_label("9M_2025")
     (datetime.date(2025, 9, 30), 9)
+    >>> implied_by_label("Q1_2026", (1, 31))  # Snowflake: Q1 of fiscal 2026
+    (datetime.date(2025, 4, 30), 3)
     >>> implied_by_label("IPO") is None
     True
     """
     m = _LABEL.match(label)
     if not m:
         return None
+    year = label_year(label) or 0
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"{label}: expected a year {MIN_YEAR}-{MAX_YEAR}, found {year}")
+    month, day = year_end
+    last = calendar.monthrange(year, month)[1]
+    # a year end on the last day of a month (02-28 included) is that month's end every year
+    fy_end = date(year, month, last if day >= calendar.monthrange(2023, month)[1] else
+                  min(day, last))
     if m.group(1):
-        return _month_end(int(m.group(2)), 12), 12
+        return fy_end, 12
     if m.group(3):
-        y = int(m.group(4))
-        return (_month_end(y, 6), 6) if m.group(3) == "H1" else (_month_end(y, 12), 6)
+        return (shift_months(fy_end, -6), 6) if m.group(3) == "H1" else (fy_end, 6)
     if m.group(5):
-        return _month_end(int(m.group(6)), 9), 9
+        return shift_months(fy_end, -3), 9
     q = int(m.group(7)[1])
-    return _month_end(int(m.group(8)), 3 * q), 3
+    return shift_months(fy_end, 3 * q - 12), 3
 
 
 @dataclass(frozen=True, order=True)
@@ -152,6 +216,8 @@ class Company:
     ``lines`` are the business lines (segments ``line:<name>`` add up to the total);
     ``platform_line`` names the cloud / API / open-platform line, the one whose share tells
     a project business moving to a platform, or a product business leaning on its API.
+    ``fiscal_year_end`` is ``MM-DD``; ``as_of`` the date of the newest source and
+    ``coverage_note`` what is known to be missing.
     """
 
     id: str
@@ -166,16 +232,56 @@ class Company:
     platform_line: str = ""
     description: str = ""
     origin: str = ""
+    fiscal_year_end: str = "12-31"
+    as_of: date | None = None
+    coverage_note: str = ""
     _index: dict[tuple[str, str | None, str, bool], Figure] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _periods: tuple[Period, ...] = field(default=(), init=False, repr=False, compare=False)
+    _by_label: dict[str, Period] = field(default_factory=dict, init=False, repr=False,
+                                         compare=False)
+    _instants: dict[date, str] = field(default_factory=dict, init=False, repr=False,
+                                       compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {f.key: f for f in self.figures})
+        periods = tuple(sorted({f.period for f in self.figures}))
+        object.__setattr__(self, "_periods", periods)
+        by_label: dict[str, Period] = {}
+        instants: dict[date, str] = {}
+        for p in periods:  # a duration wins over an instant of the same label
+            if p.label not in by_label or (by_label[p.label].is_instant and not p.is_instant):
+                by_label[p.label] = p
+            if p.is_instant:
+                instants.setdefault(p.end, p.label)
+        object.__setattr__(self, "_by_label", by_label)
+        object.__setattr__(self, "_instants", instants)
+
+    @property
+    def year_end(self) -> tuple[int, int]:
+        """(month, day) of the fiscal year end."""
+        month, _, day = self.fiscal_year_end.partition("-")
+        return int(month), int(day)
+
+    @property
+    def latest_period(self) -> Period | None:
+        """The newest duration period (longest on ties), or ``None``."""
+        durations = self.duration_periods
+        return max(durations, key=lambda p: (p.end, p.months)) if durations else None
 
     def __repr__(self) -> str:
-        return (f"Company(id={self.id!r}, name={self.name!r}, currency={self.currency!r}, "
-                f"business_model={self.business_model!r}, figures={len(self.figures)})")
+        durations = self.duration_periods
+        span = f"{durations[0].label}..{durations[-1].label}" if durations else "no periods"
+        fye = "" if self.fiscal_year_end == "12-31" else f", year end {self.fiscal_year_end}"
+        return (f"Company({self.id!r}, {self.name!r}, {self.currency or 'no currency'}, "
+                f"{self.business_model}, periods {span}{fye}, {len(self.figures)} figures)")
+
+    def __rich__(self) -> str:
+        """A one-line summary for rich consoles (markup in names is shown, not applied)."""
+        from rich.markup import escape
+
+        return escape(repr(self))
 
     def __iter__(self) -> Iterator[Figure]:
         return iter(self.figures)
@@ -194,28 +300,23 @@ class Company:
     @property
     def periods(self) -> tuple[Period, ...]:
         """Distinct periods with figures, sorted by end then length."""
-        return tuple(sorted({f.period for f in self.figures}))
+        return self._periods
 
     @property
     def duration_periods(self) -> tuple[Period, ...]:
-        return tuple(p for p in self.periods if not p.is_instant)
+        return tuple(p for p in self._periods if not p.is_instant)
 
     def period(self, label: str) -> Period:
-        for p in self.periods:
-            if p.label == label and not p.is_instant:
-                return p
-        for p in self.periods:
-            if p.label == label:
-                return p
-        known = sorted({p.label for p in self.periods})
-        raise NotFoundError(f"{self.id}: no period {label!r}; known: {', '.join(known)}")
+        p = self._by_label.get(label)
+        if p is not None:
+            return p
+        known = sorted(self._by_label)
+        shown = ", ".join(known[:20]) + (f" ... ({len(known)} in all)" if len(known) > 20 else "")
+        raise NotFoundError(f"{self.id}: no period {label!r}; known: {shown}")
 
     def instant_at(self, day: date) -> str | None:
         """Label of the instant figures dated ``day``, if any."""
-        for p in self.periods:
-            if p.is_instant and p.end == day:
-                return p.label
-        return None
+        return self._instants.get(day)
 
     def to_frame(self) -> Any:
         """All figures as a pandas DataFrame, one row per figure (values in base units)."""

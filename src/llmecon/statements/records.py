@@ -11,28 +11,34 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from llmecon.config.base import parse_config
+from llmecon.config.company import CompanyMeta
 from llmecon.errors import InputError, ValidationError
 from llmecon.statements.model import (
-    BUSINESS_MODELS,
     CONFIDENCE,
+    MAX_PERIOD_MONTHS,
+    MIN_YEAR,
     Company,
     Figure,
     Period,
+    Role,
     implied_by_label,
 )
-from llmecon.statements.taxonomy import check_segment, lookup
-from llmecon.units import normalise_currency, parse_unit
+from llmecon.statements.taxonomy import ItemDef, check_segment, lookup
+from llmecon.units import Unit, normalise_currency, parse_unit
 
-#: Company metadata fields; ``name``, ``currency`` and ``business_model`` are required.
-META_FIELDS: tuple[str, ...] = (
-    "name", "ticker", "exchange", "listing_date", "currency", "business_model", "lines",
-    "platform_line", "description",
-)
-REQUIRED_META: tuple[str, ...] = ("name", "currency", "business_model")
+#: Company metadata fields (the ``company:`` block; see :class:`CompanyMeta`).
+META_FIELDS: tuple[str, ...] = tuple(f for f in CompanyMeta.model_fields if f != "id")
 SHARE_TOLERANCE_PP = 0.05
+#: Money items that may be in another currency than the company's (converted with dated FX
+#: where used): IPO and market data are quoted where the shares trade.
+OTHER_CURRENCY_ITEMS: frozenset[str] = frozenset({
+    "offer_price", "ipo_gross_proceeds", "ipo_net_proceeds", "share_price",
+    "equity_raised_cumulative",
+})
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,9 @@ def _number(x: Any, where: str, field: str) -> float:
 
 
 def _date(x: Any, where: str, field: str) -> date:
+    if isinstance(x, datetime):
+        raise InputError(f"{where}, {field}: expected a date YYYY-MM-DD, found a date and time "
+                         f"{x.isoformat()!r}")
     if isinstance(x, date):
         return x
     try:
@@ -83,41 +92,57 @@ def _date(x: Any, where: str, field: str) -> date:
 
 def _months(x: Any, where: str) -> int:
     v = _number(x, where, "period_months")
-    if v < 0 or v != int(v):
-        raise InputError(f"{where}, period_months: expected a whole number >= 0, found {x!r}")
+    if not 0 <= v <= MAX_PERIOD_MONTHS or v != int(v):
+        raise InputError(f"{where}, period_months: expected a whole number 0-"
+                         f"{MAX_PERIOD_MONTHS} (0 for a balance), found {x!r}")
     return int(v)
 
 
-def build_figure(rec: Record) -> Figure:
-    """Check one record and build its figure (base units, canonical sign)."""
+def _period(rec: Record, year_end: tuple[int, int], instant: bool) -> Period:
+    """The record's period, checked against what a standard label implies.
+
+    A standard label (``FY2024``, ``H1_2025``...) supplies a missing end date and length
+    (length 0 for a balance-sheet item).
+    """
     w = rec.where
-    if _blank(rec.item):
-        raise InputError(f"{w}: missing item (metric) name")
-    idef, negate = lookup(str(rec.item), where=w)
     if _blank(rec.period):
         raise InputError(f"{w}: missing period label (e.g. FY2024, H1_2025)")
     label = str(rec.period).strip()
-    if _blank(rec.period_end):
+    if len(label) > 40:
+        raise InputError(f"{w}, period: expected a label of at most 40 characters, found "
+                         f"{label[:40]!r}...")
+    try:
+        implied = implied_by_label(label, year_end)
+    except ValueError as e:
+        raise InputError(f"{w}, period: {e}") from None
+    if _blank(rec.period_end) and implied is None:
         raise InputError(f"{w}, period_end: missing; expected a date YYYY-MM-DD")
-    end = _date(rec.period_end, w, "period_end")
-    if _blank(rec.period_months):
+    end = implied[0] if implied and _blank(rec.period_end) else _date(rec.period_end, w,
+                                                                       "period_end")
+    if _blank(rec.period_months) and implied is None:
         raise InputError(f"{w}, period_months: missing; expected months (0 for a balance)")
-    months = _months(rec.period_months, w)
-    implied = implied_by_label(label)
+    if _blank(rec.period_months) and implied is not None:
+        months = 0 if instant else implied[1]
+    else:
+        months = _months(rec.period_months, w)
     if implied is not None:
         i_end, i_months = implied
         if end != i_end:
-            raise InputError(f"{w}, period_end: {label} ends {i_end}, found {end}")
+            fye = f"{year_end[0]:02d}-{year_end[1]:02d}"
+            raise InputError(f"{w}, period_end: {label} ends {i_end} (fiscal year end {fye}; "
+                             f"set the company's fiscal_year_end if it differs), found {end}")
         if months not in (0, i_months):
             raise InputError(
                 f"{w}, period_months: {label} is {i_months} months (or 0 for a balance at "
                 f"its end), found {months}")
-    if idef.temporal == "instant" and months != 0:
-        raise InputError(f"{w}: {idef.name} is a balance at a date; period_months must be 0, "
-                         f"found {months}")
-    if idef.temporal == "duration" and months == 0:
-        raise InputError(f"{w}: {idef.name} is a flow over a period; period_months must be > 0, "
-                         "found 0")
+    if months and end.year - months // 12 <= MIN_YEAR - 1:
+        raise InputError(f"{w}, period_end: expected a date after {MIN_YEAR}, found {end}")
+    return Period(label, end, months)
+
+
+def _value(rec: Record, idef: ItemDef, negate: bool) -> tuple[float, Unit]:
+    """The value in base units with its declared unit; sign and range checked."""
+    w = rec.where
     if _blank(rec.value):
         raise InputError(f"{w}, value: missing; expected a number")
     value = _number(rec.value, w, "value")
@@ -128,15 +153,6 @@ def build_figure(rec: Record) -> Figure:
     if unit.dimension != idef.dimension:
         raise InputError(f"{w}, unit: {idef.name} is measured in {idef.dimension}, "
                          f"but unit {rec.unit!r} measures {unit.dimension}")
-    currency: str | None = None
-    if idef.has_currency:
-        if _blank(rec.currency):
-            raise InputError(f"{w}, currency: missing for money item {idef.name}; "
-                             "expected CNY (RMB), USD or HKD")
-        currency = normalise_currency(str(rec.currency), where=f"{w}, currency")
-    elif not _blank(rec.currency):
-        raise InputError(f"{w}, currency: {idef.name} is not an amount of money "
-                         f"({idef.dimension}); leave currency empty, found {rec.currency!r}")
     if negate:
         value = -value
     if idef.sign == "nonnegative" and value < 0:
@@ -149,7 +165,37 @@ def build_figure(rec: Record) -> Figure:
                              f"found {value:g}")
         if idef.name == "gross_margin" and value > 100:
             raise InputError(f"{w}, value: gross margin cannot exceed 100%, found {value:g}")
-    segment = check_segment(None if _blank(rec.segment) else str(rec.segment), idef, where=w)
+    scaled = value * unit.factor
+    if not math.isfinite(scaled):
+        raise InputError(f"{w}, value: {value:g} {unit.text} is too large")
+    return scaled, unit
+
+
+def _currency(rec: Record, idef: ItemDef) -> str | None:
+    w = rec.where
+    if idef.has_currency:
+        if _blank(rec.currency):
+            raise InputError(f"{w}, currency: missing for money item {idef.name}; "
+                             "expected CNY (RMB), USD or HKD")
+        return normalise_currency(str(rec.currency), where=f"{w}, currency")
+    if not _blank(rec.currency):
+        raise InputError(f"{w}, currency: {idef.name} is not an amount of money "
+                         f"({idef.dimension}); leave currency empty, found {rec.currency!r}")
+    return None
+
+
+@dataclass(frozen=True)
+class _Provenance:
+    source: str
+    source_count: int | None
+    confidence: str
+    note: str
+    role: Role
+    tolerance: float | None
+
+
+def _provenance(rec: Record) -> _Provenance:
+    w = rec.where
     confidence = "unknown" if _blank(rec.confidence) else str(rec.confidence).strip().lower()
     if confidence not in CONFIDENCE:
         raise InputError(f"{w}, confidence: expected one of {', '.join(CONFIDENCE)}, "
@@ -173,63 +219,86 @@ def build_figure(rec: Record) -> Figure:
     if _blank(rec.source):
         raise InputError(f"{w}, source: missing; every figure needs its source "
                          "(URL or document and page)")
+    return _Provenance(str(rec.source).strip(), source_count, confidence,
+                       "" if _blank(rec.note) else str(rec.note).strip(),
+                       role,  # type: ignore[arg-type]
+                       tolerance)
+
+
+def build_figure(rec: Record, year_end: tuple[int, int] = (12, 31)) -> Figure:
+    """Check one record and build its figure (base units, canonical sign)."""
+    w = rec.where
+    if _blank(rec.item):
+        raise InputError(f"{w}: missing item (metric) name")
+    idef, negate = lookup(str(rec.item), where=w)
+    period = _period(rec, year_end, idef.temporal == "instant")
+    months = period.months
+    if idef.temporal == "instant" and months != 0:
+        raise InputError(f"{w}: {idef.name} is a balance at a date; period_months must be 0, "
+                         f"found {months}")
+    if idef.temporal == "duration" and months == 0:
+        raise InputError(f"{w}: {idef.name} is a flow over a period; period_months must be > 0, "
+                         "found 0")
+    value, unit = _value(rec, idef, negate)
+    currency = _currency(rec, idef)
+    segment = check_segment(None if _blank(rec.segment) else str(rec.segment), idef, where=w)
+    pv = _provenance(rec)
     return Figure(
-        item=idef.name, period=Period(label, end, months), value=value * unit.factor,
-        unit=unit.text, currency=currency, segment=segment, source=str(rec.source).strip(),
-        source_count=source_count, confidence=confidence,
-        note="" if _blank(rec.note) else str(rec.note).strip(),
-        role=role,  # type: ignore[arg-type]
-        tolerance=tolerance,
+        item=idef.name, period=period, value=value, unit=unit.text, currency=currency,
+        segment=segment, source=pv.source, source_count=pv.source_count,
+        confidence=pv.confidence, note=pv.note, role=pv.role, tolerance=pv.tolerance,
     )
 
 
-def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Record],
-                  origin: str) -> Company:
-    """Check metadata and records together and build the company.
+def parse_meta(meta: Mapping[str, Any], company_id: str, origin: str) -> CompanyMeta:
+    """The company metadata, validated; errors name the file and ``company.<field>``."""
+    data = {k: v for k, v in meta.items() if not _blank(v)}
+    data["id"] = company_id
+    return parse_config(CompanyMeta, data, f"{origin}: company")
 
-    Raises :class:`ValidationError` listing every problem found.
-    """
-    problems: list[str] = []
-    if not records:
-        problems.append("no figures found")
-    for key in REQUIRED_META:
-        if _blank(meta.get(key)):
-            problems.append(f"company metadata: missing {key!r}")
-    unknown = sorted(set(meta) - set(META_FIELDS) - {"id"})
-    if unknown:
-        problems.append(f"company metadata: unknown field(s) {', '.join(unknown)}; expected "
-                        f"{', '.join(META_FIELDS)}")
-    currency = ""
-    if not _blank(meta.get("currency")):
-        try:
-            currency = normalise_currency(str(meta["currency"]), where="company currency")
-        except InputError as e:
-            problems.append(str(e))
-    bm = str(meta.get("business_model", "")).strip()
-    if bm and bm not in BUSINESS_MODELS:
-        problems.append(f"company business_model: expected one of {', '.join(BUSINESS_MODELS)}, "
-                        f"found {bm!r}")
-    listing: date | None = None
-    if not _blank(meta.get("listing_date")):
-        try:
-            listing = _date(meta["listing_date"], "company", "listing_date")
-        except InputError as e:
-            problems.append(str(e))
-    lines_raw = meta.get("lines") or ()
-    if isinstance(lines_raw, str):
-        lines_raw = [s for s in (x.strip() for x in lines_raw.replace("|", ";").split(";")) if s]
-    lines = tuple(str(x) for x in lines_raw)
 
-    platform = str(meta.get("platform_line") or "").strip()
-    if platform and platform not in lines:
-        problems.append(f"company platform_line: {platform!r} is not one of the lines "
-                        f"({', '.join(lines) or 'none declared'})")
-    figures: list[Figure] = []
+def infer_currency(figures: Sequence[tuple[Figure, str]], origin: str) -> str:
+    """The one currency every money figure (outside IPO and market data) uses."""
+    seen: dict[str, str] = {}
+    for fig, where in figures:
+        if fig.currency and fig.item not in OTHER_CURRENCY_ITEMS:
+            seen.setdefault(fig.currency, where)
+    if len(seen) == 1:
+        return next(iter(seen))
+    if not seen:
+        raise InputError(f"{origin}: company currency: missing, and no money figure to infer it "
+                         "from; declare currency in the company metadata")
+    found = "; ".join(f"{c} (first at {w})" for c, w in seen.items())
+    raise InputError(f"{origin}: company currency: missing, and the figures use several "
+                     f"currencies ({found}); declare the company currency and give every "
+                     "figure in it")
+
+
+def _currency_problems(figures: Sequence[tuple[Figure, str]], currency: str) -> list[str]:
+    """Figures in another currency than the company's (never combined unconverted)."""
+    out: list[str] = []
+    for fig, where in figures:
+        if fig.currency and fig.currency != currency and fig.item not in OTHER_CURRENCY_ITEMS:
+            out.append(f"{where}, currency: {fig.item} is in {fig.currency} but the company "
+                       f"reports in {currency}; convert it first (figures in different "
+                       "currencies are never combined unconverted)")
+            if len(out) >= 20:
+                out.append("... (further currency problems not listed)")
+                break
+    return out
+
+
+def _collect(records: Sequence[Record], meta: CompanyMeta,
+             problems: list[str]) -> list[tuple[Figure, str]]:
+    """Build every figure; duplicates, inconsistent period ends and unknown lines are
+    problems (collected, not raised)."""
+    out: list[tuple[Figure, str]] = []
     seen: dict[tuple[str, str | None, str, bool], str] = {}
     ends: dict[str, tuple[date, str]] = {}
+    year_end = meta.year_end
     for rec in records:
         try:
-            fig = build_figure(rec)
+            fig = build_figure(rec, year_end)
         except InputError as e:
             problems.append(str(e))
             continue
@@ -244,19 +313,41 @@ def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Re
             problems.append(f"{rec.where}: period {fig.period.label} ends {fig.period.end}, but "
                             f"{first[1]} says it ends {first[0]}")
             continue
-        if fig.segment and fig.segment.startswith("line:") and lines and \
-                fig.segment[5:] not in lines:
+        if fig.segment and fig.segment.startswith("line:") and meta.lines and \
+                fig.segment[5:] not in meta.lines:
             problems.append(f"{rec.where}: segment {fig.segment!r} is not one of the company's "
-                            f"lines ({', '.join(lines)})")
+                            f"lines ({', '.join(meta.lines)})")
             continue
-        figures.append(fig)
+        out.append((fig, rec.where))
+    return out
+
+
+def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Record],
+                  origin: str) -> Company:
+    """Check metadata and records together and build the company.
+
+    The name defaults to the id and the currency to the one every money figure uses.
+    Raises :class:`ValidationError` listing every problem found (metadata errors first).
+    """
+    cm = parse_meta(meta, company_id, origin)
+    problems: list[str] = []
+    if not records:
+        problems.append("no figures found")
+    figures = _collect(records, cm, problems)
+    currency = cm.currency
+    if not currency and figures:
+        try:
+            currency = infer_currency(figures, origin)
+        except InputError as e:
+            problems.append(str(e))
+    if currency:
+        problems.extend(_currency_problems(figures, currency))
     if problems:
         raise ValidationError(origin, problems)
     return Company(
-        id=company_id, name=str(meta["name"]), currency=currency,
-        business_model=bm,  # type: ignore[arg-type]
-        figures=tuple(figures), ticker=str(meta.get("ticker") or ""),
-        exchange=str(meta.get("exchange") or ""), listing_date=listing, lines=lines,
-        platform_line=platform,
-        description=str(meta.get("description") or ""), origin=origin,
+        id=cm.id, name=cm.name or cm.id, currency=currency, business_model=cm.business_model,
+        figures=tuple(f for f, _ in figures), ticker=cm.ticker, exchange=cm.exchange,
+        listing_date=cm.listing_date, lines=cm.lines, platform_line=cm.platform_line,
+        description=cm.description, origin=origin, fiscal_year_end=cm.fiscal_year_end,
+        as_of=cm.as_of, coverage_note=cm.coverage_note,
     )

@@ -1,0 +1,30 @@
+"""Domain objects read well (issue 9): one-line reprs naming id, name, currency, periods."""
+
+from __future__ import annotations
+
+from llmecon.statements.model import Company
+from llmecon.units import load_fx
+
+
+def test_company_repr_is_a_readable_one_liner(zhipu: Company, minimax: Company) -> None:
+    assert repr(zhipu) == ("Company('zhipu', 'Knowledge Atlas Technology (Zhipu AI)', CNY, "
+                           f"b2b_project, periods FY2022..H1_2025, {len(zhipu.figures)} figures)")
+    assert repr(minimax).startswith("Company('minimax', 'MiniMax', USD, c2c_product, periods "
+                                    "FY2022..")
+    assert "\n" not in repr(minimax)
+
+
+def test_rich_shows_markup_as_text() -> None:
+    c = Company("x", "[bold]Evil[/]", "USD", "unknown", ())
+    from rich.console import Console
+
+    console = Console(record=True, width=200)
+    console.print(c)
+    assert "[bold]Evil[/]" in console.export_text()
+
+
+def test_fx_table_repr() -> None:
+    fx = load_fx()
+    # the bundled table: USD/CNY and USD/HKD rates from 1 Jan 2022 to the IPO dates (Jan 2026)
+    assert repr(fx) == (f"FxTable({len(fx.rates)} rates, pairs USD/CNY, USD/HKD, "
+                        f"2022-01-01..{max(r.end for r in fx.rates).isoformat()})")

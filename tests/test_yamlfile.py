@@ -1,0 +1,91 @@
+"""The one YAML reader: strict, safe and bounded (issue 14: hostile YAML)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from llmecon import yamlfile
+from llmecon.errors import InputError, NotFoundError
+from llmecon.yamlfile import parse_yaml, read_mapping
+
+
+def test_yaml_12_numbers_and_words() -> None:
+    doc = parse_yaml("a: 0200\nb: 3:20\nc: yes\nd: off\ne: 1e3\nf: 0o17\ng: 0x1F\nh: true\n"
+                     "i: ~\nj: 2024-01-31\nk: '0200'\n", "t.yaml")
+    # YAML 1.1 would give a=128 (octal), b=200 (base 60), c=True, d=False, e='1e3'
+    assert doc == {"a": 200, "b": "3:20", "c": "yes", "d": "off", "e": 1000.0, "f": 15,
+                   "g": 31, "h": True, "i": None, "j": date(2024, 1, 31), "k": "0200"}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("d: 2023-02-30\n", "t.yaml: line 1: '2023-02-30' is not a valid date"),
+    ("a: 1\nb: 2\na: 3\n", "t.yaml: line 3: duplicate key 'a'"),
+    ("company:\n  2024: x\n", "t.yaml: line 2: key 2024 is not text; quote it"),
+    ("? [1, 2]\n: x\n", "t.yaml: line 1: key a collection is not text"),
+    ("a: &a [*a]\n", "recursive alias"),
+    ("a: !!python/object/apply:os.system ['true']\n", "could not determine a constructor"),
+    ("a: [1, 2\n", "not valid YAML at line 2"),
+])
+def test_bad_yaml_is_a_named_input_error(text: str, message: str) -> None:
+    with pytest.raises(InputError) as e:
+        parse_yaml(text, "t.yaml")
+    assert message in str(e.value)
+
+
+def _alias_bomb(levels: int = 12) -> str:
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    prev = "a"
+    for i in range(1, levels):
+        name = f"n{i}"
+        text += f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
+        prev = name
+    return text
+
+
+def test_alias_bomb_is_refused_at_once() -> None:
+    text = _alias_bomb()
+    assert len(text) < 4000  # a few kilobytes that would expand to 9**12 (2.8e11) strings
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="aliases expand the document"):
+        parse_yaml(text, "bomb.yaml")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_a_few_aliases_are_fine() -> None:
+    doc = parse_yaml("base: &b {unit: million, currency: USD}\nx: *b\ny: *b\n", "t.yaml")
+    assert doc["x"] == doc["y"] == {"unit": "million", "currency": "USD"}
+
+
+def test_deep_nesting_is_refused() -> None:
+    with pytest.raises(InputError, match=r"t\.yaml"):
+        parse_yaml("a: " + "[" * 20000 + "]" * 20000, "t.yaml")
+
+
+def test_read_mapping_errors_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    with pytest.raises(NotFoundError, match=r"nope\.yaml: scenario file not found"):
+        read_mapping(tmp_path / "nope.yaml", "scenario")
+    with pytest.raises(InputError, match="not a file"):
+        read_mapping(tmp_path, "scenario")
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        read_mapping(bad, "scenario")
+    lst = tmp_path / "list.yaml"
+    lst.write_text("- 1\n- 2\n")
+    with pytest.raises(InputError, match="expected a mapping, found list"):
+        read_mapping(lst, "scenario")
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * 200 + "\n")
+    monkeypatch.setattr(yamlfile, "MAX_YAML_BYTES", 100)
+    with pytest.raises(InputError, match="at most 100"):
+        read_mapping(big, "scenario")
+
+
+def test_over_long_file_name_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises((InputError, NotFoundError)):
+        read_mapping(tmp_path / ("x" * 5000 + ".yaml"), "scenario")
