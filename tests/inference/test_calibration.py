@@ -10,9 +10,12 @@ import statistics
 
 import pytest
 
-from llmecon.inference.calibration import accuracy, calibrate, load_cases, load_efficiency
+from llmecon.inference.calibration import case_errors, fit_efficiency, load_cases, load_efficiency
+from llmecon.inference.catalog import load_catalog
 
-ROWS = {r.case.id: r for r in accuracy()}
+CASES = load_cases()
+CAT = load_catalog()
+ROWS = {r.case.id: r for r in case_errors(CASES, CAT, load_efficiency())}
 
 
 @pytest.mark.parametrize("case_id", sorted(ROWS))
@@ -35,14 +38,16 @@ def test_cases_cover_section_8() -> None:
 
 
 @pytest.mark.slow
-def test_calibration_reproduces_the_bundled_factors() -> None:
-    fitted = calibrate().efficiency
-    bundled = load_efficiency()
-    assert fitted == bundled
-
-
-def test_leave_one_out_errors_are_reported() -> None:
-    c = calibrate()
+def test_calibration_fits_the_published_cases() -> None:
+    """A fresh calibration is judged against the published figures (outside truth), not
+    against the factors the code wrote to efficiency.yaml: each case within its tolerance,
+    and every factor a physically possible fraction of peak. The leave-one-out errors (each
+    case predicted from factors fitted on the others) stay under 25% at the median."""
+    c = fit_efficiency(CASES, CAT)
+    for row in case_errors(CASES, CAT, c.efficiency):
+        assert abs(row.error) <= row.case.tolerance, (row.case.id, row.predicted)
+    e = c.efficiency
+    for f in (e.prefill_mfu, e.decode_mfu, e.decode_bw, e.network):
+        assert 0.0 < f <= 1.0
     assert set(c.loo_errors) == set(ROWS)
-    # out of sample the model is worse than in sample, but the median stays under 25%
     assert statistics.median(abs(x) for x in c.loo_errors.values()) < 0.25

@@ -26,7 +26,7 @@ def test_user_catalog_missing_field_says_which(tmp_path: Path) -> None:
     p = tmp_path / "mine.yaml"
     p.write_text("gpus:\n  - {name: X1, bf16_tflops: 100, memory_gb: 40, as_of: 2026,"
                  " source: me}\n")
-    with pytest.raises(InputError, match=r"gpus\[0\]: missing field 'bandwidth_tbs'"):
+    with pytest.raises(InputError, match=r"mine.yaml: gpus\[0\].bandwidth_tbs: missing"):
         load_catalog([p])
 
 
@@ -46,7 +46,8 @@ def test_negative_value_in_user_catalog(tmp_path: Path) -> None:
     p.write_text("models:\n  - {name: M, total_params_b: -1, active_params_b: 1, layers: 2,"
                  " hidden: 8, heads: 1, attention: gqa, context_length: 8, as_of: x,"
                  " source: y}\n")
-    with pytest.raises(InputError, match=r"models\[0\].total_params_b: expected a number >= 0"):
+    with pytest.raises(InputError, match=r"bad.yaml: models\[0\].total_params_b: expected a "
+                                         r"number > 0, found -1"):
         load_catalog([p])
 
 
@@ -111,3 +112,69 @@ def test_cli_inference_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list", "H100,L40S",
                  "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("model,gpu,batch_per_gpu")
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("gpus:\n  - {name: X, bf16_tflops: .nan, memory_gb: 40, bandwidth_tbs: 2, as_of: 2026,"
+     " source: me}\n", r"gpus\[0\].bf16_tflops: expected a finite number, found nan"),
+    ("gpus:\n  - {name: X, bf16_tflops: 100, memory_gb: .inf, bandwidth_tbs: 2, as_of: 2026,"
+     " source: me}\n", r"gpus\[0\].memory_gb: expected a finite number"),
+    ("gpus:\n  - {name: X, bf16_tflops: 100, memory_gb: 40, bandwidth_tbs: 2, as_of: 2026,"
+     " source: me, colour: red}\n", r"gpus\[0\].colour: unknown field"),
+    ("models:\n  - {name: M, total_params_b: 10, active_params_b: 12, layers: 2, hidden: 8,"
+     " heads: 1, head_dim: 8, attention: gqa, context_length: 8, as_of: x, source: y}\n",
+     r"models\[0\].active_params_b: expected at most total_params_b \(10\), found 12"),
+    ("models:\n  - {name: M, total_params_b: 10, active_params_b: 1, layers: 2, hidden: 8,"
+     " heads: 1, attention: mla, context_length: 8, as_of: x, source: y}\n",
+     r"models\[0\].kv_lora_rank: expected a whole number >= 1 for mla attention"),
+    ("models:\n  - {name: M, total_params_b: 10, active_params_b: 1, layers: 2, hidden: 8,"
+     " heads: 1, head_dim: 8, attention: gqa, context_length: 8, as_of: x, source: y,"
+     " routed_experts: 4, top_k: 6, expert_ffn: 4, moe_layers: 2}\n",
+     r"models\[0\].top_k: expected 1 to routed_experts \(4\)"),
+    ("models:\n  - {name: M, total_params_b: 10, active_params_b: 1, layers: 2, hidden: 8,"
+     " heads: 1, head_dim: 8, attention: softmax, context_length: 8, as_of: x, source: y}\n",
+     r"models\[0\].attention: expected one of 'gqa' or 'mla', found 'softmax'"),
+    ("gpu_hour:\n  - {gpu: H100, provider: p, price: -2, currency: USD, as_of: 2026,"
+     " source: s}\n", r"gpu_hour\[0\].price: expected a number >= 0, found -2"),
+    ("api:\n  - {model: M, endpoint: e, input_cache_miss: 1, output: 2, currency: USD,"
+     " input_cache_hit: -0.1, as_of: 2026, source: s}\n",
+     r"api\[0\].input_cache_hit: expected a number >= 0"),
+    ("gpus: []\nmodel: []\n", r"model: unknown field"),
+])
+def test_catalog_errors_name_file_field_and_expectation(tmp_path: Path, row: str,
+                                                        message: str) -> None:
+    p = tmp_path / "mine.yaml"
+    p.write_text(row)
+    with pytest.raises(InputError, match=r"mine.yaml: " + message):
+        load_catalog([p])
+
+
+def test_catalog_round_trips_through_yaml(tmp_path: Path) -> None:
+    p = tmp_path / "all.yaml"
+    p.write_text(CAT.to_yaml())
+    from llmecon.inference.catalog import load_catalog_file
+
+    back = load_catalog_file(p)
+    assert back.gpus == CAT.gpus and back.models == CAT.models
+    assert back.gpu_prices == CAT.gpu_prices and back.api_prices == CAT.api_prices
+
+
+def test_catalog_repr_counts_rows() -> None:
+    text = repr(CAT)
+    assert text.startswith(f"Catalog({len(CAT.gpus)} GPUs, {len(CAT.models)} models, ")
+    assert "llmecon/data/inference/gpus.yaml" in text and len(text) < 400
+
+
+def test_demand_errors_and_price_merging() -> None:
+    with pytest.raises(InputError, match=r"demand: cache_hit: expected a number <= 1"):
+        Demand(1e9, 1e8, cache_hit=1.2)
+    with pytest.raises(InputError, match=r"demand: peak_to_average: expected a number >= 1"):
+        Demand(1e9, 1e8, peak_to_average=0.5)
+    with pytest.raises(InputError, match=r"demand: input_tokens_per_day: expected a finite"):
+        Demand(float("nan"), 1e8)
+    price = CAT.api_price("DeepSeek-V3", "deepseek-chat")
+    assert price is not None
+    d = Demand(1e9, 1e8).with_price_list(price).with_prices(output=9.0)
+    # the list's input prices survive an output override
+    assert (d.price_input_miss, d.price_input_hit, d.price_output) == \
+        (price.input_cache_miss, price.input_cache_hit, 9.0)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from llmecon.errors import InputError, NotFoundError
+from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.calibration import load_efficiency
 from llmecon.inference.catalog import Model, load_catalog
-from llmecon.inference.serving import ServingConfig, cost_per_million_tokens, evaluate
+from llmecon.inference.serving import ServingConfig, evaluate
 
 CAT = load_catalog()
 EFF = load_efficiency()
@@ -63,7 +62,8 @@ def test_moe_with_all_experts_active_costs_what_dense_costs() -> None:
                 heads=32, kv_heads=8, head_dim=128, attention="gqa", context_length=8192,
                 as_of="test", source="test", routed_experts=8, top_k=8, expert_ffn=1024,
                 moe_layers=32)
-    dense = replace(moe, name="dense", routed_experts=0, top_k=0, expert_ffn=0, moe_layers=0)
+    dense = moe.model_copy(update=dict(name="dense", routed_experts=0, top_k=0, expert_ffn=0,
+                                       moe_layers=0))
     hw = rf.Hardware.of([CAT.gpu("H100")], "fp8")
     for batch in (1.0, 16.0, 256.0):
         kw = dict(weight_bytes=1.0, kv_bytes=2.0, gpus=1, tp=1, batch_per_gpu=batch,
@@ -76,7 +76,7 @@ def test_moe_with_all_experts_active_costs_what_dense_costs() -> None:
 def test_doubling_gpu_price_doubles_cost() -> None:
     cfg = ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=32, gpu_hour_price=2.0)
     a = evaluate(cfg, CAT, EFF)
-    b = evaluate(replace(cfg, gpu_hour_price=4.0), CAT, EFF)
+    b = evaluate(cfg.replace(gpu_hour_price=4.0), CAT, EFF)
     assert b.cost_output == pytest.approx(2 * a.cost_output)  # type: ignore[operator]
     assert b.cost_input_miss == pytest.approx(2 * a.cost_input_miss)  # type: ignore[operator]
 
@@ -116,7 +116,7 @@ def test_tpot_target_picks_a_batch_that_meets_it() -> None:
 def test_prefix_cache_hits_cut_ttft() -> None:
     base = ServingConfig("Llama-3.1-70B", "H100", gpus=2, batch_per_gpu=8, input_tokens=8000)
     cold = evaluate(base, CAT, EFF).ttft_ms
-    warm = evaluate(replace(base, cache_hit=0.75), CAT, EFF).ttft_ms
+    warm = evaluate(base.replace(cache_hit=0.75), CAT, EFF).ttft_ms
     assert warm < cold
 
 
@@ -125,13 +125,18 @@ def test_bad_inputs_name_the_field() -> None:
         CAT.gpu("H1000")
     with pytest.raises(NotFoundError, match="unknown model"):
         CAT.model("GPT-9")
-    for cfg, field in ((ServingConfig("Llama-3.1-8B", "H100", gpus=0), "gpus"),
-                       (ServingConfig("Llama-3.1-8B", "H100", batch_per_gpu=-1),
-                        "batch_per_gpu"),
-                       (ServingConfig("Llama-3.1-8B", "H100", cache_hit=1.5), "cache_hit"),
-                       (ServingConfig("Llama-3.1-8B", "H100", precision="fp3"), "precision"),
-                       (ServingConfig("Llama-3.1-8B", "H100", gpus=8, tp=3), "tp"),
-                       (ServingConfig("Llama-3.1-8B", "A100-80GB", precision="fp8", gpus=1),
-                        "precision")):
-        with pytest.raises(InputError, match=field):
-            evaluate(cfg, CAT, EFF)
+    # out-of-range values are refused when the configuration is built, naming the field
+    for kw, field in ((dict(gpus=0), "gpus: expected a number >= 1, found 0"),
+                      (dict(batch_per_gpu=-1), "batch_per_gpu: expected a number > 0"),
+                      (dict(cache_hit=1.5), "cache_hit: expected a number < 1, found 1.5"),
+                      (dict(cache_hit=float("nan")), "cache_hit: expected a finite number"),
+                      (dict(input_tokens=float("inf")), "input_tokens: expected a finite"),
+                      (dict(precision="fp3"), "precision: expected one of 'bf16', 'fp16'"),
+                      (dict(gpus=8, tp=3), r"tp: expected a divisor of gpus \(8\), found 3"),
+                      (dict(batch_per_gpu=8, tpot_ms=50),
+                       "tpot_ms: expected batch_per_gpu or tpot_ms, not both"),
+                      (dict(colour="red"), "colour: unknown field")):
+        with pytest.raises(InputError, match="serving configuration: " + field):
+            ServingConfig("Llama-3.1-8B", "H100", **kw)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="precision: A100-80GB has no fp8"):
+        evaluate(ServingConfig("Llama-3.1-8B", "A100-80GB", precision="fp8", gpus=1), CAT, EFF)

@@ -1,11 +1,13 @@
 """Published deployments: predictions, errors and the calibration of efficiency factors.
 
 The calibration is a reproducible step: ``llmecon inference calibrate`` grid-searches the
-three efficiency factors (prefill MFU, decode MFU, decode bandwidth utilisation) for the
+efficiency factors (prefill MFU, decode MFU, decode bandwidth utilisation, network) for the
 smallest median absolute log error over the bundled cases, and prints the values that
-``llmecon/data/inference/efficiency.yaml`` holds. A test re-runs it and checks the file.
-Leave-one-out errors (each case predicted with factors fitted on the others) are reported
-beside the in-sample errors, as the honest measure of accuracy on a new deployment.
+``llmecon/data/inference/efficiency.yaml`` holds. Leave-one-out errors (each case predicted
+with factors fitted on the others) are reported beside the in-sample errors, as the honest
+measure of accuracy on a new deployment. Compute (:func:`fit_efficiency`,
+:func:`case_errors`) takes the cases, catalog and factors as arguments; :func:`accuracy` and
+:func:`calibrate` load the bundled ones first.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from llmecon.errors import InputError
+from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, load_catalog
 
@@ -68,9 +71,9 @@ def load_cases() -> list[Case]:
     return out
 
 
-def predict(case: Case, eff: rf.Efficiency, catalog: Catalog | None = None) -> Any:
+def predict(case: Case, eff: rf.Efficiency, catalog: Catalog) -> Any:
     """The model's prediction for a case, in the case's unit (arrays if ``eff`` holds arrays)."""
-    return np.squeeze(_predict(case, eff, catalog or load_catalog()))
+    return np.squeeze(_predict(case, eff, catalog))
 
 
 def _predict(case: Case, eff: rf.Efficiency, cat: Catalog) -> Any:
@@ -90,7 +93,7 @@ def _predict(case: Case, eff: rf.Efficiency, cat: Catalog) -> Any:
         if case.kind == "itl_ms":
             return d.tpot_s * 1e3
         if case.kind == "cost_per_m_output":
-            return case.gpu_price / (d.tokens_per_gpu_s * 3600.0) * 1e6
+            return cost_per_million_tokens(case.gpu_price, d.tokens_per_gpu_s)
         return d.tokens_per_gpu_s
     if case.kind == "decode_tpot":
         cap = rf.max_batch_per_gpu(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=case.gpus,
@@ -144,11 +147,11 @@ def _log_errors(cases: list[Case], eff: rf.Efficiency, cat: Catalog) -> Any:
     return np.vstack(rows)
 
 
-def calibrate(cases: list[Case] | None = None, grid: Grid | None = None,
-              catalog: Catalog | None = None) -> Calibration:
-    """Efficiency factors minimising the median |log(predicted / published)| over cases."""
-    cases = cases or load_cases()
-    cat = catalog or load_catalog()
+def fit_efficiency(cases: list[Case], catalog: Catalog, grid: Grid | None = None
+                   ) -> Calibration:
+    """Efficiency factors minimising the median |log(predicted / published)| over cases,
+    with each case's leave-one-out error (predicted with factors fitted on the others)."""
+    cat = catalog
     p, m, w, n = (grid or Grid()).arrays()
     eff = rf.Efficiency(prefill_mfu=p, decode_mfu=m, decode_bw=w, network=n)
     signed = _log_errors(cases, eff, cat)  # cases x grid
@@ -184,14 +187,25 @@ class AccuracyRow:
     loo_error: float | None
 
 
-def accuracy(eff: rf.Efficiency | None = None, loo: dict[str, float] | None = None
-             ) -> list[AccuracyRow]:
-    """Prediction against publication for every case, at the bundled efficiency factors."""
-    eff = eff or load_efficiency()
-    cat = load_catalog()
+def case_errors(cases: list[Case], catalog: Catalog, eff: rf.Efficiency,
+                loo: dict[str, float] | None = None) -> list[AccuracyRow]:
+    """Prediction against publication for every case at the efficiency factors ``eff``."""
     rows = []
-    for c in load_cases():
-        pred = float(predict(c, eff, cat))
+    for c in cases:
+        pred = float(predict(c, eff, catalog))
         rows.append(AccuracyRow(c, pred, pred / c.published - 1.0,
                                 None if loo is None else loo.get(c.id)))
     return rows
+
+
+# ---------------------------------------------------------------- loaders + compute
+def accuracy(loo: dict[str, float] | None = None) -> list[AccuracyRow]:
+    """The bundled cases against the bundled catalog and efficiency factors (the
+    ``inference accuracy`` command): loads, then calls :func:`case_errors`."""
+    return case_errors(load_cases(), load_catalog(), load_efficiency(), loo)
+
+
+def calibrate() -> Calibration:
+    """Calibrate on the bundled cases and catalog (the ``inference calibrate`` command):
+    loads, then calls :func:`fit_efficiency`."""
+    return fit_efficiency(load_cases(), load_catalog())

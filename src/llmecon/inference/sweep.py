@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from llmecon.errors import InputError
+from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
-from llmecon.inference.serving import cost_per_million_tokens
 
 Array = np.ndarray[Any, Any]
 

@@ -1,0 +1,350 @@
+"""Typed configuration of the inference model: catalog rows, serving configurations, demand.
+
+Every catalog row (a GPU, a model architecture, a GPU-hour price, an API price), a serving
+configuration and a token demand is one of these pydantic models. They refuse unknown keys,
+non-finite numbers (NaN, infinity) and out-of-range values on construction, with errors that
+name the file (or ``serving configuration`` / ``demand`` when built in code), the field, what
+was expected and what was found; ``.to_yaml()`` writes them back.
+
+>>> Gpu(name="X1", bf16_tflops=500, memory_gb=96, bandwidth_tbs=4, as_of="2026-11",
+...     source="my lab").bandwidth_tbs
+4.0
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+import pydantic
+from pydantic import Field, ValidationInfo, field_validator
+
+from llmecon.config.base import ConfigModel, format_errors
+from llmecon.errors import InputError
+
+#: Bytes per stored element of each precision the model knows.
+PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
+Precision = Literal["bf16", "fp16", "fp8", "int8", "fp4"]
+Confidence = Literal["high", "medium", "low", "unknown"]
+
+
+class _Row(ConfigModel):
+    """A dated, sourced catalog row; ``as_of`` may be written as a YAML date or year."""
+
+    as_of: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    confidence: Confidence = "unknown"
+
+    @field_validator("as_of", "source", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int | float) or hasattr(v, "isoformat") else v
+
+
+class Gpu(_Row):
+    """An accelerator's peak dense throughput, memory and bandwidth (per GPU).
+
+    ``scale_up_gbs`` is the NVLink-class bandwidth per GPU (both directions, as quoted),
+    shared by ``scale_up_domain`` GPUs; ``gpus_per_node`` the GPUs of one server (the unit
+    a fleet is bought in: 8 for HGX, 4 for a GB200/GB300 tray).
+    """
+
+    name: str = Field(min_length=1)
+    bf16_tflops: float = Field(gt=0)
+    memory_gb: float = Field(gt=0)
+    bandwidth_tbs: float = Field(gt=0)
+    fp8_tflops: float | None = Field(None, gt=0)
+    fp4_tflops: float | None = Field(None, gt=0)
+    int8_tops: float | None = Field(None, gt=0)
+    scale_up_gbs: float | None = Field(None, gt=0)
+    scale_out_gbs: float | None = Field(None, gt=0)
+    scale_up_domain: int = Field(8, ge=1)
+    gpus_per_node: int = Field(8, ge=1)
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+
+    def peak_flops(self, precision: str) -> float:
+        """Dense peak FLOP/s for a precision; a precision the chip lacks is an error."""
+        table = {"bf16": self.bf16_tflops, "fp16": self.bf16_tflops, "fp8": self.fp8_tflops,
+                 "int8": self.int8_tops if self.int8_tops else self.fp8_tflops,
+                 "fp4": self.fp4_tflops}
+        if precision not in table:
+            raise InputError(f"precision: expected one of bf16, fp8, int8, fp4, found "
+                             f"{precision!r}")
+        v = table[precision]
+        if v is None:
+            have = [k for k, x in table.items() if x]
+            raise InputError(f"precision: {self.name} has no {precision} tensor throughput in "
+                             f"the catalog; it has {', '.join(have)}")
+        return float(v) * 1e12
+
+
+class Model(_Row):
+    """A model architecture (dense or mixture-of-experts; GQA or MLA; softmax or linear)."""
+
+    name: str = Field(min_length=1)
+    total_params_b: float = Field(gt=0)
+    active_params_b: float = Field(gt=0)
+    layers: int = Field(ge=1)
+    hidden: int = Field(ge=1)
+    heads: int = Field(ge=1)
+    attention: Literal["gqa", "mla"]
+    context_length: int = Field(ge=1)
+    kv_heads: int | None = Field(None, ge=1)
+    head_dim: int | None = Field(None, ge=1)
+    kv_lora_rank: int | None = Field(None, ge=1)
+    qk_rope_dim: int | None = Field(None, ge=0)
+    qk_nope_dim: int | None = Field(None, ge=0)
+    v_head_dim: int | None = Field(None, ge=1)
+    routed_experts: int = Field(0, ge=0)
+    shared_experts: int = Field(0, ge=0)
+    top_k: int = Field(0, ge=0)
+    expert_ffn: int = Field(0, ge=0)
+    moe_layers: int = Field(0, ge=0)
+    dense_ffn: int = Field(0, ge=0)
+    linear_layers: int = Field(0, ge=0)
+    mtp_modules: int = Field(0, ge=0)
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+
+    @field_validator("active_params_b")
+    @classmethod
+    def _active_within_total(cls, v: float, info: ValidationInfo) -> float:
+        total = info.data.get("total_params_b")
+        if total is not None and v > total:
+            raise ValueError(f"expected at most total_params_b ({total:g}), found {v:g}")
+        return v
+
+    @field_validator("kv_lora_rank", "head_dim")
+    @classmethod
+    def _attention_dims(cls, v: int | None, info: ValidationInfo) -> int | None:
+        need = {"kv_lora_rank": "mla", "head_dim": "gqa"}[str(info.field_name)]
+        if v is None and info.data.get("attention") == need:
+            raise ValueError(f"expected a whole number >= 1 for {need} attention, found none")
+        return v
+
+    @field_validator("top_k")
+    @classmethod
+    def _top_k(cls, v: int, info: ValidationInfo) -> int:
+        experts = info.data.get("routed_experts", 0)
+        if v > experts or (experts and not v):
+            raise ValueError(f"expected 1 to routed_experts ({experts}) for a mixture of "
+                             f"experts, 0 for a dense model, found {v}")
+        return v
+
+    @field_validator("expert_ffn", "moe_layers")
+    @classmethod
+    def _moe_shape(cls, v: int, info: ValidationInfo) -> int:
+        if info.data.get("routed_experts") and not v:
+            raise ValueError("expected a whole number >= 1 for a mixture of experts, found 0")
+        layers = info.data.get("layers")
+        if info.field_name == "moe_layers" and layers is not None and v > layers:
+            raise ValueError(f"expected at most layers ({layers}), found {v}")
+        return v
+
+    @field_validator("linear_layers")
+    @classmethod
+    def _linear_layers(cls, v: int, info: ValidationInfo) -> int:
+        layers = info.data.get("layers")
+        if layers is not None and v > layers:
+            raise ValueError(f"expected at most layers ({layers}), found {v}")
+        return v
+
+    @property
+    def is_moe(self) -> bool:
+        return self.routed_experts > 0
+
+    @property
+    def softmax_layers(self) -> int:
+        return self.layers - self.linear_layers
+
+    @property
+    def expert_params(self) -> float:
+        """Parameters of one routed expert (gate, up and down projections)."""
+        return 3.0 * self.hidden * self.expert_ffn
+
+    @property
+    def routed_params(self) -> float:
+        return self.routed_experts * self.expert_params * self.moe_layers
+
+    @property
+    def nonexpert_params(self) -> float:
+        """Everything but the routed experts (attention, dense FFN, shared experts...)."""
+        return max(self.total_params_b * 1e9 - self.routed_params, 0.0)
+
+    def kv_elements_per_token(self) -> float:
+        """KV-cache elements per token of context, over all softmax layers.
+
+        >>> from llmecon.inference.catalog import load_catalog
+        >>> load_catalog().model("DeepSeek-V3").kv_elements_per_token() * 2  # BF16: 70,272 B
+        70272.0
+        """
+        if self.attention == "mla":
+            per_layer = float((self.kv_lora_rank or 0) + (self.qk_rope_dim or 0))
+        else:
+            per_layer = 2.0 * (self.kv_heads or self.heads) * (self.head_dim or 0)
+        return per_layer * self.softmax_layers
+
+    def linear_state_elements(self) -> float:
+        """Fixed recurrent-state elements per sequence over the linear-attention layers."""
+        hd = self.head_dim or (self.hidden // self.heads)
+        return float(self.linear_layers * self.heads * hd * hd)
+
+    def attention_dims(self, phase: str) -> tuple[float, float]:
+        """(query-key dim, value dim) per head for attention FLOPs in a phase.
+
+        MLA decodes with the latent absorbed (dims kv_lora_rank + rope, kv_lora_rank) and
+        prefills as ordinary attention (nope + rope, v_head_dim).
+        """
+        if self.attention == "mla":
+            rope, nope = self.qk_rope_dim or 0, self.qk_nope_dim or 0
+            lora, v = self.kv_lora_rank or 0, self.v_head_dim or 0
+            return (float(lora + rope), float(lora)) if phase == "decode" else \
+                (float(nope + rope), float(v))
+        hd = float(self.head_dim or self.hidden // self.heads)
+        return hd, hd
+
+
+class GpuPrice(_Row):
+    """A GPU-hour price from one provider (per GPU per hour)."""
+
+    gpu: str = Field(min_length=1)
+    provider: str = Field(min_length=1)
+    price: float = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+
+
+class ApiPrice(_Row):
+    """List prices per million tokens."""
+
+    model: str = Field(min_length=1)
+    endpoint: str = Field(min_length=1)
+    input_cache_miss: float = Field(ge=0)
+    output: float = Field(ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+    input_cache_hit: float | None = Field(None, ge=0)
+
+
+class CatalogFile(ConfigModel):
+    """The shape of a catalog file: any of ``gpus``, ``models``, ``gpu_hour``, ``api``."""
+
+    gpus: tuple[Gpu, ...] = ()
+    models: tuple[Model, ...] = ()
+    gpu_hour: tuple[GpuPrice, ...] = ()
+    api: tuple[ApiPrice, ...] = ()
+
+    @field_validator("gpus", "models", "gpu_hour", "api", mode="before")
+    @classmethod
+    def _none_is_empty(cls, v: Any) -> Any:
+        return () if v is None else v
+
+
+class _Built(ConfigModel):
+    """A configuration usually built in code: errors name ``_what`` instead of a file."""
+
+    _what: ClassVar[str] = "configuration"
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as e:
+            raise InputError(format_errors(e, self._what)) from None
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with ``changes`` applied, validated like a new one."""
+        return type(self)(**{**self.model_dump(), **changes})
+
+
+class ServingConfig(_Built):
+    """One deployment: model on GPUs, parallelism, batch (or latency target) and workload.
+
+    ``gpus`` is the decode replica (its expert-parallel group); ``tp`` the tensor-parallel
+    degree inside it (default: all GPUs for a dense model, 1 = data-parallel attention for
+    a mixture-of-experts model). Give either ``batch_per_gpu`` or ``tpot_ms``; with neither,
+    the batch is the largest that fits in memory. ``model`` and ``gpu`` may be given by
+    position.
+
+    >>> ServingConfig("Llama-3.1-8B", "H100", cache_hit=1.5)
+    Traceback (most recent call last):
+    ...
+    llmecon.errors.InputError: serving configuration: cache_hit: expected a number < 1, found 1.5
+    """
+
+    _what: ClassVar[str] = "serving configuration"
+
+    model: str = Field(min_length=1)
+    gpu: str = Field(min_length=1)
+    precision: Precision = "fp8"
+    kv_dtype: Precision = "bf16"
+    gpus: int = Field(8, ge=1)
+    tp: int | None = Field(None, ge=1)
+    batch_per_gpu: float | None = Field(None, gt=0)
+    tpot_ms: float | None = Field(None, gt=0)
+    input_tokens: float = Field(2000.0, ge=1)
+    output_tokens: float = Field(500.0, ge=1)
+    cache_hit: float = Field(0.0, ge=0, lt=1)
+    mtp_draft: int = Field(0, ge=0)
+    mtp_accept: float = Field(0.0, ge=0, le=1)
+    gpu_hour_price: float | None = Field(None, ge=0)
+    prefill_gpus: int | None = Field(None, ge=1)
+
+    def __init__(self, *args: Any, **data: Any) -> None:
+        if len(args) > 2:
+            raise TypeError("ServingConfig takes at most model and gpu by position")
+        data.update(zip(("model", "gpu"), args, strict=False))
+        super().__init__(**data)
+
+    @field_validator("tp")
+    @classmethod
+    def _tp_divides(cls, v: int | None, info: ValidationInfo) -> int | None:
+        gpus = info.data.get("gpus")
+        if v is not None and gpus is not None and gpus % v:
+            raise ValueError(f"expected a divisor of gpus ({gpus}), found {v}")
+        return v
+
+    @field_validator("tpot_ms")
+    @classmethod
+    def _one_of_batch_and_tpot(cls, v: float | None, info: ValidationInfo) -> float | None:
+        if v is not None and info.data.get("batch_per_gpu") is not None:
+            raise ValueError("expected batch_per_gpu or tpot_ms, not both")
+        return v
+
+
+class Demand(_Built):
+    """Daily token demand, its peak and a price list to earn from it (prices per million)."""
+
+    _what: ClassVar[str] = "demand"
+
+    input_tokens_per_day: float = Field(ge=0)
+    output_tokens_per_day: float = Field(ge=0)
+    cache_hit: float = Field(0.0, ge=0, le=1)
+    peak_to_average: float = Field(1.0, ge=1)
+    price_input_miss: float = Field(0.0, ge=0)
+    price_input_hit: float = Field(0.0, ge=0)
+    price_output: float = Field(0.0, ge=0)
+    paid_share: float = Field(1.0, ge=0, le=1)
+    discount: float = Field(0.0, ge=0, le=1)
+    gpus_per_node: int = Field(8, ge=1)
+
+    def __init__(self, *args: Any, **data: Any) -> None:
+        names = ("input_tokens_per_day", "output_tokens_per_day")
+        if len(args) > 2:
+            raise TypeError("Demand takes at most the two daily token counts by position")
+        data.update(zip(names, args, strict=False))
+        super().__init__(**data)
+
+    def with_price_list(self, price: ApiPrice) -> Demand:
+        """The demand charged at a list price (cache hits at the miss price when the list
+        has no hit price)."""
+        return self.with_prices(input_miss=price.input_cache_miss, output=price.output,
+                                input_hit=price.input_cache_hit if price.input_cache_hit
+                                is not None else price.input_cache_miss)
+
+    def with_prices(self, *, input_miss: float | None = None, input_hit: float | None = None,
+                    output: float | None = None) -> Demand:
+        """The demand with the given prices replaced and the others kept (validated)."""
+        d = self.model_dump()
+        for key, value in (("price_input_miss", input_miss), ("price_input_hit", input_hit),
+                           ("price_output", output)):
+            if value is not None:
+                d[key] = value
+        return Demand(**d)
