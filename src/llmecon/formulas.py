@@ -316,3 +316,31 @@ def enterprise_value(market_cap: Num, cash_and_investments: Num, debt: Num = 0.0
     75.0
     """
     return market_cap - cash_and_investments + debt
+
+
+# --- unit economics ---
+def monthly_rate(annual_rate: Num) -> Num:
+    """The monthly rate compounding to an annual one: (1 + a) ** (1 / 12) - 1.
+
+    >>> round(monthly_rate(0.10), 6)  # 10% a year: 1.1 ** (1/12) - 1 = 0.797% a month
+    0.007974
+    """
+    a = np.asarray(annual_rate, dtype=float)
+    return _like(np.power(1.0 + a, 1.0 / 12.0) - 1.0, annual_rate)
+
+
+def discounted_lifetime(monthly_churn: Num, monthly_discount_rate: Num) -> Num:
+    """Expected discounted periods of payment, the first included, at constant churn ``c``
+    and discount ``r`` per period: sum over t >= 0 of ((1 - c) / (1 + r)) ** t =
+    (1 + r) / (r + c); infinite when both are zero.
+
+    >>> discounted_lifetime(0.1, 0.0)  # 10% monthly churn, no discounting: 10 months
+    10.0
+    >>> round(discounted_lifetime(0.1, 0.01), 4)  # 1.01 / 0.11
+    9.1818
+    """
+    c = np.asarray(monthly_churn, dtype=float)
+    r = np.asarray(monthly_discount_rate, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(c + r > 0, (1.0 + r) / np.where(c + r > 0, c + r, 1.0), np.inf)
+    return _like(out, monthly_churn, monthly_discount_rate)

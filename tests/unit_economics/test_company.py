@@ -54,13 +54,13 @@ def test_assumptions_file_overrides_and_validates(tmp_path: Path, minimax: Compa
     p = tmp_path / "a.yaml"
     p.write_text("c2c:\n  payer_churn_monthly: 0.05\n")
     a = load_assumptions(p)
-    assert a["c2c"]["payer_churn_monthly"] == 0.05
+    assert a.c2c.payer_churn_monthly == 0.05 and a["c2c"]["payer_churn_monthly"] == 0.05
     low = {r.quantity: r.value for r in unit_economics_table(minimax, a, load_fx()).rows}
     high = {r.quantity: r.value for r in
             unit_economics_table(minimax, load_assumptions(), load_fx()).rows}
     assert low["LTV per payer"] > high["LTV per payer"]  # lower churn, higher LTV
     p.write_text("c2c:\n  payer_chrun: 0.05\n")
-    with pytest.raises(InputError, match=r"c2c\.payer_chrun: unknown assumption"):
+    with pytest.raises(InputError, match=r"a\.yaml: c2c\.payer_chrun: unknown field"):
         load_assumptions(p)
 
 

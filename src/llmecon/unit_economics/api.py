@@ -11,43 +11,40 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from llmecon.errors import InputError
+from pydantic import Field, model_validator
+
+from llmecon import formulas as f
+from llmecon.config.assumptions import CheckedInputs, PositiveShare, Share
 
 
-@dataclass(frozen=True)
-class ApiInputs:
+class ApiInputs(CheckedInputs):
     """Tokens served in a period and the prices and costs behind them (per million)."""
 
-    input_tokens: float
-    output_tokens: float
-    cache_hit: float
-    price_input_miss: float
-    price_input_hit: float
-    price_output: float
-    cost_input_miss: float
-    cost_input_hit: float
-    cost_output: float
-    free_share: float = 0.0
-    discount: float = 0.0
-    utilisation: float = 0.6
+    input_tokens: float = Field(ge=0.0)
+    output_tokens: float = Field(ge=0.0)
+    cache_hit: Share
+    price_input_miss: float = Field(ge=0.0)
+    price_input_hit: float = Field(ge=0.0)
+    price_output: float = Field(ge=0.0)
+    cost_input_miss: float = Field(ge=0.0)
+    cost_input_hit: float = Field(ge=0.0)
+    cost_output: float = Field(ge=0.0)
+    free_share: Share = 0.0
+    discount: Share = 0.0
+    utilisation: PositiveShare = 0.6
 
-    def checked(self) -> ApiInputs:
-        for k, v in asdict(self).items():
-            if v < 0:
-                raise InputError(f"{k}: expected a number >= 0, found {v!r}")
-        for k in ("cache_hit", "free_share", "discount"):
-            if getattr(self, k) > 1:
-                raise InputError(f"{k}: expected a share in [0, 1], found {getattr(self, k)!r}")
-        if not 0 < self.utilisation <= 1:
-            raise InputError(f"utilisation: expected a share in (0, 1], found "
-                             f"{self.utilisation!r}")
+    @model_validator(mode="after")
+    def _some_tokens(self) -> ApiInputs:
         if self.input_tokens + self.output_tokens <= 0:
-            raise InputError("input_tokens + output_tokens: no tokens served")
+            raise ValueError("input_tokens + output_tokens: expected some tokens served, "
+                             "found none")
         return self
 
 
 @dataclass(frozen=True)
 class ApiResult:
+    """Revenue and cost of the tokens (currency of the prices), per-million figures."""
+
     revenue: float
     cost: float
     gross_margin: float
@@ -62,21 +59,22 @@ class ApiResult:
 
 def evaluate_api(x: ApiInputs) -> ApiResult:
     """Revenue, cost and margin of the tokens served; prices and costs per million."""
-    x = x.checked()
     hit = x.input_tokens * x.cache_hit
     miss = x.input_tokens - hit
     tokens = x.input_tokens + x.output_tokens
-    list_rev = (miss * x.price_input_miss + hit * x.price_input_hit
-                + x.output_tokens * x.price_output) / 1e6
+    list_rev = (f.amount_for_tokens(miss, x.price_input_miss)
+                + f.amount_for_tokens(hit, x.price_input_hit)
+                + f.amount_for_tokens(x.output_tokens, x.price_output))
     revenue = list_rev * (1.0 - x.free_share) * (1.0 - x.discount)
-    full_cost = (miss * x.cost_input_miss + hit * x.cost_input_hit
-                 + x.output_tokens * x.cost_output) / 1e6
+    full_cost = (f.amount_for_tokens(miss, x.cost_input_miss)
+                 + f.amount_for_tokens(hit, x.cost_input_hit)
+                 + f.amount_for_tokens(x.output_tokens, x.cost_output))
     cost = full_cost / x.utilisation
     return ApiResult(
         revenue=revenue, cost=cost,
-        gross_margin=(revenue - cost) / revenue if revenue > 0 else float("nan"),
-        realised_price_per_million=revenue / tokens * 1e6,
-        cost_per_million=cost / tokens * 1e6,
-        list_price_per_million=list_rev / tokens * 1e6,
-        break_even_utilisation=full_cost / revenue if revenue > 0 else float("inf"),
+        gross_margin=float(f.gross_margin(revenue, cost)),
+        realised_price_per_million=float(f.per_million_tokens(revenue, tokens)),
+        cost_per_million=float(f.per_million_tokens(cost, tokens)),
+        list_price_per_million=float(f.per_million_tokens(list_rev, tokens)),
+        break_even_utilisation=float(f.break_even_utilisation(full_cost, revenue)),
     )

@@ -11,66 +11,42 @@ Positions at the end of month t (cumulative amounts):
     contract liabilities = max(0, collected - revenue recognised)
     contract assets      = max(0, revenue recognised - billed)
 Receivable days = sum over months of trade receivables (in months) / contract value x
-30.44: how long each unit of revenue waits for its cash.
+DAYS_PER_MONTH: how long each unit of revenue waits for its cash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import Field, field_validator
 
-from llmecon.errors import InputError
+from llmecon import formulas as f
+from llmecon.config.assumptions import CheckedInputs, Milestone, Share, schedule_adds_to_one
 
-DAYS_PER_MONTH = 365.25 / 12
-Milestones = tuple[tuple[int, float], ...]
-
-
-def _check_schedule(name: str, items: Sequence[tuple[int, float]]) -> Milestones:
-    if not items:
-        raise InputError(f"{name}: expected at least one (month, share) milestone")
-    for m, sh in items:
-        if m < 0 or sh < 0:
-            raise InputError(f"{name}: months and shares must be >= 0, found ({m}, {sh})")
-    total = sum(sh for _, sh in items)
-    if abs(total - 1.0) > 1e-9:
-        raise InputError(f"{name}: shares must add up to 1 (100% of the contract), found "
-                         f"{total:g}")
-    return tuple((int(m), float(sh)) for m, sh in items)
+Milestones = tuple[Milestone, ...]
 
 
-@dataclass(frozen=True)
-class ProjectInputs:
+class ProjectInputs(CheckedInputs):
     """One project. Money in one currency; months from signing (month 0)."""
 
-    contract_value: float
-    delivery_person_months: float
-    loaded_cost_per_person_month: float
-    delivery_months: int
-    reusable_share: float = 0.0
-    hardware_passthrough: float = 0.0
-    compute_cost: float = 0.0
-    payments: Milestones = ((0, 0.3), (6, 0.6), (12, 0.1))
-    acceptance: Milestones = ((6, 1.0),)
-    collection_delay_months: int = 3
+    contract_value: float = Field(gt=0.0)
+    delivery_person_months: float = Field(ge=0.0)
+    loaded_cost_per_person_month: float = Field(ge=0.0)
+    delivery_months: int = Field(ge=1)
+    reusable_share: Share = 0.0
+    hardware_passthrough: float = Field(default=0.0, ge=0.0)
+    compute_cost: float = Field(default=0.0, ge=0.0)
+    payments: Milestones = Field(default=((0, 0.3), (6, 0.6), (12, 0.1)), min_length=1)
+    acceptance: Milestones = Field(default=((6, 1.0),), min_length=1)
+    collection_delay_months: int = Field(default=3, ge=0)
 
-    def checked(self) -> ProjectInputs:
-        if self.contract_value <= 0:
-            raise InputError(f"contract_value: expected > 0, found {self.contract_value!r}")
-        for k in ("delivery_person_months", "loaded_cost_per_person_month",
-                  "hardware_passthrough", "compute_cost", "collection_delay_months"):
-            if getattr(self, k) < 0:
-                raise InputError(f"{k}: expected a number >= 0, found {getattr(self, k)!r}")
-        if self.delivery_months < 1:
-            raise InputError(f"delivery_months: expected >= 1, found {self.delivery_months!r}")
-        if not 0 <= self.reusable_share <= 1:
-            raise InputError(f"reusable_share: expected a share in [0, 1], found "
-                             f"{self.reusable_share!r}")
-        _check_schedule("payments", self.payments)
-        _check_schedule("acceptance", self.acceptance)
-        return self
+    @field_validator("payments", "acceptance")
+    @classmethod
+    def _adds_to_one(cls, v: Milestones) -> Milestones:
+        return schedule_adds_to_one(v)
 
 
 @dataclass(frozen=True)
@@ -93,11 +69,10 @@ class ProjectResult:
 
 def evaluate_project(p: ProjectInputs) -> ProjectResult:
     """Margin, cash timeline, receivables and contract liabilities of one project."""
-    p = p.checked()
     delivery = p.delivery_person_months * (1.0 - p.reusable_share) \
         * p.loaded_cost_per_person_month
     total_cost = delivery + p.hardware_passthrough + p.compute_cost
-    gp = p.contract_value - total_cost
+    gp = float(f.gross_profit(p.contract_value, total_cost))
     horizon = max([p.delivery_months] + [m + p.collection_delay_months for m, _ in p.payments]
                   + [m for m, _ in p.acceptance]) + 1
     months = np.arange(horizon)
@@ -120,13 +95,14 @@ def evaluate_project(p: ProjectInputs) -> ProjectResult:
         negative = np.nonzero(cash < 0)[0]
         after_last_negative = int(negative[-1] + 1) if negative.size else 0
     delivery_staff_years = p.delivery_person_months * (1.0 - p.reusable_share) / 12.0
-    per_staff = p.contract_value / delivery_staff_years if delivery_staff_years > 0 \
-        else float("inf")
+    per_staff = float(f.ratio(p.contract_value, delivery_staff_years)) \
+        if delivery_staff_years > 0 else float("inf")
     return ProjectResult(
         delivery_cost=delivery, total_cost=total_cost, gross_profit=gp,
-        gross_margin=gp / p.contract_value,
+        gross_margin=float(f.gross_margin(p.contract_value, total_cost)),
         revenue_per_delivery_employee_year=per_staff,
-        receivable_days=float(receivables.sum() / p.contract_value * DAYS_PER_MONTH),
+        receivable_days=float(f.days_from_months(f.ratio(receivables.sum(),
+                                                         p.contract_value))),
         peak_funding_need=float(max(0.0, -cash.min())),
         months_to_cash_positive=after_last_negative,
         max_contract_liabilities=float(liabilities.max()),
@@ -143,4 +119,4 @@ def evaluate_project(p: ProjectInputs) -> ProjectResult:
 def reusable_share_sweep(p: ProjectInputs, shares: Sequence[float]) -> list[ProjectResult]:
     """The project at each reusable share: margin and revenue per delivery employee rise as
     reusable components replace bespoke delivery ("from projects to platform")."""
-    return [evaluate_project(replace(p, reusable_share=s)) for s in shares]
+    return [evaluate_project(p.replace(reusable_share=s)) for s in shares]

@@ -23,36 +23,27 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from llmecon.errors import InputError
-from llmecon.formulas import ratio
+from pydantic import Field, model_validator
+
+from llmecon import formulas as f
+from llmecon.config.assumptions import CheckedInputs, PositiveShare, Share
 from llmecon.unit_economics.retention import derl as sbg_derl
 
-DAYS_PER_MONTH = 365.25 / 12
-
-
-def lifetime_factor(monthly_churn: float, monthly_discount_rate: float) -> float:
-    """Expected discounted months of payment, first month included: (1 + r) / (r + c).
-
-    >>> lifetime_factor(0.1, 0.0)  # 10% monthly churn, no discounting: 10 months
-    10.0
-    """
-    if monthly_churn + monthly_discount_rate <= 0:
-        return math.inf
-    return (1.0 + monthly_discount_rate) / (monthly_discount_rate + monthly_churn)
-
-
-def monthly_rate(annual_rate: float) -> float:
-    """Monthly rate equivalent to an annual one: (1 + a)^(1/12) - 1."""
-    return float((1.0 + annual_rate) ** (1.0 / 12.0)) - 1.0
+#: Expected discounted months of payment at constant churn (see :mod:`llmecon.formulas`).
+lifetime_factor = f.discounted_lifetime
+monthly_rate = f.monthly_rate
 
 
 def inference_cost_per_user_month(tokens_per_user_day: float, cost_per_million: float) -> float:
-    """Tokens per active day x days per month x cost per million tokens / 1e6."""
-    return tokens_per_user_day * DAYS_PER_MONTH * cost_per_million / 1e6
+    """Tokens per active day x days per month at a cost per million tokens.
+
+    >>> round(inference_cost_per_user_month(20_000, 0.5), 6)  # 608,750 tokens at $0.5/M
+    0.304375
+    """
+    return float(f.amount_for_tokens(f.tokens_per_month(tokens_per_user_day), cost_per_million))
 
 
-@dataclass(frozen=True)
-class C2CInputs:
+class C2CInputs(CheckedInputs):
     """Aggregates for one period of ``months`` (money in one currency, counts in users).
 
     ``new_users`` may be given; otherwise it is net new MAU plus ``user_churn_monthly`` x
@@ -62,42 +53,30 @@ class C2CInputs:
     periods) replace the constant payer churn when given.
     """
 
-    months: float
-    revenue: float
-    mau: float
-    paying_users: float
-    sm_spend: float
-    gross_margin: float
-    mau_before: float | None = None
-    new_users: float | None = None
-    user_churn_monthly: float = 0.0
-    payer_churn_monthly: float = 0.1
-    annual_discount_rate: float = 0.10
-    inference_cost_per_user: float | None = None
-    tokens_per_user_day: float | None = None
-    cost_per_million_tokens: float | None = None
-    payer_usage_multiple: float = 3.0
-    sbg_alpha: float | None = None
-    sbg_beta: float | None = None
+    months: float = Field(gt=0.0)
+    revenue: float = Field(ge=0.0)
+    mau: float = Field(gt=0.0)
+    paying_users: float = Field(gt=0.0)
+    sm_spend: float = Field(ge=0.0)
+    gross_margin: float = Field(le=1.0)
+    mau_before: float | None = Field(default=None, ge=0.0)
+    new_users: float | None = Field(default=None, ge=0.0)
+    user_churn_monthly: Share = 0.0
+    payer_churn_monthly: PositiveShare = 0.1
+    annual_discount_rate: float = Field(default=0.10, ge=0.0)
+    inference_cost_per_user: float | None = Field(default=None, ge=0.0)
+    tokens_per_user_day: float | None = Field(default=None, ge=0.0)
+    cost_per_million_tokens: float | None = Field(default=None, ge=0.0)
+    payer_usage_multiple: float = Field(default=3.0, ge=0.0)
+    sbg_alpha: float | None = Field(default=None, gt=0.0)
+    sbg_beta: float | None = Field(default=None, gt=0.0)
 
-    def checked(self) -> C2CInputs:
-        for k in ("months", "mau", "paying_users"):
-            if getattr(self, k) <= 0:
-                raise InputError(f"{k}: expected a number > 0, found {getattr(self, k)!r}")
-        for k in ("revenue", "sm_spend", "user_churn_monthly", "annual_discount_rate",
-                  "payer_usage_multiple"):
-            if getattr(self, k) < 0:
-                raise InputError(f"{k}: expected a number >= 0, found {getattr(self, k)!r}")
+    @model_validator(mode="after")
+    def _consistent(self) -> C2CInputs:
         if self.paying_users > self.mau:
-            raise InputError(f"paying_users: {self.paying_users:g} exceed mau {self.mau:g}")
-        if not 0 < self.payer_churn_monthly <= 1:
-            raise InputError(f"payer_churn_monthly: expected a rate in (0, 1], found "
-                             f"{self.payer_churn_monthly!r}")
-        if self.gross_margin > 1:
-            raise InputError(f"gross_margin: expected a fraction <= 1, found "
-                             f"{self.gross_margin!r}")
+            raise ValueError(f"paying_users: {self.paying_users:g} exceed mau {self.mau:g}")
         if self.new_users is None and self.mau_before is None:
-            raise InputError("new_users: give new_users, or mau_before to derive it from net "
+            raise ValueError("new_users: give new_users, or mau_before to derive it from net "
                              "new MAU")
         return self
 
@@ -132,19 +111,18 @@ class C2CResult:
 
 def evaluate_c2c(x: C2CInputs) -> C2CResult:
     """Derive every unit-economics quantity from the aggregates; see the module docstring."""
-    x = x.checked()
     if x.new_users is not None:
         new_users = x.new_users
     else:
         assert x.mau_before is not None
         new_users = max(x.mau - x.mau_before, 0.0) + x.user_churn_monthly * x.mau * x.months
-    paying_rate = float(ratio(x.paying_users, x.mau))
+    paying_rate = float(f.ratio(x.paying_users, x.mau))
     new_payers = new_users * paying_rate
-    cac_user = float(ratio(x.sm_spend, new_users))
-    cac_payer = float(ratio(x.sm_spend, new_payers))
+    cac_user = float(f.ratio(x.sm_spend, new_users))
+    cac_payer = float(f.ratio(x.sm_spend, new_payers))
     # revenue is treated as payers' revenue (subscriptions and in-app purchases)
-    arppu = x.revenue / x.paying_users / x.months
-    per_mau = x.revenue / x.mau / x.months
+    arppu = float(f.monthly_arppu(x.revenue, x.paying_users, x.months))
+    per_mau = float(f.monthly_arppu(x.revenue, x.mau, x.months))
     per_user: float | None = x.inference_cost_per_user
     if per_user is None and x.tokens_per_user_day is not None \
             and x.cost_per_million_tokens is not None:
@@ -154,11 +132,11 @@ def evaluate_c2c(x: C2CInputs) -> C2CResult:
     free_burden = None if per_user is None else \
         per_user * (x.mau - x.paying_users) / x.paying_users
     contribution = arppu * x.gross_margin
-    r = monthly_rate(x.annual_discount_rate)
+    r = float(f.monthly_rate(x.annual_discount_rate))
     if x.sbg_alpha is not None and x.sbg_beta is not None:
         life = 1.0 + sbg_derl(x.sbg_alpha, x.sbg_beta, r if r > 0 else 1e-9)
     else:
-        life = lifetime_factor(x.payer_churn_monthly, r)
+        life = float(f.discounted_lifetime(x.payer_churn_monthly, r))
     ltv = contribution * life
     payback = cac_payer / contribution if contribution > 0 else math.inf
     target = 3.0 * cac_payer
@@ -172,11 +150,11 @@ def evaluate_c2c(x: C2CInputs) -> C2CResult:
     if per_user is not None and x.tokens_per_user_day and x.cost_per_million_tokens:
         # contribution falls one-for-one with inference cost per payer (own use and free
         # users'); find the cost per token that leaves contribution = target / lifetime
-        tokens_per_payer = x.tokens_per_user_day * DAYS_PER_MONTH * (
+        tokens_per_payer = f.tokens_per_month(x.tokens_per_user_day) * (
             x.payer_usage_multiple + (x.mau - x.paying_users) / x.paying_users)
         other = contribution + (per_payer or 0.0) + (free_burden or 0.0)
-        cost_3 = (other - target / life) / tokens_per_payer * 1e6
+        cost_3 = float(f.per_million_tokens(other - target / life, tokens_per_payer))
     return C2CResult(
         new_users, new_payers, cac_user, cac_payer, paying_rate, per_mau, arppu, per_user,
-        per_payer, free_burden, contribution, life, ltv, float(ratio(ltv, cac_payer)), payback,
+        per_payer, free_burden, contribution, life, ltv, float(f.ratio(ltv, cac_payer)), payback,
         arppu_3, arppu_12, churn_3, cost_3)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from llmecon import formulas as fx_
+from llmecon.config.assumptions import Assumptions, DeploymentAssumptions
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference.catalog import ApiPrice, Catalog
 from llmecon.inference.roofline import Efficiency
@@ -31,10 +32,25 @@ class Deployment:
 
 def deployment_settings(assumptions: Mapping[str, Any], company_id: str
                         ) -> tuple[str, Mapping[str, Any]]:
-    """The key (the company's id or ``default``) and the settings of its deployment."""
+    """The key (the company's id or ``default``) and the settings of its deployment.
+
+    ``assumptions`` is an :class:`~llmecon.config.assumptions.Assumptions` (or a mapping of
+    the same shape, whose ``inference`` section maps company ids to deployments).
+    """
+    if isinstance(assumptions, Assumptions):
+        return assumptions.deployment(company_id)
     inf = assumptions["inference"]
     key = company_id if company_id in inf else "default"
     return key, inf[key]
+
+
+def _serving_config(settings: Mapping[str, Any], key: str) -> ServingConfig:
+    fields = settings.serving_fields() if isinstance(settings, DeploymentAssumptions) else {
+        k: v for k, v in dict(settings).items() if k != "price_endpoint"}
+    try:
+        return ServingConfig(**fields)
+    except TypeError as e:
+        raise InputError(f"assumptions: inference.{key}: {e}") from None
 
 
 def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, Any],
@@ -42,11 +58,9 @@ def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, An
                     end: date) -> Deployment:
     """Serve the company's deployment (from ``assumptions['inference']``) on the catalog."""
     key, settings = deployment_settings(assumptions, company_id)
+    cfg = _serving_config(settings, key)
     try:
-        cfg = ServingConfig(**{k: v for k, v in dict(settings).items() if k != "price_endpoint"})
         res = evaluate(cfg, catalog, efficiency)
-    except TypeError as e:
-        raise InputError(f"assumptions: inference.{key}: {e}") from None
     except (InputError, NotFoundError) as e:
         raise InputError(f"assumptions: inference.{key}: {e}") from None
     rate, _ = fx.rate("USD", currency, "average", start, end)

@@ -1,0 +1,88 @@
+"""Rows of an API / cloud line: list price for the assumed token mix, the tokens revenue
+pays for, the engine's cost per token and the cost needed for a target margin."""
+
+from __future__ import annotations
+
+from llmecon import formulas as f
+from llmecon.inference.catalog import ApiPrice
+from llmecon.statements.model import Period
+from llmecon.unit_economics.api import ApiInputs, ApiResult, evaluate_api
+from llmecon.unit_economics.deployment import (
+    Deployment,
+    blended_list_price,
+    deployment_cost,
+    list_price,
+)
+from llmecon.unit_economics.rows import LineInputs, Rows, UERow, line_start
+
+
+def api_rows(x: LineInputs, line: str) -> list[UERow]:
+    """The rows of the platform (API / cloud) line."""
+    start = line_start(x, line, "API / cloud", "revenue")
+    out, p, cur, c = start.rows, start.period, x.currency, x.assumptions.api
+    rev = out.tagged("revenue", start.revenue, cur)
+    out.tagged("gross margin (disclosed)", start.gross_margin, "ratio")
+    for k in ("utilisation", "output_share", "cache_hit", "target_gross_margin"):
+        out.add(k.replace("_", " "), float(getattr(c, k)), "ratio", "assumed",
+                "assumptions: api." + k)
+    dep = deployment_cost(x.company.id, cur, x.assumptions, x.catalog, x.efficiency, x.fx,
+                          p.start, p.end)
+    model, price = list_price(x.assumptions, x.company.id, x.catalog)
+    if price is None or rev is None:
+        out.add("token economics", None, "", "n/a", "no bundled API price for " + model
+                if price is None else start.revenue[1])
+        return out.rows
+    list_blend = blended_list_price(price, c.output_share, c.cache_hit, dep.usd_rate)
+    out.add(f"list price per million tokens ({model}, {price.endpoint}, {price.as_of})",
+            list_blend, cur, "derived", f"catalog list price, {c.output_share:.0%} output and "
+            f"{c.cache_hit:.0%} cache hits (assumed mix), at the period's average USD rate")
+    paid_per_day = float(f.tokens_for_amount(rev / p.days, list_blend))
+    out.add("tokens per day paid at list price", paid_per_day, "tokens", "derived",
+            "revenue / days / list price")
+    tokens_day = _disclosed_daily_tokens(x, p)
+    if tokens_day is not None:
+        out.add("tokens per day, disclosed", tokens_day, "tokens", "disclosed",
+                "company-wide: may include on-premise and free use")
+        out.add("share of disclosed tokens that list-price revenue pays for",
+                paid_per_day / tokens_day, "ratio", "derived",
+                "paid tokens at list / disclosed tokens")
+    res = _evaluate(x, paid_per_day * p.days, price, dep)
+    _cost_rows(out, res, c.target_gross_margin, cur, dep.label)
+    return out.rows
+
+
+def _disclosed_daily_tokens(x: LineInputs, p: Period) -> float | None:
+    for lab in (p.label, x.company.instant_at(p.end)):
+        got = x.resolver.get("daily_tokens", lab) if lab else None
+        if got is not None and got.ok:
+            return got.value
+    return None
+
+
+def _evaluate(x: LineInputs, tokens: float, price: ApiPrice, dep: Deployment) -> ApiResult:
+    """The line's tokens at list price and at the engine's cost (company currency)."""
+    c, res, rate = x.assumptions.api, dep.result, dep.usd_rate
+    assert res.cost_output is not None and res.cost_input_miss is not None
+    hit = price.input_cache_hit if price.input_cache_hit is not None else price.input_cache_miss
+    o = c.output_share
+    return evaluate_api(ApiInputs(
+        input_tokens=tokens * (1 - o), output_tokens=tokens * o, cache_hit=c.cache_hit,
+        price_input_miss=price.input_cache_miss * rate, price_input_hit=hit * rate,
+        price_output=price.output * rate, cost_input_miss=res.cost_input_miss * rate,
+        cost_input_hit=(res.cost_input_hit or 0.0) * rate,
+        cost_output=res.cost_output * rate, utilisation=c.utilisation))
+
+
+def _cost_rows(out: Rows, x: ApiResult, target: float, cur: str, label: str) -> None:
+    out.add("inference cost per million tokens", x.cost_per_million, cur, "derived",
+            f"inference engine at the assumed utilisation: {label}")
+    out.add("modelled gross margin at list price", x.gross_margin, "ratio", "derived",
+            "1 - engine cost / list-price revenue of the same tokens")
+    out.add(f"cost per million tokens for a {target:.0%} gross margin",
+            x.realised_price_per_million * (1 - target), cur, "derived",
+            "list price x (1 - target margin)")
+    out.add(f"cost must fall to (x of today) for a {target:.0%} margin",
+            float(f.ratio(x.realised_price_per_million * (1 - target), x.cost_per_million)),
+            "x", "derived", "target cost / modelled cost (above 1: already there)")
+    out.add("break-even utilisation", x.break_even_utilisation, "ratio", "derived",
+            "share of time the fleet must be busy for cost = revenue")

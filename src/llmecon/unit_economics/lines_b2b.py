@@ -1,0 +1,79 @@
+"""Rows of a B2B project line: a project at the line's disclosed cost structure, its cash
+timeline, and the reusable-share sweep (:mod:`llmecon.unit_economics.b2b`)."""
+
+from __future__ import annotations
+
+from llmecon import formulas as f
+from llmecon.unit_economics.b2b import (
+    ProjectInputs,
+    ProjectResult,
+    evaluate_project,
+    reusable_share_sweep,
+)
+from llmecon.unit_economics.rows import LineInputs, Rows, UERow, get, line_start
+
+
+def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
+    """The rows of one B2B project line."""
+    start = line_start(x, line, "B2B project", "revenue")
+    out, p, cur, r, c = start.rows, start.period, x.currency, x.resolver, x.assumptions.b2b
+    rev = out.tagged("revenue", start.revenue, cur)
+    gm = out.tagged("gross margin", start.gross_margin, "ratio")
+    labor_share = out.tagged("labour share of cost of revenue (company)",
+                             get(r, "cost_of_revenue_labor_share", p), "ratio")
+    compute_share = out.tagged("compute share of cost of revenue (company)",
+                               get(r, "cost_of_revenue_compute_share", p), "ratio")
+    days = out.tagged("receivable days (company)", get(r, "receivable_days", p), "days")
+    for k in ("contract_value", "loaded_cost_per_person_month", "delivery_months",
+              "acceptance_month"):
+        out.add(k.replace("_", " "), float(getattr(c, k)), cur if "value" in k or "cost" in k
+                else "months", "assumed", "assumptions: b2b." + k)
+    if rev is None or gm is None or labor_share is None or compute_share is None:
+        out.add("project economics", None, "", "n/a", "missing line revenue, gross margin or "
+                "the cost-of-revenue split")
+        return out.rows
+    cor = rev * (1 - gm)
+    person_months = cor * labor_share / c.loaded_cost_per_person_month
+    out.add("delivery staff (average over the period)", person_months / p.months, "persons",
+            "derived", "labour share x line cost of revenue / loaded cost / months")
+    out.add("revenue per delivery employee (annualised)",
+            float(f.revenue_per_employee(rev, person_months / p.months, p.months)), cur,
+            "derived", "line revenue / delivery staff, annualised")
+    delay = round(f.months_from_days(days)) if days is not None else 3
+    out.add("collection delay", float(delay), "months",
+            "derived" if days is not None else "assumed",
+            "receivable days / 30.4 (one invoice per milestone)")
+    scale = c.contract_value / rev
+    proj = ProjectInputs(
+        contract_value=c.contract_value, delivery_person_months=person_months * scale,
+        loaded_cost_per_person_month=c.loaded_cost_per_person_month,
+        delivery_months=c.delivery_months,
+        hardware_passthrough=cor * (1 - labor_share - compute_share) * scale,
+        compute_cost=cor * compute_share * scale, payments=c.payment_schedule,
+        acceptance=((c.acceptance_month, 1.0),), collection_delay_months=delay)
+    _project_rows(out, evaluate_project(proj), cur)
+    _sweep_rows(out, proj, c.reusable_shares, cur)
+    return out.rows
+
+
+def _project_rows(out: Rows, res: ProjectResult, cur: str) -> None:
+    for q, v, u, basis in (
+        ("project gross margin", res.gross_margin, "ratio",
+         "a project at the line's cost structure (matches the line margin)"),
+        ("peak funding need per project", res.peak_funding_need, cur, "cash timeline"),
+        ("months to cash positive", None if res.months_to_cash_positive is None
+         else float(res.months_to_cash_positive), "months", "cash timeline"),
+        ("receivable days the project creates", res.receivable_days, "days", "cash timeline"),
+        ("largest contract liability", res.max_contract_liabilities, cur,
+         "cash received before acceptance"),
+    ):
+        out.add(q, v, u, "derived", basis)
+
+
+def _sweep_rows(out: Rows, proj: ProjectInputs, shares: tuple[float, ...], cur: str) -> None:
+    for s, rr in zip(shares, reusable_share_sweep(proj, shares), strict=True):
+        out.add(f"at {s:.0%} reusable: gross margin", rr.gross_margin, "ratio", "derived",
+                "delivery effort x (1 - reusable share)")
+        out.add(f"at {s:.0%} reusable: revenue per delivery employee",
+                rr.revenue_per_delivery_employee_year, cur, "derived", "contract value / "
+                "delivery staff-years")

@@ -1,0 +1,114 @@
+"""The building blocks of the per-line unit-economics table: tagged rows and the inputs.
+
+Every row is tagged ``disclosed`` (a figure in the company file), ``derived`` (computed
+from disclosed figures), ``assumed`` (from the assumptions file) or ``n/a`` (with why).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from llmecon.config.assumptions import Assumptions
+from llmecon.inference.catalog import Catalog
+from llmecon.inference.roofline import Efficiency
+from llmecon.metrics.resolve import Resolver
+from llmecon.metrics.tables import select_period
+from llmecon.statements.model import Company, Period
+from llmecon.units import FxTable
+
+Status = Literal["disclosed", "derived", "assumed", "n/a"]
+
+
+@dataclass(frozen=True)
+class UERow:
+    """One quantity of one business line, with its unit, status and basis."""
+
+    line: str
+    role: str
+    quantity: str
+    value: float | None
+    unit: str
+    status: Status
+    basis: str
+
+
+@dataclass(frozen=True)
+class LineInputs:
+    """Everything a line's rows are computed from (all loaded beforehand)."""
+
+    company: Company
+    resolver: Resolver
+    assumptions: Assumptions
+    fx: FxTable
+    catalog: Catalog
+    efficiency: Efficiency
+
+    @property
+    def currency(self) -> str:
+        return self.company.currency
+
+
+class Rows:
+    """The rows of one line, in order; a NaN or missing value becomes ``n/a``."""
+
+    def __init__(self, line: str, role: str) -> None:
+        self.line, self.role = line, role
+        self.rows: list[UERow] = []
+
+    def add(self, quantity: str, value: float | None, unit: str, status: Status,
+            basis: str) -> float | None:
+        if value is not None and math.isnan(value):
+            value = None
+        if value is None and status != "n/a":
+            status = "n/a"
+        self.rows.append(UERow(self.line, self.role, quantity, value, unit, status, basis))
+        return value
+
+    def tagged(self, quantity: str, got: tuple[float | None, str], unit: str) -> float | None:
+        """Add a value read with :func:`get` (its status follows its basis text)."""
+        return self.add(quantity, got[0], unit, status_of(got[1]), got[1])
+
+
+def get(r: Resolver, item: str, p: Period, seg: str | None = None) -> tuple[float | None, str]:
+    """A value and its basis text: 'disclosed (confidence)', 'derived: ...' or why n/a."""
+    v = r.get(item, p.label, seg)
+    if not v.ok:
+        return None, v.why
+    if v.basis == "reported":
+        return v.value, f"disclosed ({v.confidence} confidence)"
+    return v.value, f"{v.basis} ({v.confidence} confidence)"
+
+
+def status_of(tag: str) -> Status:
+    return "disclosed" if tag.startswith("disclosed") else "derived" \
+        if tag.startswith("derived") else "n/a"
+
+
+def latest_with(company: Company, r: Resolver, item: str, seg: str | None) -> Period:
+    """The latest duration period in which ``item`` is available (else the default one)."""
+    for p in sorted(company.duration_periods, key=lambda q: (q.end, q.months), reverse=True):
+        if r.get(item, p.label, seg).ok:
+            return p
+    return select_period(company)
+
+
+@dataclass(frozen=True)
+class LineStart:
+    """The period a line is read at, its rows so far, and its revenue and gross margin."""
+
+    period: Period
+    rows: Rows
+    revenue: tuple[float | None, str]
+    gross_margin: tuple[float | None, str]
+
+
+def line_start(x: LineInputs, line: str, role: str, anchor: str) -> LineStart:
+    """Start a line at the latest period with ``anchor`` (its first row is the period)."""
+    seg = f"line:{line}"
+    p = latest_with(x.company, x.resolver, anchor, seg)
+    out = Rows(line, role)
+    out.add("period", p.months, "months", "disclosed", p.label)
+    return LineStart(p, out, get(x.resolver, "revenue", p, seg),
+                     get(x.resolver, "gross_margin", p, seg))

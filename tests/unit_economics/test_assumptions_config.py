@@ -1,0 +1,116 @@
+"""The typed unit-economics assumptions (llmecon.config.assumptions): ranges, errors that
+name the file and the field, percent handling, and a YAML round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmecon.cli import main
+from llmecon.config.assumptions import Assumptions, load_assumptions, parse_share
+from llmecon.errors import InputError
+from llmecon.unit_economics.api import ApiInputs
+from llmecon.unit_economics.b2b import ProjectInputs
+
+
+def test_bundled_defaults_are_typed_and_round_trip(tmp_path: Path) -> None:
+    a = load_assumptions()
+    assert isinstance(a, Assumptions)
+    assert a.c2c.payer_churn_monthly == 0.12 and a.api.cache_hit == 0.5
+    assert a.b2b.payment_schedule == ((0, 0.3), (6, 0.6), (12, 0.1))
+    assert a.deployment("zhipu")[1].model == "GLM-4.6"
+    assert a.deployment("acme")[0] == "default"
+    p = tmp_path / "round.yaml"
+    p.write_text(a.to_yaml())
+    assert load_assumptions(p) == a
+
+
+def test_percent_text_is_a_share(tmp_path: Path) -> None:
+    p = tmp_path / "a.yaml"
+    p.write_text("api:\n  target_gross_margin: 30%\n  cache_hit: '25%'\n")
+    a = load_assumptions(p)
+    assert a.api.target_gross_margin == pytest.approx(0.30)
+    assert a.api.cache_hit == pytest.approx(0.25)
+    assert parse_share("30%") == pytest.approx(0.3) and parse_share(0.3) == 0.3
+    with pytest.raises(InputError, match=r"target: .*found 30; did you mean 30%\?"):
+        parse_share(30, "target")
+    with pytest.raises(InputError, match="found 'lots'"):
+        parse_share("lots", "target")
+
+
+# (YAML text, the field named in the error, a word of what was expected)
+MALFORMED = [
+    ("c2c:\n  sm_share_to_products: 0\n", "c2c.sm_share_to_products", "> 0"),
+    ("c2c:\n  sm_share_to_products: 1.2\n", "c2c.sm_share_to_products", "did you mean"),
+    ("c2c:\n  payer_churn_monthly: 0\n", "c2c.payer_churn_monthly", "> 0"),
+    ("c2c:\n  payer_churn_monthly: -0.1\n", "c2c.payer_churn_monthly", "> 0"),
+    ("c2c:\n  user_churn_monthly: 150\n", "c2c.user_churn_monthly", "<= 1"),
+    ("c2c:\n  annual_discount_rate: -0.05\n", "c2c.annual_discount_rate", ">= 0"),
+    ("c2c:\n  tokens_per_user_day: 0\n", "c2c.tokens_per_user_day", "> 0"),
+    ("c2c:\n  tokens_per_user_day: .nan\n", "c2c.tokens_per_user_day", "finite"),
+    ("c2c:\n  payer_usage_multiple: many\n", "c2c.payer_usage_multiple", "a number"),
+    ("c2c:\n  sbg_alpha: 1.2\n", "c2c", "give both"),
+    ("c2c:\n  payer_chrun: 0.1\n", "c2c.payer_chrun", "unknown field"),
+    ("api:\n  cache_hit: 1.5\n", "api.cache_hit", "did you mean 1.5%"),
+    ("api:\n  utilisation: 0\n", "api.utilisation", "> 0"),
+    ("api:\n  output_share: -0.2\n", "api.output_share", ">= 0"),
+    ("api:\n  target_gross_margin: 30\n", "api.target_gross_margin", "did you mean 30%"),
+    ("api:\n  target_gross_margin: 1.0\n", "api.target_gross_margin", "< 1"),
+    ("b2b:\n  contract_value: lots\n", "b2b.contract_value", "a number"),
+    ("b2b:\n  contract_value: 0\n", "b2b.contract_value", "> 0"),
+    ("b2b:\n  loaded_cost_per_person_month: 0\n", "b2b.loaded_cost_per_person_month", "> 0"),
+    ("b2b:\n  delivery_months: 0\n", "b2b.delivery_months", ">= 1"),
+    ("b2b:\n  delivery_months: 2.5\n", "b2b.delivery_months", "whole number"),
+    ("b2b:\n  payment_schedule: [[0, 0.5]]\n", "b2b.payment_schedule", "add up to 1"),
+    ("b2b:\n  payment_schedule: []\n", "b2b.payment_schedule", "at least 1"),
+    ("b2b:\n  payment_schedule: [[-1, 1.0]]\n", "b2b.payment_schedule[0][0]", ">= 0"),
+    ("b2b:\n  reusable_shares: [0.5, 2]\n", "b2b.reusable_shares[1]", "did you mean"),
+    ("b2b:\n  acceptance_month: -1\n", "b2b.acceptance_month", ">= 0"),
+    ("inference:\n  zhipu: {gpu: H800}\n", "inference.zhipu.model", "required"),
+    ("inference:\n  zhipu: {model: GLM-4.6, gpu: H800, gpus: 0}\n", "inference.zhipu.gpus",
+     ">= 1"),
+    ("inference:\n  default: null\n", "inference.default", "mapping"),
+    ("pricing:\n  x: 1\n", "pricing", "unknown field"),
+    ("c2c: 3\n", "c2c", "mapping"),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "expected"), MALFORMED)
+def test_malformed_assumptions_name_file_field_and_expectation(
+        tmp_path: Path, text: str, field: str, expected: str) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text(text)
+    with pytest.raises(InputError) as e:
+        load_assumptions(p)
+    msg = str(e.value)
+    assert msg.startswith(f"{p}: {field}"), msg
+    assert expected in msg, msg
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(MALFORMED) >= 20
+
+
+@pytest.mark.parametrize(("text", "field", "expected"), MALFORMED[::3])
+def test_cli_exit_2_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                             field: str, expected: str) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text(text)
+    assert main(["unit-economics", "zhipu", "--assume", str(p)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(p) in err and field in err, err
+
+
+def test_model_inputs_validate_with_named_fields() -> None:
+    with pytest.raises(InputError, match=r"ApiInputs: cache_hit: .*did you mean 1\.5%"):
+        ApiInputs(input_tokens=1, output_tokens=1, cache_hit=1.5, price_input_miss=1,
+                  price_input_hit=1, price_output=1, cost_input_miss=1, cost_input_hit=1,
+                  cost_output=1)
+    with pytest.raises(InputError, match="ApiInputs: input_tokens \\+ output_tokens"):
+        ApiInputs(input_tokens=0, output_tokens=0, cache_hit=0.5, price_input_miss=1,
+                  price_input_hit=1, price_output=1, cost_input_miss=1, cost_input_hit=1,
+                  cost_output=1)
+    with pytest.raises(InputError, match="ProjectInputs: contract_value: expected a number > 0"):
+        ProjectInputs(contract_value=0, delivery_person_months=1,
+                      loaded_cost_per_person_month=1, delivery_months=1)
