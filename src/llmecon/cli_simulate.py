@@ -61,18 +61,18 @@ def _scenario_args(p: argparse.ArgumentParser) -> None:
 def _scenario(args: argparse.Namespace) -> Any:
     from llmecon.api import load_company
     from llmecon.errors import InputError
+    from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.scenario import (
         MAX_HORIZON,
         apply_stresses,
-        base_scenario,
         load_scenario,
     )
     from llmecon.unit_economics.company import load_assumptions
 
     if args.horizon is not None and not 1 <= args.horizon <= MAX_HORIZON:
         raise InputError(f"--horizon: expected 1 to {MAX_HORIZON} months, found {args.horizon}")
-    s = base_scenario(load_company(args.company), load_assumptions(args.assume),
-                      args.horizon or 36)
+    s = load_base_scenario(load_company(args.company), load_assumptions(args.assume),
+                           args.horizon or 36)
     if args.scenario:
         s = load_scenario(s, args.scenario)
         if args.horizon:

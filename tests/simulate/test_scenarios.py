@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from llmecon.errors import InputError, NotFoundError
+from llmecon.simulate.loaders import load_base_scenario as base_scenario
 from llmecon.simulate.run import run
 from llmecon.simulate.scenario import (
     apply_stresses,
-    base_scenario,
     load_scenario,
     stress_presets,
 )

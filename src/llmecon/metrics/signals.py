@@ -302,36 +302,24 @@ def runway(ctx: Context, p: Period) -> MetricValue:
 
 def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
     """Runway adding the IPO net proceeds (gross where net is not disclosed)."""
+    from llmecon.errors import InputError
+    from llmecon.metrics.financing import ipo_proceeds
+
     base = runway(ctx, p)
     cash, burn = cash_resources(ctx, p), monthly_burn(ctx, p)
-    ipo = next((q for q in ctx.company.periods if q.is_instant and q.end > p.end and
-                (ctx.get("ipo_net_proceeds", q.label).ok or
-                 ctx.get("ipo_gross_proceeds", q.label).ok)), None)
     if not base.ok or cash.value is None or burn.value is None:
         return na("runway_with_ipo", p, "months", base.why)
+    try:
+        ipo = ipo_proceeds(ctx.company, p.end, ctx.fx, resolver=ctx.resolver)
+    except (InputError, NotFoundError) as e:
+        return na("runway_with_ipo", p, "months", str(e))
     if ipo is None:
         return na("runway_with_ipo", p, "months", "no IPO proceeds after this period")
-    proceeds = ctx.get("ipo_net_proceeds", ipo.label)
-    which = "net"
-    if not proceeds.ok:
-        proceeds, which = ctx.get("ipo_gross_proceeds", ipo.label), "gross"
-    fig = proceeds.inputs[0]
-    amount = float(proceeds.value or 0.0)
-    note = ""
-    if fig.currency != ctx.company.currency:
-        if ctx.fx is None:
-            return na("runway_with_ipo", p, "months", "FX rates needed to convert IPO proceeds")
-        try:
-            rate, _ = ctx.fx.rate(str(fig.currency), ctx.company.currency, "closing", None,
-                                     ipo.end)
-        except NotFoundError as e:
-            return na("runway_with_ipo", p, "months", str(e))
-        amount *= rate
-        note = f"; {fig.currency}->{ctx.company.currency} at {rate:.4f} ({ipo.end})"
-    return MetricValue("runway_with_ipo", p, fx.runway_months(cash.value + amount, burn.value),
+    return MetricValue("runway_with_ipo", p, fx.runway_months(cash.value + ipo.amount,
+                                                              burn.value),
                        "months", None, "none",
-                       f"(cash resources + IPO {which} proceeds {ipo.end}) / burn{note}",
-                       weakest([cash.confidence, burn.confidence, proceeds.confidence]))
+                       f"(cash resources + {ipo.label}) / burn{ipo.conversion}",
+                       weakest([cash.confidence, burn.confidence, ipo.confidence]))
 
 
 def contract_liabilities_to_revenue(ctx: Context, p: Period) -> MetricValue:

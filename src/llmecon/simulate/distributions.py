@@ -20,8 +20,6 @@ import numpy as np
 
 from llmecon.errors import InputError
 
-KINDS = ("normal", "lognormal", "triangular", "uniform", "beta", "fixed")
-
 
 @dataclass(frozen=True)
 class Dist:
@@ -33,57 +31,13 @@ class Dist:
     - uniform: low, high
     - beta: mean, sd (on [0, 1])
     - fixed: value
+
+    Distributions read from files are validated by
+    :class:`llmecon.config.scenario.DistConfig` before they become a ``Dist``.
     """
 
     kind: str
     params: Mapping[str, float] = field(default_factory=dict)
-
-    @classmethod
-    def parse(cls, spec: Any, where: str) -> Dist:
-        if isinstance(spec, (int, float)):
-            return cls("fixed", {"value": float(spec)})
-        if not isinstance(spec, Mapping) or "dist" not in spec:
-            raise InputError(f"{where}: expected a number or a mapping with 'dist' (one of "
-                             f"{', '.join(KINDS)})")
-        kind = str(spec["dist"])
-        need = {"normal": ("mean", "sd"), "lognormal": ("mean", "sd"),
-                "triangular": ("low", "mode", "high"), "uniform": ("low", "high"),
-                "beta": ("mean", "sd"), "fixed": ("value",)}
-        if kind not in need:
-            raise InputError(f"{where}.dist: expected one of {', '.join(KINDS)}, found {kind!r}")
-        params: dict[str, float] = {}
-        for k in need[kind]:
-            if k not in spec:
-                raise InputError(f"{where}: a {kind} distribution needs {', '.join(need[kind])}; "
-                                 f"missing {k!r}")
-            try:
-                params[k] = float(spec[k])
-            except (TypeError, ValueError):
-                raise InputError(f"{where}.{k}: expected a number, found {spec[k]!r}") from None
-        extra = set(spec) - {"dist", *need[kind]}
-        if extra:
-            raise InputError(f"{where}: unknown field(s) {', '.join(sorted(extra))} for {kind}")
-        d = cls(kind, params)
-        d.validate(where)
-        return d
-
-    def validate(self, where: str) -> None:
-        p = self.params
-        if self.kind in ("normal", "lognormal", "beta") and p["sd"] < 0:
-            raise InputError(f"{where}.sd: expected >= 0, found {p['sd']}")
-        if self.kind == "lognormal" and p["mean"] <= 0:
-            raise InputError(f"{where}.mean: a lognormal needs a mean > 0, found {p['mean']}")
-        if self.kind == "triangular" and not p["low"] <= p["mode"] <= p["high"]:
-            raise InputError(f"{where}: expected low <= mode <= high")
-        if self.kind == "uniform" and p["low"] > p["high"]:
-            raise InputError(f"{where}: expected low <= high")
-        if self.kind == "beta":
-            m, s = p["mean"], p["sd"]
-            if not 0 < m < 1:
-                raise InputError(f"{where}.mean: a beta needs a mean in (0, 1), found {m}")
-            if s > 0 and s * s >= m * (1 - m):
-                raise InputError(f"{where}.sd: too large for a beta with mean {m} "
-                                 f"(needs sd^2 < mean (1 - mean))")
 
     @property
     def central(self) -> float:

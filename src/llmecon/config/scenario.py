@@ -1,0 +1,229 @@
+"""The scenario file: drivers and their distributions, financing, regimes, correlations,
+shocks and the horizon, validated on construction.
+
+A user's scenario YAML (``llmecon simulate COMPANY --scenario my.yaml``) is a
+:class:`ScenarioConfig`; every key is optional and overrides the calibrated base scenario.
+Errors name the file, the field, what was expected and what was found::
+
+    s.yaml: horizon_months: expected a whole number 1-240, found True
+    s.yaml: drivers.start_cash: expected a finite number, found nan
+
+>>> cfg = parse_config(ScenarioConfig, {"horizon_months": 12,
+...                                     "drivers": {"x": 3, "y": {"dist": "uniform",
+...                                                               "low": 0, "high": 1}}}, "s")
+>>> cfg.drivers["y"].central
+0.5
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date as Date
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from llmecon.config.base import ConfigModel, parse_config
+from llmecon.constants import MAX_HORIZON_MONTHS
+
+DistKind = Literal["normal", "lognormal", "triangular", "uniform", "beta", "fixed"]
+#: The parameters each kind of distribution needs.
+DIST_PARAMS: dict[str, tuple[str, ...]] = {
+    "normal": ("mean", "sd"), "lognormal": ("mean", "sd"), "triangular": ("low", "mode", "high"),
+    "uniform": ("low", "high"), "beta": ("mean", "sd"), "fixed": ("value",)}
+LineKind = Literal["c2c", "b2b", "api"]
+FinancingKind = Literal["ipo", "equity", "bank_facility", "debt", "other"]
+#: Which financing events a projection includes.
+FinancingChoice = Literal["committed", "all", "none"]
+FINANCING_CHOICES: tuple[str, ...] = ("committed", "all", "none")
+
+Share = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+class DistConfig(ConfigModel):
+    """A driver's value: a number (fixed) or a distribution with its parameters.
+
+    - normal: mean, sd; lognormal: mean (> 0), sd (of the variable, not its log);
+    - triangular: low <= mode <= high; uniform: low <= high;
+    - beta: mean in (0, 1), sd with sd^2 < mean (1 - mean); fixed: value.
+    """
+
+    dist: DistKind
+    mean: float | None = None
+    sd: NonNegative | None = None
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    value: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any) -> Any:
+        if _is_number(data):
+            if not math.isfinite(data):
+                raise ValueError(f"expected a finite number, found {data!r}")
+            return {"dist": "fixed", "value": data}
+        if not isinstance(data, Mapping) or "dist" not in data:
+            raise ValueError("expected a number or a mapping with 'dist' (one of "
+                             f"{', '.join(DIST_PARAMS)}), found {data!r}")
+        kind = data["dist"]
+        if kind not in DIST_PARAMS:
+            raise ValueError(f"dist: expected one of {', '.join(DIST_PARAMS)}, found {kind!r}")
+        need = DIST_PARAMS[kind]
+        for k in need:
+            if k not in data:
+                raise ValueError(f"a {kind} distribution needs {', '.join(need)}; missing {k!r}")
+        extra = set(data) - {"dist", *need}
+        if extra:
+            raise ValueError(f"unknown field(s) {', '.join(sorted(extra))} for {kind} "
+                             f"(expected {', '.join(need)})")
+        return data
+
+    @model_validator(mode="after")
+    def _ranges(self) -> DistConfig:
+        k, m, s = self.dist, self.mean, self.sd
+        if k == "lognormal" and m is not None and m <= 0:
+            raise ValueError(f"mean: a lognormal needs a mean > 0, found {m}")
+        if k == "triangular" and not (self.low or 0) <= (self.mode or 0) <= (self.high or 0):
+            raise ValueError(f"expected low <= mode <= high, found {self.low}, {self.mode}, "
+                             f"{self.high}")
+        if k == "uniform" and (self.low or 0) > (self.high or 0):
+            raise ValueError(f"expected low <= high, found {self.low}, {self.high}")
+        if k == "beta" and m is not None and s is not None:
+            if not 0 < m < 1:
+                raise ValueError(f"mean: a beta needs a mean in (0, 1), found {m}")
+            if s > 0 and s * s >= m * (1 - m):
+                raise ValueError(f"sd: too large for a beta with mean {m} (needs sd^2 < "
+                                 f"mean (1 - mean)), found {s}")
+        return self
+
+    @property
+    def params(self) -> dict[str, float]:
+        """The parameters of this kind, by name."""
+        return {k: float(getattr(self, k)) for k in DIST_PARAMS[self.dist]}
+
+    @property
+    def central(self) -> float:
+        """Mean (mode of a triangular, midpoint of a uniform, the value when fixed)."""
+        p = self.params
+        if self.dist == "fixed":
+            return p["value"]
+        if self.dist == "triangular":
+            return p["mode"]
+        if self.dist == "uniform":
+            return (p["low"] + p["high"]) / 2
+        return p["mean"]
+
+    def to_dict(self) -> Any:
+        """A number when fixed, else ``{dist: ..., <params>}``."""
+        if self.dist == "fixed":
+            return self.params["value"]
+        return {"dist": self.dist, **self.params}
+
+
+class LineConfig(ConfigModel):
+    """A business line: its kind and timing."""
+
+    name: str
+    kind: LineKind
+    delivery_months: int = Field(6, ge=1)
+    collection_delay_months: int = Field(3, ge=0)
+    seasonality: tuple[NonNegative, NonNegative, NonNegative, NonNegative] = (1.0, 1.0, 1.0,
+                                                                              1.0)
+
+
+class FinancingEventConfig(ConfigModel):
+    """A financing event: money in at a date, with its cost and repayment.
+
+    ``month`` counts projected months (0 = the first month after the period end); ``date``
+    is an alternative (the event lands in the calendar month of the date). ``amount`` is
+    gross, in the scenario's currency; ``fee_share`` of it is paid at once (IPO fees);
+    drawn debt pays ``annual_interest_rate`` on the outstanding principal each month and is
+    repaid in one payment ``term_months`` after the draw (0: never repaid, e.g. equity).
+    """
+
+    label: str = "financing"
+    kind: FinancingKind = "other"
+    amount: float = Field(gt=0)
+    month: int | None = Field(None, ge=0)
+    date: Date | None = None
+    committed: bool = False
+    fee_share: float = Field(0.0, ge=0, lt=1)
+    annual_interest_rate: float = Field(0.0, ge=0, le=1)
+    term_months: int = Field(0, ge=0)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _when(self) -> FinancingEventConfig:
+        if (self.month is None) == (self.date is None):
+            raise ValueError("expected exactly one of month (months after the period end) "
+                             "or date")
+        return self
+
+
+class RegimeConfig(ConfigModel):
+    """An event with a yearly probability and a duration that multiplies drivers."""
+
+    name: str
+    probability_per_year: Share
+    duration_months: int = Field(ge=1)
+    multipliers: dict[str, NonNegative]
+
+
+class ShockConfig(ConfigModel):
+    """A multiplier on a driver from ``start_month`` for ``months`` months (0: to the end)."""
+
+    driver: str
+    multiplier: NonNegative
+    start_month: int = Field(0, ge=0)
+    months: int = Field(0, ge=0)
+
+
+Rho = Annotated[float, Field(gt=-1, lt=1)]
+
+
+class ScenarioConfig(ConfigModel):
+    """A scenario file. Every key is optional; what is given overrides the base scenario.
+
+    ``financing_included`` chooses which financing events the projection counts:
+    ``committed`` (the default: cash, short-term investments and committed money only),
+    ``all`` (also uncommitted facilities and raises) or ``none``.
+    """
+
+    company: str | None = None
+    currency: str | None = None
+    start: Date | None = None
+    horizon_months: int | None = None
+    lines: list[LineConfig] | None = None
+    drivers: dict[str, DistConfig] = Field(default_factory=dict)
+    financing: list[FinancingEventConfig] | None = None
+    financing_included: FinancingChoice | None = None
+    regimes: list[RegimeConfig] | None = None
+    correlations: list[tuple[str, str, Rho]] | None = None
+    shocks: list[ShockConfig] | None = None
+    stresses: list[str] | None = None
+
+    @field_validator("horizon_months", mode="before")
+    @classmethod
+    def _horizon(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= MAX_HORIZON_MONTHS:
+            raise ValueError(f"expected a whole number 1-{MAX_HORIZON_MONTHS}, found {v!r}")
+        return v
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["drivers"] = {k: v.to_dict() for k, v in self.drivers.items()}
+        return out
+
+
+def parse_dist(spec: Any, source: str) -> DistConfig:
+    """One distribution from plain data (a number or a mapping); errors name ``source``."""
+    return parse_config(DistConfig, spec, source)

@@ -1,0 +1,119 @@
+"""Financing figures read once: the IPO proceeds a company raised after a period.
+
+:func:`ipo_proceeds` is the one lookup of a listing's proceeds, used by the runway signal
+(``runway_with_ipo``) and by the projection's financing events. It prefers the disclosed net
+proceeds; where only gross proceeds are disclosed it deducts fees at a stated share and says
+so (``basis`` is ``"net"``, ``"gross"`` or ``"gross less assumed fees"``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from llmecon import formulas
+from llmecon.errors import InputError
+from llmecon.metrics.resolve import Resolver
+from llmecon.statements.model import Company
+from llmecon.units import FxTable
+
+
+@dataclass(frozen=True)
+class IpoProceeds:
+    """Proceeds of a listing, converted to the company's currency at the listing date.
+
+    Attributes
+    ----------
+    listing_date : the date of the balance-sheet instant that carries the proceeds.
+    period_label : that instant's label (``IPO``).
+    amount : proceeds in the company's currency (net of fees unless ``basis`` is ``gross``).
+    gross_amount : gross proceeds in the company's currency (NaN when not disclosed).
+    fee_share : fees as a share of gross proceeds (disclosed or assumed; NaN if unknown).
+    basis : ``net`` (disclosed), ``gross`` (disclosed, fees not deducted) or
+        ``gross less assumed fees``.
+    currency : the currency the proceeds were disclosed in.
+    fx_rate : units of the company's currency per unit of ``currency`` (1 if the same).
+    confidence : the weakest confidence of the figures used.
+    company_currency : the currency ``amount`` is in.
+    """
+
+    listing_date: date
+    period_label: str
+    amount: float
+    gross_amount: float
+    fee_share: float
+    basis: str
+    currency: str
+    fx_rate: float
+    confidence: str
+
+    company_currency: str = ""
+
+    @property
+    def label(self) -> str:
+        """``IPO net proceeds 2026-01-08`` (the basis and the date)."""
+        return f"IPO {self.basis} proceeds {self.listing_date}"
+
+    @property
+    def conversion(self) -> str:
+        """``; HKD->USD at 0.1284 (2026-01-09)``, or empty when no conversion was needed."""
+        if self.fx_rate == 1.0 and self.currency == self.company_currency:
+            return ""
+        return (f"; {self.currency}->{self.company_currency} at {self.fx_rate:.4f} "
+                f"({self.listing_date})")
+
+
+def ipo_proceeds(company: Company, after: date, fx: FxTable | None,
+                 assumed_fee_share: float | None = None,
+                 resolver: Resolver | None = None) -> IpoProceeds | None:
+    """The first listing's proceeds disclosed at an instant after ``after``.
+
+    Parameters
+    ----------
+    company : the company.
+    after : only instants dated after this day count (the period end of a projection).
+    fx : FX rates, needed when the proceeds are in another currency (closing rate at the
+        listing date); ``None`` is allowed when the currencies agree.
+    assumed_fee_share : fees as a share of gross proceeds, deducted when only gross
+        proceeds are disclosed; ``None`` keeps the gross amount and says ``basis="gross"``.
+    resolver : a resolver to reuse (one is built otherwise).
+
+    Returns
+    -------
+    The proceeds, or ``None`` when no IPO proceeds are disclosed after ``after``.
+
+    Raises
+    ------
+    InputError : the proceeds are in another currency and ``fx`` is ``None``.
+    NotFoundError : no FX rate at the listing date.
+    """
+    r = resolver or Resolver(company)
+    ipo = next((q for q in company.periods if q.is_instant and q.end > after and
+                (r.get("ipo_net_proceeds", q.label).ok or
+                 r.get("ipo_gross_proceeds", q.label).ok)), None)
+    if ipo is None:
+        return None
+    net, gross = r.get("ipo_net_proceeds", ipo.label), r.get("ipo_gross_proceeds", ipo.label)
+    used = net if net.ok else gross
+    currency = str(used.inputs[0].currency) if used.inputs else company.currency
+    rate = 1.0
+    if currency != company.currency:
+        if fx is None:
+            raise InputError(f"{company.id}: FX rates needed to convert IPO proceeds from "
+                             f"{currency}")
+        rate, _ = fx.rate(currency, company.currency, "closing", None, ipo.end)
+    gross_amount = float(gross.value) * rate if gross.ok and gross.value is not None \
+        else math.nan
+    if net.ok and net.value is not None:
+        amount = float(net.value) * rate
+        fee = 1.0 - formulas.ratio(amount, gross_amount) if gross.ok else math.nan
+        basis = "net"
+    elif assumed_fee_share is None:
+        amount, fee, basis = gross_amount, math.nan, "gross"
+    else:
+        amount, fee = gross_amount * (1.0 - assumed_fee_share), assumed_fee_share
+        basis = "gross less assumed fees"
+    confidence = net.confidence if net.ok else gross.confidence
+    return IpoProceeds(ipo.end, ipo.label, amount, gross_amount, fee, basis, currency, rate,
+                       confidence, company.currency)

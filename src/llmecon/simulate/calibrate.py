@@ -1,0 +1,237 @@
+"""Calibration of a scenario from a company's latest disclosed period: pure compute.
+
+:func:`base_scenario` takes the company, the unit-economics assumptions, FX rates, the
+inference catalog and the efficiency table as arguments (no file is read here; see
+:func:`llmecon.simulate.loaders.load_base_scenario`). Company-wide drivers come first, then
+one calibrator per kind of business line (:func:`calibrate_c2c`, :func:`calibrate_b2b`,
+:func:`calibrate_api`), then the financing (:mod:`llmecon.simulate.financing`). Every value
+records where it comes from in the scenario's ``provenance``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmecon import formulas
+from llmecon.config.scenario import parse_dist
+from llmecon.constants import DAYS_PER_MONTH
+from llmecon.errors import InputError
+from llmecon.inference.catalog import Catalog
+from llmecon.inference.roofline import Efficiency
+from llmecon.metrics.resolve import Resolver
+from llmecon.simulate.distributions import Dist, Regime
+from llmecon.simulate.financing import calibrate_financing
+from llmecon.simulate.scenario import LineSpec, Scenario
+from llmecon.statements.model import Company, Period
+from llmecon.units import FxTable
+
+
+@dataclass
+class Calibration:
+    """The drivers being calibrated, their provenance, and lookups into the company."""
+
+    company: Company
+    period: Period
+    assumptions: Mapping[str, Any]
+    resolver: Resolver = field(init=False)
+    drivers: dict[str, Dist] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.resolver = Resolver(self.company)
+
+    @property
+    def months(self) -> int:
+        return self.period.months
+
+    def put(self, name: str, value: float, how: str, dist: Dist | None = None) -> None:
+        """Set driver ``name`` (fixed at ``value`` unless a distribution is given)."""
+        self.drivers[name] = dist or Dist("fixed", {"value": float(value)})
+        self.provenance[name] = how
+
+    def need(self, item: str, segment: str | None = None) -> float:
+        """An item of the calibration period; an InputError when it is not disclosed."""
+        v = self.resolver.get(item, self.period.label, segment)
+        if not v.ok or v.value is None:
+            raise InputError(f"{self.company.id}: cannot calibrate a scenario: {v.why}")
+        return v.value
+
+    def latest_monthly(self, item: str) -> tuple[float, str]:
+        """The item per month in the latest duration period that discloses it."""
+        for q in sorted(self.company.duration_periods, key=lambda q: (q.end, q.months),
+                        reverse=True):
+            v = self.resolver.get(item, q.label)
+            if v.ok and v.value is not None:
+                return v.value / q.months, q.label
+        raise InputError(f"{self.company.id}: cannot calibrate a scenario: {item} never "
+                         "disclosed")
+
+
+def dist(spec: Any, where: str) -> Dist:
+    """A distribution from plain data (a number or ``{dist: ..., ...}``)."""
+    cfg = parse_dist(spec, where)
+    return Dist(cfg.dist, cfg.params)
+
+
+def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_months: int = 36,
+                  *, fx: FxTable, catalog: Catalog, efficiency: Efficiency) -> Scenario:
+    """A scenario calibrated from the company's latest period (see the provenance)."""
+    from llmecon.metrics.tables import select_period
+    cal = Calibration(company, select_period(company), assumptions)
+    cash, sm_month, marketing_share = calibrate_company(cal, fx)
+    engine_cost = _engine_cost_per_m(cal, fx, catalog, efficiency)
+    lines: list[LineSpec] = []
+    for line in company.lines:
+        if line == company.platform_line:
+            price = _list_price(cal, fx, catalog)
+            lines.append(calibrate_api(cal, line, price, engine_cost))
+        elif company.business_model == "b2b_project":
+            lines.append(calibrate_b2b(cal, line))
+        else:
+            lines.append(calibrate_c2c(cal, line, engine_cost, sm_month * marketing_share,
+                                       marketing_share))
+    financing = calibrate_financing(company, cal.period, cal.resolver, fx, cash)
+    regimes = tuple(
+        Regime("budget-freeze", 0.15, 6, {f"{ln.name}.contracts_per_month": 0.4})
+        for ln in lines if ln.kind == "b2b")
+    correlations = tuple((f"{ln.name}.arppu_monthly", f"{ln.name}.paying_rate", -0.3)
+                         for ln in lines if ln.kind == "c2c")
+    return Scenario(company.id, company.currency, cal.period.end, horizon_months, tuple(lines),
+                    cal.drivers, tuple(financing), regimes, correlations, (), cal.provenance)
+
+
+def calibrate_company(cal: Calibration, fx: FxTable) -> tuple[float, float, float]:
+    """Company-wide drivers: cash, compute in R&D, other opex, S&M, cost trends.
+
+    Returns the starting cash, S&M per month and the share of S&M spent on products.
+    """
+    from llmecon.metrics import signals as sig
+
+    company, p, m = cal.company, cal.period, cal.months
+    cash = sig.cash_resources(sig.Context(company, fx), p)
+    if not cash.ok or cash.value is None:
+        raise InputError(f"{company.id}: cannot calibrate a scenario: {cash.why}")
+    cal.put("start_cash", cash.value, f"derived: {cash.basis} at {p.end}")
+    revenue, cor = cal.need("revenue"), cal.need("cost_of_revenue")
+    training = cal.need("rd_compute_cost")
+    cal.put("training_compute_monthly", training / m, f"derived: compute in R&D {p.label} / {m}")
+    sm_month, sm_label = cal.latest_monthly("selling_marketing_expense")
+    ocf = cal.need("operating_cash_flow")
+    other = (revenue - cor - training - sm_month * m - ocf) / m
+    cal.put("other_opex_monthly", max(other, 0.0),
+            "derived: plug so the first month's operating cash flow matches the disclosed "
+            f"{p.label} run-rate (revenue - cost of revenue - compute - S&M - OCF)")
+    c2c_lines = [ln for ln in company.lines if ln != company.platform_line
+                 and company.business_model != "b2b_project"]
+    share = float(cal.assumptions["c2c"]["sm_share_to_products"]) if c2c_lines else 0.0
+    cal.put("other_sm_monthly", sm_month * (1 - share),
+            f"derived: S&M {sm_label} per month x (1 - {share:.0%} product marketing)")
+    sim = cal.assumptions.get("simulate", {})
+    cal.put("inference_cost_decline_annual", 0.0, "assumed", dist(
+        sim.get("inference_cost_decline_annual", {"dist": "triangular", "low": 0.1,
+                                                  "mode": 0.3, "high": 0.6}),
+        "assumptions: simulate.inference_cost_decline_annual"))
+    cal.put("training_compute_growth_annual", 0.2, "assumed", dist(
+        sim.get("training_compute_growth_annual", {"dist": "uniform", "low": 0.0,
+                                                   "high": 0.4}),
+        "assumptions: simulate.training_compute_growth_annual"))
+    cal.put("opex_growth_annual", 0.1, "assumed: headcount and loaded cost growth")
+    return cash.value, sm_month, share
+
+
+def calibrate_api(cal: Calibration, line: str, price: float, engine_cost: float) -> LineSpec:
+    """An API line: tokens from revenue at list price; utilisation from the disclosed margin."""
+    seg = f"line:{line}"
+    rev_month = cal.need("revenue", seg) / cal.months
+    gm = cal.need("gross_margin", seg)
+    tokens = formulas.tokens_for_amount(rev_month, price)
+    cal.put(f"{line}.price_per_m", price, "derived: catalog list price (assumed token mix)")
+    cal.put(f"{line}.tokens_per_month", tokens, "derived: line revenue per month / price")
+    cal.put(f"{line}.cost_per_m_tokens", engine_cost, "derived: inference engine")
+    full_cost = formulas.amount_for_tokens(tokens, engine_cost)
+    util = min(full_cost / (rev_month * (1 - gm)), 1.0) if gm < 1 else 1.0
+    cal.put(f"{line}.utilisation", util, "derived: engine cost / disclosed line cost of "
+            "revenue (the busy share that reproduces the disclosed margin)")
+    cal.put(f"{line}.volume_growth_monthly", 0.05, "assumed",
+            Dist("normal", {"mean": 0.05, "sd": 0.02}))
+    cal.put(f"{line}.price_decline_monthly", 0.02, "assumed")
+    return LineSpec(line, "api")
+
+
+def calibrate_b2b(cal: Calibration, line: str) -> LineSpec:
+    """A B2B project line: contracts from revenue / contract value; delay from receivable days."""
+    seg = f"line:{line}"
+    rev_month = cal.need("revenue", seg) / cal.months
+    gm = cal.need("gross_margin", seg)
+    b = cal.assumptions["b2b"]
+    days = cal.resolver.get("receivable_days", cal.period.label)
+    delay = round(formulas.months_from_days(days.value)) if days.ok and days.value else 3
+    value = float(b["contract_value"])
+    cal.put(f"{line}.contract_value", value, "assumed: b2b.contract_value",
+            Dist("lognormal", {"mean": value, "sd": 0.2 * value}))
+    cal.put(f"{line}.contracts_per_month", rev_month / value,
+            "derived: line revenue per month / contract value")
+    cal.put(f"{line}.contract_growth_annual", 0.5, "assumed",
+            Dist("normal", {"mean": 0.5, "sd": 0.2}))
+    cal.put(f"{line}.delivery_cost_share", 1 - gm, "derived: 1 - disclosed line margin")
+    sched = b["payment_schedule"]
+    cal.put(f"{line}.advance_share", float(sched[0][1]) if int(sched[0][0]) == 0 else 0.0,
+            "assumed: b2b.payment_schedule (share paid at signing)")
+    cal.put(f"{line}.sm_elasticity", 0.5, "assumed: contracts won per unit of sales spend")
+    return LineSpec(line, "b2b", delivery_months=int(b["delivery_months"]),
+                    collection_delay_months=delay, seasonality=(0.6, 0.9, 1.0, 1.5))
+
+
+def calibrate_c2c(cal: Calibration, line: str, engine_cost: float, marketing: float,
+                  marketing_share: float) -> LineSpec:
+    """A consumer line: users, payers, ARPPU, CAC from marketing, tokens from cost of revenue."""
+    seg, m = f"line:{line}", cal.months
+    rev_l, gm = cal.need("revenue", seg), cal.need("gross_margin", seg)
+    mau, payers = cal.need("mau", seg), cal.need("paying_users", seg)
+    cal.put(f"{line}.start_users", mau, "disclosed: average MAU of the line")
+    rate = formulas.ratio(payers, mau)
+    cal.put(f"{line}.paying_rate", rate, "derived: paying users / MAU",
+            Dist("beta", {"mean": rate, "sd": 0.15 * rate}))
+    arppu = formulas.monthly_arppu(rev_l, payers, m)
+    cal.put(f"{line}.arppu_monthly", arppu, "derived: revenue / payers / months",
+            Dist("lognormal", {"mean": arppu, "sd": 0.15 * arppu}))
+    churn = float(cal.assumptions["c2c"]["user_churn_monthly"])
+    cal.put(f"{line}.user_churn_monthly", churn, "assumed: c2c.user_churn_monthly")
+    cal.put(f"{line}.marketing_monthly", marketing,
+            f"derived: S&M per month x {marketing_share:.0%} (assumed share)")
+    prior = cal.resolver.prior_year(cal.period.label)
+    before = cal.resolver.get("mau", prior, seg).value if prior else None
+    added = (mau - (before or mau)) / m + churn * mau
+    cac = marketing / added if added > 0 else marketing / max(churn * mau, 1.0)
+    cal.put(f"{line}.cac", cac, "derived: marketing / (net new MAU per month + churned)",
+            Dist("lognormal", {"mean": cac, "sd": 0.2 * cac}))
+    inference = rev_l * (1 - gm) / m
+    tokens_day = formulas.tokens_for_amount(inference / mau / DAYS_PER_MONTH, engine_cost)
+    cal.put(f"{line}.cost_per_m_tokens", engine_cost, "derived: inference engine")
+    cal.put(f"{line}.tokens_per_user_day", tokens_day, "derived: the line's cost of "
+            "revenue read as inference at the engine's cost per token")
+    cal.put(f"{line}.other_cor_share", 0.0, "assumed: all cost of revenue is inference")
+    return LineSpec(line, "c2c")
+
+
+def _engine_cost_per_m(cal: Calibration, fx: FxTable, catalog: Catalog,
+                       efficiency: Efficiency) -> float:
+    from llmecon.unit_economics.deployment import blended_serving_cost, deployment_cost
+
+    c, a, p = cal.company, cal.assumptions, cal.period
+    d = deployment_cost(c.id, c.currency, a, catalog, efficiency, fx, p.start, p.end)
+    return blended_serving_cost(d, float(a["api"]["output_share"]), float(a["api"]["cache_hit"]))
+
+
+def _list_price(cal: Calibration, fx: FxTable, catalog: Catalog) -> float:
+    from llmecon.unit_economics.deployment import blended_list_price, list_price
+
+    c, a, p = cal.company, cal.assumptions, cal.period
+    model, price = list_price(a, c.id, catalog)
+    if price is None:
+        raise InputError(f"{c.id}: no API list price bundled for {model}")
+    rate, _ = fx.rate("USD", c.currency, "average", p.start, p.end)
+    return blended_list_price(price, float(a["api"]["output_share"]), float(a["api"]["cache_hit"]),
+                              rate)

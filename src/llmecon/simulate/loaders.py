@@ -1,0 +1,35 @@
+"""The loaders of the projection: the only module of :mod:`llmecon.simulate` that reads
+files (the bundled assumptions, FX rates, inference catalog and efficiency table).
+
+Callers that used to call ``base_scenario(company)`` call :func:`load_base_scenario` with the
+same arguments; the calibration itself (:func:`llmecon.simulate.calibrate.base_scenario`) is
+pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from llmecon.simulate.calibrate import base_scenario
+from llmecon.simulate.scenario import Scenario
+from llmecon.statements.model import Company
+
+
+def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None = None,
+                       horizon_months: int = 36, *,
+                       assumptions_path: str | Path | None = None) -> Scenario:
+    """Load the calibration inputs (bundled unless given) and calibrate ``company``.
+
+    ``assumptions`` are already-loaded unit-economics assumptions; ``assumptions_path`` a
+    file to load them from (the bundled defaults when both are ``None``).
+    """
+    from llmecon.inference.calibration import load_efficiency
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.unit_economics.company import load_assumptions
+    from llmecon.units import load_fx
+
+    a = assumptions if assumptions is not None else load_assumptions(assumptions_path)
+    return base_scenario(company, a, horizon_months, fx=load_fx(), catalog=load_catalog(),
+                         efficiency=load_efficiency())
