@@ -1,31 +1,36 @@
-"""Monte Carlo runs: seeded blocks of paths, numpy or Dask backends, summary statistics.
+"""Monte Carlo runs: seeded paths, numpy or Dask backends, summary statistics.
 
-Paths are generated in fixed blocks of ``BLOCK`` paths; block ``b`` draws from
-``SeedSequence(seed, spawn_key=(b,))``. A backend only decides where blocks run, so the same
-seed gives the same numbers on numpy and on Dask, whatever the chunking.
+Random numbers come in tiles of ``TILE`` paths: tile ``k`` (paths ``k * TILE`` to
+``(k + 1) * TILE - 1``) draws from ``SeedSequence(seed, spawn_key=(k,))``. A block of paths
+(``block_paths`` of them, any number) draws the tiles it overlaps and keeps its rows, so a
+path's numbers depend only on the seed and the path's index: the same seed gives the same
+results on numpy and on Dask, whatever the block size and the number of workers.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from llmecon.constants import MAX_HORIZON_MONTHS, MAX_PATHS
 from llmecon.errors import InputError
+from llmecon.formulas import gross_margin
 from llmecon.simulate.distributions import correlated_uniforms
 from llmecon.simulate.engine import Paths, project
 from llmecon.simulate.scenario import TIME_INDICES, Scenario
 
+#: Paths per random-number tile (the unit of seeding; blocks may be any size).
+TILE = 1024
+#: Default paths per block (the unit of work).
 BLOCK = 16384
 PERCENTILES = (5, 25, 50, 75, 95)
-MAX_PATHS = 10_000_000
 Array = np.ndarray[Any, Any]
 
 
-def _shock_mults(s: Scenario, paths: int) -> dict[str, Array]:
+def _shock_mults(s: Scenario) -> dict[str, Array]:
     mults: dict[str, Array] = {}
     for sh in s.shocks:
         m = mults.setdefault(sh.driver, np.ones(s.horizon_months))
@@ -35,25 +40,43 @@ def _shock_mults(s: Scenario, paths: int) -> dict[str, Array]:
     return mults
 
 
-def sample_block(s: Scenario, seed: int, block: int, n: int
+def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str]
+          ) -> tuple[dict[str, Array], list[Array]]:
+    """Uniforms per uncertain driver and each regime's activity for the ``TILE`` paths of
+    tile ``tile``."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tile,)))
+    u = correlated_uniforms(rng, TILE, uncertain, s.correlations)
+    return u, [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
+
+
+def sample_paths(s: Scenario, seed: int, first: int, n: int
                  ) -> tuple[dict[str, Array], dict[str, Array]]:
-    """Driver values and multipliers for ``n`` paths of block ``block``."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+    """Driver values and multipliers for paths ``first`` to ``first + n - 1``."""
     uncertain = sorted(k for k, d in s.drivers.items() if not d.degenerate)
-    u = correlated_uniforms(rng, n, uncertain, s.correlations)
+    t0, t1 = first // TILE, (first + n - 1) // TILE
+    tiles = [_tile(s, seed, k, uncertain) for k in range(t0, t1 + 1)]
+    rows = slice(first - t0 * TILE, first - t0 * TILE + n)
+    u = {k: np.concatenate([t[0][k] for t in tiles])[rows] for k in uncertain}
     x = {k: (d.ppf(u[k]) if k in u else np.full(n, d.central)) for k, d in s.drivers.items()}
-    mults: dict[str, Array] = dict(_shock_mults(s, n))
-    for reg in s.regimes:
-        active = reg.active(rng, n, s.horizon_months)
+    mults: dict[str, Array] = dict(_shock_mults(s))
+    for i, reg in enumerate(s.regimes):
+        active = np.concatenate([t[1][i] for t in tiles])[rows]
         for name, factor in reg.multipliers.items():
             base = mults.get(name, np.ones(s.horizon_months))
             mults[name] = base * np.where(active, factor, 1.0)
     return x, mults
 
 
-def simulate_block(s: Scenario, seed: int, block: int, n: int,
+def sample_block(s: Scenario, seed: int, block: int, n: int
+                 ) -> tuple[dict[str, Array], dict[str, Array]]:
+    """Driver values and multipliers for ``n`` paths of block ``block`` of ``BLOCK`` paths."""
+    return sample_paths(s, seed, block * BLOCK, n)
+
+
+def simulate_paths(s: Scenario, seed: int, first: int, n: int,
                    into: Paths | None = None) -> Paths:
-    x, mults = sample_block(s, seed, block, n)
+    """Project paths ``first`` to ``first + n - 1`` (into ``into`` if given)."""
+    x, mults = sample_paths(s, seed, first, n)
     return project(s, x, mults, into)
 
 
@@ -61,16 +84,41 @@ def deterministic(s: Scenario) -> Paths:
     """The projection at every driver's central value (one path, no regimes)."""
     d = s.deterministic()
     x = {k: np.array([v.central]) for k, v in d.drivers.items()}
-    return project(d, x, _shock_mults(d, 1))
+    return project(d, x, _shock_mults(d))
 
 
-def blocks_for(paths: int) -> list[tuple[int, int]]:
-    return [(b, min(BLOCK, paths - b * BLOCK)) for b in range(math.ceil(paths / BLOCK))]
+def blocks_for(paths: int, block_paths: int = BLOCK) -> list[tuple[int, int]]:
+    """(first path, number of paths) of each block, in order."""
+    return [(b, min(block_paths, paths - b)) for b in range(0, paths, block_paths)]
 
 
 @dataclass(frozen=True)
 class SimResult:
-    """Percentiles per month, probability of running out of cash, runway and break-even."""
+    """A Monte Carlo run: percentiles per month, probability of running out of cash, runway
+    and break-even. Money is in ``currency`` units (not thousands), months count from the
+    month after the scenario's start (month 0 is the first projected month), ratios are
+    fractions (0.3 is 30%). Percentile arrays follow :data:`PERCENTILES` (5, 25, 50, 75, 95).
+
+    Attributes
+    ----------
+    company, currency : the company id and the currency of every money amount.
+    horizon_months : months projected. paths : paths simulated. seed : the run's seed.
+    backend : ``numpy`` or ``dask``. stresses : stress presets applied, in order.
+    percentiles : metric -> array (len(PERCENTILES), horizon_months); metrics ``cash``
+        (end of month, currency), ``revenue``, ``burn`` (-operating cash flow),
+        ``trade_receivables``, ``contract_liabilities`` (currency per month or at month
+        end) and ``gross_margin`` (fraction of the month's revenue; paths without revenue
+        left out).
+    mean : metric -> array (horizon_months,), the mean over paths of the same metrics.
+    prob_cash_out : array (horizon_months,), P(cash has gone below zero by month m).
+    runway_percentiles : month in which cash first goes below zero (``inf``: not within the
+        horizon), per percentile, months.
+    breakeven_percentiles : first month with operating cash flow >= 0 (``inf``: none), months.
+    prob_breakeven : P(some month of the horizon has operating cash flow >= 0), fraction.
+    revenue_total_percentiles : revenue summed over the horizon, currency.
+    gross_margin_total_percentiles : gross profit / revenue over the horizon, fraction.
+    paths_data : the full paths when kept (``keep_paths``), else None.
+    """
 
     company: str
     currency: str
@@ -79,15 +127,24 @@ class SimResult:
     seed: int
     backend: str
     stresses: tuple[str, ...]
-    percentiles: dict[str, Array]  # metric -> (len(PERCENTILES), months)
+    percentiles: dict[str, Array]
     mean: dict[str, Array]
-    prob_cash_out: Array  # P(cash has gone below zero by month t)
-    runway_percentiles: Array  # month cash first goes below zero; inf: not within the horizon
+    prob_cash_out: Array
+    runway_percentiles: Array
     breakeven_percentiles: Array
     prob_breakeven: float
-    revenue_total_percentiles: Array  # revenue summed over the horizon
-    gross_margin_total_percentiles: Array  # gross profit / revenue over the horizon
+    revenue_total_percentiles: Array
+    gross_margin_total_percentiles: Array
     paths_data: Paths | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        med = PERCENTILES.index(50)
+        cash = float(self.percentiles["cash"][med, -1])
+        stress = "+".join(self.stresses) or "base"
+        return (f"SimResult({self.company} {stress}, {self.paths:,} paths x "
+                f"{self.horizon_months} months, seed {self.seed}, {self.backend}: median cash "
+                f"at horizon {cash:,.0f} {self.currency}, P(cash < 0 by horizon) "
+                f"{float(self.prob_cash_out[-1]):.1%})")
 
     def _repr_html_(self) -> str:
         from llmecon.report.html import sim_html
@@ -101,6 +158,9 @@ class SimResult:
             return {f"p{q}": float(self.percentiles[metric][i, h])
                     for i, q in enumerate(PERCENTILES)}
 
+        def named(values: Array) -> dict[str, float]:
+            return {f"p{q}": float(v) for q, v in zip(PERCENTILES, values, strict=True)}
+
         return {
             "company": self.company, "currency": self.currency, "paths": self.paths,
             "horizon_months": self.horizon_months, "seed": self.seed, "backend": self.backend,
@@ -108,24 +168,16 @@ class SimResult:
             "prob_cash_out_by_horizon": float(self.prob_cash_out[-1]),
             "cash_at_horizon": pct("cash"), "revenue_last_month": pct("revenue"),
             "gross_margin_last_month": pct("gross_margin"),
-            "runway_months": {f"p{q}": float(v) for q, v in zip(PERCENTILES,
-                                                                self.runway_percentiles,
-                                                                strict=True)},
-            "breakeven_month": {f"p{q}": float(v) for q, v in zip(PERCENTILES,
-                                                                  self.breakeven_percentiles,
-                                                                  strict=True)},
+            "runway_months": named(self.runway_percentiles),
+            "breakeven_month": named(self.breakeven_percentiles),
             "prob_breakeven_within_horizon": self.prob_breakeven,
-            "revenue_over_horizon": {f"p{q}": float(v) for q, v in zip(
-                PERCENTILES, self.revenue_total_percentiles, strict=True)},
-            "gross_margin_over_horizon": {f"p{q}": float(v) for q, v in zip(
-                PERCENTILES, self.gross_margin_total_percentiles, strict=True)},
+            "revenue_over_horizon": named(self.revenue_total_percentiles),
+            "gross_margin_over_horizon": named(self.gross_margin_total_percentiles),
         }
 
 
 def summarise(s: Scenario, p: Paths, seed: int, backend: str, keep_paths: bool) -> SimResult:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gm = np.where(p.revenue > 0, p.gross_profit / np.where(p.revenue > 0, p.revenue, 1.0),
-                      np.nan)
+    gm = gross_margin(p.revenue, p.revenue - p.gross_profit)
     metrics = {"cash": p.cash, "revenue": p.revenue, "gross_margin": gm,
                "burn": -p.operating_cash_flow, "trade_receivables": p.trade_receivables,
                "contract_liabilities": p.contract_liabilities}
@@ -134,16 +186,14 @@ def summarise(s: Scenario, p: Paths, seed: int, backend: str, keep_paths: bool) 
             for k, v in metrics.items()}
     out = p.cash < 0
     ever = np.maximum.accumulate(out, axis=1)
-    h = s.horizon_months
     first_out = np.where(out.any(axis=1), out.argmax(axis=1).astype(float), np.inf)
     positive = p.operating_cash_flow >= 0
     first_be = np.where(positive.any(axis=1), positive.argmax(axis=1).astype(float), np.inf)
     rev_total = p.revenue.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gm_total = np.where(rev_total > 0, p.gross_profit.sum(axis=1) / rev_total, np.nan)
+    gm_total = gross_margin(rev_total, rev_total - p.gross_profit.sum(axis=1))
     return SimResult(
-        s.company, s.currency, h, len(p.cash), seed, backend, s.stresses, pct, mean,
-        ever.mean(axis=0), _quantiles(first_out), _quantiles(first_be),
+        s.company, s.currency, s.horizon_months, len(p.cash), seed, backend, s.stresses, pct,
+        mean, ever.mean(axis=0), _quantiles(first_out), _quantiles(first_be),
         float(np.isfinite(first_be).mean()), _quantiles(rev_total), _quantiles(gm_total),
         p if keep_paths else None)
 
@@ -167,14 +217,11 @@ FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_recei
           "contract_liabilities")
 
 
-def _concat(parts: Sequence[Paths]) -> Paths:
-    return Paths(*(np.concatenate([getattr(q, f) for q in parts]) for f in FIELDS))
-
-
 def _chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]]
            ) -> dict[str, Array | None]:
     """A worker's share of paths; series that are all zero travel back as None."""
-    p = _concat([simulate_block(s, seed, b, n) for b, n in blocks])
+    parts = [simulate_paths(s, seed, first, n) for first, n in blocks]
+    p = Paths(*(np.concatenate([getattr(q, f) for q in parts]) for f in FIELDS))
     return {f: (getattr(p, f) if getattr(p, f).any() else None) for f in FIELDS}
 
 
@@ -191,26 +238,34 @@ def _put(into: Paths, start: int, part: dict[str, Array | None]) -> None:
         getattr(into, f)[start:start + n] = 0.0 if arr is None else arr
 
 
-def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "numpy",
-        scheduler: str | None = None, workers: int = 2, chunk_blocks: int = 4,
-        keep_paths: bool = False, progress: Callable[[int, int], None] | None = None
-        ) -> SimResult:
-    """Run the Monte Carlo. ``progress(done_paths, total_paths)`` is called as blocks end."""
+def _check(s: Scenario, paths: int, seed: int, block_paths: int) -> None:
     if not 1 <= paths <= MAX_PATHS:
         raise InputError(f"paths: expected 1 to {MAX_PATHS:,}, found {paths}")
+    if not 1 <= s.horizon_months <= MAX_HORIZON_MONTHS:
+        raise InputError(f"horizon_months: expected 1 to {MAX_HORIZON_MONTHS}, found "
+                         f"{s.horizon_months}")
     if seed < 0:
         raise InputError(f"seed: expected a whole number >= 0, found {seed}")
-    blocks = blocks_for(paths)
+    if block_paths < 1:
+        raise InputError(f"block_paths: expected >= 1, found {block_paths}")
+
+
+def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "numpy",
+        scheduler: str | None = None, workers: int = 2, chunk_blocks: int = 4,
+        keep_paths: bool = False, progress: Callable[[int, int], None] | None = None,
+        block_paths: int = BLOCK) -> SimResult:
+    """Run the Monte Carlo. ``progress(done_paths, total_paths)`` is called as blocks end.
+
+    ``block_paths`` paths are projected at a time; the results do not depend on it."""
+    _check(s, paths, seed, block_paths)
+    blocks = blocks_for(paths, block_paths)
     if backend == "numpy":
         merged = _empty(paths, s.horizon_months)
-        done = 0
-        for b in blocks:
-            start = b[0] * BLOCK
-            view = Paths(*(getattr(merged, f)[start:start + b[1]] for f in FIELDS))
-            simulate_block(s, seed, *b, into=view)
-            done += b[1]
+        for first, n in blocks:
+            view = Paths(*(getattr(merged, f)[first:first + n] for f in FIELDS))
+            simulate_paths(s, seed, first, n, into=view)
             if progress:
-                progress(done, paths)
+                progress(first + n, paths)
     elif backend == "dask":
         merged = _run_dask(s, seed, blocks, scheduler, workers, chunk_blocks, progress, paths)
     else:
@@ -244,7 +299,7 @@ def _run_dask(s: Scenario, seed: int, blocks: list[tuple[int, int]], scheduler: 
         done = 0
         for fut in as_completed(futures):
             i = index[fut.key]
-            _put(merged, chunks[i][0][0] * BLOCK, fut.result())
+            _put(merged, chunks[i][0][0], fut.result())
             fut.release()
             done += sum(n for _, n in chunks[i])
             if progress:
