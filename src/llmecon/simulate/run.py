@@ -89,11 +89,6 @@ class SimResult:
     gross_margin_total_percentiles: Array  # gross profit / revenue over the horizon
     paths_data: Paths | None = field(default=None, repr=False)
 
-    def _repr_html_(self) -> str:
-        from llmecon.report.html import sim_html
-
-        return sim_html(self)
-
     def summary(self) -> dict[str, Any]:
         h = self.horizon_months - 1
 

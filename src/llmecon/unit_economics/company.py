@@ -47,11 +47,6 @@ class UnitEconomicsTable:
 
         return pd.DataFrame([r.__dict__ for r in self.rows])
 
-    def _repr_html_(self) -> str:
-        from llmecon.report.html import ue_html
-
-        return ue_html(self)
-
 
 # ---------------------------------------------------------------- assumptions
 def load_assumptions(path: str | Path | None = None) -> dict[str, Any]:
