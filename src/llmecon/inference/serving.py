@@ -71,14 +71,6 @@ class ServingResult:
         cfg = d.pop("config")
         return pd.DataFrame([{**{f"config.{k}": v for k, v in cfg.items()}, **d}])
 
-    def _repr_html_(self) -> str:
-        import html
-
-        d = {k: v for k, v in self.to_dict().items() if k != "config"}
-        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>"
-                       for k, v in d.items())
-        return f"<table>{rows}</table>"
-
 
 def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Hardware, int]:
     model, gpu = cat.model(cfg.model), cat.gpu(cfg.gpu)

@@ -66,11 +66,6 @@ class Table:
         return (f"Table({self.title!r}, columns={[c.header for c in self.columns]}, "
                 f"rows={len(self.rows)})")
 
-    def _repr_html_(self) -> str:
-        from llmecon.report.html import table_html
-
-        return table_html(self)
-
 
 RowSpec = tuple[str, str, SignalFn]
 
@@ -307,11 +302,6 @@ class SignalRow:
 @dataclass(frozen=True)
 class SignalsTable:
     rows: tuple[SignalRow, ...]
-
-    def _repr_html_(self) -> str:
-        from llmecon.report.html import signals_html
-
-        return signals_html(self)
 
     def to_frame(self) -> Any:
         import pandas as pd

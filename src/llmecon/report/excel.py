@@ -3,15 +3,14 @@ sheet of raw figures with their sources, frozen headers. Written atomically."""
 
 from __future__ import annotations
 
-import math
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
+from llmecon.report.common import atomic_write, period_pair
+from llmecon.report.common import finite_or_none as _num
 from llmecon.statements.model import Company
 
 FORMATS = {"ratio": "0.0%", "money": "#,##0", "money_per_person": "#,##0",
@@ -19,12 +18,6 @@ FORMATS = {"ratio": "0.0%", "money": "#,##0", "money_per_person": "#,##0",
            "money_per_new_user": "#,##0.00", "days": "0", "months": "0.0", "count": "#,##0",
            "tokens_per_day": "#,##0", "x": "0.00", "users": "#,##0", "tokens": "#,##0",
            "persons": "0.0"}
-
-
-def _num(v: float | None) -> float | None:
-    if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
-        return None
-    return float(v)
 
 
 class Book:
@@ -52,17 +45,12 @@ class Book:
         return ws
 
     def save(self, path: str | Path) -> Path:
-        p = Path(path)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".xlsx", dir=p.parent)
-        os.close(fd)
-        try:
-            self.wb.save(tmp)
-            os.replace(tmp, p)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return p
+        """Write the workbook atomically (a crash never leaves half a file)."""
+        import io
+
+        buf = io.BytesIO()
+        self.wb.save(buf)
+        return atomic_write(path, buf.getvalue())
 
 
 def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
@@ -92,9 +80,7 @@ def add_signals(book: Book, st: SignalsTable) -> None:
         ch = ws.cell(row=i, column=6, value=_num(r.change))
         ch.number_format = "+0.0%;-0.0%"
         ws.cell(row=i, column=7, value=r.change_kind)
-        ws.cell(row=i, column=8, value=f"{r.change_to.period.label} vs "
-                                       f"{r.change_from.period.label}"
-                if r.change_to and r.change_from else "")
+        ws.cell(row=i, column=8, value=period_pair(r.change_to, r.change_from))
         ws.cell(row=i, column=9, value=r.assessment)
         ws.cell(row=i, column=10, value=r.meaning)
 

@@ -5,21 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
 from llmecon.report import formatting as f
-
-
-def _num(v: float | None) -> float | str | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
+from llmecon.report.common import json_number as _num
+from llmecon.report.common import period_pair
 
 
 def metric_dict(mv: MetricValue) -> dict[str, Any]:
@@ -107,8 +100,7 @@ def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
                      " what it means |")
         lines.append("|---|---|---:|---|---:|---|---|---|")
         for s in sig.rows:
-            on = (f"{s.change_to.period.label} vs {s.change_from.period.label}"
-                  if s.change_to and s.change_from else "")
+            on = period_pair(s.change_to, s.change_from)
             lines.append(f"| {s.company_id} | {s.label} | {f.cell(s.latest)} | "
                          f"{s.latest.period.label} | {f.change(s.change, s.change_kind)} | {on} | "
                          f"{s.assessment} | {s.meaning} |")

@@ -14,6 +14,7 @@ from rich.table import Table as RichTable
 from llmecon.inference.calibration import AccuracyRow
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
+from llmecon.report.common import jsonable
 
 
 def _f(x: float | None, fmt: str = ",.2f") -> str:
@@ -150,7 +151,7 @@ def catalog_table(cat: Catalog, what: str) -> RichTable:
 
 
 def to_json(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, indent=2, default=str)
+    return json.dumps(jsonable(obj), indent=2, default=str, allow_nan=False)
 
 
 def records_to_csv(records: Sequence[dict[str, Any]]) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.table import Table as RichTable
 
+from llmecon.report.common import jsonable
 from llmecon.report.formatting import money
 from llmecon.simulate.run import PERCENTILES, SimResult
 from llmecon.store.runs import RunRecord
@@ -67,7 +68,7 @@ def result_json(r: SimResult, run_id: str | None) -> str:
            "percentiles": {k: {f"p{q}": v[i].tolist() for i, q in enumerate(PERCENTILES)}
                            for k, v in r.percentiles.items()},
            "prob_cash_out": r.prob_cash_out.tolist()}
-    return json.dumps(doc, indent=1, default=lambda o: None if o != o else str(o))
+    return json.dumps(jsonable(doc), indent=1, default=str, allow_nan=False)
 
 
 def result_csv(r: SimResult) -> str:

@@ -11,6 +11,7 @@ from rich.text import Text
 from llmecon.metrics.tables import SignalRow, SignalsTable, Table
 from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
+from llmecon.report.common import period_pair
 from llmecon.statements.model import Company
 
 _ASSESS_STYLE = {"good": "green", "bad": "red", "neutral": "yellow", "n/a": "dim"}
@@ -65,8 +66,8 @@ def signals(st: SignalsTable) -> RenderableType:
                 continue
             r = row
             latest = f"{f.cell(r.latest)} {r.latest.period.label}" if r.latest.ok else "n/a"
-            on = (f" ({r.change_to.period.label} vs {r.change_from.period.label})"
-                  if r.change_to and r.change_from else "")
+            pair = period_pair(r.change_to, r.change_from)
+            on = f" ({pair})" if pair else ""
             cells += [Text(latest, style="" if r.latest.ok else "dim"),
                       f.change(r.change, r.change_kind) + on,
                       Text(r.assessment, style=_ASSESS_STYLE[r.assessment])]

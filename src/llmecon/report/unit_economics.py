@@ -11,6 +11,7 @@ from typing import Any
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from llmecon.report.common import jsonable
 from llmecon.report.formatting import CURRENCY_LABEL, money
 from llmecon.unit_economics.company import UERow, UnitEconomicsTable
 from llmecon.unit_economics.retention import SBGFit
@@ -52,8 +53,13 @@ def ue_table(t: UnitEconomicsTable) -> RichTable:
 
 
 def ue_json(t: UnitEconomicsTable) -> str:
-    return json.dumps({"company": t.company_id, "currency": t.currency,
-                       "rows": [r.__dict__ for r in t.rows]}, indent=2, default=str)
+    return json.dumps(ue_dict(t), indent=2, default=str, allow_nan=False)
+
+
+def ue_dict(t: UnitEconomicsTable) -> dict[str, Any]:
+    """A company's unit economics as plain data (NaN as null)."""
+    return {"company": t.company_id, "currency": t.currency,
+            "rows": [jsonable(dict(r.__dict__)) for r in t.rows]}
 
 
 def ue_csv(t: UnitEconomicsTable) -> str:

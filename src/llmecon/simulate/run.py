@@ -146,11 +146,6 @@ class SimResult:
                 f"at horizon {cash:,.0f} {self.currency}, P(cash < 0 by horizon) "
                 f"{float(self.prob_cash_out[-1]):.1%})")
 
-    def _repr_html_(self) -> str:
-        from llmecon.report.html import sim_html
-
-        return sim_html(self)
-
     def summary(self) -> dict[str, Any]:
         h = self.horizon_months - 1
 

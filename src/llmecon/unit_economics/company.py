@@ -44,11 +44,6 @@ class UnitEconomicsTable:
 
         return pd.DataFrame([r.__dict__ for r in self.rows])
 
-    def _repr_html_(self) -> str:
-        from llmecon.report.html import ue_html
-
-        return ue_html(self)
-
 
 def unit_economics_table(company: Company, assumptions: Assumptions, fx: FxTable,
                          catalog: Catalog | None = None, efficiency: Efficiency | None = None

@@ -1,0 +1,96 @@
+"""The dashboard's request bodies and its limits, validated with the same rules as every
+other configuration (unknown keys refused, finite numbers, ranges).
+
+Run limits come from :mod:`llmecon.constants` (``MAX_WEB_PATHS``,
+``MAX_WEB_HORIZON_MONTHS``); a server may lower the path limit further.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from llmecon.config.base import ConfigModel
+from llmecon.constants import MAX_WEB_HORIZON_MONTHS, MAX_WEB_PATHS
+from llmecon.statements.io import bundled_ids
+
+#: Bytes a request body may hold (larger ones are refused with 413).
+MAX_BODY_BYTES = 1_000_000
+#: Characters of a rejected input echoed back in an error.
+MAX_ECHO_CHARS = 80
+#: Simulations queued or running at once, per client and in all.
+MAX_JOBS_PER_CLIENT = 4
+MAX_JOBS = 16
+#: Finished simulations kept in memory for their results.
+MAX_FINISHED_JOBS = 200
+#: Seconds a simulation may run before it is stopped.
+JOB_TIMEOUT_S = 600.0
+#: Host names accepted on a loopback server (DNS rebinding protection).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+CompanyId: Any = Enum("CompanyId", {i: i for i in bundled_ids()}, type=str)  # type: ignore[misc]
+CatalogName = Annotated[str, StringConstraints(min_length=1, max_length=100,
+                                               pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._+-]*$")]
+
+
+def _known_stress(name: str) -> str:
+    from llmecon.simulate.scenario import stress_presets
+
+    known = stress_presets()
+    if name not in known:
+        raise ValueError(f"expected one of {', '.join(sorted(known))}, found {name!r}")
+    return name
+
+
+StressName = Annotated[str, StringConstraints(min_length=1, max_length=40,
+                                              pattern=r"^[a-z0-9][a-z0-9-]*$"),
+                       AfterValidator(_known_stress)]
+
+
+def _not_a_file(name: str) -> str:
+    if name.lower().endswith((".yaml", ".yml")):
+        raise ValueError("a catalog name, not a file")
+    return name
+
+
+class InferenceRequest(ConfigModel):
+    """A serving configuration to cost (``POST /api/inference/cost``)."""
+
+    model: Annotated[CatalogName, AfterValidator(_not_a_file)] = "DeepSeek-V3"
+    gpu: Annotated[CatalogName, AfterValidator(_not_a_file)] = "H100"
+    precision: Literal["bf16", "fp8", "int8", "fp4"] = "fp8"
+    kv_dtype: Literal["bf16", "fp8", "int8"] = "bf16"
+    gpus: int = Field(default=72, ge=1, le=1024)
+    tp: int | None = Field(default=None, ge=1, le=1024)
+    batch_per_gpu: float | None = Field(default=256, gt=0, le=4096)
+    tpot_ms: float | None = Field(default=None, gt=0, le=10_000)
+    input_tokens: float = Field(default=2000, ge=1, le=1_000_000)
+    output_tokens: float = Field(default=500, ge=1, le=1_000_000)
+    cache_hit: float = Field(default=0.0, ge=0, lt=1)
+    mtp_draft: int = Field(default=0, ge=0, le=8)
+    mtp_accept: float = Field(default=0.0, ge=0, le=1)
+    gpu_hour_price: float | None = Field(default=2.0, ge=0, le=1000)
+
+
+class SimulationRequest(ConfigModel):
+    """A stress test to run in the background (``POST /api/simulations``)."""
+
+    company: CompanyId
+    stresses: list[StressName] = Field(default_factory=list, max_length=6)
+    paths: int = Field(default=5000, ge=100, le=MAX_WEB_PATHS)
+    horizon_months: int = Field(default=36, ge=1, le=MAX_WEB_HORIZON_MONTHS)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class WebLimits(ConfigModel):
+    """What one dashboard server accepts."""
+
+    max_paths: int = Field(default=MAX_WEB_PATHS, ge=100, le=MAX_WEB_PATHS)
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1_024, le=100_000_000)
+    max_jobs_per_client: int = Field(default=MAX_JOBS_PER_CLIENT, ge=1, le=1_000)
+    max_jobs: int = Field(default=MAX_JOBS, ge=1, le=10_000)
+    max_finished_jobs: int = Field(default=MAX_FINISHED_JOBS, ge=1, le=100_000)
+    job_timeout_s: float = Field(default=JOB_TIMEOUT_S, gt=0, le=86_400)
+    allowed_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS

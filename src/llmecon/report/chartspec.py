@@ -1,0 +1,180 @@
+"""Chart specifications, written once: what a chart shows (kind of each series, title, axes,
+units), independent of the library that draws it.
+
+:mod:`llmecon.report.plotly_figure` turns a :class:`ChartSpec` into a plotly figure for HTML;
+:mod:`llmecon.report.mpl_figure` draws the same spec with matplotlib for PNG and SVG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from llmecon.report.common import element_id, finite_list
+from llmecon.report.formatting import CURRENCY_LABEL
+
+if TYPE_CHECKING:
+    from llmecon.metrics.series import CompanySeries
+
+TraceKind = Literal["bar", "line", "band"]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One series. A ``band`` fills between ``y_low`` and ``y``; None is a gap."""
+
+    name: str
+    kind: TraceKind
+    x: tuple[str | int, ...]
+    y: tuple[float | None, ...]
+    y_low: tuple[float | None, ...] = ()
+    axis: Literal["y", "y2"] = "y"
+    dashed: bool = False
+    markers: bool = True
+    legend: bool = True
+
+
+@dataclass(frozen=True)
+class Axis:
+    title: str = ""
+    range: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart: ``key`` is its element id (letters, digits, ``-``, ``_`` only)."""
+
+    key: str
+    title: str
+    traces: tuple[Trace, ...]
+    x_axis: Axis = Axis()
+    y_axis: Axis = Axis()
+    y2_axis: Axis | None = None
+    bars: Literal["group", "stack"] = "group"
+    zero_line: bool = False
+    categorical_x: bool = True
+
+
+TREND_KINDS = ("revenue-losses", "cost-structure", "margins", "mix", "compute", "cash")
+TITLES = {"revenue-losses": "revenue and losses", "cost-structure": "cost structure",
+          "margins": "gross margin by line", "mix": "revenue mix",
+          "compute": "compute intensity", "cash": "cash and runway", "fan": "cash fan"}
+MILLIONS = 1e-6
+PERCENT = 100.0
+
+
+def _line(cs: CompanySeries, key: str, scale: float, name: str | None = None,
+          kind: TraceKind = "line", **kw: Any) -> Trace:
+    s = cs.series[key]
+    return Trace(name or s.label, kind, tuple(cs.period_labels),
+                 tuple(finite_list(s.values, scale)), **kw)
+
+
+def _revenue_losses(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
+    return ([_line(cs, "revenue", MILLIONS, kind="bar"),
+             _line(cs, "net_loss", MILLIONS),
+             _line(cs, "adjusted_net_loss", MILLIONS, dashed=True)],
+            {"y_axis": Axis(f"{cur} m")})
+
+
+def _cost_structure(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
+    return ([_line(cs, k, MILLIONS, kind="bar")
+             for k in ("cost_of_revenue", "rd_expense", "selling_marketing_expense")],
+            {"y_axis": Axis(f"{cur} m")})
+
+
+def _margins(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
+    keys = ["gross_margin", *[k for k in cs.series if k.startswith("gross_margin[")]]
+    return [_line(cs, k, PERCENT) for k in keys], {"y_axis": Axis("%")}
+
+
+def _mix(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
+    keys = [k for k in cs.series if k.startswith("revenue_share[")]
+    return ([_line(cs, k, PERCENT, cs.series[k].label.replace("Share of revenue: ", ""),
+                   kind="bar") for k in keys],
+            {"y_axis": Axis("% of revenue"), "bars": "stack"})
+
+
+def _compute(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
+    return ([_line(cs, k, PERCENT) for k in ("rd_to_revenue", "rd_compute_to_revenue")],
+            {"y_axis": Axis("% of revenue")})
+
+
+def _cash(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
+    return ([_line(cs, "cash_resources", MILLIONS, kind="bar"),
+             _line(cs, "runway", 1.0, axis="y2")],
+            {"y_axis": Axis(f"{cur} m"), "y2_axis": Axis("months")})
+
+
+_TREND: dict[str, Callable[[CompanySeries, str], tuple[list[Trace], dict[str, Any]]]] = {
+    "revenue-losses": _revenue_losses, "cost-structure": _cost_structure,
+    "margins": _margins, "mix": _mix, "compute": _compute, "cash": _cash}
+
+
+def trend_chart(kind: str, cs: CompanySeries) -> ChartSpec:
+    """One of :data:`TREND_KINDS` for one company, over its periods (interim marked)."""
+    cur = CURRENCY_LABEL.get(cs.currency, cs.currency)
+    traces, extra = _TREND[kind](cs, cur)
+    return ChartSpec(element_id(kind, cs.company_id), f"{cs.name}: {TITLES[kind]}",
+                     tuple(traces), **extra)
+
+
+def fan_chart(company_id: str, runs: Mapping[str, Any]) -> ChartSpec:
+    """Cash percentiles by month of the base run (p5-p95 and p25-p75 bands, median) and the
+    median of every other run in ``runs`` (tag -> SimResult, "base" first)."""
+    from llmecon.simulate.run import PERCENTILES
+
+    tags = list(runs)
+    base = runs["base"] if "base" in runs else runs[tags[0]]
+    months = tuple(range(1, base.horizon_months + 1))
+    pc = base.percentiles["cash"]
+    i = {q: PERCENTILES.index(q) for q in (5, 25, 50, 75, 95)}
+
+    def row(arr: Any, q: int) -> tuple[float | None, ...]:
+        return tuple(finite_list(arr[i[q]].tolist(), MILLIONS))
+
+    traces = [Trace("p5-p95", "band", months, row(pc, 95), row(pc, 5), markers=False),
+              Trace("p25-p75", "band", months, row(pc, 75), row(pc, 25), markers=False)]
+    traces += [Trace(f"{tag} median", "line", months, row(r.percentiles["cash"], 50),
+                     markers=False) for tag, r in runs.items()]
+    cur = CURRENCY_LABEL.get(base.currency, base.currency)
+    return ChartSpec(element_id("fan", company_id),
+                     f"{company_id}: cash fan ({base.paths:,} paths)", tuple(traces),
+                     x_axis=Axis("month"), y_axis=Axis(f"{cur} m"), zero_line=True,
+                     categorical_x=False)
+
+
+def cash_out_chart(company_id: str, runs: Mapping[str, Any]) -> ChartSpec:
+    """Probability that cash has run out by each month, one line per run."""
+    traces = []
+    for tag, r in runs.items():
+        months = tuple(range(1, r.horizon_months + 1))
+        traces.append(Trace(tag, "line", months,
+                            tuple(finite_list(r.prob_cash_out.tolist(), PERCENT)),
+                            markers=False))
+    return ChartSpec(element_id("cashout", company_id),
+                     f"{company_id}: probability cash has run out", tuple(traces),
+                     x_axis=Axis("month"), y_axis=Axis("%", (0.0, 100.0)),
+                     categorical_x=False)
+
+
+def inference_chart(rows: Sequence[Any]) -> ChartSpec:
+    """Cost per million output tokens of each company's model on each GPU (USD)."""
+    traces = []
+    for cid in dict.fromkeys(r.company_id for r in rows):
+        mine = [r for r in rows if r.company_id == cid]
+        traces.append(Trace(f"{cid}: {mine[0].model}", "bar", tuple(r.gpu for r in mine),
+                            tuple(finite_list(r.cost_per_m_output_usd for r in mine))))
+    return ChartSpec("inference-cost", "Cost per million output tokens, the companies' "
+                     "models by GPU", tuple(traces), y_axis=Axis("USD per M tokens"))
+
+
+def charts_for(kind: str, series: Sequence[CompanySeries],
+               sims: Mapping[str, Any] | None = None) -> list[ChartSpec]:
+    """The chart ``kind`` (a trend kind or ``fan``) for each company; ``sims`` maps a
+    company id to its SimResult (for ``fan``)."""
+    if kind == "fan":
+        return [fan_chart(cs.company_id, {"base": (sims or {})[cs.company_id]})
+                for cs in series if cs.company_id in (sims or {})]
+    return [trend_chart(kind, cs) for cs in series]

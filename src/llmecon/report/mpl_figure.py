@@ -1,0 +1,99 @@
+"""A :class:`~llmecon.report.chartspec.ChartSpec` drawn with matplotlib, for PNG and SVG."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from llmecon.report.chartspec import ChartSpec, Trace
+from llmecon.report.common import atomic_write
+
+BAR_GROUP_WIDTH = 0.8
+
+
+def _nan(values: Sequence[float | None]) -> list[float]:
+    return [math.nan if v is None else v for v in values]
+
+
+def _positions(spec: ChartSpec, t: Trace) -> list[float]:
+    if spec.categorical_x:
+        return [float(i) for i in range(len(t.x))]
+    return [float(v) for v in t.x]
+
+
+def _bars(ax: Any, spec: ChartSpec, bars: list[Trace]) -> None:
+    if not bars:
+        return
+    if spec.bars == "stack":
+        bottom = [0.0] * len(bars[0].x)
+        for t in bars:
+            heights = [0.0 if v is None else v for v in t.y]
+            ax.bar(_positions(spec, t), heights, bottom=bottom, label=t.name)
+            bottom = [a + b for a, b in zip(bottom, heights, strict=True)]
+        return
+    width = BAR_GROUP_WIDTH / len(bars)
+    for i, t in enumerate(bars):
+        offset = (i - (len(bars) - 1) / 2) * width
+        ax.bar([x + offset for x in _positions(spec, t)], _nan(t.y), width, label=t.name)
+
+
+def _lines(ax: Any, spec: ChartSpec, t: Trace) -> None:
+    x = _positions(spec, t)
+    if t.kind == "band":
+        ax.fill_between(x, _nan(t.y_low), _nan(t.y), alpha=0.3, label=t.name)
+        return
+    style = ("--" if t.dashed else "-") if not t.markers else ("o--" if t.dashed else "o-")
+    ax.plot(x, _nan(t.y), style, label=t.name)
+
+
+def draw(ax: Any, spec: ChartSpec) -> None:
+    """Draw ``spec`` on a matplotlib axes."""
+    _bars(ax, spec, [t for t in spec.traces if t.kind == "bar" and t.axis == "y"])
+    right = None
+    for t in spec.traces:
+        if t.kind == "bar" and t.axis == "y":
+            continue
+        target = ax
+        if t.axis == "y2":
+            right = right or ax.twinx()
+            target = right
+        _lines(target, spec, t)
+    if right is not None and spec.y2_axis is not None:
+        right.set_ylabel(spec.y2_axis.title)
+        right.legend(fontsize=7, loc="upper right")
+    if spec.zero_line:
+        ax.axhline(0, color="C3", lw=1)
+    if spec.categorical_x and spec.traces:
+        ax.set_xticks(range(len(spec.traces[0].x)), [str(v) for v in spec.traces[0].x],
+                      rotation=30, ha="right", fontsize=8)
+    ax.set_xlabel(spec.x_axis.title)
+    ax.set_ylabel(spec.y_axis.title)
+    if spec.y_axis.range is not None:
+        ax.set_ylim(*spec.y_axis.range)
+    ax.set_title(spec.title, fontsize=10)
+    ax.legend(fontsize=7, loc="upper left")
+
+
+def save(specs: Sequence[ChartSpec], path: str | Path) -> Path:
+    """The charts side by side in one PNG or SVG file (by the suffix), written atomically."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    p = Path(path)
+    n = max(len(specs), 1)
+    fig, axes = plt.subplots(1, n, figsize=(6.4 * n, 4), squeeze=False)
+    try:
+        for ax, spec in zip(axes[0], specs, strict=False):
+            draw(ax, spec)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format=p.suffix.lstrip(".").lower())
+    finally:
+        plt.close(fig)
+    return atomic_write(p, buf.getvalue())

@@ -1,0 +1,86 @@
+"""The dashboard's read-only routes: companies, comparison, unit economics, the catalog,
+the inference cost calculator and the stress presets. Companies are chosen by bundled id,
+never by path."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from llmecon.config.web import CompanyId, InferenceRequest
+from llmecon.report.common import jsonable
+
+
+def _companies() -> list[dict[str, Any]]:
+    from llmecon.api import load_company
+    from llmecon.statements.io import bundled_ids
+
+    out = []
+    for i in bundled_ids():
+        c = load_company(i)
+        out.append({"id": c.id, "name": c.name, "ticker": c.ticker,
+                    "business_model": c.business_model, "currency": c.currency,
+                    "periods": [p.label for p in c.duration_periods]})
+    return out
+
+
+def _compare(companies: Annotated[list[CompanyId], Query(min_length=1, max_length=4)],
+             currency: Literal["CNY", "USD", "HKD"] | None = None,
+             period: Annotated[str, Query(pattern=r"^(latest|[A-Za-z0-9_]{2,20})$")] = "latest",
+             ) -> dict[str, Any]:
+    from llmecon.api import compare, load_company
+    from llmecon.report.export import signals_dict, table_dict
+
+    cs = [load_company(c.value) for c in companies]
+    ue, cf, sig = compare(cs, period=period, currency=currency)
+    out: dict[str, Any] = jsonable({"tables": [table_dict(ue), table_dict(cf)],
+                                    "signals": signals_dict(sig)})
+    return out
+
+
+def _unit_economics(company: CompanyId) -> dict[str, Any]:
+    from llmecon.api import load_company
+    from llmecon.report.unit_economics import ue_dict
+    from llmecon.unit_economics.company import load_assumptions, unit_economics_table
+    from llmecon.units import load_fx
+
+    return ue_dict(unit_economics_table(load_company(company.value), load_assumptions(),
+                                        load_fx()))
+
+
+def _catalog() -> dict[str, list[str]]:
+    from llmecon.inference.catalog import load_catalog
+
+    cat = load_catalog()
+    return {"gpus": [g.name for g in cat.gpus], "models": [m.name for m in cat.models]}
+
+
+def _inference_cost(req: InferenceRequest) -> dict[str, Any]:
+    from llmecon.inference.calibration import load_efficiency
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.serving import ServingConfig, evaluate
+
+    d = req.model_dump()
+    if d["batch_per_gpu"] is not None and d["tpot_ms"] is not None:
+        d["batch_per_gpu"] = None
+    out = evaluate(ServingConfig(**d), load_catalog(), load_efficiency()).to_dict()
+    clean: dict[str, Any] = jsonable({k: v for k, v in out.items() if k != "config"})
+    return clean
+
+
+def _stresses() -> dict[str, str]:
+    from llmecon.simulate.scenario import stress_presets
+
+    return {k: " ".join(str(v["description"]).split()) for k, v in stress_presets().items()}
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix="/api")
+    r.add_api_route("/companies", _companies, methods=["GET"])
+    r.add_api_route("/compare", _compare, methods=["GET"])
+    r.add_api_route("/unit-economics/{company}", _unit_economics, methods=["GET"])
+    r.add_api_route("/catalog", _catalog, methods=["GET"])
+    r.add_api_route("/inference/cost", _inference_cost, methods=["POST"])
+    r.add_api_route("/stresses", _stresses, methods=["GET"])
+    return r

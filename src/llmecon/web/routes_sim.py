@@ -1,0 +1,93 @@
+"""The dashboard's simulation routes: start a stress test in the background (bounded per
+client and in all), follow it, cancel it; the saved runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse
+
+from llmecon.config.web import SimulationRequest
+from llmecon.errors import NotFoundError
+from llmecon.report.common import jsonable
+from llmecon.web.jobs import Job, JobQueue, QueueFull
+
+JobId = Annotated[str, PathParam(max_length=40)]
+RunId = Annotated[str, PathParam(max_length=40, pattern=r"^[0-9a-f]{1,40}$")]
+RETRY_AFTER_S = "5"
+
+
+def simulate(job: Job, req: SimulationRequest, runs: Any) -> None:
+    """Run the stress test of ``req``, save it and keep its result on ``job``."""
+    from llmecon.api import load_company
+    from llmecon.simulate.run import PERCENTILES, run
+    from llmecon.simulate.scenario import apply_stresses, base_scenario
+
+    s = base_scenario(load_company(req.company.value), horizon_months=req.horizon_months)
+    s = apply_stresses(s, list(req.stresses))
+    r = run(s, paths=req.paths, seed=req.seed, progress=job.progress)
+    job.run_id = runs.save(r, s.to_dict())
+    job.result = jsonable({
+        "summary": r.summary(),
+        "cash": {f"p{q}": r.percentiles["cash"][i].tolist() for i, q in enumerate(PERCENTILES)},
+        "prob_cash_out": r.prob_cash_out.tolist()})
+
+
+def _record(r: Any) -> dict[str, Any]:
+    return {"run_id": r.run_id, "created": r.created.isoformat(), "company": r.company,
+            "stresses": r.stresses, "paths": r.paths, "horizon": r.horizon, "seed": r.seed,
+            "backend": r.backend, "prob_cash_out": r.summary["prob_cash_out_by_horizon"],
+            "cash_p50": r.summary["cash_at_horizon"]["p50"],
+            "currency": r.summary["currency"]}
+
+
+def router(jobs: JobQueue, runs: Any) -> APIRouter:
+    r = APIRouter(prefix="/api")
+    max_paths = jobs.limits.max_paths
+
+    @r.post("/simulations", status_code=202, response_model=None)
+    def start(req: SimulationRequest, request: Request) -> dict[str, Any] | JSONResponse:
+        if req.paths > max_paths:
+            raise HTTPException(422, f"paths: at most {max_paths:,} on this server")
+        client = request.client.host if request.client else "unknown"
+        try:
+            job = jobs.submit(client, req.model_dump(mode="json"), req.paths,
+                              lambda j: simulate(j, req, runs))
+        except QueueFull as e:
+            return JSONResponse({"detail": str(e)}, status_code=e.status,
+                                headers={"Retry-After": RETRY_AFTER_S})
+        return {"job_id": job.id}
+
+    @r.get("/simulations/{job_id}")
+    def follow(job_id: JobId) -> dict[str, Any]:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no simulation {job_id!r}")
+        return job.to_dict()
+
+    @r.delete("/simulations/{job_id}")
+    def cancel(job_id: JobId) -> dict[str, Any]:
+        job = jobs.cancel(job_id)
+        if job is None:
+            raise HTTPException(404, f"no simulation {job_id!r}")
+        return {"job_id": job.id, "status": job.status,
+                "cancel_requested": job.cancel_requested}
+
+    @r.get("/runs")
+    def list_runs() -> list[dict[str, Any]]:
+        try:
+            records = runs.records()
+        except NotFoundError:
+            return []
+        return [jsonable(_record(x)) for x in records]
+
+    @r.get("/runs/{run_id}")
+    def get_run(run_id: RunId) -> dict[str, Any]:
+        rec = runs.get(run_id)
+        out: dict[str, Any] = jsonable({"run_id": rec.run_id, "summary": rec.summary,
+                                        "cash": runs.percentiles(rec.run_id, "cash")})
+        return out
+
+    return r

@@ -1,0 +1,150 @@
+"""The dashboard's guard, in front of every route (a plain ASGI middleware):
+
+- the Host header must name an allowed host (on loopback: localhost, 127.0.0.1, [::1]), so
+  a web page on another name that resolves to 127.0.0.1 cannot talk to it (DNS rebinding);
+- with a token, every request must carry it (``Authorization: Bearer TOKEN`` or
+  ``?token=TOKEN``), compared in constant time as bytes (any characters, never a 500);
+- a request body may hold at most ``max_body_bytes`` (413 otherwise, before it is read).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyTooLarge(HTTPException):
+    """A body over the limit, noticed while it is read (no Content-Length given)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body over the limit of {limit:,} bytes")
+
+
+def host_name(value: str) -> str:
+    """The host of a Host header without its port, lower case.
+
+    >>> host_name("LOCALHOST:8000"), host_name("[::1]:80"), host_name("127.0.0.1")
+    ('localhost', '[::1]', '127.0.0.1')
+    """
+    v = value.strip().lower()
+    if v.startswith("["):
+        return v[:v.find("]") + 1] if "]" in v else v
+    name, sep, port = v.rpartition(":")
+    return name if sep and port.isdigit() else v
+
+
+def given_token(scope: Scope) -> bytes:
+    """The token a request carries (header first, then the query), as bytes."""
+    for key, value in scope.get("headers", ()):
+        if key.lower() == b"authorization":
+            header = bytes(value).removeprefix(b"Bearer ").strip()
+            if header:
+                return header
+    raw: bytes = scope.get("query_string", b"")
+    query: dict[str, list[str]] = parse_qs(raw.decode("latin-1"), errors="replace")
+    return query.get("token", [""])[0].encode("utf-8")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+async def reject(send: Send, status: int, detail: str,
+                 headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    body = json.dumps({"detail": detail}).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """Host check, token and body limit for an ASGI app."""
+
+    def __init__(self, app: ASGIApp, *, token: str | None,
+                 allowed_hosts: Sequence[str] | None, max_body_bytes: int) -> None:
+        self.app = app
+        self.token = None if token is None else token.encode("utf-8")
+        self.allowed = None if allowed_hosts is None else {h.lower() for h in allowed_hosts}
+        self.max_body = max_body_bytes
+
+    def _problem(self, scope: Scope) -> tuple[int, str] | None:
+        if self.allowed is not None:
+            host = _header(scope, b"host")
+            if host is None or host_name(host) not in self.allowed:
+                return 400, ("this server answers only to the host names "
+                             f"{', '.join(sorted(self.allowed))} (Host header refused)")
+        if self.token is not None and not hmac.compare_digest(given_token(scope), self.token):
+            return 401, ("a valid token is required (Authorization: Bearer TOKEN, "
+                         "or ?token=TOKEN)")
+        length = _header(scope, b"content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                return 400, "Content-Length: expected a whole number of bytes"
+            if int(length) > self.max_body:
+                return 413, f"request body over the limit of {self.max_body:,} bytes"
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        problem = self._problem(scope)
+        if problem is not None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await reject(send, *problem)
+            return
+        await self._limited(scope, receive, send)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise BodyTooLarge(self.max_body)
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, watched_send)
+        except BodyTooLarge as e:
+            if started:
+                raise
+            await reject(send, 413, str(e.detail))
+
+
+def trimmed_errors(errors: Sequence[Any], max_chars: int) -> list[dict[str, Any]]:
+    """Validation errors without the rejected input (only a short preview of it), so a
+    large body is never sent back."""
+
+    def cut(text: str) -> str:
+        return text if len(text) <= max_chars else text[:max_chars - 3] + "..."
+
+    out = []
+    for e in errors:
+        item = {"loc": [cut(str(p)) if isinstance(p, str) else p for p in e.get("loc", ())],
+                "msg": cut(str(e.get("msg", ""))), "type": str(e.get("type", ""))}
+        if "input" in e:
+            item["input"] = cut(repr(e["input"]))
+        out.append(item)
+    return out

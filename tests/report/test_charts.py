@@ -1,0 +1,76 @@
+"""Charts are specified once (llmecon.report.chartspec) and drawn by plotly for HTML and
+matplotlib for PNG/SVG from the same spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmecon.metrics.series import company_series
+from llmecon.report.chartspec import TREND_KINDS, charts_for, trend_chart
+from llmecon.report.plotly_figure import figure
+from llmecon.statements.model import Company
+from llmecon.units import load_fx
+
+
+def test_revenue_chart_holds_the_disclosed_revenue_in_millions(zhipu: Company) -> None:
+    cs = company_series(zhipu, load_fx())
+    spec = trend_chart("revenue-losses", cs)
+    revenue = next(t for t in spec.traces if t.name == "Revenue")
+    by_period = dict(zip(cs.periods, revenue.y, strict=True))
+    # prospectus (via mffb table): FY2024 RMB 312.414m, H1 2025 RMB 190.877m
+    assert by_period["FY2024"] == pytest.approx(312.414)
+    assert by_period["H1_2025"] == pytest.approx(190.877)
+    assert revenue.kind == "bar" and spec.y_axis.title == "RMB m"
+    assert "H1_2025 (interim)" in revenue.x
+
+
+def test_margin_chart_in_percent(zhipu: Company) -> None:
+    spec = trend_chart("margins", company_series(zhipu, load_fx()))
+    gm = dict(zip(spec.traces[0].x, spec.traces[0].y, strict=True))
+    assert gm["FY2024"] == pytest.approx(56.3, abs=0.05)  # prospectus: 56.3%
+
+
+def test_plotly_figure_is_the_spec(zhipu: Company) -> None:
+    cs = company_series(zhipu, load_fx())
+    for kind in TREND_KINDS:
+        spec = trend_chart(kind, cs)
+        fig = figure(spec)
+        assert fig["id"] == spec.key
+        assert [d["name"] for d in fig["data"]] == [t.name for t in spec.traces]
+        assert [d["y"] for d in fig["data"]] == [list(t.y) for t in spec.traces]
+        types = {"bar": "bar", "line": "scatter"}
+        assert [d["type"] for d in fig["data"]] == [types[t.kind] for t in spec.traces]
+    cash = figure(trend_chart("cash", cs))
+    assert cash["data"][1]["yaxis"] == "y2" and cash["layout"]["yaxis2"]["overlaying"] == "y"
+
+
+def test_missing_values_are_gaps_not_zero(zhipu: Company) -> None:
+    spec = trend_chart("cash", company_series(zhipu, load_fx()))
+    runway = spec.traces[1].y
+    assert None in runway and 0.0 not in runway  # runway is known only where cash is
+
+
+def test_matplotlib_draws_the_same_spec(zhipu: Company, minimax: Company,
+                                        tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from llmecon.report.mpl_figure import draw
+
+    spec = trend_chart("margins", company_series(minimax, load_fx()))
+    fig, ax = plt.subplots()
+    draw(ax, spec)
+    lines = ax.get_lines()
+    assert [ln.get_label() for ln in lines] == [t.name for t in spec.traces]
+    drawn = [v for v in lines[0].get_ydata() if v == v]
+    assert drawn == [v for v in spec.traces[0].y if v is not None]
+    assert ax.get_title() == spec.title
+    plt.close(fig)
+
+
+def test_fan_needs_a_run(zhipu: Company) -> None:
+    assert charts_for("fan", [company_series(zhipu, load_fx())], {}) == []
