@@ -90,7 +90,7 @@ def test_help_imports_no_heavy_library() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from llmecon.cli import _parser; _parser(); "
+    code = ("import sys; from llmecon.cli import build_parser; build_parser(); "
             "heavy = [m for m in ('numpy', 'pandas', 'scipy', 'yaml', 'duckdb', 'plotly', "
             "'matplotlib', 'fastapi', 'dask', 'rich') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

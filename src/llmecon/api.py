@@ -10,12 +10,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from llmecon.metrics import tables
 from llmecon.metrics.reconcile import check_company
 from llmecon.statements.io import read_company
 from llmecon.statements.model import Company
 from llmecon.units import FxTable, load_fx
+
+if TYPE_CHECKING:
+    from llmecon.unit_economics.company import UnitEconomicsTable
 
 
 def load_company(ref: str, *, check: bool = True) -> Company:
@@ -45,7 +50,7 @@ def compare(companies: Sequence[Company], *, period: str = "latest",
     if currency:
         from llmecon.units import normalise_currency
 
-        cur = normalise_currency(currency, where="--currency")
+        cur = normalise_currency(currency, where="currency")
         ue, cf = tables.convert_table(ue, cur, fx), tables.convert_table(cf, cur, fx)
         return ue, cf, tables.convert_signals(tables.signals(companies, chosen, fx), cur, fx)
     return ue, cf, tables.signals(companies, chosen, fx)
@@ -61,9 +66,21 @@ def history(company: Company, *, currency: str | None = None, fx: FxTable | None
     if currency:
         from llmecon.units import normalise_currency
 
-        cur = normalise_currency(currency, where="--currency")
+        cur = normalise_currency(currency, where="currency")
         ue, cf = tables.convert_table(ue, cur, fx), tables.convert_table(cf, cur, fx)
     sig = tables.signals([company], [tables.select_period(company)], fx)
     if currency:
         sig = tables.convert_signals(sig, cur, fx)
     return ue, cf, sig
+
+
+def unit_economics(company: Company, assumptions: str | Path | None = None,
+                   fx: FxTable | None = None) -> UnitEconomicsTable:
+    """Unit economics per business line, on the bundled assumptions, catalog and efficiency
+    table (``assumptions``: a user's file merged over the bundled defaults)."""
+    from llmecon.inference.calibration import load_efficiency
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.unit_economics.company import load_assumptions, unit_economics_table
+
+    return unit_economics_table(company, load_assumptions(assumptions), fx or load_fx(),
+                                load_catalog(), load_efficiency())

@@ -24,3 +24,7 @@ MAX_HORIZON_MONTHS = 240
 MAX_WEB_PATHS = 200_000
 #: Longest dashboard projection, in months.
 MAX_WEB_HORIZON_MONTHS = 120
+
+# --- cli ---
+#: Most paths one ``llmecon report`` or ``chart`` run accepts (it runs every stress preset).
+MAX_REPORT_PATHS = 1_000_000

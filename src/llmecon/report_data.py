@@ -52,10 +52,10 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.serving import ServingConfig, evaluate
     from llmecon.simulate.answers import cost_for_margin
+    from llmecon.simulate.calibrate import base_scenario
     from llmecon.simulate.run import run
     from llmecon.simulate.scenario import (
         apply_stresses,
-        base_scenario,
         load_scenario,
         stress_presets,
     )
@@ -74,7 +74,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     ue_lines = []
     for c in companies:
         say(f"{c.id}: unit economics")
-        ue_lines.append(unit_economics_table(c, assumptions, fx))
+        ue_lines.append(unit_economics_table(c, assumptions, fx, cat, eff))
         dep = dict(assumptions["inference"].get(c.id, assumptions["inference"]["default"]))
         dep.pop("price_endpoint", None)
         for gpu in REPORT_GPUS:
@@ -87,7 +87,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
                                              else "no GPU-hour price bundled"))
             except Exception as e:
                 inf_rows.append(InferenceRow(c.id, cfg.model, gpu, None, None, str(e)))
-        base = base_scenario(c, assumptions, horizon)
+        base = base_scenario(c, assumptions, horizon, fx=fx, catalog=cat, efficiency=eff)
         if scenario_file:
             base = load_scenario(base, scenario_file)
         margin[c.id] = cost_for_margin(base, target_margin)

@@ -40,13 +40,10 @@ def _compare(companies: Annotated[list[CompanyId], Query(min_length=1, max_lengt
 
 
 def _unit_economics(company: CompanyId) -> dict[str, Any]:
-    from llmecon.api import load_company
+    from llmecon.api import load_company, unit_economics
     from llmecon.report.unit_economics import ue_dict
-    from llmecon.unit_economics.company import load_assumptions, unit_economics_table
-    from llmecon.units import load_fx
 
-    return ue_dict(unit_economics_table(load_company(company.value), load_assumptions(),
-                                        load_fx()))
+    return ue_dict(unit_economics(load_company(company.value)))
 
 
 def _catalog() -> dict[str, list[str]]:

@@ -22,10 +22,11 @@ RETRY_AFTER_S = "5"
 def simulate(job: Job, req: SimulationRequest, runs: Any) -> None:
     """Run the stress test of ``req``, save it and keep its result on ``job``."""
     from llmecon.api import load_company
+    from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.run import PERCENTILES, run
-    from llmecon.simulate.scenario import apply_stresses, base_scenario
+    from llmecon.simulate.scenario import apply_stresses
 
-    s = base_scenario(load_company(req.company.value), horizon_months=req.horizon_months)
+    s = load_base_scenario(load_company(req.company.value), horizon_months=req.horizon_months)
     s = apply_stresses(s, list(req.stresses))
     r = run(s, paths=req.paths, seed=req.seed, progress=job.progress)
     job.run_id = runs.save(r, s.to_dict())

@@ -1,10 +1,12 @@
-"""``llmecon report`` and ``llmecon chart``: files people read."""
+"""``llmecon report | chart``: files people read (HTML, Excel, PNG, SVG)."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
+
+from llmecon.cli.common import horizon_months, output_path, status, whole
+from llmecon.constants import MAX_REPORT_PATHS
 
 
 def register(sub: Any) -> None:
@@ -13,12 +15,13 @@ def register(sub: Any) -> None:
     r.add_argument("--scenario", metavar="FILE")
     r.add_argument("--stress", action="append", default=None, metavar="NAME",
                    help="stress presets to run beside the base (default: all)")
-    r.add_argument("--paths", type=int, default=5000)
-    r.add_argument("--horizon", type=int, default=36)
+    r.add_argument("--paths", type=whole(1, MAX_REPORT_PATHS), default=5000)
+    r.add_argument("--horizon", type=horizon_months, default=36)
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--format", choices=("html", "xlsx"), default=None,
                    help="default: from the output file's suffix")
     r.add_argument("-o", "--output", required=True, metavar="FILE")
+    r.set_defaults(handler=_report)
 
     c = sub.add_parser("chart", help="one chart as PNG or SVG, for slides")
     from llmecon.report.charts import KINDS
@@ -26,52 +29,38 @@ def register(sub: Any) -> None:
     c.add_argument("kind", choices=KINDS)
     c.add_argument("companies", metavar="COMPANY", nargs="+")
     c.add_argument("--format", choices=("png", "svg"), default=None)
-    c.add_argument("--paths", type=int, default=5000, help="for the fan chart")
+    c.add_argument("--paths", type=whole(1, MAX_REPORT_PATHS), default=5000,
+                   help="for the fan chart")
     c.add_argument("-o", "--output", required=True, metavar="FILE")
+    c.set_defaults(handler=_chart)
 
 
-def output_path(path: str, fmt: str | None, allowed: tuple[str, ...]) -> tuple[Path, str]:
-    from llmecon.errors import InputError
-
-    p = Path(path)
-    kind = fmt or p.suffix.lstrip(".").lower()
-    if kind not in allowed:
-        raise InputError(f"-o/--format: expected a {' or '.join(allowed)} file, found "
-                         f"{p.name!r}")
-    if p.suffix.lstrip(".").lower() != kind:
-        p = p.with_suffix(f".{kind}")
-    return p, kind
-
-
-def run(args: argparse.Namespace) -> int:
+def _chart(args: argparse.Namespace) -> int:
     from llmecon.api import load_company
-    from llmecon.errors import InputError
+    from llmecon.metrics.series import company_series
+    from llmecon.report.charts import render
+    from llmecon.units import load_fx
 
     companies = [load_company(ref) for ref in args.companies]
-    if args.command == "chart":
-        from llmecon.metrics.series import company_series
-        from llmecon.report.charts import render
-        from llmecon.units import load_fx
+    path, _ = output_path(args.output, args.format, ("png", "svg"))
+    sims = None
+    if args.kind == "fan":
+        from llmecon.simulate.loaders import load_base_scenario
+        from llmecon.simulate.run import run as run_mc
 
-        path, _ = output_path(args.output, args.format, ("png", "svg"))
-        sims = None
-        if args.kind == "fan":
-            from llmecon.simulate.run import run as run_mc
-            from llmecon.simulate.scenario import base_scenario
+        sims = {c.id: run_mc(load_base_scenario(c), paths=args.paths) for c in companies}
+    fx = load_fx()
+    render(args.kind, [company_series(c, fx) for c in companies], path, sims)
+    print(f"wrote {path}")
+    return 0
 
-            sims = {c.id: run_mc(base_scenario(c), paths=args.paths) for c in companies}
-        fx = load_fx()
-        render(args.kind, [company_series(c, fx) for c in companies], path, sims)
-        print(f"wrote {path}")
-        return 0
-    if not 1 <= args.paths <= 1_000_000:
-        raise InputError(f"--paths: expected 1 to 1,000,000, found {args.paths}")
-    if not 1 <= args.horizon <= 240:
-        raise InputError(f"--horizon: expected 1 to 240, found {args.horizon}")
-    path, kind = output_path(args.output, args.format, ("html", "xlsx"))
-    from llmecon.cli_simulate import status
+
+def _report(args: argparse.Namespace) -> int:
+    from llmecon.api import load_company
     from llmecon.report_data import build
 
+    companies = [load_company(ref) for ref in args.companies]
+    path, kind = output_path(args.output, args.format, ("html", "xlsx"))
     with status("building the report") as update:
         data = build(companies, stresses=args.stress, scenario_file=args.scenario,
                      paths=args.paths, horizon=args.horizon, seed=args.seed, progress=update)

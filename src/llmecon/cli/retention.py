@@ -1,0 +1,57 @@
+"""``llmecon retention fit``: the shifted-beta-geometric retention model."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    r = sub.add_parser("retention", help="shifted-beta-geometric retention model")
+    rsub = r.add_subparsers(dest="retention_command", metavar="SUBCOMMAND", required=True)
+    rf = rsub.add_parser("fit", help="fit alpha and beta to cohort survival counts")
+    src = rf.add_mutually_exclusive_group(required=True)
+    src.add_argument("--alive", type=float, nargs="+", metavar="N",
+                     help="customers alive at the start of periods 0, 1, 2, ...")
+    src.add_argument("--csv", metavar="FILE", help="CSV with columns cohort, period, alive")
+    rf.add_argument("--calibrate", type=int, metavar="K",
+                    help="fit on periods 0..K only and project the rest")
+    rf.add_argument("--horizon", type=int, help="periods to project (default: the data)")
+    rf.add_argument("--discount-rate", type=float, default=0.1,
+                    help="per period, for the discounted expected residual lifetime")
+    rf.add_argument("--format", choices=("table", "json"), default="table")
+    rf.set_defaults(handler=_fit)
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from llmecon.report.terminal import print_all
+    from llmecon.report.unit_economics import sbg_table
+    from llmecon.statements.cohorts import first_periods, read_cohorts
+    from llmecon.unit_economics.retention import fit_sbg
+
+    cohorts = [list(args.alive)] if args.alive else read_cohorts(args.csv)
+    full = cohorts[0]
+    if args.calibrate is not None:
+        cohorts = first_periods(cohorts, args.calibrate)
+    fit = fit_sbg(cohorts)
+    horizon = args.horizon or len(full)
+    if args.format == "json":
+        _print_json(fit, horizon, full, args.discount_rate)
+    else:
+        print_all([sbg_table(fit, horizon, full)])
+        print(f"expected lifetime: {fit.expected_lifetime:.3g} periods; discounted expected "
+              f"residual lifetime at {args.discount_rate:.0%}: "
+              f"{fit.derl(args.discount_rate):.3f} periods")
+    return 0
+
+
+def _print_json(fit: Any, horizon: int, full: list[float], discount_rate: float) -> None:
+    """The fit, its projection beside the observed counts, and the DERL, as JSON."""
+    import json
+
+    doc = fit.to_dict(horizon)
+    for row in doc["projection"]:
+        t = row["period"]
+        row["actual_alive"] = full[t] if t < len(full) else None
+    doc["derl"] = fit.derl(discount_rate)
+    print(json.dumps(doc, indent=2))

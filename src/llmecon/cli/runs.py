@@ -1,0 +1,55 @@
+"""``llmecon runs list | show | compare``: saved Monte Carlo runs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    r = sub.add_parser("runs", help="saved runs: list, show, compare")
+    rs = r.add_subparsers(dest="runs_command", metavar="SUBCOMMAND", required=True)
+    ls = rs.add_parser("list")
+    ls.add_argument("--store", metavar="PATH")
+    ls.set_defaults(handler=_list)
+    sh = rs.add_parser("show")
+    sh.add_argument("run_id")
+    sh.add_argument("--store", metavar="PATH")
+    sh.set_defaults(handler=_show)
+    cp = rs.add_parser("compare")
+    cp.add_argument("run_ids", nargs="+")
+    cp.add_argument("--store", metavar="PATH")
+    cp.set_defaults(handler=_compare)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from llmecon.report.simulate import runs_table
+    from llmecon.report.terminal import print_all
+    from llmecon.store.runs import RunStore
+
+    print_all([runs_table(RunStore(args.store).records())])
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from llmecon.report.simulate import compare_runs_table
+    from llmecon.report.terminal import print_all
+    from llmecon.store.runs import RunStore
+
+    store = RunStore(args.store)
+    rec = store.get(args.run_id)
+    print_all([compare_runs_table([rec])])
+    print(f"scenario: {rec.scenario.get('company')}, horizon "
+          f"{rec.scenario.get('horizon_months')} months, stresses "
+          f"{rec.stresses}; {len(store.percentiles(rec.run_id, 'cash'))} months saved")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from llmecon.report.simulate import compare_runs_table
+    from llmecon.report.terminal import print_all
+    from llmecon.store.runs import RunStore
+
+    store = RunStore(args.store)
+    print_all([compare_runs_table([store.get(i) for i in args.run_ids])])
+    return 0

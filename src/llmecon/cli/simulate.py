@@ -1,0 +1,155 @@
+"""``llmecon simulate | scenario | answers``: projections, stress tests and their answers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from llmecon.cli.common import (
+    horizon_months,
+    paths_count,
+    save_xlsx,
+    status,
+    with_progress,
+)
+
+#: Months projected when ``--horizon`` is not given.
+DEFAULT_HORIZON_MONTHS = 36
+
+
+def register(sub: Any) -> None:
+    s = sub.add_parser("simulate", help="driver-based projection and Monte Carlo stress test")
+    s.add_argument("company", metavar="COMPANY")
+    _scenario_args(s)
+    s.add_argument("--paths", type=paths_count, default=10_000)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--backend", choices=("numpy", "dask"), default="numpy")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
+    s.add_argument("--workers", type=int, default=2, help="local Dask workers")
+    s.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
+    s.add_argument("--no-save", action="store_true", help="do not save the run")
+    s.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    s.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
+    s.set_defaults(handler=_simulate)
+
+    sc = sub.add_parser("scenario", help="the calibrated scenario and stress presets")
+    scs = sc.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND", required=True)
+    show = scs.add_parser("show", help="a company's scenario, with where each value comes from")
+    show.add_argument("company", metavar="COMPANY")
+    _scenario_args(show)
+    show.set_defaults(handler=_scenario_show)
+    scs.add_parser("stresses", help="the stress presets").set_defaults(handler=_stresses)
+
+    a = sub.add_parser("answers", help="cost per token for a target margin, growth at which "
+                                       "losses stop widening, tornado")
+    a.add_argument("company", metavar="COMPANY")
+    _scenario_args(a)
+    a.add_argument("--target-margin", type=float, default=0.5)
+    a.add_argument("--format", choices=("table", "json"), default="table")
+    a.set_defaults(handler=_answers)
+
+
+def _scenario_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scenario", metavar="FILE", help="YAML merged over the calibrated scenario")
+    p.add_argument("--stress", action="append", default=[], metavar="NAME",
+                   help="a stress preset (repeatable; see 'llmecon scenario stresses')")
+    p.add_argument("--horizon", type=horizon_months,
+                   help=f"months to project (default {DEFAULT_HORIZON_MONTHS})")
+    p.add_argument("--assume", metavar="FILE", help="unit-economics assumptions (YAML)")
+
+
+def _scenario(args: argparse.Namespace) -> Any:
+    """The company's calibrated scenario, with the scenario file and stresses applied."""
+    from dataclasses import replace
+
+    from llmecon.api import load_company
+    from llmecon.simulate.loaders import load_base_scenario
+    from llmecon.simulate.scenario import apply_stresses, load_scenario
+    from llmecon.unit_economics.company import load_assumptions
+
+    s = load_base_scenario(load_company(args.company), load_assumptions(args.assume),
+                           args.horizon or DEFAULT_HORIZON_MONTHS)
+    if args.scenario:
+        s = load_scenario(s, args.scenario)
+        if args.horizon:
+            s = replace(s, horizon_months=args.horizon)
+    return apply_stresses(s, args.stress)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from llmecon.errors import InputError
+    from llmecon.simulate.run import run as run_mc
+
+    if args.workers < 1:
+        raise InputError(f"--workers: expected >= 1, found {args.workers}")
+    s = _scenario(args)
+    result = with_progress(lambda cb: run_mc(s, paths=args.paths, seed=args.seed,
+                                             backend=args.backend, scheduler=args.scheduler,
+                                             workers=args.workers, progress=cb), args.paths)
+    run_id = None
+    if not args.no_save:
+        from llmecon.store.runs import RunStore
+
+        run_id = RunStore(args.store).save(result, s.to_dict())
+    _print_result(args, result, run_id)
+    return 0
+
+
+def _print_result(args: argparse.Namespace, result: Any, run_id: str | None) -> None:
+    from llmecon.report import simulate as present
+    from llmecon.report.terminal import print_all
+
+    if args.format == "xlsx":
+        from llmecon.report import excel
+
+        book = excel.Book()
+        excel.add_simulation(book, result)
+        save_xlsx(args, book)
+    elif args.format == "json":
+        print(present.result_json(result, run_id))
+    elif args.format == "csv":
+        sys.stdout.write(present.result_csv(result))
+    else:
+        print_all([present.summary_table(result), present.fan_table(result, "cash"),
+                   present.fan_table(result, "revenue"),
+                   present.fan_table(result, "gross_margin")])
+        if run_id:
+            print(f"saved as run {run_id} ('llmecon runs show {run_id}')")
+
+
+def _scenario_show(args: argparse.Namespace) -> int:
+    import yaml
+
+    s = _scenario(args)
+    print("# Calibrated scenario; copy, edit and pass back with --scenario FILE.")
+    print("# Where each driver comes from:")
+    for k, how in s.provenance.items():
+        print(f"#   {k}: {how}")
+    sys.stdout.write(yaml.safe_dump(s.to_dict(), sort_keys=False, width=100))
+    return 0
+
+
+def _stresses(args: argparse.Namespace) -> int:
+    from llmecon.simulate.scenario import stress_presets
+
+    for name, p in stress_presets().items():
+        print(f"{name}: {' '.join(str(p['description']).split())}")
+    return 0
+
+
+def _answers(args: argparse.Namespace) -> int:
+    from llmecon.report import simulate as present
+    from llmecon.report.terminal import print_all
+    from llmecon.simulate.answers import answers_dict
+
+    s = _scenario(args)
+    with status("answering: token cost, growth, tornado"):
+        ans = answers_dict(s, args.target_margin)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(ans, indent=1, default=str))
+    else:
+        print_all(present.answers_tables(ans, s.currency))
+    return 0
