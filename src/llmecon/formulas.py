@@ -213,8 +213,8 @@ def months_from_days(days: Num) -> Num:
 def days_from_months(months: Num) -> Num:
     """Months as days: months x DAYS_PER_MONTH.
 
-    >>> days_from_months(12)
-    365.25
+    >>> days_from_months(48)  # four years: 3 x 365 + 366 days
+    1461.0
     """
     return months * DAYS_PER_MONTH
 

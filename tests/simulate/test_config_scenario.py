@@ -31,7 +31,7 @@ def small() -> Scenario:
     ("drivers: [1, 2]\n", "s.yaml: drivers: expected a mapping, found [1, 2]"),
     ("financing: 5\n", "s.yaml: financing: expected a list, found 5"),
     ("horizon_months: yes\n", "s.yaml: horizon_months: expected a whole number 1-240, "
-                              "found True"),
+                              "found 'yes'"),
     ("horizon_months: 0\n", "s.yaml: horizon_months: expected a whole number 1-240, found 0"),
     ("drivers:\n  start_cash: .nan\n", "s.yaml: drivers.start_cash: expected a finite number, "
                                        "found nan"),

@@ -9,7 +9,6 @@ import pydantic
 from pydantic import BaseModel, ConfigDict
 
 from llmecon.errors import InputError
-from llmecon.yamlfile import read_mapping
 
 M = TypeVar("M", bound="ConfigModel")
 
@@ -124,4 +123,6 @@ def parse_config(cls: type[M], data: Any, source: str) -> M:
 
 def load_config(cls: type[M], path: str | Path, what: str) -> M:
     """Read a YAML file (the package's one YAML reader) and build ``cls`` from it."""
+    from llmecon.yamlfile import read_mapping
+
     return parse_config(cls, read_mapping(path, what), str(path))

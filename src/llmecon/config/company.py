@@ -9,14 +9,12 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
 from llmecon.config.base import ConfigModel
-
-BusinessModel = Literal["b2b_project", "c2c_product", "mixed", "unknown"]
-BUSINESS_MODELS: tuple[str, ...] = ("b2b_project", "c2c_product", "mixed", "unknown")
+from llmecon.statements.kinds import BusinessModel
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MMDD = re.compile(r"^(\d{2})-(\d{2})$")

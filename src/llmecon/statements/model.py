@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from llmecon.config.company import BUSINESS_MODELS, BusinessModel
 from llmecon.errors import NotFoundError
+from llmecon.statements.kinds import BUSINESS_MODELS, BusinessModel
 from llmecon.statements.taxonomy import ITEMS, ItemDef
 
 Role = Literal["raw", "check"]
