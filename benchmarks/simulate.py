@@ -18,8 +18,8 @@ import numpy as np
 
 from llmecon.api import load_company
 from llmecon.simulate.engine import project
-from llmecon.simulate.run import run, sample_block
 from llmecon.simulate.loaders import load_base_scenario as base_scenario
+from llmecon.simulate.run import run, sample_block
 
 
 def main() -> None:

@@ -16,8 +16,8 @@ from llmecon.inference.catalog import load_catalog
 from llmecon.inference.serving import ServingConfig, ServingResult, evaluate
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.report import notebook
-from llmecon.simulate.run import SimResult, run
 from llmecon.simulate.loaders import load_base_scenario as base_scenario
+from llmecon.simulate.run import SimResult, run
 from llmecon.statements.model import Company
 from llmecon.unit_economics.company import (
     UnitEconomicsTable,
