@@ -11,7 +11,7 @@ from rich.text import Text
 from llmecon.metrics.tables import SignalRow, SignalsTable, Table
 from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
-from llmecon.report.common import period_pair
+from llmecon.report.common import period_pair, source_summary
 from llmecon.report.richtext import plain, printable
 from llmecon.statements.model import Company
 
@@ -138,7 +138,7 @@ def figures(c: Company) -> RenderableType:
         rt.add_row(*(plain(v) for v in (
             x.item, x.segment or "", x.period.label + (" (end)" if x.period.is_instant else ""),
             f"{declared_value(x):,.6g}", unit, x.role, x.confidence,
-            x.source.split(" | ")[0] + (" +" if " | " in x.source else ""))))
+            source_summary(x.source))))
     return rt
 
 
