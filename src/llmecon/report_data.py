@@ -48,6 +48,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
           progress: Callable[[str], None] | None = None) -> ReportData:
     """Compute the report's content. ``stresses=None`` runs every preset beside the base."""
     from llmecon.api import compare
+    from llmecon.errors import LlmeconError
     from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.serving import ServingConfig, evaluate
@@ -85,7 +86,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
                                              res.cost_input_miss,
                                              "" if res.cost_output is not None
                                              else "no GPU-hour price bundled"))
-            except Exception as e:
+            except LlmeconError as e:  # a GPU the model does not fit: shown with the reason
                 inf_rows.append(InferenceRow(c.id, cfg.model, gpu, None, None, str(e)))
         base = base_scenario(c, assumptions, horizon, fx=fx, catalog=cat, efficiency=eff)
         if scenario_file:

@@ -74,3 +74,9 @@ def test_matplotlib_draws_the_same_spec(zhipu: Company, minimax: Company,
 
 def test_fan_needs_a_run(zhipu: Company) -> None:
     assert charts_for("fan", [company_series(zhipu, load_fx())], {}) == []
+
+
+def test_cli_kinds_are_the_spec_kinds() -> None:
+    from llmecon.report.charts import KINDS
+
+    assert (*TREND_KINDS, "fan") == KINDS

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[str]:
+def _serve(tmp_path: Path, token: str | None = None) -> Iterator[str]:
     import uvicorn
 
     from llmecon.web.app import create_app
@@ -22,7 +21,8 @@ def server(tmp_path: Path) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(tmp_path / "runs.duckdb", max_paths=20_000),
+    config = uvicorn.Config(create_app(tmp_path / "runs.duckdb", token=token,
+                                       max_paths=20_000),
                             host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     t = threading.Thread(target=srv.run, daemon=True)
@@ -34,6 +34,31 @@ def server(tmp_path: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}/"
     srv.should_exit = True
     t.join(timeout=10)
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[str]:
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture()
+def token_server(tmp_path: Path) -> Iterator[str]:
+    yield from _serve(tmp_path, token="s3cret-tok")
+
+
+@pytest.mark.slow
+def test_dashboard_with_a_token_loads_its_chart_library(token_server: str,
+                                                       browser: Any) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(token_server + "?token=s3cret-tok")
+    page.wait_for_selector("#company-zhipu")
+    page.wait_for_function("typeof Plotly !== 'undefined'")
+    assert errors == []
+    page.goto(token_server)  # without the token: refused
+    assert "valid token" in page.inner_text("body")
+    page.close()
 
 
 def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Helpers every presenter shares, written once: missing numbers, period labels, tags,
-safe links, JSON for ``<script>`` blocks, and the atomic file write.
+"""Helpers every presenter shares, written once: missing numbers, period labels, sources
+(safe links), JSON for ``<script>`` blocks, and the atomic file write. The marks for low
+confidence and annualised values live in :mod:`llmecon.report.formatting`.
 
 Nothing here computes: these functions only turn values into something a format can hold.
 """
@@ -72,14 +73,6 @@ def period_pair(to: MetricValue | None, frm: MetricValue | None) -> str:
     return f"{to.period.label} vs {frm.period.label}"
 
 
-CONFIDENCE_TAGS = {"high": "", "medium": "", "low": "low confidence", "unknown": ""}
-
-
-def confidence_tag(confidence: str) -> str:
-    """Words for a figure's confidence where it warrants a note ("" otherwise)."""
-    return CONFIDENCE_TAGS.get(confidence, "")
-
-
 @dataclass(frozen=True)
 class SourcePart:
     """One source of a figure: ``url`` when it is an http(s) address (a link), else text."""
@@ -100,6 +93,18 @@ def source_parts(source: str) -> list[SourcePart]:
         if part:
             out.append(SourcePart(part, part if is_web_link(part) else None))
     return out
+
+
+def source_summary(source: str) -> str:
+    """The first source of a figure, with " +" when there are more.
+
+    >>> source_summary("https://a.example | p. 3")
+    'https://a.example +'
+    """
+    parts = source_parts(source)
+    if not parts:
+        return ""
+    return parts[0].text + (" +" if len(parts) > 1 else "")
 
 
 def is_web_link(text: str) -> bool:

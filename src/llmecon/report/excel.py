@@ -3,6 +3,7 @@ sheet of raw figures with their sources, frozen headers. Written atomically."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
 from llmecon.report.common import atomic_write, period_pair
 from llmecon.report.common import finite_or_none as _num
+from llmecon.report.richtext import printable
 from llmecon.statements.model import Company
 
 FORMATS = {"ratio": "0.0%", "money": "#,##0", "money_per_person": "#,##0",
@@ -32,15 +34,16 @@ class Book:
     def sheet(self, title: str, header: Sequence[str]) -> Any:
         from openpyxl.styles import Font
 
+        name = sheet_title(title, set(self.wb.sheetnames) - ({self.wb.active.title}
+                                                             if self._first else set()))
         if self._first:
             ws = self.wb.active
-            ws.title = title[:31]
+            ws.title = name
             self._first = False
         else:
-            ws = self.wb.create_sheet(title[:31])
-        ws.append(list(header))
-        for c in ws[1]:
-            c.font = Font(bold=True)
+            ws = self.wb.create_sheet(name)
+        for j, h in enumerate(header, start=1):
+            put(ws, 1, j, h).font = Font(bold=True)
         ws.freeze_panes = "B2"
         return ws
 
@@ -53,6 +56,41 @@ class Book:
         return atomic_write(path, buf.getvalue())
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_BAD_TITLE = re.compile(r"[][:*?/\\\x00-\x1f]")
+
+
+def put(ws: Any, row: int, col: int, value: Any) -> Any:
+    """Write one cell; text that a spreadsheet would read as a formula (starting with
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return) is stored as text, marked with a
+    quote prefix so it stays text when edited; control characters are shown escaped."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: printable(m.group(0)), value)
+    c = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        c.data_type = "s"
+        c.quotePrefix = True
+    return c
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    """A valid, unused sheet name: at most 31 characters, none of ``[]:*?/\\``.
+
+    >>> sheet_title("UE a/b:c", set())
+    'UE a_b_c'
+    >>> sheet_title("Sim x", {"Sim x"})
+    'Sim x (2)'
+    """
+    base = _BAD_TITLE.sub("_", title).strip("'")[:31] or "Sheet"
+    name, n = base, 2
+    while name.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    return name
+
+
 def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
     c = ws.cell(row=row, column=col, value=_num(mv.value) if mv.ok else None)
     if mv.ok:
@@ -62,7 +100,7 @@ def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
 def add_table(book: Book, t: Table) -> None:
     ws = book.sheet(t.title, ["metric", *(f"{c.header} ({c.currency})" for c in t.columns)])
     for i, r in enumerate(t.rows, start=2):
-        ws.cell(row=i, column=1, value=r.label.strip())
+        put(ws, i, 1, r.label.strip())
         for j, mv in enumerate(r.cells, start=2):
             _cell(ws, i, j, mv)
     ws.column_dimensions["A"].width = 42
@@ -72,17 +110,17 @@ def add_signals(book: Book, st: SignalsTable) -> None:
     ws = book.sheet("Signals", ["company", "signal", "latest", "unit", "period", "change",
                                 "change kind", "on", "for the model", "what it means"])
     for i, r in enumerate(st.rows, start=2):
-        ws.cell(row=i, column=1, value=r.company_id)
-        ws.cell(row=i, column=2, value=r.label)
+        put(ws, i, 1, r.company_id)
+        put(ws, i, 2, r.label)
         _cell(ws, i, 3, r.latest)
-        ws.cell(row=i, column=4, value=r.latest.unit)
-        ws.cell(row=i, column=5, value=r.latest.period.label)
+        put(ws, i, 4, r.latest.unit)
+        put(ws, i, 5, r.latest.period.label)
         ch = ws.cell(row=i, column=6, value=_num(r.change))
         ch.number_format = "+0.0%;-0.0%"
-        ws.cell(row=i, column=7, value=r.change_kind)
-        ws.cell(row=i, column=8, value=period_pair(r.change_to, r.change_from))
-        ws.cell(row=i, column=9, value=r.assessment)
-        ws.cell(row=i, column=10, value=r.meaning)
+        put(ws, i, 7, r.change_kind)
+        put(ws, i, 8, period_pair(r.change_to, r.change_from))
+        put(ws, i, 9, r.assessment)
+        put(ws, i, 10, r.meaning)
 
 
 def add_sources(book: Book, companies: Sequence[Company]) -> None:
@@ -98,7 +136,7 @@ def add_sources(book: Book, companies: Sequence[Company]) -> None:
                                    x.period.end, x.period.months, declared_value(x),
                                    x.currency or "", x.unit, x.role, x.confidence, x.source,
                                    x.note], start=1):
-                cell = ws.cell(row=i, column=j, value=v)
+                cell = put(ws, i, j, v)
                 if j == 5:
                     cell.number_format = "yyyy-mm-dd"
             i += 1
@@ -109,12 +147,12 @@ def add_unit_economics(book: Book, t: Any) -> None:
                                            "status", "basis"])
     for i, r in enumerate(t.rows, start=2):
         for j, v in enumerate([r.line, r.role, r.quantity], start=1):
-            ws.cell(row=i, column=j, value=v)
+            put(ws, i, j, v)
         c = ws.cell(row=i, column=4, value=_num(r.value))
         c.number_format = FORMATS.get("money" if r.unit == t.currency else r.unit, "General")
-        ws.cell(row=i, column=5, value=r.unit)
-        ws.cell(row=i, column=6, value=r.status)
-        ws.cell(row=i, column=7, value=r.basis)
+        put(ws, i, 5, r.unit)
+        put(ws, i, 6, r.status)
+        put(ws, i, 7, r.basis)
 
 
 def add_simulation(book: Book, r: Any, name: str = "") -> None:
@@ -127,7 +165,7 @@ def add_simulation(book: Book, r: Any, name: str = "") -> None:
     for metric, arr in r.percentiles.items():
         fmt = "0.0%" if metric == "gross_margin" else "#,##0"
         for m in range(r.horizon_months):
-            ws.cell(row=i, column=1, value=metric)
+            put(ws, i, 1, metric)
             ws.cell(row=i, column=2, value=m + 1)
             for j in range(len(PERCENTILES)):
                 c = ws.cell(row=i, column=3 + j, value=_num(float(arr[j, m])))

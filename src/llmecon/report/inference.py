@@ -15,6 +15,7 @@ from llmecon.inference.calibration import AccuracyRow
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
 from llmecon.report.common import jsonable
+from llmecon.report.richtext import plain
 
 
 def _f(x: float | None, fmt: str = ",.2f") -> str:
@@ -25,8 +26,8 @@ def _f(x: float | None, fmt: str = ",.2f") -> str:
 
 def serving_table(r: ServingResult) -> RichTable:
     c = r.config
-    t = RichTable(title=f"{r.model} on {c.gpus} x {r.gpu} ({c.precision} weights, "
-                        f"{c.kv_dtype} KV)", title_justify="left", header_style="bold")
+    t = RichTable(title=plain(f"{r.model} on {c.gpus} x {r.gpu} ({c.precision} weights, "
+                              f"{c.kv_dtype} KV)"), title_justify="left", header_style="bold")
     t.add_column("quantity")
     t.add_column("value", justify="right")
     t.add_column("unit")
@@ -50,7 +51,7 @@ def serving_table(r: ServingResult) -> RichTable:
         ("cost per M output tokens", _f(r.cost_output, ",.4f"), "USD"),
     ]
     for row in rows:
-        t.add_row(*row)
+        t.add_row(*(plain(v) for v in row))
     return t
 
 
@@ -81,10 +82,10 @@ def accuracy_table(rows: Sequence[AccuracyRow]) -> RichTable:
     for name in ("case", "predicted", "published", "unit", "error", "leave-one-out", "tol."):
         t.add_column(name, justify="left" if name in ("case", "unit") else "right")
     for r in rows:
-        t.add_row(r.case.id, _f(r.predicted, ",.2f"), _f(r.case.published, ",.2f"),
-                  _unit(r.case.kind), f"{r.error:+.0%}",
-                  "" if r.loo_error is None else f"{r.loo_error:+.0%}",
-                  f"±{r.case.tolerance:.0%}")
+        t.add_row(*(plain(v) for v in (
+            r.case.id, _f(r.predicted, ",.2f"), _f(r.case.published, ",.2f"),
+            _unit(r.case.kind), f"{r.error:+.0%}",
+            "" if r.loo_error is None else f"{r.loo_error:+.0%}", f"±{r.case.tolerance:.0%}")))
     return t
 
 
@@ -146,7 +147,7 @@ def catalog_table(cat: Catalog, what: str) -> RichTable:
     for c in cols:
         t.add_column(c, overflow="fold")
     for r in rows:
-        t.add_row(*r)
+        t.add_row(*(plain(v) for v in r))
     return t
 
 

@@ -13,6 +13,7 @@ from rich.table import Table as RichTable
 
 from llmecon.report.common import jsonable
 from llmecon.report.formatting import money
+from llmecon.report.richtext import plain
 from llmecon.simulate.run import PERCENTILES, SimResult
 from llmecon.store.runs import RunRecord
 
@@ -24,8 +25,8 @@ def _months(v: float) -> str:
 def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
     title = {"cash": "Cash (end of month)", "revenue": "Revenue per month",
              "gross_margin": "Gross margin", "burn": "Cash burn per month"}[metric]
-    t = RichTable(title=f"{title}: percentiles over {r.paths:,} paths ({r.company}, "
-                        f"{'+'.join(r.stresses) or 'base'}, seed {r.seed}, {r.backend})",
+    t = RichTable(title=plain(f"{title}: percentiles over {r.paths:,} paths ({r.company}, "
+                              f"{'+'.join(r.stresses) or 'base'}, seed {r.seed}, {r.backend})"),
                   title_justify="left", header_style="bold")
     t.add_column("month", justify="right")
     for q in PERCENTILES:
@@ -91,10 +92,11 @@ def runs_table(records: Sequence[RunRecord]) -> RichTable:
         t.add_column(c)
     for r in records:
         s = r.summary
-        t.add_row(r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company, r.stresses,
-                  f"{r.paths:,}", str(r.horizon), str(r.seed), r.backend,
-                  f"{s['prob_cash_out_by_horizon']:.1%}",
-                  money(s["cash_at_horizon"]["p50"], s["currency"]))
+        t.add_row(*(plain(v) for v in (
+            r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company, r.stresses,
+            f"{r.paths:,}", r.horizon, r.seed, r.backend,
+            f"{s['prob_cash_out_by_horizon']:.1%}",
+            money(s["cash_at_horizon"]["p50"], s["currency"]))))
     return t
 
 
@@ -102,7 +104,7 @@ def compare_runs_table(records: Sequence[RunRecord]) -> RichTable:
     t = RichTable(title="Runs compared", title_justify="left", header_style="bold")
     t.add_column("quantity")
     for r in records:
-        t.add_column(f"{r.run_id}\n{r.company} {r.stresses}", justify="right")
+        t.add_column(plain(f"{r.run_id}\n{r.company} {r.stresses}"), justify="right")
     rows: list[tuple[str, Any]] = [
         ("paths", lambda s: f"{s['paths']:,}"),
         ("P(cash < 0 within horizon)", lambda s: f"{s['prob_cash_out_by_horizon']:.1%}"),
@@ -153,7 +155,8 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
     for col in ("group", "driver", "low", "high", "cash at low", "cash at high", "swing"):
         t3.add_column(col, justify="right" if col not in ("group", "driver") else "left")
     for b in ans["tornado"][:15]:
-        t3.add_row(b["group"], b["driver"].split(".")[-1], f"{b['low_value']:,.4g}",
-                   f"{b['high_value']:,.4g}", money(b["cash_low"], currency),
-                   money(b["cash_high"], currency), money(b["swing"], currency))
+        t3.add_row(*(plain(v) for v in (
+            b["group"], b["driver"].split(".")[-1], f"{b['low_value']:,.4g}",
+            f"{b['high_value']:,.4g}", money(b["cash_low"], currency),
+            money(b["cash_high"], currency), money(b["swing"], currency))))
     return [t1, t2, t3]

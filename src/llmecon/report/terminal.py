@@ -11,7 +11,8 @@ from rich.text import Text
 from llmecon.metrics.tables import SignalRow, SignalsTable, Table
 from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
-from llmecon.report.common import period_pair
+from llmecon.report.common import period_pair, source_summary
+from llmecon.report.richtext import plain, printable
 from llmecon.statements.model import Company
 
 _ASSESS_STYLE = {"good": "green", "bad": "red", "neutral": "yellow", "n/a": "dim"}
@@ -19,27 +20,27 @@ _ASSESS_STYLE = {"good": "green", "bad": "red", "neutral": "yellow", "n/a": "dim
 
 def table(t: Table) -> RenderableType:
     """A metrics table with one column per company-period and n/a reasons below it."""
-    rt = RichTable(title=t.title, title_justify="left", header_style="bold")
+    rt = RichTable(title=plain(t.title), title_justify="left", header_style="bold")
     rt.add_column("metric", no_wrap=True)
     for c in t.columns:
         cur = f.CURRENCY_LABEL.get(c.currency, c.currency)
-        rt.add_column(f"{c.header}\nmoney in {cur}", justify="right")
+        rt.add_column(plain(f"{c.header}\nmoney in {cur}"), justify="right")
     reasons: dict[str, list[str]] = {}
     for row in t.rows:
         cells = []
         for i, mv in enumerate(row.cells):
             text = f.cell(mv)
-            cells.append(Text(text, style="dim") if not mv.ok else text)
+            cells.append(plain(text, style="" if mv.ok else "dim"))
             if not mv.ok and mv.why and mv.why != NOT_APPLICABLE:
                 reasons.setdefault(row.label.strip(), [])
                 note = f"{t.columns[i].company_id} {mv.period.label}: {mv.why}"
                 if note not in reasons[row.label.strip()]:
                     reasons[row.label.strip()].append(note)
-        rt.add_row(row.label, *cells)
+        rt.add_row(plain(row.label), *cells)
     parts: list[RenderableType] = [rt]
     if reasons:
         lines = [f"  n/a {label}: " + "; ".join(v) for label, v in reasons.items()]
-        parts.append(Text("\n".join(lines), style="dim"))
+        parts.append(plain("\n".join(lines), style="dim"))
     return Group(*parts)
 
 
@@ -49,8 +50,8 @@ def signals(st: SignalsTable) -> RenderableType:
     rt = RichTable(title="Signals", title_justify="left", header_style="bold")
     rt.add_column("signal", no_wrap=True)
     for c in companies:
-        rt.add_column(f"{c}\nlatest", justify="right")
-        rt.add_column(f"{c}\nchange (on)", justify="right")
+        rt.add_column(plain(f"{c}\nlatest"), justify="right")
+        rt.add_column(plain(f"{c}\nchange (on)"), justify="right")
         rt.add_column("", justify="left")
     meanings: dict[str, str] = {}
     by_key: dict[str, dict[str, SignalRow]] = {}
@@ -58,7 +59,7 @@ def signals(st: SignalsTable) -> RenderableType:
         by_key.setdefault(r.label, {})[r.company_id] = r
         meanings[r.label] = r.meaning
     for label, per in by_key.items():
-        cells: list[RenderableType] = [label]
+        cells: list[RenderableType] = [plain(label)]
         for c in companies:
             row = per.get(c)
             if row is None:
@@ -68,11 +69,11 @@ def signals(st: SignalsTable) -> RenderableType:
             latest = f"{f.cell(r.latest)} {r.latest.period.label}" if r.latest.ok else "n/a"
             pair = period_pair(r.change_to, r.change_from)
             on = f" ({pair})" if pair else ""
-            cells += [Text(latest, style="" if r.latest.ok else "dim"),
-                      f.change(r.change, r.change_kind) + on,
+            cells += [plain(latest, style="" if r.latest.ok else "dim"),
+                      plain(f.change(r.change, r.change_kind) + on),
                       Text(r.assessment, style=_ASSESS_STYLE[r.assessment])]
         rt.add_row(*cells)
-    notes = Text("\n".join(f"  {k}: {v}" for k, v in meanings.items()), style="dim")
+    notes = plain("\n".join(f"  {k}: {v}" for k, v in meanings.items()), style="dim")
     return Group(rt, notes)
 
 
@@ -81,30 +82,33 @@ def companies(items: Sequence[Company]) -> RenderableType:
     for name in ("id", "name", "ticker", "listed", "model", "currency", "periods", "figures"):
         rt.add_column(name)
     for c in items:
-        rt.add_row(c.id, c.name, c.ticker, str(c.listing_date or ""), c.business_model,
-                   c.currency, ", ".join(p.label for p in c.duration_periods),
-                   str(len(c.figures)))
+        rt.add_row(*(plain(v) for v in (
+            c.id, c.name, c.ticker, c.listing_date or "", c.business_model, c.currency,
+            ", ".join(p.label for p in c.duration_periods), len(c.figures))))
     return rt
 
 
 def company_header(c: Company) -> RenderableType:
+    """Who the company is and how much of its data is solid (names printed literally)."""
     low = sum(1 for x in c.figures if x.confidence == "low")
     checks = sum(1 for x in c.figures if x.role == "check")
-    text = (f"[bold]{c.name}[/bold] ({c.ticker or c.id}, {c.exchange or 'unlisted'}"
-            f"{', listed ' + str(c.listing_date) if c.listing_date else ''}) · "
-            f"{c.business_model} · reports in {c.currency}\n"
-            f"{len(c.figures)} figures, {checks} check values, {low} of low confidence · "
-            f"source: {c.origin}")
+    listed = f", listed {c.listing_date}" if c.listing_date else ""
+    text = plain(c.name, style="bold")
+    text.append(printable(
+        f" ({c.ticker or c.id}, {c.exchange or 'unlisted'}{listed}) · {c.business_model} · "
+        f"reports in {c.currency}\n{len(c.figures)} figures, {checks} check values, "
+        f"{low} of low confidence · source: {c.origin}"))
     if c.description:
-        text += f"\n[dim]{c.description}[/dim]"
-    return Text.from_markup(text)
+        text.append("\n")
+        text.append(printable(c.description), style="dim")
+    return text
 
 
 def validation_ok(c: Company) -> str:
     """The line printed when a file passed every check (the caller has checked it)."""
     checks = sum(1 for x in c.figures if x.role == "check")
-    return (f"OK {c.origin}: {c.id}, {len(c.figures)} figures in "
-            f"{len(c.duration_periods)} periods; {checks} check values reproduced")
+    return printable(f"OK {c.origin}: {c.id}, {len(c.figures)} figures in "
+                     f"{len(c.duration_periods)} periods; {checks} check values reproduced")
 
 
 def print_all(renderables: Sequence[RenderableType], width: int | None = None, *,
@@ -115,7 +119,7 @@ def print_all(renderables: Sequence[RenderableType], width: int | None = None, *
     if width is None and not console.is_terminal:
         console = Console(width=160)
     for r in renderables:
-        console.print(r)
+        console.print(plain(r) if isinstance(r, str) else r)
         console.print()
     if legend:
         console.print(Text(f.LEGEND, style="dim"))
@@ -125,14 +129,16 @@ def figures(c: Company) -> RenderableType:
     """Every figure with its unit, role, confidence and source."""
     from llmecon.statements.io import declared_value
 
-    rt = RichTable(title=f"Figures of {c.id}", title_justify="left", header_style="bold")
+    rt = RichTable(title=plain(f"Figures of {c.id}"), title_justify="left",
+                   header_style="bold")
     for name in ("item", "segment", "period", "value", "unit", "role", "conf.", "source"):
         rt.add_column(name, overflow="fold")
     for x in c.figures:
         unit = f"{x.currency or ''} {x.unit}".strip()
-        rt.add_row(x.item, x.segment or "", x.period.label + (" (end)" if
-                   x.period.is_instant else ""), f"{declared_value(x):,.6g}", unit, x.role,
-                   x.confidence, x.source.split(" | ")[0] + (" +" if " | " in x.source else ""))
+        rt.add_row(*(plain(v) for v in (
+            x.item, x.segment or "", x.period.label + (" (end)" if x.period.is_instant else ""),
+            f"{declared_value(x):,.6g}", unit, x.role, x.confidence,
+            source_summary(x.source))))
     return rt
 
 
@@ -147,6 +153,6 @@ def items() -> RenderableType:
         sign = "any" if d.sign == "any" else ">= 0"
         if d.name in flipped:
             sign += f" (or {flipped[d.name]}, negated)"
-        rt.add_row(d.name, d.dimension, d.temporal, sign, "yes" if d.segmentable else "",
-                   d.description)
+        rt.add_row(*(plain(v) for v in (d.name, d.dimension, d.temporal, sign,
+                                         "yes" if d.segmentable else "", d.description)))
     return rt

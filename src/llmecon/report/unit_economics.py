@@ -13,6 +13,7 @@ from rich.text import Text
 
 from llmecon.report.common import jsonable
 from llmecon.report.formatting import CURRENCY_LABEL, money
+from llmecon.report.richtext import plain
 from llmecon.unit_economics.company import UERow, UnitEconomicsTable
 from llmecon.unit_economics.retention import SBGFit
 
@@ -39,7 +40,7 @@ def value_text(row: UERow, currency: str) -> str:
 
 
 def ue_table(t: UnitEconomicsTable) -> RichTable:
-    rt = RichTable(title=f"Unit economics of {t.company_id} by business line",
+    rt = RichTable(title=plain(f"Unit economics of {t.company_id} by business line"),
                    title_justify="left", header_style="bold")
     for c in ("line", "quantity", "value", "status", "basis"):
         rt.add_column(c, justify="right" if c == "value" else "left", overflow="fold")
@@ -47,8 +48,8 @@ def ue_table(t: UnitEconomicsTable) -> RichTable:
     for r in t.rows:
         line = f"{r.line} ({r.role})" if r.line != last else ""
         last = r.line
-        rt.add_row(line, r.quantity, value_text(r, t.currency),
-                   Text(r.status, style=_STYLE[r.status]), r.basis)
+        rt.add_row(plain(line), plain(r.quantity), plain(value_text(r, t.currency)),
+                   plain(r.status, style=_STYLE[r.status]), plain(r.basis))
     return rt
 
 

@@ -1,0 +1,163 @@
+"""The dashboard under hostile requests: body limit (413, nothing echoed), short 422s,
+a bounded job queue (429 per client, 503 in all) with cancel and a time limit, the Host
+check against DNS rebinding, tokens with any characters (401, never 500), and jobs that
+fail for any reason end as failed with the reason."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from llmecon.config.web import WebLimits
+from llmecon.web import routes_sim
+from llmecon.web.app import create_app
+
+MB = 1_000_000
+
+
+def _client(tmp_path: Path, **limits: Any) -> TestClient:
+    return TestClient(create_app(tmp_path / "runs.duckdb", limits=WebLimits(**limits)),
+                      base_url="http://localhost")
+
+
+def _wait(c: TestClient, job: str, until: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    for _ in range(400):
+        j: dict[str, Any] = c.get(f"/api/simulations/{job}").json()
+        if until(j):
+            return j
+        time.sleep(0.02)
+    raise AssertionError(f"job {job} stuck: {j}")
+
+
+def test_oversized_body_is_413_and_not_echoed(tmp_path: Path) -> None:
+    c = _client(tmp_path)
+    big = b'{"model": "' + b"A" * (2 * MB) + b'"}'
+    r = c.post("/api/inference/cost", content=big,
+               headers={"content-type": "application/json"})
+    assert r.status_code == 413 and len(r.content) < 200 and "1,000,000" in r.text
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted while read
+        for _ in range(3):
+            yield b" " * 600_000
+
+    r = c.post("/api/inference/cost", content=chunks(),
+               headers={"content-type": "application/json"})
+    assert r.status_code == 413 and len(r.content) < 200
+
+
+def test_422_does_not_echo_a_large_field(tmp_path: Path) -> None:
+    c = _client(tmp_path)
+    r = c.post("/api/inference/cost", json={"model": "B" * 900_000})
+    assert r.status_code == 422 and len(r.content) < 1_000
+    assert r.json()["detail"][0]["loc"] == ["body", "model"]
+    r = c.post("/api/inference/cost", json={"k" * 500_000: 1})
+    assert r.status_code == 422 and len(r.content) < 1_000
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.2",
+                                  "localhost.evil.example", ""])
+def test_foreign_host_on_loopback_is_400(tmp_path: Path, host: str) -> None:
+    c = _client(tmp_path)
+    r = c.get("/api/stresses", headers={"host": host})
+    assert r.status_code == 400 and "host" in r.json()["detail"].lower()
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:8000", "127.0.0.1:8000",
+                                  "[::1]:8000", "LOCALHOST"])
+def test_loopback_hosts_are_served(tmp_path: Path, host: str) -> None:
+    assert _client(tmp_path).get("/api/stresses", headers={"host": host}).status_code == 200
+
+
+def test_a_configured_host_is_served(tmp_path: Path) -> None:
+    c = _client(tmp_path, allowed_hosts=("dash.example",))
+    assert c.get("/api/stresses", headers={"host": "dash.example:443"}).status_code == 200
+    assert c.get("/api/stresses", headers={"host": "localhost"}).status_code == 400
+
+
+def test_non_ascii_token_is_401(tmp_path: Path) -> None:
+    c = TestClient(create_app(tmp_path / "r.duckdb", token="s3cret"),
+                   base_url="http://localhost")
+    assert c.get("/api/stresses", headers={"authorization": "Bearer tökén".encode()}) \
+        .status_code == 401
+    assert c.get("/api/stresses", params={"token": "秘密"}).status_code == 401
+    assert c.get("/api/stresses", params={"token": "%ff%fe"}).status_code == 401
+    assert c.get("/api/stresses", params={"token": "s3cret"}).status_code == 200
+    t = TestClient(create_app(tmp_path / "u.duckdb", token="pässwörd"),
+                   base_url="http://localhost")
+    assert t.get("/api/stresses", params={"token": "pässwörd"}).status_code == 200
+
+
+@pytest.fixture()
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Simulations that wait for the gate, reporting progress as they wait."""
+    gate = threading.Event()
+
+    def slow(job: Any, req: Any, runs: Any) -> None:
+        while not gate.wait(0.01):
+            job.progress(0, req.paths)
+        job.result = {"ok": True}
+
+    monkeypatch.setattr(routes_sim, "simulate", slow)
+    yield gate
+    gate.set()
+
+
+def _start(c: TestClient) -> Any:
+    return c.post("/api/simulations", json={"company": "minimax", "paths": 100})
+
+
+def test_job_flood_is_429_for_a_client_and_503_for_the_server(
+        tmp_path: Path, gate: threading.Event) -> None:
+    c = _client(tmp_path, max_jobs_per_client=2, max_jobs=3)
+    jobs = [_start(c).json()["job_id"] for _ in range(2)]
+    r = _start(c)
+    assert r.status_code == 429 and "per client" in r.json()["detail"]
+    assert r.headers["retry-after"]
+    other = TestClient(c.app, base_url="http://localhost", client=("10.9.9.9", 5000))
+    assert _start(other).status_code == 202
+    r = TestClient(c.app, base_url="http://localhost", client=("10.9.9.8", 5000)).post(
+        "/api/simulations", json={"company": "minimax", "paths": 100})
+    assert r.status_code == 503 and "busy" in r.json()["detail"]
+    gate.set()
+    for j in jobs:
+        assert _wait(c, j, lambda x: x["status"] not in ("queued", "running"))["status"] \
+            == "done"
+    assert _start(c).status_code == 202  # room again once they ended
+
+
+def test_cancel_a_running_and_a_queued_job(tmp_path: Path, gate: threading.Event) -> None:
+    c = _client(tmp_path)
+    first, second = _start(c).json()["job_id"], _start(c).json()["job_id"]
+    _wait(c, first, lambda j: j["status"] == "running")
+    assert c.delete(f"/api/simulations/{second}").json()["status"] == "cancelled"
+    assert c.delete(f"/api/simulations/{first}").status_code == 200
+    j = _wait(c, first, lambda x: x["status"] != "running")
+    assert j["status"] == "cancelled" and j["error"] == "cancelled"
+    assert c.get(f"/api/simulations/{second}").json()["status"] == "cancelled"
+    assert c.delete("/api/simulations/nope").status_code == 404
+
+
+def test_a_job_over_its_time_limit_fails_with_the_reason(
+        tmp_path: Path, gate: threading.Event) -> None:
+    c = _client(tmp_path, job_timeout_s=0.2)
+    j = _wait(c, _start(c).json()["job_id"], lambda x: x["status"] == "failed")
+    assert "time limit of 0.2 s" in j["error"]
+
+
+def test_a_job_failing_with_any_exception_ends_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(job: Any, req: Any, runs: Any) -> None:
+        raise ZeroDivisionError("division by zero in a driver")
+
+    monkeypatch.setattr(routes_sim, "simulate", broken)
+    c = _client(tmp_path)
+    j = _wait(c, _start(c).json()["job_id"], lambda x: x["status"] != "queued"
+              and x["status"] != "running")
+    assert j["status"] == "failed"
+    assert j["error"] == "internal error (ZeroDivisionError): division by zero in a driver"
