@@ -184,3 +184,23 @@ def test_results_are_printed_when_saving_fails(monkeypatch: pytest.MonkeyPatch,
     out = capsys.readouterr()
     assert out.out.startswith("metric,month,p5") and len(out.out.splitlines()) > 6
     assert out.err == "llmecon: error: store: cannot write the run file\n"
+
+
+@pytest.mark.parametrize(("content", "named"), [
+    (b"cohort,period,alive\na,0,100\na,1,nan\n", "c.csv row 3: expected a period >= 0 and a "
+                                                 "finite count"),
+    (b'cohort,period,alive\n"a,0,100\n', "c.csv row 2: unreadable CSV"),
+    (b"cohort,period,alive\n\xff,0,1\n", "c.csv: expected UTF-8 text, found byte 0xff"),
+    (b"id,t,n\na,0,1\n", "c.csv: expected columns cohort, period, alive, found id, t, n"),
+    (b"cohort,period,alive\na,0,100\na,1,80\n", "calibration period: expected a cohort with "
+                                                "at least 3 periods, found 2"),
+    (b"cohort,period,alive\na,0,100\na,1,80\na,2,70\n", "calibration period: expected a "
+                                                       "period from 2 to 2, found 5"),
+])
+def test_bad_cohort_files(content: bytes, named: str, tmp_path: Path,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "c.csv"
+    p.write_bytes(content)
+    assert main(["retention", "fit", "--csv", str(p), "--calibrate", "5"]) == 2
+    err = capsys.readouterr().err
+    assert named in err and err.count("\n") == 1 and "Traceback" not in err
