@@ -56,11 +56,7 @@ def _chart(args: argparse.Namespace) -> int:
         from llmecon.simulate.run import run as run_mc
         from llmecon.simulate.scenario import base_scenario
 
-        sims = {}
-        for c in companies:
-            s = base_scenario(c)
-            check_run_size(args.paths, s.horizon_months)
-            sims[c.id] = run_mc(s, paths=args.paths)
+        sims = {c.id: run_mc(base_scenario(c), paths=args.paths) for c in companies}
     fx = load_fx()
     render(args.kind, [company_series(c, fx) for c in companies], path, sims)
     print(f"wrote {safe(path)}")
