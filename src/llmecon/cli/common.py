@@ -93,7 +93,8 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except (LlmeconError, OSError) as e:
-        if isinstance(e, BrokenPipeError):
+        if isinstance(e, BrokenPipeError):  # the reader (head, less) went away
+            _quiet_stdout()
             return 0
         fail(error_line(e))
         return 2
@@ -109,6 +110,18 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         return 130
     except Exception as e:
         return _internal(e, args)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit does not
+    raise a second BrokenPipeError (as the Python documentation advises)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under a test)
+        pass
 
 
 def _internal(e: Exception, args: argparse.Namespace) -> int:
