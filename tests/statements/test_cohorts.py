@@ -80,3 +80,5 @@ def test_first_periods_window() -> None:
         first_periods(cohorts, 5)
     with pytest.raises(InputError, match="expected a period from 2 to 4, found 1"):
         first_periods(cohorts, 1)
+    with pytest.raises(InputError, match="expected a cohort with at least 3 periods, found 2"):
+        first_periods([[10.0, 9.0]], 2)

@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="A COMPANY is a bundled id (see 'llmecon companies') or the path of a "
                ".yaml or .csv company file.")
     p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument("--debug", action="store_true",
+                   help="show the traceback of an unexpected (internal) error")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -39,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 done, 2 bad input)."""
+    """Run the command line; returns the exit code: 0 done, 2 bad input (one line on
+    standard error), 1 an unexpected internal error (one line; the traceback with --debug).
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

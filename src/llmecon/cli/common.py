@@ -7,13 +7,20 @@ imports a heavy library at module level (``llmecon --help`` must start fast).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from llmecon.constants import MAX_HORIZON_MONTHS, MAX_PATHS
+from llmecon.constants import (
+    BYTES_PER_PATH_MONTH,
+    MAX_HORIZON_MONTHS,
+    MAX_PATHS,
+    MAX_RUN_BYTES,
+    MAX_WORKERS,
+)
 
 #: Output formats of the company tables.
 FORMATS = ("table", "json", "csv", "md", "xlsx")
@@ -25,11 +32,15 @@ _EXTRAS = {"plotly": "report", "openpyxl": "report", "matplotlib": "report", "fa
            "uvicorn": "web", "dask": "dask", "distributed": "dask"}
 
 
+#: Line separators and bidirectional overrides that would reorder or split a printed line.
+_INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on standard error, exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        fail(f"{self.prog}: error: {message} (see '{self.prog} --help')")
+        fail(f"{self.prog}: error: {safe(message)} (see '{self.prog} --help')")
         raise SystemExit(2)
 
 
@@ -38,24 +49,100 @@ def fail(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def safe(text: object, *, newlines: bool = False) -> str:
+    """``text`` with control characters (terminal escape sequences, carriage returns, and
+    line breaks unless ``newlines``) written as visible escapes such as ``\\x1b``."""
+    out = []
+    for ch in str(text):
+        if ch == "\n" and newlines:
+            out.append(ch)
+        elif ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in _INVISIBLE:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def error_line(e: BaseException) -> str:
+    """The one line (a validation report: one line per problem) that tells a user what
+    went wrong, with control characters escaped."""
+    from llmecon.errors import LlmeconError, ValidationError
+
+    if isinstance(e, ValidationError):
+        return f"llmecon: error: {safe(e, newlines=True)}"
+    if isinstance(e, LlmeconError):
+        return f"llmecon: error: {safe(e)}"
+    if isinstance(e, OSError):
+        name = safe(e.filename) if e.filename is not None else ""
+        if len(name) > 120:
+            name = name[:60] + "..." + name[-40:]
+        what = e.strerror or str(e) or type(e).__name__
+        return f"llmecon: error: {name}: {safe(what)}" if name else \
+            f"llmecon: error: {safe(what)}"
+    return (f"llmecon: internal error: {type(e).__name__}: {safe(e)} (run again with "
+            f"--debug for the traceback)")
+
+
 def run_handler(handler: Handler, args: argparse.Namespace) -> int:
-    """Run a command; an :class:`~llmecon.errors.LlmeconError` becomes one line and exit 2."""
+    """Run a command at the error boundary: bad input (an
+    :class:`~llmecon.errors.LlmeconError` or a file that cannot be read or written) ends with
+    one line and exit 2; anything else with one line and exit 1, and the traceback only with
+    ``--debug``."""
     from llmecon.errors import LlmeconError
 
     try:
         return handler(args)
-    except LlmeconError as e:
-        fail(f"llmecon: error: {e}")
+    except (LlmeconError, OSError) as e:
+        if isinstance(e, BrokenPipeError):  # the reader (head, less) went away
+            _quiet_stdout()
+            return 0
+        fail(error_line(e))
         return 2
     except ModuleNotFoundError as e:
         root = (e.name or "").split(".")[0]
         if root not in _EXTRAS:
-            raise
+            return _internal(e, args)
         fail(f"llmecon: error: this command needs {root}; install it with "
              f"pip install 'llmecon[{_EXTRAS[root]}]'")
         return 2
-    except BrokenPipeError:
-        return 0
+    except KeyboardInterrupt:
+        fail("llmecon: interrupted")
+        return 130
+    except Exception as e:
+        return _internal(e, args)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit does not
+    raise a second BrokenPipeError (as the Python documentation advises)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under a test)
+        pass
+
+
+def _internal(e: Exception, args: argparse.Namespace) -> int:
+    if getattr(args, "debug", False):
+        raise e
+    fail(error_line(e))
+    return 1
+
+
+def check_run_size(paths: int, horizon_months: int) -> None:
+    """Refuse a Monte Carlo run whose path-by-month arrays would exceed the memory budget
+    (``MAX_RUN_BYTES``), before anything is allocated."""
+    from llmecon.errors import InputError
+
+    need = paths * horizon_months * BYTES_PER_PATH_MONTH
+    if need > MAX_RUN_BYTES:
+        most = MAX_RUN_BYTES // (horizon_months * BYTES_PER_PATH_MONTH)
+        raise InputError(f"--paths x --horizon: {paths:,} paths over {horizon_months} months "
+                         f"need about {need / 2**30:,.1f} GiB, above the "
+                         f"{MAX_RUN_BYTES / 2**30:,.0f} GiB budget; use at most {most:,} "
+                         f"paths for {horizon_months} months")
 
 
 # --- argument types -----------------------------------------------------------------------
@@ -81,13 +168,106 @@ paths_count = whole(1, MAX_PATHS)
 horizon_months = whole(1, MAX_HORIZON_MONTHS, " months")
 
 
-def float_list(text: str) -> list[float]:
-    """An argument type: comma-separated numbers."""
+def _number(text: str) -> float:
     try:
-        return [float(x) for x in text.split(",") if x.strip()]
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, found {text!r}") \
-            from None
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, found {text!r}")
+    return value
+
+
+def number(lo: float = -math.inf, hi: float = math.inf, *, above: bool = False
+           ) -> Callable[[str], float]:
+    """An argument type: a finite number from ``lo`` (excluded if ``above``) to ``hi``."""
+    def parse(text: str) -> float:
+        value = _number(text)
+        if value < lo or (above and value == lo) or value > hi:
+            low = f"above {lo:g}" if above else f">= {lo:g}"
+            want = low if hi == math.inf else f"from {lo:g} to {hi:g}"
+            raise argparse.ArgumentTypeError(f"expected a number {want}, found {text!r}")
+        return value
+    parse.__name__ = "number"
+    return parse
+
+
+#: Any finite number.
+finite = number()
+#: A finite number >= 0 (token counts, prices, rates).
+non_negative = number(0.0)
+#: A finite number > 0 (sizes, times, ratios).
+positive = number(0.0, above=True)
+#: A share from 0 to 1.
+share = number(0.0, 1.0)
+
+
+def number_list(item: Callable[[str], float]) -> Callable[[str], list[float]]:
+    """An argument type: comma-separated numbers, each checked by ``item``."""
+    def parse(text: str) -> list[float]:
+        parts = [x.strip() for x in text.split(",") if x.strip()]
+        if not parts:
+            raise argparse.ArgumentTypeError(f"expected comma-separated numbers, found {text!r}")
+        out = []
+        for x in parts:
+            try:
+                out.append(item(x))
+            except argparse.ArgumentTypeError as e:
+                raise argparse.ArgumentTypeError(f"{e} in {text!r}") from None
+        return out
+    parse.__name__ = "numbers"
+    return parse
+
+
+def margin(text: str) -> float:
+    """An argument type: a margin as a fraction below 1 (``0.3``) or a percentage (``30%``).
+
+    A bare number above 1 (``30``) is refused: it could mean 30% or 3,000%.
+    """
+    t = text.strip()
+    percent = t.endswith("%")
+    try:
+        value = float(t[:-1] if percent else t)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a fraction such as 0.3 or a percentage "
+                                         f"such as 30%, found {text!r}")
+    fraction = value / 100 if percent else value
+    if not 0 <= fraction < 1:
+        hint = f" (for {value:g}% write {value:g}%)" if not percent and 1 < value < 100 else ""
+        raise argparse.ArgumentTypeError(f"expected a fraction from 0 up to (not including) 1 "
+                                         f"or a percentage below 100%, found {text!r}{hint}")
+    return fraction
+
+
+#: ``--seed``: a whole number from 0 to 2**63 - 1 (it is stored as a 64-bit integer).
+seed = whole(0, 2**63 - 1)
+
+
+def workers(text: str) -> int:
+    """An argument type: local workers, 1 to four per CPU core (at most MAX_WORKERS)."""
+    import os
+
+    return whole(1, min(MAX_WORKERS, 4 * (os.cpu_count() or 1)))(text)
+
+
+def scheduler_address(text: str) -> str:
+    """An argument type: a Dask scheduler address, ``[tcp://]host:port``."""
+    from urllib.parse import urlsplit
+
+    full = text if "://" in text else f"tcp://{text}"
+    try:
+        parts = urlsplit(full)
+        port = parts.port
+    except ValueError:
+        port = None
+        parts = urlsplit("")
+    if parts.scheme not in ("tcp", "tls", "ws", "wss", "ucx") or not parts.hostname or \
+            port is None or parts.path not in ("", "/"):
+        raise argparse.ArgumentTypeError(f"expected a scheduler address such as "
+                                         f"tcp://host:8786, found {safe(text)!r}")
+    return full
 
 
 def name_list(text: str) -> list[str]:
@@ -140,7 +320,7 @@ def save_xlsx(args: argparse.Namespace, book: Any) -> None:
         raise InputError("--format xlsx: give the workbook's path with -o FILE.xlsx")
     path = output_path(args.output, "xlsx", ("xlsx",))[0]
     book.save(path)
-    print(f"wrote {path}")
+    print(f"wrote {safe(path)}")
 
 
 # --- progress on standard error -----------------------------------------------------------

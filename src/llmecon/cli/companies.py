@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from llmecon.cli.common import FORMATS, currency_code, new_file, save_xlsx
+from llmecon.cli.common import FORMATS, currency_code, new_file, safe, save_xlsx
 
 
 def register(sub: Any) -> None:
@@ -105,7 +105,7 @@ def _validate(args: argparse.Namespace) -> int:
     from llmecon.statements.io import looks_like_path
 
     ref = args.file if looks_like_path(args.file) else f"./{args.file}"
-    print(terminal.validation_ok(load_company(ref)))
+    print(safe(terminal.validation_ok(load_company(ref))))
     return 0
 
 
@@ -116,7 +116,7 @@ def _export(args: argparse.Namespace) -> int:
     out = new_file(args.output, args.force)
     company = load_company(args.company)
     write_company_file(company, out)
-    print(f"wrote {out} ({len(company.figures)} figures)")
+    print(f"wrote {safe(out)} ({len(company.figures)} figures)")
     return 0
 
 

@@ -6,9 +6,19 @@ import argparse
 import sys
 from typing import Any
 
-from llmecon.cli.common import float_list, name_list, status
+from llmecon.cli.common import (
+    name_list,
+    non_negative,
+    number_list,
+    positive,
+    share,
+    status,
+    whole,
+)
 
 FORMATS = ("table", "json", "csv")
+#: GPUs in a replica or a parallel group.
+GPUS = whole(1, 1_000_000)
 
 
 def register(sub: Any) -> None:
@@ -39,20 +49,21 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gpu", required=True, help="GPU name (see 'catalog gpus') or path")
     p.add_argument("--precision", default="fp8", help="weights: bf16, fp8, int8, fp4")
     p.add_argument("--kv", dest="kv_dtype", default="bf16", help="KV cache: bf16, fp8, int8")
-    p.add_argument("--gpus", type=int, default=8, help="GPUs per decode replica (EP group)")
-    p.add_argument("--tp", type=int, help="tensor-parallel degree (default: all GPUs for a "
-                                          "dense model, 1 for MoE)")
+    p.add_argument("--gpus", type=GPUS, default=8, help="GPUs per decode replica (EP group)")
+    p.add_argument("--tp", type=GPUS, help="tensor-parallel degree (default: all GPUs for "
+                                           "a dense model, 1 for MoE)")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--batch", dest="batch_per_gpu", type=float, help="sequences per GPU")
-    g.add_argument("--tpot-ms", type=float, help="largest batch within this time per token")
-    p.add_argument("--input", dest="input_tokens", type=float, default=2000.0)
-    p.add_argument("--output", dest="output_tokens", type=float, default=500.0)
-    p.add_argument("--cache-hit", type=float, default=0.0, help="prefix-cache hit share")
-    p.add_argument("--mtp-draft", type=int, default=0, help="multi-token-prediction drafts")
-    p.add_argument("--mtp-accept", type=float, default=0.0, help="draft acceptance rate")
-    p.add_argument("--gpu-price", dest="gpu_hour_price", type=float,
+    g.add_argument("--batch", dest="batch_per_gpu", type=positive, help="sequences per GPU")
+    g.add_argument("--tpot-ms", type=positive, help="largest batch within this time per token")
+    p.add_argument("--input", dest="input_tokens", type=non_negative, default=2000.0)
+    p.add_argument("--output", dest="output_tokens", type=positive, default=500.0)
+    p.add_argument("--cache-hit", type=share, default=0.0, help="prefix-cache hit share")
+    p.add_argument("--mtp-draft", type=whole(0, 16), default=0,
+                   help="multi-token-prediction drafts")
+    p.add_argument("--mtp-accept", type=share, default=0.0, help="draft acceptance rate")
+    p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
                    help="USD per GPU-hour (default: the latest bundled price for the GPU)")
-    p.add_argument("--prefill-gpus", type=int, help="GPUs per prefill replica")
+    p.add_argument("--prefill-gpus", type=GPUS, help="GPUs per prefill replica")
     p.add_argument("--catalog", action="append", default=[], metavar="FILE",
                    help="a YAML catalog of your own GPUs, models or prices (repeatable)")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -60,17 +71,21 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
 
 def _fleet_args(fl: argparse.ArgumentParser) -> None:
     _serving_args(fl)
-    fl.add_argument("--input-per-day", type=float, required=True, help="input tokens a day")
-    fl.add_argument("--output-per-day", type=float, required=True, help="output tokens a day")
-    fl.add_argument("--demand-cache-hit", type=float, help="cache-hit share of the demand "
+    fl.add_argument("--input-per-day", type=non_negative, required=True,
+                    help="input tokens a day")
+    fl.add_argument("--output-per-day", type=non_negative, required=True,
+                    help="output tokens a day")
+    fl.add_argument("--demand-cache-hit", type=share, help="cache-hit share of the demand "
                                                            "(default: --cache-hit)")
-    fl.add_argument("--peak-to-average", type=float, default=1.0)
+    fl.add_argument("--peak-to-average", type=positive, default=1.0)
     fl.add_argument("--price-list", help="model whose bundled API price to charge")
-    fl.add_argument("--price-input", type=float, help="USD per M input tokens (cache miss)")
-    fl.add_argument("--price-cache-hit", type=float, help="USD per M input tokens (cache hit)")
-    fl.add_argument("--price-output", type=float, help="USD per M output tokens")
-    fl.add_argument("--paid-share", type=float, default=1.0)
-    fl.add_argument("--discount", type=float, default=0.0)
+    fl.add_argument("--price-input", type=non_negative,
+                    help="USD per M input tokens (cache miss)")
+    fl.add_argument("--price-cache-hit", type=non_negative,
+                    help="USD per M input tokens (cache hit)")
+    fl.add_argument("--price-output", type=non_negative, help="USD per M output tokens")
+    fl.add_argument("--paid-share", type=share, default=1.0)
+    fl.add_argument("--discount", type=share, default=0.0)
     fl.set_defaults(handler=_fleet)
 
 
@@ -78,13 +93,13 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
     sw.add_argument("--models", type=name_list, required=True)
     sw.add_argument("--gpus-list", dest="gpu_names", type=name_list, required=True,
                     help="comma-separated GPU names")
-    sw.add_argument("--batches", type=float_list, default=[1, 8, 32, 64, 128, 256])
-    sw.add_argument("--inputs", type=float_list, default=[1000, 4000, 16000])
-    sw.add_argument("--prices", type=float_list, default=[2.0])
-    sw.add_argument("--output", dest="output_tokens", type=float, default=500.0)
+    sw.add_argument("--batches", type=number_list(positive), default=[1, 8, 32, 64, 128, 256])
+    sw.add_argument("--inputs", type=number_list(non_negative), default=[1000, 4000, 16000])
+    sw.add_argument("--prices", type=number_list(non_negative), default=[2.0])
+    sw.add_argument("--output", dest="output_tokens", type=positive, default=500.0)
     sw.add_argument("--precision", default="fp8")
     sw.add_argument("--kv", dest="kv_dtype", default="bf16")
-    sw.add_argument("--replica-gpus", type=int, default=8)
+    sw.add_argument("--replica-gpus", type=GPUS, default=8)
     sw.add_argument("--catalog", action="append", default=[], metavar="FILE")
     sw.add_argument("--format", choices=FORMATS, default="table")
     sw.set_defaults(handler=_sweep)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from llmecon.cli.common import horizon_months, output_path, status, whole
+from llmecon.cli.common import (
+    check_run_size,
+    horizon_months,
+    output_path,
+    safe,
+    seed,
+    status,
+    whole,
+)
 from llmecon.constants import MAX_REPORT_PATHS
 
 
@@ -17,7 +25,7 @@ def register(sub: Any) -> None:
                    help="stress presets to run beside the base (default: all)")
     r.add_argument("--paths", type=whole(1, MAX_REPORT_PATHS), default=5000)
     r.add_argument("--horizon", type=horizon_months, default=36)
-    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--seed", type=seed, default=0)
     r.add_argument("--format", choices=("html", "xlsx"), default=None,
                    help="default: from the output file's suffix")
     r.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -51,7 +59,7 @@ def _chart(args: argparse.Namespace) -> int:
         sims = {c.id: run_mc(load_base_scenario(c), paths=args.paths) for c in companies}
     fx = load_fx()
     render(args.kind, [company_series(c, fx) for c in companies], path, sims)
-    print(f"wrote {path}")
+    print(f"wrote {safe(path)}")
     return 0
 
 
@@ -59,6 +67,7 @@ def _report(args: argparse.Namespace) -> int:
     from llmecon.api import load_company
     from llmecon.report_data import build
 
+    check_run_size(args.paths, args.horizon)
     companies = [load_company(ref) for ref in args.companies]
     path, kind = output_path(args.output, args.format, ("html", "xlsx"))
     with status("building the report") as update:
@@ -80,5 +89,5 @@ def _report(args: argparse.Namespace) -> int:
         for runs in data.simulations.values():
             excel.add_simulation(book, runs["base"])
         book.save(path)
-    print(f"wrote {path}")
+    print(f"wrote {safe(path)}")
     return 0

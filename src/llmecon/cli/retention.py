@@ -5,19 +5,22 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from llmecon.cli.common import non_negative, whole
+
 
 def register(sub: Any) -> None:
     r = sub.add_parser("retention", help="shifted-beta-geometric retention model")
     rsub = r.add_subparsers(dest="retention_command", metavar="SUBCOMMAND", required=True)
     rf = rsub.add_parser("fit", help="fit alpha and beta to cohort survival counts")
     src = rf.add_mutually_exclusive_group(required=True)
-    src.add_argument("--alive", type=float, nargs="+", metavar="N",
+    src.add_argument("--alive", type=non_negative, nargs="+", metavar="N",
                      help="customers alive at the start of periods 0, 1, 2, ...")
     src.add_argument("--csv", metavar="FILE", help="CSV with columns cohort, period, alive")
-    rf.add_argument("--calibrate", type=int, metavar="K",
+    rf.add_argument("--calibrate", type=whole(0, 1_000_000), metavar="K",
                     help="fit on periods 0..K only and project the rest")
-    rf.add_argument("--horizon", type=int, help="periods to project (default: the data)")
-    rf.add_argument("--discount-rate", type=float, default=0.1,
+    rf.add_argument("--horizon", type=whole(1, 100_000),
+                    help="periods to project (default: the data)")
+    rf.add_argument("--discount-rate", type=non_negative, default=0.1,
                     help="per period, for the discounted expected residual lifetime")
     rf.add_argument("--format", choices=("table", "json"), default="table")
     rf.set_defaults(handler=_fit)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from llmecon.cli.common import safe
+
 
 def register(sub: Any) -> None:
     r = sub.add_parser("runs", help="saved runs: list, show, compare")
@@ -39,9 +41,9 @@ def _show(args: argparse.Namespace) -> int:
     store = RunStore(args.store)
     rec = store.get(args.run_id)
     print_all([compare_runs_table([rec])])
-    print(f"scenario: {rec.scenario.get('company')}, horizon "
-          f"{rec.scenario.get('horizon_months')} months, stresses "
-          f"{rec.stresses}; {len(store.percentiles(rec.run_id, 'cash'))} months saved")
+    print(safe(f"scenario: {rec.scenario.get('company')}, horizon "
+               f"{rec.scenario.get('horizon_months')} months, stresses {rec.stresses}; "
+               f"{len(store.percentiles(rec.run_id, 'cash'))} months saved"))
     return 0
 
 

@@ -7,11 +7,17 @@ import sys
 from typing import Any
 
 from llmecon.cli.common import (
+    check_run_size,
     horizon_months,
+    margin,
     paths_count,
+    safe,
     save_xlsx,
+    scheduler_address,
+    seed,
     status,
     with_progress,
+    workers,
 )
 
 #: Months projected when ``--horizon`` is not given.
@@ -23,10 +29,12 @@ def register(sub: Any) -> None:
     s.add_argument("company", metavar="COMPANY")
     _scenario_args(s)
     s.add_argument("--paths", type=paths_count, default=10_000)
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--seed", type=seed, default=0)
     s.add_argument("--backend", choices=("numpy", "dask"), default="numpy")
-    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
-    s.add_argument("--workers", type=int, default=2, help="local Dask workers")
+    s.add_argument("--scheduler", type=scheduler_address, metavar="ADDRESS",
+                   help="a Dask scheduler to run on, [tcp://]host:port")
+    s.add_argument("--workers", type=workers, default=2,
+                   help="local Dask workers (1 to four per CPU core, at most 64)")
     s.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
     s.add_argument("--no-save", action="store_true", help="do not save the run")
     s.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
@@ -45,7 +53,8 @@ def register(sub: Any) -> None:
                                        "losses stop widening, tornado")
     a.add_argument("company", metavar="COMPANY")
     _scenario_args(a)
-    a.add_argument("--target-margin", type=float, default=0.5)
+    a.add_argument("--target-margin", type=margin, default=0.5,
+                   help="gross margin to reach: a fraction (0.5) or a percentage (50%%)")
     a.add_argument("--format", choices=("table", "json"), default="table")
     a.set_defaults(handler=_answers)
 
@@ -78,21 +87,24 @@ def _scenario(args: argparse.Namespace) -> Any:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from llmecon.errors import InputError
     from llmecon.simulate.run import run as run_mc
 
-    if args.workers < 1:
-        raise InputError(f"--workers: expected >= 1, found {args.workers}")
     s = _scenario(args)
+    check_run_size(args.paths, s.horizon_months)
     result = with_progress(lambda cb: run_mc(s, paths=args.paths, seed=args.seed,
                                              backend=args.backend, scheduler=args.scheduler,
                                              workers=args.workers, progress=cb), args.paths)
-    run_id = None
+    run_id, failure = None, None
     if not args.no_save:
         from llmecon.store.runs import RunStore
 
-        run_id = RunStore(args.store).save(result, s.to_dict())
+        try:
+            run_id = RunStore(args.store).save(result, s.to_dict())
+        except Exception as e:  # the results are shown all the same, then the error
+            failure = e
     _print_result(args, result, run_id)
+    if failure is not None:
+        raise failure
     return 0
 
 
@@ -125,7 +137,7 @@ def _scenario_show(args: argparse.Namespace) -> int:
     print("# Calibrated scenario; copy, edit and pass back with --scenario FILE.")
     print("# Where each driver comes from:")
     for k, how in s.provenance.items():
-        print(f"#   {k}: {how}")
+        print(safe(f"#   {k}: {how}"))
     sys.stdout.write(yaml.safe_dump(s.to_dict(), sort_keys=False, width=100))
     return 0
 
@@ -134,7 +146,7 @@ def _stresses(args: argparse.Namespace) -> int:
     from llmecon.simulate.scenario import stress_presets
 
     for name, p in stress_presets().items():
-        print(f"{name}: {' '.join(str(p['description']).split())}")
+        print(safe(f"{name}: {' '.join(str(p['description']).split())}"))
     return 0
 
 

@@ -59,6 +59,9 @@ def first_periods(cohorts: Sequence[Sequence[float]], last_period: int) -> list[
     The window needs at least periods 0, 1, 2 and must leave a later period to project.
     """
     longest = max(len(c) for c in cohorts)
+    if longest < 3:
+        raise InputError(f"calibration period: expected a cohort with at least 3 periods, "
+                         f"found {longest}")
     if not 2 <= last_period < longest:
         raise InputError(f"calibration period: expected a period from 2 to {longest - 1}, "
                          f"found {last_period}")
