@@ -62,7 +62,12 @@ class Store:
         return Store(lo, out)
 
     def midpoints(self) -> Array:
-        keys = self.offset + np.arange(len(self.counts), dtype=np.int64)
+        return self.midpoints_of(self.offset + np.arange(len(self.counts), dtype=np.int64))
+
+    @staticmethod
+    def midpoints_of(keys: Array) -> Array:
+        """The middle of each bucket ``keys``."""
+        keys = np.asarray(keys, dtype=np.int64)
         lo = (keys << _SHIFT).view(np.float64)
         hi = ((keys + 1) << _SHIFT).view(np.float64)
         out: Array = lo + (hi - lo) / 2
@@ -84,24 +89,36 @@ class Sketch:
     def of(cls, v: Array) -> Sketch:
         """The sketch of values ``v`` of shape (paths, months)."""
         h = v.shape[1]
-        nan = np.isnan(v)
-        a = np.abs(v)
+        low, high = np.fmin.reduce(v, axis=0), np.fmax.reduce(v, axis=0)  # NaN left out
+        has_nan = bool(np.isnan(v.min()))  # min propagates NaN: one pass
+        nan = np.isnan(v).sum(axis=0) if has_nan else np.zeros(h, np.int64)
         with np.errstate(invalid="ignore"):
-            small = a < ZERO_BAND
-        if small.all():
-            empty = [Store(0, _EMPTY) for _ in range(h)]
-            return cls(empty, list(empty), small.sum(axis=0), np.zeros(h, np.int64),
-                       np.fmin.reduce(v, axis=0), np.fmax.reduce(v, axis=0))
-        keys = np.ascontiguousarray(a).view(np.int64) >> _SHIFT
-        code = np.where(v < 0, -keys, keys)
-        code[small | nan] = 0
+            if not (np.fmax(np.abs(low), np.abs(high)) >= ZERO_BAND).any():
+                empty = [Store(0, _EMPTY) for _ in range(h)]  # all (near) zero or NaN
+                return cls(empty, list(empty), v.shape[0] - nan, nan, low, high)
+            near_zero = ((low < ZERO_BAND) & (high > -ZERO_BAND)).any()
+        a = np.abs(v)
+        keys = (a if a.flags.f_contiguous or a.flags.c_contiguous
+                else np.asfortranarray(a)).view(np.int64) >> _SHIFT
+        small = None
+        if has_nan or near_zero:
+            with np.errstate(invalid="ignore"):
+                small = ~(a >= ZERO_BAND)  # NaN too
         pos, neg = [], []
         for t in range(h):
-            c = code[:, t]
-            pos.append(Store.of(c[c > 0]))
-            neg.append(Store.of(-c[c < 0]))
-        return cls(pos, neg, small.sum(axis=0), nan.sum(axis=0), np.fmin.reduce(v, axis=0),
-                   np.fmax.reduce(v, axis=0))
+            c = keys[:, t]
+            neg_t = v[:, t] < 0 if low[t] < 0 else None
+            if small is not None:
+                keep = ~small[:, t]
+                c_pos = c[keep if neg_t is None else keep & ~neg_t]
+                c_neg = c[keep & neg_t] if neg_t is not None else _EMPTY
+            else:
+                c_pos = c if neg_t is None else c[~neg_t]
+                c_neg = _EMPTY if neg_t is None else c[neg_t]
+            pos.append(Store.of(c_pos))
+            neg.append(Store.of(c_neg))
+        zero = (small.sum(axis=0) - nan) if small is not None else np.zeros(h, np.int64)
+        return cls(pos, neg, zero, nan, low, high)
 
     def merged(self, other: Sketch) -> Sketch:
         return Sketch([a.merged(b) for a, b in zip(self.pos, other.pos, strict=True)],
@@ -118,14 +135,16 @@ class Sketch:
     def order_statistics(self, t: int, ranks: Array) -> Array:
         """Estimates of the ``ranks``-th smallest (0-based) values of month ``t``."""
         neg, pos = self.neg[t], self.pos[t]
-        values = np.concatenate([-neg.midpoints()[::-1], [0.0], pos.midpoints()])
         counts = np.concatenate([neg.counts[::-1], [self.zero[t]], pos.counts])
         cum = np.cumsum(counts)
-        out = values[np.searchsorted(cum, ranks, side="right")]
+        i = np.searchsorted(cum, ranks, side="right")
+        nn = len(neg.counts)
+        key = np.where(i < nn, neg.offset + nn - 1 - i, pos.offset + i - nn - 1)
+        mid = Store(0, _EMPTY).midpoints_of(key)
+        out = np.where(i < nn, -mid, np.where(i == nn, 0.0, mid))
         out = np.clip(out, self.low[t], self.high[t])
         out = np.where(ranks == 0, self.low[t], out)
-        last = cum[-1] - 1
-        result: Array = np.where(ranks == last, self.high[t], out)
+        result: Array = np.where(ranks == cum[-1] - 1, self.high[t], out)
         return result
 
     def percentiles(self, q: Sequence[float], method: str = "linear") -> Array:
@@ -142,7 +161,8 @@ class Sketch:
                 r = frac * (n - 1)
                 lo = np.floor(r).astype(np.int64)
                 hi = np.minimum(lo + 1, n - 1)
-                a, b = self.order_statistics(t, lo), self.order_statistics(t, hi)
+                both = self.order_statistics(t, np.concatenate([lo, hi]))
+                a, b = both[:len(lo)], both[len(lo):]
                 w = r - lo
                 out[:, t] = np.where(w >= 0.5, b - (b - a) * (1 - w), a + (b - a) * w)
             else:  # inverted_cdf, as numpy computes its index

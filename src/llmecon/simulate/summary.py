@@ -110,7 +110,8 @@ def reduce_block(p: Paths, drivers: Array, first: int, keep: int) -> tuple[Count
     counts = Counts(n, {k: Sketch.of(v) for k, v in m.items()},
                     {k: Sketch.of(v) for k, v in totals.items()}, _first(p.cash < 0),
                     _first(p.operating_cash_flow >= 0), kept)
-    sums = {k: np.nansum(v, axis=0) for k, v in m.items()}
+    sums = {k: (np.nansum(v, axis=0) if counts.sketches[k].nan.any() else v.sum(axis=0))
+            for k, v in m.items()}
     return counts, Sums(sums, n, *_moments(drivers, p.cash[:, -1]))
 
 
