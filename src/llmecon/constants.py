@@ -24,3 +24,8 @@ MAX_HORIZON_MONTHS = 240
 MAX_WEB_PATHS = 200_000
 #: Longest dashboard projection, in months.
 MAX_WEB_HORIZON_MONTHS = 120
+
+# --- mc (Monte Carlo at scale) ---
+#: Memory a Monte Carlo run may plan to use (bytes) unless the caller gives another budget;
+#: the run estimates its peak before starting and refuses above this.
+MEMORY_BUDGET_BYTES = 4 * 2**30

@@ -78,3 +78,16 @@ def test_unreachable_scheduler_is_an_input_error(uncertain: Factory) -> None:
     with pytest.raises(InputError, match=r"cannot connect .* within 1 s"):
         run(uncertain(), paths=100, backend="dask", scheduler="tcp://127.0.0.1:9",
             scheduler_timeout_s=1)
+
+
+def test_memory_is_estimated_and_refused_above_the_budget(uncertain: Factory) -> None:
+    """Keeping 1M paths x 60 months whole needs 6 x 8 B x 60M = 2.7 GiB on its own: refused
+    under a 2 GiB budget, with the estimate; streaming 10M paths plans well under 1 GiB."""
+    from llmecon.simulate.backends import estimate_memory_bytes
+
+    s = uncertain(60)
+    with pytest.raises(InputError, match=r"memory: this run needs about [3-4]\.\d GiB .* the "
+                                         r"budget is 2\.0 GiB"):
+        run(s, paths=1_000_000, keep_paths=True, memory_budget_bytes=2 * 2**30)
+    assert estimate_memory_bytes(60, 16384) < 2**30
+    assert estimate_memory_bytes(60, 16384, 0, 3) == 3 * estimate_memory_bytes(60, 16384)

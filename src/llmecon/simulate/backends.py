@@ -21,6 +21,24 @@ from llmecon.simulate.summary import Counts, Folded, Sums, driver_matrix, reduce
 Progress = Callable[[int, int], None]
 #: Local Dask worker processes allowed per core of this machine.
 WORKERS_PER_CORE = 4
+#: Measured working set per path-month of a block in hand (the block's series, sampled
+#: drivers, metrics and sketch keys: about 18 float64 arrays of block x months).
+BYTES_PER_BLOCK_CELL = 160
+#: Sketches of the 8 summarised series, per month (about 20,000 occupied buckets per sign).
+BYTES_PER_MONTH_OF_SKETCHES = 8 * 2 * 20_000 * 8
+#: A process with numpy, scipy and llmecon imported.
+BYTES_PER_PROCESS = 150 * 2**20
+#: Bytes per kept path-month (six float64 series).
+BYTES_PER_KEPT_CELL = 6 * 8
+
+
+def estimate_memory_bytes(horizon_months: int, block_paths: int, keep_paths: int = 0,
+                          processes: int = 1) -> int:
+    """Planned peak memory of a run on this machine: each process holds a block in hand and
+    sketches; the client also the kept paths. Independent of the number of paths."""
+    per_process = BYTES_PER_PROCESS + BYTES_PER_BLOCK_CELL * block_paths * horizon_months \
+        + BYTES_PER_MONTH_OF_SKETCHES * horizon_months
+    return per_process * processes + BYTES_PER_KEPT_CELL * keep_paths * horizon_months
 
 
 def max_local_workers() -> int:

@@ -23,9 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.constants import MAX_HORIZON_MONTHS, MAX_PATHS
+from llmecon.constants import MAX_HORIZON_MONTHS, MAX_PATHS, MEMORY_BUDGET_BYTES
 from llmecon.errors import InputError
-from llmecon.simulate.backends import Reduced, run_dask, run_numpy
+from llmecon.simulate.backends import (
+    Reduced,
+    check_workers,
+    estimate_memory_bytes,
+    run_dask,
+    run_numpy,
+)
 from llmecon.simulate.engine import Paths
 from llmecon.simulate.sampling import (
     BLOCK,
@@ -187,10 +193,24 @@ def _check(s: Scenario, paths: int, seed: int, block_paths: int, keep: int) -> N
                          f"found {keep}")
 
 
+def _check_memory(s: Scenario, block_paths: int, keep: int, processes: int,
+                  budget: int | None) -> None:
+    if budget is None:
+        return
+    need = estimate_memory_bytes(s.horizon_months, block_paths, keep, processes)
+    if need > budget:
+        raise InputError(f"memory: this run needs about {need / 2**30:.1f} GiB (blocks of "
+                         f"{block_paths:,} paths x {s.horizon_months} months in "
+                         f"{processes} process(es), {keep:,} kept paths); the budget is "
+                         f"{budget / 2**30:.1f} GiB: keep fewer paths, use smaller blocks "
+                         "or raise the budget")
+
+
 def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "numpy",
         scheduler: str | None = None, workers: int = 2, chunk_blocks: int | None = None,
         keep_paths: int | bool = 0, progress: Callable[[int, int], None] | None = None,
-        block_paths: int = BLOCK, scheduler_timeout_s: float = 10.0) -> SimResult:
+        block_paths: int = BLOCK, scheduler_timeout_s: float = 10.0,
+        memory_budget_bytes: int | None = MEMORY_BUDGET_BYTES) -> SimResult:
     """Run the Monte Carlo; ``progress(done_paths, total_paths)`` is called as blocks end.
 
     ``backend``: ``numpy`` (this process) or ``dask``: ``scheduler`` is the address of an
@@ -198,9 +218,15 @@ def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "nump
     started; ``chunk_blocks`` blocks go to a worker at a time (default: about four chunks
     per worker, at most 64 blocks). ``keep_paths``: keep the first N paths whole (``True``:
     all of them; memory grows with N). The result does not depend on the backend, the
-    workers, the chunks or the block size (see the module notes)."""
+    workers, the chunks or the block size (see the module notes). The run's memory is
+    estimated before it starts (:func:`~llmecon.simulate.backends.estimate_memory_bytes`)
+    and refused above ``memory_budget_bytes`` (None: no check)."""
     keep = paths if keep_paths is True else int(keep_paths)
     _check(s, paths, seed, block_paths, keep)
+    if backend == "dask":
+        check_workers(workers, scheduler)
+    local = 1 + (workers if backend == "dask" and scheduler is None else 0)
+    _check_memory(s, block_paths, keep, local, memory_budget_bytes)
     blocks = blocks_for(paths, block_paths)
     if backend == "numpy":
         if scheduler is not None:
