@@ -36,3 +36,9 @@ BYTES_PER_PATH_MONTH = 64
 MAX_RUN_BYTES = 8 * 2**30
 #: Most local Dask workers a run may start (also capped at four per CPU core).
 MAX_WORKERS = 64
+
+
+# --- mc (Monte Carlo at scale) ---
+#: Memory a Monte Carlo run may plan to use (bytes) unless the caller gives another budget;
+#: the run estimates its peak before starting and refuses above this.
+MEMORY_BUDGET_BYTES = 4 * 2**30

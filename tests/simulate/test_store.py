@@ -1,4 +1,5 @@
-"""The DuckDB store survives a killed writer and concurrent writers lose no run."""
+"""The DuckDB store: a killed writer and concurrent writers lose no run; saved summaries
+read back; foreign, wrong-schema and unwritable stores and bad run ids are clear errors."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from llmecon.errors import InputError, NotFoundError
+from llmecon.simulate.scenario import Scenario
 from llmecon.store.runs import RunStore
 
 WRITER = textwrap.dedent("""
@@ -20,7 +25,8 @@ WRITER = textwrap.dedent("""
     from llmecon.simulate.distributions import Dist
     from llmecon.simulate.run import run
     from llmecon.simulate.scenario import LineSpec, Scenario
-    from llmecon.store.runs import RunStore
+    from llmecon.simulate.scenario import Scenario
+from llmecon.store.runs import RunStore
 
     names = ("start_cash", "inference_cost_decline_annual", "training_compute_monthly",
              "training_compute_growth_annual", "other_opex_monthly", "opex_growth_annual",
@@ -84,9 +90,107 @@ def test_concurrent_writers_lose_no_run(tmp_path: Path) -> None:
 
 
 def test_store_errors(tmp_path: Path) -> None:
-    from llmecon.errors import InputError, NotFoundError
-
     with pytest.raises(NotFoundError, match="no store yet"):
         RunStore(tmp_path / "none.duckdb").records()
     with pytest.raises(InputError, match="is a directory"):
         RunStore(tmp_path)
+
+
+Factory = Callable[..., Scenario]
+
+
+def _result(uncertain: Factory, paths: int = 200) -> tuple[Any, dict[str, Any]]:
+    from llmecon.simulate.run import run
+
+    s = uncertain()
+    return run(s, paths=paths, seed=1), s.to_dict()
+
+
+def test_saved_run_reads_back(tmp_path: Path, uncertain: Factory) -> None:
+    """Percentiles, means, P(cash < 0) and the first-month histograms as the run had them."""
+    r, scen = _result(uncertain)
+    store = RunStore(tmp_path / "runs.duckdb")
+    run_id = store.save(r, scen)
+    rec = store.get(run_id[:6])
+    assert rec.run_id == run_id and rec.paths == 200 and rec.summary["paths"] == 200
+    rows = store.percentiles(run_id, "cash")
+    assert [row[3] for row in rows] == list(r.percentiles["cash"][2])  # p50 per month
+    assert [row[6] for row in rows] == list(r.mean["cash"])
+    assert [p for _, p in store.cash_out(run_id)] == list(r.prob_cash_out)
+    firsts = store.first_months(run_id)
+    assert len(firsts) == 25 and firsts[-1][0] is None
+    assert sum(f[1] for f in firsts) == 200 and sum(f[2] for f in firsts) == 200
+
+
+@pytest.mark.parametrize("bad", ["../etc/passwd", "a/b", "\x1b[2J", "abc%", "ABC_", "", "0" * 33])
+def test_run_ids_refused_at_the_boundary(tmp_path: Path, bad: str, uncertain: Factory) -> None:
+    store = RunStore(tmp_path / "runs.duckdb")
+    store.save(*_result(uncertain, 50))
+    with pytest.raises(InputError, match="run id: expected 1 to 32 hexadecimal") as e:
+        store.get(bad)
+    assert "\x1b" not in str(e.value)
+    for call in (store.percentiles, store.cash_out):
+        with pytest.raises(InputError, match="run id"):
+            call(bad, *(["cash"] if call == store.percentiles else []))
+
+
+def test_foreign_file_and_wrong_schema(tmp_path: Path, uncertain: Factory) -> None:
+    import duckdb
+
+    text = tmp_path / "notes.duckdb"
+    text.write_text("not a database\n")
+    with pytest.raises(InputError, match="not a DuckDB database"):
+        RunStore(text).save(*_result(uncertain, 50))
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE runs (id INTEGER, name VARCHAR)")
+    con.close()
+    with pytest.raises(InputError, match=r"table runs has columns \(id, name\); expected"):
+        RunStore(other).save(*_result(uncertain, 50))
+    with pytest.raises(InputError, match="table runs has columns"):
+        RunStore(other).records()
+    mine = tmp_path / "analytics.duckdb"
+    con = duckdb.connect(str(mine))
+    con.execute("CREATE TABLE sales (x INTEGER)")
+    con.close()
+    with pytest.raises(InputError, match="no runs table: not a llmecon run store"):
+        RunStore(mine).save(*_result(uncertain, 50))
+    con = duckdb.connect(str(mine))  # and nothing was added to the user's database
+    assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["sales"]
+    con.close()
+
+
+def test_unwritable_store_is_an_input_error(tmp_path: Path, monkeypatch: Any,
+                                            uncertain: Factory) -> None:
+    """A store that cannot be written (read-only file or directory): one clear error."""
+    import duckdb
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise duckdb.IOException('IO Error: Cannot open file "x": Permission denied')
+
+    r, scen = _result(uncertain, 50)
+    monkeypatch.setattr(duckdb, "connect", refuse)
+    with pytest.raises(InputError, match=r"cannot open it .*Permission denied"):
+        RunStore(tmp_path / "runs.duckdb").save(r, scen)
+    monkeypatch.undo()
+
+    def no_dir(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "mkdir", no_dir)
+    with pytest.raises(InputError, match=r"cannot write it .Permission denied"):
+        RunStore(tmp_path / "sub" / "runs.duckdb").save(r, scen)
+
+
+def test_text_from_a_store_cannot_drive_the_terminal(tmp_path: Path, uncertain: Factory) -> None:
+    r, scen = _result(uncertain, 50)
+    store = RunStore(tmp_path / "runs.duckdb")
+    run_id = store.save(r, scen)
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "runs.duckdb"))
+    con.execute("UPDATE runs SET company = 'evil\x1b]0;pwned\x07', summary = ? WHERE "
+                "run_id = ?", ['{"company": "x\\u001b[31m"}', run_id])
+    con.close()
+    rec = store.get(run_id)
+    assert rec.company == "evil?]0;pwned?" and rec.summary["company"] == "x?[31m"

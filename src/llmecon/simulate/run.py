@@ -1,95 +1,54 @@
-"""Monte Carlo runs: seeded paths, numpy or Dask backends, summary statistics.
+"""Monte Carlo runs: seeded paths, streamed through mergeable summaries, on numpy or Dask.
 
-Random numbers come in tiles of ``TILE`` paths: tile ``k`` (paths ``k * TILE`` to
-``(k + 1) * TILE - 1``) draws from ``SeedSequence(seed, spawn_key=(k,))``. A block of paths
-(``block_paths`` of them, any number) draws the tiles it overlaps and keeps its rows, so a
-path's numbers depend only on the seed and the path's index: the same seed gives the same
-results on numpy and on Dask, whatever the block size and the number of workers.
+A run projects its paths block by block (``block_paths`` at a time) and reduces each block at
+once to a summary (:mod:`llmecon.simulate.summary`): quantile sketches per month, counts of
+the month cash first goes below zero and of break-even, sums for means, co-moments of each
+uncertain driver with cash at the horizon. Memory is O(block x months), not O(paths x
+months); ``keep_paths=N`` also keeps the first N paths whole. Paths are seeded per tile
+(:mod:`llmecon.simulate.sampling`), so a seed gives the same result on every backend, for
+any number of workers and any block size (means and correlations: to rounding, about 1e-15
+relative, across block sizes; exactly across backends and workers).
+
+Percentiles of the monthly metrics and of the totals over the horizon are read from the
+sketches: each within 0.049% (``sketch.RELATIVE_ERROR``) of the exact order statistics it
+interpolates (np.percentile's ``linear`` method); the runway and break-even percentiles
+and every probability are exact.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from llmecon.constants import MAX_HORIZON_MONTHS, MAX_PATHS
+from llmecon.constants import MAX_HORIZON_MONTHS, MAX_PATHS, MEMORY_BUDGET_BYTES
 from llmecon.errors import InputError
-from llmecon.formulas import gross_margin
-from llmecon.simulate.distributions import correlated_uniforms
-from llmecon.simulate.engine import Paths, project
+from llmecon.simulate.backends import (
+    Reduced,
+    check_workers,
+    estimate_memory_bytes,
+    run_dask,
+    run_numpy,
+)
+from llmecon.simulate.engine import Paths
+from llmecon.simulate.sampling import (
+    BLOCK,
+    TILE,
+    blocks_for,
+    deterministic,
+    sample_block,
+    sample_paths,
+    simulate_paths,
+    uncertain_drivers,
+)
 from llmecon.simulate.scenario import TIME_INDICES, Scenario
+from llmecon.simulate.sketch import RELATIVE_ERROR, exact_rank_percentiles
+from llmecon.simulate.summary import FIELDS, METRICS
 
-#: Paths per random-number tile (the unit of seeding; blocks may be any size).
-TILE = 1024
-#: Default paths per block (the unit of work).
-BLOCK = 16384
 PERCENTILES = (5, 25, 50, 75, 95)
 Array = np.ndarray[Any, Any]
-
-
-def _shock_mults(s: Scenario) -> dict[str, Array]:
-    mults: dict[str, Array] = {}
-    for sh in s.shocks:
-        m = mults.setdefault(sh.driver, np.ones(s.horizon_months))
-        end = s.horizon_months if sh.months == 0 else min(sh.start_month + sh.months,
-                                                          s.horizon_months)
-        m[sh.start_month:end] *= sh.multiplier
-    return mults
-
-
-def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str]
-          ) -> tuple[dict[str, Array], list[Array]]:
-    """Uniforms per uncertain driver and each regime's activity for the ``TILE`` paths of
-    tile ``tile``."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tile,)))
-    u = correlated_uniforms(rng, TILE, uncertain, s.correlations)
-    return u, [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
-
-
-def sample_paths(s: Scenario, seed: int, first: int, n: int
-                 ) -> tuple[dict[str, Array], dict[str, Array]]:
-    """Driver values and multipliers for paths ``first`` to ``first + n - 1``."""
-    uncertain = sorted(k for k, d in s.drivers.items() if not d.degenerate)
-    t0, t1 = first // TILE, (first + n - 1) // TILE
-    tiles = [_tile(s, seed, k, uncertain) for k in range(t0, t1 + 1)]
-    rows = slice(first - t0 * TILE, first - t0 * TILE + n)
-    u = {k: np.concatenate([t[0][k] for t in tiles])[rows] for k in uncertain}
-    x = {k: (d.ppf(u[k]) if k in u else np.full(n, d.central)) for k, d in s.drivers.items()}
-    mults: dict[str, Array] = dict(_shock_mults(s))
-    for i, reg in enumerate(s.regimes):
-        active = np.concatenate([t[1][i] for t in tiles])[rows]
-        for name, factor in reg.multipliers.items():
-            base = mults.get(name, np.ones(s.horizon_months))
-            mults[name] = base * np.where(active, factor, 1.0)
-    return x, mults
-
-
-def sample_block(s: Scenario, seed: int, block: int, n: int
-                 ) -> tuple[dict[str, Array], dict[str, Array]]:
-    """Driver values and multipliers for ``n`` paths of block ``block`` of ``BLOCK`` paths."""
-    return sample_paths(s, seed, block * BLOCK, n)
-
-
-def simulate_paths(s: Scenario, seed: int, first: int, n: int,
-                   into: Paths | None = None) -> Paths:
-    """Project paths ``first`` to ``first + n - 1`` (into ``into`` if given)."""
-    x, mults = sample_paths(s, seed, first, n)
-    return project(s, x, mults, into)
-
-
-def deterministic(s: Scenario) -> Paths:
-    """The projection at every driver's central value (one path, no regimes)."""
-    d = s.deterministic()
-    x = {k: np.array([v.central]) for k, v in d.drivers.items()}
-    return project(d, x, _shock_mults(d))
-
-
-def blocks_for(paths: int, block_paths: int = BLOCK) -> list[tuple[int, int]]:
-    """(first path, number of paths) of each block, in order."""
-    return [(b, min(block_paths, paths - b)) for b in range(0, paths, block_paths)]
 
 
 @dataclass(frozen=True)
@@ -117,7 +76,16 @@ class SimResult:
     prob_breakeven : P(some month of the horizon has operating cash flow >= 0), fraction.
     revenue_total_percentiles : revenue summed over the horizon, currency.
     gross_margin_total_percentiles : gross profit / revenue over the horizon, fraction.
-    paths_data : the full paths when kept (``keep_paths``), else None.
+    paths_data : the first ``keep_paths`` paths whole (arrays (kept paths, months)), or None.
+    runway_counts : array (horizon_months + 1,), paths whose cash first goes below zero in
+        month m; the last entry counts paths that stay above zero (the runway histogram).
+    breakeven_counts : array (horizon_months + 1,), paths first reaching operating cash
+        flow >= 0 in month m; the last entry: never within the horizon.
+    driver_correlation : uncertain driver -> Pearson correlation of its drawn value with
+        cash at the horizon over all paths (the Monte Carlo tornado's input).
+    percentile_relative_error : bound on the relative error of the sketched percentiles
+        (fraction; see :mod:`llmecon.simulate.sketch`).
+    block_paths : paths per block. workers : processes that ran the blocks.
     """
 
     company: str
@@ -136,6 +104,13 @@ class SimResult:
     revenue_total_percentiles: Array
     gross_margin_total_percentiles: Array
     paths_data: Paths | None = field(default=None, repr=False)
+    runway_counts: Array = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    breakeven_counts: Array = field(default_factory=lambda: np.zeros(0, np.int64),
+                                    repr=False)
+    driver_correlation: dict[str, float] = field(default_factory=dict, repr=False)
+    percentile_relative_error: float = RELATIVE_ERROR
+    block_paths: int = BLOCK
+    workers: int = 1
 
     def __repr__(self) -> str:
         med = PERCENTILES.index(50)
@@ -168,72 +143,37 @@ class SimResult:
             "prob_breakeven_within_horizon": self.prob_breakeven,
             "revenue_over_horizon": named(self.revenue_total_percentiles),
             "gross_margin_over_horizon": named(self.gross_margin_total_percentiles),
+            "percentile_relative_error": self.percentile_relative_error,
+            "driver_correlation_with_cash_at_horizon": dict(self.driver_correlation),
         }
 
 
-def summarise(s: Scenario, p: Paths, seed: int, backend: str, keep_paths: bool) -> SimResult:
-    gm = gross_margin(p.revenue, p.revenue - p.gross_profit)
-    metrics = {"cash": p.cash, "revenue": p.revenue, "gross_margin": gm,
-               "burn": -p.operating_cash_flow, "trade_receivables": p.trade_receivables,
-               "contract_liabilities": p.contract_liabilities}
-    pct = {k: _percentiles(v) for k, v in metrics.items()}
-    mean = {k: (np.nanmean(v, axis=0) if np.isnan(v).any() else v.mean(axis=0))
-            for k, v in metrics.items()}
-    out = p.cash < 0
-    ever = np.maximum.accumulate(out, axis=1)
-    first_out = np.where(out.any(axis=1), out.argmax(axis=1).astype(float), np.inf)
-    positive = p.operating_cash_flow >= 0
-    first_be = np.where(positive.any(axis=1), positive.argmax(axis=1).astype(float), np.inf)
-    rev_total = p.revenue.sum(axis=1)
-    gm_total = gross_margin(rev_total, rev_total - p.gross_profit.sum(axis=1))
+def _result(s: Scenario, r: Reduced, seed: int, backend: str, block_paths: int) -> SimResult:
+    c, f = r.counts, r.folded
+    h, n = s.horizon_months, c.paths
+    assert f.sums is not None
+    pct = {k: c.sketches[k].percentiles(PERCENTILES) for k in METRICS}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = {k: f.sums[k] / c.sketches[k].count() for k in METRICS}
+    months = np.append(np.arange(h, dtype=float), np.inf)
+    totals = {k: v.percentiles(PERCENTILES, "inverted_cdf")[:, 0] for k, v in c.totals.items()}
     return SimResult(
-        s.company, s.currency, s.horizon_months, len(p.cash), seed, backend, s.stresses, pct,
-        mean, ever.mean(axis=0), _quantiles(first_out), _quantiles(first_be),
-        float(np.isfinite(first_be).mean()), _quantiles(rev_total), _quantiles(gm_total),
-        p if keep_paths else None)
+        s.company, s.currency, h, n, seed, backend, s.stresses, pct, mean,
+        np.cumsum(c.first_out)[:h] / n, exact_rank_percentiles(c.first_out, months,
+                                                               PERCENTILES),
+        exact_rank_percentiles(c.first_breakeven, months, PERCENTILES),
+        float((n - c.first_breakeven[h]) / n), totals["revenue"], totals["gross_margin"],
+        _kept(c.kept), c.first_out, c.first_breakeven,
+        f.correlations(uncertain_drivers(s)), RELATIVE_ERROR, block_paths, r.workers)
 
 
-def _percentiles(v: Array) -> Array:
-    """Per-month percentiles over paths (NaN-aware only where NaN occurs: it is slower)."""
-    if not v.any():
-        return np.zeros((len(PERCENTILES), v.shape[1]))
-    if np.isnan(v).any():
-        return np.asarray(np.nanpercentile(v, PERCENTILES, axis=0))
-    return np.asarray(np.percentile(v, PERCENTILES, axis=0))
+def _kept(kept: list[tuple[int, Paths]]) -> Paths | None:
+    if not kept:
+        return None
+    return Paths(*(np.concatenate([getattr(p, k) for _, p in kept]) for k in FIELDS))
 
 
-def _quantiles(values: Array) -> Array:
-    """Percentiles without interpolation (so 'beyond the horizon', inf, stays inf)."""
-    out: Array = np.nanpercentile(values, PERCENTILES, method="inverted_cdf")
-    return out
-
-
-FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_receivables",
-          "contract_liabilities")
-
-
-def _chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]]
-           ) -> dict[str, Array | None]:
-    """A worker's share of paths; series that are all zero travel back as None."""
-    parts = [simulate_paths(s, seed, first, n) for first, n in blocks]
-    p = Paths(*(np.concatenate([getattr(q, f) for q in parts]) for f in FIELDS))
-    return {f: (getattr(p, f) if getattr(p, f).any() else None) for f in FIELDS}
-
-
-def _empty(paths: int, months: int) -> Paths:
-    return Paths(*(np.empty((paths, months), order="F") for _ in FIELDS))
-
-
-def _put(into: Paths, start: int, part: dict[str, Array | None]) -> None:
-    cash = part["cash"]
-    assert cash is not None
-    n = len(cash)
-    for f in FIELDS:
-        arr = part[f]
-        getattr(into, f)[start:start + n] = 0.0 if arr is None else arr
-
-
-def _check(s: Scenario, paths: int, seed: int, block_paths: int) -> None:
+def _check(s: Scenario, paths: int, seed: int, block_paths: int, keep: int) -> None:
     if not 1 <= paths <= MAX_PATHS:
         raise InputError(f"paths: expected 1 to {MAX_PATHS:,}, found {paths}")
     if not 1 <= s.horizon_months <= MAX_HORIZON_MONTHS:
@@ -243,71 +183,62 @@ def _check(s: Scenario, paths: int, seed: int, block_paths: int) -> None:
         raise InputError(f"seed: expected a whole number >= 0, found {seed}")
     if block_paths < 1:
         raise InputError(f"block_paths: expected >= 1, found {block_paths}")
+    if not 0 <= keep <= paths:
+        raise InputError(f"keep_paths: expected 0 to the number of paths ({paths:,}), "
+                         f"found {keep}")
+
+
+def _check_memory(s: Scenario, block_paths: int, keep: int, processes: int,
+                  budget: int | None) -> None:
+    if budget is None:
+        return
+    need = estimate_memory_bytes(s.horizon_months, block_paths, keep, processes)
+    if need > budget:
+        raise InputError(f"memory: this run needs about {need / 2**30:.1f} GiB (blocks of "
+                         f"{block_paths:,} paths x {s.horizon_months} months in "
+                         f"{processes} process(es), {keep:,} kept paths); the budget is "
+                         f"{budget / 2**30:.1f} GiB: keep fewer paths, use smaller blocks "
+                         "or raise the budget")
 
 
 def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "numpy",
-        scheduler: str | None = None, workers: int = 2, chunk_blocks: int = 4,
-        keep_paths: bool = False, progress: Callable[[int, int], None] | None = None,
-        block_paths: int = BLOCK) -> SimResult:
-    """Run the Monte Carlo. ``progress(done_paths, total_paths)`` is called as blocks end.
+        scheduler: str | None = None, workers: int = 2, chunk_blocks: int | None = None,
+        keep_paths: int | bool = 0, progress: Callable[[int, int], None] | None = None,
+        block_paths: int = BLOCK, scheduler_timeout_s: float = 10.0,
+        memory_budget_bytes: int | None = MEMORY_BUDGET_BYTES) -> SimResult:
+    """Run the Monte Carlo; ``progress(done_paths, total_paths)`` is called as blocks end.
 
-    ``block_paths`` paths are projected at a time; the results do not depend on it."""
-    _check(s, paths, seed, block_paths)
+    ``backend``: ``numpy`` (this process) or ``dask``: ``scheduler`` is the address of an
+    existing cluster (``tcp://host:8786``), else ``workers`` local worker processes are
+    started; ``chunk_blocks`` blocks go to a worker at a time (default: about four chunks
+    per worker, at most 64 blocks). ``keep_paths``: keep the first N paths whole (``True``:
+    all of them; memory grows with N). The result does not depend on the backend, the
+    workers, the chunks or the block size (see the module notes). The run's memory is
+    estimated before it starts (:func:`~llmecon.simulate.backends.estimate_memory_bytes`)
+    and refused above ``memory_budget_bytes`` (None: no check)."""
+    keep = paths if keep_paths is True else int(keep_paths)
+    _check(s, paths, seed, block_paths, keep)
+    if backend == "dask":
+        check_workers(workers, scheduler)
+    local = 1 + (workers if backend == "dask" and scheduler is None else 0)
+    _check_memory(s, block_paths, keep, local, memory_budget_bytes)
     blocks = blocks_for(paths, block_paths)
     if backend == "numpy":
-        merged = _empty(paths, s.horizon_months)
-        for first, n in blocks:
-            view = Paths(*(getattr(merged, f)[first:first + n] for f in FIELDS))
-            simulate_paths(s, seed, first, n, into=view)
-            if progress:
-                progress(first + n, paths)
+        if scheduler is not None:
+            raise InputError("scheduler: a scheduler address needs backend dask")
+        reduced = run_numpy(s, seed, blocks, keep, progress)
     elif backend == "dask":
-        merged = _run_dask(s, seed, blocks, scheduler, workers, chunk_blocks, progress, paths)
+        reduced = run_dask(s, seed, blocks, keep, progress, scheduler=scheduler,
+                           workers=workers, chunk_blocks=chunk_blocks,
+                           timeout_s=scheduler_timeout_s)
     else:
         raise InputError(f"backend: expected numpy or dask, found {backend!r}")
-    return summarise(s, merged, seed, backend, keep_paths)
-
-
-def _run_dask(s: Scenario, seed: int, blocks: list[tuple[int, int]], scheduler: str | None,
-              workers: int, chunk_blocks: int, progress: Callable[[int, int], None] | None,
-              paths: int) -> Paths:
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise InputError("backend dask: install the extra: pip install 'llmecon[dask]'") \
-            from None
-    chunks = [blocks[i:i + chunk_blocks] for i in range(0, len(blocks), chunk_blocks)]
-    cluster = None
-    # a local cluster's workers are threads of this process: paths are not copied between
-    # processes, and numpy releases the interpreter lock in the heavy loops
-    if scheduler:
-        client = Client(scheduler, timeout="10s")
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=False,
-                               dashboard_address=None)
-        client = Client(cluster)
-    try:
-        scen = client.scatter(s, broadcast=True)
-        futures = [client.submit(_chunk, scen, seed, c, pure=False) for c in chunks]
-        index = {f.key: i for i, f in enumerate(futures)}
-        merged = _empty(paths, s.horizon_months)
-        done = 0
-        for fut in as_completed(futures):
-            i = index[fut.key]
-            _put(merged, chunks[i][0][0], fut.result())
-            fut.release()
-            done += sum(n for _, n in chunks[i])
-            if progress:
-                progress(done, paths)
-        return merged
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    return _result(s, reduced, seed, backend, block_paths)
 
 
 def run_scenario_tag(s: Scenario) -> str:
     return "+".join(s.stresses) or "base"
 
 
-__all__ = ["TIME_INDICES", "SimResult", "deterministic", "run", "summarise"]
+__all__ = ["BLOCK", "PERCENTILES", "TILE", "TIME_INDICES", "SimResult", "blocks_for",
+           "deterministic", "run", "sample_block", "sample_paths", "simulate_paths"]

@@ -1,9 +1,15 @@
 """Saved Monte Carlo runs in a DuckDB file.
 
 Each run is written in one transaction (its scenario, seed, backend, summary, percentiles
-per month and probability of running out of cash), so a crash mid-write leaves the store as
-it was before that run. DuckDB lets one process write a file at a time; a writer that finds
-the file locked waits and retries, so several processes saving at once lose no run.
+and mean per month, probability of running out of cash and the runway / break-even
+histograms), so a crash mid-write leaves the store as it was before that run. DuckDB lets one
+process write a file at a time; a writer that finds the file locked waits and retries, so
+several processes saving at once lose no run.
+
+The boundary is checked: a file that is not a DuckDB database, a database whose tables have
+other columns, a store that cannot be written, and run ids other than the hexadecimal ones the
+store hands out are :class:`~llmecon.errors.InputError`; text read back from a store (which
+may come from elsewhere) has its control characters replaced, so it cannot drive a terminal.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -32,7 +39,19 @@ SCHEMA = (
         p75 DOUBLE, p95 DOUBLE, mean DOUBLE)""",
     """CREATE TABLE IF NOT EXISTS cash_out (
         run_id VARCHAR, month INTEGER, probability DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS first_month (
+        run_id VARCHAR, month INTEGER, cash_out_paths BIGINT, breakeven_paths BIGINT)""",
 )
+#: Columns of each table, as the schema above creates them.
+COLUMNS = {
+    "runs": ("run_id", "created", "company", "stresses", "paths", "horizon", "seed",
+             "backend", "scenario", "summary"),
+    "percentiles": ("run_id", "metric", "month", "p5", "p25", "p50", "p75", "p95", "mean"),
+    "cash_out": ("run_id", "month", "probability"),
+    "first_month": ("run_id", "month", "cash_out_paths", "breakeven_paths"),
+}
+RUN_ID = re.compile(r"[0-9a-f]{1,32}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 LOCK_WAIT_S = 60.0
 T = TypeVar("T")
 
@@ -66,30 +85,41 @@ class RunStore:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         if self.path.exists() and self.path.is_dir():
-            raise InputError(f"--store: {self.path} is a directory; give a file path")
+            raise InputError(f"store: {clean(str(self.path))} is a directory; expected the "
+                             "path of a DuckDB file")
 
     @contextmanager
     def _connect(self, read_only: bool = False) -> Iterator[Any]:
         import duckdb
 
         if read_only and not self.path.exists():
-            raise NotFoundError(f"{self.path}: no store yet (run 'llmecon simulate' first)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _file_lock(self.path.with_name(self.path.name + ".lock"), shared=read_only):
-            con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only))
-            try:
-                if not read_only:
-                    for stmt in SCHEMA:
-                        con.execute(stmt)
-                yield con
-            finally:
-                con.close()
+            raise NotFoundError(f"{clean(str(self.path))}: no store yet (save a run first)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with _file_lock(self.path.with_name(self.path.name + ".lock"), shared=read_only):
+                con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only),
+                             self.path)
+                try:
+                    _check_schema(con, self.path, new_ok=not read_only)
+                    if not read_only:
+                        for stmt in SCHEMA:
+                            con.execute(stmt)
+                    yield con
+                finally:
+                    con.close()
+        except OSError as e:
+            raise InputError(f"store {clean(str(self.path))}: cannot "
+                             f"{'read' if read_only else 'write'} it "
+                             f"({clean(e.strerror or str(e))})") from None
 
     def save(self, result: Any, scenario: dict[str, Any]) -> str:
         """Save a :class:`~llmecon.simulate.run.SimResult`; return its run id."""
         from llmecon.simulate.run import PERCENTILES
 
         run_id = uuid.uuid4().hex[:12]
+        firsts = [(run_id, None if m == len(result.runway_counts) - 1 else m, int(a), int(b))
+                  for m, (a, b) in enumerate(zip(result.runway_counts,
+                                                 result.breakeven_counts, strict=True))]
         rows = []
         for metric, arr in result.percentiles.items():
             for t in range(result.horizon_months):
@@ -109,6 +139,8 @@ class RunStore:
                 con.executemany("INSERT INTO percentiles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 rows)
                 con.executemany("INSERT INTO cash_out VALUES (?, ?, ?)", out_rows)
+                if firsts:
+                    con.executemany("INSERT INTO first_month VALUES (?, ?, ?, ?)", firsts)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -122,6 +154,8 @@ class RunStore:
         return [_record(r) for r in rows]
 
     def get(self, run_id: str) -> RunRecord:
+        """The run whose id is ``run_id`` or starts with it."""
+        run_id = check_run_id(run_id)
         with self._connect(read_only=True) as con:
             rows = con.execute("SELECT run_id, created, company, stresses, paths, horizon, seed,"
                                " backend, summary, scenario FROM runs WHERE run_id LIKE ?",
@@ -130,10 +164,11 @@ class RunStore:
             raise NotFoundError(f"{self.path}: no run {run_id!r} (see 'llmecon runs list')")
         if len(rows) > 1:
             raise InputError(f"run id {run_id!r} is ambiguous: "
-                             f"{', '.join(r[0] for r in rows)}")
+                             f"{', '.join(clean(str(r[0])) for r in rows)}")
         return _record(rows[0])
 
     def percentiles(self, run_id: str, metric: str) -> list[tuple[Any, ...]]:
+        run_id = check_run_id(run_id)
         with self._connect(read_only=True) as con:
             out: list[tuple[Any, ...]] = con.execute(
                 "SELECT month, p5, p25, p50, p75, p95, mean FROM percentiles WHERE run_id = ? "
@@ -141,6 +176,7 @@ class RunStore:
         return out
 
     def cash_out(self, run_id: str) -> list[tuple[int, float]]:
+        run_id = check_run_id(run_id)
         with self._connect(read_only=True) as con:
             out: list[tuple[int, float]] = con.execute(
                 "SELECT month, probability FROM cash_out WHERE run_id = ? ORDER BY month",
@@ -148,9 +184,72 @@ class RunStore:
         return out
 
 
+    def first_months(self, run_id: str) -> list[tuple[int | None, int, int]]:
+        """(month, paths whose cash first went below zero then, paths first breaking even
+        then); month None: not within the horizon."""
+        run_id = check_run_id(run_id)
+        with self._connect(read_only=True) as con:
+            if not con.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                               "table_name = 'first_month'").fetchone()[0]:
+                return []  # a store written before the histograms were saved
+            out: list[tuple[int | None, int, int]] = con.execute(
+                "SELECT month, cash_out_paths, breakeven_paths FROM first_month WHERE "
+                "run_id = ? ORDER BY month NULLS LAST", [run_id]).fetchall()
+        return out
+
+
+def clean(text: str) -> str:
+    """``text`` with control characters (terminal escapes among them) shown as ``?``."""
+    return _CONTROL.sub("?", text)
+
+
+def _cleaned(o: Any) -> Any:
+    if isinstance(o, str):
+        return clean(o)
+    if isinstance(o, dict):
+        return {clean(str(k)): _cleaned(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_cleaned(v) for v in o]
+    return o
+
+
+def check_run_id(run_id: str) -> str:
+    """A run id (or its start) as the store hands them out: 1-32 hexadecimal characters."""
+    if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):
+        shown = clean(repr(run_id))[:60]
+        raise InputError(f"run id: expected 1 to 32 hexadecimal characters (0-9, a-f) as "
+                         f"listed by the store, found {shown}")
+    return run_id
+
+
+def _check_schema(con: Any, path: Path, new_ok: bool) -> None:
+    """Refuse a database that holds other tables, or ours with other columns (an empty
+    database is fine when ``new_ok``: the store's tables are created in it)."""
+    rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                       "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+                       ).fetchall()
+    found: dict[str, list[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, []).append(column)
+    for table, cols in COLUMNS.items():
+        if table in found and tuple(found[table]) != cols:
+            raise InputError(
+                f"store {clean(str(path))}: table {table} has columns "
+                f"({clean(', '.join(found[table]))}); expected ({', '.join(cols)}): not a "
+                "llmecon run store, or one written by another version")
+    if "runs" not in found and (found or not new_ok):
+        raise InputError(f"store {clean(str(path))}: no runs table: not a llmecon run store")
+
+
 def _record(r: tuple[Any, ...]) -> RunRecord:
-    return RunRecord(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), int(r[6]), r[7],
-                     json.loads(r[8]), json.loads(r[9]))
+    try:
+        summary, scenario = json.loads(r[8]), json.loads(r[9])
+        return RunRecord(clean(str(r[0])), r[1], clean(str(r[2])), clean(str(r[3])),
+                         int(r[4]), int(r[5]), int(r[6]), clean(str(r[7])),
+                         _cleaned(summary), _cleaned(scenario))
+    except (TypeError, ValueError):
+        raise InputError(f"store: run {clean(str(r[0]))!r} is malformed (summary or scenario "
+                         "is not JSON)") from None
 
 
 def _json_default(o: Any) -> Any:
@@ -179,8 +278,8 @@ def _file_lock(path: Path, shared: bool) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise InputError(f"store: {path} stayed locked for {LOCK_WAIT_S:.0f} s")\
-                        from None
+                    raise InputError(f"store: {clean(str(path))} stayed locked for "
+                                     f"{LOCK_WAIT_S:.0f} s") from None
                 time.sleep(0.02 + random.random() * 0.05)
         try:
             yield
@@ -188,7 +287,7 @@ def _file_lock(path: Path, shared: bool) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _retry(fn: Callable[[], T]) -> T:
+def _retry(fn: Callable[[], T], path: Path) -> T:
     """Call ``fn``, retrying while another process holds the file lock."""
     import duckdb
 
@@ -199,6 +298,9 @@ def _retry(fn: Callable[[], T]) -> T:
             return fn()
         except duckdb.IOException as e:
             if "lock" not in str(e).lower() or time.monotonic() > deadline:
-                raise InputError(f"store: {e}") from None
+                why = clean(" ".join(str(e).split()))
+                if "not a valid DuckDB database" in why:
+                    why = "the file is not a DuckDB database"
+                raise InputError(f"store {clean(str(path))}: cannot open it ({why})") from None
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)

@@ -1,0 +1,166 @@
+"""Where blocks of paths run: in this process (numpy) or on Dask worker processes.
+
+Either way a worker projects a chunk of blocks and returns its summary only (never the
+paths); the client merges the counts as chunks arrive and folds the float sums in block
+order, so every backend and every number of workers gives the same result for a seed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from llmecon.errors import InputError
+from llmecon.simulate.engine import project
+from llmecon.simulate.sampling import sample_paths, uncertain_drivers
+from llmecon.simulate.scenario import Scenario
+from llmecon.simulate.summary import Counts, Folded, Sums, driver_matrix, reduce_block
+
+Progress = Callable[[int, int], None]
+#: Local Dask worker processes allowed per core of this machine.
+WORKERS_PER_CORE = 4
+#: Measured working set per path-month of a block in hand (the block's series, sampled
+#: drivers, metrics and sketch keys: about 18 float64 arrays of block x months).
+BYTES_PER_BLOCK_CELL = 160
+#: Sketches of the 8 summarised series, per month (about 20,000 occupied buckets per sign).
+BYTES_PER_MONTH_OF_SKETCHES = 8 * 2 * 20_000 * 8
+#: A process with numpy, scipy and llmecon imported.
+BYTES_PER_PROCESS = 150 * 2**20
+#: Bytes per kept path-month (six float64 series).
+BYTES_PER_KEPT_CELL = 6 * 8
+
+
+def estimate_memory_bytes(horizon_months: int, block_paths: int, keep_paths: int = 0,
+                          processes: int = 1) -> int:
+    """Planned peak memory of a run on this machine: each process holds a block in hand and
+    sketches; the client also the kept paths. Independent of the number of paths."""
+    per_process = BYTES_PER_PROCESS + BYTES_PER_BLOCK_CELL * block_paths * horizon_months \
+        + BYTES_PER_MONTH_OF_SKETCHES * horizon_months
+    return per_process * processes + BYTES_PER_KEPT_CELL * keep_paths * horizon_months
+
+
+def max_local_workers() -> int:
+    """Most local worker processes a run may start (``WORKERS_PER_CORE`` per core)."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
+
+
+@dataclass
+class Reduced:
+    """A whole run's summary: merged counts and block-ordered float sums."""
+
+    counts: Counts
+    folded: Folded
+    workers: int
+
+
+def reduce_chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: int
+                 ) -> tuple[Counts, list[Sums]]:
+    """Project and reduce consecutive blocks ``(first path, paths)``: the unit of work."""
+    names = uncertain_drivers(s)
+    counts: Counts | None = None
+    sums = []
+    for first, n in blocks:
+        x, mults = sample_paths(s, seed, first, n)
+        c, f = reduce_block(project(s, x, mults), driver_matrix(x, names, n), first, keep)
+        counts = c if counts is None else counts.merged(c)
+        sums.append(f)
+    assert counts is not None
+    return counts, sums
+
+
+def chunks_of(blocks: Sequence[tuple[int, int]], chunk_blocks: int
+              ) -> list[list[tuple[int, int]]]:
+    return [list(blocks[i:i + chunk_blocks]) for i in range(0, len(blocks), chunk_blocks)]
+
+
+def run_numpy(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: int,
+              progress: Progress | None) -> Reduced:
+    total = sum(n for _, n in blocks)
+    counts: Counts | None = None
+    folded = Folded()
+    for block in blocks:
+        c, sums = reduce_chunk(s, seed, [block], keep)
+        counts = c if counts is None else counts.merged(c)
+        folded.add(sums[0])
+        if progress:
+            progress(counts.paths, total)
+    assert counts is not None
+    return Reduced(counts, folded, 1)
+
+
+def check_workers(workers: int, scheduler: str | None) -> None:
+    if scheduler is not None:
+        if not isinstance(scheduler, str) or not scheduler.strip():
+            raise InputError(f"scheduler: expected a Dask scheduler address such as "
+                             f"tcp://host:8786, found {scheduler!r}")
+        return
+    top = max_local_workers()
+    if not 1 <= workers <= top:
+        raise InputError(f"workers: expected 1 to {top} local worker processes "
+                         f"({WORKERS_PER_CORE} per core, {os.cpu_count()} cores here), "
+                         f"found {workers}")
+
+
+def _client(scheduler: str | None, workers: int, timeout_s: float) -> tuple[Any, Any]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("backend dask: install the extra: pip install 'llmecon[dask]'") \
+            from None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        return Client(cluster), cluster
+    try:
+        return Client(scheduler, timeout=f"{timeout_s}s"), None
+    except (OSError, TimeoutError, ValueError, TypeError) as e:
+        why = " ".join(str(e).split()) or type(e).__name__
+        raise InputError(f"scheduler: cannot connect to a Dask scheduler at {scheduler!r} "
+                         f"within {timeout_s:g} s ({why[:200]})") from None
+
+
+def run_dask(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: int,
+             progress: Progress | None, *, scheduler: str | None, workers: int,
+             chunk_blocks: int | None, timeout_s: float = 10.0) -> Reduced:
+    """Chunks of blocks on Dask workers; each returns its summary only."""
+    check_workers(workers, scheduler)
+    client, cluster = _client(scheduler, workers, timeout_s)
+    try:
+        from dask.distributed import as_completed
+
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        size = chunk_blocks or max(1, min(64, -(-len(blocks) // (4 * n_workers))))
+        chunks = chunks_of(blocks, size)
+        scen = client.scatter(s, broadcast=True)
+        futures = [client.submit(reduce_chunk, scen, seed, c, keep, pure=False)
+                   for c in chunks]
+        return _collect(futures, as_completed, progress, sum(n for _, n in blocks), n_workers)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _collect(futures: list[Any], as_completed: Any, progress: Progress | None, total: int,
+             n_workers: int) -> Reduced:
+    """Merge counts as chunks arrive; fold sums in chunk (hence block) order."""
+    index = {f.key: i for i, f in enumerate(futures)}
+    waiting: dict[int, list[Sums]] = {}
+    counts: Counts | None = None
+    folded = Folded()
+    turn = 0
+    for fut in as_completed(futures):
+        c, sums = fut.result()
+        fut.release()
+        counts = c if counts is None else counts.merged(c)
+        waiting[index[fut.key]] = sums
+        while turn in waiting:
+            for b in waiting.pop(turn):
+                folded.add(b)
+            turn += 1
+        if progress:
+            progress(counts.paths, total)
+    assert counts is not None
+    return Reduced(counts, folded, n_workers)

@@ -1,0 +1,94 @@
+"""Seeded paths: driver values and multipliers per path, and their projection.
+
+Random numbers come in tiles of ``TILE`` paths: tile ``k`` (paths ``k * TILE`` to
+``(k + 1) * TILE - 1``) draws from ``SeedSequence(seed, spawn_key=(k,))``. A block of paths
+(any number of them, from any first path) draws the tiles it overlaps and keeps its rows, so
+a path's numbers depend only on the seed and the path's index: the same seed gives the same
+paths on every backend, whatever the block size and the number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from llmecon.simulate.distributions import correlated_uniforms
+from llmecon.simulate.engine import Paths, project
+from llmecon.simulate.scenario import Scenario
+
+#: Paths per random-number tile (the unit of seeding; blocks may be any size).
+TILE = 1024
+#: Default paths per block (the unit of work).
+BLOCK = 16384
+Array = np.ndarray[Any, Any]
+
+
+def shock_multipliers(s: Scenario) -> dict[str, Array]:
+    """Each shocked driver's multiplier per month, shape (months,)."""
+    mults: dict[str, Array] = {}
+    for sh in s.shocks:
+        m = mults.setdefault(sh.driver, np.ones(s.horizon_months))
+        end = s.horizon_months if sh.months == 0 else min(sh.start_month + sh.months,
+                                                          s.horizon_months)
+        m[sh.start_month:end] *= sh.multiplier
+    return mults
+
+
+def uncertain_drivers(s: Scenario) -> list[str]:
+    """The drivers that are drawn (not degenerate), in the order the draws use."""
+    return sorted(k for k, d in s.drivers.items() if not d.degenerate)
+
+
+def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str]
+          ) -> tuple[dict[str, Array], list[Array]]:
+    """Uniforms per uncertain driver and each regime's activity for the ``TILE`` paths of
+    tile ``tile``."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tile,)))
+    u = correlated_uniforms(rng, TILE, uncertain, s.correlations)
+    return u, [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
+
+
+def sample_paths(s: Scenario, seed: int, first: int, n: int
+                 ) -> tuple[dict[str, Array], dict[str, Array]]:
+    """Driver values (paths,) and multipliers ((months,) or (paths, months)) for paths
+    ``first`` to ``first + n - 1``."""
+    uncertain = uncertain_drivers(s)
+    t0, t1 = first // TILE, (first + n - 1) // TILE
+    tiles = [_tile(s, seed, k, uncertain) for k in range(t0, t1 + 1)]
+    rows = slice(first - t0 * TILE, first - t0 * TILE + n)
+    u = {k: np.concatenate([t[0][k] for t in tiles])[rows] for k in uncertain}
+    x = {k: (d.ppf(u[k]) if k in u else np.full(n, d.central)) for k, d in s.drivers.items()}
+    mults: dict[str, Array] = dict(shock_multipliers(s))
+    for i, reg in enumerate(s.regimes):
+        active = np.concatenate([t[1][i] for t in tiles])[rows]
+        for name, factor in reg.multipliers.items():
+            base = mults.get(name, np.ones(s.horizon_months))
+            mults[name] = base * np.where(active, factor, 1.0)
+    return x, mults
+
+
+def sample_block(s: Scenario, seed: int, block: int, n: int
+                 ) -> tuple[dict[str, Array], dict[str, Array]]:
+    """Driver values and multipliers for ``n`` paths of block ``block`` of ``BLOCK`` paths."""
+    return sample_paths(s, seed, block * BLOCK, n)
+
+
+def simulate_paths(s: Scenario, seed: int, first: int, n: int,
+                   into: Paths | None = None) -> Paths:
+    """Project paths ``first`` to ``first + n - 1`` (into ``into`` if given)."""
+    x, mults = sample_paths(s, seed, first, n)
+    return project(s, x, mults, into)
+
+
+def deterministic(s: Scenario) -> Paths:
+    """The projection at every driver's central value (one path, no regimes)."""
+    d = s.deterministic()
+    x = {k: np.array([v.central]) for k, v in d.drivers.items()}
+    return project(d, x, shock_multipliers(d))
+
+
+def blocks_for(paths: int, block_paths: int = BLOCK) -> list[tuple[int, int]]:
+    """(first path, number of paths) of each block, in order."""
+    return [(b, min(block_paths, paths - b)) for b in range(0, paths, block_paths)]

@@ -1,0 +1,47 @@
+"""Scenarios shared by the Monte Carlo tests (run, summary, backends)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from llmecon.simulate.distributions import Dist, Regime
+from llmecon.simulate.scenario import Financing, LineSpec, Scenario
+
+
+def fixed(v: float) -> Dist:
+    return Dist("fixed", {"value": v})
+
+
+def uncertain_scenario(horizon: int = 24) -> Scenario:
+    """An API line and a B2B line; five kinds of distribution, a correlation, a regime."""
+    d = {
+        "start_cash": fixed(1000.0), "inference_cost_decline_annual": fixed(0.0),
+        "training_compute_monthly": Dist("triangular", {"low": 80, "mode": 100, "high": 150}),
+        "training_compute_growth_annual": fixed(0.0),
+        "other_opex_monthly": Dist("uniform", {"low": 40, "high": 60}),
+        "opex_growth_annual": fixed(0.0), "other_sm_monthly": fixed(20.0),
+        "api.tokens_per_month": fixed(1e6),
+        "api.volume_growth_monthly": Dist("normal", {"mean": 0.1, "sd": 0.05}),
+        "api.price_per_m": fixed(300.0), "api.price_decline_monthly": fixed(0.0),
+        "api.cost_per_m_tokens": fixed(60.0),
+        "api.utilisation": Dist("beta", {"mean": 0.5, "sd": 0.1}),
+        "proj.contracts_per_month": fixed(1.0), "proj.contract_growth_annual": fixed(0.0),
+        "proj.contract_value": Dist("lognormal", {"mean": 400.0, "sd": 80.0}),
+        "proj.delivery_cost_share": fixed(0.5), "proj.advance_share": fixed(0.25),
+        "proj.sm_elasticity": fixed(0.0),
+    }
+    return Scenario("tiny", "USD", date(2024, 12, 31), horizon,
+                    (LineSpec("api", "api"),
+                     LineSpec("proj", "b2b", delivery_months=1, collection_delay_months=1)),
+                    d, financing=(Financing(2, 500.0, "raise", False),),
+                    regimes=(Regime("freeze", 0.3, 4, {"proj.contracts_per_month": 0.4}),),
+                    correlations=(("api.volume_growth_monthly", "proj.contract_value", 0.5),))
+
+
+@pytest.fixture
+def uncertain() -> Callable[..., Scenario]:
+    """A factory: ``uncertain(horizon=24)`` (see :func:`uncertain_scenario`)."""
+    return uncertain_scenario

@@ -1,0 +1,93 @@
+"""Backends: Dask worker processes give the numpy result exactly; bad settings are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from llmecon.errors import InputError
+from llmecon.simulate.run import SimResult, run
+from llmecon.simulate.scenario import Scenario
+
+Factory = Callable[..., Scenario]
+
+
+def _identical(a: SimResult, b: SimResult) -> None:
+    for k in a.percentiles:
+        assert np.array_equal(a.percentiles[k], b.percentiles[k], equal_nan=True), k
+        assert np.array_equal(a.mean[k], b.mean[k], equal_nan=True), k
+    for f in ("prob_cash_out", "runway_percentiles", "breakeven_percentiles",
+              "revenue_total_percentiles", "gross_margin_total_percentiles",
+              "runway_counts", "breakeven_counts"):
+        assert np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True), f
+    assert a.driver_correlation == b.driver_correlation
+    assert a.prob_breakeven == b.prob_breakeven
+
+
+@pytest.mark.slow
+def test_dask_processes_give_the_numpy_result(uncertain: Factory) -> None:
+    """Two local worker processes, chunks of 3 blocks arriving in any order; and one
+    worker with other chunks: identical to numpy for the seed, kept paths included."""
+    s = uncertain(24)
+    a = run(s, paths=20_000, seed=5, block_paths=2_000, keep_paths=3_000)
+    b = run(s, paths=20_000, seed=5, block_paths=2_000, keep_paths=3_000, backend="dask",
+            workers=2, chunk_blocks=3)
+    assert b.workers == 2 and b.backend == "dask"
+    _identical(a, b)
+    assert a.paths_data is not None and b.paths_data is not None
+    assert np.array_equal(a.paths_data.cash, b.paths_data.cash)
+    c = run(s, paths=20_000, seed=5, block_paths=2_000, backend="dask", workers=1)
+    _identical(a, c)
+
+
+def test_keep_paths_keeps_the_first_paths(uncertain: Factory) -> None:
+    s = uncertain(12)
+    every = run(s, paths=3_000, seed=2, block_paths=1_000, keep_paths=True)
+    some = run(s, paths=3_000, seed=2, block_paths=1_000, keep_paths=1_500)
+    none = run(s, paths=3_000, seed=2, block_paths=1_000)
+    assert every.paths_data is not None and some.paths_data is not None
+    assert none.paths_data is None
+    assert some.paths_data.cash.shape == (1_500, 12)
+    assert np.array_equal(some.paths_data.cash, every.paths_data.cash[:1_500])
+    with pytest.raises(InputError, match="keep_paths: expected 0 to"):
+        run(s, paths=100, keep_paths=101)
+
+
+def test_absurd_workers_refused_before_starting_anything(uncertain: Factory) -> None:
+    with pytest.raises(InputError, match=r"workers: expected 1 to \d+ local worker processes"):
+        run(uncertain(), paths=100, backend="dask", workers=5000)
+    with pytest.raises(InputError, match="workers: expected"):
+        run(uncertain(), paths=100, backend="dask", workers=0)
+
+
+def test_bad_scheduler_is_an_input_error(uncertain: Factory) -> None:
+    with pytest.raises(InputError, match="scheduler: cannot connect to a Dask scheduler at "
+                                         "'not an address'"):
+        run(uncertain(), paths=100, backend="dask", scheduler="not an address",
+            scheduler_timeout_s=1)
+    with pytest.raises(InputError, match="needs backend dask"):
+        run(uncertain(), paths=100, scheduler="tcp://127.0.0.1:8786")
+    with pytest.raises(InputError, match="backend: expected numpy or dask"):
+        run(uncertain(), paths=100, backend="ray")
+
+
+@pytest.mark.slow
+def test_unreachable_scheduler_is_an_input_error(uncertain: Factory) -> None:
+    with pytest.raises(InputError, match=r"cannot connect .* within 1 s"):
+        run(uncertain(), paths=100, backend="dask", scheduler="tcp://127.0.0.1:9",
+            scheduler_timeout_s=1)
+
+
+def test_memory_is_estimated_and_refused_above_the_budget(uncertain: Factory) -> None:
+    """Keeping 1M paths x 60 months whole needs 6 x 8 B x 60M = 2.7 GiB on its own: refused
+    under a 2 GiB budget, with the estimate; streaming 10M paths plans well under 1 GiB."""
+    from llmecon.simulate.backends import estimate_memory_bytes
+
+    s = uncertain(60)
+    with pytest.raises(InputError, match=r"memory: this run needs about [3-4]\.\d GiB .* the "
+                                         r"budget is 2\.0 GiB"):
+        run(s, paths=1_000_000, keep_paths=True, memory_budget_bytes=2 * 2**30)
+    assert estimate_memory_bytes(60, 16384) < 2**30
+    assert estimate_memory_bytes(60, 16384, 0, 3) == 3 * estimate_memory_bytes(60, 16384)
