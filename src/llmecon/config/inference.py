@@ -350,6 +350,8 @@ class ServingConfig(_Built):
     mtp_accept: float = Field(0.0, ge=0, le=1)
     gpu_hour_price: float | None = Field(None, ge=0)
     prefill_gpus: int | None = Field(None, ge=1)
+    kv_storage_price_per_gb_hour: float = Field(0.0, ge=0)
+    cache_retention_hours: float = Field(1.0, gt=0)
 
     def __init__(self, *args: Any, **data: Any) -> None:
         if len(args) > 2:
@@ -374,7 +376,14 @@ class ServingConfig(_Built):
 
 
 class Demand(_Built):
-    """Daily token demand, its peak and a price list to earn from it (prices per million)."""
+    """Daily token demand, its peak and a price list to earn from it (prices per million).
+
+    ``price_input_hit`` None bills cache hits at the miss price (a list without a hit
+    price). ``gpus_per_node`` None takes the node size of the GPU system (8 for HGX, 4 for
+    a GB200 tray). ``provisioning`` says which fleet the daily cost pays for: ``peak``
+    (enough nodes for the peak, idle off-peak) or ``average`` (a fleet that follows the
+    load, as a cloud or a shared pool would).
+    """
 
     _what: ClassVar[str] = "demand"
 
@@ -383,11 +392,12 @@ class Demand(_Built):
     cache_hit: float = Field(0.0, ge=0, le=1)
     peak_to_average: float = Field(1.0, ge=1)
     price_input_miss: float = Field(0.0, ge=0)
-    price_input_hit: float = Field(0.0, ge=0)
+    price_input_hit: float | None = Field(None, ge=0)
     price_output: float = Field(0.0, ge=0)
     paid_share: float = Field(1.0, ge=0, le=1)
     discount: float = Field(0.0, ge=0, le=1)
-    gpus_per_node: int = Field(8, ge=1)
+    gpus_per_node: int | None = Field(None, ge=1)
+    provisioning: Literal["peak", "average"] = "peak"
 
     def __init__(self, *args: Any, **data: Any) -> None:
         names = ("input_tokens_per_day", "output_tokens_per_day")
@@ -399,9 +409,10 @@ class Demand(_Built):
     def with_price_list(self, price: ApiPrice) -> Demand:
         """The demand charged at a list price (cache hits at the miss price when the list
         has no hit price)."""
-        return self.with_prices(input_miss=price.input_cache_miss, output=price.output,
-                                input_hit=price.input_cache_hit if price.input_cache_hit
-                                is not None else price.input_cache_miss)
+        out: Demand = self.replace(price_input_miss=price.input_cache_miss,
+                                   price_input_hit=price.input_cache_hit,
+                                   price_output=price.output)
+        return out
 
     def with_prices(self, *, input_miss: float | None = None, input_hit: float | None = None,
                     output: float | None = None) -> Demand:
@@ -412,3 +423,35 @@ class Demand(_Built):
             if value is not None:
                 d[key] = value
         return Demand(**d)
+
+
+class EngineFactors(ConfigModel):
+    """Efficiency of one serving engine (vLLM, SGLang, TensorRT-LLM): fractions of peak in
+    prefill and decode, and fixed times per decode step and per request."""
+
+    prefill_mfu: float = Field(gt=0, le=1)
+    decode_mfu: float = Field(gt=0, le=1)
+    decode_bw: float = Field(gt=0, le=1)
+    step_overhead_ms: float = Field(ge=0, le=100)
+    ttft_overhead_ms: float = Field(ge=0, le=10_000)
+    burst: float = Field(1.0, ge=0, le=4)
+
+
+class ServingFactors(ConfigModel):
+    """The fitted factors of the serving model (:mod:`llmecon.inference.measured`).
+
+    An engine's ``burst`` scales the wait of a request behind the other prompts of its wave
+    (1 = the requests of a wave arrive together and are prefilled one after the other);
+    ``disagg_ttft_ms`` is the extra first-token time of a disaggregated deployment (KV
+    transfer, a second scheduler); ``prefill_interference`` the share of other requests'
+    prefill time a decode step of an aggregated worker absorbs (chunked prefill);
+    ``network`` the share of link bandwidth collectives achieve; ``memory_reserve`` the
+    share of HBM kept from weights and KV cache.
+    """
+
+    engines: dict[str, EngineFactors]
+    disagg_ttft_ms: float = Field(0.0, ge=0, le=10_000)
+    prefill_interference: float = Field(1.0, ge=0, le=1)
+    network: float = Field(0.7, gt=0, le=1)
+    memory_reserve: float = Field(0.1, ge=0, lt=0.9)
+    fitted_on: str = ""

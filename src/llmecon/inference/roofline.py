@@ -317,7 +317,9 @@ def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: 
     peak = hw.flops * eff.decode_mfu
     dense = arch.nonexpert - arch.embedding
     t_dense = np.maximum(2.0 * tokens * dense / peak, dense / tp * weight_bytes / bw)
-    touched = experts_touched_fraction(arch.experts, arch.top_k, tokens * gpus / tp)
+    # distinct tokens routed in the replica: every GPU's batch (a TP group shares its batch,
+    # counted once per GPU in batch_per_gpu)
+    touched = experts_touched_fraction(arch.experts, arch.top_k, tokens * gpus)
     t_exp = np.maximum(2.0 * tokens * arch.top_k * arch.expert_all_layers / peak,
                        arch.experts * touched * arch.expert_all_layers / gpus * weight_bytes
                        / bw)
