@@ -99,6 +99,8 @@ class Runs:
 def _num(frame: Any, col: str, default: float = np.nan) -> Array:
     import pandas as pd
 
+    if col not in frame.columns:
+        return np.full(len(frame), default)
     out: Array = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
     return np.where(np.isnan(out) | (out <= 0), default, out)
 
