@@ -240,3 +240,28 @@ def test_cache_hit_cost_includes_kv_storage() -> None:
     r = _llama(kv_storage_price_per_gb_hour=0.01, cache_retention_hours=2.0)
     assert r.cost_input_hit_storage == pytest.approx(131.072 * 2 * 0.01)
     assert r.cost_input_hit == pytest.approx(r.cost_input_hit_read + 2.62144)  # type: ignore
+
+
+def test_hardware_of_issue_12_in_catalog() -> None:
+    for name, per_node, domain in (("H100", 8, 8), ("H200", 8, 8), ("H800", 8, 8),
+                                   ("H20", 8, 8), ("B200", 8, 8), ("B300", 8, 8),
+                                   ("GB200", 4, 72), ("GB300", 4, 72), ("MI300X", 8, 8),
+                                   ("MI325X", 8, 8), ("MI355X", 8, 8),
+                                   ("Ascend-910C", 8, 384)):
+        g = CAT.gpu(name)
+        assert (g.gpus_per_node, g.scale_up_domain) == (per_node, domain), name
+    # FP4 where the chip has it (aiconfigurator system files: dense FP4 TFLOPS)
+    assert CAT.gpu("b300_sxm").fp4_tflops == 14_000 and CAT.gpu("gb200").fp4_tflops == 10_000
+
+
+def test_h20_and_910c_prices_by_hand() -> None:
+    hours = 4 * 8_766  # four years, straight line
+    h20 = sorted(p.price for p in CAT.gpu_prices if p.gpu == "H20")
+    npu = sorted(p.price for p in CAT.gpu_prices if p.gpu == "Ascend-910C")
+    assert len(h20) >= 2 and len(npu) >= 2
+    power_h20 = 0.8 * 1.3 * 0.08
+    assert h20 == pytest.approx([12_000 * 1.5 / hours + power_h20,
+                                 1.2e6 / 8 / 7.2 / hours + power_h20], abs=0.005)
+    power_npu = 559 / 384 * 1.3 * 0.08
+    assert npu == pytest.approx([8.0e6 / 384 / hours + power_npu,
+                                 8.2e6 / 384 / hours + power_npu], abs=0.005)
