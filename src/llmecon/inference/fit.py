@@ -1,8 +1,9 @@
 """Fit the serving model's factors on measured runs, and measure its accuracy honestly.
 
 :func:`fit_factors` finds the :class:`~llmecon.config.inference.ServingFactors` (per engine:
-prefill MFU, decode MFU, decode bandwidth share, fixed step and request times; overall:
-burst, prefill interference, network share, memory reserve) that minimise a robust loss
+prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step and
+per request, burst; overall: disaggregated first-token time, prefill utilisation, prefill
+interference, network share, memory reserve) that minimise a robust loss
 (soft L1 of the log errors of TTFT and TPOT) over the rows it is given, with
 ``scipy.optimize.least_squares``. :func:`accuracy` reports the median and 90th percentile of
 |error| overall and per (model, system, engine, mode) group, in sample and
@@ -23,13 +24,16 @@ from llmecon.inference import roofline as rf
 from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
 
 Array = np.ndarray[Any, Any]
-_ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_overhead_ms",
+_ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer",
                   "ttft_overhead_ms", "burst")
-_GLOBAL_FIELDS = ("disagg_ttft_ms", "prefill_interference", "network", "memory_reserve")
-_SHARES = {"prefill_mfu", "decode_mfu", "decode_bw", "prefill_interference", "network"}
+_GLOBAL_FIELDS = ("disagg_ttft_ms", "moe_step_us_per_layer", "moe_ttft_ms",
+                  "prefill_utilisation", "prefill_interference", "network", "memory_reserve")
+_SHARES = {"prefill_mfu", "decode_mfu", "decode_bw", "prefill_interference", "network",
+           "prefill_utilisation"}
 #: Upper bounds of the factors that are not shares (each is fitted inside (0, bound)).
-_BOUNDS = {"step_overhead_ms": 100.0, "ttft_overhead_ms": 10_000.0, "burst": 4.0,
-           "memory_reserve": 0.5, "disagg_ttft_ms": 10_000.0}
+_BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_overhead_ms": 10_000.0, "burst": 4.0,
+           "memory_reserve": 0.5, "disagg_ttft_ms": 10_000.0,
+           "moe_step_us_per_layer": 2_000.0, "moe_ttft_ms": 10_000.0}
 
 
 def _pack(f: ServingFactors) -> Array:

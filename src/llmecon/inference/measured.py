@@ -154,7 +154,8 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
     p_tp = np.where(agg, tp, _num(frame, "prefill_tp_size"))
     p_pp = np.where(agg, pp, _num(frame, "prefill_pp_size", 1.0))
     p_dp = np.where(agg, dp, _num(frame, "prefill_attention_dp_size", 1.0))
-    p_workers = np.where(agg, 1.0, _num(frame, "prefill_num_workers", 1.0))
+    # unknown prefill worker counts (NaN) are sized for the prompt load (see predict_runs)
+    p_workers = np.where(agg, 1.0, _num(frame, "prefill_num_workers"))
     isl, osl = _num(frame, "isl"), _num(frame, "osl")
     status = np.full(n, "ok", dtype=object)
     for bad, why in ((np.isnan(tp) | np.isnan(p_tp), "parallelism missing"),
@@ -232,7 +233,7 @@ def _efficiency(f: ServingFactors, engine: Array
     eff = rf.Efficiency(prefill_mfu=pick("prefill_mfu"), decode_mfu=pick("decode_mfu"),
                         decode_bw=pick("decode_bw"), network=f.network,
                         memory_reserve=f.memory_reserve)
-    return eff, pick("step_overhead_ms") / 1e3, pick("ttft_overhead_ms") / 1e3, pick("burst")
+    return eff, pick("step_us_per_layer") / 1e6, pick("ttft_overhead_ms") / 1e3, pick("burst")
 
 
 def _wave_wait(concurrency: Array, slots: Array) -> Array:
@@ -245,6 +246,22 @@ def _wave_wait(concurrency: Array, slots: Array) -> Array:
     return out
 
 
+def _decode_capacity(runs: Runs, arch: rf.Arch, hw: rf.Hardware, eff: rf.Efficiency
+                     ) -> tuple[Array, Array]:
+    """Sequences of ``isl + osl`` tokens whose paged KV cache fits beside the weights on one
+    (decode) worker, and the decode workers: as given, or, where a table does not say, as
+    many as the requests in flight need (a planner sizing the decode pool)."""
+    g, tp, pp = runs.gpus_per_worker, runs.tp, runs.pp
+    free = hw.memory * (1.0 - eff.memory_reserve) \
+        - rf.stored_weight_bytes(arch, runs.weight_bytes, g, tp) / pp
+    per_seq = rf.kv_bytes_per_sequence(arch, runs.isl + runs.osl, runs.kv_bytes) \
+        * rf.kv_copies(arch, tp) / pp
+    per_worker = np.floor(np.maximum(free, 0.0) / per_seq) * g
+    workers = np.where(np.isnan(runs.workers),
+                       np.ceil(runs.concurrency / np.maximum(per_worker, 1.0)), runs.workers)
+    return per_worker, workers
+
+
 def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Predictions:
     """Predict TTFT, TPOT and output tokens/s per GPU for every row, vectorised."""
     ok = runs.status == "ok"
@@ -254,42 +271,37 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     arch = arch_all.take(np.where(ok, runs.model_index, 0))
     hw = _hardware(runs, ok)
     eff, step_s, ttft_s, burst = _efficiency(factors, runs.engine_index)
-    ttft_s = ttft_s + np.where(runs.agg, 0.0, factors.disagg_ttft_ms / 1e3)
-    g, tp, pp = runs.gpus_per_worker, runs.tp, runs.pp
-    wb, kvb = runs.weight_bytes, runs.kv_bytes
-    free = hw.memory * (1.0 - eff.memory_reserve) \
-        - rf.stored_weight_bytes(arch, wb, g, tp) / pp
-    per_seq = rf.kv_bytes_per_sequence(arch, runs.isl + runs.osl, kvb) \
-        * rf.kv_copies(arch, tp) / pp
-    per_worker = np.floor(np.maximum(free, 0.0) / per_seq) * g
-    fits = per_worker >= 1.0
-    # a disaggregated table that does not say how many decode workers ran: as many as the
-    # requests in flight need (a planner sizing the decode pool)
-    workers = np.where(np.isnan(runs.workers),
-                       np.ceil(runs.concurrency / np.maximum(per_worker, 1.0)), runs.workers)
+    ttft_s = ttft_s + np.where(runs.agg, 0.0, factors.disagg_ttft_ms / 1e3) \
+        + np.where(arch.experts > 0, factors.moe_ttft_ms / 1e3, 0.0)
+    g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
+    per_worker, workers = _decode_capacity(runs, arch, hw, eff)
     slots = per_worker * workers
-    status = np.where(ok & ~fits, "weights and one sequence do not fit", runs.status)
+    status = np.where(ok & (per_worker < 1.0), "weights and one sequence do not fit",
+                      runs.status)
     batch = np.minimum(runs.concurrency, np.maximum(slots, 1.0))
-    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=g, tp=tp,
+    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=g, tp=runs.tp,
                   batch_per_gpu=batch / (g * workers),
                   context=runs.isl + runs.osl / 2.0, eff=eff)
-    step = d.step_time_s + step_s
+    fixed = step_s * arch.layers + factors.moe_step_us_per_layer / 1e6 * arch.moe_layers
+    step = d.step_time_s + fixed
     pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=runs.isl, eff=eff, weight_bytes=wb,
                                       gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp)
     worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
-    mix = np.where(runs.agg, factors.prefill_interference * batch / runs.osl * runs.isl
-                   / (pre * g), 0.0)
-    tpot = step + mix
-    wave = np.minimum(runs.concurrency, np.maximum(slots, 1.0)) / runs.prefill_workers
-    base = ttft_s + runs.isl / (pre * runs.prefill_tp) + step \
-        + burst * np.maximum(wave - 1.0, 0.0) / 2.0 * runs.isl / worker_rate
-    queue = _wave_wait(runs.concurrency, slots) * (base + runs.osl * tpot)
-    ttft = base + queue
-    gpus_total = np.where(runs.agg, g * workers,
-                          g * workers + runs.prefill_gpus_per_worker * runs.prefill_workers)
+    tpot = step + np.where(runs.agg, factors.prefill_interference * batch / runs.osl
+                           * runs.isl / (pre * g), 0.0)
+    first = ttft_s + runs.isl / (pre * runs.prefill_tp) + step
+    p_workers = np.where(np.isnan(runs.prefill_workers), np.ceil(
+        batch / (first + runs.osl * tpot) * runs.isl
+        / (worker_rate * factors.prefill_utilisation)), runs.prefill_workers)
+    p_workers = np.maximum(p_workers, 1.0)
+    base = first + burst * np.maximum(batch / p_workers - 1.0, 0.0) / 2.0 * runs.isl \
+        / worker_rate
+    ttft = base + _wave_wait(runs.concurrency, slots) * (base + runs.osl * tpot)
+    gpus_total = g * workers + np.where(runs.agg, 0.0,
+                                        runs.prefill_gpus_per_worker * p_workers)
     tput = runs.concurrency * runs.osl / (ttft + runs.osl * tpot) / gpus_total
     good = status == "ok"
-    parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s, step_s + 0 * step])
+    parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s, fixed])
     names = np.array(["attention/KV", "dense weights", "experts", "communication",
                       "fixed step time"])
     bound = np.where(runs.concurrency > slots, "kv-capacity", names[np.argmax(parts, axis=0)])

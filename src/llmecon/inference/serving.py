@@ -34,7 +34,7 @@ class ServingResult:
     batch_per_gpu: float
     max_batch_per_gpu: float
     weights_gb_per_gpu: float
-    kv_gb_per_sequence: float
+    kv_gb_per_sequence: float  # at the average context (paged allocation)
     free_gb_per_gpu: float
     prefill_tokens_per_gpu_s: float
     decode_tokens_per_gpu_s: float
@@ -53,6 +53,7 @@ class ServingResult:
     gpus_per_node: int = 8
     cost_input_hit_read: float | None = None
     cost_input_hit_storage: float | None = None
+    kv_gb_per_sequence_max: float = 0.0  # at the full context (input + output)
 
     @property
     def bound(self) -> str:
@@ -100,11 +101,14 @@ def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Ha
 
 @dataclass(frozen=True)
 class _Memory:
-    """Bytes per GPU: usable HBM, weights, KV cache of one sequence at full context."""
+    """Bytes per GPU: usable HBM, weights, and the KV cache of one sequence at its average
+    context (paged allocation under continuous batching: sequences are at every stage of
+    their output, input + output / 2 tokens on average) and at its full context."""
 
     usable: float
     weights: float
     per_seq: float
+    per_seq_max: float
 
     @property
     def free(self) -> float:
@@ -125,7 +129,9 @@ def _memory(cfg: ServingConfig, model: Model, gpu: Gpu, arch: rf.Arch, tp: int,
                          f"{model.name}'s context length of {model.context_length:,}")
     weights = float(rf.stored_weight_bytes(arch, wb, cfg.gpus, tp)[0])
     usable = gpu.memory_gb * 1e9 * (1 - eff.memory_reserve)
-    per_seq = float((rf.kv_bytes_per_sequence(arch, max_ctx, kvb) * rf.kv_copies(arch, tp))[0])
+    def kv(context: float) -> float:
+        return float((rf.kv_bytes_per_sequence(arch, context, kvb) * rf.kv_copies(arch, tp))[0])
+
     if weights >= usable:
         raise InputError(
             f"{model.name} in {cfg.precision} does not fit on {cfg.gpus} x {gpu.name}: "
@@ -133,19 +139,24 @@ def _memory(cfg: ServingConfig, model: Model, gpu: Gpu, arch: rf.Arch, tp: int,
             f"per GPU (tp={tp}), more than the {usable / 1e9:,.1f} GB usable of "
             f"{gpu.memory_gb:g} GB ({eff.memory_reserve:.0%} reserved); use more GPUs or a "
             "smaller precision")
-    return _Memory(usable, weights, per_seq)
+    mem = _Memory(usable, weights, kv(cfg.input_tokens + cfg.output_tokens / 2.0), kv(max_ctx))
+    if mem.per_seq_max > mem.free:
+        raise InputError(f"input_tokens + output_tokens: one sequence of {max_ctx:,.0f} "
+                         f"tokens needs {mem.per_seq_max / 1e9:,.2f} GB of KV cache; only "
+                         f"{mem.free / 1e9:,.2f} GB is free per GPU")
+    return mem
 
 
 def _batch(cfg: ServingConfig, arch: rf.Arch, hw: rf.Hardware, mem: _Memory,
            common: dict[str, Any], context: float) -> float:
     """The batch per GPU: given (and checked against memory), the largest within a TPOT
     target, or the largest that fits."""
-    max_ctx = cfg.input_tokens + cfg.output_tokens
+    avg_ctx = cfg.input_tokens + cfg.output_tokens / 2.0
     if cfg.batch_per_gpu is not None:
         batch = cfg.batch_per_gpu
         if batch > mem.max_batch:
             raise InputError(
-                f"batch_per_gpu: {batch:g} sequences of {max_ctx:,.0f} tokens need "
+                f"batch_per_gpu: {batch:g} sequences of {avg_ctx:,.0f} tokens on average need "
                 f"{batch:g} x {mem.per_seq / 1e6:,.1f} MB = {batch * mem.per_seq / 1e9:,.1f} GB "
                 f"of KV cache per GPU, but only {mem.free / 1e9:,.1f} GB is free "
                 f"({mem.usable / 1e9:,.1f} GB usable - {mem.weights / 1e9:,.1f} GB of weights);"
@@ -161,11 +172,7 @@ def _batch(cfg: ServingConfig, arch: rf.Arch, hw: rf.Hardware, mem: _Memory,
                              f"{float(one.tpot_s[0]) * 1e3:,.1f} ms per token, more than "
                              f"{cfg.tpot_ms:g} ms")
         return batch
-    if mem.max_batch < 1:
-        raise InputError(f"input_tokens + output_tokens: one sequence of {max_ctx:,.0f} "
-                         f"tokens needs {mem.per_seq / 1e9:,.2f} GB of KV cache; only "
-                         f"{mem.free / 1e9:,.2f} GB is free per GPU")
-    return float(mem.max_batch)
+    return float(max(mem.max_batch, 1))
 
 
 def _gpu_hour_price(cfg: ServingConfig, cat: Catalog, gpu: Gpu) -> tuple[float | None, str]:
@@ -217,6 +224,7 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
         cost_output=None if price is None else cost_per_million_tokens(price, decode_tps),
         gpus_per_node=gpu.gpus_per_node, cost_input_hit_read=hit_read,
         cost_input_hit_storage=None if price is None else hit_store,
+        kv_gb_per_sequence_max=mem.per_seq_max / 1e9,
     )
 
 
