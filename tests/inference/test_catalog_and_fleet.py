@@ -8,8 +8,8 @@ import pytest
 from llmecon.cli import main
 from llmecon.errors import InputError
 from llmecon.inference.calibration import load_efficiency
-from llmecon.inference.catalog import load_catalog
-from llmecon.inference.serving import Demand, ServingConfig, evaluate, size_fleet
+from llmecon.inference.catalog import ApiPrice, load_catalog
+from llmecon.inference.serving import Demand, ServingConfig, ServingResult, evaluate, size_fleet
 from llmecon.inference.sweep import run_sweep
 
 CAT = load_catalog()
@@ -178,3 +178,90 @@ def test_demand_errors_and_price_merging() -> None:
     # the list's input prices survive an output override
     assert (d.price_input_miss, d.price_input_hit, d.price_output) == \
         (price.input_cache_miss, price.input_cache_hit, 9.0)
+
+
+def _llama(gpu: str = "H100", **kw: object) -> ServingResult:
+    return evaluate(ServingConfig("Llama-3.1-8B", gpu, gpus=1, batch_per_gpu=64,
+                                  gpu_hour_price=2.0, **kw), CAT, EFF)  # type: ignore[arg-type]
+
+
+def test_nodes_have_the_systems_size() -> None:
+    # a 1-GPU replica on GB200 is bought in 4-GPU trays, on H100 in 8-GPU nodes
+    gb, h = _llama("GB200"), _llama("H100")
+    assert (gb.gpus_per_node, h.gpus_per_node) == (4, 8)
+    d = Demand(86_400e6, 86_400e5)
+    f = size_fleet(gb, d)
+    gpus = f.prefill_gpus_average + f.decode_gpus_average
+    assert f.gpus_per_node == 4 and f.nodes_average == int(np.ceil(gpus / 4))
+    assert f.daily_cost == pytest.approx(f.nodes_peak * 4 * 24 * 2.0)
+
+
+def test_cache_hits_billed_at_miss_price_without_a_hit_price() -> None:
+    # 1,000M input tokens a day, half cached, $0.60/M input, $2.20/M output, no hit price
+    price = ApiPrice(model="GLM-4.6", endpoint="Z.ai", input_cache_miss=0.60, output=2.20,
+                     currency="USD", as_of="2025-09", source="test")
+    d = Demand(1_000e6, 100e6, cache_hit=0.5).with_price_list(price)
+    f = size_fleet(_llama(), d)
+    assert f.price_input_hit_used == 0.60
+    assert f.daily_revenue == pytest.approx(1_000 * 0.60 + 100 * 2.20)
+    # a hit price alone is applied, the list's other prices kept
+    d2 = d.with_prices(input_hit=0.11)
+    assert (d2.price_input_miss, d2.price_input_hit, d2.price_output) == (0.60, 0.11, 2.20)
+
+
+def test_provisioning_is_a_stated_choice() -> None:
+    r = _llama()
+    peak = size_fleet(r, Demand(86_400e6, 86_400e5, peak_to_average=2.0))
+    avg = size_fleet(r, Demand(86_400e6, 86_400e5, peak_to_average=2.0,
+                               provisioning="average"))
+    assert (peak.provisioning, avg.provisioning) == ("peak", "average")
+    assert peak.daily_cost == peak.daily_cost_at_peak > avg.daily_cost == \
+        avg.daily_cost_at_average
+
+
+def test_json_has_null_with_a_reason_never_nan() -> None:
+    import json
+
+    f = size_fleet(_llama(), Demand(86_400e6, 0.0))  # no prices, no output
+    d = f.to_dict()
+    assert d["gross_margin"] is None and "no revenue" in d["notes"]["gross_margin"]
+    assert d["cost_per_million_output_equivalent"] is None
+    json.dumps(d, allow_nan=False)  # raises on a bare NaN
+    r = evaluate(ServingConfig("Llama-3.1-8B", "L40S", gpus=1, batch_per_gpu=8), CAT, EFF)
+    rd = r.to_dict()
+    if r.gpu_hour_price is None:
+        assert rd["cost_output"] is None and "no GPU-hour price" in rd["notes"]["cost_output"]
+    json.dumps(rd, allow_nan=False)
+
+
+def test_cache_hit_cost_includes_kv_storage() -> None:
+    # Llama-3.1-8B BF16 KV: 131,072 B/token; a million cached tokens = 131.072 GB,
+    # kept 2 hours at $0.01 per GB-hour = $2.62144 per million hit tokens
+    r = _llama(kv_storage_price_per_gb_hour=0.01, cache_retention_hours=2.0)
+    assert r.cost_input_hit_storage == pytest.approx(131.072 * 2 * 0.01)
+    assert r.cost_input_hit == pytest.approx(r.cost_input_hit_read + 2.62144)  # type: ignore
+
+
+def test_hardware_of_issue_12_in_catalog() -> None:
+    for name, per_node, domain in (("H100", 8, 8), ("H200", 8, 8), ("H800", 8, 8),
+                                   ("H20", 8, 8), ("B200", 8, 8), ("B300", 8, 8),
+                                   ("GB200", 4, 72), ("GB300", 4, 72), ("MI300X", 8, 8),
+                                   ("MI325X", 8, 8), ("MI355X", 8, 8),
+                                   ("Ascend-910C", 8, 384)):
+        g = CAT.gpu(name)
+        assert (g.gpus_per_node, g.scale_up_domain) == (per_node, domain), name
+    # FP4 where the chip has it (aiconfigurator system files: dense FP4 TFLOPS)
+    assert CAT.gpu("b300_sxm").fp4_tflops == 14_000 and CAT.gpu("gb200").fp4_tflops == 10_000
+
+
+def test_h20_and_910c_prices_by_hand() -> None:
+    hours = 4 * 8_766  # four years, straight line
+    h20 = sorted(p.price for p in CAT.gpu_prices if p.gpu == "H20")
+    npu = sorted(p.price for p in CAT.gpu_prices if p.gpu == "Ascend-910C")
+    assert len(h20) >= 2 and len(npu) >= 2
+    power_h20 = 0.8 * 1.3 * 0.08
+    assert h20 == pytest.approx([12_000 * 1.5 / hours + power_h20,
+                                 1.2e6 / 8 / 7.2 / hours + power_h20], abs=0.005)
+    power_npu = 559 / 384 * 1.3 * 0.08
+    assert npu == pytest.approx([8.0e6 / 384 / hours + power_npu,
+                                 8.2e6 / 384 / hours + power_npu], abs=0.005)

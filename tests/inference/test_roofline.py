@@ -93,12 +93,34 @@ def test_memory_arithmetic_when_weights_do_not_fit() -> None:
 
 
 def test_batch_limited_by_kv_cache() -> None:
-    # Llama-3.1-8B FP8 on one H100: 72 GB usable - 8.03 GB weights = 63.97 GB free;
-    # one 2,500-token sequence holds 2,500 x 131,072 B = 327.7 MB of BF16 KV: 195 fit
+    # Llama-3.1-8B FP8 on one H100: 72 GB usable - 8,030,261,248 B of weights = 63.97 GB
+    # free; paged KV at the average context of 2,000 + 500 / 2 = 2,250 tokens holds
+    # 2,250 x 131,072 B = 294.9 MB of BF16 KV per sequence: 216 fit
     r = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1), CAT, EFF)
-    assert r.max_batch_per_gpu == (72e9 - 8.03e9) // (2500 * 131_072)
-    with pytest.raises(InputError, match="at most 195 fit"):
+    assert r.max_batch_per_gpu == (72e9 - 8_030_261_248) // (2250 * 131_072) == 216
+    with pytest.raises(InputError, match="at most 216 fit"):
         evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=400), CAT, EFF)
+
+
+def test_published_batch_admitted() -> None:
+    # LMSYS (May 2025): DeepSeek-V3 decode at 448 sequences per H100... here the dense case:
+    # Llama-3.1-8B FP8 with 1,000 in / 1,000 out, paged at 1,500 tokens on average:
+    # (72e9 - 8.03e9) / (1,500 x 131,072) = 325 fit, where reserving the full 2,000 tokens
+    # for every sequence admitted only 244
+    r = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, input_tokens=1000,
+                               output_tokens=1000, batch_per_gpu=300), CAT, EFF)
+    assert r.max_batch_per_gpu == 325
+    assert r.kv_gb_per_sequence_max == pytest.approx(2000 * 131_072 / 1e9)
+
+
+def test_one_full_context_sequence_must_fit() -> None:
+    # Llama-3.1-70B FP8 on one H100: 72 GB usable - 70.55 GB of weights = 1.45 GB free;
+    # a full 131,072-token context needs 131,072 x 327,680 B = 42.95 GB, even if the
+    # average context would page into less
+    with pytest.raises(InputError, match=r"one sequence of 131,072 tokens needs 42.95 GB of "
+                                         r"KV cache; only 1.45 GB is free"):
+        evaluate(ServingConfig("Llama-3.1-70B", "H100", gpus=1, tp=1, batch_per_gpu=1,
+                               input_tokens=130_000, output_tokens=1_072), CAT, EFF)
 
 
 def test_tpot_target_picks_a_batch_that_meets_it() -> None:

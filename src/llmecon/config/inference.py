@@ -79,7 +79,16 @@ class Gpu(_Row):
 
 
 class Model(_Row):
-    """A model architecture (dense or mixture-of-experts; GQA or MLA; softmax or linear)."""
+    """A model architecture (dense or mixture-of-experts; GQA or MLA; softmax, sliding-window,
+    sparse (DSA) or linear attention).
+
+    Shapes follow the Hugging Face ``config.json`` names' meaning: ``expert_ffn`` is one
+    routed expert's intermediate size, ``dense_ffn`` that of the dense FFN layers
+    (``layers - moe_layers`` of them), ``shared_expert_ffn`` the summed intermediate size
+    of the shared experts. With ``vocab_size`` given, parameter counts are computed from the
+    shapes (:mod:`llmecon.inference.architecture`) and the stated totals are checked
+    against them; without it (rows predating config files), the stated totals are used.
+    """
 
     name: str = Field(min_length=1)
     total_params_b: float = Field(gt=0)
@@ -103,6 +112,21 @@ class Model(_Row):
     dense_ffn: int = Field(0, ge=0)
     linear_layers: int = Field(0, ge=0)
     mtp_modules: int = Field(0, ge=0)
+    vocab_size: int = Field(0, ge=0)
+    tie_embeddings: bool = False
+    q_lora_rank: int | None = Field(None, ge=1)
+    shared_expert_ffn: int = Field(0, ge=0)
+    attn_output_gate: bool = False
+    sliding_window: int = Field(0, ge=0)
+    sliding_layers: int = Field(0, ge=0)
+    index_heads: int = Field(0, ge=0)
+    index_head_dim: int = Field(0, ge=0)
+    index_topk: int = Field(0, ge=0)
+    linear_heads: int = Field(0, ge=0)
+    linear_key_heads: int = Field(0, ge=0)
+    linear_key_dim: int = Field(0, ge=0)
+    linear_value_dim: int = Field(0, ge=0)
+    config_file: str = ""
     aliases: tuple[str, ...] = ()
     note: str = ""
 
@@ -141,12 +165,22 @@ class Model(_Row):
             raise ValueError(f"expected at most layers ({layers}), found {v}")
         return v
 
-    @field_validator("linear_layers")
+    @field_validator("linear_layers", "sliding_layers")
     @classmethod
-    def _linear_layers(cls, v: int, info: ValidationInfo) -> int:
+    def _layer_count(cls, v: int, info: ValidationInfo) -> int:
         layers = info.data.get("layers")
-        if layers is not None and v > layers:
-            raise ValueError(f"expected at most layers ({layers}), found {v}")
+        linear = info.data.get("linear_layers") or 0
+        used = v + (linear if info.field_name == "sliding_layers" else 0)
+        if layers is not None and used > layers:
+            raise ValueError(f"expected at most layers ({layers}) with linear_layers, "
+                             f"found {v}")
+        return v
+
+    @field_validator("sliding_window")
+    @classmethod
+    def _window(cls, v: int, info: ValidationInfo) -> int:
+        if info.data.get("sliding_layers") and not v:
+            raise ValueError("expected a window > 0 for sliding_layers, found 0")
         return v
 
     @property
@@ -155,6 +189,7 @@ class Model(_Row):
 
     @property
     def softmax_layers(self) -> int:
+        """Layers with softmax attention (full or sliding-window) and hence a KV cache."""
         return self.layers - self.linear_layers
 
     @property
@@ -168,8 +203,15 @@ class Model(_Row):
 
     @property
     def nonexpert_params(self) -> float:
-        """Everything but the routed experts (attention, dense FFN, shared experts...)."""
-        return max(self.total_params_b * 1e9 - self.routed_params, 0.0)
+        """Everything but the routed experts (attention, dense FFN, shared experts...), from
+        the stated total; :mod:`llmecon.inference.architecture` computes it from the shapes
+        when the vocabulary is known."""
+        return self.total_params_b * 1e9 - self.routed_params
+
+    @property
+    def full_attention_layers(self) -> int:
+        """Softmax-attention layers over the whole context (not sliding, not linear)."""
+        return self.layers - self.linear_layers - self.sliding_layers
 
     def kv_elements_per_token(self) -> float:
         """KV-cache elements per token of context, over all softmax layers.
@@ -178,16 +220,24 @@ class Model(_Row):
         >>> load_catalog().model("DeepSeek-V3").kv_elements_per_token() * 2  # BF16: 70,272 B
         70272.0
         """
+        return self.kv_elements_per_layer() * self.softmax_layers
+
+    def kv_elements_per_layer(self) -> float:
+        """KV-cache elements per token per softmax layer: the MLA latent and its RoPE key, or
+        K and V of every KV head; plus the DSA indexer's key where there is one."""
         if self.attention == "mla":
             per_layer = float((self.kv_lora_rank or 0) + (self.qk_rope_dim or 0))
         else:
             per_layer = 2.0 * (self.kv_heads or self.heads) * (self.head_dim or 0)
-        return per_layer * self.softmax_layers
+        return per_layer + float(self.index_head_dim if self.index_heads else 0)
 
     def linear_state_elements(self) -> float:
-        """Fixed recurrent-state elements per sequence over the linear-attention layers."""
+        """Fixed recurrent-state elements per sequence over the linear-attention layers
+        (heads x key dim x value dim per layer)."""
         hd = self.head_dim or (self.hidden // self.heads)
-        return float(self.linear_layers * self.heads * hd * hd)
+        heads = self.linear_heads or self.heads
+        return float(self.linear_layers * heads * (self.linear_key_dim or hd)
+                     * (self.linear_value_dim or hd))
 
     def attention_dims(self, phase: str) -> tuple[float, float]:
         """(query-key dim, value dim) per head for attention FLOPs in a phase.
@@ -224,15 +274,29 @@ class ApiPrice(_Row):
     input_cache_hit: float | None = Field(None, ge=0)
 
 
+class HfModelRow(_Row):
+    """A model read from a Hugging Face ``config.json`` (``config``: its path, relative to
+    the catalog file), with the maker's stated counts to check it against (optional)."""
+
+    name: str = Field(min_length=1)
+    config: str = Field(min_length=1)
+    total_params_b: float | None = Field(None, gt=0)
+    active_params_b: float | None = Field(None, gt=0)
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+
+
 class CatalogFile(ConfigModel):
-    """The shape of a catalog file: any of ``gpus``, ``models``, ``gpu_hour``, ``api``."""
+    """The shape of a catalog file: any of ``gpus``, ``models``, ``hf_models``, ``gpu_hour``,
+    ``api``."""
 
     gpus: tuple[Gpu, ...] = ()
     models: tuple[Model, ...] = ()
+    hf_models: tuple[HfModelRow, ...] = ()
     gpu_hour: tuple[GpuPrice, ...] = ()
     api: tuple[ApiPrice, ...] = ()
 
-    @field_validator("gpus", "models", "gpu_hour", "api", mode="before")
+    @field_validator("gpus", "models", "hf_models", "gpu_hour", "api", mode="before")
     @classmethod
     def _none_is_empty(cls, v: Any) -> Any:
         return () if v is None else v
@@ -286,6 +350,8 @@ class ServingConfig(_Built):
     mtp_accept: float = Field(0.0, ge=0, le=1)
     gpu_hour_price: float | None = Field(None, ge=0)
     prefill_gpus: int | None = Field(None, ge=1)
+    kv_storage_price_per_gb_hour: float = Field(0.0, ge=0)
+    cache_retention_hours: float = Field(1.0, gt=0)
 
     def __init__(self, *args: Any, **data: Any) -> None:
         if len(args) > 2:
@@ -310,7 +376,14 @@ class ServingConfig(_Built):
 
 
 class Demand(_Built):
-    """Daily token demand, its peak and a price list to earn from it (prices per million)."""
+    """Daily token demand, its peak and a price list to earn from it (prices per million).
+
+    ``price_input_hit`` None bills cache hits at the miss price (a list without a hit
+    price). ``gpus_per_node`` None takes the node size of the GPU system (8 for HGX, 4 for
+    a GB200 tray). ``provisioning`` says which fleet the daily cost pays for: ``peak``
+    (enough nodes for the peak, idle off-peak) or ``average`` (a fleet that follows the
+    load, as a cloud or a shared pool would).
+    """
 
     _what: ClassVar[str] = "demand"
 
@@ -319,11 +392,12 @@ class Demand(_Built):
     cache_hit: float = Field(0.0, ge=0, le=1)
     peak_to_average: float = Field(1.0, ge=1)
     price_input_miss: float = Field(0.0, ge=0)
-    price_input_hit: float = Field(0.0, ge=0)
+    price_input_hit: float | None = Field(None, ge=0)
     price_output: float = Field(0.0, ge=0)
     paid_share: float = Field(1.0, ge=0, le=1)
     discount: float = Field(0.0, ge=0, le=1)
-    gpus_per_node: int = Field(8, ge=1)
+    gpus_per_node: int | None = Field(None, ge=1)
+    provisioning: Literal["peak", "average"] = "peak"
 
     def __init__(self, *args: Any, **data: Any) -> None:
         names = ("input_tokens_per_day", "output_tokens_per_day")
@@ -335,9 +409,10 @@ class Demand(_Built):
     def with_price_list(self, price: ApiPrice) -> Demand:
         """The demand charged at a list price (cache hits at the miss price when the list
         has no hit price)."""
-        return self.with_prices(input_miss=price.input_cache_miss, output=price.output,
-                                input_hit=price.input_cache_hit if price.input_cache_hit
-                                is not None else price.input_cache_miss)
+        out: Demand = self.replace(price_input_miss=price.input_cache_miss,
+                                   price_input_hit=price.input_cache_hit,
+                                   price_output=price.output)
+        return out
 
     def with_prices(self, *, input_miss: float | None = None, input_hit: float | None = None,
                     output: float | None = None) -> Demand:
@@ -348,3 +423,44 @@ class Demand(_Built):
             if value is not None:
                 d[key] = value
         return Demand(**d)
+
+
+class EngineFactors(ConfigModel):
+    """Efficiency of one serving engine (vLLM, SGLang, TensorRT-LLM): fractions of peak in
+    prefill and decode, a fixed time per layer of every decode step (kernel launches,
+    synchronisation) and a fixed time per request before its first token."""
+
+    prefill_mfu: float = Field(gt=0, le=1)
+    decode_mfu: float = Field(gt=0, le=1)
+    decode_bw: float = Field(gt=0, le=1)
+    step_us_per_layer: float = Field(ge=0, le=2_000)
+    ttft_overhead_ms: float = Field(ge=0, le=10_000)
+    burst: float = Field(1.0, ge=0, le=4)
+
+
+class ServingFactors(ConfigModel):
+    """The fitted factors of the serving model (:mod:`llmecon.inference.measured`).
+
+    Per engine, :class:`EngineFactors`. Overall: ``disagg_ttft_ms``, the extra first-token
+    time of a disaggregated deployment (KV transfer, a second scheduler);
+    ``moe_step_us_per_layer`` and ``moe_ttft_ms``, the extra fixed times of a
+    mixture-of-experts layer in a decode step (routing, dispatch and combine kernels) and
+    of a request to such a model; ``prefill_utilisation``, the load a planner keeps its
+    prefill workers at when a table does not say how many there were;
+    ``prefill_interference``, the share of other requests' prefill time a decode step of
+    an aggregated worker absorbs (chunked prefill); ``network``, the share of link
+    bandwidth collectives achieve; ``memory_reserve``, the share of HBM kept from weights
+    and KV cache. An engine's ``burst`` scales the wait of a request behind the other
+    prompts of its wave (1 = a wave's requests arrive together and are prefilled one after
+    the other).
+    """
+
+    engines: dict[str, EngineFactors]
+    disagg_ttft_ms: float = Field(0.0, ge=0, le=10_000)
+    moe_step_us_per_layer: float = Field(0.0, ge=0, le=2_000)
+    moe_ttft_ms: float = Field(0.0, ge=0, le=10_000)
+    prefill_utilisation: float = Field(0.7, gt=0, le=1)
+    prefill_interference: float = Field(1.0, ge=0, le=1)
+    network: float = Field(0.7, gt=0, le=1)
+    memory_reserve: float = Field(0.1, ge=0, lt=0.9)
+    fitted_on: str = ""

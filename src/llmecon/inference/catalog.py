@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from llmecon.config.base import parse_config
-from llmecon.config.inference import ApiPrice, CatalogFile, Gpu, GpuPrice, Model
+from llmecon.config.inference import ApiPrice, CatalogFile, Gpu, GpuPrice, HfModelRow, Model
 from llmecon.errors import InputError, NotFoundError
+from llmecon.inference.architecture import check_stated_counts, load_hf_model, model_from_hf_config
 
 __all__ = ["ApiPrice", "Catalog", "Gpu", "GpuPrice", "Model", "catalog_from_mapping",
            "load_catalog", "load_catalog_file"]
@@ -57,6 +59,8 @@ class Catalog:
         return gpu
 
     def model(self, name: str) -> Model:
+        if name.lower().endswith(".json"):
+            return load_hf_model(name)
         if _is_path(name):
             found: Model = _single(load_catalog_file(Path(name)).models, name, "model")
             return found
@@ -92,7 +96,7 @@ class Catalog:
 
 
 def _is_path(name: str) -> bool:
-    return name.lower().endswith((".yaml", ".yml")) or "/" in name
+    return name.lower().endswith((".yaml", ".yml"))
 
 
 def _single(rows: Sequence[Any], path: str, kind: str) -> Any:
@@ -102,12 +106,37 @@ def _single(rows: Sequence[Any], path: str, kind: str) -> Any:
     return rows[0]
 
 
-def catalog_from_mapping(doc: Any, origin: str) -> Catalog:
-    """A catalog from the parsed text of a catalog file (validated; errors name ``origin``)."""
+def catalog_from_mapping(doc: Any, origin: str, folder: Traversable | None = None) -> Catalog:
+    """A catalog from the parsed text of a catalog file (validated; errors name ``origin``).
+
+    ``hf_models`` rows read their ``config.json`` from ``folder`` (the file's folder)."""
     if doc is None:
         doc = {}
     f = parse_config(CatalogFile, doc, origin)
-    return Catalog(f.gpus, f.models, f.gpu_hour, f.api, (origin,))
+    for m in f.models:
+        check_stated_counts(m, origin)
+    hf = tuple(_hf_model(r, origin, folder) for r in f.hf_models)
+    names = {m.name.lower() for m in hf}
+    models = tuple(m for m in f.models if m.name.lower() not in names) + hf
+    return Catalog(f.gpus, models, f.gpu_hour, f.api, (origin,))
+
+
+def _hf_model(row: HfModelRow, origin: str, folder: Traversable | None) -> Model:
+    import json
+
+    where = f"{origin}: hf_models: {row.name}: config"
+    if folder is None:
+        raise InputError(f"{where}: no folder to read {row.config!r} from")
+    try:
+        doc = json.loads(folder.joinpath(row.config).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{where}: no such file {row.config!r}") from None
+    except (OSError, ValueError) as e:
+        raise InputError(f"{where}: {row.config!r} is not a readable JSON config: {e}") \
+            from None
+    fields = row.model_dump(exclude={"config", "name"}, exclude_none=True)
+    return model_from_hf_config(doc, name=row.name, origin=f"{origin} ({row.config})",
+                                row={**fields, "config_file": row.config})
 
 
 def _read_yaml(text: str, origin: str) -> Any:
@@ -123,17 +152,18 @@ def _read_yaml(text: str, origin: str) -> Any:
 def load_catalog_file(path: Path) -> Catalog:
     from llmecon.yamlfile import read_mapping
 
-    return catalog_from_mapping(read_mapping(path, "catalog"), str(path))
+    return catalog_from_mapping(read_mapping(path, "catalog"), str(path), Path(path).parent)
 
 
 def load_catalog(extra: Iterable[str | Path] = ()) -> Catalog:
     """The bundled catalogs, with any user files merged in (theirs win on a name clash)."""
     cat = Catalog()
     folder = resources.files("llmecon").joinpath("data/inference")
-    for name in ("gpus.yaml", "models.yaml", "prices.yaml"):
+    for name in ("gpus.yaml", "models.yaml", "hf_models.yaml", "prices.yaml"):
         text = folder.joinpath(name).read_text(encoding="utf-8")
-        cat = cat.merged(catalog_from_mapping(_read_yaml(text, f"llmecon/data/inference/{name}"),
-                                              f"llmecon/data/inference/{name}"))
+        origin = f"llmecon/data/inference/{name}"
+        cat = cat.merged(catalog_from_mapping(_read_yaml(text, origin), origin,
+                                              folder.joinpath("model_configs")))
     for p in extra:
         cat = cat.merged(load_catalog_file(Path(p)))
     return cat

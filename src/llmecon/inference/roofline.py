@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from llmecon.inference.architecture import nonexpert_params
 from llmecon.inference.catalog import Gpu, Model
 
 Array = np.ndarray[Any, Any]
@@ -60,18 +61,26 @@ class Efficiency:
 class Arch:
     """Model architectures as arrays (one element per model)."""
 
-    nonexpert: Array
+    nonexpert: Array  # all parameters but the routed experts (with the embeddings)
+    embedding: Array  # the input embedding table: stored, but only looked up per token
     expert_all_layers: Array  # parameters of one routed expert across all MoE layers
     experts: Array
     top_k: Array
     moe_layers: Array
     layers: Array
     hidden: Array
-    kv_elems: Array  # KV elements per token of context (softmax layers)
-    kv_replication: Array  # copies of the KV cache across a TP group of size tp (see take)
+    kv_elems: Array  # KV elements per token of context over all softmax layers (and indexer)
+    kv_main: Array  # KV elements per token per softmax layer (latent or K and V)
+    kv_index: Array  # DSA indexer key elements per token per full-attention layer
+    full_layers: Array  # softmax layers over the whole context
+    sliding_layers: Array
+    window: Array
+    index_topk: Array  # tokens a DSA layer attends to (0: all)
+    index_heads: Array
     kv_heads: Array
     is_mla: Array
     linear_state: Array  # fixed state elements per sequence (linear-attention layers)
+    linear_flops: Array  # FLOPs per token of the linear-attention layers (state update + read)
     heads: Array
     softmax_layers: Array
     linear_layers: Array
@@ -86,17 +95,27 @@ class Arch:
         def a(fn: Any) -> Array:
             return np.array([float(fn(m)) for m in models])
 
+        def lin_flops(m: Model) -> float:
+            hd = m.head_dim or m.hidden // m.heads
+            return 4.0 * (m.linear_heads or m.heads) * (m.linear_key_dim or hd) \
+                * (m.linear_value_dim or hd) * m.linear_layers
+
         return cls(
-            nonexpert=a(lambda m: m.nonexpert_params),
+            nonexpert=a(nonexpert_params), embedding=a(lambda m: m.vocab_size * m.hidden),
             expert_all_layers=a(lambda m: m.expert_params * m.moe_layers),
             experts=a(lambda m: m.routed_experts), top_k=a(lambda m: m.top_k),
             moe_layers=a(lambda m: m.moe_layers), layers=a(lambda m: m.layers),
             hidden=a(lambda m: m.hidden),
             kv_elems=a(lambda m: m.kv_elements_per_token()),
-            kv_replication=a(lambda m: 1.0),
+            kv_main=a(lambda m: m.kv_elements_per_layer() - (m.index_head_dim if m.index_heads
+                                                             else 0)),
+            kv_index=a(lambda m: m.index_head_dim if m.index_heads else 0),
+            full_layers=a(lambda m: m.full_attention_layers),
+            sliding_layers=a(lambda m: m.sliding_layers), window=a(lambda m: m.sliding_window),
+            index_topk=a(lambda m: m.index_topk), index_heads=a(lambda m: m.index_heads),
             kv_heads=a(lambda m: m.kv_heads or m.heads),
             is_mla=a(lambda m: m.attention == "mla"),
-            linear_state=a(lambda m: m.linear_state_elements()),
+            linear_state=a(lambda m: m.linear_state_elements()), linear_flops=a(lin_flops),
             heads=a(lambda m: m.heads), softmax_layers=a(lambda m: m.softmax_layers),
             linear_layers=a(lambda m: m.linear_layers),
             head_dim=a(lambda m: m.head_dim or m.hidden // m.heads),
@@ -112,14 +131,21 @@ class Arch:
 
     @property
     def active(self) -> Array:
-        """Parameters used per token: non-expert ones plus top_k experts in every MoE layer."""
-        out: Array = self.nonexpert + self.top_k * self.expert_all_layers
+        """Parameters multiplied per token: non-expert ones but the input-embedding lookup,
+        plus top_k experts in every MoE layer."""
+        out: Array = self.nonexpert - self.embedding + self.top_k * self.expert_all_layers
         return out
 
     @property
     def total(self) -> Array:
         out: Array = self.nonexpert + self.experts * self.expert_all_layers
         return out
+
+    def attended(self, context: Any) -> tuple[Any, Any]:
+        """Keys one query attends to in a (full, sliding-window) layer at ``context``."""
+        ctx = np.asarray(context, dtype=float)
+        full = np.where(self.index_topk > 0, np.minimum(ctx, self.index_topk), ctx)
+        return full, np.minimum(ctx, self.window)
 
 
 @dataclass(frozen=True)
@@ -181,8 +207,21 @@ def stored_weight_bytes(arch: Arch, weight_bytes: Any, gpus: Any, tp: Any) -> An
 
 
 def kv_bytes_per_sequence(arch: Arch, context: Any, kv_bytes: Any) -> Any:
-    """KV cache (plus any linear-attention state) of one sequence of ``context`` tokens."""
-    return (arch.kv_elems * context + arch.linear_state) * kv_bytes
+    """KV cache (plus any linear-attention state) of one sequence of ``context`` tokens:
+    full layers keep every token, sliding-window layers at most the window."""
+    ctx = np.asarray(context, dtype=float)
+    elems = ((arch.kv_main + arch.kv_index) * arch.full_layers * ctx
+             + arch.kv_main * arch.sliding_layers * np.minimum(ctx, arch.window))
+    return (elems + arch.linear_state) * kv_bytes
+
+
+def kv_read_bytes_per_sequence(arch: Arch, context: Any, kv_bytes: Any) -> Any:
+    """Bytes one decode step reads per sequence: the keys each layer attends to (the DSA
+    top-k in a sparse layer, with the indexer keys of the whole context) and any state."""
+    full, sliding = arch.attended(context)
+    elems = (arch.kv_main * (arch.full_layers * full + arch.sliding_layers * sliding)
+             + arch.kv_index * arch.full_layers * np.asarray(context, dtype=float))
+    return (elems + arch.linear_state) * kv_bytes
 
 
 def max_batch_per_gpu(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any,
@@ -195,13 +234,18 @@ def max_batch_per_gpu(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: 
 
 
 def attention_flops_per_token(arch: Arch, context: Any, phase: str) -> Any:
-    """Attention FLOPs per token over ``context`` keys: 2 x heads x (d_qk + d_v) per key per
-    softmax layer, and 4 x heads x d^2 per linear-attention layer (state update and read)."""
+    """Attention FLOPs per token over ``context`` keys: 2 x heads x (d_qk + d_v) per attended
+    key per softmax layer (sliding layers: the window; DSA layers: the top-k, plus the
+    indexer's 2 x index heads x index dim per key), and 4 x heads x d_k x d_v per
+    linear-attention layer (state update and read)."""
     qk, v = (arch.qk_decode, arch.v_decode) if phase == "decode" else \
         (arch.qk_prefill, arch.v_prefill)
-    softmax = 2.0 * arch.heads * (qk + v) * context * arch.softmax_layers
-    linear = 4.0 * arch.heads * arch.head_dim ** 2 * arch.linear_layers
-    return softmax + linear
+    full, sliding = arch.attended(context)
+    softmax = 2.0 * arch.heads * (qk + v) * (full * arch.full_layers
+                                             + sliding * arch.sliding_layers)
+    index = 2.0 * arch.index_heads * arch.kv_index * np.asarray(context, dtype=float) \
+        * arch.full_layers
+    return softmax + index + arch.linear_flops
 
 
 def comm_seconds_per_token(arch: Arch, hw: Hardware, *, gpus: Any, tp: Any,
@@ -265,14 +309,17 @@ def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: 
     emitted = mtp_tokens(mtp_draft, mtp_accept)
     tokens = batch_per_gpu * processed  # tokens computed per GPU per step
     bw = hw.bandwidth * eff.decode_bw
-    kv = batch_per_gpu * kv_bytes_per_sequence(arch, context, kv_bytes) * kv_copies(arch, tp)
+    kv = batch_per_gpu * kv_read_bytes_per_sequence(arch, context, kv_bytes) \
+        * kv_copies(arch, tp)
     attn_fl = tokens * attention_flops_per_token(arch, context, "decode")
     attn_peak = np.where(kv_bytes < 2.0, hw.flops, hw.attn_flops)
     t_attn = np.maximum(attn_fl / (attn_peak * eff.decode_mfu), kv / bw)
     peak = hw.flops * eff.decode_mfu
-    t_dense = np.maximum(2.0 * tokens * arch.nonexpert / peak,
-                         arch.nonexpert / tp * weight_bytes / bw)
-    touched = experts_touched_fraction(arch.experts, arch.top_k, tokens * gpus / tp)
+    dense = arch.nonexpert - arch.embedding
+    t_dense = np.maximum(2.0 * tokens * dense / peak, dense / tp * weight_bytes / bw)
+    # distinct tokens routed in the replica: every GPU's batch (a TP group shares its batch,
+    # counted once per GPU in batch_per_gpu)
+    touched = experts_touched_fraction(arch.experts, arch.top_k, tokens * gpus)
     t_exp = np.maximum(2.0 * tokens * arch.top_k * arch.expert_all_layers / peak,
                        arch.experts * touched * arch.expert_all_layers / gpus * weight_bytes
                        / bw)

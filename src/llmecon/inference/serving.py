@@ -14,7 +14,7 @@ from typing import Any
 
 from llmecon import formulas as fm
 from llmecon.config.inference import Demand, ServingConfig
-from llmecon.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from llmecon.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR, TOKENS_PER_MILLION
 from llmecon.errors import InputError
 from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
@@ -34,7 +34,7 @@ class ServingResult:
     batch_per_gpu: float
     max_batch_per_gpu: float
     weights_gb_per_gpu: float
-    kv_gb_per_sequence: float
+    kv_gb_per_sequence: float  # at the average context (paged allocation)
     free_gb_per_gpu: float
     prefill_tokens_per_gpu_s: float
     decode_tokens_per_gpu_s: float
@@ -50,6 +50,10 @@ class ServingResult:
     cost_input_miss: float | None
     cost_input_hit: float | None
     cost_output: float | None
+    gpus_per_node: int = 8
+    cost_input_hit_read: float | None = None
+    cost_input_hit_storage: float | None = None
+    kv_gb_per_sequence_max: float = 0.0  # at the full context (input + output)
 
     @property
     def bound(self) -> str:
@@ -59,10 +63,16 @@ class ServingResult:
         return max(parts, key=lambda k: parts[k])
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: a missing or undefined number is None, with its reason
+        under ``notes`` (never NaN)."""
         d = {k: v for k, v in self.__dict__.items() if k != "config"}
         d = {"config": self.config.model_dump(), **d}
         d["bound"] = self.bound
-        return d
+        reasons = {} if self.gpu_hour_price is not None else {
+            k: "no GPU-hour price given or bundled for this GPU"
+            for k in ("cost_input_miss", "cost_input_hit", "cost_output",
+                      "cost_input_hit_read", "cost_input_hit_storage")}
+        return strict_json(d, reasons)
 
     def to_frame(self) -> Any:
         import pandas as pd
@@ -83,11 +93,14 @@ def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Ha
 
 @dataclass(frozen=True)
 class _Memory:
-    """Bytes per GPU: usable HBM, weights, KV cache of one sequence at full context."""
+    """Bytes per GPU: usable HBM, weights, and the KV cache of one sequence at its average
+    context (paged allocation under continuous batching: sequences are at every stage of
+    their output, input + output / 2 tokens on average) and at its full context."""
 
     usable: float
     weights: float
     per_seq: float
+    per_seq_max: float
 
     @property
     def free(self) -> float:
@@ -108,7 +121,9 @@ def _memory(cfg: ServingConfig, model: Model, gpu: Gpu, arch: rf.Arch, tp: int,
                          f"{model.name}'s context length of {model.context_length:,}")
     weights = float(rf.stored_weight_bytes(arch, wb, cfg.gpus, tp)[0])
     usable = gpu.memory_gb * 1e9 * (1 - eff.memory_reserve)
-    per_seq = float((rf.kv_bytes_per_sequence(arch, max_ctx, kvb) * rf.kv_copies(arch, tp))[0])
+    def kv(context: float) -> float:
+        return float((rf.kv_bytes_per_sequence(arch, context, kvb) * rf.kv_copies(arch, tp))[0])
+
     if weights >= usable:
         raise InputError(
             f"{model.name} in {cfg.precision} does not fit on {cfg.gpus} x {gpu.name}: "
@@ -116,19 +131,24 @@ def _memory(cfg: ServingConfig, model: Model, gpu: Gpu, arch: rf.Arch, tp: int,
             f"per GPU (tp={tp}), more than the {usable / 1e9:,.1f} GB usable of "
             f"{gpu.memory_gb:g} GB ({eff.memory_reserve:.0%} reserved); use more GPUs or a "
             "smaller precision")
-    return _Memory(usable, weights, per_seq)
+    mem = _Memory(usable, weights, kv(cfg.input_tokens + cfg.output_tokens / 2.0), kv(max_ctx))
+    if mem.per_seq_max > mem.free:
+        raise InputError(f"input_tokens + output_tokens: one sequence of {max_ctx:,.0f} "
+                         f"tokens needs {mem.per_seq_max / 1e9:,.2f} GB of KV cache; only "
+                         f"{mem.free / 1e9:,.2f} GB is free per GPU")
+    return mem
 
 
 def _batch(cfg: ServingConfig, arch: rf.Arch, hw: rf.Hardware, mem: _Memory,
            common: dict[str, Any], context: float) -> float:
     """The batch per GPU: given (and checked against memory), the largest within a TPOT
     target, or the largest that fits."""
-    max_ctx = cfg.input_tokens + cfg.output_tokens
+    avg_ctx = cfg.input_tokens + cfg.output_tokens / 2.0
     if cfg.batch_per_gpu is not None:
         batch = cfg.batch_per_gpu
         if batch > mem.max_batch:
             raise InputError(
-                f"batch_per_gpu: {batch:g} sequences of {max_ctx:,.0f} tokens need "
+                f"batch_per_gpu: {batch:g} sequences of {avg_ctx:,.0f} tokens on average need "
                 f"{batch:g} x {mem.per_seq / 1e6:,.1f} MB = {batch * mem.per_seq / 1e9:,.1f} GB "
                 f"of KV cache per GPU, but only {mem.free / 1e9:,.1f} GB is free "
                 f"({mem.usable / 1e9:,.1f} GB usable - {mem.weights / 1e9:,.1f} GB of weights);"
@@ -144,11 +164,7 @@ def _batch(cfg: ServingConfig, arch: rf.Arch, hw: rf.Hardware, mem: _Memory,
                              f"{float(one.tpot_s[0]) * 1e3:,.1f} ms per token, more than "
                              f"{cfg.tpot_ms:g} ms")
         return batch
-    if mem.max_batch < 1:
-        raise InputError(f"input_tokens + output_tokens: one sequence of {max_ctx:,.0f} "
-                         f"tokens needs {mem.per_seq / 1e9:,.2f} GB of KV cache; only "
-                         f"{mem.free / 1e9:,.2f} GB is free per GPU")
-    return float(mem.max_batch)
+    return float(max(mem.max_batch, 1))
 
 
 def _gpu_hour_price(cfg: ServingConfig, cat: Catalog, gpu: Gpu) -> tuple[float | None, str]:
@@ -181,6 +197,10 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
     # a cache hit reads its KV entries once from HBM
     hit_tps = fm.ratio(gpu.bandwidth_tbs * 1e12 * float(eff.decode_bw),
                        float(arch.kv_elems[0]) * kvb)
+    hit_read = None if price is None else float(cost_per_million_tokens(price, hit_tps))
+    # keeping a million tokens' KV cache for the retention time, at the storage price
+    hit_store = float(arch.kv_elems[0]) * kvb * TOKENS_PER_MILLION / 1e9 \
+        * cfg.cache_retention_hours * cfg.kv_storage_price_per_gb_hour
     decode_tps = float(d.tokens_per_gpu_s[0])
     return ServingResult(
         config=cfg, model=model.name, gpu=gpu.name, batch_per_gpu=batch,
@@ -192,15 +212,43 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
         dense_ms=float(d.dense_s[0]) * 1e3, experts_ms=float(d.experts_s[0]) * 1e3,
         comm_ms=float(d.comm_s[0]) * 1e3, gpu_hour_price=price, price_source=source,
         cost_input_miss=None if price is None else cost_per_million_tokens(price, prefill),
-        cost_input_hit=None if price is None else cost_per_million_tokens(price, hit_tps),
+        cost_input_hit=None if hit_read is None else hit_read + hit_store,
         cost_output=None if price is None else cost_per_million_tokens(price, decode_tps),
+        gpus_per_node=gpu.gpus_per_node, cost_input_hit_read=hit_read,
+        cost_input_hit_storage=None if price is None else hit_store,
+        kv_gb_per_sequence_max=mem.per_seq_max / 1e9,
     )
+
+
+def strict_json(d: dict[str, Any], reasons: dict[str, str] | None = None) -> dict[str, Any]:
+    """``d`` with every non-finite number replaced by None and the reason for each None
+    under ``notes`` (given reasons first, else "undefined (a division by zero)")."""
+    notes = dict(d.get("notes") or {})
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            out[k] = None
+            notes[k] = (reasons or {}).get(k, "undefined (a division by zero)")
+        elif v is None and reasons and k in reasons:
+            out[k] = None
+            notes[k] = reasons[k]
+        else:
+            out[k] = v
+    if notes:
+        out["notes"] = notes
+    return out
 
 
 # ---------------------------------------------------------------- fleets
 @dataclass(frozen=True)
 class Fleet:
-    """GPUs and nodes for a demand, what they cost a day, what the demand pays, margins."""
+    """GPUs and nodes for a demand, what they cost a day, what the demand pays, margins.
+
+    ``daily_cost`` is the cost of the fleet ``provisioning`` names: ``peak`` (whole nodes
+    for the peak load, all day) or ``average`` (GPU-hours that follow the load); both are
+    given as ``daily_cost_at_peak`` and ``daily_cost_at_average``. Margins use
+    ``daily_cost``. Revenue bills cache hits at ``price_input_hit_used``.
+    """
 
     prefill_gpus_average: float
     decode_gpus_average: float
@@ -212,9 +260,17 @@ class Fleet:
     gross_margin: float
     cost_profit_margin: float
     cost_per_million_output_equivalent: float
+    provisioning: str = "peak"
+    gpus_per_node: int = 8
+    daily_cost_at_peak: float = 0.0
+    price_input_hit_used: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data for JSON (None with a reason under ``notes`` instead of NaN)."""
+        return strict_json(asdict(self), {
+            "gross_margin": "no revenue: the price list is empty or nothing is paid",
+            "cost_profit_margin": "no cost: no demand to serve",
+            "cost_per_million_output_equivalent": "no output tokens in the demand"})
 
 
 def fleet_gpus(input_per_s: Any, output_per_s: Any, prefill_tps: Any, decode_tps: Any
@@ -223,35 +279,44 @@ def fleet_gpus(input_per_s: Any, output_per_s: Any, prefill_tps: Any, decode_tps
     return input_per_s / prefill_tps, output_per_s / decode_tps
 
 
+def hit_price(d: Demand) -> float:
+    """The price a cache hit is billed at: the list's hit price, else the miss price."""
+    return d.price_input_miss if d.price_input_hit is None else d.price_input_hit
+
+
 def daily_revenue(d: Demand) -> float:
     """What the demand pays a day at its price list, after the paid share and discount."""
     hit = d.input_tokens_per_day * d.cache_hit
     miss = d.input_tokens_per_day - hit
     listed = (fm.amount_for_tokens(miss, d.price_input_miss)
-              + fm.amount_for_tokens(hit, d.price_input_hit)
+              + fm.amount_for_tokens(hit, hit_price(d))
               + fm.amount_for_tokens(d.output_tokens_per_day, d.price_output))
     return float(listed * d.paid_share * (1 - d.discount))
 
 
 def size_fleet(result: ServingResult, demand: Demand) -> Fleet:
-    """Nodes at average and peak load, the daily cost of a fleet provisioned for the peak
-    (and of one that follows the load), revenue at the price list, gross margin and the
-    "cost profit margin" (profit / cost)."""
+    """Nodes at average and peak load, the daily cost of the fleet the demand's
+    ``provisioning`` names (and of the other), revenue at the price list, gross margin and
+    the "cost profit margin" (profit / cost). Nodes have the GPU system's size unless the
+    demand gives one."""
     d = demand
     if result.gpu_hour_price is None:
         raise InputError(f"gpu_hour_price: no price bundled for {result.gpu}; give one")
+    per_node = d.gpus_per_node or result.gpus_per_node
     new_in = d.input_tokens_per_day * (1 - d.cache_hit) / SECONDS_PER_DAY
     out = d.output_tokens_per_day / SECONDS_PER_DAY
     pre, dec = fleet_gpus(new_in, out, result.prefill_tokens_per_gpu_s,
                           result.decode_tokens_per_gpu_s)
-    avg_nodes = math.ceil((pre + dec) / d.gpus_per_node) if pre + dec > 0 else 0
-    peak_nodes = math.ceil(d.peak_to_average * (pre + dec) / d.gpus_per_node) \
+    avg_nodes = math.ceil((pre + dec) / per_node) if pre + dec > 0 else 0
+    peak_nodes = math.ceil(d.peak_to_average * (pre + dec) / per_node) \
         if pre + dec > 0 else 0
     hours = SECONDS_PER_DAY / SECONDS_PER_HOUR
     price = result.gpu_hour_price
-    cost = peak_nodes * d.gpus_per_node * hours * price
+    cost_peak = peak_nodes * per_node * hours * price
     cost_avg = (pre + dec) * hours * price
+    cost = cost_peak if d.provisioning == "peak" else cost_avg
     revenue = daily_revenue(d)
     return Fleet(pre, dec, avg_nodes, peak_nodes, cost, cost_avg, revenue,
                  float(fm.gross_margin(revenue, cost)), float(fm.profit_on_cost(revenue, cost)),
-                 float(fm.per_million_tokens(cost, d.output_tokens_per_day)))
+                 float(fm.per_million_tokens(cost, d.output_tokens_per_day)), d.provisioning,
+                 per_node, cost_peak, hit_price(d))

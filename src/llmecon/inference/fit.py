@@ -1,0 +1,199 @@
+"""Fit the serving model's factors on measured runs, and measure its accuracy honestly.
+
+:func:`fit_factors` finds the :class:`~llmecon.config.inference.ServingFactors` (per engine:
+prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step and
+per request, burst; overall: disaggregated first-token time, prefill utilisation, prefill
+interference, network share, memory reserve) that minimise a robust loss
+(soft L1 of the log errors of TTFT and TPOT) over the rows it is given, with
+``scipy.optimize.least_squares``. :func:`accuracy` reports the median and 90th percentile of
+|error| overall and per (model, system, engine, mode) group, in sample and
+leave-one-model-out: each model's rows predicted by factors fitted on the other models'
+rows only (DeepSeek-R1 and -V3 count as one model: the same architecture).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from llmecon.config.inference import EngineFactors, ServingFactors
+from llmecon.inference import roofline as rf
+from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
+
+Array = np.ndarray[Any, Any]
+_ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer",
+                  "ttft_overhead_ms", "burst")
+_GLOBAL_FIELDS = ("disagg_ttft_ms", "moe_step_us_per_layer", "moe_ttft_ms",
+                  "prefill_utilisation", "prefill_interference", "network", "memory_reserve")
+_SHARES = {"prefill_mfu", "decode_mfu", "decode_bw", "prefill_interference", "network",
+           "prefill_utilisation"}
+#: Upper bounds of the factors that are not shares (each is fitted inside (0, bound)).
+_BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_overhead_ms": 10_000.0, "burst": 4.0,
+           "memory_reserve": 0.5, "disagg_ttft_ms": 10_000.0,
+           "moe_step_us_per_layer": 2_000.0, "moe_ttft_ms": 10_000.0}
+
+
+def _pack(f: ServingFactors) -> Array:
+    def enc(name: str, v: float) -> float:
+        u = min(max(v / _BOUNDS.get(name, 1.0), 1e-4), 1 - 1e-4)
+        return float(np.log(u / (1 - u)))
+
+    out = [enc(k, getattr(f.engines[e], k)) for e in ENGINES for k in _ENGINE_FIELDS]
+    out += [enc(k, getattr(f, k)) for k in _GLOBAL_FIELDS]
+    return np.array(out)
+
+
+def _unpack(x: Array, note: str) -> ServingFactors:
+    def dec(name: str, v: float) -> float:
+        return float(_BOUNDS.get(name, 1.0) / (1 + np.exp(-v)))
+
+    it = iter(x.tolist())
+    engines = {e: EngineFactors(**{k: dec(k, next(it)) for k in _ENGINE_FIELDS})
+               for e in ENGINES}
+    rest = {k: dec(k, next(it)) for k in _GLOBAL_FIELDS}
+    return ServingFactors(engines=engines, **rest, fitted_on=note)
+
+
+def _residuals(runs: Runs, arch: rf.Arch, f: ServingFactors, rows: Array,
+               ttft: Array, tpot: Array) -> Array:
+    p = predict_runs(runs, arch, f)
+    r = np.concatenate([np.log(p.ttft_ms[rows] / ttft[rows]),
+                        np.log(p.tpot_ms[rows] / tpot[rows])])
+    out: Array = np.where(np.isfinite(r), r, 5.0)
+    return out
+
+
+def fit_factors(runs: Runs, arch: rf.Arch, start: ServingFactors, rows: Array,
+                measured_ttft_ms: Array, measured_tpot_ms: Array, note: str = "",
+                max_evaluations: int = 4000) -> ServingFactors:
+    """Factors minimising the soft-L1 loss of the log errors over ``rows`` (a boolean mask
+    of rows with status ok and measured values); ``start`` is the first guess."""
+    from scipy.optimize import least_squares
+
+    x0 = _pack(start)
+    sol = least_squares(lambda x: _residuals(runs, arch, _unpack(x, note), rows,
+                                             measured_ttft_ms, measured_tpot_ms),
+                        x0, loss="soft_l1", f_scale=0.1, max_nfev=max_evaluations,
+                        x_scale=1.0, diff_step=1e-3)
+    return _unpack(sol.x, note)
+
+
+@dataclass(frozen=True)
+class ErrorSummary:
+    """Median and 90th percentile of |predicted / measured - 1| over some rows."""
+
+    rows: int
+    ttft_median: float
+    ttft_p90: float
+    tpot_median: float
+    tpot_p90: float
+
+
+def summarise(pred_ttft: Array, pred_tpot: Array, ttft: Array, tpot: Array,
+              rows: Array) -> ErrorSummary:
+    """Error summary of the predicted against the measured values over ``rows``."""
+    if not rows.any():
+        nan = float("nan")
+        return ErrorSummary(0, nan, nan, nan, nan)
+    a = np.abs(pred_ttft[rows] / ttft[rows] - 1.0)
+    b = np.abs(pred_tpot[rows] / tpot[rows] - 1.0)
+    return ErrorSummary(int(rows.sum()), float(np.median(a)), float(np.quantile(a, 0.9)),
+                        float(np.median(b)), float(np.quantile(b, 0.9)))
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """The serving model against a measured table, in and out of sample."""
+
+    rows: int
+    predicted_share: float  # share of rows with status ok
+    in_sample: ErrorSummary
+    leave_one_model_out: ErrorSummary | None
+    per_model_out_of_sample: dict[str, ErrorSummary] = field(default_factory=dict)
+    groups: dict[tuple[str, str, str, str], ErrorSummary] = field(default_factory=dict)
+    factors: ServingFactors | None = None
+    folds: dict[str, ServingFactors] = field(default_factory=dict)
+
+
+def _group_summaries(runs: Runs, frame: Any, pred_ttft: Array, pred_tpot: Array,
+                     ttft: Array, tpot: Array, rows: Array
+                     ) -> dict[tuple[str, str, str, str], ErrorSummary]:
+    names = np.array(model_names(runs), dtype=object)
+    keys = list(zip(names, frame["system"].astype(str), frame["backend"].astype(str),
+                    frame["mode"].astype(str), strict=True))
+    out = {}
+    for key in sorted(set(keys)):
+        mask = rows & np.array([k == key for k in keys])
+        if mask.any():
+            out[key] = summarise(pred_ttft, pred_tpot, ttft, tpot, mask)
+    return out
+
+
+def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
+             leave_one_model_out: bool = False, refit: bool = False,
+             models: Sequence[str] | None = None) -> Accuracy:
+    """Accuracy of ``factors`` (fitted first on all rows when ``refit``) on a measured
+    table; with ``leave_one_model_out``, each model's rows are also predicted by factors
+    fitted without them."""
+    ttft = frame["silicon_ttft_ms"].to_numpy(dtype=float)
+    tpot = frame["silicon_tpot_ms"].to_numpy(dtype=float)
+    rows = (runs.status == "ok") & np.isfinite(ttft) & np.isfinite(tpot) & (ttft > 0) \
+        & (tpot > 0)
+    f = fit_factors(runs, arch, factors, rows, ttft, tpot, "all rows") if refit else factors
+    p = predict_runs(runs, arch, f)
+    rows = rows & (p.status == "ok")
+    ins = summarise(p.ttft_ms, p.tpot_ms, ttft, tpot, rows)
+    groups = _group_summaries(runs, frame, p.ttft_ms, p.tpot_ms, ttft, tpot, rows)
+    names = np.array(model_names(runs), dtype=object)
+    if not leave_one_model_out:
+        return Accuracy(len(runs), float(np.mean(p.status == "ok")), ins, None, {}, groups, f)
+    o_ttft, o_tpot = np.full(len(runs), np.nan), np.full(len(runs), np.nan)
+    folds, per_model = {}, {}
+    for m in models or sorted(set(names[rows])):
+        held = rows & (names == m)
+        fm = fit_factors(runs, arch, f, rows & ~held, ttft, tpot, f"all rows but {m}")
+        q = predict_runs(runs, arch, fm)
+        o_ttft[held], o_tpot[held] = q.ttft_ms[held], q.tpot_ms[held]
+        folds[m] = fm
+        per_model[m] = summarise(o_ttft, o_tpot, ttft, tpot, held)
+    out_rows = rows & np.isfinite(o_ttft)
+    return Accuracy(len(runs), float(np.mean(p.status == "ok")), ins,
+                    summarise(o_ttft, o_tpot, ttft, tpot, out_rows), per_model, groups, f,
+                    folds)
+
+
+# ---------------------------------------------------------------- loaders + compute
+def _prepared(path: str | Any) -> tuple[Any, Runs, rf.Arch]:
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.measured import load_measured, parse_runs
+
+    cat = load_catalog()
+    frame = load_measured(path)
+    runs = parse_runs(frame, cat)
+    return frame, runs, rf.Arch.of([cat.model(m) for m in runs.models])
+
+
+def measured_accuracy(path: str | Any, leave_one_model_out: bool = False) -> Accuracy:
+    """The ``inference accuracy --measured TABLE.csv`` command: the bundled factors against
+    a measured table; with ``leave_one_model_out``, refit per held-out model (slow)."""
+    from llmecon.inference.measured import load_serving_factors
+
+    frame, runs, arch = _prepared(path)
+    return accuracy(frame, runs, arch, load_serving_factors(),
+                    leave_one_model_out=leave_one_model_out)
+
+
+def refit_bundled(path: str | Any) -> ServingFactors:
+    """Fit the factors on all predictable rows of a measured table, starting from the
+    bundled ones (what ``data/inference/serving_factors.yaml`` holds after a refit)."""
+    from llmecon.inference.measured import load_serving_factors
+
+    frame, runs, arch = _prepared(path)
+    ttft = frame["silicon_ttft_ms"].to_numpy(dtype=float)
+    tpot = frame["silicon_tpot_ms"].to_numpy(dtype=float)
+    rows = (runs.status == "ok") & (ttft > 0) & (tpot > 0)
+    return fit_factors(runs, arch, load_serving_factors(), rows, ttft, tpot,
+                       f"{path}, all predictable rows")

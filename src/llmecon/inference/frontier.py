@@ -1,0 +1,192 @@
+"""Throughput against interactivity: the Pareto frontier of a model on a GPU system, and the
+cheapest configuration that serves a target speed per user.
+
+:func:`frontier` evaluates aggregated deployments over tensor-parallel degree (and
+attention data-parallel degree for a mixture of experts) and concurrency in one vectorised
+call of the serving model (:mod:`llmecon.inference.measured`), keeps the points no other
+point beats on both output tokens/s per GPU and tokens/s per user, and prices each:
+cost per million output tokens = GPU-hour price / (3,600 x output tokens/s per GPU) x 1e6
+(all GPU time charged to output, as the GPUs also prefill), and per million input tokens at
+the prefill rate alone. :func:`cheapest_at` picks the frontier point with the most tokens/s
+per GPU (the lowest cost) among those at or above a tokens/s-per-user target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from llmecon.config.inference import Demand, ServingFactors
+from llmecon.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from llmecon.errors import InputError
+from llmecon.formulas import (
+    cost_per_million_tokens,
+    gross_margin,
+    per_million_tokens,
+    profit_on_cost,
+)
+from llmecon.inference import roofline as rf
+from llmecon.inference.catalog import Catalog
+from llmecon.inference.measured import parse_runs, predict_runs
+from llmecon.inference.serving import Fleet, daily_revenue, hit_price
+
+Array = np.ndarray[Any, Any]
+CONCURRENCY = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """One aggregated deployment on the frontier (per worker of ``gpus`` GPUs)."""
+
+    tp: int
+    attention_dp: int
+    gpus: int
+    concurrency: int
+    ttft_ms: float
+    tpot_ms: float
+    tokens_per_s_per_user: float
+    output_tokens_per_s_per_gpu: float
+    cost_per_m_output: float
+    cost_per_m_input: float
+    bound: str
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """The Pareto frontier (sorted by tokens/s per user) and every evaluated point."""
+
+    model: str
+    gpu: str
+    engine: str
+    precision: str
+    isl: float
+    osl: float
+    gpu_hour_price: float
+    gpus_per_node: int
+    points: tuple[FrontierPoint, ...]
+    evaluated: int
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame([p.__dict__ for p in self.points])
+
+
+def _layouts(is_moe: bool, domain: int) -> list[tuple[int, int]]:
+    sizes = [s for s in (1, 2, 4, 8, 16, 32, 64, 72) if s <= max(domain, 8)]
+    out = [(t, 1) for t in sizes if t <= 8]
+    if is_moe:
+        out += [(1, d) for d in sizes if d > 1]
+    return out
+
+
+def _grid(model: str, gpu: str, engine: str, precision: str, isl: float, osl: float,
+          layouts: Sequence[tuple[int, int]], concurrency: Sequence[int]) -> Any:
+    import pandas as pd
+
+    rows = []
+    for tp, dp in layouts:
+        for c in concurrency:
+            rows.append({"model_path": model, "system": gpu, "backend": engine,
+                         "precision": precision, "mode": "agg", "isl": isl, "osl": osl,
+                         "silicon_data_source": f"silicon_concurrency={c}",
+                         "batch_size": c, "tp_size": tp, "pp_size": 1,
+                         "attention_dp_size": dp, "moe_tp_size": 1,
+                         "moe_ep_size": tp * dp})
+    return pd.DataFrame(rows)
+
+
+def pareto(per_gpu: Array, per_user: Array) -> Array:
+    """Indices of the points no other point beats on both axes, by rising per-user speed.
+
+    >>> pareto(np.array([10.0, 8.0, 9.0, 4.0]), np.array([1.0, 2.0, 1.5, 1.0])).tolist()
+    [0, 2, 1]
+    """
+    order = np.lexsort((-per_gpu, -per_user))  # fastest per user first
+    keep, best = [], -np.inf
+    for i in order:
+        if per_gpu[i] > best:
+            keep.append(int(i))
+            best = per_gpu[i]
+    return np.array(keep[::-1], dtype=int)
+
+
+def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
+             gpu_hour_price: float, isl: float = 2000.0, osl: float = 500.0,
+             precision: str = "fp8", engine: str = "trtllm",
+             concurrency: Sequence[int] = CONCURRENCY, max_ttft_ms: float | None = None,
+             allow_queueing: bool = False) -> Frontier:
+    """The frontier of output tokens/s per GPU against tokens/s per user, with costs.
+
+    Points whose requests queue for KV-cache room (more in flight than fit) are left out
+    unless ``allow_queueing``; ``max_ttft_ms`` leaves out points slower to first token."""
+    if gpu_hour_price < 0 or not np.isfinite(gpu_hour_price):
+        raise InputError(f"gpu_hour_price: expected a price >= 0, found {gpu_hour_price!r}")
+    m, g = catalog.model(model), catalog.gpu(gpu)
+    frame = _grid(m.name, g.name, engine, precision, isl, osl,
+                  _layouts(m.is_moe, g.scale_up_domain), concurrency)
+    runs = parse_runs(frame, catalog)
+    if not (runs.status == "ok").any():
+        raise InputError(f"frontier: no configuration of {m.name} on {g.name} can be "
+                         f"modelled: {runs.status[0]}")
+    p = predict_runs(runs, rf.Arch.of([m]), factors)
+    ok = np.isfinite(p.tpot_ms)
+    if not allow_queueing:
+        ok &= p.bound != "kv-capacity"
+    if max_ttft_ms is not None:
+        ok &= p.ttft_ms <= max_ttft_ms
+    if not ok.any():
+        raise InputError(f"frontier: no configuration of {m.name} in {precision} on up to "
+                         f"{max(runs.gpus_per_worker):.0f} x {g.name} fits"
+                         + ("" if max_ttft_ms is None else
+                            f" with a first token within {max_ttft_ms:g} ms"))
+    idx = np.flatnonzero(ok)
+    per_user = 1e3 / p.tpot_ms[idx]
+    per_gpu = p.output_tok_s_per_gpu[idx]
+    points = []
+    for j in pareto(per_gpu, per_user):
+        i = idx[j]
+        input_rate = per_gpu[j] * isl / osl  # prompt tokens/s per GPU at that point
+        points.append(FrontierPoint(
+            int(runs.tp[i]), int(runs.gpus_per_worker[i] // runs.tp[i]),
+            int(runs.gpus_per_worker[i]), int(runs.concurrency[i]), float(p.ttft_ms[i]),
+            float(p.tpot_ms[i]), float(per_user[j]), float(per_gpu[j]),
+            float(cost_per_million_tokens(gpu_hour_price, per_gpu[j])),
+            float(cost_per_million_tokens(gpu_hour_price, input_rate)) if isl else 0.0,
+            str(p.bound[i])))
+    return Frontier(m.name, g.name, engine, precision, isl, osl, gpu_hour_price,
+                    g.gpus_per_node, tuple(points), int(ok.sum()))
+
+
+def cheapest_at(front: Frontier, tokens_per_s_per_user: float) -> FrontierPoint:
+    """The frontier point with the lowest cost per output token that still serves at least
+    ``tokens_per_s_per_user`` (an interactivity target); an error names the fastest."""
+    fast = [p for p in front.points if p.tokens_per_s_per_user >= tokens_per_s_per_user]
+    if not fast:
+        best = max(p.tokens_per_s_per_user for p in front.points)
+        raise InputError(f"interactivity: {front.model} on {front.gpu} serves at most "
+                         f"{best:,.1f} tokens/s per user, below {tokens_per_s_per_user:g}")
+    return min(fast, key=lambda p: p.cost_per_m_output)
+
+
+def fleet_at(point: FrontierPoint, front: Frontier, demand: Demand) -> Fleet:
+    """Fleet for a demand served by aggregated workers at a frontier point: every GPU both
+    prefills and decodes, so the GPUs are the output rate over the point's output
+    tokens/s per GPU (reported as ``decode_gpus_average``; prefill 0)."""
+    per_node = demand.gpus_per_node or front.gpus_per_node
+    out = demand.output_tokens_per_day / SECONDS_PER_DAY
+    gpus = out / point.output_tokens_per_s_per_gpu
+    avg = int(np.ceil(gpus / per_node)) if gpus > 0 else 0
+    peak = int(np.ceil(demand.peak_to_average * gpus / per_node)) if gpus > 0 else 0
+    hours = SECONDS_PER_DAY / SECONDS_PER_HOUR
+    cost_peak = peak * per_node * hours * front.gpu_hour_price
+    cost_avg = gpus * hours * front.gpu_hour_price
+    cost = cost_peak if demand.provisioning == "peak" else cost_avg
+    revenue = daily_revenue(demand)
+    return Fleet(0.0, float(gpus), avg, peak, cost, cost_avg, revenue,
+                 float(gross_margin(revenue, cost)), float(profit_on_cost(revenue, cost)),
+                 float(per_million_tokens(cost, demand.output_tokens_per_day)),
+                 demand.provisioning, per_node, cost_peak, hit_price(demand))

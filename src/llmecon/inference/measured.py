@@ -1,0 +1,348 @@
+"""Predict tables of measured serving runs: TTFT, TPOT and output tokens/s per GPU.
+
+A table in the format of ``shared/reference/measured_serving.csv`` (NVIDIA aiconfigurator's
+``silicon_sample.csv`` columns) names a model, a GPU system, an engine, a precision, input
+and output lengths, the requests kept in flight (``silicon_concurrency``) and the
+parallelism of an aggregated worker (``agg``: prefill and decode on the same GPUs,
+continuous batching with chunked prefill) or of the prefill and decode workers (``disagg``).
+:func:`predict_runs` predicts every row in one vectorised pass with the roofline of
+:mod:`llmecon.inference.roofline` and the factors of :class:`ServingFactors`:
+
+- decode step ``t_d`` at the batch per GPU ``min(C, K) / GPUs`` (``K``: sequences whose
+  KV cache at the full ``isl + osl`` context fits, paged), plus the engine's fixed step time;
+- ``TPOT = t_d`` (disagg) or ``t_d + f x (B / osl) x isl / R`` (agg: each step also
+  prefills the ``B / osl`` requests that replace finished ones; ``R`` the worker's prefill
+  tokens/s, ``f`` the fitted interference);
+- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl / R + queue``: the
+  prompt on its tensor-parallel group, then the wait behind the other ``n`` prompts of
+  its wave (fixed-length requests started together finish and return together), and,
+  when ``C > K``, the wait for a free KV slot (whole waves of ``K`` requests);
+- output tokens/s per GPU ``= C x osl / (TTFT + osl x TPOT) / GPUs`` (Little's law).
+
+Rows the model cannot read get a ``status`` saying why instead of a prediction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from llmecon.config.inference import PRECISION_BYTES, ServingFactors
+from llmecon.errors import InputError, NotFoundError
+from llmecon.inference import roofline as rf
+from llmecon.inference.catalog import Catalog, Gpu
+
+Array = np.ndarray[Any, Any]
+ENGINES = ("vllm", "sglang", "trtllm")
+REQUIRED = ("model_path", "system", "backend", "precision", "mode", "isl", "osl",
+            "silicon_data_source")
+PARALLEL = ("batch_size", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
+            "moe_ep_size")
+DISAGG = tuple(f"{w}_{k}" for w in ("prefill", "decode")
+               for k in ("num_workers", "tp_size", "pp_size", "attention_dp_size"))
+
+
+def load_measured(path: str | Path) -> Any:
+    """Read a measured table (CSV) and check its columns; returns a pandas DataFrame."""
+    import pandas as pd
+
+    p = Path(path)
+    try:
+        frame = pd.read_csv(p)
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except (OSError, ValueError) as e:
+        raise InputError(f"{p}: not a readable CSV table: {e}") from None
+    missing = [c for c in (*REQUIRED, *PARALLEL, *DISAGG) if c not in frame.columns]
+    if missing:
+        raise InputError(f"{p}: expected the columns of measured_serving.csv; missing "
+                         f"{', '.join(missing)}")
+    return frame
+
+
+@dataclass(frozen=True)
+class Runs:
+    """A measured table as arrays, one element per row (``ok`` rows can be predicted)."""
+
+    status: Array  # "ok" or why the row cannot be modelled
+    model_index: Array
+    gpu_index: Array
+    engine_index: Array
+    models: tuple[str, ...]
+    gpus: tuple[Gpu, ...]
+    agg: Array
+    isl: Array
+    osl: Array
+    concurrency: Array
+    weight_bytes: Array
+    kv_bytes: Array
+    precision: Array
+    # aggregated worker, or the decode workers of a disaggregated deployment
+    tp: Array
+    pp: Array
+    gpus_per_worker: Array
+    workers: Array
+    # prefill workers (disagg; equal to the above for agg)
+    prefill_tp: Array
+    prefill_pp: Array
+    prefill_gpus_per_worker: Array
+    prefill_workers: Array
+
+    def __len__(self) -> int:
+        return int(self.status.size)
+
+
+def _num(frame: Any, col: str, default: float = np.nan) -> Array:
+    import pandas as pd
+
+    if col not in frame.columns:
+        return np.full(len(frame), default)
+    out: Array = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+    return np.where(np.isnan(out) | (out <= 0), default, out)
+
+
+def _lookup(names: Any, find: Any) -> tuple[Array, list[Any], list[str]]:
+    """Index of each name among the distinct ones found; -1 (with the reason) if unknown."""
+    found: list[Any] = []
+    keys: dict[str, int] = {}
+    reasons: list[str] = []
+    index = np.full(len(names), -1)
+    for i, name in enumerate(names):
+        key = str(name)
+        if key not in keys:
+            try:
+                found.append(find(key))
+                keys[key] = len(found) - 1
+            except (NotFoundError, InputError) as e:
+                keys[key] = -1
+                reasons.append(f"{key}: {str(e).split(';')[0]}")
+        index[i] = keys[key]
+    return index, found, reasons
+
+
+def parse_runs(frame: Any, catalog: Catalog) -> Runs:
+    """The rows of a measured table as arrays, each with a status (pure: no file reading)."""
+    n = len(frame)
+    mi, models, _ = _lookup(frame["model_path"].tolist(), catalog.model)
+    gi, gpus, _ = _lookup(frame["system"].tolist(), catalog.gpu)
+    engines = frame["backend"].astype(str).str.lower().tolist()
+    ei = np.array([ENGINES.index(e) if e in ENGINES else -1 for e in engines])
+    prec = ["bf16" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p).lower()
+            for p in frame["precision"].tolist()]
+    prec_arr = np.array([{"nvfp4": "fp4"}.get(p, p) if {"nvfp4": "fp4"}.get(p, p)
+                         in PRECISION_BYTES else "?" for p in prec])
+    wb = np.array([PRECISION_BYTES.get(p, np.nan) for p in prec_arr])
+    kvb = np.where(wb < 2.0, 1.0, 2.0)
+    agg = (frame["mode"].astype(str).str.lower() == "agg").to_numpy()
+    conc = frame["silicon_data_source"].astype(str) \
+        .str.extract(r"silicon_concurrency=(\d+)")[0].astype(float).to_numpy()
+    dp_agg = _num(frame, "attention_dp_size", 1.0)
+    conc = np.where(np.isnan(conc) & agg, _num(frame, "batch_size") * dp_agg, conc)
+    tp = np.where(agg, _num(frame, "tp_size"), _num(frame, "decode_tp_size"))
+    moe = np.where(agg, _num(frame, "moe_tp_size", 1.0) * _num(frame, "moe_ep_size", 1.0),
+                   _num(frame, "decode_moe_tp_size", 1.0) * _num(frame, "decode_moe_ep_size", 1.0))
+    p_moe = np.where(agg, moe, _num(frame, "prefill_moe_tp_size", 1.0)
+                     * _num(frame, "prefill_moe_ep_size", 1.0))
+    pp = np.where(agg, _num(frame, "pp_size", 1.0), _num(frame, "decode_pp_size", 1.0))
+    dp = np.where(agg, dp_agg, _num(frame, "decode_attention_dp_size", 1.0))
+    # unknown decode worker counts (NaN) are sized to hold the requests (see predict_runs)
+    workers = np.where(agg, 1.0, _num(frame, "decode_num_workers"))
+    p_tp = np.where(agg, tp, _num(frame, "prefill_tp_size"))
+    p_pp = np.where(agg, pp, _num(frame, "prefill_pp_size", 1.0))
+    p_dp = np.where(agg, dp, _num(frame, "prefill_attention_dp_size", 1.0))
+    # unknown prefill worker counts (NaN) are sized for the prompt load (see predict_runs)
+    p_workers = np.where(agg, 1.0, _num(frame, "prefill_num_workers"))
+    isl, osl = _num(frame, "isl"), _num(frame, "osl")
+    status = np.full(n, "ok", dtype=object)
+    for bad, why in ((np.isnan(tp) | np.isnan(p_tp), "parallelism missing"),
+                     (np.isnan(isl) | np.isnan(osl), "isl/osl missing"),
+                     (np.isnan(conc), "concurrency missing"),
+                     (prec_arr == "?", "precision not one of bf16, fp8, int8, fp4"),
+                     (ei < 0, "engine not one of vllm, sglang, trtllm"),
+                     (gi < 0, "system not in the catalog"),
+                     (mi < 0, "model not in the catalog")):
+        status = np.where(bad & (status == "ok"), why, status)
+    return Runs(status, mi, gi, ei, tuple(m.name for m in models), tuple(gpus), agg, isl, osl,
+                conc, wb, kvb, prec_arr, tp, pp, _worker_gpus(tp, dp, pp, moe), workers, p_tp,
+                p_pp, _worker_gpus(p_tp, p_dp, p_pp, p_moe), p_workers)
+
+
+def _worker_gpus(tp: Array, dp: Array, pp: Array, moe: Array) -> Array:
+    """GPUs of one worker: tp x attention-DP x pp, unless the MoE layout (moe_tp x moe_ep,
+    over all GPUs of the worker) says fewer (tables that list the DP degree as a batch
+    split rather than extra GPUs)."""
+    out: Array = pp * np.where(moe > 1.0, np.minimum(tp * dp, np.maximum(moe, tp)), tp * dp)
+    return out
+
+
+def _hardware(runs: Runs, ok: Array) -> rf.Hardware:
+    """Per-row hardware: peak at the run's precision (FP8 where a chip has no FP4 units,
+    as Hopper runs MXFP4 weights), BF16 peak for attention."""
+    def peak(g: Gpu, prec: str) -> float:
+        for p in (prec, "fp8", "bf16"):
+            try:
+                return g.peak_flops(p)
+            except InputError:
+                continue
+        return g.peak_flops("bf16")
+
+    gi = np.where(ok, runs.gpu_index, 0)
+    g = [runs.gpus[i] if runs.gpus else None for i in gi]
+    flops = np.array([peak(x, p) if x is not None else 1.0 for x, p in zip(g, runs.precision,
+                                                                           strict=True)])
+    one = rf.Hardware.of(list(runs.gpus), "bf16") if runs.gpus else None
+
+    def col(name: str) -> Array:
+        if one is None:
+            return np.ones(len(runs))
+        out: Array = getattr(one, name)[gi]
+        return out
+
+    return rf.Hardware(flops, col("attn_flops"), col("bandwidth"), col("memory"),
+                       col("scale_up"), col("scale_out"), col("domain"))
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """Predicted latency and throughput of each row (NaN where ``status`` is not ok)."""
+
+    status: Array
+    ttft_ms: Array
+    tpot_ms: Array
+    output_tok_s_per_gpu: Array
+    max_sequences: Array  # K: sequences whose KV cache fits on the decode GPUs
+    bound: Array  # the largest part of the decode step, or "kv-capacity" when C > K
+
+
+def _efficiency(f: ServingFactors, engine: Array
+                ) -> tuple[rf.Efficiency, Array, Array, Array]:
+    e = [f.engines.get(name) for name in ENGINES]
+    if any(x is None for x in e):
+        missing = [n for n, x in zip(ENGINES, e, strict=True) if x is None]
+        raise InputError(f"serving factors: engines: missing {', '.join(missing)}")
+
+    def pick(attr: str) -> Array:
+        values = np.array([float(getattr(x, attr)) for x in e])
+        out: Array = values[np.where(engine >= 0, engine, 0)]
+        return out
+
+    eff = rf.Efficiency(prefill_mfu=pick("prefill_mfu"), decode_mfu=pick("decode_mfu"),
+                        decode_bw=pick("decode_bw"), network=f.network,
+                        memory_reserve=f.memory_reserve)
+    return eff, pick("step_us_per_layer") / 1e6, pick("ttft_overhead_ms") / 1e3, pick("burst")
+
+
+def _wave_wait(concurrency: Array, slots: Array) -> Array:
+    """Mean wait, in service times, of ``C`` fixed-length requests served in waves of
+    ``K`` slots: wave j waits j service times."""
+    k = np.maximum(slots, 1.0)
+    full = np.floor(concurrency / k)
+    rest = concurrency - full * k
+    out: Array = (k * full * (full - 1.0) / 2.0 + rest * full) / concurrency
+    return out
+
+
+def _decode_capacity(runs: Runs, arch: rf.Arch, hw: rf.Hardware, eff: rf.Efficiency
+                     ) -> tuple[Array, Array]:
+    """Sequences of ``isl + osl`` tokens whose paged KV cache fits beside the weights on one
+    (decode) worker, and the decode workers: as given, or, where a table does not say, as
+    many as the requests in flight need (a planner sizing the decode pool)."""
+    g, tp, pp = runs.gpus_per_worker, runs.tp, runs.pp
+    free = hw.memory * (1.0 - eff.memory_reserve) \
+        - rf.stored_weight_bytes(arch, runs.weight_bytes, g, tp) / pp
+    per_seq = rf.kv_bytes_per_sequence(arch, runs.isl + runs.osl, runs.kv_bytes) \
+        * rf.kv_copies(arch, tp) / pp
+    per_worker = np.floor(np.maximum(free, 0.0) / per_seq) * g
+    workers = np.where(np.isnan(runs.workers),
+                       np.ceil(runs.concurrency / np.maximum(per_worker, 1.0)), runs.workers)
+    return per_worker, workers
+
+
+def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Predictions:
+    """Predict TTFT, TPOT and output tokens/s per GPU for every row, vectorised."""
+    ok = runs.status == "ok"
+    if not ok.any():
+        nan = np.full(len(runs), np.nan)
+        return Predictions(runs.status, nan, nan, nan, nan, np.full(len(runs), ""))
+    arch = arch_all.take(np.where(ok, runs.model_index, 0))
+    hw = _hardware(runs, ok)
+    eff, step_s, ttft_s, burst = _efficiency(factors, runs.engine_index)
+    ttft_s = ttft_s + np.where(runs.agg, 0.0, factors.disagg_ttft_ms / 1e3) \
+        + np.where(arch.experts > 0, factors.moe_ttft_ms / 1e3, 0.0)
+    g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
+    per_worker, workers = _decode_capacity(runs, arch, hw, eff)
+    slots = per_worker * workers
+    status = np.where(ok & (per_worker < 1.0), "weights and one sequence do not fit",
+                      runs.status)
+    batch = np.minimum(runs.concurrency, np.maximum(slots, 1.0))
+    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=g, tp=runs.tp,
+                  batch_per_gpu=batch / (g * workers),
+                  context=runs.isl + runs.osl / 2.0, eff=eff)
+    fixed = step_s * arch.layers + factors.moe_step_us_per_layer / 1e6 * arch.moe_layers
+    step = d.step_time_s + fixed
+    pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=runs.isl, eff=eff, weight_bytes=wb,
+                                      gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp)
+    worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
+    tpot = step + np.where(runs.agg, factors.prefill_interference * batch / runs.osl
+                           * runs.isl / (pre * g), 0.0)
+    first = ttft_s + runs.isl / (pre * runs.prefill_tp) + step
+    p_workers = np.where(np.isnan(runs.prefill_workers), np.ceil(
+        batch / (first + runs.osl * tpot) * runs.isl
+        / (worker_rate * factors.prefill_utilisation)), runs.prefill_workers)
+    p_workers = np.maximum(p_workers, 1.0)
+    base = first + burst * np.maximum(batch / p_workers - 1.0, 0.0) / 2.0 * runs.isl \
+        / worker_rate
+    ttft = base + _wave_wait(runs.concurrency, slots) * (base + runs.osl * tpot)
+    gpus_total = g * workers + np.where(runs.agg, 0.0,
+                                        runs.prefill_gpus_per_worker * p_workers)
+    tput = runs.concurrency * runs.osl / (ttft + runs.osl * tpot) / gpus_total
+    good = status == "ok"
+    parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s, fixed])
+    names = np.array(["attention/KV", "dense weights", "experts", "communication",
+                      "fixed step time"])
+    bound = np.where(runs.concurrency > slots, "kv-capacity", names[np.argmax(parts, axis=0)])
+
+    def keep(x: Array) -> Array:
+        out: Array = np.where(good, x, np.nan)
+        return out
+
+    return Predictions(status, keep(ttft * 1e3), keep(tpot * 1e3), keep(tput), keep(slots),
+                       np.where(good, bound, ""))
+
+
+def load_serving_factors(path: str | Path | None = None) -> ServingFactors:
+    """The fitted factors bundled in ``data/inference/serving_factors.yaml`` (or a file)."""
+    from importlib import resources
+
+    from llmecon.config.base import load_config, parse_config
+    from llmecon.yamlfile import read_mapping
+
+    if path is not None:
+        return load_config(ServingFactors, path, "serving factors")
+    file = resources.files("llmecon").joinpath("data/inference/serving_factors.yaml")
+    with resources.as_file(file) as p:
+        return parse_config(ServingFactors, read_mapping(p, "serving factors"),
+                            "llmecon/data/inference/serving_factors.yaml")
+
+
+def predict_table(frame: Any, catalog: Catalog, factors: ServingFactors) -> Any:
+    """The table with ``pred_ttft_ms``, ``pred_tpot_ms``, ``pred_output_tok_s_per_gpu``,
+    ``pred_bound`` and ``status`` columns added (a copy)."""
+    runs = parse_runs(frame, catalog)
+    p = predict_runs(runs, rf.Arch.of([catalog.model(m) for m in runs.models]), factors)
+    out = frame.copy()
+    out["pred_ttft_ms"] = p.ttft_ms
+    out["pred_tpot_ms"] = p.tpot_ms
+    out["pred_output_tok_s_per_gpu"] = p.output_tok_s_per_gpu
+    out["pred_bound"] = p.bound
+    out["status"] = p.status
+    return out
+
+
+def model_names(runs: Runs) -> Sequence[str]:
+    """The catalog name of each row's model ("" where unknown)."""
+    return [runs.models[i] if i >= 0 else "" for i in runs.model_index]

@@ -1,0 +1,144 @@
+"""The serving model against NVIDIA's measured runs (shared/reference/measured_serving.csv,
+3,686 runs, Apache-2.0), and a decode step by hand."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from llmecon.config.inference import EngineFactors, ServingFactors
+from llmecon.errors import InputError
+from llmecon.inference import roofline as rf
+from llmecon.inference.catalog import load_catalog
+from llmecon.inference.fit import accuracy
+from llmecon.inference.measured import (
+    load_measured,
+    load_serving_factors,
+    parse_runs,
+    predict_runs,
+    predict_table,
+)
+
+CAT = load_catalog()
+_HERE = Path(__file__).resolve()
+_CANDIDATES = [p / "shared/reference/measured_serving.csv" for p in _HERE.parents] + \
+    [Path("/work/shared/reference/measured_serving.csv")]
+TABLE = next((p for p in _CANDIDATES if p.exists()), None)
+needs_table = pytest.mark.skipif(TABLE is None, reason="shared/reference not available")
+
+HEADER = ("id,silicon_data_source,backend,backend_version,model_path,system,precision,mode,isl,"
+          "osl,gemm_quant_mode,moe_quant_mode,batch_size,tp_size,pp_size,attention_dp_size,"
+          "moe_tp_size,moe_ep_size,prefill_batch_size,prefill_num_workers,prefill_tp_size,"
+          "prefill_pp_size,prefill_attention_dp_size,prefill_moe_tp_size,prefill_moe_ep_size,"
+          "decode_batch_size,decode_num_workers,decode_tp_size,decode_pp_size,"
+          "decode_attention_dp_size,decode_moe_tp_size,decode_moe_ep_size,silicon_ttft_ms,"
+          "silicon_tpot_ms\n")
+
+
+def _ideal() -> ServingFactors:
+    e = EngineFactors(prefill_mfu=1.0, decode_mfu=1.0, decode_bw=1.0, step_us_per_layer=0.0,
+                      ttft_overhead_ms=0.0, burst=0.0)
+    return ServingFactors(engines={"vllm": e, "sglang": e, "trtllm": e}, network=1.0,
+                          memory_reserve=0.1)
+
+
+def test_one_request_decode_step_by_hand(tmp_path: Path) -> None:
+    # Llama-3.1-8B in BF16 on one H100 at full bandwidth, one request of 1 + 2,000 tokens:
+    # each step reads the weights but the input embedding, 2 x (8.03B - 128,256 x 4,096),
+    # and the KV cache of the 1 + 1,000 cached tokens on average (131,072 B each).
+    p = tmp_path / "t.csv"
+    p.write_text(HEADER + "r1,x; silicon_concurrency=1,vllm,0.19,meta-llama/Llama-3.1-8B,"
+                 "h100_sxm,,agg,1,2000,,,1,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
+    frame = load_measured(p)
+    pred = predict_table(frame, CAT, _ideal())
+    weights = 2 * (8_030_261_248 - 128_256 * 4_096)
+    kv = 131_072 * (1 + 1_000)
+    expected_ms = (weights + kv) / 3.35e12 * 1e3
+    assert pred.status[0] == "ok"
+    assert pred.pred_tpot_ms[0] == pytest.approx(expected_ms, rel=0.002)
+
+
+def test_missing_columns_are_named(tmp_path: Path) -> None:
+    p = tmp_path / "bad.csv"
+    p.write_text("model_path,system\nx,y\n")
+    with pytest.raises(InputError, match=r"bad.csv: expected the columns .* missing backend"):
+        load_measured(p)
+
+
+def test_unknown_rows_get_a_status(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text(HEADER + "r1,x; silicon_concurrency=4,vllm,0,acme/Unknown-1B,h100_sxm,fp8,agg,"
+                 "1,2,,,4,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n"
+                 "r2,x; silicon_concurrency=4,vllm,0,meta-llama/Llama-3.1-8B,tpu_v9,fp8,agg,"
+                 "1,2,,,4,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
+    out = predict_table(load_measured(p), CAT, load_serving_factors())
+    assert list(out.status) == ["model not in the catalog", "system not in the catalog"]
+    assert np.isnan(out.pred_tpot_ms).all()
+
+
+@needs_table
+def test_whole_shared_table_predicted_fast() -> None:
+    frame = load_measured(TABLE)
+    start = time.perf_counter()
+    out = predict_table(frame, CAT, load_serving_factors())
+    assert time.perf_counter() - start < 2.0
+    assert (out.status == "ok").mean() >= 0.95
+    buf = io.StringIO()
+    out.to_csv(buf, index=False)
+    assert "pred_tpot_ms" in buf.getvalue().splitlines()[0]
+
+
+@needs_table
+def test_in_sample_accuracy_of_bundled_factors() -> None:
+    """In sample (the bundled factors were fitted on this table): median |TPOT error| 20.3%,
+    |TTFT error| 45.2% (p90: 65% and 139%), guarded at 22% and 48%."""
+    frame = load_measured(TABLE)
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    a = accuracy(frame, runs, arch, load_serving_factors())
+    s = a.in_sample
+    assert a.predicted_share >= 0.95
+    assert s.tpot_median < 0.22, s
+    assert s.ttft_median < 0.48, s
+
+
+@needs_table
+@pytest.mark.slow
+def test_leave_one_model_out_accuracy() -> None:
+    """Each model's rows predicted by factors fitted on the other models' rows only
+    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 22.9% (p90 74%), |TTFT
+    error| 62.1% (p90 198%); issue 12 asks TPOT <= 15% and TTFT <= 25%: not met. The
+    tolerances guard against regressions. About 3 minutes."""
+    frame = load_measured(TABLE)
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    a = accuracy(frame, runs, arch, load_serving_factors(), leave_one_model_out=True)
+    out = a.leave_one_model_out
+    assert out is not None
+    assert out.rows >= 0.95 * len(frame)
+    assert out.tpot_median < 0.26, out
+    assert out.ttft_median < 0.66, out
+
+
+def test_predict_is_vectorised_over_rows() -> None:
+    # the same row twice gives the same prediction; changing one row leaves the other alone
+    frame = load_measured_from_text(
+        "a,x; silicon_concurrency=8,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,8,2,"
+        "1,1,1,1,,,,,,,,,,,,,,,10,5\n"
+        "b,x; silicon_concurrency=64,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,64,"
+        "2,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    both = predict_runs(runs, arch, load_serving_factors())
+    assert both.tpot_ms[1] > both.tpot_ms[0]  # a larger batch per step is slower per token
+    assert both.output_tok_s_per_gpu[1] > both.output_tok_s_per_gpu[0]
+
+
+def load_measured_from_text(rows: str) -> object:
+    import pandas as pd
+
+    return pd.read_csv(io.StringIO(HEADER + rows))

@@ -1,0 +1,40 @@
+"""One deployment in aggregated and disaggregated mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmecon.errors import InputError
+from llmecon.inference.catalog import load_catalog
+from llmecon.inference.measured import load_serving_factors
+from llmecon.inference.modes import RunConfig, run_config, serve
+
+CAT = load_catalog()
+F = load_serving_factors()
+
+
+def test_agg_and_disagg() -> None:
+    agg = serve(RunConfig(model="DeepSeek-V3", gpu="B200", tp=8, concurrency=128,
+                          gpu_hour_price=3.0), CAT, F)
+    dis = serve(RunConfig(model="DeepSeek-V3", gpu="B200", mode="disagg", tp=8,
+                          concurrency=128, prefill_tp=8, gpu_hour_price=3.0), CAT, F)
+    # decode workers of a disaggregated deployment do not absorb other requests' prefill
+    assert dis.tpot_ms < agg.tpot_ms
+    assert (agg.gpus, dis.gpus) == (8, 16)
+    for r in (agg, dis):
+        # Little's law: 128 requests of 500 tokens, each TTFT + 500 x TPOT long
+        c = r.config
+        rate = c.concurrency * c.osl / ((r.ttft_ms + c.osl * r.tpot_ms) / 1e3) / r.gpus
+        assert r.output_tokens_per_s_per_gpu == pytest.approx(rate)
+        assert r.cost_per_m_output == pytest.approx(3.0 / (3600 * rate) * 1e6)
+        assert r.tokens_per_s_per_user == pytest.approx(1000 / r.tpot_ms)
+
+
+def test_errors_name_the_field_or_the_reason() -> None:
+    with pytest.raises(InputError, match=r"run.yaml: concurrency: expected a number >= 1"):
+        run_config({"model": "Llama-3.1-8B", "gpu": "H100", "concurrency": 0}, "run.yaml")
+    with pytest.raises(InputError, match=r"run.yaml: engine: expected one of 'vllm'"):
+        run_config({"model": "Llama-3.1-8B", "gpu": "H100", "engine": "tgi"}, "run.yaml")
+    with pytest.raises(InputError, match=r"Kimi-K2 in bf16 on H100: weights and one sequence "
+                                         r"do not fit"):
+        serve(RunConfig(model="Kimi-K2", gpu="H100", precision="bf16", tp=8), CAT, F)
