@@ -167,6 +167,24 @@ class RetentionCurve:
         return discounted_lifetime(self.alpha, self.beta, discount_rate)
 
 
+def cohort_survivors(acquired: Any, curve: RetentionCurve) -> Any:
+    """Active customers each month from cohorts acquired each month.
+
+    ``acquired[..., s]`` customers join in month ``s`` (any leading axes, e.g. paths); each
+    cohort decays by ``curve``: ``active[..., t] = sum over s <= t of acquired[..., s] x
+    S(t - s)``. Constant churn is the special case ``RetentionCurve.constant(c)``.
+
+    >>> cohort_survivors([100.0, 0.0, 0.0], RetentionCurve.constant(0.5)).tolist()
+    [100.0, 50.0, 25.0]
+    """
+    a = np.asarray(acquired, dtype=float)
+    n = a.shape[-1]
+    s = np.asarray(curve.survival(np.arange(n, dtype=float)), dtype=float)
+    lag = np.arange(n)[:, None] - np.arange(n)[None, :]          # t - s
+    kernel = np.where(lag >= 0, s[np.clip(lag, 0, n - 1)], 0.0)   # [t, s]
+    return np.asarray(a @ kernel.T)
+
+
 @dataclass(frozen=True)
 class Cohort:
     """Counts of one cohort still active at the start of periods 0, 1, 2, ..."""
