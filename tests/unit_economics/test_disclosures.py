@@ -162,3 +162,24 @@ def test_table_and_drivers_agree(request: pytest.FixtureRequest, cid: str) -> No
         line = "cloud_deployment"
         assert d.value("cloud_deployment.utilisation") == pytest.approx(0.22, abs=0.005)
     assert rows["utilisation"][0] == d.value(f"{line}.utilisation")
+
+
+@pytest.mark.parametrize("cid", ["zhipu", "minimax"])
+def test_projection_calibration_reports_the_same_drivers(request: pytest.FixtureRequest,
+                                                         cid: str) -> None:
+    # the projection's calibration (simulate.scenario) and these drivers are computed apart;
+    # tokens per user per day, utilisation and ARPPU must agree (issue 11)
+    from llmecon.simulate.scenario import base_scenario
+
+    company: Company = request.getfixturevalue(cid)
+    d = _drivers(company)
+    s = base_scenario(company, load_assumptions())
+    names = {"minimax": ("ai_native_products.tokens_per_user_day",
+                         "ai_native_products.arppu_monthly", "ai_native_products.paying_rate",
+                         "ai_native_products.start_users", "open_platform.utilisation",
+                         "open_platform.tokens_per_month"),
+             "zhipu": ("cloud_deployment.utilisation", "cloud_deployment.tokens_per_month",
+                       "localized_deployment.contracts_per_month",
+                       "localized_deployment.delivery_cost_share")}[cid]
+    for name in names:
+        assert s.central(name) == pytest.approx(d.value(name), rel=1e-9), name
