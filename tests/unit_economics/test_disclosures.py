@@ -129,6 +129,13 @@ def test_zhipu_cloud_token_economics_agree_with_the_disclosed_margin(zhipu: Comp
     assert realised == pytest.approx(29.1e6 / 181 / 4.6e12 * 1e6)
     list_price = next(v for q, (v, _, _) in rows.items() if q.startswith("list price per"))
     assert realised is not None and list_price is not None and realised < list_price / 100
+    # at the realised price a 50% margin needs cost per token at half of it
+    assert rows["cost per million tokens for a 50% margin at the realised price"][0] == \
+        pytest.approx(realised * 0.5)
+    cost = rows["inference cost per million tokens"][0]
+    assert cost is not None
+    assert rows["cost must fall to (x of today) for a 50% margin at the realised price"][0] \
+        == pytest.approx(realised * 0.5 / cost)
 
 
 def test_zhipu_b2b_cac_and_payback(zhipu: Company) -> None:

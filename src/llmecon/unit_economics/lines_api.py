@@ -57,7 +57,22 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
     res = _evaluate(x, paid_per_day * p.days, price, dep,
                     util.value if util is not None else c.utilisation)
     _cost_rows(out, res, c.target_gross_margin, cur, dep.label)
+    if tokens_day is not None:
+        _realised_rows(out, float(f.per_million_tokens(rev / p.days, tokens_day)), res,
+                       c.target_gross_margin, cur)
     return out.rows
+
+
+def _realised_rows(out: Rows, realised: float, res: ApiResult, target: float,
+                   cur: str) -> None:
+    """The margin question at the realised revenue per disclosed token (labelled)."""
+    needed = realised * (1 - target)
+    out.add(f"cost per million tokens for a {target:.0%} margin at the realised price",
+            needed, cur, "derived", "realised revenue per disclosed token x (1 - target "
+            "margin): if every disclosed token were served at this line's cost")
+    out.add(f"cost must fall to (x of today) for a {target:.0%} margin at the realised price",
+            float(f.ratio(needed, res.cost_per_million)), "x", "derived",
+            "target cost at the realised price / modelled cost per token")
 
 
 def _disclosed_daily_tokens(x: LineInputs, p: Period) -> float | None:
@@ -91,7 +106,7 @@ def _cost_rows(out: Rows, x: ApiResult, target: float, cur: str, label: str) -> 
             "margin when the utilisation is derived from it)")
     out.add(f"cost per million tokens for a {target:.0%} gross margin",
             x.realised_price_per_million * (1 - target), cur, "derived",
-            "list price x (1 - target margin)")
+            "list price x (1 - target margin) (tokens on the list-price basis)")
     out.add(f"cost must fall to (x of today) for a {target:.0%} margin",
             float(f.ratio(x.realised_price_per_million * (1 - target), x.cost_per_million)),
             "x", "derived", "target cost / modelled cost (above 1: already there)")
