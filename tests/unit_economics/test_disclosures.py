@@ -157,9 +157,10 @@ def test_table_and_drivers_agree(request: pytest.FixtureRequest, cid: str) -> No
     rows = _rows(company)
     for drv in d:
         assert drv.source in ("disclosed", "derived", "assumed") and drv.basis
+    assert len(d.to_frame()) == len(d.drivers) == len({x.name for x in d})  # defined once
     if cid == "minimax":
         # tokens per user per day derived from the line's cost of revenue: one value
-        tokens = d["ai_native_products.tokens_per_user_day"]
+        tokens = d.for_line("ai_native_products")["tokens_per_user_day"]
         assert tokens.source == "derived" and tokens.value == pytest.approx(46_100, rel=0.01)
         assert rows["tokens per user day"][0] == tokens.value
         assert rows["revenue per payer per month (ARPPU)"][0] == \

@@ -64,6 +64,16 @@ class Drivers:
     def value(self, name: str) -> float:
         return self[name].value
 
+    def for_line(self, line: str) -> dict[str, Driver]:
+        """The drivers of one line (or ``company``), by their short name."""
+        return {d.name.split(".", 1)[1]: d for d in self.drivers
+                if d.name.split(".", 1)[0] == line}
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame([asdict(d) for d in self.drivers])
+
     def to_dict(self) -> dict[str, Any]:
         return {"company": self.company_id, "currency": self.currency,
                 "drivers": [asdict(d) for d in self.drivers]}
