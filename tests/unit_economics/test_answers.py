@@ -11,7 +11,7 @@ from llmecon.errors import InputError
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company
 from llmecon.unit_economics import retention as sbg
-from llmecon.unit_economics.answers import margin_answers, target_share
+from llmecon.unit_economics.answers import company_margin_answers, margin_answers, target_share
 from llmecon.unit_economics.bundled import bundled_inference
 from llmecon.unit_economics.drivers import company_drivers
 from llmecon.unit_economics.rows import LineInputs
@@ -31,6 +31,8 @@ def test_zhipu_per_line_and_company_answers(zhipu: Company) -> None:
     x = LineInputs(zhipu, Resolver(zhipu), a, fx, cat, eff)
     got = {m.line: m for m in margin_answers(x, company_drivers(zhipu, a, fx, cat, eff),
                                              "50%")}
+    assert [m.cost_factor for m in company_margin_answers(zhipu, a, fx, cat, eff, 0.5)] == \
+        [m.cost_factor for m in got.values()]
     # cloud H1 2025: margin -0.4% -> cost must fall to 0.5 / 1.004 of today
     assert got["cloud_deployment"].cost_factor == pytest.approx(0.5 / 1.004)
     assert not got["cloud_deployment"].already_there

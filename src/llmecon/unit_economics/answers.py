@@ -15,11 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmecon import formulas as f
-from llmecon.config.assumptions import parse_share
+from llmecon.config.assumptions import Assumptions, parse_share
 from llmecon.errors import InputError
+from llmecon.inference.catalog import Catalog
+from llmecon.inference.roofline import Efficiency
+from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company
-from llmecon.unit_economics.drivers import Drivers
+from llmecon.unit_economics.drivers import Drivers, company_drivers
 from llmecon.unit_economics.rows import LineInputs, get, latest_with
+from llmecon.units import FxTable
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,15 @@ def margin_answers(x: LineInputs, drivers: Drivers, target: float | str) -> list
                                 None if now is None else now * factor))
     company = _company_answer(x.company, x, m)
     return out + ([company] if company is not None else [])
+
+
+def company_margin_answers(company: Company, assumptions: Assumptions, fx: FxTable,
+                           catalog: Catalog, efficiency: Efficiency, target: float | str
+                           ) -> list[MarginAnswer]:
+    """:func:`margin_answers` from the company and its loaded inputs."""
+    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, efficiency)
+    return margin_answers(x, company_drivers(company, assumptions, fx, catalog, efficiency),
+                          target)
 
 
 def _cost_now(drivers: Drivers, line: str) -> float | None:
