@@ -344,3 +344,16 @@ def discounted_lifetime(monthly_churn: Num, monthly_discount_rate: Num) -> Num:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(c + r > 0, (1.0 + r) / np.where(c + r > 0, c + r, 1.0), np.inf)
     return _like(out, monthly_churn, monthly_discount_rate)
+
+
+def spend_per_net_new_aligned(spend: Num, spend_months: float, count_now: Num,
+                              count_before: Num, change_months: float) -> Num:
+    """Spend per net new unit with the flow and the change on the same window: the spend is
+    scaled from ``spend_months`` to the ``change_months`` the change spans (e.g. nine months
+    of S&M against a twelve-month, like-for-like change in average MAU).
+
+    >>> # MiniMax 9M 2025: S&M US$39.32m x 12/9 / (27.638m - 14.605m MAU, 9M 2025 vs 9M 2024)
+    >>> round(spend_per_net_new_aligned(39.32, 9, 27.638, 14.605, 12), 2)
+    4.02
+    """
+    return spend_per_net_new(spend * change_months / spend_months, count_now, count_before)

@@ -63,7 +63,7 @@ MALFORMED = [
     ("b2b:\n  delivery_months: 0\n", "b2b.delivery_months", ">= 1"),
     ("b2b:\n  delivery_months: 2.5\n", "b2b.delivery_months", "whole number"),
     ("b2b:\n  payment_schedule: [[0, 0.5]]\n", "b2b.payment_schedule", "add up to 1"),
-    ("b2b:\n  payment_schedule: []\n", "b2b.payment_schedule", "at least 1"),
+    ("b2b:\n  payment_schedule: []\n", "b2b.payment_schedule", "contract), found 0"),
     ("b2b:\n  payment_schedule: [[-1, 1.0]]\n", "b2b.payment_schedule[0][0]", ">= 0"),
     ("b2b:\n  reusable_shares: [0.5, 2]\n", "b2b.reusable_shares[1]", "did you mean"),
     ("b2b:\n  acceptance_month: -1\n", "b2b.acceptance_month", ">= 0"),
@@ -92,7 +92,7 @@ def test_corpus_is_large_enough() -> None:
     assert len(MALFORMED) >= 20
 
 
-@pytest.mark.parametrize(("text", "field", "expected"), MALFORMED[::3])
+@pytest.mark.parametrize(("text", "field", "expected"), MALFORMED)
 def test_cli_exit_2_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
                              field: str, expected: str) -> None:
     p = tmp_path / "bad.yaml"

@@ -27,9 +27,16 @@ def test_c2c_hand_case() -> None:
     assert r.lifetime_months == pytest.approx(10.0)        # 1 / 10% churn, no discounting
     assert r.ltv == pytest.approx(50.0)
     assert r.ltv_to_cac == pytest.approx(50 / 30)
-    assert r.payback_months == pytest.approx(6.0)          # 30 / 5
-    assert r.arppu_for_ltv_cac_3 == pytest.approx(90 / (0.5 * 10))   # 3 x CAC / (GM x life)
-    assert r.arppu_for_payback_12 == pytest.approx(30 / 12 / 0.5)
+    assert r.simple_payback_months == pytest.approx(6.0)   # 30 / 5
+    # with 10% churn: 5 x (1 - 0.9^n) / 0.1 reaches 30 at 0.9^n = 0.4; after 8 payments
+    # 50 x (1 - 0.9^8) = 28.4766; the 9th pays 5 x 0.9^8 = 2.1523 -> 8 + 1.5234 / 2.1523
+    assert r.payback_months == pytest.approx(8 + (30 - 50 * (1 - 0.9**8)) / (5 * 0.9**8))
+    # serving cost per payer held fixed at ARPPU x (1 - GM) = 5
+    assert r.serving_cost_per_payer_month == pytest.approx(5.0)
+    assert r.arppu_for_ltv_cac_3 == pytest.approx(3 * 30 / 10 + 5)    # 14, not 90/(0.5 x 10)
+    assert r.arppu_for_payback_12 == pytest.approx(30 / 12 + 5)       # 7.5
+    first_year = sum(0.9**t for t in range(12))                       # = (1 - 0.9^12) / 0.1
+    assert r.arppu_for_payback_12_with_churn == pytest.approx(30 / first_year + 5)
     assert r.churn_for_ltv_cac_3 == pytest.approx(5 / 90)   # contribution / (3 x CAC)
 
 

@@ -152,7 +152,7 @@ class B2BAssumptions(Section):
                                                 "company currency per person-month")
     delivery_months: int = Field(ge=1, description="months of delivery")
     payment_schedule: tuple[Milestone, ...] = Field(
-        min_length=1, description="(month, share of contract) invoices; shares add up to 1")
+        description="(month, share of contract) invoices; shares add up to 1")
     acceptance_month: int = Field(ge=0, description="month revenue is recognised")
     reusable_shares: tuple[Share, ...] = Field(min_length=1, description="sweep of the "
                                                "share of delivery done by reusable parts")

@@ -39,8 +39,8 @@ class ProjectInputs(CheckedInputs):
     reusable_share: Share = 0.0
     hardware_passthrough: float = Field(default=0.0, ge=0.0)
     compute_cost: float = Field(default=0.0, ge=0.0)
-    payments: Milestones = Field(default=((0, 0.3), (6, 0.6), (12, 0.1)), min_length=1)
-    acceptance: Milestones = Field(default=((6, 1.0),), min_length=1)
+    payments: Milestones = ((0, 0.3), (6, 0.6), (12, 0.1))
+    acceptance: Milestones = ((6, 1.0),)
     collection_delay_months: int = Field(default=3, ge=0)
 
     @field_validator("payments", "acceptance")

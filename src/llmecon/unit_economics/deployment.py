@@ -63,8 +63,13 @@ def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, An
         res = evaluate(cfg, catalog, efficiency)
     except (InputError, NotFoundError) as e:
         raise InputError(f"assumptions: inference.{key}: {e}") from None
+    if res.gpu_hour_price is None or res.cost_output is None or res.cost_input_miss is None:
+        raise InputError(f"assumptions: inference.{key}.gpu_hour_price: no GPU-hour price "
+                         f"bundled for {cfg.gpu}; expected a price (USD per GPU-hour)")
     rate, _ = fx.rate("USD", currency, "average", start, end)
-    label = (f"{cfg.model} on {cfg.gpus} x {cfg.gpu}, batch {cfg.batch_per_gpu:g}/GPU, at "
+    batch = f"batch {cfg.batch_per_gpu:g}/GPU" if cfg.batch_per_gpu is not None else \
+        f"TPOT {cfg.tpot_ms:g} ms" if cfg.tpot_ms is not None else "largest batch that fits"
+    label = (f"{cfg.model} on {cfg.gpus} x {cfg.gpu}, {batch}, at "
              f"${res.gpu_hour_price:g}/GPU-hour ({res.price_source})")
     return Deployment(res, rate, label)
 

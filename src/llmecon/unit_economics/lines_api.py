@@ -13,6 +13,7 @@ from llmecon.unit_economics.deployment import (
     deployment_cost,
     list_price,
 )
+from llmecon.unit_economics.drivers import api_drivers
 from llmecon.unit_economics.rows import LineInputs, Rows, UERow, line_start
 
 
@@ -22,7 +23,10 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
     out, p, cur, c = start.rows, start.period, x.currency, x.assumptions.api
     rev = out.tagged("revenue", start.revenue, cur)
     out.tagged("gross margin (disclosed)", start.gross_margin, "ratio")
-    for k in ("utilisation", "output_share", "cache_hit", "target_gross_margin"):
+    util = next((d for d in api_drivers(x, line) if d.name.endswith(".utilisation")), None)
+    if util is not None:
+        out.add("utilisation", util.value, "ratio", util.source, util.basis)
+    for k in ("output_share", "cache_hit", "target_gross_margin"):
         out.add(k.replace("_", " "), float(getattr(c, k)), "ratio", "assumed",
                 "assumptions: api." + k)
     dep = deployment_cost(x.company.id, cur, x.assumptions, x.catalog, x.efficiency, x.fx,
@@ -46,9 +50,29 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
         out.add("share of disclosed tokens that list-price revenue pays for",
                 paid_per_day / tokens_day, "ratio", "derived",
                 "paid tokens at list / disclosed tokens")
-    res = _evaluate(x, paid_per_day * p.days, price, dep)
+        out.add("realised revenue per million disclosed tokens",
+                float(f.per_million_tokens(rev / p.days, tokens_day)), cur, "derived",
+                "line revenue / days / disclosed tokens per day: far below list when the "
+                "disclosed tokens include on-premise, free and internal use")
+    res = _evaluate(x, paid_per_day * p.days, price, dep,
+                    util.value if util is not None else c.utilisation)
     _cost_rows(out, res, c.target_gross_margin, cur, dep.label)
+    if tokens_day is not None:
+        _realised_rows(out, float(f.per_million_tokens(rev / p.days, tokens_day)), res,
+                       c.target_gross_margin, cur)
     return out.rows
+
+
+def _realised_rows(out: Rows, realised: float, res: ApiResult, target: float,
+                   cur: str) -> None:
+    """The margin question at the realised revenue per disclosed token (labelled)."""
+    needed = realised * (1 - target)
+    out.add(f"cost per million tokens for a {target:.0%} margin at the realised price",
+            needed, cur, "derived", "realised revenue per disclosed token x (1 - target "
+            "margin): if every disclosed token were served at this line's cost")
+    out.add(f"cost must fall to (x of today) for a {target:.0%} margin at the realised price",
+            float(f.ratio(needed, res.cost_per_million)), "x", "derived",
+            "target cost at the realised price / modelled cost per token")
 
 
 def _disclosed_daily_tokens(x: LineInputs, p: Period) -> float | None:
@@ -59,7 +83,8 @@ def _disclosed_daily_tokens(x: LineInputs, p: Period) -> float | None:
     return None
 
 
-def _evaluate(x: LineInputs, tokens: float, price: ApiPrice, dep: Deployment) -> ApiResult:
+def _evaluate(x: LineInputs, tokens: float, price: ApiPrice, dep: Deployment,
+              utilisation: float) -> ApiResult:
     """The line's tokens at list price and at the engine's cost (company currency)."""
     c, res, rate = x.assumptions.api, dep.result, dep.usd_rate
     assert res.cost_output is not None and res.cost_input_miss is not None
@@ -70,17 +95,18 @@ def _evaluate(x: LineInputs, tokens: float, price: ApiPrice, dep: Deployment) ->
         price_input_miss=price.input_cache_miss * rate, price_input_hit=hit * rate,
         price_output=price.output * rate, cost_input_miss=res.cost_input_miss * rate,
         cost_input_hit=(res.cost_input_hit or 0.0) * rate,
-        cost_output=res.cost_output * rate, utilisation=c.utilisation))
+        cost_output=res.cost_output * rate, utilisation=utilisation))
 
 
 def _cost_rows(out: Rows, x: ApiResult, target: float, cur: str, label: str) -> None:
     out.add("inference cost per million tokens", x.cost_per_million, cur, "derived",
-            f"inference engine at the assumed utilisation: {label}")
+            f"inference engine at the line's utilisation: {label}")
     out.add("modelled gross margin at list price", x.gross_margin, "ratio", "derived",
-            "1 - engine cost / list-price revenue of the same tokens")
+            "1 - engine cost / list-price revenue of the same tokens (equals the disclosed "
+            "margin when the utilisation is derived from it)")
     out.add(f"cost per million tokens for a {target:.0%} gross margin",
             x.realised_price_per_million * (1 - target), cur, "derived",
-            "list price x (1 - target margin)")
+            "list price x (1 - target margin) (tokens on the list-price basis)")
     out.add(f"cost must fall to (x of today) for a {target:.0%} margin",
             float(f.ratio(x.realised_price_per_million * (1 - target), x.cost_per_million)),
             "x", "derived", "target cost / modelled cost (above 1: already there)")

@@ -10,6 +10,7 @@ from llmecon.unit_economics.b2b import (
     evaluate_project,
     reusable_share_sweep,
 )
+from llmecon.unit_economics.b2b_acquisition import b2b_acquisition
 from llmecon.unit_economics.rows import LineInputs, Rows, UERow, get, line_start
 
 
@@ -53,7 +54,20 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
         acceptance=((c.acceptance_month, 1.0),), collection_delay_months=delay)
     _project_rows(out, evaluate_project(proj), cur)
     _sweep_rows(out, proj, c.reusable_shares, cur)
+    _acquisition_rows(x, line, out)
     return out.rows
+
+
+def _acquisition_rows(x: LineInputs, line: str, out: Rows) -> None:
+    """Company-wide B2B CAC and payback, shown on the first project line."""
+    first = next(ln for ln in x.company.lines if ln != x.company.platform_line)
+    got = b2b_acquisition(x) if line == first else None
+    if got is None:
+        return
+    for d, q in zip(got.drivers, ("CAC per net new customer (company)",
+                                  "gross profit per customer per month (company)",
+                                  "CAC payback (company, customers)"), strict=True):
+        out.add(q, d.value, d.unit, d.source, d.basis)
 
 
 def _project_rows(out: Rows, res: ProjectResult, cur: str) -> None:

@@ -87,6 +87,104 @@ def derl(alpha: float, beta: float, discount_rate: float, renewals: int = 0) -> 
     return lead * float(hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount_rate)))
 
 
+def discounted_lifetime(alpha: float, beta: float, discount_rate: float) -> float:
+    """Expected discounted periods of a new customer, the first included:
+    ``L = sum over t >= 0 of S(t) / (1 + d)^t``.
+
+    Closed form ``1 + DERL / (1 + d)`` (DERL for a customer at the start of period 1, Fader
+    and Hardie 2010, eq. 6); where the hypergeometric function does not give a finite
+    positive value (large alpha and beta, e.g. 120 and 880), the sum is taken directly with
+    the survival recursion until the discounted terms fall below 1e-15 of the first. With
+    ``d = 0`` it is the expected lifetime (infinite when alpha <= 1).
+
+    >>> round(discounted_lifetime(1.0e6, 9.0e6, 0.0), 3)  # ~ constant 10% churn: 10 periods
+    10.0
+    """
+    if discount_rate < 0:
+        raise InputError(f"discount_rate: expected a rate >= 0 per period, found "
+                         f"{discount_rate}")
+    if discount_rate == 0:
+        return expected_lifetime(alpha, beta)
+    closed = 1.0 + derl(alpha, beta, discount_rate) / (1.0 + discount_rate)
+    if math.isfinite(closed) and closed > 0 and alpha + beta < 500:
+        return closed
+    return _lifetime_by_sum(alpha, beta, discount_rate)
+
+
+def _lifetime_by_sum(alpha: float, beta: float, d: float) -> float:
+    n = min(math.ceil(math.log(1e15) / math.log1p(d)) + 1, 5_000_000)
+    t = np.arange(1, n, dtype=float)
+    log_s = np.concatenate(([0.0], np.cumsum(np.log((beta + t - 1.0)
+                                                    / (alpha + beta + t - 1.0)))))
+    log_disc = -np.arange(n, dtype=float) * math.log1p(d)
+    return float(np.sum(np.exp(log_s + log_disc)))
+
+
+@dataclass(frozen=True)
+class RetentionCurve:
+    """How a cohort of payers decays: constant churn per period, or an sBG curve.
+
+    ``RetentionCurve.constant(0.12)`` or ``RetentionCurve.sbg(alpha, beta)``; constant churn
+    ``c`` is the sBG's limit of a single churn probability (every theta equal to ``c``).
+    """
+
+    churn: float | None = None
+    alpha: float | None = None
+    beta: float | None = None
+
+    @classmethod
+    def constant(cls, churn: float) -> RetentionCurve:
+        if not 0 < churn <= 1:
+            raise InputError(f"churn: expected a rate in (0, 1] per period, found {churn!r}")
+        return cls(churn=churn)
+
+    @classmethod
+    def sbg(cls, alpha: float, beta: float) -> RetentionCurve:
+        if not (alpha > 0 and beta > 0):
+            raise InputError(f"alpha, beta: expected numbers > 0, found {alpha!r}, {beta!r}")
+        return cls(alpha=alpha, beta=beta)
+
+    @property
+    def label(self) -> str:
+        if self.churn is not None:
+            return f"constant churn {self.churn:.1%} a month"
+        return f"sBG retention (alpha {self.alpha:g}, beta {self.beta:g})"
+
+    def survival(self, t: Any) -> Any:
+        """S(t), the share of a cohort still active after t periods."""
+        if self.churn is not None:
+            return np.power(1.0 - self.churn, np.asarray(t, dtype=float))
+        assert self.alpha is not None and self.beta is not None
+        return survival(self.alpha, self.beta, t)
+
+    def discounted_lifetime(self, discount_rate: float) -> float:
+        """sum over t >= 0 of S(t) / (1 + r)^t (periods, the first included)."""
+        if self.churn is not None:
+            from llmecon.formulas import discounted_lifetime as geometric
+
+            return float(geometric(self.churn, discount_rate))
+        assert self.alpha is not None and self.beta is not None
+        return discounted_lifetime(self.alpha, self.beta, discount_rate)
+
+
+def cohort_survivors(acquired: Any, curve: RetentionCurve) -> Any:
+    """Active customers each month from cohorts acquired each month.
+
+    ``acquired[..., s]`` customers join in month ``s`` (any leading axes, e.g. paths); each
+    cohort decays by ``curve``: ``active[..., t] = sum over s <= t of acquired[..., s] x
+    S(t - s)``. Constant churn is the special case ``RetentionCurve.constant(c)``.
+
+    >>> cohort_survivors([100.0, 0.0, 0.0], RetentionCurve.constant(0.5)).tolist()
+    [100.0, 50.0, 25.0]
+    """
+    a = np.asarray(acquired, dtype=float)
+    n = a.shape[-1]
+    s = np.asarray(curve.survival(np.arange(n, dtype=float)), dtype=float)
+    lag = np.arange(n)[:, None] - np.arange(n)[None, :]          # t - s
+    kernel = np.where(lag >= 0, s[np.clip(lag, 0, n - 1)], 0.0)   # [t, s]
+    return np.asarray(a @ kernel.T)
+
+
 @dataclass(frozen=True)
 class Cohort:
     """Counts of one cohort still active at the start of periods 0, 1, 2, ..."""

@@ -11,14 +11,28 @@ from dataclasses import dataclass
 from typing import Literal
 
 from llmecon.config.assumptions import Assumptions
+from llmecon.errors import NotFoundError
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
-from llmecon.metrics.tables import select_period
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
 
 Status = Literal["disclosed", "derived", "assumed", "n/a"]
+#: Where a driver comes from.
+Source = Literal["disclosed", "derived", "assumed"]
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One driver: ``name`` (``line.driver``), value, unit, source tag and its basis."""
+
+    name: str
+    value: float
+    unit: str
+    source: Source
+    basis: str
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,10 +102,10 @@ def status_of(tag: str) -> Status:
 
 def latest_with(company: Company, r: Resolver, item: str, seg: str | None) -> Period:
     """The latest duration period in which ``item`` is available (else the default one)."""
-    for p in sorted(company.duration_periods, key=lambda q: (q.end, q.months), reverse=True):
-        if r.get(item, p.label, seg).ok:
-            return p
-    return select_period(company)
+    periods = sorted(company.duration_periods, key=lambda q: (q.end, q.months), reverse=True)
+    if not periods:
+        raise NotFoundError(f"{company.id}: no duration periods (income or cash-flow figures)")
+    return next((p for p in periods if r.get(item, p.label, seg).ok), periods[0])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,297 @@
+"""One set of drivers per company: each with one value, one unit and one source tag.
+
+A driver is a number the unit economics and the projection both need (ARPPU, paying rate,
+tokens per user per day, fleet utilisation, CAC, contract value...). Each is defined once,
+here, tagged ``disclosed`` (a figure of the company file), ``derived`` (with its formula)
+or ``assumed`` (with its assumptions key). The unit-economics table reads them and the
+projection's calibration should read them too, so that the commands cannot disagree.
+
+Disclosed beats derived beats assumed: fleet utilisation and tokens per user are derived
+from the disclosed line margins (the engine's cost per token against the line's cost of
+revenue) and the assumed values are used only when no margin is disclosed; a disclosed
+ARPPU is shown beside the line's revenue per payer with the gap explained.
+
+Names are ``<line>.<driver>`` for a business line and ``company.<driver>`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from llmecon import formulas as f
+from llmecon.config.assumptions import Assumptions
+from llmecon.inference.catalog import Catalog
+from llmecon.inference.roofline import Efficiency
+from llmecon.metrics.resolve import Resolver
+from llmecon.statements.model import Company, Period
+from llmecon.unit_economics.b2b_acquisition import b2b_acquisition
+from llmecon.unit_economics.c2c import C2CInputs, C2CResult, evaluate_c2c
+from llmecon.unit_economics.deployment import (
+    blended_list_price,
+    blended_serving_cost,
+    deployment_cost,
+    list_price,
+)
+from llmecon.unit_economics.rows import Driver, LineInputs, Source, get, latest_with
+from llmecon.units import FxTable
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """A company's drivers, in its currency, each defined once."""
+
+    company_id: str
+    currency: str
+    drivers: tuple[Driver, ...]
+
+    def __iter__(self) -> Iterator[Driver]:
+        return iter(self.drivers)
+
+    def __contains__(self, name: object) -> bool:
+        return any(d.name == name for d in self.drivers)
+
+    def __getitem__(self, name: str) -> Driver:
+        for d in self.drivers:
+            if d.name == name:
+                return d
+        from llmecon.errors import NotFoundError
+
+        raise NotFoundError(f"{self.company_id}: no driver {name!r}; known: "
+                            f"{', '.join(d.name for d in self.drivers)}")
+
+    def value(self, name: str) -> float:
+        return self[name].value
+
+    def for_line(self, line: str) -> dict[str, Driver]:
+        """The drivers of one line (or ``company``), by their short name."""
+        return {d.name.split(".", 1)[1]: d for d in self.drivers
+                if d.name.split(".", 1)[0] == line}
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame([asdict(d) for d in self.drivers])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"company": self.company_id, "currency": self.currency,
+                "drivers": [asdict(d) for d in self.drivers]}
+
+
+class _Put:
+    def __init__(self, prefix: str, period: Period) -> None:
+        self.prefix, self.period = prefix, period.label
+        self.out: list[Driver] = []
+
+    def __call__(self, name: str, value: float | None, unit: str, source: Source,
+                 basis: str) -> float | None:
+        if value is None or value != value:  # missing or NaN: no driver
+            return None
+        self.out.append(Driver(f"{self.prefix}.{name}", float(value), unit, source, basis,
+                               self.period))
+        return float(value)
+
+
+def company_drivers(company: Company, assumptions: Assumptions, fx: FxTable, catalog: Catalog,
+                    efficiency: Efficiency) -> Drivers:
+    """Every driver of every business line of ``company`` (pure: all inputs are given)."""
+    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, efficiency)
+    out: list[Driver] = []
+    for line in company.lines:
+        if line == company.platform_line:
+            out += api_drivers(x, line)
+        elif company.business_model == "b2b_project":
+            out += b2b_drivers(x, line)
+        else:
+            out += c2c_drivers(x, line)[0]
+    out += company_level_drivers(x)
+    return Drivers(company.id, company.currency, tuple(out))
+
+
+# ---------------------------------------------------------------- API / cloud
+def api_drivers(x: LineInputs, line: str) -> list[Driver]:
+    """Price, tokens, cost per token and utilisation of the platform line."""
+    seg = f"line:{line}"
+    p = latest_with(x.company, x.resolver, "revenue", seg)
+    put, c, cur = _Put(line, p), x.assumptions.api, x.currency
+    rev, _ = get(x.resolver, "revenue", p, seg)
+    gm, t_gm = get(x.resolver, "gross_margin", p, seg)
+    dep = deployment_cost(x.company.id, cur, x.assumptions, x.catalog, x.efficiency, x.fx,
+                          p.start, p.end)
+    cost = put("cost_per_m_tokens", blended_serving_cost(dep, c.output_share, c.cache_hit),
+               f"{cur} per million tokens at full use", "derived",
+               f"inference engine: {dep.label}; assumed token mix")
+    model, price = list_price(x.assumptions, x.company.id, x.catalog)
+    lp = None if price is None else blended_list_price(price, c.output_share, c.cache_hit,
+                                                       dep.usd_rate)
+    put("list_price_per_m", lp, f"{cur} per million tokens", "derived",
+        f"catalog list price of {model} for the assumed token mix")
+    if rev is None or lp is None or cost is None:
+        return put.out
+    tokens = put("tokens_per_month", float(f.tokens_for_amount(rev / p.months, lp)),
+                 "tokens per month", "derived", "line revenue per month / list price")
+    cor_month = None if gm is None else rev / p.months * (1.0 - gm)
+    util = None if cor_month is None or tokens is None or cor_month <= 0 else \
+        float(f.amount_for_tokens(tokens, cost)) / cor_month
+    if util is not None and 0 < util <= 1:
+        put("utilisation", util, "ratio", "derived", "engine cost at full use / disclosed "
+            f"line cost of revenue ({t_gm}): the busy share that reproduces the margin")
+    else:
+        why = "no disclosed line margin" if util is None else \
+            f"the derived value {util:.2f} is above 1"
+        put("utilisation", c.utilisation, "ratio", "assumed", f"assumptions: api.utilisation "
+            f"({why})")
+    return put.out
+
+
+# ---------------------------------------------------------------- B2B
+def b2b_drivers(x: LineInputs, line: str) -> list[Driver]:
+    """Contract size and count, delivery cost and the cash terms of a project line."""
+    seg = f"line:{line}"
+    p = latest_with(x.company, x.resolver, "revenue", seg)
+    put, b, cur = _Put(line, p), x.assumptions.b2b, x.currency
+    rev, _ = get(x.resolver, "revenue", p, seg)
+    gm, t_gm = get(x.resolver, "gross_margin", p, seg)
+    days, t_days = get(x.resolver, "receivable_days", p)
+    put("contract_value", b.contract_value, cur, "assumed", "assumptions: b2b.contract_value")
+    if rev is not None:
+        put("contracts_per_month", rev / p.months / b.contract_value, "contracts per month",
+            "derived", "line revenue per month / contract value")
+    if gm is not None:
+        put("delivery_cost_share", 1.0 - gm, "ratio", "derived",
+            f"1 - disclosed line gross margin ({t_gm})")
+    delay = float(round(f.months_from_days(days))) if days is not None else 3.0
+    put("collection_delay_months", delay, "months", "derived" if days is not None else
+        "assumed", f"receivable days ({t_days}) / days per month" if days is not None
+        else "assumed: 3 months (no receivable days disclosed)")
+    first_month, first_share = b.payment_schedule[0]
+    put("advance_share", first_share if first_month == 0 else 0.0, "ratio", "assumed",
+        "assumptions: b2b.payment_schedule (share paid at signing)")
+    put("delivery_months", float(b.delivery_months), "months", "assumed",
+        "assumptions: b2b.delivery_months")
+    return put.out
+
+
+# ---------------------------------------------------------------- C2C
+def c2c_drivers(x: LineInputs, line: str) -> tuple[list[Driver], C2CResult | None]:
+    """The drivers of a consumer product line and the C2C model's result behind them."""
+    seg = f"line:{line}"
+    p = latest_with(x.company, x.resolver, "paying_users", seg)
+    put = _Put(line, p)
+    inputs = c2c_model_inputs(x, line, p, put)
+    if inputs is None:
+        return put.out, None
+    res = evaluate_c2c(inputs)
+    cur = x.currency
+    put("arppu_monthly", res.arppu_month, f"{cur} per payer per month", "derived",
+        "line revenue / paying users / months (includes revenue not from payers)")
+    put("serving_cost_per_payer_monthly", res.serving_cost_per_payer_month,
+        f"{cur} per payer per month", "derived",
+        "line cost of revenue / paying users / months (own use and free users')")
+    put("cac", res.cac_per_new_user, f"{cur} per new user", "derived",
+        "product S&M / users acquired in the same window (net adds prorated + churned)")
+    put("cac_per_payer", res.cac_per_new_payer, f"{cur} per new payer", "derived",
+        "CAC per new user / paying rate")
+    return put.out, res
+
+
+def c2c_model_inputs(x: LineInputs, line: str, p: Period, put: _Put) -> C2CInputs | None:
+    """The C2C model's inputs for a line (and their drivers); None when one is missing."""
+    r, seg, c, cur = x.resolver, f"line:{line}", x.assumptions.c2c, x.currency
+    rev, _ = get(r, "revenue", p, seg)
+    gm, t_gm = get(r, "gross_margin", p, seg)
+    mau = put("start_users", get(r, "mau", p, seg)[0], "users", "disclosed",
+              f"average MAU of the line, {p.label}")
+    payers, _ = get(r, "paying_users", p, seg)
+    if mau and payers is not None:
+        put("paying_rate", payers / mau, "ratio", "derived", "paying users / MAU")
+    prior = r.prior_year(p.label)
+    before = get(r, "mau", x.company.period(prior), seg)[0] if prior else None
+    sm_total, sm_label = _latest_sm(x, p)
+    marketing = None if sm_total is None else sm_total[0] * c.sm_share_to_products
+    put("marketing_monthly", None if marketing is None or sm_total is None else
+        marketing / sm_total[1], f"{cur} per month", "derived",
+        f"S&M {sm_label} per month x {c.sm_share_to_products:.0%} (assumed share)")
+    put("user_churn_monthly", c.user_churn_monthly, "ratio", "assumed",
+        "assumptions: c2c.user_churn_monthly")
+    _retention_drivers(x, put)
+    per_m, tokens = _c2c_tokens(x, p, put, rev, gm, mau)
+    _arppu_drivers(x, p, put, seg, rev, payers)
+    if None in (rev, gm, mau, payers, marketing, before) or sm_total is None:
+        return None
+    assert rev is not None and gm is not None and mau is not None and payers is not None
+    assert marketing is not None
+    put("gross_margin", gm, "ratio", "disclosed", t_gm)
+    payer_arppu = get(r, "arppu", p, seg)[0]
+    return C2CInputs(
+        months=sm_total[1], revenue=rev * sm_total[1] / p.months, mau=mau,
+        paying_users=payers, sm_spend=marketing, gross_margin=gm, mau_before=before,
+        mau_change_months=12.0, user_churn_monthly=c.user_churn_monthly,
+        payer_churn_monthly=c.payer_churn_monthly, annual_discount_rate=c.annual_discount_rate,
+        tokens_per_user_day=tokens, cost_per_million_tokens=per_m,
+        payer_usage_multiple=c.payer_usage_multiple, sbg_alpha=c.sbg_alpha, sbg_beta=c.sbg_beta,
+        payer_revenue=None if payer_arppu is None else payer_arppu * payers
+        * sm_total[1] / p.months)
+
+
+def _latest_sm(x: LineInputs, p: Period) -> tuple[tuple[float, int] | None, str]:
+    """Company S&M of ``p`` (or the latest period disclosing it) and its months."""
+    got, _ = get(x.resolver, "selling_marketing_expense", p)
+    if got is not None:
+        return (got, p.months), p.label
+    q = latest_with(x.company, x.resolver, "selling_marketing_expense", None)
+    got, _ = get(x.resolver, "selling_marketing_expense", q)
+    return (None if got is None else (got, q.months)), q.label
+
+
+def _retention_drivers(x: LineInputs, put: _Put) -> None:
+    c = x.assumptions.c2c
+    if c.sbg_alpha is not None and c.sbg_beta is not None:
+        put("payer_sbg_alpha", c.sbg_alpha, "", "assumed", "assumptions: c2c.sbg_alpha")
+        put("payer_sbg_beta", c.sbg_beta, "", "assumed", "assumptions: c2c.sbg_beta")
+    else:
+        put("payer_churn_monthly", c.payer_churn_monthly, "ratio", "assumed",
+            "assumptions: c2c.payer_churn_monthly (constant churn)")
+
+
+def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: float | None,
+                mau: float | None) -> tuple[float | None, float | None]:
+    """Engine cost per million tokens, and tokens per user per day derived from the line's
+    cost of revenue read as inference (assumed when no margin is disclosed)."""
+    c, a = x.assumptions.c2c, x.assumptions.api
+    dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog, x.efficiency,
+                          x.fx, p.start, p.end)
+    per_m = put("cost_per_m_tokens", blended_serving_cost(dep, a.output_share, a.cache_hit),
+                f"{x.currency} per million tokens at full use", "derived",
+                f"inference engine: {dep.label}; assumed token mix")
+    if None in (rev, gm, mau, per_m) or not mau or not per_m:
+        return per_m, put("tokens_per_user_day", c.tokens_per_user_day,
+                          "tokens per user per day", "assumed",
+                          "assumptions: c2c.tokens_per_user_day (no line margin disclosed)")
+    assert rev is not None and gm is not None
+    cor_per_user_day = rev * (1.0 - gm) / p.months / mau / f.days_from_months(1.0)
+    return per_m, put("tokens_per_user_day", float(f.tokens_for_amount(cor_per_user_day, per_m)),
+                      "tokens per user per day", "derived", "line cost of revenue / MAU / "
+                      "days, read as inference at the engine's cost per token")
+
+
+def _arppu_drivers(x: LineInputs, p: Period, put: _Put, seg: str, rev: float | None,
+                   payers: float | None) -> None:
+    """A disclosed ARPPU beside the line's revenue per payer, and the gap."""
+    arppu, t_arppu = get(x.resolver, "arppu", p, seg)
+    if arppu is None or rev is None or not payers:
+        return
+    put("payer_arppu_monthly", arppu / p.months, f"{x.currency} per payer per month",
+        "disclosed", f"disclosed ARPPU {arppu:g} for {p.label} ({t_arppu}; averaging basis "
+        f"not stated, read as per payer over the {p.months} months) / {p.months}")
+    put("revenue_not_from_payers_share", 1.0 - arppu * payers / rev, "ratio", "derived",
+        "1 - disclosed ARPPU x paying users / line revenue: advertising and other revenue "
+        "not paid by payers")
+
+
+# ---------------------------------------------------------------- company
+def company_level_drivers(x: LineInputs) -> list[Driver]:
+    """B2B acquisition: CAC per net new customer and its payback (aligned windows)."""
+    got = b2b_acquisition(x)
+    return [] if got is None else list(got.drivers)
