@@ -266,6 +266,12 @@ def monthly_burn(ctx: Context, p: Period) -> MetricValue:
                            fx.monthly_cash_burn(ocf.value, 0.0, p.months), "money_per_month",
                            "-operating cash flow / months (capex not disclosed)", ctx, "flow",
                            money=True), method="operating_cash_flow")
+    adjusted = ctx.get("adjusted_net_loss", p)
+    if adjusted.ok and adjusted.value is not None:
+        return replace(_mv("monthly_burn", p, [adjusted], fx.per_month(adjusted.value, p.months),
+                           "money_per_month", "adjusted net loss / months (no cash-flow "
+                           "statement disclosed; excludes non-cash items such as fair-value "
+                           "changes)", ctx, "flow", money=True), method="adjusted_net_loss")
     loss = ctx.get("net_loss", p)
     if loss.ok and loss.value is not None:
         return replace(_mv("monthly_burn", p, [loss], fx.per_month(loss.value, p.months),
@@ -280,6 +286,11 @@ def cash_resources(ctx: Context, p: Period) -> MetricValue:
     """Cash and equivalents plus short-term investments at the period end."""
     cash, sti = ctx.at("cash_and_equivalents", p.end), ctx.at("short_term_investments", p.end)
     if not cash.ok or cash.value is None:
+        total = ctx.at("cash_and_investments", p.end)
+        if total.ok and total.value is not None:
+            return _mv("cash_resources", p, [total], total.value, "money",
+                       "cash, deposits and financial assets as one reported total", ctx,
+                       "stock", money=True)
         return na("cash_resources", p, "money", cash.why, currency=ctx.company.currency,
                   timing="stock")
     if sti.ok and sti.value is not None:

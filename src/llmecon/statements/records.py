@@ -36,7 +36,7 @@ SHARE_TOLERANCE_PP = 0.05
 #: Money items that may be in another currency than the company's (converted with dated FX
 #: where used): IPO and market data are quoted where the shares trade.
 OTHER_CURRENCY_ITEMS: frozenset[str] = frozenset({
-    "offer_price", "ipo_gross_proceeds", "ipo_net_proceeds", "share_price",
+    "offer_price", "ipo_gross_proceeds", "ipo_net_proceeds", "share_price", "market_capitalisation",
     "equity_raised_cumulative",
 })
 
