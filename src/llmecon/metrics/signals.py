@@ -149,24 +149,37 @@ def ttm_parts(company: Company, p: Period) -> tuple[Period, Period, Period] | No
     return fy, p, prior
 
 
+def ttm(ctx: Context, item: str, p: Period, name: str = "") -> MetricValue:
+    """A flow item over the twelve months to the end of ``p``: the fiscal year itself, or
+    FY + current interim - prior interim when all three exist."""
+    name = name or f"{item}_ttm"
+    cur = ctx.company.currency
+    if not p.is_interim:
+        r = ctx.get(item, p)
+        if p.months != 12 or not r.ok or r.value is None:
+            return na(name, p, "money", r.why or f"{p.label} is not twelve months",
+                      currency=cur, timing="flow")
+        return _mv(name, p, [r], r.value, "money", f"{p.label} ({r.basis})", ctx, "flow",
+                   money=True)
+    found = ttm_parts(ctx.company, p)
+    if found is None:
+        fy_end = shift_months(p.end, -p.months)
+        return na(name, p, "money", f"TTM needs the fiscal year ended {fy_end} and "
+                  f"the same {p.months}M interim a year earlier", currency=cur, timing="flow")
+    fy, _, prior = found
+    parts = [ctx.get(item, fy), ctx.get(item, p), ctx.get(item, prior)]
+    if not all(x.ok for x in parts):
+        return na(name, p, "money", _missing(parts), currency=cur, timing="flow")
+    v = fx.trailing_twelve_months(*[float(x.value or 0.0) for x in parts])
+    return _mv(name, p, parts, v, "money",
+               f"TTM = {fy.label} + {p.label} - {prior.label}", ctx, "flow", money=True)
+
+
 def revenue_ttm(ctx: Context, p: Period) -> MetricValue:
     """Trailing twelve months: FY + current interim - prior interim, when all three exist."""
     if not p.is_interim:
         return revenue(ctx, p)
-    found = ttm_parts(ctx.company, p)
-    if found is None:
-        fy_end = shift_months(p.end, -p.months)
-        return na("revenue_ttm", p, "money", f"TTM needs the fiscal year ended {fy_end} and "
-                  f"the same {p.months}M interim a year earlier", currency=ctx.company.currency,
-                  timing="flow")
-    fy, _, prior = found
-    parts = [ctx.get("revenue", fy), ctx.get("revenue", p), ctx.get("revenue", prior)]
-    if not all(x.ok for x in parts):
-        return na("revenue_ttm", p, "money", _missing(parts), currency=ctx.company.currency,
-                  timing="flow")
-    v = fx.trailing_twelve_months(*[float(x.value or 0.0) for x in parts])
-    return _mv("revenue_ttm", p, parts, v, "money",
-               f"TTM = {fy.label} + {p.label} - {prior.label}", ctx, "flow", money=True)
+    return ttm(ctx, "revenue", p, "revenue_ttm")
 
 
 def revenue_cagr(ctx: Context, p: Period) -> MetricValue:
