@@ -406,5 +406,34 @@ def main(reference: str) -> None:
         print(f"{cid}: {len(doc['figures'])} figures")
 
 
+def build_snowflake(reference: Path) -> None:
+    """The Snowflake peer, imported from its SEC companyfacts file (fiscal years 2023-2026)."""
+    from llmecon.importers.sec import import_companyfacts
+    from llmecon.statements.io import write_yaml_text
+
+    facts = reference.parent / "filings" / "snowflake_companyfacts.json"
+    company = import_companyfacts(facts, company_id="snowflake", since_year=2023)
+    from dataclasses import replace
+
+    company = replace(company, ticker="SNOW", exchange="NYSE", business_model="unknown",
+                      description=(
+                          "Peer: a usage-priced data cloud (customers pay for compute "
+                          "consumed), not an AI-model company; the closest disclosed US "
+                          "analogue of an API/platform line. Imported from SEC XBRL "
+                          "companyfacts (CIK 1640147; edgartools test fixture, MIT licence) by "
+                          "llmecon.importers.sec; fiscal years end 31 January."),
+                      coverage_note=(
+                          "Figures up to the 10-Q for the quarter ended 30 April 2025; no "
+                          "market data bundled."))
+    out = Path(__file__).resolve().parents[1] / "src/llmecon/data/companies/snowflake.yaml"
+    header = ("# Snowflake Inc. (SNOW): figures as filed with the SEC (XBRL companyfacts).\n"
+              "# Built by scripts/build_bundled_data.py from shared/reference/filings/;\n"
+              "# every figure names its form and accession number.\n")
+    out.write_text(header + write_yaml_text(company), encoding="utf-8")
+    print(f"snowflake: {len(company.figures)} figures")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/prospectus_figures.csv")
+    ref = sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/prospectus_figures.csv"
+    main(ref)
+    build_snowflake(Path(ref))

@@ -110,3 +110,15 @@ def test_bad_files_are_named_errors(tmp_path: Path) -> None:
         {"start": "2023-01-01", "end": "2023-02-30", "val": 1}]}}}}}))
     with pytest.raises(InputError, match="expected a date YYYY-MM-DD, found '2023-02-30'"):
         import_companyfacts(bad)
+
+
+def test_bundled_snowflake_peer_has_the_filed_figures() -> None:
+    c = load_company("snowflake")
+    assert (c.fiscal_year_end, c.currency) == ("01-31", "USD")
+    rev = c.figure("revenue", "FY2025")
+    assert rev is not None and rev.value == 3_626_396_000
+    assert {p.label for p in c.duration_periods if p.months == 12} == {"FY2023", "FY2024",
+                                                                     "FY2025"}
+    ue, cf, sig = compare([load_company("zhipu"), load_company("minimax"), c],
+                          period="latest", currency="USD")
+    assert len(ue.columns) == 3 and len(cf.columns) == 3
