@@ -119,6 +119,6 @@ def test_bundled_snowflake_peer_has_the_filed_figures() -> None:
     assert rev is not None and rev.value == 3_626_396_000
     assert {p.label for p in c.duration_periods if p.months == 12} == {"FY2023", "FY2024",
                                                                      "FY2025"}
-    ue, cf, sig = compare([load_company("zhipu"), load_company("minimax"), c],
+    ue, cf, _ = compare([load_company("zhipu"), load_company("minimax"), c],
                           period="latest", currency="USD")
     assert len(ue.columns) == 3 and len(cf.columns) == 3
