@@ -5,6 +5,11 @@ canonical figure, and which rows were left out because they can be computed from
 
     python scripts/build_bundled_data.py ../shared/reference/prospectus_figures.csv
 
+Figures published after the prospectuses (MiniMax FY2025 results, later share prices) are
+in ``scripts/data/post_listing_figures.csv``, already under canonical item names, with
+their sources from ``shared/reference/post_listing.md`` (and, for share prices after the
+listing, the page quoted in each row).
+
 Reference metric -> (canonical item, segment, role, tolerance, unit override). Rows mapped
 to None are derived in the reference (computable here) or out of scope; the reason is
 given beside them.
@@ -106,10 +111,10 @@ ZHIPU: dict[str, Spec] = {
     "cornerstone_shares": None,
     "market_cap_at_offer_price": None,
     "first_day_open_price": None,
-    "first_day_close_price": None,
+    "first_day_close_price": ("share_price", None, "raw", None),
     "first_day_change": None,
-    "market_cap_first_day_close": None,
-    "market_cap_second_day_close": None,
+    "market_cap_first_day_close": ("market_capitalisation", None, "check", None),
+    "market_cap_second_day_close": None,  # dated the day after the IPO row's date
 }
 
 MINIMAX: dict[str, Spec] = {
@@ -184,9 +189,9 @@ MINIMAX: dict[str, Spec] = {
     "market_cap_at_offer_price_range_high": None,
     "first_day_open_price": None,
     "market_cap_at_open": None,
-    "first_day_close_price": None,
+    "first_day_close_price": ("share_price", None, "raw", None),
     "first_day_change": None,
-    "market_cap_first_day_close": None,
+    "market_cap_first_day_close": ("market_capitalisation", None, "check", 200.0),
 }
 
 # (company, metric, period) -> replacement spec, for rows whose role differs by period.
@@ -234,6 +239,9 @@ TOLERANCE_NOTES: dict[tuple[str, str, str], str] = {
     ("minimax", "adjusted_net_loss_margin", "FY2023"): "tolerance 0.5pp: a whole percent",
     ("minimax", "adjusted_net_loss_margin", "FY2024"): "tolerance 0.5pp: a whole percent",
     ("minimax", "adjusted_net_loss_margin", "9M_2025"): "tolerance 0.5pp: a whole percent",
+    ("minimax", "market_cap_first_day_close", "IPO"):
+        "tolerance HK$200m: reported rounded to HK$0.1bn; shares outstanding (309.26m) are "
+        "from February 2026",
 }
 
 PERIOD_LABELS = {"Q3_2025_update": "Q3_2025"}
@@ -293,12 +301,50 @@ def build(reference: Path, company: str, meta: dict[str, Any], mapping: dict[str
             if note:
                 fig["note"] = note
             figures.append(fig)
+    figures.extend(_post_listing(company, periods))
     # periods that only hold instants keep months 0 and drop the redundant instant flag
     for fig in figures:
         if periods[fig["period"]]["months"] == 0:
             fig.pop("instant", None)
     return {"company": {"id": company, **meta, "currency": currency}, "periods": periods,
             "figures": figures}
+
+
+POST_LISTING = Path(__file__).resolve().parent / "data" / "post_listing_figures.csv"
+
+
+def _post_listing(company: str, periods: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Figures published after the prospectus, already under canonical names."""
+    out: list[dict[str, Any]] = []
+    with POST_LISTING.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["company"] != company:
+                continue
+            label, months = row["period"], int(row["period_months"])
+            p = periods.setdefault(label, {"end": row["period_end"], "months": 0})
+            if months:
+                p["months"] = months
+            fig: dict[str, Any] = {"item": row["metric"]}
+            if row["segment"]:
+                fig["segment"] = row["segment"]
+            fig["period"] = label
+            if months == 0:
+                fig["instant"] = True
+            fig["value"] = float(row["value"])
+            fig["unit"] = row["unit"]
+            if row["currency"]:
+                fig["currency"] = row["currency"]
+            if row["role"]:
+                fig["role"] = row["role"]
+            if row["tolerance"]:
+                fig["tolerance"] = float(row["tolerance"])
+            fig["confidence"] = row["confidence"]
+            fig["source_count"] = int(row["source_count"])
+            fig["source"] = row["source_url"]
+            if row["note"]:
+                fig["note"] = row["note"]
+            out.append(fig)
+    return out
 
 
 def main(reference: str) -> None:
@@ -316,6 +362,13 @@ def main(reference: str) -> None:
             "B2B, project-based: on-premise (localized) deployments for government and "
             "state enterprises, and cloud/MaaS API. Figures from secondary sources quoting "
             "the HKEX prospectus; see shared/reference/prospectus_figures.md."),
+        "as_of": "2026-03-27",
+        "coverage_note": (
+            "Latest results: H1 2025 (six months to 30 June 2025, from the prospectus). The "
+            "FY2025 annual results (HKEX announcement, March 2026) were not found in the "
+            "stored sources: five searches for shared/reference/post_listing.md and four "
+            "more for this release (English and Chinese) returned only prospectus-era "
+            "figures. Market data: the listing-day close and one later quoted price."),
     }
     minimax_meta = {
         "name": "MiniMax",
@@ -330,6 +383,12 @@ def main(reference: str) -> None:
             "paid by subscription, in-app purchases and ads, mostly overseas; plus an open "
             "platform (API) for enterprises and developers. Figures from secondary sources "
             "quoting the HKEX prospectus; see shared/reference/prospectus_figures.md."),
+        "as_of": "2026-03-03",
+        "coverage_note": (
+            "Latest results: FY2025 (announced 2 March 2026), from secondary sources quoting "
+            "the announcement (shared/reference/post_listing.md 5a). Not found for FY2025: "
+            "line gross margins, cost breakdown, cash-flow statement, balance sheet beyond "
+            "one cash total, paying users."),
     }
     for cid, meta, mapping, cur in (("zhipu", zhipu_meta, ZHIPU, "CNY"),
                                     ("minimax", minimax_meta, MINIMAX, "USD")):
@@ -337,7 +396,8 @@ def main(reference: str) -> None:
         header = (
             f"# {meta['name']} ({meta['ticker']}): figures as disclosed, with sources.\n"
             "# Built by scripts/build_bundled_data.py from "
-            "shared/reference/prospectus_figures.csv;\n"
+            "shared/reference/prospectus_figures.csv\n"
+            "# and scripts/data/post_listing_figures.csv (figures published after the listing);\n"
             "# conflicts between sources and their resolution are in each figure's note.\n"
             "# Values are in the unit given on each figure; ratios are percent points.\n"
             "# role: check marks a reported ratio or subtotal that llmecon recomputes.\n")
@@ -346,5 +406,34 @@ def main(reference: str) -> None:
         print(f"{cid}: {len(doc['figures'])} figures")
 
 
+def build_snowflake(reference: Path) -> None:
+    """The Snowflake peer, imported from its SEC companyfacts file (fiscal years 2023-2026)."""
+    from llmecon.importers.sec import import_companyfacts
+    from llmecon.statements.io import write_yaml_text
+
+    facts = reference.parent / "filings" / "snowflake_companyfacts.json"
+    company = import_companyfacts(facts, company_id="snowflake", since_year=2023)
+    from dataclasses import replace
+
+    company = replace(company, ticker="SNOW", exchange="NYSE", business_model="unknown",
+                      description=(
+                          "Peer: a usage-priced data cloud (customers pay for compute "
+                          "consumed), not an AI-model company; the closest disclosed US "
+                          "analogue of an API/platform line. Imported from SEC XBRL "
+                          "companyfacts (CIK 1640147; edgartools test fixture, MIT licence) by "
+                          "llmecon.importers.sec; fiscal years end 31 January."),
+                      coverage_note=(
+                          "Figures up to the 10-Q for the quarter ended 30 April 2025; no "
+                          "market data bundled."))
+    out = Path(__file__).resolve().parents[1] / "src/llmecon/data/companies/snowflake.yaml"
+    header = ("# Snowflake Inc. (SNOW): figures as filed with the SEC (XBRL companyfacts).\n"
+              "# Built by scripts/build_bundled_data.py from shared/reference/filings/;\n"
+              "# every figure names its form and accession number.\n")
+    out.write_text(header + write_yaml_text(company), encoding="utf-8")
+    print(f"snowflake: {len(company.figures)} figures")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/prospectus_figures.csv")
+    ref = sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/prospectus_figures.csv"
+    main(ref)
+    build_snowflake(Path(ref))

@@ -219,7 +219,7 @@ def parse_mapping(text: str, origin: str) -> dict[str, Any]:
     return doc
 
 
-def read_text(path: str | Path, what: str) -> str:
+def read_text(path: str | Path, what: str, *, max_bytes: int | None = None) -> str:
     """A user's text file, with 'not found', 'too large', 'unreadable' and 'not UTF-8' as
     :class:`InputError`/:class:`NotFoundError` naming the file."""
     p = Path(path)
@@ -228,10 +228,9 @@ def read_text(path: str | Path, what: str) -> str:
             raise NotFoundError(f"{p}: {what} file not found")
         if not p.is_file():
             raise InputError(f"{p}: not a file")
-        size = p.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise InputError(f"{p}: {size:,} bytes; a {what} file may have at most "
-                             f"{MAX_YAML_BYTES:,}")
+        size, cap = p.stat().st_size, max_bytes or MAX_YAML_BYTES
+        if size > cap:
+            raise InputError(f"{p}: {size:,} bytes; a {what} file may have at most {cap:,}")
         return p.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{p}: not UTF-8 text") from None

@@ -26,9 +26,22 @@ def test_zhipu_burn_from_ocf_labelled(zhipu: Company) -> None:
     assert "capex not disclosed" in mv.basis
 
 
-def test_burn_falls_back_to_net_loss_labelled(zhipu: Company) -> None:
+def test_burn_falls_back_to_adjusted_net_loss_labelled(zhipu: Company) -> None:
+    # no cash-flow statement for FY2023: the adjusted (non-IFRS) loss, RMB 621m, is the cash
+    # proxy; the net loss (788m) includes fair-value changes that are not cash
     mv = s.monthly_burn(ctx(zhipu), zhipu.period("FY2023"))
-    assert mv.value == pytest.approx(788e6 / 12)
+    assert mv.value == pytest.approx(621e6 / 12)
+    assert mv.method == "adjusted_net_loss" and "adjusted net loss" in mv.basis
+
+
+def test_burn_falls_back_to_net_loss_labelled(examplai: Company) -> None:
+    from dataclasses import replace
+
+    figs = tuple(f for f in examplai.figures if f.item not in ("operating_cash_flow",
+                                                               "adjusted_net_loss"))
+    c = replace(examplai, figures=figs)
+    mv = s.monthly_burn(ctx(c), c.period("FY2024"))
+    assert mv.value == pytest.approx(120e6 / 12)  # examplai.csv: net income -120 (US$m)
     assert mv.method == "net_loss" and "net loss" in mv.basis
 
 
@@ -93,11 +106,15 @@ def test_signals_directions_depend_on_model(zhipu: Company, minimax: Company) ->
     gm = rows[("zhipu", "gross_margin")]
     assert gm.change == pytest.approx(175.889 / 312.414 - 80.482 / 124.538)
     assert gm.assessment == "bad"
-    # MiniMax R&D / revenue 9M 2025 337.4% vs 9M 2024 (138.7 / 19.454): falling is good
+    # MiniMax R&D / revenue FY2025 (253 / 79.038, post_listing.md 5a) vs FY2024
+    # (189 / 30.523): falling is good
     rd = rows[("minimax", "rd_to_revenue")]
-    assert rd.change == pytest.approx(180.3 / 53.437 - 138.7 / 19.454)
+    assert rd.latest.period.label == "FY2025"
+    assert rd.change == pytest.approx(253 / 79.038 - 189.0 / 30.523)
     assert rd.assessment == "good"
-    # a falling cloud share is neutral for a product company
+    # the cloud share (25.963 / 79.038 against 8.718 / 30.523) rose: neutral for a product company
+    assert rows[("minimax", "platform_share")].change == pytest.approx(
+        25.963 / 79.038 - (30.523 - 21.805) / 30.523)
     assert rows[("minimax", "platform_share")].assessment == "neutral"
 
 
@@ -119,3 +136,13 @@ def test_revenue_cagr_zhipu(zhipu: Company) -> None:
     assert mv.value == pytest.approx((312.414 / 57.409) ** 0.5 - 1)
     assert mv.value == pytest.approx(1.333, abs=0.001)
     assert not s.revenue_cagr(ctx(zhipu), zhipu.period("H1_2025")).ok  # full years only
+
+
+def test_unknown_business_model_is_not_judged(examplai: Company) -> None:
+    from dataclasses import replace
+
+    c = replace(examplai, business_model="unknown")
+    sig = tables.signals([c], [tables.select_period(c)], load_fx())
+    assert {r.assessment for r in sig.rows} == {"n/a"}
+    assert all(r.meaning.startswith("direction not judged: business model unknown")
+               for r in sig.rows)

@@ -102,3 +102,21 @@ def test_round_trip_keeps_the_fiscal_year_end(april: object, tmp_path: Path) -> 
         back = io.read_company_file(io.write_company_file(april, tmp_path / f"x.{suffix}"))
         assert back.fiscal_year_end == "04-30"
         assert back.period("H1_2026").end == date(2025, 10, 31)
+
+
+def test_calendarised_ttm_at_a_common_date(april: object, tmp_path: Path) -> None:
+    from llmecon.api import load_company
+    from llmecon.metrics.calendar import calendarised_ttm
+    from llmecon.statements.model import Company
+
+    assert isinstance(april, Company)
+    zhipu = load_company("zhipu")
+    rows = calendarised_ttm([april, zhipu], date(2025, 12, 31))
+    # April Co: TTM to 31 Oct 2025 = FY2025 150 + H1_2026 90 - H1_2025 70 = 170
+    assert rows[0].value == pytest.approx(170e6)
+    assert rows[0].label == "TTM to 2025-10-31 (H1_2026)" and rows[0].lag_days == 61
+    # Zhipu: TTM to 30 June 2025 = FY2024 312.414 + H1_2025 190.877 - H1_2024 44.9 (RMB m)
+    assert rows[1].value == pytest.approx((312.414 + 190.877 - 44.9) * 1e6)
+    assert rows[1].label == "TTM to 2025-06-30 (H1_2025)" and rows[1].currency == "CNY"
+    early = calendarised_ttm([april], date(2024, 1, 1))[0]
+    assert early.value is None and "no twelve months of revenue" in early.why

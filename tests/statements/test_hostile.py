@@ -168,3 +168,9 @@ def test_validation_is_linear_in_periods(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - start
     assert len(company.periods) == n
     assert elapsed < 20.0, f"validating {n} periods took {elapsed:.1f} s"
+
+
+def test_metadata_rows_are_optional() -> None:
+    # examplai without its currency row: every money row says USD
+    c = io.read_company_file(Path(__file__).parents[1] / "data" / "examplai_no_currency.csv")
+    assert c.currency == "USD" and c.business_model == "mixed"

@@ -28,3 +28,17 @@ def test_fx_table_repr() -> None:
     # the bundled table: USD/CNY and USD/HKD rates from 1 Jan 2022 to the IPO dates (Jan 2026)
     assert repr(fx) == (f"FxTable({len(fx.rates)} rates, pairs USD/CNY, USD/HKD, "
                         f"2022-01-01..{max(r.end for r in fx.rates).isoformat()})")
+
+
+def test_listing_shows_latest_period_as_of_and_whats_missing(zhipu: Company,
+                                                              minimax: Company) -> None:
+    from datetime import date
+
+    from llmecon.statements.listing import summarise_all
+
+    z, m = summarise_all([zhipu, minimax])
+    assert (m.latest, m.as_of) == ("FY2025 (12M to 2025-12-31)", date(2026, 3, 3))
+    assert z.latest == "H1_2025 (6M to 2025-06-30)"
+    assert "FY2025 annual results" in z.coverage_note and "not found" in z.coverage_note
+    assert z.fiscal_year_end == m.fiscal_year_end == "12-31"
+    assert 0 < m.low_confidence_figures < m.figures

@@ -300,4 +300,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "rd_headcount": (_product("rd_headcount", "headcount", "rd_headcount_share",
                               "headcount x rd_headcount_share"),),
     "receivable_days": (_receivable_days,),
+    "market_capitalisation": (_product("market_capitalisation", "share_price",
+                                       "shares_outstanding",
+                                       "share_price x shares_outstanding"),),
 }

@@ -149,24 +149,37 @@ def ttm_parts(company: Company, p: Period) -> tuple[Period, Period, Period] | No
     return fy, p, prior
 
 
+def ttm(ctx: Context, item: str, p: Period, name: str = "") -> MetricValue:
+    """A flow item over the twelve months to the end of ``p``: the fiscal year itself, or
+    FY + current interim - prior interim when all three exist."""
+    name = name or f"{item}_ttm"
+    cur = ctx.company.currency
+    if not p.is_interim:
+        r = ctx.get(item, p)
+        if p.months != 12 or not r.ok or r.value is None:
+            return na(name, p, "money", r.why or f"{p.label} is not twelve months",
+                      currency=cur, timing="flow")
+        return _mv(name, p, [r], r.value, "money", f"{p.label} ({r.basis})", ctx, "flow",
+                   money=True)
+    found = ttm_parts(ctx.company, p)
+    if found is None:
+        fy_end = shift_months(p.end, -p.months)
+        return na(name, p, "money", f"TTM needs the fiscal year ended {fy_end} and "
+                  f"the same {p.months}M interim a year earlier", currency=cur, timing="flow")
+    fy, _, prior = found
+    parts = [ctx.get(item, fy), ctx.get(item, p), ctx.get(item, prior)]
+    if not all(x.ok for x in parts):
+        return na(name, p, "money", _missing(parts), currency=cur, timing="flow")
+    v = fx.trailing_twelve_months(*[float(x.value or 0.0) for x in parts])
+    return _mv(name, p, parts, v, "money",
+               f"TTM = {fy.label} + {p.label} - {prior.label}", ctx, "flow", money=True)
+
+
 def revenue_ttm(ctx: Context, p: Period) -> MetricValue:
     """Trailing twelve months: FY + current interim - prior interim, when all three exist."""
     if not p.is_interim:
         return revenue(ctx, p)
-    found = ttm_parts(ctx.company, p)
-    if found is None:
-        fy_end = shift_months(p.end, -p.months)
-        return na("revenue_ttm", p, "money", f"TTM needs the fiscal year ended {fy_end} and "
-                  f"the same {p.months}M interim a year earlier", currency=ctx.company.currency,
-                  timing="flow")
-    fy, _, prior = found
-    parts = [ctx.get("revenue", fy), ctx.get("revenue", p), ctx.get("revenue", prior)]
-    if not all(x.ok for x in parts):
-        return na("revenue_ttm", p, "money", _missing(parts), currency=ctx.company.currency,
-                  timing="flow")
-    v = fx.trailing_twelve_months(*[float(x.value or 0.0) for x in parts])
-    return _mv("revenue_ttm", p, parts, v, "money",
-               f"TTM = {fy.label} + {p.label} - {prior.label}", ctx, "flow", money=True)
+    return ttm(ctx, "revenue", p, "revenue_ttm")
 
 
 def revenue_cagr(ctx: Context, p: Period) -> MetricValue:
@@ -266,6 +279,12 @@ def monthly_burn(ctx: Context, p: Period) -> MetricValue:
                            fx.monthly_cash_burn(ocf.value, 0.0, p.months), "money_per_month",
                            "-operating cash flow / months (capex not disclosed)", ctx, "flow",
                            money=True), method="operating_cash_flow")
+    adjusted = ctx.get("adjusted_net_loss", p)
+    if adjusted.ok and adjusted.value is not None:
+        return replace(_mv("monthly_burn", p, [adjusted], fx.per_month(adjusted.value, p.months),
+                           "money_per_month", "adjusted net loss / months (no cash-flow "
+                           "statement disclosed; excludes non-cash items such as fair-value "
+                           "changes)", ctx, "flow", money=True), method="adjusted_net_loss")
     loss = ctx.get("net_loss", p)
     if loss.ok and loss.value is not None:
         return replace(_mv("monthly_burn", p, [loss], fx.per_month(loss.value, p.months),
@@ -280,6 +299,11 @@ def cash_resources(ctx: Context, p: Period) -> MetricValue:
     """Cash and equivalents plus short-term investments at the period end."""
     cash, sti = ctx.at("cash_and_equivalents", p.end), ctx.at("short_term_investments", p.end)
     if not cash.ok or cash.value is None:
+        total = ctx.at("cash_and_investments", p.end)
+        if total.ok and total.value is not None:
+            return _mv("cash_resources", p, [total], total.value, "money",
+                       "cash, deposits and financial assets as one reported total", ctx,
+                       "stock", money=True)
         return na("cash_resources", p, "money", cash.why, currency=ctx.company.currency,
                   timing="stock")
     if sti.ok and sti.value is not None:

@@ -246,7 +246,8 @@ class Company:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {f.key: f for f in self.figures})
-        periods = tuple(sorted({f.period for f in self.figures}))
+        periods = tuple(sorted({f.period for f in self.figures},
+                               key=lambda p: (p.end, p.months)))
         object.__setattr__(self, "_periods", periods)
         by_label: dict[str, Period] = {}
         instants: dict[date, str] = {}

@@ -36,7 +36,7 @@ SHARE_TOLERANCE_PP = 0.05
 #: Money items that may be in another currency than the company's (converted with dated FX
 #: where used): IPO and market data are quoted where the shares trade.
 OTHER_CURRENCY_ITEMS: frozenset[str] = frozenset({
-    "offer_price", "ipo_gross_proceeds", "ipo_net_proceeds", "share_price",
+    "offer_price", "ipo_gross_proceeds", "ipo_net_proceeds", "share_price", "market_capitalisation",
     "equity_raised_cumulative",
 })
 
@@ -101,8 +101,8 @@ def _months(x: Any, where: str) -> int:
 def _period(rec: Record, year_end: tuple[int, int], instant: bool) -> Period:
     """The record's period, checked against what a standard label implies.
 
-    A standard label (``FY2024``, ``H1_2025``...) supplies a missing end date and length
-    (length 0 for a balance-sheet item).
+    A standard label (``FY2024``, ``H1_2025``...) supplies a missing end date and length;
+    a balance-sheet item (an instant) needs no length.
     """
     w = rec.where
     if _blank(rec.period):
@@ -119,10 +119,10 @@ def _period(rec: Record, year_end: tuple[int, int], instant: bool) -> Period:
         raise InputError(f"{w}, period_end: missing; expected a date YYYY-MM-DD")
     end = implied[0] if implied and _blank(rec.period_end) else _date(rec.period_end, w,
                                                                        "period_end")
-    if _blank(rec.period_months) and implied is None:
+    if _blank(rec.period_months) and implied is None and not instant:
         raise InputError(f"{w}, period_months: missing; expected months (0 for a balance)")
-    if _blank(rec.period_months) and implied is not None:
-        months = 0 if instant else implied[1]
+    if _blank(rec.period_months):
+        months = 0 if instant or implied is None else implied[1]
     else:
         months = _months(rec.period_months, w)
     if implied is not None:

@@ -91,6 +91,8 @@ _ITEMS: tuple[ItemDef, ...] = (
     _d("cash_and_equivalents", "money", "instant", "nonnegative", "Cash and cash equivalents"),
     _d("short_term_investments", "money", "instant", "nonnegative",
        "Short-term investments, term deposits and current financial assets"),
+    _d("cash_and_investments", "money", "instant", "nonnegative",
+       "Cash, deposits and financial assets reported as one total (parts not disclosed)"),
     _d("trade_receivables", "money", "instant", "nonnegative", "Trade receivables, net"),
     _d("trade_receivables_gross", "money", "instant", "nonnegative", "Trade receivables, gross"),
     _d("trade_receivables_allowance", "money", "instant", "nonnegative",
@@ -110,6 +112,11 @@ _ITEMS: tuple[ItemDef, ...] = (
     _d("ipo_net_proceeds", "money", "instant", "nonnegative", "IPO net proceeds"),
     _d("offer_price", "money_per_share", "instant", "nonnegative", "IPO offer price per share"),
     _d("shares_outstanding", "count", "instant", "nonnegative", "Shares outstanding"),
+    # market data (dated; in the currency the shares trade in)
+    _d("share_price", "money_per_share", "instant", "nonnegative",
+       "Share price at the date (a closing price unless the note says otherwise)"),
+    _d("market_capitalisation", "money", "instant", "nonnegative",
+       "Market capitalisation at the date, as reported"),
     # people and customers
     _d("headcount", "count", "instant", "nonnegative", "Employees at the date"),
     _d("rd_headcount", "count", "instant", "nonnegative", "R&D employees at the date"),

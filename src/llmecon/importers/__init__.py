@@ -1,0 +1,1 @@
+"""Importers: company figures from filings (SEC XBRL companyfacts JSON)."""

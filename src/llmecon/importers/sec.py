@@ -1,0 +1,315 @@
+"""Import the SEC "companyfacts" JSON (XBRL facts of every filing) into a :class:`Company`.
+
+The file is what the SEC serves at ``data.sec.gov/api/xbrl/companyfacts/CIK##########.json``;
+nothing is downloaded here. us-gaap concepts are mapped to canonical items
+(:data:`CONCEPTS`); a value restated in a later filing is taken from the latest filing;
+each figure's source names the form, the accession number, the filing date and the concept.
+The fiscal year end is read from the annual (``fp: FY``) facts. Periods get the standard
+labels of that fiscal year (``FY2025`` = the year ended 31 January 2025 for Snowflake;
+``Q1_2026``, ``H1_2025``, ``9M_2025``); a period the labels cannot express keeps a dated
+label (``12M_20250201``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from llmecon.errors import InputError
+from llmecon.statements.model import Company, implied_by_label, shift_months
+from llmecon.statements.records import Record, build_company
+from llmecon.yamlfile import read_text
+
+#: Largest companyfacts file read (bytes); the largest filers' files are a few tens of MB.
+MAX_FACTS_BYTES = 256 * 1024 * 1024
+
+#: Canonical item (or its opposite-signed name) -> us-gaap concepts, first found wins.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "revenue": ("RevenueFromContractWithCustomerExcludingAssessedTax", "Revenues",
+                "SalesRevenueNet", "RevenueFromContractWithCustomerIncludingAssessedTax"),
+    "cost_of_revenue": ("CostOfRevenue", "CostOfGoodsAndServicesSold"),
+    "gross_profit": ("GrossProfit",),
+    "rd_expense": ("ResearchAndDevelopmentExpense",
+                   "ResearchAndDevelopmentExpenseExcludingAcquiredInProcessCost"),
+    "selling_marketing_expense": ("SellingAndMarketingExpense",),
+    "general_admin_expense": ("GeneralAndAdministrativeExpense",),
+    "operating_income": ("OperatingIncomeLoss",),
+    "net_income": ("NetIncomeLoss", "ProfitLoss"),
+    "operating_cash_flow": ("NetCashProvidedByUsedInOperatingActivities",),
+    "capex": ("PaymentsToAcquirePropertyPlantAndEquipment",),
+    "cash_and_equivalents": ("CashAndCashEquivalentsAtCarryingValue",),
+    "short_term_investments": ("ShortTermInvestments",
+                               "AvailableForSaleSecuritiesDebtSecuritiesCurrent",
+                               "MarketableSecuritiesCurrent"),
+    "trade_receivables": ("AccountsReceivableNetCurrent",),
+    "contract_liabilities": ("ContractWithCustomerLiability", "DeferredRevenue"),
+    "total_assets": ("Assets",),
+    "total_liabilities": ("Liabilities",),
+    "net_assets": ("StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest",
+                   "StockholdersEquity"),
+}
+#: Items given as current + noncurrent parts when no total is tagged.
+PARTS: dict[str, tuple[str, str]] = {
+    "contract_liabilities": ("ContractWithCustomerLiabilityCurrent",
+                             "ContractWithCustomerLiabilityNoncurrent"),
+}
+#: dei concepts (instants).
+DEI: dict[str, str] = {
+    "shares_outstanding": "EntityCommonStockSharesOutstanding",
+    "headcount": "EntityNumberOfEmployees",
+}
+_INSTANT_ITEMS = {"cash_and_equivalents", "short_term_investments", "trade_receivables",
+                  "contract_liabilities", "total_assets", "total_liabilities", "net_assets",
+                  "shares_outstanding", "headcount"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One reported value, the latest filing's for its period."""
+
+    concept: str
+    start: date | None
+    end: date
+    value: float
+    accn: str
+    form: str
+    filed: str
+
+    @property
+    def source(self) -> str:
+        return (f"SEC EDGAR {self.form} accession {self.accn} (filed {self.filed}), "
+                f"XBRL {self.concept}")
+
+
+def read_companyfacts(path: str | Path) -> dict[str, Any]:
+    """The companyfacts JSON document of a file, its shape checked."""
+    p = Path(path)
+    try:
+        if p.is_file() and p.stat().st_size > MAX_FACTS_BYTES:
+            raise InputError(f"{p}: {p.stat().st_size:,} bytes; a companyfacts file may have "
+                             f"at most {MAX_FACTS_BYTES:,}")
+    except OSError as e:
+        raise InputError(f"{str(p)[:200]}: cannot read ({e.strerror})") from None
+    text = read_text(p, "SEC companyfacts", max_bytes=MAX_FACTS_BYTES)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{p}: not valid JSON at line {e.lineno}: {e.msg}") from None
+    check_companyfacts(doc, str(p))
+    return dict(doc)
+
+
+def check_companyfacts(doc: Any, origin: str) -> None:
+    """Raise :class:`InputError` unless ``doc`` has the companyfacts shape."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("facts"), dict):
+        raise InputError(f"{origin}: expected the SEC companyfacts JSON (keys cik, entityName, "
+                         "facts)")
+    if not isinstance(doc["facts"].get("us-gaap"), dict):
+        raise InputError(f"{origin}: facts: no us-gaap facts (only US GAAP filers are read)")
+
+
+def _date(text: Any, origin: str, concept: str) -> date:
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        raise InputError(f"{origin}: {concept}: expected a date YYYY-MM-DD, found "
+                         f"{str(text)[:40]!r}") from None
+
+
+def latest_facts(doc: Mapping[str, Any], taxonomy: str, concept: str, unit: str,
+                 origin: str) -> list[Fact]:
+    """A concept's values, one per period: the one from the latest filing (restatements
+    win over the figures first reported)."""
+    entry = doc["facts"].get(taxonomy, {}).get(concept)
+    if not isinstance(entry, dict):
+        return []
+    rows = entry.get("units", {}).get(unit, [])
+    if not isinstance(rows, list):
+        raise InputError(f"{origin}: {concept}: units.{unit}: expected a list")
+    best: dict[tuple[date | None, date], tuple[tuple[str, str], Fact]] = {}
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("val"), int | float) or \
+                isinstance(row.get("val"), bool):
+            raise InputError(f"{origin}: {concept}: expected facts with a numeric 'val'")
+        start = _date(row["start"], origin, concept) if row.get("start") else None
+        end = _date(row.get("end"), origin, concept)
+        key = (str(row.get("filed", "")), str(row.get("accn", "")))
+        fact = Fact(concept, start, end, float(row["val"]), str(row.get("accn", "")),
+                    str(row.get("form", "")), str(row.get("filed", "")))
+        if (start, end) not in best or key > best[(start, end)][0]:
+            best[(start, end)] = (key, fact)
+    return [f for _, f in sorted(best.values(), key=lambda kv: (kv[1].end, kv[1].start or
+                                                                 kv[1].end))]
+
+
+def _months(start: date, end: date) -> int:
+    return round(((end - start).days + 1) / 30.4375)
+
+
+def fiscal_year_end(doc: Mapping[str, Any], origin: str) -> tuple[int, int]:
+    """(month, day) on which the annual periods end, the most common in the filings."""
+    ends: Counter[tuple[int, int]] = Counter()
+    for concept in CONCEPTS["revenue"] + CONCEPTS["net_income"]:
+        for f in latest_facts(doc, "us-gaap", concept, "USD", origin):
+            if f.start is not None and _months(f.start, f.end) == 12:
+                ends[(f.end.month, f.end.day)] += 1
+    if not ends:
+        raise InputError(f"{origin}: no annual revenue or net income facts to read the fiscal "
+                         "year end from")
+    return ends.most_common(1)[0][0]
+
+
+def _fiscal_year(end: date, year_end: tuple[int, int]) -> int:
+    """The fiscal year (named by the calendar year it ends in) containing ``end``."""
+    for year in (end.year, end.year + 1):
+        fy_end = implied_by_label(f"FY{year}", year_end)
+        if fy_end is not None and shift_months(fy_end[0], -12) < end <= fy_end[0]:
+            return year
+    return end.year
+
+
+def period_label(start: date | None, end: date, year_end: tuple[int, int]) -> tuple[str, int]:
+    """(label, months) of a fact's period in the company's fiscal calendar.
+
+    >>> period_label(date(2024, 2, 1), date(2025, 1, 31), (1, 31))
+    ('FY2025', 12)
+    >>> period_label(date(2025, 2, 1), date(2025, 4, 30), (1, 31))
+    ('Q1_2026', 3)
+    >>> period_label(None, date(2025, 1, 31), (1, 31))
+    ('FY2025', 0)
+    """
+    months = 0 if start is None else _months(start, end)
+    fy = _fiscal_year(end, year_end)
+    candidates = {12: [f"FY{fy}"], 9: [f"9M_{fy}"], 6: [f"H1_{fy}", f"H2_{fy}"],
+                  3: [f"Q{q}_{fy}" for q in range(1, 5)]}
+    wanted = months or 0
+    options = candidates.get(wanted, []) if wanted else \
+        [f"FY{fy}", *(f"Q{q}_{fy}" for q in range(1, 4))]
+    for label in options:
+        implied = implied_by_label(label, year_end)
+        if implied is None or implied[0] != end:
+            continue
+        if wanted == 0 or (implied[1] == months and (start is None or
+                                                      shift_months(end, -months) < start)):
+            return label, months
+    return f"{months}M_{end:%Y%m%d}" if months else f"AT_{end:%Y%m%d}", months
+
+
+def _records(doc: Mapping[str, Any], year_end: tuple[int, int], origin: str
+             ) -> list[Record]:
+    out: list[Record] = []
+    for item, concepts in CONCEPTS.items():
+        taken: set[tuple[date | None, date]] = set()
+        facts = [f for c in concepts for f in latest_facts(doc, "us-gaap", c, "USD", origin)]
+        for f in facts:
+            if (f.start, f.end) in taken or (item in _INSTANT_ITEMS) != (f.start is None):
+                continue
+            taken.add((f.start, f.end))
+            out.append(_record(item, f, year_end, "USD", origin))
+        if item in PARTS:
+            out.extend(_sum_parts(doc, item, taken, year_end, origin))
+    for item, concept in DEI.items():
+        unit = "shares" if item == "shares_outstanding" else "pure"
+        for f in latest_facts(doc, "dei", concept, unit, origin):
+            out.append(_record(item, f, year_end, None, origin))
+    return _without_mezzanine_equity(out)
+
+
+def _without_mezzanine_equity(records: list[Record]) -> list[Record]:
+    """Drop equity at dates where assets != liabilities + equity: redeemable (temporary)
+    equity, e.g. convertible preferred shares before an IPO, sits between the two, and
+    net assets here means assets - liabilities."""
+    at: dict[tuple[str, date], float] = {}
+    for r in records:
+        if r.item in ("total_assets", "total_liabilities", "net_assets"):
+            at[(r.item, r.period_end)] = float(r.value)
+    def off(day: date) -> bool:
+        a, li, e = (at.get((k, day)) for k in ("total_assets", "total_liabilities",
+                                                "net_assets"))
+        return a is not None and li is not None and e is not None and \
+            abs(a - li - e) > abs(a) * 0.001
+    return [r for r in records if not (r.item == "net_assets" and off(r.period_end))]
+
+
+def _sum_parts(doc: Mapping[str, Any], item: str, taken: set[tuple[date | None, date]],
+               year_end: tuple[int, int], origin: str) -> list[Record]:
+    cur_c, non_c = PARTS[item]
+    noncurrent = {f.end: f for f in latest_facts(doc, "us-gaap", non_c, "USD", origin)}
+    out = []
+    for cur in latest_facts(doc, "us-gaap", cur_c, "USD", origin):
+        non = noncurrent.get(cur.end)
+        if (cur.start, cur.end) in taken or cur.start is not None or non is None:
+            continue
+        total = Fact(f"{cur_c} + {non_c}", None, cur.end, cur.value + non.value,
+                     cur.accn, cur.form, cur.filed)
+        out.append(_record(item, total, year_end, "USD", origin))
+    return out
+
+
+def _record(item: str, f: Fact, year_end: tuple[int, int], currency: str | None,
+            origin: str) -> Record:
+    label, months = period_label(f.start, f.end, year_end)
+    return Record(where=f"{origin}: {f.concept} {f.start or ''}..{f.end}", period=label,
+                  period_end=f.end, period_months=months, item=item, value=f.value,
+                  unit="units", currency=currency, source=f.source, confidence="high",
+                  note=f"as filed {f.filed}; restated values taken from the latest filing")
+
+
+def company_from_companyfacts(doc: Mapping[str, Any], origin: str, *,
+                              company_id: str | None = None,
+                              since_year: int | None = None) -> Company:
+    """The company in a companyfacts document (validated like any company file).
+
+    ``since_year`` keeps fiscal years from that one on (all by default).
+    """
+    check_companyfacts(doc, origin)
+    year_end = fiscal_year_end(doc, origin)
+    records = _records(doc, year_end, origin)
+    if since_year is not None:
+        records = [r for r in records if _fiscal_year(r.period_end, year_end) >= since_year]
+    if not records:
+        raise InputError(f"{origin}: no facts llmecon maps (revenue, costs, cash...)")
+    name = str(doc.get("entityName") or "").strip()
+    cid = company_id or _slug(name) or f"cik{doc.get('cik', '')}"
+    meta = {"name": name.title() if name.isupper() else name, "currency": "USD",
+            "fiscal_year_end": f"{year_end[0]:02d}-{year_end[1]:02d}",
+            "description": f"Imported from SEC companyfacts (CIK {doc.get('cik', '?')}): XBRL "
+                           "facts of its 10-K and 10-Q filings, latest filing per period.",
+            "as_of": _latest_filing(records)}
+    return build_company(meta, cid, _unique(records), origin)
+
+
+def _latest_filing(records: Sequence[Record]) -> str | None:
+    days = [str(r.source).split("(filed ")[1][:10] for r in records
+            if "(filed " in str(r.source)]
+    return max(days) if days else None
+
+
+def _unique(records: Sequence[Record]) -> list[Record]:
+    """One record per (item, label, instant): a standard label met twice keeps the first."""
+    seen: set[tuple[str, str, bool]] = set()
+    out = []
+    for r in records:
+        key = (r.item, r.period, r.period_months == 0)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def _slug(name: str) -> str:
+    words = "".join(c.lower() if c.isalnum() else " " for c in name).split()
+    words = [w for w in words if w not in ("inc", "corp", "corporation", "ltd", "plc", "co")]
+    return "_".join(words)[:64]
+
+
+def import_companyfacts(path: str | Path, *, company_id: str | None = None,
+                        since_year: int | None = None) -> Company:
+    """Read a companyfacts JSON file and build the company (see the module docstring)."""
+    return company_from_companyfacts(read_companyfacts(path), str(path),
+                                     company_id=company_id, since_year=since_year)

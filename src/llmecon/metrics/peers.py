@@ -1,0 +1,85 @@
+"""Rank every company on one signal: who leads the field, each value with its period end.
+
+The value ranked is each company's latest value of the signal (up to an optional date),
+the same one the signals table shows. Periods differ between companies (a fiscal year
+ending in January, an interim to June); every entry names its period, length and end, and
+money signals are converted to one currency (flows at the period's average rate, stocks at
+the closing rate) when a currency is given. Entries without a value come last, with why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from llmecon.errors import NotFoundError
+from llmecon.metrics import signals as s
+from llmecon.metrics.tables import SIGNALS, SignalSpec, convert_value
+from llmecon.metrics.values import MetricValue
+from llmecon.statements.model import Company
+from llmecon.units import FxTable
+
+
+@dataclass(frozen=True)
+class PeerEntry:
+    """One company's value on the signal; ``rank`` is 1 for the highest value."""
+
+    rank: int | None
+    company_id: str
+    company_name: str
+    value: MetricValue
+
+    @property
+    def period(self) -> str:
+        """``FY2025 (12M to 2025-12-31)``."""
+        p = self.value.period
+        return f"{p.label} ({p.months}M to {p.end.isoformat()})"
+
+
+@dataclass(frozen=True)
+class PeerRanking:
+    signal: str
+    label: str
+    meaning: str
+    entries: tuple[PeerEntry, ...]
+
+
+def signal_spec(key: str) -> SignalSpec:
+    """The signal named ``key``; unknown keys list the known ones."""
+    for spec in SIGNALS:
+        if spec.key == key:
+            return spec
+    raise NotFoundError(f"unknown signal {key!r}; known: {', '.join(x.key for x in SIGNALS)}")
+
+
+def _latest(ctx: s.Context, spec: SignalSpec, until: date | None) -> MetricValue | None:
+    periods = sorted((p for p in ctx.company.duration_periods
+                      if until is None or p.end <= until),
+                     key=lambda p: (p.end, p.months), reverse=True)
+    values = [spec.fn(ctx, p) for p in periods]
+    return next((v for v in values if v.ok), values[0] if values else None)
+
+
+def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None = None,
+               currency: str | None = None, fx: FxTable | None = None) -> PeerRanking:
+    """Every company's latest value of ``signal`` (periods ending by ``until``), highest
+    first; money converted to ``currency`` with ``fx`` when both are given."""
+    spec = signal_spec(signal)
+    ok: list[tuple[Company, MetricValue]] = []
+    missing: list[tuple[Company, MetricValue]] = []
+    for c in companies:
+        mv = _latest(s.Context(c, fx), spec, until)
+        if mv is None:
+            continue
+        if currency and fx is not None and mv.ok:
+            try:
+                mv = convert_value(mv, currency, fx)
+            except NotFoundError as e:
+                mv = MetricValue(mv.name, mv.period, None, mv.unit, mv.currency, mv.timing,
+                                 "n/a", mv.confidence, str(e))
+        (ok if mv.ok else missing).append((c, mv))
+    ok.sort(key=lambda cm: -float(cm[1].value or 0.0))
+    entries = [PeerEntry(i + 1, c.id, c.name, mv) for i, (c, mv) in enumerate(ok)]
+    entries += [PeerEntry(None, c.id, c.name, mv) for c, mv in missing]
+    return PeerRanking(spec.key, spec.label, spec.meaning, tuple(entries))

@@ -1,0 +1,220 @@
+"""Valuation from dated market data: market capitalisation, enterprise value, EV / revenue.
+
+A share price is a dated figure (``share_price`` at an instant, in the currency the shares
+trade in). With the shares outstanding at or before that date it gives the market value;
+converted at that date's closing rate into the company's reporting currency and net of the
+cash resources of the chosen balance sheet (plus IPO proceeds received after it), the
+enterprise value; over the trailing twelve months' revenue, EV / revenue.
+
+Look-ahead: by default the balance sheet and revenue are those of the latest period ending on
+or before the price date, which may have been published after it (results come out weeks
+later). Pass ``period`` to value on what was known at the time (e.g. the prospectus period
+at the IPO). Pure: FX rates are an argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from llmecon import formulas as fx
+from llmecon.errors import NotFoundError
+from llmecon.metrics import signals as s
+from llmecon.metrics.resolve import weakest
+from llmecon.statements.model import Company, Figure, Period
+from llmecon.units import FxTable
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """A company's valuation at one dated share price.
+
+    Money is in ``currency`` (the company's reporting currency) unless the field name says
+    ``_in_price_currency``. A ``None`` value is n/a; ``why`` says which input is missing.
+    """
+
+    company_id: str
+    price_label: str
+    as_of: date
+    price_currency: str
+    share_price: float
+    shares_outstanding: float | None
+    market_cap_in_price_currency: float | None
+    currency: str
+    market_cap: float | None
+    net_cash: float | None
+    enterprise_value: float | None
+    ttm_revenue: float | None
+    ev_to_ttm_revenue: float | None
+    ev_to_forward_revenue: float | None
+    price_vs_ipo: float | None
+    basis: tuple[str, ...] = ()
+    why: tuple[str, ...] = ()
+    confidence: str = "unknown"
+    inputs: tuple[Figure, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        mcap = "n/a" if self.market_cap_in_price_currency is None else \
+            f"{self.price_currency} {self.market_cap_in_price_currency / 1e6:,.0f}m"
+        ev = "n/a" if self.ev_to_ttm_revenue is None else f"{self.ev_to_ttm_revenue:.1f}x"
+        return (f"Valuation({self.company_id!r} at {self.as_of.isoformat()}: price "
+                f"{self.price_currency} {self.share_price:g}, market cap {mcap}, "
+                f"EV/TTM revenue {ev})")
+
+
+def _prices(company: Company) -> list[Figure]:
+    return sorted((f for f in company.figures if f.item == "share_price" and f.role == "raw"),
+                  key=lambda f: f.period.end)
+
+
+def _at_or_before(company: Company, item: str, day: date) -> Figure | None:
+    found = [f for f in company.figures if f.item == item and f.role == "raw" and
+             f.period.end <= day]
+    return max(found, key=lambda f: f.period.end) if found else None
+
+
+def _balance_period(company: Company, day: date, period: str | None) -> Period | None:
+    if period is not None:
+        return company.period(period)
+    ctx = s.Context(company)
+    for p in sorted(company.duration_periods, key=lambda p: (p.end, p.months), reverse=True):
+        if p.end <= day and s.cash_resources(ctx, p).ok:
+            return p
+    return None
+
+
+def _revenue_period(company: Company, day: date, period: str | None) -> Period | None:
+    if period is not None:
+        return company.period(period)
+    ctx = s.Context(company)
+    for p in sorted(company.duration_periods, key=lambda p: (p.end, p.months), reverse=True):
+        if p.end <= day and s.revenue_ttm(ctx, p).ok:
+            return p
+    return None
+
+
+@dataclass
+class _Acc:
+    basis: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+    conf: list[str] = field(default_factory=list)
+    inputs: list[Figure] = field(default_factory=list)
+
+    def rate(self, table: FxTable, base: str, quote: str, day: date) -> float | None:
+        try:
+            r, used = table.rate(base, quote, "closing", None, day)
+        except NotFoundError as e:
+            self.why.append(str(e))
+            return None
+        if base != quote:
+            self.basis.append(f"{base}->{quote} closing {r:.4f} ({day})")
+            self.conf.extend(x.confidence for x in used)
+        return float(r)
+
+
+def _net_cash(company: Company, table: FxTable, day: date, bp: Period | None,
+              acc: _Acc) -> float | None:
+    """Cash resources of the balance sheet, less bank borrowings, plus IPO proceeds received
+    after it (by ``day``), in the reporting currency."""
+    if bp is None:
+        acc.why.append("no balance sheet with cash on or before the price date")
+        return None
+    ctx = s.Context(company, table)
+    cash = s.cash_resources(ctx, bp)
+    if cash.value is None:
+        acc.why.append(cash.why)
+        return None
+    total = float(cash.value)
+    acc.basis.append(f"net cash at {bp.end}: {cash.basis}")
+    acc.conf.append(cash.confidence)
+    debt = ctx.at("bank_borrowings", bp.end)
+    if debt.ok and debt.value is not None:
+        total -= debt.value
+        acc.basis.append("less bank borrowings")
+    ipo = next((f for item in ("ipo_net_proceeds", "ipo_gross_proceeds") for f in
+                company.figures if f.item == item and bp.end < f.period.end <= day), None)
+    if ipo is not None and ipo.currency:
+        rate = acc.rate(table, ipo.currency, company.currency, ipo.period.end)
+        if rate is None:
+            return None
+        total += ipo.value * rate
+        acc.basis.append(f"plus IPO {ipo.item.split('_')[1]} proceeds of {ipo.period.end}")
+        acc.conf.append(ipo.confidence)
+        acc.inputs.append(ipo)
+    return total
+
+
+def valuation(company: Company, fx_table: FxTable, at: str | None = None, *,
+              period: str | None = None,
+              forward_revenue: float | None = None) -> Valuation:
+    """The valuation at the share price labelled ``at`` (the latest one by default).
+
+    ``period`` names the reporting period whose balance sheet and TTM revenue are used
+    (see the module note on look-ahead); ``forward_revenue`` is a user's revenue estimate for
+    the next twelve months, in the reporting currency.
+    """
+    prices = _prices(company)
+    if not prices:
+        raise NotFoundError(f"{company.id}: no share_price figure (add one with its date)")
+    price = prices[-1] if at is None else next(
+        (f for f in prices if f.period.label == at), None)
+    if price is None:
+        raise NotFoundError(f"{company.id}: no share price labelled {at!r}; known: "
+                            f"{', '.join(f.period.label for f in prices)}")
+    day, acc = price.period.end, _Acc(conf=[price.confidence], inputs=[price])
+    shares = _at_or_before(company, "shares_outstanding", day)
+    mcap_pc = mcap = None
+    if shares is None:
+        acc.why.append(f"no shares_outstanding on or before {day}")
+    else:
+        mcap_pc = float(fx.market_capitalisation(price.value, shares.value))
+        acc.basis.append(f"shares outstanding at {shares.period.end}")
+        acc.conf.append(shares.confidence)
+        acc.inputs.append(shares)
+        rate = acc.rate(fx_table, str(price.currency), company.currency, day)
+        mcap = None if rate is None else mcap_pc * rate
+    net_cash = _net_cash(company, fx_table, day, _balance_period(company, day, period), acc)
+    ev = None if mcap is None or net_cash is None else float(fx.enterprise_value(mcap,
+                                                                                 net_cash))
+    ttm = _ttm_revenue(company, day, period, acc)
+    return Valuation(
+        company.id, price.period.label, day, str(price.currency), price.value,
+        None if shares is None else shares.value, mcap_pc, company.currency, mcap, net_cash,
+        ev, ttm, _ratio(ev, ttm), _ratio(ev, forward_revenue),
+        _vs_ipo(company, price, acc), tuple(acc.basis), tuple(acc.why),
+        weakest(acc.conf), tuple(acc.inputs))
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return float(fx.ratio(a, b))
+
+
+def _ttm_revenue(company: Company, day: date, period: str | None, acc: _Acc) -> float | None:
+    rp = _revenue_period(company, day, period)
+    if rp is None:
+        acc.why.append("no revenue period (or TTM) ending on or before the price date")
+        return None
+    mv = s.revenue_ttm(s.Context(company), rp)
+    if mv.value is None:
+        acc.why.append(mv.why)
+        return None
+    acc.basis.append(f"TTM revenue to {rp.end} ({mv.basis or rp.label})")
+    acc.conf.append(mv.confidence)
+    return float(mv.value)
+
+
+def _vs_ipo(company: Company, price: Figure, acc: _Acc) -> float | None:
+    offer = next((f for f in company.figures if f.item == "offer_price" and f.role == "raw"),
+                 None)
+    if offer is None or offer.currency != price.currency:
+        acc.why.append("no IPO offer price in the price's currency")
+        return None
+    return float(fx.relative_change(price.value, offer.value))
+
+
+def valuations(company: Company, fx_table: FxTable) -> list[Valuation]:
+    """One valuation per dated share price, oldest first (balance sheet and revenue: the
+    latest on or before each date)."""
+    return [valuation(company, fx_table, f.period.label) for f in _prices(company)]

@@ -1,0 +1,124 @@
+"""SEC companyfacts import, tested on Snowflake's real file (edgartools test fixture, MIT
+licence; shared/reference/filings/). Expected values are copied by hand from the 10-K for the
+fiscal year ended 31 January 2025, accession 0001640147-25-000052, as tagged in that file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from llmecon.api import compare, load_company
+from llmecon.errors import InputError
+from llmecon.importers.sec import (
+    company_from_companyfacts,
+    import_companyfacts,
+    period_label,
+    read_companyfacts,
+)
+from llmecon.metrics import signals as s
+from llmecon.metrics.reconcile import problems
+from llmecon.statements import io
+from llmecon.statements.model import Company
+
+# a copy of shared/reference/filings/ (with its MIT licence notice and README)
+FIXTURE = Path(__file__).parents[1] / "data" / "filings" / "snowflake_companyfacts.json"
+
+
+@pytest.fixture(scope="module")
+def snow() -> Company:
+    return import_companyfacts(FIXTURE)
+
+
+def test_fiscal_year_end_read_from_the_filings(snow: Company) -> None:
+    assert snow.fiscal_year_end == "01-31"
+    fy = snow.period("FY2025")
+    assert (fy.start, fy.end, fy.months) == (date(2024, 2, 1), date(2025, 1, 31), 12)
+    assert snow.period("Q1_2026").end == date(2025, 4, 30)  # the 10-Q of 30 May 2025
+
+
+def test_revenue_growth_and_margin_from_the_filing(snow: Company) -> None:
+    ctx = s.Context(snow)
+    fy25, fy24 = snow.period("FY2025"), snow.period("FY2024")
+    assert s.revenue(ctx, fy25).value == 3_626_396_000  # US$3,626.4m
+    assert s.revenue(ctx, fy24).value == 2_806_489_000  # US$2,806.5m
+    growth = s.revenue_growth(ctx, fy25).value
+    assert growth == pytest.approx(0.292, abs=0.0005)  # 29.2%
+    gm = s.gross_margin(ctx, fy25)
+    # from the filing's own gross profit, US$2,411,723k
+    assert gm.value == pytest.approx(2_411_723_000 / 3_626_396_000)
+    assert gm.basis.startswith("derived")
+
+
+def test_every_figure_names_its_accession_number(snow: Company) -> None:
+    assert all("accession 0001640147-" in f.source for f in snow.figures)
+    rev = snow.figure("revenue", "FY2025")
+    assert rev is not None and "10-K accession 0001640147-25-000052" in rev.source
+    loss = snow.figure("net_loss", "FY2025")
+    assert loss is not None and loss.value == 1_285_640_000  # NetIncomeLoss -1,285,640k
+    cash = snow.figure("cash_and_equivalents", "FY2025")
+    assert cash is not None and cash.value == 2_628_798_000
+
+
+def test_restated_values_come_from_the_latest_filing() -> None:
+    doc = {"cik": 1, "entityName": "Tiny Corp", "facts": {"us-gaap": {
+        "Revenues": {"units": {"USD": [
+            {"start": "2023-01-01", "end": "2023-12-31", "val": 100, "accn": "A-1",
+             "form": "10-K", "filed": "2024-02-01"},
+            {"start": "2023-01-01", "end": "2023-12-31", "val": 90, "accn": "A-2",
+             "form": "10-K/A", "filed": "2024-06-01"},
+            {"start": "2024-01-01", "end": "2024-12-31", "val": 120, "accn": "A-3",
+             "form": "10-K", "filed": "2025-02-01"}]}}}}}
+    c = company_from_companyfacts(doc, "tiny.json")
+    fig = c.figure("revenue", "FY2023")
+    assert c.id == "tiny" and c.fiscal_year_end == "12-31"
+    assert fig is not None and fig.value == 90 and "10-K/A accession A-2" in fig.source
+
+
+def test_the_import_validates_and_compares_with_zhipu(snow: Company, tmp_path: Path) -> None:
+    assert problems(snow) == []
+    written = io.write_company_file(snow, tmp_path / "snowflake.yaml")
+    back = load_company(str(written))
+    assert back.figure("revenue", "FY2025") == snow.figure("revenue", "FY2025")
+    ue, _, _ = compare([load_company("zhipu"), back], period="latest", currency="USD")
+    assert [c.header for c in ue.columns] == ["zhipu H1_2025 (6M interim)",
+                                              "snowflake Q1_2026 (3M interim)"]
+
+
+@pytest.mark.parametrize(("start", "end", "label"), [
+    (date(2024, 2, 1), date(2024, 7, 31), ("H1_2025", 6)),
+    (date(2024, 5, 1), date(2024, 7, 31), ("Q2_2025", 3)),
+    (date(2024, 2, 1), date(2024, 10, 31), ("9M_2025", 9)),
+    (date(2024, 3, 1), date(2024, 7, 31), ("5M_20240731", 5)),
+])
+def test_period_labels_in_a_january_year(start: date, end: date, label: tuple[str, int]
+                                         ) -> None:
+    assert period_label(start, end, (1, 31)) == label
+
+
+def test_bad_files_are_named_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text("{not json")
+    with pytest.raises(InputError, match="not valid JSON at line 1"):
+        read_companyfacts(bad)
+    bad.write_text(json.dumps({"cik": 1, "facts": {"ifrs-full": {}}}))
+    with pytest.raises(InputError, match="no us-gaap facts"):
+        read_companyfacts(bad)
+    bad.write_text(json.dumps({"facts": {"us-gaap": {"Revenues": {"units": {"USD": [
+        {"start": "2023-01-01", "end": "2023-02-30", "val": 1}]}}}}}))
+    with pytest.raises(InputError, match="expected a date YYYY-MM-DD, found '2023-02-30'"):
+        import_companyfacts(bad)
+
+
+def test_bundled_snowflake_peer_has_the_filed_figures() -> None:
+    c = load_company("snowflake")
+    assert (c.fiscal_year_end, c.currency) == ("01-31", "USD")
+    rev = c.figure("revenue", "FY2025")
+    assert rev is not None and rev.value == 3_626_396_000
+    assert {p.label for p in c.duration_periods if p.months == 12} == {"FY2023", "FY2024",
+                                                                     "FY2025"}
+    ue, cf, _ = compare([load_company("zhipu"), load_company("minimax"), c],
+                          period="latest", currency="USD")
+    assert len(ue.columns) == 3 and len(cf.columns) == 3

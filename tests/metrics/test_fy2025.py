@@ -1,0 +1,69 @@
+"""MiniMax FY2025 (announced 2 March 2026) against the reference, shared/reference/
+post_listing.md 5a: revenue US$79.038m (+158.9%), gross profit US$20.079m (25.4%)."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmecon.api import compare
+from llmecon.metrics import signals as s
+from llmecon.metrics import tables
+from llmecon.metrics.reconcile import problems
+from llmecon.statements.model import Company
+from llmecon.units import load_fx
+
+
+def test_fy2025_is_minimax_latest_period(minimax: Company) -> None:
+    p = tables.select_period(minimax)
+    assert (p.label, p.end.isoformat(), p.months) == ("FY2025", "2025-12-31", 12)
+    assert minimax.as_of is not None and minimax.as_of.isoformat() == "2026-03-03"
+
+
+def test_fy2025_revenue_margin_growth_within_a_tenth_of_a_point(minimax: Company) -> None:
+    ctx = s.Context(minimax)
+    fy = minimax.period("FY2025")
+    assert s.revenue(ctx, fy).value == pytest.approx(79.038e6)
+    gm = s.gross_margin(ctx, fy)
+    assert gm.basis.startswith("derived")  # recomputed from revenue and gross profit
+    assert gm.value == pytest.approx(0.254, abs=0.001)
+    growth = s.revenue_growth(ctx, fy)  # like for like: FY2025 against FY2024 (30.523)
+    assert growth.value == pytest.approx(1.589, abs=0.001)
+    assert growth.value == pytest.approx(79.038 / 30.523 - 1)
+    # the lines add up to the total and carry their growth: 53.075 / 21.805 - 1 = +143.4%
+    line = s.line_revenue("ai_native_products")(ctx, fy)
+    prior = s.line_revenue("ai_native_products")(ctx, minimax.period("FY2024"))
+    assert line.value is not None and prior.value is not None
+    assert line.value / prior.value - 1 == pytest.approx(1.434, abs=0.001)
+
+
+def test_fy2025_checks_reproduce(minimax: Company) -> None:
+    # gross margin 25.4, growth 158.9 and the line shares 67.2 / 32.8 are check values
+    checks = {(f.item, f.segment) for f in minimax.figures
+              if f.role == "check" and f.period.label == "FY2025"}
+    assert ("gross_margin", None) in checks and ("revenue_growth_yoy", None) in checks
+    assert problems(minimax) == []
+
+
+def test_fy2025_burn_and_runway_use_the_adjusted_loss(minimax: Company) -> None:
+    # no FY2025 cash-flow statement: adjusted loss US$251m / 12; the US$1.872bn net loss is
+    # mostly a non-cash fair-value loss on preferred shares
+    ctx = s.Context(minimax, load_fx())
+    fy = minimax.period("FY2025")
+    burn = s.monthly_burn(ctx, fy)
+    assert burn.value == pytest.approx(251e6 / 12) and burn.method == "adjusted_net_loss"
+    runway = s.runway(ctx, fy)
+    assert runway.value == pytest.approx(1050 / (251 / 12))
+
+
+def test_two_tables_for_fy2025(minimax: Company, zhipu: Company) -> None:
+    ue, cf, _ = compare([zhipu, minimax], period="latest", currency="USD")
+    assert [c.header for c in ue.columns] == ["zhipu H1_2025 (6M interim)", "minimax FY2025"]
+    rev = next(r for r in ue.rows if r.key == "revenue")
+    assert rev.cells[1].value == pytest.approx(79.038e6)
+    cash = next(r for r in cf.rows if r.key == "cash_resources")
+    assert cash.cells[1].value == pytest.approx(1050e6)
+
+
+def test_select_period_with_needs_skips_incomplete_results(minimax: Company) -> None:
+    p = tables.select_period(minimax, needs=("operating_cash_flow", "rd_compute_cost"))
+    assert p.label == "9M_2025"

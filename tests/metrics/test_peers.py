@@ -1,0 +1,41 @@
+"""Peers ranked on one signal, each with its period end (values by hand from the sources)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from llmecon.api import load_company
+from llmecon.errors import NotFoundError
+from llmecon.metrics.peers import rank_peers
+from llmecon.units import load_fx
+
+
+def test_gross_margin_ranking_names_each_period() -> None:
+    cs = [load_company(i) for i in ("zhipu", "minimax", "snowflake")]
+    r = rank_peers(cs, "gross_margin")
+    got = [(e.rank, e.company_id, e.period) for e in r.entries]
+    assert got == [
+        # Snowflake Q1 FY2026: 10-Q gross profit / revenue; Zhipu H1 2025: 50.0%;
+        # MiniMax FY2025: 20.079 / 79.038 = 25.4%
+        (1, "snowflake", "Q1_2026 (3M to 2025-04-30)"),
+        (2, "zhipu", "H1_2025 (6M to 2025-06-30)"),
+        (3, "minimax", "FY2025 (12M to 2025-12-31)"),
+    ]
+    assert r.entries[2].value.value == pytest.approx(20.079 / 79.038)
+
+
+def test_until_a_date_and_currency() -> None:
+    cs = [load_company(i) for i in ("zhipu", "minimax")]
+    r = rank_peers(cs, "revenue_growth", until=date(2024, 12, 31))
+    # FY2024: MiniMax 30.523 / 3.46 - 1 = +782%; Zhipu 312.414 / 124.538 - 1 = +151%
+    assert [e.company_id for e in r.entries] == ["minimax", "zhipu"]
+    assert r.entries[1].value.value == pytest.approx(312.414 / 124.538 - 1)
+    burn = rank_peers(cs, "monthly_burn", currency="USD", fx=load_fx())
+    assert {e.value.currency for e in burn.entries if e.value.ok} == {"USD"}
+
+
+def test_unknown_signal() -> None:
+    with pytest.raises(NotFoundError, match="unknown signal 'margin'; known: revenue_growth"):
+        rank_peers([], "margin")

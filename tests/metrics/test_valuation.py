@@ -1,0 +1,76 @@
+"""Valuation from dated market data, computed by hand from the bundled, sourced figures
+(shared/reference/prospectus_figures.md: IPO prices, day-1 closes and shares outstanding)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from llmecon.errors import NotFoundError
+from llmecon.metrics.valuation import valuation, valuations
+from llmecon.statements import io
+from llmecon.statements.model import Company
+from llmecon.units import load_fx
+
+
+def test_minimax_at_its_listing_day_close_on_prospectus_figures(minimax: Company) -> None:
+    v = valuation(minimax, load_fx(), "IPO", period="9M_2025")
+    assert v.as_of == date(2026, 1, 9) and v.price_currency == "HKD"
+    # HK$345 x 309.26m shares = HK$106,694.7m (reported: about HK$106.6bn)
+    assert v.market_cap_in_price_currency == pytest.approx(345 * 309.26e6)
+    usd_per_hkd = 1 / 7.7835  # the closing rate implied by HK$4,818m = US$619m
+    mcap = 345 * 309.26e6 * usd_per_hkd
+    assert v.market_cap == pytest.approx(mcap)
+    # net cash at 30 Sep 2025: 362.6 + 644.2, plus the HK$4,818m IPO proceeds of 9 Jan 2026
+    net_cash = (362.6 + 644.2) * 1e6 + 4818e6 * usd_per_hkd
+    assert v.net_cash == pytest.approx(net_cash)
+    assert v.enterprise_value == pytest.approx(mcap - net_cash)
+    # TTM revenue to 30 Sep 2025 = FY2024 + 9M_2025 - 9M_2024 = 30.523 + 53.437 - 19.454
+    assert v.ttm_revenue == pytest.approx(64.506e6)
+    assert v.ev_to_ttm_revenue == pytest.approx((mcap - net_cash) / 64.506e6)
+    # +109.09% on the HK$165 offer price, as reported for the first day
+    assert v.price_vs_ipo == pytest.approx(345 / 165 - 1)
+    assert v.confidence == "low"  # the 9M_2025 cash figure is low confidence
+
+
+def test_price_vs_ipo_and_forward_multiple_for_zhipu(zhipu: Company) -> None:
+    v = valuation(zhipu, load_fx(), "IPO", forward_revenue=1000e6)
+    assert v.price_vs_ipo == pytest.approx(131.5 / 116.2 - 1)  # +13.17% as reported
+    assert v.enterprise_value is not None
+    assert v.ev_to_forward_revenue == pytest.approx(v.enterprise_value / 1000e6)
+
+
+def test_a_later_price_without_an_fx_rate_says_why(minimax: Company) -> None:
+    later = valuations(minimax, load_fx())[-1]
+    assert later.as_of == date(2026, 3, 3)
+    assert later.market_cap_in_price_currency == pytest.approx(800 * 309.26e6)
+    assert later.market_cap is None and later.ev_to_ttm_revenue is None
+    assert "no closing HKD/USD rate for 2026-03-03" in later.why[0]
+    assert later.price_vs_ipo == pytest.approx(800 / 165 - 1)
+
+
+def test_a_user_market_row(tmp_path: Path) -> None:
+    p = tmp_path / "co.csv"
+    p.write_text("company,period,period_end,metric,value,currency,unit,source_url\n"
+                 "co,FY2024,,revenue,100,USD,million,annual report\n"
+                 "co,FY2024,,cash_and_equivalents,50,USD,million,annual report\n"
+                 "co,FY2024,,bank_borrowings,10,USD,million,annual report\n"
+                 "co,MKT,2025-03-31,share_price,12.5,USD,per_share,exchange close\n"
+                 "co,MKT,2025-03-31,shares_outstanding,80,,million_shares,annual report\n")
+    c = io.read_company_file(p)
+    v = valuation(c, load_fx())
+    # 12.5 x 80m = 1,000m; EV = 1,000 - (50 - 10) = 960; EV / revenue 100 = 9.6x
+    assert v.market_cap == pytest.approx(1000e6)
+    assert v.enterprise_value == pytest.approx(960e6)
+    assert v.ev_to_ttm_revenue == pytest.approx(9.6)
+    assert v.price_vs_ipo is None
+
+
+def test_no_price_is_a_named_error(tmp_path: Path) -> None:
+    p = tmp_path / "co.csv"
+    p.write_text("company,period,metric,value,currency,unit,source_url\n"
+                 "co,FY2024,revenue,100,USD,million,annual report\n")
+    with pytest.raises(NotFoundError, match="co: no share_price figure"):
+        valuation(io.read_company_file(p), load_fx())
