@@ -56,6 +56,8 @@ def _scenario_args(p: argparse.ArgumentParser) -> None:
                    help="a stress preset (repeatable; see 'llmecon scenario stresses')")
     p.add_argument("--horizon", type=int, help="months to project (default 36)")
     p.add_argument("--assume", metavar="FILE", help="unit-economics assumptions (YAML)")
+    p.add_argument("--financing", choices=("committed", "all", "none"),
+                   help="financing counted: committed (default), all, none")
 
 
 def _scenario(args: argparse.Namespace) -> Any:
@@ -79,6 +81,7 @@ def _scenario(args: argparse.Namespace) -> Any:
             from dataclasses import replace
 
             s = replace(s, horizon_months=args.horizon)
+    s = s.with_financing(args.financing) if args.financing else s
     return apply_stresses(s, args.stress)
 
 

@@ -24,7 +24,7 @@ def small() -> Scenario:
     return Scenario("tiny", "USD", date(2025, 6, 30), 24, (LineSpec("api", "api"),), drivers,
                     (Financing(6, 500.0, "IPO net proceeds", True, "ipo"),
                      Financing(12, 200.0, "credit line", False, "bank_facility",
-                               annual_interest_rate=0.04, term_months=24),))
+                               annual_interest_rate=0.04, repay_after_months=24),))
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -84,3 +84,18 @@ def test_repr_reads_well() -> None:
     assert "4 drivers (3 uncertain)" in text
     assert "IPO net proceeds: 500 month 6" in text
     assert "credit line: 200 month 12 (uncommitted)" in text
+
+
+def test_financing_choice_in_the_scenario_file(tmp_path: Path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text("financing_included: all\n")
+    s = load_scenario(small(), p)
+    assert s.financing_included == "all"
+    assert [f.label for f in s.included_financing()] == ["IPO net proceeds", "credit line"]
+    assert [f.label for f in small().included_financing()] == ["IPO net proceeds"]
+    p.write_text("financing_included: some\n")
+    with pytest.raises(InputError, match="financing_included: expected one of 'committed', "
+                                         "'all' or 'none', found 'some'"):
+        load_scenario(small(), p)
+    p.write_text("financing:\n  - {amount: 100, date: 2026-01-08, committed: true}\n")
+    assert load_scenario(small(), p).financing[0].month == 6  # Jan 2026 after Jun 2025

@@ -44,7 +44,7 @@ def tiny() -> Scenario:
                     (LineSpec("api", "api"),
                      LineSpec("proj", "b2b", delivery_months=1, collection_delay_months=1)),
                     {k: fixed(v) for k, v in drivers.items()},
-                    financing=(Financing(2, 500.00, "raise", False),))
+                    financing=(Financing(2, 500.00, "raise", True),))
 
 
 def test_hand_computed_three_months_to_the_cent() -> None:
