@@ -12,7 +12,7 @@ from llmecon.config.base import load_config
 from llmecon.config.scenario import ScenarioConfig
 from llmecon.errors import InputError
 from llmecon.simulate.distributions import Dist
-from llmecon.simulate.scenario import Financing, LineSpec, Scenario, load_scenario
+from llmecon.simulate.scenario import Financing, LineSpec, Noise, Scenario, load_scenario
 
 
 def small() -> Scenario:
@@ -24,7 +24,8 @@ def small() -> Scenario:
     return Scenario("tiny", "USD", date(2025, 6, 30), 24, (LineSpec("api", "api"),), drivers,
                     (Financing(6, 500.0, "IPO net proceeds", True, "ipo"),
                      Financing(12, 200.0, "credit line", False, "bank_facility",
-                               annual_interest_rate=0.04, repay_after_months=24),))
+                               annual_interest_rate=0.04, repay_after_months=24),),
+                    noise=(Noise("api.*", 0.02, 0.9),))
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -76,6 +77,7 @@ def test_scenario_round_trips_through_yaml(tmp_path: Path) -> None:
     assert back.financing == s.financing
     assert back.lines == s.lines
     assert back.horizon_months == 24
+    assert back.noise == s.noise
 
 
 def test_repr_reads_well() -> None:

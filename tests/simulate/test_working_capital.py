@@ -24,8 +24,7 @@ def opening_balances(s: Scenario) -> tuple[float, float]:
     cl0 = 0.0
     for ln in s.lines:
         if ln.kind == "b2b":
-            backlog = s.central(f"{ln.name}.contracts_per_month") \
-                * s.central(f"{ln.name}.contract_value")
+            backlog = s.central(f"{ln.name}.backlog_value_monthly")
             cl0 += ln.delivery_months * s.central(f"{ln.name}.advance_share") * backlog
     return r0, cl0
 

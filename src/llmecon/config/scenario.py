@@ -191,6 +191,14 @@ class ShockConfig(ConfigModel):
 Rho = Annotated[float, Field(gt=-1, lt=1)]
 
 
+class NoiseConfig(ConfigModel):
+    """Month-to-month volatility: a lognormal AR(1) on the drivers matching ``driver``."""
+
+    driver: str
+    sd_monthly: float = Field(ge=0, le=1)
+    autocorrelation: float = Field(ge=0, le=1)
+
+
 class ScenarioConfig(ConfigModel):
     """A scenario file. Every key is optional; what is given overrides the base scenario.
 
@@ -211,6 +219,7 @@ class ScenarioConfig(ConfigModel):
     correlations: list[tuple[str, str, Rho]] | None = None
     shocks: list[ShockConfig] | None = None
     stresses: list[str] | None = None
+    noise: list[NoiseConfig] | None = None
 
     @field_validator("horizon_months", mode="before")
     @classmethod

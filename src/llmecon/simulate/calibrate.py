@@ -24,9 +24,18 @@ from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
 from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.financing import calibrate_financing
-from llmecon.simulate.scenario import LineSpec, Scenario
+from llmecon.simulate.scenario import LineSpec, Noise, Scenario
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
+
+#: Month-to-month volatility (assumed): lumpy project signings, token demand, payers,
+#: prices, the cost of compute, and the exchange rate (CNY/USD moves about 1.5% a month;
+#: the HKD is pegged to the USD and carries none).
+DEFAULT_NOISE = (
+    Noise("*.contracts_per_month", 0.10, 0.5), Noise("*.tokens_per_month", 0.03, 0.9),
+    Noise("*.paying_rate", 0.02, 0.9), Noise("*.arppu_monthly", 0.01, 0.9),
+    Noise("*.price_per_m", 0.01, 0.95), Noise("inference_cost_index", 0.02, 0.95),
+    Noise("fx_index", 0.015, 1.0))
 
 
 @dataclass
@@ -109,10 +118,12 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
     regimes = tuple(
         Regime("budget-freeze", 0.15, 6, {f"{ln.name}.contracts_per_month": 0.4})
         for ln in lines if ln.kind == "b2b")
-    correlations = tuple((f"{ln.name}.arppu_monthly", f"{ln.name}.paying_rate", -0.3)
+    correlations = tuple((f"{ln.name}.arppu_growth_annual",
+                          f"{ln.name}.paying_rate_growth_annual", -0.3)
                          for ln in lines if ln.kind == "c2c")
     return Scenario(company.id, company.currency, cal.period.end, horizon_months, tuple(lines),
-                    cal.drivers, tuple(events), regimes, correlations, (), cal.provenance)
+                    cal.drivers, tuple(events), regimes, correlations, (), cal.provenance,
+                    noise=DEFAULT_NOISE)
 
 
 def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
@@ -186,6 +197,8 @@ def calibrate_b2b(cal: Calibration, line: str) -> LineSpec:
             Dist("lognormal", {"mean": value, "sd": 0.2 * value}))
     cal.put(f"{line}.contracts_per_month", rev_month / value,
             "derived: line revenue per month / contract value")
+    cal.put(f"{line}.backlog_value_monthly", rev_month, "derived: line revenue per month "
+            "(value signed a month before the start: the backlog being delivered)")
     cal.put(f"{line}.contract_growth_annual", 0.5, "assumed",
             Dist("normal", {"mean": 0.5, "sd": 0.2}))
     cal.put(f"{line}.delivery_cost_share", 1 - gm, "derived: 1 - disclosed line margin")
@@ -205,11 +218,13 @@ def calibrate_c2c(cal: Calibration, line: str, engine_cost: float, marketing: fl
     mau, payers = cal.need("mau", seg), cal.need("paying_users", seg)
     cal.put(f"{line}.start_users", mau, "disclosed: average MAU of the line")
     rate = formulas.ratio(payers, mau)
-    cal.put(f"{line}.paying_rate", rate, "derived: paying users / MAU",
-            Dist("beta", {"mean": rate, "sd": 0.15 * rate}))
+    cal.put(f"{line}.paying_rate", rate, "derived: paying users / MAU")
     arppu = formulas.monthly_arppu(rev_l, payers, m)
-    cal.put(f"{line}.arppu_monthly", arppu, "derived: revenue / payers / months",
-            Dist("lognormal", {"mean": arppu, "sd": 0.15 * arppu}))
+    cal.put(f"{line}.arppu_monthly", arppu, "derived: revenue / payers / months")
+    cal.put(f"{line}.paying_rate_growth_annual", 0.0, "assumed: the paying rate drifts, "
+            "+/-15% a year (sd)", Dist("normal", {"mean": 0.0, "sd": 0.15}))
+    cal.put(f"{line}.arppu_growth_annual", 0.0, "assumed: ARPPU drifts, +/-15% a year (sd)",
+            Dist("normal", {"mean": 0.0, "sd": 0.15}))
     churn = float(cal.assumptions["c2c"]["user_churn_monthly"])
     cal.put(f"{line}.user_churn_monthly", churn, "assumed: c2c.user_churn_monthly")
     cal.put(f"{line}.marketing_monthly", marketing,

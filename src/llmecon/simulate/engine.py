@@ -89,6 +89,12 @@ def _mult(mults: Mapping[str, Array], name: str, t: int) -> Any:
     return 1.0 if m is None else m[..., t]
 
 
+def _trend(x: Mapping[str, Array], name: str) -> Any:
+    """An optional yearly trend driver (0 when absent)."""
+    v = x.get(name)
+    return 0.0 if v is None else v
+
+
 def _opt(x: Mapping[str, Array], name: str, n: int) -> Array:
     """An optional driver (zero when the scenario does not have it)."""
     v = x.get(name)
@@ -182,8 +188,11 @@ def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     """Users pay ARPPU and use tokens; marketing buys new users at CAC; some churn."""
     p, t = ln.name + ".", mo.t
     u = st.users[ln.name]
-    arppu = x[p + "arppu_monthly"] * _mult(mults, p + "arppu_monthly", t)
-    rev = u * x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t) * arppu
+    arppu = x[p + "arppu_monthly"] * _mult(mults, p + "arppu_monthly", t) \
+        * (1.0 + _trend(x, p + "arppu_growth_annual")) ** mo.years
+    rate = x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t) \
+        * (1.0 + _trend(x, p + "paying_rate_growth_annual")) ** mo.years
+    rev = u * np.minimum(rate, 1.0) * arppu
     inference = formulas.amount_for_tokens(
         u * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
         x[p + "cost_per_m_tokens"] * mo.cost_index)
@@ -228,8 +237,9 @@ def step_api(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     falls."""
     p, t = ln.name + ".", mo.t
     tok = st.tokens[ln.name]
-    rev = formulas.amount_for_tokens(tok, st.price[ln.name] * _mult(mults, p + "price_per_m", t))
-    cost = formulas.amount_for_tokens(tok, x[p + "cost_per_m_tokens"] * mo.cost_index
+    used = tok * _mult(mults, p + "tokens_per_month", t)  # month-to-month demand noise
+    rev = formulas.amount_for_tokens(used, st.price[ln.name] * _mult(mults, p + "price_per_m", t))
+    cost = formulas.amount_for_tokens(used, x[p + "cost_per_m_tokens"] * mo.cost_index
                                       / x[p + "utilisation"])
     mo.revenue += rev
     _bill(st, ln, mo, rev)

@@ -114,6 +114,17 @@ class Shock:
 
 
 @dataclass(frozen=True)
+class Noise:
+    """Month-to-month volatility of the drivers matching ``driver`` (a pattern): a lognormal
+    AR(1) with monthly log-sd ``sd_monthly`` and ``autocorrelation`` (see
+    :mod:`llmecon.simulate.noise`)."""
+
+    driver: str
+    sd_monthly: float
+    autocorrelation: float
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything a projection needs: lines, drivers (distributions), financing, regimes,
     correlations, shocks, and where each calibrated value comes from (``provenance``)."""
@@ -131,6 +142,7 @@ class Scenario:
     provenance: Mapping[str, str] = field(default_factory=dict)
     stresses: tuple[str, ...] = ()
     financing_included: str = "committed"
+    noise: tuple[Noise, ...] = ()
 
     def included_financing(self) -> tuple[Financing, ...]:
         """The events the projection counts: ``committed`` ones (the default), ``all``, or
@@ -164,9 +176,10 @@ class Scenario:
         return [f"{line.name}.{d}" for d in LINE_DRIVERS[line.kind]]
 
     def deterministic(self) -> Scenario:
-        """The same scenario with every distribution at its central value and no regimes."""
+        """The same scenario with every distribution at its central value, no regimes and
+        no month-to-month noise."""
         return replace(self, drivers={k: Dist("fixed", {"value": v.central})
-                                      for k, v in self.drivers.items()}, regimes=())
+                                      for k, v in self.drivers.items()}, regimes=(), noise=())
 
     def to_config(self) -> ScenarioConfig:
         """The scenario as a scenario file (provenance aside)."""
@@ -191,6 +204,7 @@ class Scenario:
             "shocks": [dict(s.__dict__) for s in self.shocks],
             "stresses": list(self.stresses),
             "financing_included": self.financing_included,
+            "noise": [dict(n.__dict__) for n in self.noise],
         }
 
 
@@ -244,6 +258,12 @@ def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
         s = replace(s, financing=tuple(financing_event(f, s.start) for f in cfg.financing))
     if cfg.financing_included is not None:
         s = s.with_financing(cfg.financing_included)
+    if cfg.noise is not None:
+        names = [*drivers, *TIME_INDICES]
+        for i, n in enumerate(cfg.noise):
+            _match(n.driver, names, f"{where}: noise[{i}]")
+        s = replace(s, noise=tuple(Noise(n.driver, n.sd_monthly, n.autocorrelation)
+                                   for n in cfg.noise))
     if cfg.regimes is not None:
         s = replace(s, regimes=tuple(_regime(g, list(drivers), f"{where}: regimes[{i}]")
                                      for i, g in enumerate(cfg.regimes)))
