@@ -294,3 +294,31 @@ class StressPreset(ConfigModel):
     withdraw_credit: bool = False
     compare_with: FinancingChoice = "committed"
     expect: dict[str, Literal["lower", "higher"]] = Field(default_factory=dict)
+
+
+class ComputeConfig(ConfigModel):
+    """How a company holds its compute (see ``data/compute.yaml``): shares of owned GPUs,
+    committed-capacity contracts (a fixed price for ``commitment_months``) and GPU-hours
+    rented at market prices. Rented capacity follows the GPU price at once, committed
+    capacity when its contracts renew, owned capacity through the price of new GPUs
+    (capex)."""
+
+    owned_share: Share = 0.0
+    committed_share: Share = 0.0
+    rented_share: Share = 1.0
+    commitment_months: int = Field(default=12, ge=0)
+
+    @model_validator(mode="after")
+    def _sum(self) -> ComputeConfig:
+        total = self.owned_share + self.committed_share + self.rented_share
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError("owned_share + committed_share + rented_share: expected 1, "
+                             f"found {total:g}")
+        return self
+
+
+class ComputeAssumptions(ConfigModel):
+    """``default`` compute mix and one per company."""
+
+    default: ComputeConfig = Field(default_factory=ComputeConfig)
+    companies: dict[str, ComputeConfig] = Field(default_factory=dict)

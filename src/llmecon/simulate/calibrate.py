@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from llmecon import formulas
-from llmecon.config.scenario import CompanyFinancingConfig, parse_dist
+from llmecon.config.scenario import CompanyFinancingConfig, ComputeConfig, parse_dist
 from llmecon.constants import DAYS_PER_MONTH
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
@@ -90,11 +90,13 @@ def dist(spec: Any, where: str) -> Dist:
 
 def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_months: int = 36,
                   *, fx: FxTable, catalog: Catalog, efficiency: Efficiency,
-                  financing: CompanyFinancingConfig | None = None) -> Scenario:
+                  financing: CompanyFinancingConfig | None = None,
+                  compute: ComputeConfig | None = None) -> Scenario:
     """A scenario calibrated from the company's latest period (see the provenance).
 
-    ``financing`` holds the financing and cash assumptions (``data/financing.yaml``; the
-    model's defaults when ``None``).
+    ``financing`` holds the financing and cash assumptions (``data/financing.yaml``),
+    ``compute`` the mix of owned, committed and rented compute (``data/compute.yaml``);
+    the model's defaults when ``None``.
     """
     from llmecon.metrics.tables import select_period
 
@@ -113,6 +115,7 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
             lines.append(calibrate_c2c(cal, line, engine_cost, sm_month * marketing_share,
                                        marketing_share))
     lines = calibrate_receivables(cal, lines)
+    calibrate_compute(cal, lines, compute or ComputeConfig())
     calibrate_cash_flow(cal, lines, fin)
     events = calibrate_financing(company, cal.period, cal.resolver, fx, cash, fin)
     regimes = tuple(
@@ -242,6 +245,23 @@ def calibrate_c2c(cal: Calibration, line: str, engine_cost: float, marketing: fl
             "revenue read as inference at the engine's cost per token")
     cal.put(f"{line}.other_cor_share", 0.0, "assumed: all cost of revenue is inference")
     return LineSpec(line, "c2c")
+
+
+def calibrate_compute(cal: Calibration, lines: list[LineSpec], mix: ComputeConfig) -> None:
+    """The compute mix (assumed, ``data/compute.yaml``) and the compute share of B2B
+    delivery cost (disclosed where the company gives the compute share of its cost of
+    revenue)."""
+    how = "assumed: data/compute.yaml"
+    cal.put("compute_rented_share", mix.rented_share, how + " (rented GPU-hours)")
+    cal.put("compute_committed_share", mix.committed_share, how + " (committed capacity)")
+    cal.put("compute_commitment_months", mix.commitment_months, how + " (until renewal)")
+    cal.put("compute_owned_share", mix.owned_share, how + " (owned GPUs: through capex)")
+    share = _opt_value(cal, "cost_of_revenue_compute_share")
+    for ln in lines:
+        if ln.kind == "b2b":
+            cal.put(f"{ln.name}.delivery_compute_share", share or 0.0,
+                    f"disclosed: compute share of cost of revenue {cal.period.label}"
+                    if share is not None else "not disclosed: delivery cost has no compute")
 
 
 def _opt_value(cal: Calibration, item: str, label: str | None = None) -> float | None:

@@ -23,6 +23,9 @@ in the months it bites. Costs: cost per token follows an index that falls by
 ``inference_cost_decline_annual``; training compute and other opex grow yearly.
 A share of costs (``foreign_cost_share``) is paid in another currency and moves with
 ``fx_index`` (the price of that currency, 1 at the start).
+Compute (inference, training, the compute share of B2B delivery cost) follows
+``gpu_price_index`` by the company's mix of rented, committed and owned capacity (owned
+capacity pays through capex).
 Below the operating cash flow: capex and lease payments, interest on positive cash at
 ``interest_rate_on_cash_annual``, and the scenario's included financing events (net of fees,
 interest on debt, repayments).
@@ -124,6 +127,7 @@ class Month:
     t: int
     years: float
     cost_index: Array
+    compute_index: Array
     spend_index: Array
     calendar_quarter: int
     revenue: Array
@@ -225,7 +229,9 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     collected = _collect_opening(st, ln, t) + ((1.0 - adv) * buf[:, k - d - lag] if t >= lag
                                                else 0.0)
     mo.revenue += accepted
-    mo.cost_of_revenue += buf[:, k - d + 1: k + 1].sum(axis=1) * x[p + "delivery_cost_share"] / d
+    compute = _trend(x, p + "delivery_compute_share")
+    mo.cost_of_revenue += buf[:, k - d + 1: k + 1].sum(axis=1) * x[p + "delivery_cost_share"] \
+        / d * (1.0 - compute + compute * mo.compute_index)
     mo.cash_in += adv * buf[:, k] + collected
     st.receivables[ln.name] = st.receivables[ln.name] + (1.0 - adv) * accepted - collected
     st.liabilities[ln.name] = st.liabilities[ln.name] + adv * (buf[:, k] - accepted)
@@ -262,15 +268,34 @@ def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: i
     other_sm = osm0 * _mult(mults, "other_sm_monthly", t)
     spend = np.where(osm0 > 0, other_sm / np.where(osm0 > 0, osm0, 1.0), 1.0)
     quarter = ((s.start.month + t) % 12) // 3  # month 0 is the month after the period end
-    return Month(t, years, index, spend, quarter, *(np.zeros(n) for _ in range(4)))
+    compute = compute_index(x, mults, t, n)
+    return Month(t, years, index * compute, compute, spend, quarter,
+                 *(np.zeros(n) for _ in range(4)))
+
+
+def compute_index(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:
+    """Multiplier of compute cost from the GPU price index: the rented share follows it at
+    once, the committed share once its contracts renew (``compute_commitment_months``),
+    the owned share not at all (it pays through capex). Without a compute mix in the
+    scenario, all compute is rented."""
+    gpu = _mult(mults, "gpu_price_index", t)
+    rented = x.get("compute_rented_share")
+    if rented is None:
+        flat: Array = np.ones(n) * gpu
+        return flat
+    renewed = t >= _opt(x, "compute_commitment_months", n)
+    exposed = rented + np.where(renewed, _opt(x, "compute_committed_share", n), 0.0)
+    out: Array = 1.0 + exposed * (gpu - 1.0)
+    return out
 
 
 def company_costs(x: Mapping[str, Array], mults: Mapping[str, Array], mo: Month) -> Array:
-    """Training compute, other opex and other S&M of the month."""
+    """Training compute (following the GPU price by the compute mix), other opex and other
+    S&M of the month."""
     t, years = mo.t, mo.years
     training = x["training_compute_monthly"] \
         * (1.0 + x["training_compute_growth_annual"]) ** years \
-        * _mult(mults, "training_compute_monthly", t)
+        * _mult(mults, "training_compute_monthly", t) * mo.compute_index
     other = x["other_opex_monthly"] * (1.0 + x["opex_growth_annual"]) ** years
     other_sm = x["other_sm_monthly"] * _mult(mults, "other_sm_monthly", t)
     out: Array = training + other + other_sm
@@ -331,9 +356,10 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
 
 
 def _capex(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:
-    """Capex (times its shock multiplier) and lease payments of month ``t``."""
+    """Capex (times its shock multiplier and the GPU price index: new owned GPUs) and lease
+    payments of month ``t``."""
     out: Array = _opt(x, "capex_monthly", n) * _mult(mults, "capex_monthly", t) \
-        + _opt(x, "lease_payments_monthly", n)
+        * _mult(mults, "gpu_price_index", t) + _opt(x, "lease_payments_monthly", n)
     return out
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from llmecon.config.base import load_config
-from llmecon.config.scenario import FinancingAssumptions
+from llmecon.config.scenario import ComputeAssumptions, FinancingAssumptions
 from llmecon.simulate.calibrate import base_scenario
 from llmecon.simulate.scenario import Scenario
 from llmecon.statements.model import Company
@@ -27,15 +27,24 @@ def load_financing_assumptions(path: str | Path | None = None) -> FinancingAssum
     return load_config(FinancingAssumptions, path, "financing assumptions")
 
 
+def load_compute_assumptions(path: str | Path | None = None) -> ComputeAssumptions:
+    """The compute mixes (``data/compute.yaml`` unless ``path``)."""
+    if path is None:
+        path = Path(str(resources.files("llmecon").joinpath("data/compute.yaml")))
+    return load_config(ComputeAssumptions, path, "compute assumptions")
+
+
 def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None = None,
                        horizon_months: int = 36, *,
                        assumptions_path: str | Path | None = None,
-                       financing_path: str | Path | None = None) -> Scenario:
+                       financing_path: str | Path | None = None,
+                       compute_path: str | Path | None = None) -> Scenario:
     """Load the calibration inputs (bundled unless given) and calibrate ``company``.
 
     ``assumptions`` are already-loaded unit-economics assumptions; ``assumptions_path`` a
     file to load them from (the bundled defaults when both are ``None``);
-    ``financing_path`` a file of financing assumptions (``data/financing.yaml`` shape).
+    ``financing_path`` a file of financing assumptions (``data/financing.yaml`` shape),
+    ``compute_path`` one of compute mixes (``data/compute.yaml`` shape).
     """
     from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
@@ -44,7 +53,9 @@ def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None =
 
     a = assumptions if assumptions is not None else load_assumptions(assumptions_path)
     fin = load_financing_assumptions(financing_path)
+    mixes = load_compute_assumptions(compute_path)
     return base_scenario(company, a, horizon_months, fx=load_fx(), catalog=load_catalog(),
                          efficiency=load_efficiency(),
                          financing=fin.for_company(company.id, str(financing_path or
-                                                                   "data/financing.yaml")))
+                                                                   "data/financing.yaml")),
+                         compute=mixes.companies.get(company.id, mixes.default))

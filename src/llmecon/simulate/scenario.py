@@ -48,7 +48,7 @@ LINE_DRIVERS = {
 GLOBAL_DRIVERS = ("start_cash", "inference_cost_decline_annual", "training_compute_monthly",
                   "training_compute_growth_annual", "other_opex_monthly", "opex_growth_annual",
                   "other_sm_monthly")
-TIME_INDICES = ("inference_cost_index", "fx_index")
+TIME_INDICES = ("inference_cost_index", "fx_index", "gpu_price_index")
 
 
 @dataclass(frozen=True)
