@@ -101,3 +101,17 @@ def test_financing_choice_in_the_scenario_file(tmp_path: Path) -> None:
         load_scenario(small(), p)
     p.write_text("financing:\n  - {amount: 100, date: 2026-01-08, committed: true}\n")
     assert load_scenario(small(), p).financing[0].month == 6  # Jan 2026 after Jun 2025
+
+
+@pytest.mark.parametrize("cid", ["zhipu", "minimax"])
+def test_calibrated_scenario_reads_back(request: pytest.FixtureRequest, tmp_path: Path,
+                                        cid: str) -> None:
+    """What ``llmecon scenario show`` prints is a valid scenario file for the same company."""
+    from llmecon.simulate.loaders import load_base_scenario
+
+    base = load_base_scenario(request.getfixturevalue(cid))
+    p = tmp_path / "show.yaml"
+    p.write_text(base.to_config().to_yaml())
+    back = load_scenario(base, p)
+    assert (back.drivers, back.financing, back.lines, back.noise, back.regimes) == \
+        (base.drivers, base.financing, base.lines, base.noise, base.regimes)

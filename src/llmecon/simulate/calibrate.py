@@ -10,6 +10,7 @@ records where it comes from in the scenario's ``provenance``.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,7 +25,7 @@ from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
 from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.financing import calibrate_financing
-from llmecon.simulate.scenario import LineSpec, Noise, Scenario
+from llmecon.simulate.scenario import TIME_INDICES, LineSpec, Noise, Scenario
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
 
@@ -124,9 +125,12 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
     correlations = tuple((f"{ln.name}.arppu_growth_annual",
                           f"{ln.name}.paying_rate_growth_annual", -0.3)
                          for ln in lines if ln.kind == "c2c")
+    names = [*cal.drivers, *TIME_INDICES]
+    noise = tuple(n for n in DEFAULT_NOISE if any(fnmatch.fnmatchcase(d, n.driver)
+                                                  for d in names))
     return Scenario(company.id, company.currency, cal.period.end, horizon_months, tuple(lines),
                     cal.drivers, tuple(events), regimes, correlations, (), cal.provenance,
-                    noise=DEFAULT_NOISE)
+                    noise=noise)
 
 
 def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
