@@ -21,8 +21,8 @@ from llmecon.statements.model import Company
 def test_first_month_matches_disclosed_cash_burn(request: pytest.FixtureRequest,
                                                  cid: str) -> None:
     """The calibrated scenario's first month burns what the latest period did (disclosed
-    operating cash flow per month: Zhipu -1,327 / 6; MiniMax -209 / 9), within 15%: the
-    difference is the growth and B2B cash timing the projection adds."""
+    operating cash flow per month: Zhipu -1,327 / 6; MiniMax -209 / 9), within 15% (see
+    test_calibration.py for the 10% checks of cash flow, capex and burn)."""
     from llmecon.simulate.run import deterministic
 
     company: Company = request.getfixturevalue(cid)
