@@ -357,3 +357,22 @@ def spend_per_net_new_aligned(spend: Num, spend_months: float, count_now: Num,
     4.02
     """
     return spend_per_net_new(spend * change_months / spend_months, count_now, count_before)
+
+
+# --- simulate ---
+def monthly_interest(balance: Num, annual_rate: Num) -> Num:
+    """Interest for one month on a balance at a simple annual rate: balance x rate / 12.
+
+    >>> monthly_interest(1200.0, 0.05)  # by hand: 1200 x 0.05 / 12 = 5
+    5.0
+    """
+    return balance * annual_rate / 12.0
+
+
+def net_of_fees(gross: Num, fee_share: Num) -> Num:
+    """Proceeds after fees paid as a share of the gross amount: gross x (1 - fee share).
+
+    >>> round(net_of_fees(4348.1, 1 - 4173.4 / 4348.1), 1)  # Zhipu IPO, HK$ m: net 4,173.4
+    4173.4
+    """
+    return gross * (1.0 - fee_share)

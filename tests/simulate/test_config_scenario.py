@@ -12,7 +12,7 @@ from llmecon.config.base import load_config
 from llmecon.config.scenario import ScenarioConfig
 from llmecon.errors import InputError
 from llmecon.simulate.distributions import Dist
-from llmecon.simulate.scenario import Financing, LineSpec, Scenario, load_scenario
+from llmecon.simulate.scenario import Financing, LineSpec, Noise, Scenario, load_scenario
 
 
 def small() -> Scenario:
@@ -24,7 +24,8 @@ def small() -> Scenario:
     return Scenario("tiny", "USD", date(2025, 6, 30), 24, (LineSpec("api", "api"),), drivers,
                     (Financing(6, 500.0, "IPO net proceeds", True, "ipo"),
                      Financing(12, 200.0, "credit line", False, "bank_facility",
-                               annual_interest_rate=0.04, term_months=24),))
+                               annual_interest_rate=0.04, repay_after_months=24),),
+                    noise=(Noise("api.*", 0.02, 0.9),))
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -76,6 +77,7 @@ def test_scenario_round_trips_through_yaml(tmp_path: Path) -> None:
     assert back.financing == s.financing
     assert back.lines == s.lines
     assert back.horizon_months == 24
+    assert back.noise == s.noise
 
 
 def test_repr_reads_well() -> None:
@@ -84,3 +86,32 @@ def test_repr_reads_well() -> None:
     assert "4 drivers (3 uncertain)" in text
     assert "IPO net proceeds: 500 month 6" in text
     assert "credit line: 200 month 12 (uncommitted)" in text
+
+
+def test_financing_choice_in_the_scenario_file(tmp_path: Path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text("financing_included: all\n")
+    s = load_scenario(small(), p)
+    assert s.financing_included == "all"
+    assert [f.label for f in s.included_financing()] == ["IPO net proceeds", "credit line"]
+    assert [f.label for f in small().included_financing()] == ["IPO net proceeds"]
+    p.write_text("financing_included: some\n")
+    with pytest.raises(InputError, match="financing_included: expected one of 'committed', "
+                                         "'all' or 'none', found 'some'"):
+        load_scenario(small(), p)
+    p.write_text("financing:\n  - {amount: 100, date: 2026-01-08, committed: true}\n")
+    assert load_scenario(small(), p).financing[0].month == 6  # Jan 2026 after Jun 2025
+
+
+@pytest.mark.parametrize("cid", ["zhipu", "minimax"])
+def test_calibrated_scenario_reads_back(request: pytest.FixtureRequest, tmp_path: Path,
+                                        cid: str) -> None:
+    """What ``llmecon scenario show`` prints is a valid scenario file for the same company."""
+    from llmecon.simulate.loaders import load_base_scenario
+
+    base = load_base_scenario(request.getfixturevalue(cid))
+    p = tmp_path / "show.yaml"
+    p.write_text(base.to_config().to_yaml())
+    back = load_scenario(base, p)
+    assert (back.drivers, back.financing, back.lines, back.noise, back.regimes) == \
+        (base.drivers, base.financing, base.lines, base.noise, base.regimes)

@@ -44,7 +44,7 @@ def tiny() -> Scenario:
                     (LineSpec("api", "api"),
                      LineSpec("proj", "b2b", delivery_months=1, collection_delay_months=1)),
                     {k: fixed(v) for k, v in drivers.items()},
-                    financing=(Financing(2, 500.00, "raise", False),))
+                    financing=(Financing(2, 500.00, "raise", True),))
 
 
 def test_hand_computed_three_months_to_the_cent() -> None:
@@ -138,3 +138,31 @@ def test_numpy_and_dask_agree_exactly() -> None:
     for k in a.percentiles:
         assert np.array_equal(a.percentiles[k], b.percentiles[k], equal_nan=True)
     assert np.array_equal(a.prob_cash_out, b.prob_cash_out)
+
+
+def test_working_capital_by_hand_to_the_cent() -> None:
+    """Disclosed-style opening receivables, collected over the delay, in a hand projection:
+    API paid one month late (opening 100), B2B two months after acceptance (opening 600)."""
+    s = tiny()
+    lines = (LineSpec("api", "api", collection_delay_months=1),
+             LineSpec("proj", "b2b", delivery_months=1, collection_delay_months=2))
+    drivers = {**s.drivers, "api.opening_receivables": fixed(100.0),
+               "proj.opening_receivables": fixed(600.0)}
+    s = replace(s, lines=lines, drivers=drivers)
+    p = deterministic(s)
+    # API cash: opening 100, then last month's revenue 300, 330
+    # B2B cash: advance 25% x 400 = 100 a month + opening 600 / 2 in months 0-1, then
+    #           75% of the contract accepted in month 0 = 300
+    # costs: API 120, 132, 145.20; B2B 200; compute + opex + S&M 170
+    ocf = [100 + 400 - 120 - 200 - 170, 300 + 400 - 132 - 200 - 170,
+           330 + 400 - 145.20 - 200 - 170]
+    np.testing.assert_allclose(p.operating_cash_flow[0], [10.00, 198.00, 214.80], atol=0.005)
+    np.testing.assert_allclose(p.operating_cash_flow[0], ocf, atol=0.005)
+    np.testing.assert_allclose(p.cash[0], [1010.00, 1208.00, 1922.80], atol=0.005)  # +500
+    np.testing.assert_allclose(p.trade_receivables[0], [900.00, 930.00, 963.00], atol=0.005)
+    np.testing.assert_allclose(p.contract_liabilities[0], [100.00] * 3, atol=0.005)
+    assert p.operating_result is not None
+    np.testing.assert_allclose(p.operating_result[0], [210.00, 228.00, 247.80], atol=0.005)
+    r = run(s, paths=64, seed=1, keep_paths=True)
+    assert r.paths_data is not None
+    assert np.array_equal(r.paths_data.cash, np.repeat(p.cash, 64, axis=0))

@@ -66,6 +66,8 @@ def _scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--horizon", type=horizon_months,
                    help=f"months to project (default {DEFAULT_HORIZON_MONTHS})")
     p.add_argument("--assume", metavar="FILE", help="unit-economics assumptions (YAML)")
+    p.add_argument("--financing", choices=("committed", "all", "none"),
+                   help="financing counted: committed (default), all, none")
 
 
 def _scenario(args: argparse.Namespace) -> Any:
@@ -83,6 +85,7 @@ def _scenario(args: argparse.Namespace) -> Any:
         s = load_scenario(s, args.scenario)
         if args.horizon:
             s = replace(s, horizon_months=args.horizon)
+    s = s.with_financing(args.financing) if args.financing else s
     return apply_stresses(s, args.stress)
 
 

@@ -132,8 +132,8 @@ class LineConfig(ConfigModel):
 
     name: str
     kind: LineKind
-    delivery_months: int = Field(6, ge=1)
-    collection_delay_months: int = Field(3, ge=0)
+    delivery_months: int = Field(default=6, ge=1)
+    collection_delay_months: int | None = Field(default=None, ge=0)
     seasonality: tuple[NonNegative, NonNegative, NonNegative, NonNegative] = (1.0, 1.0, 1.0,
                                                                               1.0)
 
@@ -144,19 +144,22 @@ class FinancingEventConfig(ConfigModel):
     ``month`` counts projected months (0 = the first month after the period end); ``date``
     is an alternative (the event lands in the calendar month of the date). ``amount`` is
     gross, in the scenario's currency; ``fee_share`` of it is paid at once (IPO fees);
-    drawn debt pays ``annual_interest_rate`` on the outstanding principal each month and is
-    repaid in one payment ``term_months`` after the draw (0: never repaid, e.g. equity).
+    debt pays ``annual_interest_rate`` on its principal in each month it is outstanding and
+    is repaid in one payment ``repay_after_months`` after the draw (absent: never repaid,
+    e.g. equity). ``already_received: true`` marks debt drawn before the start (its cash is
+    in the starting cash; only interest and repayment move cash).
     """
 
     label: str = "financing"
     kind: FinancingKind = "other"
     amount: float = Field(gt=0)
-    month: int | None = Field(None, ge=0)
+    month: int | None = Field(default=None, ge=0)
     date: Date | None = None
     committed: bool = False
-    fee_share: float = Field(0.0, ge=0, lt=1)
-    annual_interest_rate: float = Field(0.0, ge=0, le=1)
-    term_months: int = Field(0, ge=0)
+    fee_share: float = Field(default=0.0, ge=0, lt=1)
+    annual_interest_rate: float = Field(default=0.0, ge=0, le=1)
+    repay_after_months: int | None = Field(default=None, ge=0)
+    already_received: bool = False
     source: str = ""
 
     @model_validator(mode="after")
@@ -181,11 +184,19 @@ class ShockConfig(ConfigModel):
 
     driver: str
     multiplier: NonNegative
-    start_month: int = Field(0, ge=0)
-    months: int = Field(0, ge=0)
+    start_month: int = Field(default=0, ge=0)
+    months: int = Field(default=0, ge=0)
 
 
 Rho = Annotated[float, Field(gt=-1, lt=1)]
+
+
+class NoiseConfig(ConfigModel):
+    """Month-to-month volatility: a lognormal AR(1) on the drivers matching ``driver``."""
+
+    driver: str
+    sd_monthly: float = Field(ge=0, le=1)
+    autocorrelation: float = Field(ge=0, le=1)
 
 
 class ScenarioConfig(ConfigModel):
@@ -208,6 +219,7 @@ class ScenarioConfig(ConfigModel):
     correlations: list[tuple[str, str, Rho]] | None = None
     shocks: list[ShockConfig] | None = None
     stresses: list[str] | None = None
+    noise: list[NoiseConfig] | None = None
 
     @field_validator("horizon_months", mode="before")
     @classmethod
@@ -227,3 +239,86 @@ class ScenarioConfig(ConfigModel):
 def parse_dist(spec: Any, source: str) -> DistConfig:
     """One distribution from plain data (a number or a mapping); errors name ``source``."""
     return parse_config(DistConfig, spec, source)
+
+
+class CompanyFinancingConfig(ConfigModel):
+    """Financing and cash assumptions of one company (see ``data/financing.yaml``)."""
+
+    cash_interest_rate_annual: Share = 0.0
+    ipo_fee_share: float = Field(default=0.0402, ge=0, lt=1)
+    borrowings_interest_rate_annual: Share = 0.03
+    borrowings_repay_after_months: int = Field(default=12, ge=0)
+    facility_draw_share: Share = 0.5
+    facility_draw_month: int = Field(default=12, ge=0)
+    facility_interest_rate_annual: Share = 0.03
+    facility_repay_after_months: int = Field(default=36, ge=0)
+    follow_on_share_of_cash: NonNegative = 0.5
+    follow_on_month: int = Field(default=24, ge=0)
+    follow_on_fee_share: float = Field(default=0.04, ge=0, lt=1)
+    lease_term_months: int = Field(default=36, ge=1)
+    foreign_currency: str = ""
+    foreign_cost_share: Share = 0.0
+
+
+class FinancingAssumptions(ConfigModel):
+    """``default`` assumptions, and per company the keys that differ from them."""
+
+    default: CompanyFinancingConfig = Field(default_factory=CompanyFinancingConfig)
+    companies: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    def for_company(self, company_id: str, source: str = "financing assumptions"
+                    ) -> CompanyFinancingConfig:
+        """The default assumptions with the company's own keys over them."""
+        merged = {**self.default.model_dump(), **self.companies.get(company_id, {})}
+        return parse_config(CompanyFinancingConfig, merged, f"{source}: companies.{company_id}")
+
+
+class StressChange(ConfigModel):
+    """``set``: a driver (pattern) fixed at ``value``; ``add``: ``value`` added to it."""
+
+    driver: str
+    value: float
+
+
+class StressPreset(ConfigModel):
+    """A stress preset of ``data/stress.yaml``: what it changes and how it should move the
+    results (``expect``), measured against the base case counting ``compare_with``
+    financing."""
+
+    description: str
+    shocks: list[ShockConfig] = Field(default_factory=list)
+    set_: list[StressChange] = Field(default_factory=list, alias="set")
+    add: list[StressChange] = Field(default_factory=list)
+    financing_included: FinancingChoice | None = None
+    drop_uncommitted_financing: bool = False
+    withdraw_credit: bool = False
+    compare_with: FinancingChoice = "committed"
+    expect: dict[str, Literal["lower", "higher"]] = Field(default_factory=dict)
+
+
+class ComputeConfig(ConfigModel):
+    """How a company holds its compute (see ``data/compute.yaml``): shares of owned GPUs,
+    committed-capacity contracts (a fixed price for ``commitment_months``) and GPU-hours
+    rented at market prices. Rented capacity follows the GPU price at once, committed
+    capacity when its contracts renew, owned capacity through the price of new GPUs
+    (capex)."""
+
+    owned_share: Share = 0.0
+    committed_share: Share = 0.0
+    rented_share: Share = 1.0
+    commitment_months: int = Field(default=12, ge=0)
+
+    @model_validator(mode="after")
+    def _sum(self) -> ComputeConfig:
+        total = self.owned_share + self.committed_share + self.rented_share
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError("owned_share + committed_share + rented_share: expected 1, "
+                             f"found {total:g}")
+        return self
+
+
+class ComputeAssumptions(ConfigModel):
+    """``default`` compute mix and one per company."""
+
+    default: ComputeConfig = Field(default_factory=ComputeConfig)
+    companies: dict[str, ComputeConfig] = Field(default_factory=dict)

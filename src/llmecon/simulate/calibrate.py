@@ -10,12 +10,14 @@ records where it comes from in the scenario's ``provenance``.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from llmecon import formulas
-from llmecon.config.scenario import parse_dist
+from llmecon.config.scenario import CompanyFinancingConfig, ComputeConfig, parse_dist
 from llmecon.constants import DAYS_PER_MONTH
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
@@ -23,9 +25,18 @@ from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
 from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.financing import calibrate_financing
-from llmecon.simulate.scenario import LineSpec, Scenario
+from llmecon.simulate.scenario import TIME_INDICES, LineSpec, Noise, Scenario
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
+
+#: Month-to-month volatility (assumed): lumpy project signings, token demand, payers,
+#: prices, the cost of compute, and the exchange rate (CNY/USD moves about 1.5% a month;
+#: the HKD is pegged to the USD and carries none).
+DEFAULT_NOISE = (
+    Noise("*.contracts_per_month", 0.10, 0.5), Noise("*.tokens_per_month", 0.03, 0.9),
+    Noise("*.paying_rate", 0.02, 0.9), Noise("*.arppu_monthly", 0.01, 0.9),
+    Noise("*.price_per_m", 0.01, 0.95), Noise("inference_cost_index", 0.02, 0.95),
+    Noise("fx_index", 0.015, 1.0))
 
 
 @dataclass
@@ -58,6 +69,9 @@ class Calibration:
             raise InputError(f"{self.company.id}: cannot calibrate a scenario: {v.why}")
         return v.value
 
+    def central(self, name: str) -> float:
+        return self.drivers[name].central
+
     def latest_monthly(self, item: str) -> tuple[float, str]:
         """The item per month in the latest duration period that discloses it."""
         for q in sorted(self.company.duration_periods, key=lambda q: (q.end, q.months),
@@ -76,11 +90,20 @@ def dist(spec: Any, where: str) -> Dist:
 
 
 def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_months: int = 36,
-                  *, fx: FxTable, catalog: Catalog, efficiency: Efficiency) -> Scenario:
-    """A scenario calibrated from the company's latest period (see the provenance)."""
+                  *, fx: FxTable, catalog: Catalog, efficiency: Efficiency,
+                  financing: CompanyFinancingConfig | None = None,
+                  compute: ComputeConfig | None = None) -> Scenario:
+    """A scenario calibrated from the company's latest period (see the provenance).
+
+    ``financing`` holds the financing and cash assumptions (``data/financing.yaml``),
+    ``compute`` the mix of owned, committed and rented compute (``data/compute.yaml``);
+    the model's defaults when ``None``.
+    """
     from llmecon.metrics.tables import select_period
+
+    fin = financing or CompanyFinancingConfig()
     cal = Calibration(company, select_period(company), assumptions)
-    cash, sm_month, marketing_share = calibrate_company(cal, fx)
+    cash, sm_month, marketing_share = calibrate_company(cal, fx, fin)
     engine_cost = _engine_cost_per_m(cal, fx, catalog, efficiency)
     lines: list[LineSpec] = []
     for line in company.lines:
@@ -92,18 +115,27 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
         else:
             lines.append(calibrate_c2c(cal, line, engine_cost, sm_month * marketing_share,
                                        marketing_share))
-    financing = calibrate_financing(company, cal.period, cal.resolver, fx, cash)
+    lines = calibrate_receivables(cal, lines)
+    calibrate_compute(cal, lines, compute or ComputeConfig())
+    calibrate_cash_flow(cal, lines, fin)
+    events = calibrate_financing(company, cal.period, cal.resolver, fx, cash, fin)
     regimes = tuple(
         Regime("budget-freeze", 0.15, 6, {f"{ln.name}.contracts_per_month": 0.4})
         for ln in lines if ln.kind == "b2b")
-    correlations = tuple((f"{ln.name}.arppu_monthly", f"{ln.name}.paying_rate", -0.3)
+    correlations = tuple((f"{ln.name}.arppu_growth_annual",
+                          f"{ln.name}.paying_rate_growth_annual", -0.3)
                          for ln in lines if ln.kind == "c2c")
+    names = [*cal.drivers, *TIME_INDICES]
+    noise = tuple(n for n in DEFAULT_NOISE if any(fnmatch.fnmatchcase(d, n.driver)
+                                                  for d in names))
     return Scenario(company.id, company.currency, cal.period.end, horizon_months, tuple(lines),
-                    cal.drivers, tuple(financing), regimes, correlations, (), cal.provenance)
+                    cal.drivers, tuple(events), regimes, correlations, (), cal.provenance,
+                    noise=noise)
 
 
-def calibrate_company(cal: Calibration, fx: FxTable) -> tuple[float, float, float]:
-    """Company-wide drivers: cash, compute in R&D, other opex, S&M, cost trends.
+def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
+                      ) -> tuple[float, float, float]:
+    """Company-wide drivers: cash and its yield, compute in R&D, S&M, cost trends.
 
     Returns the starting cash, S&M per month and the share of S&M spent on products.
     """
@@ -114,15 +146,14 @@ def calibrate_company(cal: Calibration, fx: FxTable) -> tuple[float, float, floa
     if not cash.ok or cash.value is None:
         raise InputError(f"{company.id}: cannot calibrate a scenario: {cash.why}")
     cal.put("start_cash", cash.value, f"derived: {cash.basis} at {p.end}")
-    revenue, cor = cal.need("revenue"), cal.need("cost_of_revenue")
+    cal.put("interest_rate_on_cash_annual", fin.cash_interest_rate_annual,
+            "assumed: financing.cash_interest_rate_annual (yield on cash, paid monthly)")
+    cal.put("foreign_cost_share", fin.foreign_cost_share,
+            f"assumed: share of costs paid in {fin.foreign_currency or 'another currency'} "
+            "(moves with fx_index)")
     training = cal.need("rd_compute_cost")
     cal.put("training_compute_monthly", training / m, f"derived: compute in R&D {p.label} / {m}")
     sm_month, sm_label = cal.latest_monthly("selling_marketing_expense")
-    ocf = cal.need("operating_cash_flow")
-    other = (revenue - cor - training - sm_month * m - ocf) / m
-    cal.put("other_opex_monthly", max(other, 0.0),
-            "derived: plug so the first month's operating cash flow matches the disclosed "
-            f"{p.label} run-rate (revenue - cost of revenue - compute - S&M - OCF)")
     c2c_lines = [ln for ln in company.lines if ln != company.platform_line
                  and company.business_model != "b2b_project"]
     share = float(cal.assumptions["c2c"]["sm_share_to_products"]) if c2c_lines else 0.0
@@ -173,6 +204,8 @@ def calibrate_b2b(cal: Calibration, line: str) -> LineSpec:
             Dist("lognormal", {"mean": value, "sd": 0.2 * value}))
     cal.put(f"{line}.contracts_per_month", rev_month / value,
             "derived: line revenue per month / contract value")
+    cal.put(f"{line}.backlog_value_monthly", rev_month, "derived: line revenue per month "
+            "(value signed a month before the start: the backlog being delivered)")
     cal.put(f"{line}.contract_growth_annual", 0.5, "assumed",
             Dist("normal", {"mean": 0.5, "sd": 0.2}))
     cal.put(f"{line}.delivery_cost_share", 1 - gm, "derived: 1 - disclosed line margin")
@@ -192,11 +225,13 @@ def calibrate_c2c(cal: Calibration, line: str, engine_cost: float, marketing: fl
     mau, payers = cal.need("mau", seg), cal.need("paying_users", seg)
     cal.put(f"{line}.start_users", mau, "disclosed: average MAU of the line")
     rate = formulas.ratio(payers, mau)
-    cal.put(f"{line}.paying_rate", rate, "derived: paying users / MAU",
-            Dist("beta", {"mean": rate, "sd": 0.15 * rate}))
+    cal.put(f"{line}.paying_rate", rate, "derived: paying users / MAU")
     arppu = formulas.monthly_arppu(rev_l, payers, m)
-    cal.put(f"{line}.arppu_monthly", arppu, "derived: revenue / payers / months",
-            Dist("lognormal", {"mean": arppu, "sd": 0.15 * arppu}))
+    cal.put(f"{line}.arppu_monthly", arppu, "derived: revenue / payers / months")
+    cal.put(f"{line}.paying_rate_growth_annual", 0.0, "assumed: the paying rate drifts, "
+            "+/-15% a year (sd)", Dist("normal", {"mean": 0.0, "sd": 0.15}))
+    cal.put(f"{line}.arppu_growth_annual", 0.0, "assumed: ARPPU drifts, +/-15% a year (sd)",
+            Dist("normal", {"mean": 0.0, "sd": 0.15}))
     churn = float(cal.assumptions["c2c"]["user_churn_monthly"])
     cal.put(f"{line}.user_churn_monthly", churn, "assumed: c2c.user_churn_monthly")
     cal.put(f"{line}.marketing_monthly", marketing,
@@ -214,6 +249,130 @@ def calibrate_c2c(cal: Calibration, line: str, engine_cost: float, marketing: fl
             "revenue read as inference at the engine's cost per token")
     cal.put(f"{line}.other_cor_share", 0.0, "assumed: all cost of revenue is inference")
     return LineSpec(line, "c2c")
+
+
+def calibrate_compute(cal: Calibration, lines: list[LineSpec], mix: ComputeConfig) -> None:
+    """The compute mix (assumed, ``data/compute.yaml``) and the compute share of B2B
+    delivery cost (disclosed where the company gives the compute share of its cost of
+    revenue)."""
+    how = "assumed: data/compute.yaml"
+    cal.put("compute_rented_share", mix.rented_share, how + " (rented GPU-hours)")
+    cal.put("compute_committed_share", mix.committed_share, how + " (committed capacity)")
+    cal.put("compute_commitment_months", mix.commitment_months, how + " (until renewal)")
+    cal.put("compute_owned_share", mix.owned_share, how + " (owned GPUs: through capex)")
+    share = _opt_value(cal, "cost_of_revenue_compute_share")
+    for ln in lines:
+        if ln.kind == "b2b":
+            cal.put(f"{ln.name}.delivery_compute_share", share or 0.0,
+                    f"disclosed: compute share of cost of revenue {cal.period.label}"
+                    if share is not None else "not disclosed: delivery cost has no compute")
+
+
+def _opt_value(cal: Calibration, item: str, label: str | None = None) -> float | None:
+    v = cal.resolver.get(item, label or cal.period.label)
+    return v.value if v.ok else None
+
+
+def calibrate_receivables(cal: Calibration, lines: list[LineSpec]) -> list[LineSpec]:
+    """Opening receivables = the disclosed balance at the period end, on the B2B lines
+    (every line when there is none) in proportion to revenue; each line's collection delay
+    makes that balance the steady state of its billing (balance / billed revenue a month).
+    """
+    from dataclasses import replace
+
+    r0 = _opt_value(cal, "trade_receivables", cal.company.instant_at(cal.period.end))
+    if r0 is None:
+        return lines
+    holders = [ln for ln in lines if ln.kind == "b2b"] or lines
+    revenue = {ln.name: cal.need("revenue", f"line:{ln.name}") / cal.months for ln in holders}
+    total = sum(revenue.values())
+    out = []
+    for ln in lines:
+        if ln not in holders:
+            out.append(ln)
+            continue
+        share = revenue[ln.name] / total
+        cal.put(f"{ln.name}.opening_receivables", r0 * share,
+                f"disclosed: trade receivables at {cal.period.end} x {share:.1%} (this "
+                "line's share of the revenue of the lines that bill on credit)")
+        billed = revenue[ln.name] * (1.0 - cal.drivers[f"{ln.name}.advance_share"].central
+                                     if ln.kind == "b2b" else 1.0)
+        delay = max(1, round(r0 * share / billed)) if billed > 0 else ln.delay_months
+        cal.provenance[f"{ln.name}.collection_delay_months"] = (
+            f"derived: opening receivables / billed revenue per month = "
+            f"{r0 * share / billed:.1f}, rounded to {delay}")
+        out.append(replace(ln, collection_delay_months=delay))
+    return out
+
+
+def calibrate_cash_flow(cal: Calibration, lines: list[LineSpec],
+                        fin: CompanyFinancingConfig) -> None:
+    """Other opex from the disclosed adjusted (non-IFRS) loss, capex and lease payments from
+    the disclosed burn, and the residual between the accrual loss and the disclosed
+    operating cash flow as a named line, ``unexplained_operating_monthly``.
+
+    Accrual basis: adjusted loss / month = -(revenue - cost of revenue - compute in R&D -
+    S&M - other opex) - interest on cash, so other opex is what the loss leaves. Cash basis:
+    disclosed OCF / month = -adjusted loss / month + change in receivables (disclosed) +
+    the rest (depreciation, other non-cash items and working capital the model does not
+    carry): that rest is the unexplained line. Capex and lease payments = disclosed burn
+    rate - (-OCF / month) (the Chapter 18C burn includes both).
+    """
+    p, m = cal.period, cal.months
+    revenue, cor = cal.need("revenue"), cal.need("cost_of_revenue")
+    ocf = cal.need("operating_cash_flow") / m
+    loss = _opt_value(cal, "adjusted_net_loss")
+    sm = cal.central("other_sm_monthly") + sum(cal.central(f"{ln.name}.marketing_monthly")
+                                               for ln in lines if ln.kind == "c2c")
+    interest = formulas.monthly_interest(cal.central("start_cash"),
+                                         cal.central("interest_rate_on_cash_annual"))
+    costs = cor / m + cal.central("training_compute_monthly") + sm
+    if loss is None:
+        cal.put("other_opex_monthly", max(revenue / m - costs - ocf, 0.0),
+                f"derived: plug to the disclosed {p.label} operating cash flow (no adjusted "
+                "loss disclosed)")
+        cal.put("unexplained_operating_monthly", 0.0, "none: other opex is a plug")
+    else:
+        cal.put("other_opex_monthly", loss / m + revenue / m - costs + interest,
+                f"derived: adjusted (non-IFRS) net loss {p.label} / {m} + revenue - cost of "
+                "revenue - compute in R&D - S&M + interest on cash (accrual basis)")
+        change = _receivables_change(cal)
+        cal.put("unexplained_operating_monthly", ocf + loss / m + interest + change,
+                f"derived: disclosed operating cash flow {p.label} / {m} - (-adjusted loss - "
+                "interest on cash - increase in receivables) / month: depreciation, other "
+                "non-cash items and working capital not modelled")
+    _calibrate_capex(cal, ocf, fin)
+
+
+def _receivables_change(cal: Calibration) -> float:
+    """Increase of trade receivables per month over the period (0 when not disclosed)."""
+    c, p = cal.company, cal.period
+    start = c.instant_at(p.start - timedelta(days=1)) if p.start else None
+    end = c.instant_at(p.end)
+    if start is None or end is None:
+        return 0.0
+    a, b = _opt_value(cal, "trade_receivables", start), _opt_value(cal, "trade_receivables", end)
+    return 0.0 if a is None or b is None else (b - a) / cal.months
+
+
+def _calibrate_capex(cal: Calibration, ocf_month: float, fin: CompanyFinancingConfig) -> None:
+    p = cal.period
+    lease = _opt_value(cal, "lease_liabilities", cal.company.instant_at(p.end))
+    lease_month = 0.0 if lease is None else lease / fin.lease_term_months
+    cal.put("lease_payments_monthly", lease_month,
+            "none disclosed" if lease is None else
+            f"derived: lease liabilities at {p.end} / {fin.lease_term_months} months "
+            "(assumed remaining term)")
+    burn = _opt_value(cal, "cash_burn_rate_monthly")
+    capex = _opt_value(cal, "capex")
+    if capex is not None:
+        cal.put("capex_monthly", capex / cal.months, f"disclosed: capex {p.label} / months")
+    elif burn is not None:
+        cal.put("capex_monthly", max(burn + ocf_month - lease_month, 0.0),
+                f"derived: disclosed burn rate {p.label} - (-operating cash flow / month)"
+                + (" - lease payments" if lease is not None else " (incl. lease payments)"))
+    else:
+        cal.put("capex_monthly", 0.0, "not disclosed")
 
 
 def _engine_cost_per_m(cal: Calibration, fx: FxTable, catalog: Catalog,

@@ -1,21 +1,34 @@
 """The projection engine: monthly steps, vectorised over paths.
 
-Per month and path it builds an income statement (revenue and cost of revenue per line,
-compute, staff and other opex, selling and marketing), a cash-flow statement (B2B cash
-arrives on the payment schedule after the collection delay) and the balance items that
-matter (cash, trade receivables, contract liabilities).
+Per month and path it builds an accrual-basis operating result (revenue and cost of revenue
+per line, compute, other opex, selling and marketing), the cash flows (operating, capex and
+lease payments, interest on cash, financing) and the working-capital balances (trade
+receivables, contract liabilities). The balances are kept as running sums, so cash is
+conserved: with no unexplained line, capex or financing, (cash + receivables - contract
+liabilities) changes each month by exactly the accrual-basis result (tested).
 
-Lines:
+Lines (one step function each):
 - C2C: users(t+1) = users(t) (1 - churn) + marketing(t) / CAC; revenue = users x paying
   rate x ARPPU; inference = users x tokens per user per day x days per month x cost per token.
-- B2B: contracts signed per month grow yearly, follow the calendar quarter's seasonality
-  and sales spend (elasticity); revenue at acceptance ``delivery_months`` later; delivery
-  cost spread over delivery; an advance at signing, the rest collected
-  ``collection_delay_months`` after acceptance.
+- B2B: the value of contracts signed per month grows yearly, follows the calendar quarter's
+  seasonality and sales spend (elasticity), and is fixed at signing (a later price shock
+  touches new contracts only); revenue at acceptance ``delivery_months`` later; delivery cost
+  spread over delivery; an advance at signing (a contract liability until acceptance), the
+  rest a receivable collected ``collection_delay_months`` after acceptance.
 - API: tokens grow monthly, price falls monthly; cost = tokens x cost per token /
   utilisation.
-Costs: cost per token follows an index that falls by ``inference_cost_decline_annual``;
-training compute and other opex grow yearly.
+Opening receivables (driver ``<line>.opening_receivables``, the disclosed balance where
+known) are collected evenly over the line's collection delay, so a longer delay lowers cash
+in the months it bites. Costs: cost per token follows an index that falls by
+``inference_cost_decline_annual``; training compute and other opex grow yearly.
+A share of costs (``foreign_cost_share``) is paid in another currency and moves with
+``fx_index`` (the price of that currency, 1 at the start).
+Compute (inference, training, the compute share of B2B delivery cost) follows
+``gpu_price_index`` by the company's mix of rented, committed and owned capacity (owned
+capacity pays through capex).
+Below the operating cash flow: capex and lease payments, interest on positive cash at
+``interest_rate_on_cash_annual``, and the scenario's included financing events (net of fees,
+interest on debt, repayments).
 """
 
 from __future__ import annotations
@@ -32,11 +45,27 @@ from llmecon.simulate.scenario import LineSpec, Scenario
 Array = np.ndarray[Any, Any]
 FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_receivables",
           "contract_liabilities")
+#: Series beyond :data:`FIELDS`; a ``Paths`` built by a backend may leave them ``None``.
+EXTRA_FIELDS = ("operating_result", "capex_and_leases", "interest_income",
+                "financing_cash_flow")
 
 
 @dataclass(frozen=True)
 class Paths:
-    """Monthly series per path, shape (paths, months)."""
+    """Monthly series per path, shape (paths, months), in the scenario's currency.
+
+    Attributes
+    ----------
+    cash : cash and short-term investments at the month end.
+    revenue, gross_profit : accrual basis, per month.
+    operating_cash_flow : cash from operations, incl. the ``unexplained_operating_monthly``
+        line of the calibration.
+    trade_receivables, contract_liabilities : balances at the month end.
+    operating_result : accrual-basis operating result (revenue - every operating cost).
+    capex_and_leases : capital expenditure and lease payments (cash out, positive).
+    interest_income : interest earned on positive cash.
+    financing_cash_flow : included financing: net receipts - interest on debt - repayments.
+    """
 
     cash: Array
     revenue: Array
@@ -44,6 +73,18 @@ class Paths:
     operating_cash_flow: Array
     trade_receivables: Array
     contract_liabilities: Array
+    operating_result: Array | None = None
+    capex_and_leases: Array | None = None
+    interest_income: Array | None = None
+    financing_cash_flow: Array | None = None
+
+    @property
+    def burn(self) -> Array:
+        """Monthly cash burn, -(operating cash flow - capex and lease payments) (positive
+        when cash is burnt), the basis of the disclosed 18C burn rates."""
+        capex = 0.0 if self.capex_and_leases is None else self.capex_and_leases
+        out: Array = formulas.monthly_cash_burn(self.operating_cash_flow, capex, 1)
+        return out
 
 
 def _mult(mults: Mapping[str, Array], name: str, t: int) -> Any:
@@ -51,15 +92,32 @@ def _mult(mults: Mapping[str, Array], name: str, t: int) -> Any:
     return 1.0 if m is None else m[..., t]
 
 
+def _trend(x: Mapping[str, Array], name: str) -> Any:
+    """An optional yearly trend driver (0 when absent)."""
+    v = x.get(name)
+    return 0.0 if v is None else v
+
+
+def _opt(x: Mapping[str, Array], name: str, n: int) -> Array:
+    """An optional driver (zero when the scenario does not have it)."""
+    v = x.get(name)
+    return np.zeros(n) if v is None else v
+
+
 @dataclass
 class State:
     """What carries from one month to the next, per path: users (C2C), tokens and prices
-    (API), and contracts signed (B2B, a buffer that includes the months before the start)."""
+    (API), values signed (B2B, a buffer that includes the months before the start), revenue
+    awaiting collection, and the balances of receivables and contract liabilities."""
 
     users: dict[str, Array] = field(default_factory=dict)
     tokens: dict[str, Array] = field(default_factory=dict)
     price: dict[str, Array] = field(default_factory=dict)
     signed: dict[str, Array] = field(default_factory=dict)
+    billed: dict[str, Array] = field(default_factory=dict)
+    opening_receivables: dict[str, Array] = field(default_factory=dict)
+    receivables: dict[str, Array] = field(default_factory=dict)
+    liabilities: dict[str, Array] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,32 +127,64 @@ class Month:
     t: int
     years: float
     cost_index: Array
+    compute_index: Array
     spend_index: Array
     calendar_quarter: int
     revenue: Array
     cash_in: Array
     cost_of_revenue: Array
     marketing: Array
-    receivables: Array
-    liabilities: Array
 
 
 def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
-    """Users, tokens, prices and the B2B history (contracts signed before the start)."""
+    """Users, tokens, prices, the B2B history (contracts signed before the start) and the
+    opening working-capital balances."""
     st = State()
     for ln in s.lines:
-        p = ln.name + "."
+        p, lag = ln.name + ".", ln.delay_months
         if ln.kind == "c2c":
             st.users[ln.name] = x[p + "start_users"].astype(float).copy()
         elif ln.kind == "api":
             st.tokens[ln.name] = x[p + "tokens_per_month"].astype(float).copy()
             st.price[ln.name] = x[p + "price_per_m"].astype(float).copy()
-        else:
-            back = ln.delivery_months + ln.collection_delay_months
-            buf = np.zeros((n, back + s.horizon_months))
-            buf[:, :back] = x[p + "contracts_per_month"][:, None]
+        if ln.kind == "b2b":
+            d = ln.delivery_months
+            buf = np.zeros((n, d + lag + s.horizon_months))
+            backlog = x.get(p + "backlog_value_monthly")
+            if backlog is None:
+                backlog = x[p + "contracts_per_month"] * x[p + "contract_value"]
+            buf[:, :d + lag] = backlog[:, None]
             st.signed[ln.name] = buf
+            adv = x[p + "advance_share"]
+            default_r0 = lag * (1.0 - adv) * backlog
+            st.liabilities[ln.name] = d * adv * backlog
+        else:
+            st.billed[ln.name] = np.zeros((n, s.horizon_months))
+            default_r0 = np.zeros(n)
+            st.liabilities[ln.name] = np.zeros(n)
+        r0 = x.get(p + "opening_receivables")
+        r0 = default_r0 if r0 is None else r0
+        st.opening_receivables[ln.name] = r0
+        st.receivables[ln.name] = r0.astype(float).copy()
     return st
+
+
+def _collect_opening(st: State, ln: LineSpec, t: int) -> Any:
+    """Opening receivables collected evenly over the collection delay (in the first month
+    without one)."""
+    lag = max(ln.delay_months, 1)
+    return st.opening_receivables[ln.name] / lag if t < lag else 0.0
+
+
+def _bill(st: State, ln: LineSpec, mo: Month, rev: Array) -> None:
+    """Revenue of a line, collected after its collection delay (the same month without
+    one)."""
+    lag, t = ln.delay_months, mo.t
+    st.billed[ln.name][:, t] = rev
+    due = st.billed[ln.name][:, t - lag] if t >= lag else 0.0
+    collected = _collect_opening(st, ln, t) + due
+    st.receivables[ln.name] = st.receivables[ln.name] + rev - collected
+    mo.cash_in += collected
 
 
 def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], st: State,
@@ -102,8 +192,11 @@ def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     """Users pay ARPPU and use tokens; marketing buys new users at CAC; some churn."""
     p, t = ln.name + ".", mo.t
     u = st.users[ln.name]
-    arppu = x[p + "arppu_monthly"] * _mult(mults, p + "arppu_monthly", t)
-    rev = u * x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t) * arppu
+    arppu = x[p + "arppu_monthly"] * _mult(mults, p + "arppu_monthly", t) \
+        * (1.0 + _trend(x, p + "arppu_growth_annual")) ** mo.years
+    rate = x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t) \
+        * (1.0 + _trend(x, p + "paying_rate_growth_annual")) ** mo.years
+    rev = u * np.minimum(rate, 1.0) * arppu
     inference = formulas.amount_for_tokens(
         u * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
         x[p + "cost_per_m_tokens"] * mo.cost_index)
@@ -112,32 +205,36 @@ def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     churn = x[p + "user_churn_monthly"] * _mult(mults, p + "user_churn_monthly", t)
     st.users[ln.name] = u * (1.0 - churn) + marketing / cac
     mo.revenue += rev
-    mo.cash_in += rev
+    _bill(st, ln, mo, rev)
     mo.cost_of_revenue += inference + rev * x[p + "other_cor_share"]
     mo.marketing += marketing
 
 
 def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], st: State,
              mo: Month) -> None:
-    """Contracts signed now are accepted ``delivery_months`` later (revenue), delivered
-    evenly, paid in advance in part and the rest ``collection_delay_months`` after
-    acceptance."""
+    """Contracts signed now (value fixed at signing) are accepted ``delivery_months`` later
+    (revenue), delivered evenly, paid in advance in part and the rest collected
+    ``collection_delay_months`` after acceptance."""
     p, t = ln.name + ".", mo.t
     buf = st.signed[ln.name]
-    d, lag = ln.delivery_months, ln.collection_delay_months
+    d, lag = ln.delivery_months, ln.delay_months
     k = d + lag + t  # column of month t in the buffer
     buf[:, k] = x[p + "contracts_per_month"] \
         * (1.0 + x[p + "contract_growth_annual"]) ** mo.years \
         * ln.seasonality[mo.calendar_quarter] * _mult(mults, p + "contracts_per_month", t) \
-        * mo.spend_index ** x[p + "sm_elasticity"]
-    value = x[p + "contract_value"] * _mult(mults, p + "contract_value", t)
+        * mo.spend_index ** x[p + "sm_elasticity"] \
+        * x[p + "contract_value"] * _mult(mults, p + "contract_value", t)
     adv = x[p + "advance_share"]
-    in_delivery = buf[:, k - d + 1: k + 1].sum(axis=1)
-    mo.revenue += buf[:, k - d] * value
-    mo.cost_of_revenue += in_delivery * value * x[p + "delivery_cost_share"] / d
-    mo.cash_in += buf[:, k] * value * adv + buf[:, k - d - lag] * value * (1.0 - adv)
-    mo.receivables += buf[:, k - d - lag + 1: k - d + 1].sum(axis=1) * value * (1 - adv)
-    mo.liabilities += in_delivery * value * adv
+    accepted = buf[:, k - d]
+    collected = _collect_opening(st, ln, t) + ((1.0 - adv) * buf[:, k - d - lag] if t >= lag
+                                               else 0.0)
+    mo.revenue += accepted
+    compute = _trend(x, p + "delivery_compute_share")
+    mo.cost_of_revenue += buf[:, k - d + 1: k + 1].sum(axis=1) * x[p + "delivery_cost_share"] \
+        / d * (1.0 - compute + compute * mo.compute_index)
+    mo.cash_in += adv * buf[:, k] + collected
+    st.receivables[ln.name] = st.receivables[ln.name] + (1.0 - adv) * accepted - collected
+    st.liabilities[ln.name] = st.liabilities[ln.name] + adv * (buf[:, k] - accepted)
 
 
 def step_api(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], st: State,
@@ -146,11 +243,12 @@ def step_api(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     falls."""
     p, t = ln.name + ".", mo.t
     tok = st.tokens[ln.name]
-    rev = formulas.amount_for_tokens(tok, st.price[ln.name] * _mult(mults, p + "price_per_m", t))
-    cost = formulas.amount_for_tokens(tok, x[p + "cost_per_m_tokens"] * mo.cost_index
+    used = tok * _mult(mults, p + "tokens_per_month", t)  # month-to-month demand noise
+    rev = formulas.amount_for_tokens(used, st.price[ln.name] * _mult(mults, p + "price_per_m", t))
+    cost = formulas.amount_for_tokens(used, x[p + "cost_per_m_tokens"] * mo.cost_index
                                       / x[p + "utilisation"])
     mo.revenue += rev
-    mo.cash_in += rev
+    _bill(st, ln, mo, rev)
     mo.cost_of_revenue += cost
     growth = x[p + "volume_growth_monthly"] * _mult(mults, p + "volume_growth_monthly", t)
     st.tokens[ln.name] = tok * (1.0 + growth)
@@ -170,15 +268,34 @@ def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: i
     other_sm = osm0 * _mult(mults, "other_sm_monthly", t)
     spend = np.where(osm0 > 0, other_sm / np.where(osm0 > 0, osm0, 1.0), 1.0)
     quarter = ((s.start.month + t) % 12) // 3  # month 0 is the month after the period end
-    return Month(t, years, index, spend, quarter, *(np.zeros(n) for _ in range(6)))
+    compute = compute_index(x, mults, t, n)
+    return Month(t, years, index * compute, compute, spend, quarter,
+                 *(np.zeros(n) for _ in range(4)))
+
+
+def compute_index(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:
+    """Multiplier of compute cost from the GPU price index: the rented share follows it at
+    once, the committed share once its contracts renew (``compute_commitment_months``),
+    the owned share not at all (it pays through capex). Without a compute mix in the
+    scenario, all compute is rented."""
+    gpu = _mult(mults, "gpu_price_index", t)
+    rented = x.get("compute_rented_share")
+    if rented is None:
+        flat: Array = np.ones(n) * gpu
+        return flat
+    renewed = t >= _opt(x, "compute_commitment_months", n)
+    exposed = rented + np.where(renewed, _opt(x, "compute_committed_share", n), 0.0)
+    out: Array = 1.0 + exposed * (gpu - 1.0)
+    return out
 
 
 def company_costs(x: Mapping[str, Array], mults: Mapping[str, Array], mo: Month) -> Array:
-    """Training compute, other opex and other S&M of the month."""
+    """Training compute (following the GPU price by the compute mix), other opex and other
+    S&M of the month."""
     t, years = mo.t, mo.years
     training = x["training_compute_monthly"] \
         * (1.0 + x["training_compute_growth_annual"]) ** years \
-        * _mult(mults, "training_compute_monthly", t)
+        * _mult(mults, "training_compute_monthly", t) * mo.compute_index
     other = x["other_opex_monthly"] * (1.0 + x["opex_growth_annual"]) ** years
     other_sm = x["other_sm_monthly"] * _mult(mults, "other_sm_monthly", t)
     out: Array = training + other + other_sm
@@ -186,36 +303,66 @@ def company_costs(x: Mapping[str, Array], mults: Mapping[str, Array], mo: Month)
 
 
 def financing_by_month(s: Scenario) -> Array:
-    """Cash from financing events per projected month."""
-    financing = np.zeros(s.horizon_months)
-    for f in s.financing:
-        if f.month < s.horizon_months:
-            financing[f.month] += f.amount
-    return financing
+    """Cash from the included financing events per projected month: net receipts, less
+    interest on debt in each month it is outstanding, less repayments."""
+    h = s.horizon_months
+    flows = np.zeros(h)
+    for f in s.included_financing():
+        if not f.already_received and f.month < h:
+            flows[f.month] += f.net_amount
+        end = h if f.repay_after_months is None else min(f.month + f.repay_after_months, h)
+        flows[f.month:end] -= formulas.monthly_interest(f.amount, f.annual_interest_rate)
+        if f.repay_after_months is not None and f.month + f.repay_after_months < h:
+            flows[f.month + f.repay_after_months] -= f.amount
+    return flows
 
 
 def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
             into: Paths | None = None) -> Paths:
     """Project every path. ``x`` maps driver names to arrays (paths,); ``mults`` maps driver
     names (and ``inference_cost_index``) to multipliers of shape (months,) or
-    (paths, months). ``into`` receives the results in place (arrays of (paths, months))."""
+    (paths, months). ``into`` receives the results in place (arrays of (paths, months));
+    its series left ``None`` are computed and dropped."""
     h = s.horizon_months
     n = len(x["start_cash"])
-    out = {k: (getattr(into, k) if into is not None else np.empty((n, h), order="F"))
-           for k in FIELDS}
+    out = {k: (getattr(into, k) if into is not None and getattr(into, k) is not None
+               else np.empty((n, h), order="F")) for k in (*FIELDS, *EXTRA_FIELDS)}
     cash = x["start_cash"].astype(float).copy()
     financing = financing_by_month(s)
     st = initial_state(s, x, n)
+    rate, unexplained = _opt(x, "interest_rate_on_cash_annual", n), \
+        _opt(x, "unexplained_operating_monthly", n)
+    foreign = _opt(x, "foreign_cost_share", n)
     for t in range(h):
         mo = _month(s, x, mults, t, n)
         for ln in s.lines:
             STEPS[ln.kind](ln, x, mults, st, mo)
-        ocf = mo.cash_in - mo.cost_of_revenue - company_costs(x, mults, mo) - mo.marketing
-        cash = cash + ocf + financing[t]
-        out["cash"][:, t] = cash
-        out["revenue"][:, t] = mo.revenue
-        out["gross_profit"][:, t] = formulas.gross_profit(mo.revenue, mo.cost_of_revenue)
-        out["operating_cash_flow"][:, t] = ocf
-        out["trade_receivables"][:, t] = mo.receivables
-        out["contract_liabilities"][:, t] = mo.liabilities
-    return into if into is not None else Paths(**out)
+        fx = 1.0 + foreign * (_mult(mults, "fx_index", t) - 1.0)
+        mo.cost_of_revenue *= fx
+        costs = mo.cost_of_revenue + (company_costs(x, mults, mo) + mo.marketing) * fx
+        ocf = mo.cash_in - costs + unexplained
+        capex = _capex(x, mults, t, n) * fx
+        interest = formulas.monthly_interest(np.maximum(cash, 0.0), rate)
+        cash = cash + ocf - capex + interest + financing[t]
+        _put(out, t, cash=cash, revenue=mo.revenue, operating_cash_flow=ocf,
+             gross_profit=formulas.gross_profit(mo.revenue, mo.cost_of_revenue),
+             trade_receivables=sum(st.receivables.values(), np.zeros(n)),
+             contract_liabilities=sum(st.liabilities.values(), np.zeros(n)),
+             operating_result=mo.revenue - costs, capex_and_leases=capex,
+             interest_income=interest, financing_cash_flow=np.full(n, financing[t]))
+    if into is not None:
+        return into
+    return Paths(**out)
+
+
+def _capex(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:
+    """Capex (times its shock multiplier and the GPU price index: new owned GPUs) and lease
+    payments of month ``t``."""
+    out: Array = _opt(x, "capex_monthly", n) * _mult(mults, "capex_monthly", t) \
+        * _mult(mults, "gpu_price_index", t) + _opt(x, "lease_payments_monthly", n)
+    return out
+
+
+def _put(out: Mapping[str, Array], t: int, **series: Array) -> None:
+    for k, v in series.items():
+        out[k][:, t] = v

@@ -20,13 +20,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from llmecon import formulas
 from llmecon.config.base import load_config, parse_config
 from llmecon.config.scenario import (
+    FINANCING_CHOICES,
     FinancingEventConfig,
     LineConfig,
     RegimeConfig,
     ScenarioConfig,
     ShockConfig,
+    StressPreset,
 )
 from llmecon.constants import MAX_HORIZON_MONTHS
 from llmecon.errors import InputError, NotFoundError
@@ -45,18 +48,29 @@ LINE_DRIVERS = {
 GLOBAL_DRIVERS = ("start_cash", "inference_cost_decline_annual", "training_compute_monthly",
                   "training_compute_growth_annual", "other_opex_monthly", "opex_growth_annual",
                   "other_sm_monthly")
-TIME_INDICES = ("inference_cost_index",)
+TIME_INDICES = ("inference_cost_index", "fx_index", "gpu_price_index")
 
 
 @dataclass(frozen=True)
 class LineSpec:
-    """A business line: its kind (c2c, b2b or api) and timing in months."""
+    """A business line: its kind (c2c, b2b or api) and timing in months.
+
+    ``collection_delay_months`` is the delay from revenue to cash; ``None`` means the kind's
+    default (3 months for B2B projects, none for consumer and API lines).
+    """
 
     name: str
     kind: str  # c2c, b2b or api
     delivery_months: int = 6
-    collection_delay_months: int = 3
+    collection_delay_months: int | None = None
     seasonality: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
+
+    @property
+    def delay_months(self) -> int:
+        """The collection delay in months (the kind's default when not set)."""
+        if self.collection_delay_months is not None:
+            return self.collection_delay_months
+        return 3 if self.kind == "b2b" else 0
 
 
 @dataclass(frozen=True)
@@ -64,9 +78,12 @@ class Financing:
     """A financing event: ``amount`` (gross, scenario currency) in projected month ``month``
     (0 = the first month after the period end).
 
-    ``fee_share`` of the amount is paid at once; drawn debt pays ``annual_interest_rate`` on
-    its principal each month and is repaid ``term_months`` after the draw (0: never, as
-    equity). Only ``committed`` events are in the base case.
+    ``fee_share`` of the amount is paid at once (cash received: :attr:`net_amount`). Debt
+    pays ``annual_interest_rate`` on its principal in every month it is outstanding and is
+    repaid in full ``repay_after_months`` after ``month`` (``None``: not repaid, as equity).
+    ``already_received`` marks debt drawn before the start (in the starting cash already):
+    only its interest and repayment move cash. Only ``committed`` events are in the base
+    case.
     """
 
     month: int
@@ -76,13 +93,14 @@ class Financing:
     kind: str = "other"
     fee_share: float = 0.0
     annual_interest_rate: float = 0.0
-    term_months: int = 0
+    repay_after_months: int | None = None
+    already_received: bool = False
     source: str = ""
 
     @property
     def net_amount(self) -> float:
         """Cash received: the amount less fees."""
-        return self.amount * (1.0 - self.fee_share)
+        return float(formulas.net_of_fees(self.amount, self.fee_share))
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,17 @@ class Shock:
     multiplier: float
     start_month: int
     months: int  # 0 = to the horizon
+
+
+@dataclass(frozen=True)
+class Noise:
+    """Month-to-month volatility of the drivers matching ``driver`` (a pattern): a lognormal
+    AR(1) with monthly log-sd ``sd_monthly`` and ``autocorrelation`` (see
+    :mod:`llmecon.simulate.noise`)."""
+
+    driver: str
+    sd_monthly: float
+    autocorrelation: float
 
 
 @dataclass(frozen=True)
@@ -112,17 +141,33 @@ class Scenario:
     shocks: tuple[Shock, ...] = ()
     provenance: Mapping[str, str] = field(default_factory=dict)
     stresses: tuple[str, ...] = ()
+    financing_included: str = "committed"
+    noise: tuple[Noise, ...] = ()
+
+    def included_financing(self) -> tuple[Financing, ...]:
+        """The events the projection counts: ``committed`` ones (the default), ``all``, or
+        under ``none`` only the obligations of debt drawn before the start."""
+        mode = self.financing_included
+        return tuple(f for f in self.financing if mode == "all" or f.already_received
+                     or (mode == "committed" and f.committed))
+
+    def with_financing(self, included: str) -> Scenario:
+        """The scenario counting ``committed``, ``all`` or ``none`` of its financing."""
+        if included not in FINANCING_CHOICES:
+            raise InputError(f"financing: expected one of {', '.join(FINANCING_CHOICES)}, "
+                             f"found {included!r}")
+        return replace(self, financing_included=included)
 
     def __repr__(self) -> str:
         lines = ", ".join(f"{ln.name} ({ln.kind})" for ln in self.lines)
-        fin = "; ".join(f"{f.label}: {f.amount:,.0f} month {f.month}"
+        fin = "; ".join(f"{f.label}: {f.net_amount:,.0f} month {f.month}"
                         f"{'' if f.committed else ' (uncommitted)'}" for f in self.financing)
         uncertain = sum(not d.degenerate for d in self.drivers.values())
         stress = f", stresses {'+'.join(self.stresses)}" if self.stresses else ""
         return (f"Scenario({self.company}, {self.currency}, from {self.start}, "
                 f"{self.horizon_months} months, lines: {lines or 'none'}, "
                 f"{len(self.drivers)} drivers ({uncertain} uncertain), "
-                f"financing: {fin or 'none'}{stress})")
+                f"financing ({self.financing_included} included): {fin or 'none'}{stress})")
 
     def central(self, name: str) -> float:
         return self.drivers[name].central
@@ -131,9 +176,10 @@ class Scenario:
         return [f"{line.name}.{d}" for d in LINE_DRIVERS[line.kind]]
 
     def deterministic(self) -> Scenario:
-        """The same scenario with every distribution at its central value and no regimes."""
+        """The same scenario with every distribution at its central value, no regimes and
+        no month-to-month noise."""
         return replace(self, drivers={k: Dist("fixed", {"value": v.central})
-                                      for k, v in self.drivers.items()}, regimes=())
+                                      for k, v in self.drivers.items()}, regimes=(), noise=())
 
     def to_config(self) -> ScenarioConfig:
         """The scenario as a scenario file (provenance aside)."""
@@ -157,6 +203,8 @@ class Scenario:
             "correlations": [list(c) for c in self.correlations],
             "shocks": [dict(s.__dict__) for s in self.shocks],
             "stresses": list(self.stresses),
+            "financing_included": self.financing_included,
+            "noise": [dict(n.__dict__) for n in self.noise],
         }
 
 
@@ -170,20 +218,22 @@ def _match(pattern: str, names: Sequence[str], where: str) -> list[str]:
     return got
 
 
-def months_after(start: date, day: date) -> int:
-    """Whole calendar months from ``start``'s month to ``day``'s month (0 if before).
+def month_index(start: date, day: date) -> int:
+    """The projected month (0 = the month after ``start``'s month) that contains ``day``;
+    0 for a day before that.
 
-    >>> months_after(date(2025, 6, 30), date(2026, 1, 8))
-    7
+    >>> month_index(date(2025, 6, 30), date(2026, 1, 8))  # Jul 2025 = 0, ..., Jan 2026 = 6
+    6
     """
-    return max(0, (day.year - start.year) * 12 + day.month - start.month)
+    return max(0, (day.year - start.year) * 12 + day.month - start.month - 1)
 
 
 def financing_event(cfg: FinancingEventConfig, start: date) -> Financing:
     """A financing event of a scenario starting after ``start``."""
-    month = cfg.month if cfg.month is not None else months_after(start, cfg.date or start)
+    month = cfg.month if cfg.month is not None else month_index(start, cfg.date or start)
     return Financing(month, cfg.amount, cfg.label, cfg.committed, cfg.kind, cfg.fee_share,
-                     cfg.annual_interest_rate, cfg.term_months, cfg.source)
+                     cfg.annual_interest_rate, cfg.repay_after_months, cfg.already_received,
+                     cfg.source)
 
 
 def load_scenario(base: Scenario, path: str | Path) -> Scenario:
@@ -206,6 +256,14 @@ def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
     s = replace(s, drivers=drivers, provenance=prov)
     if cfg.financing is not None:
         s = replace(s, financing=tuple(financing_event(f, s.start) for f in cfg.financing))
+    if cfg.financing_included is not None:
+        s = s.with_financing(cfg.financing_included)
+    if cfg.noise is not None:
+        names = [*drivers, *TIME_INDICES]
+        for i, n in enumerate(cfg.noise):
+            _match(n.driver, names, f"{where}: noise[{i}]")
+        s = replace(s, noise=tuple(Noise(n.driver, n.sd_monthly, n.autocorrelation)
+                                   for n in cfg.noise))
     if cfg.regimes is not None:
         s = replace(s, regimes=tuple(_regime(g, list(drivers), f"{where}: regimes[{i}]")
                                      for i, g in enumerate(cfg.regimes)))
@@ -255,36 +313,37 @@ def apply_stresses(s: Scenario, names: Sequence[str]) -> Scenario:
     for name in names:
         if name not in presets:
             raise NotFoundError(f"unknown stress {name!r}; presets: {', '.join(presets)}")
-        pre = presets[name]
-        line_names = {ln.name for ln in s.lines}
-        shocks = _shocks([parse_config(ShockConfig, sh, f"stress {name}: shocks")
-                          for sh in _present(pre.get("shocks"), s)], s, f"stress {name}")
-        drivers = dict(s.drivers)
-        for item in pre.get("set", []):
-            for t in _match(item["driver"], list(drivers), f"stress {name}"):
-                drivers[t] = Dist("fixed", {"value": float(item["value"])})
-        lines = list(s.lines)
-        for item in pre.get("add", []):
-            key = item["driver"].split(".")[-1]
-            if key == "collection_delay_extra_months":
-                lines = [replace(ln, collection_delay_months=ln.collection_delay_months
-                                 + int(item["value"])) if ln.kind == "b2b" else ln
-                         for ln in lines]
-                continue
-            for t in [n for n in drivers if fnmatch.fnmatchcase(n, item["driver"])
-                      and n.split(".")[0] in line_names]:
-                d = drivers[t]
-                drivers[t] = Dist("fixed", {"value": d.central + float(item["value"])}) \
-                    if d.kind == "fixed" else d
-        financing = tuple(f for f in s.financing if f.committed) \
-            if pre.get("drop_uncommitted_financing") else s.financing
-        s = replace(s, shocks=s.shocks + tuple(shocks), drivers=drivers, lines=tuple(lines),
-                    financing=financing, stresses=(*s.stresses, name))
+        s = _apply_preset(s, name, parse_config(StressPreset, presets[name], f"stress {name}"))
     return s
 
 
-def _present(items: Any, s: Scenario) -> list[Any]:
-    """Only the shocks whose driver pattern matches something in this scenario."""
+def _apply_preset(s: Scenario, name: str, pre: StressPreset) -> Scenario:
+    line_names = {ln.name for ln in s.lines}
     names = [*s.drivers, *TIME_INDICES]
-    return [sh for sh in (items or [])
-            if any(fnmatch.fnmatchcase(n, sh["driver"]) for n in names)]
+    shocks = _shocks([sh for sh in pre.shocks
+                      if any(fnmatch.fnmatchcase(n, sh.driver) for n in names)], s,
+                     f"stress {name}")
+    drivers = dict(s.drivers)
+    for item in pre.set_:
+        for t in _match(item.driver, list(drivers), f"stress {name}"):
+            drivers[t] = Dist("fixed", {"value": item.value})
+    lines = list(s.lines)
+    for item in pre.add:
+        if item.driver.split(".")[-1] == "collection_delay_extra_months":
+            lines = [replace(ln, collection_delay_months=ln.delay_months + int(item.value))
+                     if ln.kind == "b2b" else ln for ln in lines]
+            continue
+        for t in [n for n in drivers if fnmatch.fnmatchcase(n, item.driver)
+                  and n.split(".")[0] in line_names]:
+            d = drivers[t]
+            drivers[t] = Dist("fixed", {"value": d.central + item.value}) \
+                if d.kind == "fixed" else d
+    financing = s.financing
+    if pre.drop_uncommitted_financing:
+        financing = tuple(f for f in financing if f.committed)
+    if pre.withdraw_credit:
+        financing = tuple(replace(f, repay_after_months=0) if f.already_received else f
+                          for f in financing if f.kind != "bank_facility")
+    out = replace(s, shocks=s.shocks + tuple(shocks), drivers=drivers, lines=tuple(lines),
+                  financing=financing, stresses=(*s.stresses, name))
+    return out.with_financing(pre.financing_included) if pre.financing_included else out

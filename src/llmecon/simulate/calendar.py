@@ -1,0 +1,76 @@
+"""Calendar months of a projection: every projected month is a date.
+
+Month index 0 is the calendar month after the period end (the first projected month);
+presenters number months from 1 (``month 1`` = index 0) and show each month by its last
+day. :func:`runway` is the one definition of "runway": the first month whose closing cash
+is below zero, as a month index, a month number and a date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from llmecon.simulate.scenario import month_index
+
+
+def month_end(start: date, t: int) -> date:
+    """The last day of projected month ``t`` (0 = the month after ``start``'s month).
+
+    >>> month_end(date(2025, 6, 30), 0), month_end(date(2025, 6, 30), 6)
+    (datetime.date(2025, 7, 31), datetime.date(2026, 1, 31))
+    """
+    m = start.month + t  # zero-based month count from January of start's year, plus one
+    y, m = start.year + m // 12, m % 12 + 1
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def month_ends(start: date, months: int) -> list[date]:
+    """The last day of each projected month."""
+    return [month_end(start, t) for t in range(months)]
+
+
+@dataclass(frozen=True)
+class Runway:
+    """When cash first closes a month below zero.
+
+    Attributes
+    ----------
+    month_index : 0-based index of that month (``inf`` when not within the horizon).
+    month_number : 1-based number (``month 1`` is the first projected month): the number of
+        months until cash runs out, counting the month it runs out.
+    month_end : the last day of that month (``None`` when not within the horizon).
+    """
+
+    month_index: float
+    month_number: float
+    month_end: date | None
+
+    @property
+    def label(self) -> str:
+        if self.month_end is None:
+            return "beyond the horizon"
+        return f"month {int(self.month_number)} ({self.month_end:%b %Y})"
+
+
+def runway(cash: Any, start: date) -> Runway:
+    """The runway of one path of month-end cash balances.
+
+    >>> runway([5.0, 1.0, -2.0], date(2025, 9, 30)).label  # Oct, Nov, then Dec 2025 < 0
+    'month 3 (Dec 2025)'
+    >>> runway([1.0], date(2025, 9, 30)).label
+    'beyond the horizon'
+    """
+    below = np.asarray(cash, dtype=float) < 0
+    if not below.any():
+        return Runway(math.inf, math.inf, None)
+    k = int(below.argmax())
+    return Runway(float(k), float(k + 1), month_end(start, k))
+
+
+__all__ = ["Runway", "month_end", "month_ends", "month_index", "runway"]

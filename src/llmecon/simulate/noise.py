@@ -1,0 +1,82 @@
+"""Volatility that belongs to time: month-to-month shocks on demand, prices, costs and FX.
+
+Each :class:`~llmecon.simulate.scenario.Noise` is a lognormal AR(1) process in log space,
+started from zero before month 0:
+
+    z_t = phi z_(t-1) + sd e_t,  e_t ~ N(0, 1),    multiplier_t = exp(z_t - var(z_t) / 2)
+
+so the multiplier has mean 1 in every month, its spread is ``sd`` in month 0 (the first
+month stays near the disclosed run-rate) and widens with time towards
+``sd / sqrt(1 - phi^2)`` (without bound when ``phi = 1``, a random walk, as for exchange
+rates). One process drives every driver its pattern matches (a common factor). The
+multipliers combine with shocks and regimes by multiplication.
+
+A Monte Carlo backend adds them to a block's multipliers with :func:`add_noise`, drawing
+from the block's generator after the drivers and regimes (so the same seed gives the same
+paths on every backend).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from llmecon.simulate.scenario import TIME_INDICES, Noise, Scenario
+
+Array = np.ndarray[Any, Any]
+
+
+def log_variance(sd: float, phi: float, months: int) -> Array:
+    """Var(z_t) for t = 0..months-1: sd^2 (1 + phi^2 + ... + phi^(2t)).
+
+    >>> log_variance(0.1, 1.0, 3).round(6).tolist()  # a random walk: 0.01 t + 0.01
+    [0.01, 0.02, 0.03]
+    >>> log_variance(0.1, 0.5, 2).round(6).tolist()  # by hand: 0.01, 0.01 x 1.25
+    [0.01, 0.0125]
+    """
+    powers = (phi * phi) ** np.arange(months)
+    out: Array = sd * sd * np.cumsum(powers)
+    return out
+
+
+def ar1_multipliers(rng: np.random.Generator, paths: int, months: int, sd: float,
+                    phi: float) -> Array:
+    """Mean-one lognormal AR(1) multipliers of shape (paths, months)."""
+    eps = rng.standard_normal((paths, months))
+    z = np.empty((paths, months))
+    prev = np.zeros(paths)
+    for t in range(months):
+        prev = phi * prev + sd * eps[:, t]
+        z[:, t] = prev
+    out: Array = np.exp(z - log_variance(sd, phi, months)[None, :] / 2.0)
+    return out
+
+
+def targets(s: Scenario, n: Noise) -> list[str]:
+    """The drivers (and time indices) a noise pattern applies to in this scenario."""
+    return [d for d in (*s.drivers, *TIME_INDICES) if fnmatch.fnmatchcase(d, n.driver)]
+
+
+def noise_multipliers(s: Scenario, rng: np.random.Generator, paths: int) -> dict[str, Array]:
+    """One (paths, months) multiplier per noisy driver, in the order of ``s.noise``."""
+    out: dict[str, Array] = {}
+    for n in s.noise:
+        names = targets(s, n)
+        if not names or n.sd_monthly == 0:
+            continue
+        m = ar1_multipliers(rng, paths, s.horizon_months, n.sd_monthly, n.autocorrelation)
+        for name in names:
+            out[name] = out[name] * m if name in out else m
+    return out
+
+
+def add_noise(mults: Mapping[str, Array], s: Scenario, rng: np.random.Generator,
+              paths: int) -> dict[str, Array]:
+    """``mults`` (shocks and regimes) times the scenario's noise multipliers."""
+    out = dict(mults)
+    for name, m in noise_multipliers(s, rng, paths).items():
+        out[name] = out[name] * m if name in out else m
+    return out

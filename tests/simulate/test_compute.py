@@ -1,0 +1,73 @@
+"""Compute economics: a GPU price shock reaches rented compute at once, committed capacity
+when its contracts renew, owned compute through capex; inference, training and the compute
+share of B2B delivery cost all move (hand computation)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+
+from llmecon.simulate.distributions import Dist
+from llmecon.simulate.loaders import load_base_scenario
+from llmecon.simulate.run import deterministic
+from llmecon.simulate.scenario import LineSpec, Scenario, Shock
+from llmecon.statements.model import Company
+
+
+def tiny() -> Scenario:
+    """The engine test's tiny company (tests/simulate/test_engine.py): an API line (cost 60
+    per million at 50% utilisation, 1m tokens +10% a month at 300 per million) and a B2B line
+    (one 400 contract a month, delivery cost 50%), compute 100, other opex 50, S&M 20."""
+    drivers = {"start_cash": 1000.0, "inference_cost_decline_annual": 0.0,
+               "training_compute_monthly": 100.0, "training_compute_growth_annual": 0.0,
+               "other_opex_monthly": 50.0, "opex_growth_annual": 0.0, "other_sm_monthly": 20.0,
+               "api.tokens_per_month": 1e6, "api.volume_growth_monthly": 0.10,
+               "api.price_per_m": 300.0, "api.price_decline_monthly": 0.0,
+               "api.cost_per_m_tokens": 60.0, "api.utilisation": 0.5,
+               "proj.contracts_per_month": 1.0, "proj.contract_growth_annual": 0.0,
+               "proj.contract_value": 400.0, "proj.delivery_cost_share": 0.5,
+               "proj.advance_share": 0.25, "proj.sm_elasticity": 0.0}
+    return Scenario("tiny", "USD", date(2024, 12, 31), 3,
+                    (LineSpec("api", "api"),
+                     LineSpec("proj", "b2b", delivery_months=1, collection_delay_months=1)),
+                    {k: Dist("fixed", {"value": v}) for k, v in drivers.items()})
+
+
+def test_gpu_price_spike_by_hand() -> None:
+    s = tiny()
+    extra = {"compute_rented_share": 0.5, "compute_committed_share": 0.3,
+             "compute_commitment_months": 2, "compute_owned_share": 0.2,
+             "proj.delivery_compute_share": 0.4, "capex_monthly": 10.0}
+    drivers = {**s.drivers, **{k: Dist("fixed", {"value": v}) for k, v in extra.items()}}
+    s = replace(s, drivers=drivers, shocks=(Shock("gpu_price_index", 1.6, 0, 0),))
+    p = deterministic(s)
+    # months 0-1: exposure 0.5 (rented) -> compute x 1.3; month 2: + committed 0.3 -> x 1.48
+    # API cost 120, 132, 145.2 (tiny()) x factor; B2B delivery 200 x (0.6 + 0.4 x factor)
+    api = [120 * 1.3, 132 * 1.3, 145.2 * 1.48]
+    b2b = [200 * (0.6 + 0.4 * 1.3)] * 2 + [200 * (0.6 + 0.4 * 1.48)]
+    revenue = [700.0, 730.0, 763.0]
+    np.testing.assert_allclose(p.gross_profit[0], [revenue[t] - api[t] - b2b[t]
+                                                   for t in range(3)], atol=0.005)
+    assert p.gross_profit[0, 0] == pytest.approx(320.0)  # 700 - 156 - 224
+    training = [130.0, 130.0, 148.0]
+    ocf = [revenue[t] - api[t] - b2b[t] - training[t] - 50 - 20 for t in range(3)]
+    np.testing.assert_allclose(p.operating_cash_flow[0], ocf, atol=0.005)
+    assert p.capex_and_leases is not None
+    np.testing.assert_allclose(p.capex_and_leases[0], [16.0] * 3)  # owned: new GPUs x 1.6
+
+
+def test_zhipu_spike_reaches_b2b_cost_of_revenue(zhipu: Company) -> None:
+    """The disclosed compute share of cost of revenue (37.6%, H1 2025) makes B2B delivery
+    cost follow the GPU price: with rented compute at 50% (assumed), month 0's B2B cost
+    rises by 0.376 x 0.5 x 0.6 = 11.28%."""
+    s = replace(load_base_scenario(zhipu), horizon_months=3)
+    b2b = next(ln for ln in s.lines if ln.kind == "b2b")
+    only_b2b = replace(s, lines=(b2b,))
+    a = deterministic(only_b2b)
+    b = deterministic(replace(only_b2b, shocks=(Shock("gpu_price_index", 1.6, 0, 0),)))
+    cost_a = a.revenue[0, 0] - a.gross_profit[0, 0]
+    cost_b = b.revenue[0, 0] - b.gross_profit[0, 0]
+    assert cost_b / cost_a == pytest.approx(1 + 0.376 * 0.5 * 0.6, rel=1e-9)

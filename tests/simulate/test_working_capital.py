@@ -1,0 +1,89 @@
+"""Working capital conserves cash: opening balances are the disclosed ones; the cash bridge
+holds every month with and without shocks; a collection delay moves cash, not the result;
+a price shock touches new contracts only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from llmecon.simulate.engine import Paths
+from llmecon.simulate.loaders import load_base_scenario
+from llmecon.simulate.run import deterministic
+from llmecon.simulate.scenario import Scenario, Shock, apply_stresses
+from llmecon.statements.model import Company
+
+
+def opening_balances(s: Scenario) -> tuple[float, float]:
+    """Receivables and contract liabilities before month 0, from the drivers: B2B advances
+    on the contracts in delivery = delivery months x advance share x value signed a month."""
+    r0 = sum(s.central(f"{ln.name}.opening_receivables") for ln in s.lines
+             if f"{ln.name}.opening_receivables" in s.drivers)
+    cl0 = 0.0
+    for ln in s.lines:
+        if ln.kind == "b2b":
+            backlog = s.central(f"{ln.name}.backlog_value_monthly")
+            cl0 += ln.delivery_months * s.central(f"{ln.name}.advance_share") * backlog
+    return r0, cl0
+
+
+@pytest.mark.parametrize(("cid", "receivables"), [
+    # Zhipu 30 Jun 2025: gross 171.657 less allowance 25.88 (mffb.com.cn show-465402)
+    ("zhipu", 171.657e6 - 25.88e6),
+    # MiniMax 30 Sep 2025: 8.06 (doshare.jizhiku.net archives 40318)
+    ("minimax", 8.06e6),
+])
+def test_opening_receivables_are_the_disclosed_ones(request: pytest.FixtureRequest, cid: str,
+                                                    receivables: float) -> None:
+    s = load_base_scenario(request.getfixturevalue(cid))
+    assert opening_balances(s)[0] == pytest.approx(receivables, rel=1e-9)
+
+
+def bridge_residual(s: Scenario, p: Paths) -> np.ndarray:  # type: ignore[type-arg]
+    """Change of (cash + receivables - contract liabilities) less the accrual operating result
+    and the cash items outside it (unexplained line, interest, capex, financing)."""
+    assert p.operating_result is not None and p.interest_income is not None
+    assert p.capex_and_leases is not None and p.financing_cash_flow is not None
+    r0, cl0 = opening_balances(s)
+    position = p.cash[0] + p.trade_receivables[0] - p.contract_liabilities[0]
+    before = np.concatenate([[s.central("start_cash") + r0 - cl0], position[:-1]])
+    outside = s.central("unexplained_operating_monthly") + p.interest_income[0] \
+        - p.capex_and_leases[0] + p.financing_cash_flow[0]
+    out: np.ndarray = (position - before) - outside - p.operating_result[0]  # type: ignore[type-arg]
+    return out
+
+
+@pytest.mark.parametrize("cid", ["zhipu", "minimax"])
+@pytest.mark.parametrize("stresses", [[], ["budget-freeze"], ["price-war"],
+                                      ["marketing-stop", "fx-shock"]])
+def test_cash_is_conserved_every_month(request: pytest.FixtureRequest, cid: str,
+                                       stresses: list[str]) -> None:
+    s = apply_stresses(load_base_scenario(request.getfixturevalue(cid)), stresses)
+    s = replace(s, horizon_months=24)
+    res = bridge_residual(s, deterministic(s))
+    assert np.abs(res).max() < 1e-6 * s.central("start_cash")
+
+
+def test_longer_collection_delay_lowers_cash_not_the_result(zhipu: Company) -> None:
+    s = replace(load_base_scenario(zhipu), horizon_months=12)
+    late = replace(s, lines=tuple(replace(ln, collection_delay_months=ln.delay_months + 3)
+                                  if ln.kind == "b2b" else ln for ln in s.lines))
+    a, b = deterministic(s), deterministic(late)
+    assert (b.cash[0, :3] < a.cash[0, :3]).all()
+    assert a.operating_result is not None and b.operating_result is not None
+    np.testing.assert_array_equal(a.operating_result, b.operating_result)
+    # by hand: opening receivables 145.777m over 8 months, then over 11: month 0 collects
+    # 145.777 / 8 - 145.777 / 11 = 4.97m less
+    assert a.cash[0, 0] - b.cash[0, 0] == pytest.approx(145.777e6 * (1 / 8 - 1 / 11), rel=1e-6)
+
+
+def test_price_shock_leaves_signed_backlog_revenue_unchanged(zhipu: Company) -> None:
+    s = replace(load_base_scenario(zhipu), horizon_months=12)
+    line = next(ln for ln in s.lines if ln.kind == "b2b")
+    cut = replace(s, shocks=(Shock(f"{line.name}.contract_value", 0.5, 0, 0),))
+    a, b = deterministic(s), deterministic(cut)
+    d = line.delivery_months
+    np.testing.assert_array_equal(a.revenue[0, :d], b.revenue[0, :d])  # signed before
+    assert (b.revenue[0, d:] < a.revenue[0, d:]).all()  # signed after the cut
