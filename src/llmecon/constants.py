@@ -28,12 +28,6 @@ MAX_WEB_HORIZON_MONTHS = 120
 # --- cli ---
 #: Most paths one ``llmecon report`` or ``chart`` run accepts (it runs every stress preset).
 MAX_REPORT_PATHS = 1_000_000
-#: Memory one Monte Carlo path-month takes: six float64 series kept for every path and
-#: month (cash, revenue, gross profit, operating cash flow, receivables, contract
-#: liabilities; 48 bytes) plus working copies while percentiles are taken.
-BYTES_PER_PATH_MONTH = 64
-#: Largest memory a single run may ask for (paths x months x BYTES_PER_PATH_MONTH): 8 GiB.
-MAX_RUN_BYTES = 8 * 2**30
 #: Most local Dask workers a run may start (also capped at four per CPU core).
 MAX_WORKERS = 64
 

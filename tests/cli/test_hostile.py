@@ -13,7 +13,6 @@ import pytest
 
 from llmecon.cli import main
 from llmecon.cli.common import (
-    check_run_size,
     error_line,
     margin,
     number_list,
@@ -122,16 +121,6 @@ def test_number_list_names_the_bad_item() -> None:
         number_list(positive)("1,x")
     with pytest.raises(argparse.ArgumentTypeError, match="found ','"):
         number_list(positive)(",")
-
-
-def test_run_size_budget() -> None:
-    check_run_size(10_000, 36)  # the default run: 10,000 x 36 x 64 B = 22 MiB
-    check_run_size(559_240, 240)  # 8 GiB / (240 x 64 B) = 559,240.5 paths
-    with pytest.raises(InputError, match="use at most 559,240 paths for 240 months"):
-        check_run_size(559_241, 240)
-    # 10,000,000 x 240 x 64 B = 153.6e9 B = 143.05 GiB
-    with pytest.raises(InputError, match=r"need about 143\.1 GiB, above the 8 GiB budget"):
-        check_run_size(10_000_000, 240)
 
 
 def test_safe_escapes_control_and_bidi_characters() -> None:

@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from llmecon.constants import (
-    BYTES_PER_PATH_MONTH,
     MAX_HORIZON_MONTHS,
     MAX_PATHS,
-    MAX_RUN_BYTES,
     MAX_WORKERS,
 )
 
@@ -129,20 +127,6 @@ def _internal(e: Exception, args: argparse.Namespace) -> int:
         raise e
     fail(error_line(e))
     return 1
-
-
-def check_run_size(paths: int, horizon_months: int) -> None:
-    """Refuse a Monte Carlo run whose path-by-month arrays would exceed the memory budget
-    (``MAX_RUN_BYTES``), before anything is allocated."""
-    from llmecon.errors import InputError
-
-    need = paths * horizon_months * BYTES_PER_PATH_MONTH
-    if need > MAX_RUN_BYTES:
-        most = MAX_RUN_BYTES // (horizon_months * BYTES_PER_PATH_MONTH)
-        raise InputError(f"--paths x --horizon: {paths:,} paths over {horizon_months} months "
-                         f"need about {need / 2**30:,.1f} GiB, above the "
-                         f"{MAX_RUN_BYTES / 2**30:,.0f} GiB budget; use at most {most:,} "
-                         f"paths for {horizon_months} months")
 
 
 # --- argument types -----------------------------------------------------------------------

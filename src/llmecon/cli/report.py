@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from llmecon.cli.common import (
-    check_run_size,
     horizon_months,
     output_path,
     safe,
@@ -67,7 +66,6 @@ def _report(args: argparse.Namespace) -> int:
     from llmecon.api import load_company
     from llmecon.report_data import build
 
-    check_run_size(args.paths, args.horizon)
     companies = [load_company(ref) for ref in args.companies]
     path, kind = output_path(args.output, args.format, ("html", "xlsx"))
     with status("building the report") as update:

@@ -7,7 +7,6 @@ import sys
 from typing import Any
 
 from llmecon.cli.common import (
-    check_run_size,
     horizon_months,
     margin,
     paths_count,
@@ -93,7 +92,6 @@ def _simulate(args: argparse.Namespace) -> int:
     from llmecon.simulate.run import run as run_mc
 
     s = _scenario(args)
-    check_run_size(args.paths, s.horizon_months)
     result = with_progress(lambda cb: run_mc(s, paths=args.paths, seed=args.seed,
                                              backend=args.backend, scheduler=args.scheduler,
                                              workers=args.workers, progress=cb), args.paths)
