@@ -46,11 +46,12 @@ def bridge_residual(s: Scenario, p: Paths) -> np.ndarray:  # type: ignore[type-a
     and the cash items outside it (unexplained line, interest, capex, financing)."""
     assert p.operating_result is not None and p.interest_income is not None
     assert p.capex_and_leases is not None and p.financing_cash_flow is not None
+    assert p.fx_revaluation is not None
     r0, cl0 = opening_balances(s)
     position = p.cash[0] + p.trade_receivables[0] - p.contract_liabilities[0]
     before = np.concatenate([[s.central("start_cash") + r0 - cl0], position[:-1]])
     outside = s.central("unexplained_operating_monthly") + p.interest_income[0] \
-        - p.capex_and_leases[0] + p.financing_cash_flow[0]
+        - p.capex_and_leases[0] + p.financing_cash_flow[0] + p.fx_revaluation[0]
     out: np.ndarray = (position - before) - outside - p.operating_result[0]  # type: ignore[type-arg]
     return out
 

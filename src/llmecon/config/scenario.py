@@ -258,6 +258,7 @@ class CompanyFinancingConfig(ConfigModel):
     lease_term_months: int = Field(default=36, ge=1)
     foreign_currency: str = ""
     foreign_cost_share: Share = 0.0
+    foreign_cash_share: Share = 0.0
 
 
 class FinancingAssumptions(ConfigModel):

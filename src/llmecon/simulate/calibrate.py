@@ -148,9 +148,12 @@ def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
     cal.put("start_cash", cash.value, f"derived: {cash.basis} at {p.end}")
     cal.put("interest_rate_on_cash_annual", fin.cash_interest_rate_annual,
             "assumed: financing.cash_interest_rate_annual (yield on cash, paid monthly)")
+    other = fin.foreign_currency or "another currency"
     cal.put("foreign_cost_share", fin.foreign_cost_share,
-            f"assumed: share of costs paid in {fin.foreign_currency or 'another currency'} "
-            "(moves with fx_index)")
+            f"assumed: share of costs paid in {other} (moves with fx_index)")
+    cal.put("foreign_cash_share", fin.foreign_cash_share,
+            f"assumed: share of cash held in {other} (revalued with fx_index)")
+    _foreign_revenue(cal, fin.foreign_currency)
     training = cal.need("rd_compute_cost")
     cal.put("training_compute_monthly", training / m, f"derived: compute in R&D {p.label} / {m}")
     sm_month, sm_label = cal.latest_monthly("selling_marketing_expense")
@@ -170,6 +173,22 @@ def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
         "assumptions: simulate.training_compute_growth_annual"))
     cal.put("opex_growth_annual", 0.1, "assumed: headcount and loaded cost growth")
     return cash.value, sm_month, share
+
+
+def _foreign_revenue(cal: Calibration, currency: str) -> None:
+    """The share of revenue in the other currency: the disclosed mainland-China share when
+    that currency is the renminbi, its complement when the company reports in renminbi."""
+    v = cal.resolver.get("revenue_share", cal.period.label, "region:mainland_china")
+    china = v.value if v.ok and v.value is not None else None
+    if china is None or not currency:
+        cal.put("foreign_revenue_share", 0.0, "not disclosed: all revenue in the reporting "
+                "currency")
+    elif currency == "CNY":
+        cal.put("foreign_revenue_share", china, f"disclosed: mainland China share of revenue "
+                f"{cal.period.label} (in renminbi)")
+    else:
+        cal.put("foreign_revenue_share", 1.0 - china, f"derived: 1 - mainland China share of "
+                f"revenue {cal.period.label} (outside China, in {currency})")
 
 
 def calibrate_api(cal: Calibration, line: str, price: float, engine_cost: float) -> LineSpec:
