@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from llmecon.simulate.distributions import Dist
 from llmecon.simulate.engine import Paths
 from llmecon.simulate.loaders import load_base_scenario
 from llmecon.simulate.run import deterministic
@@ -46,10 +47,11 @@ def bridge_residual(s: Scenario, p: Paths) -> np.ndarray:  # type: ignore[type-a
     and the cash items outside it (unexplained line, interest, capex, financing)."""
     assert p.operating_result is not None and p.interest_income is not None
     assert p.capex_and_leases is not None and p.financing_cash_flow is not None
-    assert p.fx_revaluation is not None
+    assert p.fx_revaluation is not None and p.payables is not None
     r0, cl0 = opening_balances(s)
-    position = p.cash[0] + p.trade_receivables[0] - p.contract_liabilities[0]
-    before = np.concatenate([[s.central("start_cash") + r0 - cl0], position[:-1]])
+    position = p.cash[0] + p.trade_receivables[0] - p.contract_liabilities[0] - p.payables[0]
+    p0 = s.central("opening_payables")
+    before = np.concatenate([[s.central("start_cash") + r0 - cl0 - p0], position[:-1]])
     outside = s.central("unexplained_operating_monthly") + p.interest_income[0] \
         - p.capex_and_leases[0] + p.financing_cash_flow[0] + p.fx_revaluation[0]
     out: np.ndarray = (position - before) - outside - p.operating_result[0]  # type: ignore[type-arg]
@@ -58,10 +60,15 @@ def bridge_residual(s: Scenario, p: Paths) -> np.ndarray:  # type: ignore[type-a
 
 @pytest.mark.parametrize("cid", ["zhipu", "minimax"])
 @pytest.mark.parametrize("stresses", [[], ["budget-freeze"], ["price-war"],
-                                      ["marketing-stop", "fx-shock"]])
+                                      ["marketing-stop", "fx-shock"], ["payables"]])
 def test_cash_is_conserved_every_month(request: pytest.FixtureRequest, cid: str,
                                        stresses: list[str]) -> None:
-    s = apply_stresses(load_base_scenario(request.getfixturevalue(cid)), stresses)
+    s = load_base_scenario(request.getfixturevalue(cid))
+    if stresses == ["payables"]:  # suppliers paid two months late, 50m owed at the start
+        s = replace(s, payables_months=2, drivers={**s.drivers, "opening_payables": Dist(
+            "fixed", {"value": 50e6})})
+    else:
+        s = apply_stresses(s, stresses)
     s = replace(s, horizon_months=24)
     res = bridge_residual(s, deterministic(s))
     assert np.abs(res).max() < 1e-6 * s.central("start_cash")

@@ -361,6 +361,8 @@ def calibrate_cash_flow(cal: Calibration, lines: list[LineSpec],
                 "interest on cash - increase in receivables) / month: depreciation, other "
                 "non-cash items and working capital not modelled")
     _calibrate_capex(cal, ocf, fin)
+    cal.put("opening_payables", 0.0, "not disclosed: costs are paid as incurred (set "
+            "opening_payables and payables_months in a scenario file to change it)")
 
 
 def _receivables_change(cal: Calibration) -> float:

@@ -24,7 +24,8 @@ in the months it bites. Costs: cost per token follows an index that falls by
 Shares of revenue (``foreign_revenue_share``), costs (``foreign_cost_share``) and cash
 (``foreign_cash_share``) are in another currency and move with ``fx_index`` (the price of
 that currency in the reporting one, 1 at the start); revenue converts when billed, cash held
-in that currency is revalued each month.
+in that currency is revalued each month. Operating costs may be paid ``payables_months``
+later (the scenario's setting; opening payables in ``opening_payables``).
 Compute (inference, training, the compute share of B2B delivery cost) follows
 ``gpu_price_index`` by the company's mix of rented, committed and owned capacity (owned
 capacity pays through capex).
@@ -49,7 +50,7 @@ FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_recei
           "contract_liabilities")
 #: Series beyond :data:`FIELDS`; a ``Paths`` built by a backend may leave them ``None``.
 EXTRA_FIELDS = ("operating_result", "capex_and_leases", "interest_income",
-                "financing_cash_flow", "fx_revaluation")
+                "financing_cash_flow", "fx_revaluation", "payables")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Paths:
     financing_cash_flow : included financing: net receipts - interest on debt - repayments.
     fx_revaluation : gain (loss) on the share of cash held in the other currency as the
         ``fx_index`` moves.
+    payables : operating costs incurred and not yet paid, at the month end.
     """
 
     cash: Array
@@ -82,6 +84,7 @@ class Paths:
     interest_income: Array | None = None
     financing_cash_flow: Array | None = None
     fx_revaluation: Array | None = None
+    payables: Array | None = None
 
     @property
     def burn(self) -> Array:
@@ -342,6 +345,7 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
         _opt(x, "unexplained_operating_monthly", n)
     foreign, foreign_cash = _opt(x, "foreign_cost_share", n), _opt(x, "foreign_cash_share", n)
     fx_before: Any = 1.0
+    due = Payables(s.payables_months, _opt(x, "opening_payables", n), n, h)
     for t in range(h):
         mo = _month(s, x, mults, t, n)
         for ln in s.lines:
@@ -350,7 +354,7 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
         fx = 1.0 + foreign * (fx_now - 1.0)
         mo.cost_of_revenue *= fx
         costs = mo.cost_of_revenue + (company_costs(x, mults, mo) + mo.marketing) * fx
-        ocf = mo.cash_in - costs + unexplained
+        ocf = mo.cash_in - due.pay(t, costs) + unexplained
         capex = _capex(x, mults, t, n) * fx
         held = np.maximum(cash, 0.0)
         interest = formulas.monthly_interest(held, rate)
@@ -363,10 +367,30 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
              contract_liabilities=sum(st.liabilities.values(), np.zeros(n)),
              operating_result=mo.revenue - costs, capex_and_leases=capex,
              interest_income=interest, financing_cash_flow=np.full(n, financing[t]),
-             fx_revaluation=revaluation)
+             fx_revaluation=revaluation, payables=due.balance)
     if into is not None:
         return into
     return Paths(**out)
+
+
+class Payables:
+    """Operating costs paid ``months`` after they are incurred; the opening balance is paid
+    evenly over the first ``months`` months (in the first month when ``months`` is 0)."""
+
+    def __init__(self, months: int, opening: Array, n: int, h: int) -> None:
+        self.months, self.opening = months, opening
+        self.balance = opening.astype(float).copy()
+        self.incurred = np.zeros((n, h))
+
+    def pay(self, t: int, costs: Array) -> Array:
+        """Record month ``t``'s costs; return what is paid in that month."""
+        k = self.months
+        self.incurred[:, t] = costs
+        paid = self.opening / max(k, 1) if t < max(k, 1) else 0.0
+        paid = paid + (self.incurred[:, t - k] if t >= k else 0.0)
+        self.balance = self.balance + costs - paid
+        out: Array = paid
+        return out
 
 
 def _capex(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:
