@@ -386,11 +386,10 @@ class Payables:
         """Record month ``t``'s costs; return what is paid in that month."""
         k = self.months
         self.incurred[:, t] = costs
-        paid = self.opening / max(k, 1) if t < max(k, 1) else 0.0
-        paid = paid + (self.incurred[:, t - k] if t >= k else 0.0)
+        opening: Any = self.opening / max(k, 1) if t < max(k, 1) else 0.0
+        paid: Array = opening + (self.incurred[:, t - k] if t >= k else 0.0)
         self.balance = self.balance + costs - paid
-        out: Array = paid
-        return out
+        return paid
 
 
 def _capex(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:
