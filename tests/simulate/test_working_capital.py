@@ -95,3 +95,15 @@ def test_price_shock_leaves_signed_backlog_revenue_unchanged(zhipu: Company) -> 
     d = line.delivery_months
     np.testing.assert_array_equal(a.revenue[0, :d], b.revenue[0, :d])  # signed before
     assert (b.revenue[0, d:] < a.revenue[0, d:]).all()  # signed after the cut
+
+
+def test_disclosed_contract_liabilities_set_the_opening_balance(zhipu: Company) -> None:
+    """Were Zhipu to disclose contract liabilities (say RMB 81m at 30 June 2025, a made-up
+    figure), the advance share is set so the model opens with exactly that balance."""
+    balance = zhipu.figure("trade_receivables_gross", "H1_2025")  # an instant figure
+    assert balance is not None
+    fig = replace(balance, item="contract_liabilities", value=81e6, source="test")
+    company = replace(zhipu, figures=(*zhipu.figures, fig))
+    s = load_base_scenario(company)
+    assert opening_balances(s)[1] == pytest.approx(81e6, rel=1e-9)
+    assert "disclosed contract liabilities" in s.provenance["localized_deployment.advance_share"]

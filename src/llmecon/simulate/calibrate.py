@@ -229,10 +229,18 @@ def calibrate_b2b(cal: Calibration, line: str) -> LineSpec:
             Dist("normal", {"mean": 0.5, "sd": 0.2}))
     cal.put(f"{line}.delivery_cost_share", 1 - gm, "derived: 1 - disclosed line margin")
     sched = b["payment_schedule"]
-    cal.put(f"{line}.advance_share", float(sched[0][1]) if int(sched[0][0]) == 0 else 0.0,
-            "assumed: b2b.payment_schedule (share paid at signing)")
+    months = int(b["delivery_months"])
+    liabilities = _opt_value(cal, "contract_liabilities", cal.company.instant_at(cal.period.end))
+    if liabilities is not None and rev_month > 0:
+        cal.put(f"{line}.advance_share", min(liabilities / (months * rev_month), 1.0),
+                f"derived: disclosed contract liabilities at {cal.period.end} / (delivery "
+                "months x value signed a month), so the opening balance is the disclosed one")
+    else:
+        cal.put(f"{line}.advance_share", float(sched[0][1]) if int(sched[0][0]) == 0 else 0.0,
+                "assumed: b2b.payment_schedule (share paid at signing; contract liabilities "
+                "not disclosed, so the opening balance is the model's)")
     cal.put(f"{line}.sm_elasticity", 0.5, "assumed: contracts won per unit of sales spend")
-    return LineSpec(line, "b2b", delivery_months=int(b["delivery_months"]),
+    return LineSpec(line, "b2b", delivery_months=months,
                     collection_delay_months=delay, seasonality=(0.6, 0.9, 1.0, 1.5))
 
 
