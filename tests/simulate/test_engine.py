@@ -166,3 +166,15 @@ def test_working_capital_by_hand_to_the_cent() -> None:
     r = run(s, paths=64, seed=1, keep_paths=True)
     assert r.paths_data is not None
     assert np.array_equal(r.paths_data.cash, np.repeat(p.cash, 64, axis=0))
+
+
+def test_payables_by_hand() -> None:
+    """Costs paid a month after they are incurred; 30 owed at the start, paid in month 0."""
+    s = replace(tiny(), payables_months=1,
+                drivers={**tiny().drivers, "opening_payables": fixed(30.0)})
+    p = deterministic(s)
+    # costs incurred (accrual): 120 + 200 + 170 = 490; 132 + 370 = 502; 145.20 + 370 = 515.20
+    # cash in 700, 730, 763 (tiny()); paid 30 (opening), then 490, 502
+    np.testing.assert_allclose(p.operating_cash_flow[0], [670.00, 240.00, 261.00], atol=0.005)
+    assert p.payables is not None
+    np.testing.assert_allclose(p.payables[0], [490.00, 502.00, 515.20], atol=0.005)

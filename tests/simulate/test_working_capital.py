@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from llmecon.simulate.distributions import Dist
 from llmecon.simulate.engine import Paths
 from llmecon.simulate.loaders import load_base_scenario
 from llmecon.simulate.run import deterministic
@@ -46,21 +47,28 @@ def bridge_residual(s: Scenario, p: Paths) -> np.ndarray:  # type: ignore[type-a
     and the cash items outside it (unexplained line, interest, capex, financing)."""
     assert p.operating_result is not None and p.interest_income is not None
     assert p.capex_and_leases is not None and p.financing_cash_flow is not None
+    assert p.fx_revaluation is not None and p.payables is not None
     r0, cl0 = opening_balances(s)
-    position = p.cash[0] + p.trade_receivables[0] - p.contract_liabilities[0]
-    before = np.concatenate([[s.central("start_cash") + r0 - cl0], position[:-1]])
+    position = p.cash[0] + p.trade_receivables[0] - p.contract_liabilities[0] - p.payables[0]
+    p0 = s.central("opening_payables")
+    before = np.concatenate([[s.central("start_cash") + r0 - cl0 - p0], position[:-1]])
     outside = s.central("unexplained_operating_monthly") + p.interest_income[0] \
-        - p.capex_and_leases[0] + p.financing_cash_flow[0]
+        - p.capex_and_leases[0] + p.financing_cash_flow[0] + p.fx_revaluation[0]
     out: np.ndarray = (position - before) - outside - p.operating_result[0]  # type: ignore[type-arg]
     return out
 
 
 @pytest.mark.parametrize("cid", ["zhipu", "minimax"])
 @pytest.mark.parametrize("stresses", [[], ["budget-freeze"], ["price-war"],
-                                      ["marketing-stop", "fx-shock"]])
+                                      ["marketing-stop", "fx-shock"], ["payables"]])
 def test_cash_is_conserved_every_month(request: pytest.FixtureRequest, cid: str,
                                        stresses: list[str]) -> None:
-    s = apply_stresses(load_base_scenario(request.getfixturevalue(cid)), stresses)
+    s = load_base_scenario(request.getfixturevalue(cid))
+    if stresses == ["payables"]:  # suppliers paid two months late, 50m owed at the start
+        s = replace(s, payables_months=2, drivers={**s.drivers, "opening_payables": Dist(
+            "fixed", {"value": 50e6})})
+    else:
+        s = apply_stresses(s, stresses)
     s = replace(s, horizon_months=24)
     res = bridge_residual(s, deterministic(s))
     assert np.abs(res).max() < 1e-6 * s.central("start_cash")
@@ -87,3 +95,15 @@ def test_price_shock_leaves_signed_backlog_revenue_unchanged(zhipu: Company) -> 
     d = line.delivery_months
     np.testing.assert_array_equal(a.revenue[0, :d], b.revenue[0, :d])  # signed before
     assert (b.revenue[0, d:] < a.revenue[0, d:]).all()  # signed after the cut
+
+
+def test_disclosed_contract_liabilities_set_the_opening_balance(zhipu: Company) -> None:
+    """Were Zhipu to disclose contract liabilities (say RMB 81m at 30 June 2025, a made-up
+    figure), the advance share is set so the model opens with exactly that balance."""
+    balance = zhipu.figure("trade_receivables_gross", "H1_2025")  # an instant figure
+    assert balance is not None
+    fig = replace(balance, item="contract_liabilities", value=81e6, source="test")
+    company = replace(zhipu, figures=(*zhipu.figures, fig))
+    s = load_base_scenario(company)
+    assert opening_balances(s)[1] == pytest.approx(81e6, rel=1e-9)
+    assert "disclosed contract liabilities" in s.provenance["localized_deployment.advance_share"]

@@ -202,7 +202,8 @@ class NoiseConfig(ConfigModel):
 class ScenarioConfig(ConfigModel):
     """A scenario file. Every key is optional; what is given overrides the base scenario.
 
-    ``financing_included`` chooses which financing events the projection counts:
+    ``payables_months``: operating costs are paid this many months after they are incurred
+    (0: as incurred). ``financing_included`` chooses which financing events count:
     ``committed`` (the default: cash, short-term investments and committed money only),
     ``all`` (also uncommitted facilities and raises) or ``none``.
     """
@@ -220,6 +221,7 @@ class ScenarioConfig(ConfigModel):
     shocks: list[ShockConfig] | None = None
     stresses: list[str] | None = None
     noise: list[NoiseConfig] | None = None
+    payables_months: int | None = Field(default=None, ge=0, le=24)
 
     @field_validator("horizon_months", mode="before")
     @classmethod
@@ -258,6 +260,7 @@ class CompanyFinancingConfig(ConfigModel):
     lease_term_months: int = Field(default=36, ge=1)
     foreign_currency: str = ""
     foreign_cost_share: Share = 0.0
+    foreign_cash_share: Share = 0.0
 
 
 class FinancingAssumptions(ConfigModel):

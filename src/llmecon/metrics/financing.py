@@ -117,3 +117,61 @@ def ipo_proceeds(company: Company, after: date, fx: FxTable | None,
     confidence = net.confidence if net.ok else gross.confidence
     return IpoProceeds(ipo.end, ipo.label, amount, gross_amount, fee, basis, currency, rate,
                        confidence, company.currency)
+
+
+#: How a monthly burn was measured; presenters mark ``adjusted_loss`` (non-IFRS) rows.
+BURN_BASES = {
+    "cash_flow": "-(operating cash flow - capex) / months",
+    "operating_cash_flow": "-operating cash flow / months (capex not disclosed)",
+    "adjusted_loss": "adjusted (non-IFRS) net loss / months (no cash-flow statement)",
+}
+
+
+@dataclass(frozen=True)
+class BurnPoint:
+    """The monthly burn of one period, on a stated basis.
+
+    Attributes
+    ----------
+    period : the period label; months : its length.
+    burn_monthly : money burnt per month (positive when cash is burnt), company currency.
+    basis : a key of :data:`BURN_BASES`; ``adjusted_loss`` is not a cash measure.
+    change : relative change from the previous period of the same basis (NaN when there
+        is none: bases are never mixed).
+    """
+
+    period: str
+    months: int
+    burn_monthly: float
+    basis: str
+    change: float = math.nan
+
+    @property
+    def non_ifrs(self) -> bool:
+        return self.basis == "adjusted_loss"
+
+
+def burn_history(company: Company, resolver: Resolver | None = None) -> tuple[BurnPoint, ...]:
+    """Monthly burn per duration period, oldest first: from operating cash flow (and capex)
+    where disclosed, else from the adjusted (non-IFRS) loss, never from the IFRS net loss
+    (which carries fair-value changes of preferred shares). Changes compare only periods
+    of the same basis.
+    """
+    r = resolver or Resolver(company)
+    points: list[BurnPoint] = []
+    last: dict[str, float] = {}
+    for q in sorted(company.duration_periods, key=lambda q: (q.end, q.months)):
+        ocf, capex = r.get("operating_cash_flow", q.label), r.get("capex", q.label)
+        loss = r.get("adjusted_net_loss", q.label)
+        if ocf.ok and ocf.value is not None:
+            spent = capex.value if capex.ok and capex.value is not None else 0.0
+            basis = "cash_flow" if capex.ok else "operating_cash_flow"
+            burn = float(formulas.monthly_cash_burn(ocf.value, spent, q.months))
+        elif loss.ok and loss.value is not None:
+            basis, burn = "adjusted_loss", loss.value / q.months
+        else:
+            continue
+        change = formulas.relative_change(burn, last[basis]) if basis in last else math.nan
+        points.append(BurnPoint(q.label, q.months, burn, basis, float(change)))
+        last[basis] = burn
+    return tuple(points)

@@ -148,9 +148,12 @@ def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
     cal.put("start_cash", cash.value, f"derived: {cash.basis} at {p.end}")
     cal.put("interest_rate_on_cash_annual", fin.cash_interest_rate_annual,
             "assumed: financing.cash_interest_rate_annual (yield on cash, paid monthly)")
+    other = fin.foreign_currency or "another currency"
     cal.put("foreign_cost_share", fin.foreign_cost_share,
-            f"assumed: share of costs paid in {fin.foreign_currency or 'another currency'} "
-            "(moves with fx_index)")
+            f"assumed: share of costs paid in {other} (moves with fx_index)")
+    cal.put("foreign_cash_share", fin.foreign_cash_share,
+            f"assumed: share of cash held in {other} (revalued with fx_index)")
+    _foreign_revenue(cal, fin.foreign_currency)
     training = cal.need("rd_compute_cost")
     cal.put("training_compute_monthly", training / m, f"derived: compute in R&D {p.label} / {m}")
     sm_month, sm_label = cal.latest_monthly("selling_marketing_expense")
@@ -170,6 +173,22 @@ def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
         "assumptions: simulate.training_compute_growth_annual"))
     cal.put("opex_growth_annual", 0.1, "assumed: headcount and loaded cost growth")
     return cash.value, sm_month, share
+
+
+def _foreign_revenue(cal: Calibration, currency: str) -> None:
+    """The share of revenue in the other currency: the disclosed mainland-China share when
+    that currency is the renminbi, its complement when the company reports in renminbi."""
+    v = cal.resolver.get("revenue_share", cal.period.label, "region:mainland_china")
+    china = v.value if v.ok and v.value is not None else None
+    if china is None or not currency:
+        cal.put("foreign_revenue_share", 0.0, "not disclosed: all revenue in the reporting "
+                "currency")
+    elif currency == "CNY":
+        cal.put("foreign_revenue_share", china, f"disclosed: mainland China share of revenue "
+                f"{cal.period.label} (in renminbi)")
+    else:
+        cal.put("foreign_revenue_share", 1.0 - china, f"derived: 1 - mainland China share of "
+                f"revenue {cal.period.label} (outside China, in {currency})")
 
 
 def calibrate_api(cal: Calibration, line: str, price: float, engine_cost: float) -> LineSpec:
@@ -210,10 +229,18 @@ def calibrate_b2b(cal: Calibration, line: str) -> LineSpec:
             Dist("normal", {"mean": 0.5, "sd": 0.2}))
     cal.put(f"{line}.delivery_cost_share", 1 - gm, "derived: 1 - disclosed line margin")
     sched = b["payment_schedule"]
-    cal.put(f"{line}.advance_share", float(sched[0][1]) if int(sched[0][0]) == 0 else 0.0,
-            "assumed: b2b.payment_schedule (share paid at signing)")
+    months = int(b["delivery_months"])
+    liabilities = _opt_value(cal, "contract_liabilities", cal.company.instant_at(cal.period.end))
+    if liabilities is not None and rev_month > 0:
+        cal.put(f"{line}.advance_share", min(liabilities / (months * rev_month), 1.0),
+                f"derived: disclosed contract liabilities at {cal.period.end} / (delivery "
+                "months x value signed a month), so the opening balance is the disclosed one")
+    else:
+        cal.put(f"{line}.advance_share", float(sched[0][1]) if int(sched[0][0]) == 0 else 0.0,
+                "assumed: b2b.payment_schedule (share paid at signing; contract liabilities "
+                "not disclosed, so the opening balance is the model's)")
     cal.put(f"{line}.sm_elasticity", 0.5, "assumed: contracts won per unit of sales spend")
-    return LineSpec(line, "b2b", delivery_months=int(b["delivery_months"]),
+    return LineSpec(line, "b2b", delivery_months=months,
                     collection_delay_months=delay, seasonality=(0.6, 0.9, 1.0, 1.5))
 
 
@@ -342,6 +369,8 @@ def calibrate_cash_flow(cal: Calibration, lines: list[LineSpec],
                 "interest on cash - increase in receivables) / month: depreciation, other "
                 "non-cash items and working capital not modelled")
     _calibrate_capex(cal, ocf, fin)
+    cal.put("opening_payables", 0.0, "not disclosed: costs are paid as incurred (set "
+            "opening_payables and payables_months in a scenario file to change it)")
 
 
 def _receivables_change(cal: Calibration) -> float:

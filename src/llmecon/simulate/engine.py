@@ -21,8 +21,11 @@ Opening receivables (driver ``<line>.opening_receivables``, the disclosed balanc
 known) are collected evenly over the line's collection delay, so a longer delay lowers cash
 in the months it bites. Costs: cost per token follows an index that falls by
 ``inference_cost_decline_annual``; training compute and other opex grow yearly.
-A share of costs (``foreign_cost_share``) is paid in another currency and moves with
-``fx_index`` (the price of that currency, 1 at the start).
+Shares of revenue (``foreign_revenue_share``), costs (``foreign_cost_share``) and cash
+(``foreign_cash_share``) are in another currency and move with ``fx_index`` (the price of
+that currency in the reporting one, 1 at the start); revenue converts when billed, cash held
+in that currency is revalued each month. Operating costs may be paid ``payables_months``
+later (the scenario's setting; opening payables in ``opening_payables``).
 Compute (inference, training, the compute share of B2B delivery cost) follows
 ``gpu_price_index`` by the company's mix of rented, committed and owned capacity (owned
 capacity pays through capex).
@@ -47,7 +50,7 @@ FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_recei
           "contract_liabilities")
 #: Series beyond :data:`FIELDS`; a ``Paths`` built by a backend may leave them ``None``.
 EXTRA_FIELDS = ("operating_result", "capex_and_leases", "interest_income",
-                "financing_cash_flow")
+                "financing_cash_flow", "fx_revaluation", "payables")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ class Paths:
     capex_and_leases : capital expenditure and lease payments (cash out, positive).
     interest_income : interest earned on positive cash.
     financing_cash_flow : included financing: net receipts - interest on debt - repayments.
+    fx_revaluation : gain (loss) on the share of cash held in the other currency as the
+        ``fx_index`` moves.
+    payables : operating costs incurred and not yet paid, at the month end.
     """
 
     cash: Array
@@ -77,6 +83,8 @@ class Paths:
     capex_and_leases: Array | None = None
     interest_income: Array | None = None
     financing_cash_flow: Array | None = None
+    fx_revaluation: Array | None = None
+    payables: Array | None = None
 
     @property
     def burn(self) -> Array:
@@ -128,6 +136,7 @@ class Month:
     years: float
     cost_index: Array
     compute_index: Array
+    revenue_fx: Array
     spend_index: Array
     calendar_quarter: int
     revenue: Array
@@ -196,7 +205,7 @@ def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
         * (1.0 + _trend(x, p + "arppu_growth_annual")) ** mo.years
     rate = x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t) \
         * (1.0 + _trend(x, p + "paying_rate_growth_annual")) ** mo.years
-    rev = u * np.minimum(rate, 1.0) * arppu
+    rev = u * np.minimum(rate, 1.0) * arppu * mo.revenue_fx
     inference = formulas.amount_for_tokens(
         u * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
         x[p + "cost_per_m_tokens"] * mo.cost_index)
@@ -223,7 +232,7 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
         * (1.0 + x[p + "contract_growth_annual"]) ** mo.years \
         * ln.seasonality[mo.calendar_quarter] * _mult(mults, p + "contracts_per_month", t) \
         * mo.spend_index ** x[p + "sm_elasticity"] \
-        * x[p + "contract_value"] * _mult(mults, p + "contract_value", t)
+        * x[p + "contract_value"] * _mult(mults, p + "contract_value", t) * mo.revenue_fx
     adv = x[p + "advance_share"]
     accepted = buf[:, k - d]
     collected = _collect_opening(st, ln, t) + ((1.0 - adv) * buf[:, k - d - lag] if t >= lag
@@ -244,7 +253,8 @@ def step_api(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     p, t = ln.name + ".", mo.t
     tok = st.tokens[ln.name]
     used = tok * _mult(mults, p + "tokens_per_month", t)  # month-to-month demand noise
-    rev = formulas.amount_for_tokens(used, st.price[ln.name] * _mult(mults, p + "price_per_m", t))
+    rev = formulas.amount_for_tokens(used, st.price[ln.name] * _mult(mults, p + "price_per_m", t)
+                                     * mo.revenue_fx)
     cost = formulas.amount_for_tokens(used, x[p + "cost_per_m_tokens"] * mo.cost_index
                                       / x[p + "utilisation"])
     mo.revenue += rev
@@ -269,7 +279,8 @@ def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: i
     spend = np.where(osm0 > 0, other_sm / np.where(osm0 > 0, osm0, 1.0), 1.0)
     quarter = ((s.start.month + t) % 12) // 3  # month 0 is the month after the period end
     compute = compute_index(x, mults, t, n)
-    return Month(t, years, index * compute, compute, spend, quarter,
+    revenue_fx = 1.0 + _opt(x, "foreign_revenue_share", n) * (_mult(mults, "fx_index", t) - 1.0)
+    return Month(t, years, index * compute, compute, revenue_fx, spend, quarter,
                  *(np.zeros(n) for _ in range(4)))
 
 
@@ -332,27 +343,53 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
     st = initial_state(s, x, n)
     rate, unexplained = _opt(x, "interest_rate_on_cash_annual", n), \
         _opt(x, "unexplained_operating_monthly", n)
-    foreign = _opt(x, "foreign_cost_share", n)
+    foreign, foreign_cash = _opt(x, "foreign_cost_share", n), _opt(x, "foreign_cash_share", n)
+    fx_before: Any = 1.0
+    due = Payables(s.payables_months, _opt(x, "opening_payables", n), n, h)
     for t in range(h):
         mo = _month(s, x, mults, t, n)
         for ln in s.lines:
             STEPS[ln.kind](ln, x, mults, st, mo)
-        fx = 1.0 + foreign * (_mult(mults, "fx_index", t) - 1.0)
+        fx_now = _mult(mults, "fx_index", t)
+        fx = 1.0 + foreign * (fx_now - 1.0)
         mo.cost_of_revenue *= fx
         costs = mo.cost_of_revenue + (company_costs(x, mults, mo) + mo.marketing) * fx
-        ocf = mo.cash_in - costs + unexplained
+        ocf = mo.cash_in - due.pay(t, costs) + unexplained
         capex = _capex(x, mults, t, n) * fx
-        interest = formulas.monthly_interest(np.maximum(cash, 0.0), rate)
-        cash = cash + ocf - capex + interest + financing[t]
+        held = np.maximum(cash, 0.0)
+        interest = formulas.monthly_interest(held, rate)
+        revaluation = foreign_cash * held * (fx_now / fx_before - 1.0)
+        fx_before = fx_now
+        cash = cash + ocf - capex + interest + revaluation + financing[t]
         _put(out, t, cash=cash, revenue=mo.revenue, operating_cash_flow=ocf,
              gross_profit=formulas.gross_profit(mo.revenue, mo.cost_of_revenue),
              trade_receivables=sum(st.receivables.values(), np.zeros(n)),
              contract_liabilities=sum(st.liabilities.values(), np.zeros(n)),
              operating_result=mo.revenue - costs, capex_and_leases=capex,
-             interest_income=interest, financing_cash_flow=np.full(n, financing[t]))
+             interest_income=interest, financing_cash_flow=np.full(n, financing[t]),
+             fx_revaluation=revaluation, payables=due.balance)
     if into is not None:
         return into
     return Paths(**out)
+
+
+class Payables:
+    """Operating costs paid ``months`` after they are incurred; the opening balance is paid
+    evenly over the first ``months`` months (in the first month when ``months`` is 0)."""
+
+    def __init__(self, months: int, opening: Array, n: int, h: int) -> None:
+        self.months, self.opening = months, opening
+        self.balance = opening.astype(float).copy()
+        self.incurred = np.zeros((n, h))
+
+    def pay(self, t: int, costs: Array) -> Array:
+        """Record month ``t``'s costs; return what is paid in that month."""
+        k = self.months
+        self.incurred[:, t] = costs
+        opening: Any = self.opening / max(k, 1) if t < max(k, 1) else 0.0
+        paid: Array = opening + (self.incurred[:, t - k] if t >= k else 0.0)
+        self.balance = self.balance + costs - paid
+        return paid
 
 
 def _capex(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:

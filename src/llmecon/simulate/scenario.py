@@ -48,6 +48,18 @@ LINE_DRIVERS = {
 GLOBAL_DRIVERS = ("start_cash", "inference_cost_decline_annual", "training_compute_monthly",
                   "training_compute_growth_annual", "other_opex_monthly", "opex_growth_annual",
                   "other_sm_monthly")
+#: Drivers the engine reads when present (absent: zero, or the kind's default).
+OPTIONAL_LINE_DRIVERS = {
+    "c2c": ("arppu_growth_annual", "paying_rate_growth_annual", "opening_receivables"),
+    "b2b": ("backlog_value_monthly", "delivery_compute_share", "opening_receivables"),
+    "api": ("opening_receivables",),
+}
+OPTIONAL_GLOBAL_DRIVERS = ("interest_rate_on_cash_annual", "capex_monthly", "opening_payables",
+                           "lease_payments_monthly", "unexplained_operating_monthly",
+                           "foreign_revenue_share", "foreign_cost_share", "foreign_cash_share",
+                           "compute_rented_share", "compute_committed_share",
+                           "compute_commitment_months", "compute_owned_share")
+#: Multipliers over time that are not drivers: shocks, regimes and noise may target them.
 TIME_INDICES = ("inference_cost_index", "fx_index", "gpu_price_index")
 
 
@@ -143,6 +155,7 @@ class Scenario:
     stresses: tuple[str, ...] = ()
     financing_included: str = "committed"
     noise: tuple[Noise, ...] = ()
+    payables_months: int = 0
 
     def included_financing(self) -> tuple[Financing, ...]:
         """The events the projection counts: ``committed`` ones (the default), ``all``, or
@@ -205,6 +218,7 @@ class Scenario:
             "stresses": list(self.stresses),
             "financing_included": self.financing_included,
             "noise": [dict(n.__dict__) for n in self.noise],
+            "payables_months": self.payables_months,
         }
 
 
@@ -258,6 +272,8 @@ def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
         s = replace(s, financing=tuple(financing_event(f, s.start) for f in cfg.financing))
     if cfg.financing_included is not None:
         s = s.with_financing(cfg.financing_included)
+    if cfg.payables_months is not None:
+        s = replace(s, payables_months=cfg.payables_months)
     if cfg.noise is not None:
         names = [*drivers, *TIME_INDICES]
         for i, n in enumerate(cfg.noise):

@@ -1,0 +1,44 @@
+"""The one IPO-proceeds lookup and the burn history on one basis, against disclosed figures."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from llmecon.metrics.financing import burn_history, ipo_proceeds
+from llmecon.statements.model import Company
+from llmecon.units import load_fx
+
+
+def test_zhipu_ipo_net_proceeds_disclosed(zhipu: Company) -> None:
+    fx = load_fx()
+    got = ipo_proceeds(zhipu, zhipu.period("H1_2025").end, fx)
+    assert got is not None and got.basis == "net"
+    rate, _ = fx.rate("HKD", "CNY", "closing", None, got.listing_date)
+    assert got.amount == pytest.approx(4173.4e6 * rate)  # net HK$4,173.4m (itiger)
+    assert got.fee_share == pytest.approx(1 - 4173.4 / 4348.1)
+
+
+def test_minimax_gross_only_with_and_without_assumed_fees(minimax: Company) -> None:
+    fx = load_fx()
+    end = minimax.period("9M_2025").end
+    gross = ipo_proceeds(minimax, end, fx)
+    assert gross is not None and gross.basis == "gross"
+    assert gross.amount == pytest.approx(4818e6 / 7.7835, rel=1e-4)  # HK$4,818m = US$619m
+    net = ipo_proceeds(minimax, end, fx, assumed_fee_share=0.0402)
+    assert net is not None and net.basis == "gross less assumed fees"
+    assert net.amount == pytest.approx(gross.amount * (1 - 0.0402))
+    assert ipo_proceeds(minimax, net.listing_date, fx) is None  # nothing after the listing
+
+
+def test_zhipu_burn_history_never_mixes_bases(zhipu: Company) -> None:
+    h = {p.period: p for p in burn_history(zhipu)}
+    # FY2022/FY2023: only adjusted (non-IFRS) losses, RMB 97.417m and 621m
+    assert h["FY2022"].basis == "adjusted_loss" and h["FY2022"].non_ifrs
+    assert h["FY2023"].burn_monthly == pytest.approx(621e6 / 12)
+    # FY2024 and H1 2025: operating cash flow -2,245m and -1,327m, capex not disclosed
+    assert h["FY2024"].basis == "operating_cash_flow"
+    assert math.isnan(h["FY2024"].change)  # no earlier cash-flow period to compare with
+    assert h["H1_2025"].burn_monthly == pytest.approx(1327e6 / 6)
+    assert h["H1_2025"].change == pytest.approx((1327 / 6) / (2245 / 12) - 1)  # +18.2%
