@@ -40,8 +40,6 @@ def _entry_point(*args: str) -> subprocess.CompletedProcess[str]:
     (["inference", "cost", *CORE, "--batch", "nan"], "argument --batch: expected a finite"),
     (["simulate", "minimax", "--seed", str(2**63)], "argument --seed: expected 0 to"),
     (["simulate", "minimax", "--workers", "5000"], "argument --workers: expected 1 to"),
-    (["simulate", "minimax", "--paths", "10000000", "--horizon", "240", "--no-save"],
-     "--paths x --horizon: 10,000,000 paths over 240 months need about 143.1 GiB"),
     (["answers", "minimax", "--target-margin", "30"], "(for 30% write 30%)"),
     (["validate", "./" + "a" * 5000 + ".csv"], "File name too long"),
 ])
@@ -83,8 +81,6 @@ def test_entry_point_escapes_terminal_sequences_in_names(tmp_path: Path) -> None
     (["simulate", "minimax", "--backend", "dask", "--scheduler", "not an address"],
      "--scheduler: expected a scheduler address such as tcp://host:8786"),
     (["simulate", "minimax", "--scheduler", "tcp://host:99999"], "--scheduler: expected"),
-    (["report", "zhipu", "--paths", "1000000", "--horizon", "240", "-o", "r.html"],
-     "--paths x --horizon: 1,000,000 paths over 240 months"),
     (["serve", "--port", "70000"], "--port: expected 1 to 65,535"),
     (["compare", "zhipu", "--currency", "\x1b[2J"], "unknown currency '\\x1b[2J'"),
 ])
