@@ -63,7 +63,7 @@ class Record:
 
 
 def _blank(x: Any) -> bool:
-    return x is None or (isinstance(x, str) and x.strip() == "")
+    return x is None or (x.__class__ is str and not x.strip())
 
 
 def _number(x: Any, where: str, field: str) -> float:
