@@ -174,3 +174,12 @@ def test_metadata_rows_are_optional() -> None:
     # examplai without its currency row: every money row says USD
     c = io.read_company_file(Path(__file__).parents[1] / "data" / "examplai_no_currency.csv")
     assert c.currency == "USD" and c.business_model == "mixed"
+
+
+@pytest.mark.parametrize("ref", ["x" * 5000 + ".csv", "a\0b.yaml", "x" * 5000])
+def test_unusable_file_names_are_named_errors(ref: str) -> None:
+    from llmecon.errors import NotFoundError
+
+    with pytest.raises((InputError, NotFoundError)) as e:
+        io.read_company(ref)
+    assert len(str(e.value)) < 400  # the message names the place without echoing 5,000 x
