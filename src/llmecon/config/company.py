@@ -86,6 +86,8 @@ class CompanyMeta(ConfigModel):
     def _lines(cls, v: Any) -> Any:
         if isinstance(v, str):
             return tuple(s for s in (x.strip() for x in v.replace("|", ";").split(";")) if s)
+        if v is not None and not isinstance(v, list | tuple):
+            raise ValueError(f"expected a list of line names (or 'a;b' text), found {v!r}")
         return () if v is None else v
 
     @field_validator("listing_date", "as_of", mode="before")
