@@ -122,3 +122,21 @@ def test_bundled_snowflake_peer_has_the_filed_figures() -> None:
     ue, cf, _ = compare([load_company("zhipu"), load_company("minimax"), c],
                           period="latest", currency="USD")
     assert len(ue.columns) == 3 and len(cf.columns) == 3
+
+
+def test_headcount_and_shares_from_dei() -> None:
+    doc = {"cik": 2, "entityName": "Tiny AI", "facts": {
+        "us-gaap": {"Revenues": {"units": {"USD": [
+            {"start": "2024-01-01", "end": "2024-12-31", "val": 5e6, "accn": "B-1",
+             "form": "10-K", "filed": "2025-03-01"}]}}},
+        "dei": {"EntityNumberOfEmployees": {"units": {"employee": [
+            {"end": "2024-12-31", "val": 120, "accn": "B-1", "form": "10-K",
+             "filed": "2025-03-01"}]}},
+            "EntityCommonStockSharesOutstanding": {"units": {"shares": [
+                {"end": "2025-02-20", "val": 4e7, "accn": "B-1", "form": "10-K",
+                 "filed": "2025-03-01"}]}}}}}
+    c = company_from_companyfacts(doc, "tiny.json")
+    hc = c.figure("headcount", "FY2024")
+    assert hc is not None and hc.value == 120 and "accession B-1" in hc.source
+    shares = [f for f in c.figures if f.item == "shares_outstanding"]
+    assert [(f.period.label, f.value) for f in shares] == [("AT_20250220", 4e7)]

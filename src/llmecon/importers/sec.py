@@ -214,9 +214,11 @@ def _records(doc: Mapping[str, Any], year_end: tuple[int, int], origin: str
         if item in PARTS:
             out.extend(_sum_parts(doc, item, taken, year_end, origin))
     for item, concept in DEI.items():
-        unit = "shares" if item == "shares_outstanding" else "pure"
-        for f in latest_facts(doc, "dei", concept, unit, origin):
-            out.append(_record(item, f, year_end, None, origin))
+        entry = doc["facts"].get("dei", {}).get(concept)
+        units = list(entry.get("units", {})) if isinstance(entry, dict) else []
+        for unit in units[:1]:  # shares, or employees under whatever unit name was tagged
+            for f in latest_facts(doc, "dei", concept, unit, origin):
+                out.append(_record(item, f, year_end, None, origin))
     return _without_mezzanine_equity(out)
 
 
