@@ -3,7 +3,10 @@
 Maintainer tool (not part of the package): it documents how each reference row became a
 canonical figure, and which rows were left out because they can be computed from others.
 
-    python scripts/build_bundled_data.py ../shared/reference/prospectus_figures.csv
+    PYTHONPATH=src python scripts/build_bundled_data.py ../shared/reference/prospectus_figures.csv
+
+(llmecon itself is needed for the Snowflake peer, imported from
+``../shared/reference/filings/snowflake_companyfacts.json`` by llmecon.importers.sec.)
 
 Figures published after the prospectuses (MiniMax FY2025 results, later share prices) are
 in ``scripts/data/post_listing_figures.csv``, already under canonical item names, with
