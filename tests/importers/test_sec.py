@@ -140,3 +140,17 @@ def test_headcount_and_shares_from_dei() -> None:
     assert hc is not None and hc.value == 120 and "accession B-1" in hc.source
     shares = [f for f in c.figures if f.item == "shares_outstanding"]
     assert [(f.period.label, f.value) for f in shares] == [("AT_20250220", 4e7)]
+
+
+@pytest.mark.parametrize(("val", "message"), [
+    ("1" + "0" * 400, "Revenues: value too large"),
+    ("NaN", "value: expected a finite number"),
+    ('"100"', "Revenues: expected facts with a numeric 'val'"),
+])
+def test_hostile_values_are_named_errors(tmp_path: Path, val: str, message: str) -> None:
+    p = tmp_path / "f.json"
+    p.write_text('{"cik": 3, "entityName": "X", "facts": {"us-gaap": {"Revenues": {"units": '
+                 '{"USD": [{"start": "2024-01-01", "end": "2024-12-31", "val": ' + val +
+                 ', "accn": "C-1", "form": "10-K", "filed": "2025-01-01"}]}}}}}')
+    with pytest.raises(InputError, match=message):
+        import_companyfacts(p)

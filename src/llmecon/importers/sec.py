@@ -139,7 +139,12 @@ def latest_facts(doc: Mapping[str, Any], taxonomy: str, concept: str, unit: str,
         start = _date(row["start"], origin, concept) if row.get("start") else None
         end = _date(row.get("end"), origin, concept)
         key = (str(row.get("filed", "")), str(row.get("accn", "")))
-        fact = Fact(concept, start, end, float(row["val"]), str(row.get("accn", "")),
+        try:
+            value = float(row["val"])
+        except OverflowError:
+            raise InputError(f"{origin}: {concept}: value too large ({str(row['val'])[:20]}"
+                             "...)") from None
+        fact = Fact(concept, start, end, value, str(row.get("accn", "")),
                     str(row.get("form", "")), str(row.get("filed", "")))
         if (start, end) not in best or key > best[(start, end)][0]:
             best[(start, end)] = (key, fact)
