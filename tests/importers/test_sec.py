@@ -154,3 +154,16 @@ def test_hostile_values_are_named_errors(tmp_path: Path, val: str, message: str)
                  ', "accn": "C-1", "form": "10-K", "filed": "2025-01-01"}]}}}}}')
     with pytest.raises(InputError, match=message):
         import_companyfacts(p)
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 100_000 + "]" * 100_000,
+    '{"facts": {"us-gaap": {"Revenues": {"units": [1]}}}}',
+    '{"facts": {"us-gaap": {"Revenues": {"units": {"USD": [5]}}}}}',
+    '{"facts": {"us-gaap": {"Revenues": 5}, "dei": [1]}}',
+])
+def test_malformed_structures_are_named_errors(tmp_path: Path, text: str) -> None:
+    p = tmp_path / "f.json"
+    p.write_text(text)
+    with pytest.raises(InputError, match=str(p).replace(".", r"\.")):
+        import_companyfacts(p)
