@@ -167,3 +167,30 @@ def test_malformed_structures_are_named_errors(tmp_path: Path, text: str) -> Non
     p.write_text(text)
     with pytest.raises(InputError, match=str(p).replace(".", r"\.")):
         import_companyfacts(p)
+
+
+def test_fuzzed_documents_give_a_company_or_a_named_error() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
+                     st.sampled_from(["2024-01-01", "2024-12-31", "2025-01-31", "10-K"]))
+    fact = st.fixed_dictionaries({}, optional={k: leaf for k in ("start", "end", "val", "accn",
+                                                                "form", "filed")})
+    concept = st.fixed_dictionaries({"units": st.dictionaries(
+        st.sampled_from(["USD", "shares"]), st.lists(fact, max_size=3), max_size=2)})
+    names = st.sampled_from(["Revenues", "NetIncomeLoss", "Assets", "Liabilities",
+                             "StockholdersEquity", "GrossProfit"])
+    doc = st.fixed_dictionaries({"facts": st.fixed_dictionaries(
+        {"us-gaap": st.dictionaries(names, st.one_of(concept, leaf), max_size=4)})},
+        optional={"entityName": leaf})
+
+    @settings(max_examples=200, deadline=None)
+    @given(d=doc)
+    def run(d: dict[str, object]) -> None:
+        try:
+            assert isinstance(company_from_companyfacts(d, "f.json"), Company)
+        except InputError:
+            pass
+
+    run()
