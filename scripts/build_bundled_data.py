@@ -3,7 +3,10 @@
 Maintainer tool (not part of the package): it documents how each reference row became a
 canonical figure, and which rows were left out because they can be computed from others.
 
-    python scripts/build_bundled_data.py ../shared/reference/prospectus_figures.csv
+    PYTHONPATH=src python scripts/build_bundled_data.py ../shared/reference/prospectus_figures.csv
+
+(llmecon itself is needed for the Snowflake peer, imported from
+``../shared/reference/filings/snowflake_companyfacts.json`` by llmecon.importers.sec.)
 
 Figures published after the prospectuses (MiniMax FY2025 results, later share prices) are
 in ``scripts/data/post_listing_figures.csv``, already under canonical item names, with
@@ -388,7 +391,8 @@ def main(reference: str) -> None:
             "Latest results: FY2025 (announced 2 March 2026), from secondary sources quoting "
             "the announcement (shared/reference/post_listing.md 5a). Not found for FY2025: "
             "line gross margins, cost breakdown, cash-flow statement, balance sheet beyond "
-            "one cash total, paying users."),
+            "one cash total, paying users; token usage is given only as a multiple (M2 "
+            "daily tokens in February 2026 over six times December 2025), not a count."),
     }
     for cid, meta, mapping, cur in (("zhipu", zhipu_meta, ZHIPU, "CNY"),
                                     ("minimax", minimax_meta, MINIMAX, "USD")):

@@ -43,3 +43,21 @@ def test_user_fx_file_missing_field(tmp_path: Path) -> None:
     p.write_text("rates:\n  - {pair: USD/CNY, kind: closing, end: 2024-12-31, rate: 7.2}\n")
     with pytest.raises(InputError, match=r"rates\[0\]: missing field 'source'"):
         load_fx(p)
+
+
+@pytest.mark.parametrize(("rates", "message"), [
+    ("rates:\n  - 5\n", "rates[0]: expected a mapping"),
+    ("rates:\n  - {pair: USD/CNY, kind: closing, end: 2024-12-31, rate: true, source: x}\n",
+     "rates[0].rate: expected a number, found True"),
+    ("rates:\n  - {pair: USD/CNY, kind: closing, end: 2024-02-30, rate: 7, source: x}\n",
+     "line 2: '2024-02-30' is not a valid date"),
+    ("rates:\n  - {pair: USD/CNY, kind: closing, end: 2024-12-31, rate: .nan, source: x}\n",
+     "rates[0].rate: expected a positive number, found nan"),
+    ("rates: 5\n", "expected a mapping with a 'rates' list"),
+])
+def test_bad_fx_files_are_named_errors(tmp_path: Path, rates: str, message: str) -> None:
+    p = tmp_path / "fx.yaml"
+    p.write_text(rates)
+    with pytest.raises(InputError) as e:
+        load_fx(p)
+    assert message in str(e.value) and str(p) in str(e.value)

@@ -89,3 +89,15 @@ def test_read_mapping_errors_name_the_file(tmp_path: Path, monkeypatch: pytest.M
 def test_over_long_file_name_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises((InputError, NotFoundError)):
         read_mapping(tmp_path / ("x" * 5000 + ".yaml"), "scenario")
+
+
+def test_every_bundled_yaml_file_reads_the_same_strictly() -> None:
+    # no bundled file relies on YAML 1.1 quirks, duplicate keys or aliases
+    import yaml
+
+    data = Path(__file__).parents[1] / "src" / "llmecon" / "data"
+    files = sorted(data.rglob("*.yaml"))
+    assert len(files) >= 10
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert parse_yaml(text, str(f)) == yaml.safe_load(text), f

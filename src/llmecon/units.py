@@ -15,7 +15,6 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -255,12 +254,11 @@ def fx_table_from_records(records: Iterable[Mapping[str, Any]], source: str) -> 
 
 def load_fx(path: str | Path | None = None) -> FxTable:
     """Load the bundled FX table, or a user's file of the same shape."""
-    from llmecon.yamlfile import parse_mapping, read_mapping
+    from llmecon.yamlfile import read_mapping, read_package_mapping
 
     if path is None:
-        text = resources.files("llmecon").joinpath("data/fx.yaml").read_text(encoding="utf-8")
         name = "llmecon/data/fx.yaml"
-        doc = parse_mapping(text, name)
+        doc = read_package_mapping("data/fx.yaml")
     else:
         name = str(path)
         doc = read_mapping(path, "FX")

@@ -246,3 +246,12 @@ def read_mapping(path: str | Path, what: str) -> dict[str, Any]:
     is not valid YAML or not a mapping, naming the file (and the line for a syntax error).
     """
     return parse_mapping(read_text(path, what), str(path))
+
+
+def read_package_mapping(relative: str) -> dict[str, Any]:
+    """The mapping in a YAML file bundled with llmecon (``data/fx.yaml``), read strictly
+    like a user's file; errors name it ``llmecon/<relative>``."""
+    from importlib import resources
+
+    text = resources.files("llmecon").joinpath(relative).read_text(encoding="utf-8")
+    return parse_mapping(text, f"llmecon/{relative}")

@@ -122,3 +122,75 @@ def test_bundled_snowflake_peer_has_the_filed_figures() -> None:
     ue, cf, _ = compare([load_company("zhipu"), load_company("minimax"), c],
                           period="latest", currency="USD")
     assert len(ue.columns) == 3 and len(cf.columns) == 3
+
+
+def test_headcount_and_shares_from_dei() -> None:
+    doc = {"cik": 2, "entityName": "Tiny AI", "facts": {
+        "us-gaap": {"Revenues": {"units": {"USD": [
+            {"start": "2024-01-01", "end": "2024-12-31", "val": 5e6, "accn": "B-1",
+             "form": "10-K", "filed": "2025-03-01"}]}}},
+        "dei": {"EntityNumberOfEmployees": {"units": {"employee": [
+            {"end": "2024-12-31", "val": 120, "accn": "B-1", "form": "10-K",
+             "filed": "2025-03-01"}]}},
+            "EntityCommonStockSharesOutstanding": {"units": {"shares": [
+                {"end": "2025-02-20", "val": 4e7, "accn": "B-1", "form": "10-K",
+                 "filed": "2025-03-01"}]}}}}}
+    c = company_from_companyfacts(doc, "tiny.json")
+    hc = c.figure("headcount", "FY2024")
+    assert hc is not None and hc.value == 120 and "accession B-1" in hc.source
+    shares = [f for f in c.figures if f.item == "shares_outstanding"]
+    assert [(f.period.label, f.value) for f in shares] == [("AT_20250220", 4e7)]
+
+
+@pytest.mark.parametrize(("val", "message"), [
+    ("1" + "0" * 400, "Revenues: value too large"),
+    ("NaN", "value: expected a finite number"),
+    ('"100"', "Revenues: expected facts with a numeric 'val'"),
+])
+def test_hostile_values_are_named_errors(tmp_path: Path, val: str, message: str) -> None:
+    p = tmp_path / "f.json"
+    p.write_text('{"cik": 3, "entityName": "X", "facts": {"us-gaap": {"Revenues": {"units": '
+                 '{"USD": [{"start": "2024-01-01", "end": "2024-12-31", "val": ' + val +
+                 ', "accn": "C-1", "form": "10-K", "filed": "2025-01-01"}]}}}}}')
+    with pytest.raises(InputError, match=message):
+        import_companyfacts(p)
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 100_000 + "]" * 100_000,
+    '{"facts": {"us-gaap": {"Revenues": {"units": [1]}}}}',
+    '{"facts": {"us-gaap": {"Revenues": {"units": {"USD": [5]}}}}}',
+    '{"facts": {"us-gaap": {"Revenues": 5}, "dei": [1]}}',
+])
+def test_malformed_structures_are_named_errors(tmp_path: Path, text: str) -> None:
+    p = tmp_path / "f.json"
+    p.write_text(text)
+    with pytest.raises(InputError, match=str(p).replace(".", r"\.")):
+        import_companyfacts(p)
+
+
+def test_fuzzed_documents_give_a_company_or_a_named_error() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
+                     st.sampled_from(["2024-01-01", "2024-12-31", "2025-01-31", "10-K"]))
+    fact = st.fixed_dictionaries({}, optional={k: leaf for k in ("start", "end", "val", "accn",
+                                                                "form", "filed")})
+    concept = st.fixed_dictionaries({"units": st.dictionaries(
+        st.sampled_from(["USD", "shares"]), st.lists(fact, max_size=3), max_size=2)})
+    names = st.sampled_from(["Revenues", "NetIncomeLoss", "Assets", "Liabilities",
+                             "StockholdersEquity", "GrossProfit"])
+    doc = st.fixed_dictionaries({"facts": st.fixed_dictionaries(
+        {"us-gaap": st.dictionaries(names, st.one_of(concept, leaf), max_size=4)})},
+        optional={"entityName": leaf})
+
+    @settings(max_examples=200, deadline=None)
+    @given(d=doc)
+    def run(d: dict[str, object]) -> None:
+        import contextlib
+
+        with contextlib.suppress(InputError):
+            assert isinstance(company_from_companyfacts(d, "f.json"), Company)
+
+    run()

@@ -120,3 +120,20 @@ def test_calendarised_ttm_at_a_common_date(april: object, tmp_path: Path) -> Non
     assert rows[1].label == "TTM to 2025-06-30 (H1_2025)" and rows[1].currency == "CNY"
     early = calendarised_ttm([april], date(2024, 1, 1))[0]
     assert early.value is None and "no twelve months of revenue" in early.why
+
+
+def test_calendarised_table_labels_each_period_end(april: object) -> None:
+    from llmecon.api import load_company
+    from llmecon.metrics.calendar import calendarised_table
+    from llmecon.statements.model import Company
+
+    assert isinstance(april, Company)
+    t = calendarised_table([april, load_company("minimax")], date(2025, 12, 31))
+    assert [c.header for c in t.columns] == ["aprilco TTM to 2025-10-31 (H1_2026)",
+                                             "minimax TTM to 2025-12-31 (FY2025)"]
+    rows = {r.key: r for r in t.rows}
+    assert rows["revenue"].cells[0].value == pytest.approx(170e6)  # 150 + 90 - 70
+    # MiniMax FY2025: gross profit 20.079 of revenue 79.038 (post_listing.md 5a)
+    assert rows["gross_margin_ttm"].cells[1].value == pytest.approx(20.079 / 79.038)
+    assert rows["rd_to_revenue_ttm"].cells[1].value == pytest.approx(253 / 79.038)
+    assert rows["gross_margin_ttm"].cells[0].value is None  # April Co gives no costs

@@ -174,3 +174,26 @@ def test_metadata_rows_are_optional() -> None:
     # examplai without its currency row: every money row says USD
     c = io.read_company_file(Path(__file__).parents[1] / "data" / "examplai_no_currency.csv")
     assert c.currency == "USD" and c.business_model == "mixed"
+
+
+@pytest.mark.parametrize("ref", ["x" * 5000 + ".csv", "a\0b.yaml", "x" * 5000])
+def test_unusable_file_names_are_named_errors(ref: str) -> None:
+    from llmecon.errors import NotFoundError
+
+    with pytest.raises((InputError, NotFoundError)) as e:
+        io.read_company(ref)
+    assert len(str(e.value)) < 400  # the message names the place without echoing 5,000 x
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("co,META,,,name,Evil\x1b[31mRed,,,,,,\nco,FY2024,,,revenue,1,USD,million,src,,,\n",
+     "company: name: control character '\\x1b' at position 4"),
+    ("co,FY2024,,,revenue,1,USD,million,src\x9b2J,,,\n",
+     "row 2, source: control characters are not allowed"),
+    ("co,FY2024,,,revenue,1,USD,million,src,,,note\x07\n",
+     "row 2, note: control characters are not allowed"),
+])
+def test_terminal_escapes_are_refused_at_load(tmp_path: Path, row: str, message: str) -> None:
+    with pytest.raises(InputError) as e:
+        io.read_company_file(_csv(tmp_path, row))
+    assert message in str(e.value)

@@ -20,10 +20,11 @@ def _keys(c: Company) -> list[tuple[object, ...]]:
 
 def _meta(c: Company) -> tuple[object, ...]:
     return (c.id, c.name, c.currency, c.business_model, c.ticker, c.exchange,
-            c.listing_date, c.lines, c.platform_line, c.description)
+            c.listing_date, c.lines, c.platform_line, c.description, c.fiscal_year_end,
+            c.as_of, c.coverage_note)
 
 
-@pytest.mark.parametrize("cid", ["zhipu", "minimax"])
+@pytest.mark.parametrize("cid", ["zhipu", "minimax", "snowflake"])
 def test_round_trip_yaml_csv_yaml_is_lossless(cid: str, tmp_path: Path) -> None:
     original = load_company(cid)
     csv_path = io.write_company_file(original, tmp_path / f"{cid}.csv")

@@ -17,6 +17,22 @@ from llmecon.config.base import ConfigModel
 from llmecon.statements.kinds import BusinessModel
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: Control characters (terminal escape sequences start with ESC or CSI); tab and newline pass.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def no_control_characters(text: str) -> str:
+    """``text`` unchanged, or ValueError if it holds control characters (an escape sequence
+    would reach a terminal raw).
+
+    >>> no_control_characters("MiniMax")
+    'MiniMax'
+    """
+    m = CONTROL.search(text)
+    if m:
+        raise ValueError(f"control character {m.group()!r} at position {m.start()} (escape "
+                         "sequences are not allowed)")
+    return text
 _MMDD = re.compile(r"^(\d{2})-(\d{2})$")
 
 
@@ -66,6 +82,19 @@ class CompanyMeta(ConfigModel):
                              f"starting with a letter or digit), found {v!r}")
         return v
 
+    @field_validator("name", "ticker", "exchange", "platform_line", "description",
+                     "coverage_note")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        return no_control_characters(v)
+
+    @field_validator("lines")
+    @classmethod
+    def _line_names(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for x in v:
+            no_control_characters(x)
+        return v
+
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str) -> str:
@@ -84,6 +113,8 @@ class CompanyMeta(ConfigModel):
     def _lines(cls, v: Any) -> Any:
         if isinstance(v, str):
             return tuple(s for s in (x.strip() for x in v.replace("|", ";").split(";")) if s)
+        if v is not None and not isinstance(v, list | tuple):
+            raise ValueError(f"expected a list of line names (or 'a;b' text), found {v!r}")
         return () if v is None else v
 
     @field_validator("listing_date", "as_of", mode="before")

@@ -100,6 +100,8 @@ def read_companyfacts(path: str | Path) -> dict[str, Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"{p}: not valid JSON at line {e.lineno}: {e.msg}") from None
+    except RecursionError:
+        raise InputError(f"{p}: nested too deeply for a companyfacts file") from None
     check_companyfacts(doc, str(p))
     return dict(doc)
 
@@ -125,10 +127,12 @@ def latest_facts(doc: Mapping[str, Any], taxonomy: str, concept: str, unit: str,
                  origin: str) -> list[Fact]:
     """A concept's values, one per period: the one from the latest filing (restatements
     win over the figures first reported)."""
-    entry = doc["facts"].get(taxonomy, {}).get(concept)
+    facts = doc["facts"].get(taxonomy, {})
+    entry = facts.get(concept) if isinstance(facts, dict) else None
     if not isinstance(entry, dict):
         return []
-    rows = entry.get("units", {}).get(unit, [])
+    units = entry.get("units", {})
+    rows = units.get(unit, []) if isinstance(units, dict) else None
     if not isinstance(rows, list):
         raise InputError(f"{origin}: {concept}: units.{unit}: expected a list")
     best: dict[tuple[date | None, date], tuple[tuple[str, str], Fact]] = {}
@@ -139,7 +143,12 @@ def latest_facts(doc: Mapping[str, Any], taxonomy: str, concept: str, unit: str,
         start = _date(row["start"], origin, concept) if row.get("start") else None
         end = _date(row.get("end"), origin, concept)
         key = (str(row.get("filed", "")), str(row.get("accn", "")))
-        fact = Fact(concept, start, end, float(row["val"]), str(row.get("accn", "")),
+        try:
+            value = float(row["val"])
+        except OverflowError:
+            raise InputError(f"{origin}: {concept}: value too large ({str(row['val'])[:20]}"
+                             "...)") from None
+        fact = Fact(concept, start, end, value, str(row.get("accn", "")),
                     str(row.get("form", "")), str(row.get("filed", "")))
         if (start, end) not in best or key > best[(start, end)][0]:
             best[(start, end)] = (key, fact)
@@ -214,9 +223,13 @@ def _records(doc: Mapping[str, Any], year_end: tuple[int, int], origin: str
         if item in PARTS:
             out.extend(_sum_parts(doc, item, taken, year_end, origin))
     for item, concept in DEI.items():
-        unit = "shares" if item == "shares_outstanding" else "pure"
-        for f in latest_facts(doc, "dei", concept, unit, origin):
-            out.append(_record(item, f, year_end, None, origin))
+        dei = doc["facts"].get("dei", {})
+        entry = dei.get(concept) if isinstance(dei, dict) else None
+        found = entry.get("units") if isinstance(entry, dict) else None
+        units = list(found) if isinstance(found, dict) else []
+        for unit in units[:1]:  # shares, or employees under whatever unit name was tagged
+            for f in latest_facts(doc, "dei", concept, unit, origin):
+                out.append(_record(item, f, year_end, None, origin))
     return _without_mezzanine_equity(out)
 
 

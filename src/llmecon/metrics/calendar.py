@@ -12,8 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from llmecon import formulas as fx
+from llmecon.errors import NotFoundError
 from llmecon.metrics import signals as s
-from llmecon.statements.model import Company
+from llmecon.metrics.resolve import weakest
+from llmecon.metrics.tables import Column, Row, Table
+from llmecon.metrics.values import MetricValue, na
+from llmecon.statements.model import Company, Period
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,61 @@ def calendarised_ttm(companies: Sequence[Company], as_of: date, item: str = "rev
             c.id, item, as_of, "", None, None, c.currency, "n/a", "unknown",
             f"no twelve months of {item} ending on or before {as_of}"))
     return out
+
+
+#: Flow items shown over trailing twelve months, and ratios formed from them.
+TTM_ROWS: tuple[tuple[str, str], ...] = (
+    ("revenue", "Revenue, TTM"), ("cost_of_revenue", "Cost of revenue, TTM"),
+    ("rd_expense", "R&D, TTM"), ("selling_marketing_expense", "Selling & marketing, TTM"),
+    ("net_loss", "Net loss, TTM"), ("adjusted_net_loss", "Adjusted net loss, TTM"),
+    ("operating_cash_flow", "Operating cash flow, TTM"),
+)
+RATIO_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    ("gross_margin_ttm", "Gross margin, TTM", "revenue", "cost_of_revenue"),
+    ("rd_to_revenue_ttm", "R&D / revenue, TTM", "rd_expense", "revenue"),
+    ("loss_to_revenue_ttm", "Net loss / revenue, TTM", "net_loss", "revenue"),
+)
+
+
+def _ttm_period(c: Company, as_of: date) -> Period | None:
+    ctx = s.Context(c)
+    for p in sorted((p for p in c.duration_periods if p.end <= as_of),
+                    key=lambda p: (p.end, p.months), reverse=True):
+        if s.ttm(ctx, "revenue", p).ok:
+            return p
+    return None
+
+
+def _ratio_cell(key: str, a: MetricValue, b: MetricValue, p: Period) -> MetricValue:
+    if a.value is None or b.value is None:
+        return na(key, p, "ratio", "; ".join(x.why for x in (a, b) if x.value is None))
+    if key == "gross_margin_ttm":
+        value, basis = fx.gross_margin(a.value, b.value), "(revenue - cost of revenue) / revenue"
+    else:
+        value, basis = fx.ratio(a.value, b.value), f"{a.name} / {b.name}"
+    return MetricValue(key, p, float(value), "ratio", None, "none", f"{basis}, TTM",
+                       weakest([a.confidence, b.confidence]))
+
+
+def calendarised_table(companies: Sequence[Company], as_of: date) -> Table:
+    """Side by side at a common date: each company's twelve months to its latest period end
+    on or before ``as_of`` (the header names that end). Money in each company's currency
+    (convert with :func:`llmecon.metrics.tables.convert_table`)."""
+    columns: list[Column] = []
+    cells: dict[str, list[MetricValue]] = {}
+    for c in companies:
+        p = _ttm_period(c, as_of)
+        if p is None:
+            raise NotFoundError(f"{c.id}: no twelve months of revenue ending on or before "
+                                f"{as_of}")
+        columns.append(Column(c.id, c.name, p, c.currency, trailing=True))
+        ctx = s.Context(c)
+        money = {item: s.ttm(ctx, item, p, f"{item}_ttm") for item, _ in TTM_ROWS}
+        for item, _ in TTM_ROWS:
+            cells.setdefault(item, []).append(money[item])
+        for key, _, num, den in RATIO_ROWS:
+            cells.setdefault(key, []).append(_ratio_cell(key, money[num], money[den], p))
+    rows = [Row(item, label, tuple(cells[item])) for item, label in TTM_ROWS]
+    rows += [Row(key, label, tuple(cells[key])) for key, label, _, _ in RATIO_ROWS]
+    return Table(f"Trailing twelve months to {as_of.isoformat()} or before", tuple(columns),
+                 tuple(rows))

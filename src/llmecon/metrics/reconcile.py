@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from llmecon import formulas as fx
 from llmecon.errors import ValidationError
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company, Figure
@@ -90,7 +91,7 @@ def _gross_profit_identity(company: Company, label: str, seg: str | None) -> lis
     gp = _raw(company, "gross_profit", label, seg)
     if not (rev and cor and gp):
         return []
-    want = rev.value - cor.value
+    want = float(fx.gross_profit(rev.value, cor.value))
     if abs(gp.value - want) <= max(abs(want), abs(rev.value)) * DEFAULT_RELATIVE_TOLERANCE:
         return []
     return [f"{_name(gp)}: gross profit {_show(gp.value, gp)} != revenue - "

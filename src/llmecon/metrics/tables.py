@@ -25,14 +25,19 @@ SignalFn = Callable[[s.Context, Period], MetricValue]
 
 @dataclass(frozen=True)
 class Column:
+    """A company-period column; ``trailing`` marks twelve months to the period's end."""
+
     company_id: str
     company_name: str
     period: Period
     currency: str
+    trailing: bool = False
 
     @property
     def header(self) -> str:
         p = self.period
+        if self.trailing:
+            return f"{self.company_id} TTM to {p.end.isoformat()} ({p.label})"
         tag = f" ({p.months}M interim)" if p.is_interim else ""
         return f"{self.company_id} {p.label}{tag}"
 

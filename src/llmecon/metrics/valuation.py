@@ -14,6 +14,7 @@ at the IPO). Pure: FX rates are an argument.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +22,7 @@ from llmecon import formulas as fx
 from llmecon.errors import NotFoundError
 from llmecon.metrics import signals as s
 from llmecon.metrics.resolve import weakest
+from llmecon.metrics.values import MetricValue
 from llmecon.statements.model import Company, Figure, Period
 from llmecon.units import FxTable
 
@@ -73,22 +75,15 @@ def _at_or_before(company: Company, item: str, day: date) -> Figure | None:
     return max(found, key=lambda f: f.period.end) if found else None
 
 
-def _balance_period(company: Company, day: date, period: str | None) -> Period | None:
+def _period_by(company: Company, day: date, period: str | None,
+               usable: Callable[[s.Context, Period], MetricValue]) -> Period | None:
+    """The period named, or the latest ending on or before ``day`` where ``usable`` has a
+    value."""
     if period is not None:
         return company.period(period)
     ctx = s.Context(company)
     for p in sorted(company.duration_periods, key=lambda p: (p.end, p.months), reverse=True):
-        if p.end <= day and s.cash_resources(ctx, p).ok:
-            return p
-    return None
-
-
-def _revenue_period(company: Company, day: date, period: str | None) -> Period | None:
-    if period is not None:
-        return company.period(period)
-    ctx = s.Context(company)
-    for p in sorted(company.duration_periods, key=lambda p: (p.end, p.months), reverse=True):
-        if p.end <= day and s.revenue_ttm(ctx, p).ok:
+        if p.end <= day and usable(ctx, p).ok:
             return p
     return None
 
@@ -173,7 +168,8 @@ def valuation(company: Company, fx_table: FxTable, at: str | None = None, *,
         acc.inputs.append(shares)
         rate = acc.rate(fx_table, str(price.currency), company.currency, day)
         mcap = None if rate is None else mcap_pc * rate
-    net_cash = _net_cash(company, fx_table, day, _balance_period(company, day, period), acc)
+    balance = _period_by(company, day, period, s.cash_resources)
+    net_cash = _net_cash(company, fx_table, day, balance, acc)
     ev = None if mcap is None or net_cash is None else float(fx.enterprise_value(mcap,
                                                                                  net_cash))
     ttm = _ttm_revenue(company, day, period, acc)
@@ -192,7 +188,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def _ttm_revenue(company: Company, day: date, period: str | None, acc: _Acc) -> float | None:
-    rp = _revenue_period(company, day, period)
+    rp = _period_by(company, day, period, s.revenue_ttm)
     if rp is None:
         acc.why.append("no revenue period (or TTM) ending on or before the price date")
         return None

@@ -58,8 +58,7 @@ def declared_value(fig: Figure) -> float:
 
 
 # ---------------------------------------------------------------- CSV
-def _csv_header(reader: csv.DictReader[str], origin: str) -> None:
-    header = [h.strip() for h in (reader.fieldnames or [])]
+def _csv_header(header: list[str], origin: str) -> None:
     allowed = (*CSV_COLUMNS, *CSV_OPTIONAL)
     expected = (f"expected {', '.join(CSV_REQUIRED)} (optional: "
                 f"{', '.join(c for c in allowed if c not in CSV_REQUIRED)})")
@@ -77,17 +76,18 @@ def _csv_header(reader: csv.DictReader[str], origin: str) -> None:
 
 def _csv_rows(text: str, origin: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, stripped row) for each non-empty row; CSV errors name the row."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     try:
-        _csv_header(reader, origin)
+        header = [h.strip() for h in next(reader, [])]
+        _csv_header(header, origin)
+        width = len(header)
         for raw in reader:
-            n = reader.line_num
-            if None in raw:
-                raise InputError(f"{origin} row {n}: more fields than the header has columns")
-            row = {(k or "").strip(): (v.strip() if isinstance(v, str) else v)
-                   for k, v in raw.items()}
-            if any(row.values()):
-                yield n, row
+            if len(raw) > width:
+                raise InputError(f"{origin} row {reader.line_num}: more fields than the header "
+                                 "has columns")
+            values = [v.strip() for v in raw]
+            if any(values):
+                yield reader.line_num, dict(zip(header, values, strict=False))
     except csv.Error as e:
         msg = str(e)
         if "field larger than field limit" in msg:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from llmecon.config.base import parse_config
-from llmecon.config.company import CompanyMeta
+from llmecon.config.company import CONTROL, CompanyMeta
 from llmecon.errors import InputError, ValidationError
 from llmecon.statements.model import (
     CONFIDENCE,
@@ -63,7 +63,7 @@ class Record:
 
 
 def _blank(x: Any) -> bool:
-    return x is None or (isinstance(x, str) and x.strip() == "")
+    return x is None or (x.__class__ is str and not x.strip())
 
 
 def _number(x: Any, where: str, field: str) -> float:
@@ -219,6 +219,10 @@ def _provenance(rec: Record) -> _Provenance:
     if _blank(rec.source):
         raise InputError(f"{w}, source: missing; every figure needs its source "
                          "(URL or document and page)")
+    for field, text in (("source", rec.source), ("note", rec.note), ("segment", rec.segment)):
+        if isinstance(text, str) and CONTROL.search(text):
+            raise InputError(f"{w}, {field}: control characters are not allowed (an escape "
+                             "sequence would reach a terminal)")
     return _Provenance(str(rec.source).strip(), source_count, confidence,
                        "" if _blank(rec.note) else str(rec.note).strip(),
                        role,  # type: ignore[arg-type]
