@@ -89,6 +89,9 @@ def dist(spec: Any, where: str) -> Dist:
     return Dist(cfg.dist, cfg.params)
 
 
+CALIBRATION_NEEDS = ("revenue", "cost_of_revenue", "rd_compute_cost", "operating_cash_flow")
+
+
 def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_months: int = 36,
                   *, fx: FxTable, catalog: Catalog, efficiency: Efficiency,
                   financing: CompanyFinancingConfig | None = None,
@@ -102,7 +105,10 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
     from llmecon.metrics.tables import select_period
 
     fin = financing or CompanyFinancingConfig()
-    cal = Calibration(company, select_period(company), assumptions)
+    # the newest period with the figures the calibration needs (a results announcement
+    # without a cash-flow statement, such as MiniMax FY2025, is skipped)
+    p = select_period(company, needs=CALIBRATION_NEEDS)
+    cal = Calibration(company, p, assumptions)
     cash, sm_month, marketing_share = calibrate_company(cal, fx, fin)
     engine_cost = _engine_cost_per_m(cal, fx, catalog, efficiency)
     lines: list[LineSpec] = []
