@@ -72,7 +72,7 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     page.click("#compare-btn")
     page.wait_for_selector("#compare-result table[data-table='Unit economics']")
     text = page.inner_text("#compare-result")
-    assert "zhipu H1_2025" in text and "minimax 9M_2025" in text and "23.3%" in text
+    assert "zhipu H1_2025" in text and "minimax FY2025" in text and "25.4%" in text
     page.select_option("#sim-company", "minimax")
     page.check("#stress-price-war")
     page.fill("#sim-paths", "3000")
