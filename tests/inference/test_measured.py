@@ -41,7 +41,7 @@ HEADER = ("id,silicon_data_source,backend,backend_version,model_path,system,prec
 
 def _ideal() -> ServingFactors:
     e = EngineFactors(prefill_mfu=1.0, decode_mfu=1.0, decode_bw=1.0, step_us_per_layer=0.0,
-                      ttft_overhead_ms=0.0, burst=0.0)
+                      ttft_overhead_ms=0.0, burst=0.0, disagg_ttft_ms=0.0)
     return ServingFactors(engines={"vllm": e, "sglang": e, "trtllm": e}, network=1.0,
                           memory_reserve=0.1)
 
@@ -94,8 +94,8 @@ def test_whole_shared_table_predicted_fast() -> None:
 
 @needs_table
 def test_in_sample_accuracy_of_bundled_factors() -> None:
-    """In sample (the bundled factors were fitted on this table): median |TPOT error| 20.3%,
-    |TTFT error| 45.2% (p90: 65% and 139%), guarded at 22% and 48%."""
+    """In sample (the bundled factors were fitted on this table): median |TPOT error| 20.4%,
+    |TTFT error| 41.8% (p90: 65% and 129%), guarded at 22% and 45%."""
     frame = load_measured(TABLE)
     runs = parse_runs(frame, CAT)
     arch = rf.Arch.of([CAT.model(m) for m in runs.models])
@@ -103,16 +103,16 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
     s = a.in_sample
     assert a.predicted_share >= 0.95
     assert s.tpot_median < 0.22, s
-    assert s.ttft_median < 0.48, s
+    assert s.ttft_median < 0.45, s
 
 
 @needs_table
 @pytest.mark.slow
 def test_leave_one_model_out_accuracy() -> None:
     """Each model's rows predicted by factors fitted on the other models' rows only
-    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 22.9% (p90 74%), |TTFT
-    error| 62.1% (p90 198%); issue 12 asks TPOT <= 15% and TTFT <= 25%: not met. The
-    tolerances guard against regressions. About 3 minutes."""
+    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 22.9% (p90 73%), |TTFT
+    error| 60.8% (p90 176%); issue 12 asks TPOT <= 15% and TTFT <= 25%: not met. The
+    tolerances guard against regressions. About 2-3 minutes."""
     frame = load_measured(TABLE)
     runs = parse_runs(frame, CAT)
     arch = rf.Arch.of([CAT.model(m) for m in runs.models])
@@ -120,8 +120,8 @@ def test_leave_one_model_out_accuracy() -> None:
     out = a.leave_one_model_out
     assert out is not None
     assert out.rows >= 0.95 * len(frame)
-    assert out.tpot_median < 0.26, out
-    assert out.ttft_median < 0.66, out
+    assert out.tpot_median < 0.25, out
+    assert out.ttft_median < 0.64, out
 
 
 def test_predict_is_vectorised_over_rows() -> None:

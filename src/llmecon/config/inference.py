@@ -428,7 +428,8 @@ class Demand(_Built):
 class EngineFactors(ConfigModel):
     """Efficiency of one serving engine (vLLM, SGLang, TensorRT-LLM): fractions of peak in
     prefill and decode, a fixed time per layer of every decode step (kernel launches,
-    synchronisation) and a fixed time per request before its first token."""
+    synchronisation), a fixed time per request before its first token, and the extra
+    first-token time of a disaggregated deployment (KV transfer, a second scheduler)."""
 
     prefill_mfu: float = Field(gt=0, le=1)
     decode_mfu: float = Field(gt=0, le=1)
@@ -436,14 +437,13 @@ class EngineFactors(ConfigModel):
     step_us_per_layer: float = Field(ge=0, le=2_000)
     ttft_overhead_ms: float = Field(ge=0, le=10_000)
     burst: float = Field(1.0, ge=0, le=4)
+    disagg_ttft_ms: float = Field(0.0, ge=0, le=10_000)
 
 
 class ServingFactors(ConfigModel):
     """The fitted factors of the serving model (:mod:`llmecon.inference.measured`).
 
-    Per engine, :class:`EngineFactors`. Overall: ``disagg_ttft_ms``, the extra first-token
-    time of a disaggregated deployment (KV transfer, a second scheduler);
-    ``moe_step_us_per_layer`` and ``moe_ttft_ms``, the extra fixed times of a
+    Per engine, :class:`EngineFactors`. Overall: ``moe_step_us_per_layer`` and ``moe_ttft_ms``, the extra fixed times of a
     mixture-of-experts layer in a decode step (routing, dispatch and combine kernels) and
     of a request to such a model; ``prefill_utilisation``, the load a planner keeps its
     prefill workers at when a table does not say how many there were;
@@ -456,7 +456,6 @@ class ServingFactors(ConfigModel):
     """
 
     engines: dict[str, EngineFactors]
-    disagg_ttft_ms: float = Field(0.0, ge=0, le=10_000)
     moe_step_us_per_layer: float = Field(0.0, ge=0, le=2_000)
     moe_ttft_ms: float = Field(0.0, ge=0, le=10_000)
     prefill_utilisation: float = Field(0.7, gt=0, le=1)

@@ -2,8 +2,8 @@
 
 :func:`fit_factors` finds the :class:`~llmecon.config.inference.ServingFactors` (per engine:
 prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step and
-per request, burst; overall: disaggregated first-token time, prefill utilisation, prefill
-interference, network share, memory reserve) that minimise a robust loss
+per request, burst, disaggregated first-token time; overall: MoE layer and request times,
+prefill utilisation, prefill interference, network share, memory reserve) that minimise a robust loss
 (soft L1 of the log errors of TTFT and TPOT) over the rows it is given, with
 ``scipy.optimize.least_squares``. :func:`accuracy` reports the median and 90th percentile of
 |error| overall and per (model, system, engine, mode) group, in sample and
@@ -25,8 +25,8 @@ from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
 
 Array = np.ndarray[Any, Any]
 _ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer",
-                  "ttft_overhead_ms", "burst")
-_GLOBAL_FIELDS = ("disagg_ttft_ms", "moe_step_us_per_layer", "moe_ttft_ms",
+                  "ttft_overhead_ms", "burst", "disagg_ttft_ms")
+_GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_ttft_ms",
                   "prefill_utilisation", "prefill_interference", "network", "memory_reserve")
 _SHARES = {"prefill_mfu", "decode_mfu", "decode_bw", "prefill_interference", "network",
            "prefill_utilisation"}
