@@ -3,8 +3,8 @@
 :func:`fit_factors` finds the :class:`~llmecon.config.inference.ServingFactors` (per engine:
 prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step and
 per request, burst, disaggregated first-token time; overall: MoE layer and request times,
-prefill utilisation, prefill interference, network share, memory reserve) that minimise a robust loss
-(soft L1 of the log errors of TTFT and TPOT) over the rows it is given, with
+prefill utilisation, prefill interference, network share, memory reserve) that minimise a
+robust loss (soft L1 of the log errors of TTFT and TPOT) over the rows it is given, with
 ``scipy.optimize.least_squares``. :func:`accuracy` reports the median and 90th percentile of
 |error| overall and per (model, system, engine, mode) group, in sample and
 leave-one-model-out: each model's rows predicted by factors fitted on the other models'
