@@ -444,8 +444,8 @@ class ServingFactors(ConfigModel):
     """The fitted factors of the serving model (:mod:`llmecon.inference.measured`).
 
     Per engine, :class:`EngineFactors`. Overall: ``moe_step_us_per_layer`` and
-    ``moe_ttft_ms``, the extra fixed times of a mixture-of-experts layer in a decode step (routing, dispatch and combine kernels) and
-    of a request to such a model; ``prefill_utilisation``, the load a planner keeps its
+    ``moe_ttft_ms``, the extra fixed times of a mixture-of-experts layer in a decode step
+    (routing, dispatch and combine kernels) and of a request to such a model; ``prefill_utilisation``, the load a planner keeps its
     prefill workers at when a table does not say how many there were;
     ``prefill_interference``, the share of other requests' prefill time a decode step of
     an aggregated worker absorbs (chunked prefill); ``network``, the share of link
