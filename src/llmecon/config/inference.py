@@ -445,14 +445,14 @@ class ServingFactors(ConfigModel):
 
     Per engine, :class:`EngineFactors`. Overall: ``moe_step_us_per_layer`` and
     ``moe_ttft_ms``, the extra fixed times of a mixture-of-experts layer in a decode step
-    (routing, dispatch and combine kernels) and of a request to such a model; ``prefill_utilisation``, the load a planner keeps its
-    prefill workers at when a table does not say how many there were;
-    ``prefill_interference``, the share of other requests' prefill time a decode step of
-    an aggregated worker absorbs (chunked prefill); ``network``, the share of link
-    bandwidth collectives achieve; ``memory_reserve``, the share of HBM kept from weights
-    and KV cache. An engine's ``burst`` scales the wait of a request behind the other
-    prompts of its wave (1 = a wave's requests arrive together and are prefilled one after
-    the other).
+    (routing, dispatch and combine kernels) and of a request to such a model;
+    ``prefill_utilisation``, the load a planner keeps its prefill workers at when a table
+    does not say how many there were; ``prefill_interference``, the share of other
+    requests' prefill time a decode step of an aggregated worker absorbs (chunked
+    prefill); ``network``, the share of link bandwidth collectives achieve;
+    ``memory_reserve``, the share of HBM kept from weights and KV cache. An engine's
+    ``burst`` scales the wait of a request behind the other prompts of its wave (1 = a
+    wave's requests arrive together and are prefilled one after the other).
     """
 
     engines: dict[str, EngineFactors]
