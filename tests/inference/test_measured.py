@@ -142,3 +142,22 @@ def load_measured_from_text(rows: str) -> object:
     import pandas as pd
 
     return pd.read_csv(io.StringIO(HEADER + rows))
+
+
+def test_accuracy_frame_by_hand(tmp_path: Path) -> None:
+    # two rows predicted 10% high and 20% low in TPOT: median |error| 15%
+    frame = load_measured_from_text(
+        "a,x; silicon_concurrency=8,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,8,2,"
+        "1,1,1,1,,,,,,,,,,,,,,,10,5\n"
+        "b,x; silicon_concurrency=64,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,64,"
+        "2,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    p = predict_runs(runs, arch, load_serving_factors())
+    frame["silicon_tpot_ms"] = [p.tpot_ms[0] / 1.1, p.tpot_ms[1] / 0.8]
+    frame["silicon_ttft_ms"] = [p.ttft_ms[0], p.ttft_ms[1]]
+    a = accuracy(frame, runs, arch, load_serving_factors())
+    assert a.in_sample.tpot_median == pytest.approx(0.15)
+    assert a.in_sample.ttft_median == pytest.approx(0.0, abs=1e-12)
+    df = a.to_frame()
+    assert list(df.scope[:2]) == ["all", "Qwen3-32B / h200_sxm / trtllm / agg"]

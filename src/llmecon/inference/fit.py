@@ -106,7 +106,10 @@ def summarise(pred_ttft: Array, pred_tpot: Array, ttft: Array, tpot: Array,
 
 @dataclass(frozen=True)
 class Accuracy:
-    """The serving model against a measured table, in and out of sample."""
+    """The serving model against a measured table, in and out of sample.
+
+    ``groups`` are keyed by (model, system, engine, mode); ``folds`` hold the factors
+    fitted without each model. :meth:`to_frame` gives one row per summary."""
 
     rows: int
     predicted_share: float  # share of rows with status ok
@@ -116,6 +119,21 @@ class Accuracy:
     groups: dict[tuple[str, str, str, str], ErrorSummary] = field(default_factory=dict)
     factors: ServingFactors | None = None
     folds: dict[str, ServingFactors] = field(default_factory=dict)
+
+    def to_frame(self) -> Any:
+        """One row per summary: overall in sample, overall and per model out of sample,
+        per (model, system, engine, mode) group in sample."""
+        import pandas as pd
+
+        rows = [{"scope": "all", "sample": "in", **self.in_sample.__dict__}]
+        if self.leave_one_model_out is not None:
+            rows.append({"scope": "all", "sample": "leave-one-model-out",
+                         **self.leave_one_model_out.__dict__})
+        rows += [{"scope": m, "sample": "leave-one-model-out", **s.__dict__}
+                 for m, s in self.per_model_out_of_sample.items()]
+        rows += [{"scope": " / ".join(k), "sample": "in", **s.__dict__}
+                 for k, s in self.groups.items()]
+        return pd.DataFrame(rows)
 
 
 def _group_summaries(runs: Runs, frame: Any, pred_ttft: Array, pred_tpot: Array,

@@ -9,14 +9,18 @@ continuous batching with chunked prefill) or of the prefill and decode workers (
 :mod:`llmecon.inference.roofline` and the factors of :class:`ServingFactors`:
 
 - decode step ``t_d`` at the batch per GPU ``min(C, K) / GPUs`` (``K``: sequences whose
-  KV cache at the full ``isl + osl`` context fits, paged), plus the engine's fixed step time;
+  KV cache at the full ``isl + osl`` context fits, paged), plus fixed times per layer
+  (the engine's, and more for a mixture-of-experts layer);
 - ``TPOT = t_d`` (disagg) or ``t_d + f x (B / osl) x isl / R`` (agg: each step also
   prefills the ``B / osl`` requests that replace finished ones; ``R`` the worker's prefill
   tokens/s, ``f`` the fitted interference);
-- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl / R + queue``: the
-  prompt on its tensor-parallel group, then the wait behind the other ``n`` prompts of
-  its wave (fixed-length requests started together finish and return together), and,
-  when ``C > K``, the wait for a free KV slot (whole waves of ``K`` requests);
+- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl / R + queue``: a
+  fixed time (per engine, more for a mixture of experts and for a disaggregated
+  deployment), the prompt on its tensor-parallel group, the wait behind the other ``n``
+  prompts of its wave on a prefill worker (fixed-length requests started together finish
+  and return together), and, when ``C > K``, the wait for a free KV slot (whole waves of
+  ``K`` requests). A table that does not say how many prefill or decode workers ran gets
+  as many as its load needs (a planner);
 - output tokens/s per GPU ``= C x osl / (TTFT + osl x TPOT) / GPUs`` (Little's law).
 
 Rows the model cannot read get a ``status`` saying why instead of a prediction.
