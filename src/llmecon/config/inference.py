@@ -447,19 +447,20 @@ class ServingFactors(ConfigModel):
     ``moe_ttft_ms``, the extra fixed times of a mixture-of-experts layer in a decode step
     (routing, dispatch and combine kernels) and of a request to such a model;
     ``prefill_utilisation``, the load a planner keeps its prefill workers at when a table
-    does not say how many there were; ``prefill_interference``, the share of other
+    does not say how many there were; ``prefill_interference``, the multiple of other
     requests' prefill time a decode step of an aggregated worker absorbs (chunked
-    prefill); ``network``, the share of link bandwidth collectives achieve;
-    ``memory_reserve``, the share of HBM kept from weights and KV cache. An engine's
-    ``burst`` scales the wait of a request behind the other prompts of its wave (1 = a
-    wave's requests arrive together and are prefilled one after the other).
+    prefill beside decode: 1 = at the prefill MFU, more when the chunks run slower);
+    ``network``, the share of link bandwidth collectives achieve; ``memory_reserve``, the
+    share of HBM kept from weights and KV cache. An engine's ``burst`` scales the wait of
+    a request behind the other prompts of its wave (1 = a wave's requests arrive together
+    and are prefilled one after the other).
     """
 
     engines: dict[str, EngineFactors]
     moe_step_us_per_layer: float = Field(0.0, ge=0, le=2_000)
     moe_ttft_ms: float = Field(0.0, ge=0, le=10_000)
     prefill_utilisation: float = Field(0.7, gt=0, le=1)
-    prefill_interference: float = Field(1.0, ge=0, le=1)
+    prefill_interference: float = Field(1.0, ge=0, le=4)
     network: float = Field(0.7, gt=0, le=1)
     memory_reserve: float = Field(0.1, ge=0, lt=0.9)
     fitted_on: str = ""

@@ -28,12 +28,11 @@ _ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer",
                   "ttft_overhead_ms", "burst", "disagg_ttft_ms")
 _GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_ttft_ms",
                   "prefill_utilisation", "prefill_interference", "network", "memory_reserve")
-_SHARES = {"prefill_mfu", "decode_mfu", "decode_bw", "prefill_interference", "network",
-           "prefill_utilisation"}
 #: Upper bounds of the factors that are not shares (each is fitted inside (0, bound)).
 _BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_overhead_ms": 10_000.0, "burst": 4.0,
            "memory_reserve": 0.5, "disagg_ttft_ms": 10_000.0,
-           "moe_step_us_per_layer": 2_000.0, "moe_ttft_ms": 10_000.0}
+           "moe_step_us_per_layer": 2_000.0, "moe_ttft_ms": 10_000.0,
+           "prefill_interference": 4.0}
 
 
 def _pack(f: ServingFactors) -> Array:
