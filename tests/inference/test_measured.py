@@ -41,7 +41,7 @@ HEADER = ("id,silicon_data_source,backend,backend_version,model_path,system,prec
 
 def _ideal() -> ServingFactors:
     e = EngineFactors(prefill_mfu=1.0, decode_mfu=1.0, decode_bw=1.0, step_us_per_layer=0.0,
-                      ttft_overhead_ms=0.0, burst=0.0)
+                      ttft_overhead_ms=0.0, burst=0.0, disagg_ttft_ms=0.0)
     return ServingFactors(engines={"vllm": e, "sglang": e, "trtllm": e}, network=1.0,
                           memory_reserve=0.1)
 
@@ -94,8 +94,8 @@ def test_whole_shared_table_predicted_fast() -> None:
 
 @needs_table
 def test_in_sample_accuracy_of_bundled_factors() -> None:
-    """In sample (the bundled factors were fitted on this table): median |TPOT error| 20.3%,
-    |TTFT error| 45.2% (p90: 65% and 139%), guarded at 22% and 48%."""
+    """In sample (the bundled factors were fitted on this table): median |TPOT error| 20.4%,
+    |TTFT error| 41.8% (p90: 65% and 129%), guarded at 22% and 45%."""
     frame = load_measured(TABLE)
     runs = parse_runs(frame, CAT)
     arch = rf.Arch.of([CAT.model(m) for m in runs.models])
@@ -103,25 +103,25 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
     s = a.in_sample
     assert a.predicted_share >= 0.95
     assert s.tpot_median < 0.22, s
-    assert s.ttft_median < 0.48, s
+    assert s.ttft_median < 0.45, s
 
 
 @needs_table
 @pytest.mark.slow
 def test_leave_one_model_out_accuracy() -> None:
     """Each model's rows predicted by factors fitted on the other models' rows only
-    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 22.9% (p90 74%), |TTFT
-    error| 62.1% (p90 198%); issue 12 asks TPOT <= 15% and TTFT <= 25%: not met. The
-    tolerances guard against regressions. About 3 minutes."""
+    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 22.9% (p90 73%), |TTFT
+    error| 60.8% (p90 176%); issue 12 asks TPOT <= 15% and TTFT <= 25%: not met. The
+    tolerances guard against regressions. About 2-3 minutes."""
     frame = load_measured(TABLE)
     runs = parse_runs(frame, CAT)
     arch = rf.Arch.of([CAT.model(m) for m in runs.models])
-    a = accuracy(frame, runs, arch, load_serving_factors(), leave_one_model_out=True)
-    out = a.leave_one_model_out
+    a = accuracy(frame, runs, arch, load_serving_factors(), hold_out="model")
+    out = a.out_of_sample
     assert out is not None
     assert out.rows >= 0.95 * len(frame)
-    assert out.tpot_median < 0.26, out
-    assert out.ttft_median < 0.66, out
+    assert out.tpot_median < 0.25, out
+    assert out.ttft_median < 0.64, out
 
 
 def test_predict_is_vectorised_over_rows() -> None:
@@ -142,3 +142,39 @@ def load_measured_from_text(rows: str) -> object:
     import pandas as pd
 
     return pd.read_csv(io.StringIO(HEADER + rows))
+
+
+def test_accuracy_frame_by_hand(tmp_path: Path) -> None:
+    # two rows predicted 10% high and 20% low in TPOT: median |error| 15%
+    frame = load_measured_from_text(
+        "a,x; silicon_concurrency=8,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,8,2,"
+        "1,1,1,1,,,,,,,,,,,,,,,10,5\n"
+        "b,x; silicon_concurrency=64,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,64,"
+        "2,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    p = predict_runs(runs, arch, load_serving_factors())
+    frame["silicon_tpot_ms"] = [p.tpot_ms[0] / 1.1, p.tpot_ms[1] / 0.8]
+    frame["silicon_ttft_ms"] = [p.ttft_ms[0], p.ttft_ms[1]]
+    a = accuracy(frame, runs, arch, load_serving_factors())
+    assert a.in_sample.tpot_median == pytest.approx(0.15)
+    assert a.in_sample.ttft_median == pytest.approx(0.0, abs=1e-12)
+    df = a.to_frame()
+    assert list(df.scope[:2]) == ["all", "Qwen3-32B / h200_sxm / trtllm / agg"]
+
+
+@needs_table
+@pytest.mark.slow
+def test_leave_one_system_out_accuracy() -> None:
+    """Each GPU system's rows predicted by factors fitted on the other systems' rows.
+    Achieved: median |TPOT error| 24.1% (p90 79%), |TTFT error| 46.6% (p90 149%); the
+    tolerances guard against regressions. About 30 seconds."""
+    frame = load_measured(TABLE)
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    a = accuracy(frame, runs, arch, load_serving_factors(), hold_out="system")
+    out = a.out_of_sample
+    assert out is not None and a.hold_out == "system"
+    assert set(a.per_held_out) == {"b200_sxm", "b300_sxm", "gb200", "h100_sxm", "h200_sxm"}
+    assert out.tpot_median < 0.27, out
+    assert out.ttft_median < 0.50, out

@@ -428,7 +428,8 @@ class Demand(_Built):
 class EngineFactors(ConfigModel):
     """Efficiency of one serving engine (vLLM, SGLang, TensorRT-LLM): fractions of peak in
     prefill and decode, a fixed time per layer of every decode step (kernel launches,
-    synchronisation) and a fixed time per request before its first token."""
+    synchronisation), a fixed time per request before its first token, and the extra
+    first-token time of a disaggregated deployment (KV transfer, a second scheduler)."""
 
     prefill_mfu: float = Field(gt=0, le=1)
     decode_mfu: float = Field(gt=0, le=1)
@@ -436,31 +437,30 @@ class EngineFactors(ConfigModel):
     step_us_per_layer: float = Field(ge=0, le=2_000)
     ttft_overhead_ms: float = Field(ge=0, le=10_000)
     burst: float = Field(1.0, ge=0, le=4)
+    disagg_ttft_ms: float = Field(0.0, ge=0, le=10_000)
 
 
 class ServingFactors(ConfigModel):
     """The fitted factors of the serving model (:mod:`llmecon.inference.measured`).
 
-    Per engine, :class:`EngineFactors`. Overall: ``disagg_ttft_ms``, the extra first-token
-    time of a disaggregated deployment (KV transfer, a second scheduler);
-    ``moe_step_us_per_layer`` and ``moe_ttft_ms``, the extra fixed times of a
-    mixture-of-experts layer in a decode step (routing, dispatch and combine kernels) and
-    of a request to such a model; ``prefill_utilisation``, the load a planner keeps its
-    prefill workers at when a table does not say how many there were;
-    ``prefill_interference``, the share of other requests' prefill time a decode step of
-    an aggregated worker absorbs (chunked prefill); ``network``, the share of link
-    bandwidth collectives achieve; ``memory_reserve``, the share of HBM kept from weights
-    and KV cache. An engine's ``burst`` scales the wait of a request behind the other
-    prompts of its wave (1 = a wave's requests arrive together and are prefilled one after
-    the other).
+    Per engine, :class:`EngineFactors`. Overall: ``moe_step_us_per_layer`` and
+    ``moe_ttft_ms``, the extra fixed times of a mixture-of-experts layer in a decode step
+    (routing, dispatch and combine kernels) and of a request to such a model;
+    ``prefill_utilisation``, the load a planner keeps its prefill workers at when a table
+    does not say how many there were; ``prefill_interference``, the multiple of other
+    requests' prefill time a decode step of an aggregated worker absorbs (chunked
+    prefill beside decode: 1 = at the prefill MFU, more when the chunks run slower);
+    ``network``, the share of link bandwidth collectives achieve; ``memory_reserve``, the
+    share of HBM kept from weights and KV cache. An engine's ``burst`` scales the wait of
+    a request behind the other prompts of its wave (1 = a wave's requests arrive together
+    and are prefilled one after the other).
     """
 
     engines: dict[str, EngineFactors]
-    disagg_ttft_ms: float = Field(0.0, ge=0, le=10_000)
     moe_step_us_per_layer: float = Field(0.0, ge=0, le=2_000)
     moe_ttft_ms: float = Field(0.0, ge=0, le=10_000)
     prefill_utilisation: float = Field(0.7, gt=0, le=1)
-    prefill_interference: float = Field(1.0, ge=0, le=1)
+    prefill_interference: float = Field(1.0, ge=0, le=4)
     network: float = Field(0.7, gt=0, le=1)
     memory_reserve: float = Field(0.1, ge=0, lt=0.9)
     fitted_on: str = ""

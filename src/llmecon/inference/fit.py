@@ -2,9 +2,9 @@
 
 :func:`fit_factors` finds the :class:`~llmecon.config.inference.ServingFactors` (per engine:
 prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step and
-per request, burst; overall: disaggregated first-token time, prefill utilisation, prefill
-interference, network share, memory reserve) that minimise a robust loss
-(soft L1 of the log errors of TTFT and TPOT) over the rows it is given, with
+per request, burst, disaggregated first-token time; overall: MoE layer and request times,
+prefill utilisation, prefill interference, network share, memory reserve) that minimise a
+robust loss (soft L1 of the log errors of TTFT and TPOT) over the rows it is given, with
 ``scipy.optimize.least_squares``. :func:`accuracy` reports the median and 90th percentile of
 |error| overall and per (model, system, engine, mode) group, in sample and
 leave-one-model-out: each model's rows predicted by factors fitted on the other models'
@@ -13,27 +13,26 @@ rows only (DeepSeek-R1 and -V3 count as one model: the same architecture).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from llmecon.config.inference import EngineFactors, ServingFactors
+from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
 
 Array = np.ndarray[Any, Any]
 _ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer",
-                  "ttft_overhead_ms", "burst")
-_GLOBAL_FIELDS = ("disagg_ttft_ms", "moe_step_us_per_layer", "moe_ttft_ms",
+                  "ttft_overhead_ms", "burst", "disagg_ttft_ms")
+_GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_ttft_ms",
                   "prefill_utilisation", "prefill_interference", "network", "memory_reserve")
-_SHARES = {"prefill_mfu", "decode_mfu", "decode_bw", "prefill_interference", "network",
-           "prefill_utilisation"}
 #: Upper bounds of the factors that are not shares (each is fitted inside (0, bound)).
 _BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_overhead_ms": 10_000.0, "burst": 4.0,
            "memory_reserve": 0.5, "disagg_ttft_ms": 10_000.0,
-           "moe_step_us_per_layer": 2_000.0, "moe_ttft_ms": 10_000.0}
+           "moe_step_us_per_layer": 2_000.0, "moe_ttft_ms": 10_000.0,
+           "prefill_interference": 4.0}
 
 
 def _pack(f: ServingFactors) -> Array:
@@ -106,24 +105,47 @@ def summarise(pred_ttft: Array, pred_tpot: Array, ttft: Array, tpot: Array,
 
 @dataclass(frozen=True)
 class Accuracy:
-    """The serving model against a measured table, in and out of sample."""
+    """The serving model against a measured table, in and out of sample.
+
+    ``hold_out`` names what the out-of-sample folds leave out (``model`` or ``system``);
+    ``per_held_out`` and ``folds`` give each fold's errors and factors. ``groups`` are
+    keyed by (model, system, engine, mode). :meth:`to_frame` gives one row per summary."""
 
     rows: int
     predicted_share: float  # share of rows with status ok
     in_sample: ErrorSummary
-    leave_one_model_out: ErrorSummary | None
-    per_model_out_of_sample: dict[str, ErrorSummary] = field(default_factory=dict)
+    out_of_sample: ErrorSummary | None = None
+    hold_out: str = ""
+    per_held_out: dict[str, ErrorSummary] = field(default_factory=dict)
     groups: dict[tuple[str, str, str, str], ErrorSummary] = field(default_factory=dict)
     factors: ServingFactors | None = None
     folds: dict[str, ServingFactors] = field(default_factory=dict)
 
+    def to_frame(self) -> Any:
+        """One row per summary: overall in sample, overall and per fold out of sample,
+        per (model, system, engine, mode) group in sample."""
+        import pandas as pd
 
-def _group_summaries(runs: Runs, frame: Any, pred_ttft: Array, pred_tpot: Array,
-                     ttft: Array, tpot: Array, rows: Array
-                     ) -> dict[tuple[str, str, str, str], ErrorSummary]:
-    names = np.array(model_names(runs), dtype=object)
-    keys = list(zip(names, frame["system"].astype(str), frame["backend"].astype(str),
+        rows = [{"scope": "all", "sample": "in", **self.in_sample.__dict__}]
+        label = f"leave-one-{self.hold_out}-out"
+        if self.out_of_sample is not None:
+            rows.append({"scope": "all", "sample": label, **self.out_of_sample.__dict__})
+        rows += [{"scope": m, "sample": label, **s.__dict__}
+                 for m, s in self.per_held_out.items()]
+        rows += [{"scope": " / ".join(k), "sample": "in", **s.__dict__}
+                 for k, s in self.groups.items()]
+        return pd.DataFrame(rows)
+
+
+def _group_keys(runs: Runs, frame: Any) -> list[tuple[str, str, str, str]]:
+    names = model_names(runs)
+    return list(zip(names, frame["system"].astype(str), frame["backend"].astype(str),
                     frame["mode"].astype(str), strict=True))
+
+
+def _group_summaries(keys: list[tuple[str, str, str, str]], pred_ttft: Array,
+                     pred_tpot: Array, ttft: Array, tpot: Array, rows: Array
+                     ) -> dict[tuple[str, str, str, str], ErrorSummary]:
     out = {}
     for key in sorted(set(keys)):
         mask = rows & np.array([k == key for k in keys])
@@ -133,11 +155,10 @@ def _group_summaries(runs: Runs, frame: Any, pred_ttft: Array, pred_tpot: Array,
 
 
 def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
-             leave_one_model_out: bool = False, refit: bool = False,
-             models: Sequence[str] | None = None) -> Accuracy:
+             hold_out: str | None = None, refit: bool = False) -> Accuracy:
     """Accuracy of ``factors`` (fitted first on all rows when ``refit``) on a measured
-    table; with ``leave_one_model_out``, each model's rows are also predicted by factors
-    fitted without them."""
+    table; with ``hold_out`` = ``"model"`` (DeepSeek-R1 and -V3 one model) or ``"system"``,
+    each model's (system's) rows are also predicted by factors fitted without them."""
     ttft = frame["silicon_ttft_ms"].to_numpy(dtype=float)
     tpot = frame["silicon_tpot_ms"].to_numpy(dtype=float)
     rows = (runs.status == "ok") & np.isfinite(ttft) & np.isfinite(tpot) & (ttft > 0) \
@@ -145,24 +166,26 @@ def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
     f = fit_factors(runs, arch, factors, rows, ttft, tpot, "all rows") if refit else factors
     p = predict_runs(runs, arch, f)
     rows = rows & (p.status == "ok")
-    ins = summarise(p.ttft_ms, p.tpot_ms, ttft, tpot, rows)
-    groups = _group_summaries(runs, frame, p.ttft_ms, p.tpot_ms, ttft, tpot, rows)
-    names = np.array(model_names(runs), dtype=object)
-    if not leave_one_model_out:
-        return Accuracy(len(runs), float(np.mean(p.status == "ok")), ins, None, {}, groups, f)
+    keys = _group_keys(runs, frame)
+    base = Accuracy(len(runs), float(np.mean(p.status == "ok")),
+                    summarise(p.ttft_ms, p.tpot_ms, ttft, tpot, rows),
+                    groups=_group_summaries(keys, p.ttft_ms, p.tpot_ms, ttft, tpot, rows),
+                    factors=f)
+    if hold_out is None:
+        return base
+    if hold_out not in ("model", "system"):
+        raise InputError(f"hold_out: expected model or system, found {hold_out!r}")
+    label = np.array([k[0] if hold_out == "model" else k[1] for k in keys], dtype=object)
     o_ttft, o_tpot = np.full(len(runs), np.nan), np.full(len(runs), np.nan)
-    folds, per_model = {}, {}
-    for m in models or sorted(set(names[rows])):
-        held = rows & (names == m)
+    folds, per = {}, {}
+    for m in sorted(set(label[rows])):
+        held = rows & (label == m)
         fm = fit_factors(runs, arch, f, rows & ~held, ttft, tpot, f"all rows but {m}")
         q = predict_runs(runs, arch, fm)
         o_ttft[held], o_tpot[held] = q.ttft_ms[held], q.tpot_ms[held]
-        folds[m] = fm
-        per_model[m] = summarise(o_ttft, o_tpot, ttft, tpot, held)
-    out_rows = rows & np.isfinite(o_ttft)
-    return Accuracy(len(runs), float(np.mean(p.status == "ok")), ins,
-                    summarise(o_ttft, o_tpot, ttft, tpot, out_rows), per_model, groups, f,
-                    folds)
+        folds[m], per[m] = fm, summarise(o_ttft, o_tpot, ttft, tpot, held)
+    out = summarise(o_ttft, o_tpot, ttft, tpot, rows & np.isfinite(o_ttft))
+    return replace(base, out_of_sample=out, hold_out=hold_out, per_held_out=per, folds=folds)
 
 
 # ---------------------------------------------------------------- loaders + compute
@@ -176,14 +199,14 @@ def _prepared(path: str | Any) -> tuple[Any, Runs, rf.Arch]:
     return frame, runs, rf.Arch.of([cat.model(m) for m in runs.models])
 
 
-def measured_accuracy(path: str | Any, leave_one_model_out: bool = False) -> Accuracy:
+def measured_accuracy(path: str | Any, hold_out: str | None = None) -> Accuracy:
     """The ``inference accuracy --measured TABLE.csv`` command: the bundled factors against
-    a measured table; with ``leave_one_model_out``, refit per held-out model (slow)."""
+    a measured table; with ``hold_out`` (model or system), refit per fold (slow)."""
     from llmecon.inference.measured import load_serving_factors
 
     frame, runs, arch = _prepared(path)
     return accuracy(frame, runs, arch, load_serving_factors(),
-                    leave_one_model_out=leave_one_model_out)
+                    hold_out=hold_out)
 
 
 def refit_bundled(path: str | Any) -> ServingFactors:

@@ -9,14 +9,18 @@ continuous batching with chunked prefill) or of the prefill and decode workers (
 :mod:`llmecon.inference.roofline` and the factors of :class:`ServingFactors`:
 
 - decode step ``t_d`` at the batch per GPU ``min(C, K) / GPUs`` (``K``: sequences whose
-  KV cache at the full ``isl + osl`` context fits, paged), plus the engine's fixed step time;
+  KV cache at the full ``isl + osl`` context fits, paged), plus fixed times per layer
+  (the engine's, and more for a mixture-of-experts layer);
 - ``TPOT = t_d`` (disagg) or ``t_d + f x (B / osl) x isl / R`` (agg: each step also
   prefills the ``B / osl`` requests that replace finished ones; ``R`` the worker's prefill
   tokens/s, ``f`` the fitted interference);
-- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl / R + queue``: the
-  prompt on its tensor-parallel group, then the wait behind the other ``n`` prompts of
-  its wave (fixed-length requests started together finish and return together), and,
-  when ``C > K``, the wait for a free KV slot (whole waves of ``K`` requests);
+- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl / R + queue``: a
+  fixed time (per engine, more for a mixture of experts and for a disaggregated
+  deployment), the prompt on its tensor-parallel group, the wait behind the other ``n``
+  prompts of its wave on a prefill worker (fixed-length requests started together finish
+  and return together), and, when ``C > K``, the wait for a free KV slot (whole waves of
+  ``K`` requests). A table that does not say how many prefill or decode workers ran gets
+  as many as its load needs (a planner);
 - output tokens/s per GPU ``= C x osl / (TTFT + osl x TPOT) / GPUs`` (Little's law).
 
 Rows the model cannot read get a ``status`` saying why instead of a prediction.
@@ -218,7 +222,7 @@ class Predictions:
     bound: Array  # the largest part of the decode step, or "kv-capacity" when C > K
 
 
-def _efficiency(f: ServingFactors, engine: Array
+def _efficiency(f: ServingFactors, engine: Array, agg: Array
                 ) -> tuple[rf.Efficiency, Array, Array, Array]:
     e = [f.engines.get(name) for name in ENGINES]
     if any(x is None for x in e):
@@ -233,7 +237,8 @@ def _efficiency(f: ServingFactors, engine: Array
     eff = rf.Efficiency(prefill_mfu=pick("prefill_mfu"), decode_mfu=pick("decode_mfu"),
                         decode_bw=pick("decode_bw"), network=f.network,
                         memory_reserve=f.memory_reserve)
-    return eff, pick("step_us_per_layer") / 1e6, pick("ttft_overhead_ms") / 1e3, pick("burst")
+    ttft = pick("ttft_overhead_ms") / 1e3 + np.where(agg, 0.0, pick("disagg_ttft_ms") / 1e3)
+    return eff, pick("step_us_per_layer") / 1e6, ttft, pick("burst")
 
 
 def _wave_wait(concurrency: Array, slots: Array) -> Array:
@@ -270,9 +275,8 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
         return Predictions(runs.status, nan, nan, nan, nan, np.full(len(runs), ""))
     arch = arch_all.take(np.where(ok, runs.model_index, 0))
     hw = _hardware(runs, ok)
-    eff, step_s, ttft_s, burst = _efficiency(factors, runs.engine_index)
-    ttft_s = ttft_s + np.where(runs.agg, 0.0, factors.disagg_ttft_ms / 1e3) \
-        + np.where(arch.experts > 0, factors.moe_ttft_ms / 1e3, 0.0)
+    eff, step_s, ttft_s, burst = _efficiency(factors, runs.engine_index, runs.agg)
+    ttft_s = ttft_s + np.where(arch.experts > 0, factors.moe_ttft_ms / 1e3, 0.0)
     g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
     per_worker, workers = _decode_capacity(runs, arch, hw, eff)
     slots = per_worker * workers
