@@ -24,8 +24,9 @@ WORKERS_PER_CORE = 4
 #: Measured working set per path-month of a block in hand (the block's series, sampled
 #: drivers, metrics and sketch keys: about 18 float64 arrays of block x months).
 BYTES_PER_BLOCK_CELL = 160
-#: Sketches of the 8 summarised series, per month (about 20,000 occupied buckets per sign).
-BYTES_PER_MONTH_OF_SKETCHES = 8 * 2 * 20_000 * 8
+#: Sketches of the 8 summarised series, per month (about 6,000 occupied buckets per sign:
+#: a spread of six powers of two; wider spreads take more).
+BYTES_PER_MONTH_OF_SKETCHES = 8 * 2 * 6_000 * 8
 #: A process with numpy, scipy and llmecon imported.
 BYTES_PER_PROCESS = 150 * 2**20
 #: Bytes per kept path-month (six float64 series).
