@@ -78,3 +78,14 @@ def test_limits_refused(uncertain: Factory) -> None:
         run(replace(uncertain(), horizon_months=MAX_HORIZON_MONTHS + 1), paths=10)
     with pytest.raises(InputError, match="block_paths"):
         run(uncertain(), paths=10, block_paths=0)
+
+
+def test_to_frame_has_every_metric_and_month(uncertain: Factory) -> None:
+    r = run(uncertain(6), paths=500, seed=4)
+    df = r.to_frame()
+    assert len(df) == 6 * 6 + 6  # six metrics x six months, and P(cash < 0) per month
+    cash = df[df.metric == "cash"].set_index("month")
+    assert list(cash["p50"]) == list(r.percentiles["cash"][2])
+    assert list(cash["mean"]) == list(r.mean["cash"])
+    out = df[df.metric == "prob_cash_out"]
+    assert list(out["mean"]) == list(r.prob_cash_out) and out["p50"].isna().all()

@@ -126,6 +126,20 @@ class SimResult:
 
         return sim_html(self)
 
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per metric and month: ``metric``, ``month`` (0 = the
+        first projected month), ``p5`` ... ``p95`` and ``mean``; and the rows of metric
+        ``prob_cash_out`` with the probability in ``mean``."""
+        import pandas as pd
+
+        rows = [{"metric": k, "month": m,
+                 **{f"p{q}": float(v[i, m]) for i, q in enumerate(PERCENTILES)},
+                 "mean": float(self.mean[k][m])}
+                for k, v in self.percentiles.items() for m in range(self.horizon_months)]
+        rows += [{"metric": "prob_cash_out", "month": m, "mean": float(p)}
+                 for m, p in enumerate(self.prob_cash_out)]
+        return pd.DataFrame(rows)
+
     def summary(self) -> dict[str, Any]:
         h = self.horizon_months - 1
 
