@@ -3,6 +3,16 @@
 Either way a worker projects a chunk of blocks and returns its summary only (never the
 paths); the client merges the counts as chunks arrive and folds the float sums in block
 order, so every backend and every number of workers gives the same result for a seed.
+
+A cluster of several machines (plain commands; every machine needs the same llmecon with the
+``dask`` extra, ``pip install 'llmecon[dask]'``)::
+
+    scheduler$ dask scheduler --port 8786
+    worker$    dask worker tcp://SCHEDULER:8786 --nworkers 4 --nthreads 1
+    client>>>  run(scenario, paths=100_000_000, backend="dask",
+                   scheduler="tcp://SCHEDULER:8786")
+
+Only summaries travel back (a few MiB per chunk of up to 64 blocks), never the paths.
 """
 
 from __future__ import annotations
