@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -89,3 +90,22 @@ def test_to_frame_has_every_metric_and_month(uncertain: Factory) -> None:
     assert list(cash["mean"]) == list(r.mean["cash"])
     out = df[df.metric == "prob_cash_out"]
     assert list(out["mean"]) == list(r.prob_cash_out) and out["p50"].isna().all()
+
+
+@pytest.mark.parametrize(("start_cash", "found"), [(float("nan"), "path(s) with NaN"),
+                                                   (1e308, "values that overflow")])
+def test_no_number_is_no_answer(uncertain: Factory, start_cash: float, found: str) -> None:
+    """NaN starting cash would read as 'never runs out of cash'; 1e308 overflows to inf."""
+    from llmecon.simulate.distributions import Dist
+
+    s = uncertain(6)
+    s = replace(s, drivers={**s.drivers, "start_cash": Dist("fixed", {"value": start_cash})})
+    expected = rf"no number for cash from month 0 .*{re.escape(found)}"
+    with pytest.raises(InputError, match=expected), np.errstate(over="ignore", invalid="ignore"):
+        run(s, paths=100)
+
+
+def test_seed_range(uncertain: Factory) -> None:
+    with pytest.raises(InputError, match=r"seed: expected a whole number from 0 to 2\*\*63"):
+        run(uncertain(), paths=10, seed=2**63)
+    assert run(uncertain(6), paths=10, seed=2**63 - 1).seed == 2**63 - 1
