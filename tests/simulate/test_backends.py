@@ -91,3 +91,18 @@ def test_memory_is_estimated_and_refused_above_the_budget(uncertain: Factory) ->
         run(s, paths=1_000_000, keep_paths=True, memory_budget_bytes=2 * 2**30)
     assert estimate_memory_bytes(60, 16384) < 2**30
     assert estimate_memory_bytes(60, 16384, 0, 3) == 3 * estimate_memory_bytes(60, 16384)
+
+
+@pytest.mark.slow
+def test_an_existing_cluster_by_its_address(uncertain: Factory) -> None:
+    """scheduler=ADDRESS: the run uses that cluster's workers and gives numpy's result."""
+    from dask.distributed import LocalCluster
+
+    s = uncertain(12)
+    a = run(s, paths=6_000, seed=8, block_paths=1_000)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        b = run(s, paths=6_000, seed=8, block_paths=1_000, backend="dask",
+                scheduler=cluster.scheduler_address, chunk_blocks=2)
+    assert b.workers == 2
+    _identical(a, b)
