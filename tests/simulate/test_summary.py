@@ -59,11 +59,12 @@ def test_counted_statistics_are_exact(uncertain: Factory) -> None:
     assert 0 < out.any(axis=1).mean() < 1  # some paths run out of cash, some do not
     np.testing.assert_array_equal(r.prob_cash_out,
                                   np.maximum.accumulate(out, axis=1).mean(axis=0))
-    first = np.where(out.any(axis=1), out.argmax(axis=1).astype(float), np.inf)
+    # months are numbered from 1 (month 1 = the first projected month, index 0)
+    first = np.where(out.any(axis=1), out.argmax(axis=1) + 1.0, np.inf)
     np.testing.assert_array_equal(r.runway_percentiles,
                                   np.percentile(first, PERCENTILES, method="inverted_cdf"))
     be = p.operating_cash_flow >= 0
-    first_be = np.where(be.any(axis=1), be.argmax(axis=1).astype(float), np.inf)
+    first_be = np.where(be.any(axis=1), be.argmax(axis=1) + 1.0, np.inf)
     np.testing.assert_array_equal(r.breakeven_percentiles,
                                   np.percentile(first_be, PERCENTILES, method="inverted_cdf"))
     assert r.prob_breakeven == np.isfinite(first_be).mean()

@@ -15,9 +15,11 @@ from llmecon.cli.common import (
     scheduler_address,
     seed,
     status,
+    whole,
     with_progress,
     workers,
 )
+from llmecon.constants import MAX_PATHS
 
 #: Months projected when ``--horizon`` is not given.
 DEFAULT_HORIZON_MONTHS = 36
@@ -34,6 +36,11 @@ def register(sub: Any) -> None:
                    help="a Dask scheduler to run on, [tcp://]host:port")
     s.add_argument("--workers", type=workers, default=2,
                    help="local Dask workers (1 to four per CPU core, at most 64)")
+    s.add_argument("--keep-paths", type=whole(0, MAX_PATHS), default=0, metavar="N",
+                   help="keep the first N paths whole (JSON: their monthly cash)")
+    s.add_argument("--block-paths", type=whole(1, MAX_PATHS), metavar="N",
+                   help="paths projected at a time (default: the library's block size; "
+                        "memory grows with it, results do not change)")
     s.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
     s.add_argument("--no-save", action="store_true", help="do not save the run")
     s.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
@@ -89,12 +96,16 @@ def _scenario(args: argparse.Namespace) -> Any:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from llmecon.simulate.run import BLOCK
     from llmecon.simulate.run import run as run_mc
 
     s = _scenario(args)
     result = with_progress(lambda cb: run_mc(s, paths=args.paths, seed=args.seed,
                                              backend=args.backend, scheduler=args.scheduler,
-                                             workers=args.workers, progress=cb), args.paths)
+                                             workers=args.workers, progress=cb,
+                                             keep_paths=args.keep_paths,
+                                             block_paths=args.block_paths or BLOCK),
+                           args.paths)
     run_id, failure = None, None
     if not args.no_save:
         from llmecon.store.runs import RunStore

@@ -22,11 +22,23 @@ def _months(v: float) -> str:
     return "beyond horizon" if math.isinf(v) else f"{v:.0f}"
 
 
+def _dated(r: SimResult, v: float) -> str:
+    """A month number with its month end: ``8 (Feb 2026)``."""
+    d = r.month_end_of(v)
+    return _months(v) if d is None else f"{v:.0f} ({d:%b %Y})"
+
+
+def _label(r: SimResult, m: int) -> str:
+    """Projected month index ``m`` as its number and month end."""
+    return _dated(r, float(m + 1))
+
+
 def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
     title = {"cash": "Cash (end of month)", "revenue": "Revenue per month",
              "gross_margin": "Gross margin", "burn": "Cash burn per month"}[metric]
     t = RichTable(title=plain(f"{title}: percentiles over {r.paths:,} paths ({r.company}, "
-                              f"{'+'.join(r.stresses) or 'base'}, seed {r.seed}, {r.backend})"),
+                              f"{'+'.join(r.stresses) or 'base'}, seed {r.seed}, {r.backend}, "
+                              f"financing {r.financing_included})"),
                   title_justify="left", header_style="bold")
     t.add_column("month", justify="right")
     for q in PERCENTILES:
@@ -40,19 +52,22 @@ def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
                  money(float(arr[i, m]), r.currency) for i in range(len(PERCENTILES))]
         if metric == "cash":
             cells.append(f"{r.prob_cash_out[m]:.1%}")
-        t.add_row(str(m + 1), *cells)
+        t.add_row(_label(r, m), *cells)
     return t
 
 
 def summary_table(r: SimResult) -> RichTable:
     s = r.summary()
-    t = RichTable(title="Summary", title_justify="left", header_style="bold")
+    events = "; ".join(r.financing_events) or "no financing events"
+    t = RichTable(title=plain(f"Summary (financing included: {r.financing_included}: "
+                              f"{events}; burn = {s['burn_basis']})"),
+                  title_justify="left", header_style="bold")
     t.add_column("quantity")
     for q in PERCENTILES:
         t.add_column(f"p{q}", justify="right")
-    t.add_row("runway (month cash first < 0)", *(_months(v) for v in r.runway_percentiles))
+    t.add_row("runway (month cash first < 0)", *(_dated(r, v) for v in r.runway_percentiles))
     t.add_row("break-even month (operating cash flow >= 0)",
-              *(_months(v) for v in r.breakeven_percentiles))
+              *(_dated(r, v) for v in r.breakeven_percentiles))
     t.add_row("revenue over the horizon",
               *(money(v, r.currency) for v in r.revenue_total_percentiles))
     t.add_row("gross margin over the horizon",
@@ -69,19 +84,22 @@ def result_json(r: SimResult, run_id: str | None) -> str:
            "percentiles": {k: {f"p{q}": v[i].tolist() for i, q in enumerate(PERCENTILES)}
                            for k, v in r.percentiles.items()},
            "prob_cash_out": r.prob_cash_out.tolist()}
+    if r.paths_data is not None:  # --keep-paths N: the first N paths' month-end cash
+        doc["kept_paths"] = {"cash": r.paths_data.cash.tolist()}
     return json.dumps(jsonable(doc), indent=1, default=str, allow_nan=False)
 
 
 def result_csv(r: SimResult) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["metric", "month", *(f"p{q}" for q in PERCENTILES), "mean"])
+    ends = [str(d) for d in r.month_ends] or [""] * r.horizon_months
+    w.writerow(["metric", "month", *(f"p{q}" for q in PERCENTILES), "mean", "month_end"])
     for k, v in r.percentiles.items():
         for m in range(r.horizon_months):
             w.writerow([k, m + 1, *(v[i, m] for i in range(len(PERCENTILES))),
-                        r.mean[k][m]])
+                        r.mean[k][m], ends[m]])
     for m, p in enumerate(r.prob_cash_out):
-        w.writerow(["prob_cash_out", m + 1, "", "", p, "", "", ""])
+        w.writerow(["prob_cash_out", m + 1, "", "", p, "", "", "", ends[m]])
     return out.getvalue()
 
 
