@@ -87,3 +87,48 @@ def test_simulate_table_shows_dates_and_financing(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "financing included: committed" in out
     assert "1 (Oct 2025)" in out and "6 (Mar 2026)" in out  # 9M 2025 ends 30 Sep 2025
+
+
+@pytest.mark.parametrize("bad", ["30", "1.5", "abc"])
+def test_answers_target_margin_refuses_a_bare_number(bad: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["answers", "zhipu", "--target-margin", bad]) == 2
+    err = capsys.readouterr().err
+    assert "--target-margin" in err and "Traceback" not in err
+    if bad == "30":
+        assert "did you mean 30%?" in err
+
+
+def test_answers_per_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """MiniMax's open platform discloses a 69.4% gross margin (9M 2025); for a 30% target
+    its cost may rise to (1 - 0.3) / (1 - 0.694) = 2.29x today; '30%' and 0.3 agree."""
+    got = []
+    for target in ("30%", "0.3"):
+        assert main(["answers", "minimax", "--horizon", "3", "--target-margin", target,
+                     "--line", "open_platform", "--format", "json"]) == 0
+        got.append(json.loads(capsys.readouterr().out)["cost_for_margin_by_line"])
+    assert got[0] == got[1] and len(got[0]) == 1
+    row = got[0][0]
+    assert row["line"] == "open_platform" and row["already_there"]
+    assert row["cost_factor"] == pytest.approx(0.7 / (1 - row["gross_margin"]), rel=1e-12)
+    assert row["gross_margin"] == pytest.approx(0.694, abs=0.001)
+    assert main(["answers", "minimax", "--line", "nope"]) == 2
+    assert "--line: expected one of ai_native_products, open_platform" in \
+        capsys.readouterr().err
+
+
+def test_growth_answer_names_its_levers_and_scales_c2c_users() -> None:
+    from llmecon.api import load_company
+    from llmecon.simulate.answers import _scaled, growth_for_losses
+    from llmecon.simulate.loaders import load_base_scenario
+
+    s = load_base_scenario(load_company("minimax"), horizon_months=24)
+    g = growth_for_losses(s)
+    assert any(lv.startswith("ai_native_products.cac / f") for lv in g.levers)
+    assert any(lv.startswith("open_platform.volume_growth_monthly x f") for lv in g.levers)
+    doubled = _scaled(s, 2.0)  # twice the users bought per month at the same spend
+    assert doubled.central("ai_native_products.cac") == s.central("ai_native_products.cac") / 2
+    assert doubled.central("open_platform.volume_growth_monthly") == \
+        2 * s.central("open_platform.volume_growth_monthly")
+    assert doubled.central("ai_native_products.marketing_monthly") == \
+        s.central("ai_native_products.marketing_monthly")

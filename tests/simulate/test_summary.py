@@ -128,3 +128,21 @@ def test_exact_rank_percentiles_match_numpy() -> None:
         counts = np.array([(x == v).sum() for v in values])
         np.testing.assert_array_equal(exact_rank_percentiles(counts, values, PERCENTILES),
                                       np.percentile(x, PERCENTILES, method="inverted_cdf"))
+
+
+def test_burn_is_operating_cash_flow_less_capex_and_leases(uncertain: Factory) -> None:
+    """Capex 30 and lease payments 5 a month: the summarised burn is -(operating cash flow)
+    + 35 in every month (the 18C basis), not -operating cash flow."""
+    from llmecon.simulate.distributions import Dist
+
+    s = uncertain(12).deterministic()
+    d = dict(s.drivers)
+    d["capex_monthly"] = Dist("fixed", {"value": 30.0})
+    d["lease_payments_monthly"] = Dist("fixed", {"value": 5.0})
+    s = replace(s, drivers=d)
+    r = run(s, paths=20, seed=0)
+    det = deterministic(s)
+    want = -det.operating_cash_flow[0] + 35.0
+    for q in range(len(PERCENTILES)):
+        np.testing.assert_allclose(r.percentiles["burn"][q], want, rtol=1e-12)
+    np.testing.assert_allclose(r.mean["burn"], want, rtol=1e-12)

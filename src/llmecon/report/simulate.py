@@ -79,13 +79,23 @@ def summary_table(r: SimResult) -> RichTable:
     return t
 
 
-def result_json(r: SimResult, run_id: str | None) -> str:
-    doc = {"run_id": run_id, "summary": r.summary(),
+def scenario_drivers(s: Any) -> dict[str, dict[str, Any]]:
+    """The central value and source of each business-line driver of a scenario (the
+    unit-economics drivers the calibration read; JSON of ``simulate`` and ``answers``)."""
+    return {k: {"value": d.central, "source": s.provenance.get(k, "")}
+            for k, d in s.drivers.items() if "." in k}
+
+
+def result_json(r: SimResult, run_id: str | None,
+                drivers: dict[str, dict[str, Any]] | None = None) -> str:
+    doc: dict[str, Any] = {"run_id": run_id, "summary": r.summary(),
            "percentiles": {k: {f"p{q}": v[i].tolist() for i, q in enumerate(PERCENTILES)}
                            for k, v in r.percentiles.items()},
            "prob_cash_out": r.prob_cash_out.tolist()}
     if r.paths_data is not None:  # --keep-paths N: the first N paths' month-end cash
         doc["kept_paths"] = {"cash": r.paths_data.cash.tolist()}
+    if drivers is not None:
+        doc["drivers"] = drivers
     return json.dumps(jsonable(doc), indent=1, default=str, allow_nan=False)
 
 
@@ -168,6 +178,8 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
         t2.add_row("growth multiple that flattens the loss", f"{g['growth_factor']:.2f}x")
         t2.add_row("revenue growth at that multiple", f"{g['revenue_cagr_at_factor']:.0%} a "
                    "year")
+    for i, lever in enumerate(g.get("levers") or ()):
+        t2.add_row("what the multiple f scales" if i == 0 else "", plain(lever))
     t3 = RichTable(title="Tornado: cash at the horizon, one driver at a time (p10 / p90, or "
                          "-/+20% for fixed drivers)", title_justify="left", header_style="bold")
     for col in ("group", "driver", "low", "high", "cash at low", "cash at high", "swing"):
@@ -177,4 +189,23 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
             b["group"], b["driver"].split(".")[-1], f"{b['low_value']:,.4g}",
             f"{b['high_value']:,.4g}", money(b["cash_low"], currency),
             money(b["cash_high"], currency), money(b["swing"], currency))))
-    return [t1, t2, t3]
+    return [t1, t2, t3, *_by_line_table(ans.get("cost_for_margin_by_line"))]
+
+
+def _by_line_table(rows: Sequence[dict[str, Any]] | None) -> list[RichTable]:
+    """Cost needed for the target gross margin per business line and for the company."""
+    if not rows:
+        return []
+    t = RichTable(title=plain(f"Cost needed for a {rows[0]['target_gross_margin']:.0%} gross "
+                              "margin, by business line (cost of revenue scales with the "
+                              "cost per token)"), title_justify="left", header_style="bold")
+    for col in ("line", "period", "gross margin", "cost x today's", "cost per M tokens now",
+                "needed"):
+        t.add_column(col, justify="left" if col in ("line", "period") else "right")
+    for m in rows:
+        now, need = m["cost_per_m_tokens_now"], m["cost_per_m_tokens_needed"]
+        t.add_row(plain(m["line"]), plain(m["period"]), f"{m['gross_margin']:.1%}",
+                  f"{m['cost_factor']:.3f}x" + (" (already there)" if m["already_there"]
+                                                else ""),
+                  "" if now is None else f"{now:,.4g}", "" if need is None else f"{need:,.4g}")
+    return [t]
