@@ -146,3 +146,26 @@ def test_burn_is_operating_cash_flow_less_capex_and_leases(uncertain: Factory) -
     for q in range(len(PERCENTILES)):
         np.testing.assert_allclose(r.percentiles["burn"][q], want, rtol=1e-12)
     np.testing.assert_allclose(r.mean["burn"], want, rtol=1e-12)
+
+
+def test_runway_is_the_calendar_runway_of_each_path(uncertain: Factory) -> None:
+    """One definition of runway: the run's percentiles and dates are those of
+    simulate.calendar.runway over the paths (month 1 = January 2025 here)."""
+    from llmecon.simulate.calendar import runway
+    from llmecon.simulate.distributions import Dist
+
+    s = uncertain(24)
+    d = dict(s.drivers)
+    d["training_compute_monthly"] = Dist("uniform", {"low": 100, "high": 900})
+    s = replace(s, drivers=d)
+    r = run(s, paths=2_000, seed=9, keep_paths=True)
+    assert r.paths_data is not None
+    ways = [runway(c, s.start) for c in r.paths_data.cash]
+    numbers = np.array([w.month_number for w in ways])
+    np.testing.assert_array_equal(r.runway_percentiles,
+                                  np.percentile(numbers, PERCENTILES, method="inverted_cdf"))
+    for q in r.runway_percentiles:
+        if np.isfinite(q):
+            path = next(w for w in ways if w.month_number == q)
+            assert r.month_end_of(q) == path.month_end
+    assert r.month_ends[0].isoformat() == "2025-01-31"

@@ -20,7 +20,7 @@ import numpy as np
 
 from llmecon.simulate.distributions import correlated_uniforms
 from llmecon.simulate.engine import Paths, project
-from llmecon.simulate.noise import noise_multipliers
+from llmecon.simulate.noise import multipliers_from_normals, noise_normals
 from llmecon.simulate.scenario import Scenario
 
 #: Paths per random-number tile (the unit of seeding; blocks may be any size).
@@ -47,13 +47,13 @@ def uncertain_drivers(s: Scenario) -> list[str]:
 
 
 def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str]
-          ) -> tuple[dict[str, Array], list[Array], dict[str, Array]]:
-    """Uniforms per uncertain driver, each regime's activity and the noise multipliers
-    (paths, months) for the ``TILE`` paths of tile ``tile``."""
+          ) -> tuple[dict[str, Array], list[Array], list[Array]]:
+    """Uniforms per uncertain driver, each regime's activity and the normals of each noise
+    process (paths, months) for the ``TILE`` paths of tile ``tile``."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tile,)))
     u = correlated_uniforms(rng, TILE, uncertain, s.correlations)
     active = [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
-    return u, active, noise_multipliers(s, rng, TILE)
+    return u, active, noise_normals(s, rng, TILE)
 
 
 def sample_paths(s: Scenario, seed: int, first: int, n: int
@@ -72,11 +72,9 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
         for name, factor in reg.multipliers.items():
             base = mults.get(name, np.ones(s.horizon_months))
             mults[name] = base * np.where(active, factor, 1.0)
-    joined: dict[int, Array] = {}  # drivers of one noise pattern share one array
-    for name, first_tile in tiles[0][2].items():  # month-to-month noise, drawn per tile
-        if id(first_tile) not in joined:
-            joined[id(first_tile)] = np.concatenate([t[2][name] for t in tiles])[rows]
-        noise = joined[id(first_tile)]
+    normals = [np.concatenate([t[2][i] for t in tiles])[rows]
+               for i in range(len(tiles[0][2]))]  # month-to-month noise, drawn per tile
+    for name, noise in multipliers_from_normals(s, normals).items():
         mults[name] = mults[name] * noise if name in mults else noise
     return x, mults
 
