@@ -46,22 +46,20 @@ def log_variance(sd: float, phi: float, months: int) -> Array:
 def ar1_multipliers(rng: np.random.Generator, paths: int, months: int, sd: float,
                     phi: float) -> Array:
     """Mean-one lognormal AR(1) multipliers of shape (paths, months)."""
-    return ar1_from_normals(rng.standard_normal((paths, months)), sd, phi)
+    return ar1_from_normals(rng.standard_normal((months, paths)), sd, phi)
 
 
 def ar1_from_normals(eps: Array, sd: float, phi: float) -> Array:
-    """The multipliers of :func:`ar1_multipliers` from its standard normals ``eps``
-    (paths, months): the recursion runs on whole columns, so a block of paths can draw its
-    normals tile by tile (seeding) and run the recursion once."""
-    paths, months = eps.shape
-    z = np.empty((paths, months))
-    prev = np.zeros(paths)
-    for t in range(months):
-        prev *= phi
-        prev += sd * eps[:, t]
-        z[:, t] = prev
-    z -= log_variance(sd, phi, months)[None, :] / 2.0
-    out: Array = np.exp(z, out=z)
+    """The multipliers of :func:`ar1_multipliers`, shape (paths, months), from standard
+    normals ``eps`` laid out (months, paths): the recursion runs on contiguous rows and the
+    result is a column-major view, as the engine reads it month by month. A block of paths
+    draws its normals tile by tile (seeding) and runs the recursion once."""
+    months = eps.shape[0]
+    z = np.multiply(eps, sd)
+    for t in range(1, months):
+        z[t] += phi * z[t - 1]
+    z -= log_variance(sd, phi, months)[:, None] / 2.0
+    out: Array = np.exp(z, out=z).T
     return out
 
 
@@ -81,8 +79,8 @@ def active_noise(s: Scenario) -> list[tuple[Noise, list[str]]]:
 
 
 def noise_normals(s: Scenario, rng: np.random.Generator, paths: int) -> list[Array]:
-    """The standard normals (paths, months) of each active noise process, in order."""
-    return [rng.standard_normal((paths, s.horizon_months)) for _ in active_noise(s)]
+    """The standard normals (months, paths) of each active noise process, in order."""
+    return [rng.standard_normal((s.horizon_months, paths)) for _ in active_noise(s)]
 
 
 def multipliers_from_normals(s: Scenario, normals: list[Array]) -> dict[str, Array]:

@@ -72,7 +72,7 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
         for name, factor in reg.multipliers.items():
             base = mults.get(name, np.ones(s.horizon_months))
             mults[name] = base * np.where(active, factor, 1.0)
-    normals = [np.concatenate([t[2][i] for t in tiles])[rows]
+    normals = [np.concatenate([t[2][i] for t in tiles], axis=1)[:, rows]
                for i in range(len(tiles[0][2]))]  # month-to-month noise, drawn per tile
     for name, noise in multipliers_from_normals(s, normals).items():
         mults[name] = mults[name] * noise if name in mults else noise
