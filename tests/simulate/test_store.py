@@ -25,8 +25,7 @@ WRITER = textwrap.dedent("""
     from llmecon.simulate.distributions import Dist
     from llmecon.simulate.run import run
     from llmecon.simulate.scenario import LineSpec, Scenario
-    from llmecon.simulate.scenario import Scenario
-from llmecon.store.runs import RunStore
+    from llmecon.store.runs import RunStore
 
     names = ("start_cash", "inference_cost_decline_annual", "training_compute_monthly",
              "training_compute_growth_annual", "other_opex_monthly", "opex_growth_annual",
