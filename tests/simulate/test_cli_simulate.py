@@ -17,9 +17,11 @@ def test_simulate_saves_and_lists(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert doc["summary"]["stresses"] == ["price-war"] and doc["summary"]["paths"] == 2000
     assert len(doc["prob_cash_out"]) == 24
     assert main(["runs", "list", "--store", store]) == 0
-    assert run_id in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert run_id in out and "committed" in out  # the store states the financing included
     assert main(["runs", "show", run_id[:6], "--store", store]) == 0
     assert main(["runs", "compare", run_id, run_id, "--store", store]) == 0
+    assert "financing included" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("args", "message"), [

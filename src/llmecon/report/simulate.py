@@ -115,14 +115,14 @@ def result_csv(r: SimResult) -> str:
 
 def runs_table(records: Sequence[RunRecord]) -> RichTable:
     t = RichTable(title="Saved runs", title_justify="left", header_style="bold")
-    for c in ("run", "created (UTC)", "company", "stresses", "paths", "horizon", "seed",
-              "backend", "P(cash<0)", "cash p50 at horizon"):
+    for c in ("run", "created (UTC)", "company", "stresses", "financing", "paths", "horizon",
+              "seed", "backend", "P(cash<0)", "cash p50 at horizon"):
         t.add_column(c)
     for r in records:
         s = r.summary
         t.add_row(*(plain(v) for v in (
             r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company, r.stresses,
-            f"{r.paths:,}", r.horizon, r.seed, r.backend,
+            s.get("financing", "not recorded"), f"{r.paths:,}", r.horizon, r.seed, r.backend,
             f"{s['prob_cash_out_by_horizon']:.1%}",
             money(s["cash_at_horizon"]["p50"], s["currency"]))))
     return t
@@ -135,6 +135,7 @@ def compare_runs_table(records: Sequence[RunRecord]) -> RichTable:
         t.add_column(plain(f"{r.run_id}\n{r.company} {r.stresses}"), justify="right")
     rows: list[tuple[str, Any]] = [
         ("paths", lambda s: f"{s['paths']:,}"),
+        ("financing included", lambda s: s.get("financing", "not recorded")),
         ("P(cash < 0 within horizon)", lambda s: f"{s['prob_cash_out_by_horizon']:.1%}"),
         ("cash at horizon p5", lambda s: money(s["cash_at_horizon"]["p5"], s["currency"])),
         ("cash at horizon p50", lambda s: money(s["cash_at_horizon"]["p50"], s["currency"])),
