@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from llmecon.simulate.distributions import Dist, Regime
-from llmecon.simulate.scenario import Financing, LineSpec, Scenario
+from llmecon.simulate.scenario import Financing, LineSpec, Noise, Scenario
 
 
 def fixed(v: float) -> Dist:
@@ -16,7 +16,8 @@ def fixed(v: float) -> Dist:
 
 
 def uncertain_scenario(horizon: int = 24) -> Scenario:
-    """An API line and a B2B line; five kinds of distribution, a correlation, a regime."""
+    """An API line and a B2B line; five kinds of distribution, a correlation, a regime and
+    month-to-month noise (so every streaming test runs with noise on)."""
     d = {
         "start_cash": fixed(1000.0), "inference_cost_decline_annual": fixed(0.0),
         "training_compute_monthly": Dist("triangular", {"low": 80, "mode": 100, "high": 150}),
@@ -38,7 +39,9 @@ def uncertain_scenario(horizon: int = 24) -> Scenario:
                      LineSpec("proj", "b2b", delivery_months=1, collection_delay_months=1)),
                     d, financing=(Financing(2, 500.0, "raise", False),),
                     regimes=(Regime("freeze", 0.3, 4, {"proj.contracts_per_month": 0.4}),),
-                    correlations=(("api.volume_growth_monthly", "proj.contract_value", 0.5),))
+                    correlations=(("api.volume_growth_monthly", "proj.contract_value", 0.5),),
+                    noise=(Noise("*.tokens_per_month", 0.05, 0.9),
+                           Noise("proj.contracts_per_month", 0.1, 0.5)))
 
 
 @pytest.fixture

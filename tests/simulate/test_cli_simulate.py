@@ -17,9 +17,11 @@ def test_simulate_saves_and_lists(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert doc["summary"]["stresses"] == ["price-war"] and doc["summary"]["paths"] == 2000
     assert len(doc["prob_cash_out"]) == 24
     assert main(["runs", "list", "--store", store]) == 0
-    assert run_id in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert run_id in out and "committed" in out  # the store states the financing included
     assert main(["runs", "show", run_id[:6], "--store", store]) == 0
     assert main(["runs", "compare", run_id, run_id, "--store", store]) == 0
+    assert "financing included" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -44,8 +46,91 @@ def test_scenario_show_and_answers(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["answers", "minimax", "--format", "json"]) == 0
     ans = json.loads(capsys.readouterr().out)
     c = ans["cost_for_margin"]
-    # hand check: MiniMax 9M 2025 gross margin is 23.3% (reported); a 50% margin needs the
-    # token-priced cost to fall to (1 - 0.5) / (1 - 0.233) of today if it is all token cost
-    assert c["current_gross_margin"] == pytest.approx(0.233, abs=0.01)
-    assert c["cost_multiplier"] == pytest.approx(0.5 / 0.767, rel=0.05)
+    # hand check of the first month on the shared unit-economics drivers: AI-native products
+    # at their 9M 2025 run-rate (revenue US$38.02m / 9, disclosed margin 4.7%); the open
+    # platform at its FY2025 run-rate (US$25.963m / 12; no FY2025 line margin, so serving
+    # at the engine's US$0.1039 per million tokens against the US$0.384 list price at the
+    # assumed 60% utilisation). All cost of revenue is token-priced, so a 50% margin needs
+    # the token cost to fall to (1 - 0.5) / (1 - margin now) of today.
+    c2c, api = 38.02e6 / 9, 25.963e6 / 12
+    gm = (c2c * 0.047 + api * (1 - 0.103871 / 0.384 / 0.6)) / (c2c + api)
+    assert c["current_gross_margin"] == pytest.approx(gm, abs=0.002)  # 21.7%
+    assert c["cost_multiplier"] == pytest.approx(0.5 / (1 - gm), rel=0.01)
     assert ans["tornado"][0]["swing"] >= ans["tornado"][-1]["swing"]
+
+
+def test_simulate_json_states_financing_dates_and_kept_paths(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Zhipu calibrates on H1 2025 (to 30 June 2025): month 1 ends 31 July 2025, month 12
+    30 June 2026. The base case counts committed financing only; --financing all adds the
+    facility draw and says so. --keep-paths and --block-paths reach the run."""
+    assert main(["simulate", "zhipu", "--paths", "300", "--horizon", "12", "--keep-paths",
+                 "3", "--block-paths", "100", "--no-save", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    s = doc["summary"]
+    assert s["financing"] == "committed"
+    assert s["month_ends"][0] == "2025-07-31" and s["month_ends"][-1] == "2026-06-30"
+    assert s["burn_basis"].startswith("-(operating cash flow - capex")
+    assert len(doc["kept_paths"]["cash"]) == 3 and len(doc["kept_paths"]["cash"][0]) == 12
+    for q, month in s["runway_months"].items():  # the runway's date is its month's end
+        beyond = month is None or float(month) == float("inf")  # JSON has no infinity
+        want = None if beyond else s["month_ends"][int(month) - 1]
+        assert s["runway_month_ends"][q] == want
+    assert main(["simulate", "zhipu", "--paths", "100", "--horizon", "12", "--financing",
+                 "all", "--no-save", "--format", "json"]) == 0
+    s_all = json.loads(capsys.readouterr().out)["summary"]
+    assert s_all["financing"] == "all"
+    assert any("unused bank facilities" in e for e in s_all["financing_events"])
+    assert not any("unused bank facilities" in e for e in s["financing_events"])
+
+
+def test_simulate_table_shows_dates_and_financing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "minimax", "--paths", "200", "--horizon", "6", "--no-save"]) == 0
+    out = capsys.readouterr().out
+    assert "financing included: committed" in out
+    assert "1 (Oct 2025)" in out and "6 (Mar 2026)" in out  # 9M 2025 ends 30 Sep 2025
+
+
+@pytest.mark.parametrize("bad", ["30", "1.5", "abc"])
+def test_answers_target_margin_refuses_a_bare_number(bad: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["answers", "zhipu", "--target-margin", bad]) == 2
+    err = capsys.readouterr().err
+    assert "--target-margin" in err and "Traceback" not in err
+    if bad == "30":
+        assert "did you mean 30%?" in err
+
+
+def test_answers_per_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """MiniMax's open platform discloses a 69.4% gross margin (9M 2025); for a 30% target
+    its cost may rise to (1 - 0.3) / (1 - 0.694) = 2.29x today; '30%' and 0.3 agree."""
+    got = []
+    for target in ("30%", "0.3"):
+        assert main(["answers", "minimax", "--horizon", "3", "--target-margin", target,
+                     "--line", "open_platform", "--format", "json"]) == 0
+        got.append(json.loads(capsys.readouterr().out)["cost_for_margin_by_line"])
+    assert got[0] == got[1] and len(got[0]) == 1
+    row = got[0][0]
+    assert row["line"] == "open_platform" and row["already_there"]
+    assert row["cost_factor"] == pytest.approx(0.7 / (1 - row["gross_margin"]), rel=1e-12)
+    assert row["gross_margin"] == pytest.approx(0.694, abs=0.001)
+    assert main(["answers", "minimax", "--line", "nope"]) == 2
+    assert "--line: expected one of ai_native_products, open_platform" in \
+        capsys.readouterr().err
+
+
+def test_growth_answer_names_its_levers_and_scales_c2c_users() -> None:
+    from llmecon.api import load_company
+    from llmecon.simulate.answers import _scaled, growth_for_losses
+    from llmecon.simulate.loaders import load_base_scenario
+
+    s = load_base_scenario(load_company("minimax"), horizon_months=24)
+    g = growth_for_losses(s)
+    assert any(lv.startswith("ai_native_products.cac / f") for lv in g.levers)
+    assert any(lv.startswith("open_platform.volume_growth_monthly x f") for lv in g.levers)
+    doubled = _scaled(s, 2.0)  # twice the users bought per month at the same spend
+    assert doubled.central("ai_native_products.cac") == s.central("ai_native_products.cac") / 2
+    assert doubled.central("open_platform.volume_growth_monthly") == \
+        2 * s.central("open_platform.volume_growth_monthly")
+    assert doubled.central("ai_native_products.marketing_monthly") == \
+        s.central("ai_native_products.marketing_monthly")

@@ -3,13 +3,17 @@ the monthly sd and widens with time; month 1 stays near the disclosed run-rate."
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import numpy as np
 import pytest
 
-from llmecon.simulate.engine import project
+from llmecon.simulate.distributions import Dist
 from llmecon.simulate.loaders import load_base_scenario
-from llmecon.simulate.noise import add_noise, ar1_multipliers
-from llmecon.simulate.run import run, sample_block
+from llmecon.simulate.noise import ar1_multipliers
+from llmecon.simulate.run import run
+from llmecon.simulate.scenario import LineSpec, Noise, Scenario
 from llmecon.statements.model import Company
 
 
@@ -31,26 +35,66 @@ def test_ar1_stationary_limit_and_autocorrelation() -> None:
     assert np.corrcoef(z[:, 58], z[:, 59])[0, 1] == pytest.approx(0.5, abs=0.02)
 
 
-# disclosed monthly run-rates: Zhipu H1 2025 revenue RMB 190.877m / 6;
-# MiniMax 9M 2025 revenue US$53.437m / 9
-RUN_RATE = {"zhipu": 190.877e6 / 6, "minimax": 53.437e6 / 9}
+# disclosed monthly run-rates of the lines as calibrated (the shared unit-economics
+# drivers: each line at the latest period that discloses its revenue): Zhipu H1 2025
+# revenue RMB 190.877m / 6; MiniMax AI-native products 9M 2025 US$38.02m / 9 plus the open
+# platform FY2025 US$25.963m / 12
+RUN_RATE = {"zhipu": 190.877e6 / 6, "minimax": 38.02e6 / 9 + 25.963e6 / 12}
 
 
 @pytest.mark.parametrize("cid", ["zhipu", "minimax"])
 def test_month_one_near_run_rate_and_the_fan_widens(request: pytest.FixtureRequest,
                                                     cid: str) -> None:
+    """The calibrated scenario run as is (noise reaches real runs through the sampler):
+    month 1 within +/-5% of the disclosed run-rate, the fan wider with time, and wider at
+    the horizon than the same run without noise."""
     company: Company = request.getfixturevalue(cid)
     s = load_base_scenario(company)
+    assert s.noise, "the calibrated scenario carries month-to-month noise"
     rate = RUN_RATE[cid]
-    # parameter uncertainty only (the Monte Carlo as run today)
     r = run(s, paths=4000, seed=4)
-    p5, p95 = r.percentiles["revenue"][0, 0], r.percentiles["revenue"][-1, 0]
-    assert rate * 0.95 <= p5 <= p95 <= rate * 1.05
-    # with month-to-month noise added to a block's multipliers
-    x, mults = sample_block(s, 4, 0, 4000)
-    rng = np.random.default_rng(np.random.SeedSequence(4, spawn_key=(0, 1)))
-    paths = project(s, x, add_noise(mults, s, rng, 4000))
-    q = np.percentile(paths.revenue, [5, 95], axis=0)
-    assert rate * 0.95 <= q[0, 0] <= q[1, 0] <= rate * 1.05
-    width = q[1] / q[0]
+    q = r.percentiles["revenue"]
+    p5, p95 = q[0], q[-1]
+    assert rate * 0.95 <= p5[0] <= p95[0] <= rate * 1.05
+    width = p95 / p5
     assert width[0] < width[11] < width[35]
+    quiet = run(replace(s, noise=()), paths=4000, seed=4)
+    qq = quiet.percentiles["revenue"]
+    assert width[35] > qq[-1, 35] / qq[0, 35]
+
+
+def _one_api_line(noise: tuple[Noise, ...]) -> Scenario:
+    """Everything fixed; revenue = 1e6 tokens x 100 per million = 100 a month, flat."""
+    d = {k: Dist("fixed", {"value": v}) for k, v in {
+        "start_cash": 1e4, "inference_cost_decline_annual": 0.0,
+        "training_compute_monthly": 0.0, "training_compute_growth_annual": 0.0,
+        "other_opex_monthly": 0.0, "opex_growth_annual": 0.0, "other_sm_monthly": 0.0,
+        "api.tokens_per_month": 1e6, "api.volume_growth_monthly": 0.0,
+        "api.price_per_m": 100.0, "api.price_decline_monthly": 0.0,
+        "api.cost_per_m_tokens": 10.0, "api.utilisation": 1.0}.items()}
+    return Scenario("one", "USD", date(2024, 12, 31), 24, (LineSpec("api", "api"),), d,
+                    noise=noise)
+
+
+def test_a_run_carries_the_ar1_noise_by_hand() -> None:
+    """A random walk (phi = 1, sd 0.05) on token demand in a run with nothing else
+    uncertain: log(revenue / 100) has sd 0.05 sqrt(t) in month t (month 1: 0.05, month
+    24: 0.05 x sqrt(24) = 0.245) and mean revenue stays 100 (mean-one multipliers)."""
+    r = run(_one_api_line((Noise("api.tokens_per_month", 0.05, 1.0),)), paths=20_000,
+            seed=3, keep_paths=True)
+    assert r.paths_data is not None
+    z = np.log(r.paths_data.revenue / 100.0)
+    assert z[:, 0].std() == pytest.approx(0.05, rel=0.03)
+    assert z[:, 23].std() == pytest.approx(0.05 * np.sqrt(24), rel=0.03)
+    assert r.mean["revenue"][23] == pytest.approx(100.0, rel=0.01)
+    # without noise every path is the hand projection: 100 a month
+    flat = run(_one_api_line(()), paths=50, seed=3)
+    assert np.all(flat.percentiles["revenue"] == pytest.approx(100.0, rel=1e-12))
+
+
+def test_noise_is_seeded_per_path_across_block_sizes() -> None:
+    s = _one_api_line((Noise("api.tokens_per_month", 0.05, 0.9),))
+    a = run(s, paths=3000, seed=5, block_paths=3000, keep_paths=True)
+    b = run(s, paths=3000, seed=5, block_paths=700, keep_paths=True)
+    assert a.paths_data is not None and b.paths_data is not None
+    np.testing.assert_array_equal(a.paths_data.revenue, b.paths_data.revenue)

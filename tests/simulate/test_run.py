@@ -66,7 +66,9 @@ def test_a_path_depends_only_on_seed_and_index(uncertain: Factory) -> None:
 def test_repr_names_the_run(uncertain: Factory) -> None:
     r = run(replace(uncertain(), horizon_months=6), paths=200, seed=1)
     text = repr(r)
-    assert text.startswith("SimResult(tiny base, 200 paths x 6 months, seed 1, numpy")
+    # the tiny scenario starts after 31 Dec 2024: months Jan to Jun 2025
+    assert text.startswith("SimResult(tiny base, 200 paths x 6 months Jan 2025-Jun 2025, "
+                           "seed 1, numpy, financing committed")
     assert "USD" in text and "P(cash < 0 by horizon)" in text
 
 

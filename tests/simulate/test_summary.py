@@ -59,11 +59,12 @@ def test_counted_statistics_are_exact(uncertain: Factory) -> None:
     assert 0 < out.any(axis=1).mean() < 1  # some paths run out of cash, some do not
     np.testing.assert_array_equal(r.prob_cash_out,
                                   np.maximum.accumulate(out, axis=1).mean(axis=0))
-    first = np.where(out.any(axis=1), out.argmax(axis=1).astype(float), np.inf)
+    # months are numbered from 1 (month 1 = the first projected month, index 0)
+    first = np.where(out.any(axis=1), out.argmax(axis=1) + 1.0, np.inf)
     np.testing.assert_array_equal(r.runway_percentiles,
                                   np.percentile(first, PERCENTILES, method="inverted_cdf"))
     be = p.operating_cash_flow >= 0
-    first_be = np.where(be.any(axis=1), be.argmax(axis=1).astype(float), np.inf)
+    first_be = np.where(be.any(axis=1), be.argmax(axis=1) + 1.0, np.inf)
     np.testing.assert_array_equal(r.breakeven_percentiles,
                                   np.percentile(first_be, PERCENTILES, method="inverted_cdf"))
     assert r.prob_breakeven == np.isfinite(first_be).mean()
@@ -127,3 +128,44 @@ def test_exact_rank_percentiles_match_numpy() -> None:
         counts = np.array([(x == v).sum() for v in values])
         np.testing.assert_array_equal(exact_rank_percentiles(counts, values, PERCENTILES),
                                       np.percentile(x, PERCENTILES, method="inverted_cdf"))
+
+
+def test_burn_is_operating_cash_flow_less_capex_and_leases(uncertain: Factory) -> None:
+    """Capex 30 and lease payments 5 a month: the summarised burn is -(operating cash flow)
+    + 35 in every month (the 18C basis), not -operating cash flow."""
+    from llmecon.simulate.distributions import Dist
+
+    s = uncertain(12).deterministic()
+    d = dict(s.drivers)
+    d["capex_monthly"] = Dist("fixed", {"value": 30.0})
+    d["lease_payments_monthly"] = Dist("fixed", {"value": 5.0})
+    s = replace(s, drivers=d)
+    r = run(s, paths=20, seed=0)
+    det = deterministic(s)
+    want = -det.operating_cash_flow[0] + 35.0
+    for q in range(len(PERCENTILES)):
+        np.testing.assert_allclose(r.percentiles["burn"][q], want, rtol=1e-12)
+    np.testing.assert_allclose(r.mean["burn"], want, rtol=1e-12)
+
+
+def test_runway_is_the_calendar_runway_of_each_path(uncertain: Factory) -> None:
+    """One definition of runway: the run's percentiles and dates are those of
+    simulate.calendar.runway over the paths (month 1 = January 2025 here)."""
+    from llmecon.simulate.calendar import runway
+    from llmecon.simulate.distributions import Dist
+
+    s = uncertain(24)
+    d = dict(s.drivers)
+    d["training_compute_monthly"] = Dist("uniform", {"low": 100, "high": 900})
+    s = replace(s, drivers=d)
+    r = run(s, paths=2_000, seed=9, keep_paths=True)
+    assert r.paths_data is not None
+    ways = [runway(c, s.start) for c in r.paths_data.cash]
+    numbers = np.array([w.month_number for w in ways])
+    np.testing.assert_array_equal(r.runway_percentiles,
+                                  np.percentile(numbers, PERCENTILES, method="inverted_cdf"))
+    for q in r.runway_percentiles:
+        if np.isfinite(q):
+            path = next(w for w in ways if w.month_number == q)
+            assert r.month_end_of(q) == path.month_end
+    assert r.month_ends[0].isoformat() == "2025-01-31"

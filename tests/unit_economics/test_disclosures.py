@@ -177,11 +177,11 @@ def test_projection_calibration_reports_the_same_drivers(request: pytest.Fixture
                                                          cid: str) -> None:
     # the projection's calibration (simulate.scenario) and these drivers are computed apart;
     # tokens per user per day, utilisation and ARPPU must agree (issue 11)
-    from llmecon.simulate.scenario import base_scenario
+    from llmecon.simulate.loaders import load_base_scenario
 
     company: Company = request.getfixturevalue(cid)
     d = _drivers(company)
-    s = base_scenario(company, load_assumptions())
+    s = load_base_scenario(company, load_assumptions())
     names = {"minimax": ("ai_native_products.tokens_per_user_day",
                          "ai_native_products.arppu_monthly", "ai_native_products.paying_rate",
                          "ai_native_products.start_users", "open_platform.utilisation",

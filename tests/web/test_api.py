@@ -86,11 +86,31 @@ def test_simulation_limits_and_flow(client: TestClient) -> None:
             break
         time.sleep(0.05)
     assert j["status"] == "done" and len(j["result"]["cash"]["p50"]) == 36
+    # the base case counts committed financing only; months carry their dates: MiniMax
+    # calibrates on 9M 2025 (to 30 Sep 2025), so month 1 ends 31 Oct 2025, month 36 Sep 2028
+    assert j["result"]["financing"] == j["result"]["summary"]["financing"] == "committed"
+    assert j["result"]["month_ends"][0] == "2025-10-31"
+    assert j["result"]["month_ends"][-1] == "2028-09-30"
     runs = client.get("/api/runs").json()
     assert [x["run_id"] for x in runs] == [j["run_id"]]
     assert client.get(f"/api/runs/{j['run_id']}").status_code == 200
     assert client.get("/api/runs/zzzz").status_code == 422
     assert client.get("/api/simulations/nope").status_code == 404
+
+
+def test_simulation_financing_choice(client: TestClient) -> None:
+    assert client.post("/api/simulations", json={"company": "minimax", "paths": 100,
+                                                 "financing": "maybe"}).status_code == 422
+    r = client.post("/api/simulations", json={"company": "minimax", "paths": 100,
+                                              "horizon_months": 6, "financing": "all"})
+    assert r.status_code == 202
+    for _ in range(200):
+        j = client.get(f"/api/simulations/{r.json()['job_id']}").json()
+        if j["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert j["status"] == "done" and j["result"]["financing"] == "all"
+    assert j["result"]["summary"]["financing_events"]  # the uncommitted raise is listed
 
 
 def test_token_required_when_set(tmp_path: Path) -> None:

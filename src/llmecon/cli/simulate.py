@@ -8,16 +8,17 @@ from typing import Any
 
 from llmecon.cli.common import (
     horizon_months,
-    margin,
     paths_count,
     safe,
     save_xlsx,
     scheduler_address,
     seed,
     status,
+    whole,
     with_progress,
     workers,
 )
+from llmecon.constants import MAX_PATHS
 
 #: Months projected when ``--horizon`` is not given.
 DEFAULT_HORIZON_MONTHS = 36
@@ -34,6 +35,11 @@ def register(sub: Any) -> None:
                    help="a Dask scheduler to run on, [tcp://]host:port")
     s.add_argument("--workers", type=workers, default=2,
                    help="local Dask workers (1 to four per CPU core, at most 64)")
+    s.add_argument("--keep-paths", type=whole(0, MAX_PATHS), default=0, metavar="N",
+                   help="keep the first N paths whole (JSON: their monthly cash)")
+    s.add_argument("--block-paths", type=whole(1, MAX_PATHS), metavar="N",
+                   help="paths projected at a time (default: the library's block size; "
+                        "memory grows with it, results do not change)")
     s.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
     s.add_argument("--no-save", action="store_true", help="do not save the run")
     s.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
@@ -52,10 +58,27 @@ def register(sub: Any) -> None:
                                        "losses stop widening, tornado")
     a.add_argument("company", metavar="COMPANY")
     _scenario_args(a)
-    a.add_argument("--target-margin", type=margin, default=0.5,
-                   help="gross margin to reach: a fraction (0.5) or a percentage (50%%)")
+    a.add_argument("--target-margin", type=_target_margin, default=0.5,
+                   help="gross margin to reach: a fraction (0.5) or a percentage (50%%); "
+                        "a bare 50 is refused")
+    a.add_argument("--line", metavar="LINE",
+                   help="answer the cost needed for the target margin for this business "
+                        "line only (default: every line and the company)")
     a.add_argument("--format", choices=("table", "json"), default="table")
     a.set_defaults(handler=_answers)
+
+
+def _target_margin(text: str) -> float:
+    """An argument type: a target margin read by
+    :func:`llmecon.unit_economics.answers.target_share` (0.3 or "30%"; a bare 30 refused)."""
+    from llmecon.errors import InputError
+    from llmecon.unit_economics.answers import target_share
+
+    try:
+        return target_share(text)
+    except InputError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("target gross margin: ")) \
+            from None
 
 
 def _scenario_args(p: argparse.ArgumentParser) -> None:
@@ -89,12 +112,16 @@ def _scenario(args: argparse.Namespace) -> Any:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from llmecon.simulate.run import BLOCK
     from llmecon.simulate.run import run as run_mc
 
     s = _scenario(args)
     result = with_progress(lambda cb: run_mc(s, paths=args.paths, seed=args.seed,
                                              backend=args.backend, scheduler=args.scheduler,
-                                             workers=args.workers, progress=cb), args.paths)
+                                             workers=args.workers, progress=cb,
+                                             keep_paths=args.keep_paths,
+                                             block_paths=args.block_paths or BLOCK),
+                           args.paths)
     run_id, failure = None, None
     if not args.no_save:
         from llmecon.store.runs import RunStore
@@ -103,13 +130,14 @@ def _simulate(args: argparse.Namespace) -> int:
             run_id = RunStore(args.store).save(result, s.to_dict())
         except Exception as e:  # the results are shown all the same, then the error
             failure = e
-    _print_result(args, result, run_id)
+    _print_result(args, result, run_id, s)
     if failure is not None:
         raise failure
     return 0
 
 
-def _print_result(args: argparse.Namespace, result: Any, run_id: str | None) -> None:
+def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
+                  s: Any) -> None:
     from llmecon.report import simulate as present
     from llmecon.report.terminal import print_all
 
@@ -120,7 +148,7 @@ def _print_result(args: argparse.Namespace, result: Any, run_id: str | None) -> 
         excel.add_simulation(book, result)
         save_xlsx(args, book)
     elif args.format == "json":
-        print(present.result_json(result, run_id))
+        print(present.result_json(result, run_id, present.scenario_drivers(s)))
     elif args.format == "csv":
         sys.stdout.write(present.result_csv(result))
     else:
@@ -151,6 +179,31 @@ def _stresses(args: argparse.Namespace) -> int:
     return 0
 
 
+def _margin_by_line(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The cost needed for the target margin per business line and for the company
+    (:func:`llmecon.unit_economics.answers.company_margin_answers`); ``--line`` keeps one."""
+    from dataclasses import asdict
+
+    from llmecon.api import load_company
+    from llmecon.errors import InputError
+    from llmecon.unit_economics.answers import company_margin_answers
+    from llmecon.unit_economics.bundled import bundled_inference
+    from llmecon.unit_economics.company import load_assumptions
+    from llmecon.units import load_fx
+
+    company = load_company(args.company)
+    got = company_margin_answers(company, load_assumptions(args.assume), load_fx(),
+                                 *bundled_inference(), args.target_margin)
+    if args.line is not None:
+        if args.line not in company.lines:
+            raise InputError(f"--line: expected one of {', '.join(company.lines)} "
+                             f"({company.id}), found {args.line!r}")
+        got = [m for m in got if m.line == args.line]
+        if not got:
+            raise InputError(f"--line: {args.line} discloses no gross margin to answer from")
+    return [{**asdict(m), "already_there": m.already_there} for m in got]
+
+
 def _answers(args: argparse.Namespace) -> int:
     from llmecon.report import simulate as present
     from llmecon.report.terminal import print_all
@@ -159,6 +212,8 @@ def _answers(args: argparse.Namespace) -> int:
     s = _scenario(args)
     with status("answering: token cost, growth, tornado"):
         ans = answers_dict(s, args.target_margin)
+        ans["cost_for_margin_by_line"] = _margin_by_line(args)
+        ans["drivers"] = present.scenario_drivers(s)
     if args.format == "json":
         import json
 

@@ -82,6 +82,8 @@ class SimulationRequest(ConfigModel):
     paths: int = Field(default=5000, ge=100, le=MAX_WEB_PATHS)
     horizon_months: int = Field(default=36, ge=1, le=MAX_WEB_HORIZON_MONTHS)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    #: Financing counted: committed events only (the base case), all, or none.
+    financing: Literal["committed", "all", "none"] = "committed"
 
 
 class WebLimits(ConfigModel):

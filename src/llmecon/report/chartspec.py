@@ -127,7 +127,7 @@ def fan_chart(company_id: str, runs: Mapping[str, Any]) -> ChartSpec:
 
     tags = list(runs)
     base = runs["base"] if "base" in runs else runs[tags[0]]
-    months = tuple(range(1, base.horizon_months + 1))
+    months = sim_months(base)
     pc = base.percentiles["cash"]
     i = {q: PERCENTILES.index(q) for q in (5, 25, 50, 75, 95)}
 
@@ -140,23 +140,32 @@ def fan_chart(company_id: str, runs: Mapping[str, Any]) -> ChartSpec:
                      markers=False) for tag, r in runs.items()]
     cur = CURRENCY_LABEL.get(base.currency, base.currency)
     return ChartSpec(element_id("fan", company_id),
-                     f"{company_id}: cash fan ({base.paths:,} paths)", tuple(traces),
-                     x_axis=Axis("month"), y_axis=Axis(f"{cur} m"), zero_line=True,
-                     categorical_x=False)
+                     f"{company_id}: cash fan ({base.paths:,} paths, financing "
+                     f"{base.financing_included})", tuple(traces),
+                     x_axis=Axis("month end"), y_axis=Axis(f"{cur} m"), zero_line=True,
+                     categorical_x=bool(base.month_ends))
+
+
+def sim_months(r: Any) -> tuple[str | int, ...]:
+    """The x values of a run's monthly series: each month's end as ``Oct 2025`` when the run
+    knows its start, else month numbers from 1."""
+    if r.month_ends:
+        return tuple(f"{d:%b %Y}" for d in r.month_ends)
+    return tuple(range(1, r.horizon_months + 1))
 
 
 def cash_out_chart(company_id: str, runs: Mapping[str, Any]) -> ChartSpec:
     """Probability that cash has run out by each month, one line per run."""
     traces = []
     for tag, r in runs.items():
-        months = tuple(range(1, r.horizon_months + 1))
+        months = sim_months(r)
         traces.append(Trace(tag, "line", months,
                             tuple(finite_list(r.prob_cash_out.tolist(), PERCENT)),
                             markers=False))
     return ChartSpec(element_id("cashout", company_id),
                      f"{company_id}: probability cash has run out", tuple(traces),
-                     x_axis=Axis("month"), y_axis=Axis("%", (0.0, 100.0)),
-                     categorical_x=False)
+                     x_axis=Axis("month end"), y_axis=Axis("%", (0.0, 100.0)),
+                     categorical_x=any(bool(r.month_ends) for r in runs.values()))
 
 
 def inference_chart(rows: Sequence[Any]) -> ChartSpec:

@@ -71,7 +71,8 @@ def figures_view(data: ReportData) -> list[View]:
 
 def stress_view(runs: Mapping[str, Any]) -> list[View]:
     """One row per run of a company: P(cash < 0), medians at the horizon."""
-    return [{"tag": tag, "prob_cash_out": f"{float(r.prob_cash_out[-1]):.1%}",
+    return [{"tag": f"{tag} (financing: {r.financing_included})",
+             "prob_cash_out": f"{float(r.prob_cash_out[-1]):.1%}",
              "cash": f.money(float(r.percentiles["cash"][2, -1]), r.currency),
              "revenue": f.money(float(r.revenue_total_percentiles[2]), r.currency),
              "margin": _pct(float(r.gross_margin_total_percentiles[2]), ".1%")}
@@ -112,10 +113,15 @@ def sim_view(r: Any) -> View:
                                       for v in r.revenue_total_percentiles]),
             ("gross margin over horizon", [_pct(float(v), ".1%")
                                            for v in r.gross_margin_total_percentiles]),
-            ("runway (month)", ["beyond" if math.isinf(v) else f"{v:.0f}"
-                                for v in r.runway_percentiles])]
+            ("runway (month cash first < 0)",
+             ["beyond" if math.isinf(v) else
+              f"{v:.0f}" + ("" if (d := r.month_end_of(v)) is None else f" ({d:%b %Y})")
+              for v in r.runway_percentiles])]
+    ends = r.month_ends
     return {"company": r.company, "tag": "+".join(r.stresses) or "base",
             "paths": f"{r.paths:,}", "months": r.horizon_months,
+            "span": f"{ends[0]:%b %Y} to {ends[-1]:%b %Y}" if ends else "",
+            "financing": r.financing_included,
             "prob_cash_out": _pct(s["prob_cash_out_by_horizon"], ".1%"),
             "percentiles": [f"p{q}" for q in PERCENTILES],
             "rows": [{"label": k, "values": v} for k, v in rows]}

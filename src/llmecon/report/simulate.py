@@ -22,11 +22,23 @@ def _months(v: float) -> str:
     return "beyond horizon" if math.isinf(v) else f"{v:.0f}"
 
 
+def _dated(r: SimResult, v: float) -> str:
+    """A month number with its month end: ``8 (Feb 2026)``."""
+    d = r.month_end_of(v)
+    return _months(v) if d is None else f"{v:.0f} ({d:%b %Y})"
+
+
+def _label(r: SimResult, m: int) -> str:
+    """Projected month index ``m`` as its number and month end."""
+    return _dated(r, float(m + 1))
+
+
 def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
     title = {"cash": "Cash (end of month)", "revenue": "Revenue per month",
              "gross_margin": "Gross margin", "burn": "Cash burn per month"}[metric]
     t = RichTable(title=plain(f"{title}: percentiles over {r.paths:,} paths ({r.company}, "
-                              f"{'+'.join(r.stresses) or 'base'}, seed {r.seed}, {r.backend})"),
+                              f"{'+'.join(r.stresses) or 'base'}, seed {r.seed}, {r.backend}, "
+                              f"financing {r.financing_included})"),
                   title_justify="left", header_style="bold")
     t.add_column("month", justify="right")
     for q in PERCENTILES:
@@ -40,19 +52,22 @@ def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
                  money(float(arr[i, m]), r.currency) for i in range(len(PERCENTILES))]
         if metric == "cash":
             cells.append(f"{r.prob_cash_out[m]:.1%}")
-        t.add_row(str(m + 1), *cells)
+        t.add_row(_label(r, m), *cells)
     return t
 
 
 def summary_table(r: SimResult) -> RichTable:
     s = r.summary()
-    t = RichTable(title="Summary", title_justify="left", header_style="bold")
+    events = "; ".join(r.financing_events) or "no financing events"
+    t = RichTable(title=plain(f"Summary (financing included: {r.financing_included}: "
+                              f"{events}; burn = {s['burn_basis']})"),
+                  title_justify="left", header_style="bold")
     t.add_column("quantity")
     for q in PERCENTILES:
         t.add_column(f"p{q}", justify="right")
-    t.add_row("runway (month cash first < 0)", *(_months(v) for v in r.runway_percentiles))
+    t.add_row("runway (month cash first < 0)", *(_dated(r, v) for v in r.runway_percentiles))
     t.add_row("break-even month (operating cash flow >= 0)",
-              *(_months(v) for v in r.breakeven_percentiles))
+              *(_dated(r, v) for v in r.breakeven_percentiles))
     t.add_row("revenue over the horizon",
               *(money(v, r.currency) for v in r.revenue_total_percentiles))
     t.add_row("gross margin over the horizon",
@@ -64,37 +79,50 @@ def summary_table(r: SimResult) -> RichTable:
     return t
 
 
-def result_json(r: SimResult, run_id: str | None) -> str:
-    doc = {"run_id": run_id, "summary": r.summary(),
+def scenario_drivers(s: Any) -> dict[str, dict[str, Any]]:
+    """The central value and source of each business-line driver of a scenario (the
+    unit-economics drivers the calibration read; JSON of ``simulate`` and ``answers``)."""
+    return {k: {"value": d.central, "source": s.provenance.get(k, "")}
+            for k, d in s.drivers.items() if "." in k}
+
+
+def result_json(r: SimResult, run_id: str | None,
+                drivers: dict[str, dict[str, Any]] | None = None) -> str:
+    doc: dict[str, Any] = {"run_id": run_id, "summary": r.summary(),
            "percentiles": {k: {f"p{q}": v[i].tolist() for i, q in enumerate(PERCENTILES)}
                            for k, v in r.percentiles.items()},
            "prob_cash_out": r.prob_cash_out.tolist()}
+    if r.paths_data is not None:  # --keep-paths N: the first N paths' month-end cash
+        doc["kept_paths"] = {"cash": r.paths_data.cash.tolist()}
+    if drivers is not None:
+        doc["drivers"] = drivers
     return json.dumps(jsonable(doc), indent=1, default=str, allow_nan=False)
 
 
 def result_csv(r: SimResult) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["metric", "month", *(f"p{q}" for q in PERCENTILES), "mean"])
+    ends = [str(d) for d in r.month_ends] or [""] * r.horizon_months
+    w.writerow(["metric", "month", *(f"p{q}" for q in PERCENTILES), "mean", "month_end"])
     for k, v in r.percentiles.items():
         for m in range(r.horizon_months):
             w.writerow([k, m + 1, *(v[i, m] for i in range(len(PERCENTILES))),
-                        r.mean[k][m]])
+                        r.mean[k][m], ends[m]])
     for m, p in enumerate(r.prob_cash_out):
-        w.writerow(["prob_cash_out", m + 1, "", "", p, "", "", ""])
+        w.writerow(["prob_cash_out", m + 1, "", "", p, "", "", "", ends[m]])
     return out.getvalue()
 
 
 def runs_table(records: Sequence[RunRecord]) -> RichTable:
     t = RichTable(title="Saved runs", title_justify="left", header_style="bold")
-    for c in ("run", "created (UTC)", "company", "stresses", "paths", "horizon", "seed",
-              "backend", "P(cash<0)", "cash p50 at horizon"):
+    for c in ("run", "created (UTC)", "company", "stresses", "financing", "paths", "horizon",
+              "seed", "backend", "P(cash<0)", "cash p50 at horizon"):
         t.add_column(c)
     for r in records:
         s = r.summary
         t.add_row(*(plain(v) for v in (
             r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company, r.stresses,
-            f"{r.paths:,}", r.horizon, r.seed, r.backend,
+            s.get("financing", "not recorded"), f"{r.paths:,}", r.horizon, r.seed, r.backend,
             f"{s['prob_cash_out_by_horizon']:.1%}",
             money(s["cash_at_horizon"]["p50"], s["currency"]))))
     return t
@@ -107,6 +135,7 @@ def compare_runs_table(records: Sequence[RunRecord]) -> RichTable:
         t.add_column(plain(f"{r.run_id}\n{r.company} {r.stresses}"), justify="right")
     rows: list[tuple[str, Any]] = [
         ("paths", lambda s: f"{s['paths']:,}"),
+        ("financing included", lambda s: s.get("financing", "not recorded")),
         ("P(cash < 0 within horizon)", lambda s: f"{s['prob_cash_out_by_horizon']:.1%}"),
         ("cash at horizon p5", lambda s: money(s["cash_at_horizon"]["p5"], s["currency"])),
         ("cash at horizon p50", lambda s: money(s["cash_at_horizon"]["p50"], s["currency"])),
@@ -150,6 +179,8 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
         t2.add_row("growth multiple that flattens the loss", f"{g['growth_factor']:.2f}x")
         t2.add_row("revenue growth at that multiple", f"{g['revenue_cagr_at_factor']:.0%} a "
                    "year")
+    for i, lever in enumerate(g.get("levers") or ()):
+        t2.add_row("what the multiple f scales" if i == 0 else "", plain(lever))
     t3 = RichTable(title="Tornado: cash at the horizon, one driver at a time (p10 / p90, or "
                          "-/+20% for fixed drivers)", title_justify="left", header_style="bold")
     for col in ("group", "driver", "low", "high", "cash at low", "cash at high", "swing"):
@@ -159,4 +190,23 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
             b["group"], b["driver"].split(".")[-1], f"{b['low_value']:,.4g}",
             f"{b['high_value']:,.4g}", money(b["cash_low"], currency),
             money(b["cash_high"], currency), money(b["swing"], currency))))
-    return [t1, t2, t3]
+    return [t1, t2, t3, *_by_line_table(ans.get("cost_for_margin_by_line"))]
+
+
+def _by_line_table(rows: Sequence[dict[str, Any]] | None) -> list[RichTable]:
+    """Cost needed for the target gross margin per business line and for the company."""
+    if not rows:
+        return []
+    t = RichTable(title=plain(f"Cost needed for a {rows[0]['target_gross_margin']:.0%} gross "
+                              "margin, by business line (cost of revenue scales with the "
+                              "cost per token)"), title_justify="left", header_style="bold")
+    for col in ("line", "period", "gross margin", "cost x today's", "cost per M tokens now",
+                "needed"):
+        t.add_column(col, justify="left" if col in ("line", "period") else "right")
+    for m in rows:
+        now, need = m["cost_per_m_tokens_now"], m["cost_per_m_tokens_needed"]
+        t.add_row(plain(m["line"]), plain(m["period"]), f"{m['gross_margin']:.1%}",
+                  f"{m['cost_factor']:.3f}x" + (" (already there)" if m["already_there"]
+                                                else ""),
+                  "" if now is None else f"{now:,.4g}", "" if need is None else f"{need:,.4g}")
+    return [t]

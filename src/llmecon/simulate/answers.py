@@ -3,7 +3,8 @@
 - What cost per token (and what yearly decline) gives a target gross margin at the current
   scale?
 - At what growth do losses stop widening ("growth that does not get more expensive as it
-  grows")?
+  grows")? The multiple scales B2B contract growth, API volume growth and C2C users
+  acquired per month, and the answer names each lever.
 - Which drivers move cash at the horizon most (a tornado of one-way sensitivities)?
 """
 
@@ -19,7 +20,11 @@ from llmecon.simulate.distributions import Dist
 from llmecon.simulate.run import deterministic
 from llmecon.simulate.scenario import Scenario, Shock
 
+#: Growth rates scaled by the growth multiple (B2B contracts signed, API token volume).
 GROWTH_DRIVERS = ("contract_growth_annual", "volume_growth_monthly")
+#: C2C users: users acquired per month (marketing / CAC) scale with the multiple at the same
+#: marketing spend, so CAC is divided by it (floored here: no acquisition at a zero multiple).
+MIN_GROWTH_FACTOR = 1e-9
 
 
 @dataclass(frozen=True)
@@ -65,19 +70,46 @@ def cost_for_margin(s: Scenario, target: float) -> CostForMargin:
 
 @dataclass(frozen=True)
 class GrowthForLosses:
+    """The growth multiple at which the monthly loss (-operating cash flow) stops widening.
+
+    ``levers`` names what the multiple scales: each B2B line's contract growth, each API
+    line's monthly token-volume growth, and each C2C line's users acquired per month (CAC
+    divided by the multiple, marketing spend unchanged)."""
+
     base_growth_factor: float
     base_loss_slope: float  # change of the monthly loss per month at base growth
     growth_factor: float | None  # multiple of base growth where the slope reaches zero
     revenue_cagr_at_factor: float | None
     why: str = ""
+    levers: tuple[str, ...] = ()
+
+
+def growth_levers(s: Scenario) -> dict[str, str]:
+    """Driver -> how the growth multiple ``f`` scales it."""
+    out = {}
+    for k in s.drivers:
+        short = k.split(".")[-1]
+        if short in GROWTH_DRIVERS:
+            out[k] = f"{k} x f"
+        elif short == "cac" and any(ln.kind == "c2c" and k == f"{ln.name}.cac"
+                                    for ln in s.lines):
+            out[k] = (f"{k} / f (users acquired per month x f at the same marketing "
+                      "spend)")
+    return out
+
+
+def _scaled(s: Scenario, factor: float) -> Scenario:
+    drivers = dict(s.drivers)
+    for k in growth_levers(s):
+        c = s.drivers[k].central
+        value = c * factor if k.split(".")[-1] in GROWTH_DRIVERS else \
+            c / max(factor, MIN_GROWTH_FACTOR)
+        drivers[k] = Dist("fixed", {"value": value})
+    return replace(s, drivers=drivers)
 
 
 def _loss_slope_and_cagr(s: Scenario, factor: float) -> tuple[float, float]:
-    drivers = dict(s.drivers)
-    for k, d in s.drivers.items():
-        if k.split(".")[-1] in GROWTH_DRIVERS:
-            drivers[k] = Dist("fixed", {"value": d.central * factor})
-    p = deterministic(replace(s, drivers=drivers))
+    p = deterministic(_scaled(s, factor))
     loss = -p.operating_cash_flow[0]
     t = np.arange(len(loss))
     slope = float(np.polyfit(t, loss, 1)[0])
@@ -92,13 +124,14 @@ def growth_for_losses(s: Scenario) -> GrowthForLosses:
     """The multiple of the scenario's growth at which the monthly loss stops widening (its
     linear trend over the horizon is flat)."""
     base, _ = _loss_slope_and_cagr(s, 1.0)
+    levers = tuple(growth_levers(s).values())
     lo, hi = 0.0, 8.0
     f_lo, _ = _loss_slope_and_cagr(s, lo)
     f_hi, _ = _loss_slope_and_cagr(s, hi)
     if (f_lo > 0) == (f_hi > 0):
         return GrowthForLosses(1.0, base, None, None,
                                "the loss trend has the same sign from no growth to 8x the "
-                               "scenario's growth")
+                               "scenario's growth", levers)
     for _ in range(50):
         mid = (lo + hi) / 2
         f_mid, _ = _loss_slope_and_cagr(s, mid)
@@ -108,7 +141,7 @@ def growth_for_losses(s: Scenario) -> GrowthForLosses:
             hi = mid
     factor = (lo + hi) / 2
     _, cagr = _loss_slope_and_cagr(s, factor)
-    return GrowthForLosses(1.0, base, factor, cagr)
+    return GrowthForLosses(1.0, base, factor, cagr, "", levers)
 
 
 @dataclass(frozen=True)

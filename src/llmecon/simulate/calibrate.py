@@ -11,14 +11,15 @@ records where it comes from in the scenario's ``provenance``.
 from __future__ import annotations
 
 import fnmatch
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from llmecon import formulas
+from llmecon.config.assumptions import Assumptions, assumptions_from
 from llmecon.config.scenario import CompanyFinancingConfig, ComputeConfig, parse_dist
-from llmecon.constants import DAYS_PER_MONTH
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.roofline import Efficiency
@@ -27,6 +28,7 @@ from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.financing import calibrate_financing
 from llmecon.simulate.scenario import TIME_INDICES, LineSpec, Noise, Scenario
 from llmecon.statements.model import Company, Period
+from llmecon.unit_economics.rows import Driver
 from llmecon.units import FxTable
 
 #: Month-to-month volatility (assumed): lumpy project signings, token demand, payers,
@@ -37,6 +39,12 @@ DEFAULT_NOISE = (
     Noise("*.paying_rate", 0.02, 0.9), Noise("*.arppu_monthly", 0.01, 0.9),
     Noise("*.price_per_m", 0.01, 0.95), Noise("inference_cost_index", 0.02, 0.95),
     Noise("fx_index", 0.015, 1.0))
+
+
+#: What a calibration period must disclose: the latest period with all of them is used (a
+#: newer period with headline results only, e.g. MiniMax FY2025, is skipped).
+#: (S&M is read from the latest period that discloses it, see ``latest_monthly``.)
+CALIBRATION_NEEDS = ("revenue", "cost_of_revenue", "operating_cash_flow", "rd_compute_cost")
 
 
 @dataclass
@@ -89,7 +97,6 @@ def dist(spec: Any, where: str) -> Dist:
     return Dist(cfg.dist, cfg.params)
 
 
-CALIBRATION_NEEDS = ("revenue", "cost_of_revenue", "rd_compute_cost", "operating_cash_flow")
 
 
 def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_months: int = 36,
@@ -98,29 +105,31 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
                   compute: ComputeConfig | None = None) -> Scenario:
     """A scenario calibrated from the company's latest period (see the provenance).
 
+    The values of the business lines are the unit-economics drivers
+    (:func:`llmecon.unit_economics.drivers.company_drivers`), so ``unit-economics``,
+    ``simulate`` and ``answers`` report one value for each.
+
     ``financing`` holds the financing and cash assumptions (``data/financing.yaml``),
     ``compute`` the mix of owned, committed and rented compute (``data/compute.yaml``);
     the model's defaults when ``None``.
     """
     from llmecon.metrics.tables import select_period
+    from llmecon.unit_economics.drivers import company_drivers
 
     fin = financing or CompanyFinancingConfig()
-    # the newest period with the figures the calibration needs (a results announcement
-    # without a cash-flow statement, such as MiniMax FY2025, is skipped)
-    p = select_period(company, needs=CALIBRATION_NEEDS)
-    cal = Calibration(company, p, assumptions)
-    cash, sm_month, marketing_share = calibrate_company(cal, fx, fin)
-    engine_cost = _engine_cost_per_m(cal, fx, catalog, efficiency)
+    model = assumptions if isinstance(assumptions, Assumptions) else \
+        assumptions_from(assumptions, "assumptions")
+    cal = Calibration(company, select_period(company, needs=CALIBRATION_NEEDS), model)
+    cash = calibrate_company(cal, fx, fin)
+    shared = company_drivers(company, model, fx, catalog, efficiency)
     lines: list[LineSpec] = []
     for line in company.lines:
         if line == company.platform_line:
-            price = _list_price(cal, fx, catalog)
-            lines.append(calibrate_api(cal, line, price, engine_cost))
+            lines.append(calibrate_api(cal, line, shared.for_line(line)))
         elif company.business_model == "b2b_project":
-            lines.append(calibrate_b2b(cal, line))
+            lines.append(calibrate_b2b(cal, line, shared.for_line(line)))
         else:
-            lines.append(calibrate_c2c(cal, line, engine_cost, sm_month * marketing_share,
-                                       marketing_share))
+            lines.append(calibrate_c2c(cal, line, shared.for_line(line)))
     lines = calibrate_receivables(cal, lines)
     calibrate_compute(cal, lines, compute or ComputeConfig())
     calibrate_cash_flow(cal, lines, fin)
@@ -139,11 +148,10 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
                     noise=noise)
 
 
-def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
-                      ) -> tuple[float, float, float]:
+def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig) -> float:
     """Company-wide drivers: cash and its yield, compute in R&D, S&M, cost trends.
 
-    Returns the starting cash, S&M per month and the share of S&M spent on products.
+    Returns the starting cash.
     """
     from llmecon.metrics import signals as sig
 
@@ -178,7 +186,7 @@ def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
                                                    "high": 0.4}),
         "assumptions: simulate.training_compute_growth_annual"))
     cal.put("opex_growth_annual", 0.1, "assumed: headcount and loaded cost growth")
-    return cash.value, sm_month, share
+    return cash.value
 
 
 def _foreign_revenue(cal: Calibration, currency: str) -> None:
@@ -197,90 +205,86 @@ def _foreign_revenue(cal: Calibration, currency: str) -> None:
                 f"revenue {cal.period.label} (outside China, in {currency})")
 
 
-def calibrate_api(cal: Calibration, line: str, price: float, engine_cost: float) -> LineSpec:
-    """An API line: tokens from revenue at list price; utilisation from the disclosed margin."""
-    seg = f"line:{line}"
-    rev_month = cal.need("revenue", seg) / cal.months
-    gm = cal.need("gross_margin", seg)
-    tokens = formulas.tokens_for_amount(rev_month, price)
-    cal.put(f"{line}.price_per_m", price, "derived: catalog list price (assumed token mix)")
-    cal.put(f"{line}.tokens_per_month", tokens, "derived: line revenue per month / price")
-    cal.put(f"{line}.cost_per_m_tokens", engine_cost, "derived: inference engine")
-    full_cost = formulas.amount_for_tokens(tokens, engine_cost)
-    util = min(full_cost / (rev_month * (1 - gm)), 1.0) if gm < 1 else 1.0
-    cal.put(f"{line}.utilisation", util, "derived: engine cost / disclosed line cost of "
-            "revenue (the busy share that reproduces the disclosed margin)")
-    cal.put(f"{line}.volume_growth_monthly", 0.05, "assumed",
+def _from(cal: Calibration, line: Mapping[str, Driver], short: str, name: str,
+          dist: Dist | None = None, *, as_name: str | None = None) -> float:
+    """Set driver ``name`` from the shared unit-economics driver ``short`` of the line (one
+    value, one source: :func:`llmecon.unit_economics.drivers.company_drivers`)."""
+    d = line.get(short)
+    if d is None:
+        raise InputError(f"{cal.company.id}: cannot calibrate a scenario: the unit-economics "
+                         f"driver {name.split('.')[0]}.{short} is not available")
+    cal.put(as_name or name, d.value, f"{d.source} ({d.period}): {d.basis} [unit-economics "
+            f"driver {name.split('.')[0]}.{short}]", dist)
+    return d.value
+
+
+def calibrate_api(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:
+    """An API line: list price, tokens, engine cost per token and utilisation, each the
+    unit-economics driver of the line."""
+    p = f"{line}."
+    if "list_price_per_m" not in drivers:
+        raise InputError(f"{cal.company.id}: no API list price bundled for the {line} line")
+    _from(cal, drivers, "list_price_per_m", p + "price_per_m")
+    for short in ("tokens_per_month", "cost_per_m_tokens", "utilisation"):
+        _from(cal, drivers, short, p + short)
+    cal.put(p + "volume_growth_monthly", 0.05, "assumed",
             Dist("normal", {"mean": 0.05, "sd": 0.02}))
-    cal.put(f"{line}.price_decline_monthly", 0.02, "assumed")
+    cal.put(p + "price_decline_monthly", 0.02, "assumed")
     return LineSpec(line, "api")
 
 
-def calibrate_b2b(cal: Calibration, line: str) -> LineSpec:
-    """A B2B project line: contracts from revenue / contract value; delay from receivable days."""
-    seg = f"line:{line}"
-    rev_month = cal.need("revenue", seg) / cal.months
-    gm = cal.need("gross_margin", seg)
+def calibrate_b2b(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:
+    """A B2B project line: contract value and count and delivery cost from the
+    unit-economics drivers; the advance from disclosed contract liabilities where there are
+    any; the collection delay from receivable days (then from receivables, see
+    :func:`calibrate_receivables`)."""
+    rev_month = cal.need("revenue", f"line:{line}") / cal.months
     b = cal.assumptions["b2b"]
-    days = cal.resolver.get("receivable_days", cal.period.label)
-    delay = round(formulas.months_from_days(days.value)) if days.ok and days.value else 3
-    value = float(b["contract_value"])
-    cal.put(f"{line}.contract_value", value, "assumed: b2b.contract_value",
-            Dist("lognormal", {"mean": value, "sd": 0.2 * value}))
-    cal.put(f"{line}.contracts_per_month", rev_month / value,
-            "derived: line revenue per month / contract value")
+    value = drivers["contract_value"].value if "contract_value" in drivers else \
+        float(b["contract_value"])
+    _from(cal, drivers, "contract_value", f"{line}.contract_value",
+          Dist("lognormal", {"mean": value, "sd": 0.2 * value}))
+    _from(cal, drivers, "contracts_per_month", f"{line}.contracts_per_month")
     cal.put(f"{line}.backlog_value_monthly", rev_month, "derived: line revenue per month "
             "(value signed a month before the start: the backlog being delivered)")
     cal.put(f"{line}.contract_growth_annual", 0.5, "assumed",
             Dist("normal", {"mean": 0.5, "sd": 0.2}))
-    cal.put(f"{line}.delivery_cost_share", 1 - gm, "derived: 1 - disclosed line margin")
-    sched = b["payment_schedule"]
-    months = int(b["delivery_months"])
+    _from(cal, drivers, "delivery_cost_share", f"{line}.delivery_cost_share")
+    months = int(drivers["delivery_months"].value) if "delivery_months" in drivers else \
+        int(b["delivery_months"])
+    delay = int(drivers["collection_delay_months"].value) \
+        if "collection_delay_months" in drivers else 3
     liabilities = _opt_value(cal, "contract_liabilities", cal.company.instant_at(cal.period.end))
     if liabilities is not None and rev_month > 0:
         cal.put(f"{line}.advance_share", min(liabilities / (months * rev_month), 1.0),
                 f"derived: disclosed contract liabilities at {cal.period.end} / (delivery "
                 "months x value signed a month), so the opening balance is the disclosed one")
     else:
-        cal.put(f"{line}.advance_share", float(sched[0][1]) if int(sched[0][0]) == 0 else 0.0,
-                "assumed: b2b.payment_schedule (share paid at signing; contract liabilities "
-                "not disclosed, so the opening balance is the model's)")
+        _from(cal, drivers, "advance_share", f"{line}.advance_share")
     cal.put(f"{line}.sm_elasticity", 0.5, "assumed: contracts won per unit of sales spend")
     return LineSpec(line, "b2b", delivery_months=months,
                     collection_delay_months=delay, seasonality=(0.6, 0.9, 1.0, 1.5))
 
 
-def calibrate_c2c(cal: Calibration, line: str, engine_cost: float, marketing: float,
-                  marketing_share: float) -> LineSpec:
-    """A consumer line: users, payers, ARPPU, CAC from marketing, tokens from cost of revenue."""
-    seg, m = f"line:{line}", cal.months
-    rev_l, gm = cal.need("revenue", seg), cal.need("gross_margin", seg)
-    mau, payers = cal.need("mau", seg), cal.need("paying_users", seg)
-    cal.put(f"{line}.start_users", mau, "disclosed: average MAU of the line")
-    rate = formulas.ratio(payers, mau)
-    cal.put(f"{line}.paying_rate", rate, "derived: paying users / MAU")
-    arppu = formulas.monthly_arppu(rev_l, payers, m)
-    cal.put(f"{line}.arppu_monthly", arppu, "derived: revenue / payers / months")
-    cal.put(f"{line}.paying_rate_growth_annual", 0.0, "assumed: the paying rate drifts, "
+def calibrate_c2c(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:
+    """A consumer line: users, paying rate, ARPPU, churn, marketing, CAC (users acquired in
+    the same window as the spend), engine cost and tokens per user per day, each the
+    unit-economics driver of the line; payer retention by an sBG curve where the
+    assumptions give one (else payers are a share of users, who churn at a constant rate)."""
+    p = f"{line}."
+    for short in ("start_users", "paying_rate", "arppu_monthly", "user_churn_monthly",
+                  "marketing_monthly", "cost_per_m_tokens", "tokens_per_user_day"):
+        _from(cal, drivers, short, p + short)
+    cac = drivers["cac"].value if "cac" in drivers else math.nan
+    _from(cal, drivers, "cac", p + "cac", Dist("lognormal", {"mean": cac, "sd": 0.2 * cac}))
+    if "payer_sbg_alpha" in drivers and "payer_sbg_beta" in drivers:
+        _from(cal, drivers, "payer_sbg_alpha", p + "payer_sbg_alpha")
+        _from(cal, drivers, "payer_sbg_beta", p + "payer_sbg_beta")
+    cal.put(p + "paying_rate_growth_annual", 0.0, "assumed: the paying rate drifts, "
             "+/-15% a year (sd)", Dist("normal", {"mean": 0.0, "sd": 0.15}))
-    cal.put(f"{line}.arppu_growth_annual", 0.0, "assumed: ARPPU drifts, +/-15% a year (sd)",
+    cal.put(p + "arppu_growth_annual", 0.0, "assumed: ARPPU drifts, +/-15% a year (sd)",
             Dist("normal", {"mean": 0.0, "sd": 0.15}))
-    churn = float(cal.assumptions["c2c"]["user_churn_monthly"])
-    cal.put(f"{line}.user_churn_monthly", churn, "assumed: c2c.user_churn_monthly")
-    cal.put(f"{line}.marketing_monthly", marketing,
-            f"derived: S&M per month x {marketing_share:.0%} (assumed share)")
-    prior = cal.resolver.prior_year(cal.period.label)
-    before = cal.resolver.get("mau", prior, seg).value if prior else None
-    added = (mau - (before or mau)) / m + churn * mau
-    cac = marketing / added if added > 0 else marketing / max(churn * mau, 1.0)
-    cal.put(f"{line}.cac", cac, "derived: marketing / (net new MAU per month + churned)",
-            Dist("lognormal", {"mean": cac, "sd": 0.2 * cac}))
-    inference = rev_l * (1 - gm) / m
-    tokens_day = formulas.tokens_for_amount(inference / mau / DAYS_PER_MONTH, engine_cost)
-    cal.put(f"{line}.cost_per_m_tokens", engine_cost, "derived: inference engine")
-    cal.put(f"{line}.tokens_per_user_day", tokens_day, "derived: the line's cost of "
-            "revenue read as inference at the engine's cost per token")
-    cal.put(f"{line}.other_cor_share", 0.0, "assumed: all cost of revenue is inference")
+    cal.put(p + "other_cor_share", 0.0, "assumed: all cost of revenue is inference")
     return LineSpec(line, "c2c")
 
 
@@ -408,24 +412,3 @@ def _calibrate_capex(cal: Calibration, ocf_month: float, fin: CompanyFinancingCo
                 + (" - lease payments" if lease is not None else " (incl. lease payments)"))
     else:
         cal.put("capex_monthly", 0.0, "not disclosed")
-
-
-def _engine_cost_per_m(cal: Calibration, fx: FxTable, catalog: Catalog,
-                       efficiency: Efficiency) -> float:
-    from llmecon.unit_economics.deployment import blended_serving_cost, deployment_cost
-
-    c, a, p = cal.company, cal.assumptions, cal.period
-    d = deployment_cost(c.id, c.currency, a, catalog, efficiency, fx, p.start, p.end)
-    return blended_serving_cost(d, float(a["api"]["output_share"]), float(a["api"]["cache_hit"]))
-
-
-def _list_price(cal: Calibration, fx: FxTable, catalog: Catalog) -> float:
-    from llmecon.unit_economics.deployment import blended_list_price, list_price
-
-    c, a, p = cal.company, cal.assumptions, cal.period
-    model, price = list_price(a, c.id, catalog)
-    if price is None:
-        raise InputError(f"{c.id}: no API list price bundled for {model}")
-    rate, _ = fx.rate("USD", c.currency, "average", p.start, p.end)
-    return blended_list_price(price, float(a["api"]["output_share"]), float(a["api"]["cache_hit"]),
-                              rate)

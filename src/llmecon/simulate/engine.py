@@ -10,6 +10,10 @@ liabilities) changes each month by exactly the accrual-basis result (tested).
 Lines (one step function each):
 - C2C: users(t+1) = users(t) (1 - churn) + marketing(t) / CAC; revenue = users x paying
   rate x ARPPU; inference = users x tokens per user per day x days per month x cost per token.
+  With an sBG payer curve (drivers ``payer_sbg_alpha`` and ``payer_sbg_beta``) payers are
+  cohorts instead (:func:`c2c_cohort_payers`): the opening payers (users x paying rate) and
+  each month's new payers (users acquired x paying rate) decay by the curve S(t), and
+  revenue = payers x ARPPU.
 - B2B: the value of contracts signed per month grows yearly, follows the calendar quarter's
   seasonality and sales spend (elasticity), and is fixed at signing (a later price shock
   touches new contracts only); revenue at acceptance ``delivery_months`` later; delivery cost
@@ -126,6 +130,7 @@ class State:
     opening_receivables: dict[str, Array] = field(default_factory=dict)
     receivables: dict[str, Array] = field(default_factory=dict)
     liabilities: dict[str, Array] = field(default_factory=dict)
+    payers: dict[str, Array] = field(default_factory=dict)  # C2C cohorts: (paths, months)
 
 
 @dataclass
@@ -196,23 +201,66 @@ def _bill(st: State, ln: LineSpec, mo: Month, rev: Array) -> None:
     mo.cash_in += collected
 
 
+def _paying_rate(x: Mapping[str, Array], mults: Mapping[str, Array], p: str, t: int) -> Any:
+    """The paying rate of month ``t`` (its trend and multipliers applied), at most 1."""
+    return np.minimum(x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t)
+                      * (1.0 + _trend(x, p + "paying_rate_growth_annual")) ** (t / 12.0), 1.0)
+
+
+def _acquired(x: Mapping[str, Array], mults: Mapping[str, Array], p: str, t: int) -> Any:
+    """Users bought in month ``t``: marketing / CAC (active from the next month)."""
+    return x[p + "marketing_monthly"] * _mult(mults, p + "marketing_monthly", t) \
+        / (x[p + "cac"] * _mult(mults, p + "cac", t))
+
+
+def c2c_cohort_payers(x: Mapping[str, Array], mults: Mapping[str, Array], line: str,
+                      months: int) -> Array:
+    """Payers per month (paths, months) as cohorts on the line's sBG curve.
+
+    payers(t) = opening payers x S(t) + sum over s < t of new payers(s) x S(t - 1 - s),
+    with opening payers = users x paying rate at the start and new payers(s) = users
+    acquired in month s x the paying rate of month s (active from month s + 1).
+    """
+    from llmecon.errors import InputError
+    from llmecon.unit_economics.retention import RetentionCurve, cohort_survivors
+
+    p = line + "."
+    a, b = np.asarray(x[p + "payer_sbg_alpha"]), np.asarray(x[p + "payer_sbg_beta"])
+    if np.ptp(a) > 0 or np.ptp(b) > 0:
+        raise InputError(f"{p}payer_sbg_alpha, {p}payer_sbg_beta: expected fixed values "
+                         "(one retention curve per run), found distributions")
+    curve = RetentionCurve.sbg(float(a[0]), float(b[0]))
+    n = len(a)
+    new = np.zeros((n, months))
+    for t in range(months - 1):
+        new[:, t + 1] = _acquired(x, mults, p, t) * _paying_rate(x, mults, p, t)
+    opening = x[p + "start_users"] * _paying_rate(x, mults, p, 0)
+    survival = np.asarray(curve.survival(np.arange(months, dtype=float)))
+    out: Array = opening[:, None] * survival[None, :] + cohort_survivors(new, curve)
+    return out
+
+
 def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], st: State,
              mo: Month) -> None:
-    """Users pay ARPPU and use tokens; marketing buys new users at CAC; some churn."""
+    """Users pay ARPPU and use tokens; marketing buys new users at CAC; some churn. Payers
+    are users x paying rate, or cohorts on an sBG curve where the scenario has one."""
     p, t = ln.name + ".", mo.t
     u = st.users[ln.name]
     arppu = x[p + "arppu_monthly"] * _mult(mults, p + "arppu_monthly", t) \
         * (1.0 + _trend(x, p + "arppu_growth_annual")) ** mo.years
-    rate = x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t) \
-        * (1.0 + _trend(x, p + "paying_rate_growth_annual")) ** mo.years
-    rev = u * np.minimum(rate, 1.0) * arppu * mo.revenue_fx
+    if p + "payer_sbg_alpha" in x:
+        if ln.name not in st.payers:
+            st.payers[ln.name] = c2c_cohort_payers(x, mults, ln.name, len(st.billed[ln.name][0]))
+        payers = st.payers[ln.name][:, t]
+    else:
+        payers = u * _paying_rate(x, mults, p, t)
+    rev = payers * arppu * mo.revenue_fx
     inference = formulas.amount_for_tokens(
         u * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
         x[p + "cost_per_m_tokens"] * mo.cost_index)
     marketing = x[p + "marketing_monthly"] * _mult(mults, p + "marketing_monthly", t)
-    cac = x[p + "cac"] * _mult(mults, p + "cac", t)
     churn = x[p + "user_churn_monthly"] * _mult(mults, p + "user_churn_monthly", t)
-    st.users[ln.name] = u * (1.0 - churn) + marketing / cac
+    st.users[ln.name] = u * (1.0 - churn) + _acquired(x, mults, p, t)
     mo.revenue += rev
     _bill(st, ln, mo, rev)
     mo.cost_of_revenue += inference + rev * x[p + "other_cor_share"]

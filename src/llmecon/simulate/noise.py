@@ -11,9 +11,10 @@ month stays near the disclosed run-rate) and widens with time towards
 rates). One process drives every driver its pattern matches (a common factor). The
 multipliers combine with shocks and regimes by multiplication.
 
-A Monte Carlo backend adds them to a block's multipliers with :func:`add_noise`, drawing
-from the block's generator after the drivers and regimes (so the same seed gives the same
-paths on every backend).
+A Monte Carlo run adds them to a block's multipliers as :func:`add_noise` does: each tile
+of paths draws its normals (:func:`noise_normals`) from its own generator after the drivers
+and regimes, and the block runs the recursion once (:func:`multipliers_from_normals`), so
+the same seed gives the same paths on every backend and for any block size.
 """
 
 from __future__ import annotations
@@ -45,13 +46,20 @@ def log_variance(sd: float, phi: float, months: int) -> Array:
 def ar1_multipliers(rng: np.random.Generator, paths: int, months: int, sd: float,
                     phi: float) -> Array:
     """Mean-one lognormal AR(1) multipliers of shape (paths, months)."""
-    eps = rng.standard_normal((paths, months))
-    z = np.empty((paths, months))
-    prev = np.zeros(paths)
-    for t in range(months):
-        prev = phi * prev + sd * eps[:, t]
-        z[:, t] = prev
-    out: Array = np.exp(z - log_variance(sd, phi, months)[None, :] / 2.0)
+    return ar1_from_normals(rng.standard_normal((months, paths)), sd, phi)
+
+
+def ar1_from_normals(eps: Array, sd: float, phi: float) -> Array:
+    """The multipliers of :func:`ar1_multipliers`, shape (paths, months), from standard
+    normals ``eps`` laid out (months, paths): the recursion runs on contiguous rows and the
+    result is a column-major view, as the engine reads it month by month. A block of paths
+    draws its normals tile by tile (seeding) and runs the recursion once."""
+    months = eps.shape[0]
+    z = np.multiply(eps, sd)
+    for t in range(1, months):
+        z[t] += phi * z[t - 1]
+    z -= log_variance(sd, phi, months)[:, None] / 2.0
+    out: Array = np.exp(z, out=z).T
     return out
 
 
@@ -60,17 +68,34 @@ def targets(s: Scenario, n: Noise) -> list[str]:
     return [d for d in (*s.drivers, *TIME_INDICES) if fnmatch.fnmatchcase(d, n.driver)]
 
 
-def noise_multipliers(s: Scenario, rng: np.random.Generator, paths: int) -> dict[str, Array]:
-    """One (paths, months) multiplier per noisy driver, in the order of ``s.noise``."""
-    out: dict[str, Array] = {}
+def active_noise(s: Scenario) -> list[tuple[Noise, list[str]]]:
+    """The noise processes that move something, with the drivers each one drives."""
+    out = []
     for n in s.noise:
         names = targets(s, n)
-        if not names or n.sd_monthly == 0:
-            continue
-        m = ar1_multipliers(rng, paths, s.horizon_months, n.sd_monthly, n.autocorrelation)
+        if names and n.sd_monthly != 0:
+            out.append((n, names))
+    return out
+
+
+def noise_normals(s: Scenario, rng: np.random.Generator, paths: int) -> list[Array]:
+    """The standard normals (months, paths) of each active noise process, in order."""
+    return [rng.standard_normal((s.horizon_months, paths)) for _ in active_noise(s)]
+
+
+def multipliers_from_normals(s: Scenario, normals: list[Array]) -> dict[str, Array]:
+    """One (paths, months) multiplier per noisy driver from :func:`noise_normals`."""
+    out: dict[str, Array] = {}
+    for (n, names), eps in zip(active_noise(s), normals, strict=True):
+        m = ar1_from_normals(eps, n.sd_monthly, n.autocorrelation)
         for name in names:
             out[name] = out[name] * m if name in out else m
     return out
+
+
+def noise_multipliers(s: Scenario, rng: np.random.Generator, paths: int) -> dict[str, Array]:
+    """One (paths, months) multiplier per noisy driver, in the order of ``s.noise``."""
+    return multipliers_from_normals(s, noise_normals(s, rng, paths))
 
 
 def add_noise(mults: Mapping[str, Array], s: Scenario, rng: np.random.Generator,

@@ -86,7 +86,7 @@ class Projection:
 
 def projection(s: Scenario) -> Projection:
     """The deterministic projection of ``s`` with dates, the cash bridge and the runway."""
-    from llmecon.simulate.run import deterministic
+    from llmecon.simulate.sampling import deterministic
 
     p = deterministic(s)
     values: dict[str, Any] = {k: getattr(p, k, None) for k in SERIES if k != "burn"}

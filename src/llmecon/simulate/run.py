@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,9 @@ from llmecon.simulate.backends import (
     run_dask,
     run_numpy,
 )
+from llmecon.simulate.calendar import month_end, month_ends
 from llmecon.simulate.engine import Paths
+from llmecon.simulate.projection import BURN_BASIS
 from llmecon.simulate.sampling import (
     BLOCK,
     TILE,
@@ -54,9 +57,12 @@ Array = np.ndarray[Any, Any]
 @dataclass(frozen=True)
 class SimResult:
     """A Monte Carlo run: percentiles per month, probability of running out of cash, runway
-    and break-even. Money is in ``currency`` units (not thousands), months count from the
-    month after the scenario's start (month 0 is the first projected month), ratios are
-    fractions (0.3 is 30%). Percentile arrays follow :data:`PERCENTILES` (5, 25, 50, 75, 95).
+    and break-even. Money is in ``currency`` units (not thousands), ratios are fractions
+    (0.3 is 30%). Arrays per month have one column per projected month, the first being the
+    calendar month after the scenario's ``start`` (its last day: ``month_ends[0]``); runway
+    and break-even are month numbers counted from 1 (``month 1`` is that first month), as in
+    :func:`llmecon.simulate.calendar.runway`. Percentile arrays follow :data:`PERCENTILES`
+    (5, 25, 50, 75, 95).
 
     Attributes
     ----------
@@ -64,15 +70,17 @@ class SimResult:
     horizon_months : months projected. paths : paths simulated. seed : the run's seed.
     backend : ``numpy`` or ``dask``. stresses : stress presets applied, in order.
     percentiles : metric -> array (len(PERCENTILES), horizon_months); metrics ``cash``
-        (end of month, currency), ``revenue``, ``burn`` (-operating cash flow),
+        (end of month, currency), ``revenue``, ``burn`` (:data:`BURN_BASIS`: operating
+        cash flow less capex and lease payments, positive when cash is burnt),
         ``trade_receivables``, ``contract_liabilities`` (currency per month or at month
         end) and ``gross_margin`` (fraction of the month's revenue; paths without revenue
         left out).
     mean : metric -> array (horizon_months,), the mean over paths of the same metrics.
     prob_cash_out : array (horizon_months,), P(cash has gone below zero by month m).
-    runway_percentiles : month in which cash first goes below zero (``inf``: not within the
-        horizon), per percentile, months.
-    breakeven_percentiles : first month with operating cash flow >= 0 (``inf``: none), months.
+    runway_percentiles : number of the month (from 1) in which cash first closes below zero
+        (``inf``: not within the horizon), per percentile.
+    breakeven_percentiles : number of the first month (from 1) with operating cash flow
+        >= 0 (``inf``: none).
     prob_breakeven : P(some month of the horizon has operating cash flow >= 0), fraction.
     revenue_total_percentiles : revenue summed over the horizon, currency.
     gross_margin_total_percentiles : gross profit / revenue over the horizon, fraction.
@@ -86,6 +94,9 @@ class SimResult:
     percentile_relative_error : bound on the relative error of the sketched percentiles
         (fraction; see :mod:`llmecon.simulate.sketch`).
     block_paths : paths per block. workers : processes that ran the blocks.
+    start : the period end the projection starts from (None: not known).
+    financing_included : which financing the run counts: ``committed``, ``all`` or ``none``.
+    financing_events : labels of the financing events counted.
     """
 
     company: str
@@ -111,14 +122,32 @@ class SimResult:
     percentile_relative_error: float = RELATIVE_ERROR
     block_paths: int = BLOCK
     workers: int = 1
+    start: date | None = None
+    financing_included: str = "committed"
+    financing_events: tuple[str, ...] = ()
+
+    @property
+    def month_ends(self) -> tuple[date, ...]:
+        """The last day of each projected month (empty when ``start`` is not known)."""
+        return () if self.start is None else tuple(month_ends(self.start,
+                                                              self.horizon_months))
+
+    def month_end_of(self, number: float) -> date | None:
+        """The last day of month ``number`` (from 1); None beyond the horizon."""
+        if self.start is None or not np.isfinite(number):
+            return None
+        return month_end(self.start, int(number) - 1)
 
     def __repr__(self) -> str:
         med = PERCENTILES.index(50)
         cash = float(self.percentiles["cash"][med, -1])
         stress = "+".join(self.stresses) or "base"
+        ends = self.month_ends
+        span = f" {ends[0]:%b %Y}-{ends[-1]:%b %Y}" if ends else ""
         return (f"SimResult({self.company} {stress}, {self.paths:,} paths x "
-                f"{self.horizon_months} months, seed {self.seed}, {self.backend}: median cash "
-                f"at horizon {cash:,.0f} {self.currency}, P(cash < 0 by horizon) "
+                f"{self.horizon_months} months{span}, seed {self.seed}, {self.backend}, "
+                f"financing {self.financing_included}: median cash at horizon "
+                f"{cash:,.0f} {self.currency}, P(cash < 0 by horizon) "
                 f"{float(self.prob_cash_out[-1]):.1%})")
 
     def to_frame(self) -> Any:
@@ -145,15 +174,24 @@ class SimResult:
         def named(values: Array) -> dict[str, float]:
             return {f"p{q}": float(v) for q, v in zip(PERCENTILES, values, strict=True)}
 
+        def dated(values: Array) -> dict[str, str | None]:
+            return {f"p{q}": None if (d := self.month_end_of(float(v))) is None else str(d)
+                    for q, v in zip(PERCENTILES, values, strict=True)}
+
         return {
             "company": self.company, "currency": self.currency, "paths": self.paths,
             "horizon_months": self.horizon_months, "seed": self.seed, "backend": self.backend,
-            "stresses": list(self.stresses),
+            "stresses": list(self.stresses), "financing": self.financing_included,
+            "financing_events": list(self.financing_events), "burn_basis": BURN_BASIS,
+            "start": None if self.start is None else str(self.start),
+            "month_ends": [str(d) for d in self.month_ends],
             "prob_cash_out_by_horizon": float(self.prob_cash_out[-1]),
             "cash_at_horizon": pct("cash"), "revenue_last_month": pct("revenue"),
             "gross_margin_last_month": pct("gross_margin"),
             "runway_months": named(self.runway_percentiles),
+            "runway_month_ends": dated(self.runway_percentiles),
             "breakeven_month": named(self.breakeven_percentiles),
+            "breakeven_month_ends": dated(self.breakeven_percentiles),
             "prob_breakeven_within_horizon": self.prob_breakeven,
             "revenue_over_horizon": named(self.revenue_total_percentiles),
             "gross_margin_over_horizon": named(self.gross_margin_total_percentiles),
@@ -186,7 +224,7 @@ def _result(s: Scenario, r: Reduced, seed: int, backend: str, block_paths: int) 
     pct = {k: c.sketches[k].percentiles(PERCENTILES) for k in METRICS}
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = {k: f.sums[k] / c.sketches[k].count() for k in METRICS}
-    months = np.append(np.arange(h, dtype=float), np.inf)
+    months = np.append(np.arange(1, h + 1, dtype=float), np.inf)  # numbered from 1
     totals = {k: v.percentiles(PERCENTILES, "inverted_cdf")[:, 0] for k, v in c.totals.items()}
     return SimResult(
         s.company, s.currency, h, n, seed, backend, s.stresses, pct, mean,
@@ -195,7 +233,8 @@ def _result(s: Scenario, r: Reduced, seed: int, backend: str, block_paths: int) 
         exact_rank_percentiles(c.first_breakeven, months, PERCENTILES),
         float((n - c.first_breakeven[h]) / n), totals["revenue"], totals["gross_margin"],
         _kept(c.kept), c.first_out, c.first_breakeven,
-        f.correlations(uncertain_drivers(s)), RELATIVE_ERROR, block_paths, r.workers)
+        f.correlations(uncertain_drivers(s)), RELATIVE_ERROR, block_paths, r.workers,
+        s.start, s.financing_included, tuple(e.label for e in s.included_financing()))
 
 
 def _kept(kept: list[tuple[int, Paths]]) -> Paths | None:

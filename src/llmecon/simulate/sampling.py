@@ -5,6 +5,10 @@ Random numbers come in tiles of ``TILE`` paths: tile ``k`` (paths ``k * TILE`` t
 (any number of them, from any first path) draws the tiles it overlaps and keeps its rows, so
 a path's numbers depend only on the seed and the path's index: the same seed gives the same
 paths on every backend, whatever the block size and the number of workers.
+
+A tile draws, in this order, the correlated uniforms of the uncertain drivers, each regime's
+activity and the month-to-month noise (:func:`llmecon.simulate.noise.add_noise`), so noise
+reaches every Monte Carlo run and stays seeded per path.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 
 from llmecon.simulate.distributions import correlated_uniforms
 from llmecon.simulate.engine import Paths, project
+from llmecon.simulate.noise import multipliers_from_normals, noise_normals
 from llmecon.simulate.scenario import Scenario
 
 #: Paths per random-number tile (the unit of seeding; blocks may be any size).
@@ -42,12 +47,13 @@ def uncertain_drivers(s: Scenario) -> list[str]:
 
 
 def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str]
-          ) -> tuple[dict[str, Array], list[Array]]:
-    """Uniforms per uncertain driver and each regime's activity for the ``TILE`` paths of
-    tile ``tile``."""
+          ) -> tuple[dict[str, Array], list[Array], list[Array]]:
+    """Uniforms per uncertain driver, each regime's activity and the normals of each noise
+    process (paths, months) for the ``TILE`` paths of tile ``tile``."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tile,)))
     u = correlated_uniforms(rng, TILE, uncertain, s.correlations)
-    return u, [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
+    active = [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
+    return u, active, noise_normals(s, rng, TILE)
 
 
 def sample_paths(s: Scenario, seed: int, first: int, n: int
@@ -66,6 +72,10 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
         for name, factor in reg.multipliers.items():
             base = mults.get(name, np.ones(s.horizon_months))
             mults[name] = base * np.where(active, factor, 1.0)
+    normals = [np.concatenate([t[2][i] for t in tiles], axis=1)[:, rows]
+               for i in range(len(tiles[0][2]))]  # month-to-month noise, drawn per tile
+    for name, noise in multipliers_from_normals(s, normals).items():
+        mults[name] = mults[name] * noise if name in mults else noise
     return x, mults
 
 

@@ -50,7 +50,8 @@ GLOBAL_DRIVERS = ("start_cash", "inference_cost_decline_annual", "training_compu
                   "other_sm_monthly")
 #: Drivers the engine reads when present (absent: zero, or the kind's default).
 OPTIONAL_LINE_DRIVERS = {
-    "c2c": ("arppu_growth_annual", "paying_rate_growth_annual", "opening_receivables"),
+    "c2c": ("arppu_growth_annual", "paying_rate_growth_annual", "opening_receivables",
+            "payer_sbg_alpha", "payer_sbg_beta"),
     "b2b": ("backlog_value_monthly", "delivery_compute_share", "opening_receivables"),
     "api": ("opening_receivables",),
 }

@@ -35,7 +35,7 @@ def metrics_of(p: Paths) -> dict[str, Array]:
     """The reported metrics of projected paths, each (paths, months)."""
     return {"cash": p.cash, "revenue": p.revenue,
             "gross_margin": gross_margin(p.revenue, p.revenue - p.gross_profit),
-            "burn": -p.operating_cash_flow, "trade_receivables": p.trade_receivables,
+            "burn": p.burn, "trade_receivables": p.trade_receivables,
             "contract_liabilities": p.contract_liabilities}
 
 

@@ -27,11 +27,12 @@ def simulate(job: Job, req: SimulationRequest, runs: Any) -> None:
     from llmecon.simulate.scenario import apply_stresses
 
     s = load_base_scenario(load_company(req.company.value), horizon_months=req.horizon_months)
-    s = apply_stresses(s, list(req.stresses))
+    s = apply_stresses(s.with_financing(req.financing), list(req.stresses))
     r = run(s, paths=req.paths, seed=req.seed, progress=job.progress)
     job.run_id = runs.save(r, s.to_dict())
     job.result = jsonable({
-        "summary": r.summary(),
+        "summary": r.summary(), "financing": r.financing_included,
+        "month_ends": [str(d) for d in r.month_ends],
         "cash": {f"p{q}": r.percentiles["cash"][i].tolist() for i, q in enumerate(PERCENTILES)},
         "prob_cash_out": r.prob_cash_out.tolist()})
 

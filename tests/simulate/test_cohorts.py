@@ -1,0 +1,92 @@
+"""Issue 11: the projection's C2C payers are cohorts on the sBG retention curve where the
+assumptions give one (hand computations; Fader and Hardie's published fit)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from llmecon.config.assumptions import load_assumptions
+from llmecon.simulate.distributions import Dist
+from llmecon.simulate.engine import c2c_cohort_payers
+from llmecon.simulate.loaders import load_base_scenario
+from llmecon.simulate.run import deterministic, run
+from llmecon.simulate.scenario import LineSpec, Scenario
+from llmecon.statements.model import Company
+from llmecon.unit_economics.retention import survival
+
+# Fader and Hardie (2007), "How to Project Customer Retention", the "high end" data set:
+# alpha 0.668, beta 3.806. By hand: S(1) = beta / (alpha + beta) = 3.806 / 4.474 = 0.85069;
+# S(2) = S(1) (beta + 1) / (alpha + beta + 1) = 0.85069 x 4.806 / 5.474 = 0.74688.
+ALPHA, BETA = 0.668, 3.806
+S1, S2 = 3.806 / 4.474, 3.806 / 4.474 * 4.806 / 5.474
+
+
+def _c2c(marketing: float, horizon: int = 12) -> Scenario:
+    """One C2C line, nothing uncertain: 1,000 users, 10% pay US$10 a month; no costs."""
+    d = {k: Dist("fixed", {"value": v}) for k, v in {
+        "start_cash": 1e6, "inference_cost_decline_annual": 0.0,
+        "training_compute_monthly": 0.0, "training_compute_growth_annual": 0.0,
+        "other_opex_monthly": 0.0, "opex_growth_annual": 0.0, "other_sm_monthly": 0.0,
+        "app.start_users": 1000.0, "app.marketing_monthly": marketing, "app.cac": 2.0,
+        "app.user_churn_monthly": 0.1, "app.paying_rate": 0.1, "app.arppu_monthly": 10.0,
+        "app.tokens_per_user_day": 0.0, "app.cost_per_m_tokens": 0.0,
+        "app.other_cor_share": 0.0, "app.payer_sbg_alpha": ALPHA,
+        "app.payer_sbg_beta": BETA}.items()}
+    return Scenario("c", "USD", date(2024, 12, 31), horizon, (LineSpec("app", "c2c"),), d)
+
+
+def test_payers_of_one_cohort_follow_the_curve_by_hand() -> None:
+    p = deterministic(_c2c(marketing=0.0))
+    # 100 opening payers x US$10: 1,000, then 1,000 S(1), 1,000 S(2)
+    assert p.revenue[0, :3] == pytest.approx([1000.0, 1000.0 * S1, 1000.0 * S2], rel=1e-12)
+    np.testing.assert_allclose(p.revenue[0] / 1000.0, survival(ALPHA, BETA, np.arange(12)),
+                               rtol=1e-12)
+
+
+def test_new_cohorts_join_a_month_after_their_spend_by_hand() -> None:
+    # marketing 200 a month at CAC 2: 100 users a month, 10 new payers, active next month
+    p = deterministic(_c2c(marketing=200.0))
+    payers = p.revenue[0, :3] / 10.0
+    assert payers == pytest.approx([100.0, 100.0 * S1 + 10.0, 100.0 * S2 + 10.0 * S1 + 10.0],
+                                   rel=1e-12)
+
+
+def test_zero_variance_monte_carlo_equals_the_cohort_projection() -> None:
+    s = _c2c(marketing=200.0)
+    r = run(s, paths=50, seed=1)
+    det = deterministic(s)
+    for q in range(5):
+        np.testing.assert_allclose(r.percentiles["revenue"][q], det.revenue[0], rtol=1e-12)
+
+
+def test_uncertain_curve_refused() -> None:
+    from llmecon.errors import InputError
+
+    s = _c2c(0.0)
+    d = dict(s.drivers)
+    d["app.payer_sbg_alpha"] = Dist("uniform", {"low": 0.5, "high": 0.8})
+    with pytest.raises(InputError, match="expected fixed values"):
+        run(replace(s, drivers=d), paths=10, seed=0)
+
+
+def test_calibration_takes_the_curve_from_the_assumptions(minimax: Company,
+                                                          tmp_path: Path) -> None:
+    """With sbg_alpha and sbg_beta in the assumptions, MiniMax's AI-native payers are
+    cohorts: with no marketing, payers(t) / payers(0) = S(t) of the published fit."""
+    f = tmp_path / "a.yaml"
+    f.write_text(f"c2c:\n  sbg_alpha: {ALPHA}\n  sbg_beta: {BETA}\n", encoding="utf-8")
+    s = load_base_scenario(minimax, load_assumptions(f), horizon_months=6)
+    line = "ai_native_products"
+    assert s.central(f"{line}.payer_sbg_alpha") == ALPHA
+    assert "unit-economics driver" in s.provenance[f"{line}.payer_sbg_beta"]
+    x = {k: np.array([d.central]) for k, d in s.drivers.items()}
+    x[f"{line}.marketing_monthly"] = np.array([0.0])
+    payers = c2c_cohort_payers(x, {}, line, 6)[0]
+    # opening payers: disclosed 9M 2025 paying users 1,771,600 (= MAU x paying rate)
+    assert payers[0] == pytest.approx(1_771_600, rel=1e-9)
+    assert payers[1:3] / payers[0] == pytest.approx([S1, S2], rel=1e-12)
