@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table as RichTable
@@ -180,6 +180,26 @@ def _money(value: float | None, currency: str) -> str:
 
 def _times(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.1f}x"
+
+
+def key_values(title: str, rows: Sequence[tuple[str, str]]) -> RenderableType:
+    """A two-column table of labelled values (printed literally)."""
+    rt = RichTable(title=plain(title), title_justify="left", header_style="bold")
+    rt.add_column("quantity")
+    rt.add_column("value", justify="right")
+    for k, v in rows:
+        rt.add_row(plain(k), plain(v))
+    return rt
+
+
+def frame_table(title: str, frame: Any, max_rows: int = 200) -> RenderableType:
+    """The first ``max_rows`` rows of a DataFrame (numbers to four significant digits)."""
+    rt = RichTable(title=plain(title), title_justify="left", header_style="bold")
+    for c in frame.columns:
+        rt.add_column(plain(str(c)), justify="right")
+    for row in frame.head(max_rows).itertuples(index=False):
+        rt.add_row(*(plain(f"{v:,.4g}" if isinstance(v, float) else str(v)) for v in row))
+    return rt
 
 
 def company_header(c: Company) -> RenderableType:
