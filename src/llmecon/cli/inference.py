@@ -236,9 +236,9 @@ def _measured_accuracy(args: argparse.Namespace) -> int:
 
     def table(items: list[tuple[str, Any]]) -> Any:
         return pd.DataFrame([{"rows of": k, "rows": v.rows,
-                              "TTFT median |err|": f"{v.ttft_median:.1%}",
+                              "TTFT median abs. error": f"{v.ttft_median:.1%}",
                               "TTFT p90": f"{v.ttft_p90:.1%}",
-                              "TPOT median |err|": f"{v.tpot_median:.1%}",
+                              "TPOT median abs. error": f"{v.tpot_median:.1%}",
                               "TPOT p90": f"{v.tpot_p90:.1%}"} for k, v in items])
 
     title = (f"Serving model against {args.measured}: {acc.rows:,} rows, "
@@ -369,7 +369,9 @@ def _fleet(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(present.records_to_csv([fleet.to_dict()]))
     else:
-        print_all([present.serving_table(result), present.fleet_table(fleet)])
+        print_all([present.serving_table(result), present.fleet_table(fleet),
+                   f"daily cost and margins on the {fleet.provisioning} fleet "
+                   f"(--provisioning); nodes of {fleet.gpus_per_node} GPUs"])
     return 0
 
 
