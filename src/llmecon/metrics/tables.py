@@ -334,6 +334,7 @@ class SignalsTable:
             "compared_with": r.change_from.period.label if r.change_from else None,
             "change": r.change, "change_kind": r.change_kind, "assessment": r.assessment,
             "meaning": r.meaning, "basis": r.latest.basis or r.latest.why,
+            "method": r.latest.method,
         } for r in self.rows])
 
 
