@@ -81,6 +81,7 @@ def test_entry_point_escapes_terminal_sequences_in_names(tmp_path: Path) -> None
     (["simulate", "minimax", "--backend", "dask", "--scheduler", "not an address"],
      "--scheduler: expected a scheduler address such as tcp://host:8786"),
     (["simulate", "minimax", "--scheduler", "tcp://host:99999"], "--scheduler: expected"),
+    (["report", "zhipu", "--paths", "0", "-o", "r.html"], "--paths: expected 1 to"),
     (["serve", "--port", "70000"], "--port: expected 1 to 65,535"),
     (["compare", "zhipu", "--currency", "\x1b[2J"], "unknown currency '\\x1b[2J'"),
 ])

@@ -50,7 +50,7 @@ def test_fy2025_burn_and_runway_use_the_adjusted_loss(minimax: Company) -> None:
     ctx = s.Context(minimax, load_fx())
     fy = minimax.period("FY2025")
     burn = s.monthly_burn(ctx, fy)
-    assert burn.value == pytest.approx(251e6 / 12) and burn.method == "adjusted_net_loss"
+    assert burn.value == pytest.approx(251e6 / 12) and burn.method == "adjusted_loss"
     runway = s.runway(ctx, fy)
     assert runway.value == pytest.approx(1050 / (251 / 12))
 

@@ -31,18 +31,40 @@ def test_burn_falls_back_to_adjusted_net_loss_labelled(zhipu: Company) -> None:
     # proxy; the net loss (788m) includes fair-value changes that are not cash
     mv = s.monthly_burn(ctx(zhipu), zhipu.period("FY2023"))
     assert mv.value == pytest.approx(621e6 / 12)
-    assert mv.method == "adjusted_net_loss" and "adjusted net loss" in mv.basis
+    assert mv.method == "adjusted_loss" and "adjusted (non-IFRS) net loss" in mv.basis
 
 
-def test_burn_falls_back_to_net_loss_labelled(examplai: Company) -> None:
+def test_burn_never_from_the_ifrs_net_loss(examplai: Company, zhipu: Company) -> None:
     from dataclasses import replace
 
     figs = tuple(f for f in examplai.figures if f.item not in ("operating_cash_flow",
                                                                "adjusted_net_loss"))
     c = replace(examplai, figures=figs)
     mv = s.monthly_burn(ctx(c), c.period("FY2024"))
-    assert mv.value == pytest.approx(120e6 / 12)  # examplai.csv: net income -120 (US$m)
-    assert mv.method == "net_loss" and "net loss" in mv.basis
+    assert not mv.ok and "IFRS net loss is not used" in mv.why
+    # Zhipu H1 2024 discloses only the net loss (no cash flows, no adjusted loss): no burn,
+    # where the old fallback printed a net-loss "burn" beside the cash-flow ones
+    assert not s.monthly_burn(ctx(zhipu), zhipu.period("H1_2024")).ok
+
+
+def test_burn_signal_change_on_the_same_basis(zhipu: Company, minimax: Company) -> None:
+    sig = tables.signals([zhipu, minimax], [tables.select_period(zhipu),
+                                           tables.select_period(minimax)], load_fx())
+    rows = {(r.company_id, r.key): r for r in sig.rows}
+    z = rows[("zhipu", "monthly_burn")]
+    # H1 2025 OCF -1,327 / 6 against FY2024 OCF -2,245 / 12 (both cash-flow based), not the
+    # FY2023-vs-FY2022 adjusted-loss change the old table showed beside a cash-flow burn
+    assert z.change_from is not None and z.change_to is not None
+    assert (z.change_from.period.label, z.change_to.period.label) == ("FY2024", "H1_2025")
+    assert z.change == pytest.approx((1327 / 6) / (2245 / 12) - 1)
+    assert z.change_from.method == z.change_to.method == z.latest.method
+    m = rows[("minimax", "monthly_burn")]
+    # FY2025 adjusted loss ~US$251m / 12 (post_listing.md) against the newest earlier
+    # adjusted-loss period, 9M 2024 (US$203.8m / 9), never a cash-flow period
+    assert m.latest.method == "adjusted_loss" and m.change_from is not None
+    assert m.change_from.method == "adjusted_loss"
+    assert m.change_from.period.label == "9M_2024"
+    assert m.change == pytest.approx((251 / 12) / (203.8 / 9) - 1)  # -7.6%
 
 
 def test_zhipu_runway_hand(zhipu: Company) -> None:
@@ -51,13 +73,25 @@ def test_zhipu_runway_hand(zhipu: Company) -> None:
     assert mv.value == pytest.approx(2552 / (1327 / 6))
 
 
-def test_minimax_runway_with_ipo_converts_hkd(minimax: Company) -> None:
-    # (362.6 + 644.2 + 4,818 HKD m / 7.7835) / (209 / 9): the HKD rate is the one implied by
-    # HK$4,818m = US$619m
+def test_minimax_runway_with_ipo_converts_hkd_net_of_assumed_fees(minimax: Company) -> None:
+    # MiniMax discloses only gross proceeds, HK$4,818m (= US$619m at HKD 7.7835 per USD);
+    # fees assumed at Zhipu's disclosed share 1 - 4,173.4 / 4,348.1 = 4.02%:
+    # (362.6 + 644.2 + 4,818 / 7.7835 x (1 - 0.0402)) / (209 / 9) = 68.93 months
     mv = s.runway_with_ipo(ctx(minimax), minimax.period("9M_2025"))
-    cash = 362.6 + 644.2 + 4818 / 7.7835
+    cash = 362.6 + 644.2 + 4818 / 7.7835 * (1 - 0.0402)
     assert mv.value == pytest.approx(cash / (209 / 9), rel=1e-9)
+    assert mv.value == pytest.approx(68.93, abs=0.01)
+    assert "gross less assumed fees" in mv.basis and "4.02%" in mv.basis
     assert mv.confidence == "low"  # the cash figures are low confidence in the reference
+
+
+def test_zhipu_runway_with_ipo_uses_disclosed_net(zhipu: Company) -> None:
+    # (2,552 + net HK$4,173.4m at the 8 January 2026 HKD/CNY close) / (1,327 / 6)
+    fx = load_fx()
+    mv = s.runway_with_ipo(ctx(zhipu), zhipu.period("H1_2025"))
+    rate, _ = fx.rate("HKD", "CNY", "closing", None, __import__("datetime").date(2026, 1, 8))
+    assert mv.value == pytest.approx((2552 + 4173.4 * rate) / (1327 / 6))
+    assert "IPO net proceeds" in mv.basis and "assumed" not in mv.basis
 
 
 def test_revenue_per_employee_minimax(minimax: Company) -> None:
@@ -78,6 +112,20 @@ def test_sm_per_net_new_mau_minimax(minimax: Company) -> None:
     # FY2024 S&M 86.995 / (19.111 - 3.148): total average MAU incl. open platform
     mv = s.sm_per_net_new_mau(ctx(minimax), minimax.period("FY2024"))
     assert mv.value == pytest.approx(86.995 / (19.111 - 3.148))
+    assert not mv.annualised
+
+
+def test_sm_per_net_new_mau_minimax_aligned_windows(minimax: Company) -> None:
+    # issue 11: nine months of S&M against a twelve-month change in average MAU printed
+    # 39.32 / (27.638 - 14.605) = 3.02; on aligned windows the spend is scaled to twelve
+    # months: 39.32 x 12 / 9 / 13.033 = 4.02 (US$ per net new MAU, 9M 2025 vs 9M 2024)
+    mv = s.sm_per_net_new_mau(ctx(minimax), minimax.period("9M_2025"))
+    sm = next(f.value for f in minimax.figures if f.item == "selling_marketing_expense"
+              and f.period.label == "9M_2025" and f.segment is None)
+    assert sm == pytest.approx(39.32e6, rel=1e-3)
+    assert mv.value == pytest.approx(sm * 12 / 9 / ((27.638 - 14.605) * 1e6), rel=1e-3)
+    assert mv.value == pytest.approx(4.02, abs=0.005)
+    assert mv.annualised and "x 12/9" in mv.basis
 
 
 def test_missing_input_says_why(zhipu: Company) -> None:

@@ -19,6 +19,7 @@ from llmecon.report import notebook
 from llmecon.simulate.loaders import load_base_scenario as base_scenario
 from llmecon.simulate.run import SimResult, run
 from llmecon.statements.model import Company
+from llmecon.unit_economics.bundled import bundled_inference
 from llmecon.unit_economics.company import (
     UnitEconomicsTable,
     load_assumptions,
@@ -65,7 +66,7 @@ def test_registered_formatters_show_results(zhipu: Company, minimax: Company) ->
     # Zhipu H1 2025 revenue RMB 190.877m (prospectus), shown in millions to one decimal
     assert html is not None and "<table" in html and "RMB 190.9m" in html
     assert "Gross margin" in (fmt(sig) or "")
-    t = unit_economics_table(minimax, load_assumptions(), load_fx())
+    t = unit_economics_table(minimax, load_assumptions(), load_fx(), *bundled_inference())
     assert "CAC per new payer" in (fmt(t) or "")
     r = run(base_scenario(minimax), paths=200)
     assert "P(cash &lt; 0)" in (fmt(r) or "")

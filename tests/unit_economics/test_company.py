@@ -9,6 +9,7 @@ import pytest
 from llmecon.cli import main
 from llmecon.errors import InputError
 from llmecon.statements.model import Company
+from llmecon.unit_economics.bundled import bundled_inference
 from llmecon.unit_economics.company import load_assumptions, unit_economics_table
 from llmecon.units import load_fx
 
@@ -16,7 +17,7 @@ from llmecon.units import load_fx
 @pytest.mark.parametrize("cid", ["zhipu", "minimax"])
 def test_complete_table_no_silent_gaps(request: pytest.FixtureRequest, cid: str) -> None:
     company: Company = request.getfixturevalue(cid)
-    t = unit_economics_table(company, load_assumptions(), load_fx())
+    t = unit_economics_table(company, load_assumptions(), load_fx(), *bundled_inference())
     lines = {r.line for r in t.rows}
     assert lines == set(company.lines)
     for r in t.rows:
@@ -29,7 +30,7 @@ def test_complete_table_no_silent_gaps(request: pytest.FixtureRequest, cid: str)
 
 
 def test_minimax_c2c_values_from_disclosures(minimax: Company) -> None:
-    t = unit_economics_table(minimax, load_assumptions(), load_fx())
+    t = unit_economics_table(minimax, load_assumptions(), load_fx(), *bundled_inference())
     rows = {(r.line, r.quantity): r for r in t.rows}
     arppu = rows[("ai_native_products", "revenue per payer per month (ARPPU)")]
     assert arppu.value == pytest.approx(38.02e6 / 1.7716e6 / 9)   # disclosed figures, by hand
@@ -39,7 +40,7 @@ def test_minimax_c2c_values_from_disclosures(minimax: Company) -> None:
 
 
 def test_zhipu_b2b_project_matches_line_margin(zhipu: Company) -> None:
-    t = unit_economics_table(zhipu, load_assumptions(), load_fx())
+    t = unit_economics_table(zhipu, load_assumptions(), load_fx(), *bundled_inference())
     rows = {(r.line, r.quantity): r for r in t.rows}
     # disclosed localized-deployment gross margin H1 2025: 59.1%
     assert rows[("localized_deployment", "project gross margin")].value == \
@@ -55,9 +56,10 @@ def test_assumptions_file_overrides_and_validates(tmp_path: Path, minimax: Compa
     p.write_text("c2c:\n  payer_churn_monthly: 0.05\n")
     a = load_assumptions(p)
     assert a.c2c.payer_churn_monthly == 0.05 and a["c2c"]["payer_churn_monthly"] == 0.05
-    low = {r.quantity: r.value for r in unit_economics_table(minimax, a, load_fx()).rows}
+    cat, eff = bundled_inference()
+    low = {r.quantity: r.value for r in unit_economics_table(minimax, a, load_fx(), cat, eff).rows}
     high = {r.quantity: r.value for r in
-            unit_economics_table(minimax, load_assumptions(), load_fx()).rows}
+            unit_economics_table(minimax, load_assumptions(), load_fx(), cat, eff).rows}
     assert low["LTV per payer"] > high["LTV per payer"]  # lower churn, higher LTV
     p.write_text("c2c:\n  payer_chrun: 0.05\n")
     with pytest.raises(InputError, match=r"a\.yaml: c2c\.payer_chrun: unknown field"):

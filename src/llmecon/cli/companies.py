@@ -5,14 +5,33 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from llmecon.cli.common import FORMATS, currency_code, new_file, safe, save_xlsx
+from llmecon.cli.common import (
+    FORMATS,
+    currency_code,
+    new_file,
+    positive,
+    safe,
+    save_xlsx,
+    whole,
+)
+
+
+def iso_date(text: str) -> date:
+    """An argument type: a date written ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None
 
 
 def register(sub: Any) -> None:
-    sub.add_parser("companies", help="list the bundled companies").set_defaults(
-        handler=_companies)
+    co = sub.add_parser("companies", help="list the bundled companies: latest period, data "
+                                          "as-of date, what is missing")
+    co.add_argument("--format", choices=("table", "json"), default="table")
+    co.set_defaults(handler=_companies)
 
     s = sub.add_parser("show", help="one company: its tables over every period, and signals")
     s.add_argument("company", metavar="COMPANY")
@@ -43,6 +62,53 @@ def register(sub: Any) -> None:
 
     sub.add_parser("items", help="list the canonical item names and their units").set_defaults(
         handler=_items)
+    _register_field(sub)
+
+
+def _register_field(sub: Any) -> None:
+    """Commands that read companies against each other and the market."""
+    pe = sub.add_parser("peers", help="rank companies on one signal (default: every bundled "
+                                      "company), each with its period end")
+    pe.add_argument("signal", metavar="SIGNAL", help="a signal key, e.g. gross_margin, "
+                                                     "revenue_growth, monthly_burn")
+    pe.add_argument("companies", metavar="COMPANY", nargs="*")
+    pe.add_argument("--until", type=iso_date, help="only periods ending by this date")
+    pe.add_argument("--currency", type=currency_code, help="convert money to CNY, USD or HKD")
+    pe.add_argument("--format", choices=("table", "json"), default="table")
+    pe.set_defaults(handler=_peers)
+
+    va = sub.add_parser("valuation", help="market value, enterprise value, EV / revenue and "
+                                          "price against the IPO, at each dated share price")
+    va.add_argument("company", metavar="COMPANY")
+    va.add_argument("--at", metavar="LABEL", help="one share price by its period label "
+                                                  "(default: every dated price)")
+    va.add_argument("--forward-revenue", type=positive, metavar="AMOUNT",
+                    help="your revenue estimate for the next twelve months, in the "
+                         "reporting currency (for EV / forward revenue; needs --at)")
+    va.add_argument("--format", choices=("table", "json"), default="table")
+    va.set_defaults(handler=_valuation)
+
+    tt = sub.add_parser("ttm", help="trailing twelve months at a common date across fiscal "
+                                    "years (calendarised), each with its period end")
+    tt.add_argument("companies", metavar="COMPANY", nargs="+")
+    tt.add_argument("--as-of", type=iso_date, default=None,
+                    help="common date (default: today)")
+    tt.add_argument("--item", default="revenue", help="a flow item (default: revenue)")
+    tt.add_argument("--format", choices=("table", "json"), default="table")
+    tt.set_defaults(handler=_ttm)
+
+    im = sub.add_parser("import", help="build a company file from a filing")
+    isub = im.add_subparsers(dest="import_command", metavar="SOURCE", required=True)
+    sec = isub.add_parser("sec-facts", help="an SEC XBRL companyfacts JSON file (read "
+                                            "locally; nothing is downloaded)")
+    sec.add_argument("file", metavar="FILE")
+    sec.add_argument("-o", "--output", required=True, metavar="FILE",
+                     help="company file to write (.yaml or .csv)")
+    sec.add_argument("--id", dest="company_id", help="company id (default: from its name)")
+    sec.add_argument("--since", type=whole(1900, 2200), metavar="YEAR",
+                     help="keep fiscal years from this one on")
+    sec.add_argument("--force", action="store_true", help="overwrite an existing file")
+    sec.set_defaults(handler=_import_sec)
 
 
 def _emit(fmt: str, tables: Sequence[Any], sig: Any, header: Any = None,
@@ -69,8 +135,99 @@ def _companies(args: argparse.Namespace) -> int:
     from llmecon.api import load_company
     from llmecon.report import terminal
     from llmecon.statements.io import bundled_ids
+    from llmecon.statements.listing import summarise_all
 
-    terminal.print_all([terminal.companies([load_company(i) for i in bundled_ids()])])
+    summaries = summarise_all([load_company(i) for i in bundled_ids()])
+    if args.format == "json":
+        from llmecon.report.export import summaries_json
+
+        print(summaries_json(summaries))
+    else:
+        terminal.print_all([terminal.company_summaries(summaries)])
+    return 0
+
+
+def _all_or(refs: Sequence[str]) -> list[Any]:
+    from llmecon.api import load_company
+    from llmecon.statements.io import bundled_ids
+
+    return [load_company(r) for r in (refs or bundled_ids())]
+
+
+def _peers(args: argparse.Namespace) -> int:
+    from llmecon.metrics.peers import rank_peers
+    from llmecon.units import load_fx
+
+    ranking = rank_peers(_all_or(args.companies), args.signal, until=args.until,
+                         currency=args.currency, fx=load_fx())
+    if args.format == "json":
+        from llmecon.report.export import ranking_json
+
+        print(ranking_json(ranking))
+    else:
+        from llmecon.report import terminal
+
+        terminal.print_all([terminal.peer_ranking(ranking)], legend=True)
+    return 0
+
+
+def _valuation(args: argparse.Namespace) -> int:
+    from llmecon.api import load_company
+    from llmecon.errors import InputError
+    from llmecon.metrics.valuation import valuation, valuations
+    from llmecon.units import load_fx
+
+    company, fx = load_company(args.company), load_fx()
+    if args.forward_revenue is not None and args.at is None:
+        raise InputError("--forward-revenue: give the share price it applies to with --at")
+    found = [valuation(company, fx, args.at, forward_revenue=args.forward_revenue)] \
+        if args.at else valuations(company, fx)
+    if args.format == "json":
+        from llmecon.report.export import valuations_json
+
+        print(valuations_json(found))
+    else:
+        from llmecon.report import terminal
+
+        terminal.print_all([terminal.valuations(found)])
+    return 0
+
+
+def _ttm(args: argparse.Namespace) -> int:
+    from llmecon.api import load_company
+    from llmecon.errors import InputError
+    from llmecon.metrics.calendar import calendarised_ttm
+    from llmecon.statements.taxonomy import ITEMS
+
+    item = ITEMS.get(args.item)
+    if item is None or item.temporal != "duration":
+        raise InputError(f"--item: expected a flow item such as revenue (see 'llmecon "
+                         f"items'), found {args.item!r}")
+    values = calendarised_ttm([load_company(r) for r in args.companies],
+                              args.as_of or date.today(), args.item)
+    if args.format == "json":
+        from llmecon.report.export import calendarised_json
+
+        print(calendarised_json(values))
+    else:
+        from llmecon.report import terminal
+
+        terminal.print_all([terminal.calendarised(values)])
+    return 0
+
+
+def _import_sec(args: argparse.Namespace) -> int:
+    from llmecon.importers.sec import import_companyfacts
+    from llmecon.metrics.reconcile import check_company
+    from llmecon.statements.io import write_company_file
+
+    out = new_file(args.output, args.force)
+    company = check_company(import_companyfacts(args.file, company_id=args.company_id,
+                                                since_year=args.since))
+    write_company_file(company, out)
+    periods = ", ".join(p.label for p in company.duration_periods if p.months == 12)
+    print(f"wrote {safe(out)}: {safe(company.id)} ({safe(company.name)}), "
+          f"{len(company.figures)} figures; fiscal years {safe(periods)}")
     return 0
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from llmecon.cli.common import (
     name_list,
+    new_file,
     non_negative,
+    number,
     number_list,
     positive,
     share,
@@ -17,6 +19,8 @@ from llmecon.cli.common import (
 )
 
 FORMATS = ("table", "json", "csv")
+#: A peak-to-average ratio (>= 1).
+number_at_least_one = number(1.0)
 #: GPUs in a replica or a parallel group.
 GPUS = whole(1, 1_000_000)
 
@@ -36,12 +40,29 @@ def register(sub: Any) -> None:
     ca.add_argument("what", choices=("gpus", "models", "prices"))
     ca.add_argument("--catalog", action="append", default=[], metavar="FILE")
     ca.set_defaults(handler=_catalog)
-    ac = isub.add_parser("accuracy", help="predictions against published deployments")
-    ac.add_argument("--format", choices=("table", "md"), default="table")
-    ac.add_argument("--loo", action="store_true", help="add leave-one-out errors (slower)")
+    ac = isub.add_parser("accuracy", help="predictions against published deployments, or "
+                                          "against a measured table (--measured)")
+    ac.add_argument("--format", choices=("table", "md", "json"), default="table")
+    ac.add_argument("--loo", action="store_true", help="add leave-one-out errors (slower; "
+                                                       "with --measured: leave one model out)")
+    ac.add_argument("--measured", metavar="TABLE.csv",
+                    help="a table in the format of measured_serving.csv: median and p90 "
+                         "|error| of TTFT and TPOT, overall and per group")
     ac.set_defaults(handler=_accuracy)
     isub.add_parser("calibrate", help="re-fit the efficiency factors on the published "
                                       "cases").set_defaults(handler=_calibrate)
+    _run_args(isub.add_parser("run", help="one deployment in aggregated (agg) or "
+                                          "disaggregated (disagg) mode: TTFT, TPOT, tokens/s"))
+    pr = isub.add_parser("predict", help="predict every row of a measured table "
+                                         "(TTFT, TPOT, tokens/s per GPU, status)")
+    pr.add_argument("table", metavar="TABLE.csv")
+    pr.add_argument("-o", "--output", required=True, metavar="OUT.csv")
+    pr.add_argument("--force", action="store_true", help="overwrite an existing file")
+    pr.add_argument("--catalog", action="append", default=[], metavar="FILE")
+    pr.set_defaults(handler=_predict)
+    _frontier_args(isub.add_parser("frontier", help="Pareto frontier of tokens/s per GPU "
+                                                    "against tokens/s per user, with costs; "
+                                                    "--interactivity picks the cheapest"))
 
 
 def _serving_args(p: argparse.ArgumentParser) -> None:
@@ -69,15 +90,71 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
 
 
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, help="model name, catalog file or HF "
+                                                  "config.json path")
+    p.add_argument("--gpu", required=True, help="GPU system name (see 'catalog gpus')")
+    p.add_argument("--mode", choices=("agg", "disagg"), default="agg",
+                   help="agg: prefill and decode share GPUs; disagg: separate workers")
+    p.add_argument("--engine", choices=("vllm", "sglang", "trtllm"), default="trtllm")
+    p.add_argument("--precision", default="fp8", help="bf16, fp8, int8, fp4")
+    p.add_argument("--isl", type=positive, default=2000.0, help="input tokens per request")
+    p.add_argument("--osl", type=positive, default=500.0, help="output tokens per request")
+    p.add_argument("--concurrency", type=whole(1, 1_000_000), default=64,
+                   help="requests in flight")
+    p.add_argument("--tp", type=GPUS, default=8, help="tensor-parallel degree (decode "
+                                                      "worker in disagg)")
+    p.add_argument("--attention-dp", type=GPUS, default=1, help="attention data-parallel "
+                                                                "degree")
+    p.add_argument("--prefill-tp", type=GPUS, default=8, help="disagg: prefill worker TP")
+    p.add_argument("--prefill-workers", type=GPUS, default=1)
+    p.add_argument("--decode-workers", type=GPUS, default=1)
+    p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
+                   help="USD per GPU-hour (default: the latest bundled price for the GPU)")
+    p.add_argument("--catalog", action="append", default=[], metavar="FILE")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=_run)
+
+
+def _frontier_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, help="model name, catalog file or HF "
+                                                  "config.json path")
+    p.add_argument("--gpu", required=True, help="GPU system name (see 'catalog gpus')")
+    p.add_argument("--engine", choices=("vllm", "sglang", "trtllm"), default="trtllm")
+    p.add_argument("--precision", default="fp8", help="bf16, fp8, int8, fp4")
+    p.add_argument("--isl", type=non_negative, default=2000.0)
+    p.add_argument("--osl", type=positive, default=500.0)
+    p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
+                   help="USD per GPU-hour (default: the latest bundled price for the GPU)")
+    p.add_argument("--max-ttft-ms", type=positive, help="leave out slower first tokens")
+    p.add_argument("--interactivity", type=positive, metavar="TOKENS_PER_S",
+                   help="pick the cheapest point serving at least this many tokens/s per "
+                        "user")
+    p.add_argument("--input-per-day", type=non_negative, help="with --interactivity and "
+                   "--output-per-day: size a fleet at the chosen point")
+    p.add_argument("--output-per-day", type=non_negative)
+    p.add_argument("--peak-to-average", type=number_at_least_one, default=1.0)
+    p.add_argument("--provisioning", choices=("peak", "average"), default="peak")
+    p.add_argument("--catalog", action="append", default=[], metavar="FILE")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(handler=_frontier)
+
+
 def _fleet_args(fl: argparse.ArgumentParser) -> None:
     _serving_args(fl)
     fl.add_argument("--input-per-day", type=non_negative, required=True,
                     help="input tokens a day")
     fl.add_argument("--output-per-day", type=non_negative, required=True,
                     help="output tokens a day")
+    fl.add_argument("--gpus-per-node", type=GPUS,
+                    help="GPUs per node (default: the system's: 8 for HGX, 4 for a GB200 "
+                         "tray)")
+    fl.add_argument("--provisioning", choices=("peak", "average"), default="peak",
+                    help="peak: nodes for the peak, idle off-peak; average: a fleet that "
+                         "follows the load")
     fl.add_argument("--demand-cache-hit", type=share, help="cache-hit share of the demand "
                                                            "(default: --cache-hit)")
-    fl.add_argument("--peak-to-average", type=positive, default=1.0)
+    fl.add_argument("--peak-to-average", type=number_at_least_one, default=1.0)
     fl.add_argument("--price-list", help="model whose bundled API price to charge")
     fl.add_argument("--price-input", type=non_negative,
                     help="USD per M input tokens (cache miss)")
@@ -115,10 +192,15 @@ def _catalog(args: argparse.Namespace) -> int:
 
 
 def _accuracy(args: argparse.Namespace) -> int:
+    if args.measured:
+        return _measured_accuracy(args)
+    from llmecon.errors import InputError
     from llmecon.inference.calibration import accuracy, calibrate
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
+    if args.format == "json":
+        raise InputError("--format json: only with --measured")
     with status("predicting the published cases"):
         loo = calibrate().loo_errors if args.loo or args.format == "md" else None
         rows = accuracy(loo=loo)
@@ -126,6 +208,51 @@ def _accuracy(args: argparse.Namespace) -> int:
         print(present.accuracy_markdown(rows))
     else:
         print_all([present.accuracy_table(rows)])
+    return 0
+
+
+def _measured_accuracy(args: argparse.Namespace) -> int:
+    """Median and p90 |error| against a measured table: in sample (the bundled factors),
+    leave-one-model-out with ``--loo``, and per (model, system, engine, mode) group."""
+    from dataclasses import asdict
+
+    from llmecon.inference.fit import measured_accuracy
+    from llmecon.report.inference import to_json
+    from llmecon.report.terminal import frame_table, print_all
+
+    with status("predicting the measured runs"
+                + (" and refitting per held-out model" if args.loo else "")):
+        acc = measured_accuracy(args.measured, leave_one_model_out=args.loo)
+    overall = [("in sample (bundled factors)", acc.in_sample)]
+    if acc.leave_one_model_out is not None:
+        overall.append(("leave one model out", acc.leave_one_model_out))
+    groups = [("/".join(k), v) for k, v in sorted(acc.groups.items())]
+    if args.format == "json":
+        print(to_json({"rows": acc.rows, "predicted_share": acc.predicted_share,
+                       "overall": {k: asdict(v) for k, v in overall},
+                       "groups": {k: asdict(v) for k, v in groups}}))
+        return 0
+    import pandas as pd
+
+    def table(items: list[tuple[str, Any]]) -> Any:
+        return pd.DataFrame([{"rows of": k, "rows": v.rows,
+                              "TTFT median abs. error": f"{v.ttft_median:.1%}",
+                              "TTFT p90": f"{v.ttft_p90:.1%}",
+                              "TPOT median abs. error": f"{v.tpot_median:.1%}",
+                              "TPOT p90": f"{v.tpot_p90:.1%}"} for k, v in items])
+
+    title = (f"Serving model against {args.measured}: {acc.rows:,} rows, "
+             f"{acc.predicted_share:.1%} predicted")
+    if args.format == "md":
+        t = table(overall)
+        lines = [f"**{title}**", "", "| " + " | ".join(t.columns) + " |",
+                 "|---|" + "---:|" * (len(t.columns) - 1)]
+        lines += ["| " + " | ".join(str(v) for v in row) + " |"
+                  for row in t.itertuples(index=False)]
+        print("\n".join(lines))
+        return 0
+    print_all([frame_table(title, table(overall)),
+               frame_table("Per model / system / engine / mode (in sample)", table(groups))])
     return 0
 
 
@@ -210,9 +337,9 @@ def _serving(args: argparse.Namespace) -> int:
 
 
 def _demand(args: argparse.Namespace, catalog: Any) -> Any:
-    """The daily demand and prices of the fleet flags."""
-    from dataclasses import replace
-
+    """The daily demand and prices of the fleet flags: a price list, then any price given
+    on its own replaces that one price and keeps the others; the node size is the
+    system's unless ``--gpus-per-node`` says otherwise."""
     from llmecon.errors import InputError
     from llmecon.inference.serving import Demand
 
@@ -220,18 +347,14 @@ def _demand(args: argparse.Namespace, catalog: Any) -> Any:
                     cache_hit=args.cache_hit if args.demand_cache_hit is None
                     else args.demand_cache_hit, peak_to_average=args.peak_to_average,
                     paid_share=args.paid_share, discount=args.discount,
-                    gpus_per_node=min(8, args.gpus))
+                    gpus_per_node=args.gpus_per_node, provisioning=args.provisioning)
     if args.price_list:
         price = catalog.api_price(args.price_list)
         if price is None:
             raise InputError(f"--price-list: no API price bundled for {args.price_list!r}")
         demand = demand.with_price_list(price)
-    if args.price_input is not None or args.price_output is not None:
-        demand = replace(demand, price_input_miss=args.price_input or 0.0,
-                         price_output=args.price_output or 0.0,
-                         price_input_hit=args.price_cache_hit if args.price_cache_hit
-                         is not None else (args.price_input or 0.0))
-    return demand
+    return demand.with_prices(input_miss=args.price_input, input_hit=args.price_cache_hit,
+                              output=args.price_output)
 
 
 def _fleet(args: argparse.Namespace) -> int:
@@ -246,5 +369,117 @@ def _fleet(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(present.records_to_csv([fleet.to_dict()]))
     else:
-        print_all([present.serving_table(result), present.fleet_table(fleet)])
+        print_all([present.serving_table(result), present.fleet_table(fleet),
+                   f"daily cost and margins on the {fleet.provisioning} fleet "
+                   f"(--provisioning); nodes of {fleet.gpus_per_node} GPUs"])
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.measured import load_serving_factors
+    from llmecon.inference.modes import run_config, serve
+    from llmecon.report.inference import to_json
+    from llmecon.report.terminal import key_values, print_all
+
+    fields = ("model", "gpu", "engine", "precision", "mode", "isl", "osl", "concurrency",
+              "tp", "attention_dp", "prefill_tp", "prefill_workers", "decode_workers",
+              "gpu_hour_price")
+    catalog = load_catalog(args.catalog)
+    cfg = run_config({k: getattr(args, k) for k in fields}, "command line")
+    if cfg.gpu_hour_price is None:
+        price = catalog.gpu_price(cfg.gpu)
+        cfg = cfg.model_copy(update={"gpu_hour_price": price.price if price else None})
+    r = serve(cfg, catalog, load_serving_factors())
+    if args.format == "json":
+        print(to_json(r.to_dict()))
+        return 0
+    cost = "n/a (no GPU-hour price)" if r.cost_per_m_output is None else \
+        f"{r.cost_per_m_output:,.3f} USD at ${cfg.gpu_hour_price:g}/GPU-hour"
+    print_all([key_values(
+        f"{cfg.model} on {r.gpus} x {cfg.gpu}, {cfg.mode}, {cfg.engine}, {cfg.precision}", [
+            ("workload", f"{cfg.isl:,.0f} in / {cfg.osl:,.0f} out, {cfg.concurrency} in "
+                         "flight"),
+            ("time to first token (TTFT)", f"{r.ttft_ms:,.0f} ms"),
+            ("time per output token (TPOT)", f"{r.tpot_ms:,.1f} ms"),
+            ("tokens/s per user", f"{r.tokens_per_s_per_user:,.1f}"),
+            ("output tokens/s per GPU", f"{r.output_tokens_per_s_per_gpu:,.0f}"),
+            ("requests whose KV cache fits", f"{r.max_sequences:,.0f}"),
+            ("binding limit", r.bound),
+            ("cost per M output tokens (all GPU time)", cost)])])
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
+    from llmecon.report.common import atomic_write
+
+    out = new_file(args.output, args.force)
+    frame = load_measured(args.table)
+    with status(f"predicting {len(frame):,} rows"):
+        pred = predict_table(frame, load_catalog(args.catalog), load_serving_factors())
+    atomic_write(out, pred.to_csv(index=False).encode("utf-8"))
+    ok = int((pred["status"] == "ok").sum())
+    print(f"wrote {out}: {ok:,} of {len(pred):,} rows predicted (status ok); the others "
+          "say why in 'status'")
+    return 0
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    from llmecon.errors import InputError
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.frontier import cheapest_at, fleet_at, frontier
+    from llmecon.inference.measured import load_serving_factors
+    from llmecon.inference.serving import Demand
+    from llmecon.report import inference as present
+    from llmecon.report.terminal import frame_table, key_values, print_all
+
+    catalog = load_catalog(args.catalog)
+    price = args.gpu_hour_price
+    if price is None:
+        found = catalog.gpu_price(args.gpu)
+        if found is None:
+            raise InputError(f"--gpu-price: no bundled GPU-hour price for {args.gpu!r}; "
+                             "give one")
+        price = found.price
+    sized = args.input_per_day is not None or args.output_per_day is not None
+    if sized and (args.interactivity is None or args.input_per_day is None
+                  or args.output_per_day is None):
+        raise InputError("--input-per-day/--output-per-day: give both, with --interactivity")
+    front = frontier(args.model, args.gpu, catalog, load_serving_factors(),
+                     gpu_hour_price=price, isl=args.isl, osl=args.osl,
+                     precision=args.precision, engine=args.engine,
+                     max_ttft_ms=args.max_ttft_ms)
+    point = None if args.interactivity is None else cheapest_at(front, args.interactivity)
+    fleet = None
+    if point is not None and sized:
+        fleet = fleet_at(point, front, Demand(args.input_per_day, args.output_per_day,
+                                              peak_to_average=args.peak_to_average,
+                                              provisioning=args.provisioning))
+    frame = front.to_frame()
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif args.format == "json":
+        print(present.to_json({
+            "model": front.model, "gpu": front.gpu, "engine": front.engine,
+            "precision": front.precision, "isl": front.isl, "osl": front.osl,
+            "gpu_hour_price": front.gpu_hour_price, "evaluated": front.evaluated,
+            "points": frame.to_dict(orient="records"),
+            "chosen": None if point is None else point.__dict__,
+            "fleet": None if fleet is None else fleet.to_dict()}))
+    else:
+        parts: list[Any] = [frame_table(
+            f"Frontier: {front.model} on {front.gpu} ({front.engine}, {front.precision}, "
+            f"{front.isl:,.0f} in / {front.osl:,.0f} out, ${front.gpu_hour_price:g}/GPU-hour;"
+            f" {len(front.points)} of {front.evaluated} configurations)", frame)]
+        if point is not None:
+            parts.append(key_values(f"Cheapest at >= {args.interactivity:g} tokens/s per "
+                                    "user", [(k, f"{v:,.4g}" if isinstance(v, float)
+                                              else str(v)) for k, v in
+                                             point.__dict__.items()]))
+        if fleet is not None:
+            parts.append(present.fleet_table(fleet))
+            parts.append(f"provisioning: {fleet.provisioning}")
+        print_all(parts)
     return 0

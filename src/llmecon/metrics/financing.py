@@ -14,9 +14,14 @@ from datetime import date
 
 from llmecon import formulas
 from llmecon.errors import InputError
-from llmecon.metrics.resolve import Resolver
-from llmecon.statements.model import Company
+from llmecon.metrics.resolve import Resolved, Resolver
+from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
+
+#: Fees as a share of gross IPO proceeds, assumed where a company discloses only its gross
+#: proceeds: Zhipu's disclosed fees on its HKEX listing the same week (January 2026),
+#: 1 - net HK$4,173.4m / gross HK$4,348.1m = 4.02% (zhipu.yaml, IPO instant).
+ASSUMED_IPO_FEE_SHARE = 0.0402
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,8 @@ def ipo_proceeds(company: Company, after: date, fx: FxTable | None,
 BURN_BASES = {
     "cash_flow": "-(operating cash flow - capex) / months",
     "operating_cash_flow": "-operating cash flow / months (capex not disclosed)",
-    "adjusted_loss": "adjusted (non-IFRS) net loss / months (no cash-flow statement)",
+    "adjusted_loss": "adjusted (non-IFRS) net loss / months (no cash-flow statement; not a "
+                     "cash measure)",
 }
 
 
@@ -151,6 +157,23 @@ class BurnPoint:
         return self.basis == "adjusted_loss"
 
 
+def period_burn(r: Resolver, q: Period) -> tuple[float, str, list[Resolved]] | None:
+    """The monthly burn of one duration period, its basis (a key of :data:`BURN_BASES`) and
+    the figures used; ``None`` when neither cash flows nor the adjusted loss are disclosed
+    (the IFRS net loss is never used: it carries non-cash fair-value changes)."""
+    ocf, capex = r.get("operating_cash_flow", q.label), r.get("capex", q.label)
+    if ocf.ok and ocf.value is not None:
+        if capex.ok and capex.value is not None:
+            return (float(formulas.monthly_cash_burn(ocf.value, capex.value, q.months)),
+                    "cash_flow", [ocf, capex])
+        return (float(formulas.monthly_cash_burn(ocf.value, 0.0, q.months)),
+                "operating_cash_flow", [ocf])
+    loss = r.get("adjusted_net_loss", q.label)
+    if loss.ok and loss.value is not None:
+        return float(formulas.per_month(loss.value, q.months)), "adjusted_loss", [loss]
+    return None
+
+
 def burn_history(company: Company, resolver: Resolver | None = None) -> tuple[BurnPoint, ...]:
     """Monthly burn per duration period, oldest first: from operating cash flow (and capex)
     where disclosed, else from the adjusted (non-IFRS) loss, never from the IFRS net loss
@@ -161,16 +184,10 @@ def burn_history(company: Company, resolver: Resolver | None = None) -> tuple[Bu
     points: list[BurnPoint] = []
     last: dict[str, float] = {}
     for q in sorted(company.duration_periods, key=lambda q: (q.end, q.months)):
-        ocf, capex = r.get("operating_cash_flow", q.label), r.get("capex", q.label)
-        loss = r.get("adjusted_net_loss", q.label)
-        if ocf.ok and ocf.value is not None:
-            spent = capex.value if capex.ok and capex.value is not None else 0.0
-            basis = "cash_flow" if capex.ok else "operating_cash_flow"
-            burn = float(formulas.monthly_cash_burn(ocf.value, spent, q.months))
-        elif loss.ok and loss.value is not None:
-            basis, burn = "adjusted_loss", loss.value / q.months
-        else:
+        found = period_burn(r, q)
+        if found is None:
             continue
+        burn, basis, _ = found
         change = formulas.relative_change(burn, last[basis]) if basis in last else math.nan
         points.append(BurnPoint(q.label, q.months, burn, basis, float(change)))
         last[basis] = burn

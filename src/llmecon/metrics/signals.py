@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from llmecon import formulas as fx
 from llmecon.errors import NotFoundError
+from llmecon.metrics.financing import ASSUMED_IPO_FEE_SHARE, BURN_BASES, ipo_proceeds, period_burn
 from llmecon.metrics.resolve import Resolved, Resolver, weakest
 from llmecon.metrics.values import MetricValue, Timing, Unit, na
 from llmecon.statements.model import Company, Period, shift_months
@@ -21,10 +22,15 @@ from llmecon.units import FxTable
 
 @dataclass
 class Context:
-    """A company, its resolver and (optionally) FX rates for cross-currency items."""
+    """A company, its resolver and (optionally) FX rates for cross-currency items.
+
+    ``ipo_fee_share`` is deducted from IPO proceeds where only gross proceeds are disclosed
+    (default: Zhipu's disclosed 4.02%, :data:`~llmecon.metrics.financing.ASSUMED_IPO_FEE_SHARE`).
+    """
 
     company: Company
     fx: FxTable | None = None
+    ipo_fee_share: float = ASSUMED_IPO_FEE_SHARE
     resolver: Resolver = field(init=False)
 
     def __post_init__(self) -> None:
@@ -246,7 +252,9 @@ def arppu_monthly(ctx: Context, p: Period) -> MetricValue:
 
 
 def sm_per_net_new_mau(ctx: Context, p: Period) -> MetricValue:
-    """Selling and marketing per net new average MAU against the same period a year earlier."""
+    """Selling and marketing per net new average MAU on aligned windows: the MAU change is
+    against the same period a year earlier (twelve months), so the period's S&M is scaled
+    to twelve months (:func:`~llmecon.formulas.spend_per_net_new_aligned`)."""
     prior = ctx.resolver.prior_year(p.label)
     if prior is None:
         return na("sm_per_net_new_mau", p, "money_per_new_user", "no comparable prior period",
@@ -256,43 +264,33 @@ def sm_per_net_new_mau(ctx: Context, p: Period) -> MetricValue:
         return na("sm_per_net_new_mau", p, "money_per_new_user", _missing(parts),
                   currency=ctx.company.currency, timing="flow")
     sm, now, before = (float(x.value or 0.0) for x in parts)
-    return _mv("sm_per_net_new_mau", p, parts, fx.spend_per_net_new(sm, now, before),
-               "money_per_new_user", f"S&M / (MAU {p.label} - MAU {prior})", ctx, "flow",
-               money=True)
+    scaled = f"S&M {p.label} x 12/{p.months}" if p.months != 12 else f"S&M {p.label}"
+    return _mv("sm_per_net_new_mau", p, parts,
+               fx.spend_per_net_new_aligned(sm, p.months, now, before, 12),
+               "money_per_new_user", f"{scaled} / (MAU {p.label} - MAU {prior}): twelve "
+               "months of spend per twelve-month change", ctx, "flow",
+               annualised=p.months != 12, money=True)
 
 
 # ---------------------------------------------------------------- cash
 def monthly_burn(ctx: Context, p: Period) -> MetricValue:
-    """Cash burnt per month: from operating cash flow and capex, else from the net loss.
-
-    The basis says which; without capex the burn is operating cash flow only.
+    """Cash burnt per month on one stated basis (:func:`~llmecon.metrics.financing.period_burn`):
+    operating cash flow and capex, else operating cash flow alone, else the adjusted
+    (non-IFRS) net loss; never the IFRS net loss. ``method`` is the basis key, so a change
+    is only computed between periods of the same basis.
     """
-    ocf, capex = ctx.get("operating_cash_flow", p), ctx.get("capex", p)
-    cur = ctx.company.currency
-    if ocf.ok and ocf.value is not None:
-        if capex.ok and capex.value is not None:
-            return replace(_mv("monthly_burn", p, [ocf, capex],
-                               fx.monthly_cash_burn(ocf.value, capex.value, p.months),
-                               "money_per_month", "-(operating cash flow - capex) / months",
-                               ctx, "flow", money=True), method="cash_flow")
-        return replace(_mv("monthly_burn", p, [ocf],
-                           fx.monthly_cash_burn(ocf.value, 0.0, p.months), "money_per_month",
-                           "-operating cash flow / months (capex not disclosed)", ctx, "flow",
-                           money=True), method="operating_cash_flow")
-    adjusted = ctx.get("adjusted_net_loss", p)
-    if adjusted.ok and adjusted.value is not None:
-        return replace(_mv("monthly_burn", p, [adjusted], fx.per_month(adjusted.value, p.months),
-                           "money_per_month", "adjusted net loss / months (no cash-flow "
-                           "statement disclosed; excludes non-cash items such as fair-value "
-                           "changes)", ctx, "flow", money=True), method="adjusted_net_loss")
-    loss = ctx.get("net_loss", p)
-    if loss.ok and loss.value is not None:
-        return replace(_mv("monthly_burn", p, [loss], fx.per_month(loss.value, p.months),
-                           "money_per_month",
-                           "net loss / months (no cash-flow statement disclosed)", ctx, "flow",
-                           money=True), method="net_loss")
-    return na("monthly_burn", p, "money_per_month", _missing([ocf, loss]), currency=cur,
-              timing="flow")
+    found = period_burn(ctx.resolver, p)
+    if found is None:
+        ocf, adjusted = ctx.get("operating_cash_flow", p), ctx.get("adjusted_net_loss", p)
+        why = _missing([ocf, adjusted])
+        if ctx.get("net_loss", p).ok:
+            why += ("; the IFRS net loss is not used as a burn (it includes non-cash items "
+                    "such as fair-value changes of preferred shares)")
+        return na("monthly_burn", p, "money_per_month", why, currency=ctx.company.currency,
+                  timing="flow")
+    burn, basis, parts = found
+    return replace(_mv("monthly_burn", p, parts, burn, "money_per_month", BURN_BASES[basis],
+                       ctx, "flow", money=True), method=basis)
 
 
 def cash_resources(ctx: Context, p: Period) -> MetricValue:
@@ -325,25 +323,31 @@ def runway(ctx: Context, p: Period) -> MetricValue:
 
 
 def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
-    """Runway adding the IPO net proceeds (gross where net is not disclosed)."""
+    """Runway adding the IPO proceeds net of fees: the disclosed net proceeds, or the gross
+    proceeds less fees at ``ctx.ipo_fee_share`` (said in the basis) where only gross
+    proceeds are disclosed."""
     from llmecon.errors import InputError
-    from llmecon.metrics.financing import ipo_proceeds
 
     base = runway(ctx, p)
     cash, burn = cash_resources(ctx, p), monthly_burn(ctx, p)
     if not base.ok or cash.value is None or burn.value is None:
         return na("runway_with_ipo", p, "months", base.why)
     try:
-        ipo = ipo_proceeds(ctx.company, p.end, ctx.fx, resolver=ctx.resolver)
+        ipo = ipo_proceeds(ctx.company, p.end, ctx.fx, assumed_fee_share=ctx.ipo_fee_share,
+                           resolver=ctx.resolver)
     except (InputError, NotFoundError) as e:
         return na("runway_with_ipo", p, "months", str(e))
     if ipo is None:
         return na("runway_with_ipo", p, "months", "no IPO proceeds after this period")
+    fees = (f" (fees assumed at {ipo.fee_share:.2%} of gross proceeds: Zhipu's disclosed "
+            "share)" if ipo.basis == "gross less assumed fees" else "")
     return MetricValue("runway_with_ipo", p, fx.runway_months(cash.value + ipo.amount,
                                                               burn.value),
                        "months", None, "none",
-                       f"(cash resources + {ipo.label}) / burn{ipo.conversion}",
-                       weakest([cash.confidence, burn.confidence, ipo.confidence]))
+                       f"(cash resources + {ipo.label}{fees}) / burn ({burn.basis})"
+                       f"{ipo.conversion}",
+                       weakest([cash.confidence, burn.confidence, ipo.confidence]),
+                       method=burn.method)
 
 
 def contract_liabilities_to_revenue(ctx: Context, p: Period) -> MetricValue:

@@ -243,6 +243,9 @@ class SignalSpec:
     b2b: Direction
     c2c: Direction
     meaning: str
+    #: a monthly rate with several possible bases: its change is against the newest earlier,
+    #: non-overlapping period on the same basis as the latest value (any length)
+    same_basis_history: bool = False
 
     def direction(self, business_model: str) -> int:
         if business_model == "b2b_project":
@@ -291,7 +294,9 @@ SIGNALS: tuple[SignalSpec, ...] = (
     SignalSpec("sm_per_net_new_mau", "S&M per net new MAU", s.sm_per_net_new_mau, 0, -1,
                "Blended cost of each added active user."),
     SignalSpec("monthly_burn", "Cash burn per month", s.monthly_burn, -1, -1,
-               "Cash consumed by operations each month."),
+               "Cash consumed each month: from operating cash flow (and capex) where "
+               "disclosed, else the adjusted (non-IFRS) loss, never the IFRS net loss; "
+               "changes only between periods on the same basis.", same_basis_history=True),
     SignalSpec("runway", "Runway (months)", s.runway, 1, 1,
                "Months of cash at the current burn, before new money."),
 )
@@ -334,6 +339,7 @@ class SignalsTable:
             "compared_with": r.change_from.period.label if r.change_from else None,
             "change": r.change, "change_kind": r.change_kind, "assessment": r.assessment,
             "meaning": r.meaning, "basis": r.latest.basis or r.latest.why,
+            "method": r.latest.method,
         } for r in self.rows])
 
 
@@ -350,6 +356,9 @@ def signals(companies: Sequence[Company], periods: Sequence[Period],
             values = [spec.fn(ctx, p) for p in candidates]
             latest = next((v for v in values if v.ok), values[0] if values else
                           spec.fn(ctx, chosen))
+            if spec.same_basis_history:
+                rows.append(_signal_row(company, spec, latest, _same_basis_pair(latest, values)))
+                continue
             pair = None
             for v in values:
                 prior = ctx.resolver.prior_year(v.period.label)
@@ -361,6 +370,18 @@ def signals(companies: Sequence[Company], periods: Sequence[Period],
                     break
             rows.append(_signal_row(company, spec, latest, pair))
     return SignalsTable(tuple(rows))
+
+
+def _same_basis_pair(latest: MetricValue, values: Sequence[MetricValue]
+                     ) -> tuple[MetricValue, MetricValue] | None:
+    """``latest`` and the newest value of a period that ends before ``latest``'s starts and
+    was computed on the same basis (``method``), or ``None``."""
+    start = latest.period.start
+    if not latest.ok or start is None:
+        return None
+    old = next((v for v in values if v.ok and v.method == latest.method
+                and v.period.end < start), None)
+    return None if old is None else (old, latest)
 
 
 def _signal_row(company: Company, spec: SignalSpec, latest: MetricValue,

@@ -92,9 +92,15 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 
 def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
+    """A value as a number; where a metric has several bases (the burn), a cell comment
+    states the basis, and a value from the adjusted (non-IFRS) loss says so."""
+    from openpyxl.comments import Comment
+
     c = ws.cell(row=row, column=col, value=_num(mv.value) if mv.ok else None)
     if mv.ok:
         c.number_format = FORMATS.get(mv.unit, "General")
+        if mv.method:
+            c.comment = Comment(printable(f"basis ({mv.method}): {mv.basis}"), "llmecon")
 
 
 def add_table(book: Book, t: Table) -> None:
@@ -108,7 +114,8 @@ def add_table(book: Book, t: Table) -> None:
 
 def add_signals(book: Book, st: SignalsTable) -> None:
     ws = book.sheet("Signals", ["company", "signal", "latest", "unit", "period", "change",
-                                "change kind", "on", "for the model", "what it means"])
+                                "change kind", "on", "for the model", "what it means",
+                                "basis"])
     for i, r in enumerate(st.rows, start=2):
         put(ws, i, 1, r.company_id)
         put(ws, i, 2, r.label)
@@ -121,6 +128,8 @@ def add_signals(book: Book, st: SignalsTable) -> None:
         put(ws, i, 8, period_pair(r.change_to, r.change_from))
         put(ws, i, 9, r.assessment)
         put(ws, i, 10, r.meaning)
+        put(ws, i, 11, (f"{r.latest.method}: " if r.latest.method else "") +
+            (r.latest.basis if r.latest.ok else r.latest.why))
 
 
 def add_sources(book: Book, companies: Sequence[Company]) -> None:

@@ -6,21 +6,48 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
 from llmecon.report import formatting as f
 from llmecon.report.common import json_number as _num
-from llmecon.report.common import period_pair
+from llmecon.report.common import jsonable, period_pair
+
+if TYPE_CHECKING:
+    from llmecon.metrics.calendar import CalendarisedValue
+    from llmecon.metrics.peers import PeerRanking
+    from llmecon.metrics.valuation import Valuation
+    from llmecon.statements.listing import CompanySummary
+
+
+#: Marks of a value's basis (``MetricValue.method``) that a reader must see in every table:
+#: a burn (and the runway from it) measured by the adjusted loss is not a cash measure.
+BASIS_MARKS = {"adjusted_loss": "\u2021"}
+BASIS_NOTE = ("\u2021 burn from the adjusted (non-IFRS) net loss: no cash-flow statement for "
+              "that period, so not a cash measure; changes compare only periods on the same "
+              "basis.")
+
+
+def marked(mv: MetricValue) -> str:
+    """:func:`formatting.cell` plus the basis mark (``‡`` for a burn from the adjusted loss)."""
+    return f.cell(mv) + (BASIS_MARKS.get(mv.method, "") if mv.ok else "")
+
+
+def has_marks(values: Sequence[MetricValue]) -> bool:
+    return any(mv.ok and mv.method in BASIS_MARKS for mv in values)
 
 
 def metric_dict(mv: MetricValue) -> dict[str, Any]:
+    """One value for JSON; ``method`` names the basis key where a metric has several (the
+    burn: ``cash_flow``, ``operating_cash_flow`` or ``adjusted_loss``)."""
     return {
         "value": _num(mv.value) if mv.ok else None, "unit": mv.unit, "currency": mv.currency,
         "period": mv.period.label, "period_end": mv.period.end.isoformat(),
         "period_months": mv.period.months, "annualised": mv.annualised,
         "basis": mv.basis if mv.ok else "n/a", "confidence": mv.confidence,
+        **({"method": mv.method} if mv.method else {}),
         **({"why": mv.why} if not mv.ok else {}),
     }
 
@@ -57,7 +84,7 @@ def to_json(tables: Sequence[Table], sig: SignalsTable | None) -> str:
 
 
 CSV_HEADER = ("table", "metric", "label", "company", "period", "period_months", "value", "unit",
-              "currency", "annualised", "confidence", "basis", "why")
+              "currency", "annualised", "confidence", "basis", "why", "method")
 
 
 def to_csv(tables: Sequence[Table], sig: SignalsTable | None) -> str:
@@ -71,14 +98,14 @@ def to_csv(tables: Sequence[Table], sig: SignalsTable | None) -> str:
                 w.writerow([t.title, r.key, r.label.strip(), c.company_id, mv.period.label,
                             mv.period.months, "" if not mv.ok else _num(mv.value), mv.unit,
                             mv.currency or "", mv.annualised, mv.confidence,
-                            mv.basis if mv.ok else "", "" if mv.ok else mv.why])
+                            mv.basis if mv.ok else "", "" if mv.ok else mv.why, mv.method])
     if sig is not None:
         for s in sig.rows:
             mv = s.latest
             w.writerow(["Signals", s.key, s.label, s.company_id, mv.period.label,
                         mv.period.months, "" if not mv.ok else _num(mv.value), mv.unit,
                         mv.currency or "", mv.annualised, mv.confidence,
-                        mv.basis if mv.ok else "", "" if mv.ok else mv.why])
+                        mv.basis if mv.ok else "", "" if mv.ok else mv.why, mv.method])
     return out.getvalue()
 
 
@@ -91,7 +118,7 @@ def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
         lines.append("| metric | " + " | ".join(heads) + " |")
         lines.append("|---|" + "---:|" * len(heads))
         for r in t.rows:
-            lines.append(f"| {r.label.strip()} | " + " | ".join(f.cell(mv) for mv in r.cells)
+            lines.append(f"| {r.label.strip()} | " + " | ".join(marked(mv) for mv in r.cells)
                          + " |")
         lines.append("")
     if sig is not None:
@@ -101,9 +128,40 @@ def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
         lines.append("|---|---|---:|---|---:|---|---|---|")
         for s in sig.rows:
             on = period_pair(s.change_to, s.change_from)
-            lines.append(f"| {s.company_id} | {s.label} | {f.cell(s.latest)} | "
+            lines.append(f"| {s.company_id} | {s.label} | {marked(s.latest)} | "
                          f"{s.latest.period.label} | {f.change(s.change, s.change_kind)} | {on} | "
                          f"{s.assessment} | {s.meaning} |")
         lines.append("")
+    values = [mv for t in tables for r in t.rows for mv in r.cells]
+    if has_marks(values + ([x.latest for x in sig.rows] if sig is not None else [])):
+        lines.append(f"_{BASIS_NOTE}_\n")
     lines.append(f"_{f.LEGEND}_")
     return "\n".join(lines) + "\n"
+
+
+def _dump(doc: Any) -> str:
+    return json.dumps(jsonable(doc), indent=2, ensure_ascii=False, default=str,
+                      allow_nan=False)
+
+
+def summaries_json(items: Sequence[CompanySummary]) -> str:
+    """Each company's dataset summary (latest period, as-of date, coverage) as JSON."""
+    return _dump([{**asdict(c), "latest": c.latest} for c in items])
+
+
+def ranking_json(r: PeerRanking) -> str:
+    """A peer ranking as JSON: each entry's rank (null when n/a), value and period end."""
+    return _dump({"signal": r.signal, "label": r.label, "meaning": r.meaning,
+                  "entries": [{"rank": e.rank, "company": e.company_id,
+                               **metric_dict(e.value), "period": e.period}
+                              for e in r.entries]})
+
+
+def valuations_json(items: Sequence[Valuation]) -> str:
+    """Valuations as JSON (money in each company's reporting currency; ``None`` is n/a)."""
+    return _dump([{k: v for k, v in asdict(x).items() if k != "inputs"} for x in items])
+
+
+def calendarised_json(items: Sequence[CalendarisedValue]) -> str:
+    """Calendarised TTM values as JSON, each with its period end and lag in days."""
+    return _dump([{**asdict(v), "lag_days": v.lag_days, "label": v.label} for v in items])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table as RichTable
@@ -12,8 +13,15 @@ from llmecon.metrics.tables import SignalRow, SignalsTable, Table
 from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_summary
+from llmecon.report.export import BASIS_NOTE, has_marks, marked
 from llmecon.report.richtext import plain, printable
 from llmecon.statements.model import Company
+
+if TYPE_CHECKING:
+    from llmecon.metrics.calendar import CalendarisedValue
+    from llmecon.metrics.peers import PeerRanking
+    from llmecon.metrics.valuation import Valuation
+    from llmecon.statements.listing import CompanySummary
 
 _ASSESS_STYLE = {"good": "green", "bad": "red", "neutral": "yellow", "n/a": "dim"}
 
@@ -29,7 +37,7 @@ def table(t: Table) -> RenderableType:
     for row in t.rows:
         cells = []
         for i, mv in enumerate(row.cells):
-            text = f.cell(mv)
+            text = marked(mv)
             cells.append(plain(text, style="" if mv.ok else "dim"))
             if not mv.ok and mv.why and mv.why != NOT_APPLICABLE:
                 reasons.setdefault(row.label.strip(), [])
@@ -38,8 +46,10 @@ def table(t: Table) -> RenderableType:
                     reasons[row.label.strip()].append(note)
         rt.add_row(plain(row.label), *cells)
     parts: list[RenderableType] = [rt]
-    if reasons:
-        lines = [f"  n/a {label}: " + "; ".join(v) for label, v in reasons.items()]
+    lines = [f"  n/a {label}: " + "; ".join(v) for label, v in reasons.items()]
+    if has_marks([mv for r in t.rows for mv in r.cells]):
+        lines.insert(0, f"  {BASIS_NOTE}")
+    if lines:
         parts.append(plain("\n".join(lines), style="dim"))
     return Group(*parts)
 
@@ -66,14 +76,17 @@ def signals(st: SignalsTable) -> RenderableType:
                 cells += ["", "", ""]
                 continue
             r = row
-            latest = f"{f.cell(r.latest)} {r.latest.period.label}" if r.latest.ok else "n/a"
+            latest = f"{marked(r.latest)} {r.latest.period.label}" if r.latest.ok else "n/a"
             pair = period_pair(r.change_to, r.change_from)
             on = f" ({pair})" if pair else ""
             cells += [plain(latest, style="" if r.latest.ok else "dim"),
                       plain(f.change(r.change, r.change_kind) + on),
                       Text(r.assessment, style=_ASSESS_STYLE[r.assessment])]
         rt.add_row(*cells)
-    notes = plain("\n".join(f"  {k}: {v}" for k, v in meanings.items()), style="dim")
+    notes_text = "\n".join(f"  {k}: {v}" for k, v in meanings.items())
+    if has_marks([r.latest for r in st.rows]):
+        notes_text += f"\n  {BASIS_NOTE}"
+    notes = plain(notes_text, style="dim")
     return Group(rt, notes)
 
 
@@ -85,6 +98,107 @@ def companies(items: Sequence[Company]) -> RenderableType:
         rt.add_row(*(plain(v) for v in (
             c.id, c.name, c.ticker, c.listing_date or "", c.business_model, c.currency,
             ", ".join(p.label for p in c.duration_periods), len(c.figures))))
+    return rt
+
+
+def company_summaries(items: Sequence[CompanySummary]) -> RenderableType:
+    """Each company's dataset: latest period, the date of its newest source, what is
+    missing (the coverage note) and how many figures are of low confidence."""
+    rt = RichTable(title="Companies", title_justify="left", header_style="bold")
+    for name in ("id", "name", "ticker", "model", "currency", "FY ends", "latest period",
+                 "data as of", "figures (low conf.)"):
+        rt.add_column(name, overflow="fold")
+    for c in items:
+        rt.add_row(*(plain(v) for v in (
+            c.id, c.name, c.ticker, c.business_model, c.currency, c.fiscal_year_end,
+            c.latest, c.as_of.isoformat() if c.as_of else "unknown",
+            f"{c.figures} ({c.low_confidence_figures})")))
+    notes = "\n".join(f"  {c.id}: {c.coverage_note}" for c in items if c.coverage_note)
+    return Group(rt, plain(notes, style="dim")) if notes else rt
+
+
+def peer_ranking(r: PeerRanking) -> RenderableType:
+    """Companies ranked on one signal, highest first; each value with its period end."""
+    rt = RichTable(title=plain(f"Peers: {r.label} ({r.signal})"), title_justify="left",
+                   header_style="bold")
+    for name, just in (("rank", "right"), ("company", "left"), ("value", "right"),
+                       ("period", "left"), ("basis or why n/a", "left")):
+        rt.add_column(name, justify=just)  # type: ignore[arg-type]
+    for e in r.entries:
+        mv = e.value
+        rt.add_row(plain(str(e.rank) if e.rank else "-"), plain(e.company_id),
+                   plain(marked(mv), style="" if mv.ok else "dim"), plain(e.period),
+                   plain(mv.basis if mv.ok else mv.why, style="dim"))
+    notes = f"  {r.meaning}"
+    if has_marks([e.value for e in r.entries]):
+        notes += f"\n  {BASIS_NOTE}"
+    return Group(rt, plain(notes, style="dim"))
+
+
+def valuations(items: Sequence[Valuation]) -> RenderableType:
+    """One row per dated share price: market value, EV, EV / revenue, price vs the IPO."""
+    rt = RichTable(title="Valuation", title_justify="left", header_style="bold")
+    for name in ("company", "price", "date", "market cap", "net cash", "EV",
+                 "TTM revenue", "EV / TTM rev.", "EV / fwd rev.", "vs IPO price", "conf."):
+        rt.add_column(name, justify="left" if name in ("company", "date") else "right")
+    notes: list[str] = []
+    for v in items:
+        cur = v.currency
+        rt.add_row(*(plain(x) for x in (
+            v.company_id, f"{f.CURRENCY_LABEL.get(v.price_currency, v.price_currency)} "
+            f"{v.share_price:,.2f}", v.as_of.isoformat(), _money(v.market_cap, cur),
+            _money(v.net_cash, cur), _money(v.enterprise_value, cur),
+            _money(v.ttm_revenue, cur), _times(v.ev_to_ttm_revenue),
+            _times(v.ev_to_forward_revenue),
+            "n/a" if v.price_vs_ipo is None else f"{v.price_vs_ipo:+.1%}", v.confidence)))
+        for line in (*v.basis, *(f"n/a: {w}" for w in v.why)):
+            note = f"  {v.company_id} {v.price_label}: {line}"
+            if note not in notes:
+                notes.append(note)
+    return Group(rt, plain("\n".join(notes), style="dim")) if notes else rt
+
+
+def calendarised(items: Sequence[CalendarisedValue]) -> RenderableType:
+    """Trailing twelve months at a common date, each with the period end it stops at."""
+    day = items[0].as_of.isoformat() if items else ""
+    what = items[0].item if items else ""
+    rt = RichTable(title=plain(f"{what}, trailing twelve months at {day}"),
+                   title_justify="left", header_style="bold")
+    for name in ("company", "TTM", "period end", "days before", "basis or why n/a"):
+        rt.add_column(name, justify="right" if name in ("TTM", "days before") else "left")
+    for v in items:
+        rt.add_row(*(plain(x) for x in (
+            v.company_id, _money(v.value, v.currency), v.label,
+            "" if v.lag_days is None else str(v.lag_days), v.basis if v.value is not None
+            else v.why)))
+    return rt
+
+
+def _money(value: float | None, currency: str) -> str:
+    return "n/a" if value is None else f.money(value, currency)
+
+
+def _times(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.1f}x"
+
+
+def key_values(title: str, rows: Sequence[tuple[str, str]]) -> RenderableType:
+    """A two-column table of labelled values (printed literally)."""
+    rt = RichTable(title=plain(title), title_justify="left", header_style="bold")
+    rt.add_column("quantity")
+    rt.add_column("value", justify="right")
+    for k, v in rows:
+        rt.add_row(plain(k), plain(v))
+    return rt
+
+
+def frame_table(title: str, frame: Any, max_rows: int = 200) -> RenderableType:
+    """The first ``max_rows`` rows of a DataFrame (numbers to four significant digits)."""
+    rt = RichTable(title=plain(title), title_justify="left", header_style="bold")
+    for c in frame.columns:
+        rt.add_column(plain(str(c)), justify="right")
+    for row in frame.head(max_rows).itertuples(index=False):
+        rt.add_row(*(plain(f"{v:,.4g}" if isinstance(v, float) else str(v)) for v in row))
     return rt
 
 

@@ -7,8 +7,8 @@ the other lines are product lines (C2C) for a product company and project lines 
 a project company.
 
 Pure: the company, the assumptions, FX, the inference catalog and the efficiency table are
-arguments (:func:`llmecon.unit_economics.bundled.bundled_inference` loads the bundled
-catalog and efficiency table for callers).
+required arguments; nothing here reads a file (callers load them: ``llmecon.api``, the
+report and the dashboard use ``load_catalog()`` and ``load_efficiency()``).
 """
 
 from __future__ import annotations
@@ -46,22 +46,15 @@ class UnitEconomicsTable:
 
 
 def unit_economics_table(company: Company, assumptions: Assumptions, fx: FxTable,
-                         catalog: Catalog | None = None, efficiency: Efficiency | None = None
-                         ) -> UnitEconomicsTable:
+                         catalog: Catalog, efficiency: Efficiency) -> UnitEconomicsTable:
     """The unit-economics rows of every business line of ``company``.
 
-    ``catalog`` and ``efficiency`` are the inference catalog and efficiency table (pass
-    them; omitted, the bundled ones are read through
-    :func:`~llmecon.unit_economics.bundled.bundled_inference`, a transition for callers
-    written before they were arguments).
+    ``catalog`` and ``efficiency`` are the inference catalog and efficiency table, loaded
+    by the caller.
     """
     if not company.lines:
         raise InputError(f"{company.id}: no business lines declared (metadata 'lines'); "
                          "unit economics are per line")
-    if catalog is None or efficiency is None:
-        from llmecon.unit_economics.bundled import bundled_inference
-
-        catalog, efficiency = bundled_inference(catalog, efficiency)
     x = LineInputs(company, Resolver(company), assumptions, fx, catalog, efficiency)
     rows: list[UERow] = []
     for line in company.lines:

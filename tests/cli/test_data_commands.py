@@ -1,0 +1,143 @@
+"""The data commands (issue 15): companies, peers, valuation, ttm, import sec-facts. Each
+runs on the bundled data (exit 0, values checked against disclosed figures or hand
+computations) and answers bad input with exit 2 and one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from llmecon.cli import main
+
+FIXTURE = Path(__file__).parents[1] / "data" / "filings" / "snowflake_companyfacts.json"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def one_line_error(code: int, err: str) -> None:
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("llmecon")
+    assert "Traceback" not in err
+
+
+def test_companies_latest_period_and_as_of(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["companies", "--format", "json"], capsys)
+    assert code == 0
+    rows = {r["id"]: r for r in json.loads(out)}
+    # MiniMax: FY2025 results announced 2 March 2026 (post_listing.md 5a); Zhipu: H1 2025
+    # from the prospectus, its FY2025 results not found (the coverage note says so)
+    assert rows["minimax"]["latest_period"] == "FY2025"
+    assert rows["minimax"]["latest_period_end"] == "2025-12-31"
+    assert rows["zhipu"]["latest_period"] == "H1_2025"
+    assert "not found" in rows["zhipu"]["coverage_note"]
+    assert rows["snowflake"]["fiscal_year_end"] == "01-31"
+    code, out, _ = run(["companies"], capsys)
+    assert code == 0 and "data as of" in out and "H1_2025 (6M to 2025-06-30)" in out
+
+
+def test_companies_bad_format(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["companies", "--format", "xml"], capsys)
+    one_line_error(code, err)
+
+
+def test_peers_ranks_gross_margin(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["peers", "gross_margin", "zhipu", "minimax", "--format", "json"],
+                       capsys)
+    assert code == 0
+    doc = json.loads(out)
+    entries = {e["company"]: e for e in doc["entries"]}
+    # Zhipu H1 2025: (190.877 - 95.453) / 190.877 = 50.0%; MiniMax FY2025 25.4% (reported)
+    assert entries["zhipu"]["value"] == pytest.approx((190.877 - 95.453) / 190.877)
+    assert entries["zhipu"]["rank"] == 1 and entries["minimax"]["rank"] == 2
+    assert entries["minimax"]["value"] == pytest.approx(0.254, abs=0.001)
+    assert entries["minimax"]["period"] == "FY2025 (12M to 2025-12-31)"
+    code, out, _ = run(["peers", "monthly_burn"], capsys)
+    assert code == 0 and "snowflake" in out and "Cash burn per month" in out
+
+
+@pytest.mark.parametrize("args", [["peers", "no_such_signal"],
+                                  ["peers", "gross_margin", "--until", "2025-13-01"],
+                                  ["peers", "gross_margin", "nobody"]])
+def test_peers_bad_input(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(args, capsys)
+    one_line_error(code, err)
+
+
+def test_valuation_minimax_at_ipo(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["valuation", "minimax", "--at", "IPO", "--format", "json"], capsys)
+    assert code == 0
+    v = json.loads(out)[0]
+    # listing-day close HK$345 (offer HK$165): +109.1% against the IPO price
+    assert v["share_price"] == 345.0
+    assert v["price_vs_ipo"] == pytest.approx(345 / 165 - 1)
+    assert v["ev_to_ttm_revenue"] == pytest.approx(v["enterprise_value"] / 79.038e6, rel=1e-3)
+    code, out, _ = run(["valuation", "zhipu"], capsys)
+    assert code == 0 and "Valuation" in out and "vs IPO price" in out
+
+
+@pytest.mark.parametrize("args", [["valuation", "minimax", "--at", "NOPE"],
+                                  ["valuation", "minimax", "--forward-revenue", "100"],
+                                  ["valuation", "minimax", "--at", "IPO",
+                                   "--forward-revenue", "-5"]])
+def test_valuation_bad_input(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(args, capsys)
+    one_line_error(code, err)
+
+
+def test_ttm_calendarised_across_year_ends(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["ttm", "zhipu", "minimax", "--as-of", "2025-12-31", "--format",
+                        "json"], capsys)
+    assert code == 0
+    rows = {r["company_id"]: r for r in json.loads(out)}
+    # Zhipu TTM to 30 June 2025: FY2024 312.414 + H1 2025 190.877 - H1 2024 44.9 (RMB m)
+    assert rows["zhipu"]["value"] == pytest.approx((312.414 + 190.877 - 44.9) * 1e6)
+    assert rows["zhipu"]["period_end"] == "2025-06-30" and rows["zhipu"]["lag_days"] == 184
+    assert rows["minimax"]["value"] == pytest.approx(79.038e6)
+    code, out, _ = run(["ttm", "zhipu", "snowflake", "--as-of", "2025-12-31"], capsys)
+    assert code == 0 and "TTM to 2025-04-30 (Q1_2026)" in out
+
+
+@pytest.mark.parametrize("args", [["ttm", "zhipu", "--as-of", "31/12/2025"],
+                                  ["ttm", "zhipu", "--item", "cash_and_equivalents"],
+                                  ["ttm", "zhipu", "--item", "nonsense"]])
+def test_ttm_bad_input(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(args, capsys)
+    one_line_error(code, err)
+
+
+def test_import_sec_facts_writes_a_company(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / "snow.yaml"
+    code, out, _ = run(["import", "sec-facts", str(FIXTURE), "-o", str(out_file), "--id",
+                        "snow"], capsys)
+    assert code == 0 and "wrote" in out and "FY2025" in out
+    doc = yaml.safe_load(out_file.read_text(encoding="utf-8"))
+    rev = [f for f in doc["figures"] if f["item"] == "revenue" and f["period"] == "FY2025"]
+    # 10-K for the year ended 31 January 2025: revenue US$3,626.4m
+    assert rev and float(rev[0]["value"]) * {"million": 1e6, "thousand": 1e3}.get(
+        rev[0].get("unit", ""), 1.0) == pytest.approx(3626.4e6, rel=1e-4)
+    code, out, _ = run(["validate", str(out_file)], capsys)
+    assert code == 0 and out.startswith("OK")
+
+
+def test_import_sec_facts_bad_input(tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    code, _, err = run(["import", "sec-facts", str(bad), "-o", str(tmp_path / "x.yaml")],
+                       capsys)
+    one_line_error(code, err)
+    code, _, err = run(["import", "sec-facts", str(tmp_path / "missing.json"), "-o",
+                        str(tmp_path / "y.yaml")], capsys)
+    one_line_error(code, err)
+    existing = tmp_path / "z.yaml"
+    existing.write_text("x", encoding="utf-8")
+    code, _, err = run(["import", "sec-facts", str(FIXTURE), "-o", str(existing)], capsys)
+    one_line_error(code, err)
