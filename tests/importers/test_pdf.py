@@ -154,7 +154,9 @@ def test_round_trip_through_the_cli(tmp_path: Path, zhipu: Company,
                  "-o", str(out)])
     assert code == 0, capsys.readouterr().err
     assert "9 figures" in capsys.readouterr().out
-    back = _figures(load_company(str(out)))
+    written = load_company(str(out))
+    assert {f.source for f in written.figures} == {"s.pdf p. 1"}
+    back = _figures(written)
     assert back[("revenue", "FY2024")] == 312_414_000
     assert back[("net_loss", "FY2023")] == 788_000_000
     assert back[("cost_of_revenue", "FY2023")] == 44_056_000
@@ -288,3 +290,26 @@ def test_cli_bad_pdf_is_one_line_exit_2(tmp_path: Path, case: str,
     assert len(err.strip().splitlines()) == 1 and "in.pdf" in err
     assert "Traceback" not in err
     assert not (tmp_path / "c.yaml").exists()
+
+
+def test_cli_without_a_map_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Columns, rows and currency as options; the real PDF's values, hand-copied."""
+    from llmecon.api import load_company
+
+    out = tmp_path / "meta.csv"
+    code = main(["import-pdf", str(META_PDF), "--page", "1", "--columns", "Q2_2023,Q2_2022,-",
+                 "--currency", "USD", "--row", "Revenue=revenue", "--row",
+                 "Net income=net_income", "--id", "meta", "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    got = _figures(load_company(str(out)))
+    assert got == {("revenue", "Q2_2023"): 31_999e6, ("revenue", "Q2_2022"): 28_822e6,
+                   ("net_loss", "Q2_2023"): -7_788e6, ("net_loss", "Q2_2022"): -6_687e6}
+
+
+def test_cli_bad_row_option_and_no_columns(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["import-pdf", str(META_PDF), "--page", "1", "-o", str(tmp_path / "x.yaml")]
+    assert main([*base, "--columns", "Q2_2023", "--row", "Revenue"]) == 2
+    assert "--row 'Revenue': expected LABEL=ITEM" in capsys.readouterr().err
+    assert main(base) == 2
+    assert "columns: missing" in capsys.readouterr().err

@@ -137,6 +137,30 @@ def load_pdf_map(path: str | Path) -> PdfMap:
     return parse_config(PdfMap, read_mapping(path, "PDF map"), str(path))
 
 
+def map_with(base: PdfMap | None = None, *, columns: Sequence[str] | None = None,
+             rows: Mapping[str, str] | None = None, scale: str | None = None,
+             currency: str | None = None, origin: str = "arguments") -> PdfMap:
+    """A map with the given parts replacing (``rows``: adding to) those of ``base``.
+
+    >>> m = map_with(columns=["FY2023", "FY2024"], rows={"Turnover": "revenue"},
+    ...              scale="thousand", currency="RMB")
+    >>> sorted(m.column_periods()), m.rows, m.scale
+    ([1, 2], {'Turnover': 'revenue'}, 'thousand')
+    """
+    data: dict[str, Any] = base.model_dump(exclude_none=True) if base else {}
+    if columns:
+        data["columns"] = [None if c.strip() in ("", "-", "_") else c.strip() for c in columns]
+    if rows:
+        data["rows"] = {**data.get("rows", {}), **rows}
+    for key, value in (("scale", scale), ("currency", currency)):
+        if value is not None:
+            data[key] = value
+    if "columns" not in data:
+        raise InputError(f"{origin}: columns: missing; say which period each numeric column "
+                         "is (e.g. FY2023,FY2024; '-' skips a column)")
+    return parse_config(PdfMap, data, origin)
+
+
 # ---------------------------------------------------------------- reading the PDF
 def _check_file(p: Path) -> None:
     try:
