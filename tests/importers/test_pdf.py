@@ -266,6 +266,20 @@ def test_chinese_labels_are_recognised() -> None:
     assert c.currency == "CNY"
 
 
+def test_bilingual_labels_match_either_language() -> None:
+    from llmecon.importers.pdf import company_from_table
+
+    w = lambda t, x0, x1, top: {"text": t, "x0": x0, "x1": x1, "top": top,  # noqa: E731
+                                "bottom": top + 8}
+    table = table_from_words([w("US$'000", 100, 130, 0), w("Revenue", 10, 40, 20),
+                              w("收入", 42, 60, 20), w("500", 115, 130, 20),
+                              w("研發開支", 10, 40, 32), w("R&D", 42, 60, 32),
+                              w("(700)", 105, 130, 32)])
+    c = company_from_table(table, PdfMap.model_validate({"columns": ["FY2024"]}), "x.pdf", 1)
+    assert _figures(c) == {("revenue", "FY2024"): 500_000, ("rd_expense", "FY2024"): 700_000}
+    assert c.currency == "USD"
+
+
 def test_map_file_errors_name_the_field(tmp_path: Path) -> None:
     m = tmp_path / "map.yaml"
     m.write_text("columns: [FY2024]\nscale: lakh\n", encoding="utf-8")

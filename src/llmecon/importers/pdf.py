@@ -35,6 +35,7 @@ from llmecon.importers.pdf_table import (
     Table,
     heading_currency,
     heading_scale,
+    label_keys,
     normalise_label,
     table_from_words,
 )
@@ -227,8 +228,9 @@ def _find_rows(table: Table, pmap: PdfMap, where: str) -> list[tuple[Line, str]]
     """(line, item name) for each row to read; a named row missing is an error."""
     rows = table.rows
     if pmap.rows is None:
-        found = [(ln, DEFAULT_LABELS[normalise_label(ln.label)]) for ln in rows
-                 if normalise_label(ln.label) in DEFAULT_LABELS]
+        found = [(ln, item) for ln in rows
+                 for item in [next((DEFAULT_LABELS[k] for k in label_keys(ln.label)
+                                    if k in DEFAULT_LABELS), None)] if item]
         if not found:
             raise InputError(f"{where}: no row label recognised ({_labels(rows)}); name the "
                              "rows in the map (rows: {\"Label as printed\": item})")
@@ -311,7 +313,8 @@ def table_records(table: Table, pmap: PdfMap, origin: str, page: int) -> list[Re
     where = f"{origin} p. {page}"
     rows = _find_rows(table, pmap, where)
     cols = _columns_wanted(table, pmap, where)
-    scale, currency, scale_note = _scale_and_currency(table, rows[0][0], pmap, where)
+    top_row = min((ln for ln, _ in rows), key=lambda ln: ln.top)
+    scale, currency, scale_note = _scale_and_currency(table, top_row, pmap, where)
     out = []
     for line, item in rows:
         idef, _ = lookup(item, where=where)
@@ -351,8 +354,8 @@ def company_from_table(table: Table, pmap: PdfMap, origin: str, page: int,
     if not records:
         raise InputError(f"{origin} p. {page}: every mapped cell is blank; no figure read")
     meta = dict(pmap.company)
-    cid = company_id or str(meta.pop("id", "") or "") or _slug(Path(origin).stem)
-    meta.pop("id", None)
+    map_id = str(meta.pop("id", "") or "")
+    cid = company_id or map_id or _slug(Path(origin).stem)
     meta.setdefault("description", f"Imported from {Path(origin).name} p. {page} "
                     "(draft: review every figure against the page).")
     return check_company(build_company(meta, cid, records, f"{origin} p. {page}"))

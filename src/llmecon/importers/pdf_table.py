@@ -309,3 +309,19 @@ def normalise_label(text: str) -> str:
     t = re.sub(r"\s*(?:\(\d{1,2}\)|\*+|\[\d{1,2}\])\s*$", "", t)
     t = re.sub(r"\s+", " ", t).strip(" :;.,")
     return t
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef（）]+")
+
+
+def label_keys(text: str) -> list[str]:
+    """Keys a printed label may be known by: the whole label, and its English and its
+    Chinese part when a bilingual statement prints both.
+
+    >>> label_keys("Cost of sales 銷售成本")
+    ['cost of sales 銷售成本', 'cost of sales', '銷售成本']
+    """
+    whole = normalise_label(text)
+    cjk = normalise_label("".join(_CJK.findall(text)))
+    latin = normalise_label(_CJK.sub(" ", text))
+    return list(dict.fromkeys(k for k in (whole, latin, cjk) if k))
