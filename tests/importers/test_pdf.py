@@ -90,21 +90,29 @@ def write_statement(path: Path, company: Company, *, title: str = "",
                     override: dict[tuple[str, str], str] | None = None) -> Path:
     """An income statement in RMB'000 as a prospectus prints it, written with fpdf2."""
     from fpdf import FPDF
+
+    pdf = FPDF()
+    _statement_page(pdf, company, ROWS, title or f"{company.name}: consolidated statement "
+                    "of profit or loss", override)
+    pdf.output(str(path))
+    return path
+
+
+def _statement_page(pdf: Any, company: Company, rows: Any, title: str,
+                    override: dict[tuple[str, str], str] | None = None) -> None:
     from fpdf.enums import XPos, YPos
 
     figs = _figures(company)
-    pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", size=9)
-    pdf.cell(0, 8, title or f"{company.name}: consolidated statement of profit or loss",
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for cells in (["", "Year ended 31 December", ""], ["2022", "2023", "2024"],
                   ["RMB'000"] * 3):
         pdf.cell(80, 6, "")
         for text in cells:
             pdf.cell(32, 6, text, align="R")
         pdf.ln(6)
-    for label, item, deduction in ROWS:
+    for label, item, deduction in rows:
         pdf.cell(80, 6, label)
         for year in YEARS:
             text = (override or {}).get((item, year))
@@ -113,8 +121,6 @@ def write_statement(path: Path, company: Company, *, title: str = "",
                 text = "" if value is None else _amount(value, deduction)
             pdf.cell(32, 6, text, align="R")
         pdf.ln(6)
-    pdf.output(str(path))
-    return path
 
 
 STATEMENT_MAP: dict[str, Any] = {
@@ -137,6 +143,40 @@ def test_generated_statement_round_trip_is_exact(tmp_path: Path, zhipu: Company)
     # a loss printed in brackets is a positive net loss; a cost in brackets a positive cost
     assert _figures(got)[("net_loss", "FY2024")] == 2_958_000_000
     assert _figures(got)[("cost_of_revenue", "FY2022")] == 26_049_000
+
+
+def test_statement_over_several_pages(tmp_path: Path, zhipu: Company) -> None:
+    """Income statement on p. 1, prose on p. 2, cash-flow statement on p. 3 (Zhipu FY2024
+    net cash used in operating activities RMB 2,245m, printed in brackets)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    _statement_page(pdf, zhipu, ROWS, "Consolidated statement of profit or loss")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=9)
+    pdf.cell(0, 8, "Notes: the figures are audited.")
+    _statement_page(pdf, zhipu, (("Net cash used in operating activities",
+                                  "operating_cash_flow", False),),
+                    "Consolidated statement of cash flows")
+    path = tmp_path / "statements.pdf"
+    pdf.output(str(path))
+    got = import_pdf(path, STATEMENT_MAP, page=[1, 2, 3])
+    ocf = next(f for f in got.figures if f.item == "operating_cash_flow")
+    assert (ocf.period.label, ocf.value, ocf.source) == ("FY2024", -2_245_000_000,
+                                                         "statements.pdf p. 3")
+    assert _figures(got)[("revenue", "FY2024")] == 312_414_000
+    assert {f.source for f in got.figures if f.item == "revenue"} == {"statements.pdf p. 1"}
+    twice = {**STATEMENT_MAP, "rows": {"Revenue": "revenue"}}
+    dup = tmp_path / "dup.pdf"
+    pdf2 = FPDF()
+    for _ in range(2):
+        _statement_page(pdf2, zhipu, ROWS[:1], "Revenue")
+    pdf2.output(str(dup))
+    with pytest.raises(InputError, match=r"dup\.pdf pp\. 1-2, row 'Revenue': printed on "
+                                         r"pages 1, 2"):
+        import_pdf(dup, twice, page=[1, 2])
+    assert main(["import-pdf", str(path), "--pages", "1-3", "--columns", "FY2022,FY2023,FY2024",
+                 "-o", str(tmp_path / "c.yaml")]) == 0
 
 
 def test_round_trip_through_the_cli(tmp_path: Path, zhipu: Company,

@@ -7,6 +7,9 @@ from typing import Any
 
 from llmecon.cli.common import new_file, safe, whole
 
+#: Most pages one import reads (a statement section, not a whole report).
+MAX_PAGES = 50
+
 EPILOG = """\
 a map (YAML), e.g. for a prospectus income statement in RMB'000:
   company: {id: zhipu_pdf, name: Zhipu (from the prospectus), business_model: b2b_project}
@@ -30,8 +33,9 @@ def register(sub: Any) -> None:
                     "(gross profit = revenue - cost of revenue...), so a misread fails loudly.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", metavar="FILE.pdf")
-    p.add_argument("--page", type=whole(1, 100_000), metavar="N",
-                   help="page to read, 1 = the first page of the file (default: the map's)")
+    p.add_argument("--page", "--pages", dest="page", type=_pages, metavar="N[-M]",
+                   help="page (or pages, e.g. 10-14) to read, 1 = the first page of the file "
+                        "(default: the map's page)")
     p.add_argument("--map", metavar="MAP.yaml", help="columns, rows, scale, currency and "
                    "company metadata (see below)")
     p.add_argument("--columns", metavar="P1,P2,...", type=lambda t: t.split(","),
@@ -46,6 +50,19 @@ def register(sub: Any) -> None:
                    help="company file to write (.yaml or .csv)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=_import_pdf)
+
+
+def _pages(text: str) -> int | list[int]:
+    """``N`` or ``N-M`` (at most MAX_PAGES pages)."""
+    page = whole(1, 100_000)
+    first, sep, last = text.partition("-")
+    if not sep:
+        return page(text)
+    lo, hi = page(first), page(last)
+    if not lo <= hi < lo + MAX_PAGES:
+        raise argparse.ArgumentTypeError(f"expected N-M with N <= M and at most {MAX_PAGES} "
+                                         f"pages, found {text!r}")
+    return list(range(lo, hi + 1))
 
 
 def _rows(pairs: list[str]) -> dict[str, str]:

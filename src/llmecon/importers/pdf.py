@@ -192,26 +192,33 @@ def _open_error(p: Path, e: Exception) -> InputError:
     return InputError(f"{p}: cannot read the PDF ({name}: {str(e)[:120] or 'damaged file'})")
 
 
-def read_page_words(path: str | Path, page: int) -> list[dict[str, Any]]:
-    """The words of page ``page`` (1 = the first page of the file) of a PDF."""
+def read_pages_words(path: str | Path, pages: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """The words of each page in ``pages`` (1 = the first page of the file) of a PDF."""
     p = Path(path)
     _check_file(p)
     try:
         import pdfplumber
     except ImportError:
         raise InputError("reading PDFs needs pdfplumber: pip install 'llmecon[pdf]'") from None
+    out: dict[int, list[dict[str, Any]]] = {}
     try:
         with pdfplumber.open(p) as pdf:
             count = len(pdf.pages)
-            if not 1 <= page <= count:
-                raise InputError(f"{p}: page {page}: out of range; the PDF has {count} "
-                                 f"page{'s' if count != 1 else ''}")
-            words = pdf.pages[page - 1].extract_words()
+            for page in pages:
+                if not 1 <= page <= count:
+                    raise InputError(f"{p}: page {page}: out of range; the PDF has {count} "
+                                     f"page{'s' if count != 1 else ''}")
+                out[page] = [dict(w) for w in pdf.pages[page - 1].extract_words()]
     except InputError:
         raise
     except Exception as e:  # pdfminer raises many types for damaged or encrypted files
         raise _open_error(p, e) from None
-    return [dict(w) for w in words]
+    return out
+
+
+def read_page_words(path: str | Path, page: int) -> list[dict[str, Any]]:
+    """The words of page ``page`` (1 = the first page of the file) of a PDF."""
+    return read_pages_words(path, [page])[page]
 
 
 def read_pdf_table(path: str | Path, page: int) -> Table:
@@ -224,14 +231,16 @@ def read_pdf_table(path: str | Path, page: int) -> Table:
 
 
 # ---------------------------------------------------------------- figures
-def _find_rows(table: Table, pmap: PdfMap, where: str) -> list[tuple[Line, str]]:
-    """(line, item name) for each row to read; a named row missing is an error."""
+def _find_rows(table: Table, pmap: PdfMap, where: str, *, required: bool = True
+               ) -> list[tuple[Line, str]]:
+    """(line, item name) for each row to read; with ``required`` a named row missing (or
+    no recognised row at all) is an error."""
     rows = table.rows
     if pmap.rows is None:
         found = [(ln, item) for ln in rows
                  for item in [next((DEFAULT_LABELS[k] for k in label_keys(ln.label)
                                     if k in DEFAULT_LABELS), None)] if item]
-        if not found:
+        if not found and required:
             raise InputError(f"{where}: no row label recognised ({_labels(rows)}); name the "
                              "rows in the map (rows: {\"Label as printed\": item})")
         return found
@@ -239,6 +248,8 @@ def _find_rows(table: Table, pmap: PdfMap, where: str) -> list[tuple[Line, str]]
     for label, item in pmap.rows.items():
         lookup(item, where=f"{where}, row {label!r}")
         hits = [ln for ln in rows if normalise_label(ln.label) == normalise_label(label)]
+        if not hits and not required:
+            continue
         if not hits:
             raise InputError(f"{where}, row {label!r}: not found on the page; rows with "
                              f"numbers there: {_labels(rows)}")
@@ -307,11 +318,15 @@ def _value(table: Table, line: Line, col: Column, item: str, where: str
     return cell.value, f"printed {cell.text}"
 
 
-def table_records(table: Table, pmap: PdfMap, origin: str, page: int) -> list[Record]:
-    """One record per mapped row and column (a blank cell gives no figure)."""
+def table_records(table: Table, pmap: PdfMap, origin: str, page: int,
+                  rows: Sequence[tuple[Line, str]] | None = None) -> list[Record]:
+    """One record per mapped row and column (a blank cell gives no figure); ``rows``
+    defaults to those the map names (or recognised labels) on this page."""
     name = Path(origin).name
     where = f"{origin} p. {page}"
-    rows = _find_rows(table, pmap, where)
+    rows = _find_rows(table, pmap, where) if rows is None else rows
+    if not rows:
+        return []
     cols = _columns_wanted(table, pmap, where)
     top_row = min((ln for ln, _ in rows), key=lambda ln: ln.top)
     scale, currency, scale_note = _scale_and_currency(table, top_row, pmap, where)
@@ -346,33 +361,77 @@ def table_records(table: Table, pmap: PdfMap, origin: str, page: int) -> list[Re
 
 def company_from_table(table: Table, pmap: PdfMap, origin: str, page: int,
                        company_id: str | None = None) -> Company:
-    """The company built from the mapped cells of a table, checked like a company file
-    (identities included)."""
+    """The company built from the mapped cells of one page's table."""
+    return company_from_tables({page: table}, pmap, origin, company_id)
+
+
+def company_from_tables(tables: Mapping[int, Table], pmap: PdfMap, origin: str,
+                        company_id: str | None = None) -> Company:
+    """The company built from the mapped cells of the tables of one or more pages (page ->
+    table), checked like a company file (identities included). Over several pages, a
+    named row must be printed on exactly one of them."""
     from llmecon.metrics.reconcile import check_company
 
-    records = table_records(table, pmap, origin, page)
+    pages = sorted(tables)
+    span = f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}-{pages[-1]}"
+    records: list[Record] = []
+    if len(pages) == 1:
+        records = table_records(tables[pages[0]], pmap, origin, pages[0])
+    else:
+        found = {pg: _find_rows(tables[pg], pmap, f"{origin} p. {pg}", required=False)
+                 for pg in pages}
+        _check_rows_over_pages(found, pmap, f"{origin} {span}")
+        for pg in pages:
+            records += table_records(tables[pg], pmap, origin, pg, found[pg])
     if not records:
-        raise InputError(f"{origin} p. {page}: every mapped cell is blank; no figure read")
+        raise InputError(f"{origin} {span}: no mapped cell holds a number; no figure read")
     meta = dict(pmap.company)
     map_id = str(meta.pop("id", "") or "")
     cid = company_id or map_id or _slug(Path(origin).stem)
-    meta.setdefault("description", f"Imported from {Path(origin).name} p. {page} "
+    meta.setdefault("description", f"Imported from {Path(origin).name} {span} "
                     "(draft: review every figure against the page).")
-    return check_company(build_company(meta, cid, records, f"{origin} p. {page}"))
+    return check_company(build_company(meta, cid, records, f"{origin} {span}"))
 
 
-def import_pdf(path: str | Path, pmap: PdfMap | Mapping[str, Any], *, page: int | None = None,
+def _check_rows_over_pages(found: Mapping[int, Sequence[tuple[Line, str]]], pmap: PdfMap,
+                           where: str) -> None:
+    """Every named row printed on exactly one page; some row found somewhere."""
+    if not any(found.values()):
+        raise InputError(f"{where}: no row label recognised on these pages; name the rows "
+                         "in the map")
+    for label in pmap.rows or {}:
+        on = [pg for pg, rows in found.items()
+              if any(normalise_label(ln.label) == normalise_label(label) for ln, _ in rows)]
+        if not on:
+            raise InputError(f"{where}, row {label!r}: not found on these pages")
+        if len(on) > 1:
+            raise InputError(f"{where}, row {label!r}: printed on pages "
+                             f"{', '.join(map(str, on))}; read one page at a time")
+
+
+def import_pdf(path: str | Path, pmap: PdfMap | Mapping[str, Any], *,
+               page: int | Sequence[int] | None = None,
                company_id: str | None = None) -> Company:
-    """Read the table on ``page`` (else the map's page) of a PDF into a company.
+    """Read the table on ``page`` (one page, or several: a statement's pages; else the
+    map's page) of a PDF into a company.
 
-    ``pmap`` is a :class:`PdfMap` or its plain-data form (see :func:`load_pdf_map`).
+    ``pmap`` is a :class:`PdfMap` or its plain-data form (see :func:`load_pdf_map`). Over
+    several pages, those without a table are passed over (at least one must have one).
     """
     m = pmap if isinstance(pmap, PdfMap) else parse_config(PdfMap, dict(pmap), "PDF map")
     chosen = page if page is not None else m.page
     if chosen is None:
         raise InputError(f"{path}: page: missing; give the page (1 = the first page of the "
                          "file) on the command line or in the map")
-    return company_from_table(read_pdf_table(path, chosen), m, str(path), chosen, company_id)
+    if isinstance(chosen, int):
+        return company_from_table(read_pdf_table(path, chosen), m, str(path), chosen,
+                                  company_id)
+    words = read_pages_words(path, sorted(set(chosen)))
+    tables = {pg: t for pg, w in words.items() if (t := table_from_words(w)).columns}
+    if not tables:
+        raise InputError(f"{path} pp. {min(words)}-{max(words)}: no table found on these "
+                         "pages (a scanned page has no text to read)")
+    return company_from_tables(tables, m, str(path), company_id)
 
 
 def _slug(name: str) -> str:

@@ -176,8 +176,9 @@ def group_lines(words: Sequence[Word]) -> list[list[Word]]:
 
 def _columns(lines: Sequence[Line]) -> list[tuple[float, float]]:
     """Spans (x0, x1) of the columns: cells grouped by right edge, kept when on
-    :data:`MIN_COLUMN_ROWS` lines or more."""
-    cells = sorted(((c, n) for n, ln in enumerate(lines) if ln.label for c in ln.cells),
+    :data:`MIN_COLUMN_ROWS` lines or more (a heading of years counts: a one-row table
+    under its years has columns)."""
+    cells = sorted(((c, n) for n, ln in enumerate(lines) for c in ln.cells),
                    key=lambda cn: cn[0].x1)
     groups: list[list[tuple[Cell, int]]] = []
     for c, n in cells:
@@ -186,8 +187,14 @@ def _columns(lines: Sequence[Line]) -> list[tuple[float, float]]:
             groups[-1].append((c, n))
         else:
             groups.append([(c, n)])
-    return [(min(c.x0 for c, _ in g), max(c.x1 for c, _ in g)) for g in groups
-            if len({n for _, n in g}) >= MIN_COLUMN_ROWS]
+    kept = [len({n for _, n in g}) >= MIN_COLUMN_ROWS for g in groups]
+    # a line of numbers alone (a heading of years) sharing a kept column vouches for the
+    # columns of its other cells: a column filled on one row only is still a column
+    headers = {n for g, k in zip(groups, kept, strict=True) if k for _, n in g
+               if not lines[n].label and len(lines[n].cells) > 1}
+    kept = [k or any(n in headers for _, n in g) for g, k in zip(groups, kept, strict=True)]
+    return [(min(c.x0 for c, _ in g), max(c.x1 for c, _ in g))
+            for g, k in zip(groups, kept, strict=True) if k]
 
 
 def _headings(spans: Sequence[tuple[float, float]], lines: Sequence[Line]) -> list[str]:
