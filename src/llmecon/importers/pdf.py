@@ -1,4 +1,5 @@
-"""Import a financial table from one page of a text-based PDF into a :class:`Company`.
+"""Import a financial table from a page (or a few pages) of a text-based PDF into a
+:class:`Company`.
 
 The user says which page and which numeric column is which period (a small map, YAML or
 :class:`PdfMap`), and may name the rows (``"Cost of sales": cost_of_revenue``); without
@@ -117,7 +118,6 @@ class PdfMap(ConfigModel):
     scale: Literal["units", "thousand", "million", "billion"] | None = None
     currency: str | None = None
     confidence: Literal["high", "medium", "low", "unknown"] = "medium"
-
 
     def column_periods(self) -> dict[int, ColumnPeriod]:
         """Column number (1 = the leftmost numeric column) -> its period.
