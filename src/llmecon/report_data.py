@@ -40,6 +40,9 @@ class ReportData:
     paths: int = 0
     horizon: int = 0
     seed: int = 0
+    #: company id -> why it has no unit economics by line or simulation (e.g. no business
+    #: lines declared: a peer imported from filings); it is still compared side by side.
+    not_modelled: dict[str, str] = field(default_factory=dict)
 
 
 def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None,
@@ -51,7 +54,6 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     from llmecon.errors import LlmeconError
     from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.serving import ServingConfig, evaluate
     from llmecon.simulate.answers import cost_for_margin
     from llmecon.simulate.calibrate import base_scenario
     from llmecon.simulate.run import run
@@ -73,22 +75,17 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     sims: dict[str, dict[str, Any]] = {}
     margin: dict[str, Any] = {}
     ue_lines = []
+    skipped: dict[str, str] = {}
     for c in companies:
         say(f"{c.id}: unit economics")
-        ue_lines.append(unit_economics_table(c, assumptions, fx, cat, eff))
-        dep = dict(assumptions["inference"].get(c.id, assumptions["inference"]["default"]))
-        dep.pop("price_endpoint", None)
-        for gpu in REPORT_GPUS:
-            cfg = ServingConfig(**{**dep, "gpu": gpu})
-            try:
-                res = evaluate(cfg, cat, eff)
-                inf_rows.append(InferenceRow(c.id, cfg.model, gpu, res.cost_output,
-                                             res.cost_input_miss,
-                                             "" if res.cost_output is not None
-                                             else "no GPU-hour price bundled"))
-            except LlmeconError as e:  # a GPU the model does not fit: shown with the reason
-                inf_rows.append(InferenceRow(c.id, cfg.model, gpu, None, None, str(e)))
-        base = base_scenario(c, assumptions, horizon, fx=fx, catalog=cat, efficiency=eff)
+        try:
+            ue_table = unit_economics_table(c, assumptions, fx, cat, eff)
+            base = base_scenario(c, assumptions, horizon, fx=fx, catalog=cat, efficiency=eff)
+        except LlmeconError as e:  # shown in the report; the company stays in the comparison
+            skipped[c.id] = str(e)
+            continue
+        ue_lines.append(ue_table)
+        inf_rows.extend(_inference_rows(c.id, assumptions, cat, eff))
         if scenario_file:
             base = load_scenario(base, scenario_file)
         margin[c.id] = cost_for_margin(base, target_margin)
@@ -99,4 +96,25 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
             sims[c.id][tag] = run(s, paths=paths, seed=seed)
     return ReportData(tuple(companies), ue, cf, sig,
                       tuple(company_series(c, fx) for c in companies), tuple(ue_lines),
-                      tuple(inf_rows), margin, sims, paths, horizon, seed)
+                      tuple(inf_rows), margin, sims, paths, horizon, seed, skipped)
+
+
+def _inference_rows(company_id: str, assumptions: Any, cat: Any, eff: Any
+                    ) -> list[InferenceRow]:
+    """Cost per million tokens of the company's assumed deployment on each report GPU."""
+    from llmecon.errors import LlmeconError
+    from llmecon.inference.serving import ServingConfig, evaluate
+
+    dep = dict(assumptions["inference"].get(company_id, assumptions["inference"]["default"]))
+    dep.pop("price_endpoint", None)
+    rows = []
+    for gpu in REPORT_GPUS:
+        cfg = ServingConfig(**{**dep, "gpu": gpu})
+        try:
+            res = evaluate(cfg, cat, eff)
+            rows.append(InferenceRow(company_id, cfg.model, gpu, res.cost_output,
+                                     res.cost_input_miss, "" if res.cost_output is not None
+                                     else "no GPU-hour price bundled"))
+        except LlmeconError as e:  # a GPU the model does not fit: shown with the reason
+            rows.append(InferenceRow(company_id, cfg.model, gpu, None, None, str(e)))
+    return rows

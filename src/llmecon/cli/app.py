@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from llmecon.cli import (
     companies,
     inference,
+    pdf_import,
     report,
     retention,
     runs,
@@ -19,7 +20,7 @@ from llmecon.cli.common import Parser, run_handler
 
 #: The command modules, in the order their commands are listed by ``--help``.
 COMMAND_MODULES = (companies, serve, unit_economics, retention, inference, simulate, runs,
-                   report)
+                   report, pdf_import)
 
 
 def build_parser() -> argparse.ArgumentParser:

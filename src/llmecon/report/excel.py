@@ -110,6 +110,19 @@ def add_table(book: Book, t: Table) -> None:
         for j, mv in enumerate(r.cells, start=2):
             _cell(ws, i, j, mv)
     ws.column_dimensions["A"].width = 42
+    _company_columns(ws, len(t.columns))
+
+
+def _company_columns(ws: Any, n: int) -> None:
+    """Company columns wide enough for their numbers, headers wrapped (six companies fit a
+    screen; the long 'company period (currency)' headers no longer spill)."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for j in range(2, n + 2):
+        ws.column_dimensions[get_column_letter(j)].width = 18
+        ws.cell(row=1, column=j).alignment = Alignment(wrap_text=True, vertical="top",
+                                                       horizontal="right")
 
 
 def add_signals(book: Book, st: SignalsTable) -> None:

@@ -42,6 +42,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}td.na{color:#8a94a6}
 .chart{width:100%;height:380px;margin:6px 0 18px}.grid{display:grid;
 grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px}.grid>div{min-width:0}
 nav a{margin-right:14px;font-size:13px}.low{background:#fff6e0}.src{color:#5b6575}
+table[data-table=Figures] td{overflow-wrap:anywhere;max-width:420px}
 """
 
 SECTIONS = (("tables", "The two tables"), ("signals", "Signals"), ("trends", "Trends"),
@@ -124,7 +125,8 @@ def render(data: ReportData, plotly_js: str) -> str:
         cash_flow=views.table_view(data.cash_flow), signals=views.signals_view(data.signals),
         trends=trends, ue_lines=[views.ue_view(t) for t in data.ue_lines],
         inference_chart=inference, inference=views.inference_view(data), stress=stress,
-        figures=views.figures_view(data), charts_json=Markup(script_json(figures)))
+        figures=views.figures_view(data), charts_json=Markup(script_json(figures)),
+        not_modelled=data.not_modelled)
 
 
 def plotly_js() -> str:

@@ -76,8 +76,13 @@ def draw(ax: Any, spec: ChartSpec) -> None:
     ax.legend(fontsize=7, loc="upper left")
 
 
+#: Charts per row of a saved figure: six companies make two rows of three, not one strip.
+CHARTS_PER_ROW = 3
+
+
 def save(specs: Sequence[ChartSpec], path: str | Path) -> Path:
-    """The charts side by side in one PNG or SVG file (by the suffix), written atomically."""
+    """The charts side by side (at most :data:`CHARTS_PER_ROW` a row) in one PNG or SVG
+    file (by the suffix), written atomically."""
     import io
 
     import matplotlib
@@ -87,10 +92,15 @@ def save(specs: Sequence[ChartSpec], path: str | Path) -> Path:
 
     p = Path(path)
     n = max(len(specs), 1)
-    fig, axes = plt.subplots(1, n, figsize=(6.4 * n, 4), squeeze=False)
+    cols = min(n, CHARTS_PER_ROW)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 4 * rows), squeeze=False)
     try:
-        for ax, spec in zip(axes[0], specs, strict=False):
+        flat = list(axes.flat)
+        for ax, spec in zip(flat, specs, strict=False):
             draw(ax, spec)
+        for ax in flat[len(specs):]:
+            ax.set_visible(False)
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format=p.suffix.lstrip(".").lower())

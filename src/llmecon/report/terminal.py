@@ -54,28 +54,46 @@ def table(t: Table) -> RenderableType:
     return Group(*parts)
 
 
+#: Companies per signals table: each takes three columns, so more are shown in groups.
+SIGNAL_COMPANIES_PER_TABLE = 3
+
+
 def signals(st: SignalsTable) -> RenderableType:
-    """Signals as rows, companies side by side; what each signal means listed below."""
+    """Signals as rows, companies side by side (three at a time, so six companies stay
+    readable at 160 columns); what each signal means listed below."""
     companies = list(dict.fromkeys(r.company_id for r in st.rows))
-    rt = RichTable(title="Signals", title_justify="left", header_style="bold")
-    rt.add_column("signal", no_wrap=True)
-    for c in companies:
-        rt.add_column(plain(f"{c}\nlatest"), justify="right")
-        rt.add_column(plain(f"{c}\nchange (on)"), justify="right")
-        rt.add_column("", justify="left")
     meanings: dict[str, str] = {}
     by_key: dict[str, dict[str, SignalRow]] = {}
     for r in st.rows:
         by_key.setdefault(r.label, {})[r.company_id] = r
         meanings[r.label] = r.meaning
+    n = SIGNAL_COMPANIES_PER_TABLE
+    groups = [companies[i:i + n] for i in range(0, len(companies), n)] or [[]]
+    parts: list[RenderableType] = [
+        _signals_table(group, by_key, "Signals" if len(groups) == 1 else
+                       f"Signals ({k}/{len(groups)}: {', '.join(group)})")
+        for k, group in enumerate(groups, start=1)]
+    notes_text = "\n".join(f"  {k}: {v}" for k, v in meanings.items())
+    if has_marks([r.latest for r in st.rows]):
+        notes_text += f"\n  {BASIS_NOTE}"
+    return Group(*parts, plain(notes_text, style="dim"))
+
+
+def _signals_table(companies: Sequence[str], by_key: dict[str, dict[str, SignalRow]],
+                   title: str) -> RichTable:
+    rt = RichTable(title=plain(title), title_justify="left", header_style="bold")
+    rt.add_column("signal", no_wrap=True)
+    for c in companies:
+        rt.add_column(plain(f"{c}\nlatest"), justify="right", overflow="fold")
+        rt.add_column(plain(f"{c}\nchange (on)"), justify="right", overflow="fold")
+        rt.add_column("", justify="left")
     for label, per in by_key.items():
         cells: list[RenderableType] = [plain(label)]
         for c in companies:
-            row = per.get(c)
-            if row is None:
+            r = per.get(c)
+            if r is None:
                 cells += ["", "", ""]
                 continue
-            r = row
             latest = f"{marked(r.latest)} {r.latest.period.label}" if r.latest.ok else "n/a"
             pair = period_pair(r.change_to, r.change_from)
             on = f" ({pair})" if pair else ""
@@ -83,11 +101,7 @@ def signals(st: SignalsTable) -> RenderableType:
                       plain(f.change(r.change, r.change_kind) + on),
                       Text(r.assessment, style=_ASSESS_STYLE[r.assessment])]
         rt.add_row(*cells)
-    notes_text = "\n".join(f"  {k}: {v}" for k, v in meanings.items())
-    if has_marks([r.latest for r in st.rows]):
-        notes_text += f"\n  {BASIS_NOTE}"
-    notes = plain(notes_text, style="dim")
-    return Group(rt, notes)
+    return rt
 
 
 def companies(items: Sequence[Company]) -> RenderableType:
