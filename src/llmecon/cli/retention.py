@@ -27,6 +27,7 @@ def register(sub: Any) -> None:
 
 
 def _fit(args: argparse.Namespace) -> int:
+    from llmecon.errors import InputError
     from llmecon.report.terminal import print_all
     from llmecon.report.unit_economics import sbg_table
     from llmecon.statements.cohorts import first_periods, read_cohorts
@@ -34,9 +35,14 @@ def _fit(args: argparse.Namespace) -> int:
 
     cohorts = [list(args.alive)] if args.alive else read_cohorts(args.csv)
     full = cohorts[0]
-    if args.calibrate is not None:
-        cohorts = first_periods(cohorts, args.calibrate)
-    fit = fit_sbg(cohorts)
+    try:
+        if args.calibrate is not None:
+            cohorts = first_periods(cohorts, args.calibrate)
+        fit = fit_sbg(cohorts)
+    except InputError as e:
+        if args.csv is None:
+            raise
+        raise InputError(f"{args.csv}: {e}") from None
     horizon = args.horizon or len(full)
     if args.format == "json":
         _print_json(fit, horizon, full, args.discount_rate)

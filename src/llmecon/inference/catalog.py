@@ -152,7 +152,11 @@ def _read_yaml(text: str, origin: str) -> Any:
 def load_catalog_file(path: Path) -> Catalog:
     from llmecon.yamlfile import read_mapping
 
-    return catalog_from_mapping(read_mapping(path, "catalog"), str(path), Path(path).parent)
+    doc = read_mapping(path, "catalog")
+    if not doc:
+        raise InputError(f"{path}: the catalog file is empty; expected gpus, models, "
+                         "hf_models, gpu_hour or api")
+    return catalog_from_mapping(doc, str(path), Path(path).parent)
 
 
 def load_catalog(extra: Iterable[str | Path] = ()) -> Catalog:

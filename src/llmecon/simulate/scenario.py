@@ -254,11 +254,32 @@ def load_scenario(base: Scenario, path: str | Path) -> Scenario:
     """Merge a user's scenario YAML over ``base``: horizon, drivers (numbers or
     distributions), financing, regimes, correlations, shocks."""
     p = Path(path)
-    return merge_scenario(base, load_config(ScenarioConfig, p, "scenario"), str(p))
+    cfg = load_config(ScenarioConfig, p, "scenario")
+    if not cfg.model_fields_set:
+        raise InputError(f"{p}: the scenario file is empty; expected keys such as drivers, "
+                         "financing or horizon_months")
+    return merge_scenario(base, cfg, str(p))
+
+
+def _check_identity(base: Scenario, cfg: ScenarioConfig, where: str) -> None:
+    """A scenario file's company, currency, start and stresses describe the scenario it was
+    written from: they must match ``base`` (amounts are not converted) and name known
+    presets."""
+    given = {"company": (cfg.company, base.company), "currency": (cfg.currency, base.currency),
+             "start": (cfg.start, base.start)}
+    for key, (found, expected) in given.items():
+        if found is not None and found != expected:
+            raise InputError(f"{where}: {key}: expected {expected} (the calibrated scenario's; "
+                             f"a scenario file cannot change it), found {str(found)!r}")
+    unknown = [n for n in cfg.stresses or () if n not in stress_presets()]
+    if unknown:
+        raise InputError(f"{where}: stresses: unknown stress {unknown[0]!r}; presets: "
+                         f"{', '.join(stress_presets())} (apply them with --stress)")
 
 
 def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
     """``base`` with what ``cfg`` sets; driver names (patterns) must exist in ``base``."""
+    _check_identity(base, cfg, where)
     s = base if cfg.horizon_months is None else replace(base, horizon_months=cfg.horizon_months)
     if cfg.lines is not None:
         s = replace(s, lines=tuple(_line(x) for x in cfg.lines))
