@@ -127,6 +127,9 @@ def _hf_model(row: HfModelRow, origin: str, folder: Traversable | None) -> Model
     where = f"{origin}: hf_models: {row.name}: config"
     if folder is None:
         raise InputError(f"{where}: no folder to read {row.config!r} from")
+    if Path(row.config).is_absolute() or ".." in Path(row.config).parts:
+        raise InputError(f"{where}: expected a file inside the catalog's folder, found "
+                         f"{row.config!r}")
     try:
         doc = json.loads(folder.joinpath(row.config).read_text(encoding="utf-8"))
     except FileNotFoundError:
