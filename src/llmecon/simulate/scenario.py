@@ -31,7 +31,7 @@ from llmecon.config.scenario import (
     ShockConfig,
     StressPreset,
 )
-from llmecon.constants import MAX_HORIZON_MONTHS
+from llmecon.constants import MAX_HORIZON_MONTHS, MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
 from llmecon.simulate.distributions import Dist, Regime
 
@@ -156,6 +156,18 @@ class Scenario:
     financing_included: str = "committed"
     noise: tuple[Noise, ...] = ()
     payables_months: int = 0
+
+    def __post_init__(self) -> None:
+        """Every driver parameter and financing amount is a finite number of at most
+        :data:`~llmecon.constants.MAX_MAGNITUDE` in size, however the scenario was built: a
+        NaN cash balance would compare false with zero and report "P(cash < 0) 0%"."""
+        values = [(f"drivers.{n}.{k}", v) for n, d in self.drivers.items()
+                  for k, v in d.params.items()]
+        values += [(f"financing[{i}].amount", f.amount) for i, f in enumerate(self.financing)]
+        for where, v in values:
+            if not abs(v) <= MAX_MAGNITUDE:
+                raise InputError(f"scenario {self.company}: {where}: expected a finite number "
+                                 f"of at most {MAX_MAGNITUDE:g} in size, found {v!r}")
 
     def included_financing(self) -> tuple[Financing, ...]:
         """The events the projection counts: ``committed`` ones (the default), ``all``, or
