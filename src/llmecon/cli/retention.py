@@ -63,4 +63,6 @@ def _print_json(fit: Any, horizon: int, full: list[float], discount_rate: float)
         t = row["period"]
         row["actual_alive"] = full[t] if t < len(full) else None
     doc["derl"] = fit.derl(discount_rate)
-    print(json.dumps(doc, indent=2))
+    from llmecon.report.common import jsonable
+
+    print(json.dumps(jsonable(doc), indent=2, allow_nan=False))
