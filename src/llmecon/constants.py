@@ -36,3 +36,13 @@ MAX_WORKERS = 64
 #: Memory a Monte Carlo run may plan to use (bytes) unless the caller gives another budget;
 #: the run estimates its peak before starting and refuses above this.
 MEMORY_BUDGET_BYTES = 4 * 2**30
+
+
+# --- hostile (issue 14) ---
+#: Largest size of a number read from a scenario, catalog or cohort file. Larger values
+#: (1e308 and the like) would overflow the arithmetic into infinity or NaN (a cash balance
+#: of 1e308 times a growth factor is infinite), so loaders refuse them; 1e18 is far above
+#: any real amount of money, tokens or users and leaves room for products and squares.
+MAX_MAGNITUDE = 1e18
+#: Longest text field (a label, name, note or source) read from a scenario or catalog file.
+MAX_TEXT_CHARS = 2_000

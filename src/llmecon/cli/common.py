@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from llmecon.constants import (
     MAX_HORIZON_MONTHS,
+    MAX_MAGNITUDE,
     MAX_PATHS,
     MAX_WORKERS,
 )
@@ -159,6 +160,9 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected a finite number, found {text!r}")
+    if abs(value) > MAX_MAGNITUDE:
+        raise argparse.ArgumentTypeError(f"expected a number of at most {MAX_MAGNITUDE:g} in "
+                                         f"size, found {text!r}")
     return value
 
 

@@ -27,6 +27,7 @@ def register(sub: Any) -> None:
 
 
 def _fit(args: argparse.Namespace) -> int:
+    from llmecon.errors import InputError
     from llmecon.report.terminal import print_all
     from llmecon.report.unit_economics import sbg_table
     from llmecon.statements.cohorts import first_periods, read_cohorts
@@ -34,9 +35,14 @@ def _fit(args: argparse.Namespace) -> int:
 
     cohorts = [list(args.alive)] if args.alive else read_cohorts(args.csv)
     full = cohorts[0]
-    if args.calibrate is not None:
-        cohorts = first_periods(cohorts, args.calibrate)
-    fit = fit_sbg(cohorts)
+    try:
+        if args.calibrate is not None:
+            cohorts = first_periods(cohorts, args.calibrate)
+        fit = fit_sbg(cohorts)
+    except InputError as e:
+        if args.csv is None:
+            raise
+        raise InputError(f"{args.csv}: {e}") from None
     horizon = args.horizon or len(full)
     if args.format == "json":
         _print_json(fit, horizon, full, args.discount_rate)
@@ -57,4 +63,6 @@ def _print_json(fit: Any, horizon: int, full: list[float], discount_rate: float)
         t = row["period"]
         row["actual_alive"] = full[t] if t < len(full) else None
     doc["derl"] = fit.derl(discount_rate)
-    print(json.dumps(doc, indent=2))
+    from llmecon.report.common import jsonable
+
+    print(json.dumps(jsonable(doc), indent=2, allow_nan=False))

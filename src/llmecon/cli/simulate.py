@@ -217,7 +217,9 @@ def _answers(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        print(json.dumps(ans, indent=1, default=str))
+        from llmecon.report.common import jsonable
+
+        print(json.dumps(jsonable(ans), indent=1, default=str, allow_nan=False))
     else:
         print_all(present.answers_tables(ans, s.currency))
     return 0

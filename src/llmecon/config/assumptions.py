@@ -250,6 +250,9 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
     from llmecon.yamlfile import read_mapping
 
     user = read_mapping(Path(path), "assumptions")
+    if not user:
+        raise InputError(f"{path}: the assumptions file is empty; expected sections such as "
+                         "c2c, b2b, api or inference")
     return assumptions_from(merge_assumptions(base, user), str(path))
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pydantic
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
+from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS
 from llmecon.errors import InputError
 
 M = TypeVar("M", bound="ConfigModel")
@@ -28,6 +31,7 @@ _EXPECTED = {
     "string_type": "text",
     "dict_type": "a mapping",
     "list_type": "a list",
+    "tuple_type": "a list",
     "model_type": "a mapping",
     "missing": "a value (the field is required)",
     "extra_forbidden": "no such field",
@@ -53,6 +57,18 @@ class ConfigModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
                               validate_default=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _bounded(cls, value: Any) -> Any:
+        """Refuse numbers beyond :data:`~llmecon.constants.MAX_MAGNITUDE` (they overflow
+        the arithmetic) and text beyond :data:`~llmecon.constants.MAX_TEXT_CHARS`, in the
+        field's value and anything nested in it."""
+        problem = _out_of_bounds(value)
+        if problem:
+            raise PydanticCustomError("out_of_bounds", "{detail}",
+                                      {"at": problem[0], "detail": problem[1]})
+        return value
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (dates as ISO text), ready for YAML or JSON."""
         return self.model_dump(mode="json", exclude_none=True)
@@ -62,6 +78,27 @@ class ConfigModel(BaseModel):
         import yaml
 
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+
+def _out_of_bounds(value: Any) -> tuple[str, str] | None:
+    """The first number or text in ``value`` (walked through mappings and lists) that is
+    too large, as (where in ``value``, what was expected and found); None when all are
+    within bounds."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        where, v = stack.pop()
+        if isinstance(v, dict):
+            stack += [(f"{where}.{k}", x) for k, x in v.items()]
+        elif isinstance(v, list | tuple):
+            stack += [(f"{where}[{i}]", x) for i, x in enumerate(v)]
+        elif isinstance(v, int | float) and not isinstance(v, bool) and \
+                MAX_MAGNITUDE < abs(v) < math.inf:  # the fields refuse NaN and infinity
+            return where, (f"expected a number of at most {MAX_MAGNITUDE:g} in size (larger "
+                           f"ones overflow the arithmetic), found {_found(v)}")
+        elif isinstance(v, str) and len(v) > MAX_TEXT_CHARS:
+            return where, (f"expected text of at most {MAX_TEXT_CHARS:,} characters, found "
+                           f"{len(v):,}")
+    return None
 
 
 def _field(loc: tuple[int | str, ...]) -> str:
@@ -91,7 +128,9 @@ def format_errors(err: pydantic.ValidationError, source: str) -> str:
             expected = template.format(**ctx) if template else str(e["msg"])
         except (KeyError, IndexError):
             expected = str(e["msg"])
-        if kind == "extra_forbidden":
+        if kind == "out_of_bounds":
+            lines.append(f"{source}: {_field(e['loc'])}{ctx['at']}: {ctx['detail']}")
+        elif kind == "extra_forbidden":
             lines.append(f"{source}: {_field(e['loc'])}: unknown field")
         elif kind == "missing":
             lines.append(f"{source}: {_field(e['loc'])}: missing (required)")

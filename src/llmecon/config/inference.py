@@ -254,17 +254,26 @@ class Model(_Row):
         return hd, hd
 
 
+def _usd(v: Any) -> Any:
+    if v != "USD":
+        raise ValueError(f"expected USD (the inference model reads catalog prices as US "
+                         f"dollars; convert the price first), found {v!r}")
+    return v
+
+
 class GpuPrice(_Row):
-    """A GPU-hour price from one provider (per GPU per hour)."""
+    """A GPU-hour price from one provider (per GPU per hour, in US dollars)."""
 
     gpu: str = Field(min_length=1)
     provider: str = Field(min_length=1)
     price: float = Field(ge=0)
     currency: str = Field(min_length=3, max_length=3)
 
+    _currency = field_validator("currency")(_usd)
+
 
 class ApiPrice(_Row):
-    """List prices per million tokens."""
+    """List prices per million tokens (in US dollars)."""
 
     model: str = Field(min_length=1)
     endpoint: str = Field(min_length=1)
@@ -272,6 +281,8 @@ class ApiPrice(_Row):
     output: float = Field(ge=0)
     currency: str = Field(min_length=3, max_length=3)
     input_cache_hit: float | None = Field(None, ge=0)
+
+    _currency = field_validator("currency")(_usd)
 
 
 class HfModelRow(_Row):

@@ -223,6 +223,15 @@ class ScenarioConfig(ConfigModel):
     noise: list[NoiseConfig] | None = None
     payables_months: int | None = Field(default=None, ge=0, le=24)
 
+    @field_validator("drivers")
+    @classmethod
+    def _driver_ranges(cls, v: dict[str, DistConfig]) -> dict[str, DistConfig]:
+        for name, d in v.items():
+            problem = driver_range_problem(name, d)
+            if problem:
+                raise ValueError(f"{name}: {problem}")
+        return v
+
     @field_validator("horizon_months", mode="before")
     @classmethod
     def _horizon(cls, v: Any) -> Any:
@@ -236,6 +245,59 @@ class ScenarioConfig(ConfigModel):
         out = super().to_dict()
         out["drivers"] = {k: v.to_dict() for k, v in self.drivers.items()}
         return out
+
+
+#: Drivers (by their last name part) that count or price something: never negative.
+NON_NEGATIVE_DRIVERS = frozenset({
+    "start_cash", "start_users", "marketing_monthly", "cac", "arppu_monthly",
+    "tokens_per_user_day", "cost_per_m_tokens", "contracts_per_month", "contract_value",
+    "tokens_per_month", "price_per_m", "backlog_value_monthly", "opening_receivables",
+    "opening_payables", "training_compute_monthly", "other_sm_monthly",
+    "lease_payments_monthly", "compute_commitment_months"})
+
+
+def driver_range(name: str) -> tuple[float, float, str] | None:
+    """(low, high, what) a driver's values must lie in, from its name; None: any number.
+
+    Shares and rates of a whole are fractions 0-1; monthly growth and decline rates lie in
+    -1 to 1 (-100% to +100% a month) and annual ones in -1 to 100, so that compounding over
+    the longest horizon stays far from overflow; counts, amounts and prices are >= 0.
+
+    >>> driver_range("api.utilisation")
+    (0.0, 1.0, 'a share from 0 to 1')
+    >>> driver_range("c2c.start_users")[:2]
+    (0.0, inf)
+    """
+    last = name.rsplit(".", 1)[-1]
+    if any(c in last for c in "*?["):
+        return None
+    if last.endswith("_share") or last in ("paying_rate", "utilisation", "user_churn_monthly"):
+        return 0.0, 1.0, "a share from 0 to 1"
+    if last.endswith(("_growth_monthly", "_decline_monthly")):
+        return -1.0, 1.0, "a monthly rate from -1 to 1 (-100% to +100%)"
+    if last.endswith(("_growth_annual", "_decline_annual")):
+        return -1.0, 100.0, "an annual rate from -1 to 100 (-100% to +10,000%)"
+    if last in NON_NEGATIVE_DRIVERS:
+        return 0.0, math.inf, "a number >= 0"
+    return None
+
+
+def driver_range_problem(name: str, d: DistConfig) -> str | None:
+    """What is wrong with distribution ``d`` of driver ``name`` (None: nothing): its values
+    (a fixed value, the ends of a uniform or triangular, the mean of a normal, lognormal or
+    beta) must lie in :func:`driver_range`, and a spread may not exceed that range."""
+    rule = driver_range(name)
+    if rule is None:
+        return None
+    low, high, what = rule
+    p = d.params
+    ends = [p[k] for k in ("value", "low", "high", "mean") if k in p]
+    bad = [x for x in ends if not low <= x <= high]
+    if bad:
+        return f"expected {what}, found {bad[0]:g}"
+    if "sd" in p and p["sd"] > high - low:
+        return f"sd: expected at most {high - low:g} for {what}, found {p['sd']:g}"
+    return None
 
 
 def parse_dist(spec: Any, source: str) -> DistConfig:

@@ -127,6 +127,9 @@ def _hf_model(row: HfModelRow, origin: str, folder: Traversable | None) -> Model
     where = f"{origin}: hf_models: {row.name}: config"
     if folder is None:
         raise InputError(f"{where}: no folder to read {row.config!r} from")
+    if Path(row.config).is_absolute() or ".." in Path(row.config).parts:
+        raise InputError(f"{where}: expected a file inside the catalog's folder, found "
+                         f"{row.config!r}")
     try:
         doc = json.loads(folder.joinpath(row.config).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -152,7 +155,11 @@ def _read_yaml(text: str, origin: str) -> Any:
 def load_catalog_file(path: Path) -> Catalog:
     from llmecon.yamlfile import read_mapping
 
-    return catalog_from_mapping(read_mapping(path, "catalog"), str(path), Path(path).parent)
+    doc = read_mapping(path, "catalog")
+    if not doc:
+        raise InputError(f"{path}: the catalog file is empty; expected gpus, models, "
+                         "hf_models, gpu_hour or api")
+    return catalog_from_mapping(doc, str(path), Path(path).parent)
 
 
 def load_catalog(extra: Iterable[str | Path] = ()) -> Catalog:

@@ -31,7 +31,7 @@ from llmecon.config.scenario import (
     ShockConfig,
     StressPreset,
 )
-from llmecon.constants import MAX_HORIZON_MONTHS
+from llmecon.constants import MAX_HORIZON_MONTHS, MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
 from llmecon.simulate.distributions import Dist, Regime
 
@@ -158,6 +158,18 @@ class Scenario:
     noise: tuple[Noise, ...] = ()
     payables_months: int = 0
 
+    def __post_init__(self) -> None:
+        """Every driver parameter and financing amount is a finite number of at most
+        :data:`~llmecon.constants.MAX_MAGNITUDE` in size, however the scenario was built: a
+        NaN cash balance would compare false with zero and report "P(cash < 0) 0%"."""
+        values = [(f"drivers.{n}.{k}", v) for n, d in self.drivers.items()
+                  for k, v in d.params.items()]
+        values += [(f"financing[{i}].amount", f.amount) for i, f in enumerate(self.financing)]
+        for where, v in values:
+            if not abs(v) <= MAX_MAGNITUDE:
+                raise InputError(f"scenario {self.company}: {where}: expected a finite number "
+                                 f"of at most {MAX_MAGNITUDE:g} in size, found {v!r}")
+
     def included_financing(self) -> tuple[Financing, ...]:
         """The events the projection counts: ``committed`` ones (the default), ``all``, or
         under ``none`` only the obligations of debt drawn before the start."""
@@ -255,11 +267,32 @@ def load_scenario(base: Scenario, path: str | Path) -> Scenario:
     """Merge a user's scenario YAML over ``base``: horizon, drivers (numbers or
     distributions), financing, regimes, correlations, shocks."""
     p = Path(path)
-    return merge_scenario(base, load_config(ScenarioConfig, p, "scenario"), str(p))
+    cfg = load_config(ScenarioConfig, p, "scenario")
+    if not cfg.model_fields_set:
+        raise InputError(f"{p}: the scenario file is empty; expected keys such as drivers, "
+                         "financing or horizon_months")
+    return merge_scenario(base, cfg, str(p))
+
+
+def _check_identity(base: Scenario, cfg: ScenarioConfig, where: str) -> None:
+    """A scenario file's company, currency, start and stresses describe the scenario it was
+    written from: they must match ``base`` (amounts are not converted) and name known
+    presets."""
+    given = {"company": (cfg.company, base.company), "currency": (cfg.currency, base.currency),
+             "start": (cfg.start, base.start)}
+    for key, (found, expected) in given.items():
+        if found is not None and found != expected:
+            raise InputError(f"{where}: {key}: expected {expected} (the calibrated scenario's; "
+                             f"a scenario file cannot change it), found {str(found)!r}")
+    unknown = [n for n in cfg.stresses or () if n not in stress_presets()]
+    if unknown:
+        raise InputError(f"{where}: stresses: unknown stress {unknown[0]!r}; presets: "
+                         f"{', '.join(stress_presets())} (apply them with --stress)")
 
 
 def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
     """``base`` with what ``cfg`` sets; driver names (patterns) must exist in ``base``."""
+    _check_identity(base, cfg, where)
     s = base if cfg.horizon_months is None else replace(base, horizon_months=cfg.horizon_months)
     if cfg.lines is not None:
         s = replace(s, lines=tuple(_line(x) for x in cfg.lines))

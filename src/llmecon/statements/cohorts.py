@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+from llmecon.constants import MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
 
 COLUMNS = ("cohort", "period", "alive")
@@ -99,6 +100,9 @@ def _add(cohorts: dict[str, dict[int, float]], row: dict[str, str | None], where
     if period < 0 or not math.isfinite(alive) or alive < 0:
         raise InputError(f"{where}: expected a period >= 0 and a finite count >= 0, found "
                          f"{period_text!r}, {alive_text!r}")
+    if alive > MAX_MAGNITUDE:
+        raise InputError(f"{where}: expected a count of at most {MAX_MAGNITUDE:g} (larger ones "
+                         f"overflow the arithmetic), found {alive_text[:40]!r}")
     by_period = cohorts.setdefault(name, {})
     if period in by_period:
         raise InputError(f"{where}: cohort {name!r} period {period} appears twice")
@@ -110,4 +114,13 @@ def _counts(name: str, by_period: dict[int, float], origin: str) -> list[float]:
     if periods != list(range(len(periods))):
         raise InputError(f"{origin}: cohort {name!r} must have periods 0, 1, 2, ... without "
                          f"gaps, found {', '.join(map(str, periods))}")
-    return [by_period[t] for t in periods]
+    counts = [by_period[t] for t in periods]
+    if counts[0] <= 0:
+        raise InputError(f"{origin}: cohort {name!r} period 0: expected the customers the "
+                         f"cohort starts with (> 0), found {counts[0]:g}")
+    for t in range(1, len(counts)):
+        if counts[t] > counts[t - 1]:
+            raise InputError(f"{origin}: cohort {name!r} period {t}: a cohort cannot grow "
+                             f"({counts[t - 1]:g} -> {counts[t]:g}); give the survivors of one "
+                             "starting group")
+    return counts
