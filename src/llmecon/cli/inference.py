@@ -222,10 +222,10 @@ def _measured_accuracy(args: argparse.Namespace) -> int:
 
     with status("predicting the measured runs"
                 + (" and refitting per held-out model" if args.loo else "")):
-        acc = measured_accuracy(args.measured, leave_one_model_out=args.loo)
+        acc = measured_accuracy(args.measured, hold_out="model" if args.loo else None)
     overall = [("in sample (bundled factors)", acc.in_sample)]
-    if acc.leave_one_model_out is not None:
-        overall.append(("leave one model out", acc.leave_one_model_out))
+    if acc.out_of_sample is not None:
+        overall.append(("leave one model out", acc.out_of_sample))
     groups = [("/".join(k), v) for k, v in sorted(acc.groups.items())]
     if args.format == "json":
         print(to_json({"rows": acc.rows, "predicted_share": acc.predicted_share,
