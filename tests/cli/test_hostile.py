@@ -40,7 +40,7 @@ def _entry_point(*args: str) -> subprocess.CompletedProcess[str]:
     (["inference", "cost", *CORE, "--batch", "nan"], "argument --batch: expected a finite"),
     (["simulate", "minimax", "--seed", str(2**63)], "argument --seed: expected 0 to"),
     (["simulate", "minimax", "--workers", "5000"], "argument --workers: expected 1 to"),
-    (["answers", "minimax", "--target-margin", "30"], "(for 30% write 30%)"),
+    (["answers", "minimax", "--target-margin", "30"], "found 30; did you mean 30%?"),
     (["validate", "./" + "a" * 5000 + ".csv"], "File name too long"),
 ])
 def test_entry_point_refuses_in_one_line(args: list[str], named: str) -> None:
@@ -71,8 +71,10 @@ def test_entry_point_escapes_terminal_sequences_in_names(tmp_path: Path) -> None
       "1,nan"], "--prices: expected a finite number, found 'nan' in '1,nan'"),
     (["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list", "H100", "--batches",
       "8,0"], "--batches: expected a number above 0, found '0' in '8,0'"),
-    (["answers", "minimax", "--target-margin", "nan"], "--target-margin: expected a fraction"),
-    (["answers", "minimax", "--target-margin", "100%"], "--target-margin: expected a fraction"),
+    (["answers", "minimax", "--target-margin", "nan"],
+     "--target-margin: expected a share in [0, 1), found 'nan'"),
+    (["answers", "minimax", "--target-margin", "100%"],
+     "--target-margin: expected a share in [0, 1), found '100%'"),
     (["retention", "fit", "--alive", "100", "inf", "50"], "--alive: expected a finite"),
     (["retention", "fit", "--alive", "100", "80", "70", "--discount-rate", "nan"],
      "--discount-rate: expected a finite"),
