@@ -4,7 +4,7 @@
 >>> zhipu = load_company("zhipu")
 >>> ue, cf, sig = compare([zhipu, load_company("minimax")], currency="USD")
 >>> [c.header for c in ue.columns]
-['zhipu H1_2025 (6M interim)', 'minimax 9M_2025 (9M interim)']
+['zhipu H1_2025 (6M interim)', 'minimax FY2025']
 """
 
 from __future__ import annotations
