@@ -97,10 +97,8 @@ def _register_field(sub: Any) -> None:
     tt.add_argument("--format", choices=("table", "json"), default="table")
     tt.set_defaults(handler=_ttm)
 
-    im = sub.add_parser("import", help="build a company file from a filing")
-    isub = im.add_subparsers(dest="import_command", metavar="SOURCE", required=True)
-    sec = isub.add_parser("sec-facts", help="an SEC XBRL companyfacts JSON file (read "
-                                            "locally; nothing is downloaded)")
+    sec = sub.add_parser("import-sec", help="a company file from an SEC XBRL companyfacts "
+                                            "JSON file (read locally; nothing is downloaded)")
     sec.add_argument("file", metavar="FILE")
     sec.add_argument("-o", "--output", required=True, metavar="FILE",
                      help="company file to write (.yaml or .csv)")
