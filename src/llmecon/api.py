@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,10 @@ from llmecon.statements.model import Company
 from llmecon.units import FxTable, load_fx
 
 if TYPE_CHECKING:
+    from llmecon.metrics.calendar import CalendarisedValue
+    from llmecon.metrics.peers import PeerRanking
+    from llmecon.metrics.valuation import Valuation
+    from llmecon.statements.listing import CompanySummary
     from llmecon.unit_economics.company import UnitEconomicsTable
 
 
@@ -84,3 +89,55 @@ def unit_economics(company: Company, assumptions: str | Path | None = None,
 
     return unit_economics_table(company, load_assumptions(assumptions), fx or load_fx(),
                                 load_catalog(), load_efficiency())
+
+
+def peers(signal: str, companies: Sequence[Company] | None = None, *,
+          until: date | None = None, currency: str | None = None,
+          fx: FxTable | None = None) -> PeerRanking:
+    """Every company (default: the bundled ones) ranked on one signal, highest first, each
+    value with its period end.
+
+    >>> r = peers("gross_margin", [load_company("zhipu"), load_company("minimax")])
+    >>> [(e.company_id, round(e.value.value, 3)) for e in r.entries]  # 50.0%, 25.4% reported
+    [('zhipu', 0.5), ('minimax', 0.254)]
+    """
+    from llmecon.metrics.peers import rank_peers
+
+    return rank_peers(_bundled(companies), signal, until=until, currency=currency,
+                      fx=fx or load_fx())
+
+
+def valuations(company: Company, *, at: str | None = None,
+               forward_revenue: float | None = None,
+               fx: FxTable | None = None) -> list[Valuation]:
+    """The valuation at each dated share price (or the one labelled ``at``)."""
+    from llmecon.metrics.valuation import valuation
+    from llmecon.metrics.valuation import valuations as every
+
+    fx = fx or load_fx()
+    if at is None:
+        return every(company, fx)
+    return [valuation(company, fx, at, forward_revenue=forward_revenue)]
+
+
+def ttm(companies: Sequence[Company], as_of: date, item: str = "revenue"
+        ) -> list[CalendarisedValue]:
+    """Trailing twelve months of ``item`` to each company's latest period end on or before
+    ``as_of`` (calendarised across fiscal years; nothing interpolated)."""
+    from llmecon.metrics.calendar import calendarised_ttm
+
+    return calendarised_ttm(companies, as_of, item)
+
+
+def summaries(companies: Sequence[Company] | None = None) -> list[CompanySummary]:
+    """Each company's latest period, data as-of date and coverage note."""
+    from llmecon.statements.listing import summarise_all
+
+    return summarise_all(_bundled(companies))
+
+
+def _bundled(companies: Sequence[Company] | None) -> list[Company]:
+    from llmecon.statements.io import bundled_ids
+
+    return list(companies) if companies is not None else \
+        [load_company(i) for i in bundled_ids()]

@@ -1,4 +1,4 @@
-"""The data commands (issue 15): companies, peers, valuation, ttm, import sec-facts. Each
+"""The data commands (issue 15): companies, peers, valuation, ttm, import-sec. Each
 runs on the bundled data (exit 0, values checked against disclosed figures or hand
 computations) and answers bad input with exit 2 and one line."""
 
@@ -115,7 +115,7 @@ def test_ttm_bad_input(args: list[str], capsys: pytest.CaptureFixture[str]) -> N
 def test_import_sec_facts_writes_a_company(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "snow.yaml"
-    code, out, _ = run(["import", "sec-facts", str(FIXTURE), "-o", str(out_file), "--id",
+    code, out, _ = run(["import-sec", str(FIXTURE), "-o", str(out_file), "--id",
                         "snow"], capsys)
     assert code == 0 and "wrote" in out and "FY2025" in out
     doc = yaml.safe_load(out_file.read_text(encoding="utf-8"))
@@ -131,13 +131,13 @@ def test_import_sec_facts_bad_input(tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
-    code, _, err = run(["import", "sec-facts", str(bad), "-o", str(tmp_path / "x.yaml")],
+    code, _, err = run(["import-sec", str(bad), "-o", str(tmp_path / "x.yaml")],
                        capsys)
     one_line_error(code, err)
-    code, _, err = run(["import", "sec-facts", str(tmp_path / "missing.json"), "-o",
+    code, _, err = run(["import-sec", str(tmp_path / "missing.json"), "-o",
                         str(tmp_path / "y.yaml")], capsys)
     one_line_error(code, err)
     existing = tmp_path / "z.yaml"
     existing.write_text("x", encoding="utf-8")
-    code, _, err = run(["import", "sec-facts", str(FIXTURE), "-o", str(existing)], capsys)
+    code, _, err = run(["import-sec", str(FIXTURE), "-o", str(existing)], capsys)
     one_line_error(code, err)

@@ -63,6 +63,9 @@ def test_hf_config_model_path(capsys: pytest.CaptureFixture[str], tmp_path: Path
     code, out, _ = run(["inference", "throughput", "--model", str(QWEN), "--gpu", "H200",
                         "--gpus", "2", "--format", "json"], capsys)
     assert code == 0 and json.loads(out)["model"] == "Qwen--Qwen3-32B"
+    code, out, _ = run(["inference", "frontier", "--model", str(QWEN), "--gpu", "H200",
+                        "--gpu-price", "2", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["model"] == "Qwen--Qwen3-32B"
     bad = tmp_path / "config.json"
     bad.write_text("[1, 2]", encoding="utf-8")
     refused(["inference", "throughput", "--model", str(bad), "--gpu", "H200"], capsys,

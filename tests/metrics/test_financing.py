@@ -42,3 +42,16 @@ def test_zhipu_burn_history_never_mixes_bases(zhipu: Company) -> None:
     assert math.isnan(h["FY2024"].change)  # no earlier cash-flow period to compare with
     assert h["H1_2025"].burn_monthly == pytest.approx(1327e6 / 6)
     assert h["H1_2025"].change == pytest.approx((1327 / 6) / (2245 / 12) - 1)  # +18.2%
+
+
+def test_burn_history_agrees_with_the_burn_signal(zhipu: Company, minimax: Company) -> None:
+    from llmecon.metrics import tables
+
+    for c in (zhipu, minimax):
+        last = burn_history(c)[-1]
+        sig = tables.signals([c], [tables.select_period(c)], load_fx())
+        row = next(r for r in sig.rows if r.key == "monthly_burn")
+        assert row.latest.period.label == last.period and row.latest.method == last.basis
+        assert row.change == pytest.approx(last.change)
+    # MiniMax FY2025 adjusted loss 251 / 12 against 9M 2024's 203.8 / 9 (US$m): -7.6%
+    assert burn_history(minimax)[-1].change == pytest.approx((251 / 12) / (203.8 / 9) - 1)

@@ -97,10 +97,8 @@ def _register_field(sub: Any) -> None:
     tt.add_argument("--format", choices=("table", "json"), default="table")
     tt.set_defaults(handler=_ttm)
 
-    im = sub.add_parser("import", help="build a company file from a filing")
-    isub = im.add_subparsers(dest="import_command", metavar="SOURCE", required=True)
-    sec = isub.add_parser("sec-facts", help="an SEC XBRL companyfacts JSON file (read "
-                                            "locally; nothing is downloaded)")
+    sec = sub.add_parser("import-sec", help="a company file from an SEC XBRL companyfacts "
+                                            "JSON file (read locally; nothing is downloaded)")
     sec.add_argument("file", metavar="FILE")
     sec.add_argument("-o", "--output", required=True, metavar="FILE",
                      help="company file to write (.yaml or .csv)")
@@ -132,12 +130,10 @@ def _emit(fmt: str, tables: Sequence[Any], sig: Any, header: Any = None,
 
 
 def _companies(args: argparse.Namespace) -> int:
-    from llmecon.api import load_company
+    from llmecon.api import summaries as summarise
     from llmecon.report import terminal
-    from llmecon.statements.io import bundled_ids
-    from llmecon.statements.listing import summarise_all
 
-    summaries = summarise_all([load_company(i) for i in bundled_ids()])
+    summaries = summarise()
     if args.format == "json":
         from llmecon.report.export import summaries_json
 
@@ -147,19 +143,11 @@ def _companies(args: argparse.Namespace) -> int:
     return 0
 
 
-def _all_or(refs: Sequence[str]) -> list[Any]:
-    from llmecon.api import load_company
-    from llmecon.statements.io import bundled_ids
-
-    return [load_company(r) for r in (refs or bundled_ids())]
-
-
 def _peers(args: argparse.Namespace) -> int:
-    from llmecon.metrics.peers import rank_peers
-    from llmecon.units import load_fx
+    from llmecon.api import load_company, peers
 
-    ranking = rank_peers(_all_or(args.companies), args.signal, until=args.until,
-                         currency=args.currency, fx=load_fx())
+    chosen = [load_company(r) for r in args.companies] if args.companies else None
+    ranking = peers(args.signal, chosen, until=args.until, currency=args.currency)
     if args.format == "json":
         from llmecon.report.export import ranking_json
 
@@ -172,16 +160,13 @@ def _peers(args: argparse.Namespace) -> int:
 
 
 def _valuation(args: argparse.Namespace) -> int:
-    from llmecon.api import load_company
+    from llmecon.api import load_company, valuations
     from llmecon.errors import InputError
-    from llmecon.metrics.valuation import valuation, valuations
-    from llmecon.units import load_fx
 
-    company, fx = load_company(args.company), load_fx()
     if args.forward_revenue is not None and args.at is None:
         raise InputError("--forward-revenue: give the share price it applies to with --at")
-    found = [valuation(company, fx, args.at, forward_revenue=args.forward_revenue)] \
-        if args.at else valuations(company, fx)
+    found = valuations(load_company(args.company), at=args.at,
+                       forward_revenue=args.forward_revenue)
     if args.format == "json":
         from llmecon.report.export import valuations_json
 
@@ -194,17 +179,16 @@ def _valuation(args: argparse.Namespace) -> int:
 
 
 def _ttm(args: argparse.Namespace) -> int:
-    from llmecon.api import load_company
+    from llmecon.api import load_company, ttm
     from llmecon.errors import InputError
-    from llmecon.metrics.calendar import calendarised_ttm
     from llmecon.statements.taxonomy import ITEMS
 
     item = ITEMS.get(args.item)
     if item is None or item.temporal != "duration":
         raise InputError(f"--item: expected a flow item such as revenue (see 'llmecon "
                          f"items'), found {args.item!r}")
-    values = calendarised_ttm([load_company(r) for r in args.companies],
-                              args.as_of or date.today(), args.item)
+    values = ttm([load_company(r) for r in args.companies], args.as_of or date.today(),
+                 args.item)
     if args.format == "json":
         from llmecon.report.export import calendarised_json
 

@@ -410,6 +410,17 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_model_file(catalog: Any, model: str) -> tuple[Any, str]:
+    """The catalog with the model of a file path (a HF ``config.json`` or a one-row YAML)
+    added, and the name to use; a catalog name passes through."""
+    from llmecon.inference.catalog import Catalog
+
+    if not model.lower().endswith((".json", ".yaml", ".yml")):
+        return catalog, model
+    row = catalog.model(model)
+    return catalog.merged(Catalog(models=(row,), sources=(model,))), row.name
+
+
 def _predict(args: argparse.Namespace) -> int:
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
@@ -435,7 +446,7 @@ def _frontier(args: argparse.Namespace) -> int:
     from llmecon.report import inference as present
     from llmecon.report.terminal import frame_table, key_values, print_all
 
-    catalog = load_catalog(args.catalog)
+    catalog, model = _with_model_file(load_catalog(args.catalog), args.model)
     price = args.gpu_hour_price
     if price is None:
         found = catalog.gpu_price(args.gpu)
@@ -447,7 +458,7 @@ def _frontier(args: argparse.Namespace) -> int:
     if sized and (args.interactivity is None or args.input_per_day is None
                   or args.output_per_day is None):
         raise InputError("--input-per-day/--output-per-day: give both, with --interactivity")
-    front = frontier(args.model, args.gpu, catalog, load_serving_factors(),
+    front = frontier(model, args.gpu, catalog, load_serving_factors(),
                      gpu_hour_price=price, isl=args.isl, osl=args.osl,
                      precision=args.precision, engine=args.engine,
                      max_ttft_ms=args.max_ttft_ms)

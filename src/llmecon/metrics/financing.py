@@ -177,18 +177,21 @@ def period_burn(r: Resolver, q: Period) -> tuple[float, str, list[Resolved]] | N
 def burn_history(company: Company, resolver: Resolver | None = None) -> tuple[BurnPoint, ...]:
     """Monthly burn per duration period, oldest first: from operating cash flow (and capex)
     where disclosed, else from the adjusted (non-IFRS) loss, never from the IFRS net loss
-    (which carries fair-value changes of preferred shares). Changes compare only periods
-    of the same basis.
+    (which carries fair-value changes of preferred shares). Each change is against the
+    newest earlier period on the same basis that ends before this one starts (the rule of
+    the burn signal), so bases are never mixed and periods never overlap.
     """
     r = resolver or Resolver(company)
     points: list[BurnPoint] = []
-    last: dict[str, float] = {}
+    seen: list[tuple[Period, str, float]] = []
     for q in sorted(company.duration_periods, key=lambda q: (q.end, q.months)):
         found = period_burn(r, q)
         if found is None:
             continue
         burn, basis, _ = found
-        change = formulas.relative_change(burn, last[basis]) if basis in last else math.nan
+        before = [b for p, k, b in seen if k == basis and q.start is not None
+                  and p.end < q.start]
+        change = formulas.relative_change(burn, before[-1]) if before else math.nan
         points.append(BurnPoint(q.label, q.months, burn, basis, float(change)))
-        last[basis] = burn
+        seen.append((q, basis, burn))
     return tuple(points)
