@@ -19,7 +19,7 @@ from llmecon.inference.catalog import load_catalog
 from llmecon.inference.frontier import CONCURRENCY, _grid, _layouts, frontier
 from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
 
-TABLE = Path("/work/shared/reference/measured_serving.csv")
+TABLE = Path(__file__).resolve().parents[1] / "tests/data/measured_serving/measured_serving.csv"
 LOOP_ROWS = 200
 LOOP_POINTS = 50
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from llmecon.inference.fit import ErrorSummary, measured_accuracy
 
-TABLE = Path("/work/shared/reference/measured_serving.csv")
+TABLE = Path(__file__).resolve().parents[1] / "tests/data/measured_serving/measured_serving.csv"
 
 
 def _pct(x: float) -> str:

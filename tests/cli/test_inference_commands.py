@@ -13,10 +13,8 @@ import pytest
 from llmecon.cli import main
 
 QWEN = resources.files("llmecon").joinpath("data/inference/model_configs/Qwen--Qwen3-32B.json")
-_TABLES = [p / "shared/reference/measured_serving.csv" for p in Path(__file__).parents] + \
-    [Path("/work/shared/reference/measured_serving.csv")]
-TABLE = next((p for p in _TABLES if p.exists()), None)
-needs_table = pytest.mark.skipif(TABLE is None, reason="shared/reference not available")
+TABLE = Path(__file__).resolve().parents[1] / "data" / "measured_serving" / "measured_serving.csv"
+needs_table = pytest.mark.skipif(not TABLE.exists(), reason="tests/data/measured_serving missing")
 CORE = ["--model", "Llama-3.1-70B", "--gpu", "H200"]
 
 
