@@ -46,11 +46,15 @@ screenshots: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/inference_sweep.py
+	$(BIN)/python benchmarks/inference_predict.py
 	$(BIN)/python benchmarks/simulate.py
+	@test ! -f benchmarks/validate_periods.py || $(BIN)/python benchmarks/validate_periods.py
 
-# the inference model against every published deployment (the table kept in the README)
+# the inference model against every published deployment and against the measured serving
+# runs (fitted factors, in sample and leave-one-model-out: the tables kept in the README)
 accuracy: $(STAMP)
 	$(BIN)/llmecon inference accuracy --format md
+	$(BIN)/python scripts/accuracy_table.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
