@@ -320,6 +320,20 @@ def test_bilingual_labels_match_either_language() -> None:
     assert c.currency == "USD"
 
 
+def test_label_wrapped_over_two_lines() -> None:
+    from llmecon.importers.pdf import company_from_table
+
+    w = lambda t, x0, x1, top: {"text": t, "x0": x0, "x1": x1, "top": top,  # noqa: E731
+                                "bottom": top + 8}
+    table = table_from_words([w("RMB'000", 100, 130, 0), w("Revenue", 10, 40, 20),
+                              w("500", 115, 130, 20), w("Research", 10, 40, 32),
+                              w("and", 42, 52, 32), w("development", 54, 90, 32),
+                              w("expenses", 14, 44, 42), w("(700)", 105, 130, 42)])
+    assert [r.label for r in table.rows] == ["Revenue", "Research and development expenses"]
+    c = company_from_table(table, PdfMap.model_validate({"columns": ["FY2024"]}), "x.pdf", 1)
+    assert _figures(c)[("rd_expense", "FY2024")] == 700_000
+
+
 def test_map_file_errors_name_the_field(tmp_path: Path) -> None:
     m = tmp_path / "map.yaml"
     m.write_text("columns: [FY2024]\nscale: lakh\n", encoding="utf-8")

@@ -27,10 +27,11 @@ The options --columns, --row, --scale and --currency give or override the same p
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "import-pdf", help="read a financial table from a PDF page into a company file",
-        description="Read the statement table on one page of a text-based PDF (a prospectus "
-                    "or annual report) into a company file for review. Every figure's source "
-                    "is 'FILE.pdf p. N'; the company is checked like any company file "
-                    "(gross profit = revenue - cost of revenue...), so a misread fails loudly.",
+        description="Read the statement table on a page (or a few pages) of a text-based PDF\n"
+                    "(a prospectus or annual report) into a company file for review. Every\n"
+                    "figure's source is 'FILE.pdf p. N'; the company is checked like any\n"
+                    "company file (gross profit = revenue - cost of revenue...), so a misread\n"
+                    "fails loudly.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", metavar="FILE.pdf")
     p.add_argument("--page", "--pages", dest="page", type=_pages, metavar="N[-M]",

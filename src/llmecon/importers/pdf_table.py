@@ -229,12 +229,32 @@ def table_from_words(raw_words: Sequence[Mapping[str, Any]]) -> Table:
     >>> len(t.columns)
     2
     """
-    lines = [_split(ws) for ws in group_lines(_words(raw_words))]
+    lines = _join_wrapped([_split(ws) for ws in group_lines(_words(raw_words))])
     spans = _columns(lines)
     heads = _headings(spans, lines)
     cols = tuple(Column(k + 1, a, b, h) for k, ((a, b), h) in enumerate(zip(spans, heads,
                                                                              strict=True)))
     return Table(tuple(_set_stray(ln, cols) for ln in lines), cols)
+
+
+def _join_wrapped(lines: list[Line]) -> list[Line]:
+    """A label wrapped over two lines ("Research and development" / "expenses  (1,234)"):
+    a row whose label starts in lower case takes the text line just above it."""
+    out: list[Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and ln.cells and ln.label[:1].islower() and not prev.cells
+                and prev.label and ln.top - prev.top < 2.5 * _height(prev)):
+            out[-1] = replace(ln, label=f"{prev.label} {ln.label}",
+                              label_words=prev.label_words + ln.label_words,
+                              top=prev.top, text=f"{prev.text} {ln.text}")
+        else:
+            out.append(ln)
+    return out
+
+
+def _height(line: Line) -> float:
+    return max((w.bottom - w.top for w in line.label_words), default=10.0)
 
 
 def _set_stray(line: Line, cols: Sequence[Column]) -> Line:
