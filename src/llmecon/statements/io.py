@@ -334,14 +334,14 @@ def read_company_file(path: str | Path) -> Company:
         raise InputError(f"{str(p)[:200]}: unknown file type {suffix[:20] or '(none)'}; "
                          "expected .yaml, .yml or .csv")
     text = read_text(p, "company")
-    with _collector_paused():
+    with collector_paused():
         if suffix in (".yaml", ".yml"):
             return read_yaml_text(text, str(p))
         return read_csv_text(text, str(p))
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a file's figures are built.
 
     A 100k-period file makes about a million small objects with no reference cycles; the
