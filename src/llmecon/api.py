@@ -34,8 +34,11 @@ def load_company(ref: str, *, check: bool = True) -> Company:
     With ``check`` (the default) the accounting checks run too; any failure raises
     :class:`~llmecon.errors.ValidationError` naming each problem.
     """
-    company = read_company(ref)
-    return check_company(company) if check else company
+    from llmecon.statements.io import collector_paused
+
+    with collector_paused():  # a large file's objects are not re-scanned (issue 14)
+        company = read_company(ref)
+        return check_company(company) if check else company
 
 
 def compare(companies: Sequence[Company], *, period: str = "latest",

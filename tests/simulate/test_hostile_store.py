@@ -1,0 +1,146 @@
+"""Issue 14, end to end: ``llmecon simulate --store PATH`` with a store that cannot hold the
+run (not a database, another program's database, a ``runs`` table of another shape, a
+directory, a path under a file, an unwritable place) ends with exit code 2 and one line naming
+the store, and the finished run is still printed in full (it was lost before). ``runs list``
+and ``runs show`` on the same paths give one line too, and the user's database is untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from llmecon.cli import main
+
+
+def _not_a_database(d: Path) -> Path:
+    p = d / "notes.duckdb"
+    p.write_text("not a database\n")
+    return p
+
+
+def _other_programs_database(d: Path) -> Path:
+    import duckdb
+
+    p = d / "analytics.duckdb"
+    con = duckdb.connect(str(p))
+    con.execute("CREATE TABLE sales (x INTEGER)")
+    con.execute("INSERT INTO sales VALUES (7)")
+    con.close()
+    return p
+
+
+def _wrong_schema(d: Path) -> Path:
+    import duckdb
+
+    p = d / "old.duckdb"
+    con = duckdb.connect(str(p))
+    con.execute("CREATE TABLE runs (id INTEGER, name VARCHAR)")
+    con.close()
+    return p
+
+
+def _directory(d: Path) -> Path:
+    (d / "adir").mkdir()
+    return d / "adir"
+
+
+def _under_a_file(d: Path) -> Path:
+    (d / "blocker").write_text("x")
+    return d / "blocker" / "runs.duckdb"
+
+
+STORES: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "not a database": (_not_a_database, "cannot open it (the file is not a DuckDB database)"),
+    "another program's database": (_other_programs_database,
+                                   "no runs table: not a llmecon run store"),
+    "wrong schema": (_wrong_schema, "table runs has columns (id, name); expected (run_id"),
+    "a directory": (_directory, "is a directory; expected the path of a DuckDB file"),
+    "under a file": (_under_a_file, "cannot write it"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(STORES))
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_a_store_that_cannot_hold_the_run_still_prints_it(
+        kind: str, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make, named = STORES[kind]
+    store = make(tmp_path)
+    code = main(["simulate", "minimax", "--paths", "200", "--horizon", "6", "--store",
+                 str(store), "--format", fmt])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("llmecon: error: store") and named in err and store.name in err, err
+    if fmt == "csv":  # 6 metrics x 6 months below the header, all of them printed
+        rows = out.splitlines()
+        assert rows[0].startswith("metric,month,p5") and len(rows) >= 1 + 6 * 6
+        assert rows[-1].split(",")[1] == "6"
+    elif fmt == "json":
+        doc = json.loads(out)
+        assert doc["run_id"] is None and doc["summary"]["paths"] == 200
+    else:
+        assert "P(cash < 0" in out and "Cash (end of month)" in out
+
+
+@pytest.mark.parametrize("kind", ["not a database", "another program's database",
+                                  "wrong schema"])
+def test_runs_commands_on_a_foreign_store_give_one_line(
+        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make, named = STORES[kind]
+    store = make(tmp_path)
+    for args in (["runs", "list"], ["runs", "show", "abc123"]):
+        assert main([*args, "--store", str(store)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and named in err, err
+
+
+def test_the_users_database_is_left_as_it_was(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import duckdb
+
+    store = _other_programs_database(tmp_path)
+    assert main(["simulate", "minimax", "--paths", "100", "--horizon", "3", "--store",
+                 str(store), "--format", "csv"]) == 2
+    capsys.readouterr()
+    con = duckdb.connect(str(store), read_only=True)
+    assert con.execute("SHOW TABLES").fetchall() == [("sales",)]
+    assert con.execute("SELECT x FROM sales").fetchall() == [(7,)]
+    con.close()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="file permissions do not bind root")
+def test_a_read_only_store_still_prints_the_run(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "runs.duckdb"
+    assert main(["simulate", "minimax", "--paths", "100", "--horizon", "3", "--store",
+                 str(store), "--format", "csv"]) == 0
+    capsys.readouterr()
+    store.chmod(0o444)
+    tmp_path.chmod(0o555)
+    try:
+        code = main(["simulate", "minimax", "--paths", "100", "--horizon", "3", "--store",
+                     str(store), "--format", "csv"])
+    finally:
+        tmp_path.chmod(0o755)
+        store.chmod(0o644)
+    out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1 and str(store.name) in err
+    assert out.startswith("metric,month,p5")
+
+
+def test_an_unwritable_place_still_prints_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """/sys refuses new files even to root: the run is printed, the error names the store."""
+    if not Path("/sys").is_dir():
+        pytest.skip("no /sys")
+    code = main(["simulate", "minimax", "--paths", "100", "--horizon", "3", "--store",
+                 "/sys/llmecon-runs.duckdb", "--format", "csv"])
+    out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1
+    assert "store /sys/llmecon-runs.duckdb: cannot write it" in err
+    assert out.startswith("metric,month,p5")
