@@ -42,7 +42,7 @@ def _entry_point(*args: str) -> subprocess.CompletedProcess[str]:
     (["simulate", "minimax", "--workers", "5000"], "argument --workers: expected 1 to"),
     (["simulate", "minimax", "--paths", "10000000", "--horizon", "240", "--no-save"],
      "--paths x --horizon: 10,000,000 paths over 240 months need about 143.1 GiB"),
-    (["answers", "minimax", "--target-margin", "30"], "(for 30% write 30%)"),
+    (["answers", "minimax", "--target-margin", "30"], "did you mean 30%?"),
     (["validate", "./" + "a" * 5000 + ".csv"], "File name too long"),
 ])
 def test_entry_point_refuses_in_one_line(args: list[str], named: str) -> None:
