@@ -77,8 +77,9 @@ def _target_margin(text: str) -> float:
     try:
         return target_share(text)
     except InputError as e:
-        raise argparse.ArgumentTypeError(str(e).removeprefix("target gross margin: ")) \
-            from None
+        why = str(e).removeprefix("target gross margin: ")
+        raise argparse.ArgumentTypeError(why.replace("expected a share", "expected a fraction",
+                                                     1)) from None
 
 
 def _scenario_args(p: argparse.ArgumentParser) -> None:
