@@ -49,7 +49,8 @@ WRITER = textwrap.dedent("""
 
 def _writer(tmp: Path, runs: int) -> subprocess.Popen[str]:
     script = tmp / "writer.py"
-    script.write_text(WRITER)
+    if not script.exists():  # written once: rewriting it while another writer starts races
+        script.write_text(WRITER)
     return subprocess.Popen([sys.executable, str(script), str(tmp / "runs.duckdb"), str(runs)],
                             stdout=subprocess.PIPE, text=True)
 
