@@ -26,7 +26,7 @@ from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
 Array = np.ndarray[Any, Any]
 _ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer",
                   "ttft_overhead_ms", "burst", "disagg_ttft_ms")
-_GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_prefill_us_per_layer",
+_GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_prefill_us_per_layer", "expert_efficiency",
                   "prefill_utilisation", "prefill_interference", "network", "memory_reserve")
 #: Upper bounds of the factors that are not shares (each is fitted inside (0, bound)).
 _BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_overhead_ms": 10_000.0, "burst": 4.0,

@@ -265,7 +265,7 @@ def _efficiency(f: ServingFactors, engine: Array, agg: Array
 
     eff = rf.Efficiency(prefill_mfu=pick("prefill_mfu"), decode_mfu=pick("decode_mfu"),
                         decode_bw=pick("decode_bw"), network=f.network,
-                        memory_reserve=f.memory_reserve)
+                        memory_reserve=f.memory_reserve, expert=f.expert_efficiency)
     ttft = pick("ttft_overhead_ms") / 1e3 + np.where(agg, 0.0, pick("disagg_ttft_ms") / 1e3)
     return eff, pick("step_us_per_layer") / 1e6, ttft, pick("burst")
 
