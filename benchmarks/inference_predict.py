@@ -19,7 +19,11 @@ from llmecon.inference.catalog import load_catalog
 from llmecon.inference.frontier import CONCURRENCY, _grid, _layouts, frontier
 from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
 
-TABLE = Path("/work/shared/reference/measured_serving.csv")
+_HERE = Path(__file__).resolve()
+#: the shared table: shared/reference/ beside the checkout (or any parent of it)
+TABLE = next((p / "shared/reference/measured_serving.csv" for p in _HERE.parents
+              if (p / "shared/reference/measured_serving.csv").exists()),
+             Path("shared/reference/measured_serving.csv"))
 LOOP_ROWS = 200
 LOOP_POINTS = 50
 

@@ -16,7 +16,11 @@ from pathlib import Path
 
 from llmecon.inference.fit import ErrorSummary, measured_accuracy
 
-TABLE = Path("/work/shared/reference/measured_serving.csv")
+_HERE = Path(__file__).resolve()
+#: the shared table: shared/reference/ beside the checkout (or any parent of it)
+TABLE = next((p / "shared/reference/measured_serving.csv" for p in _HERE.parents
+              if (p / "shared/reference/measured_serving.csv").exists()),
+             Path("shared/reference/measured_serving.csv"))
 
 
 def _pct(x: float) -> str:
@@ -47,7 +51,7 @@ def main() -> None:
     for k, v in f.model_dump().items():
         if k not in ("engines", "fitted_on"):
             print(f"| {k} | {v:.3g} |")
-    print("\n| |error| | rows | TTFT median | TTFT p90 | TPOT median | TPOT p90 |")
+    print("\n| absolute error | rows | TTFT median | TTFT p90 | TPOT median | TPOT p90 |")
     print("|---|---:|---:|---:|---:|---:|")
     print(_row("in sample", a.in_sample))
     if a.out_of_sample is not None:
