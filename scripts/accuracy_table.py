@@ -47,7 +47,7 @@ def main() -> None:
     for k, v in f.model_dump().items():
         if k not in ("engines", "fitted_on"):
             print(f"| {k} | {v:.3g} |")
-    print("\n| |error| | rows | TTFT median | TTFT p90 | TPOT median | TPOT p90 |")
+    print("\n| absolute error | rows | TTFT median | TTFT p90 | TPOT median | TPOT p90 |")
     print("|---|---:|---:|---:|---:|---:|")
     print(_row("in sample", a.in_sample))
     if a.out_of_sample is not None:

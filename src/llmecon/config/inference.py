@@ -455,8 +455,11 @@ class ServingFactors(ConfigModel):
     """The fitted factors of the serving model (:mod:`llmecon.inference.measured`).
 
     Per engine, :class:`EngineFactors`. Overall: ``moe_step_us_per_layer`` and
-    ``moe_ttft_ms``, the extra fixed times of a mixture-of-experts layer in a decode step
-    (routing, dispatch and combine kernels) and of a request to such a model;
+    ``moe_prefill_us_per_layer``, the extra fixed times of a mixture-of-experts layer in a
+    decode step and in the prefill pass of a request (routing, token permutation, grouped
+    GEMM launches, expert-parallel dispatch and combine);
+    ``expert_efficiency``, the compute efficiency of the routed experts' grouped GEMMs in
+    prefill relative to the engine's prefill MFU (1 = as fast as dense layers);
     ``prefill_utilisation``, the load a planner keeps its prefill workers at when a table
     does not say how many there were; ``prefill_interference``, the multiple of other
     requests' prefill time a decode step of an aggregated worker absorbs (chunked
@@ -469,7 +472,8 @@ class ServingFactors(ConfigModel):
 
     engines: dict[str, EngineFactors]
     moe_step_us_per_layer: float = Field(0.0, ge=0, le=2_000)
-    moe_ttft_ms: float = Field(0.0, ge=0, le=10_000)
+    moe_prefill_us_per_layer: float = Field(0.0, ge=0, le=100_000)
+    expert_efficiency: float = Field(1.0, gt=0, le=1)
     prefill_utilisation: float = Field(0.7, gt=0, le=1)
     prefill_interference: float = Field(1.0, ge=0, le=4)
     network: float = Field(0.7, gt=0, le=1)

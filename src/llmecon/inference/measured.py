@@ -23,6 +23,12 @@ continuous batching with chunked prefill) or of the prefill and decode workers (
   as many as its load needs (a planner);
 - output tokens/s per GPU ``= C x osl / (TTFT + osl x TPOT) / GPUs`` (Little's law).
 
+A prefill pass holds the prompts waiting (up to a chunk of :data:`CHUNK_TOKENS`), so at a
+few prompts a mixture of experts' prefill is bound by reading its experts' weights, not by
+compute. An aggregated worker listed larger than the system's scale-up domain with its
+MoE tensor-parallel degree folded into ``tp`` (tp 64, moe 8 x 8 on an 8-GPU node: the
+table repeats the 8-GPU run's measurements under that label) is read as the 8-GPU run.
+
 Rows the model cannot read get a ``status`` saying why instead of a prediction.
 """
 
@@ -42,6 +48,9 @@ from llmecon.inference.catalog import Catalog, Gpu
 
 Array = np.ndarray[Any, Any]
 ENGINES = ("vllm", "sglang", "trtllm")
+#: Prompt tokens one prefill pass takes at most (the engines' default chunk / max_num_tokens,
+#: 8,192 in TensorRT-LLM, vLLM and SGLang; a prompt longer than it is one pass here).
+CHUNK_TOKENS = 8192.0
 REQUIRED = ("model_path", "system", "backend", "precision", "mode", "isl", "osl",
             "silicon_data_source")
 PARALLEL = ("batch_size", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
@@ -146,8 +155,12 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
         .str.extract(r"silicon_concurrency=(\d+)")[0].astype(float).to_numpy()
     dp_agg = _num(frame, "attention_dp_size", 1.0)
     conc = np.where(np.isnan(conc) & agg, _num(frame, "batch_size") * dp_agg, conc)
-    tp = np.where(agg, _num(frame, "tp_size"), _num(frame, "decode_tp_size"))
-    moe = np.where(agg, _num(frame, "moe_tp_size", 1.0) * _num(frame, "moe_ep_size", 1.0),
+    domain = np.array([float(g.scale_up_domain) for g in gpus] + [np.inf])[gi]
+    a_tp, dp_agg, moe_agg = _fold_layout(_num(frame, "tp_size"), dp_agg,
+                                         _num(frame, "moe_tp_size", 1.0),
+                                         _num(frame, "moe_ep_size", 1.0), domain)
+    tp = np.where(agg, a_tp, _num(frame, "decode_tp_size"))
+    moe = np.where(agg, moe_agg,
                    _num(frame, "decode_moe_tp_size", 1.0) * _num(frame, "decode_moe_ep_size", 1.0))
     p_moe = np.where(agg, moe, _num(frame, "prefill_moe_tp_size", 1.0)
                      * _num(frame, "prefill_moe_ep_size", 1.0))
@@ -173,6 +186,22 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
     return Runs(status, mi, gi, ei, tuple(m.name for m in models), tuple(gpus), agg, isl, osl,
                 conc, wb, kvb, prec_arr, tp, pp, _worker_gpus(tp, dp, pp, moe), workers, p_tp,
                 p_pp, _worker_gpus(p_tp, p_dp, p_pp, p_moe), p_workers)
+
+
+def _fold_layout(tp: Array, dp: Array, moe_tp: Array, moe_ep: Array, domain: Array
+                 ) -> tuple[Array, Array, Array]:
+    """An aggregated worker's (tp, attention dp, moe_tp x moe_ep), read physically.
+
+    An aggregated worker runs inside one scale-up domain. Some rows give a worker of
+    ``tp x dp`` GPUs larger than the domain with ``moe_tp x moe_ep = tp x dp`` and
+    ``moe_tp > 1`` (e.g. tp 64, moe 8 x 8 on an 8-GPU H200 node): their measurements are
+    those of the rows with ``moe_tp`` folded out (tp 8, moe_ep 8; the table repeats the
+    same TTFT and TPOT under both labels), so they are read that way."""
+    over = (tp * dp > domain) & (moe_tp > 1.0) & (moe_tp * moe_ep == tp * dp)
+    f = np.where(over, moe_tp, 1.0)
+    big_tp = tp >= dp
+    return (np.where(big_tp, tp / f, tp), np.where(big_tp, dp, dp / f),
+            np.where(over, moe_ep, moe_tp * moe_ep))
 
 
 def _worker_gpus(tp: Array, dp: Array, pp: Array, moe: Array) -> Array:
@@ -236,7 +265,7 @@ def _efficiency(f: ServingFactors, engine: Array, agg: Array
 
     eff = rf.Efficiency(prefill_mfu=pick("prefill_mfu"), decode_mfu=pick("decode_mfu"),
                         decode_bw=pick("decode_bw"), network=f.network,
-                        memory_reserve=f.memory_reserve)
+                        memory_reserve=f.memory_reserve, expert=f.expert_efficiency)
     ttft = pick("ttft_overhead_ms") / 1e3 + np.where(agg, 0.0, pick("disagg_ttft_ms") / 1e3)
     return eff, pick("step_us_per_layer") / 1e6, ttft, pick("burst")
 
@@ -276,7 +305,7 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     arch = arch_all.take(np.where(ok, runs.model_index, 0))
     hw = _hardware(runs, ok)
     eff, step_s, ttft_s, burst = _efficiency(factors, runs.engine_index, runs.agg)
-    ttft_s = ttft_s + np.where(arch.experts > 0, factors.moe_ttft_ms / 1e3, 0.0)
+    ttft_s = ttft_s + factors.moe_prefill_us_per_layer / 1e6 * arch.moe_layers
     g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
     per_worker, workers = _decode_capacity(runs, arch, hw, eff)
     slots = per_worker * workers
@@ -288,8 +317,13 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
                   context=runs.isl + runs.osl / 2.0, eff=eff)
     fixed = step_s * arch.layers + factors.moe_step_us_per_layer / 1e6 * arch.moe_layers
     step = d.step_time_s + fixed
+    # a prefill pass holds the prompts waiting (at most a chunk of CHUNK_TOKENS, at least
+    # one prompt): at a few prompts an MoE pass is bound by reading the experts' weights
+    prompts = np.maximum(batch / np.nan_to_num(runs.prefill_workers, nan=1.0), 1.0)
+    pass_tokens = np.minimum(prompts * runs.isl, np.maximum(runs.isl, CHUNK_TOKENS))
     pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=runs.isl, eff=eff, weight_bytes=wb,
-                                      gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp)
+                                      gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp,
+                                      tokens_per_gpu=pass_tokens / runs.prefill_gpus_per_worker)
     worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
     tpot = step + np.where(runs.agg, factors.prefill_interference * batch / runs.osl
                            * runs.isl / (pre * g), 0.0)

@@ -55,6 +55,7 @@ class Efficiency:
     decode_bw: Any = 0.8
     network: Any = 0.7
     memory_reserve: Any = 0.1
+    expert: Any = 1.0  # prefill compute efficiency of routed-expert GEMMs, relative to dense
 
 
 @dataclass(frozen=True)
@@ -335,9 +336,13 @@ def prefill_tokens_per_gpu_s(arch: Arch, hw: Hardware, *, prompt: Any, eff: Effi
     """Prompt tokens computed per GPU-second: compute-bound, with communication overlapped
     (the slower of the two) and the weight reads of a ``tokens_per_gpu`` batch as a floor.
 
-    Attention for a prompt of S tokens averages S/2 keys per token (causal mask).
+    Attention for a prompt of S tokens averages S/2 keys per token (causal mask). The
+    routed experts' FLOPs run at ``eff.expert`` of the prefill MFU (grouped GEMMs over a
+    few tokens per expert, with token permutation around them).
     """
-    per_token = 2.0 * arch.active + attention_flops_per_token(arch, np.asarray(prompt) / 2.0,
+    routed = arch.top_k * arch.expert_all_layers  # run at eff.expert of the prefill MFU
+    per_token = 2.0 * (arch.active - routed + routed / eff.expert) \
+        + attention_flops_per_token(arch, np.asarray(prompt) / 2.0,
                                                                "prefill")
     t_c = per_token / (hw.flops * eff.prefill_mfu)
     t_comm = comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff)
