@@ -106,3 +106,13 @@ def test_an_existing_cluster_by_its_address(uncertain: Factory) -> None:
                 scheduler=cluster.scheduler_address, chunk_blocks=2)
     assert b.workers == 2
     _identical(a, b)
+
+
+@pytest.mark.slow
+def test_a_cluster_without_workers_is_an_input_error(uncertain: Factory) -> None:
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, \
+            pytest.raises(InputError, match="has no workers"):
+        run(uncertain(), paths=100, backend="dask", scheduler=cluster.scheduler_address,
+            scheduler_timeout_s=1)

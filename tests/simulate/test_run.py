@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -33,13 +34,13 @@ def _same(a: SimResult, b: SimResult, exact_sums: bool = True) -> None:
     assert a.prob_breakeven == b.prob_breakeven
 
 
-@pytest.mark.parametrize(("paths", "blocks"), [(60, (1, 7, 1000)),
-                                                (1_100, (7, 1000, 16384))])
+@pytest.mark.parametrize(("paths", "blocks"), [(20, (1, 7, 1000)),
+                                                (1_100, (90, 1000, 16384))])
 def test_block_size_changes_nothing(paths: int, blocks: tuple[int, ...], uncertain: Factory
                                     ) -> None:
-    """Blocks of 1, 7, 1000 and 16384 paths (across the 1024-path seeding tiles): the same
-    paths and the same results for a seed."""
-    s = uncertain()
+    """Blocks of 1, 7, 90, 1000 and 16384 paths (across the 1024-path seeding tiles): the
+    same paths and the same results for a seed."""
+    s = uncertain(12)
     runs = [run(s, paths=paths, seed=11, block_paths=b, keep_paths=True) for b in blocks]
     assert runs[0].paths_data is not None
     for r in runs[1:]:
@@ -80,3 +81,42 @@ def test_limits_refused(uncertain: Factory) -> None:
         run(replace(uncertain(), horizon_months=MAX_HORIZON_MONTHS + 1), paths=10)
     with pytest.raises(InputError, match="block_paths"):
         run(uncertain(), paths=10, block_paths=0)
+
+
+def test_to_frame_has_every_metric_and_month(uncertain: Factory) -> None:
+    r = run(uncertain(6), paths=500, seed=4)
+    df = r.to_frame()
+    assert len(df) == 6 * 6 + 6  # six metrics x six months, and P(cash < 0) per month
+    cash = df[df.metric == "cash"].set_index("month")
+    assert list(cash["p50"]) == list(r.percentiles["cash"][2])
+    assert list(cash["mean"]) == list(r.mean["cash"])
+    out = df[df.metric == "prob_cash_out"]
+    assert list(out["mean"]) == list(r.prob_cash_out) and out["p50"].isna().all()
+
+
+@pytest.mark.parametrize(("start_cash", "found"), [(float("nan"), "path(s) with NaN"),
+                                                   (1e308, "values that overflow")])
+def test_no_number_is_no_answer(uncertain: Factory, start_cash: float, found: str) -> None:
+    """NaN starting cash would read as 'never runs out of cash'; 1e308 overflows to inf."""
+    from llmecon.simulate.distributions import Dist
+
+    s = uncertain(6)
+    s = replace(s, drivers={**s.drivers, "start_cash": Dist("fixed", {"value": start_cash})})
+    expected = rf"no number for cash from month 0 .*{re.escape(found)}"
+    with pytest.raises(InputError, match=expected), np.errstate(over="ignore", invalid="ignore"):
+        run(s, paths=100)
+
+
+def test_seed_range(uncertain: Factory) -> None:
+    with pytest.raises(InputError, match=r"seed: expected a whole number from 0 to 2\*\*63"):
+        run(uncertain(), paths=10, seed=2**63)
+    assert run(uncertain(6), paths=10, seed=2**63 - 1).seed == 2**63 - 1
+
+
+def test_to_frame_numbers_months_from_one_with_their_ends(uncertain: Factory) -> None:
+    # the tiny scenario starts after 31 Dec 2024: month 1 ends 31 Jan 2025, month 6 30 Jun
+    df = run(uncertain(6), paths=100, seed=4).to_frame()
+    cash = df[df.metric == "cash"]
+    assert list(cash["month"]) == [1, 2, 3, 4, 5, 6]
+    assert cash["month_end"].iloc[0] == "2025-01-31" and cash["month_end"].iloc[-1] == \
+        "2025-06-30"

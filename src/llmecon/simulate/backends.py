@@ -3,6 +3,16 @@
 Either way a worker projects a chunk of blocks and returns its summary only (never the
 paths); the client merges the counts as chunks arrive and folds the float sums in block
 order, so every backend and every number of workers gives the same result for a seed.
+
+A cluster of several machines (plain commands; every machine needs the same llmecon with the
+``dask`` extra, ``pip install 'llmecon[dask]'``)::
+
+    scheduler$ dask scheduler --port 8786
+    worker$    dask worker tcp://SCHEDULER:8786 --nworkers 4 --nthreads 1
+    client>>>  run(scenario, paths=100_000_000, backend="dask",
+                   scheduler="tcp://SCHEDULER:8786")
+
+Only summaries travel back (a few MiB per chunk of up to 64 blocks), never the paths.
 """
 
 from __future__ import annotations
@@ -122,11 +132,18 @@ def _client(scheduler: str | None, workers: int, timeout_s: float) -> tuple[Any,
                                    dashboard_address=None)
         return Client(cluster), cluster
     try:
-        return Client(scheduler, timeout=f"{timeout_s}s"), None
+        client = Client(scheduler, timeout=f"{timeout_s}s")
     except (OSError, TimeoutError, ValueError, TypeError) as e:
         why = " ".join(str(e).split()) or type(e).__name__
         raise InputError(f"scheduler: cannot connect to a Dask scheduler at {scheduler!r} "
                          f"within {timeout_s:g} s ({why[:200]})") from None
+    try:
+        client.wait_for_workers(1, timeout=timeout_s)
+    except (OSError, TimeoutError):
+        client.close()
+        raise InputError(f"scheduler: the Dask scheduler at {scheduler!r} has no workers "
+                         f"(none joined within {timeout_s:g} s)") from None
+    return client, None
 
 
 def run_dask(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: int,
@@ -144,7 +161,12 @@ def run_dask(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: in
         scen = client.scatter(s, broadcast=True)
         futures = [client.submit(reduce_chunk, scen, seed, c, keep, pure=False)
                    for c in chunks]
-        return _collect(futures, as_completed, progress, sum(n for _, n in blocks), n_workers)
+        try:
+            return _collect(futures, as_completed, progress, sum(n for _, n in blocks),
+                            n_workers)
+        except ImportError as e:
+            raise InputError(f"backend dask: a worker cannot import {e.name or 'llmecon'}: "
+                             "install the same llmecon version on every worker") from None
     finally:
         client.close()
         if cluster is not None:

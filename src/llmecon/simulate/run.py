@@ -150,6 +150,23 @@ class SimResult:
                 f"{cash:,.0f} {self.currency}, P(cash < 0 by horizon) "
                 f"{float(self.prob_cash_out[-1]):.1%})")
 
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per metric and month: ``metric``, ``month`` (numbered
+        from 1, as everywhere else), ``month_end`` (when the start is known), ``p5`` ...
+        ``p95`` and ``mean``; and the rows of metric ``prob_cash_out`` with the probability
+        in ``mean``."""
+        import pandas as pd
+
+        ends: list[str | None] = [str(d) for d in self.month_ends] or \
+            [None] * self.horizon_months
+        rows = [{"metric": k, "month": m + 1, "month_end": ends[m],
+                 **{f"p{q}": float(v[i, m]) for i, q in enumerate(PERCENTILES)},
+                 "mean": float(self.mean[k][m])}
+                for k, v in self.percentiles.items() for m in range(self.horizon_months)]
+        rows += [{"metric": "prob_cash_out", "month": m + 1, "month_end": ends[m],
+                  "mean": float(p)} for m, p in enumerate(self.prob_cash_out)]
+        return pd.DataFrame(rows)
+
     def summary(self) -> dict[str, Any]:
         h = self.horizon_months - 1
 
@@ -186,7 +203,24 @@ class SimResult:
         }
 
 
+def _refuse_non_finite(s: Scenario, r: Reduced) -> None:
+    """NaN or infinite cash is no answer (NaN is never below zero: it would read as 'never
+    runs out of cash'): name the first month and how many paths."""
+    for metric in ("cash", "revenue"):
+        sk = r.counts.sketches[metric]
+        sums = r.folded.sums[metric] if r.folded.sums is not None else np.zeros(len(sk.nan))
+        bad = sk.nan + (np.isinf(sk.low) | np.isinf(sk.high) | ~np.isfinite(sums))
+        if bad.any():
+            m = int(np.argmax(bad > 0))
+            what = f"{int(sk.nan[m]):,} path(s) with NaN" if sk.nan[m] else \
+                "values that overflow"
+            raise InputError(f"{s.company}: the projection gives no number for {metric} from "
+                             f"month {m} ({what}): check the scenario's drivers and financing "
+                             "for NaN, infinite or overflowing values")
+
+
 def _result(s: Scenario, r: Reduced, seed: int, backend: str, block_paths: int) -> SimResult:
+    _refuse_non_finite(s, r)
     c, f = r.counts, r.folded
     h, n = s.horizon_months, c.paths
     assert f.sums is not None
@@ -218,8 +252,8 @@ def _check(s: Scenario, paths: int, seed: int, block_paths: int, keep: int) -> N
     if not 1 <= s.horizon_months <= MAX_HORIZON_MONTHS:
         raise InputError(f"horizon_months: expected 1 to {MAX_HORIZON_MONTHS}, found "
                          f"{s.horizon_months}")
-    if seed < 0:
-        raise InputError(f"seed: expected a whole number >= 0, found {seed}")
+    if not 0 <= seed < 2**63:
+        raise InputError(f"seed: expected a whole number from 0 to 2**63 - 1, found {seed}")
     if block_paths < 1:
         raise InputError(f"block_paths: expected >= 1, found {block_paths}")
     if not 0 <= keep <= paths:
