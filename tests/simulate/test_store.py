@@ -31,7 +31,7 @@ WRITER = textwrap.dedent("""
              "training_compute_growth_annual", "other_opex_monthly", "opex_growth_annual",
              "other_sm_monthly")
     drivers = {n: Dist("fixed", {"value": 10.0}) for n in names}
-    drivers["inference_cost_decline_annual"] = Dist("fixed", {"value": 0.1})  # not 1000%
+    drivers["inference_cost_decline_annual"] = Dist("fixed", {"value": 0.3})  # 10: NaN cash
     drivers["api.tokens_per_month"] = Dist("normal", {"mean": 1e6, "sd": 1e5})
     for n, v in (("volume_growth_monthly", 0.1), ("price_per_m", 50.0),
                  ("price_decline_monthly", 0.0), ("cost_per_m_tokens", 5.0),
