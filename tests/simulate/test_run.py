@@ -111,3 +111,12 @@ def test_seed_range(uncertain: Factory) -> None:
     with pytest.raises(InputError, match=r"seed: expected a whole number from 0 to 2\*\*63"):
         run(uncertain(), paths=10, seed=2**63)
     assert run(uncertain(6), paths=10, seed=2**63 - 1).seed == 2**63 - 1
+
+
+def test_to_frame_numbers_months_from_one_with_their_ends(uncertain: Factory) -> None:
+    # the tiny scenario starts after 31 Dec 2024: month 1 ends 31 Jan 2025, month 6 30 Jun
+    df = run(uncertain(6), paths=100, seed=4).to_frame()
+    cash = df[df.metric == "cash"]
+    assert list(cash["month"]) == [1, 2, 3, 4, 5, 6]
+    assert cash["month_end"].iloc[0] == "2025-01-31" and cash["month_end"].iloc[-1] == \
+        "2025-06-30"

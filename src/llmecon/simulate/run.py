@@ -151,17 +151,20 @@ class SimResult:
                 f"{float(self.prob_cash_out[-1]):.1%})")
 
     def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per metric and month: ``metric``, ``month`` (0 = the
-        first projected month), ``p5`` ... ``p95`` and ``mean``; and the rows of metric
-        ``prob_cash_out`` with the probability in ``mean``."""
+        """A pandas DataFrame, one row per metric and month: ``metric``, ``month`` (numbered
+        from 1, as everywhere else), ``month_end`` (when the start is known), ``p5`` ...
+        ``p95`` and ``mean``; and the rows of metric ``prob_cash_out`` with the probability
+        in ``mean``."""
         import pandas as pd
 
-        rows = [{"metric": k, "month": m,
+        ends: list[str | None] = [str(d) for d in self.month_ends] or \
+            [None] * self.horizon_months
+        rows = [{"metric": k, "month": m + 1, "month_end": ends[m],
                  **{f"p{q}": float(v[i, m]) for i, q in enumerate(PERCENTILES)},
                  "mean": float(self.mean[k][m])}
                 for k, v in self.percentiles.items() for m in range(self.horizon_months)]
-        rows += [{"metric": "prob_cash_out", "month": m, "mean": float(p)}
-                 for m, p in enumerate(self.prob_cash_out)]
+        rows += [{"metric": "prob_cash_out", "month": m + 1, "month_end": ends[m],
+                  "mean": float(p)} for m, p in enumerate(self.prob_cash_out)]
         return pd.DataFrame(rows)
 
     def summary(self) -> dict[str, Any]:
