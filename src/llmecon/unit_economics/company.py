@@ -56,12 +56,8 @@ def unit_economics_table(company: Company, assumptions: Assumptions, fx: FxTable
         raise InputError(f"{company.id}: no business lines declared (metadata 'lines'); "
                          "unit economics are per line")
     x = LineInputs(company, Resolver(company), assumptions, fx, catalog, efficiency)
+    by_kind = {"api": api_rows, "b2b": b2b_rows, "c2c": c2c_rows}
     rows: list[UERow] = []
     for line in company.lines:
-        if line == company.platform_line:
-            rows += api_rows(x, line)
-        elif company.business_model == "b2b_project":
-            rows += b2b_rows(x, line)
-        else:
-            rows += c2c_rows(x, line)
+        rows += by_kind[x.kind(line)](x, line)
     return UnitEconomicsTable(company.id, company.currency, tuple(rows))

@@ -99,12 +99,9 @@ def company_drivers(company: Company, assumptions: Assumptions, fx: FxTable, cat
     x = LineInputs(company, Resolver(company), assumptions, fx, catalog, efficiency)
     out: list[Driver] = []
     for line in company.lines:
-        if line == company.platform_line:
-            out += api_drivers(x, line)
-        elif company.business_model == "b2b_project":
-            out += b2b_drivers(x, line)
-        else:
-            out += c2c_drivers(x, line)[0]
+        kind = x.kind(line)
+        out += (api_drivers(x, line) if kind == "api" else
+                b2b_drivers(x, line) if kind == "b2b" else c2c_drivers(x, line)[0])
     out += company_level_drivers(x)
     return Drivers(company.id, company.currency, tuple(out))
 

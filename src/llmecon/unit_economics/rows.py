@@ -63,6 +63,13 @@ class LineInputs:
     def currency(self) -> str:
         return self.company.currency
 
+    def kind(self, line: str) -> str:
+        """How a line is modelled: ``api`` (the company's platform line), ``b2b`` (the
+        other lines of a project company) or ``c2c`` (those of a product company)."""
+        if line == self.company.platform_line:
+            return "api"
+        return "b2b" if self.company.business_model == "b2b_project" else "c2c"
+
 
 class Rows:
     """The rows of one line, in order; a NaN or missing value becomes ``n/a``."""
