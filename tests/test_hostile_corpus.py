@@ -203,6 +203,7 @@ def test_the_corpora_hold_at_least_100_files() -> None:
     assert files + 31 >= 100  # + the malformed assumption texts of test_assumptions_config
 
 
+@pytest.mark.slow  # every file through every command: the full tier (make test) runs it
 @pytest.mark.parametrize(("folder", "name"), CASES)
 def test_every_command_refuses_in_one_named_line(folder: str, name: str,
                                                  capsys: pytest.CaptureFixture[str]) -> None:

@@ -47,6 +47,8 @@ _value = st.recursive(_scalar, lambda kids: st.one_of(
     st.lists(kids, max_size=3), st.dictionaries(st.text(max_size=6), kids, max_size=3)),
     max_leaves=8)
 
+pytestmark = pytest.mark.slow  # hypothesis fuzz: the full tier (make test)
+
 
 def _yaml(doc: Any) -> str:
     return yaml.safe_dump(doc, allow_unicode=True)

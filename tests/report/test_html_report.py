@@ -18,6 +18,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # a real browser: the full tier (make test)
 def test_report_opens_offline_with_every_chart_drawn(report: Path, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []

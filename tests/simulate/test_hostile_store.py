@@ -16,6 +16,8 @@ import pytest
 
 from llmecon.cli import main
 
+pytestmark = pytest.mark.slow  # hostile stores, end to end: the full tier (make test)
+
 
 def _not_a_database(d: Path) -> Path:
     p = d / "notes.duckdb"

@@ -131,6 +131,7 @@ def test_corpus_is_complete() -> None:
     assert len(EXPECTED) + len(list((HOSTILE.parent / "malformed").iterdir())) >= 100
 
 
+@pytest.mark.slow  # 95 files x validate, show, compare: the full tier (make test) runs it
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_command_names_the_problem(name: str, capsys: pytest.CaptureFixture[str]
                                          ) -> None:

@@ -63,6 +63,7 @@ def test_corpus_is_complete() -> None:
     assert len(EXPECTED) >= 20
 
 
+@pytest.mark.slow  # the whole corpus: the full tier (make test) runs it
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_malformed_file_gives_named_error(name: str, capsys: pytest.CaptureFixture[str]
                                           ) -> None:

@@ -133,6 +133,7 @@ def test_serve_off_loopback_makes_a_token(monkeypatch: pytest.MonkeyPatch,
     assert "need the token" in capsys.readouterr().out and seen["host"] == "0.0.0.0"
 
 
+@pytest.mark.slow
 def test_openapi_fuzz_finds_no_server_error(tmp_path: Path) -> None:
     import schemathesis
     from hypothesis import HealthCheck, given, settings

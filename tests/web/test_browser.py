@@ -61,6 +61,7 @@ def test_dashboard_with_a_token_loads_its_chart_library(token_server: str,
     page.close()
 
 
+@pytest.mark.slow  # a real browser: the full tier (make test)
 def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     errors: list[str] = []
