@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from llmecon.fileio import atomic_write
 from llmecon.report.common import (
-    atomic_write,
     element_id,
     finite_list,
     jsonable,

@@ -60,7 +60,7 @@ def hostile(minimax: Company) -> ReportData:
 
 @pytest.fixture(scope="module")
 def hostile_html(hostile: ReportData, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from llmecon.report.common import atomic_write
+    from llmecon.fileio import atomic_write
     from llmecon.report.html import plotly_js, render
 
     return atomic_write(tmp_path_factory.mktemp("hostile") / "r.html",

@@ -67,9 +67,11 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path, monkeypatch:
     def boom(*_: object, **__: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(io.os, "replace", boom)
+    from llmecon import fileio
+
+    monkeypatch.setattr(fileio.os, "replace", boom)
     with pytest.raises(OSError):
-        io.atomic_write_text(target, "new text")
+        fileio.atomic_write(target, "new text")
     assert target.read_text() == "precious\n"
     assert [p.name for p in tmp_path.iterdir()] == ["saved.yaml"]
 

@@ -422,9 +422,9 @@ def _with_model_file(catalog: Any, model: str) -> tuple[Any, str]:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    from llmecon.fileio import atomic_write
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
-    from llmecon.report.common import atomic_write
 
     out = new_file(args.output, args.force)
     frame = load_measured(args.table)

@@ -72,11 +72,11 @@ def _report(args: argparse.Namespace) -> int:
         data = build(companies, stresses=args.stress, scenario_file=args.scenario,
                      paths=args.paths, horizon=args.horizon, seed=args.seed, progress=update)
     if kind == "html":
+        from llmecon.fileio import atomic_write
         from llmecon.report.html import plotly_js
         from llmecon.report.html import render as render_html
-        from llmecon.statements.io import atomic_write_text
 
-        atomic_write_text(path, render_html(data, plotly_js()))
+        atomic_write(path, render_html(data, plotly_js()))
     else:
         from llmecon.report import excel
 

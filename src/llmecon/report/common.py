@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -151,26 +148,6 @@ def element_id(*parts: str) -> str:
         return safe
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{safe if safe[:1].isalpha() else 'x' + safe}-{digest}"
-
-
-def atomic_write(path: str | Path, content: str | bytes) -> Path:
-    """Write ``content`` to a temporary file beside ``path``, then rename it over ``path``:
-    a crash never leaves half a file. Text is written as UTF-8."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
-
 
 
 def jsonable(obj: Any) -> Any:

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from llmecon.fileio import atomic_write
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
-from llmecon.report.common import atomic_write, period_pair
 from llmecon.report.common import finite_or_none as _num
+from llmecon.report.common import period_pair
 from llmecon.report.richtext import printable
 from llmecon.statements.model import Company
 

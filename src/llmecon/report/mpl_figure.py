@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from llmecon.fileio import atomic_write
 from llmecon.report.chartspec import ChartSpec, Trace
-from llmecon.report.common import atomic_write
 
 BAR_GROUP_WIDTH = 0.8
 

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from llmecon.errors import InputError, NotFoundError
+from llmecon.fileio import atomic_write
 from llmecon.statements.model import Company, Figure, is_standard_label
 from llmecon.statements.records import META_FIELDS, Record, build_company
 from llmecon.units import parse_unit
@@ -370,23 +369,8 @@ def write_company_file(company: Company, path: str | Path) -> Path:
         text = write_csv_text(company)
     else:
         raise InputError(f"{p}: unknown file type {suffix or '(none)'}; expected .yaml or .csv")
-    atomic_write_text(p, text)
+    atomic_write(p, text)
     return p
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------- bundled

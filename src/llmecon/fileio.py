@@ -1,0 +1,27 @@
+"""Writing a user's file so that nothing is ever half-written: one helper for the package."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path: str | Path, content: str | bytes) -> Path:
+    """Write ``content`` to a temporary file beside ``path``, then rename it over ``path``:
+    a crash never leaves half a file and the old file stays until the new one is complete.
+    Text is written as UTF-8, unchanged (no newline translation)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
