@@ -116,6 +116,38 @@ def _opt(x: Mapping[str, Array], name: str, n: int) -> Array:
     return np.zeros(n) if v is None else v
 
 
+class Trends:
+    """Yearly trends as monthly running products: ``at(name)`` is (1 + sign x[name]) ** (t / 12)
+    in month t, carried from month to month by one multiplication (a power per path and
+    month costs as much as the rest of a month's step). 1 when the scenario lacks the
+    driver. Relative rounding against the direct power: below 1e-14 over 60 months."""
+
+    def __init__(self, x: Mapping[str, Array]) -> None:
+        self.x = x
+        self.t = 0
+        self.step: dict[tuple[str, float], Array] = {}
+        self.now: dict[tuple[str, float], Array] = {}
+
+    def at(self, name: str, sign: float = 1.0) -> Any:
+        key = (name, sign)
+        now = self.now.get(key)
+        if now is not None:
+            return now
+        v = self.x.get(name)
+        if v is None:
+            return 1.0
+        base = 1.0 + sign * v
+        self.step[key] = base ** (1.0 / 12.0)
+        self.now[key] = now = base ** (self.t / 12.0)
+        return now
+
+    def advance(self) -> None:
+        """Move to the next month."""
+        self.t += 1
+        for key, step in self.step.items():
+            self.now[key] = self.now[key] * step
+
+
 @dataclass
 class State:
     """What carries from one month to the next, per path: users (C2C), tokens and prices
@@ -142,8 +174,9 @@ class Month:
     cost_index: Array
     compute_index: Array
     revenue_fx: Array
-    spend_index: Array
+    spend_index: Array | None
     calendar_quarter: int
+    trends: Trends
     revenue: Array
     cash_in: Array
     cost_of_revenue: Array
@@ -163,17 +196,17 @@ def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
             st.price[ln.name] = x[p + "price_per_m"].astype(float).copy()
         if ln.kind == "b2b":
             d = ln.delivery_months
-            buf = np.zeros((n, d + lag + s.horizon_months))
+            buf = np.zeros((d + lag + s.horizon_months, n))  # a row per month
             backlog = x.get(p + "backlog_value_monthly")
             if backlog is None:
                 backlog = x[p + "contracts_per_month"] * x[p + "contract_value"]
-            buf[:, :d + lag] = backlog[:, None]
+            buf[:d + lag] = backlog
             st.signed[ln.name] = buf
             adv = x[p + "advance_share"]
             default_r0 = lag * (1.0 - adv) * backlog
             st.liabilities[ln.name] = d * adv * backlog
         else:
-            st.billed[ln.name] = np.zeros((n, s.horizon_months))
+            st.billed[ln.name] = np.zeros((s.horizon_months, n))  # a row per month
             default_r0 = np.zeros(n)
             st.liabilities[ln.name] = np.zeros(n)
         r0 = x.get(p + "opening_receivables")
@@ -194,17 +227,20 @@ def _bill(st: State, ln: LineSpec, mo: Month, rev: Array) -> None:
     """Revenue of a line, collected after its collection delay (the same month without
     one)."""
     lag, t = ln.delay_months, mo.t
-    st.billed[ln.name][:, t] = rev
-    due = st.billed[ln.name][:, t - lag] if t >= lag else 0.0
+    st.billed[ln.name][t] = rev
+    due = st.billed[ln.name][t - lag] if t >= lag else 0.0
     collected = _collect_opening(st, ln, t) + due
     st.receivables[ln.name] = st.receivables[ln.name] + rev - collected
     mo.cash_in += collected
 
 
-def _paying_rate(x: Mapping[str, Array], mults: Mapping[str, Array], p: str, t: int) -> Any:
-    """The paying rate of month ``t`` (its trend and multipliers applied), at most 1."""
-    return np.minimum(x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t)
-                      * (1.0 + _trend(x, p + "paying_rate_growth_annual")) ** (t / 12.0), 1.0)
+def _paying_rate(x: Mapping[str, Array], mults: Mapping[str, Array], p: str, t: int,
+                 trend: Any = None) -> Any:
+    """The paying rate of month ``t`` (its trend and multipliers applied), at most 1.
+    ``trend``: the paying-rate trend of month ``t`` where the caller carries it."""
+    if trend is None:
+        trend = (1.0 + _trend(x, p + "paying_rate_growth_annual")) ** (t / 12.0)
+    return np.minimum(x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t) * trend, 1.0)
 
 
 def _acquired(x: Mapping[str, Array], mults: Mapping[str, Array], p: str, t: int) -> Any:
@@ -247,13 +283,13 @@ def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     p, t = ln.name + ".", mo.t
     u = st.users[ln.name]
     arppu = x[p + "arppu_monthly"] * _mult(mults, p + "arppu_monthly", t) \
-        * (1.0 + _trend(x, p + "arppu_growth_annual")) ** mo.years
+        * mo.trends.at(p + "arppu_growth_annual")
     if p + "payer_sbg_alpha" in x:
         if ln.name not in st.payers:
-            st.payers[ln.name] = c2c_cohort_payers(x, mults, ln.name, len(st.billed[ln.name][0]))
+            st.payers[ln.name] = c2c_cohort_payers(x, mults, ln.name, len(st.billed[ln.name]))
         payers = st.payers[ln.name][:, t]
     else:
-        payers = u * _paying_rate(x, mults, p, t)
+        payers = u * _paying_rate(x, mults, p, t, mo.trends.at(p + "paying_rate_growth_annual"))
     rev = payers * arppu * mo.revenue_fx
     inference = formulas.amount_for_tokens(
         u * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
@@ -276,22 +312,22 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     buf = st.signed[ln.name]
     d, lag = ln.delivery_months, ln.delay_months
     k = d + lag + t  # column of month t in the buffer
-    buf[:, k] = x[p + "contracts_per_month"] \
-        * (1.0 + x[p + "contract_growth_annual"]) ** mo.years \
+    spend = 1.0 if mo.spend_index is None else mo.spend_index ** x[p + "sm_elasticity"]
+    buf[k] = x[p + "contracts_per_month"] * mo.trends.at(p + "contract_growth_annual") \
         * ln.seasonality[mo.calendar_quarter] * _mult(mults, p + "contracts_per_month", t) \
-        * mo.spend_index ** x[p + "sm_elasticity"] \
-        * x[p + "contract_value"] * _mult(mults, p + "contract_value", t) * mo.revenue_fx
+        * spend * x[p + "contract_value"] * _mult(mults, p + "contract_value", t) \
+        * mo.revenue_fx
     adv = x[p + "advance_share"]
-    accepted = buf[:, k - d]
-    collected = _collect_opening(st, ln, t) + ((1.0 - adv) * buf[:, k - d - lag] if t >= lag
+    accepted = buf[k - d]
+    collected = _collect_opening(st, ln, t) + ((1.0 - adv) * buf[k - d - lag] if t >= lag
                                                else 0.0)
     mo.revenue += accepted
     compute = _trend(x, p + "delivery_compute_share")
-    mo.cost_of_revenue += buf[:, k - d + 1: k + 1].sum(axis=1) * x[p + "delivery_cost_share"] \
+    mo.cost_of_revenue += buf[k - d + 1: k + 1].sum(axis=0) * x[p + "delivery_cost_share"] \
         / d * (1.0 - compute + compute * mo.compute_index)
-    mo.cash_in += adv * buf[:, k] + collected
+    mo.cash_in += adv * buf[k] + collected
     st.receivables[ln.name] = st.receivables[ln.name] + (1.0 - adv) * accepted - collected
-    st.liabilities[ln.name] = st.liabilities[ln.name] + adv * (buf[:, k] - accepted)
+    st.liabilities[ln.name] = st.liabilities[ln.name] + adv * (buf[k] - accepted)
 
 
 def step_api(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], st: State,
@@ -318,17 +354,19 @@ STEPS: dict[str, Callable[[LineSpec, Mapping[str, Array], Mapping[str, Array], S
 
 
 def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: int,
-           n: int) -> Month:
+           n: int, trends: Trends) -> Month:
     years = t / 12.0
-    index = (1.0 - x["inference_cost_decline_annual"]) ** years \
+    index = trends.at("inference_cost_decline_annual", -1.0) \
         * _mult(mults, "inference_cost_index", t)
-    osm0 = x["other_sm_monthly"]
-    other_sm = osm0 * _mult(mults, "other_sm_monthly", t)
-    spend = np.where(osm0 > 0, other_sm / np.where(osm0 > 0, osm0, 1.0), 1.0)
+    spend: Any = None  # other S&M against its start: None when it is not moved
+    if "other_sm_monthly" in mults:
+        osm0 = x["other_sm_monthly"]
+        other_sm = osm0 * _mult(mults, "other_sm_monthly", t)
+        spend = np.where(osm0 > 0, other_sm / np.where(osm0 > 0, osm0, 1.0), 1.0)
     quarter = ((s.start.month + t) % 12) // 3  # month 0 is the month after the period end
     compute = compute_index(x, mults, t, n)
     revenue_fx = 1.0 + _opt(x, "foreign_revenue_share", n) * (_mult(mults, "fx_index", t) - 1.0)
-    return Month(t, years, index * compute, compute, revenue_fx, spend, quarter,
+    return Month(t, years, index * compute, compute, revenue_fx, spend, quarter, trends,
                  *(np.zeros(n) for _ in range(4)))
 
 
@@ -351,11 +389,10 @@ def compute_index(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n:
 def company_costs(x: Mapping[str, Array], mults: Mapping[str, Array], mo: Month) -> Array:
     """Training compute (following the GPU price by the compute mix), other opex and other
     S&M of the month."""
-    t, years = mo.t, mo.years
-    training = x["training_compute_monthly"] \
-        * (1.0 + x["training_compute_growth_annual"]) ** years \
+    t = mo.t
+    training = x["training_compute_monthly"] * mo.trends.at("training_compute_growth_annual") \
         * _mult(mults, "training_compute_monthly", t) * mo.compute_index
-    other = x["other_opex_monthly"] * (1.0 + x["opex_growth_annual"]) ** years
+    other = x["other_opex_monthly"] * mo.trends.at("opex_growth_annual")
     other_sm = x["other_sm_monthly"] * _mult(mults, "other_sm_monthly", t)
     out: Array = training + other + other_sm
     return out
@@ -394,8 +431,9 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
     foreign, foreign_cash = _opt(x, "foreign_cost_share", n), _opt(x, "foreign_cash_share", n)
     fx_before: Any = 1.0
     due = Payables(s.payables_months, _opt(x, "opening_payables", n), n, h)
+    trends = Trends(x)
     for t in range(h):
-        mo = _month(s, x, mults, t, n)
+        mo = _month(s, x, mults, t, n, trends)
         for ln in s.lines:
             STEPS[ln.kind](ln, x, mults, st, mo)
         fx_now = _mult(mults, "fx_index", t)
@@ -416,6 +454,7 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
              operating_result=mo.revenue - costs, capex_and_leases=capex,
              interest_income=interest, financing_cash_flow=np.full(n, financing[t]),
              fx_revaluation=revaluation, payables=due.balance)
+        trends.advance()
     if into is not None:
         return into
     return Paths(**out)
@@ -428,14 +467,14 @@ class Payables:
     def __init__(self, months: int, opening: Array, n: int, h: int) -> None:
         self.months, self.opening = months, opening
         self.balance = opening.astype(float).copy()
-        self.incurred = np.zeros((n, h))
+        self.incurred = np.zeros((h, n))  # a row per month
 
     def pay(self, t: int, costs: Array) -> Array:
         """Record month ``t``'s costs; return what is paid in that month."""
         k = self.months
-        self.incurred[:, t] = costs
+        self.incurred[t] = costs
         opening: Any = self.opening / max(k, 1) if t < max(k, 1) else 0.0
-        paid: Array = opening + (self.incurred[:, t - k] if t >= k else 0.0)
+        paid: Array = opening + (self.incurred[t - k] if t >= k else 0.0)
         self.balance = self.balance + costs - paid
         return paid
 
