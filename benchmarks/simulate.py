@@ -6,10 +6,10 @@
 
 Cases (each in a fresh process, so its peak RSS is its own):
 1. Baseline: a plain per-path Python loop of the same model (floats and lists, not arrays,
-   constants looked up once per path; written out below and checked against the engine on
-   every sampled path to 1e-9), on ``--loop-paths`` paths drawn by the run's own sampler,
-   extrapolated. Sampling and summaries are left out of the loop's time (its inputs are
-   prepared beforehand), which flatters the baseline.
+   constants looked up once per path; ``benchmarks/loop_model.py``, checked against the
+   engine on every sampled path to 1e-9 relative), on ``--loop-paths`` paths drawn by the
+   run's own sampler, extrapolated. Sampling and summaries are left out of the loop's time
+   (its inputs are prepared beforehand), which flatters the baseline.
 2. numpy backend, whole run (sampling, projection, streaming summaries), ``--paths`` paths.
    Cases 1 and 2 are compared on CPU seconds, which a shared machine's load does not change.
 3. Dask with 1, 2, 4 local worker processes, the same run; results checked identical to
@@ -32,107 +32,10 @@ import time
 from typing import Any
 
 import numpy as np
+from loop_model import loop_path
 
-from llmecon.constants import DAYS_PER_MONTH, MAX_PATHS
+from llmecon.constants import MAX_PATHS
 from llmecon.simulate.scenario import Scenario
-
-
-def loop_path(s: Scenario, x: dict[str, float], mults: dict[str, list[float]]
-              ) -> list[tuple[float, float]]:
-    """One path of the projection as a plain loop over months: (cash, revenue) per month.
-    ``mults`` maps driver names to a multiplier per month (absent: 1)."""
-    h = s.horizon_months
-    ones = [1.0] * h
-
-    def mu(name: str) -> list[float]:
-        return mults.get(name, ones)
-
-    financing = [0.0] * h
-    for f in s.financing:
-        if f.month < h:
-            financing[f.month] += f.amount
-    lines = [_line_state(s, ln, x, mu) for ln in s.lines]
-    cash, osm0 = x["start_cash"], x["other_sm_monthly"]
-    decline, idx_m = 1.0 - x["inference_cost_decline_annual"], mu("inference_cost_index")
-    osm_m, tc_m = mu("other_sm_monthly"), mu("training_compute_monthly")
-    tc, tcg = x["training_compute_monthly"], 1.0 + x["training_compute_growth_annual"]
-    oo, oog = x["other_opex_monthly"], 1.0 + x["opex_growth_annual"]
-    out = []
-    for t in range(h):
-        years = t / 12.0
-        index = decline ** years * idx_m[t]
-        other_sm = osm0 * osm_m[t]
-        m = [0.0] * 6  # revenue, cash in, cost of revenue, marketing, receivables, liab.
-        for kind, st in lines:
-            if kind == "c2c":
-                _c2c_month(st, t, index, m)
-            elif kind == "b2b":
-                _b2b_month(st, t, other_sm / osm0 if osm0 > 0 else 1.0, m)
-            else:
-                _api_month(st, t, index, m)
-        ocf = m[1] - m[2] - tc * tcg ** years * tc_m[t] - oo * oog ** years - other_sm - m[3]
-        cash = cash + ocf + financing[t]
-        out.append((cash, m[0]))
-    return out
-
-
-def _line_state(s: Scenario, ln: Any, x: dict[str, float], mu: Any) -> tuple[str, list[Any]]:
-    """A line's constants and multipliers, looked up once per path."""
-    p = ln.name + "."
-    if ln.kind == "c2c":
-        return "c2c", [x[p + "start_users"], x[p + "paying_rate"], mu(p + "paying_rate"),
-                       x[p + "arppu_monthly"], mu(p + "arppu_monthly"),
-                       x[p + "tokens_per_user_day"] * DAYS_PER_MONTH * x[p + "cost_per_m_tokens"],
-                       x[p + "marketing_monthly"], mu(p + "marketing_monthly"),
-                       x[p + "user_churn_monthly"], mu(p + "user_churn_monthly"),
-                       x[p + "cac"], mu(p + "cac"), x[p + "other_cor_share"]]
-    if ln.kind == "b2b":
-        d, lag = ln.delivery_months, ln.collection_delay_months
-        return "b2b", [[x[p + "contracts_per_month"]] * (d + lag) + [0.0] * s.horizon_months,
-                       d, lag, s.start.month, ln.seasonality, x[p + "contracts_per_month"],
-                       1.0 + x[p + "contract_growth_annual"], mu(p + "contracts_per_month"),
-                       x[p + "sm_elasticity"], x[p + "contract_value"], mu(p + "contract_value"),
-                       x[p + "advance_share"], x[p + "delivery_cost_share"]]
-    return "api", [x[p + "tokens_per_month"], x[p + "price_per_m"], mu(p + "price_per_m"),
-                   x[p + "cost_per_m_tokens"] / x[p + "utilisation"],
-                   x[p + "volume_growth_monthly"], mu(p + "volume_growth_monthly"),
-                   1.0 - x[p + "price_decline_monthly"]]
-
-
-def _c2c_month(st: list[Any], t: int, index: float, m: list[float]) -> None:
-    u, pay, pay_m, arppu, arppu_m, token_cost, mkt, mkt_m, churn, churn_m, cac, cac_m, \
-        other_cor = st
-    rev = u * pay * pay_m[t] * arppu * arppu_m[t]
-    marketing = mkt * mkt_m[t]
-    st[0] = u * (1.0 - churn * churn_m[t]) + marketing / (cac * cac_m[t])
-    m[0] += rev
-    m[1] += rev
-    m[2] += u * token_cost * index / 1e6 + rev * other_cor
-    m[3] += marketing
-
-
-def _b2b_month(st: list[Any], t: int, spend: float, m: list[float]) -> None:
-    buf, d, lag, month0, season, c0, growth, c_m, elasticity, cv, cv_m, adv, dcs = st
-    k = d + lag + t
-    buf[k] = c0 * growth ** (t / 12.0) * season[((month0 + t) % 12) // 3] * c_m[t] \
-        * spend ** elasticity
-    value = cv * cv_m[t]
-    in_delivery = sum(buf[k - d + 1:k + 1])
-    m[0] += buf[k - d] * value
-    m[1] += buf[k] * value * adv + buf[k - d - lag] * value * (1.0 - adv)
-    m[2] += in_delivery * value * dcs / d
-    m[4] += sum(buf[k - d - lag + 1:k - d + 1]) * value * (1.0 - adv)  # receivables
-    m[5] += in_delivery * value * adv  # contract liabilities
-
-
-def _api_month(st: list[Any], t: int, index: float, m: list[float]) -> None:
-    tok, price, price_m, cost, growth, growth_m, price_keep = st
-    rev = tok * price * price_m[t] / 1e6
-    m[0] += rev
-    m[1] += rev
-    m[2] += tok * cost * index / 1e6
-    st[0] = tok * (1.0 + growth * growth_m[t])
-    st[1] = price * price_keep
 
 
 def _scenario(company: str, months: int) -> Scenario:
@@ -144,6 +47,7 @@ def _scenario(company: str, months: int) -> Scenario:
 
 def case_loop(s: Scenario, n: int) -> float:
     """CPU seconds per path of the plain loop, checked against the engine path by path."""
+    from llmecon.simulate.engine import financing_by_month
     from llmecon.simulate.run import simulate_paths
     from llmecon.simulate.sampling import sample_paths
 
@@ -153,8 +57,9 @@ def case_loop(s: Scenario, n: int) -> float:
     xs = [{k: float(v[i]) for k, v in x.items()} for i in range(n)]
     ms = [{k: (v.tolist() if v.ndim == 1 else v[i].tolist()) for k, v in mults.items()}
           for i in range(n)]
+    financing = financing_by_month(s).tolist()
     t0 = time.process_time()
-    got = [loop_path(s, xs[i], ms[i]) for i in range(n)]
+    got = [loop_path(s, xs[i], ms[i], financing) for i in range(n)]
     per_path = (time.process_time() - t0) / n
     cash = np.array([[c for c, _ in g] for g in got])
     rev = np.array([[r for _, r in g] for g in got])
