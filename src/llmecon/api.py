@@ -14,13 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmecon.metrics import tables
 from llmecon.metrics.reconcile import check_company
 from llmecon.statements.io import read_company
 from llmecon.statements.model import Company
 from llmecon.units import FxTable, load_fx
 
 if TYPE_CHECKING:
+    from llmecon.metrics import tables
     from llmecon.metrics.calendar import CalendarisedValue
     from llmecon.metrics.peers import PeerRanking
     from llmecon.metrics.valuation import Valuation
@@ -50,6 +50,8 @@ def compare(companies: Sequence[Company], *, period: str = "latest",
     With ``currency``, money is converted (flows at the period's average rate, stocks at
     the closing rate).
     """
+    from llmecon.metrics import tables
+
     fx = fx or load_fx()
     chosen = [tables.select_period(c, period) for c in companies]
     cols = [[p] for p in chosen]
@@ -67,6 +69,8 @@ def compare(companies: Sequence[Company], *, period: str = "latest",
 def history(company: Company, *, currency: str | None = None, fx: FxTable | None = None
             ) -> tuple[tables.Table, tables.Table, tables.SignalsTable]:
     """Both tables over every duration period of one company, and its signals."""
+    from llmecon.metrics import tables
+
     fx = fx or load_fx()
     periods = [list(company.duration_periods)]
     ue = tables.unit_economics([company], periods, fx)

@@ -6,7 +6,7 @@ Random numbers come in tiles of ``TILE`` paths: tile ``k`` (paths ``k * TILE`` t
 a path's numbers depend only on the seed and the path's index: the same seed gives the same
 paths on every backend, whatever the block size and the number of workers.
 
-A tile draws, in this order, the correlated uniforms of the uncertain drivers, each regime's
+A tile draws, in this order, the correlated normal scores of the uncertain drivers, each regime's
 activity and the month-to-month noise (:func:`llmecon.simulate.noise.add_noise`), so noise
 reaches every Monte Carlo run and stays seeded per path.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.simulate.distributions import correlated_uniforms
+from llmecon.simulate.distributions import correlated_normals
 from llmecon.simulate.engine import Paths, project
 from llmecon.simulate.noise import multipliers_from_normals, noise_normals
 from llmecon.simulate.scenario import Scenario
@@ -48,10 +48,11 @@ def uncertain_drivers(s: Scenario) -> list[str]:
 
 def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str]
           ) -> tuple[dict[str, Array], list[Array], list[Array]]:
-    """Uniforms per uncertain driver, each regime's activity and the normals of each noise
-    process (paths, months) for the ``TILE`` paths of tile ``tile``."""
+    """Normal scores per uncertain driver (Gaussian copula), each regime's activity and
+    the normals of each noise process (paths, months) for the ``TILE`` paths of tile
+    ``tile``."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tile,)))
-    u = correlated_uniforms(rng, TILE, uncertain, s.correlations)
+    u = correlated_normals(rng, TILE, uncertain, s.correlations)
     active = [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
     return u, active, noise_normals(s, rng, TILE)
 
@@ -65,7 +66,8 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
     tiles = [_tile(s, seed, k, uncertain) for k in range(t0, t1 + 1)]
     rows = slice(first - t0 * TILE, first - t0 * TILE + n)
     u = {k: np.concatenate([t[0][k] for t in tiles])[rows] for k in uncertain}
-    x = {k: (d.ppf(u[k]) if k in u else np.full(n, d.central)) for k, d in s.drivers.items()}
+    x = {k: (d.from_normal(u[k]) if k in u else np.full(n, d.central))
+         for k, d in s.drivers.items()}
     mults: dict[str, Array] = dict(shock_multipliers(s))
     for i, reg in enumerate(s.regimes):
         active = np.concatenate([t[1][i] for t in tiles])[rows]

@@ -350,15 +350,17 @@ def _shocks(items: Sequence[ShockConfig], s: Scenario, where: str) -> list[Shock
 
 # ---------------------------------------------------------------- stresses
 def stress_presets() -> dict[str, Any]:
-    import yaml
+    from llmecon.yamlfile import parse_yaml
 
     text = resources.files("llmecon").joinpath("data/stress.yaml").read_text(encoding="utf-8")
-    presets: dict[str, Any] = yaml.safe_load(text)["presets"]
+    presets: dict[str, Any] = parse_yaml(text, "data/stress.yaml")["presets"]
     return presets
 
 
 def apply_stresses(s: Scenario, names: Sequence[str]) -> Scenario:
     """The scenario with each named preset applied in turn (see ``data/stress.yaml``)."""
+    if not names:
+        return s
     presets = stress_presets()
     for name in names:
         if name not in presets:
