@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def atomic_write(path: str | Path, content: str | bytes) -> Path:
@@ -19,6 +20,36 @@ def atomic_write(path: str | Path, content: str | bytes) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+def write_frame(path: str | Path, frame: Any, fmt: str) -> Path:
+    """Write a DataFrame as CSV (header, comma-separated) or Parquet through DuckDB's COPY,
+    straight from its columns (no Python-level formatting), to a temporary file beside
+    ``path`` that is renamed over it when complete. ``fmt``: ``csv`` or ``parquet``."""
+    import duckdb
+
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"fmt: expected csv or parquet, found {fmt!r}")
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    os.close(fd)
+    options = "(HEADER, DELIMITER ',')" if fmt == "csv" else "(FORMAT parquet)"
+    try:
+        con = duckdb.connect()
+        try:
+            con.register("frame", frame)
+            quoted = tmp.replace("'", "''")
+            con.execute(f"COPY frame TO '{quoted}' {options}")
+        finally:
+            con.close()
+        with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, p)
     except BaseException:

@@ -12,7 +12,9 @@ from llmecon.cli.common import (
     non_negative,
     number,
     number_list,
+    output_path,
     positive,
+    safe,
     share,
     status,
     whole,
@@ -178,7 +180,13 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
     sw.add_argument("--kv", dest="kv_dtype", default="bf16")
     sw.add_argument("--replica-gpus", type=GPUS, default=8)
     sw.add_argument("--catalog", action="append", default=[], metavar="FILE")
-    sw.add_argument("--format", choices=FORMATS, default="table")
+    sw.add_argument("--format", choices=(*FORMATS, "parquet"), default="table",
+                    help="table, json, csv (to standard output, or -f FILE) or parquet "
+                         "(-f FILE); csv and parquet files are written straight from the "
+                         "arrays by DuckDB")
+    sw.add_argument("-f", "--file", metavar="FILE",
+                    help="write the sweep to FILE (.csv or .parquet; the suffix gives the "
+                         "format unless --format csv/parquet is given)")
     sw.set_defaults(handler=_sweep)
 
 
@@ -282,13 +290,43 @@ def _sweep(args: argparse.Namespace) -> int:
                   precision=args.precision, kv_dtype=args.kv_dtype,
                   replica_gpus=args.replica_gpus)
     frame = s.to_frame()
-    if args.format == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+    if args.file or args.format == "parquet":
+        _write_sweep(args, frame)
+    elif args.format == "csv":
+        _csv_to_stdout(frame)
     elif args.format == "json":
         print(frame.to_json(orient="records", indent=1))
     else:
         _print_sweep_table(frame, len(s))
     return 0
+
+
+def _csv_to_stdout(frame: Any) -> None:
+    """CSV on standard output, written by DuckDB to a temporary file and copied out."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from llmecon.fileio import write_frame
+
+    with tempfile.TemporaryDirectory() as d:
+        path = write_frame(Path(d) / "sweep.csv", frame, "csv")
+        sys.stdout.flush()
+        with open(path, "rb") as fh:
+            shutil.copyfileobj(fh, sys.stdout.buffer, 1 << 20)
+
+
+def _write_sweep(args: argparse.Namespace, frame: Any) -> None:
+    """A sweep to a CSV or Parquet file (atomically, by DuckDB)."""
+    from llmecon.errors import InputError
+    from llmecon.fileio import write_frame
+
+    if not args.file:
+        raise InputError("--format parquet: give the file with -f FILE.parquet")
+    fmt = args.format if args.format in ("csv", "parquet") else None
+    path, kind = output_path(args.file, fmt, ("csv", "parquet"))
+    write_frame(path, frame, kind)
+    print(f"wrote {len(frame):,} configurations to {safe(path)}")
 
 
 def _print_sweep_table(frame: Any, configurations: int) -> None:

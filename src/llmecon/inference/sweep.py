@@ -8,7 +8,7 @@ memory, without a Python loop over configurations.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -46,9 +46,12 @@ class Sweep:
     def to_frame(self) -> Any:
         import pandas as pd
 
+        def names(codes: Array, values: tuple[str, ...]) -> Any:  # stored once, not per row
+            return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(list(values)))
+
         return pd.DataFrame({
-            "model": np.asarray(self.models, dtype=object)[self.model_index],
-            "gpu": np.asarray(self.gpus, dtype=object)[self.gpu_index],
+            "model": names(self.model_index, self.models),
+            "gpu": names(self.gpu_index, self.gpus),
             "batch_per_gpu": self.batch_per_gpu, "input_tokens": self.input_tokens,
             "gpu_hour_price": self.gpu_hour_price, "fits": self.fits,
             "max_batch_per_gpu": self.max_batch_per_gpu,
@@ -81,14 +84,14 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
     gs = [cat.gpu(g) for g in gpus]
     arch_all = rf.Arch.of(ms)
     hw_all = rf.Hardware.of(gs, [_precision_for(g, precision) for g in gs])
-    mi, gi, bi, ci, pi = np.meshgrid(np.arange(len(ms)), np.arange(len(gs)),
-                                     np.arange(len(batches)), np.arange(len(input_tokens)),
-                                     np.arange(len(prices)), indexing="ij")
-    mi, gi = mi.ravel(), gi.ravel()
-    arch, hw = arch_all.take(mi), hw_all.take(gi)
-    batch = np.asarray(batches, dtype=float)[bi.ravel()]
-    isl = np.asarray(input_tokens, dtype=float)[ci.ravel()]
-    price = np.asarray(prices, dtype=float)[pi.ravel()]
+    # Broadcast rather than expand: models along axis 0, GPUs along 1, batches, inputs and
+    # prices along 2-4, so per-model and per-GPU terms are computed once, not per row.
+    shape = (len(ms), len(gs), len(batches), len(input_tokens), len(prices))
+    arch = _along(arch_all, rf.Arch, 0)
+    hw = _along(hw_all, rf.Hardware, 1)
+    batch = _axis(np.asarray(batches, dtype=float), 2)
+    isl = _axis(np.asarray(input_tokens, dtype=float), 3)
+    price = _axis(np.asarray(prices, dtype=float), 4)
     tp = np.where(arch.experts > 0, 1.0, float(replica_gpus))
     wb, kvb = rf.BYTES[precision], rf.BYTES[kv_dtype]
     cap = rf.max_batch_per_gpu(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus,
@@ -97,7 +100,26 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
                   batch_per_gpu=batch, context=isl + output_tokens / 2.0, eff=eff)
     pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=isl, eff=eff, weight_bytes=wb,
                                       gpus=replica_gpus, tp=tp)
+
+    def flat(v: Any) -> Array:
+        out: Array = np.broadcast_to(v, shape).ravel()
+        return out
+
+    mi, gi = flat(_axis(np.arange(len(ms)), 0)), flat(_axis(np.arange(len(gs)), 1))
+    batch, isl, price = flat(batch), flat(isl), flat(price)
+    cap, pre, tokens, tpot = flat(cap), flat(pre), flat(d.tokens_per_gpu_s), flat(d.tpot_s)
     return Sweep(tuple(m.name for m in ms), tuple(g.name for g in gs), mi, gi, batch, isl,
-                 price, batch <= cap, cap, d.tokens_per_gpu_s, pre, d.tpot_s * 1e3,
-                 cost_per_million_tokens(price, d.tokens_per_gpu_s),
-                 cost_per_million_tokens(price, pre))
+                 price, batch <= cap, cap, tokens, pre, tpot * 1e3,
+                 cost_per_million_tokens(price, tokens), cost_per_million_tokens(price, pre))
+
+
+def _axis(v: Array, axis: int) -> Array:
+    """``v`` laid along ``axis`` of the five grid axes (length 1 on the others)."""
+    shape = [1] * 5
+    shape[axis] = len(v)
+    return v.reshape(shape)
+
+
+def _along(obj: Any, cls: Any, axis: int) -> Any:
+    """A dataclass of per-item arrays with each array laid along ``axis``."""
+    return cls(**{f.name: _axis(np.asarray(getattr(obj, f.name)), axis) for f in fields(obj)})

@@ -1,0 +1,83 @@
+"""``inference sweep`` written straight from its arrays: CSV and Parquet files (DuckDB)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from llmecon.cli import main
+from llmecon.fileio import write_frame
+from llmecon.inference.calibration import load_efficiency
+from llmecon.inference.catalog import load_catalog
+from llmecon.inference.sweep import run_sweep
+
+ARGS = ["inference", "sweep", "--models", "Llama-3.1-8B,Qwen3-235B-A22B",
+        "--gpus-list", "H100,H200", "--batches", "8,64", "--inputs", "1000,4000"]
+
+
+def _expected() -> pd.DataFrame:
+    s = run_sweep(load_catalog(), load_efficiency(), models=["Llama-3.1-8B", "Qwen3-235B-A22B"],
+                  gpus=["H100", "H200"], batches=[8, 64], input_tokens=[1000, 4000],
+                  prices=[2.0])
+    out: pd.DataFrame = s.to_frame()
+    return out
+
+
+def test_grid_order_is_models_gpus_batches_inputs_prices() -> None:
+    df = _expected()
+    assert len(df) == 2 * 2 * 2 * 2
+    assert list(df.model[:8]) == ["Llama-3.1-8B"] * 8
+    assert list(df.gpu[:4]) == ["H100"] * 4 and list(df.gpu[4:8]) == ["H200"] * 4
+    assert list(df.batch_per_gpu[:4]) == [8, 8, 64, 64]
+    assert list(df.input_tokens[:4]) == [1000, 4000, 1000, 4000]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_file_round_trips(tmp_path: Path, suffix: str,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / f"sweep.{suffix}"
+    assert main([*ARGS, "-f", str(out)]) == 0
+    assert "wrote 16 configurations" in capsys.readouterr().out
+    got = (pd.read_csv(out) if suffix == "csv"
+           else duckdb.sql(f"select * from '{out}'").df())
+    want = _expected()
+    assert list(got.columns) == list(want.columns)
+    assert list(got.model.astype(str)) == list(want.model.astype(str))
+    for col in ("batch_per_gpu", "input_tokens", "decode_tokens_per_gpu_s", "tpot_ms",
+                "cost_per_m_output", "cost_per_m_input_miss"):
+        np.testing.assert_allclose(got[col].to_numpy(float), want[col].to_numpy(float),
+                                   rtol=1e-12)
+    assert list(got.fits.astype(bool)) == list(want.fits)
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
+
+
+def test_csv_on_standard_output(capfd: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "--format", "csv"]) == 0
+    lines = capfd.readouterr().out.splitlines()
+    assert lines[0].startswith("model,gpu,batch_per_gpu,input_tokens")
+    assert len(lines) == 1 + 16
+
+
+def test_parquet_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "--format", "parquet"]) == 2
+    assert "give the file with -f FILE.parquet" in capsys.readouterr().err
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "sweep.csv"
+    out.write_text("old contents\n")
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)  # fails after DuckDB wrote the temporary file
+    with pytest.raises(OSError, match="No space left"):
+        write_frame(out, _expected(), "csv")
+    assert out.read_text() == "old contents\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["sweep.csv"]
