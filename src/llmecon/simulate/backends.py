@@ -26,7 +26,14 @@ from llmecon.errors import InputError
 from llmecon.simulate.engine import project
 from llmecon.simulate.sampling import sample_paths, uncertain_drivers
 from llmecon.simulate.scenario import Scenario
-from llmecon.simulate.summary import Counts, Folded, Sums, driver_matrix, reduce_block
+from llmecon.simulate.summary import (
+    SUMMARISED,
+    Counts,
+    Folded,
+    Sums,
+    driver_matrix,
+    reduce_block,
+)
 
 Progress = Callable[[int, int], None]
 #: Local Dask worker processes allowed per core of this machine.
@@ -74,7 +81,8 @@ def reduce_chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep
     sums = []
     for first, n in blocks:
         x, mults = sample_paths(s, seed, first, n)
-        c, f = reduce_block(project(s, x, mults), driver_matrix(x, names, n), first, keep)
+        c, f = reduce_block(project(s, x, mults, series=SUMMARISED), driver_matrix(x, names, n),
+                            first, keep)
         counts = c if counts is None else counts.merged(c)
         sums.append(f)
     assert counts is not None

@@ -40,7 +40,7 @@ interest on debt, repayments).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -414,15 +414,18 @@ def financing_by_month(s: Scenario) -> Array:
 
 
 def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
-            into: Paths | None = None) -> Paths:
+            into: Paths | None = None, series: Collection[str] | None = None) -> Paths:
     """Project every path. ``x`` maps driver names to arrays (paths,); ``mults`` maps driver
     names (and ``inference_cost_index``) to multipliers of shape (months,) or
     (paths, months). ``into`` receives the results in place (arrays of (paths, months));
-    its series left ``None`` are computed and dropped."""
+    its series left ``None`` are computed and dropped. ``series``: the extra series to keep
+    (default all of :data:`EXTRA_FIELDS`; the others are ``None`` in the result)."""
     h = s.horizon_months
     n = len(x["start_cash"])
+    names = (*FIELDS, *(EXTRA_FIELDS if series is None
+                        else [k for k in EXTRA_FIELDS if k in series]))
     out = {k: (getattr(into, k) if into is not None and getattr(into, k) is not None
-               else np.empty((n, h), order="F")) for k in (*FIELDS, *EXTRA_FIELDS)}
+               else np.empty((n, h), order="F")) for k in names}
     cash = x["start_cash"].astype(float).copy()
     financing = financing_by_month(s)
     st = initial_state(s, x, n)
@@ -452,7 +455,7 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
              trade_receivables=sum(st.receivables.values(), np.zeros(n)),
              contract_liabilities=sum(st.liabilities.values(), np.zeros(n)),
              operating_result=mo.revenue - costs, capex_and_leases=capex,
-             interest_income=interest, financing_cash_flow=np.full(n, financing[t]),
+             interest_income=interest, financing_cash_flow=financing[t],
              fx_revaluation=revaluation, payables=due.balance)
         trends.advance()
     if into is not None:
@@ -487,6 +490,9 @@ def _capex(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -
     return out
 
 
-def _put(out: Mapping[str, Array], t: int, **series: Array) -> None:
+def _put(out: Mapping[str, Array], t: int, **series: Any) -> None:
+    """Month ``t`` of each series kept in ``out`` (a scalar fills the month)."""
     for k, v in series.items():
-        out[k][:, t] = v
+        col = out.get(k)
+        if col is not None:
+            col[:, t] = v

@@ -78,9 +78,12 @@ def active_noise(s: Scenario) -> list[tuple[Noise, list[str]]]:
     return out
 
 
-def noise_normals(s: Scenario, rng: np.random.Generator, paths: int) -> list[Array]:
-    """The standard normals (months, paths) of each active noise process, in order."""
-    return [rng.standard_normal((s.horizon_months, paths)) for _ in active_noise(s)]
+def noise_normals(s: Scenario, rng: np.random.Generator, paths: int,
+                  processes: int | None = None) -> list[Array]:
+    """The standard normals (months, paths) of each active noise process, in order
+    (``processes``: their number, when the caller has counted them already)."""
+    k = len(active_noise(s)) if processes is None else processes
+    return [rng.standard_normal((s.horizon_months, paths)) for _ in range(k)]
 
 
 def multipliers_from_normals(s: Scenario, normals: list[Array]) -> dict[str, Array]:

@@ -29,6 +29,8 @@ METRICS = ("cash", "revenue", "gross_margin", "burn", "trade_receivables",
            "contract_liabilities")
 FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_receivables",
           "contract_liabilities")
+#: The engine's extra series the summaries read (burn nets capex and leases).
+SUMMARISED = ("capex_and_leases",)
 
 
 def metrics_of(p: Paths) -> dict[str, Array]:
