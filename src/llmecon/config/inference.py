@@ -261,19 +261,35 @@ def _usd(v: Any) -> Any:
     return v
 
 
+def _iso_currency(v: Any) -> Any:
+    if not (isinstance(v, str) and v.isascii() and v.isalpha() and v.isupper()):
+        raise ValueError(f"expected a three-letter ISO 4217 code such as USD or CNY, found "
+                         f"{v!r}")
+    return v
+
+
+#: What a GPU-hour price is the price of: a rental list price, a committed rental, spot, the
+#: cost of owning (capex over the life plus power, no margin), backed out of a published
+#: cost or costing assumption (``implied``), or not stated.
+PriceBasis = Literal["on-demand", "reserved", "spot", "owned", "implied", "unknown"]
+
+
 class GpuPrice(_Row):
-    """A GPU-hour price from one provider (per GPU per hour, in US dollars)."""
+    """A GPU-hour price from one provider (per GPU per hour, in US dollars), with its
+    ``basis`` (:data:`PriceBasis`): an owner's cost and a rental of one chip differ."""
 
     gpu: str = Field(min_length=1)
     provider: str = Field(min_length=1)
     price: float = Field(ge=0)
     currency: str = Field(min_length=3, max_length=3)
+    basis: PriceBasis = "unknown"
 
     _currency = field_validator("currency")(_usd)
 
 
 class ApiPrice(_Row):
-    """List prices per million tokens (in US dollars)."""
+    """List prices per million tokens in ``currency`` (USD, CNY...), kept as published;
+    the fleet arithmetic takes US-dollar lists only."""
 
     model: str = Field(min_length=1)
     endpoint: str = Field(min_length=1)
@@ -282,7 +298,7 @@ class ApiPrice(_Row):
     currency: str = Field(min_length=3, max_length=3)
     input_cache_hit: float | None = Field(None, ge=0)
 
-    _currency = field_validator("currency")(_usd)
+    _currency = field_validator("currency")(_iso_currency)
 
 
 class HfModelRow(_Row):
@@ -418,8 +434,11 @@ class Demand(_Built):
         super().__init__(**data)
 
     def with_price_list(self, price: ApiPrice) -> Demand:
-        """The demand charged at a list price (cache hits at the miss price when the list
-        has no hit price)."""
+        """The demand charged at a list price in US dollars (cache hits at the miss price
+        when the list has no hit price)."""
+        if price.currency != "USD":
+            raise InputError(f"price list: expected USD, found {price.currency} "
+                             f"({price.model} at {price.endpoint})")
         out: Demand = self.replace(price_input_miss=price.input_cache_miss,
                                    price_input_hit=price.input_cache_hit,
                                    price_output=price.output)

@@ -20,8 +20,17 @@ from llmecon.config.inference import ApiPrice, CatalogFile, Gpu, GpuPrice, HfMod
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference.architecture import check_stated_counts, load_hf_model, model_from_hf_config
 
-__all__ = ["ApiPrice", "Catalog", "Gpu", "GpuPrice", "Model", "catalog_from_mapping",
-           "load_catalog", "load_catalog_file"]
+#: The order in which :meth:`Catalog.gpu_price` prefers a basis when it picks one price per
+#: GPU: what a company renting today pays first (a row whose basis is not stated counts as a
+#: rental list price), then a committed rental, an implied price, an owner's cost, spot.
+BASIS_PREFERENCE: dict[str, int] = {"on-demand": 0, "unknown": 0, "reserved": 1,
+                                    "implied": 2, "owned": 3, "spot": 4}
+
+#: Rank of a confidence flag when two rows are otherwise equal (higher wins).
+CONFIDENCE_RANK: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "unknown": 0}
+
+__all__ = ["BASIS_PREFERENCE", "ApiPrice", "Catalog", "Gpu", "GpuPrice", "Model",
+           "catalog_from_mapping", "load_catalog", "load_catalog_file"]
 
 
 @dataclass(frozen=True)
@@ -77,22 +86,48 @@ class Catalog:
                        self.gpu_prices + other.gpu_prices, self.api_prices + other.api_prices,
                        self.sources + other.sources)
 
-    def gpu_price(self, gpu: str) -> GpuPrice | None:
-        """The most recent GPU-hour price bundled for a GPU, if any."""
-        g = self.gpu(gpu).name
-        rows = [p for p in self.gpu_prices if p.gpu.lower() == g.lower()]
-        return max(rows, key=lambda p: p.as_of) if rows else None
+    def gpu_prices_for(self, gpu: str) -> tuple[GpuPrice, ...]:
+        """Every GPU-hour price in the catalog for a GPU (or an alias), in file order."""
+        g = self.gpu(gpu).name.lower()
+        return tuple(p for p in self.gpu_prices if p.gpu.lower() == g)
 
-    def api_price(self, model: str, endpoint: str | None = None) -> ApiPrice | None:
+    def gpu_price(self, gpu: str) -> GpuPrice | None:
+        """The GPU-hour price used when none is given, if the catalog has any.
+
+        One rule picks it among a GPU's rows: the preferred basis first
+        (:data:`BASIS_PREFERENCE`: a rental list price, then a committed rental, an implied
+        price, an owner's cost, spot), then the most recent ``as_of``, then the higher
+        confidence, then the first row in the file.
+        """
+        rows = self.gpu_prices_for(gpu)
+        if not rows:
+            return None
+        return min(rows, key=lambda p: (BASIS_PREFERENCE[p.basis], _newest_first(p.as_of),
+                                        -CONFIDENCE_RANK[p.confidence]))
+
+    def api_price(self, model: str, endpoint: str | None = None,
+                  currency: str | None = "USD") -> ApiPrice | None:
         """The most recent list price bundled for a model (or an alias), if any; with
-        ``endpoint``, only rows whose endpoint starts with it (e.g. the maker's own)."""
+        ``endpoint``, only rows whose endpoint starts with it (e.g. the maker's own); only
+        rows in ``currency`` (US dollars unless asked; None for any). Equal dates go to the
+        higher confidence, then to the first row in the file."""
         m = self.model(model)
         names = {m.name.lower(), *(a.lower() for a in m.aliases)}
         rows = [p for p in self.api_prices if p.model.lower() in names and
-                (endpoint is None or p.endpoint.lower().startswith(endpoint.lower()))]
+                (endpoint is None or p.endpoint.lower().startswith(endpoint.lower())) and
+                (currency is None or p.currency == currency.upper())]
         exact = [p for p in rows if p.model.lower() == model.lower()]
         pick = exact or rows
-        return max(pick, key=lambda p: p.as_of) if pick else None
+        if not pick:
+            return None
+        return min(pick, key=lambda p: (_newest_first(p.as_of),
+                                        -CONFIDENCE_RANK[p.confidence]))
+
+
+def _newest_first(as_of: str) -> tuple[int, ...]:
+    """A sort key that puts a later ``as_of`` (text such as ``2026-07``) first: the text
+    order reversed, a prefix (``2026``) counting as earlier than its extensions."""
+    return (*(-ord(c) for c in as_of), 1)
 
 
 def _is_path(name: str) -> bool:
