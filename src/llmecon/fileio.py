@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def atomic_write(path: str | Path, content: str | bytes) -> Path:
@@ -56,3 +57,12 @@ def write_frame(path: str | Path, frame: Any, fmt: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return p
+
+
+def write_frame_csv_stream(frame: Any, stream: BinaryIO) -> None:
+    """A DataFrame as CSV on a binary stream (standard output): written by DuckDB to a
+    temporary file (:func:`write_frame`), then copied out in 1 MiB pieces."""
+    with tempfile.TemporaryDirectory() as d:
+        path = write_frame(Path(d) / "frame.csv", frame, "csv")
+        with open(path, "rb") as fh:
+            shutil.copyfileobj(fh, stream, 1 << 20)

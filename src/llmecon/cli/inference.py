@@ -25,6 +25,8 @@ FORMATS = ("table", "json", "csv")
 number_at_least_one = number(1.0)
 #: GPUs in a replica or a parallel group.
 GPUS = whole(1, 1_000_000)
+GPU_PRICE_HELP = ("USD per GPU-hour (default: the GPU's newest bundled on-demand price, else "
+                  "reserved, implied, owned; see 'inference catalog prices')")
 
 
 def register(sub: Any) -> None:
@@ -85,7 +87,7 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
                    help="multi-token-prediction drafts")
     p.add_argument("--mtp-accept", type=share, default=0.0, help="draft acceptance rate")
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
-                   help="USD per GPU-hour (default: the latest bundled price for the GPU)")
+                   help=GPU_PRICE_HELP)
     p.add_argument("--prefill-gpus", type=GPUS, help="GPUs per prefill replica")
     p.add_argument("--catalog", action="append", default=[], metavar="FILE",
                    help="a YAML catalog of your own GPUs, models or prices (repeatable)")
@@ -112,7 +114,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prefill-workers", type=GPUS, default=1)
     p.add_argument("--decode-workers", type=GPUS, default=1)
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
-                   help="USD per GPU-hour (default: the latest bundled price for the GPU)")
+                   help=GPU_PRICE_HELP)
     p.add_argument("--catalog", action="append", default=[], metavar="FILE")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=_run)
@@ -127,7 +129,7 @@ def _frontier_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--isl", type=non_negative, default=2000.0)
     p.add_argument("--osl", type=positive, default=500.0)
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
-                   help="USD per GPU-hour (default: the latest bundled price for the GPU)")
+                   help=GPU_PRICE_HELP)
     p.add_argument("--max-ttft-ms", type=positive, help="leave out slower first tokens")
     p.add_argument("--interactivity", type=positive, metavar="TOKENS_PER_S",
                    help="pick the cheapest point serving at least this many tokens/s per "
@@ -240,27 +242,16 @@ def _measured_accuracy(args: argparse.Namespace) -> int:
                        "overall": {k: asdict(v) for k, v in overall},
                        "groups": {k: asdict(v) for k, v in groups}}))
         return 0
-    import pandas as pd
-
-    def table(items: list[tuple[str, Any]]) -> Any:
-        return pd.DataFrame([{"rows of": k, "rows": v.rows,
-                              "TTFT median abs. error": f"{v.ttft_median:.1%}",
-                              "TTFT p90": f"{v.ttft_p90:.1%}",
-                              "TPOT median abs. error": f"{v.tpot_median:.1%}",
-                              "TPOT p90": f"{v.tpot_p90:.1%}"} for k, v in items])
+    from llmecon.report.inference import error_frame, markdown_table
 
     title = (f"Serving model against {args.measured}: {acc.rows:,} rows, "
              f"{acc.predicted_share:.1%} predicted")
     if args.format == "md":
-        t = table(overall)
-        lines = [f"**{title}**", "", "| " + " | ".join(t.columns) + " |",
-                 "|---|" + "---:|" * (len(t.columns) - 1)]
-        lines += ["| " + " | ".join(str(v) for v in row) + " |"
-                  for row in t.itertuples(index=False)]
-        print("\n".join(lines))
+        print(markdown_table(title, error_frame(overall)))
         return 0
-    print_all([frame_table(title, table(overall)),
-               frame_table("Per model / system / engine / mode (in sample)", table(groups))])
+    print_all([frame_table(title, error_frame(overall)),
+               frame_table("Per model / system / engine / mode (in sample)",
+                           error_frame(groups))])
     return 0
 
 
@@ -293,27 +284,18 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.file or args.format == "parquet":
         _write_sweep(args, frame)
     elif args.format == "csv":
-        _csv_to_stdout(frame)
+        from llmecon.fileio import write_frame_csv_stream
+
+        sys.stdout.flush()
+        write_frame_csv_stream(frame, sys.stdout.buffer)
     elif args.format == "json":
         print(frame.to_json(orient="records", indent=1))
     else:
-        _print_sweep_table(frame, len(s))
+        from llmecon.report.inference import sweep_table
+        from llmecon.report.terminal import print_all
+
+        print_all([sweep_table(frame, len(s))])
     return 0
-
-
-def _csv_to_stdout(frame: Any) -> None:
-    """CSV on standard output, written by DuckDB to a temporary file and copied out."""
-    import shutil
-    import tempfile
-    from pathlib import Path
-
-    from llmecon.fileio import write_frame
-
-    with tempfile.TemporaryDirectory() as d:
-        path = write_frame(Path(d) / "sweep.csv", frame, "csv")
-        sys.stdout.flush()
-        with open(path, "rb") as fh:
-            shutil.copyfileobj(fh, sys.stdout.buffer, 1 << 20)
 
 
 def _write_sweep(args: argparse.Namespace, frame: Any) -> None:
@@ -327,21 +309,6 @@ def _write_sweep(args: argparse.Namespace, frame: Any) -> None:
     path, kind = output_path(args.file, fmt, ("csv", "parquet"))
     write_frame(path, frame, kind)
     print(f"wrote {len(frame):,} configurations to {safe(path)}")
-
-
-def _print_sweep_table(frame: Any, configurations: int) -> None:
-    """The first 200 rows of a sweep as a terminal table (names escaped for rich)."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from llmecon.report.terminal import print_all
-
-    t = Table(title=f"Sweep: {configurations:,} configurations", title_justify="left")
-    for c in frame.columns:
-        t.add_column(escape(str(c)))
-    for row in frame.head(200).itertuples(index=False):
-        t.add_row(*[f"{v:,.4g}" if isinstance(v, float) else escape(str(v)) for v in row])
-    print_all([t])
 
 
 def _serving_result(args: argparse.Namespace) -> tuple[Any, Any]:

@@ -164,3 +164,35 @@ def records_to_csv(records: Sequence[dict[str, Any]]) -> str:
     for r in records:
         w.writerow(r)
     return out.getvalue()
+
+
+def sweep_table(frame: Any, configurations: int) -> RichTable:
+    """The first 200 rows of a sweep (names escaped for rich)."""
+    from rich.markup import escape
+
+    t = RichTable(title=f"Sweep: {configurations:,} configurations", title_justify="left")
+    for c in frame.columns:
+        t.add_column(escape(str(c)))
+    for row in frame.head(200).itertuples(index=False):
+        t.add_row(*[f"{v:,.4g}" if isinstance(v, float) else escape(str(v)) for v in row])
+    return t
+
+
+def error_frame(items: Sequence[tuple[str, Any]]) -> Any:
+    """Median and p90 |error| of TTFT and TPOT per named group, as a DataFrame of text."""
+    import pandas as pd
+
+    return pd.DataFrame([{"rows of": k, "rows": v.rows,
+                          "TTFT median abs. error": f"{v.ttft_median:.1%}",
+                          "TTFT p90": f"{v.ttft_p90:.1%}",
+                          "TPOT median abs. error": f"{v.tpot_median:.1%}",
+                          "TPOT p90": f"{v.tpot_p90:.1%}"} for k, v in items])
+
+
+def markdown_table(title: str, frame: Any) -> str:
+    """A bold title and a Markdown table (first column left-aligned, the rest right)."""
+    lines = [f"**{title}**", "", "| " + " | ".join(frame.columns) + " |",
+             "|---|" + "---:|" * (len(frame.columns) - 1)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |"
+              for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
