@@ -25,8 +25,7 @@ FORMATS = ("table", "json", "csv")
 number_at_least_one = number(1.0)
 #: GPUs in a replica or a parallel group.
 GPUS = whole(1, 1_000_000)
-GPU_PRICE_HELP = ("USD per GPU-hour (default: the GPU's newest bundled on-demand price, else "
-                  "reserved, implied, owned; see 'inference catalog prices')")
+GPU_PRICE_HELP = "USD per GPU-hour (default: newest bundled on-demand, else reserved/owned price)"
 
 
 def register(sub: Any) -> None:
