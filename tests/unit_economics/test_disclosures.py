@@ -191,3 +191,17 @@ def test_projection_calibration_reports_the_same_drivers(request: pytest.Fixture
                        "localized_deployment.delivery_cost_share")}[cid]
     for name in names:
         assert s.central(name) == pytest.approx(d.value(name), rel=1e-9), name
+
+
+def test_open_platform_utilisation_from_the_newest_disclosed_line_margin(
+        minimax: Company) -> None:
+    # FY2025 (the line's newest revenue) discloses no open-platform margin; 9M 2025 does
+    # (69.4%). Utilisation = engine cost at full use / (list price x (1 - margin)), so the
+    # line serves at the disclosed margin instead of an assumed 60% busy share.
+    d = _drivers(minimax)
+    cost = d.value("open_platform.cost_per_m_tokens")
+    price = d.value("open_platform.list_price_per_m")
+    util = d.for_line("open_platform")["utilisation"]
+    assert util.source == "derived" and "9M_2025" in util.basis
+    assert util.value == pytest.approx(cost / (price * (1 - 0.694)), rel=1e-9)
+    assert 1 - cost / (price * util.value) == pytest.approx(0.694, abs=1e-9)

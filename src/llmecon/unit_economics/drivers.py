@@ -131,15 +131,39 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     cor_month = None if gm is None else rev / p.months * (1.0 - gm)
     util = None if cor_month is None or tokens is None or cor_month <= 0 else \
         float(f.amount_for_tokens(tokens, cost)) / cor_month
+    basis = f"line cost of revenue ({t_gm})"
+    if gm is None:  # the newest period that discloses the line's margin instead
+        util, basis = _utilisation_elsewhere(x, line, price, c)
     if util is not None and 0 < util <= 1:
         put("utilisation", util, "ratio", "derived", "engine cost at full use / disclosed "
-            f"line cost of revenue ({t_gm}): the busy share that reproduces the margin")
+            f"{basis}: the busy share that reproduces the margin")
     else:
         why = "no disclosed line margin" if util is None else \
             f"the derived value {util:.2f} is above 1"
         put("utilisation", c.utilisation, "ratio", "assumed", f"assumptions: api.utilisation "
             f"({why})")
     return put.out
+
+
+def _utilisation_elsewhere(x: LineInputs, line: str, price: Any, c: Any
+                           ) -> tuple[float | None, str]:
+    """Utilisation from the newest period that discloses the line's gross margin, when the
+    period the line is read at does not: engine cost per token at full use / (list price x
+    (1 - margin)), both at that period's exchange rates (tokens cancel)."""
+    seg = f"line:{line}"
+    periods = sorted(x.company.duration_periods, key=lambda q: (q.end, q.months), reverse=True)
+    for q in periods:
+        gm, t_gm = get(x.resolver, "gross_margin", q, seg)
+        if gm is None or price is None or gm >= 1:
+            continue
+        dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog,
+                              x.efficiency, x.fx, q.start, q.end)
+        cost = blended_serving_cost(dep, c.output_share, c.cache_hit)
+        lp = blended_list_price(price, c.output_share, c.cache_hit, dep.usd_rate)
+        if cost is None or lp is None or lp <= 0:
+            return None, ""
+        return float(cost) / (float(lp) * (1.0 - gm)), f"line margin of {q.label} ({t_gm})"
+    return None, ""
 
 
 # ---------------------------------------------------------------- B2B
