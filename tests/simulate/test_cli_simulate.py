@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -137,3 +138,24 @@ def test_growth_answer_names_its_levers_and_scales_c2c_users() -> None:
         2 * s.central("open_platform.volume_growth_monthly")
     assert doubled.central("ai_native_products.marketing_monthly") == \
         s.central("ai_native_products.marketing_monthly")
+
+
+def test_simulate_workbook_states_dates_and_financing(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """MiniMax calibrates on 9M 2025 (to 30 September 2025): month 1 ends 31 October 2025.
+    The sheet gives each month's end as a date and says what financing was counted."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "run.xlsx"
+    assert main(["simulate", "minimax", "--paths", "200", "--horizon", "6", "--no-save",
+                 "--format", "xlsx", "-o", str(out)]) == 0
+    ws = load_workbook(out).worksheets[0]
+    assert [c.value for c in ws[1]][:3] == ["metric", "month", "month end"]
+    assert ws.cell(row=2, column=2).value == 1
+    assert ws.cell(row=2, column=3).value.date() == dt.date(2025, 10, 31)
+    assert ws.cell(row=7, column=3).value.date() == dt.date(2026, 3, 31)  # month 6
+    labels = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value
+              for r in range(1, ws.max_row + 1)}
+    assert labels["financing included"] == "committed"
+    assert "IPO" in labels["financing events"] or "ipo" in labels["financing events"].lower()
+    assert labels["burn basis"]

@@ -179,29 +179,47 @@ def add_unit_economics(book: Book, t: Any) -> None:
 
 
 def add_simulation(book: Book, r: Any, name: str = "") -> None:
+    """Percentiles and means per metric and month (with the month's end date), P(cash < 0)
+    per month, then what the run counted: financing, its events and the burn basis."""
     from llmecon.simulate.run import PERCENTILES
 
     tag = name or ("+".join(r.stresses) or "base")
-    ws = book.sheet(f"Sim {r.company} {tag}"[:31], ["metric", "month",
+    ws = book.sheet(f"Sim {r.company} {tag}"[:31], ["metric", "month", "month end",
                                                     *(f"p{q}" for q in PERCENTILES), "mean"])
+    ends = list(r.month_ends) or [None] * r.horizon_months
+    first = 4  # the first percentile's column
     i = 2
     for metric, arr in r.percentiles.items():
         fmt = "0.0%" if metric == "gross_margin" else "#,##0"
         for m in range(r.horizon_months):
-            put(ws, i, 1, metric)
-            ws.cell(row=i, column=2, value=m + 1)
+            _month_cells(ws, i, metric, m, ends[m])
             for j in range(len(PERCENTILES)):
-                c = ws.cell(row=i, column=3 + j, value=_num(float(arr[j, m])))
+                c = ws.cell(row=i, column=first + j, value=_num(float(arr[j, m])))
                 c.number_format = fmt
-            c = ws.cell(row=i, column=3 + len(PERCENTILES), value=_num(float(r.mean[metric][m])))
+            c = ws.cell(row=i, column=first + len(PERCENTILES),
+                        value=_num(float(r.mean[metric][m])))
             c.number_format = fmt
             i += 1
     for m, p in enumerate(r.prob_cash_out):
-        ws.cell(row=i, column=1, value="prob_cash_out")
-        ws.cell(row=i, column=2, value=m + 1)
-        c = ws.cell(row=i, column=5, value=float(p))
+        _month_cells(ws, i, "prob_cash_out", m, ends[m])
+        c = ws.cell(row=i, column=first + 2, value=float(p))
         c.number_format = "0.0%"
         i += 1
+    events = "; ".join(r.financing_events) or "no financing events"
+    for label, text in (("financing included", r.financing_included),
+                        ("financing events", events),
+                        ("burn basis", r.summary()["burn_basis"])):
+        put(ws, i + 1, 1, label)
+        put(ws, i + 1, 2, text)
+        i += 1
+
+
+def _month_cells(ws: Any, row: int, metric: str, m: int, end: Any) -> None:
+    """Metric name, month number (from 1) and the month's end date (a date cell)."""
+    put(ws, row, 1, metric)
+    ws.cell(row=row, column=2, value=m + 1)
+    if end is not None:
+        ws.cell(row=row, column=3, value=end).number_format = "yyyy-mm-dd"
 
 
 def compare_workbook(tables: Sequence[Table], signals: SignalsTable,
