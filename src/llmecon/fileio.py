@@ -5,44 +5,51 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
 
-def atomic_write(path: str | Path, content: str | bytes) -> Path:
-    """Write ``content`` to a temporary file beside ``path``, then rename it over ``path``:
-    a crash never leaves half a file and the old file stays until the new one is complete.
-    Text is written as UTF-8, unchanged (no newline translation)."""
+@contextmanager
+def replacing(path: str | Path) -> Iterator[str]:
+    """A temporary file beside ``path`` to write (its name is yielded); when the block ends
+    the file is synced to disk and renamed over ``path``. A crash or an error never leaves
+    half a file: the old file stays until the new one is complete, and the temporary file
+    is removed."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        yield tmp
+        with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return p
+
+
+def atomic_write(path: str | Path, content: str | bytes) -> Path:
+    """Write ``content`` to a temporary file beside ``path``, then rename it over ``path``
+    (:func:`replacing`). Text is written as UTF-8, unchanged (no newline translation)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with replacing(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+    return Path(path)
 
 
 def write_frame(path: str | Path, frame: Any, fmt: str) -> Path:
     """Write a DataFrame as CSV (header, comma-separated) or Parquet through DuckDB's COPY,
-    straight from its columns (no Python-level formatting), to a temporary file beside
-    ``path`` that is renamed over it when complete. ``fmt``: ``csv`` or ``parquet``."""
+    straight from its columns (no Python-level formatting), atomically (:func:`replacing`).
+    ``fmt``: ``csv`` or ``parquet``."""
     import duckdb
 
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"fmt: expected csv or parquet, found {fmt!r}")
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    os.close(fd)
     options = "(HEADER, DELIMITER ',')" if fmt == "csv" else "(FORMAT parquet)"
-    try:
+    with replacing(path) as tmp:
         con = duckdb.connect()
         try:
             con.register("frame", frame)
@@ -50,13 +57,7 @@ def write_frame(path: str | Path, frame: Any, fmt: str) -> Path:
             con.execute(f"COPY frame TO '{quoted}' {options}")
         finally:
             con.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
+    return Path(path)
 
 
 def write_frame_csv_stream(frame: Any, stream: BinaryIO) -> None:
