@@ -7,7 +7,7 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
 
@@ -15,7 +15,9 @@ from llmecon.report.common import jsonable
 from llmecon.report.formatting import money
 from llmecon.report.richtext import plain
 from llmecon.simulate.run import PERCENTILES, SimResult
-from llmecon.store.runs import RunRecord
+
+if TYPE_CHECKING:
+    from llmecon.store.runs import RunRecord  # the store (and duckdb) only when saving
 
 
 def _months(v: float) -> str:
