@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +37,14 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
     exe = shutil.which("llmecon", path=str(BIN)) or "llmecon"
-    baseline = timed([sys.executable, "-c", "pass"], args.repeat)
+    with tempfile.TemporaryDirectory() as tmp:
+        failed = _cases(exe, tmp, args.repeat)
+    sys.exit(1 if failed else 0)
+
+
+def _cases(exe: str, tmp: str, repeat: int) -> bool:
+    """Print each case's median against the baseline; True when a goal is missed."""
+    baseline = timed([sys.executable, "-c", "pass"], repeat)
     cases = {
         "llmecon --help": [exe, "--help"],
         "llmecon compare zhipu minimax": [exe, "compare", "zhipu", "minimax"],
@@ -44,18 +52,20 @@ def main() -> None:
                                               "json"],
         "llmecon simulate minimax --paths 10000": [exe, "simulate", "minimax", "--paths",
                                                    "10000", "--no-save"],
+        "  the same, saved to a DuckDB store": [exe, "simulate", "minimax", "--paths", "10000",
+                                                "--store", str(Path(tmp) / "runs.duckdb")],
     }
     goals = {"llmecon --help": 0.3, "llmecon simulate minimax --paths 10000": 1.0}
     print(f"{'case':40} {'median s':>9} {'x baseline':>11}")
     print(f"{'python -c pass (baseline)':40} {baseline:9.3f} {1.0:11.1f}")
     failed = False
     for name, cmd in cases.items():
-        t = timed(cmd, args.repeat)
+        t = timed(cmd, repeat)
         note = ""
         if name in goals and t >= goals[name]:
             note, failed = f"  (goal < {goals[name]} s missed)", True
         print(f"{name:40} {t:9.3f} {t / baseline:11.1f}{note}")
-    sys.exit(1 if failed else 0)
+    return failed
 
 
 if __name__ == "__main__":

@@ -214,12 +214,11 @@ class Assumptions(Section):
 
 # ---------------------------------------------------------------- loading
 def bundled_assumptions_data() -> dict[str, Any]:
-    """The bundled defaults as plain data."""
-    import yaml
+    """The bundled defaults as plain data (read by the one strict YAML reader)."""
+    from llmecon.yamlfile import parse_mapping
 
     text = resources.files("llmecon").joinpath(BUNDLED).read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
+    return parse_mapping(text, str(BUNDLED))
 
 
 def merge_assumptions(base: Mapping[str, Any], user: Mapping[str, Any]) -> dict[str, Any]:
