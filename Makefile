@@ -44,7 +44,7 @@ screenshots: $(STAMP) browser
 	$(BIN)/python scripts/screenshots.py docs
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	-$(BIN)/python benchmarks/run.py  # exits 1 when a goal is missed; the others still run
 	$(BIN)/python benchmarks/inference_sweep.py
 	$(BIN)/python benchmarks/inference_predict.py
 	$(BIN)/python benchmarks/simulate.py
