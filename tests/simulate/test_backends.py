@@ -116,3 +116,55 @@ def test_a_cluster_without_workers_is_an_input_error(uncertain: Factory) -> None
             pytest.raises(InputError, match="has no workers"):
         run(uncertain(), paths=100, backend="dask", scheduler=cluster.scheduler_address,
             scheduler_timeout_s=1)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+def test_the_documented_cluster_recipe(capsys: pytest.CaptureFixture[str]) -> None:
+    """The plain-command recipe of the README (a ``dask scheduler`` and ``dask worker``
+    processes started by hand, the run given ``--scheduler``) gives the numpy result."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from llmecon.cli import main
+
+    dask = shutil.which("dask", path=str(Path(sys.executable).parent))
+    if dask is None:
+        pytest.skip("the dask command is not installed beside this Python")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)]
+    try:
+        time.sleep(1.0)
+        procs.append(subprocess.Popen([dask, "worker", address, "--nworkers", "2",
+                                       "--nthreads", "1", "--no-dashboard"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        args = ["simulate", "minimax", "--paths", "40000", "--horizon", "24", "--no-save",
+                "--format", "json"]
+        assert main([*args, "--backend", "dask", "--scheduler", address]) == 0
+        cluster = json.loads(capsys.readouterr().out)
+        assert main(args) == 0
+        local = json.loads(capsys.readouterr().out)
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+    assert cluster["summary"].pop("backend") == "dask"
+    assert local["summary"].pop("backend") == "numpy"
+    for key in ("percentiles", "prob_cash_out", "summary", "drivers"):
+        assert cluster[key] == local[key], key
