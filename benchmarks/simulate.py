@@ -85,6 +85,41 @@ def float32_error(s: Scenario, n: int = 4096) -> tuple[float, float]:
             float(np.abs(project(s, f32(x), m).cash - ref).max()))
 
 
+def breakdown(s: Scenario, n: int = 16_384, repeat: int = 7) -> dict[str, float]:
+    """CPU ns per path-month of each part of one block (the best of ``repeat``): the noise
+    normals alone, the noise recursion and exp, the rest of sampling, the projection and
+    the summaries."""
+    from llmecon.simulate.backends import SUMMARISED
+    from llmecon.simulate.engine import project
+    from llmecon.simulate.noise import active_noise, multipliers_from_normals
+    from llmecon.simulate.sampling import sample_paths, uncertain_drivers
+    from llmecon.simulate.summary import driver_matrix, reduce_block
+
+    def best(fn: Any) -> tuple[float, Any]:
+        times, out = [], None
+        for _ in range(repeat):
+            t0 = time.process_time()
+            out = fn()
+            times.append(time.process_time() - t0)
+        return min(times), out
+
+    rng = np.random.default_rng(0)
+    k = len(active_noise(s))
+    normals_s, normals = best(lambda: [rng.standard_normal((s.horizon_months, n))
+                                       for _ in range(k)])
+    recursion_s, _ = best(lambda: multipliers_from_normals(s, normals))
+    sample_s, (x, m) = best(lambda: sample_paths(s, 1, 0, n))
+    project_s, p = best(lambda: project(s, x, m, series=SUMMARISED))
+    names = uncertain_drivers(s)
+    reduce_s, _ = best(lambda: reduce_block(p, driver_matrix(x, names, n), 0, 0))
+    per = 1e9 / (n * s.horizon_months)
+    return {f"noise normals ({k} processes)": normals_s * per,
+            "noise recursion and exp": recursion_s * per,
+            "rest of sampling": (sample_s - normals_s - recursion_s) * per,
+            "projection": project_s * per, "summaries": reduce_s * per,
+            "whole block": (sample_s + project_s + reduce_s) * per}
+
+
 def case_run(args: argparse.Namespace) -> dict[str, Any]:
     """One run in this process: seconds, peak RSS and a fingerprint of the result."""
     from llmecon.simulate.run import run
@@ -184,6 +219,9 @@ def report(args: argparse.Namespace) -> None:
         print(f"peak RSS at {n:>13,} paths: {r['rss_mib']:6.0f} MiB "
               f"(after imports {r['rss_before_mib']:.0f} MiB), {r['seconds']:.1f} s wall, "
               f"{r['cpu_seconds']:.1f} s CPU")
+    parts = breakdown(_scenario(args.company, args.months))
+    print("CPU ns per path-month, one block of 16,384 paths: " + ", ".join(
+        f"{k} {v:,.0f}" for k, v in parts.items()))
     mult, drivers = float32_error(_scenario(args.company, args.months))
     print(f"float32 instead of float64, largest cash error per path-month: multipliers "
           f"{mult:,.2f}, drivers {drivers:,.2f} (the bound for float32 is 0.01): float64 kept")
