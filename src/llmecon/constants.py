@@ -16,18 +16,17 @@ SECONDS_PER_DAY = 86_400.0
 TOKENS_PER_MILLION = 1e6
 
 # Run limits (Monte Carlo and projections), shared by the library, the CLI and the web app.
-#: Most simulated paths a single run accepts.
-MAX_PATHS = 10_000_000
+#: Most simulated paths a single run accepts: a guard against a mistyped number, not a
+#: memory limit. A run's memory does not grow with its paths (blocks are summarised and
+#: dropped); what bounds it is its memory estimate against the budget
+#: (:data:`MEMORY_BUDGET_BYTES`), and its time is the user's to spend.
+MAX_PATHS = 10**12
 #: Longest projection, in months.
 MAX_HORIZON_MONTHS = 240
-#: Most paths one dashboard job may ask for.
-MAX_WEB_PATHS = 200_000
 #: Longest dashboard projection, in months.
 MAX_WEB_HORIZON_MONTHS = 120
 
 # --- cli ---
-#: Most paths one ``llmecon report`` or ``chart`` run accepts (it runs every stress preset).
-MAX_REPORT_PATHS = 1_000_000
 #: Most local Dask workers a run may start (also capped at four per CPU core).
 MAX_WORKERS = 64
 

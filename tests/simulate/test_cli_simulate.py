@@ -159,3 +159,15 @@ def test_simulate_workbook_states_dates_and_financing(tmp_path: Path,
     assert labels["financing included"] == "committed"
     assert "IPO" in labels["financing events"] or "ipo" in labels["financing events"].lower()
     assert labels["burn basis"]
+
+
+def test_run_limits_follow_memory(capsys: pytest.CaptureFixture[str]) -> None:
+    # 50 million paths pass (memory does not grow with paths); a budget below the planned
+    # memory of one block is refused before anything runs, naming both
+    assert main(["simulate", "minimax", "--paths", "50000000", "--memory-budget", "0.0625",
+                 "--no-save"]) == 2
+    err = capsys.readouterr().err
+    assert "memory: this run needs about" in err and "the budget is 0.1 GiB" in err
+    assert "paths" not in err.split("memory:")[0]
+    assert main(["simulate", "minimax", "--memory-budget", "0", "--no-save"]) == 2
+    assert "--memory-budget" in capsys.readouterr().err

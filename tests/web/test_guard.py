@@ -98,7 +98,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Simulations that wait for the gate, reporting progress as they wait."""
     gate = threading.Event()
 
-    def slow(job: Any, req: Any, runs: Any) -> None:
+    def slow(job: Any, req: Any, runs: Any, budget: int) -> None:
         while not gate.wait(0.01):
             job.progress(0, req.paths)
         job.result = {"ok": True}
@@ -152,7 +152,7 @@ def test_a_job_over_its_time_limit_fails_with_the_reason(
 
 def test_a_job_failing_with_any_exception_ends_failed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(job: Any, req: Any, runs: Any) -> None:
+    def broken(job: Any, req: Any, runs: Any, budget: int) -> None:
         raise ZeroDivisionError("division by zero in a driver")
 
     monkeypatch.setattr(routes_sim, "simulate", broken)
@@ -161,3 +161,24 @@ def test_a_job_failing_with_any_exception_ends_failed(
               and x["status"] != "running")
     assert j["status"] == "failed"
     assert j["error"] == "internal error (ZeroDivisionError): division by zero in a driver"
+
+
+def test_job_limits_follow_memory_not_a_fixed_number_of_paths(
+        tmp_path: Path, gate: threading.Event) -> None:
+    # no fixed cap on paths: a million-path job is accepted (its memory does not grow with
+    # paths); a job whose planned memory is above the server's budget is refused with both
+    # figures. A 16,384-path block of 120 months is 160 B x 16,384 x 120 = 300 MiB, plus
+    # 150 MiB for the process and the sketches: over a 256 MiB budget, under 1 GiB.
+    roomy = _client(tmp_path, memory_budget_bytes=2**30)
+    r = roomy.post("/api/simulations", json={"company": "minimax", "paths": 1_000_000,
+                                             "horizon_months": 120})
+    assert r.status_code == 202
+    tight = _client(tmp_path / "b", memory_budget_bytes=2**28)
+    r = tight.post("/api/simulations", json={"company": "minimax", "paths": 1_000,
+                                             "horizon_months": 120})
+    assert r.status_code == 422
+    assert "memory: this simulation needs about" in r.json()["detail"]
+    assert "this server allows 256 MiB per job" in r.json()["detail"]
+    capped = _client(tmp_path / "c", max_paths=500)  # an operator may still set a cap
+    r = capped.post("/api/simulations", json={"company": "minimax", "paths": 1_000})
+    assert r.status_code == 422 and "at most 500" in r.json()["detail"]

@@ -190,6 +190,12 @@ positive = number(0.0, above=True)
 share = number(0.0, 1.0)
 
 
+def memory_gib(text: str) -> int:
+    """An argument type: a memory budget in GiB (above 0.0625, at most 16,384), as bytes."""
+    gib = number(1 / 16, 16_384)(text)
+    return int(gib * 2**30)
+
+
 def number_list(item: Callable[[str], float]) -> Callable[[str], list[float]]:
     """An argument type: comma-separated numbers, each checked by ``item``."""
     def parse(text: str) -> list[float]:

@@ -13,7 +13,7 @@ from llmecon.cli.common import (
     status,
     whole,
 )
-from llmecon.constants import MAX_REPORT_PATHS
+from llmecon.constants import MAX_PATHS
 
 
 def register(sub: Any) -> None:
@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
     r.add_argument("--scenario", metavar="FILE")
     r.add_argument("--stress", action="append", default=None, metavar="NAME",
                    help="stress presets to run beside the base (default: all)")
-    r.add_argument("--paths", type=whole(1, MAX_REPORT_PATHS), default=5000)
+    r.add_argument("--paths", type=whole(1, MAX_PATHS), default=5000)
     r.add_argument("--horizon", type=horizon_months, default=36)
     r.add_argument("--seed", type=seed, default=0)
     r.add_argument("--format", choices=("html", "xlsx"), default=None,
@@ -36,7 +36,7 @@ def register(sub: Any) -> None:
     c.add_argument("kind", choices=KINDS)
     c.add_argument("companies", metavar="COMPANY", nargs="+")
     c.add_argument("--format", choices=("png", "svg"), default=None)
-    c.add_argument("--paths", type=whole(1, MAX_REPORT_PATHS), default=5000,
+    c.add_argument("--paths", type=whole(1, MAX_PATHS), default=5000,
                    help="for the fan chart")
     c.add_argument("-o", "--output", required=True, metavar="FILE")
     c.set_defaults(handler=_chart)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from llmecon.cli.common import whole
+from llmecon.cli.common import memory_gib, whole
+from llmecon.constants import MAX_PATHS, MEMORY_BUDGET_BYTES
 
 
 def register(sub: Any) -> None:
@@ -15,11 +16,18 @@ def register(sub: Any) -> None:
     w.add_argument("--token", help="required on every request (made up if the host is not "
                                    "loopback and none is given)")
     w.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
+    w.add_argument("--max-paths", type=whole(100, MAX_PATHS), metavar="N",
+                   help="most paths one stress test may ask for (default: no fixed cap; "
+                        "memory and the job timeout bound a job)")
+    w.add_argument("--memory-budget", type=memory_gib, metavar="GIB",
+                   help="memory one stress test may plan to use, in GiB (default "
+                        f"{MEMORY_BUDGET_BYTES / 2**30:g})")
     w.set_defaults(handler=_serve)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from llmecon.web.app import serve
 
-    serve(args.host, args.port, args.token, args.store)
+    serve(args.host, args.port, args.token, args.store, max_paths=args.max_paths,
+          memory_budget_bytes=args.memory_budget)
     return 0

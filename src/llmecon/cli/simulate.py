@@ -8,6 +8,7 @@ from typing import Any
 
 from llmecon.cli.common import (
     horizon_months,
+    memory_gib,
     paths_count,
     safe,
     save_xlsx,
@@ -18,7 +19,7 @@ from llmecon.cli.common import (
     with_progress,
     workers,
 )
-from llmecon.constants import MAX_PATHS
+from llmecon.constants import MAX_PATHS, MEMORY_BUDGET_BYTES
 
 #: Months projected when ``--horizon`` is not given.
 DEFAULT_HORIZON_MONTHS = 36
@@ -40,6 +41,10 @@ def register(sub: Any) -> None:
     s.add_argument("--block-paths", type=whole(1, MAX_PATHS), metavar="N",
                    help="paths projected at a time (default: the library's block size; "
                         "memory grows with it, results do not change)")
+    s.add_argument("--memory-budget", type=memory_gib, default=MEMORY_BUDGET_BYTES,
+                   metavar="GIB", help="memory the run may plan to use, in GiB (default "
+                   f"{MEMORY_BUDGET_BYTES / 2**30:g}); it is estimated before the run starts "
+                   "and does not grow with --paths")
     s.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
     s.add_argument("--no-save", action="store_true", help="do not save the run")
     s.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
@@ -121,7 +126,8 @@ def _simulate(args: argparse.Namespace) -> int:
                                              backend=args.backend, scheduler=args.scheduler,
                                              workers=args.workers, progress=cb,
                                              keep_paths=args.keep_paths,
-                                             block_paths=args.block_paths or BLOCK),
+                                             block_paths=args.block_paths or BLOCK,
+                                             memory_budget_bytes=args.memory_budget),
                            args.paths)
     run_id, failure = None, None
     if not args.no_save:

@@ -1,8 +1,9 @@
 """The dashboard's request bodies and its limits, validated with the same rules as every
 other configuration (unknown keys refused, finite numbers, ranges).
 
-Run limits come from :mod:`llmecon.constants` (``MAX_WEB_PATHS``,
-``MAX_WEB_HORIZON_MONTHS``); a server may lower the path limit further.
+Run limits follow memory: a job's planned memory is checked against the server's budget
+(``WebLimits.memory_budget_bytes``) before it is queued; its paths have no fixed cap unless
+the operator sets one (``max_paths``), and its time is bounded by ``job_timeout_s``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from llmecon.config.base import ConfigModel
-from llmecon.constants import MAX_WEB_HORIZON_MONTHS, MAX_WEB_PATHS
+from llmecon.constants import MAX_PATHS, MAX_WEB_HORIZON_MONTHS, MEMORY_BUDGET_BYTES
 from llmecon.statements.io import bundled_ids
 
 #: Bytes a request body may hold (larger ones are refused with 413).
@@ -79,7 +80,7 @@ class SimulationRequest(ConfigModel):
 
     company: CompanyId
     stresses: list[StressName] = Field(default_factory=list, max_length=6)
-    paths: int = Field(default=5000, ge=100, le=MAX_WEB_PATHS)
+    paths: int = Field(default=5000, ge=100, le=MAX_PATHS)
     horizon_months: int = Field(default=36, ge=1, le=MAX_WEB_HORIZON_MONTHS)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     #: Financing counted: committed events only (the base case), all, or none.
@@ -89,7 +90,11 @@ class SimulationRequest(ConfigModel):
 class WebLimits(ConfigModel):
     """What one dashboard server accepts."""
 
-    max_paths: int = Field(default=MAX_WEB_PATHS, ge=100, le=MAX_WEB_PATHS)
+    #: Paths one job may ask for: no fixed cap unless the operator sets one; a job's time is
+    #: bounded by ``job_timeout_s`` and its memory by ``memory_budget_bytes``.
+    max_paths: int | None = Field(default=None, ge=100, le=MAX_PATHS)
+    #: Memory one job may plan to use (its estimate is checked before it is queued).
+    memory_budget_bytes: int = Field(default=MEMORY_BUDGET_BYTES, ge=2**26, le=2**44)
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1_024, le=100_000_000)
     max_jobs_per_client: int = Field(default=MAX_JOBS_PER_CLIENT, ge=1, le=1_000)
     max_jobs: int = Field(default=MAX_JOBS, ge=1, le=10_000)

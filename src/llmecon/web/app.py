@@ -50,14 +50,18 @@ def _plotly_js() -> Response:
 
 
 def create_app(store: str | Path | None = None, token: str | None = None,
-               max_paths: int | None = None, limits: WebLimits | None = None) -> FastAPI:
+               max_paths: int | None = None, limits: WebLimits | None = None,
+               memory_budget_bytes: int | None = None) -> FastAPI:
     """The dashboard app. ``token`` (if given) is required on every request; ``limits``
-    bound bodies, jobs and accepted host names (``max_paths`` lowers the path limit)."""
+    bound bodies, jobs, memory and accepted host names (``max_paths`` caps the paths of a
+    job, ``memory_budget_bytes`` its planned memory)."""
     from llmecon.store.runs import RunStore
 
     limits = limits or WebLimits()
-    if max_paths is not None:
-        limits = limits.model_copy(update={"max_paths": max_paths})
+    changes = {k: v for k, v in (("max_paths", max_paths),
+                                  ("memory_budget_bytes", memory_budget_bytes)) if v is not None}
+    if changes:  # validated like any other limits
+        limits = WebLimits.model_validate({**limits.model_dump(), **changes})
     app = FastAPI(title="llmecon", version="0.1.0",
                   description="Economics of large-model companies: compare, inference cost, "
                               "stress tests, saved runs.")
@@ -78,7 +82,8 @@ def create_app(store: str | Path | None = None, token: str | None = None,
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          store: str | None = None, allowed_hosts: tuple[str, ...] | None = None) -> None:
+          store: str | None = None, allowed_hosts: tuple[str, ...] | None = None, *,
+          max_paths: int | None = None, memory_budget_bytes: int | None = None) -> None:
     """Run the dashboard with uvicorn. Off loopback a token is required (one is made) and
     any Host is accepted unless ``allowed_hosts`` names them; on loopback only the loopback
     names are accepted unless ``allowed_hosts`` adds others."""
@@ -91,5 +96,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
     hosts = allowed_hosts
     if host in LOOPBACK:
         hosts = (*LOOPBACK_HOSTS, *(allowed_hosts or ()))
-    uvicorn.run(create_app(store, token, limits=WebLimits(allowed_hosts=hosts)), host=host,
-                port=port, log_level="warning")
+    app = create_app(store, token, max_paths, WebLimits(allowed_hosts=hosts),
+                     memory_budget_bytes)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

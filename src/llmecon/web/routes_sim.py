@@ -19,7 +19,7 @@ RunId = Annotated[str, PathParam(max_length=40, pattern=r"^[0-9a-f]{1,40}$")]
 RETRY_AFTER_S = "5"
 
 
-def simulate(job: Job, req: SimulationRequest, runs: Any) -> None:
+def simulate(job: Job, req: SimulationRequest, runs: Any, budget: int) -> None:
     """Run the stress test of ``req``, save it and keep its result on ``job``."""
     from llmecon.api import load_company
     from llmecon.simulate.loaders import load_base_scenario
@@ -28,13 +28,25 @@ def simulate(job: Job, req: SimulationRequest, runs: Any) -> None:
 
     s = load_base_scenario(load_company(req.company.value), horizon_months=req.horizon_months)
     s = apply_stresses(s.with_financing(req.financing), list(req.stresses))
-    r = run(s, paths=req.paths, seed=req.seed, progress=job.progress)
+    r = run(s, paths=req.paths, seed=req.seed, progress=job.progress,
+            memory_budget_bytes=budget)
     job.run_id = runs.save(r, s.to_dict())
     job.result = jsonable({
         "summary": r.summary(), "financing": r.financing_included,
         "month_ends": [str(d) for d in r.month_ends],
         "cash": {f"p{q}": r.percentiles["cash"][i].tolist() for i, q in enumerate(PERCENTILES)},
         "prob_cash_out": r.prob_cash_out.tolist()})
+
+
+def _check_memory(req: SimulationRequest, budget: int) -> None:
+    """Refuse (422) a job whose planned memory is above the server's budget, with both."""
+    from llmecon.simulate.backends import estimate_memory_bytes
+    from llmecon.simulate.sampling import BLOCK
+
+    need = estimate_memory_bytes(req.horizon_months, BLOCK)
+    if need > budget:
+        raise HTTPException(422, f"memory: this simulation needs about {need / 2**20:,.0f} "
+                                 f"MiB; this server allows {budget / 2**20:,.0f} MiB per job")
 
 
 def _record(r: Any) -> dict[str, Any]:
@@ -47,16 +59,17 @@ def _record(r: Any) -> dict[str, Any]:
 
 def router(jobs: JobQueue, runs: Any) -> APIRouter:
     r = APIRouter(prefix="/api")
-    max_paths = jobs.limits.max_paths
+    max_paths, budget = jobs.limits.max_paths, jobs.limits.memory_budget_bytes
 
     @r.post("/simulations", status_code=202, response_model=None)
     def start(req: SimulationRequest, request: Request) -> dict[str, Any] | JSONResponse:
-        if req.paths > max_paths:
+        if max_paths is not None and req.paths > max_paths:
             raise HTTPException(422, f"paths: at most {max_paths:,} on this server")
+        _check_memory(req, budget)
         client = request.client.host if request.client else "unknown"
         try:
             job = jobs.submit(client, req.model_dump(mode="json"), req.paths,
-                              lambda j: simulate(j, req, runs))
+                              lambda j: simulate(j, req, runs, budget))
         except QueueFull as e:
             return JSONResponse({"detail": str(e)}, status_code=e.status,
                                 headers={"Retry-After": RETRY_AFTER_S})
