@@ -50,9 +50,12 @@ def _row_total(v: Array) -> Array:
 
 
 def _first(mask: Array) -> Array:
-    """Histogram of the first month where ``mask`` holds; the last bin: never."""
-    h = mask.shape[1]
-    first = np.where(mask.any(axis=1), mask.argmax(axis=1), h)
+    """Histogram of the first month where ``mask`` holds; the last bin: never. Months are
+    walked from the last to the first, each a contiguous column, so the earliest wins."""
+    n, h = mask.shape
+    first = np.full(n, h, dtype=np.int64)
+    for t in range(h - 1, -1, -1):
+        np.putmask(first, mask[:, t], t)
     out: Array = np.bincount(first, minlength=h + 1).astype(np.int64)
     return out
 
