@@ -112,3 +112,15 @@ def test_a_peer_file_with_a_wrong_check_value_is_refused(tmp_path: Path) -> None
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(InputError, match="gross_margin"):
         load_company(str(path))
+
+
+def test_monthly_burn_of_the_peers_from_their_cash_flows() -> None:
+    r = rank_peers([load_company(i) for i in PEERS], "monthly_burn")
+    by_id = {e.company_id: e for e in r.entries}
+    # SoundHound FY2023: -(operating cash flow -68.3 - capex 0.392) / 12 (intrinsicalpha)
+    assert by_id["soundhound"].value.value == pytest.approx((68.3 + 0.392) / 12 * 1e6)
+    # SenseTime H1 2025: operating outflow RMB 640m over six months (capex not disclosed)
+    assert by_id["sensetime"].value.value == pytest.approx(640e6 / 6)
+    # Mobvoi H1 2025 has no cash-flow statement: the adjusted loss RMB 1,408k / 6, flagged
+    assert by_id["mobvoi"].value.value == pytest.approx(1.408e6 / 6)
+    assert by_id["mobvoi"].value.basis != by_id["sensetime"].value.basis
