@@ -24,7 +24,8 @@ def _meta(c: Company) -> tuple[object, ...]:
             c.as_of, c.coverage_note)
 
 
-@pytest.mark.parametrize("cid", ["zhipu", "minimax", "snowflake"])
+@pytest.mark.parametrize("cid", ["zhipu", "minimax", "snowflake", "sensetime", "soundhound",
+                                 "mobvoi"])
 def test_round_trip_yaml_csv_yaml_is_lossless(cid: str, tmp_path: Path) -> None:
     original = load_company(cid)
     csv_path = io.write_company_file(original, tmp_path / f"{cid}.csv")
