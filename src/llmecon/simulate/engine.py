@@ -311,7 +311,7 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     p, t = ln.name + ".", mo.t
     buf = st.signed[ln.name]
     d, lag = ln.delivery_months, ln.delay_months
-    k = d + lag + t  # column of month t in the buffer
+    k = d + lag + t  # row of month t in the buffer
     spend = 1.0 if mo.spend_index is None else mo.spend_index ** x[p + "sm_elasticity"]
     buf[k] = x[p + "contracts_per_month"] * mo.trends.at(p + "contract_growth_annual") \
         * ln.seasonality[mo.calendar_quarter] * _mult(mults, p + "contracts_per_month", t) \
