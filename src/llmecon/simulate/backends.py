@@ -36,6 +36,8 @@ from llmecon.simulate.summary import (
 )
 
 Progress = Callable[[int, int], None]
+#: Chunks of blocks per worker in a Dask run (load balance against per-chunk overhead).
+CHUNKS_PER_WORKER = 16
 #: Local Dask worker processes allowed per core of this machine.
 WORKERS_PER_CORE = 4
 #: Measured working set per path-month of a block in hand (the block's series, sampled
@@ -164,7 +166,10 @@ def run_dask(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: in
         from dask.distributed import as_completed
 
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        size = chunk_blocks or max(1, min(64, -(-len(blocks) // (4 * n_workers))))
+        # about 16 chunks per worker: while the last chunk runs the other workers are idle,
+        # so a chunk should be a small share of a worker's work (a sixteenth, not a quarter)
+        size = chunk_blocks or max(1, min(64, -(-len(blocks) // (CHUNKS_PER_WORKER
+                                                                  * n_workers))))
         chunks = chunks_of(blocks, size)
         scen = client.scatter(s, broadcast=True)
         futures = [client.submit(reduce_chunk, scen, seed, c, keep, pure=False)
