@@ -41,7 +41,8 @@ HEADER = ("id,silicon_data_source,backend,backend_version,model_path,system,prec
 
 def _ideal() -> ServingFactors:
     e = EngineFactors(prefill_mfu=1.0, decode_mfu=1.0, decode_bw=1.0, step_us_per_layer=0.0,
-                      ttft_overhead_ms=0.0, burst=0.0, disagg_ttft_ms=0.0)
+                      ttft_overhead_ms=0.0, burst=0.0, disagg_ttft_ms=0.0,
+                      ttft_us_per_layer=0.0)
     return ServingFactors(engines={"vllm": e, "sglang": e, "trtllm": e}, network=1.0,
                           memory_reserve=0.1)
 
@@ -95,9 +96,9 @@ def test_whole_shared_table_predicted_fast() -> None:
 @needs_table
 def test_in_sample_accuracy_of_bundled_factors() -> None:
     """In sample (the bundled factors were fitted on this table): median |TPOT error| 17.4%,
-    |TTFT error| 35.8% (p90: 58% and 118%), guarded at 19% and 38% (before the layout
-    fold, the prefill-pass weight floor and the routed experts' prefill efficiency: 20.4%
-    and 41.8%)."""
+    |TTFT error| 34.5% (p90: 58% and 112%), guarded at 19% and 36% (before the per-layer
+    first-token time: 17.4% and 35.8%; before the layout fold, the prefill-pass weight
+    floor and the routed experts' prefill efficiency: 20.4% and 41.8%)."""
     frame = load_measured(TABLE)
     runs = parse_runs(frame, CAT)
     arch = rf.Arch.of([CAT.model(m) for m in runs.models])
@@ -105,18 +106,18 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
     s = a.in_sample
     assert a.predicted_share >= 0.95
     assert s.tpot_median < 0.19, s
-    assert s.ttft_median < 0.38, s
+    assert s.ttft_median < 0.36, s
 
 
 @needs_table
 @pytest.mark.slow
 def test_leave_one_model_out_accuracy() -> None:
     """Each model's rows predicted by factors fitted on the other models' rows only
-    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 20.2% (p90 64%), |TTFT
-    error| 46.1% (p90 132%) (before the layout fold, the prefill-pass weight floor and the
-    routed experts' prefill efficiency: 23.0% (p90 76%) and 61.3% (p90 184%)); issue 12
-    asks TPOT <= 15% and TTFT <= 25%: not met. The tolerances guard against regressions.
-    About 3-4 minutes."""
+    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 20.2% (p90 63%), |TTFT
+    error| 40.2% (p90 113%) (before the per-layer first-token time: 20.2% and 46.1%; before
+    the layout fold, the prefill-pass weight floor and the routed experts' prefill
+    efficiency: 23.0% (p90 76%) and 61.3% (p90 184%)); issue 12 asks TPOT <= 15% and
+    TTFT <= 25%: not met. The tolerances guard against regressions. About a minute."""
     frame = load_measured(TABLE)
     runs = parse_runs(frame, CAT)
     arch = rf.Arch.of([CAT.model(m) for m in runs.models])
@@ -125,7 +126,7 @@ def test_leave_one_model_out_accuracy() -> None:
     assert out is not None
     assert out.rows >= 0.95 * len(frame)
     assert out.tpot_median < 0.22, out
-    assert out.ttft_median < 0.49, out
+    assert out.ttft_median < 0.42, out
 
 
 def test_predict_is_vectorised_over_rows() -> None:
@@ -171,7 +172,8 @@ def test_accuracy_frame_by_hand(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_leave_one_system_out_accuracy() -> None:
     """Each GPU system's rows predicted by factors fitted on the other systems' rows.
-    Achieved: median |TPOT error| 18.6% (p90 65%), |TTFT error| 38.8% (p90 131%) (before
+    Achieved: median |TPOT error| 18.5% (p90 63%), |TTFT error| 37.0% (p90 124%) (before
+    the per-layer first-token time: 18.6% and 38.8%; before
     the layout fold, the prefill-pass weight floor and the routed experts' prefill
     efficiency: 24.1% (p90 79%) and 46.6% (p90 149%)); the tolerances guard against
     regressions. About 1.5-4 minutes."""
@@ -183,7 +185,7 @@ def test_leave_one_system_out_accuracy() -> None:
     assert out is not None and a.hold_out == "system"
     assert set(a.per_held_out) == {"b200_sxm", "b300_sxm", "gb200", "h100_sxm", "h200_sxm"}
     assert out.tpot_median < 0.21, out
-    assert out.ttft_median < 0.42, out
+    assert out.ttft_median < 0.39, out
 
 
 def test_oversized_agg_layout_is_read_as_its_duplicate() -> None:
@@ -252,3 +254,21 @@ def test_routed_experts_prefill_at_their_efficiency() -> None:
     expected = (2 * (36.6256036e9 + routed) + 2.55852544e9) / (2 * 36.6256036e9
                                                                + 2.55852544e9)
     assert float(full[0] / half[0]) == pytest.approx(expected, rel=1e-6)
+
+
+def test_first_token_time_per_layer_by_hand() -> None:
+    # 1 ms per layer of first-token time adds 32 ms to Llama-3.1-8B (32 layers) and 80 ms
+    # to Llama-3.1-70B (80 layers), nothing to its time per output token
+    frame = load_measured_from_text(
+        "a,x; silicon_concurrency=1,vllm,1,meta-llama/Llama-3.1-8B,h100_sxm,,agg,1024,512,,,"
+        "1,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n"
+        "b,x; silicon_concurrency=1,vllm,1,meta-llama/Llama-3.1-70B,h100_sxm,fp8,agg,1024,"
+        "512,,,1,4,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    base = _ideal()
+    e = base.engines["vllm"].model_copy(update={"ttft_us_per_layer": 1000.0})
+    more = base.model_copy(update={"engines": {**base.engines, "vllm": e}})
+    p0, p1 = predict_runs(runs, arch, base), predict_runs(runs, arch, more)
+    assert list(p1.ttft_ms - p0.ttft_ms) == pytest.approx([32.0, 80.0])
+    assert list(p1.tpot_ms) == pytest.approx(list(p0.tpot_ms))

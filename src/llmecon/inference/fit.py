@@ -1,14 +1,15 @@
 """Fit the serving model's factors on measured runs, and measure its accuracy honestly.
 
 :func:`fit_factors` finds the :class:`~llmecon.config.inference.ServingFactors` (per engine:
-prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step and
-per request, burst, disaggregated first-token time; overall: MoE layer and request times,
-prefill utilisation, prefill interference, network share, memory reserve) that minimise a
-robust loss (soft L1 of the log errors of TTFT and TPOT) over the rows it is given, with
-``scipy.optimize.least_squares``. :func:`accuracy` reports the median and 90th percentile of
-|error| overall and per (model, system, engine, mode) group, in sample and
-leave-one-model-out: each model's rows predicted by factors fitted on the other models'
-rows only (DeepSeek-R1 and -V3 count as one model: the same architecture).
+prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step,
+fixed first-token time per request and per layer, burst, disaggregated first-token time;
+overall: MoE layer and request times, prefill utilisation, prefill interference, network
+share, memory reserve) that minimise a robust loss (soft L1 of the log errors of TTFT and
+TPOT) over the rows it is given, with ``scipy.optimize.least_squares``. :func:`accuracy`
+reports the median and 90th percentile of |error| overall and per (model, system, engine,
+mode) group, in sample and leave-one-model-out: each model's rows predicted by factors
+fitted on the other models' rows only (DeepSeek-R1 and -V3 count as one model: the same
+architecture).
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
 
 Array = np.ndarray[Any, Any]
 _ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer",
-                  "ttft_overhead_ms", "burst", "disagg_ttft_ms")
+                  "ttft_overhead_ms", "burst", "disagg_ttft_ms", "ttft_us_per_layer")
 _GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_prefill_us_per_layer", "expert_efficiency",
                   "prefill_utilisation", "prefill_interference", "network", "memory_reserve")
 #: Upper bounds of the factors that are not shares (each is fitted inside (0, bound)).
-_BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_overhead_ms": 10_000.0, "burst": 4.0,
-           "memory_reserve": 0.5, "disagg_ttft_ms": 10_000.0,
+_BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_us_per_layer": 20_000.0,
+           "ttft_overhead_ms": 10_000.0, "burst": 4.0, "memory_reserve": 0.5,
+           "disagg_ttft_ms": 10_000.0,
            "moe_step_us_per_layer": 2_000.0, "moe_prefill_us_per_layer": 100_000.0,
            "prefill_interference": 4.0}
 

@@ -15,9 +15,9 @@ continuous batching with chunked prefill) or of the prefill and decode workers (
   prefills the ``B / osl`` requests that replace finished ones; ``R`` the worker's prefill
   tokens/s, ``f`` the fitted interference);
 - ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl / R + queue``: a
-  fixed time (per engine, more for a mixture of experts and for a disaggregated
-  deployment), the prompt on its tensor-parallel group, the wait behind the other ``n``
-  prompts of its wave on a prefill worker (fixed-length requests started together finish
+  fixed time (per engine, a constant and a time per layer, more per MoE layer and for a
+  disaggregated deployment), the prompt on its tensor-parallel group, the wait behind the
+  other ``n`` prompts of its wave on a prefill worker (fixed-length requests started together finish
   and return together), and, when ``C > K``, the wait for a free KV slot (whole waves of
   ``K`` requests). A table that does not say how many prefill or decode workers ran gets
   as many as its load needs (a planner);
@@ -252,7 +252,7 @@ class Predictions:
 
 
 def _efficiency(f: ServingFactors, engine: Array, agg: Array
-                ) -> tuple[rf.Efficiency, Array, Array, Array]:
+                ) -> tuple[rf.Efficiency, Array, Array, Array, Array]:
     e = [f.engines.get(name) for name in ENGINES]
     if any(x is None for x in e):
         missing = [n for n, x in zip(ENGINES, e, strict=True) if x is None]
@@ -267,7 +267,8 @@ def _efficiency(f: ServingFactors, engine: Array, agg: Array
                         decode_bw=pick("decode_bw"), network=f.network,
                         memory_reserve=f.memory_reserve, expert=f.expert_efficiency)
     ttft = pick("ttft_overhead_ms") / 1e3 + np.where(agg, 0.0, pick("disagg_ttft_ms") / 1e3)
-    return eff, pick("step_us_per_layer") / 1e6, ttft, pick("burst")
+    return eff, pick("step_us_per_layer") / 1e6, ttft, pick("burst"), \
+        pick("ttft_us_per_layer") / 1e6
 
 
 def _wave_wait(concurrency: Array, slots: Array) -> Array:
@@ -304,8 +305,10 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
         return Predictions(runs.status, nan, nan, nan, nan, np.full(len(runs), ""))
     arch = arch_all.take(np.where(ok, runs.model_index, 0))
     hw = _hardware(runs, ok)
-    eff, step_s, ttft_s, burst = _efficiency(factors, runs.engine_index, runs.agg)
-    ttft_s = ttft_s + factors.moe_prefill_us_per_layer / 1e6 * arch.moe_layers
+    eff, step_s, ttft_s, burst, ttft_layer_s = _efficiency(factors, runs.engine_index,
+                                                            runs.agg)
+    ttft_s = ttft_s + ttft_layer_s * arch.layers \
+        + factors.moe_prefill_us_per_layer / 1e6 * arch.moe_layers
     g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
     per_worker, workers = _decode_capacity(runs, arch, hw, eff)
     slots = per_worker * workers
