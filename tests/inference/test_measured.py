@@ -96,8 +96,9 @@ def test_whole_shared_table_predicted_fast() -> None:
 @needs_table
 def test_in_sample_accuracy_of_bundled_factors() -> None:
     """In sample (the bundled factors were fitted on this table): median |TPOT error| 17.4%,
-    |TTFT error| 34.5% (p90: 58% and 112%), guarded at 19% and 36% (before the per-layer
-    first-token time: 17.4% and 35.8%; before the layout fold, the prefill-pass weight
+    |TTFT error| 33.7% (p90: 58% and 109%), guarded at 19% and 35% (before decode steps
+    interleaved with a wave's prefill chunks: 34.5%; before the per-layer first-token
+    time: 17.4% and 35.8%; before the layout fold, the prefill-pass weight
     floor and the routed experts' prefill efficiency: 20.4% and 41.8%)."""
     frame = load_measured(TABLE)
     runs = parse_runs(frame, CAT)
@@ -106,15 +107,16 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
     s = a.in_sample
     assert a.predicted_share >= 0.95
     assert s.tpot_median < 0.19, s
-    assert s.ttft_median < 0.36, s
+    assert s.ttft_median < 0.35, s
 
 
 @needs_table
 @pytest.mark.slow
 def test_leave_one_model_out_accuracy() -> None:
     """Each model's rows predicted by factors fitted on the other models' rows only
-    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 20.2% (p90 63%), |TTFT
-    error| 40.2% (p90 113%) (before the per-layer first-token time: 20.2% and 46.1%; before
+    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 20.5% (p90 66%), |TTFT
+    error| 39.0% (p90 108%) (before decode steps interleaved with a wave's prefill chunks:
+    20.2% and 40.2%; before the per-layer first-token time: 20.2% and 46.1%; before
     the layout fold, the prefill-pass weight floor and the routed experts' prefill
     efficiency: 23.0% (p90 76%) and 61.3% (p90 184%)); issue 12 asks TPOT <= 15% and
     TTFT <= 25%: not met. The tolerances guard against regressions. About a minute."""
@@ -126,7 +128,7 @@ def test_leave_one_model_out_accuracy() -> None:
     assert out is not None
     assert out.rows >= 0.95 * len(frame)
     assert out.tpot_median < 0.22, out
-    assert out.ttft_median < 0.42, out
+    assert out.ttft_median < 0.41, out
 
 
 def test_predict_is_vectorised_over_rows() -> None:
@@ -172,7 +174,7 @@ def test_accuracy_frame_by_hand(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_leave_one_system_out_accuracy() -> None:
     """Each GPU system's rows predicted by factors fitted on the other systems' rows.
-    Achieved: median |TPOT error| 18.5% (p90 63%), |TTFT error| 37.0% (p90 124%) (before
+    Achieved: median |TPOT error| 18.4% (p90 64%), |TTFT error| 36.6% (p90 124%) (before
     the per-layer first-token time: 18.6% and 38.8%; before
     the layout fold, the prefill-pass weight floor and the routed experts' prefill
     efficiency: 24.1% (p90 79%) and 46.6% (p90 149%)); the tolerances guard against
@@ -184,8 +186,8 @@ def test_leave_one_system_out_accuracy() -> None:
     out = a.out_of_sample
     assert out is not None and a.hold_out == "system"
     assert set(a.per_held_out) == {"b200_sxm", "b300_sxm", "gb200", "h100_sxm", "h200_sxm"}
-    assert out.tpot_median < 0.21, out
-    assert out.ttft_median < 0.39, out
+    assert out.tpot_median < 0.20, out
+    assert out.ttft_median < 0.38, out
 
 
 def test_oversized_agg_layout_is_read_as_its_duplicate() -> None:
@@ -272,3 +274,26 @@ def test_first_token_time_per_layer_by_hand() -> None:
     p0, p1 = predict_runs(runs, arch, base), predict_runs(runs, arch, more)
     assert list(p1.ttft_ms - p0.ttft_ms) == pytest.approx([32.0, 80.0])
     assert list(p1.tpot_ms) == pytest.approx(list(p0.tpot_ms))
+
+
+def test_aggregated_wave_interleaves_decode_steps_by_hand() -> None:
+    # An aggregated worker prefills a wave's prompts in chunks of 8,192 tokens, a decode
+    # step beside each chunk. Two 8,192-token prompts arriving together (burst 1): the
+    # second waits for the first's chunk, so 1 ms more per layer of decode step (32 ms for
+    # Llama-3.1-8B's 32 layers) adds 32 ms to the first token of each (its own step) and
+    # 32 ms to the second's wait: 32 + 32 / 2 = 48 ms on average; alone, 32 ms.
+    frame = load_measured_from_text(
+        "a,x; silicon_concurrency=1,vllm,1,meta-llama/Llama-3.1-8B,h100_sxm,,agg,8192,512,,,"
+        "1,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n"
+        "b,x; silicon_concurrency=2,vllm,1,meta-llama/Llama-3.1-8B,h100_sxm,,agg,8192,512,,,"
+        "2,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    base = _ideal()
+    e0 = base.engines["vllm"].model_copy(update={"burst": 1.0})
+    e1 = e0.model_copy(update={"step_us_per_layer": 1000.0})
+    f0 = base.model_copy(update={"engines": {**base.engines, "vllm": e0},
+                                 "prefill_interference": 0.0})
+    f1 = f0.model_copy(update={"engines": {**base.engines, "vllm": e1}})
+    p0, p1 = predict_runs(runs, arch, f0), predict_runs(runs, arch, f1)
+    assert list(p1.ttft_ms - p0.ttft_ms) == pytest.approx([32.0, 48.0])

@@ -14,7 +14,9 @@ continuous batching with chunked prefill) or of the prefill and decode workers (
 - ``TPOT = t_d`` (disagg) or ``t_d + f x (B / osl) x isl / R`` (agg: each step also
   prefills the ``B / osl`` requests that replace finished ones; ``R`` the worker's prefill
   tokens/s, ``f`` the fitted interference);
-- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl / R + queue``: a
+- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl x (1 / R + a) +
+  queue`` (``a = t_d / CHUNK_TOKENS`` on an aggregated worker, which runs a decode step
+  beside every chunk of prompt tokens; 0 on a prefill worker): a
   fixed time (per engine, a constant and a time per layer, more per MoE layer and for a
   disaggregated deployment), the prompt on its tensor-parallel group, the wait behind the
   other ``n`` prompts of its wave on a prefill worker (fixed-length requests started together finish
@@ -335,8 +337,10 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
         batch / (first + runs.osl * tpot) * runs.isl
         / (worker_rate * factors.prefill_utilisation)), runs.prefill_workers)
     p_workers = np.maximum(p_workers, 1.0)
+    # an aggregated worker interleaves a decode step with every chunk of prompt tokens
+    per_token = 1.0 / worker_rate + np.where(runs.agg, step / CHUNK_TOKENS, 0.0)
     base = first + burst * np.maximum(batch / p_workers - 1.0, 0.0) / 2.0 * runs.isl \
-        / worker_rate
+        * per_token
     ttft = base + _wave_wait(runs.concurrency, slots) * (base + runs.osl * tpot)
     gpus_total = g * workers + np.where(runs.agg, 0.0,
                                         runs.prefill_gpus_per_worker * p_workers)
