@@ -41,8 +41,7 @@ HEADER = ("id,silicon_data_source,backend,backend_version,model_path,system,prec
 
 def _ideal() -> ServingFactors:
     e = EngineFactors(prefill_mfu=1.0, decode_mfu=1.0, decode_bw=1.0, step_us_per_layer=0.0,
-                      ttft_overhead_ms=0.0, burst=0.0, disagg_ttft_ms=0.0,
-                      ttft_us_per_layer=0.0)
+                      burst=0.0, disagg_ttft_ms=0.0, ttft_us_per_layer=0.0)
     return ServingFactors(engines={"vllm": e, "sglang": e, "trtllm": e}, network=1.0,
                           memory_reserve=0.1)
 
@@ -96,7 +95,7 @@ def test_whole_shared_table_predicted_fast() -> None:
 @needs_table
 def test_in_sample_accuracy_of_bundled_factors() -> None:
     """In sample (the bundled factors were fitted on this table): median |TPOT error| 17.4%,
-    |TTFT error| 33.7% (p90: 58% and 109%), guarded at 19% and 35% (before decode steps
+    |TTFT error| 33.9% (p90: 59% and 104%), guarded at 19% and 35% (before decode steps
     interleaved with a wave's prefill chunks: 34.5%; before the per-layer first-token
     time: 17.4% and 35.8%; before the layout fold, the prefill-pass weight
     floor and the routed experts' prefill efficiency: 20.4% and 41.8%)."""
@@ -114,9 +113,12 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
 @pytest.mark.slow
 def test_leave_one_model_out_accuracy() -> None:
     """Each model's rows predicted by factors fitted on the other models' rows only
-    (DeepSeek-R1 and -V3 one model). Achieved: median |TPOT error| 20.5% (p90 66%), |TTFT
-    error| 39.0% (p90 108%) (before decode steps interleaved with a wave's prefill chunks:
-    20.2% and 40.2%; before the per-layer first-token time: 20.2% and 46.1%; before
+    (DeepSeek-R1 and -V3 one model); every fold's fit starts from the hand-set prior, not
+    from the factors fitted on all rows. Achieved: median |TPOT error| 20.7% (p90 68%),
+    |TTFT error| 40.3% (p90 108%). Earlier figures, whose folds started from the all-rows
+    factors (a leak of the held-out rows through the start of a fit that stops in a local
+    minimum): 20.5% and 39.0% with decode steps interleaved with a wave's prefill chunks;
+    20.2% and 40.2% before; 20.2% and 46.1% before the per-layer first-token time; before
     the layout fold, the prefill-pass weight floor and the routed experts' prefill
     efficiency: 23.0% (p90 76%) and 61.3% (p90 184%)); issue 12 asks TPOT <= 15% and
     TTFT <= 25%: not met. The tolerances guard against regressions. About a minute."""
@@ -128,7 +130,7 @@ def test_leave_one_model_out_accuracy() -> None:
     assert out is not None
     assert out.rows >= 0.95 * len(frame)
     assert out.tpot_median < 0.22, out
-    assert out.ttft_median < 0.41, out
+    assert out.ttft_median < 0.42, out
 
 
 def test_predict_is_vectorised_over_rows() -> None:
@@ -174,8 +176,9 @@ def test_accuracy_frame_by_hand(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_leave_one_system_out_accuracy() -> None:
     """Each GPU system's rows predicted by factors fitted on the other systems' rows.
-    Achieved: median |TPOT error| 18.4% (p90 64%), |TTFT error| 36.6% (p90 124%) (before
-    the per-layer first-token time: 18.6% and 38.8%; before
+    Folds start from the hand-set prior. Achieved: median |TPOT error| 19.5% (p90 66%),
+    |TTFT error| 37.4% (p90 129%) (folds started from the all-rows factors: 18.4% and 36.6%;
+    before the per-layer first-token time: 18.6% and 38.8%; before
     the layout fold, the prefill-pass weight floor and the routed experts' prefill
     efficiency: 24.1% (p90 79%) and 46.6% (p90 149%)); the tolerances guard against
     regressions. About 1.5-4 minutes."""
@@ -186,8 +189,8 @@ def test_leave_one_system_out_accuracy() -> None:
     out = a.out_of_sample
     assert out is not None and a.hold_out == "system"
     assert set(a.per_held_out) == {"b200_sxm", "b300_sxm", "gb200", "h100_sxm", "h200_sxm"}
-    assert out.tpot_median < 0.20, out
-    assert out.ttft_median < 0.38, out
+    assert out.tpot_median < 0.21, out
+    assert out.ttft_median < 0.39, out
 
 
 def test_oversized_agg_layout_is_read_as_its_duplicate() -> None:
@@ -297,3 +300,28 @@ def test_aggregated_wave_interleaves_decode_steps_by_hand() -> None:
     f1 = f0.model_copy(update={"engines": {**base.engines, "vllm": e1}})
     p0, p1 = predict_runs(runs, arch, f0), predict_runs(runs, arch, f1)
     assert list(p1.ttft_ms - p0.ttft_ms) == pytest.approx([32.0, 48.0])
+
+
+def test_held_out_fold_does_not_start_from_the_given_factors(monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    # every leave-one-out fit starts from the hand-set prior, whatever factors are given
+    import llmecon.inference.fit as fit
+
+    starts: list[ServingFactors] = []
+
+    def record(runs: object, arch: object, start: ServingFactors, *a: object,
+               **k: object) -> ServingFactors:
+        starts.append(start)
+        return start
+
+    monkeypatch.setattr(fit, "fit_factors", record)
+    frame = load_measured_from_text(
+        "a,x; silicon_concurrency=8,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,8,2,"
+        "1,1,1,1,,,,,,,,,,,,,,,10,5\n"
+        "b,x; silicon_concurrency=8,trtllm,1,meta-llama/Llama-3.1-8B,h200_sxm,fp8,agg,1024,"
+        "512,,,8,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    accuracy(frame, runs, arch, load_serving_factors(), hold_out="model")
+    assert len(starts) == 2
+    assert all(s == fit.prior_factors() for s in starts)

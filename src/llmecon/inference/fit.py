@@ -25,8 +25,8 @@ from llmecon.inference import roofline as rf
 from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
 
 Array = np.ndarray[Any, Any]
-_ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer",
-                  "ttft_overhead_ms", "burst", "disagg_ttft_ms", "ttft_us_per_layer")
+_ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer", "burst",
+                  "disagg_ttft_ms", "ttft_us_per_layer")
 _GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_prefill_us_per_layer", "expert_efficiency",
                   "prefill_utilisation", "prefill_interference", "network", "memory_reserve")
 #: Upper bounds of the factors that are not shares (each is fitted inside (0, bound)).
@@ -35,6 +35,17 @@ _BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_us_per_layer": 20_000.0,
            "disagg_ttft_ms": 10_000.0,
            "moe_step_us_per_layer": 2_000.0, "moe_prefill_us_per_layer": 100_000.0,
            "prefill_interference": 4.0}
+
+
+def prior_factors() -> ServingFactors:
+    """Where every fit starts: round, typical values set by hand, fitted on nothing (so a
+    leave-one-out fold owes nothing to the rows it holds out, not even its start)."""
+    e = EngineFactors(prefill_mfu=0.5, decode_mfu=0.5, decode_bw=0.8, step_us_per_layer=50.0,
+                      burst=0.5, disagg_ttft_ms=100.0, ttft_us_per_layer=1000.0)
+    return ServingFactors(engines={name: e for name in ENGINES}, moe_step_us_per_layer=10.0,
+                          moe_prefill_us_per_layer=10.0, expert_efficiency=0.5,
+                          prefill_utilisation=0.7, prefill_interference=1.0, network=0.5,
+                          memory_reserve=0.1, fitted_on="prior")
 
 
 def _pack(f: ServingFactors) -> Array:
@@ -160,7 +171,9 @@ def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
              hold_out: str | None = None, refit: bool = False) -> Accuracy:
     """Accuracy of ``factors`` (fitted first on all rows when ``refit``) on a measured
     table; with ``hold_out`` = ``"model"`` (DeepSeek-R1 and -V3 one model) or ``"system"``,
-    each model's (system's) rows are also predicted by factors fitted without them."""
+    each model's (system's) rows are also predicted by factors fitted without them, each
+    fit starting from :func:`prior_factors` (a start fitted on all rows would carry the
+    held-out rows into a fit that stops in a local minimum)."""
     ttft = frame["silicon_ttft_ms"].to_numpy(dtype=float)
     tpot = frame["silicon_tpot_ms"].to_numpy(dtype=float)
     rows = (runs.status == "ok") & np.isfinite(ttft) & np.isfinite(tpot) & (ttft > 0) \
@@ -182,7 +195,9 @@ def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
     folds, per = {}, {}
     for m in sorted(set(label[rows])):
         held = rows & (label == m)
-        fm = fit_factors(runs, arch, f, rows & ~held, ttft, tpot, f"all rows but {m}")
+        # from the prior, not from ``f``: nothing fitted on the held-out rows is used
+        fm = fit_factors(runs, arch, prior_factors(), rows & ~held, ttft, tpot,
+                         f"all rows but {m}")
         q = predict_runs(runs, arch, fm)
         o_ttft[held], o_tpot[held] = q.ttft_ms[held], q.tpot_ms[held]
         folds[m], per[m] = fm, summarise(o_ttft, o_tpot, ttft, tpot, held)

@@ -17,8 +17,8 @@ continuous batching with chunked prefill) or of the prefill and decode workers (
 - ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl x (1 / R + a) +
   queue`` (``a = t_d / CHUNK_TOKENS`` on an aggregated worker, which runs a decode step
   beside every chunk of prompt tokens; 0 on a prefill worker): a
-  fixed time (per engine, a constant and a time per layer, more per MoE layer and for a
-  disaggregated deployment), the prompt on its tensor-parallel group, the wait behind the
+  fixed time (per engine and layer, more per MoE layer and for a disaggregated
+  deployment), the prompt on its tensor-parallel group, the wait behind the
   other ``n`` prompts of its wave on a prefill worker (fixed-length requests started together finish
   and return together), and, when ``C > K``, the wait for a free KV slot (whole waves of
   ``K`` requests). A table that does not say how many prefill or decode workers ran gets
