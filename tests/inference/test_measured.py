@@ -95,7 +95,8 @@ def test_whole_shared_table_predicted_fast() -> None:
 @needs_table
 def test_in_sample_accuracy_of_bundled_factors() -> None:
     """In sample (the bundled factors were fitted on this table): median |TPOT error| 17.4%,
-    |TTFT error| 33.9% (p90: 59% and 104%), guarded at 19% and 35% (before decode steps
+    |TTFT error| 34.2% (p90: 58% and 104%), guarded at 19% and 36% (33.9% with a one-pass
+    fit and prefill collectives at the decode network share; before decode steps
     interleaved with a wave's prefill chunks: 34.5%; before the per-layer first-token
     time: 17.4% and 35.8%; before the layout fold, the prefill-pass weight
     floor and the routed experts' prefill efficiency: 20.4% and 41.8%)."""
@@ -106,7 +107,7 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
     s = a.in_sample
     assert a.predicted_share >= 0.95
     assert s.tpot_median < 0.19, s
-    assert s.ttft_median < 0.35, s
+    assert s.ttft_median < 0.36, s
 
 
 @needs_table
@@ -114,14 +115,15 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
 def test_leave_one_model_out_accuracy() -> None:
     """Each model's rows predicted by factors fitted on the other models' rows only
     (DeepSeek-R1 and -V3 one model); every fold's fit starts from the hand-set prior, not
-    from the factors fitted on all rows. Achieved: median |TPOT error| 20.7% (p90 68%),
-    |TTFT error| 40.3% (p90 108%). Earlier figures, whose folds started from the all-rows
+    from the factors fitted on all rows. Achieved: median |TPOT error| 20.8% (p90 68%),
+    |TTFT error| 38.6% (p90 97%) (20.7% and 40.3% with a one-pass fit and prefill
+    collectives at the decode network share). Earlier figures, whose folds started from the all-rows
     factors (a leak of the held-out rows through the start of a fit that stops in a local
     minimum): 20.5% and 39.0% with decode steps interleaved with a wave's prefill chunks;
     20.2% and 40.2% before; 20.2% and 46.1% before the per-layer first-token time; before
     the layout fold, the prefill-pass weight floor and the routed experts' prefill
     efficiency: 23.0% (p90 76%) and 61.3% (p90 184%)); issue 12 asks TPOT <= 15% and
-    TTFT <= 25%: not met. The tolerances guard against regressions. About a minute."""
+    TTFT <= 25%: not met. The tolerances guard against regressions. About 2-3 minutes."""
     frame = load_measured(TABLE)
     runs = parse_runs(frame, CAT)
     arch = rf.Arch.of([CAT.model(m) for m in runs.models])
@@ -130,7 +132,7 @@ def test_leave_one_model_out_accuracy() -> None:
     assert out is not None
     assert out.rows >= 0.95 * len(frame)
     assert out.tpot_median < 0.22, out
-    assert out.ttft_median < 0.42, out
+    assert out.ttft_median < 0.40, out
 
 
 def test_predict_is_vectorised_over_rows() -> None:
@@ -176,8 +178,9 @@ def test_accuracy_frame_by_hand(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_leave_one_system_out_accuracy() -> None:
     """Each GPU system's rows predicted by factors fitted on the other systems' rows.
-    Folds start from the hand-set prior. Achieved: median |TPOT error| 19.5% (p90 66%),
-    |TTFT error| 37.4% (p90 129%) (folds started from the all-rows factors: 18.4% and 36.6%;
+    Folds start from the hand-set prior. Achieved: median |TPOT error| 18.8% (p90 65%),
+    |TTFT error| 36.6% (p90 120%) (19.5% and 37.4% with a one-pass fit and prefill
+    collectives at the decode network share; folds started from the all-rows factors: 18.4% and 36.6%;
     before the per-layer first-token time: 18.6% and 38.8%; before
     the layout fold, the prefill-pass weight floor and the routed experts' prefill
     efficiency: 24.1% (p90 79%) and 46.6% (p90 149%)); the tolerances guard against
@@ -325,3 +328,19 @@ def test_held_out_fold_does_not_start_from_the_given_factors(monkeypatch: pytest
     accuracy(frame, runs, arch, load_serving_factors(), hold_out="model")
     assert len(starts) == 2
     assert all(s == fit.prior_factors() for s in starts)
+
+
+def test_prefill_collectives_do_not_use_the_decode_network_share() -> None:
+    # DeepSeek-R1 on 8 H200 with experts spread over all 8 (all-to-all in every MoE layer),
+    # one request: the fitted network share slows the decode steps only, so the first
+    # token moves by exactly the one decode step it includes (prefill interference 0).
+    frame = load_measured_from_text(
+        "a,x; silicon_concurrency=1,trtllm,1,deepseek-ai/DeepSeek-R1,h200_sxm,fp8,agg,1024,"
+        "1024,,,1,8,1,1,1,8,,,,,,,,,,,,,,,494,8.6\n")
+    runs = parse_runs(frame, CAT)
+    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    fast = _ideal().model_copy(update={"prefill_interference": 0.0})
+    slow = fast.model_copy(update={"network": 0.1})
+    p0, p1 = predict_runs(runs, arch, fast), predict_runs(runs, arch, slow)
+    assert p1.tpot_ms[0] > p0.tpot_ms[0]
+    assert p1.ttft_ms[0] - p0.ttft_ms[0] == pytest.approx(p1.tpot_ms[0] - p0.tpot_ms[0])

@@ -37,7 +37,7 @@ Rows the model cannot read get a ``status`` saying why instead of a prediction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,10 @@ ENGINES = ("vllm", "sglang", "trtllm")
 #: Prompt tokens one prefill pass takes at most (the engines' default chunk / max_num_tokens,
 #: 8,192 in TensorRT-LLM, vLLM and SGLang; a prompt longer than it is one pass here).
 CHUNK_TOKENS = 8192.0
+#: Share of link bandwidth a prefill pass's collectives achieve (large messages, overlapped
+#: with compute by two-batch overlap); the fitted ``network`` share is for decode steps,
+#: whose small messages are latency-bound.
+PREFILL_NETWORK = 0.7
 REQUIRED = ("model_path", "system", "backend", "precision", "mode", "isl", "osl",
             "silicon_data_source")
 PARALLEL = ("batch_size", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
@@ -326,7 +330,8 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     # one prompt): at a few prompts an MoE pass is bound by reading the experts' weights
     prompts = np.maximum(batch / np.nan_to_num(runs.prefill_workers, nan=1.0), 1.0)
     pass_tokens = np.minimum(prompts * runs.isl, np.maximum(runs.isl, CHUNK_TOKENS))
-    pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=runs.isl, eff=eff, weight_bytes=wb,
+    pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=runs.isl,
+                                      eff=replace(eff, network=PREFILL_NETWORK), weight_bytes=wb,
                                       gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp,
                                       tokens_per_gpu=pass_tokens / runs.prefill_gpus_per_worker)
     worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
