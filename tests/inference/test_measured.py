@@ -180,8 +180,8 @@ def test_leave_one_system_out_accuracy() -> None:
     """Each GPU system's rows predicted by factors fitted on the other systems' rows.
     Folds start from the hand-set prior. Achieved: median |TPOT error| 18.8% (p90 65%),
     |TTFT error| 36.6% (p90 120%) (19.5% and 37.4% with a one-pass fit and prefill
-    collectives at the decode network share; folds started from the all-rows factors: 18.4% and 36.6%;
-    before the per-layer first-token time: 18.6% and 38.8%; before
+    collectives at the decode network share; folds started from the all-rows factors:
+    18.4% and 36.6%; before the per-layer first-token time: 18.6% and 38.8%; before
     the layout fold, the prefill-pass weight floor and the routed experts' prefill
     efficiency: 24.1% (p90 79%) and 46.6% (p90 149%)); the tolerances guard against
     regressions. About 1.5-4 minutes."""
