@@ -2,14 +2,15 @@
 
 :func:`fit_factors` finds the :class:`~llmecon.config.inference.ServingFactors` (per engine:
 prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step,
-fixed first-token time per request and per layer, burst, disaggregated first-token time;
-overall: MoE layer and request times, prefill utilisation, prefill interference, network
-share, memory reserve) that minimise a robust loss (soft L1 of the log errors of TTFT and
-TPOT) over the rows it is given, with ``scipy.optimize.least_squares``. :func:`accuracy`
-reports the median and 90th percentile of |error| overall and per (model, system, engine,
-mode) group, in sample and leave-one-model-out: each model's rows predicted by factors
-fitted on the other models' rows only (DeepSeek-R1 and -V3 count as one model: the same
-architecture).
+fixed first-token time per layer, burst, disaggregated first-token time; overall: MoE
+layer times in decode and prefill, routed experts' prefill efficiency, prefill utilisation,
+prefill interference, network share, memory reserve) that minimise a robust loss (soft
+L1 of the log errors of TTFT and TPOT) over the rows it is given, with
+``scipy.optimize.least_squares``. :func:`accuracy` reports the median and 90th percentile
+of |error| overall and per (model, system, engine, mode) group, in sample and
+leave-one-model-out: each model's rows predicted by factors fitted on the other models'
+rows only (DeepSeek-R1 and -V3 count as one model: the same architecture), every such fit
+starting from :func:`prior_factors`.
 """
 
 from __future__ import annotations
