@@ -14,10 +14,12 @@ continuous batching with chunked prefill) or of the prefill and decode workers (
 - ``TPOT = t_d`` (disagg) or ``t_d + f x (B / osl) x isl / R`` (agg: each step also
   prefills the ``B / osl`` requests that replace finished ones; ``R`` the worker's prefill
   tokens/s, ``f`` the fitted interference);
-- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl / R + queue``: a
-  fixed time (per engine, more for a mixture of experts and for a disaggregated
-  deployment), the prompt on its tensor-parallel group, the wait behind the other ``n``
-  prompts of its wave on a prefill worker (fixed-length requests started together finish
+- ``TTFT = overhead + isl / (r x TP) + t_d + burst x (n - 1) / 2 x isl x (1 / R + a) +
+  queue`` (``a = t_d / CHUNK_TOKENS`` on an aggregated worker, which runs a decode step
+  beside every chunk of prompt tokens; 0 on a prefill worker): a
+  fixed time (per engine and layer, more per MoE layer and for a disaggregated
+  deployment), the prompt on its tensor-parallel group, the wait behind the
+  other ``n`` prompts of its wave on a prefill worker (fixed-length requests started together finish
   and return together), and, when ``C > K``, the wait for a free KV slot (whole waves of
   ``K`` requests). A table that does not say how many prefill or decode workers ran gets
   as many as its load needs (a planner);
@@ -35,7 +37,7 @@ Rows the model cannot read get a ``status`` saying why instead of a prediction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,10 @@ ENGINES = ("vllm", "sglang", "trtllm")
 #: Prompt tokens one prefill pass takes at most (the engines' default chunk / max_num_tokens,
 #: 8,192 in TensorRT-LLM, vLLM and SGLang; a prompt longer than it is one pass here).
 CHUNK_TOKENS = 8192.0
+#: Share of link bandwidth a prefill pass's collectives achieve (large messages, overlapped
+#: with compute by two-batch overlap); the fitted ``network`` share is for decode steps,
+#: whose small messages are latency-bound.
+PREFILL_NETWORK = 0.7
 REQUIRED = ("model_path", "system", "backend", "precision", "mode", "isl", "osl",
             "silicon_data_source")
 PARALLEL = ("batch_size", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
@@ -252,7 +258,7 @@ class Predictions:
 
 
 def _efficiency(f: ServingFactors, engine: Array, agg: Array
-                ) -> tuple[rf.Efficiency, Array, Array, Array]:
+                ) -> tuple[rf.Efficiency, Array, Array, Array, Array]:
     e = [f.engines.get(name) for name in ENGINES]
     if any(x is None for x in e):
         missing = [n for n, x in zip(ENGINES, e, strict=True) if x is None]
@@ -267,7 +273,8 @@ def _efficiency(f: ServingFactors, engine: Array, agg: Array
                         decode_bw=pick("decode_bw"), network=f.network,
                         memory_reserve=f.memory_reserve, expert=f.expert_efficiency)
     ttft = pick("ttft_overhead_ms") / 1e3 + np.where(agg, 0.0, pick("disagg_ttft_ms") / 1e3)
-    return eff, pick("step_us_per_layer") / 1e6, ttft, pick("burst")
+    return eff, pick("step_us_per_layer") / 1e6, ttft, pick("burst"), \
+        pick("ttft_us_per_layer") / 1e6
 
 
 def _wave_wait(concurrency: Array, slots: Array) -> Array:
@@ -304,8 +311,10 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
         return Predictions(runs.status, nan, nan, nan, nan, np.full(len(runs), ""))
     arch = arch_all.take(np.where(ok, runs.model_index, 0))
     hw = _hardware(runs, ok)
-    eff, step_s, ttft_s, burst = _efficiency(factors, runs.engine_index, runs.agg)
-    ttft_s = ttft_s + factors.moe_prefill_us_per_layer / 1e6 * arch.moe_layers
+    eff, step_s, ttft_s, burst, ttft_layer_s = _efficiency(factors, runs.engine_index,
+                                                            runs.agg)
+    ttft_s = ttft_s + ttft_layer_s * arch.layers \
+        + factors.moe_prefill_us_per_layer / 1e6 * arch.moe_layers
     g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
     per_worker, workers = _decode_capacity(runs, arch, hw, eff)
     slots = per_worker * workers
@@ -321,7 +330,8 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     # one prompt): at a few prompts an MoE pass is bound by reading the experts' weights
     prompts = np.maximum(batch / np.nan_to_num(runs.prefill_workers, nan=1.0), 1.0)
     pass_tokens = np.minimum(prompts * runs.isl, np.maximum(runs.isl, CHUNK_TOKENS))
-    pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=runs.isl, eff=eff, weight_bytes=wb,
+    pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=runs.isl,
+                                      eff=replace(eff, network=PREFILL_NETWORK), weight_bytes=wb,
                                       gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp,
                                       tokens_per_gpu=pass_tokens / runs.prefill_gpus_per_worker)
     worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
@@ -332,8 +342,10 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
         batch / (first + runs.osl * tpot) * runs.isl
         / (worker_rate * factors.prefill_utilisation)), runs.prefill_workers)
     p_workers = np.maximum(p_workers, 1.0)
+    # an aggregated worker interleaves a decode step with every chunk of prompt tokens
+    per_token = 1.0 / worker_rate + np.where(runs.agg, step / CHUNK_TOKENS, 0.0)
     base = first + burst * np.maximum(batch / p_workers - 1.0, 0.0) / 2.0 * runs.isl \
-        / worker_rate
+        * per_token
     ttft = base + _wave_wait(runs.concurrency, slots) * (base + runs.osl * tpot)
     gpus_total = g * workers + np.where(runs.agg, 0.0,
                                         runs.prefill_gpus_per_worker * p_workers)
