@@ -40,10 +40,11 @@ def atomic_write(path: str | Path, content: str | bytes) -> Path:
     return Path(path)
 
 
-def write_frame(path: str | Path, frame: Any, fmt: str) -> Path:
-    """Write a DataFrame as CSV (header, comma-separated) or Parquet through DuckDB's COPY,
+def write_frame(path: str | Path, frame: Any, fmt: str, select: str = "*") -> Path:
+    """Write a table as CSV (header, comma-separated) or Parquet through DuckDB's COPY,
     straight from its columns (no Python-level formatting), atomically (:func:`replacing`).
-    ``fmt``: ``csv`` or ``parquet``."""
+    ``frame``: a DataFrame or a dict of equal-length numpy arrays; ``select``: the SQL
+    select list over it (``*``: every column); ``fmt``: ``csv`` or ``parquet``."""
     import duckdb
 
     if fmt not in ("csv", "parquet"):
@@ -54,16 +55,16 @@ def write_frame(path: str | Path, frame: Any, fmt: str) -> Path:
         try:
             con.register("frame", frame)
             quoted = tmp.replace("'", "''")
-            con.execute(f"COPY frame TO '{quoted}' {options}")
+            con.execute(f"COPY (SELECT {select} FROM frame) TO '{quoted}' {options}")
         finally:
             con.close()
     return Path(path)
 
 
-def write_frame_csv_stream(frame: Any, stream: BinaryIO) -> None:
-    """A DataFrame as CSV on a binary stream (standard output): written by DuckDB to a
+def write_frame_csv_stream(frame: Any, stream: BinaryIO, select: str = "*") -> None:
+    """A table as CSV on a binary stream (standard output): written by DuckDB to a
     temporary file (:func:`write_frame`), then copied out in 1 MiB pieces."""
     with tempfile.TemporaryDirectory() as d:
-        path = write_frame(Path(d) / "frame.csv", frame, "csv")
+        path = write_frame(Path(d) / "frame.csv", frame, "csv", select)
         with open(path, "rb") as fh:
             shutil.copyfileobj(fh, stream, 1 << 20)

@@ -81,3 +81,19 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path,
         write_frame(out, _expected(), "csv")
     assert out.read_text() == "old contents\n"
     assert [p.name for p in tmp_path.iterdir()] == ["sweep.csv"]
+
+
+def test_names_with_quotes_are_written_as_given(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from llmecon.inference.sweep import Sweep
+    from llmecon.report.inference import sweep_select
+
+    n = 2
+    cols = {"model_index": np.array([0, 1]), "gpu_index": np.array([0, 0]),
+            **{name: np.arange(n, dtype=float) for name, _ in Sweep.COLUMNS}}
+    fake = SimpleNamespace(models=("O'Brien-7B", 'say "hi"; DROP'), gpus=("H100",),
+                           COLUMNS=Sweep.COLUMNS)
+    out = write_frame(tmp_path / "q.csv", cols, "csv", sweep_select(fake))
+    got = pd.read_csv(out)
+    assert list(got.model) == ["O'Brien-7B", 'say "hi"; DROP'] and list(got.gpu) == ["H100"] * 2

@@ -273,32 +273,32 @@ def _sweep(args: argparse.Namespace) -> int:
     from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.sweep import run_sweep
+    from llmecon.report.inference import sweep_select
 
     s = run_sweep(load_catalog(args.catalog), load_efficiency(), models=args.models,
                   gpus=args.gpu_names, batches=args.batches, input_tokens=args.inputs,
                   prices=args.prices, output_tokens=args.output_tokens,
                   precision=args.precision, kv_dtype=args.kv_dtype,
                   replica_gpus=args.replica_gpus)
-    frame = s.to_frame()
     if args.file or args.format == "parquet":
-        _write_sweep(args, frame)
+        _write_sweep(args, s.columns(), sweep_select(s))
     elif args.format == "csv":
         from llmecon.fileio import write_frame_csv_stream
 
         sys.stdout.flush()
-        write_frame_csv_stream(frame, sys.stdout.buffer)
+        write_frame_csv_stream(s.columns(), sys.stdout.buffer, sweep_select(s))
     elif args.format == "json":
-        print(frame.to_json(orient="records", indent=1))
+        print(s.to_frame().to_json(orient="records", indent=1))
     else:
         from llmecon.report.inference import sweep_table
         from llmecon.report.terminal import print_all
 
-        print_all([sweep_table(frame, len(s))])
+        print_all([sweep_table(s.to_frame(), len(s))])
     return 0
 
 
-def _write_sweep(args: argparse.Namespace, frame: Any) -> None:
-    """A sweep to a CSV or Parquet file (atomically, by DuckDB)."""
+def _write_sweep(args: argparse.Namespace, columns: Any, select: str) -> None:
+    """A sweep to a CSV or Parquet file (atomically, by DuckDB, from its arrays)."""
     from llmecon.errors import InputError
     from llmecon.fileio import write_frame
 
@@ -306,8 +306,8 @@ def _write_sweep(args: argparse.Namespace, frame: Any) -> None:
         raise InputError("--format parquet: give the file with -f FILE.parquet")
     fmt = args.format if args.format in ("csv", "parquet") else None
     path, kind = output_path(args.file, fmt, ("csv", "parquet"))
-    write_frame(path, frame, kind)
-    print(f"wrote {len(frame):,} configurations to {safe(path)}")
+    write_frame(path, columns, kind, select)
+    print(f"wrote {len(columns['fits']):,} configurations to {safe(path)}")
 
 
 def _serving_result(args: argparse.Namespace) -> tuple[Any, Any]:

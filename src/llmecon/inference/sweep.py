@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -43,23 +43,29 @@ class Sweep:
     def __len__(self) -> int:
         return int(self.fits.size)
 
+    #: The value columns, in output order, after ``model`` and ``gpu``: (name, attribute).
+    COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("batch_per_gpu", "batch_per_gpu"), ("input_tokens", "input_tokens"),
+        ("gpu_hour_price", "gpu_hour_price"), ("fits", "fits"),
+        ("max_batch_per_gpu", "max_batch_per_gpu"),
+        ("decode_tokens_per_gpu_s", "decode_tokens_per_gpu_s"),
+        ("prefill_tokens_per_gpu_s", "prefill_tokens_per_gpu_s"), ("tpot_ms", "tpot_ms"),
+        ("cost_per_m_output", "cost_output"), ("cost_per_m_input_miss", "cost_input_miss"))
+
+    def columns(self) -> dict[str, Array]:
+        """The model and GPU indexes and the value columns as numpy arrays (no copies)."""
+        out = {"model_index": self.model_index, "gpu_index": self.gpu_index}
+        return out | {name: getattr(self, attr) for name, attr in self.COLUMNS}
+
     def to_frame(self) -> Any:
         import pandas as pd
 
         def names(codes: Array, values: tuple[str, ...]) -> Any:  # stored once, not per row
             return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(list(values)))
 
-        return pd.DataFrame({
-            "model": names(self.model_index, self.models),
-            "gpu": names(self.gpu_index, self.gpus),
-            "batch_per_gpu": self.batch_per_gpu, "input_tokens": self.input_tokens,
-            "gpu_hour_price": self.gpu_hour_price, "fits": self.fits,
-            "max_batch_per_gpu": self.max_batch_per_gpu,
-            "decode_tokens_per_gpu_s": self.decode_tokens_per_gpu_s,
-            "prefill_tokens_per_gpu_s": self.prefill_tokens_per_gpu_s,
-            "tpot_ms": self.tpot_ms, "cost_per_m_output": self.cost_output,
-            "cost_per_m_input_miss": self.cost_input_miss,
-        })
+        return pd.DataFrame({"model": names(self.model_index, self.models),
+                             "gpu": names(self.gpu_index, self.gpus),
+                             **{name: getattr(self, attr) for name, attr in self.COLUMNS}})
 
 
 def _precision_for(gpu: Any, precision: str) -> str:

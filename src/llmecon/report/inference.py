@@ -166,6 +166,17 @@ def records_to_csv(records: Sequence[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
+def sweep_select(s: Any) -> str:
+    """The SQL select list that writes a sweep's columns (:meth:`Sweep.columns`) with the
+    model and GPU names looked up from their indexes (names quoted for SQL)."""
+    def names(values: Sequence[str]) -> str:
+        return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+    return ", ".join([f"{names(s.models)}[model_index + 1] AS model",
+                      f"{names(s.gpus)}[gpu_index + 1] AS gpu",
+                      *(f'"{name}"' for name, _ in s.COLUMNS)])
+
+
 def sweep_table(frame: Any, configurations: int) -> RichTable:
     """The first 200 rows of a sweep (names escaped for rich)."""
     from rich.markup import escape
