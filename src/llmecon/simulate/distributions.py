@@ -126,24 +126,32 @@ def _normal_quantile(u: Any) -> Any:
 _SQRT_HALF = math.sqrt(0.5)
 
 
-def correlated_normals(rng: np.random.Generator, paths: int, names: Sequence[str],
-                       correlations: Sequence[tuple[str, str, float]]) -> dict[str, Any]:
-    """Standard normal scores per driver, correlated (the Gaussian copula's normals)."""
+def correlation_factor(names: Sequence[str], correlations: Sequence[tuple[str, str, float]]
+                       ) -> Any:
+    """The lower Cholesky factor of the drivers' correlation matrix (k x k; identity where
+    no pair is given), computed once per block of paths."""
     k = len(names)
-    if k == 0:
-        return {}
     corr = np.eye(k)
     index = {n: i for i, n in enumerate(names)}
     for a, b, rho in correlations:
         if a in index and b in index:
             corr[index[a], index[b]] = corr[index[b], index[a]] = rho
     try:
-        chol = np.linalg.cholesky(corr)
+        return np.linalg.cholesky(corr)
     except np.linalg.LinAlgError:
         raise InputError("correlations: the matrix is not positive definite; check the "
                          "pairs for contradictions") from None
-    z = rng.standard_normal((paths, k)) @ chol.T
-    return {n: z[:, i] for n, i in index.items()}
+
+
+def correlated_normals(rng: np.random.Generator, paths: int, names: Sequence[str],
+                       chol: Any) -> dict[str, Any]:
+    """Standard normal scores per driver, correlated by ``chol``
+    (:func:`correlation_factor`): the Gaussian copula's normals. The product is an einsum,
+    not a BLAS call, so no BLAS thread wakes up and spins beside a single-core run."""
+    if not names:
+        return {}
+    z = np.einsum("pj,ij->pi", rng.standard_normal((paths, len(names))), chol)
+    return {n: z[:, i] for i, n in enumerate(names)}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.simulate.distributions import correlated_normals
+from llmecon.simulate.distributions import correlated_normals, correlation_factor
 from llmecon.simulate.engine import Paths, project
 from llmecon.simulate.noise import active_noise, multipliers_from_normals, noise_normals
 from llmecon.simulate.scenario import Scenario
@@ -46,13 +46,13 @@ def uncertain_drivers(s: Scenario) -> list[str]:
     return sorted(k for k, d in s.drivers.items() if not d.degenerate)
 
 
-def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str], processes: int
-          ) -> tuple[dict[str, Array], list[Array], list[Array]]:
+def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str], chol: Array,
+          processes: int) -> tuple[dict[str, Array], list[Array], list[Array]]:
     """Normal scores per uncertain driver (Gaussian copula), each regime's activity and
     the normals of each noise process (paths, months) for the ``TILE`` paths of tile
     ``tile``."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tile,)))
-    u = correlated_normals(rng, TILE, uncertain, s.correlations)
+    u = correlated_normals(rng, TILE, uncertain, chol)
     active = [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
     return u, active, noise_normals(s, rng, TILE, processes)
 
@@ -63,8 +63,8 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
     ``first`` to ``first + n - 1``."""
     uncertain = uncertain_drivers(s)
     t0, t1 = first // TILE, (first + n - 1) // TILE
-    processes = len(active_noise(s))
-    tiles = [_tile(s, seed, k, uncertain, processes) for k in range(t0, t1 + 1)]
+    processes, chol = len(active_noise(s)), correlation_factor(uncertain, s.correlations)
+    tiles = [_tile(s, seed, k, uncertain, chol, processes) for k in range(t0, t1 + 1)]
     rows = slice(first - t0 * TILE, first - t0 * TILE + n)
     u = {k: np.concatenate([t[0][k] for t in tiles])[rows] for k in uncertain}
     x = {k: (d.from_normal(u[k]) if k in u else np.full(n, d.central))

@@ -97,7 +97,9 @@ class Sums:
 def _moments(x: Array, y: Array) -> tuple[Array, float, Array, float, Array]:
     mx, my = x.mean(axis=0), float(y.mean())
     dx, dy = x - mx, y - my
-    return mx, my, (dx * dx).sum(axis=0), float(dy @ dy), dy @ dx
+    # einsum, not BLAS: a BLAS call wakes threads that spin beside a single-core run
+    return mx, my, (dx * dx).sum(axis=0), float(np.einsum("p,p->", dy, dy)), \
+        np.einsum("p,pj->j", dy, dx)
 
 
 def reduce_block(p: Paths, drivers: Array, first: int, keep: int) -> tuple[Counts, Sums]:
