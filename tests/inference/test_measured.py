@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -37,6 +38,12 @@ HEADER = ("id,silicon_data_source,backend,backend_version,model_path,system,prec
           "decode_batch_size,decode_num_workers,decode_tp_size,decode_pp_size,"
           "decode_attention_dp_size,decode_moe_tp_size,decode_moe_ep_size,silicon_ttft_ms,"
           "silicon_tpot_ms\n")
+
+
+def _parsed(frame: Any) -> tuple[Any, rf.Arch]:
+    """The runs of a measured table and their models' architectures."""
+    runs = parse_runs(frame, CAT)
+    return runs, rf.Arch.of([CAT.model(m) for m in runs.models])
 
 
 def _ideal() -> ServingFactors:
@@ -101,8 +108,7 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
     time: 17.4% and 35.8%; before the layout fold, the prefill-pass weight
     floor and the routed experts' prefill efficiency: 20.4% and 41.8%)."""
     frame = load_measured(TABLE)
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     a = accuracy(frame, runs, arch, load_serving_factors())
     s = a.in_sample
     assert a.predicted_share >= 0.95
@@ -125,8 +131,7 @@ def test_leave_one_model_out_accuracy() -> None:
     efficiency: 23.0% (p90 76%) and 61.3% (p90 184%)); issue 12 asks TPOT <= 15% and
     TTFT <= 25%: not met. The tolerances guard against regressions. About 2-3 minutes."""
     frame = load_measured(TABLE)
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     a = accuracy(frame, runs, arch, load_serving_factors(), hold_out="model")
     out = a.out_of_sample
     assert out is not None
@@ -142,8 +147,7 @@ def test_predict_is_vectorised_over_rows() -> None:
         "1,1,1,1,,,,,,,,,,,,,,,10,5\n"
         "b,x; silicon_concurrency=64,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,64,"
         "2,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     both = predict_runs(runs, arch, load_serving_factors())
     assert both.tpot_ms[1] > both.tpot_ms[0]  # a larger batch per step is slower per token
     assert both.output_tok_s_per_gpu[1] > both.output_tok_s_per_gpu[0]
@@ -162,8 +166,7 @@ def test_accuracy_frame_by_hand(tmp_path: Path) -> None:
         "1,1,1,1,,,,,,,,,,,,,,,10,5\n"
         "b,x; silicon_concurrency=64,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,512,,,64,"
         "2,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     p = predict_runs(runs, arch, load_serving_factors())
     frame["silicon_tpot_ms"] = [p.tpot_ms[0] / 1.1, p.tpot_ms[1] / 0.8]
     frame["silicon_ttft_ms"] = [p.ttft_ms[0], p.ttft_ms[1]]
@@ -186,8 +189,7 @@ def test_leave_one_system_out_accuracy() -> None:
     efficiency: 24.1% (p90 79%) and 46.6% (p90 149%)); the tolerances guard against
     regressions. About 1.5-4 minutes."""
     frame = load_measured(TABLE)
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     a = accuracy(frame, runs, arch, load_serving_factors(), hold_out="system")
     out = a.out_of_sample
     assert out is not None and a.hold_out == "system"
@@ -221,8 +223,7 @@ def test_moe_prefill_of_one_prompt_reads_the_experts() -> None:
     frame = load_measured_from_text(
         "a,x; silicon_concurrency=1,trtllm,1,deepseek-ai/DeepSeek-V3,h200_sxm,fp8,agg,1024,"
         "2,,,1,8,1,1,1,8,,,,,,,,,,,,,,,10,5\n")
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     p = predict_runs(runs, arch, _ideal())
     # TTFT = prompt on its TP group + one decode step; the prompt alone is >= 17.5 ms
     weights_ms = 671e9 / 8 / 4.8e12 * 1e3
@@ -238,8 +239,7 @@ def test_moe_prefill_time_is_per_moe_layer() -> None:
         "2,,,1,8,1,1,1,8,,,,,,,,,,,,,,,10,5\n"
         "b,x; silicon_concurrency=1,trtllm,1,Qwen/Qwen3-32B,h200_sxm,fp8,agg,1024,"
         "2,,,1,2,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     base = predict_runs(runs, arch, _ideal())
     more = predict_runs(runs, arch, _ideal().model_copy(update={"moe_prefill_us_per_layer":
                                                                 1000.0}))
@@ -272,8 +272,7 @@ def test_first_token_time_per_layer_by_hand() -> None:
         "1,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n"
         "b,x; silicon_concurrency=1,vllm,1,meta-llama/Llama-3.1-70B,h100_sxm,fp8,agg,1024,"
         "512,,,1,4,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     base = _ideal()
     e = base.engines["vllm"].model_copy(update={"ttft_us_per_layer": 1000.0})
     more = base.model_copy(update={"engines": {**base.engines, "vllm": e}})
@@ -293,8 +292,7 @@ def test_aggregated_wave_interleaves_decode_steps_by_hand() -> None:
         "1,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n"
         "b,x; silicon_concurrency=2,vllm,1,meta-llama/Llama-3.1-8B,h100_sxm,,agg,8192,512,,,"
         "2,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     base = _ideal()
     e0 = base.engines["vllm"].model_copy(update={"burst": 1.0})
     e1 = e0.model_copy(update={"step_us_per_layer": 1000.0})
@@ -323,8 +321,7 @@ def test_held_out_fold_does_not_start_from_the_given_factors(monkeypatch: pytest
         "1,1,1,1,,,,,,,,,,,,,,,10,5\n"
         "b,x; silicon_concurrency=8,trtllm,1,meta-llama/Llama-3.1-8B,h200_sxm,fp8,agg,1024,"
         "512,,,8,1,1,1,1,1,,,,,,,,,,,,,,,10,5\n")
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     accuracy(frame, runs, arch, load_serving_factors(), hold_out="model")
     assert len(starts) == 2
     assert all(s == fit.prior_factors() for s in starts)
@@ -337,8 +334,7 @@ def test_prefill_collectives_do_not_use_the_decode_network_share() -> None:
     frame = load_measured_from_text(
         "a,x; silicon_concurrency=1,trtllm,1,deepseek-ai/DeepSeek-R1,h200_sxm,fp8,agg,1024,"
         "1024,,,1,8,1,1,1,8,,,,,,,,,,,,,,,494,8.6\n")
-    runs = parse_runs(frame, CAT)
-    arch = rf.Arch.of([CAT.model(m) for m in runs.models])
+    runs, arch = _parsed(frame)
     fast = _ideal().model_copy(update={"prefill_interference": 0.0})
     slow = fast.model_copy(update={"network": 0.1})
     p0, p1 = predict_runs(runs, arch, fast), predict_runs(runs, arch, slow)
