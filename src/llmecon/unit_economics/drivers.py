@@ -114,14 +114,10 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     put, c, cur = _Put(line, p), x.assumptions.api, x.currency
     rev, _ = get(x.resolver, "revenue", p, seg)
     gm, t_gm = get(x.resolver, "gross_margin", p, seg)
-    dep = deployment_cost(x.company.id, cur, x.assumptions, x.catalog, x.efficiency, x.fx,
-                          p.start, p.end)
-    cost = put("cost_per_m_tokens", blended_serving_cost(dep, c.output_share, c.cache_hit),
-               f"{cur} per million tokens at full use", "derived",
-               f"inference engine: {dep.label}; assumed token mix")
     model, price = list_price(x.assumptions, x.company.id, x.catalog)
-    lp = None if price is None else blended_list_price(price, c.output_share, c.cache_hit,
-                                                       dep.usd_rate)
+    dep, serving, lp = _serving_and_list_price(x, price, p)
+    cost = put("cost_per_m_tokens", serving, f"{cur} per million tokens at full use",
+               "derived", f"inference engine: {dep.label}; assumed token mix")
     put("list_price_per_m", lp, f"{cur} per million tokens", "derived",
         f"catalog list price of {model} for the assumed token mix")
     if rev is None or lp is None or cost is None:
@@ -133,7 +129,7 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
         float(f.amount_for_tokens(tokens, cost)) / cor_month
     basis = f"line cost of revenue ({t_gm})"
     if gm is None:  # the newest period that discloses the line's margin instead
-        util, basis = _utilisation_elsewhere(x, line, price, c)
+        util, basis = _utilisation_elsewhere(x, line, price)
     if util is not None and 0 < util <= 1:
         put("utilisation", util, "ratio", "derived", "engine cost at full use / disclosed "
             f"{basis}: the busy share that reproduces the margin")
@@ -145,25 +141,31 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     return put.out
 
 
-def _utilisation_elsewhere(x: LineInputs, line: str, price: Any, c: Any
-                           ) -> tuple[float | None, str]:
+def _serving_and_list_price(x: LineInputs, price: Any, p: Period
+                            ) -> tuple[Any, float | None, float | None]:
+    """The deployment, its serving cost per million tokens at full use and the list price
+    for the assumed token mix, at period ``p``'s exchange rates."""
+    c = x.assumptions.api
+    dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog, x.efficiency,
+                          x.fx, p.start, p.end)
+    lp = None if price is None else blended_list_price(price, c.output_share, c.cache_hit,
+                                                       dep.usd_rate)
+    return dep, blended_serving_cost(dep, c.output_share, c.cache_hit), lp
+
+
+def _utilisation_elsewhere(x: LineInputs, line: str, price: Any) -> tuple[float | None, str]:
     """Utilisation from the newest period that discloses the line's gross margin, when the
     period the line is read at does not: engine cost per token at full use / (list price x
     (1 - margin)), both at that period's exchange rates (tokens cancel)."""
     seg = f"line:{line}"
-    periods = sorted(x.company.duration_periods, key=lambda q: (q.end, q.months), reverse=True)
-    for q in periods:
-        gm, t_gm = get(x.resolver, "gross_margin", q, seg)
-        if gm is None or price is None or gm >= 1:
-            continue
-        dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog,
-                              x.efficiency, x.fx, q.start, q.end)
-        cost = blended_serving_cost(dep, c.output_share, c.cache_hit)
-        lp = blended_list_price(price, c.output_share, c.cache_hit, dep.usd_rate)
-        if cost is None or lp is None or lp <= 0:
-            return None, ""
-        return float(cost) / (float(lp) * (1.0 - gm)), f"line margin of {q.label} ({t_gm})"
-    return None, ""
+    q = latest_with(x.company, x.resolver, "gross_margin", seg)
+    gm, t_gm = get(x.resolver, "gross_margin", q, seg)
+    if gm is None or gm >= 1:
+        return None, ""
+    _, cost, lp = _serving_and_list_price(x, price, q)
+    if cost is None or lp is None or lp <= 0:
+        return None, ""
+    return float(f.ratio(cost, lp * (1.0 - gm))), f"line margin of {q.label} ({t_gm})"
 
 
 # ---------------------------------------------------------------- B2B
