@@ -99,6 +99,7 @@ class Dist:
 
 _ERFC = np.frompyfunc(math.erfc, 1, 1)
 _INV_CDF = np.frompyfunc(NormalDist().inv_cdf, 1, 1)
+_SQRT_HALF = math.sqrt(0.5)
 
 
 def normal_cdf(z: Any) -> Any:
@@ -121,9 +122,6 @@ def _normal_quantile(u: Any) -> Any:
     if inside.any():
         out[inside] = np.asarray(_INV_CDF(u[inside]), dtype=float)
     return out
-
-
-_SQRT_HALF = math.sqrt(0.5)
 
 
 def correlation_factor(names: Sequence[str], correlations: Sequence[tuple[str, str, float]]

@@ -170,7 +170,6 @@ class Month:
     """One month's totals over the lines, per path, and the company-wide context."""
 
     t: int
-    years: float
     cost_index: Array
     compute_index: Array
     revenue_fx: Array
@@ -355,7 +354,6 @@ STEPS: dict[str, Callable[[LineSpec, Mapping[str, Array], Mapping[str, Array], S
 
 def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: int,
            n: int, trends: Trends) -> Month:
-    years = t / 12.0
     index = trends.at("inference_cost_decline_annual", -1.0) \
         * _mult(mults, "inference_cost_index", t)
     spend: Any = None  # other S&M against its start: None when it is not moved
@@ -366,7 +364,7 @@ def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: i
     quarter = ((s.start.month + t) % 12) // 3  # month 0 is the month after the period end
     compute = compute_index(x, mults, t, n)
     revenue_fx = 1.0 + _opt(x, "foreign_revenue_share", n) * (_mult(mults, "fx_index", t) - 1.0)
-    return Month(t, years, index * compute, compute, revenue_fx, spend, quarter, trends,
+    return Month(t, index * compute, compute, revenue_fx, spend, quarter, trends,
                  *(np.zeros(n) for _ in range(4)))
 
 
