@@ -97,3 +97,11 @@ def test_names_with_quotes_are_written_as_given(tmp_path: Path) -> None:
     out = write_frame(tmp_path / "q.csv", cols, "csv", sweep_select(fake))
     got = pd.read_csv(out)
     assert list(got.model) == ["O'Brien-7B", 'say "hi"; DROP'] and list(got.gpu) == ["H100"] * 2
+
+
+def test_a_wrong_file_kind_names_the_flag(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "-f", str(tmp_path / "grid.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "-f/--format: expected a csv or parquet file, found 'grid.txt'" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -282,14 +282,16 @@ def currency_code(text: str) -> str:
 
 # --- output files -------------------------------------------------------------------------
 
-def output_path(path: str, fmt: str | None, allowed: tuple[str, ...]) -> tuple[Path, str]:
-    """The output file and its kind, from ``--format`` or else the file's suffix."""
+def output_path(path: str, fmt: str | None, allowed: tuple[str, ...], flag: str = "-o"
+                ) -> tuple[Path, str]:
+    """The output file and its kind, from ``--format`` or else the file's suffix (``flag``:
+    the option that named the file, for the error)."""
     from llmecon.errors import InputError
 
     p = Path(path)
     kind = fmt or p.suffix.lstrip(".").lower()
     if kind not in allowed:
-        raise InputError(f"-o/--format: expected a {' or '.join(allowed)} file, found "
+        raise InputError(f"{flag}/--format: expected a {' or '.join(allowed)} file, found "
                          f"{p.name!r}")
     if p.suffix.lstrip(".").lower() != kind:
         p = p.with_suffix(f".{kind}")

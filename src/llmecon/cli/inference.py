@@ -305,7 +305,7 @@ def _write_sweep(args: argparse.Namespace, columns: Any, select: str) -> None:
     if not args.file:
         raise InputError("--format parquet: give the file with -f FILE.parquet")
     fmt = args.format if args.format in ("csv", "parquet") else None
-    path, kind = output_path(args.file, fmt, ("csv", "parquet"))
+    path, kind = output_path(args.file, fmt, ("csv", "parquet"), "-f")
     write_frame(path, columns, kind, select)
     print(f"wrote {len(columns['fits']):,} configurations to {safe(path)}")
 
