@@ -117,16 +117,20 @@ class RunStore:
         from llmecon.simulate.run import PERCENTILES
 
         run_id = uuid.uuid4().hex[:12]
-        firsts = [(run_id, None if m == len(result.runway_counts) - 1 else m, int(a), int(b))
-                  for m, (a, b) in enumerate(zip(result.runway_counts,
-                                                 result.breakeven_counts, strict=True))]
-        rows = []
-        for metric, arr in result.percentiles.items():
-            for t in range(result.horizon_months):
-                rows.append((run_id, metric, t, *(float(arr[i, t]) for i in
-                                                  range(len(PERCENTILES))),
-                             float(result.mean[metric][t])))
-        out_rows = [(run_id, t, float(v)) for t, v in enumerate(result.prob_cash_out)]
+        months = list(range(result.horizon_months))
+        metrics = list(result.percentiles)
+        # one column list per table column; each table is written by one statement
+        percentiles: list[list[Any]] = [
+            [m for m in metrics for _ in months], months * len(metrics),
+            *([float(v) for m in metrics for v in result.percentiles[m][i]]
+              for i in range(len(PERCENTILES))),
+            [float(v) for m in metrics for v in result.mean[m]]]
+        last = len(result.runway_counts) - 1
+        firsts = [[None if m == last else m for m in range(last + 1)],
+                  [int(a) for a in result.runway_counts],
+                  [int(b) for b in result.breakeven_counts]]
+        cash_out = [list(range(len(result.prob_cash_out))),
+                    [float(v) for v in result.prob_cash_out]]
         summary = json.dumps(result.summary(), default=_json_default)
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
@@ -136,11 +140,9 @@ class RunStore:
                              "+".join(result.stresses) or "base", result.paths,
                              result.horizon_months, result.seed, result.backend,
                              json.dumps(scenario, default=_json_default), summary])
-                con.executemany("INSERT INTO percentiles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                rows)
-                con.executemany("INSERT INTO cash_out VALUES (?, ?, ?)", out_rows)
-                if firsts:
-                    con.executemany("INSERT INTO first_month VALUES (?, ?, ?, ?)", firsts)
+                for table, columns in (("percentiles", percentiles), ("cash_out", cash_out),
+                                       ("first_month", firsts)):
+                    _insert_columns(con, table, run_id, columns)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -304,3 +306,12 @@ def _retry(fn: Callable[[], T], path: Path) -> T:
                 raise InputError(f"store {clean(str(path))}: cannot open it ({why})") from None
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
+
+
+def _insert_columns(con: Any, table: str, run_id: str, columns: list[list[Any]]) -> None:
+    """Insert rows given column by column (every list one column after ``run_id``, all of
+    one length) in one statement: DuckDB zips the ``unnest`` of each list."""
+    if not columns or not columns[0]:
+        return
+    cols = ", ".join(f"unnest(${i + 2})" for i in range(len(columns)))
+    con.execute(f"INSERT INTO {table} SELECT $1, {cols}", [run_id, *columns])
