@@ -126,10 +126,10 @@ class RunStore:
               for i in range(len(PERCENTILES))),
             [float(v) for m in metrics for v in result.mean[m]]]
         last = len(result.runway_counts) - 1
-        firsts = [[None if m == last else m for m in range(last + 1)],
+        firsts: list[list[Any]] = [[None if m == last else m for m in range(last + 1)],
                   [int(a) for a in result.runway_counts],
                   [int(b) for b in result.breakeven_counts]]
-        cash_out = [list(range(len(result.prob_cash_out))),
+        cash_out: list[list[Any]] = [list(range(len(result.prob_cash_out))),
                     [float(v) for v in result.prob_cash_out]]
         summary = json.dumps(result.summary(), default=_json_default)
         with self._connect() as con:
