@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from llmecon.inference.fit import ErrorSummary, measured_accuracy
+from llmecon.inference.fit import ErrorSummary, accuracy_record, measured_accuracy
 
 TABLE = Path(__file__).resolve().parents[1] / "tests/data/measured_serving/measured_serving.csv"
 
@@ -45,7 +45,7 @@ def main() -> None:
               + " |")
     print("\n| factor (all engines) | value |\n|---|---:|")
     for k, v in f.model_dump().items():
-        if k not in ("engines", "fitted_on"):
+        if k not in ("engines", "fitted_on", "accuracy"):
             print(f"| {k} | {v:.3g} |")
     print("\n| absolute error | rows | TTFT median | TTFT p90 | TPOT median | TPOT p90 |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -54,6 +54,11 @@ def main() -> None:
         print(_row("leave-one-model-out", a.out_of_sample))
     for m, s in a.per_held_out.items():
         print(_row(f"held out: {m}", s))
+    record = accuracy_record(a, f"{path.name}, {a.rows:,} runs")
+    print("\nThe `accuracy:` block of `data/inference/serving_factors.yaml`:\n\n```yaml")
+    print("accuracy:\n" + "\n".join("  " + line for line in
+                                     record.to_yaml().rstrip("\n").splitlines()))
+    print("```")
 
 
 if __name__ == "__main__":

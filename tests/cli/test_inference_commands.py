@@ -50,6 +50,29 @@ def test_run_agg_and_disagg(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "time per output token" in out and "binding limit" in out
 
 
+def test_predictions_show_the_recorded_expected_error(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    """Every prediction comes with the model's leave-one-model-out error as recorded beside
+    the bundled factors (which tests/inference/test_measured.py recomputes)."""
+    from llmecon.inference.measured import load_serving_factors
+
+    acc = load_serving_factors().accuracy
+    assert acc is not None
+    lomo = acc.leave_one_model_out
+    code, out, _ = run(["inference", "run", *CORE, "--tp", "4", "--format", "json"], capsys)
+    assert code == 0
+    shown = json.loads(out)["expected_error"]["leave_one_model_out"]
+    assert shown == lomo.model_dump()
+    code, out, _ = run(["inference", "run", *CORE, "--tp", "4"], capsys)
+    text = " ".join(out.split())
+    assert f"TTFT median {lomo.ttft_median:.0%} (p90 {lomo.ttft_p90:.0%})" in text
+    assert f"TPOT median {lomo.tpot_median:.0%} (p90 {lomo.tpot_p90:.0%})" in text
+    code, out, _ = run(["inference", "frontier", *CORE, "--gpu-price", "2", "--format",
+                        "json"], capsys)
+    assert code == 0
+    assert json.loads(out)["expected_error"]["leave_one_model_out"] == lomo.model_dump()
+
+
 def test_run_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     refused(["inference", "run", *CORE, "--mode", "both"], capsys, "--mode")
     refused(["inference", "run", *CORE, "--concurrency", "0"], capsys, "--concurrency")

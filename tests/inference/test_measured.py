@@ -15,7 +15,7 @@ from llmecon.config.inference import EngineFactors, ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import load_catalog
-from llmecon.inference.fit import accuracy
+from llmecon.inference.fit import accuracy, accuracy_record
 from llmecon.inference.measured import (
     load_measured,
     load_serving_factors,
@@ -109,11 +109,17 @@ def test_in_sample_accuracy_of_bundled_factors() -> None:
     floor and the routed experts' prefill efficiency: 20.4% and 41.8%)."""
     frame = load_measured(TABLE)
     runs, arch = _parsed(frame)
-    a = accuracy(frame, runs, arch, load_serving_factors())
+    factors = load_serving_factors()
+    a = accuracy(frame, runs, arch, factors)
     s = a.in_sample
     assert a.predicted_share >= 0.95
     assert s.tpot_median < 0.19, s
     assert s.ttft_median < 0.36, s
+    # the figures recorded beside the factors (and shown with every prediction) are these
+    rec = factors.accuracy
+    assert rec is not None and rec.rows == s.rows
+    for k, v in rec.in_sample.model_dump().items():
+        assert v == pytest.approx(getattr(s, k), abs=5e-4), k
 
 
 @needs_table
@@ -132,12 +138,21 @@ def test_leave_one_model_out_accuracy() -> None:
     TTFT <= 25%: not met. The tolerances guard against regressions. About 2-3 minutes."""
     frame = load_measured(TABLE)
     runs, arch = _parsed(frame)
-    a = accuracy(frame, runs, arch, load_serving_factors(), hold_out="model")
+    factors = load_serving_factors()
+    a = accuracy(frame, runs, arch, factors, hold_out="model")
     out = a.out_of_sample
     assert out is not None
     assert out.rows >= 0.95 * len(frame)
     assert out.tpot_median < 0.22, out
     assert out.ttft_median < 0.40, out
+    # the recorded figures (shown with every prediction) are the ones measured here (to
+    # 0.2 points: a refit's last digits may move with the BLAS and scipy of a machine)
+    rec = factors.accuracy
+    assert rec is not None
+    got = accuracy_record(a, rec.table)
+    assert got.rows == rec.rows
+    for k, v in rec.leave_one_model_out.model_dump().items():
+        assert v == pytest.approx(getattr(got.leave_one_model_out, k), abs=2e-3), k
 
 
 def test_predict_is_vectorised_over_rows() -> None:

@@ -383,8 +383,8 @@ def _run(args: argparse.Namespace) -> int:
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.measured import load_serving_factors
     from llmecon.inference.modes import run_config, serve
-    from llmecon.report.inference import to_json
-    from llmecon.report.terminal import key_values, print_all
+    from llmecon.report import inference as present
+    from llmecon.report.terminal import print_all
 
     fields = ("model", "gpu", "engine", "precision", "mode", "isl", "osl", "concurrency",
               "tp", "attention_dp", "prefill_tp", "prefill_workers", "decode_workers",
@@ -394,23 +394,13 @@ def _run(args: argparse.Namespace) -> int:
     if cfg.gpu_hour_price is None:
         price = catalog.gpu_price(cfg.gpu)
         cfg = cfg.model_copy(update={"gpu_hour_price": price.price if price else None})
-    r = serve(cfg, catalog, load_serving_factors())
+    factors = load_serving_factors()
+    r = serve(cfg, catalog, factors)
     if args.format == "json":
-        print(to_json(r.to_dict()))
-        return 0
-    cost = "n/a (no GPU-hour price)" if r.cost_per_m_output is None else \
-        f"{r.cost_per_m_output:,.3f} USD at ${cfg.gpu_hour_price:g}/GPU-hour"
-    print_all([key_values(
-        f"{cfg.model} on {r.gpus} x {cfg.gpu}, {cfg.mode}, {cfg.engine}, {cfg.precision}", [
-            ("workload", f"{cfg.isl:,.0f} in / {cfg.osl:,.0f} out, {cfg.concurrency} in "
-                         "flight"),
-            ("time to first token (TTFT)", f"{r.ttft_ms:,.0f} ms"),
-            ("time per output token (TPOT)", f"{r.tpot_ms:,.1f} ms"),
-            ("tokens/s per user", f"{r.tokens_per_s_per_user:,.1f}"),
-            ("output tokens/s per GPU", f"{r.output_tokens_per_s_per_gpu:,.0f}"),
-            ("requests whose KV cache fits", f"{r.max_sequences:,.0f}"),
-            ("binding limit", r.bound),
-            ("cost per M output tokens (all GPU time)", cost)])])
+        print(present.to_json({**r.to_dict(),
+                               "expected_error": present.error_json(factors.accuracy)}))
+    else:
+        print_all(present.run_table(r, factors.accuracy))
     return 0
 
 
@@ -429,15 +419,17 @@ def _predict(args: argparse.Namespace) -> int:
     from llmecon.fileio import atomic_write
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
+    from llmecon.report.inference import expected_error
 
     out = new_file(args.output, args.force)
     frame = load_measured(args.table)
+    factors = load_serving_factors()
     with status(f"predicting {len(frame):,} rows"):
-        pred = predict_table(frame, load_catalog(args.catalog), load_serving_factors())
+        pred = predict_table(frame, load_catalog(args.catalog), factors)
     atomic_write(out, pred.to_csv(index=False).encode("utf-8"))
     ok = int((pred["status"] == "ok").sum())
     print(f"wrote {out}: {ok:,} of {len(pred):,} rows predicted (status ok); the others "
-          "say why in 'status'")
+          f"say why in 'status'\n{expected_error(factors.accuracy)}")
     return 0
 
 
@@ -462,7 +454,8 @@ def _frontier(args: argparse.Namespace) -> int:
     if sized and (args.interactivity is None or args.input_per_day is None
                   or args.output_per_day is None):
         raise InputError("--input-per-day/--output-per-day: give both, with --interactivity")
-    front = frontier(model, args.gpu, catalog, load_serving_factors(),
+    factors = load_serving_factors()
+    front = frontier(model, args.gpu, catalog, factors,
                      gpu_hour_price=price, isl=args.isl, osl=args.osl,
                      precision=args.precision, engine=args.engine,
                      max_ttft_ms=args.max_ttft_ms)
@@ -482,7 +475,8 @@ def _frontier(args: argparse.Namespace) -> int:
             "gpu_hour_price": front.gpu_hour_price, "evaluated": front.evaluated,
             "points": frame.to_dict(orient="records"),
             "chosen": None if point is None else point.__dict__,
-            "fleet": None if fleet is None else fleet.to_dict()}))
+            "fleet": None if fleet is None else fleet.to_dict(),
+            "expected_error": present.error_json(factors.accuracy)}))
     else:
         parts: list[Any] = [frame_table(
             f"Frontier: {front.model} on {front.gpu} ({front.engine}, {front.precision}, "
@@ -496,5 +490,5 @@ def _frontier(args: argparse.Namespace) -> int:
         if fleet is not None:
             parts.append(present.fleet_table(fleet))
             parts.append(f"provisioning: {fleet.provisioning}")
-        print_all(parts)
+        print_all([*parts, present.expected_error(factors.accuracy)])
     return 0

@@ -28,6 +28,29 @@ class EngineFactors(ConfigModel):
     ttft_us_per_layer: float = Field(0.0, ge=0, le=100_000)
 
 
+class ErrorFigures(ConfigModel):
+    """Median and 90th percentile of |predicted / measured - 1| of TTFT and TPOT (shares:
+    0.2 is 20%)."""
+
+    ttft_median: float = Field(ge=0)
+    ttft_p90: float = Field(ge=0)
+    tpot_median: float = Field(ge=0)
+    tpot_p90: float = Field(ge=0)
+
+
+class ServingAccuracy(ConfigModel):
+    """How far the serving model's predictions fall from measured runs, recorded beside the
+    factors it was fitted with (a test recomputes both): ``in_sample`` over the rows the
+    factors were fitted on, ``leave_one_model_out`` with each model's rows predicted by
+    factors fitted without that model, which is what to expect for a model or deployment
+    the table does not hold."""
+
+    table: str = Field(min_length=1)
+    rows: int = Field(ge=1)
+    in_sample: ErrorFigures
+    leave_one_model_out: ErrorFigures
+
+
 class ServingFactors(ConfigModel):
     """The fitted factors of the serving model (:mod:`llmecon.inference.measured`).
 
@@ -44,7 +67,8 @@ class ServingFactors(ConfigModel):
     ``network``, the share of link bandwidth collectives achieve; ``memory_reserve``, the
     share of HBM kept from weights and KV cache. An engine's ``burst`` scales the wait of
     a request behind the other prompts of its wave (1 = a wave's requests arrive together
-    and are prefilled one after the other).
+    and are prefilled one after the other). ``accuracy``: the errors measured with these
+    factors (:class:`ServingAccuracy`), shown beside every prediction.
     """
 
     engines: dict[str, EngineFactors]
@@ -56,3 +80,4 @@ class ServingFactors(ConfigModel):
     network: float = Field(0.7, gt=0, le=1)
     memory_reserve: float = Field(0.1, ge=0, lt=0.9)
     fitted_on: str = ""
+    accuracy: ServingAccuracy | None = None

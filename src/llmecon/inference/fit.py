@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from llmecon.config.inference import EngineFactors, ServingFactors
+from llmecon.config.serving import ErrorFigures, ServingAccuracy
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
@@ -66,7 +67,7 @@ def _unpack(x: Array, note: str) -> ServingFactors:
     it = iter(x.tolist())
     engines = {e: EngineFactors(**{k: dec(k, next(it)) for k in _ENGINE_FIELDS})
                for e in ENGINES}
-    rest = {k: dec(k, next(it)) for k in _GLOBAL_FIELDS}
+    rest: dict[str, Any] = {k: dec(k, next(it)) for k in _GLOBAL_FIELDS}
     return ServingFactors(engines=engines, **rest, fitted_on=note)
 
 
@@ -209,6 +210,21 @@ def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
         folds[m], per[m] = fm, summarise(o_ttft, o_tpot, ttft, tpot, held)
     out = summarise(o_ttft, o_tpot, ttft, tpot, rows & np.isfinite(o_ttft))
     return replace(base, out_of_sample=out, hold_out=hold_out, per_held_out=per, folds=folds)
+
+
+def accuracy_record(a: Accuracy, table: str) -> ServingAccuracy:
+    """What the bundled factors record of ``a`` (which must hold the leave-one-model-out
+    figures): shares rounded to 0.1 percentage point."""
+    if a.out_of_sample is None or a.hold_out != "model":
+        raise InputError("accuracy record: needs the leave-one-model-out figures "
+                         "(accuracy(..., hold_out='model'))")
+
+    def figures(s: ErrorSummary) -> ErrorFigures:
+        return ErrorFigures(ttft_median=round(s.ttft_median, 3), ttft_p90=round(s.ttft_p90, 3),
+                            tpot_median=round(s.tpot_median, 3), tpot_p90=round(s.tpot_p90, 3))
+
+    return ServingAccuracy(table=table, rows=a.in_sample.rows, in_sample=figures(a.in_sample),
+                           leave_one_model_out=figures(a.out_of_sample))
 
 
 # ---------------------------------------------------------------- loaders + compute

@@ -7,15 +7,19 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
 
+from llmecon.config.serving import ServingAccuracy
 from llmecon.inference.calibration import AccuracyRow
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
 from llmecon.report.common import jsonable
 from llmecon.report.richtext import plain
+
+if TYPE_CHECKING:
+    from llmecon.inference.modes import RunResult
 
 
 def _f(x: float | None, fmt: str = ",.2f") -> str:
@@ -53,6 +57,42 @@ def serving_table(r: ServingResult) -> RichTable:
     for row in rows:
         t.add_row(*(plain(v) for v in row))
     return t
+
+
+def expected_error(acc: ServingAccuracy | None) -> str:
+    """One line on how far predictions fall from measured runs (leave one model out)."""
+    if acc is None:
+        return "expected error: not recorded for these serving factors"
+    e = acc.leave_one_model_out
+    return (f"expected error, from {acc.table} with each model's runs predicted by factors "
+            f"fitted without it: TTFT median {e.ttft_median:.0%} (p90 {e.ttft_p90:.0%}), TPOT "
+            f"median {e.tpot_median:.0%} (p90 {e.tpot_p90:.0%})")
+
+
+def error_json(acc: ServingAccuracy | None) -> dict[str, Any] | None:
+    """The recorded accuracy for JSON output (None when not recorded)."""
+    return None if acc is None else {**acc.model_dump(), "meaning": (
+        "median and 90th percentile of |predicted / measured - 1|; leave_one_model_out: "
+        "each model's rows predicted by factors fitted without that model")}
+
+
+def run_table(r: RunResult, acc: ServingAccuracy | None) -> list[Any]:
+    """``inference run``: one deployment's latency, throughput and cost, then its expected
+    error."""
+    from llmecon.report.terminal import key_values
+
+    c = r.config
+    cost = "n/a (no GPU-hour price)" if r.cost_per_m_output is None else \
+        f"{r.cost_per_m_output:,.3f} USD at ${c.gpu_hour_price:g}/GPU-hour"
+    return [key_values(f"{c.model} on {r.gpus} x {c.gpu}, {c.mode}, {c.engine}, {c.precision}", [
+        ("workload", f"{c.isl:,.0f} in / {c.osl:,.0f} out, {c.concurrency} in flight"),
+        ("time to first token (TTFT)", f"{r.ttft_ms:,.0f} ms"),
+        ("time per output token (TPOT)", f"{r.tpot_ms:,.1f} ms"),
+        ("tokens/s per user", f"{r.tokens_per_s_per_user:,.1f}"),
+        ("output tokens/s per GPU", f"{r.output_tokens_per_s_per_gpu:,.0f}"),
+        ("requests whose KV cache fits", f"{r.max_sequences:,.0f}"),
+        ("binding limit", r.bound),
+        ("cost per M output tokens (all GPU time)", cost)]), expected_error(acc)]
 
 
 def fleet_table(f: Fleet) -> RichTable:
