@@ -19,7 +19,7 @@ from typing import Any
 
 from llmecon import formulas
 from llmecon.config.assumptions import Assumptions, assumptions_from
-from llmecon.config.scenario import CompanyFinancingConfig, ComputeConfig, parse_dist
+from llmecon.config.calibration import CompanyFinancingConfig, ComputeConfig, parse_dist
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.roofline import Efficiency
