@@ -113,7 +113,7 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
     ``compute`` the mix of owned, committed and rented compute (``data/compute.yaml``);
     the model's defaults when ``None``.
     """
-    from llmecon.metrics.tables import select_period
+    from llmecon.metrics.resolve import select_period
     from llmecon.unit_economics.drivers import company_drivers
 
     fin = financing or CompanyFinancingConfig()
