@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
@@ -86,18 +87,49 @@ def test_items_lists_taxonomy(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "contract_liabilities" in out and "net_income" in out
 
 
-def test_help_imports_no_heavy_library() -> None:
-    """`llmecon --help` must start fast: building the parser loads none of the heavy
-    libraries (timed in benchmarks/run.py, not here)."""
+def _loaded(code: str, names: tuple[str, ...]) -> list[str]:
+    """Which of ``names`` are in ``sys.modules`` after ``code`` ran in a fresh interpreter
+    (its standard output swallowed)."""
     import subprocess
     import sys
 
-    code = ("import sys; from llmecon.cli import build_parser; build_parser(); "
-            "heavy = [m for m in ('numpy', 'pandas', 'scipy', 'yaml', 'duckdb', 'plotly', "
-            "'matplotlib', 'fastapi', 'dask', 'rich') if m in sys.modules]; print(heavy)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    script = ("import contextlib, io, sys\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+              + "".join(f"    {line}\n" for line in code.splitlines())
+              + f"print([m for m in {names!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout.strip()
-    assert out == "[]"
+    found: list[str] = ast.literal_eval(out)
+    return found
+
+
+def test_help_imports_no_heavy_library() -> None:
+    """`llmecon --help` must start fast: building the parser loads none of the heavy
+    libraries (timed in benchmarks/run.py, not here)."""
+    heavy = ("numpy", "pandas", "scipy", "yaml", "duckdb", "plotly", "matplotlib", "fastapi",
+             "dask", "rich")
+    assert _loaded("from llmecon.cli import build_parser\nbuild_parser()", heavy) == []
+
+
+#: What `llmecon simulate COMPANY` never needs: libraries of other commands, and the
+#: modules whose models or tables a run without a scenario file or stress does not use.
+NOT_ON_A_RUN = ("pandas", "scipy", "plotly", "matplotlib", "fastapi", "dask", "openpyxl",
+                "jinja2", "pyarrow", "llmecon.config.scenario", "llmecon.metrics.tables",
+                "llmecon.unit_economics.company", "llmecon.simulate.projection",
+                "llmecon.report.excel")
+
+
+def test_simulate_imports_only_what_the_run_uses(tmp_path: Path) -> None:
+    """`llmecon simulate minimax --paths 10000` must start fast (issue 13: under 1 s, timed
+    in benchmarks/run.py): a run loads none of :data:`NOT_ON_A_RUN`, and DuckDB (the store)
+    only when it saves."""
+    run = "from llmecon.cli import main\nassert main({!r}) == 0"
+    args = ["simulate", "minimax", "--paths", "1000"]
+    unsaved = _loaded(run.format([*args, "--no-save"]),
+                      (*NOT_ON_A_RUN, "duckdb", "llmecon.store.runs"))
+    assert unsaved == []
+    saved = _loaded(run.format([*args, "--store", str(tmp_path / "runs.duckdb")]),
+                    (*NOT_ON_A_RUN, "duckdb"))
+    assert saved == ["duckdb"]
 
 
 def test_burn_basis_labelled_in_every_format(capsys: pytest.CaptureFixture[str],

@@ -194,7 +194,8 @@ def parse_yaml(text: str, origin: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_expansion(node)
+        if "*" in text:  # an alias is written "*name": without one no node is shared
+            _check_expansion(node)
         return loader.construct_document(node)
     except _Problem as e:
         raise InputError(f"{origin}: line {e.line}: {e.message}") from None

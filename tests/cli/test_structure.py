@@ -55,3 +55,38 @@ def test_every_subcommand_has_a_handler() -> None:
     assert {"companies", "show", "compare", "inference fleet", "runs show", "scenario show",
             "retention fit", "chart"} <= set(leaves)
     assert [name for name, handler in leaves.items() if not callable(handler)] == []
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(subs[0].choices)
+
+
+def test_commands_lists_what_each_module_registers() -> None:
+    from llmecon.cli.app import COMMANDS
+    from llmecon.cli.common import Parser
+
+    assert set(COMMANDS) == set(COMMAND_MODULES)
+    for module, names in COMMANDS.items():
+        sub = Parser(prog="llmecon").add_subparsers(dest="command")
+        module.register(sub)
+        assert tuple(sub.choices) == names, module.__name__
+
+
+def test_a_command_parses_alike_with_its_module_alone() -> None:
+    """``main`` builds only the named command's module (issue 13: startup); its parsers,
+    help texts and parsed arguments are those of the full parser."""
+    from llmecon.cli.app import COMMANDS, command_of
+
+    full = _subparsers(build_parser())
+    for names in COMMANDS.values():
+        for name in names:
+            alone = _subparsers(build_parser(name))
+            assert set(alone) == set(names)
+            assert alone[name].format_help() == full[name].format_help()
+    argv = ["--debug", "simulate", "minimax", "--paths", "2000", "--no-save"]
+    assert command_of(argv) == "simulate"
+    assert vars(build_parser("simulate").parse_args(argv)) == vars(build_parser().parse_args(argv))
+    # anything else before the command (the top-level help above all) builds every parser
+    assert command_of(["--help", "simulate"]) is None and command_of(["--deb", "x"]) is None
+    assert command_of([]) is None and command_of(["--version"]) is None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from llmecon.cli import (
     companies,
@@ -21,10 +23,35 @@ from llmecon.cli.common import Parser, run_handler
 #: The command modules, in the order their commands are listed by ``--help``.
 COMMAND_MODULES = (companies, serve, unit_economics, retention, inference, simulate, runs,
                    report, pdf_import)
+#: The commands each module registers (tests/cli/test_structure.py checks this list).
+COMMANDS: dict[ModuleType, tuple[str, ...]] = {
+    companies: ("companies", "show", "compare", "validate", "export", "items", "peers",
+                "valuation", "ttm", "import-sec"),
+    serve: ("serve",), unit_economics: ("unit-economics",), retention: ("retention",),
+    inference: ("inference",), simulate: ("simulate", "scenario", "answers"), runs: ("runs",),
+    report: ("report", "chart"), pdf_import: ("import-pdf",)}
+_OWNER = {name: module for module, names in COMMANDS.items() for name in names}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser; building it imports no heavy library."""
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when only ``--debug`` or ``--version`` come before it
+    (anything else, ``--help`` say, may need every command's parser): else None.
+
+    >>> command_of(["--debug", "simulate", "minimax"]), command_of(["-h", "simulate"])
+    ('simulate', None)
+    """
+    for token in argv:
+        if token not in ("--debug", "--version"):
+            return None if token.startswith("-") else token
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; building it imports no heavy library.
+
+    With ``command`` (a known command) only the module that owns it registers its commands:
+    the command parses as in the full parser, without building the other commands' hundred
+    or so argument parsers first (about 15 ms of every start)."""
     p = Parser(
         prog="llmecon",
         description="Economics of large-model (AI) companies: the two tables that decide "
@@ -36,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true",
                    help="show the traceback of an unexpected (internal) error")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in (_OWNER[command],) if command in _OWNER else COMMAND_MODULES:
         module.register(sub)
     return p
 
@@ -45,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code: 0 done, 2 bad input (one line on
     standard error), 1 an unexpected internal error (one line; the traceback with --debug).
     """
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_of(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, or a usage error already printed on one line
@@ -57,12 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     handler = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
+        build_parser().print_help()
         return 2
     return run_handler(handler, args)
 
 
 if __name__ == "__main__":
-    import sys
-
     sys.exit(main())

@@ -103,9 +103,9 @@ def _scenario(args: argparse.Namespace) -> Any:
     from dataclasses import replace
 
     from llmecon.api import load_company
+    from llmecon.config.assumptions import load_assumptions
     from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.scenario import apply_stresses, load_scenario
-    from llmecon.unit_economics.company import load_assumptions
 
     s = load_base_scenario(load_company(args.company), load_assumptions(args.assume),
                            args.horizon or DEFAULT_HORIZON_MONTHS)
@@ -192,10 +192,10 @@ def _margin_by_line(args: argparse.Namespace) -> list[dict[str, Any]]:
     from dataclasses import asdict
 
     from llmecon.api import load_company
+    from llmecon.config.assumptions import load_assumptions
     from llmecon.errors import InputError
     from llmecon.unit_economics.answers import company_margin_answers
     from llmecon.unit_economics.bundled import bundled_inference
-    from llmecon.unit_economics.company import load_assumptions
     from llmecon.units import load_fx
 
     company = load_company(args.company)

@@ -13,118 +13,47 @@ Errors name the file, the field, what was expected and what was found::
 ...                                                               "low": 0, "high": 1}}}, "s")
 >>> cfg.drivers["y"].central
 0.5
+
+A driver's distribution (:class:`DistConfig`) and the calibration's assumption files are
+defined in :mod:`llmecon.config.calibration` and re-exported here.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from datetime import date as Date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from llmecon.config.base import ConfigModel, parse_config
+from llmecon.config.calibration import (
+    DIST_PARAMS,
+    FINANCING_CHOICES,
+    NON_NEGATIVE_DRIVERS,
+    CompanyFinancingConfig,
+    ComputeAssumptions,
+    ComputeConfig,
+    DistConfig,
+    DistKind,
+    FinancingAssumptions,
+    FinancingChoice,
+    NonNegative,
+    Share,
+    driver_range,
+    driver_range_problem,
+    parse_dist,
+)
 from llmecon.constants import MAX_HORIZON_MONTHS
 
-DistKind = Literal["normal", "lognormal", "triangular", "uniform", "beta", "fixed"]
-#: The parameters each kind of distribution needs.
-DIST_PARAMS: dict[str, tuple[str, ...]] = {
-    "normal": ("mean", "sd"), "lognormal": ("mean", "sd"), "triangular": ("low", "mode", "high"),
-    "uniform": ("low", "high"), "beta": ("mean", "sd"), "fixed": ("value",)}
+__all__ = ["DIST_PARAMS", "FINANCING_CHOICES", "NON_NEGATIVE_DRIVERS", "CompanyFinancingConfig",
+           "ComputeAssumptions", "ComputeConfig", "DistConfig", "DistKind",
+           "FinancingAssumptions", "FinancingChoice", "FinancingEventConfig", "FinancingKind",
+           "LineConfig", "LineKind", "NoiseConfig", "NonNegative", "RegimeConfig",
+           "ScenarioConfig", "Share", "ShockConfig", "StressChange", "StressPreset",
+           "driver_range", "driver_range_problem", "parse_config", "parse_dist"]
+
 LineKind = Literal["c2c", "b2b", "api"]
 FinancingKind = Literal["ipo", "equity", "bank_facility", "debt", "other"]
-#: Which financing events a projection includes.
-FinancingChoice = Literal["committed", "all", "none"]
-FINANCING_CHOICES: tuple[str, ...] = ("committed", "all", "none")
-
-Share = Annotated[float, Field(ge=0, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
-
-
-class DistConfig(ConfigModel):
-    """A driver's value: a number (fixed) or a distribution with its parameters.
-
-    - normal: mean, sd; lognormal: mean (> 0), sd (of the variable, not its log);
-    - triangular: low <= mode <= high; uniform: low <= high;
-    - beta: mean in (0, 1), sd with sd^2 < mean (1 - mean); fixed: value.
-    """
-
-    dist: DistKind
-    mean: float | None = None
-    sd: NonNegative | None = None
-    low: float | None = None
-    mode: float | None = None
-    high: float | None = None
-    value: float | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shape(cls, data: Any) -> Any:
-        if _is_number(data):
-            if not math.isfinite(data):
-                raise ValueError(f"expected a finite number, found {data!r}")
-            return {"dist": "fixed", "value": data}
-        if not isinstance(data, Mapping) or "dist" not in data:
-            raise ValueError("expected a number or a mapping with 'dist' (one of "
-                             f"{', '.join(DIST_PARAMS)}), found {data!r}")
-        kind = data["dist"]
-        if kind not in DIST_PARAMS:
-            raise ValueError(f"dist: expected one of {', '.join(DIST_PARAMS)}, found {kind!r}")
-        need = DIST_PARAMS[kind]
-        for k in need:
-            if k not in data:
-                raise ValueError(f"a {kind} distribution needs {', '.join(need)}; missing {k!r}")
-        extra = set(data) - {"dist", *need}
-        if extra:
-            raise ValueError(f"unknown field(s) {', '.join(sorted(extra))} for {kind} "
-                             f"(expected {', '.join(need)})")
-        return data
-
-    @model_validator(mode="after")
-    def _ranges(self) -> DistConfig:
-        k, m, s = self.dist, self.mean, self.sd
-        if k == "lognormal" and m is not None and m <= 0:
-            raise ValueError(f"mean: a lognormal needs a mean > 0, found {m}")
-        if k == "triangular" and not (self.low or 0) <= (self.mode or 0) <= (self.high or 0):
-            raise ValueError(f"expected low <= mode <= high, found {self.low}, {self.mode}, "
-                             f"{self.high}")
-        if k == "uniform" and (self.low or 0) > (self.high or 0):
-            raise ValueError(f"expected low <= high, found {self.low}, {self.high}")
-        if k == "beta" and m is not None and s is not None:
-            if not 0 < m < 1:
-                raise ValueError(f"mean: a beta needs a mean in (0, 1), found {m}")
-            if s > 0 and s * s >= m * (1 - m):
-                raise ValueError(f"sd: too large for a beta with mean {m} (needs sd^2 < "
-                                 f"mean (1 - mean)), found {s}")
-        return self
-
-    @property
-    def params(self) -> dict[str, float]:
-        """The parameters of this kind, by name."""
-        return {k: float(getattr(self, k)) for k in DIST_PARAMS[self.dist]}
-
-    @property
-    def central(self) -> float:
-        """Mean (mode of a triangular, midpoint of a uniform, the value when fixed)."""
-        p = self.params
-        if self.dist == "fixed":
-            return p["value"]
-        if self.dist == "triangular":
-            return p["mode"]
-        if self.dist == "uniform":
-            return (p["low"] + p["high"]) / 2
-        return p["mean"]
-
-    def to_dict(self) -> Any:
-        """A number when fixed, else ``{dist: ..., <params>}``."""
-        if self.dist == "fixed":
-            return self.params["value"]
-        return {"dist": self.dist, **self.params}
 
 
 class LineConfig(ConfigModel):
@@ -247,97 +176,6 @@ class ScenarioConfig(ConfigModel):
         return out
 
 
-#: Drivers (by their last name part) that count or price something: never negative.
-NON_NEGATIVE_DRIVERS = frozenset({
-    "start_cash", "start_users", "marketing_monthly", "cac", "arppu_monthly",
-    "tokens_per_user_day", "cost_per_m_tokens", "contracts_per_month", "contract_value",
-    "tokens_per_month", "price_per_m", "backlog_value_monthly", "opening_receivables",
-    "opening_payables", "training_compute_monthly", "other_sm_monthly",
-    "lease_payments_monthly", "compute_commitment_months"})
-
-
-def driver_range(name: str) -> tuple[float, float, str] | None:
-    """(low, high, what) a driver's values must lie in, from its name; None: any number.
-
-    Shares and rates of a whole are fractions 0-1; monthly growth and decline rates lie in
-    -1 to 1 (-100% to +100% a month) and annual ones in -1 to 100, so that compounding over
-    the longest horizon stays far from overflow; counts, amounts and prices are >= 0.
-
-    >>> driver_range("api.utilisation")
-    (0.0, 1.0, 'a share from 0 to 1')
-    >>> driver_range("c2c.start_users")[:2]
-    (0.0, inf)
-    """
-    last = name.rsplit(".", 1)[-1]
-    if any(c in last for c in "*?["):
-        return None
-    if last.endswith("_share") or last in ("paying_rate", "utilisation", "user_churn_monthly"):
-        return 0.0, 1.0, "a share from 0 to 1"
-    if last.endswith(("_growth_monthly", "_decline_monthly")):
-        return -1.0, 1.0, "a monthly rate from -1 to 1 (-100% to +100%)"
-    if last.endswith(("_growth_annual", "_decline_annual")):
-        return -1.0, 100.0, "an annual rate from -1 to 100 (-100% to +10,000%)"
-    if last in NON_NEGATIVE_DRIVERS:
-        return 0.0, math.inf, "a number >= 0"
-    return None
-
-
-def driver_range_problem(name: str, d: DistConfig) -> str | None:
-    """What is wrong with distribution ``d`` of driver ``name`` (None: nothing): its values
-    (a fixed value, the ends of a uniform or triangular, the mean of a normal, lognormal or
-    beta) must lie in :func:`driver_range`, and a spread may not exceed that range."""
-    rule = driver_range(name)
-    if rule is None:
-        return None
-    low, high, what = rule
-    p = d.params
-    ends = [p[k] for k in ("value", "low", "high", "mean") if k in p]
-    bad = [x for x in ends if not low <= x <= high]
-    if bad:
-        return f"expected {what}, found {bad[0]:g}"
-    if "sd" in p and p["sd"] > high - low:
-        return f"sd: expected at most {high - low:g} for {what}, found {p['sd']:g}"
-    return None
-
-
-def parse_dist(spec: Any, source: str) -> DistConfig:
-    """One distribution from plain data (a number or a mapping); errors name ``source``."""
-    return parse_config(DistConfig, spec, source)
-
-
-class CompanyFinancingConfig(ConfigModel):
-    """Financing and cash assumptions of one company (see ``data/financing.yaml``)."""
-
-    cash_interest_rate_annual: Share = 0.0
-    ipo_fee_share: float = Field(default=0.0402, ge=0, lt=1)
-    borrowings_interest_rate_annual: Share = 0.03
-    borrowings_repay_after_months: int = Field(default=12, ge=0)
-    facility_draw_share: Share = 0.5
-    facility_draw_month: int = Field(default=12, ge=0)
-    facility_interest_rate_annual: Share = 0.03
-    facility_repay_after_months: int = Field(default=36, ge=0)
-    follow_on_share_of_cash: NonNegative = 0.5
-    follow_on_month: int = Field(default=24, ge=0)
-    follow_on_fee_share: float = Field(default=0.04, ge=0, lt=1)
-    lease_term_months: int = Field(default=36, ge=1)
-    foreign_currency: str = ""
-    foreign_cost_share: Share = 0.0
-    foreign_cash_share: Share = 0.0
-
-
-class FinancingAssumptions(ConfigModel):
-    """``default`` assumptions, and per company the keys that differ from them."""
-
-    default: CompanyFinancingConfig = Field(default_factory=CompanyFinancingConfig)
-    companies: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-    def for_company(self, company_id: str, source: str = "financing assumptions"
-                    ) -> CompanyFinancingConfig:
-        """The default assumptions with the company's own keys over them."""
-        merged = {**self.default.model_dump(), **self.companies.get(company_id, {})}
-        return parse_config(CompanyFinancingConfig, merged, f"{source}: companies.{company_id}")
-
-
 class StressChange(ConfigModel):
     """``set``: a driver (pattern) fixed at ``value``; ``add``: ``value`` added to it."""
 
@@ -359,31 +197,3 @@ class StressPreset(ConfigModel):
     withdraw_credit: bool = False
     compare_with: FinancingChoice = "committed"
     expect: dict[str, Literal["lower", "higher"]] = Field(default_factory=dict)
-
-
-class ComputeConfig(ConfigModel):
-    """How a company holds its compute (see ``data/compute.yaml``): shares of owned GPUs,
-    committed-capacity contracts (a fixed price for ``commitment_months``) and GPU-hours
-    rented at market prices. Rented capacity follows the GPU price at once, committed
-    capacity when its contracts renew, owned capacity through the price of new GPUs
-    (capex)."""
-
-    owned_share: Share = 0.0
-    committed_share: Share = 0.0
-    rented_share: Share = 1.0
-    commitment_months: int = Field(default=12, ge=0)
-
-    @model_validator(mode="after")
-    def _sum(self) -> ComputeConfig:
-        total = self.owned_share + self.committed_share + self.rented_share
-        if abs(total - 1.0) > 1e-9:
-            raise ValueError("owned_share + committed_share + rented_share: expected 1, "
-                             f"found {total:g}")
-        return self
-
-
-class ComputeAssumptions(ConfigModel):
-    """``default`` compute mix and one per company."""
-
-    default: ComputeConfig = Field(default_factory=ComputeConfig)
-    companies: dict[str, ComputeConfig] = Field(default_factory=dict)

@@ -304,3 +304,30 @@ RULES: dict[str, tuple[Rule, ...]] = {
                                        "shares_outstanding",
                                        "share_price x shares_outstanding"),),
 }
+
+
+def select_period(company: Company, period: str = "latest", *,
+                  needs: Sequence[str] = ()) -> Period:
+    """The duration period named, or the latest one (``latest``).
+
+    With ``needs`` (item names), ``latest`` is the newest period in which every one of them
+    resolves (reported, or derived from other figures): a calibration that needs operating
+    cash flow and compute costs skips a newer period whose results do not disclose them.
+    """
+    durations = company.duration_periods
+    if not durations:
+        raise NotFoundError(f"{company.id}: no duration periods (income or cash-flow figures)")
+    if period == "latest":
+        ordered = sorted(durations, key=lambda p: (p.end, p.months), reverse=True)
+        if not needs:
+            return ordered[0]
+        r = Resolver(company)
+        for p in ordered:
+            if all(r.get(item, p.label).ok for item in needs):
+                return p
+        raise NotFoundError(f"{company.id}: no period discloses all of {', '.join(needs)}")
+    for p in durations:
+        if p.label == period:
+            return p
+    raise NotFoundError(f"{company.id}: no period {period!r}; known: "
+                        f"{', '.join(p.label for p in durations)}")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from llmecon import formulas as fx_formulas
-from llmecon.errors import NotFoundError
 from llmecon.metrics import signals as s
+from llmecon.metrics.resolve import select_period as select_period  # moved there
 from llmecon.metrics.resolve import weakest
 from llmecon.metrics.values import NOT_APPLICABLE, MetricValue
 from llmecon.statements.model import Company, Period
@@ -133,35 +133,6 @@ def cash_flow_rows(company: Company) -> list[RowSpec]:
          s.at_end("total_liabilities", "total_liabilities")),
         ("net_loss_to_revenue", "Net loss / revenue", s.loss_to_revenue),
     ]
-
-
-def select_period(company: Company, period: str = "latest", *,
-                  needs: Sequence[str] = ()) -> Period:
-    """The duration period named, or the latest one (``latest``).
-
-    With ``needs`` (item names), ``latest`` is the newest period in which every one of them
-    resolves (reported, or derived from other figures): a calibration that needs operating
-    cash flow and compute costs skips a newer period whose results do not disclose them.
-    """
-    durations = company.duration_periods
-    if not durations:
-        raise NotFoundError(f"{company.id}: no duration periods (income or cash-flow figures)")
-    if period == "latest":
-        ordered = sorted(durations, key=lambda p: (p.end, p.months), reverse=True)
-        if not needs:
-            return ordered[0]
-        from llmecon.metrics.resolve import Resolver
-
-        r = Resolver(company)
-        for p in ordered:
-            if all(r.get(item, p.label).ok for item in needs):
-                return p
-        raise NotFoundError(f"{company.id}: no period discloses all of {', '.join(needs)}")
-    for p in durations:
-        if p.label == period:
-            return p
-    raise NotFoundError(f"{company.id}: no period {period!r}; known: "
-                        f"{', '.join(p.label for p in durations)}")
 
 
 def build_table(title: str, companies: Sequence[Company], row_specs: Callable[[Company],

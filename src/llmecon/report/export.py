@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
 from llmecon.report import formatting as f
 from llmecon.report.common import json_number as _num
@@ -18,6 +17,7 @@ from llmecon.report.common import jsonable, period_pair
 if TYPE_CHECKING:
     from llmecon.metrics.calendar import CalendarisedValue
     from llmecon.metrics.peers import PeerRanking
+    from llmecon.metrics.tables import SignalsTable, Table
     from llmecon.metrics.valuation import Valuation
     from llmecon.statements.listing import CompanySummary
 

@@ -9,7 +9,6 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from llmecon.metrics.tables import SignalRow, SignalsTable, Table
 from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_summary
@@ -20,6 +19,7 @@ from llmecon.statements.model import Company
 if TYPE_CHECKING:
     from llmecon.metrics.calendar import CalendarisedValue
     from llmecon.metrics.peers import PeerRanking
+    from llmecon.metrics.tables import SignalRow, SignalsTable, Table
     from llmecon.metrics.valuation import Valuation
     from llmecon.statements.listing import CompanySummary
 

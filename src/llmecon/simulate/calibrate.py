@@ -19,7 +19,7 @@ from typing import Any
 
 from llmecon import formulas
 from llmecon.config.assumptions import Assumptions, assumptions_from
-from llmecon.config.scenario import CompanyFinancingConfig, ComputeConfig, parse_dist
+from llmecon.config.calibration import CompanyFinancingConfig, ComputeConfig, parse_dist
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.roofline import Efficiency
@@ -113,7 +113,7 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
     ``compute`` the mix of owned, committed and rented compute (``data/compute.yaml``);
     the model's defaults when ``None``.
     """
-    from llmecon.metrics.tables import select_period
+    from llmecon.metrics.resolve import select_period
     from llmecon.unit_economics.drivers import company_drivers
 
     fin = financing or CompanyFinancingConfig()

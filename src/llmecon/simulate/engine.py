@@ -50,6 +50,9 @@ from llmecon import formulas
 from llmecon.simulate.scenario import LineSpec, Scenario
 
 Array = np.ndarray[Any, Any]
+#: The basis of every projected burn (the basis of the Chapter 18C burn rates disclosed);
+#: :attr:`Paths.burn` computes it.
+BURN_BASIS = "-(operating cash flow - capex and lease payments) per month"
 FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_receivables",
           "contract_liabilities")
 #: Series beyond :data:`FIELDS`; a ``Paths`` built by a backend may leave them ``None``.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from llmecon.config.scenario import CompanyFinancingConfig
+from llmecon.config.calibration import CompanyFinancingConfig
 from llmecon.metrics.financing import ipo_proceeds
 from llmecon.metrics.resolve import Resolver
 from llmecon.simulate.scenario import Financing, month_index

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from llmecon.config.base import load_config
-from llmecon.config.scenario import ComputeAssumptions, FinancingAssumptions
+from llmecon.config.calibration import ComputeAssumptions, FinancingAssumptions
 from llmecon.simulate.calibrate import base_scenario
 from llmecon.simulate.scenario import Scenario
 from llmecon.statements.model import Company
@@ -46,9 +46,9 @@ def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None =
     ``financing_path`` a file of financing assumptions (``data/financing.yaml`` shape),
     ``compute_path`` one of compute mixes (``data/compute.yaml`` shape).
     """
+    from llmecon.config.assumptions import load_assumptions
     from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
-    from llmecon.unit_economics.company import load_assumptions
     from llmecon.units import load_fx
 
     a = assumptions if assumptions is not None else load_assumptions(assumptions_path)

@@ -15,10 +15,9 @@ from typing import Any
 import numpy as np
 
 from llmecon.simulate.calendar import Runway, month_ends, runway
+from llmecon.simulate.engine import BURN_BASIS as BURN_BASIS  # defined with the burn itself
 from llmecon.simulate.scenario import Scenario
 
-#: The basis of every projected burn (the basis of the Chapter 18C burn rates disclosed).
-BURN_BASIS = "-(operating cash flow - capex and lease payments) per month"
 #: The monthly series of a projection, in the scenario's currency.
 SERIES = ("cash", "revenue", "gross_profit", "operating_result", "operating_cash_flow",
           "capex_and_leases", "burn", "interest_income", "fx_revaluation",

@@ -34,8 +34,7 @@ from llmecon.simulate.backends import (
     run_numpy,
 )
 from llmecon.simulate.calendar import month_end, month_ends
-from llmecon.simulate.engine import Paths
-from llmecon.simulate.projection import BURN_BASIS
+from llmecon.simulate.engine import BURN_BASIS, Paths
 from llmecon.simulate.sampling import (
     BLOCK,
     TILE,

@@ -18,22 +18,24 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmecon import formulas
 from llmecon.config.base import load_config, parse_config
-from llmecon.config.scenario import (
-    FINANCING_CHOICES,
-    FinancingEventConfig,
-    LineConfig,
-    RegimeConfig,
-    ScenarioConfig,
-    ShockConfig,
-    StressPreset,
-)
+from llmecon.config.calibration import FINANCING_CHOICES
 from llmecon.constants import MAX_HORIZON_MONTHS, MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
 from llmecon.simulate.distributions import Dist, Regime
+
+if TYPE_CHECKING:  # the scenario file's models are built only when a file or preset is read
+    from llmecon.config.scenario import (
+        FinancingEventConfig,
+        LineConfig,
+        RegimeConfig,
+        ScenarioConfig,
+        ShockConfig,
+        StressPreset,
+    )
 
 #: Kept for callers that imported it from here: the longest projection, in months.
 MAX_HORIZON = MAX_HORIZON_MONTHS
@@ -209,6 +211,8 @@ class Scenario:
 
     def to_config(self) -> ScenarioConfig:
         """The scenario as a scenario file (provenance aside)."""
+        from llmecon.config.scenario import ScenarioConfig
+
         return parse_config(ScenarioConfig, self.to_dict(), f"scenario {self.company}")
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,6 +270,8 @@ def financing_event(cfg: FinancingEventConfig, start: date) -> Financing:
 def load_scenario(base: Scenario, path: str | Path) -> Scenario:
     """Merge a user's scenario YAML over ``base``: horizon, drivers (numbers or
     distributions), financing, regimes, correlations, shocks."""
+    from llmecon.config.scenario import ScenarioConfig
+
     p = Path(path)
     cfg = load_config(ScenarioConfig, p, "scenario")
     if not cfg.model_fields_set:
@@ -361,6 +367,8 @@ def apply_stresses(s: Scenario, names: Sequence[str]) -> Scenario:
     """The scenario with each named preset applied in turn (see ``data/stress.yaml``)."""
     if not names:
         return s
+    from llmecon.config.scenario import StressPreset
+
     presets = stress_presets()
     for name in names:
         if name not in presets:

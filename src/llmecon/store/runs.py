@@ -100,8 +100,8 @@ class RunStore:
                 con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only),
                              self.path)
                 try:
-                    _check_schema(con, self.path, new_ok=not read_only)
-                    if not read_only:
+                    complete = _check_schema(con, self.path, new_ok=not read_only)
+                    if not read_only and not complete:
                         for stmt in SCHEMA:
                             con.execute(stmt)
                     yield con
@@ -224,12 +224,16 @@ def check_run_id(run_id: str) -> str:
     return run_id
 
 
-def _check_schema(con: Any, path: Path, new_ok: bool) -> None:
+def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
     """Refuse a database that holds other tables, or ours with other columns (an empty
-    database is fine when ``new_ok``: the store's tables are created in it)."""
-    rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                       "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
-                       ).fetchall()
+    database is fine when ``new_ok``: the store's tables are created in it); True when
+    every table of the store is there (nothing to create).
+
+    The catalog function ``duckdb_columns()`` is read, not the ``information_schema`` views
+    over it: the same rows for the file's own database, several milliseconds sooner."""
+    rows = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                       "WHERE database_name = current_database() AND schema_name = 'main' "
+                       "ORDER BY table_name, column_index").fetchall()
     found: dict[str, list[str]] = {}
     for table, column in rows:
         found.setdefault(table, []).append(column)
@@ -241,6 +245,7 @@ def _check_schema(con: Any, path: Path, new_ok: bool) -> None:
                 "llmecon run store, or one written by another version")
     if "runs" not in found and (found or not new_ok):
         raise InputError(f"store {clean(str(path))}: no runs table: not a llmecon run store")
+    return all(table in found for table in COLUMNS)
 
 
 def _record(r: tuple[Any, ...]) -> RunRecord:
