@@ -8,6 +8,8 @@ under 0.3 s (heavy libraries load lazily, only in the commands that need them) a
 10,000-path Monte Carlo (``llmecon simulate minimax --paths 10000``, saved to the DuckDB
 store, and the same with ``--no-save``) under 1 s.
 
+The median is judged against the goal; the fastest run is printed beside it, as what a
+quiet machine gives (on a shared virtual machine a whole batch of runs can be slower).
 Commands run as a user's do, with Python's bytecode cache (the first, untimed run writes
 it): ``PYTHONDONTWRITEBYTECODE`` is removed from their environment. Where the calling
 environment sets it (some sandboxes and CI images do), the simulation is also timed with it
@@ -33,7 +35,9 @@ BIN = Path(sys.executable).parent
 USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(cmd: list[str], repeat: int, env: dict[str, str] | None = None) -> float:
+def timed(cmd: list[str], repeat: int, env: dict[str, str] | None = None
+          ) -> tuple[float, float]:
+    """Median and fastest of ``repeat`` runs of ``cmd``, in seconds."""
     env = USER_ENV if env is None else env
     subprocess.run(cmd, capture_output=True, check=True, env=env)  # warm caches
     times = []
@@ -41,7 +45,7 @@ def timed(cmd: list[str], repeat: int, env: dict[str, str] | None = None) -> flo
         t0 = time.perf_counter()
         subprocess.run(cmd, capture_output=True, check=True, env=env)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def main() -> None:
@@ -70,19 +74,19 @@ def _cases(exe: str, tmp: str, repeat: int) -> bool:
     }
     goals = {"llmecon --help": 0.3, "simulate minimax --paths 10000 --no-save": 1.0,
              "simulate minimax --paths 10000 (saved)": 1.0}
-    print(f"{'case':40} {'median s':>9} {'x baseline':>11}")
-    print(f"{'python -c pass (baseline)':40} {baseline:9.3f} {1.0:11.1f}")
+    print(f"{'case':40} {'median s':>9} {'fastest s':>9} {'x baseline':>11}")
+    print(f"{'python -c pass (baseline)':40} {baseline[0]:9.3f} {baseline[1]:9.3f} {1.0:11.1f}")
     failed = False
-    for name, cmd in cases.items():
-        t = timed(cmd, repeat)
-        note = ""
-        if name in goals and t >= goals[name]:
-            note, failed = f"  (goal < {goals[name]} s missed)", True
-        print(f"{name:40} {t:9.3f} {t / baseline:11.1f}{note}")
+    runs = [(name, cmd, USER_ENV, "") for name, cmd in cases.items()]
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        t = timed(cases["simulate minimax --paths 10000 --no-save"], repeat, dict(os.environ))
-        print(f"{'  the same, PYTHONDONTWRITEBYTECODE set':40} {t:9.3f} {t / baseline:11.1f}"
-              "  (no bytecode cache: every module compiled at start; for information)")
+        runs.append(("  the same, PYTHONDONTWRITEBYTECODE set",
+                     cases["simulate minimax --paths 10000 --no-save"], dict(os.environ),
+                     "  (no bytecode cache: every module compiled at start; information)"))
+    for name, cmd, env, note in runs:
+        median, fastest = timed(cmd, repeat, env)
+        if name in goals and median >= goals[name]:
+            note, failed = f"  (goal < {goals[name]} s missed)", True
+        print(f"{name:40} {median:9.3f} {fastest:9.3f} {median / baseline[0]:11.1f}{note}")
     return failed
 
 
