@@ -73,6 +73,22 @@ def test_predictions_show_the_recorded_expected_error(capsys: pytest.CaptureFixt
     assert json.loads(out)["expected_error"]["leave_one_model_out"] == lomo.model_dump()
 
 
+def test_roofline_answers_show_their_measured_error(capsys: pytest.CaptureFixture[str]
+                                                    ) -> None:
+    """throughput / cost / fleet answer with the published-case roofline: they show its
+    error on the measured runs (recorded; tests/inference/test_crosscheck.py recomputes)."""
+    from llmecon.inference.calibration import load_roofline_error
+
+    rec = load_roofline_error()
+    code, out, _ = run(["inference", "cost", *CORE, "--gpus", "4", "--batch", "8"], capsys)
+    assert code == 0
+    text = " ".join(out.split())
+    assert f"off by {rec.tpot_median:.0%} at the median (p90 {rec.tpot_p90:.0%})" in text
+    code, out, _ = run(["inference", "cost", *CORE, "--gpus", "4", "--batch", "8", "--format",
+                        "json"], capsys)
+    assert json.loads(out)["expected_error"] == rec.model_dump()
+
+
 def test_run_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     refused(["inference", "run", *CORE, "--mode", "both"], capsys, "--mode")
     refused(["inference", "run", *CORE, "--concurrency", "0"], capsys, "--concurrency")

@@ -66,6 +66,12 @@ def test_inference_cost(client: TestClient) -> None:
                                                  "gpu_hour_price": 2.0})
     assert r.status_code == 200
     assert r.json()["cost_output"] == pytest.approx(0.20, rel=0.35)  # LMSYS: $0.20 per M
+    # the roofline's measured error comes with the answer (recorded, recomputed by a test)
+    from llmecon.inference.calibration import load_roofline_error
+
+    shown = r.json()["expected_error"]
+    assert shown["tpot_median"] == load_roofline_error().tpot_median
+    assert f"{load_roofline_error().tpot_median:.0%}" in shown["note"]
 
 
 def test_simulation_limits_and_flow(client: TestClient) -> None:

@@ -88,6 +88,8 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     page.fill("#inf-batch", "16")
     page.click("#inf-btn")
     page.wait_for_selector("#inf-table")
+    # the roofline's measured error is shown with its answer
+    assert "measured aggregated runs" in page.inner_text("#inf-expected-error")
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     assert errors == []
     page.close()

@@ -327,16 +327,18 @@ def _serving_result(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def _serving(args: argparse.Namespace) -> int:
+    from llmecon.inference.calibration import load_roofline_error
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
     result, _ = _serving_result(args)
+    check = load_roofline_error()
     if args.format == "json":
-        print(present.to_json(result.to_dict()))
+        print(present.to_json({**result.to_dict(), "expected_error": check.model_dump()}))
     elif args.format == "csv":
         sys.stdout.write(result.to_frame().to_csv(index=False))
     else:
-        print_all([present.serving_table(result)])
+        print_all([present.serving_table(result), present.roofline_error(check)])
     return 0
 
 
@@ -362,6 +364,7 @@ def _demand(args: argparse.Namespace, catalog: Any) -> Any:
 
 
 def _fleet(args: argparse.Namespace) -> int:
+    from llmecon.inference.calibration import load_roofline_error
     from llmecon.inference.serving import size_fleet
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
@@ -369,13 +372,15 @@ def _fleet(args: argparse.Namespace) -> int:
     result, catalog = _serving_result(args)
     fleet = size_fleet(result, _demand(args, catalog))
     if args.format == "json":
-        print(present.to_json({"serving": result.to_dict(), "fleet": fleet.to_dict()}))
+        print(present.to_json({"serving": result.to_dict(), "fleet": fleet.to_dict(),
+                               "expected_error": load_roofline_error().model_dump()}))
     elif args.format == "csv":
         sys.stdout.write(present.records_to_csv([fleet.to_dict()]))
     else:
         print_all([present.serving_table(result), present.fleet_table(fleet),
                    f"daily cost and margins on the {fleet.provisioning} fleet "
-                   f"(--provisioning); nodes of {fleet.gpus_per_node} GPUs"])
+                   f"(--provisioning); nodes of {fleet.gpus_per_node} GPUs",
+                   present.roofline_error(load_roofline_error())])
     return 0
 
 

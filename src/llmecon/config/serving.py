@@ -81,3 +81,16 @@ class ServingFactors(ConfigModel):
     memory_reserve: float = Field(0.1, ge=0, lt=0.9)
     fitted_on: str = ""
     accuracy: ServingAccuracy | None = None
+
+
+class RooflineError(ConfigModel):
+    """How far the published-case roofline's time per output token falls from measured
+    aggregated runs it was not calibrated on (:mod:`llmecon.inference.crosscheck`):
+    median and 90th percentile of |predicted / measured - 1| and the median ratio (below 1:
+    predicted too fast, so costs per token too low)."""
+
+    table: str = Field(min_length=1)
+    rows: int = Field(ge=1)
+    tpot_median: float = Field(ge=0)
+    tpot_p90: float = Field(ge=0)
+    median_ratio: float = Field(gt=0)

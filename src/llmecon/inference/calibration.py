@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from llmecon.config.serving import RooflineError
 from llmecon.errors import InputError
 from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
@@ -169,14 +170,27 @@ def fit_efficiency(cases: list[Case], catalog: Catalog, grid: Grid | None = None
                        loo)
 
 
-def load_efficiency() -> rf.Efficiency:
-    """The calibrated defaults bundled in ``data/inference/efficiency.yaml``."""
+def _efficiency_file() -> dict[str, Any]:
     import yaml
 
     text = resources.files("llmecon").joinpath("data/inference/efficiency.yaml") \
         .read_text(encoding="utf-8")
-    doc = yaml.safe_load(text)
-    return rf.Efficiency(**{k: float(v) for k, v in doc["efficiency"].items()})
+    doc: dict[str, Any] = yaml.safe_load(text)
+    return doc
+
+
+def load_efficiency() -> rf.Efficiency:
+    """The calibrated defaults bundled in ``data/inference/efficiency.yaml``."""
+    return rf.Efficiency(**{k: float(v) for k, v in _efficiency_file()["efficiency"].items()})
+
+
+def load_roofline_error() -> RooflineError:
+    """The bundled factors' error on measured runs (``measured_check`` in
+    ``data/inference/efficiency.yaml``; :mod:`llmecon.inference.crosscheck`)."""
+    from llmecon.config.base import parse_config
+
+    return parse_config(RooflineError, _efficiency_file().get("measured_check"),
+                        "llmecon/data/inference/efficiency.yaml: measured_check")
 
 
 @dataclass(frozen=True)

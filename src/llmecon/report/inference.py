@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
 
-from llmecon.config.serving import ServingAccuracy
+from llmecon.config.serving import RooflineError, ServingAccuracy
 from llmecon.inference.calibration import AccuracyRow
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
@@ -67,6 +67,15 @@ def expected_error(acc: ServingAccuracy | None) -> str:
     return (f"expected error, from {acc.table} with each model's runs predicted by factors "
             f"fitted without it: TTFT median {e.ttft_median:.0%} (p90 {e.ttft_p90:.0%}), TPOT "
             f"median {e.tpot_median:.0%} (p90 {e.tpot_p90:.0%})")
+
+
+def roofline_error(e: RooflineError) -> str:
+    """One line on the published-case roofline's error on measured runs."""
+    return (f"expected error: this roofline (calibrated on published deployments) puts the "
+            f"time per output token of {e.rows:,} measured aggregated runs ({e.table}) off by "
+            f"{e.tpot_median:.0%} at the median (p90 {e.tpot_p90:.0%}), {1 - e.median_ratio:.0%}"
+            " too fast (costs per token too low); 'inference run' and 'frontier' use the "
+            "serving model fitted on those runs")
 
 
 def error_json(acc: ServingAccuracy | None) -> dict[str, Any] | None:

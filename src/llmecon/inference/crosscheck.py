@@ -1,0 +1,66 @@
+"""The published-case roofline (:func:`llmecon.inference.serving.evaluate`, behind
+``inference throughput``, ``cost``, ``fleet``, ``sweep``, the dashboard's calculator and the
+unit-economics serving costs) checked against measured runs it was not calibrated on.
+
+Its efficiency factors were calibrated on 20 published deployments
+(:mod:`llmecon.inference.calibration`); :func:`roofline_on_measured` predicts the time per
+output token of every aggregated run of a measured table (``measured_serving.csv`` format)
+with it, at the run's batch per GPU (requests in flight / GPUs of the worker), its
+parallelism, precision and lengths, and summarises |predicted / measured - 1|. The figures
+are recorded in ``data/inference/efficiency.yaml`` and shown beside that roofline's answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from llmecon.errors import InputError
+from llmecon.inference import roofline as rf
+from llmecon.inference.catalog import Catalog
+from llmecon.inference.measured import Runs
+
+Array = np.ndarray[Any, Any]
+
+
+@dataclass(frozen=True)
+class RooflineCheck:
+    """TPOT errors of the roofline on the aggregated runs it could evaluate."""
+
+    rows: int
+    tpot_median: float  # median |predicted / measured - 1|
+    tpot_p90: float
+    median_ratio: float  # median predicted / measured (below 1: predicted too fast)
+    predicted_tpot_ms: Array  # per row of the table, NaN where not evaluated
+
+
+def roofline_on_measured(runs: Runs, measured_tpot_ms: Array, catalog: Catalog,
+                         eff: rf.Efficiency) -> RooflineCheck:
+    """Predict each aggregated run's TPOT with the roofline at ``eff``; runs it refuses (a
+    precision the GPU lacks, weights or KV cache that do not fit) are left out."""
+    from llmecon.inference.serving import ServingConfig, evaluate
+
+    pred = np.full(len(runs), np.nan)
+    for i in np.flatnonzero((runs.status == "ok") & runs.agg):
+        g = int(runs.gpus_per_worker[i])
+        try:
+            cfg = ServingConfig(model=runs.models[runs.model_index[i]],
+                                gpu=runs.gpus[runs.gpu_index[i]].name,
+                                precision=str(runs.precision[i]),
+                                kv_dtype="fp8" if runs.kv_bytes[i] < 2 else "bf16", gpus=g,
+                                tp=int(runs.tp[i]),
+                                batch_per_gpu=float(runs.concurrency[i]) / g,
+                                input_tokens=float(runs.isl[i]),
+                                output_tokens=float(runs.osl[i]))
+            pred[i] = evaluate(cfg, catalog, eff).tpot_ms
+        except InputError:
+            continue
+    ok = np.isfinite(pred) & (measured_tpot_ms > 0)
+    if not ok.any():
+        raise InputError("roofline check: no aggregated run of the table could be evaluated")
+    ratio = pred[ok] / measured_tpot_ms[ok]
+    err = np.abs(ratio - 1.0)
+    return RooflineCheck(int(ok.sum()), float(np.median(err)), float(np.quantile(err, 0.9)),
+                         float(np.median(ratio)), pred)
