@@ -55,3 +55,37 @@ def test_one_run_is_predicted_as_the_cost_command_would() -> None:
                         output_tokens=float(row["osl"][0]))
     assert check.predicted_tpot_ms[0] == pytest.approx(evaluate(cfg, CAT, load_efficiency())
                                                        .tpot_ms)
+
+
+def test_serving_model_on_the_published_cases() -> None:
+    """The other way round (README): the serving model's factors, fitted on single-system
+    measured runs, put the 20 published deployments off by about a third at the median and
+    under-predict the large expert-parallel ones most (LMSYS's 96-GPU DeepSeek decode)."""
+    from llmecon.inference.calibration import load_cases
+    from llmecon.inference.crosscheck import serving_on_cases
+    from llmecon.inference.measured import load_serving_factors
+
+    cases = load_cases()
+    errors = serving_on_cases(cases, CAT, load_serving_factors(), "trtllm")
+    assert len(errors) == len(cases) == 20
+    median = float(np.median(np.abs(list(errors.values()))))
+    assert 0.25 <= median <= 0.45, median
+    assert errors["lmsys-decode"] < -0.3
+
+
+def test_serving_on_cases_adds_the_fixed_step_time_by_hand() -> None:
+    """With every factor but the fixed step times ideal, one Llama-3.1-70B decode step at
+    batch 1 is the roofline's step plus 80 layers x the engine's time per layer."""
+    from llmecon.config.inference import EngineFactors, ServingFactors
+    from llmecon.inference.calibration import load_cases
+    from llmecon.inference.crosscheck import serving_on_cases
+
+    case = next(c for c in load_cases() if c.id == "nim-70b-itl")  # a TPOT (ms) case
+    e0 = EngineFactors(prefill_mfu=1.0, decode_mfu=1.0, decode_bw=1.0, step_us_per_layer=0.0)
+    e1 = e0.model_copy(update={"step_us_per_layer": 50.0})
+    f0 = ServingFactors(engines={"trtllm": e0}, network=1.0)
+    f1 = ServingFactors(engines={"trtllm": e1}, network=1.0)
+    t0 = (serving_on_cases([case], CAT, f0, "trtllm")[case.id] + 1) * case.published
+    t1 = (serving_on_cases([case], CAT, f1, "trtllm")[case.id] + 1) * case.published
+    # Llama-3.1-70B has 80 layers and no MoE layer: 80 x 50 us = 4 ms more per token
+    assert t1 - t0 == pytest.approx(80 * 50e-3, rel=1e-6)

@@ -1,4 +1,6 @@
-"""The published-case roofline (:func:`llmecon.inference.serving.evaluate`, behind
+"""Each inference model checked on the other's data.
+
+The published-case roofline (:func:`llmecon.inference.serving.evaluate`, behind
 ``inference throughput``, ``cost``, ``fleet``, ``sweep``, the dashboard's calculator and the
 unit-economics serving costs) checked against measured runs it was not calibrated on.
 
@@ -8,6 +10,8 @@ output token of every aggregated run of a measured table (``measured_serving.csv
 with it, at the run's batch per GPU (requests in flight / GPUs of the worker), its
 parallelism, precision and lengths, and summarises |predicted / measured - 1|. The figures
 are recorded in ``data/inference/efficiency.yaml`` and shown beside that roofline's answers.
+The other way round, :func:`serving_on_cases` predicts the published deployments with the
+serving model's factors for one engine (its efficiencies and fixed step times).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from llmecon.config.serving import ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
@@ -64,3 +69,22 @@ def roofline_on_measured(runs: Runs, measured_tpot_ms: Array, catalog: Catalog,
     err = np.abs(ratio - 1.0)
     return RooflineCheck(int(ok.sum()), float(np.median(err)), float(np.quantile(err, 0.9)),
                          float(np.median(ratio)), pred)
+
+
+def serving_on_cases(cases: list[Any], catalog: Catalog, factors: ServingFactors,
+                     engine: str) -> dict[str, float]:
+    """predicted / published - 1 for each published case (:mod:`llmecon.inference.calibration`)
+    with the serving model's factors of ``engine``: its prefill and decode efficiencies,
+    network share, memory reserve, routed experts' prefill efficiency, and its fixed time per
+    layer (and per MoE layer) in every decode step."""
+    from llmecon.inference.calibration import predict
+
+    e = factors.engines.get(engine)
+    if e is None:
+        raise InputError(f"serving factors: no engine {engine!r}")
+    eff = rf.Efficiency(prefill_mfu=e.prefill_mfu, decode_mfu=e.decode_mfu,
+                        decode_bw=e.decode_bw, network=factors.network,
+                        memory_reserve=factors.memory_reserve,
+                        expert=factors.expert_efficiency)
+    fixed = (e.step_us_per_layer / 1e6, factors.moe_step_us_per_layer / 1e6)
+    return {c.id: float(predict(c, eff, catalog, fixed)) / c.published - 1.0 for c in cases}

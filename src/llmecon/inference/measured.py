@@ -54,8 +54,9 @@ ENGINES = ("vllm", "sglang", "trtllm")
 #: 8,192 in TensorRT-LLM, vLLM and SGLang; a prompt longer than it is one pass here).
 CHUNK_TOKENS = 8192.0
 #: Share of link bandwidth a prefill pass's collectives achieve (large messages, overlapped
-#: with compute by two-batch overlap); the fitted ``network`` share is for decode steps,
-#: whose small messages are latency-bound.
+#: with compute by two-batch overlap); the factors' ``network`` share is for decode steps
+#: (0.7 as bundled, not fitted: see :mod:`llmecon.inference.fit`), whose small messages'
+#: latency is in the fixed time per MoE layer of a step.
 PREFILL_NETWORK = 0.7
 REQUIRED = ("model_path", "system", "backend", "precision", "mode", "isl", "osl",
             "silicon_data_source")

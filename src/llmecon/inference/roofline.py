@@ -299,12 +299,13 @@ def mtp_tokens(draft: Any, accept: Any) -> Any:
 
 def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: Any, tp: Any,
            batch_per_gpu: Any, context: Any, eff: Efficiency, mtp_draft: Any = 0.0,
-           mtp_accept: Any = 0.0) -> DecodeResult:
+           mtp_accept: Any = 0.0, fixed_s: Any = 0.0) -> DecodeResult:
     """One decode step per GPU for ``batch_per_gpu`` sequences with ``context`` cached tokens.
 
     ``gpus`` is the replica (the expert-parallel group), ``tp`` the tensor-parallel degree
     of attention and dense weights inside it (1 = data-parallel attention). With
     multi-token prediction each step verifies ``mtp_draft`` extra tokens per sequence.
+    ``fixed_s`` is added to every step (the serving model's fixed time per layer).
     """
     processed = 1.0 + np.asarray(mtp_draft, dtype=float)
     emitted = mtp_tokens(mtp_draft, mtp_accept)
@@ -325,7 +326,7 @@ def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: 
                        arch.experts * touched * arch.expert_all_layers / gpus * weight_bytes
                        / bw)
     t_comm = tokens * comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff)
-    step = t_attn + t_dense + t_exp + t_comm
+    step = t_attn + t_dense + t_exp + t_comm + fixed_s
     return DecodeResult(step, batch_per_gpu * emitted / step, step / emitted, t_attn, t_dense,
                         t_exp, t_comm)
 
