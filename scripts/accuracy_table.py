@@ -59,6 +59,26 @@ def main() -> None:
     print("accuracy:\n" + "\n".join("  " + line for line in
                                      record.to_yaml().rstrip("\n").splitlines()))
     print("```")
+    _roofline_block(path)
+
+
+def _roofline_block(path: Path) -> None:
+    """The ``measured_check:`` block of ``data/inference/efficiency.yaml``: the
+    published-case roofline's TPOT error on the measured aggregated runs."""
+    from llmecon.inference.calibration import load_efficiency
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.crosscheck import roofline_on_measured
+    from llmecon.inference.measured import load_measured, parse_runs
+
+    cat = load_catalog()
+    frame = load_measured(path)
+    c = roofline_on_measured(parse_runs(frame, cat),
+                             frame["silicon_tpot_ms"].to_numpy(dtype=float), cat,
+                             load_efficiency())
+    print("\nThe `measured_check:` block of `data/inference/efficiency.yaml`:\n\n```yaml")
+    print(f"measured_check:\n  table: {path.name}, aggregated runs\n  rows: {c.rows}\n"
+          f"  tpot_median: {c.tpot_median:.3f}\n  tpot_p90: {c.tpot_p90:.3f}\n"
+          f"  median_ratio: {c.median_ratio:.3f}\n```")
 
 
 if __name__ == "__main__":
