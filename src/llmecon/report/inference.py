@@ -73,9 +73,9 @@ def roofline_error(e: RooflineError) -> str:
     """One line on the published-case roofline's error on measured runs."""
     return (f"expected error: this roofline (calibrated on published deployments) puts the "
             f"time per output token of {e.rows:,} measured aggregated runs ({e.table}) off by "
-            f"{e.tpot_median:.0%} at the median (p90 {e.tpot_p90:.0%}), {1 - e.median_ratio:.0%}"
-            " too fast (costs per token too low); 'inference run' and 'frontier' use the "
-            "serving model fitted on those runs")
+            f"{e.tpot_median:.0%} at the median (p90 {e.tpot_p90:.0%}), the median TPOT "
+            f"{1 - e.median_ratio:.0%} too short (costs per token too low); 'inference run' "
+            "and 'frontier' use the serving model fitted on those runs")
 
 
 def error_json(acc: ServingAccuracy | None) -> dict[str, Any] | None:
