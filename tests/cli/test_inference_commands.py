@@ -87,6 +87,9 @@ def test_roofline_answers_show_their_measured_error(capsys: pytest.CaptureFixtur
     code, out, _ = run(["inference", "cost", *CORE, "--gpus", "4", "--batch", "8", "--format",
                         "json"], capsys)
     assert json.loads(out)["expected_error"] == rec.model_dump()
+    code, out, _ = run(["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list",
+                        "H100", "--batches", "1,8", "--inputs", "1000", "--prices", "2"], capsys)
+    assert code == 0 and f"off by {rec.tpot_median:.0%} at the median" in " ".join(out.split())
 
 
 def test_run_bad_input(capsys: pytest.CaptureFixture[str]) -> None:

@@ -290,10 +290,11 @@ def _sweep(args: argparse.Namespace) -> int:
     elif args.format == "json":
         print(s.to_frame().to_json(orient="records", indent=1))
     else:
-        from llmecon.report.inference import sweep_table
+        from llmecon.inference.calibration import load_roofline_error
+        from llmecon.report.inference import roofline_error, sweep_table
         from llmecon.report.terminal import print_all
 
-        print_all([sweep_table(s.to_frame(), len(s))])
+        print_all([sweep_table(s.to_frame(), len(s)), roofline_error(load_roofline_error())])
     return 0
 
 
