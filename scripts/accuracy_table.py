@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from llmecon.inference.fit import ErrorSummary, accuracy_record, measured_accuracy
 
@@ -54,12 +55,15 @@ def main() -> None:
         print(_row("leave-one-model-out", a.out_of_sample))
     for m, s in a.per_held_out.items():
         print(_row(f"held out: {m}", s))
-    record = accuracy_record(a, f"{path.name}, {a.rows:,} runs")
-    print("\nThe `accuracy:` block of `data/inference/serving_factors.yaml`:\n\n```yaml")
-    print("accuracy:\n" + "\n".join("  " + line for line in
-                                     record.to_yaml().rstrip("\n").splitlines()))
-    print("```")
+    _yaml_block("accuracy", "serving_factors.yaml",
+                accuracy_record(a, f"{path.name}, {a.rows:,} runs"))
     _roofline_block(path)
+
+
+def _yaml_block(key: str, file: str, record: Any) -> None:
+    """A recorded block (a config model) as it goes under ``key:`` in ``data/inference/FILE``."""
+    body = "\n".join("  " + line for line in record.to_yaml().rstrip("\n").splitlines())
+    print(f"\nThe `{key}:` block of `data/inference/{file}`:\n\n```yaml\n{key}:\n{body}\n```")
 
 
 def _roofline_block(path: Path) -> None:
@@ -67,7 +71,7 @@ def _roofline_block(path: Path) -> None:
     published-case roofline's TPOT error on the measured aggregated runs."""
     from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.crosscheck import roofline_on_measured
+    from llmecon.inference.crosscheck import roofline_on_measured, roofline_record
     from llmecon.inference.measured import load_measured, parse_runs
 
     cat = load_catalog()
@@ -75,10 +79,8 @@ def _roofline_block(path: Path) -> None:
     c = roofline_on_measured(parse_runs(frame, cat),
                              frame["silicon_tpot_ms"].to_numpy(dtype=float), cat,
                              load_efficiency())
-    print("\nThe `measured_check:` block of `data/inference/efficiency.yaml`:\n\n```yaml")
-    print(f"measured_check:\n  table: {path.name}, aggregated runs\n  rows: {c.rows}\n"
-          f"  tpot_median: {c.tpot_median:.3f}\n  tpot_p90: {c.tpot_p90:.3f}\n"
-          f"  median_ratio: {c.median_ratio:.3f}\n```")
+    _yaml_block("measured_check", "efficiency.yaml",
+                roofline_record(c, f"{path.name}, aggregated runs"))
 
 
 if __name__ == "__main__":

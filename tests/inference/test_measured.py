@@ -371,11 +371,7 @@ def test_some_measured_tpots_beat_the_roofline_floor() -> None:
     a 6.5 ms floor). If they were not, the claim would have to go."""
     frame = load_measured(TABLE)
     runs, arch = _parsed(frame)
-    e = EngineFactors(prefill_mfu=1.0, decode_mfu=1.0, decode_bw=1.0, step_us_per_layer=0.0,
-                      burst=0.0, disagg_ttft_ms=0.0, ttft_us_per_layer=0.0)
-    ideal = ServingFactors(engines={"vllm": e, "sglang": e, "trtllm": e}, network=1.0,
-                           memory_reserve=0.0, expert_efficiency=1.0,
-                           prefill_interference=0.0)
+    ideal = _ideal().model_copy(update={"memory_reserve": 0.0, "prefill_interference": 0.0})
     floor = predict_runs(runs, arch, ideal).tpot_ms
     measured = frame["silicon_tpot_ms"].to_numpy(dtype=float)
     below = (runs.status == "ok") & (measured < floor)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.config.serving import ServingFactors
+from llmecon.config.serving import RooflineError, ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
@@ -78,13 +78,18 @@ def serving_on_cases(cases: list[Any], catalog: Catalog, factors: ServingFactors
     network share, memory reserve, routed experts' prefill efficiency, and its fixed time per
     layer (and per MoE layer) in every decode step."""
     from llmecon.inference.calibration import predict
+    from llmecon.inference.measured import ENGINES, serving_efficiency
 
-    e = factors.engines.get(engine)
-    if e is None:
-        raise InputError(f"serving factors: no engine {engine!r}")
-    eff = rf.Efficiency(prefill_mfu=e.prefill_mfu, decode_mfu=e.decode_mfu,
-                        decode_bw=e.decode_bw, network=factors.network,
-                        memory_reserve=factors.memory_reserve,
-                        expert=factors.expert_efficiency)
-    fixed = (e.step_us_per_layer / 1e6, factors.moe_step_us_per_layer / 1e6)
+    if engine not in ENGINES:
+        raise InputError(f"engine: expected one of {', '.join(ENGINES)}, found {engine!r}")
+    eff, step_s, *_ = serving_efficiency(factors, np.array([ENGINES.index(engine)]),
+                                         np.array([True]))
+    fixed = (float(step_s[0]), factors.moe_step_us_per_layer / 1e6)
     return {c.id: float(predict(c, eff, catalog, fixed)) / c.published - 1.0 for c in cases}
+
+
+def roofline_record(check: RooflineCheck, table: str) -> RooflineError:
+    """What ``data/inference/efficiency.yaml`` records of ``check`` (shares to 0.1 point)."""
+    return RooflineError(table=table, rows=check.rows, tpot_median=round(check.tpot_median, 3),
+                         tpot_p90=round(check.tpot_p90, 3),
+                         median_ratio=round(check.median_ratio, 3))

@@ -258,12 +258,18 @@ class Predictions:
     bound: Array  # the largest part of the decode step, or "kv-capacity" when C > K
 
 
-def _efficiency(f: ServingFactors, engine: Array, agg: Array
-                ) -> tuple[rf.Efficiency, Array, Array, Array, Array]:
-    e = [f.engines.get(name) for name in ENGINES]
-    if any(x is None for x in e):
-        missing = [n for n, x in zip(ENGINES, e, strict=True) if x is None]
-        raise InputError(f"serving factors: engines: missing {', '.join(missing)}")
+def serving_efficiency(f: ServingFactors, engine: Array, agg: Array
+                       ) -> tuple[rf.Efficiency, Array, Array, Array, Array]:
+    """Per row (``engine``: index into :data:`ENGINES`; ``agg``: aggregated mode): the
+    roofline efficiencies of the row's engine, its fixed decode step time per layer (s), its
+    fixed first-token time (s), burst and first-token time per layer (s). Only the engines
+    the rows use need factors."""
+    used = {int(i) for i in np.unique(engine) if i >= 0}
+    missing = [n for i, n in enumerate(ENGINES) if i in used and n not in f.engines]
+    if missing or not f.engines:
+        raise InputError(f"serving factors: engines: missing {', '.join(missing) or 'all'}")
+    filler = next(iter(f.engines.values()))  # for engines no row uses
+    e = [f.engines.get(name, filler) for name in ENGINES]
 
     def pick(attr: str) -> Array:
         values = np.array([float(getattr(x, attr)) for x in e])
@@ -312,7 +318,7 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
         return Predictions(runs.status, nan, nan, nan, nan, np.full(len(runs), ""))
     arch = arch_all.take(np.where(ok, runs.model_index, 0))
     hw = _hardware(runs, ok)
-    eff, step_s, ttft_s, burst, ttft_layer_s = _efficiency(factors, runs.engine_index,
+    eff, step_s, ttft_s, burst, ttft_layer_s = serving_efficiency(factors, runs.engine_index,
                                                             runs.agg)
     ttft_s = ttft_s + ttft_layer_s * arch.layers \
         + factors.moe_prefill_us_per_layer / 1e6 * arch.moe_layers
