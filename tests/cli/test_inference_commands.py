@@ -183,6 +183,28 @@ def test_frontier_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     refused(["inference", "frontier", *CORE, "--input-per-day", "1e9"], capsys,
             "--interactivity")
     refused(["inference", "frontier", *CORE, "--gpu-price", "nan"], capsys, "--gpu-price")
+    refused(["inference", "frontier", *CORE, "--max-gpus", "0"], capsys, "--max-gpus")
+    refused(["inference", "frontier", "--model", "GLM-5", "--gpu", "H20", "--max-gpus", "8"],
+            capsys, "allow a larger worker: --max-gpus")
+
+
+def test_frontier_fleet_of_a_model_larger_than_a_node_charges_its_prices(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """GLM-5 on H20 (Zhipu's model on the chip sold in China) needs workers of several
+    nodes; its fleet is whole workers and is charged at the prices given, as ``fleet``."""
+    code, out, _ = run(["inference", "frontier", "--model", "GLM-5", "--gpu", "H20",
+                        "--gpu-price", "1", "--interactivity", "20", "--input-per-day", "4e9",
+                        "--output-per-day", "1e9", "--price-input", "1", "--price-output",
+                        "3.2", "--provisioning", "average", "--format", "json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    chosen, fleet = doc["chosen"], doc["fleet"]
+    assert chosen["gpus"] >= 16 and chosen["nodes"] == chosen["gpus"] // 8
+    assert fleet["daily_revenue"] == pytest.approx(4e3 * 1 + 1e3 * 3.2)  # per M tokens
+    gpus = 1e9 / 86400 / chosen["output_tokens_per_s_per_gpu"]
+    assert fleet["daily_cost"] == pytest.approx(gpus * 24 * 1.0)  # following the load
+    workers = -(-gpus // chosen["gpus"])
+    assert fleet["nodes_average"] == workers * chosen["gpus"] // 8
 
 
 def test_fleet_node_size_and_merged_prices(capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,5 +62,39 @@ def test_fleet_at_a_frontier_point_by_hand() -> None:
 def test_ttft_limit_and_unfit_model() -> None:
     quick = frontier("Llama-3.1-70B", "H100", CAT, F, gpu_hour_price=2.0, max_ttft_ms=500)
     assert all(p.ttft_ms <= 500 for p in quick.points)
-    with pytest.raises(InputError, match="frontier: no configuration of Kimi-K2 in bf16"):
+    # 1T parameters in BF16 on L40S (48 GB, no network bandwidth in the catalog): one node
+    with pytest.raises(InputError, match=r"frontier: no configuration of Kimi-K2 in bf16 on "
+                                         r"up to 8 x L40S fits \(the catalog gives no network"):
         frontier("Kimi-K2", "L40S", CAT, F, gpu_hour_price=1.0, precision="bf16")
+
+
+def test_a_model_larger_than_a_node_spreads_its_experts_over_nodes() -> None:
+    # GLM-5 (744B parameters, from its config) in FP8 is 744 GB of weights; eight H20 hold
+    # 8 x 96 GB = 768 GB, of which the fitted memory reserve leaves 768 x (1 - reserve) <
+    # 744 GB, so no single node fits and every point spans two nodes or more.
+    glm5, h20 = CAT.model("GLM-5"), CAT.gpu("H20")
+    assert glm5.total_params_b * 1e9 * 1.0 > 8 * h20.memory_gb * 1e9 * (1 - F.memory_reserve)
+    front = frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0)
+    assert front.points and all(p.gpus >= 16 and p.nodes == p.gpus // 8 for p in front.points)
+    assert all(p.tp <= 8 and p.tp * p.attention_dp == p.gpus for p in front.points)
+    with pytest.raises(InputError, match=r"on up to 8 x H20 fits \(allow a larger worker"):
+        frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0, max_gpus=8)
+    # a dense model's worker stays inside one node whatever the bound
+    dense = frontier("Llama-3.1-70B", "H100", CAT, F, gpu_hour_price=2.0, max_gpus=64)
+    assert max(p.gpus for p in dense.points) <= 8
+    with pytest.raises(InputError, match="max_gpus: expected a whole number >= 1"):
+        frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0, max_gpus=0)
+
+
+def test_a_fleet_of_multi_node_workers_counts_whole_workers() -> None:
+    front = frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0)
+    pick = max(front.points, key=lambda p: p.gpus)  # a worker of several nodes
+    assert pick.gpus > 8
+    out_per_s = 10.5 * pick.gpus * pick.output_tokens_per_s_per_gpu  # 10.5 workers' output
+    d = Demand(0.0, out_per_s * 86_400, provisioning="peak", peak_to_average=2.0)
+    f = fleet_at(pick, front, d)
+    # average: 10.5 workers -> 11 whole workers; peak: 21 workers; each pick.gpus / 8 nodes
+    assert f.decode_gpus_average == pytest.approx(10.5 * pick.gpus)
+    assert f.nodes_average == 11 * pick.gpus // 8
+    assert f.nodes_peak == 21 * pick.gpus // 8
+    assert f.daily_cost == pytest.approx(21 * pick.gpus * 24 * 1.0)

@@ -130,14 +130,12 @@ def _frontier_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
                    help=GPU_PRICE_HELP)
     p.add_argument("--max-ttft-ms", type=positive, help="leave out slower first tokens")
+    p.add_argument("--max-gpus", type=whole(1, 1024, " GPUs"), help="largest mixture-of-"
+                   "experts worker, across nodes (default: 64, or the NVLink domain if larger)")
     p.add_argument("--interactivity", type=positive, metavar="TOKENS_PER_S",
                    help="pick the cheapest point serving at least this many tokens/s per "
                         "user")
-    p.add_argument("--input-per-day", type=non_negative, help="with --interactivity and "
-                   "--output-per-day: size a fleet at the chosen point")
-    p.add_argument("--output-per-day", type=non_negative)
-    p.add_argument("--peak-to-average", type=number_at_least_one, default=1.0)
-    p.add_argument("--provisioning", choices=("peak", "average"), default="peak")
+    _demand_args(p, required=False)  # with --interactivity: a fleet at the chosen point
     p.add_argument("--catalog", action="append", default=[], metavar="FILE")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(handler=_frontier)
@@ -145,9 +143,15 @@ def _frontier_args(p: argparse.ArgumentParser) -> None:
 
 def _fleet_args(fl: argparse.ArgumentParser) -> None:
     _serving_args(fl)
-    fl.add_argument("--input-per-day", type=non_negative, required=True,
+    _demand_args(fl, required=True)
+    fl.set_defaults(handler=_fleet)
+
+
+def _demand_args(fl: argparse.ArgumentParser, required: bool) -> None:
+    """The daily demand and its prices (``fleet``, and ``frontier`` to size a fleet)."""
+    fl.add_argument("--input-per-day", type=non_negative, required=required,
                     help="input tokens a day")
-    fl.add_argument("--output-per-day", type=non_negative, required=True,
+    fl.add_argument("--output-per-day", type=non_negative, required=required,
                     help="output tokens a day")
     fl.add_argument("--gpus-per-node", type=GPUS,
                     help="GPUs per node (default: the system's: 8 for HGX, 4 for a GB200 "
@@ -166,7 +170,6 @@ def _fleet_args(fl: argparse.ArgumentParser) -> None:
     fl.add_argument("--price-output", type=non_negative, help="USD per M output tokens")
     fl.add_argument("--paid-share", type=share, default=1.0)
     fl.add_argument("--discount", type=share, default=0.0)
-    fl.set_defaults(handler=_fleet)
 
 
 def _sweep_args(sw: argparse.ArgumentParser) -> None:
@@ -351,7 +354,7 @@ def _demand(args: argparse.Namespace, catalog: Any) -> Any:
     from llmecon.inference.serving import Demand
 
     demand = Demand(args.input_per_day, args.output_per_day,
-                    cache_hit=args.cache_hit if args.demand_cache_hit is None
+                    cache_hit=getattr(args, "cache_hit", 0.0) if args.demand_cache_hit is None
                     else args.demand_cache_hit, peak_to_average=args.peak_to_average,
                     paid_share=args.paid_share, discount=args.discount,
                     gpus_per_node=args.gpus_per_node, provisioning=args.provisioning)
@@ -444,9 +447,8 @@ def _frontier(args: argparse.Namespace) -> int:
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.frontier import cheapest_at, fleet_at, frontier
     from llmecon.inference.measured import load_serving_factors
-    from llmecon.inference.serving import Demand
     from llmecon.report import inference as present
-    from llmecon.report.terminal import frame_table, key_values, print_all
+    from llmecon.report.terminal import print_all
 
     catalog, model = _with_model_file(load_catalog(args.catalog), args.model)
     price = args.gpu_hour_price
@@ -464,37 +466,16 @@ def _frontier(args: argparse.Namespace) -> int:
     front = frontier(model, args.gpu, catalog, factors,
                      gpu_hour_price=price, isl=args.isl, osl=args.osl,
                      precision=args.precision, engine=args.engine,
-                     max_ttft_ms=args.max_ttft_ms)
+                     max_ttft_ms=args.max_ttft_ms, max_gpus=args.max_gpus)
     point = None if args.interactivity is None else cheapest_at(front, args.interactivity)
     fleet = None
     if point is not None and sized:
-        fleet = fleet_at(point, front, Demand(args.input_per_day, args.output_per_day,
-                                              peak_to_average=args.peak_to_average,
-                                              provisioning=args.provisioning))
-    frame = front.to_frame()
+        fleet = fleet_at(point, front, _demand(args, catalog))
     if args.format == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write(front.to_frame().to_csv(index=False))
     elif args.format == "json":
-        print(present.to_json({
-            "model": front.model, "gpu": front.gpu, "engine": front.engine,
-            "precision": front.precision, "isl": front.isl, "osl": front.osl,
-            "gpu_hour_price": front.gpu_hour_price, "evaluated": front.evaluated,
-            "points": frame.to_dict(orient="records"),
-            "chosen": None if point is None else point.__dict__,
-            "fleet": None if fleet is None else fleet.to_dict(),
-            "expected_error": present.error_json(factors.accuracy)}))
+        print(present.frontier_json(front, point, fleet, factors.accuracy))
     else:
-        parts: list[Any] = [frame_table(
-            f"Frontier: {front.model} on {front.gpu} ({front.engine}, {front.precision}, "
-            f"{front.isl:,.0f} in / {front.osl:,.0f} out, ${front.gpu_hour_price:g}/GPU-hour;"
-            f" {len(front.points)} of {front.evaluated} configurations)", frame)]
-        if point is not None:
-            parts.append(key_values(f"Cheapest at >= {args.interactivity:g} tokens/s per "
-                                    "user", [(k, f"{v:,.4g}" if isinstance(v, float)
-                                              else str(v)) for k, v in
-                                             point.__dict__.items()]))
-        if fleet is not None:
-            parts.append(present.fleet_table(fleet))
-            parts.append(f"provisioning: {fleet.provisioning}")
-        print_all([*parts, present.expected_error(factors.accuracy)])
+        print_all(present.frontier_parts(front, point, fleet, args.interactivity,
+                                         factors.accuracy))
     return 0

@@ -29,12 +29,14 @@ from llmecon.formulas import (
     profit_on_cost,
 )
 from llmecon.inference import roofline as rf
-from llmecon.inference.catalog import Catalog
+from llmecon.inference.catalog import Catalog, Gpu, Model
 from llmecon.inference.measured import parse_runs, predict_runs
 from llmecon.inference.serving import Fleet, daily_revenue, hit_price
 
 Array = np.ndarray[Any, Any]
 CONCURRENCY = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
+#: Largest worker (GPUs) the frontier tries for a mixture of experts by default.
+MAX_GPUS = 64
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class FrontierPoint:
     tp: int
     attention_dp: int
     gpus: int
+    nodes: int
     concurrency: int
     ttft_ms: float
     tpot_ms: float
@@ -75,12 +78,18 @@ class Frontier:
         return pd.DataFrame([p.__dict__ for p in self.points])
 
 
-def _layouts(is_moe: bool, domain: int) -> list[tuple[int, int]]:
-    sizes = [s for s in (1, 2, 4, 8, 16, 32, 64, 72) if s <= max(domain, 8)]
-    out = [(t, 1) for t in sizes if t <= 8]
-    if is_moe:
-        out += [(1, d) for d in sizes if d > 1]
-    return out
+def _layouts(is_moe: bool, domain: int, max_gpus: int) -> list[tuple[int, int]]:
+    """(tensor-parallel, attention data-parallel) layouts of one worker. Tensor parallelism
+    stays inside a scale-up domain (at most 8); a mixture of experts also spreads its
+    experts over ``tp x dp`` GPUs up to ``max_gpus``, across nodes where that exceeds the
+    domain (expert-parallel all-to-all over the network, as in the wide expert-parallel
+    deployments of DeepSeek and LMSYS)."""
+    sizes = sorted({s for s in (*(2 ** k for k in range(11)), domain) if s <= max_gpus} | {1})
+    tps = [t for t in (1, 2, 4, 8) if t <= min(domain, max_gpus)]
+    if not is_moe:
+        return [(t, 1) for t in tps]
+    return [(t, s // t) for s in sizes for t in tps if s % t == 0 and (t == 1 or t == s
+                                                                        or s > domain)]
 
 
 def _grid(model: str, gpu: str, engine: str, precision: str, isl: float, osl: float,
@@ -118,16 +127,24 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
              gpu_hour_price: float, isl: float = 2000.0, osl: float = 500.0,
              precision: str = "fp8", engine: str = "trtllm",
              concurrency: Sequence[int] = CONCURRENCY, max_ttft_ms: float | None = None,
-             allow_queueing: bool = False) -> Frontier:
+             allow_queueing: bool = False, max_gpus: int | None = None) -> Frontier:
     """The frontier of output tokens/s per GPU against tokens/s per user, with costs.
 
     Points whose requests queue for KV-cache room (more in flight than fit) are left out
-    unless ``allow_queueing``; ``max_ttft_ms`` leaves out points slower to first token."""
+    unless ``allow_queueing``; ``max_ttft_ms`` leaves out points slower to first token;
+    ``max_gpus`` bounds a worker (default: :data:`MAX_GPUS` or the scale-up domain, the
+    larger; a dense model's worker stays inside one domain)."""
+    if max_gpus is not None and (isinstance(max_gpus, bool) or not isinstance(max_gpus, int)
+                                 or max_gpus < 1):
+        raise InputError(f"max_gpus: expected a whole number >= 1, found {max_gpus!r}")
     if gpu_hour_price < 0 or not np.isfinite(gpu_hour_price):
         raise InputError(f"gpu_hour_price: expected a price >= 0, found {gpu_hour_price!r}")
     m, g = catalog.model(model), catalog.gpu(gpu)
+    max_gpus = max_gpus or max(MAX_GPUS, g.scale_up_domain)
+    if not g.scale_out_gbs:  # no network bandwidth known: a worker stays in one domain
+        max_gpus = min(max_gpus, g.scale_up_domain)
     frame = _grid(m.name, g.name, engine, precision, isl, osl,
-                  _layouts(m.is_moe, g.scale_up_domain), concurrency)
+                  _layouts(m.is_moe, g.scale_up_domain, max_gpus), concurrency)
     runs = parse_runs(frame, catalog)
     if not (runs.status == "ok").any():
         raise InputError(f"frontier: no configuration of {m.name} on {g.name} can be "
@@ -139,26 +156,39 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
     if max_ttft_ms is not None:
         ok &= p.ttft_ms <= max_ttft_ms
     if not ok.any():
-        raise InputError(f"frontier: no configuration of {m.name} in {precision} on up to "
-                         f"{max(runs.gpus_per_worker):.0f} x {g.name} fits"
-                         + ("" if max_ttft_ms is None else
-                            f" with a first token within {max_ttft_ms:g} ms"))
+        raise InputError(_unfit(m, g, precision, int(max(runs.gpus_per_worker)),
+                                max_ttft_ms))
     idx = np.flatnonzero(ok)
     per_user = 1e3 / p.tpot_ms[idx]
     per_gpu = p.output_tok_s_per_gpu[idx]
     points = []
     for j in pareto(per_gpu, per_user):
         i = idx[j]
+        gpus = int(runs.gpus_per_worker[i])
         input_rate = per_gpu[j] * isl / osl  # prompt tokens/s per GPU at that point
         points.append(FrontierPoint(
-            int(runs.tp[i]), int(runs.gpus_per_worker[i] // runs.tp[i]),
-            int(runs.gpus_per_worker[i]), int(runs.concurrency[i]), float(p.ttft_ms[i]),
+            int(runs.tp[i]), gpus // int(runs.tp[i]), gpus, -(-gpus // g.gpus_per_node),
+            int(runs.concurrency[i]), float(p.ttft_ms[i]),
             float(p.tpot_ms[i]), float(per_user[j]), float(per_gpu[j]),
             float(cost_per_million_tokens(gpu_hour_price, per_gpu[j])),
             float(cost_per_million_tokens(gpu_hour_price, input_rate)) if isl else 0.0,
             str(p.bound[i])))
     return Frontier(m.name, g.name, engine, precision, isl, osl, gpu_hour_price,
                     g.gpus_per_node, tuple(points), int(ok.sum()))
+
+
+def _unfit(m: Model, g: Gpu, precision: str, gpus: int, max_ttft_ms: float | None) -> str:
+    """Why no configuration is on the frontier, and what a user can change."""
+    text = f"frontier: no configuration of {m.name} in {precision} on up to {gpus} x " \
+           f"{g.name} fits"
+    if max_ttft_ms is not None:
+        text += f" with a first token within {max_ttft_ms:g} ms"
+    if m.is_moe and g.scale_out_gbs:
+        text += " (allow a larger worker: --max-gpus)"
+    elif m.is_moe:
+        text += f" (the catalog gives no network bandwidth for {g.name}: a worker stays in " \
+                "one node)"
+    return text
 
 
 def cheapest_at(front: Frontier, tokens_per_s_per_user: float) -> FrontierPoint:
@@ -175,12 +205,21 @@ def cheapest_at(front: Frontier, tokens_per_s_per_user: float) -> FrontierPoint:
 def fleet_at(point: FrontierPoint, front: Frontier, demand: Demand) -> Fleet:
     """Fleet for a demand served by aggregated workers at a frontier point: every GPU both
     prefills and decodes, so the GPUs are the output rate over the point's output
-    tokens/s per GPU (reported as ``decode_gpus_average``; prefill 0)."""
+    tokens/s per GPU (reported as ``decode_gpus_average``; prefill 0). Nodes hold whole
+    workers: a worker larger than a node takes ``point.nodes`` nodes, and a fleet of them
+    is a whole number of workers."""
     per_node = demand.gpus_per_node or front.gpus_per_node
     out = demand.output_tokens_per_day / SECONDS_PER_DAY
     gpus = out / point.output_tokens_per_s_per_gpu
-    avg = int(np.ceil(gpus / per_node)) if gpus > 0 else 0
-    peak = int(np.ceil(demand.peak_to_average * gpus / per_node)) if gpus > 0 else 0
+
+    def nodes(n_gpus: float) -> int:
+        if n_gpus <= 0:
+            return 0
+        if point.gpus > per_node:  # whole multi-node workers
+            return int(np.ceil(n_gpus / point.gpus) * np.ceil(point.gpus / per_node))
+        return int(np.ceil(n_gpus / per_node))
+
+    avg, peak = nodes(gpus), nodes(demand.peak_to_average * gpus)
     hours = SECONDS_PER_DAY / SECONDS_PER_HOUR
     cost_peak = peak * per_node * hours * front.gpu_hour_price
     cost_avg = gpus * hours * front.gpu_hour_price

@@ -252,9 +252,12 @@ def attention_flops_per_token(arch: Arch, context: Any, phase: str) -> Any:
 def comm_seconds_per_token(arch: Arch, hw: Hardware, *, gpus: Any, tp: Any,
                            eff: Efficiency) -> Any:
     """Link time per token per GPU: the expert-parallel all-to-all across the ``gpus / tp``
-    expert groups and the tensor-parallel all-reduce inside each ``tp`` group."""
-    ep = np.asarray(gpus, dtype=float) / tp
-    local = np.minimum(ep, hw.domain) / ep
+    expert groups and the tensor-parallel all-reduce inside each ``tp`` group. The experts
+    sit on all ``gpus``, so the share of the all-to-all that stays inside a scale-up domain
+    is ``domain / gpus`` (the rest crosses the network)."""
+    g = np.asarray(gpus, dtype=float)
+    ep = g / tp
+    local = np.minimum(g, hw.domain) / g
     remote = 1.0 - local
     with np.errstate(divide="ignore", invalid="ignore"):
         inv_out = np.where(hw.scale_out > 0, 1.0 / np.where(hw.scale_out > 0, hw.scale_out,

@@ -19,6 +19,7 @@ from llmecon.report.common import jsonable
 from llmecon.report.richtext import plain
 
 if TYPE_CHECKING:
+    from llmecon.inference.frontier import Frontier, FrontierPoint
     from llmecon.inference.modes import RunResult
 
 
@@ -26,6 +27,12 @@ def _f(x: float | None, fmt: str = ",.2f") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     return format(x, fmt)
+
+
+def _pct(share: float | None, fmt: str) -> str:
+    """A share as a percentage, or ``n/a`` (no trailing sign) where there is none."""
+    text = _f(None if share is None else share * 100, fmt)
+    return text if text == "n/a" else text + "%"
 
 
 def serving_table(r: ServingResult) -> RichTable:
@@ -104,6 +111,37 @@ def run_table(r: RunResult, acc: ServingAccuracy | None) -> list[Any]:
         ("cost per M output tokens (all GPU time)", cost)]), expected_error(acc)]
 
 
+def frontier_json(front: Frontier, point: FrontierPoint | None, fleet: Fleet | None,
+                  acc: ServingAccuracy | None) -> str:
+    """``inference frontier --format json``: strict JSON (``null`` where nothing is chosen)."""
+    return to_json({
+        "model": front.model, "gpu": front.gpu, "engine": front.engine,
+        "precision": front.precision, "isl": front.isl, "osl": front.osl,
+        "gpu_hour_price": front.gpu_hour_price, "evaluated": front.evaluated,
+        "points": front.to_frame().to_dict(orient="records"),
+        "chosen": None if point is None else point.__dict__,
+        "fleet": None if fleet is None else fleet.to_dict(),
+        "expected_error": error_json(acc)})
+
+
+def frontier_parts(front: Frontier, point: FrontierPoint | None, fleet: Fleet | None,
+                   interactivity: float | None, acc: ServingAccuracy | None) -> list[Any]:
+    """The frontier table, the chosen point and its fleet, and the expected error."""
+    from llmecon.report.terminal import frame_table, key_values
+
+    parts: list[Any] = [frame_table(
+        f"Frontier: {front.model} on {front.gpu} ({front.engine}, {front.precision}, "
+        f"{front.isl:,.0f} in / {front.osl:,.0f} out, ${front.gpu_hour_price:g}/GPU-hour;"
+        f" {len(front.points)} of {front.evaluated} configurations)", front.to_frame())]
+    if point is not None:
+        parts.append(key_values(f"Cheapest at >= {interactivity:g} tokens/s per user",
+                                [(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
+                                 for k, v in point.__dict__.items()]))
+    if fleet is not None:
+        parts += [fleet_table(fleet), f"provisioning: {fleet.provisioning}"]
+    return [*parts, expected_error(acc)]
+
+
 def fleet_table(f: Fleet) -> RichTable:
     t = RichTable(title="Fleet for the daily demand", title_justify="left",
                   header_style="bold")
@@ -116,8 +154,8 @@ def fleet_table(f: Fleet) -> RichTable:
         ("daily cost, provisioned for the peak (USD)", _f(f.daily_cost, ",.0f")),
         ("daily cost, following the load (USD)", _f(f.daily_cost_at_average, ",.0f")),
         ("daily revenue at the price list (USD)", _f(f.daily_revenue, ",.0f")),
-        ("gross margin", _f(f.gross_margin * 100, ",.1f") + "%"),
-        ("cost profit margin (profit / cost)", _f(f.cost_profit_margin * 100, ",.0f") + "%"),
+        ("gross margin", _pct(f.gross_margin, ",.1f")),
+        ("cost profit margin (profit / cost)", _pct(f.cost_profit_margin, ",.0f")),
         ("fleet cost per M output tokens (USD)", _f(f.cost_per_million_output_equivalent,
                                                       ",.3f")),
     ):
