@@ -55,7 +55,7 @@ class ConfigModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
-                              validate_default=True, defer_build=True)
+                              validate_default=True)
 
     @field_validator("*", mode="before")
     @classmethod
