@@ -59,18 +59,28 @@ def test_one_run_is_predicted_as_the_cost_command_would() -> None:
 
 def test_serving_model_on_the_published_cases() -> None:
     """The other way round (README): the serving model's factors, fitted on single-system
-    measured runs, put the 20 published deployments off by about a third at the median and
-    under-predict the large expert-parallel ones most (LMSYS's 96-GPU DeepSeek decode)."""
+    measured runs with the decode efficiency of the published-case calibration, against the
+    20 published deployments (each against its published figure and tolerance, cases.yaml):
+    most within tolerance, decode of LMSYS's 96-GPU DeepSeek within a fifth; prefill of the
+    large expert-parallel MoE deployments under-predicted (routed experts' prefill
+    efficiency, fitted on the measured first-token times, is low)."""
     from llmecon.inference.calibration import load_cases
     from llmecon.inference.crosscheck import serving_on_cases
+    from llmecon.inference.fit import case_decode_mfu
     from llmecon.inference.measured import load_serving_factors
 
     cases = load_cases()
-    errors = serving_on_cases(cases, CAT, load_serving_factors(), "trtllm")
-    assert len(errors) == len(cases) == 20
-    median = float(np.median(np.abs(list(errors.values()))))
-    assert 0.25 <= median <= 0.45, median
-    assert errors["lmsys-decode"] < -0.3
+    factors = load_serving_factors()
+    assert all(e.decode_mfu == case_decode_mfu() for e in factors.engines.values())
+    for engine in ("trtllm", "sglang", "vllm"):
+        errors = serving_on_cases(cases, CAT, factors, engine)
+        assert len(errors) == len(cases) == 20
+        median = float(np.median(np.abs(list(errors.values()))))
+        assert median <= 0.25, (engine, median)
+        within = [c.id for c in cases if abs(errors[c.id]) <= c.tolerance]
+        assert len(within) >= 17, (engine, within)
+        assert abs(errors["lmsys-decode"]) < 0.2
+        assert errors["ant-h20-prefill"] < -0.5 and errors["lmsys-prefill-2k"] < -0.25
 
 
 def test_serving_on_cases_adds_the_fixed_step_time_by_hand() -> None:

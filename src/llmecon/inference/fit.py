@@ -1,10 +1,11 @@
 """Fit the serving model's factors on measured runs, and measure its accuracy honestly.
 
 :func:`fit_factors` finds the :class:`~llmecon.config.inference.ServingFactors` (per engine:
-prefill MFU, decode MFU, decode bandwidth share, fixed time per layer of a decode step,
+prefill MFU, decode bandwidth share, fixed time per layer of a decode step,
 fixed first-token time per layer, burst, disaggregated first-token time; overall: MoE
 layer times in decode and prefill, routed experts' prefill efficiency, prefill utilisation,
-prefill interference, memory reserve) that minimise a robust loss (soft
+prefill interference, memory reserve; the decode network share and decode MFU are set,
+not fitted: see ``_FIXED_FIELDS``) that minimise a robust loss (soft
 L1 of the log errors of TTFT and TPOT) over the rows it is given, with
 ``scipy.optimize.least_squares``. :func:`accuracy` reports the median and 90th percentile
 of |error| overall and per (model, system, engine, mode) group, in sample and
@@ -27,7 +28,7 @@ from llmecon.inference import roofline as rf
 from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
 
 Array = np.ndarray[Any, Any]
-_ENGINE_FIELDS = ("prefill_mfu", "decode_mfu", "decode_bw", "step_us_per_layer", "burst",
+_ENGINE_FIELDS = ("prefill_mfu", "decode_bw", "step_us_per_layer", "burst",
                   "disagg_ttft_ms", "ttft_us_per_layer")
 _GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_prefill_us_per_layer", "expert_efficiency",
                   "prefill_utilisation", "prefill_interference", "memory_reserve")
@@ -36,6 +37,12 @@ _GLOBAL_FIELDS = ("moe_step_us_per_layer", "moe_prefill_us_per_layer", "expert_e
 #: measured runs hardly determine it (fitted, it fell to 0.16 and in-sample TPOT error moved
 #: by 0.1 points), and so low a share put large expert-parallel deployments off by 3-7x.
 _FIXED_FIELDS = ("network",)
+#: Not fitted either: the decode compute efficiency (every engine's) is the roofline's,
+#: calibrated on the published deployments (``data/inference/efficiency.yaml``). The measured
+#: runs hardly determine it (fitted, it fell to 0.16-0.21 for SGLang and TensorRT-LLM; set to
+#: 0.46, in-sample TPOT error moves by half a point), and so low an efficiency put the
+#: published large-batch deployments a third too slow at the median (LMSYS decode -47%).
+_FIXED_ENGINE_FIELDS = ("decode_mfu",)
 #: Upper bounds of the factors that are not shares (each is fitted inside (0, bound)).
 _BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_us_per_layer": 20_000.0,
            "ttft_overhead_ms": 10_000.0, "burst": 4.0, "memory_reserve": 0.5,
@@ -44,11 +51,21 @@ _BOUNDS = {"step_us_per_layer": 2_000.0, "ttft_us_per_layer": 20_000.0,
            "prefill_interference": 4.0}
 
 
+def case_decode_mfu() -> float:
+    """The decode compute efficiency calibrated on the published deployments (the
+    roofline's, ``efficiency.yaml``): the serving model's, in every engine, not fitted."""
+    from llmecon.inference.calibration import load_efficiency
+
+    return float(load_efficiency().decode_mfu)
+
+
 def prior_factors() -> ServingFactors:
-    """Where every fit starts: round, typical values set by hand, fitted on nothing (so a
-    leave-one-out fold owes nothing to the rows it holds out, not even its start)."""
-    e = EngineFactors(prefill_mfu=0.5, decode_mfu=0.5, decode_bw=0.8, step_us_per_layer=50.0,
-                      burst=0.5, disagg_ttft_ms=100.0, ttft_us_per_layer=1000.0)
+    """Where every fit starts: round, typical values set by hand, fitted on no measured run
+    (so a leave-one-out fold owes nothing to the rows it holds out, not even its start);
+    the decode efficiency is :func:`case_decode_mfu`."""
+    e = EngineFactors(prefill_mfu=0.5, decode_mfu=case_decode_mfu(), decode_bw=0.8,
+                      step_us_per_layer=50.0, burst=0.5, disagg_ttft_ms=100.0,
+                      ttft_us_per_layer=1000.0)
     return ServingFactors(engines={name: e for name in ENGINES}, moe_step_us_per_layer=10.0,
                           moe_prefill_us_per_layer=10.0, expert_efficiency=0.5,
                           prefill_utilisation=0.7, prefill_interference=1.0, network=0.7,
@@ -65,13 +82,14 @@ def _pack(f: ServingFactors) -> Array:
     return np.array(out)
 
 
-def _unpack(x: Array, note: str, fixed: dict[str, Any] | None = None) -> ServingFactors:
+def _unpack(x: Array, note: str, fixed: dict[str, Any] | None = None,
+            fixed_engine: dict[str, dict[str, Any]] | None = None) -> ServingFactors:
     def dec(name: str, v: float) -> float:
         return float(_BOUNDS.get(name, 1.0) / (1 + np.exp(-v)))
 
     it = iter(x.tolist())
-    engines = {e: EngineFactors(**{k: dec(k, next(it)) for k in _ENGINE_FIELDS})
-               for e in ENGINES}
+    engines = {e: EngineFactors(**{k: dec(k, next(it)) for k in _ENGINE_FIELDS},
+                                **(fixed_engine or {}).get(e, {})) for e in ENGINES}
     rest: dict[str, Any] = {k: dec(k, next(it)) for k in _GLOBAL_FIELDS}
     return ServingFactors(engines=engines, **rest, **(fixed or {}), fitted_on=note)
 
@@ -98,12 +116,14 @@ def fit_factors(runs: Runs, arch: rf.Arch, start: ServingFactors, rows: Array,
 
     x = _pack(start)
     fixed = {k: getattr(start, k) for k in _FIXED_FIELDS}
+    per_engine = {e: {k: getattr(start.engines[e], k) for k in _FIXED_ENGINE_FIELDS}
+                  for e in ENGINES}
     for step in (1e-3, 3e-2, 1e-3):
-        x = least_squares(lambda y: _residuals(runs, arch, _unpack(y, note, fixed), rows,
-                                               measured_ttft_ms, measured_tpot_ms),
+        x = least_squares(lambda y: _residuals(runs, arch, _unpack(y, note, fixed, per_engine),
+                                               rows, measured_ttft_ms, measured_tpot_ms),
                           x, loss="soft_l1", f_scale=0.1, max_nfev=max_evaluations,
                           x_scale=1.0, diff_step=step).x
-    return _unpack(x, note, fixed)
+    return _unpack(x, note, fixed, per_engine)
 
 
 @dataclass(frozen=True)
@@ -259,12 +279,16 @@ def measured_accuracy(path: str | Any, hold_out: str | None = None) -> Accuracy:
 
 def refit_bundled(path: str | Any) -> ServingFactors:
     """Fit the factors on all predictable rows of a measured table, starting from the
-    bundled ones (what ``data/inference/serving_factors.yaml`` holds after a refit)."""
+    bundled ones with the decode efficiency of :func:`case_decode_mfu` (what
+    ``data/inference/serving_factors.yaml`` holds after a refit)."""
     from llmecon.inference.measured import load_serving_factors
 
+    bundled = load_serving_factors()
+    mfu = case_decode_mfu()
+    start = bundled.model_copy(update={"engines": {
+        e: f.model_copy(update={"decode_mfu": mfu}) for e, f in bundled.engines.items()}})
     frame, runs, arch = _prepared(path)
     ttft = frame["silicon_ttft_ms"].to_numpy(dtype=float)
     tpot = frame["silicon_tpot_ms"].to_numpy(dtype=float)
     rows = (runs.status == "ok") & (ttft > 0) & (tpot > 0)
-    return fit_factors(runs, arch, load_serving_factors(), rows, ttft, tpot,
-                       f"{path}, all predictable rows")
+    return fit_factors(runs, arch, start, rows, ttft, tpot, f"{path}, all predictable rows")
