@@ -265,3 +265,25 @@ def test_h20_and_910c_prices_by_hand() -> None:
     power_npu = 559 / 384 * 1.3 * 0.08
     assert npu == pytest.approx([8.0e6 / 384 / hours + power_npu,
                                  8.2e6 / 384 / hours + power_npu], abs=0.005)
+
+
+def test_a_gpu_without_link_bandwidths_serves_alone_or_says_why() -> None:
+    """Ascend-910B has no scale_up_gbs or scale_out_gbs in the catalog (conflicting
+    sources): one GPU is modelled (no collectives: no link time), a replica of several is
+    refused by name, never answered with NaN, infinity or a division by zero."""
+    g = CAT.gpu("Ascend-910B")
+    assert g.scale_up_gbs is None and g.scale_out_gbs is None
+    one = evaluate(ServingConfig(model="Llama-3.1-8B", gpu="Ascend-910B", gpus=1,
+                                 precision="bf16", kv_dtype="bf16", batch_per_gpu=1),
+                   CAT, EFF)
+    assert one.tpot_ms is not None and np.isfinite(one.tpot_ms) and one.tpot_ms > 0
+    assert one.comm_ms == 0.0
+    for bad in (lambda: evaluate(ServingConfig(model="Llama-3.1-70B", gpu="Ascend-910B",
+                                               gpus=4, precision="bf16", kv_dtype="bf16"),
+                                 CAT, EFF),
+                lambda: run_sweep(CAT, EFF, models=["Llama-3.1-70B"],
+                                  gpus=["H100", "Ascend-910B"], batches=[1], input_tokens=[1e3],
+                                  prices=[2.0], replica_gpus=4)):
+        with pytest.raises(InputError, match=r"replica of 4 Ascend-910B needs their link "
+                                             r"bandwidth.*no scale_up_gbs"):
+            bad()

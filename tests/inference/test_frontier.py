@@ -98,3 +98,30 @@ def test_a_fleet_of_multi_node_workers_counts_whole_workers() -> None:
     assert f.nodes_average == 11 * pick.gpus // 8
     assert f.nodes_peak == 21 * pick.gpus // 8
     assert f.daily_cost == pytest.approx(21 * pick.gpus * 24 * 1.0)
+
+
+def test_every_bundled_model_on_every_gpu_gives_a_frontier_or_says_why() -> None:
+    """Each bundled model on each bundled GPU system, in FP8, BF16 and FP4: a frontier with
+    finite numbers or an InputError, never another exception or a numpy warning (a GPU
+    without link bandwidths, such as Ascend-910B, keeps to one GPU per worker)."""
+    import math
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fits: set[str] = set()
+        for m in CAT.models:
+            for g in CAT.gpus:
+                for precision in ("fp8", "bf16", "fp4"):
+                    try:
+                        front = frontier(m.name, g.name, CAT, F, gpu_hour_price=1.0,
+                                         precision=precision)
+                    except InputError as e:
+                        assert str(e).startswith("frontier: no configuration of"), e
+                        continue
+                    fits.add(m.name)
+                    assert all(math.isfinite(v) for p in front.points
+                               for v in p.__dict__.values() if isinstance(v, float))
+    assert fits == {m.name for m in CAT.models}  # every model is served somewhere
+    with pytest.raises(InputError, match="no link bandwidth for Ascend-910B: one GPU per"):
+        frontier("MiniMax-M3", "Ascend-910B", CAT, F, gpu_hour_price=1.0)

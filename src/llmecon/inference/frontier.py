@@ -143,6 +143,8 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
     max_gpus = max_gpus or max(MAX_GPUS, g.scale_up_domain)
     if not g.scale_out_gbs:  # no network bandwidth known: a worker stays in one domain
         max_gpus = min(max_gpus, g.scale_up_domain)
+    if not g.scale_up_gbs:  # no link bandwidth known at all: one GPU per worker
+        max_gpus = 1
     frame = _grid(m.name, g.name, engine, precision, isl, osl,
                   _layouts(m.is_moe, g.scale_up_domain, max_gpus), concurrency)
     runs = parse_runs(frame, catalog)
@@ -183,7 +185,9 @@ def _unfit(m: Model, g: Gpu, precision: str, gpus: int, max_ttft_ms: float | Non
            f"{g.name} fits"
     if max_ttft_ms is not None:
         text += f" with a first token within {max_ttft_ms:g} ms"
-    if m.is_moe and g.scale_out_gbs:
+    if not g.scale_up_gbs:
+        text += f" (the catalog gives no link bandwidth for {g.name}: one GPU per worker)"
+    elif m.is_moe and g.scale_out_gbs:
         text += " (allow a larger worker: --max-gpus)"
     elif m.is_moe:
         text += f" (the catalog gives no network bandwidth for {g.name}: a worker stays in " \

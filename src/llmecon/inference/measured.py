@@ -310,6 +310,22 @@ def _decode_capacity(runs: Runs, arch: rf.Arch, hw: rf.Hardware, eff: rf.Efficie
     return per_worker, workers
 
 
+def _status(runs: Runs, hw: rf.Hardware, per_worker: Array) -> Array:
+    """The rows' status after the model's own checks: the weights and one sequence fit, and
+    a worker of several GPUs has link bandwidths in the catalog (inside the scale-up
+    domain, and over the network beyond it)."""
+    gpus = np.maximum(runs.gpus_per_worker, runs.prefill_gpus_per_worker)
+    out: Array = runs.status
+    for bad, why in ((per_worker < 1.0, "weights and one sequence do not fit"),
+                     ((gpus > 1) & ~(hw.scale_up > 0), "no scale-up link bandwidth in the "
+                      "catalog for a worker of several GPUs"),
+                     ((gpus > hw.domain) & ~(hw.scale_out > 0), "no network bandwidth in the "
+                      "catalog for a worker larger than the scale-up domain")):
+        out = np.where((out == "ok") & bad, why, out)
+    return out
+
+
+@np.errstate(divide="ignore", invalid="ignore")  # rows that cannot be modelled give NaN
 def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Predictions:
     """Predict TTFT, TPOT and output tokens/s per GPU for every row, vectorised."""
     ok = runs.status == "ok"
@@ -325,8 +341,7 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
     per_worker, workers = _decode_capacity(runs, arch, hw, eff)
     slots = per_worker * workers
-    status = np.where(ok & (per_worker < 1.0), "weights and one sequence do not fit",
-                      runs.status)
+    status = _status(runs, hw, per_worker)
     batch = np.minimum(runs.concurrency, np.maximum(slots, 1.0))
     d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=g, tp=runs.tp,
                   batch_per_gpu=batch / (g * workers),

@@ -267,8 +267,9 @@ def comm_seconds_per_token(arch: Arch, hw: Hardware, *, gpus: Any, tp: Any,
     a2a_bytes = np.where((arch.experts > 0) & (ep > 1),
                          arch.top_k * arch.hidden * (DISPATCH_BYTES + COMBINE_BYTES)
                          * arch.moe_layers * (1.0 - 1.0 / ep), 0.0)
-    with np.errstate(invalid="ignore"):
-        a2a = a2a_bytes * (local * inv_up + np.where(remote > 0, remote * inv_out, 0.0))
+    with np.errstate(invalid="ignore"):  # no bytes to move take no time, link or none
+        a2a = np.where(a2a_bytes > 0, a2a_bytes * (local * inv_up + np.where(
+            remote > 0, remote * inv_out, 0.0)), 0.0)
         ar_bytes = np.where(tp > 1, 2.0 * (tp - 1.0) / tp * arch.hidden * ALLREDUCE_BYTES
                             * 2.0 * arch.layers / tp, 0.0)
         allreduce = np.where(ar_bytes > 0, ar_bytes * inv_up, 0.0)

@@ -82,12 +82,23 @@ class ServingResult:
         return pd.DataFrame([{**{f"config.{k}": v for k, v in cfg.items()}, **d}])
 
 
+def check_links(gpu: Gpu, gpus: int, field: str) -> None:
+    """A replica of ``gpus`` needs the catalog's link bandwidths: inside the scale-up domain
+    (``scale_up_gbs``) for more than one GPU, and over the network (``scale_out_gbs``) beyond
+    the domain; without them its collectives would take no time or forever."""
+    if gpus > gpu.scale_up_domain and not gpu.scale_out_gbs:
+        raise InputError(f"{field}: {gpus} {gpu.name} exceed its scale-up domain of "
+                         f"{gpu.scale_up_domain} and the catalog has no scale_out_gbs for it")
+    if gpus > 1 and not gpu.scale_up_gbs:
+        raise InputError(f"{field}: a replica of {gpus} {gpu.name} needs their link bandwidth"
+                         " and the catalog has no scale_up_gbs for it (give it in a --catalog"
+                         " file, or one GPU)")
+
+
 def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Hardware, int]:
     model, gpu = cat.model(cfg.model), cat.gpu(cfg.gpu)
     tp = cfg.tp if cfg.tp is not None else (1 if model.is_moe else cfg.gpus)
-    if cfg.gpus > gpu.scale_up_domain and not gpu.scale_out_gbs:
-        raise InputError(f"gpus: {cfg.gpus} {gpu.name} exceed its scale-up domain of "
-                         f"{gpu.scale_up_domain} and the catalog has no scale_out_gbs for it")
+    check_links(gpu, max(cfg.gpus, cfg.prefill_gpus or 0), "gpus")
     return model, gpu, rf.Arch.of([model]), rf.Hardware.of([gpu], cfg.precision), tp
 
 

@@ -17,6 +17,7 @@ from llmecon.errors import InputError
 from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
+from llmecon.inference.serving import check_links
 
 Array = np.ndarray[Any, Any]
 
@@ -88,6 +89,8 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
         raise InputError(f"precision / kv_dtype: expected one of {', '.join(rf.BYTES)}")
     ms = [cat.model(m) for m in models]
     gs = [cat.gpu(g) for g in gpus]
+    for g in gs:
+        check_links(g, replica_gpus, "replica_gpus")
     arch_all = rf.Arch.of(ms)
     hw_all = rf.Hardware.of(gs, [_precision_for(g, precision) for g in gs])
     # Broadcast rather than expand: models along axis 0, GPUs along 1, batches, inputs and
