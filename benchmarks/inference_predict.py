@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from llmecon.inference.catalog import load_catalog
-from llmecon.inference.frontier import CONCURRENCY, _grid, _layouts, frontier
+from llmecon.inference.frontier import CONCURRENCY, MAX_GPUS, _grid, _layouts, frontier
 from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
 
 TABLE = Path(__file__).resolve().parents[1] / "tests/data/measured_serving/measured_serving.csv"
@@ -51,7 +51,8 @@ def main() -> None:
     f_vec = time.perf_counter() - t0
     m, g = cat.model(model), cat.gpu(gpu)
     grid = _grid(m.name, g.name, "trtllm", "fp8", 2000.0, 500.0,
-                 _layouts(m.is_moe, g.scale_up_domain), CONCURRENCY)
+                 _layouts(m.is_moe, g.scale_up_domain, max(MAX_GPUS, g.scale_up_domain)),
+                 CONCURRENCY)
     k = min(LOOP_POINTS, len(grid))
     t0 = time.perf_counter()
     for i in range(k):
