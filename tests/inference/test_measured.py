@@ -381,3 +381,18 @@ def test_some_measured_tpots_beat_the_roofline_floor() -> None:
                          for i in runs.model_index])
     assert 150 <= below.sum() <= 300, below.sum()
     assert (below & deepseek).sum() >= 0.95 * below.sum()
+
+
+def test_binding_limit_names_prompt_chunks_between_steps() -> None:
+    # Llama-3.1-8B on one H100 in agg mode, 64 requests of 8,192 in / 16 out: every decode
+    # step carries 64 / 16 = 4 new prompts of 8,192 tokens (32,768 prompt tokens between
+    # steps), far more time than one step over 64 sequences; without that interleaving
+    # (interference 0) the binding limit is a part of the step itself.
+    frame = load_measured_from_text(
+        "a,x; silicon_concurrency=64,vllm,1,meta-llama/Llama-3.1-8B,h100_sxm,fp8,agg,8192,"
+        "16,,,64,1,1,1,1,1,,,,,,,,,,,,,,,100,10\n")
+    runs, arch = _parsed(frame)
+    with_chunks = _ideal().model_copy(update={"prefill_interference": 1.0})
+    assert predict_runs(runs, arch, with_chunks).bound[0] == "prefill between steps"
+    alone = with_chunks.model_copy(update={"prefill_interference": 0.0})
+    assert predict_runs(runs, arch, alone).bound[0] in ("attention/KV", "dense weights")

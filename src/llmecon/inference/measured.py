@@ -255,7 +255,8 @@ class Predictions:
     tpot_ms: Array
     output_tok_s_per_gpu: Array
     max_sequences: Array  # K: sequences whose KV cache fits on the decode GPUs
-    bound: Array  # the largest part of the decode step, or "kv-capacity" when C > K
+    bound: Array  # the largest part of TPOT (a decode step's parts, prompt chunks between
+    # steps in agg mode), or "kv-capacity" when C > K
 
 
 def serving_efficiency(f: ServingFactors, engine: Array, agg: Array
@@ -357,8 +358,9 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
                                       gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp,
                                       tokens_per_gpu=pass_tokens / runs.prefill_gpus_per_worker)
     worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
-    tpot = step + np.where(runs.agg, factors.prefill_interference * batch / runs.osl
-                           * runs.isl / (pre * g), 0.0)
+    interleaved = np.where(runs.agg, factors.prefill_interference * batch / runs.osl
+                           * runs.isl / (pre * g), 0.0)  # prompt chunks between steps
+    tpot = step + interleaved
     first = ttft_s + runs.isl / (pre * runs.prefill_tp) + step
     p_workers = np.where(np.isnan(runs.prefill_workers), np.ceil(
         batch / (first + runs.osl * tpot) * runs.isl
@@ -373,9 +375,9 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
                                         runs.prefill_gpus_per_worker * p_workers)
     tput = runs.concurrency * runs.osl / (ttft + runs.osl * tpot) / gpus_total
     good = status == "ok"
-    parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s, fixed])
+    parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s, fixed, interleaved])
     names = np.array(["attention/KV", "dense weights", "experts", "communication",
-                      "fixed step time"])
+                      "fixed step time", "prefill between steps"])
     bound = np.where(runs.concurrency > slots, "kv-capacity", names[np.argmax(parts, axis=0)])
 
     def keep(x: Array) -> Array:

@@ -79,7 +79,7 @@ class RunResult:
     output_tokens_per_s_per_gpu: float
     gpus: int
     max_sequences: float  # requests whose KV cache fits on the decode GPUs
-    bound: str  # the binding limit: the largest part of a decode step, or kv-capacity
+    bound: str  # the binding limit: the largest part of TPOT, or kv-capacity
     cost_per_m_output: float | None  # all GPU time charged to output tokens
 
     def to_dict(self) -> dict[str, Any]:
