@@ -160,7 +160,7 @@ def _demand_args(fl: argparse.ArgumentParser, required: bool) -> None:
                     help="peak: nodes for the peak, idle off-peak; average: a fleet that "
                          "follows the load")
     fl.add_argument("--demand-cache-hit", type=share, help="cache-hit share of the demand "
-                                                           "(default: --cache-hit)")
+                                                           "(default: --cache-hit, else 0)")
     fl.add_argument("--peak-to-average", type=number_at_least_one, default=1.0)
     fl.add_argument("--price-list", help="model whose bundled API price to charge")
     fl.add_argument("--price-input", type=non_negative,
