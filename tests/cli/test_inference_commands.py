@@ -184,6 +184,8 @@ def test_frontier_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
             "--interactivity")
     refused(["inference", "frontier", *CORE, "--gpu-price", "nan"], capsys, "--gpu-price")
     refused(["inference", "frontier", *CORE, "--max-gpus", "0"], capsys, "--max-gpus")
+    refused(["inference", "frontier", *CORE, "--price-output", "3"], capsys,
+            "--price-output: price a fleet")
     refused(["inference", "frontier", "--model", "GLM-5", "--gpu", "H20", "--max-gpus", "8"],
             capsys, "allow a larger worker: --max-gpus")
 

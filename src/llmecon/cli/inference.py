@@ -462,6 +462,11 @@ def _frontier(args: argparse.Namespace) -> int:
     if sized and (args.interactivity is None or args.input_per_day is None
                   or args.output_per_day is None):
         raise InputError("--input-per-day/--output-per-day: give both, with --interactivity")
+    unused = [f"--{k.replace('_', '-')}" for k in ("price_list", "price_input", "price_cache_hit",
+              "price_output", "gpus_per_node", "demand_cache_hit") if getattr(args, k) is not None]
+    if unused and not sized:
+        raise InputError(f"{', '.join(unused)}: price a fleet, so give --interactivity, "
+                         "--input-per-day and --output-per-day with them")
     factors = load_serving_factors()
     front = frontier(model, args.gpu, catalog, factors,
                      gpu_hour_price=price, isl=args.isl, osl=args.osl,
