@@ -396,3 +396,20 @@ def test_binding_limit_names_prompt_chunks_between_steps() -> None:
     assert predict_runs(runs, arch, with_chunks).bound[0] == "prefill between steps"
     alone = with_chunks.model_copy(update={"prefill_interference": 0.0})
     assert predict_runs(runs, arch, alone).bound[0] in ("attention/KV", "dense weights")
+
+
+def test_readme_quotes_the_recorded_serving_accuracy() -> None:
+    """The README's accuracy table of the serving model shows the figures recorded beside
+    the factors (which the tests above recompute)."""
+    from pathlib import Path
+
+    rec = load_serving_factors().accuracy
+    assert rec is not None
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for label, fig in (("| in sample (bundled factors) |", rec.in_sample),
+                       ("| leave one model out |", rec.leave_one_model_out)):
+        line = next(x for x in readme.splitlines() if x.startswith(label))
+        cells = [c.strip() for c in line.strip("|").split("|")][2:]
+        shown = [float(c.rstrip("%")) / 100 for c in cells]
+        assert shown == pytest.approx([fig.ttft_median, fig.ttft_p90, fig.tpot_median,
+                                       fig.tpot_p90], abs=6e-4), line
