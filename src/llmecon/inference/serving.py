@@ -91,8 +91,8 @@ def check_links(gpu: Gpu, gpus: int, field: str) -> None:
                          f"{gpu.scale_up_domain} and the catalog has no scale_out_gbs for it")
     if gpus > 1 and not gpu.scale_up_gbs:
         raise InputError(f"{field}: a replica of {gpus} {gpu.name} needs their link bandwidth"
-                         " and the catalog has no scale_up_gbs for it (give it in a --catalog"
-                         " file, or one GPU)")
+                         " and the catalog has no scale_up_gbs for it (give it in a catalog"
+                         " file, or use one GPU)")
 
 
 def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Hardware, int]:
