@@ -138,7 +138,7 @@ def _frontier_args(p: argparse.ArgumentParser) -> None:
     _demand_args(p, required=False)  # with --interactivity: a fleet at the chosen point
     p.add_argument("--catalog", action="append", default=[], metavar="FILE")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    p.set_defaults(handler=_frontier)
+    p.set_defaults(handler=_frontier, cache_hit=0.0)  # no serving cache-hit flag here
 
 
 def _fleet_args(fl: argparse.ArgumentParser) -> None:
@@ -354,7 +354,7 @@ def _demand(args: argparse.Namespace, catalog: Any) -> Any:
     from llmecon.inference.serving import Demand
 
     demand = Demand(args.input_per_day, args.output_per_day,
-                    cache_hit=getattr(args, "cache_hit", 0.0) if args.demand_cache_hit is None
+                    cache_hit=args.cache_hit if args.demand_cache_hit is None
                     else args.demand_cache_hit, peak_to_average=args.peak_to_average,
                     paid_share=args.paid_share, discount=args.discount,
                     gpus_per_node=args.gpus_per_node, provisioning=args.provisioning)

@@ -103,14 +103,7 @@ class DistConfig(ConfigModel):
     @property
     def central(self) -> float:
         """Mean (mode of a triangular, midpoint of a uniform, the value when fixed)."""
-        p = self.params
-        if self.dist == "fixed":
-            return p["value"]
-        if self.dist == "triangular":
-            return p["mode"]
-        if self.dist == "uniform":
-            return (p["low"] + p["high"]) / 2
-        return p["mean"]
+        return central_value(self.dist, self.params)
 
     def to_dict(self) -> Any:
         """A number when fixed, else ``{dist: ..., <params>}``."""
@@ -170,6 +163,22 @@ def driver_range_problem(name: str, d: DistConfig) -> str | None:
     if "sd" in p and p["sd"] > high - low:
         return f"sd: expected at most {high - low:g} for {what}, found {p['sd']:g}"
     return None
+
+
+def central_value(kind: str, params: Mapping[str, float]) -> float:
+    """The value a deterministic projection uses for a distribution of ``kind``: its mean,
+    the mode of a triangular, the midpoint of a uniform, the value when fixed.
+
+    >>> central_value("uniform", {"low": 1.0, "high": 3.0})
+    2.0
+    """
+    if kind == "fixed":
+        return params["value"]
+    if kind == "triangular":
+        return params["mode"]
+    if kind == "uniform":
+        return (params["low"] + params["high"]) / 2
+    return params["mean"]
 
 
 def parse_dist(spec: Any, source: str) -> DistConfig:

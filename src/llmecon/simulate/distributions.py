@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from llmecon.config.calibration import central_value
 from llmecon.errors import InputError
 
 
@@ -43,14 +44,7 @@ class Dist:
     @property
     def central(self) -> float:
         """The value used by the deterministic projection (mean; mode of a triangular)."""
-        p = self.params
-        if self.kind == "fixed":
-            return p["value"]
-        if self.kind == "triangular":
-            return p["mode"]
-        if self.kind == "uniform":
-            return (p["low"] + p["high"]) / 2
-        return p["mean"]
+        return central_value(self.kind, self.params)
 
     @property
     def degenerate(self) -> bool:
