@@ -43,5 +43,8 @@ MEMORY_BUDGET_BYTES = 4 * 2**30
 #: of 1e308 times a growth factor is infinite), so loaders refuse them; 1e18 is far above
 #: any real amount of money, tokens or users and leaves room for products and squares.
 MAX_MAGNITUDE = 1e18
+#: Smallest size of a non-zero number read from a user: tinier ones (1e-320 and the like,
+#: far below any real price, share or count) overflow the arithmetic that divides by them.
+MIN_MAGNITUDE = 1.0 / MAX_MAGNITUDE
 #: Longest text field (a label, name, note or source) read from a scenario or catalog file.
 MAX_TEXT_CHARS = 2_000

@@ -47,6 +47,9 @@ def _simulate(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
      "financing[0].amount: expected a number of at most 1e+18"),
     ("financing:\n  - {amount: 1e9, month: 2, committed: true, annual_interest_rate: .nan}\n",
      "financing[0].annual_interest_rate: expected a finite number, found nan"),
+    ("drivers:\n  start_cash: 1e-320\n", "drivers.start_cash: expected 0 or a number of at "
+                                          "least 1e-18 in size (smaller ones overflow "
+                                          "divisions), found 1e-320"),
 ])
 def test_non_finite_or_huge_cash_is_refused_not_answered(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, named: str) -> None:

@@ -19,6 +19,7 @@ from llmecon.constants import (
     MAX_MAGNITUDE,
     MAX_PATHS,
     MAX_WORKERS,
+    MIN_MAGNITUDE,
 )
 
 #: Output formats of the company tables.
@@ -163,6 +164,9 @@ def _number(text: str) -> float:
     if abs(value) > MAX_MAGNITUDE:
         raise argparse.ArgumentTypeError(f"expected a number of at most {MAX_MAGNITUDE:g} in "
                                          f"size, found {text!r}")
+    if 0 < abs(value) < MIN_MAGNITUDE:
+        raise argparse.ArgumentTypeError(f"expected 0 or a number of at least "
+                                         f"{MIN_MAGNITUDE:g} in size, found {text!r}")
     return value
 
 

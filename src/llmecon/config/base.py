@@ -10,7 +10,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS
+from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS, MIN_MAGNITUDE
 from llmecon.errors import InputError
 
 M = TypeVar("M", bound="ConfigModel")
@@ -60,9 +60,10 @@ class ConfigModel(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _bounded(cls, value: Any) -> Any:
-        """Refuse numbers beyond :data:`~llmecon.constants.MAX_MAGNITUDE` (they overflow
-        the arithmetic) and text beyond :data:`~llmecon.constants.MAX_TEXT_CHARS`, in the
-        field's value and anything nested in it."""
+        """Refuse numbers beyond :data:`~llmecon.constants.MAX_MAGNITUDE` or non-zero ones
+        below :data:`~llmecon.constants.MIN_MAGNITUDE` (they overflow the arithmetic) and
+        text beyond :data:`~llmecon.constants.MAX_TEXT_CHARS`, in the field's value and
+        anything nested in it."""
         problem = _out_of_bounds(value)
         if problem:
             raise PydanticCustomError("out_of_bounds", "{detail}",
@@ -82,8 +83,8 @@ class ConfigModel(BaseModel):
 
 def _out_of_bounds(value: Any) -> tuple[str, str] | None:
     """The first number or text in ``value`` (walked through mappings and lists) that is
-    too large, as (where in ``value``, what was expected and found); None when all are
-    within bounds."""
+    out of bounds (too large, or a non-zero number too small), as (where in ``value``, what
+    was expected and found); None when all are within bounds."""
     stack: list[tuple[str, Any]] = [("", value)]
     while stack:
         where, v = stack.pop()
@@ -95,6 +96,10 @@ def _out_of_bounds(value: Any) -> tuple[str, str] | None:
                 MAX_MAGNITUDE < abs(v) < math.inf:  # the fields refuse NaN and infinity
             return where, (f"expected a number of at most {MAX_MAGNITUDE:g} in size (larger "
                            f"ones overflow the arithmetic), found {_found(v)}")
+        elif isinstance(v, int | float) and not isinstance(v, bool) and \
+                0 < abs(v) < MIN_MAGNITUDE:
+            return where, (f"expected 0 or a number of at least {MIN_MAGNITUDE:g} in size "
+                           f"(smaller ones overflow divisions), found {_found(v)}")
         elif isinstance(v, str) and len(v) > MAX_TEXT_CHARS:
             return where, (f"expected text of at most {MAX_TEXT_CHARS:,} characters, found "
                            f"{len(v):,}")
