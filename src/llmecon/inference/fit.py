@@ -23,6 +23,7 @@ import numpy as np
 
 from llmecon.config.inference import EngineFactors, ServingFactors
 from llmecon.config.serving import ErrorFigures, ServingAccuracy
+from llmecon.constants import MIN_MAGNITUDE
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
@@ -85,7 +86,9 @@ def _pack(f: ServingFactors) -> Array:
 def _unpack(x: Array, note: str, fixed: dict[str, Any] | None = None,
             fixed_engine: dict[str, dict[str, Any]] | None = None) -> ServingFactors:
     def dec(name: str, v: float) -> float:
-        return float(_BOUNDS.get(name, 1.0) / (1 + np.exp(-v)))
+        # a factor the optimiser drives towards 0 stays a valid one (MIN_MAGNITUDE, far
+        # below any physical effect; the configuration models refuse anything smaller)
+        return max(float(_BOUNDS.get(name, 1.0) / (1 + np.exp(-v))), MIN_MAGNITUDE)
 
     it = iter(x.tolist())
     engines = {e: EngineFactors(**{k: dec(k, next(it)) for k in _ENGINE_FIELDS},
