@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 
 from llmecon.inference.catalog import load_catalog
+from llmecon.inference.engines import load_serving_factors
 from llmecon.inference.frontier import CONCURRENCY, MAX_GPUS, _grid, _layouts, frontier
-from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
+from llmecon.inference.measured import load_measured, predict_table
 
 TABLE = Path(__file__).resolve().parents[1] / "tests/data/measured_serving/measured_serving.csv"
 LOOP_ROWS = 200

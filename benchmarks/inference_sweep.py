@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 
 from llmecon.fileio import write_frame
-from llmecon.inference.calibration import load_efficiency
 from llmecon.inference.catalog import load_catalog
+from llmecon.inference.engines import load_engine_efficiency
 from llmecon.inference.sweep import run_sweep
 from llmecon.report.inference import sweep_select
 
 
 def main() -> None:
-    cat, eff = load_catalog(), load_efficiency()
+    cat, eff = load_catalog(), load_engine_efficiency()
     models = [m.name for m in cat.models][:10]  # 10 (the catalog has more)
     gpus = [g.name for g in cat.gpus][:10]  # 10
     batches = list(np.arange(1, 101, dtype=float))  # 100

@@ -88,14 +88,15 @@ def history(company: Company, *, currency: str | None = None, fx: FxTable | None
 
 def unit_economics(company: Company, assumptions: str | Path | None = None,
                    fx: FxTable | None = None) -> UnitEconomicsTable:
-    """Unit economics per business line, on the bundled assumptions, catalog and efficiency
-    table (``assumptions``: a user's file merged over the bundled defaults)."""
-    from llmecon.inference.calibration import load_efficiency
+    """Unit economics per business line, on the bundled assumptions, catalog and serving
+    model (TensorRT-LLM's factors; ``assumptions``: a user's file merged over the bundled
+    defaults)."""
     from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_engine_efficiency
     from llmecon.unit_economics.company import load_assumptions, unit_economics_table
 
     return unit_economics_table(company, load_assumptions(assumptions), fx or load_fx(),
-                                load_catalog(), load_efficiency())
+                                load_catalog(), load_engine_efficiency())
 
 
 def peers(signal: str, companies: Sequence[Company] | None = None, *,

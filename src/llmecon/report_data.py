@@ -52,8 +52,8 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     """Compute the report's content. ``stresses=None`` runs every preset beside the base."""
     from llmecon.api import compare
     from llmecon.errors import LlmeconError
-    from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_engine_efficiency
     from llmecon.simulate.answers import cost_for_margin
     from llmecon.simulate.calibrate import base_scenario
     from llmecon.simulate.run import run
@@ -70,7 +70,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     ue, cf, sig = compare(list(companies), fx=fx)
     assumptions = load_assumptions()
     names = list(stress_presets()) if stresses is None else list(stresses)
-    cat, eff = load_catalog(), load_efficiency()
+    cat, eff = load_catalog(), load_engine_efficiency()
     inf_rows: list[InferenceRow] = []
     sims: dict[str, dict[str, Any]] = {}
     margin: dict[str, Any] = {}

@@ -54,7 +54,7 @@ def test_predictions_show_the_recorded_expected_error(capsys: pytest.CaptureFixt
                                                       ) -> None:
     """Every prediction comes with the model's leave-one-model-out error as recorded beside
     the bundled factors (which tests/inference/test_measured.py recomputes)."""
-    from llmecon.inference.measured import load_serving_factors
+    from llmecon.inference.engines import load_serving_factors
 
     acc = load_serving_factors().accuracy
     assert acc is not None
@@ -73,23 +73,33 @@ def test_predictions_show_the_recorded_expected_error(capsys: pytest.CaptureFixt
     assert json.loads(out)["expected_error"]["leave_one_model_out"] == lomo.model_dump()
 
 
-def test_roofline_answers_show_their_measured_error(capsys: pytest.CaptureFixture[str]
-                                                    ) -> None:
-    """throughput / cost / fleet answer with the published-case roofline: they show its
-    error on the measured runs (recorded; tests/inference/test_crosscheck.py recomputes)."""
-    from llmecon.inference.calibration import load_roofline_error
+def test_single_configuration_answers_show_the_serving_models_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """throughput / cost / fleet / sweep answer with the serving model (the engine's fitted
+    factors): they name the engine and show the model's recorded leave-one-model-out error,
+    as 'inference run' does."""
+    from llmecon.inference.engines import load_serving_factors
 
-    rec = load_roofline_error()
+    acc = load_serving_factors().accuracy
+    assert acc is not None
+    lomo = acc.leave_one_model_out
     code, out, _ = run(["inference", "cost", *CORE, "--gpus", "4", "--batch", "8"], capsys)
     assert code == 0
     text = " ".join(out.split())
-    assert f"off by {rec.tpot_median:.0%} at the median (p90 {rec.tpot_p90:.0%})" in text
-    code, out, _ = run(["inference", "cost", *CORE, "--gpus", "4", "--batch", "8", "--format",
-                        "json"], capsys)
-    assert json.loads(out)["expected_error"] == rec.model_dump()
+    assert "serving model with the trtllm factors" in text
+    assert f"TPOT median {lomo.tpot_median:.0%} (p90 {lomo.tpot_p90:.0%})" in text
+    code, out, _ = run(["inference", "cost", *CORE, "--gpus", "4", "--batch", "8",
+                        "--engine", "vllm", "--format", "json"], capsys)
+    doc = json.loads(out)
+    assert doc["engine"] == "vllm"
+    assert doc["expected_error"]["leave_one_model_out"] == lomo.model_dump()
     code, out, _ = run(["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list",
-                        "H100", "--batches", "1,8", "--inputs", "1000", "--prices", "2"], capsys)
-    assert code == 0 and f"off by {rec.tpot_median:.0%} at the median" in " ".join(out.split())
+                        "H100", "--batches", "1,8", "--inputs", "1000", "--prices", "2",
+                        "--engine", "sglang"], capsys)
+    text = " ".join(out.split())
+    assert code == 0 and "sglang factors" in text and f"TTFT median {lomo.ttft_median:.0%}" \
+        in text
+    refused(["inference", "cost", *CORE, "--engine", "tgi"], capsys, "--engine")
 
 
 def test_run_bad_input(capsys: pytest.CaptureFixture[str]) -> None:

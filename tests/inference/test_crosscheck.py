@@ -1,6 +1,7 @@
 """The published-case roofline against the measured runs it was not calibrated on: the
-figures recorded in data/inference/efficiency.yaml (and shown beside its answers) are the
-ones measured, and a hand check of what the comparison does for one run."""
+figures recorded in data/inference/efficiency.yaml are the ones measured, and a hand check
+of what the comparison does for one run; the serving model (every command's) against the
+published cases."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def test_recorded_roofline_error_is_the_measured_one() -> None:
 @needs_table
 def test_one_run_is_predicted_as_the_cost_command_would() -> None:
     """A Llama-3.1-70B run on 4 x H200 at 32 requests in flight is the roofline at 8
-    sequences per GPU, tp 4, with the run's lengths (what 'inference cost --batch 8' gives)."""
+    sequences per GPU, tp 4, with the run's lengths (evaluate at the case calibration)."""
     frame = load_measured(TABLE)
     rows = frame[(frame["model_path"].str.contains("Llama-3.1-70B")) & (frame["mode"] == "agg")
                  & (frame["system"] == "h200_sxm") & (frame["tp_size"] == 4)
@@ -66,8 +67,8 @@ def test_serving_model_on_the_published_cases() -> None:
     efficiency, fitted on the measured first-token times, is low)."""
     from llmecon.inference.calibration import load_cases
     from llmecon.inference.crosscheck import serving_on_cases
+    from llmecon.inference.engines import load_serving_factors
     from llmecon.inference.fit import case_decode_mfu
-    from llmecon.inference.measured import load_serving_factors
 
     cases = load_cases()
     factors = load_serving_factors()

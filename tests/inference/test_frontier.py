@@ -10,8 +10,8 @@ import pytest
 from llmecon.config.inference import Demand
 from llmecon.errors import InputError
 from llmecon.inference.catalog import load_catalog
+from llmecon.inference.engines import load_serving_factors
 from llmecon.inference.frontier import cheapest_at, fleet_at, frontier
-from llmecon.inference.measured import load_serving_factors
 
 CAT = load_catalog()
 F = load_serving_factors()

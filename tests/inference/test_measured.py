@@ -15,10 +15,10 @@ from llmecon.config.inference import EngineFactors, ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import load_catalog
+from llmecon.inference.engines import load_serving_factors
 from llmecon.inference.fit import accuracy, accuracy_record
 from llmecon.inference.measured import (
     load_measured,
-    load_serving_factors,
     parse_runs,
     predict_runs,
     predict_table,

@@ -6,7 +6,7 @@ import pytest
 
 from llmecon.errors import InputError
 from llmecon.inference.catalog import load_catalog
-from llmecon.inference.measured import load_serving_factors
+from llmecon.inference.engines import load_serving_factors
 from llmecon.inference.modes import RunConfig, run_config, serve
 
 CAT = load_catalog()

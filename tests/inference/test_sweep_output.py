@@ -12,8 +12,8 @@ import pytest
 
 from llmecon.cli import main
 from llmecon.fileio import write_frame
-from llmecon.inference.calibration import load_efficiency
 from llmecon.inference.catalog import load_catalog
+from llmecon.inference.engines import load_engine_efficiency
 from llmecon.inference.sweep import run_sweep
 
 ARGS = ["inference", "sweep", "--models", "Llama-3.1-8B,Qwen3-235B-A22B",
@@ -21,9 +21,9 @@ ARGS = ["inference", "sweep", "--models", "Llama-3.1-8B,Qwen3-235B-A22B",
 
 
 def _expected() -> pd.DataFrame:
-    s = run_sweep(load_catalog(), load_efficiency(), models=["Llama-3.1-8B", "Qwen3-235B-A22B"],
-                  gpus=["H100", "H200"], batches=[8, 64], input_tokens=[1000, 4000],
-                  prices=[2.0])
+    s = run_sweep(load_catalog(), load_engine_efficiency(),
+                  models=["Llama-3.1-8B", "Qwen3-235B-A22B"], gpus=["H100", "H200"],
+                  batches=[8, 64], input_tokens=[1000, 4000], prices=[2.0])
     out: pd.DataFrame = s.to_frame()
     return out
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from llmecon.config.assumptions import load_assumptions
+from llmecon.constants import DAYS_PER_MONTH
 from llmecon.statements.model import Company
 from llmecon.unit_economics import retention as sbg
 from llmecon.unit_economics.bundled import bundled_inference
@@ -161,14 +162,20 @@ def test_table_and_drivers_agree(request: pytest.FixtureRequest, cid: str) -> No
     if cid == "minimax":
         # tokens per user per day derived from the line's cost of revenue: one value
         tokens = d.for_line("ai_native_products")["tokens_per_user_day"]
-        assert tokens.source == "derived" and tokens.value == pytest.approx(46_100, rel=0.01)
+        # by hand: line cost of revenue per user-day at the engine's cost per token
+        per_m = d.value("ai_native_products.cost_per_m_tokens")
+        by_hand = REV * (1 - GM) / MONTHS / MAU / DAYS_PER_MONTH / per_m * 1e6
+        assert tokens.source == "derived" and tokens.value == pytest.approx(by_hand, rel=0.002)
         assert rows["tokens per user day"][0] == tokens.value
         assert rows["revenue per payer per month (ARPPU)"][0] == \
             d.value("ai_native_products.arppu_monthly")
         line = "open_platform"
     else:
         line = "cloud_deployment"
-        assert d.value("cloud_deployment.utilisation") == pytest.approx(0.22, abs=0.005)
+        # by hand: cost at full use / (list price x (1 - H1 2025 cloud margin -0.4%))
+        assert d.value("cloud_deployment.utilisation") == pytest.approx(
+            d.value("cloud_deployment.cost_per_m_tokens")
+            / (d.value("cloud_deployment.list_price_per_m") * 1.004), rel=1e-9)
     assert rows["utilisation"][0] == d.value(f"{line}.utilisation")
 
 

@@ -66,12 +66,15 @@ def test_inference_cost(client: TestClient) -> None:
                                                  "gpu_hour_price": 2.0})
     assert r.status_code == 200
     assert r.json()["cost_output"] == pytest.approx(0.20, rel=0.35)  # LMSYS: $0.20 per M
-    # the roofline's measured error comes with the answer (recorded, recomputed by a test)
-    from llmecon.inference.calibration import load_roofline_error
+    # the serving model's recorded error comes with the answer, with its engine
+    from llmecon.inference.engines import load_serving_factors
 
+    acc = load_serving_factors().accuracy
+    assert acc is not None
     shown = r.json()["expected_error"]
-    assert shown["tpot_median"] == load_roofline_error().tpot_median
-    assert f"{load_roofline_error().tpot_median:.0%}" in shown["note"]
+    assert shown["leave_one_model_out"] == acc.leave_one_model_out.model_dump()
+    assert f"TPOT median {acc.leave_one_model_out.tpot_median:.0%}" in shown["note"]
+    assert r.json()["engine"] == "trtllm" and "trtllm factors" in shown["note"]
 
 
 def test_simulation_limits_and_flow(client: TestClient) -> None:

@@ -88,8 +88,13 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     page.fill("#inf-batch", "16")
     page.click("#inf-btn")
     page.wait_for_selector("#inf-table")
-    # the roofline's measured error is shown with its answer
-    assert "measured aggregated runs" in page.inner_text("#inf-expected-error")
+    # the serving model's measured error is shown with its answer, and its engine
+    shown = page.inner_text("#inf-expected-error")
+    assert "predicted by factors fitted without it" in shown and "trtllm factors" in shown
+    page.select_option("#inf-engine", "vllm")
+    page.click("#inf-btn")
+    page.wait_for_function("document.querySelector('#inf-expected-error')"
+                           ".innerText.includes('vllm factors')")
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     assert errors == []
     page.close()

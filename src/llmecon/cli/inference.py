@@ -25,6 +25,11 @@ FORMATS = ("table", "json", "csv")
 number_at_least_one = number(1.0)
 #: GPUs in a replica or a parallel group.
 GPUS = whole(1, 1_000_000)
+#: The serving engines (``llmecon.inference.engines.ENGINES``, kept here so that building
+#: the parser imports no numpy; a test checks they agree) and the default one.
+ENGINES = ("vllm", "sglang", "trtllm")
+DEFAULT_ENGINE = "trtllm"
+ENGINE_HELP = "engine whose fitted factors the serving model uses (default trtllm)"
 GPU_PRICE_HELP = "USD per GPU-hour (default: newest bundled on-demand, else reserved/owned price)"
 
 
@@ -88,6 +93,7 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
                    help=GPU_PRICE_HELP)
     p.add_argument("--prefill-gpus", type=GPUS, help="GPUs per prefill replica")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=ENGINE_HELP)
     p.add_argument("--catalog", action="append", default=[], metavar="FILE",
                    help="a YAML catalog of your own GPUs, models or prices (repeatable)")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -99,7 +105,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gpu", required=True, help="GPU system name (see 'catalog gpus')")
     p.add_argument("--mode", choices=("agg", "disagg"), default="agg",
                    help="agg: prefill and decode share GPUs; disagg: separate workers")
-    p.add_argument("--engine", choices=("vllm", "sglang", "trtllm"), default="trtllm")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
     p.add_argument("--precision", default="fp8", help="bf16, fp8, int8, fp4")
     p.add_argument("--isl", type=positive, default=2000.0, help="input tokens per request")
     p.add_argument("--osl", type=positive, default=500.0, help="output tokens per request")
@@ -123,7 +129,7 @@ def _frontier_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True, help="model name, catalog file or HF "
                                                   "config.json path")
     p.add_argument("--gpu", required=True, help="GPU system name (see 'catalog gpus')")
-    p.add_argument("--engine", choices=("vllm", "sglang", "trtllm"), default="trtllm")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
     p.add_argument("--precision", default="fp8", help="bf16, fp8, int8, fp4")
     p.add_argument("--isl", type=non_negative, default=2000.0)
     p.add_argument("--osl", type=positive, default=500.0)
@@ -183,6 +189,7 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
     sw.add_argument("--precision", default="fp8")
     sw.add_argument("--kv", dest="kv_dtype", default="bf16")
     sw.add_argument("--replica-gpus", type=GPUS, default=8)
+    sw.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=ENGINE_HELP)
     sw.add_argument("--catalog", action="append", default=[], metavar="FILE")
     sw.add_argument("--format", choices=(*FORMATS, "parquet"), default="table",
                     help="table, json, csv (to standard output, or -f FILE) or parquet "
@@ -273,12 +280,14 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import engine_efficiency, load_serving_factors
     from llmecon.inference.sweep import run_sweep
     from llmecon.report.inference import sweep_select
 
-    s = run_sweep(load_catalog(args.catalog), load_efficiency(), models=args.models,
+    factors = load_serving_factors()
+    s = run_sweep(load_catalog(args.catalog), engine_efficiency(factors, args.engine),
+                  models=args.models,
                   gpus=args.gpu_names, batches=args.batches, input_tokens=args.inputs,
                   prices=args.prices, output_tokens=args.output_tokens,
                   precision=args.precision, kv_dtype=args.kv_dtype,
@@ -293,11 +302,11 @@ def _sweep(args: argparse.Namespace) -> int:
     elif args.format == "json":
         print(s.to_frame().to_json(orient="records", indent=1))
     else:
-        from llmecon.inference.calibration import load_roofline_error
-        from llmecon.report.inference import roofline_error, sweep_table
+        from llmecon.report.inference import expected_error, model_note, sweep_table
         from llmecon.report.terminal import print_all
 
-        print_all([sweep_table(s.to_frame(), len(s)), roofline_error(load_roofline_error())])
+        print_all([sweep_table(s.to_frame(), len(s)), model_note(args.engine),
+                   expected_error(factors.accuracy)])
     return 0
 
 
@@ -314,10 +323,11 @@ def _write_sweep(args: argparse.Namespace, columns: Any, select: str) -> None:
     print(f"wrote {len(columns['fits']):,} configurations to {safe(path)}")
 
 
-def _serving_result(args: argparse.Namespace) -> tuple[Any, Any]:
-    """The evaluated deployment of the serving flags, and the catalog it used."""
-    from llmecon.inference.calibration import load_efficiency
+def _serving_result(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """The evaluated deployment of the serving flags, the catalog it used and the serving
+    factors (their ``--engine``'s efficiencies and fixed times evaluated it)."""
     from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import engine_efficiency, load_serving_factors
     from llmecon.inference.serving import ServingConfig, evaluate
 
     config = ServingConfig(
@@ -326,23 +336,23 @@ def _serving_result(args: argparse.Namespace) -> tuple[Any, Any]:
         input_tokens=args.input_tokens, output_tokens=args.output_tokens,
         cache_hit=args.cache_hit, mtp_draft=args.mtp_draft, mtp_accept=args.mtp_accept,
         gpu_hour_price=args.gpu_hour_price, prefill_gpus=args.prefill_gpus)
-    catalog = load_catalog(args.catalog)
-    return evaluate(config, catalog, load_efficiency()), catalog
+    catalog, factors = load_catalog(args.catalog), load_serving_factors()
+    return evaluate(config, catalog, engine_efficiency(factors, args.engine)), catalog, factors
 
 
 def _serving(args: argparse.Namespace) -> int:
-    from llmecon.inference.calibration import load_roofline_error
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
-    result, _ = _serving_result(args)
-    check = load_roofline_error()
+    result, _, factors = _serving_result(args)
     if args.format == "json":
-        print(present.to_json({**result.to_dict(), "expected_error": check.model_dump()}))
+        print(present.to_json({**result.to_dict(), "engine": args.engine,
+                               "expected_error": present.error_json(factors.accuracy)}))
     elif args.format == "csv":
-        sys.stdout.write(result.to_frame().to_csv(index=False))
+        sys.stdout.write(result.to_frame().assign(engine=args.engine).to_csv(index=False))
     else:
-        print_all([present.serving_table(result), present.roofline_error(check)])
+        print_all([present.serving_table(result), present.model_note(args.engine),
+                   present.expected_error(factors.accuracy)])
     return 0
 
 
@@ -368,29 +378,29 @@ def _demand(args: argparse.Namespace, catalog: Any) -> Any:
 
 
 def _fleet(args: argparse.Namespace) -> int:
-    from llmecon.inference.calibration import load_roofline_error
     from llmecon.inference.serving import size_fleet
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
-    result, catalog = _serving_result(args)
+    result, catalog, factors = _serving_result(args)
     fleet = size_fleet(result, _demand(args, catalog))
     if args.format == "json":
         print(present.to_json({"serving": result.to_dict(), "fleet": fleet.to_dict(),
-                               "expected_error": load_roofline_error().model_dump()}))
+                               "engine": args.engine,
+                               "expected_error": present.error_json(factors.accuracy)}))
     elif args.format == "csv":
         sys.stdout.write(present.records_to_csv([fleet.to_dict()]))
     else:
         print_all([present.serving_table(result), present.fleet_table(fleet),
                    f"daily cost and margins on the {fleet.provisioning} fleet "
                    f"(--provisioning); nodes of {fleet.gpus_per_node} GPUs",
-                   present.roofline_error(load_roofline_error())])
+                   present.model_note(args.engine), present.expected_error(factors.accuracy)])
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
     from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.measured import load_serving_factors
+    from llmecon.inference.engines import load_serving_factors
     from llmecon.inference.modes import run_config, serve
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
@@ -427,7 +437,8 @@ def _with_model_file(catalog: Any, model: str) -> tuple[Any, str]:
 def _predict(args: argparse.Namespace) -> int:
     from llmecon.fileio import atomic_write
     from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.measured import load_measured, load_serving_factors, predict_table
+    from llmecon.inference.engines import load_serving_factors
+    from llmecon.inference.measured import load_measured, predict_table
     from llmecon.report.inference import expected_error
 
     out = new_file(args.output, args.force)
@@ -445,8 +456,8 @@ def _predict(args: argparse.Namespace) -> int:
 def _frontier(args: argparse.Namespace) -> int:
     from llmecon.errors import InputError
     from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_serving_factors
     from llmecon.inference.frontier import cheapest_at, fleet_at, frontier
-    from llmecon.inference.measured import load_serving_factors
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 

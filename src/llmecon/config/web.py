@@ -73,6 +73,8 @@ class InferenceRequest(ConfigModel):
     mtp_draft: int = Field(default=0, ge=0, le=8)
     mtp_accept: float = Field(default=0.0, ge=0, le=1)
     gpu_hour_price: float | None = Field(default=2.0, ge=0, le=1000)
+    #: The engine whose fitted factors the serving model uses.
+    engine: Literal["vllm", "sglang", "trtllm"] = "trtllm"
 
 
 class SimulationRequest(ConfigModel):

@@ -72,23 +72,19 @@ def load_cases() -> list[Case]:
     return out
 
 
-def predict(case: Case, eff: rf.Efficiency, catalog: Catalog,
-            step_s_per_layer: tuple[float, float] = (0.0, 0.0)) -> Any:
-    """The model's prediction for a case, in the case's unit (arrays if ``eff`` holds arrays).
-    ``step_s_per_layer``: fixed seconds per layer and per MoE layer added to every decode
-    step (the serving model's; none in this roofline's own calibration)."""
-    return np.squeeze(_predict(case, eff, catalog, step_s_per_layer))
+def predict(case: Case, eff: rf.Efficiency, catalog: Catalog) -> Any:
+    """The model's prediction for a case, in the case's unit (arrays if ``eff`` holds arrays;
+    a serving engine's fixed times in ``eff`` count, as in every decode step)."""
+    return np.squeeze(_predict(case, eff, catalog))
 
 
-def _predict(case: Case, eff: rf.Efficiency, cat: Catalog,
-             step_s_per_layer: tuple[float, float] = (0.0, 0.0)) -> Any:
+def _predict(case: Case, eff: rf.Efficiency, cat: Catalog) -> Any:
     model, gpu = cat.model(case.model), cat.gpu(case.gpu)
     arch = rf.Arch.of([model])
     hw = rf.Hardware.of([gpu], case.precision)
     wb, kvb = rf.BYTES[case.precision], rf.BYTES[case.kv]
-    fixed = step_s_per_layer[0] * arch.layers + step_s_per_layer[1] * arch.moe_layers
     common: dict[str, Any] = dict(weight_bytes=wb, kv_bytes=kvb, gpus=case.gpus, tp=case.tp,
-                                  eff=eff, fixed_s=fixed,
+                                  eff=eff,
                                   mtp_draft=case.mtp_draft, mtp_accept=case.mtp_accept)
     if case.kind == "prefill_per_gpu":
         return rf.prefill_tokens_per_gpu_s(arch, hw, prompt=case.prompt, eff=eff,

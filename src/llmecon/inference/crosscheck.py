@@ -1,17 +1,16 @@
 """Each inference model checked on the other's data.
 
-The published-case roofline (:func:`llmecon.inference.serving.evaluate`, behind
-``inference throughput``, ``cost``, ``fleet``, ``sweep``, the dashboard's calculator and the
-unit-economics serving costs) checked against measured runs it was not calibrated on.
-
-Its efficiency factors were calibrated on 20 published deployments
-(:mod:`llmecon.inference.calibration`); :func:`roofline_on_measured` predicts the time per
-output token of every aggregated run of a measured table (``measured_serving.csv`` format)
-with it, at the run's batch per GPU (requests in flight / GPUs of the worker), its
-parallelism, precision and lengths, and summarises |predicted / measured - 1|. The figures
-are recorded in ``data/inference/efficiency.yaml`` and shown beside that roofline's answers.
+The published-case roofline (:func:`llmecon.inference.calibration.load_efficiency`: the
+efficiency factors calibrated on 20 published deployments, no engine's fixed times; it
+gives the serving model its decode compute efficiency and answers ``inference accuracy``)
+checked against measured runs it was not calibrated on: :func:`roofline_on_measured`
+predicts the time per output token of every aggregated run of a measured table
+(``measured_serving.csv`` format) with it, at the run's batch per GPU (requests in flight /
+GPUs of the worker), its parallelism, precision and lengths, and summarises
+|predicted / measured - 1|. The figures are recorded in ``data/inference/efficiency.yaml``.
 The other way round, :func:`serving_on_cases` predicts the published deployments with the
-serving model's factors for one engine (its efficiencies and fixed step times).
+serving model's factors for one engine (its efficiencies and fixed step times), the model
+every inference command answers with.
 """
 
 from __future__ import annotations
@@ -78,14 +77,10 @@ def serving_on_cases(cases: list[Any], catalog: Catalog, factors: ServingFactors
     network share, memory reserve, routed experts' prefill efficiency, and its fixed time per
     layer (and per MoE layer) in every decode step."""
     from llmecon.inference.calibration import predict
-    from llmecon.inference.measured import ENGINES, serving_efficiency
+    from llmecon.inference.engines import engine_efficiency
 
-    if engine not in ENGINES:
-        raise InputError(f"engine: expected one of {', '.join(ENGINES)}, found {engine!r}")
-    eff, step_s, *_ = serving_efficiency(factors, np.array([ENGINES.index(engine)]),
-                                         np.array([True]))
-    fixed = (float(step_s[0]), factors.moe_step_us_per_layer / 1e6)
-    return {c.id: float(predict(c, eff, catalog, fixed)) / c.published - 1.0 for c in cases}
+    eff = engine_efficiency(factors, engine)
+    return {c.id: float(predict(c, eff, catalog)) / c.published - 1.0 for c in cases}
 
 
 def roofline_record(check: RooflineCheck, table: str) -> RooflineError:

@@ -26,7 +26,8 @@ from llmecon.config.serving import ErrorFigures, ServingAccuracy
 from llmecon.constants import MIN_MAGNITUDE
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
-from llmecon.inference.measured import ENGINES, Runs, model_names, predict_runs
+from llmecon.inference.engines import ENGINES
+from llmecon.inference.measured import Runs, model_names, predict_runs
 
 Array = np.ndarray[Any, Any]
 _ENGINE_FIELDS = ("prefill_mfu", "decode_bw", "step_us_per_layer", "burst",
@@ -273,7 +274,7 @@ def _prepared(path: str | Any) -> tuple[Any, Runs, rf.Arch]:
 def measured_accuracy(path: str | Any, hold_out: str | None = None) -> Accuracy:
     """The ``inference accuracy --measured TABLE.csv`` command: the bundled factors against
     a measured table; with ``hold_out`` (model or system), refit per fold (slow)."""
-    from llmecon.inference.measured import load_serving_factors
+    from llmecon.inference.engines import load_serving_factors
 
     frame, runs, arch = _prepared(path)
     return accuracy(frame, runs, arch, load_serving_factors(),
@@ -284,7 +285,7 @@ def refit_bundled(path: str | Any) -> ServingFactors:
     """Fit the factors on all predictable rows of a measured table, starting from the
     bundled ones with the decode efficiency of :func:`case_decode_mfu` (what
     ``data/inference/serving_factors.yaml`` holds after a refit)."""
-    from llmecon.inference.measured import load_serving_factors
+    from llmecon.inference.engines import load_serving_factors
 
     bundled = load_serving_factors()
     mfu = case_decode_mfu()

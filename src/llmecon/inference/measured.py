@@ -37,7 +37,7 @@ Rows the model cannot read get a ``status`` saying why instead of a prediction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +47,9 @@ from llmecon.config.inference import PRECISION_BYTES, ServingFactors
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu
+from llmecon.inference.engines import CHUNK_TOKENS, ENGINES, prefill_rate, row_efficiency
 
 Array = np.ndarray[Any, Any]
-ENGINES = ("vllm", "sglang", "trtllm")
-#: Prompt tokens one prefill pass takes at most (the engines' default chunk / max_num_tokens,
-#: 8,192 in TensorRT-LLM, vLLM and SGLang; a prompt longer than it is one pass here).
-CHUNK_TOKENS = 8192.0
-#: Share of link bandwidth a prefill pass's collectives achieve (large messages, overlapped
-#: with compute by two-batch overlap); the factors' ``network`` share is for decode steps
-#: (0.7 as bundled, not fitted: see :mod:`llmecon.inference.fit`), whose small messages'
-#: latency is in the fixed time per MoE layer of a step.
-PREFILL_NETWORK = 0.7
 REQUIRED = ("model_path", "system", "backend", "precision", "mode", "isl", "osl",
             "silicon_data_source")
 PARALLEL = ("batch_size", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
@@ -259,32 +251,6 @@ class Predictions:
     # steps in agg mode), or "kv-capacity" when C > K
 
 
-def serving_efficiency(f: ServingFactors, engine: Array, agg: Array
-                       ) -> tuple[rf.Efficiency, Array, Array, Array, Array]:
-    """Per row (``engine``: index into :data:`ENGINES`; ``agg``: aggregated mode): the
-    roofline efficiencies of the row's engine, its fixed decode step time per layer (s), its
-    fixed first-token time (s), burst and first-token time per layer (s). Only the engines
-    the rows use need factors."""
-    used = {int(i) for i in np.unique(engine) if i >= 0}
-    missing = [n for i, n in enumerate(ENGINES) if i in used and n not in f.engines]
-    if missing or not f.engines:
-        raise InputError(f"serving factors: engines: missing {', '.join(missing) or 'all'}")
-    filler = next(iter(f.engines.values()))  # for engines no row uses
-    e = [f.engines.get(name, filler) for name in ENGINES]
-
-    def pick(attr: str) -> Array:
-        values = np.array([float(getattr(x, attr)) for x in e])
-        out: Array = values[np.where(engine >= 0, engine, 0)]
-        return out
-
-    eff = rf.Efficiency(prefill_mfu=pick("prefill_mfu"), decode_mfu=pick("decode_mfu"),
-                        decode_bw=pick("decode_bw"), network=f.network,
-                        memory_reserve=f.memory_reserve, expert=f.expert_efficiency)
-    ttft = pick("ttft_overhead_ms") / 1e3 + np.where(agg, 0.0, pick("disagg_ttft_ms") / 1e3)
-    return eff, pick("step_us_per_layer") / 1e6, ttft, pick("burst"), \
-        pick("ttft_us_per_layer") / 1e6
-
-
 def _wave_wait(concurrency: Array, slots: Array) -> Array:
     """Mean wait, in service times, of ``C`` fixed-length requests served in waves of
     ``K`` slots: wave j waits j service times."""
@@ -335,10 +301,8 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
         return Predictions(runs.status, nan, nan, nan, nan, np.full(len(runs), ""))
     arch = arch_all.take(np.where(ok, runs.model_index, 0))
     hw = _hardware(runs, ok)
-    eff, step_s, ttft_s, burst, ttft_layer_s = serving_efficiency(factors, runs.engine_index,
-                                                            runs.agg)
-    ttft_s = ttft_s + ttft_layer_s * arch.layers \
-        + factors.moe_prefill_us_per_layer / 1e6 * arch.moe_layers
+    eff, burst = row_efficiency(factors, runs.engine_index)
+    ttft_s = rf.fixed_ttft_s(arch, eff, ~runs.agg)
     g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
     per_worker, workers = _decode_capacity(runs, arch, hw, eff)
     slots = per_worker * workers
@@ -347,16 +311,15 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=g, tp=runs.tp,
                   batch_per_gpu=batch / (g * workers),
                   context=runs.isl + runs.osl / 2.0, eff=eff)
-    fixed = step_s * arch.layers + factors.moe_step_us_per_layer / 1e6 * arch.moe_layers
-    step = d.step_time_s + fixed
+    fixed = rf.fixed_step_s(arch, eff)
+    step = d.step_time_s  # the fixed time included
     # a prefill pass holds the prompts waiting (at most a chunk of CHUNK_TOKENS, at least
     # one prompt): at a few prompts an MoE pass is bound by reading the experts' weights
     prompts = np.maximum(batch / np.nan_to_num(runs.prefill_workers, nan=1.0), 1.0)
     pass_tokens = np.minimum(prompts * runs.isl, np.maximum(runs.isl, CHUNK_TOKENS))
-    pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=runs.isl,
-                                      eff=replace(eff, network=PREFILL_NETWORK), weight_bytes=wb,
-                                      gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp,
-                                      tokens_per_gpu=pass_tokens / runs.prefill_gpus_per_worker)
+    pre = prefill_rate(arch, hw, eff, prompt=runs.isl, weight_bytes=wb,
+                       gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp,
+                       pass_tokens=pass_tokens)
     worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
     interleaved = np.where(runs.agg, factors.prefill_interference * batch / runs.osl
                            * runs.isl / (pre * g), 0.0)  # prompt chunks between steps
@@ -386,21 +349,6 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
 
     return Predictions(status, keep(ttft * 1e3), keep(tpot * 1e3), keep(tput), keep(slots),
                        np.where(good, bound, ""))
-
-
-def load_serving_factors(path: str | Path | None = None) -> ServingFactors:
-    """The fitted factors bundled in ``data/inference/serving_factors.yaml`` (or a file)."""
-    from importlib import resources
-
-    from llmecon.config.base import load_config, parse_config
-    from llmecon.yamlfile import read_mapping
-
-    if path is not None:
-        return load_config(ServingFactors, path, "serving factors")
-    file = resources.files("llmecon").joinpath("data/inference/serving_factors.yaml")
-    with resources.as_file(file) as p:
-        return parse_config(ServingFactors, read_mapping(p, "serving factors"),
-                            "llmecon/data/inference/serving_factors.yaml")
 
 
 def predict_table(frame: Any, catalog: Catalog, factors: ServingFactors) -> Any:

@@ -5,7 +5,7 @@ engine, precision, input and output tokens, requests in flight, parallelism); :f
 predicts it with :func:`llmecon.inference.measured.predict_runs` and prices it.
 
 >>> from llmecon.inference.catalog import load_catalog
->>> from llmecon.inference.measured import load_serving_factors
+>>> from llmecon.inference.engines import load_serving_factors
 >>> r = serve(RunConfig(model="Llama-3.1-70B", gpu="H200", tp=4, concurrency=32,
 ...                     gpu_hour_price=2.5), load_catalog(), load_serving_factors())
 >>> r.tokens_per_s_per_user > 20 and r.gpus == 4

@@ -46,8 +46,12 @@ class Efficiency:
     """Fractions of peak achieved end to end (calibrated defaults; see ``calibration``).
 
     ``network`` is the share of link bandwidth the collectives achieve; ``memory_reserve``
-    the share of HBM kept for activations and the runtime. Fields may be numpy arrays, to
-    evaluate many settings at once.
+    the share of HBM kept for activations and the runtime. A serving engine also spends
+    fixed times (seconds) that no roofline term explains: per layer and per MoE layer in
+    every decode step (:func:`fixed_step_s`), and before a first token (:func:`fixed_ttft_s`);
+    the serving model fits them per engine (``llmecon.inference.engines``), the published-case
+    calibration leaves them at 0. Fields may be numpy arrays, to evaluate many settings at
+    once.
     """
 
     prefill_mfu: Any = 0.5
@@ -56,6 +60,12 @@ class Efficiency:
     network: Any = 0.7
     memory_reserve: Any = 0.1
     expert: Any = 1.0  # prefill compute efficiency of routed-expert GEMMs, relative to dense
+    step_s_per_layer: Any = 0.0
+    moe_step_s_per_layer: Any = 0.0
+    ttft_s: Any = 0.0
+    ttft_s_per_layer: Any = 0.0
+    moe_prefill_s_per_layer: Any = 0.0
+    disagg_ttft_s: Any = 0.0  # more before a first token from a separate prefill worker
 
 
 @dataclass(frozen=True)
@@ -287,6 +297,18 @@ class DecodeResult:
     comm_s: Array
 
 
+def fixed_step_s(arch: Arch, eff: Efficiency) -> Any:
+    """The engine's fixed time in every decode step: per layer and per MoE layer."""
+    return eff.step_s_per_layer * arch.layers + eff.moe_step_s_per_layer * arch.moe_layers
+
+
+def fixed_ttft_s(arch: Arch, eff: Efficiency, disaggregated: Any = False) -> Any:
+    """The engine's fixed time before a first token: once, per layer and per MoE layer,
+    and more when the prompt was computed by a separate (disaggregated) prefill worker."""
+    return eff.ttft_s + np.where(disaggregated, eff.disagg_ttft_s, 0.0) \
+        + eff.ttft_s_per_layer * arch.layers + eff.moe_prefill_s_per_layer * arch.moe_layers
+
+
 def mtp_tokens(draft: Any, accept: Any) -> Any:
     """Tokens emitted per step with ``draft`` speculative tokens accepted each with
     probability ``accept`` in turn: 1 + a + a^2 + ... + a^draft.
@@ -303,13 +325,13 @@ def mtp_tokens(draft: Any, accept: Any) -> Any:
 
 def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: Any, tp: Any,
            batch_per_gpu: Any, context: Any, eff: Efficiency, mtp_draft: Any = 0.0,
-           mtp_accept: Any = 0.0, fixed_s: Any = 0.0) -> DecodeResult:
+           mtp_accept: Any = 0.0) -> DecodeResult:
     """One decode step per GPU for ``batch_per_gpu`` sequences with ``context`` cached tokens.
 
     ``gpus`` is the replica (the expert-parallel group), ``tp`` the tensor-parallel degree
     of attention and dense weights inside it (1 = data-parallel attention). With
     multi-token prediction each step verifies ``mtp_draft`` extra tokens per sequence.
-    ``fixed_s`` is added to every step (the serving model's fixed time per layer).
+    Every step also takes the engine's fixed time (:func:`fixed_step_s`).
     """
     processed = 1.0 + np.asarray(mtp_draft, dtype=float)
     emitted = mtp_tokens(mtp_draft, mtp_accept)
@@ -330,7 +352,7 @@ def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: 
                        arch.experts * touched * arch.expert_all_layers / gpus * weight_bytes
                        / bw)
     t_comm = tokens * comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff)
-    step = t_attn + t_dense + t_exp + t_comm + fixed_s
+    step = t_attn + t_dense + t_exp + t_comm + fixed_step_s(arch, eff)
     return DecodeResult(step, batch_per_gpu * emitted / step, step / emitted, t_attn, t_dense,
                         t_exp, t_comm)
 

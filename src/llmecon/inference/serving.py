@@ -19,6 +19,7 @@ from llmecon.errors import InputError
 from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu, Model
+from llmecon.inference.engines import CHUNK_TOKENS, prefill_rate
 
 __all__ = ["Demand", "Fleet", "ServingConfig", "ServingResult", "cost_per_million_tokens",
            "evaluate", "fleet_gpus", "size_fleet"]
@@ -45,6 +46,7 @@ class ServingResult:
     dense_ms: float
     experts_ms: float
     comm_ms: float
+    fixed_ms: float  # the engine's fixed time in every decode step
     gpu_hour_price: float | None
     price_source: str
     cost_input_miss: float | None
@@ -59,7 +61,8 @@ class ServingResult:
     def bound(self) -> str:
         """The largest part of a decode step."""
         parts = {"attention/KV": self.attention_ms, "dense weights": self.dense_ms,
-                 "experts": self.experts_ms, "communication": self.comm_ms}
+                 "experts": self.experts_ms, "communication": self.comm_ms,
+                 "fixed step time": self.fixed_ms}
         return max(parts, key=lambda k: parts[k])
 
     def to_dict(self) -> dict[str, Any]:
@@ -197,13 +200,16 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
     d = rf.decode(arch, hw, batch_per_gpu=batch, context=context, **common)
     pre_gpus = cfg.prefill_gpus or cfg.gpus
     pre_tp = min(tp, pre_gpus)
-    prefill = float(rf.prefill_tokens_per_gpu_s(arch, hw, prompt=cfg.input_tokens, eff=eff,
-                                                weight_bytes=wb, gpus=pre_gpus,
-                                                tp=pre_tp)[0])
-    # TTFT without queueing: the new prompt tokens on the GPUs that share one prompt (the
-    # tensor-parallel group; one GPU under data-parallel attention), then one decode step
+    # at full load a prefill pass holds a whole chunk of prompt tokens (the serving model's)
+    prefill = float(prefill_rate(arch, hw, eff, prompt=cfg.input_tokens, weight_bytes=wb,
+                                 gpus=pre_gpus, tp=pre_tp,
+                                 pass_tokens=max(cfg.input_tokens, CHUNK_TOKENS))[0])
+    # TTFT without queueing: the engine's fixed time (more from a separate prefill worker),
+    # the new prompt tokens on the GPUs that share one prompt (the tensor-parallel group;
+    # one GPU under data-parallel attention), then one decode step
     new_tokens = cfg.input_tokens * (1 - cfg.cache_hit)
-    ttft = new_tokens / (prefill * pre_tp) + float(d.step_time_s[0])
+    ttft = float(rf.fixed_ttft_s(arch, eff, cfg.prefill_gpus is not None)[0]) \
+        + new_tokens / (prefill * pre_tp) + float(d.step_time_s[0])
     price, source = _gpu_hour_price(cfg, cat, gpu)
     # a cache hit reads its KV entries once from HBM
     hit_tps = fm.ratio(gpu.bandwidth_tbs * 1e12 * float(eff.decode_bw),
@@ -221,7 +227,8 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
         tpot_ms=float(d.tpot_s[0]) * 1e3, ttft_ms=ttft * 1e3,
         step_ms=float(d.step_time_s[0]) * 1e3, attention_ms=float(d.attention_s[0]) * 1e3,
         dense_ms=float(d.dense_s[0]) * 1e3, experts_ms=float(d.experts_s[0]) * 1e3,
-        comm_ms=float(d.comm_s[0]) * 1e3, gpu_hour_price=price, price_source=source,
+        comm_ms=float(d.comm_s[0]) * 1e3, fixed_ms=float(rf.fixed_step_s(arch, eff)[0]) * 1e3,
+        gpu_hour_price=price, price_source=source,
         cost_input_miss=None if price is None else cost_per_million_tokens(price, prefill),
         cost_input_hit=None if hit_read is None else hit_read + hit_store,
         cost_output=None if price is None else cost_per_million_tokens(price, decode_tps),

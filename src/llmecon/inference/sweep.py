@@ -2,7 +2,9 @@
 
 A sweep crosses models x GPUs x batch sizes x context lengths x GPU-hour prices and
 returns throughput, cost per million tokens and whether each configuration fits in
-memory, without a Python loop over configurations.
+memory, without a Python loop over configurations. It evaluates what
+:func:`llmecon.inference.serving.evaluate` does for one configuration (the serving model
+with one engine's efficiency and fixed times: :mod:`llmecon.inference.engines`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from llmecon.errors import InputError
 from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
+from llmecon.inference.engines import CHUNK_TOKENS, prefill_rate
 from llmecon.inference.serving import check_links
 
 Array = np.ndarray[Any, Any]
@@ -107,8 +110,8 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
                                tp=tp, max_context=isl + output_tokens, eff=eff)
     d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus, tp=tp,
                   batch_per_gpu=batch, context=isl + output_tokens / 2.0, eff=eff)
-    pre = rf.prefill_tokens_per_gpu_s(arch, hw, prompt=isl, eff=eff, weight_bytes=wb,
-                                      gpus=replica_gpus, tp=tp)
+    pre = prefill_rate(arch, hw, eff, prompt=isl, weight_bytes=wb, gpus=replica_gpus, tp=tp,
+                       pass_tokens=np.maximum(isl, CHUNK_TOKENS))
 
     def flat(v: Any) -> Array:
         out: Array = np.broadcast_to(v, shape).ravel()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
 
-from llmecon.config.serving import RooflineError, ServingAccuracy
+from llmecon.config.serving import ServingAccuracy
 from llmecon.inference.calibration import AccuracyRow
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
@@ -54,9 +54,9 @@ def serving_table(r: ServingResult) -> RichTable:
         ("decode throughput", _f(r.decode_tokens_per_gpu_s, ",.0f"), "tokens/s per GPU"),
         ("time per output token (TPOT)", _f(r.tpot_ms, ",.1f"), "ms"),
         ("time to first token (no queue)", _f(r.ttft_ms, ",.0f"), "ms"),
-        ("decode step: attention / dense / experts / comm",
-         f"{r.attention_ms:.1f} / {r.dense_ms:.1f} / {r.experts_ms:.1f} / {r.comm_ms:.1f}",
-         f"ms (bound: {r.bound})"),
+        ("decode step: attention / dense / experts / comm / fixed",
+         f"{r.attention_ms:.1f} / {r.dense_ms:.1f} / {r.experts_ms:.1f} / {r.comm_ms:.1f} / "
+         f"{r.fixed_ms:.1f}", f"ms (bound: {r.bound})"),
         ("cost per M input tokens, cache miss", _f(r.cost_input_miss, ",.4f"), f"USD {price}"),
         ("cost per M input tokens, cache hit", _f(r.cost_input_hit, ",.5f"), "USD"),
         ("cost per M output tokens", _f(r.cost_output, ",.4f"), "USD"),
@@ -76,13 +76,11 @@ def expected_error(acc: ServingAccuracy | None) -> str:
             f"median {e.tpot_median:.0%} (p90 {e.tpot_p90:.0%})")
 
 
-def roofline_error(e: RooflineError) -> str:
-    """One line on the published-case roofline's error on measured runs."""
-    return (f"expected error: this roofline (calibrated on published deployments) puts the "
-            f"time per output token of {e.rows:,} measured aggregated runs ({e.table}) off by "
-            f"{e.tpot_median:.0%} at the median (p90 {e.tpot_p90:.0%}), the median TPOT "
-            f"{1 - e.median_ratio:.0%} too short (costs per token too low); 'inference run' "
-            "and 'frontier' use the serving model fitted on those runs")
+def model_note(engine: str) -> str:
+    """Which model answered: the serving model with one engine's fitted factors."""
+    return (f"serving model with the {engine} factors fitted on measured runs (the model of "
+            "'inference run', 'frontier' and 'predict'; --engine to change): decode steps "
+            "at the given batch, prefill in full chunks, no queueing")
 
 
 def error_json(acc: ServingAccuracy | None) -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 """Calibration of a scenario from a company's latest disclosed period: pure compute.
 
 :func:`base_scenario` takes the company, the unit-economics assumptions, FX rates, the
-inference catalog and the efficiency table as arguments (no file is read here; see
+inference catalog and the serving efficiency as arguments (no file is read here; see
 :func:`llmecon.simulate.loaders.load_base_scenario`). Company-wide drivers come first, then
 one calibrator per kind of business line (:func:`calibrate_c2c`, :func:`calibrate_b2b`,
 :func:`calibrate_api`), then the financing (:mod:`llmecon.simulate.financing`). Every value

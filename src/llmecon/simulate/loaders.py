@@ -1,5 +1,5 @@
 """The loaders of the projection: the only module of :mod:`llmecon.simulate` that reads
-files (the bundled assumptions, FX rates, inference catalog and efficiency table).
+files (the bundled assumptions, FX rates, inference catalog and serving factors).
 
 Callers that used to call ``base_scenario(company)`` call :func:`load_base_scenario` with the
 same arguments; the calibration itself (:func:`llmecon.simulate.calibrate.base_scenario`) is
@@ -47,15 +47,15 @@ def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None =
     ``compute_path`` one of compute mixes (``data/compute.yaml`` shape).
     """
     from llmecon.config.assumptions import load_assumptions
-    from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_engine_efficiency
     from llmecon.units import load_fx
 
     a = assumptions if assumptions is not None else load_assumptions(assumptions_path)
     fin = load_financing_assumptions(financing_path)
     mixes = load_compute_assumptions(compute_path)
     return base_scenario(company, a, horizon_months, fx=load_fx(), catalog=load_catalog(),
-                         efficiency=load_efficiency(),
+                         efficiency=load_engine_efficiency(),
                          financing=fin.for_company(company.id, str(financing_path or
                                                                    "data/financing.yaml")),
                          compute=mixes.companies.get(company.id, mixes.default))

@@ -16,9 +16,10 @@ from llmecon.inference.roofline import Efficiency
 
 def bundled_inference(catalog: Catalog | None = None, efficiency: Efficiency | None = None
                       ) -> tuple[Catalog, Efficiency]:
-    """The bundled inference catalog and efficiency table (either one kept when given)."""
-    from llmecon.inference.calibration import load_efficiency
+    """The bundled inference catalog and the serving model's efficiency (the default
+    engine's fitted factors; either one kept when given)."""
     from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_engine_efficiency
 
     return (catalog if catalog is not None else load_catalog(),
-            efficiency if efficiency is not None else load_efficiency())
+            efficiency if efficiency is not None else load_engine_efficiency())

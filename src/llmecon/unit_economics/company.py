@@ -6,9 +6,10 @@ default). Lines are cast by role: the company's ``platform_line`` is an API / cl
 the other lines are product lines (C2C) for a product company and project lines (B2B) for
 a project company.
 
-Pure: the company, the assumptions, FX, the inference catalog and the efficiency table are
-required arguments; nothing here reads a file (callers load them: ``llmecon.api``, the
-report and the dashboard use ``load_catalog()`` and ``load_efficiency()``).
+Pure: the company, the assumptions, FX, the inference catalog and the serving efficiency
+are required arguments; nothing here reads a file (callers load them: ``llmecon.api``, the
+report and the dashboard use ``load_catalog()`` and ``load_engine_efficiency()``, the
+serving model's default engine).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def unit_economics_table(company: Company, assumptions: Assumptions, fx: FxTable
                          catalog: Catalog, efficiency: Efficiency) -> UnitEconomicsTable:
     """The unit-economics rows of every business line of ``company``.
 
-    ``catalog`` and ``efficiency`` are the inference catalog and efficiency table, loaded
+    ``catalog`` and ``efficiency`` are the inference catalog and the serving efficiency (an
+    engine's fitted factors: :func:`llmecon.inference.engines.engine_efficiency`), loaded
     by the caller.
     """
     if not company.lines:

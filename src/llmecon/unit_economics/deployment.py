@@ -1,6 +1,6 @@
 """A company's inference deployment: what serving its tokens costs, and its list price.
 
-Public and pure: the catalog, the efficiency table and the FX table are arguments, so the
+Public and pure: the catalog, the serving efficiency and the FX table are arguments, so the
 unit-economics table and the projection's calibration call the same functions with the
 same inputs and cannot disagree.
 """

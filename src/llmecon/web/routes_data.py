@@ -54,18 +54,23 @@ def _catalog() -> dict[str, list[str]]:
 
 
 def _inference_cost(req: InferenceRequest) -> dict[str, Any]:
-    from llmecon.inference.calibration import load_efficiency, load_roofline_error
     from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import engine_efficiency, load_serving_factors
     from llmecon.inference.serving import ServingConfig, evaluate
-    from llmecon.report.inference import roofline_error
+    from llmecon.report.inference import error_json, expected_error, model_note
 
     d = req.model_dump()
     if d["batch_per_gpu"] is not None and d["tpot_ms"] is not None:
         d["batch_per_gpu"] = None
-    out = evaluate(ServingConfig(**d), load_catalog(), load_efficiency()).to_dict()
+    factors = load_serving_factors()
+    engine = d.pop("engine")
+    out = evaluate(ServingConfig(**d), load_catalog(), engine_efficiency(factors, engine)
+                   ).to_dict()
     clean: dict[str, Any] = jsonable({k: v for k, v in out.items() if k != "config"})
-    check = load_roofline_error()
-    clean["expected_error"] = {**check.model_dump(), "note": roofline_error(check)}
+    clean["engine"] = engine
+    clean["expected_error"] = {**(error_json(factors.accuracy) or {}),
+                               "note": f"{model_note(engine)}; "
+                                       f"{expected_error(factors.accuracy)}"}
     return clean
 
 
