@@ -74,28 +74,50 @@ def prior_factors() -> ServingFactors:
                           memory_reserve=0.1, fitted_on="prior")
 
 
-def _pack(f: ServingFactors) -> Array:
+def _pack(f: ServingFactors, free: list[tuple[str, str]]) -> Array:
     def enc(name: str, v: float) -> float:
         u = min(max(v / _BOUNDS.get(name, 1.0), 1e-4), 1 - 1e-4)
         return float(np.log(u / (1 - u)))
 
-    out = [enc(k, getattr(f.engines[e], k)) for e in ENGINES for k in _ENGINE_FIELDS]
+    out = [enc(k, getattr(f.engines[e], k)) for e, k in free]
     out += [enc(k, getattr(f, k)) for k in _GLOBAL_FIELDS]
     return np.array(out)
 
 
-def _unpack(x: Array, note: str, fixed: dict[str, Any] | None = None,
-            fixed_engine: dict[str, dict[str, Any]] | None = None) -> ServingFactors:
+def _unpack(x: Array, note: str, free: list[tuple[str, str]], start: ServingFactors,
+            prior: ServingFactors) -> ServingFactors:
+    """The factors at ``x`` (the logits of the ``free`` engine fields, then of the global
+    ones); the fields that are not fitted stay where ``start`` puts them, and the engine
+    fields the rows do not determine are the ``prior``'s."""
     def dec(name: str, v: float) -> float:
         # a factor the optimiser drives towards 0 stays a valid one (MIN_MAGNITUDE, far
         # below any physical effect; the configuration models refuse anything smaller)
         return max(float(_BOUNDS.get(name, 1.0) / (1 + np.exp(-v))), MIN_MAGNITUDE)
 
     it = iter(x.tolist())
-    engines = {e: EngineFactors(**{k: dec(k, next(it)) for k in _ENGINE_FIELDS},
-                                **(fixed_engine or {}).get(e, {})) for e in ENGINES}
+    values: dict[str, dict[str, Any]] = {
+        e: {**prior.engines[e].model_dump(),
+            **{k: getattr(start.engines[e], k) for k in _FIXED_ENGINE_FIELDS}}
+        for e in ENGINES}
+    for e, k in free:
+        values[e][k] = dec(k, next(it))
     rest: dict[str, Any] = {k: dec(k, next(it)) for k in _GLOBAL_FIELDS}
-    return ServingFactors(engines=engines, **rest, **(fixed or {}), fitted_on=note)
+    return ServingFactors(engines={e: EngineFactors(**v) for e, v in values.items()},
+                          **rest, **{k: getattr(start, k) for k in _FIXED_FIELDS},
+                          fitted_on=note)
+
+
+def _free_fields(runs: Runs, rows: Array) -> list[tuple[str, str]]:
+    """The engine fields the rows determine: an engine's, if it has rows; its
+    disaggregated first-token time, if it has disaggregated rows. The rest stay at the
+    start (fitted with no data, they wander to their bounds and make the fit fragile)."""
+    out = []
+    for i, e in enumerate(ENGINES):
+        mine = rows & (runs.engine_index == i)
+        for k in _ENGINE_FIELDS:
+            if mine.any() and (k != "disagg_ttft_ms" or (mine & ~runs.agg).any()):
+                out.append((e, k))
+    return out
 
 
 def _residuals(runs: Runs, arch: rf.Arch, f: ServingFactors, rows: Array,
@@ -111,23 +133,24 @@ def fit_factors(runs: Runs, arch: rf.Arch, start: ServingFactors, rows: Array,
                 measured_ttft_ms: Array, measured_tpot_ms: Array, note: str = "",
                 max_evaluations: int = 4000) -> ServingFactors:
     """Factors minimising the soft-L1 loss of the log errors over ``rows`` (a boolean mask
-    of rows with status ok and measured values); ``start`` is the first guess.
+    of rows with status ok and measured values); ``start`` is the first guess. An engine
+    with no rows keeps :func:`prior_factors`' values, and so does the disaggregated
+    first-token time of an engine with no disaggregated rows (:func:`_free_fields`).
 
     Three passes, with finite-difference steps of 0.001, 0.03 and 0.001 (in the logit of
     each factor): the model has kinks (floors, maxima, whole workers) where a fit with
     fine steps stops; the coarse pass steps over them and the last refines."""
     from scipy.optimize import least_squares
 
-    x = _pack(start)
-    fixed = {k: getattr(start, k) for k in _FIXED_FIELDS}
-    per_engine = {e: {k: getattr(start.engines[e], k) for k in _FIXED_ENGINE_FIELDS}
-                  for e in ENGINES}
+    free, prior = _free_fields(runs, rows), prior_factors()
+    x = _pack(start, free)
     for step in (1e-3, 3e-2, 1e-3):
-        x = least_squares(lambda y: _residuals(runs, arch, _unpack(y, note, fixed, per_engine),
+        x = least_squares(lambda y: _residuals(runs, arch,
+                                               _unpack(y, note, free, start, prior),
                                                rows, measured_ttft_ms, measured_tpot_ms),
                           x, loss="soft_l1", f_scale=0.1, max_nfev=max_evaluations,
                           x_scale=1.0, diff_step=step).x
-    return _unpack(x, note, fixed, per_engine)
+    return _unpack(x, note, free, start, prior)
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,8 @@ def inference_chart(rows: Sequence[Any]) -> ChartSpec:
         traces.append(Trace(f"{cid}: {mine[0].model}", "bar", tuple(r.gpu for r in mine),
                             tuple(finite_list(r.cost_per_m_output_usd for r in mine))))
     return ChartSpec("inference-cost", "Cost per million output tokens, the companies' "
-                     "models by GPU", tuple(traces), y_axis=Axis("USD per M tokens"))
+                     "models by GPU (serving model, TensorRT-LLM factors)", tuple(traces),
+                     y_axis=Axis("USD per M tokens"))
 
 
 def charts_for(kind: str, series: Sequence[CompanySeries],
