@@ -219,8 +219,8 @@ _price_row = st.fixed_dictionaries(
 def test_catalog_files_give_a_catalog_that_costs_finitely_or_a_named_error(
         doc: dict[str, Any]) -> None:
     from llmecon.config.inference import ServingConfig
-    from llmecon.inference.calibration import load_efficiency
     from llmecon.inference.catalog import catalog_from_mapping, load_catalog
+    from llmecon.inference.engines import load_engine_efficiency
     from llmecon.inference.serving import evaluate
     from llmecon.yamlfile import parse_yaml
 
@@ -231,7 +231,8 @@ def test_catalog_files_give_a_catalog_that_costs_finitely_or_a_named_error(
         return
     for gpu in cat.gpus[-2:]:  # the fuzzed rows come last
         try:
-            r = evaluate(ServingConfig("Llama-3.1-8B", gpu.name, gpus=1), cat, load_efficiency())
+            r = evaluate(ServingConfig("Llama-3.1-8B", gpu.name, gpus=1), cat,
+                         load_engine_efficiency())
         except LlmeconError:
             continue
         assert math.isfinite(r.decode_tokens_per_gpu_s) or not r.fits

@@ -11,8 +11,8 @@ import pytest
 
 from llmecon.api import compare
 from llmecon.errors import LlmeconError
-from llmecon.inference.calibration import load_efficiency
 from llmecon.inference.catalog import load_catalog
+from llmecon.inference.engines import load_engine_efficiency
 from llmecon.inference.serving import ServingConfig, ServingResult, evaluate
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.report import notebook
@@ -71,7 +71,7 @@ def test_registered_formatters_show_results(zhipu: Company, minimax: Company) ->
     r = run(base_scenario(minimax), paths=200)
     assert "P(cash &lt; 0)" in (fmt(r) or "")
     s = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=8),
-                 load_catalog(), load_efficiency())
+                 load_catalog(), load_engine_efficiency())
     assert "decode_tokens_per_gpu_s" in (fmt(s) or "")
     assert fmt(object()) is None
 
