@@ -92,11 +92,11 @@ def unit_economics(company: Company, assumptions: str | Path | None = None,
     model (TensorRT-LLM's factors; ``assumptions``: a user's file merged over the bundled
     defaults)."""
     from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.engines import load_engine_efficiency
+    from llmecon.inference.engines import load_serving_factors
     from llmecon.unit_economics.company import load_assumptions, unit_economics_table
 
     return unit_economics_table(company, load_assumptions(assumptions), fx or load_fx(),
-                                load_catalog(), load_engine_efficiency())
+                                load_catalog(), load_serving_factors())
 
 
 def peers(signal: str, companies: Sequence[Company] | None = None, *,

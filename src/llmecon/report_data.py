@@ -53,7 +53,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     from llmecon.api import compare
     from llmecon.errors import LlmeconError
     from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.engines import load_engine_efficiency
+    from llmecon.inference.engines import load_serving_factors
     from llmecon.simulate.answers import cost_for_margin
     from llmecon.simulate.calibrate import base_scenario
     from llmecon.simulate.run import run
@@ -70,7 +70,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     ue, cf, sig = compare(list(companies), fx=fx)
     assumptions = load_assumptions()
     names = list(stress_presets()) if stresses is None else list(stresses)
-    cat, eff = load_catalog(), load_engine_efficiency()
+    cat, factors = load_catalog(), load_serving_factors()
     inf_rows: list[InferenceRow] = []
     sims: dict[str, dict[str, Any]] = {}
     margin: dict[str, Any] = {}
@@ -79,13 +79,13 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     for c in companies:
         say(f"{c.id}: unit economics")
         try:
-            ue_table = unit_economics_table(c, assumptions, fx, cat, eff)
-            base = base_scenario(c, assumptions, horizon, fx=fx, catalog=cat, efficiency=eff)
+            ue_table = unit_economics_table(c, assumptions, fx, cat, factors)
+            base = base_scenario(c, assumptions, horizon, fx=fx, catalog=cat, factors=factors)
         except LlmeconError as e:  # shown in the report; the company stays in the comparison
             skipped[c.id] = str(e)
             continue
         ue_lines.append(ue_table)
-        inf_rows.extend(_inference_rows(c.id, assumptions, cat, eff))
+        inf_rows.extend(_inference_rows(c.id, assumptions, cat, factors))
         if scenario_file:
             base = load_scenario(base, scenario_file)
         margin[c.id] = cost_for_margin(base, target_margin)
@@ -99,14 +99,17 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
                       tuple(inf_rows), margin, sims, paths, horizon, seed, skipped)
 
 
-def _inference_rows(company_id: str, assumptions: Any, cat: Any, eff: Any
+def _inference_rows(company_id: str, assumptions: Any, cat: Any, factors: Any
                     ) -> list[InferenceRow]:
-    """Cost per million tokens of the company's assumed deployment on each report GPU."""
+    """Cost per million tokens of the company's assumed deployment on each report GPU
+    (with the serving model's factors of the deployment's engine)."""
     from llmecon.errors import LlmeconError
+    from llmecon.inference.engines import DEFAULT_ENGINE, engine_efficiency
     from llmecon.inference.serving import ServingConfig, evaluate
 
     dep = dict(assumptions["inference"].get(company_id, assumptions["inference"]["default"]))
     dep.pop("price_endpoint", None)
+    eff = engine_efficiency(factors, str(dep.pop("engine", None) or DEFAULT_ENGINE))
     rows = []
     for gpu in REPORT_GPUS:
         cfg = ServingConfig(**{**dep, "gpu": gpu})

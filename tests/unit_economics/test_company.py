@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,32 @@ def test_assumptions_file_overrides_and_validates(tmp_path: Path, minimax: Compa
     assert low["LTV per payer"] > high["LTV per payer"]  # lower churn, higher LTV
     p.write_text("c2c:\n  payer_chrun: 0.05\n")
     with pytest.raises(InputError, match=r"a\.yaml: c2c\.payer_chrun: unknown field"):
+        load_assumptions(p)
+
+
+def test_a_deployment_names_its_engine(tmp_path: Path, minimax: Company) -> None:
+    """The assumptions choose the engine whose fitted factors cost a company's tokens (the
+    serving model's, as 'inference cost --engine' uses); the cost is that command's."""
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import engine_efficiency, load_serving_factors
+    from llmecon.inference.serving import ServingConfig, evaluate
+    from llmecon.unit_economics.deployment import deployment_cost
+
+    p = tmp_path / "a.yaml"
+    p.write_text("inference:\n  minimax: {model: MiniMax-M2, gpu: H800, gpus: 8, "
+                 "batch_per_gpu: 48, engine: sglang}\n")
+    a, fx, factors = load_assumptions(p), load_fx(), load_serving_factors()
+    end = date(2025, 9, 30)
+    dep = deployment_cost("minimax", "USD", a, load_catalog(), factors, fx, None, end)
+    assert dep.label.endswith("serving model, sglang")
+    cfg = ServingConfig(model="MiniMax-M2", gpu="H800", gpus=8, batch_per_gpu=48)
+    for engine in ("sglang", "trtllm"):
+        want = evaluate(cfg, load_catalog(), engine_efficiency(factors, engine)).cost_output
+        got = deployment_cost("minimax", "USD", a if engine == "sglang" else load_assumptions(),
+                              load_catalog(), factors, fx, None, end).result.cost_output
+        assert got == pytest.approx(want, rel=1e-12), engine
+    p.write_text("inference:\n  minimax: {model: MiniMax-M2, gpu: H800, engine: tgi}\n")
+    with pytest.raises(InputError, match=r"a\.yaml: inference\.minimax\.engine"):
         load_assumptions(p)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 import pydantic
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -183,10 +183,14 @@ class DeploymentAssumptions(Section):
     gpu_hour_price: float | None = Field(default=None, gt=0.0)
     prefill_gpus: int | None = Field(default=None, ge=1)
     price_endpoint: str | None = None
+    #: The engine whose fitted factors cost the tokens (``llmecon.inference.engines``).
+    engine: Literal["vllm", "sglang", "trtllm"] = "trtllm"
 
     def serving_fields(self) -> dict[str, Any]:
-        """The keyword arguments of ``ServingConfig`` (without ``price_endpoint``)."""
-        return {k: getattr(self, k) for k in type(self).model_fields if k != "price_endpoint"}
+        """The keyword arguments of ``ServingConfig`` (without ``price_endpoint`` and
+        ``engine``)."""
+        return {k: getattr(self, k) for k in type(self).model_fields
+                if k not in ("price_endpoint", "engine")}
 
 
 class Assumptions(Section):

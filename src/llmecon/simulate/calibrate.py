@@ -1,7 +1,7 @@
 """Calibration of a scenario from a company's latest disclosed period: pure compute.
 
 :func:`base_scenario` takes the company, the unit-economics assumptions, FX rates, the
-inference catalog and the serving efficiency as arguments (no file is read here; see
+inference catalog and the serving model's factors as arguments (no file is read here; see
 :func:`llmecon.simulate.loaders.load_base_scenario`). Company-wide drivers come first, then
 one calibrator per kind of business line (:func:`calibrate_c2c`, :func:`calibrate_b2b`,
 :func:`calibrate_api`), then the financing (:mod:`llmecon.simulate.financing`). Every value
@@ -20,9 +20,9 @@ from typing import Any
 from llmecon import formulas
 from llmecon.config.assumptions import Assumptions, assumptions_from
 from llmecon.config.calibration import CompanyFinancingConfig, ComputeConfig, parse_dist
+from llmecon.config.inference import ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
-from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
 from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.financing import calibrate_financing
@@ -100,7 +100,7 @@ def dist(spec: Any, where: str) -> Dist:
 
 
 def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_months: int = 36,
-                  *, fx: FxTable, catalog: Catalog, efficiency: Efficiency,
+                  *, fx: FxTable, catalog: Catalog, factors: ServingFactors,
                   financing: CompanyFinancingConfig | None = None,
                   compute: ComputeConfig | None = None) -> Scenario:
     """A scenario calibrated from the company's latest period (see the provenance).
@@ -121,7 +121,7 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
         assumptions_from(assumptions, "assumptions")
     cal = Calibration(company, select_period(company, needs=CALIBRATION_NEEDS), model)
     cash = calibrate_company(cal, fx, fin)
-    shared = company_drivers(company, model, fx, catalog, efficiency)
+    shared = company_drivers(company, model, fx, catalog, factors)
     lines: list[LineSpec] = []
     for line in company.lines:
         if line == company.platform_line:

@@ -48,14 +48,14 @@ def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None =
     """
     from llmecon.config.assumptions import load_assumptions
     from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.engines import load_engine_efficiency
+    from llmecon.inference.engines import load_serving_factors
     from llmecon.units import load_fx
 
     a = assumptions if assumptions is not None else load_assumptions(assumptions_path)
     fin = load_financing_assumptions(financing_path)
     mixes = load_compute_assumptions(compute_path)
     return base_scenario(company, a, horizon_months, fx=load_fx(), catalog=load_catalog(),
-                         efficiency=load_engine_efficiency(),
+                         factors=load_serving_factors(),
                          financing=fin.for_company(company.id, str(financing_path or
                                                                    "data/financing.yaml")),
                          compute=mixes.companies.get(company.id, mixes.default))

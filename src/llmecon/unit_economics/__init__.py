@@ -5,5 +5,5 @@ Models (pure, typed inputs): ``retention`` (sBG fit, survival, discounted lifeti
 driver, shared with the projection), ``company`` (the per-line table, built by ``lines_*``
 from ``rows``), ``b2b_acquisition`` (B2B CAC and payback), ``answers`` (cost needed for a
 target margin, per line), ``deployment`` (the serving cost and list price of a company's
-deployment). ``bundled`` loads the bundled catalog and serving efficiency for callers.
+deployment). ``bundled`` loads the bundled catalog and serving factors for callers.
 """

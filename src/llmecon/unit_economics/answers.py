@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from llmecon import formulas as f
 from llmecon.config.assumptions import Assumptions, parse_share
+from llmecon.config.inference import ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
-from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company
 from llmecon.unit_economics.drivers import Drivers, company_drivers
@@ -70,11 +70,11 @@ def margin_answers(x: LineInputs, drivers: Drivers, target: float | str) -> list
 
 
 def company_margin_answers(company: Company, assumptions: Assumptions, fx: FxTable,
-                           catalog: Catalog, efficiency: Efficiency, target: float | str
+                           catalog: Catalog, factors: ServingFactors, target: float | str
                            ) -> list[MarginAnswer]:
     """:func:`margin_answers` from the company and its loaded inputs."""
-    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, efficiency)
-    return margin_answers(x, company_drivers(company, assumptions, fx, catalog, efficiency),
+    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, factors)
+    return margin_answers(x, company_drivers(company, assumptions, fx, catalog, factors),
                           target)
 
 

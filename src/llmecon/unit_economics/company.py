@@ -6,10 +6,10 @@ default). Lines are cast by role: the company's ``platform_line`` is an API / cl
 the other lines are product lines (C2C) for a product company and project lines (B2B) for
 a project company.
 
-Pure: the company, the assumptions, FX, the inference catalog and the serving efficiency
-are required arguments; nothing here reads a file (callers load them: ``llmecon.api``, the
-report and the dashboard use ``load_catalog()`` and ``load_engine_efficiency()``, the
-serving model's default engine).
+Pure: the company, the assumptions, FX, the inference catalog and the serving model's
+factors are required arguments; nothing here reads a file (callers load them:
+``llmecon.api``, the report and the dashboard use ``load_catalog()`` and
+``load_serving_factors()``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmecon.config.assumptions import Assumptions, load_assumptions
+from llmecon.config.inference import ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
-from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company
 from llmecon.unit_economics.lines_api import api_rows
@@ -47,17 +47,16 @@ class UnitEconomicsTable:
 
 
 def unit_economics_table(company: Company, assumptions: Assumptions, fx: FxTable,
-                         catalog: Catalog, efficiency: Efficiency) -> UnitEconomicsTable:
+                         catalog: Catalog, factors: ServingFactors) -> UnitEconomicsTable:
     """The unit-economics rows of every business line of ``company``.
 
-    ``catalog`` and ``efficiency`` are the inference catalog and the serving efficiency (an
-    engine's fitted factors: :func:`llmecon.inference.engines.engine_efficiency`), loaded
-    by the caller.
+    ``catalog`` and ``factors`` are the inference catalog and the serving model's fitted
+    factors (each deployment's ``engine`` picks its own), loaded by the caller.
     """
     if not company.lines:
         raise InputError(f"{company.id}: no business lines declared (metadata 'lines'); "
                          "unit economics are per line")
-    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, efficiency)
+    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, factors)
     by_kind = {"api": api_rows, "b2b": b2b_rows, "c2c": c2c_rows}
     rows: list[UERow] = []
     for line in company.lines:

@@ -1,6 +1,6 @@
 """A company's inference deployment: what serving its tokens costs, and its list price.
 
-Public and pure: the catalog, the serving efficiency and the FX table are arguments, so the
+Public and pure: the catalog, the serving model's factors and the FX table are arguments, so the
 unit-economics table and the projection's calibration call the same functions with the
 same inputs and cannot disagree.
 """
@@ -14,9 +14,10 @@ from typing import Any
 
 from llmecon import formulas as fx_
 from llmecon.config.assumptions import Assumptions, DeploymentAssumptions
+from llmecon.config.inference import ServingFactors
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference.catalog import ApiPrice, Catalog
-from llmecon.inference.roofline import Efficiency
+from llmecon.inference.engines import DEFAULT_ENGINE, engine_efficiency
 from llmecon.inference.serving import ServingConfig, ServingResult, evaluate
 from llmecon.units import FxTable
 
@@ -46,7 +47,7 @@ def deployment_settings(assumptions: Mapping[str, Any], company_id: str
 
 def _serving_config(settings: Mapping[str, Any], key: str) -> ServingConfig:
     fields = settings.serving_fields() if isinstance(settings, DeploymentAssumptions) else {
-        k: v for k, v in dict(settings).items() if k != "price_endpoint"}
+        k: v for k, v in dict(settings).items() if k not in ("price_endpoint", "engine")}
     try:
         return ServingConfig(**fields)
     except TypeError as e:
@@ -54,13 +55,15 @@ def _serving_config(settings: Mapping[str, Any], key: str) -> ServingConfig:
 
 
 def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, Any],
-                    catalog: Catalog, efficiency: Efficiency, fx: FxTable, start: date | None,
-                    end: date) -> Deployment:
-    """Serve the company's deployment (from ``assumptions['inference']``) on the catalog."""
+                    catalog: Catalog, factors: ServingFactors, fx: FxTable,
+                    start: date | None, end: date) -> Deployment:
+    """Serve the company's deployment (from ``assumptions['inference']``) on the catalog,
+    with the serving model's factors of the deployment's ``engine``."""
     key, settings = deployment_settings(assumptions, company_id)
     cfg = _serving_config(settings, key)
+    engine = str(settings.get("engine") or DEFAULT_ENGINE)
     try:
-        res = evaluate(cfg, catalog, efficiency)
+        res = evaluate(cfg, catalog, engine_efficiency(factors, engine))
     except (InputError, NotFoundError) as e:
         raise InputError(f"assumptions: inference.{key}: {e}") from None
     if res.gpu_hour_price is None or res.cost_output is None or res.cost_input_miss is None:
@@ -70,7 +73,7 @@ def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, An
     batch = f"batch {cfg.batch_per_gpu:g}/GPU" if cfg.batch_per_gpu is not None else \
         f"TPOT {cfg.tpot_ms:g} ms" if cfg.tpot_ms is not None else "largest batch that fits"
     label = (f"{cfg.model} on {cfg.gpus} x {cfg.gpu}, {batch}, at "
-             f"${res.gpu_hour_price:g}/GPU-hour ({res.price_source})")
+             f"${res.gpu_hour_price:g}/GPU-hour ({res.price_source}); serving model, {engine}")
     return Deployment(res, rate, label)
 
 

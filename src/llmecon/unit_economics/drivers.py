@@ -22,8 +22,8 @@ from typing import Any
 
 from llmecon import formulas as f
 from llmecon.config.assumptions import Assumptions
+from llmecon.config.inference import ServingFactors
 from llmecon.inference.catalog import Catalog
-from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company, Period
 from llmecon.unit_economics.b2b_acquisition import b2b_acquisition
@@ -94,9 +94,9 @@ class _Put:
 
 
 def company_drivers(company: Company, assumptions: Assumptions, fx: FxTable, catalog: Catalog,
-                    efficiency: Efficiency) -> Drivers:
+                    factors: ServingFactors) -> Drivers:
     """Every driver of every business line of ``company`` (pure: all inputs are given)."""
-    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, efficiency)
+    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, factors)
     out: list[Driver] = []
     for line in company.lines:
         kind = x.kind(line)
@@ -146,7 +146,7 @@ def _serving_and_list_price(x: LineInputs, price: Any, p: Period
     """The deployment, its serving cost per million tokens at full use and the list price
     for the assumed token mix, at period ``p``'s exchange rates."""
     c = x.assumptions.api
-    dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog, x.efficiency,
+    dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog, x.factors,
                           x.fx, p.start, p.end)
     lp = None if price is None else blended_list_price(price, c.output_share, c.cache_hit,
                                                        dep.usd_rate)
@@ -283,7 +283,7 @@ def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: floa
     """Engine cost per million tokens, and tokens per user per day derived from the line's
     cost of revenue read as inference (assumed when no margin is disclosed)."""
     c, a = x.assumptions.c2c, x.assumptions.api
-    dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog, x.efficiency,
+    dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog, x.factors,
                           x.fx, p.start, p.end)
     per_m = put("cost_per_m_tokens", blended_serving_cost(dep, a.output_share, a.cache_hit),
                 f"{x.currency} per million tokens at full use", "derived",

@@ -29,7 +29,7 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
     for k in ("output_share", "cache_hit", "target_gross_margin"):
         out.add(k.replace("_", " "), float(getattr(c, k)), "ratio", "assumed",
                 "assumptions: api." + k)
-    dep = deployment_cost(x.company.id, cur, x.assumptions, x.catalog, x.efficiency, x.fx,
+    dep = deployment_cost(x.company.id, cur, x.assumptions, x.catalog, x.factors, x.fx,
                           p.start, p.end)
     model, price = list_price(x.assumptions, x.company.id, x.catalog)
     if price is None or rev is None:

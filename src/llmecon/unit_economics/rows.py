@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from llmecon.config.assumptions import Assumptions
+from llmecon.config.inference import ServingFactors
 from llmecon.errors import NotFoundError
 from llmecon.inference.catalog import Catalog
-from llmecon.inference.roofline import Efficiency
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
@@ -57,7 +57,7 @@ class LineInputs:
     assumptions: Assumptions
     fx: FxTable
     catalog: Catalog
-    efficiency: Efficiency
+    factors: ServingFactors  # the serving model's (every engine's)
 
     @property
     def currency(self) -> str:
