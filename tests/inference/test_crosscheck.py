@@ -100,3 +100,22 @@ def test_serving_on_cases_adds_the_fixed_step_time_by_hand() -> None:
     t1 = (serving_on_cases([case], CAT, f1, "trtllm")[case.id] + 1) * case.published
     # Llama-3.1-70B has 80 layers and no MoE layer: 80 x 50 us = 4 ms more per token
     assert t1 - t0 == pytest.approx(80 * 50e-3, rel=1e-6)
+
+
+def test_readme_quotes_the_serving_models_case_error() -> None:
+    """The README's line under the published-case table (``make accuracy`` prints it) is
+    the serving model's error on the cases with the default engine's factors."""
+    import statistics
+
+    from llmecon.inference.calibration import load_cases
+    from llmecon.inference.crosscheck import serving_on_cases
+    from llmecon.inference.engines import DEFAULT_ENGINE, load_serving_factors
+
+    cases = load_cases()
+    got = serving_on_cases(cases, CAT, load_serving_factors(), DEFAULT_ENGINE)
+    median = statistics.median(abs(v) for v in got.values())
+    inside = sum(abs(got[c.id]) <= c.tolerance for c in cases)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    line = next(x for x in readme.splitlines()
+                if x.startswith("The serving model every command answers with"))
+    assert f"median {median:.1%}, {inside} of {len(cases)} cases within" in line, line

@@ -220,13 +220,20 @@ def _accuracy(args: argparse.Namespace) -> int:
 
     if args.format == "json":
         raise InputError("--format json: only with --measured")
+    from llmecon.inference.calibration import load_cases
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.crosscheck import serving_on_cases
+    from llmecon.inference.engines import load_serving_factors
+
     with status("predicting the published cases"):
         loo = calibrate().loo_errors if args.loo or args.format == "md" else None
         rows = accuracy(loo=loo)
+        serving = serving_on_cases(load_cases(), load_catalog(), load_serving_factors(),
+                                   DEFAULT_ENGINE)
     if args.format == "md":
-        print(present.accuracy_markdown(rows))
+        print(present.accuracy_markdown(rows, serving, DEFAULT_ENGINE))
     else:
-        print_all([present.accuracy_table(rows)])
+        print_all(present.accuracy_table(rows, serving, DEFAULT_ENGINE))
     return 0
 
 

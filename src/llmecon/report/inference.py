@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
@@ -161,17 +161,39 @@ def fleet_table(f: Fleet) -> RichTable:
     return t
 
 
-def accuracy_table(rows: Sequence[AccuracyRow]) -> RichTable:
-    t = RichTable(title="Inference model against published deployments", title_justify="left",
+def accuracy_table(rows: Sequence[AccuracyRow], serving: Mapping[str, float],
+                   engine: str) -> list[Any]:
+    """``inference accuracy``: the published-case calibration's errors and the serving
+    model's (``serving``: case id -> error with ``engine``'s factors), then both medians."""
+    t = RichTable(title="Inference models against published deployments", title_justify="left",
                   header_style="bold")
-    for name in ("case", "predicted", "published", "unit", "error", "leave-one-out", "tol."):
+    for name in ("case", "predicted", "published", "unit", "error", "leave-one-out",
+                 f"serving model ({engine})", "tol."):
         t.add_column(name, justify="left" if name in ("case", "unit") else "right")
     for r in rows:
         t.add_row(*(plain(v) for v in (
             r.case.id, _f(r.predicted, ",.2f"), _f(r.case.published, ",.2f"),
             _unit(r.case.kind), f"{r.error:+.0%}",
-            "" if r.loo_error is None else f"{r.loo_error:+.0%}", f"±{r.case.tolerance:.0%}")))
-    return t
+            "" if r.loo_error is None else f"{r.loo_error:+.0%}",
+            f"{serving[r.case.id]:+.0%}", f"±{r.case.tolerance:.0%}")))
+    return [t, _accuracy_summary(rows, serving, engine)]
+
+
+def _accuracy_summary(rows: Sequence[AccuracyRow], serving: Mapping[str, float],
+                      engine: str) -> str:
+    import statistics
+
+    text = f"Median absolute error: {statistics.median(abs(r.error) for r in rows):.1%} " \
+        f"over {len(rows)} cases"
+    out_of_sample = [abs(r.loo_error) for r in rows if r.loo_error is not None]
+    if out_of_sample:
+        text += f"; leave-one-out (each case predicted from the others): " \
+            f"{statistics.median(out_of_sample):.1%}"
+    inside = sum(abs(serving[r.case.id]) <= r.case.tolerance for r in rows)
+    return (text + ".\nThe serving model every command answers with "
+            f"({engine} factors, fitted on measured runs; its decode efficiency is this "
+            f"calibration's): median {statistics.median(abs(v) for v in serving.values()):.1%}"
+            f", {inside} of {len(rows)} cases within their tolerances.")
 
 
 def _unit(kind: str) -> str:
@@ -180,23 +202,16 @@ def _unit(kind: str) -> str:
     return UNITS[kind]
 
 
-def accuracy_markdown(rows: Sequence[AccuracyRow]) -> str:
-    lines = ["| case | predicted | published | unit | error | leave-one-out | tolerance |",
-             "|---|---:|---:|---|---:|---:|---:|"]
+def accuracy_markdown(rows: Sequence[AccuracyRow], serving: Mapping[str, float],
+                      engine: str) -> str:
+    lines = ["| case | predicted | published | unit | error | leave-one-out | "
+             f"serving model ({engine}) | tolerance |", "|---|---:|---:|---|---:|---:|---:|---:|"]
     for r in rows:
         loo = "" if r.loo_error is None else f"{r.loo_error:+.0%}"
         lines.append(f"| {r.case.id} | {r.predicted:,.2f} | {r.case.published:,.2f} | "
-                     f"{_unit(r.case.kind)} | {r.error:+.0%} | {loo} | ±{r.case.tolerance:.0%} |")
-    import statistics
-
-    text = f"\nMedian absolute error: {statistics.median(abs(r.error) for r in rows):.1%} " \
-        f"over {len(rows)} cases"
-    out_of_sample = [abs(r.loo_error) for r in rows if r.loo_error is not None]
-    if out_of_sample:
-        text += f"; leave-one-out (each case predicted from the others): " \
-            f"{statistics.median(out_of_sample):.1%}"
-    lines.append(text + ".")
-    return "\n".join(lines)
+                     f"{_unit(r.case.kind)} | {r.error:+.0%} | {loo} | "
+                     f"{serving[r.case.id]:+.0%} | ±{r.case.tolerance:.0%} |")
+    return "\n".join(lines) + "\n\n" + _accuracy_summary(rows, serving, engine)
 
 
 def catalog_table(cat: Catalog, what: str) -> RichTable:
