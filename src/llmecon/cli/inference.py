@@ -273,16 +273,11 @@ def _measured_accuracy(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from llmecon.inference.calibration import calibrate
+    from llmecon.report.inference import calibration_yaml
 
     with status("calibrating on the published cases"):
         c = calibrate()
-    e = c.efficiency
-    print("# paste into src/llmecon/data/inference/efficiency.yaml")
-    print(f"efficiency:\n  prefill_mfu: {e.prefill_mfu}\n  decode_mfu: {e.decode_mfu}\n"
-          f"  decode_bw: {e.decode_bw}\n  network: {e.network}\n"
-          f"  memory_reserve: {e.memory_reserve}")
-    print(f"# median absolute error {c.median_abs_error:.1%}; leave-one-out median "
-          f"{sorted(abs(x) for x in c.loo_errors.values())[len(c.loo_errors) // 2]:.1%}")
+    print(calibration_yaml(c))
     return 0
 
 

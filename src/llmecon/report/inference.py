@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table as RichTable
 
 from llmecon.config.serving import ServingAccuracy
-from llmecon.inference.calibration import AccuracyRow
+from llmecon.inference.calibration import AccuracyRow, Calibration
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
 from llmecon.report.common import jsonable
@@ -194,6 +194,20 @@ def _accuracy_summary(rows: Sequence[AccuracyRow], serving: Mapping[str, float],
             f"({engine} factors, fitted on measured runs; its decode efficiency is this "
             f"calibration's): median {statistics.median(abs(v) for v in serving.values()):.1%}"
             f", {inside} of {len(rows)} cases within their tolerances.")
+
+
+def calibration_yaml(c: Calibration) -> str:
+    """``inference calibrate``: the fitted factors as the ``efficiency:`` block of
+    ``data/inference/efficiency.yaml``, with the median errors as comments."""
+    import statistics
+
+    e = c.efficiency
+    return ("# paste into src/llmecon/data/inference/efficiency.yaml\n"
+            f"efficiency:\n  prefill_mfu: {e.prefill_mfu}\n  decode_mfu: {e.decode_mfu}\n"
+            f"  decode_bw: {e.decode_bw}\n  network: {e.network}\n"
+            f"  memory_reserve: {e.memory_reserve}\n"
+            f"# median absolute error {c.median_abs_error:.1%}; leave-one-out median "
+            f"{statistics.median(abs(x) for x in c.loo_errors.values()):.1%}")
 
 
 def _unit(kind: str) -> str:
