@@ -85,6 +85,26 @@ def test_deepseek_day6_fleet() -> None:
     assert f.daily_cost_at_average == pytest.approx(87_072, rel=0.30)  # model vs disclosure
 
 
+def test_deepseek_day6_fleet_with_the_commands_model() -> None:
+    """The same disclosure with the serving model every command uses ('inference fleet' as
+    the README runs it, TensorRT-LLM's factors): 226.75 nodes on average and 278 at peak
+    disclosed; the model's fleet cost within a tenth of $87,072 a day (measured 2026-11-29:
+    $87,522, 228 nodes on average, 281 at peak)."""
+    from llmecon.inference.engines import load_engine_efficiency
+
+    r = evaluate(ServingConfig("DeepSeek-R1", "H800", gpus=144, prefill_gpus=32, tpot_ms=47.6,
+                               input_tokens=3600, output_tokens=1000, mtp_draft=1,
+                               mtp_accept=0.85, gpu_hour_price=2.0), CAT,
+                 load_engine_efficiency())
+    price = CAT.api_price("DeepSeek-R1")
+    assert price is not None
+    f = size_fleet(r, Demand(608e9, 168e9, cache_hit=342 / 608,
+                             peak_to_average=278 / 226.75).with_price_list(price))
+    assert f.daily_cost_at_average == pytest.approx(87_072, rel=0.10)
+    assert f.nodes_average == pytest.approx(226.75, rel=0.10)
+    assert f.nodes_peak == pytest.approx(278, rel=0.10)
+
+
 def test_sweep_matches_single_evaluations() -> None:
     s = run_sweep(CAT, EFF, models=["Llama-3.1-8B", "Qwen3-235B-A22B"], gpus=["H100", "H200"],
                   batches=[8, 64], input_tokens=[1000, 4000], prices=[2.0, 3.0],
