@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmecon.config.serving import ServingAccuracy
 from llmecon.metrics import tables
 from llmecon.metrics.series import CompanySeries, company_series
 from llmecon.statements.model import Company
@@ -43,6 +44,8 @@ class ReportData:
     #: company id -> why it has no unit economics by line or simulation (e.g. no business
     #: lines declared: a peer imported from filings); it is still compared side by side.
     not_modelled: dict[str, str] = field(default_factory=dict)
+    #: The measured error of the serving model that costs the tokens (ServingAccuracy).
+    inference_accuracy: ServingAccuracy | None = None
 
 
 def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None,
@@ -96,7 +99,8 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
             sims[c.id][tag] = run(s, paths=paths, seed=seed)
     return ReportData(tuple(companies), ue, cf, sig,
                       tuple(company_series(c, fx) for c in companies), tuple(ue_lines),
-                      tuple(inf_rows), margin, sims, paths, horizon, seed, skipped)
+                      tuple(inf_rows), margin, sims, paths, horizon, seed, skipped,
+                      factors.accuracy)
 
 
 def _inference_rows(company_id: str, assumptions: Any, cat: Any, factors: Any

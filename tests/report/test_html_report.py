@@ -42,6 +42,14 @@ def test_report_opens_offline_with_every_chart_drawn(report: Path, browser: Any)
     assert "RMB 190.9m" in ue.inner_text() and "25.4%" in ue.inner_text()
     assert page.locator("table[data-table='Figures'] tr").count() > 200
     assert "interim" in page.locator("#trends").inner_text()
+    # the token costs name the model behind them and its measured error (recorded)
+    from llmecon.inference.engines import load_serving_factors
+
+    acc = load_serving_factors().accuracy
+    assert acc is not None
+    note = page.locator("#inference-note").inner_text()
+    assert "serving model" in note and \
+        f"TPOT median {acc.leave_one_model_out.tpot_median:.0%}" in note
     page.close()
 
 

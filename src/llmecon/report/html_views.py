@@ -100,7 +100,11 @@ def inference_view(data: ReportData) -> View:
                "decline": "" if m.yearly_decline_1y is None
                else _pct(m.yearly_decline_1y, ".0%"), "why": m.why}
               for cid, m in data.cost_for_margin.items()]
-    return {"rows": rows, "margin": margin}
+    from llmecon.report.inference import expected_error
+
+    note = ("Token costs from the serving model (TensorRT-LLM's fitted factors unless a "
+            f"deployment names another engine); {expected_error(data.inference_accuracy)}.")
+    return {"rows": rows, "margin": margin, "note": note}
 
 
 def sim_view(r: Any) -> View:
