@@ -108,15 +108,13 @@ def _inference_rows(company_id: str, assumptions: Any, cat: Any, factors: Any
     """Cost per million tokens of the company's assumed deployment on each report GPU
     (with the serving model's factors of the deployment's engine)."""
     from llmecon.errors import LlmeconError
-    from llmecon.inference.engines import DEFAULT_ENGINE, engine_efficiency
-    from llmecon.inference.serving import ServingConfig, evaluate
+    from llmecon.inference.serving import evaluate
+    from llmecon.unit_economics.deployment import deployment_serving
 
-    dep = dict(assumptions["inference"].get(company_id, assumptions["inference"]["default"]))
-    dep.pop("price_endpoint", None)
-    eff = engine_efficiency(factors, str(dep.pop("engine", None) or DEFAULT_ENGINE))
+    _, deployed, eff, _ = deployment_serving(assumptions, company_id, factors)
     rows = []
     for gpu in REPORT_GPUS:
-        cfg = ServingConfig(**{**dep, "gpu": gpu})
+        cfg = deployed.model_copy(update={"gpu": gpu})
         try:
             res = evaluate(cfg, cat, eff)
             rows.append(InferenceRow(company_id, cfg.model, gpu, res.cost_output,

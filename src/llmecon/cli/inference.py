@@ -214,16 +214,15 @@ def _accuracy(args: argparse.Namespace) -> int:
     if args.measured:
         return _measured_accuracy(args)
     from llmecon.errors import InputError
-    from llmecon.inference.calibration import accuracy, calibrate
+    from llmecon.inference.calibration import accuracy, calibrate, load_cases
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.crosscheck import serving_on_cases
+    from llmecon.inference.engines import load_serving_factors
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
     if args.format == "json":
         raise InputError("--format json: only with --measured")
-    from llmecon.inference.calibration import load_cases
-    from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.crosscheck import serving_on_cases
-    from llmecon.inference.engines import load_serving_factors
 
     with status("predicting the published cases"):
         loo = calibrate().loo_errors if args.loo or args.format == "md" else None
@@ -289,11 +288,10 @@ def _sweep(args: argparse.Namespace) -> int:
 
     factors = load_serving_factors()
     s = run_sweep(load_catalog(args.catalog), engine_efficiency(factors, args.engine),
-                  models=args.models,
-                  gpus=args.gpu_names, batches=args.batches, input_tokens=args.inputs,
-                  prices=args.prices, output_tokens=args.output_tokens,
-                  precision=args.precision, kv_dtype=args.kv_dtype,
-                  replica_gpus=args.replica_gpus)
+                  models=args.models, gpus=args.gpu_names, batches=args.batches,
+                  input_tokens=args.inputs, prices=args.prices,
+                  output_tokens=args.output_tokens, precision=args.precision,
+                  kv_dtype=args.kv_dtype, replica_gpus=args.replica_gpus)
     if args.file or args.format == "parquet":
         _write_sweep(args, s.columns(), sweep_select(s))
     elif args.format == "csv":

@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Self
 
 import pydantic
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from llmecon.config.base import ConfigModel, format_errors, parse_config
+from llmecon.config.serving import Engine
 from llmecon.errors import InputError
 
 BUNDLED = "data/assumptions/defaults.yaml"
@@ -184,7 +185,7 @@ class DeploymentAssumptions(Section):
     prefill_gpus: int | None = Field(default=None, ge=1)
     price_endpoint: str | None = None
     #: The engine whose fitted factors cost the tokens (``llmecon.inference.engines``).
-    engine: Literal["vllm", "sglang", "trtllm"] = "trtllm"
+    engine: Engine = "trtllm"
 
     def serving_fields(self) -> dict[str, Any]:
         """The keyword arguments of ``ServingConfig`` (without ``price_endpoint`` and

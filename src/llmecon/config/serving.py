@@ -4,9 +4,14 @@ every other configuration."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from llmecon.config.base import ConfigModel
+
+#: The serving engines the serving model has factors for.
+Engine = Literal["vllm", "sglang", "trtllm"]
 
 
 class EngineFactors(ConfigModel):

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from llmecon.config.base import ConfigModel
+from llmecon.config.serving import Engine
 from llmecon.constants import MAX_PATHS, MAX_WEB_HORIZON_MONTHS, MEMORY_BUDGET_BYTES
 from llmecon.statements.io import bundled_ids
 
@@ -74,7 +75,7 @@ class InferenceRequest(ConfigModel):
     mtp_accept: float = Field(default=0.0, ge=0, le=1)
     gpu_hour_price: float | None = Field(default=2.0, ge=0, le=1000)
     #: The engine whose fitted factors the serving model uses.
-    engine: Literal["vllm", "sglang", "trtllm"] = "trtllm"
+    engine: Engine = "trtllm"
 
 
 class SimulationRequest(ConfigModel):

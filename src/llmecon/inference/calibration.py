@@ -12,6 +12,7 @@ measure of accuracy on a new deployment. Compute (:func:`fit_efficiency`,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -135,12 +136,26 @@ class Grid:
         return p.ravel(), m.ravel(), w.ravel(), n.ravel()
 
 
+def median_abs(errors: Iterable[float]) -> float:
+    """Median of |error| (the summary every case table reports).
+
+    >>> median_abs([-0.3, 0.1, 0.2, -0.05])
+    0.15000000000000002
+    """
+    return float(np.median(np.abs(np.fromiter(errors, dtype=float))))
+
+
 @dataclass(frozen=True)
 class Calibration:
     efficiency: rf.Efficiency
     median_abs_error: float
     errors: dict[str, float]
     loo_errors: dict[str, float]
+
+    @property
+    def loo_median_abs_error(self) -> float:
+        """Median |error| of the cases each predicted by factors fitted on the others."""
+        return median_abs(self.loo_errors.values())
 
 
 def _log_errors(cases: list[Case], eff: rf.Efficiency, cat: Catalog) -> Any:
@@ -167,8 +182,7 @@ def fit_efficiency(cases: list[Case], catalog: Catalog, grid: Grid | None = None
     loo = {c.id: float(np.expm1(signed[i, best_of(np.delete(err, i, axis=0))]))
            for i, c in enumerate(cases)}
     errors = {c.id: float(np.expm1(signed[i, best])) for i, c in enumerate(cases)}
-    return Calibration(chosen, float(np.median([abs(e) for e in errors.values()])), errors,
-                       loo)
+    return Calibration(chosen, median_abs(errors.values()), errors, loo)
 
 
 def _efficiency_file() -> dict[str, Any]:

@@ -18,16 +18,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from llmecon.config.inference import ServingFactors
+from llmecon.config.serving import Engine
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 
 Array = np.ndarray[Any, Any]
-ENGINES = ("vllm", "sglang", "trtllm")
+ENGINES: tuple[str, ...] = get_args(Engine)
 #: The engine of the commands that do not name one (``--engine``).
 DEFAULT_ENGINE = "trtllm"
 #: Prompt tokens one prefill pass takes at most (the engines' default chunk / max_num_tokens,

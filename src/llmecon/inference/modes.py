@@ -21,6 +21,7 @@ from pydantic import Field
 
 from llmecon.config.base import ConfigModel, parse_config
 from llmecon.config.inference import Precision, ServingFactors
+from llmecon.config.serving import Engine
 from llmecon.errors import InputError
 from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
@@ -35,7 +36,7 @@ class RunConfig(ConfigModel):
 
     model: str = Field(min_length=1)
     gpu: str = Field(min_length=1)
-    engine: Literal["vllm", "sglang", "trtllm"] = "trtllm"
+    engine: Engine = "trtllm"
     precision: Precision = "fp8"
     mode: Literal["agg", "disagg"] = "agg"
     isl: float = Field(2000.0, ge=1)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table as RichTable
 
 from llmecon.config.serving import ServingAccuracy
-from llmecon.inference.calibration import AccuracyRow, Calibration
+from llmecon.inference.calibration import AccuracyRow, Calibration, median_abs
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
 from llmecon.report.common import jsonable
@@ -181,33 +181,29 @@ def accuracy_table(rows: Sequence[AccuracyRow], serving: Mapping[str, float],
 
 def _accuracy_summary(rows: Sequence[AccuracyRow], serving: Mapping[str, float],
                       engine: str) -> str:
-    import statistics
-
-    text = f"Median absolute error: {statistics.median(abs(r.error) for r in rows):.1%} " \
+    text = f"Median absolute error: {median_abs(r.error for r in rows):.1%} " \
         f"over {len(rows)} cases"
-    out_of_sample = [abs(r.loo_error) for r in rows if r.loo_error is not None]
+    out_of_sample = [r.loo_error for r in rows if r.loo_error is not None]
     if out_of_sample:
         text += f"; leave-one-out (each case predicted from the others): " \
-            f"{statistics.median(out_of_sample):.1%}"
+            f"{median_abs(out_of_sample):.1%}"
     inside = sum(abs(serving[r.case.id]) <= r.case.tolerance for r in rows)
     return (text + ".\nThe serving model every command answers with "
             f"({engine} factors, fitted on measured runs; its decode efficiency is this "
-            f"calibration's): median {statistics.median(abs(v) for v in serving.values()):.1%}"
+            f"calibration's): median {median_abs(serving.values()):.1%}"
             f", {inside} of {len(rows)} cases within their tolerances.")
 
 
 def calibration_yaml(c: Calibration) -> str:
     """``inference calibrate``: the fitted factors as the ``efficiency:`` block of
     ``data/inference/efficiency.yaml``, with the median errors as comments."""
-    import statistics
-
     e = c.efficiency
     return ("# paste into src/llmecon/data/inference/efficiency.yaml\n"
             f"efficiency:\n  prefill_mfu: {e.prefill_mfu}\n  decode_mfu: {e.decode_mfu}\n"
             f"  decode_bw: {e.decode_bw}\n  network: {e.network}\n"
             f"  memory_reserve: {e.memory_reserve}\n"
             f"# median absolute error {c.median_abs_error:.1%}; leave-one-out median "
-            f"{statistics.median(abs(x) for x in c.loo_errors.values()):.1%}")
+            f"{c.loo_median_abs_error:.1%}")
 
 
 def _unit(kind: str) -> str:

@@ -18,6 +18,7 @@ from llmecon.config.inference import ServingFactors
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference.catalog import ApiPrice, Catalog
 from llmecon.inference.engines import DEFAULT_ENGINE, engine_efficiency
+from llmecon.inference.roofline import Efficiency
 from llmecon.inference.serving import ServingConfig, ServingResult, evaluate
 from llmecon.units import FxTable
 
@@ -54,16 +55,23 @@ def _serving_config(settings: Mapping[str, Any], key: str) -> ServingConfig:
         raise InputError(f"assumptions: inference.{key}: {e}") from None
 
 
+def deployment_serving(assumptions: Mapping[str, Any], company_id: str,
+                       factors: ServingFactors) -> tuple[str, ServingConfig, Efficiency, str]:
+    """The key of the company's deployment, its serving configuration, and the efficiency
+    and name of its ``engine`` (the serving model's factors for it)."""
+    key, settings = deployment_settings(assumptions, company_id)
+    engine = str(settings.get("engine") or DEFAULT_ENGINE)
+    return key, _serving_config(settings, key), engine_efficiency(factors, engine), engine
+
+
 def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, Any],
                     catalog: Catalog, factors: ServingFactors, fx: FxTable,
                     start: date | None, end: date) -> Deployment:
     """Serve the company's deployment (from ``assumptions['inference']``) on the catalog,
     with the serving model's factors of the deployment's ``engine``."""
-    key, settings = deployment_settings(assumptions, company_id)
-    cfg = _serving_config(settings, key)
-    engine = str(settings.get("engine") or DEFAULT_ENGINE)
+    key, cfg, eff, engine = deployment_serving(assumptions, company_id, factors)
     try:
-        res = evaluate(cfg, catalog, engine_efficiency(factors, engine))
+        res = evaluate(cfg, catalog, eff)
     except (InputError, NotFoundError) as e:
         raise InputError(f"assumptions: inference.{key}: {e}") from None
     if res.gpu_hour_price is None or res.cost_output is None or res.cost_input_miss is None:
