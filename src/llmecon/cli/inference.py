@@ -115,7 +115,10 @@ def _run_args(p: argparse.ArgumentParser) -> None:
                                                       "worker in disagg)")
     p.add_argument("--attention-dp", type=GPUS, default=1, help="attention data-parallel "
                                                                 "degree")
+    p.add_argument("--pp", type=GPUS, default=1, help="pipeline-parallel stages (decode "
+                                                      "worker in disagg)")
     p.add_argument("--prefill-tp", type=GPUS, default=8, help="disagg: prefill worker TP")
+    p.add_argument("--prefill-pp", type=GPUS, default=1, help="disagg: prefill worker PP")
     p.add_argument("--prefill-workers", type=GPUS, default=1)
     p.add_argument("--decode-workers", type=GPUS, default=1)
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
@@ -401,15 +404,12 @@ def _fleet(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
-    from llmecon.inference.modes import run_config, serve
+    from llmecon.inference.modes import RunConfig, run_config, serve
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
-    fields = ("model", "gpu", "engine", "precision", "mode", "isl", "osl", "concurrency",
-              "tp", "attention_dp", "prefill_tp", "prefill_workers", "decode_workers",
-              "gpu_hour_price")
-    catalog = load_catalog(args.catalog)
-    cfg = run_config({k: getattr(args, k) for k in fields}, "command line")
+    catalog = load_catalog(args.catalog)  # every field of a RunConfig is an option
+    cfg = run_config({k: getattr(args, k) for k in RunConfig.model_fields}, "command line")
     if cfg.gpu_hour_price is None:
         price = catalog.gpu_price(cfg.gpu)
         cfg = cfg.model_copy(update={"gpu_hour_price": price.price if price else None})

@@ -267,10 +267,12 @@ def _decode_capacity(runs: Runs, arch: rf.Arch, hw: rf.Hardware, eff: rf.Efficie
     (decode) worker, and the decode workers: as given, or, where a table does not say, as
     many as the requests in flight need (a planner sizing the decode pool)."""
     g, tp, pp = runs.gpus_per_worker, runs.tp, runs.pp
+    # a stage of g / pp GPUs holds 1/pp of the layers: its weights and each sequence's KV
+    # cache of those layers (so a worker holds as many sequences as its g GPUs have room)
     free = hw.memory * (1.0 - eff.memory_reserve) \
-        - rf.stored_weight_bytes(arch, runs.weight_bytes, g, tp) / pp
+        - rf.stored_weight_bytes(arch, runs.weight_bytes, g / pp, tp) / pp
     per_seq = rf.kv_bytes_per_sequence(arch, runs.isl + runs.osl, runs.kv_bytes) \
-        * rf.kv_copies(arch, tp) / pp
+        * rf.kv_copies(arch, tp)
     per_worker = np.floor(np.maximum(free, 0.0) / per_seq) * g
     workers = np.where(np.isnan(runs.workers),
                        np.ceil(runs.concurrency / np.maximum(per_worker, 1.0)), runs.workers)
@@ -308,18 +310,23 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     slots = per_worker * workers
     status = _status(runs, hw, per_worker)
     batch = np.minimum(runs.concurrency, np.maximum(slots, 1.0))
-    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=g, tp=runs.tp,
-                  batch_per_gpu=batch / (g * workers),
-                  context=runs.isl + runs.osl / 2.0, eff=eff)
+    # pipeline parallel: a step of the whole model on a worker of pp stages takes what a
+    # step of one stage's g / pp GPUs would with the same batch per GPU (each of the pp
+    # micro-batches passes every stage), plus the activations crossing the stages
+    per_gpu = batch / (g * workers)
+    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=g / runs.pp, tp=runs.tp,
+                  batch_per_gpu=per_gpu, context=runs.isl + runs.osl / 2.0, eff=eff)
     fixed = rf.fixed_step_s(arch, eff)
-    step = d.step_time_s  # the fixed time included
+    p2p = per_gpu * rf.pipeline_seconds_per_token(arch, hw, pp=runs.pp, worker_gpus=g,
+                                                  eff=eff)
+    step = d.step_time_s + p2p  # the fixed time included
     # a prefill pass holds the prompts waiting (at most a chunk of CHUNK_TOKENS, at least
     # one prompt): at a few prompts an MoE pass is bound by reading the experts' weights
     prompts = np.maximum(batch / np.nan_to_num(runs.prefill_workers, nan=1.0), 1.0)
     pass_tokens = np.minimum(prompts * runs.isl, np.maximum(runs.isl, CHUNK_TOKENS))
     pre = prefill_rate(arch, hw, eff, prompt=runs.isl, weight_bytes=wb,
-                       gpus=runs.prefill_gpus_per_worker, tp=runs.prefill_tp,
-                       pass_tokens=pass_tokens)
+                       gpus=runs.prefill_gpus_per_worker / runs.prefill_pp,
+                       tp=runs.prefill_tp, pass_tokens=pass_tokens)
     worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
     interleaved = np.where(runs.agg, factors.prefill_interference * batch / runs.osl
                            * runs.isl / (pre * g), 0.0)  # prompt chunks between steps
@@ -338,7 +345,8 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
                                         runs.prefill_gpus_per_worker * p_workers)
     tput = runs.concurrency * runs.osl / (ttft + runs.osl * tpot) / gpus_total
     good = status == "ok"
-    parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s, fixed, interleaved])
+    parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s + p2p, fixed,
+                      interleaved])
     names = np.array(["attention/KV", "dense weights", "experts", "communication",
                       "fixed step time", "prefill between steps"])
     bound = np.where(runs.concurrency > slots, "kv-capacity", names[np.argmax(parts, axis=0)])

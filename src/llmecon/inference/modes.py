@@ -31,8 +31,9 @@ from llmecon.inference.measured import parse_runs, predict_runs
 
 class RunConfig(ConfigModel):
     """One deployment: ``agg`` (prefill and decode on the same GPUs: ``tp`` x
-    ``attention_dp`` GPUs per worker) or ``disagg`` (``prefill_workers`` of ``prefill_tp``
-    GPUs and ``decode_workers`` of ``tp`` x ``attention_dp`` GPUs)."""
+    ``attention_dp`` x ``pp`` GPUs per worker) or ``disagg`` (``prefill_workers`` of
+    ``prefill_tp`` x ``prefill_pp`` GPUs and ``decode_workers`` of ``tp`` x ``attention_dp``
+    x ``pp`` GPUs). ``pp``: pipeline stages, each holding an equal share of the layers."""
 
     model: str = Field(min_length=1)
     gpu: str = Field(min_length=1)
@@ -44,7 +45,9 @@ class RunConfig(ConfigModel):
     concurrency: int = Field(64, ge=1)
     tp: int = Field(8, ge=1)
     attention_dp: int = Field(1, ge=1)
+    pp: int = Field(1, ge=1)
     prefill_tp: int = Field(8, ge=1)
+    prefill_pp: int = Field(1, ge=1)
     prefill_workers: int = Field(1, ge=1)
     decode_workers: int = Field(1, ge=1)
     gpu_hour_price: float | None = Field(None, ge=0)
@@ -58,14 +61,14 @@ class RunConfig(ConfigModel):
                   f"silicon_concurrency={self.concurrency}"}
         if self.mode == "agg":
             return {**common, "batch_size": self.concurrency, "tp_size": self.tp,
-                    "pp_size": 1, "attention_dp_size": self.attention_dp, "moe_tp_size": 1,
+                    "pp_size": self.pp, "attention_dp_size": self.attention_dp, "moe_tp_size": 1,
                     "moe_ep_size": gpus}
         return {**common, "prefill_num_workers": self.prefill_workers,
-                "prefill_tp_size": self.prefill_tp, "prefill_pp_size": 1,
+                "prefill_tp_size": self.prefill_tp, "prefill_pp_size": self.prefill_pp,
                 "prefill_attention_dp_size": 1, "prefill_moe_tp_size": 1,
                 "prefill_moe_ep_size": self.prefill_tp,
                 "decode_num_workers": self.decode_workers, "decode_tp_size": self.tp,
-                "decode_pp_size": 1, "decode_attention_dp_size": self.attention_dp,
+                "decode_pp_size": self.pp, "decode_attention_dp_size": self.attention_dp,
                 "decode_moe_tp_size": 1, "decode_moe_ep_size": gpus}
 
 
@@ -100,8 +103,9 @@ def serve(cfg: RunConfig, catalog: Catalog, factors: ServingFactors) -> RunResul
     p = predict_runs(runs, rf.Arch.of([catalog.model(cfg.model)]), factors)
     if p.status[0] != "ok":
         raise InputError(f"{cfg.model} in {cfg.precision} on {cfg.gpu}: {p.status[0]}")
-    gpus = cfg.tp * cfg.attention_dp * (1 if cfg.mode == "agg" else cfg.decode_workers) + \
-        (0 if cfg.mode == "agg" else cfg.prefill_tp * cfg.prefill_workers)
+    gpus = cfg.tp * cfg.attention_dp * cfg.pp * (1 if cfg.mode == "agg" else
+                                                 cfg.decode_workers) + \
+        (0 if cfg.mode == "agg" else cfg.prefill_tp * cfg.prefill_pp * cfg.prefill_workers)
     tput = float(p.output_tok_s_per_gpu[0])
     cost = None if cfg.gpu_hour_price is None else \
         float(cost_per_million_tokens(cfg.gpu_hour_price, tput))

@@ -286,6 +286,20 @@ def comm_seconds_per_token(arch: Arch, hw: Hardware, *, gpus: Any, tp: Any,
     return (a2a + allreduce) / eff.network
 
 
+def pipeline_seconds_per_token(arch: Arch, hw: Hardware, *, pp: Any, worker_gpus: Any,
+                               eff: Efficiency) -> Any:
+    """Link time per token per GPU of a ``pp``-stage pipeline of ``worker_gpus`` GPUs: every
+    token's activations (BF16) cross ``pp - 1`` stage boundaries, inside the scale-up domain
+    when the worker fits in it, over the network when it does not."""
+    inside = np.asarray(worker_gpus, dtype=float) <= hw.domain
+    link = np.where(inside, hw.scale_up, hw.scale_out)
+    hops = np.asarray(pp, dtype=float) - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):  # one stage moves nothing
+        out = np.where(hops > 0, hops * arch.hidden * ALLREDUCE_BYTES
+                       / np.where(link > 0, link, np.nan), 0.0)
+    return out / eff.network
+
+
 @dataclass(frozen=True)
 class DecodeResult:
     step_time_s: Array

@@ -20,7 +20,7 @@ from llmecon.report.richtext import plain
 
 if TYPE_CHECKING:
     from llmecon.inference.frontier import Frontier, FrontierPoint
-    from llmecon.inference.modes import RunResult
+    from llmecon.inference.modes import RunConfig, RunResult
 
 
 def _f(x: float | None, fmt: str = ",.2f") -> str:
@@ -90,6 +90,21 @@ def error_json(acc: ServingAccuracy | None) -> dict[str, Any] | None:
         "each model's rows predicted by factors fitted without that model")}
 
 
+def layout(c: RunConfig) -> str:
+    """A deployment's workers and parallelism in words (agg: one worker; disagg: prefill
+    and decode workers)."""
+    def worker(tp: int, pp: int, dp: int = 1) -> str:
+        parts = [f"TP {tp}"] + ([f"attention DP {dp}"] if dp > 1 else []) \
+            + ([f"PP {pp}"] if pp > 1 else [])
+        return " x ".join(parts)
+
+    decode = worker(c.tp, c.pp, c.attention_dp)
+    if c.mode == "agg":
+        return f"1 worker of {decode}"
+    return (f"{c.prefill_workers} prefill worker(s) of {worker(c.prefill_tp, c.prefill_pp)}, "
+            f"{c.decode_workers} decode worker(s) of {decode}")
+
+
 def run_table(r: RunResult, acc: ServingAccuracy | None) -> list[Any]:
     """``inference run``: one deployment's latency, throughput and cost, then its expected
     error."""
@@ -100,6 +115,7 @@ def run_table(r: RunResult, acc: ServingAccuracy | None) -> list[Any]:
         f"{r.cost_per_m_output:,.3f} USD at ${c.gpu_hour_price:g}/GPU-hour"
     return [key_values(f"{c.model} on {r.gpus} x {c.gpu}, {c.mode}, {c.engine}, {c.precision}", [
         ("workload", f"{c.isl:,.0f} in / {c.osl:,.0f} out, {c.concurrency} in flight"),
+        ("layout", layout(c)),
         ("time to first token (TTFT)", f"{r.ttft_ms:,.0f} ms"),
         ("time per output token (TPOT)", f"{r.tpot_ms:,.1f} ms"),
         ("tokens/s per user", f"{r.tokens_per_s_per_user:,.1f}"),
