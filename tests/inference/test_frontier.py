@@ -76,7 +76,7 @@ def test_a_model_larger_than_a_node_spreads_its_experts_over_nodes() -> None:
     assert glm5.total_params_b * 1e9 * 1.0 > 8 * h20.memory_gb * 1e9 * (1 - F.memory_reserve)
     front = frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0)
     assert front.points and all(p.gpus >= 16 and p.nodes == p.gpus // 8 for p in front.points)
-    assert all(p.tp <= 8 and p.tp * p.attention_dp == p.gpus for p in front.points)
+    assert all(p.tp <= 8 and p.tp * p.attention_dp * p.pp == p.gpus for p in front.points)
     with pytest.raises(InputError, match=r"on up to 8 x H20 fits \(allow a larger worker"):
         frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0, max_gpus=8)
     # a dense model's worker stays inside one node whatever the bound
@@ -84,6 +84,20 @@ def test_a_model_larger_than_a_node_spreads_its_experts_over_nodes() -> None:
     assert max(p.gpus for p in dense.points) <= 8
     with pytest.raises(InputError, match="max_gpus: expected a whole number >= 1"):
         frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0, max_gpus=0)
+
+
+def test_a_dense_model_larger_than_a_node_runs_in_pipeline_stages() -> None:
+    # Llama-3.1-405B in BF16: 405e9 x 2 bytes = 810 GB, more than 8 x 80 GB on an H100 node;
+    # its workers are pipelines of full-node TP 8 stages (2 nodes or more)
+    llama, h100 = CAT.model("Llama-3.1-405B"), CAT.gpu("H100")
+    assert llama.total_params_b * 1e9 * 2 > 8 * h100.memory_gb * 1e9
+    front = frontier("Llama-3.1-405B", "H100", CAT, F, gpu_hour_price=2.0, precision="bf16")
+    assert front.points
+    assert all(p.tp == 8 and p.pp >= 2 and p.gpus == 8 * p.pp and p.nodes == p.pp
+               for p in front.points)
+    # in FP8 (405 GB) one node holds it, and no pipeline is tried
+    fp8 = frontier("Llama-3.1-405B", "H100", CAT, F, gpu_hour_price=2.0, precision="fp8")
+    assert all(p.pp == 1 and p.gpus <= 8 for p in fp8.points)
 
 
 def test_a_fleet_of_multi_node_workers_counts_whole_workers() -> None:

@@ -80,6 +80,19 @@ def test_a_pipeline_step_is_a_stage_step_plus_the_stage_crossings(engine: str) -
     assert staged.gpus == 16 + 8 and flat.gpus == 8 + 8
 
 
+def test_one_sequence_cannot_be_split_into_micro_batches() -> None:
+    # one request on TP 8 x PP 4 (32 H100, four nodes): its token passes the four stages in
+    # turn, each reading its quarter of the weights and the sequence's quarter of the KV
+    # cache, so the step is that of one sequence on one TP 8 worker, plus three crossings
+    # of one sequence's activations (each of the stage's 8 GPUs sends an eighth)
+    common = dict(model="Llama-3.1-70B", gpu="H100", mode="disagg", precision="fp8",
+                  isl=1000, osl=1000, tp=8, prefill_tp=8, concurrency=1)
+    staged = serve(RunConfig(**common, pp=4), CAT, F)
+    flat = serve(RunConfig(**common), CAT, F)
+    crossing_ms = 3 * (1 / 8) * 8192 * 2 / (50e9 * F.network) * 1e3
+    assert staged.tpot_ms == pytest.approx(flat.tpot_ms + crossing_ms, rel=1e-9)
+
+
 def test_the_command_line_takes_pp(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inference", "run", "--model", "Llama-3.1-405B", "--gpu", "H100",
                  "--tp", "8", "--pp", "2", "--gpu-price", "2"]) == 0

@@ -45,6 +45,7 @@ class FrontierPoint:
 
     tp: int
     attention_dp: int
+    pp: int
     gpus: int
     nodes: int
     concurrency: int
@@ -78,31 +79,42 @@ class Frontier:
         return pd.DataFrame([p.__dict__ for p in self.points])
 
 
-def _layouts(is_moe: bool, domain: int, max_gpus: int) -> list[tuple[int, int]]:
-    """(tensor-parallel, attention data-parallel) layouts of one worker. Tensor parallelism
-    stays inside a scale-up domain (at most 8); a mixture of experts also spreads its
-    experts over ``tp x dp`` GPUs up to ``max_gpus``, across nodes where that exceeds the
-    domain (expert-parallel all-to-all over the network, as in the wide expert-parallel
-    deployments of DeepSeek and LMSYS)."""
+def _layouts(is_moe: bool, domain: int, max_gpus: int, pipeline: bool = False
+             ) -> list[tuple[int, int, int]]:
+    """(tensor-parallel, attention data-parallel, pipeline stages) layouts of one worker.
+    Tensor parallelism stays inside a scale-up domain (at most 8); a mixture of experts also
+    spreads its experts over ``tp x dp`` GPUs up to ``max_gpus``, across nodes where that
+    exceeds the domain (expert-parallel all-to-all over the network, as in the wide
+    expert-parallel deployments of DeepSeek and LMSYS). With ``pipeline`` (a dense model
+    whose weights one domain cannot hold) a worker is also 2, 4, ... stages of the largest
+    tensor-parallel group, up to ``max_gpus``."""
     sizes = sorted({s for s in (*(2 ** k for k in range(11)), domain) if s <= max_gpus} | {1})
     tps = [t for t in (1, 2, 4, 8) if t <= min(domain, max_gpus)]
     if not is_moe:
-        return [(t, 1) for t in tps]
-    return [(t, s // t) for s in sizes for t in tps if s % t == 0 and (t == 1 or t == s
-                                                                        or s > domain)]
+        stages = [p for p in (2 ** k for k in range(1, 8)) if pipeline and tps
+                  and tps[-1] * p <= max_gpus]
+        return [(t, 1, 1) for t in tps] + [(tps[-1], 1, p) for p in stages]
+    return [(t, s // t, 1) for s in sizes for t in tps
+            if s % t == 0 and (t == 1 or t == s or s > domain)]
+
+
+def needs_pipeline(m: Model, g: Gpu, precision: str) -> bool:
+    """A dense model whose weights alone exceed the memory of one scale-up domain."""
+    weights = m.total_params_b * 1e9 * rf.BYTES.get(precision, 2.0)
+    return not m.is_moe and weights > g.scale_up_domain * g.memory_gb * 1e9
 
 
 def _grid(model: str, gpu: str, engine: str, precision: str, isl: float, osl: float,
-          layouts: Sequence[tuple[int, int]], concurrency: Sequence[int]) -> Any:
+          layouts: Sequence[tuple[int, int, int]], concurrency: Sequence[int]) -> Any:
     import pandas as pd
 
     rows = []
-    for tp, dp in layouts:
+    for tp, dp, pp in layouts:
         for c in concurrency:
             rows.append({"model_path": model, "system": gpu, "backend": engine,
                          "precision": precision, "mode": "agg", "isl": isl, "osl": osl,
                          "silicon_data_source": f"silicon_concurrency={c}",
-                         "batch_size": c, "tp_size": tp, "pp_size": 1,
+                         "batch_size": c, "tp_size": tp, "pp_size": pp,
                          "attention_dp_size": dp, "moe_tp_size": 1,
                          "moe_ep_size": tp * dp})
     return pd.DataFrame(rows)
@@ -133,7 +145,8 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
     Points whose requests queue for KV-cache room (more in flight than fit) are left out
     unless ``allow_queueing``; ``max_ttft_ms`` leaves out points slower to first token;
     ``max_gpus`` bounds a worker (default: :data:`MAX_GPUS` or the scale-up domain, the
-    larger; a dense model's worker stays inside one domain)."""
+    larger; a dense model's worker stays inside one domain unless its weights need more:
+    then pipeline stages, :func:`needs_pipeline`)."""
     if max_gpus is not None and (isinstance(max_gpus, bool) or not isinstance(max_gpus, int)
                                  or max_gpus < 1):
         raise InputError(f"max_gpus: expected a whole number >= 1, found {max_gpus!r}")
@@ -146,7 +159,8 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
     if not g.scale_up_gbs:  # no link bandwidth known at all: one GPU per worker
         max_gpus = 1
     frame = _grid(m.name, g.name, engine, precision, isl, osl,
-                  _layouts(m.is_moe, g.scale_up_domain, max_gpus), concurrency)
+                  _layouts(m.is_moe, g.scale_up_domain, max_gpus,
+                           needs_pipeline(m, g, precision)), concurrency)
     runs = parse_runs(frame, catalog)
     if not (runs.status == "ok").any():
         raise InputError(f"frontier: no configuration of {m.name} on {g.name} can be "
@@ -166,10 +180,10 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
     points = []
     for j in pareto(per_gpu, per_user):
         i = idx[j]
-        gpus = int(runs.gpus_per_worker[i])
+        gpus, tp, pp = int(runs.gpus_per_worker[i]), int(runs.tp[i]), int(runs.pp[i])
         input_rate = per_gpu[j] * isl / osl  # prompt tokens/s per GPU at that point
         points.append(FrontierPoint(
-            int(runs.tp[i]), gpus // int(runs.tp[i]), gpus, -(-gpus // g.gpus_per_node),
+            tp, gpus // (tp * pp), pp, gpus, -(-gpus // g.gpus_per_node),
             int(runs.concurrency[i]), float(p.ttft_ms[i]),
             float(p.tpot_ms[i]), float(per_user[j]), float(per_gpu[j]),
             float(cost_per_million_tokens(gpu_hour_price, per_gpu[j])),

@@ -310,11 +310,12 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     slots = per_worker * workers
     status = _status(runs, hw, per_worker)
     batch = np.minimum(runs.concurrency, np.maximum(slots, 1.0))
-    # pipeline parallel: a step of the whole model on a worker of pp stages takes what a
-    # step of one stage's g / pp GPUs would with the same batch per GPU (each of the pp
-    # micro-batches passes every stage), plus the activations crossing the stages
-    per_gpu = batch / (g * workers)
-    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=g / runs.pp, tp=runs.tp,
+    # pipeline parallel: the batch runs as pp micro-batches (of at least one sequence), each
+    # passing every stage, so a step of the whole model takes what a step of one stage's
+    # g / pp GPUs would with a micro-batch, plus the activations crossing the stages
+    stage = g / runs.pp
+    per_gpu = np.maximum(batch / (workers * runs.pp), 1.0) / stage
+    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=stage, tp=runs.tp,
                   batch_per_gpu=per_gpu, context=runs.isl + runs.osl / 2.0, eff=eff)
     fixed = rf.fixed_step_s(arch, eff)
     p2p = per_gpu * rf.pipeline_seconds_per_token(arch, hw, pp=runs.pp, worker_gpus=g,
