@@ -45,7 +45,7 @@ def row_efficiency(f: ServingFactors, engine: Array) -> tuple[rf.Efficiency, Arr
     """Per row (``engine``: index into :data:`ENGINES`): the roofline efficiency of the
     row's engine with its fixed times, and its burst factor. Only the engines the rows use
     need factors."""
-    used = {int(i) for i in np.unique(engine) if i >= 0}
+    used = {i for i in range(len(ENGINES)) if (engine == i).any()}  # (np.unique: numpy.ma)
     missing = [n for i, n in enumerate(ENGINES) if i in used and n not in f.engines]
     if missing or not f.engines:
         raise InputError(f"serving factors: engines: missing {', '.join(missing) or 'all'}")
