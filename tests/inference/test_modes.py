@@ -30,6 +30,16 @@ def test_agg_and_disagg() -> None:
         assert r.tokens_per_s_per_user == pytest.approx(1000 / r.tpot_ms)
 
 
+@pytest.mark.parametrize("mode", ["agg", "disagg"])
+def test_output_per_gpu_never_exceeds_what_the_kv_cache_serves(mode: str) -> None:
+    # 20,000 requests in flight, a few hundred of which fit: the rest wait in whole waves,
+    # so the output is at most K requests at the per-user speed, over the GPUs
+    r = serve(RunConfig(model="Llama-3.1-8B", gpu="H100", tp=1, prefill_tp=1, mode=mode,
+                        concurrency=20_000), CAT, F)
+    assert r.max_sequences < 20_000 and r.bound == "kv-capacity"
+    assert r.output_tokens_per_s_per_gpu <= r.max_sequences * r.tokens_per_s_per_user / r.gpus
+
+
 def test_errors_name_the_field_or_the_reason() -> None:
     with pytest.raises(InputError, match=r"run.yaml: concurrency: expected a number >= 1"):
         run_config({"model": "Llama-3.1-8B", "gpu": "H100", "concurrency": 0}, "run.yaml")

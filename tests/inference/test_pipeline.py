@@ -15,6 +15,7 @@ import math
 import pytest
 
 from llmecon.cli.app import main
+from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import load_catalog
 from llmecon.inference.engines import load_serving_factors
@@ -101,3 +102,22 @@ def test_the_command_line_takes_pp(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inference", "run", "--model", "Llama-3.1-405B", "--gpu", "H100",
                  "--pp", "0"]) == 2
     assert "--pp" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mode", ["agg", "disagg"])
+def test_a_deeper_pipeline_never_serves_one_request_faster(mode: str) -> None:
+    # one request: the stages work in turn, so more of them only add crossings (agg: the
+    # prompt chunks between steps also run on one stage's GPUs at a time)
+    tpot = [serve(RunConfig(model="Llama-3.1-70B", gpu="H200", tp=1, pp=pp, mode=mode,
+                            prefill_tp=1, concurrency=1), CAT, F).tpot_ms
+            for pp in (1, 2, 8)]
+    assert tpot == sorted(tpot) and tpot[0] < tpot[-1]
+
+
+def test_more_stages_than_layers_is_an_error() -> None:
+    # Llama-3.1-8B has 32 layers: 64 stages cannot each hold one
+    assert CAT.model("Llama-3.1-8B").layers == 32
+    with pytest.raises(InputError, match=r"more pipeline stages \(pp\) than the model has "
+                                         "layers"):
+        serve(RunConfig(model="Llama-3.1-8B", gpu="H200", tp=1, pp=64, concurrency=64),
+              CAT, F)

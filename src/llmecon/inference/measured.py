@@ -23,7 +23,10 @@ continuous batching with chunked prefill) or of the prefill and decode workers (
   and return together), and, when ``C > K``, the wait for a free KV slot (whole waves of
   ``K`` requests). A table that does not say how many prefill or decode workers ran gets
   as many as its load needs (a planner);
-- output tokens/s per GPU ``= C x osl / (TTFT + osl x TPOT) / GPUs`` (Little's law).
+- output tokens/s per GPU ``= C x osl / (W x (TTFT0 + osl x TPOT)) / GPUs``: the ``C``
+  requests finish in ``W = ceil(C / K)`` waves of a request's time without queueing
+  (``TTFT0``), so no more than ``K`` requests' output per GPU-second (for ``C <= K``,
+  Little's law).
 
 A prefill pass holds the prompts waiting (up to a chunk of :data:`CHUNK_TOKENS`), so at a
 few prompts a mixture of experts' prefill is bound by reading its experts' weights, not by
@@ -47,6 +50,7 @@ from llmecon.config.inference import PRECISION_BYTES, ServingFactors
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu
+from llmecon.inference.cells import MAX_TOKENS, Cells
 from llmecon.inference.engines import CHUNK_TOKENS, ENGINES, prefill_rate, row_efficiency
 
 Array = np.ndarray[Any, Any]
@@ -108,20 +112,12 @@ class Runs:
         return int(self.status.size)
 
 
-def _num(frame: Any, col: str, default: float = np.nan) -> Array:
-    import pandas as pd
-
-    if col not in frame.columns:
-        return np.full(len(frame), default)
-    out: Array = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
-    return np.where(np.isnan(out) | (out <= 0), default, out)
-
-
-def _lookup(names: Any, find: Any) -> tuple[Array, list[Any], list[str]]:
-    """Index of each name among the distinct ones found; -1 (with the reason) if unknown."""
+def _lookup(names: Any, find: Any, what: str) -> tuple[Array, list[Any], Array]:
+    """Index of each name among the distinct ones found (-1 if unknown), and per row why
+    not: "``what`` not in the catalog", or a model file's own error (unreadable, invalid)."""
     found: list[Any] = []
     keys: dict[str, int] = {}
-    reasons: list[str] = []
+    why: dict[str, str] = {}
     index = np.full(len(names), -1)
     for i, name in enumerate(names):
         key = str(name)
@@ -129,18 +125,19 @@ def _lookup(names: Any, find: Any) -> tuple[Array, list[Any], list[str]]:
             try:
                 found.append(find(key))
                 keys[key] = len(found) - 1
-            except (NotFoundError, InputError) as e:
-                keys[key] = -1
-                reasons.append(f"{key}: {str(e).split(';')[0]}")
+            except NotFoundError:
+                keys[key], why[key] = -1, f"{what} not in the catalog"
+            except InputError as e:
+                keys[key], why[key] = -1, str(e).split(";")[0]
         index[i] = keys[key]
+    reasons: Array = np.array([why.get(str(name), "") for name in names], dtype=object)
     return index, found, reasons
 
 
 def parse_runs(frame: Any, catalog: Catalog) -> Runs:
     """The rows of a measured table as arrays, each with a status (pure: no file reading)."""
-    n = len(frame)
-    mi, models, _ = _lookup(frame["model_path"].tolist(), catalog.model)
-    gi, gpus, _ = _lookup(frame["system"].tolist(), catalog.gpu)
+    mi, models, model_why = _lookup(frame["model_path"].tolist(), catalog.model, "model")
+    gi, gpus, _ = _lookup(frame["system"].tolist(), catalog.gpu, "system")
     engines = frame["backend"].astype(str).str.lower().tolist()
     ei = np.array([ENGINES.index(e) if e in ENGINES else -1 for e in engines])
     prec = ["bf16" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p).lower()
@@ -149,42 +146,76 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
                          in PRECISION_BYTES else "?" for p in prec])
     wb = np.array([PRECISION_BYTES.get(p, np.nan) for p in prec_arr])
     kvb = np.where(wb < 2.0, 1.0, 2.0)
-    agg = (frame["mode"].astype(str).str.lower() == "agg").to_numpy()
-    conc = frame["silicon_data_source"].astype(str) \
-        .str.extract(r"silicon_concurrency=(\d+)")[0].astype(float).to_numpy()
-    dp_agg = _num(frame, "attention_dp_size", 1.0)
-    conc = np.where(np.isnan(conc) & agg, _num(frame, "batch_size") * dp_agg, conc)
+    mode = frame["mode"].astype(str).str.strip().str.lower().to_numpy()
+    agg = mode == "agg"
+    c = Cells(frame)
     domain = np.array([float(g.scale_up_domain) for g in gpus] + [np.inf])[gi]
-    a_tp, dp_agg, moe_agg = _fold_layout(_num(frame, "tp_size"), dp_agg,
-                                         _num(frame, "moe_tp_size", 1.0),
-                                         _num(frame, "moe_ep_size", 1.0), domain)
-    tp = np.where(agg, a_tp, _num(frame, "decode_tp_size"))
-    moe = np.where(agg, moe_agg,
-                   _num(frame, "decode_moe_tp_size", 1.0) * _num(frame, "decode_moe_ep_size", 1.0))
-    p_moe = np.where(agg, moe, _num(frame, "prefill_moe_tp_size", 1.0)
-                     * _num(frame, "prefill_moe_ep_size", 1.0))
-    pp = np.where(agg, _num(frame, "pp_size", 1.0), _num(frame, "decode_pp_size", 1.0))
-    dp = np.where(agg, dp_agg, _num(frame, "decode_attention_dp_size", 1.0))
-    # unknown decode worker counts (NaN) are sized to hold the requests (see predict_runs)
-    workers = np.where(agg, 1.0, _num(frame, "decode_num_workers"))
-    p_tp = np.where(agg, tp, _num(frame, "prefill_tp_size"))
-    p_pp = np.where(agg, pp, _num(frame, "prefill_pp_size", 1.0))
-    p_dp = np.where(agg, dp, _num(frame, "prefill_attention_dp_size", 1.0))
-    # unknown prefill worker counts (NaN) are sized for the prompt load (see predict_runs)
-    p_workers = np.where(agg, 1.0, _num(frame, "prefill_num_workers"))
-    isl, osl = _num(frame, "isl"), _num(frame, "osl")
-    status = np.full(n, "ok", dtype=object)
-    for bad, why in ((np.isnan(tp) | np.isnan(p_tp), "parallelism missing"),
+    w = _layout(c, agg, domain)
+    isl = c.number("isl", whole=False, upper=MAX_TOKENS)
+    osl = c.number("osl", whole=False, upper=MAX_TOKENS)
+    layers = np.array([float(m.layers) for m in models] + [np.inf])[mi]
+    status = np.where(c.reasons != "", c.reasons, "ok").astype(object)
+    for bad, why in ((~agg & (mode != "disagg"), "mode: expected agg or disagg"),
+                     (np.isnan(w.tp) | np.isnan(w.p_tp), "parallelism missing"),
                      (np.isnan(isl) | np.isnan(osl), "isl/osl missing"),
-                     (np.isnan(conc), "concurrency missing"),
+                     (np.isnan(w.conc), "concurrency missing"),
                      (prec_arr == "?", "precision not one of bf16, fp8, int8, fp4"),
                      (ei < 0, "engine not one of vllm, sglang, trtllm"),
                      (gi < 0, "system not in the catalog"),
-                     (mi < 0, "model not in the catalog")):
+                     (mi < 0, model_why),
+                     (np.maximum(w.pp, w.p_pp) > layers, "more pipeline stages (pp) than the "
+                                                         "model has layers")):
         status = np.where(bad & (status == "ok"), why, status)
     return Runs(status, mi, gi, ei, tuple(m.name for m in models), tuple(gpus), agg, isl, osl,
-                conc, wb, kvb, prec_arr, tp, pp, _worker_gpus(tp, dp, pp, moe), workers, p_tp,
-                p_pp, _worker_gpus(p_tp, p_dp, p_pp, p_moe), p_workers)
+                w.conc, wb, kvb, prec_arr, w.tp, w.pp, _worker_gpus(w.tp, w.dp, w.pp, w.moe),
+                w.workers, w.p_tp, w.p_pp, _worker_gpus(w.p_tp, w.p_dp, w.p_pp, w.p_moe),
+                w.p_workers)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    conc: Array
+    tp: Array
+    pp: Array
+    dp: Array
+    moe: Array
+    workers: Array
+    p_tp: Array
+    p_pp: Array
+    p_dp: Array
+    p_moe: Array
+    p_workers: Array
+
+
+def _layout(c: Cells, agg: Array, domain: Array) -> _Layout:
+    """Concurrency and the workers' parallelism, from the columns of the row's mode (an
+    aggregated worker's for ``agg``, the prefill and decode workers' for ``disagg``). Blank
+    MoE and attention-DP sizes (or 0) mean none; blank worker counts are sized later."""
+    dis = ~agg
+
+    def size(col: str, rows: Array, default: float = np.nan, unset: bool = False) -> Array:
+        return c.number(col, rows, default=default, zero_unset=unset)
+
+    conc = c.concurrency(np.ones(len(agg), bool))
+    dp_agg = size("attention_dp_size", agg, 1.0, True)
+    conc = np.where(np.isnan(conc) & agg, size("batch_size", agg) * dp_agg, conc)
+    a_tp, dp_agg, moe_agg = _fold_layout(size("tp_size", agg), dp_agg,
+                                         size("moe_tp_size", agg, 1.0, True),
+                                         size("moe_ep_size", agg, 1.0, True), domain)
+    tp = np.where(agg, a_tp, size("decode_tp_size", dis))
+    moe = np.where(agg, moe_agg, size("decode_moe_tp_size", dis, 1.0, True)
+                   * size("decode_moe_ep_size", dis, 1.0, True))
+    p_moe = np.where(agg, moe, size("prefill_moe_tp_size", dis, 1.0, True)
+                     * size("prefill_moe_ep_size", dis, 1.0, True))
+    pp = np.where(agg, size("pp_size", agg, 1.0), size("decode_pp_size", dis, 1.0))
+    dp = np.where(agg, dp_agg, size("decode_attention_dp_size", dis, 1.0, True))
+    p_tp = np.where(agg, tp, size("prefill_tp_size", dis))
+    p_pp = np.where(agg, pp, size("prefill_pp_size", dis, 1.0))
+    p_dp = np.where(agg, dp, size("prefill_attention_dp_size", dis, 1.0, True))
+    # unknown worker counts (blank: NaN) are sized for the load (see predict_runs)
+    workers = np.where(agg, 1.0, size("decode_num_workers", dis))
+    p_workers = np.where(agg, 1.0, size("prefill_num_workers", dis))
+    return _Layout(conc, tp, pp, dp, moe, workers, p_tp, p_pp, p_dp, p_moe, p_workers)
 
 
 def _fold_layout(tp: Array, dp: Array, moe_tp: Array, moe_ep: Array, domain: Array
@@ -329,8 +360,11 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
                        gpus=runs.prefill_gpus_per_worker / runs.prefill_pp,
                        tp=runs.prefill_tp, pass_tokens=pass_tokens)
     worker_rate = pre * runs.prefill_gpus_per_worker  # prompt tokens/s of one prefill worker
+    # prompt chunks between steps, spread over the GPUs that work at once: a pipeline with
+    # fewer sequences than stages keeps only as many stages busy
+    busy = stage * np.minimum(runs.pp, np.maximum(batch / workers, 1.0))
     interleaved = np.where(runs.agg, factors.prefill_interference * batch / runs.osl
-                           * runs.isl / (pre * g), 0.0)  # prompt chunks between steps
+                           * runs.isl / (pre * busy), 0.0)
     tpot = step + interleaved
     first = ttft_s + runs.isl / (pre * runs.prefill_tp) + step
     p_workers = np.where(np.isnan(runs.prefill_workers), np.ceil(
@@ -344,7 +378,9 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     ttft = base + _wave_wait(runs.concurrency, slots) * (base + runs.osl * tpot)
     gpus_total = g * workers + np.where(runs.agg, 0.0,
                                         runs.prefill_gpus_per_worker * p_workers)
-    tput = runs.concurrency * runs.osl / (ttft + runs.osl * tpot) / gpus_total
+    # the requests run in waves of K: output per GPU-second never exceeds K requests'
+    waves = np.ceil(runs.concurrency / np.maximum(slots, 1.0))
+    tput = runs.concurrency * runs.osl / (waves * (base + runs.osl * tpot)) / gpus_total
     good = status == "ok"
     parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s + p2p, fixed,
                       interleaved])

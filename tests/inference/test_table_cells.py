@@ -1,0 +1,90 @@
+"""A measured table's bad cells are named in the row's status, never read as blank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from llmecon.errors import InputError
+from llmecon.inference.catalog import load_catalog
+from llmecon.inference.engines import load_serving_factors
+from llmecon.inference.measured import load_measured, predict_table
+from llmecon.inference.modes import RunConfig, serve
+
+CAT = load_catalog()
+F = load_serving_factors()
+# the measured table's columns (its header, copied into the repository)
+COLUMNS = (Path(__file__).resolve().parents[1] / "data" / "measured_serving"
+           / "measured_serving.csv").open(encoding="utf-8").readline().strip().split(",")
+# one good aggregated row of Llama-3.1-8B on H100 (TP 1), and one disaggregated row
+AGG = {"id": "a", "silicon_data_source": "x; silicon_concurrency=4", "backend": "vllm",
+       "backend_version": "0", "model_path": "meta-llama/Llama-3.1-8B", "system": "h100_sxm",
+       "precision": "fp8", "mode": "agg", "isl": 1000, "osl": 500, "batch_size": 4,
+       "tp_size": 1, "pp_size": 1, "attention_dp_size": 1, "moe_tp_size": 1,
+       "moe_ep_size": 1}
+DISAGG = {**AGG, "id": "d", "mode": "disagg", "tp_size": "", "pp_size": "",
+          "prefill_num_workers": 1, "prefill_tp_size": 1, "prefill_pp_size": 1,
+          "decode_num_workers": 1, "decode_tp_size": 1, "decode_pp_size": 1}
+
+
+def _status(rows: list[dict[str, object]], tmp_path: Path) -> list[str]:
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    p = tmp_path / "t.csv"
+    frame.to_csv(p, index=False)
+    out = predict_table(load_measured(p), CAT, F)
+    assert out.loc[out.status != "ok", "pred_tpot_ms"].isna().all()
+    return list(out.status)
+
+
+def test_good_rows_and_blank_optional_cells_are_predicted(tmp_path: Path) -> None:
+    # blank (or 0) MoE and attention-DP sizes mean none; the disaggregated row's agg columns
+    # are not read
+    rows = [AGG, {**AGG, "moe_tp_size": "", "moe_ep_size": 0, "attention_dp_size": 0},
+            DISAGG, {**DISAGG, "tp_size": "junk"}]
+    assert _status(rows, tmp_path) == ["ok"] * 4
+
+
+@pytest.mark.parametrize(("cell", "value", "says"), [
+    ("pp_size", 0, "pp_size: expected a whole number from 1 to 1,000,000, found 0"),
+    ("pp_size", -2, "pp_size: expected a whole number from 1 to 1,000,000, found -2"),
+    ("pp_size", "two", "pp_size: expected a whole number from 1 to 1,000,000, found 'two'"),
+    ("pp_size", 1.5, "found 1.5"),
+    ("pp_size", 1e30, "found 1e+30"),
+    ("tp_size", 2.5, "tp_size: expected a whole number"),
+    ("attention_dp_size", -1, "attention_dp_size: expected a whole number from 0 to"),
+    ("isl", -5, "isl: expected a number from 1 to 100,000,000, found -5"),
+    ("isl", "abc", "isl: expected a number from 1 to 100,000,000, found 'abc'"),
+    ("isl", "inf", "isl: expected a number"),
+    ("mode", "AGGREGATED", "mode: expected agg or disagg"),
+    ("silicon_data_source", "x; silicon_concurrency=0",
+     "silicon_data_source: expected silicon_concurrency from 1 to 1,000,000"),
+    ("pp_size", 64, "more pipeline stages (pp) than the model has layers"),
+])
+def test_a_bad_cell_is_named(cell: str, value: object, says: str, tmp_path: Path) -> None:
+    status = _status([AGG, {**AGG, cell: value}], tmp_path)
+    assert status[0] == "ok"
+    assert says in status[1]
+
+
+@pytest.mark.parametrize("cell", ["decode_num_workers", "prefill_num_workers",
+                                  "decode_pp_size"])
+def test_zero_workers_or_stages_in_a_disaggregated_row_are_named(cell: str,
+                                                                 tmp_path: Path) -> None:
+    # a blank worker count is sized by the planner; a 0 is an error, not a blank
+    status = _status([{**DISAGG, cell: ""}, {**DISAGG, cell: 0}], tmp_path)
+    assert status[0] == "ok"
+    assert status[1].startswith(f"{cell}: expected a whole number from 1")
+
+
+def test_a_model_file_that_fails_says_why(tmp_path: Path) -> None:
+    bad = tmp_path / "config.json"
+    bad.write_text('{"num_hidden_layers": 0}')
+    status = _status([{**AGG, "model_path": str(bad)}], tmp_path)
+    assert "model not in the catalog" not in status[0] and "config.json" in status[0]
+    with pytest.raises(InputError, match=r"config\.json"):
+        serve(RunConfig(model=str(bad), gpu="H100", tp=1), CAT, F)
+    assert np.isnan(predict_table(pd.DataFrame([AGG]).assign(model_path=str(bad)), CAT,
+                                  F).pred_tpot_ms[0])
