@@ -88,3 +88,30 @@ def test_a_model_file_that_fails_says_why(tmp_path: Path) -> None:
         serve(RunConfig(model=str(bad), gpu="H100", tp=1), CAT, F)
     assert np.isnan(predict_table(pd.DataFrame([AGG]).assign(model_path=str(bad)), CAT,
                                   F).pred_tpot_ms[0])
+
+
+def _table(rows: list[dict[str, object]], tmp_path: Path, drop: str = "") -> Path:
+    p = tmp_path / "m.csv"
+    pd.DataFrame(rows, columns=[c for c in COLUMNS if c != drop]).to_csv(p, index=False)
+    return p
+
+
+def test_scoring_a_table_needs_measured_times_that_are_times(tmp_path: Path) -> None:
+    from llmecon.inference.fit import measured_accuracy
+
+    timed = {**AGG, "silicon_ttft_ms": 50.0, "silicon_tpot_ms": 8.0}
+    a = measured_accuracy(_table([timed, {**timed, "silicon_ttft_ms": ""}], tmp_path))
+    assert a.in_sample.rows == 1  # a blank time is not scored
+    for bad, says in (("abc", "found 'abc'"), (-3, "found -3"), ("inf", "found inf")):
+        with pytest.raises(InputError, match=rf"m\.csv: silicon_ttft_ms: row 2: expected a "
+                                             rf"time in ms > 0, {says}"):
+            measured_accuracy(_table([timed, {**timed, "silicon_ttft_ms": bad}], tmp_path))
+    with pytest.raises(InputError, match=r"m\.csv: silicon_tpot_ms: expected a column"):
+        measured_accuracy(_table([timed], tmp_path, drop="silicon_tpot_ms"))
+    with pytest.raises(InputError, match=r"m\.csv: no row to score: 0 rows"):
+        measured_accuracy(_table([], tmp_path))
+    with pytest.raises(InputError, match=r"no row to score: 1 rows.*\(pp_size: expected"):
+        measured_accuracy(_table([{**timed, "pp_size": 0}], tmp_path))
+    with pytest.raises(InputError, match=r"leave one model out: expected scored rows of at "
+                                         r"least two models .* found 1"):
+        measured_accuracy(_table([timed], tmp_path), hold_out="model")

@@ -230,6 +230,26 @@ def _group_summaries(keys: list[tuple[str, str, str, str]], pred_ttft: Array,
     return out
 
 
+def measured_times(frame: Any, col: str) -> Array:
+    """A measured column (ms) as floats, NaN where blank; a missing column or a cell that is
+    not a time > 0 is an error naming the column and the row."""
+    import pandas as pd
+
+    if col not in frame.columns:
+        raise InputError(f"{col}: expected a column of measured times to score against "
+                         "(silicon_ttft_ms and silicon_tpot_ms, in ms)")
+    raw = frame[col]
+    v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = raw.notna().to_numpy() & ~(np.isfinite(v) & (v > 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        x = raw.iloc[i]
+        shown = repr(x) if isinstance(x, str) else f"{x:g}"
+        raise InputError(f"{col}: row {i + 1}: expected a time in ms > 0, found {shown}")
+    return v
+
+
 def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
              hold_out: str | None = None, refit: bool = False) -> Accuracy:
     """Accuracy of ``factors`` (fitted first on all rows when ``refit``) on a measured
@@ -237,10 +257,12 @@ def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
     each model's (system's) rows are also predicted by factors fitted without them, each
     fit starting from :func:`prior_factors` (a start fitted on all rows would carry the
     held-out rows into a fit that stops in a local minimum)."""
-    ttft = frame["silicon_ttft_ms"].to_numpy(dtype=float)
-    tpot = frame["silicon_tpot_ms"].to_numpy(dtype=float)
-    rows = (runs.status == "ok") & np.isfinite(ttft) & np.isfinite(tpot) & (ttft > 0) \
-        & (tpot > 0)
+    ttft, tpot = measured_times(frame, "silicon_ttft_ms"), measured_times(frame, "silicon_tpot_ms")
+    rows = (runs.status == "ok") & np.isfinite(ttft) & np.isfinite(tpot)
+    if not rows.any():
+        seen = ", ".join(sorted({str(x) for x in runs.status if x != "ok"})[:3])
+        raise InputError(f"no row to score: {len(runs)} rows, none predictable with measured "
+                         f"TTFT and TPOT{' (' + seen + ')' if seen else ''}")
     f = fit_factors(runs, arch, factors, rows, ttft, tpot, "all rows") if refit else factors
     p = predict_runs(runs, arch, f)
     rows = rows & (p.status == "ok")
@@ -254,6 +276,10 @@ def accuracy(frame: Any, runs: Runs, arch: rf.Arch, factors: ServingFactors, *,
     if hold_out not in ("model", "system"):
         raise InputError(f"hold_out: expected model or system, found {hold_out!r}")
     label = np.array([k[0] if hold_out == "model" else k[1] for k in keys], dtype=object)
+    if len(set(label[rows])) < 2:
+        raise InputError(f"leave one {hold_out} out: expected scored rows of at least two "
+                         f"{hold_out}s (the others' rows fit each fold), found "
+                         f"{len(set(label[rows]))}")
     o_ttft, o_tpot = np.full(len(runs), np.nan), np.full(len(runs), np.nan)
     folds, per = {}, {}
     for m in sorted(set(label[rows])):
@@ -300,8 +326,10 @@ def measured_accuracy(path: str | Any, hold_out: str | None = None) -> Accuracy:
     from llmecon.inference.engines import load_serving_factors
 
     frame, runs, arch = _prepared(path)
-    return accuracy(frame, runs, arch, load_serving_factors(),
-                    hold_out=hold_out)
+    try:
+        return accuracy(frame, runs, arch, load_serving_factors(), hold_out=hold_out)
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from None
 
 
 def refit_bundled(path: str | Any) -> ServingFactors:
@@ -315,7 +343,7 @@ def refit_bundled(path: str | Any) -> ServingFactors:
     start = bundled.model_copy(update={"engines": {
         e: f.model_copy(update={"decode_mfu": mfu}) for e, f in bundled.engines.items()}})
     frame, runs, arch = _prepared(path)
-    ttft = frame["silicon_ttft_ms"].to_numpy(dtype=float)
-    tpot = frame["silicon_tpot_ms"].to_numpy(dtype=float)
+    ttft = measured_times(frame, "silicon_ttft_ms")
+    tpot = measured_times(frame, "silicon_tpot_ms")
     rows = (runs.status == "ok") & (ttft > 0) & (tpot > 0)
     return fit_factors(runs, arch, start, rows, ttft, tpot, f"{path}, all predictable rows")
