@@ -239,7 +239,7 @@ def measured_times(frame: Any, col: str) -> Array:
         raise InputError(f"{col}: expected a column of measured times to score against "
                          "(silicon_ttft_ms and silicon_tpot_ms, in ms)")
     raw = frame[col]
-    v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    v: Array = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         bad = raw.notna().to_numpy() & ~(np.isfinite(v) & (v > 0))
     if bad.any():
