@@ -4,6 +4,7 @@ published totals, KV bytes per token by hand, and errors for inconsistent counts
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -118,6 +119,18 @@ def test_config_json_path_as_model(tmp_path: Path) -> None:
     (d / "bad.json").write_text('{"num_hidden_layers": 4}')
     with pytest.raises(InputError, match=r"bad.json: not a config this model reads: missing"):
         CAT.model(str(d / "bad.json"))
+
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("num_hidden_layers", 80.5, "layers: expected a whole number, found 80.5"),
+    ("num_key_value_heads", 7.9, "kv_heads: expected a whole number, found 7.9"),
+    ("hidden_size", "big", "not a config this model reads: missing or bad"),
+])
+def test_a_fractional_or_text_count_is_named_not_truncated(key: str, value: object,
+                                                            says: str) -> None:
+    cfg = {**_config("meta-llama--Meta-Llama-3.1-70B.json"), key: value}
+    with pytest.raises(InputError, match=rf"x\.json: .*{re.escape(says)}"):
+        model_from_hf_config(cfg, name="m", origin="x.json")
 
 
 def test_companies_models_in_catalog() -> None:

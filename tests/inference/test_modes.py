@@ -34,10 +34,26 @@ def test_agg_and_disagg() -> None:
 def test_output_per_gpu_never_exceeds_what_the_kv_cache_serves(mode: str) -> None:
     # 20,000 requests in flight, a few hundred of which fit: the rest wait in whole waves,
     # so the output is at most K requests at the per-user speed, over the GPUs
-    r = serve(RunConfig(model="Llama-3.1-8B", gpu="H100", tp=1, prefill_tp=1, mode=mode,
-                        concurrency=20_000), CAT, F)
+    split = {"prefill_tp": 1} if mode == "disagg" else {}
+    r = serve(RunConfig(model="Llama-3.1-8B", gpu="H100", tp=1, mode=mode,
+                        concurrency=20_000, **split), CAT, F)
     assert r.max_sequences < 20_000 and r.bound == "kv-capacity"
     assert r.output_tokens_per_s_per_gpu <= r.max_sequences * r.tokens_per_s_per_user / r.gpus
+
+
+def test_disaggregated_fields_are_refused_in_aggregated_mode(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # an aggregated worker has no prefill or decode workers: the flags would be ignored
+    for field in ("decode_workers", "prefill_workers", "prefill_tp", "prefill_pp"):
+        with pytest.raises(InputError, match=rf"run.yaml: .*{field}: only with mode disagg"):
+            run_config({"model": "Llama-3.1-8B", "gpu": "H100", field: 2}, "run.yaml")
+        run_config({"model": "Llama-3.1-8B", "gpu": "H100", "mode": "disagg", field: 2},
+                   "run.yaml")
+    from llmecon.cli.app import main
+
+    assert main(["inference", "run", "--model", "Llama-3.1-8B", "--gpu", "H100",
+                 "--decode-workers", "4"]) == 2
+    assert "decode_workers: only with mode disagg" in capsys.readouterr().err
 
 
 def test_errors_name_the_field_or_the_reason() -> None:

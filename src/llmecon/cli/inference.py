@@ -117,10 +117,10 @@ def _run_args(p: argparse.ArgumentParser) -> None:
                                                                 "degree")
     p.add_argument("--pp", type=GPUS, default=1, help="pipeline-parallel stages (decode "
                                                       "worker in disagg)")
-    p.add_argument("--prefill-tp", type=GPUS, default=8, help="disagg: prefill worker TP")
-    p.add_argument("--prefill-pp", type=GPUS, default=1, help="disagg: prefill worker PP")
-    p.add_argument("--prefill-workers", type=GPUS, default=1)
-    p.add_argument("--decode-workers", type=GPUS, default=1)
+    p.add_argument("--prefill-tp", type=GPUS, help="disagg: prefill worker TP (default 8)")
+    p.add_argument("--prefill-pp", type=GPUS, help="disagg: prefill worker PP (default 1)")
+    p.add_argument("--prefill-workers", type=GPUS, help="disagg (default 1)")
+    p.add_argument("--decode-workers", type=GPUS, help="disagg (default 1)")
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
                    help=GPU_PRICE_HELP)
     p.add_argument("--catalog", action="append", default=[], metavar="FILE")
@@ -409,7 +409,8 @@ def _run(args: argparse.Namespace) -> int:
     from llmecon.report.terminal import print_all
 
     catalog = load_catalog(args.catalog)  # every field of a RunConfig is an option
-    cfg = run_config({k: getattr(args, k) for k in RunConfig.model_fields}, "command line")
+    cfg = run_config({k: getattr(args, k) for k in RunConfig.model_fields
+                      if getattr(args, k) is not None}, "command line")
     if cfg.gpu_hour_price is None:
         price = catalog.gpu_price(cfg.gpu)
         cfg = cfg.model_copy(update={"gpu_hour_price": price.price if price else None})

@@ -163,6 +163,15 @@ def _get(c: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
     return default
 
 
+def _n(v: Any) -> Any:
+    """A config's count as an int when it is whole; a fractional one as it is, for the
+    model's validation to name (126.5 layers is an error, not 126 layers); text through
+    ``int`` (an error if not a number)."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else int(v)
+
+
 def _layer_kinds(c: Mapping[str, Any], layers: int) -> tuple[int, int]:
     """(sliding-window layers, linear-attention layers) from ``layer_types``."""
     kinds = list(c.get("layer_types") or [])
@@ -174,36 +183,36 @@ def _layer_kinds(c: Mapping[str, Any], layers: int) -> tuple[int, int]:
 
 
 def _moe_fields(c: Mapping[str, Any], layers: int) -> dict[str, Any]:
-    experts = int(_get(c, "n_routed_experts", "num_local_experts", "num_experts", default=0))
+    experts = _n(_get(c, "n_routed_experts", "num_local_experts", "num_experts", default=0))
     if not experts:
-        return {"dense_ffn": int(c["intermediate_size"])}
-    expert_ffn = int(_get(c, "moe_intermediate_size", "intermediate_size"))
+        return {"dense_ffn": _n(c["intermediate_size"])}
+    expert_ffn = _n(_get(c, "moe_intermediate_size", "intermediate_size"))
     freq = c.get("moe_layer_freq")
     if isinstance(freq, list):
         dense_first = len(freq) - sum(1 for x in freq if x)
     else:
-        dense_first = int(_get(c, "first_k_dense_replace", default=0))
+        dense_first = _n(_get(c, "first_k_dense_replace", default=0))
     dense_first += len(c.get("mlp_only_layers") or [])
     shared = _get(c, "shared_expert_intermediate_size", "shared_intermediate_size")
     if shared is None:
-        shared = int(c.get("n_shared_experts") or 0) * expert_ffn
-    dense_ffn = int(_get(c, "dense_intermediate_size", default=c.get("intermediate_size", 0)))
-    return {"routed_experts": experts, "top_k": int(_get(c, "num_experts_per_tok",
+        shared = _n(c.get("n_shared_experts") or 0) * expert_ffn
+    dense_ffn = _n(_get(c, "dense_intermediate_size", default=c.get("intermediate_size", 0)))
+    return {"routed_experts": experts, "top_k": _n(_get(c, "num_experts_per_tok",
                                                           "experts_per_token")),
             "expert_ffn": expert_ffn, "moe_layers": layers - dense_first,
-            "shared_expert_ffn": int(shared), "shared_experts": int(c.get("n_shared_experts")
+            "shared_expert_ffn": _n(shared), "shared_experts": _n(c.get("n_shared_experts")
                                                                      or (1 if shared else 0)),
             "dense_ffn": dense_ffn if dense_first else 0}
 
 
 def _attention_fields(c: Mapping[str, Any]) -> dict[str, Any]:
     if c.get("kv_lora_rank"):
-        return {"attention": "mla", "kv_lora_rank": int(c["kv_lora_rank"]),
-                "q_lora_rank": c.get("q_lora_rank"), "qk_rope_dim": int(c["qk_rope_head_dim"]),
-                "qk_nope_dim": int(c["qk_nope_head_dim"]), "v_head_dim": int(c["v_head_dim"])}
-    heads = int(c["num_attention_heads"])
-    head_dim = int(_get(c, "head_dim", default=int(c["hidden_size"]) // heads))
-    return {"attention": "gqa", "kv_heads": int(_get(c, "num_key_value_heads", default=heads)),
+        return {"attention": "mla", "kv_lora_rank": _n(c["kv_lora_rank"]),
+                "q_lora_rank": c.get("q_lora_rank"), "qk_rope_dim": _n(c["qk_rope_head_dim"]),
+                "qk_nope_dim": _n(c["qk_nope_head_dim"]), "v_head_dim": _n(c["v_head_dim"])}
+    heads = _n(c["num_attention_heads"])
+    head_dim = _n(_get(c, "head_dim", default=_n(c["hidden_size"]) // heads))
+    return {"attention": "gqa", "kv_heads": _n(_get(c, "num_key_value_heads", default=heads)),
             "head_dim": head_dim,
             "attn_output_gate": bool(_get(c, "attn_output_gate", "attention_output_gate",
                                           default=False))}
@@ -211,37 +220,37 @@ def _attention_fields(c: Mapping[str, Any]) -> dict[str, Any]:
 
 def _sparse_fields(c: Mapping[str, Any]) -> dict[str, Any]:
     if c.get("index_n_heads"):
-        return {"index_heads": int(c["index_n_heads"]), "index_head_dim": int(c["index_head_dim"]),
-                "index_topk": int(c["index_topk"])}
+        return {"index_heads": _n(c["index_n_heads"]), "index_head_dim": _n(c["index_head_dim"]),
+                "index_topk": _n(c["index_topk"])}
     sp = c.get("sparse_attention_config") or {}
     if sp.get("use_sparse_attention"):
-        block = int(sp["sparse_block_size"])
-        return {"index_heads": int(sp["sparse_num_index_heads"]),
-                "index_head_dim": int(sp["sparse_index_dim"]),
-                "index_topk": block * (int(sp["sparse_topk_blocks"])
-                                       + int(sp.get("sparse_local_block", 0)))}
+        block = _n(sp["sparse_block_size"])
+        return {"index_heads": _n(sp["sparse_num_index_heads"]),
+                "index_head_dim": _n(sp["sparse_index_dim"]),
+                "index_topk": block * (_n(sp["sparse_topk_blocks"])
+                                       + _n(sp.get("sparse_local_block", 0)))}
     return {}
 
 
 def hf_config_fields(config: Mapping[str, Any]) -> dict[str, Any]:
     """The architecture fields of a :class:`Model` read from a Hugging Face config."""
     c = config.get("text_config") or config
-    layers = int(c["num_hidden_layers"])
+    layers = _n(c["num_hidden_layers"])
     sliding, linear = _layer_kinds(c, layers)
     out: dict[str, Any] = {
-        "layers": layers, "hidden": int(c["hidden_size"]), "heads": int(c["num_attention_heads"]),
-        "context_length": int(c["max_position_embeddings"]), "vocab_size": int(c["vocab_size"]),
+        "layers": layers, "hidden": _n(c["hidden_size"]), "heads": _n(c["num_attention_heads"]),
+        "context_length": _n(c["max_position_embeddings"]), "vocab_size": _n(c["vocab_size"]),
         "tie_embeddings": bool(_get(c, "tie_word_embeddings", default=False)),
-        "mtp_modules": int(_get(c, "num_mtp_modules", "num_nextn_predict_layers",
+        "mtp_modules": _n(_get(c, "num_mtp_modules", "num_nextn_predict_layers",
                                 "mtp_num_hidden_layers", default=0)),
-        "sliding_layers": sliding, "sliding_window": int(c.get("sliding_window") or 0)
+        "sliding_layers": sliding, "sliding_window": _n(c.get("sliding_window") or 0)
         if sliding else 0, "linear_layers": linear,
         **_attention_fields(c), **_moe_fields(c, layers), **_sparse_fields(c)}
     if linear:
-        out.update(linear_heads=int(c["linear_num_value_heads"]),
-                   linear_key_heads=int(c["linear_num_key_heads"]),
-                   linear_key_dim=int(c["linear_key_head_dim"]),
-                   linear_value_dim=int(c["linear_value_head_dim"]))
+        out.update(linear_heads=_n(c["linear_num_value_heads"]),
+                   linear_key_heads=_n(c["linear_num_key_heads"]),
+                   linear_key_dim=_n(c["linear_key_head_dim"]),
+                   linear_value_dim=_n(c["linear_value_head_dim"]))
     return out
 
 

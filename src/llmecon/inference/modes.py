@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from llmecon.config.base import ConfigModel, parse_config
 from llmecon.config.inference import Precision, ServingFactors
@@ -27,6 +27,9 @@ from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.measured import parse_runs, predict_runs
+
+#: Fields of the prefill and decode workers of a disaggregated deployment.
+DISAGG_ONLY = frozenset({"prefill_tp", "prefill_pp", "prefill_workers", "decode_workers"})
 
 
 class RunConfig(ConfigModel):
@@ -51,6 +54,14 @@ class RunConfig(ConfigModel):
     prefill_workers: int = Field(1, ge=1)
     decode_workers: int = Field(1, ge=1)
     gpu_hour_price: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _disagg_fields_need_disagg(self) -> RunConfig:
+        given = sorted(DISAGG_ONLY & self.model_fields_set)
+        if self.mode == "agg" and given:
+            raise ValueError(f"{', '.join(given)}: only with mode disagg (an aggregated "
+                             "worker is tp x attention_dp x pp GPUs)")
+        return self
 
     def row(self) -> dict[str, Any]:
         """The configuration as one row of a measured table."""
@@ -96,6 +107,7 @@ def serve(cfg: RunConfig, catalog: Catalog, factors: ServingFactors) -> RunResul
     """Predict one deployment; one that cannot be modelled is an error saying why."""
     import pandas as pd
 
+    catalog.model(cfg.model), catalog.gpu(cfg.gpu)  # their own errors (a model file's)
     frame = pd.DataFrame([cfg.row()])
     runs = parse_runs(frame, catalog)
     if runs.status[0] != "ok":
