@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from llmecon.errors import InputError
 
 
 @contextmanager
@@ -18,17 +21,37 @@ def replacing(path: str | Path) -> Iterator[str]:
     half a file: the old file stays until the new one is complete, and the temporary file
     is removed."""
     p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory; expected the path of a file to write")
     p.parent.mkdir(parents=True, exist_ok=True)
+    # the file keeps the mode of the one it replaces, else gets the usual 0666 less umask
+    # (a temporary file is created 0600)
+    mode = stat.S_IMODE(p.stat().st_mode) if p.exists() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     os.close(fd)
     try:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (``os.umask``
+    sets it, for a moment, for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(path: str | Path, content: str | bytes) -> Path:

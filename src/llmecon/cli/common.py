@@ -293,12 +293,14 @@ def output_path(path: str, fmt: str | None, allowed: tuple[str, ...], flag: str 
     from llmecon.errors import InputError
 
     p = Path(path)
-    kind = fmt or p.suffix.lstrip(".").lower()
+    suffix = p.suffix.lstrip(".").lower()
+    kind = fmt or suffix
     if kind not in allowed:
         raise InputError(f"{flag}/--format: expected a {' or '.join(allowed)} file, found "
                          f"{p.name!r}")
-    if p.suffix.lstrip(".").lower() != kind:
-        p = p.with_suffix(f".{kind}")
+    if suffix and suffix != kind:  # written where asked, or not at all: never renamed
+        raise InputError(f"{flag} {p.name!r}: the name ends in .{suffix} but the format is "
+                         f"{kind}; name it {p.with_suffix('.' + kind).name!r} or drop --format")
     return p, kind
 
 

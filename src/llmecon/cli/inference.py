@@ -64,7 +64,8 @@ def register(sub: Any) -> None:
     pr = isub.add_parser("predict", help="predict every row of a measured table "
                                          "(TTFT, TPOT, tokens/s per GPU, status)")
     pr.add_argument("table", metavar="TABLE.csv")
-    pr.add_argument("-o", "--output", required=True, metavar="OUT.csv")
+    pr.add_argument("-o", "--output", required=True, metavar="OUT.csv",
+                    help="the table with predictions (- for standard output)")
     pr.add_argument("--force", action="store_true", help="overwrite an existing file")
     pr.add_argument("--catalog", action="append", default=[], metavar="FILE")
     pr.set_defaults(handler=_predict)
@@ -198,9 +199,9 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
                     help="table, json, csv (to standard output, or -f FILE) or parquet "
                          "(-f FILE); csv and parquet files are written straight from the "
                          "arrays by DuckDB")
-    sw.add_argument("-f", "--file", metavar="FILE",
-                    help="write the sweep to FILE (.csv or .parquet; the suffix gives the "
-                         "format unless --format csv/parquet is given)")
+    sw.add_argument("-f", "--file", metavar="FILE", help="write the sweep to FILE (.csv or "
+                    ".parquet; the suffix gives the format unless --format gives it)")
+    sw.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     sw.set_defaults(handler=_sweep)
 
 
@@ -242,34 +243,42 @@ def _accuracy(args: argparse.Namespace) -> int:
 def _measured_accuracy(args: argparse.Namespace) -> int:
     """Median and p90 |error| against a measured table: in sample (the bundled factors),
     leave-one-model-out with ``--loo``, and per (model, system, engine, mode) group."""
-    from dataclasses import asdict
-
     from llmecon.inference.fit import measured_accuracy
-    from llmecon.report.inference import to_json
-    from llmecon.report.terminal import frame_table, print_all
+    from llmecon.report.inference import measured_accuracy_parts
+    from llmecon.report.terminal import print_all
 
     with status("predicting the measured runs"
                 + (" and refitting per held-out model" if args.loo else "")):
         acc = measured_accuracy(args.measured, hold_out="model" if args.loo else None)
-    overall = [("in sample (bundled factors)", acc.in_sample)]
-    if acc.out_of_sample is not None:
-        overall.append(("leave one model out", acc.out_of_sample))
-    groups = [("/".join(k), v) for k, v in sorted(acc.groups.items())]
-    if args.format == "json":
-        print(to_json({"rows": acc.rows, "predicted_share": acc.predicted_share,
-                       "overall": {k: asdict(v) for k, v in overall},
-                       "groups": {k: asdict(v) for k, v in groups}}))
-        return 0
-    from llmecon.report.inference import error_frame, markdown_table
+    parts = measured_accuracy_parts(acc, args.measured, args.format)
+    if args.format == "table":
+        print_all(parts)
+    else:  # json, md: as they are, never wrapped
+        print(parts[0])
+    return 0
 
-    title = (f"Serving model against {args.measured}: {acc.rows:,} rows, "
-             f"{acc.predicted_share:.1%} predicted")
-    if args.format == "md":
-        print(markdown_table(title, error_frame(overall)))
+
+def _predict(args: argparse.Namespace) -> int:
+    """Write a measured table with the predictions and a status per row (- : to standard
+    output)."""
+    from llmecon.fileio import atomic_write
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_serving_factors
+    from llmecon.inference.measured import load_measured, predict_table
+    from llmecon.report.inference import expected_error
+
+    out = None if args.output == "-" else new_file(args.output, args.force)
+    frame = load_measured(args.table)
+    factors = load_serving_factors()
+    with status(f"predicting {len(frame):,} rows"):
+        pred = predict_table(frame, load_catalog(args.catalog), factors)
+    if out is None:  # -o -
+        sys.stdout.write(pred.to_csv(index=False))
         return 0
-    print_all([frame_table(title, error_frame(overall)),
-               frame_table("Per model / system / engine / mode (in sample)",
-                           error_frame(groups))])
+    atomic_write(out, pred.to_csv(index=False).encode("utf-8"))
+    ok = int((pred["status"] == "ok").sum())
+    print(f"wrote {out}: {ok:,} of {len(pred):,} rows predicted (status ok); the others "
+          f"say why in 'status'\n{expected_error(factors.accuracy)}")
     return 0
 
 
@@ -322,7 +331,7 @@ def _write_sweep(args: argparse.Namespace, columns: Any, select: str) -> None:
         raise InputError("--format parquet: give the file with -f FILE.parquet")
     fmt = args.format if args.format in ("csv", "parquet") else None
     path, kind = output_path(args.file, fmt, ("csv", "parquet"), "-f")
-    write_frame(path, columns, kind, select)
+    write_frame(new_file(str(path), args.force), columns, kind, select)
     print(f"wrote {len(columns['fits']):,} configurations to {safe(path)}")
 
 
@@ -433,25 +442,6 @@ def _with_model_file(catalog: Any, model: str) -> tuple[Any, str]:
         return catalog, model
     row = catalog.model(model)
     return catalog.merged(Catalog(models=(row,), sources=(model,))), row.name
-
-
-def _predict(args: argparse.Namespace) -> int:
-    from llmecon.fileio import atomic_write
-    from llmecon.inference.catalog import load_catalog
-    from llmecon.inference.engines import load_serving_factors
-    from llmecon.inference.measured import load_measured, predict_table
-    from llmecon.report.inference import expected_error
-
-    out = new_file(args.output, args.force)
-    frame = load_measured(args.table)
-    factors = load_serving_factors()
-    with status(f"predicting {len(frame):,} rows"):
-        pred = predict_table(frame, load_catalog(args.catalog), factors)
-    atomic_write(out, pred.to_csv(index=False).encode("utf-8"))
-    ok = int((pred["status"] == "ok").sum())
-    print(f"wrote {out}: {ok:,} of {len(pred):,} rows predicted (status ok); the others "
-          f"say why in 'status'\n{expected_error(factors.accuracy)}")
-    return 0
 
 
 def _frontier(args: argparse.Namespace) -> int:

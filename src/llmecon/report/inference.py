@@ -333,3 +333,26 @@ def markdown_table(title: str, frame: Any) -> str:
     lines += ["| " + " | ".join(str(v) for v in row) + " |"
               for row in frame.itertuples(index=False)]
     return "\n".join(lines)
+
+
+def measured_accuracy_parts(acc: Any, table: str, fmt: str) -> list[Any]:
+    """``inference accuracy --measured``: the overall and per-group errors as ``fmt``
+    (``json``, ``md`` or ``table``; printable parts)."""
+    from dataclasses import asdict
+
+    from llmecon.report.terminal import frame_table
+
+    overall = [("in sample (bundled factors)", acc.in_sample)]
+    if acc.out_of_sample is not None:
+        overall.append(("leave one model out", acc.out_of_sample))
+    groups = [("/".join(k), v) for k, v in sorted(acc.groups.items())]
+    if fmt == "json":
+        return [to_json({"rows": acc.rows, "predicted_share": acc.predicted_share,
+                         "overall": {k: asdict(v) for k, v in overall},
+                         "groups": {k: asdict(v) for k, v in groups}})]
+    title = f"Serving model against {table}: {acc.rows:,} rows, {acc.predicted_share:.1%} " \
+            "predicted"
+    if fmt == "md":
+        return [markdown_table(title, error_frame(overall))]
+    return [frame_table(title, error_frame(overall)),
+            frame_table("Per model / system / engine / mode (in sample)", error_frame(groups))]

@@ -1,0 +1,70 @@
+"""Writing a user's file: whole or not at all, with the usual permissions, where asked."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from llmecon.cli.app import main
+from llmecon.errors import InputError
+from llmecon.fileio import atomic_write
+
+TABLE = Path(__file__).resolve().parent / "data" / "measured_serving" / "measured_serving.csv"
+SWEEP = ["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list", "H100",
+         "--batches", "1,8", "--inputs", "1000", "--prices", "2"]
+
+
+def _mode(p: Path) -> int:
+    return stat.S_IMODE(p.stat().st_mode)
+
+
+def test_a_new_file_gets_0666_less_the_umask_and_a_replaced_one_keeps_its_mode(
+        tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        new = atomic_write(tmp_path / "new.txt", "x")
+        assert _mode(new) == 0o640  # not the temporary file's 0600
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o604)
+        atomic_write(kept, "new")
+        assert kept.read_text() == "new" and _mode(kept) == 0o604
+    finally:
+        os.umask(old)
+
+
+def test_a_directory_is_not_a_file_to_write(tmp_path: Path) -> None:
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(InputError, match=r"adir: is a directory; expected the path of a file"):
+        atomic_write(tmp_path / "adir", "x")
+    assert list((tmp_path / "adir").iterdir()) == []  # no temporary file left
+
+
+def test_a_sweep_file_is_written_where_asked_and_kept_without_force(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keep = tmp_path / "keep.txt"
+    assert main([*SWEEP, "-f", str(keep), "--format", "csv"]) == 2
+    assert "the name ends in .txt but the format is csv" in capsys.readouterr().err
+    assert not keep.exists() and not (tmp_path / "keep.csv").exists()
+    out = tmp_path / "grid.csv"
+    out.write_text("precious")
+    assert main([*SWEEP, "-f", str(out)]) == 2
+    assert "exists; use --force" in capsys.readouterr().err and out.read_text() == "precious"
+    assert main([*SWEEP, "-f", str(out), "--force"]) == 0
+    assert out.read_text().startswith("model,")
+    bare = tmp_path / "grid"  # no suffix, the format given: written under that name
+    assert main([*SWEEP, "-f", str(bare), "--format", "csv"]) == 0
+    assert bare.read_text().startswith("model,")
+
+
+def test_predict_to_standard_output(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["inference", "predict", str(TABLE), "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("pred_ttft_ms,pred_tpot_ms,pred_output_tok_s_per_gpu,"
+                                        "pred_bound,status")
+    assert len(out.splitlines()) > 3000 and not (tmp_path / "-").exists()
