@@ -86,6 +86,19 @@ def test_a_model_larger_than_a_node_spreads_its_experts_over_nodes() -> None:
         frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0, max_gpus=0)
 
 
+def test_a_fleet_at_a_point_computes_every_prompt_token_not_missed_by_the_cache() -> None:
+    # the point serves 2,000 prompt tokens per 500 output tokens: 1M output tokens/s need
+    # 1M / r GPUs (r: output tokens/s per GPU), which also compute 4M prompt tokens/s; a
+    # demand of 40M prompt tokens/s, half of them cache hits, needs 20M / (4 r) GPUs
+    pick = cheapest_at(FRONT, 30.0)
+    r = pick.output_tokens_per_s_per_gpu
+    light = fleet_at(pick, FRONT, Demand(86_400e6 * 4, 86_400e6, provisioning="average"))
+    heavy = fleet_at(pick, FRONT, Demand(86_400e6 * 40, 86_400e6, cache_hit=0.5,
+                                         provisioning="average"))
+    assert light.decode_gpus_average == pytest.approx(1e6 / r)
+    assert heavy.decode_gpus_average == pytest.approx(20e6 / (4 * r))
+
+
 def test_a_dense_model_larger_than_a_node_runs_in_pipeline_stages() -> None:
     # Llama-3.1-405B in BF16: 405e9 x 2 bytes = 810 GB, more than 8 x 80 GB on an H100 node;
     # its workers are pipelines of full-node TP 8 stages (2 nodes or more)

@@ -222,13 +222,18 @@ def cheapest_at(front: Frontier, tokens_per_s_per_user: float) -> FrontierPoint:
 
 def fleet_at(point: FrontierPoint, front: Frontier, demand: Demand) -> Fleet:
     """Fleet for a demand served by aggregated workers at a frontier point: every GPU both
-    prefills and decodes, so the GPUs are the output rate over the point's output
-    tokens/s per GPU (reported as ``decode_gpus_average``; prefill 0). Nodes hold whole
-    workers: a worker larger than a node takes ``point.nodes`` nodes, and a fleet of them
-    is a whole number of workers."""
+    prefills and decodes, at the point's mix of ``isl`` prompt tokens per ``osl`` output
+    tokens, so the GPUs are the larger of the output rate over the point's output tokens/s
+    per GPU and the prompt tokens to compute (cache misses) over its prompt tokens/s per GPU
+    (reported as ``decode_gpus_average``; prefill 0). Nodes hold whole workers: a worker
+    larger than a node takes ``point.nodes`` nodes, and a fleet of them is a whole number of
+    workers."""
     per_node = demand.gpus_per_node or front.gpus_per_node
     out = demand.output_tokens_per_day / SECONDS_PER_DAY
+    prompts = demand.input_tokens_per_day * (1.0 - demand.cache_hit) / SECONDS_PER_DAY
     gpus = out / point.output_tokens_per_s_per_gpu
+    if front.isl > 0:
+        gpus = max(gpus, prompts / (point.output_tokens_per_s_per_gpu * front.isl / front.osl))
 
     def nodes(n_gpus: float) -> int:
         if n_gpus <= 0:
