@@ -181,9 +181,12 @@ def test_frontier_cheapest_at_interactivity(capsys: pytest.CaptureFixture[str]) 
     # $2 per GPU-hour / (3,600 s x output tokens/s per GPU) per token, x 1e6
     assert chosen["cost_per_m_output"] == pytest.approx(
         2 / (3600 * chosen["output_tokens_per_s_per_gpu"]) * 1e6)
-    # fleet: 2e8 output tokens a day / 86,400 s / tokens/s per GPU
-    assert doc["fleet"]["decode_gpus_average"] == pytest.approx(
-        2e8 / 86400 / chosen["output_tokens_per_s_per_gpu"])
+    # fleet: the point computes 2,000 prompt tokens per 500 output tokens (4 x its output
+    # rate r); 1e9 prompt tokens a day need 1e9 / 86,400 / (4 r) GPUs, more than the
+    # 2e8 / 86,400 / r the output needs
+    r = chosen["output_tokens_per_s_per_gpu"]
+    assert doc["fleet"]["decode_gpus_average"] == pytest.approx(1e9 / 86400 / (4 * r))
+    assert 1e9 / 86400 / (4 * r) > 2e8 / 86400 / r
     assert doc["fleet"]["gpus_per_node"] == 8  # an H200 HGX node
 
 

@@ -286,6 +286,20 @@ def currency_code(text: str) -> str:
 
 # --- output files -------------------------------------------------------------------------
 
+#: Number formats (``llmecon.config.inference.Precision``, kept here so that the parser
+#: imports no numpy; a test checks they agree); read in any case, and NVIDIA's name for FP4 as FP4.
+PRECISIONS = ("bf16", "fp16", "fp8", "int8", "fp4")
+
+
+def precision(text: str) -> str:
+    """A number format from the command line: ``FP8`` is fp8, ``nvfp4`` is fp4."""
+    name = {"nvfp4": "fp4"}.get(text.strip().lower(), text.strip().lower())
+    if name not in PRECISIONS:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(PRECISIONS)}, found "
+                                         f"{text!r}")
+    return name
+
+
 def output_path(path: str, fmt: str | None, allowed: tuple[str, ...], flag: str = "-o"
                 ) -> tuple[Path, str]:
     """The output file and its kind, from ``--format`` or else the file's suffix (``flag``:

@@ -14,6 +14,7 @@ from llmecon.cli.common import (
     number_list,
     output_path,
     positive,
+    precision,
     safe,
     share,
     status,
@@ -77,8 +78,10 @@ def register(sub: Any) -> None:
 def _serving_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True, help="model name (see 'catalog models') or path")
     p.add_argument("--gpu", required=True, help="GPU name (see 'catalog gpus') or path")
-    p.add_argument("--precision", default="fp8", help="weights: bf16, fp8, int8, fp4")
-    p.add_argument("--kv", dest="kv_dtype", default="bf16", help="KV cache: bf16, fp8, int8")
+    p.add_argument("--precision", type=precision, default="fp8",
+                   help="weights: bf16, fp8, int8, fp4")
+    p.add_argument("--kv", dest="kv_dtype", type=precision, default="bf16",
+                   help="KV cache: bf16, fp8, int8")
     p.add_argument("--gpus", type=GPUS, default=8, help="GPUs per decode replica (EP group)")
     p.add_argument("--tp", type=GPUS, help="tensor-parallel degree (default: all GPUs for "
                                            "a dense model, 1 for MoE)")
@@ -107,7 +110,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=("agg", "disagg"), default="agg",
                    help="agg: prefill and decode share GPUs; disagg: separate workers")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
-    p.add_argument("--precision", default="fp8", help="bf16, fp8, int8, fp4")
+    p.add_argument("--precision", type=precision, default="fp8", help="bf16, fp8, int8, fp4")
     p.add_argument("--isl", type=positive, default=2000.0, help="input tokens per request")
     p.add_argument("--osl", type=positive, default=500.0, help="output tokens per request")
     p.add_argument("--concurrency", type=whole(1, 1_000_000), default=64,
@@ -134,8 +137,8 @@ def _frontier_args(p: argparse.ArgumentParser) -> None:
                                                   "config.json path")
     p.add_argument("--gpu", required=True, help="GPU system name (see 'catalog gpus')")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
-    p.add_argument("--precision", default="fp8", help="bf16, fp8, int8, fp4")
-    p.add_argument("--isl", type=non_negative, default=2000.0)
+    p.add_argument("--precision", type=precision, default="fp8", help="bf16, fp8, int8, fp4")
+    p.add_argument("--isl", type=positive, default=2000.0)
     p.add_argument("--osl", type=positive, default=500.0)
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
                    help=GPU_PRICE_HELP)
@@ -190,8 +193,8 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
     sw.add_argument("--inputs", type=number_list(non_negative), default=[1000, 4000, 16000])
     sw.add_argument("--prices", type=number_list(non_negative), default=[2.0])
     sw.add_argument("--output", dest="output_tokens", type=positive, default=500.0)
-    sw.add_argument("--precision", default="fp8")
-    sw.add_argument("--kv", dest="kv_dtype", default="bf16")
+    sw.add_argument("--precision", type=precision, default="fp8")
+    sw.add_argument("--kv", dest="kv_dtype", type=precision, default="bf16")
     sw.add_argument("--replica-gpus", type=GPUS, default=8)
     sw.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=ENGINE_HELP)
     sw.add_argument("--catalog", action="append", default=[], metavar="FILE")

@@ -396,6 +396,15 @@ class ServingConfig(_Built):
             raise ValueError(f"expected a divisor of gpus ({gpus}), found {v}")
         return v
 
+    @field_validator("batch_per_gpu")
+    @classmethod
+    def _one_sequence_at_least(cls, v: float | None, info: ValidationInfo) -> float | None:
+        gpus = info.data.get("gpus")
+        if v is not None and gpus is not None and v * gpus < 1:
+            raise ValueError(f"expected at least one sequence on the {gpus} GPUs (batch per "
+                             f"GPU >= 1/{gpus}), found {v:g}")
+        return v
+
     @field_validator("tpot_ms")
     @classmethod
     def _one_of_batch_and_tpot(cls, v: float | None, info: ValidationInfo) -> float | None:

@@ -27,6 +27,7 @@ from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.measured import parse_runs, predict_runs
+from llmecon.inference.serving import strict_json
 
 #: Fields of the prefill and decode workers of a disaggregated deployment.
 DISAGG_ONLY = frozenset({"prefill_tp", "prefill_pp", "prefill_workers", "decode_workers"})
@@ -98,9 +99,11 @@ class RunResult:
     cost_per_m_output: float | None  # all GPU time charged to output tokens
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data for strict JSON: a None says why under ``notes``."""
         d = asdict(self)
         d["config"] = self.config.model_dump()
-        return d
+        return strict_json(d, {"cost_per_m_output": "no GPU-hour price: give one "
+                               "(--gpu-price) or a catalog with a price for the GPU"})
 
 
 def serve(cfg: RunConfig, catalog: Catalog, factors: ServingFactors) -> RunResult:

@@ -88,6 +88,10 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
                          ("prices", prices)):
         if not len(values) or min(values) <= 0:
             raise InputError(f"{name}: expected one or more numbers > 0, found {list(values)}")
+    if min(batches) * replica_gpus < 1:
+        raise InputError(f"batches: expected at least one sequence on the {replica_gpus} GPUs "
+                         f"of a replica (batch per GPU >= 1/{replica_gpus}), found "
+                         f"{min(batches):g}")
     if precision not in rf.BYTES or kv_dtype not in rf.BYTES:
         raise InputError(f"precision / kv_dtype: expected one of {', '.join(rf.BYTES)}")
     ms = [cat.model(m) for m in models]
