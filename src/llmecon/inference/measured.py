@@ -58,6 +58,9 @@ REQUIRED = ("model_path", "system", "backend", "precision", "mode", "isl", "osl"
             "silicon_data_source")
 PARALLEL = ("batch_size", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
             "moe_ep_size")
+#: The parts of a TPOT, in the order :func:`predict_runs` stacks them (the largest binds).
+BOUNDS = np.array(["attention/KV", "dense weights", "experts", "communication",
+                   "fixed step time", "prefill between steps"])
 DISAGG = tuple(f"{w}_{k}" for w in ("prefill", "decode")
                for k in ("num_workers", "tp_size", "pp_size", "attention_dp_size"))
 
@@ -154,9 +157,9 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
     isl = c.number("isl", whole=False, upper=MAX_TOKENS)
     osl = c.number("osl", whole=False, upper=MAX_TOKENS)
     layers = np.array([float(m.layers) for m in models] + [np.inf])[mi]
-    status = np.where(c.reasons != "", c.reasons, "ok").astype(object)
-    for bad, why in ((~agg & (mode != "disagg"), "mode: expected agg or disagg"),
-                     (np.isnan(w.tp) | np.isnan(w.p_tp), "parallelism missing"),
+    status = np.where(~agg & (mode != "disagg"), "mode: expected agg or disagg",
+                      np.where(c.reasons != "", c.reasons, "ok")).astype(object)
+    for bad, why in ((np.isnan(w.tp) | np.isnan(w.p_tp), "parallelism missing"),
                      (np.isnan(isl) | np.isnan(osl), "isl/osl missing"),
                      (np.isnan(w.conc), "concurrency missing"),
                      (prec_arr == "?", "precision not one of bf16, fp8, int8, fp4"),
@@ -325,6 +328,22 @@ def _status(runs: Runs, hw: rf.Hardware, per_worker: Array) -> Array:
     return out
 
 
+def _decode_step(runs: Runs, arch: rf.Arch, hw: rf.Hardware, eff: rf.Efficiency,
+                 batch: Array, workers: Array) -> tuple[rf.DecodeResult, Array]:
+    """A decode step of ``batch`` sequences over ``workers`` workers, and the time its
+    activations spend crossing pipeline stages. The batch runs as pp micro-batches (of at
+    least one sequence), each passing every stage, so a step of the whole model takes what
+    a step of one stage's g / pp GPUs would with a micro-batch, plus the crossings."""
+    g = runs.gpus_per_worker
+    per_gpu = np.maximum(batch / (workers * runs.pp), 1.0) / (g / runs.pp)
+    d = rf.decode(arch, hw, weight_bytes=runs.weight_bytes, kv_bytes=runs.kv_bytes,
+                  gpus=g / runs.pp, tp=runs.tp, batch_per_gpu=per_gpu,
+                  context=runs.isl + runs.osl / 2.0, eff=eff)
+    p2p = per_gpu * rf.pipeline_seconds_per_token(arch, hw, pp=runs.pp, worker_gpus=g,
+                                                  eff=eff)
+    return d, p2p
+
+
 @np.errstate(divide="ignore", invalid="ignore")  # rows that cannot be modelled give NaN
 def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Predictions:
     """Predict TTFT, TPOT and output tokens/s per GPU for every row, vectorised."""
@@ -336,22 +355,15 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     hw = _hardware(runs, ok)
     eff, burst = row_efficiency(factors, runs.engine_index)
     ttft_s = rf.fixed_ttft_s(arch, eff, ~runs.agg)
-    g, wb, kvb = runs.gpus_per_worker, runs.weight_bytes, runs.kv_bytes
+    g, wb = runs.gpus_per_worker, runs.weight_bytes
     per_worker, workers = _decode_capacity(runs, arch, hw, eff)
     slots = per_worker * workers
     status = _status(runs, hw, per_worker)
     batch = np.minimum(runs.concurrency, np.maximum(slots, 1.0))
-    # pipeline parallel: the batch runs as pp micro-batches (of at least one sequence), each
-    # passing every stage, so a step of the whole model takes what a step of one stage's
-    # g / pp GPUs would with a micro-batch, plus the activations crossing the stages
-    stage = g / runs.pp
-    per_gpu = np.maximum(batch / (workers * runs.pp), 1.0) / stage
-    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=stage, tp=runs.tp,
-                  batch_per_gpu=per_gpu, context=runs.isl + runs.osl / 2.0, eff=eff)
+    d, p2p = _decode_step(runs, arch, hw, eff, batch, workers)
     fixed = rf.fixed_step_s(arch, eff)
-    p2p = per_gpu * rf.pipeline_seconds_per_token(arch, hw, pp=runs.pp, worker_gpus=g,
-                                                  eff=eff)
     step = d.step_time_s + p2p  # the fixed time included
+    stage = g / runs.pp
     # a prefill pass holds the prompts waiting (at most a chunk of CHUNK_TOKENS, at least
     # one prompt): at a few prompts an MoE pass is bound by reading the experts' weights
     prompts = np.maximum(batch / np.nan_to_num(runs.prefill_workers, nan=1.0), 1.0)
@@ -384,9 +396,8 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     good = status == "ok"
     parts = np.stack([d.attention_s, d.dense_s, d.experts_s, d.comm_s + p2p, fixed,
                       interleaved])
-    names = np.array(["attention/KV", "dense weights", "experts", "communication",
-                      "fixed step time", "prefill between steps"])
-    bound = np.where(runs.concurrency > slots, "kv-capacity", names[np.argmax(parts, axis=0)])
+    bound = np.where(runs.concurrency > slots, "kv-capacity",
+                     BOUNDS[np.argmax(parts, axis=0)])
 
     def keep(x: Array) -> Array:
         out: Array = np.where(good, x, np.nan)
