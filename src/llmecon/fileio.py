@@ -13,6 +13,11 @@ from typing import Any, BinaryIO
 
 from llmecon.errors import InputError
 
+#: DuckDB settings of every connection the package opens: no extension is installed or
+#: loaded on its own (DuckDB would fetch one from the network to read a foreign file).
+DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
 
 @contextmanager
 def replacing(path: str | Path) -> Iterator[str]:
@@ -74,7 +79,7 @@ def write_frame(path: str | Path, frame: Any, fmt: str, select: str = "*") -> Pa
         raise ValueError(f"fmt: expected csv or parquet, found {fmt!r}")
     options = "(HEADER, DELIMITER ',')" if fmt == "csv" else "(FORMAT parquet)"
     with replacing(path) as tmp:
-        con = duckdb.connect()
+        con = duckdb.connect(config=DUCKDB_CONFIG)
         try:
             con.register("frame", frame)
             quoted = tmp.replace("'", "''")

@@ -46,6 +46,27 @@ def _wrong_schema(d: Path) -> Path:
     return p
 
 
+def _sqlite_database(d: Path) -> Path:
+    import sqlite3
+
+    p = d / "app.db"
+    con = sqlite3.connect(p)
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.commit()
+    con.close()
+    return p
+
+
+def _truncated_store(d: Path) -> Path:
+    p = d / "cut.duckdb"
+    assert main(["simulate", "minimax", "--paths", "100", "--horizon", "3", "--store",
+                 str(p), "--format", "csv"]) == 0
+    size = p.stat().st_size
+    with open(p, "r+b") as fh:
+        fh.truncate(size // 5)
+    return p
+
+
 def _directory(d: Path) -> Path:
     (d / "adir").mkdir()
     return d / "adir"
@@ -57,7 +78,11 @@ def _under_a_file(d: Path) -> Path:
 
 
 STORES: dict[str, tuple[Callable[[Path], Path], str]] = {
-    "not a database": (_not_a_database, "cannot open it (the file is not a DuckDB database)"),
+    "not a database": (_not_a_database, "not a DuckDB database (a llmecon run store)"),
+    # DuckDB would read it through an extension fetched from the network: refused unread
+    "a SQLite database": (_sqlite_database, "not a DuckDB database (a llmecon run store)"),
+    "a truncated store": (_truncated_store, "cannot read it, the file is damaged or "
+                                            "incomplete"),
     "another program's database": (_other_programs_database,
                                    "no runs table: not a llmecon run store"),
     "wrong schema": (_wrong_schema, "table runs has columns (id, name); expected (run_id"),
@@ -72,6 +97,7 @@ def test_a_store_that_cannot_hold_the_run_still_prints_it(
         kind: str, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     make, named = STORES[kind]
     store = make(tmp_path)
+    capsys.readouterr()  # what making the store printed
     code = main(["simulate", "minimax", "--paths", "200", "--horizon", "6", "--store",
                  str(store), "--format", fmt])
     out, err = capsys.readouterr()
@@ -90,12 +116,15 @@ def test_a_store_that_cannot_hold_the_run_still_prints_it(
 
 
 @pytest.mark.parametrize("kind", ["not a database", "another program's database",
-                                  "wrong schema"])
+                                  "wrong schema", "a SQLite database", "a truncated store"])
 def test_runs_commands_on_a_foreign_store_give_one_line(
         kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     make, named = STORES[kind]
     store = make(tmp_path)
-    for args in (["runs", "list"], ["runs", "show", "abc123"]):
+    capsys.readouterr()  # what making the store printed
+    # (a truncated store may still answer "no such run" from the part that is there)
+    shows = [] if kind == "a truncated store" else [["runs", "show", "abc123"]]
+    for args in (["runs", "list"], *shows):
         assert main([*args, "--store", str(store)]) == 2
         out, err = capsys.readouterr()
         assert out == "" and err.count("\n") == 1 and named in err, err

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from llmecon.errors import InputError, NotFoundError
+from llmecon.fileio import DUCKDB_CONFIG
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS runs (
@@ -95,16 +96,21 @@ class RunStore:
         if read_only and not self.path.exists():
             raise NotFoundError(f"{clean(str(self.path))}: no store yet (save a run first)")
         try:
+            _check_magic(self.path)  # before DuckDB reads it, or a lock file is made beside it
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with _file_lock(self.path.with_name(self.path.name + ".lock"), shared=read_only):
-                con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only),
-                             self.path)
+                con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only,
+                                                    config=DUCKDB_CONFIG), self.path)
                 try:
                     complete = _check_schema(con, self.path, new_ok=not read_only)
                     if not read_only and not complete:
                         for stmt in SCHEMA:
                             con.execute(stmt)
                     yield con
+                except (duckdb.IOException, duckdb.SerializationException) as e:
+                    why = clean(" ".join(str(e).split()))[:200]
+                    raise InputError(f"store {clean(str(self.path))}: cannot read it, the "
+                                     f"file is damaged or incomplete ({why})") from None
                 finally:
                     con.close()
         except OSError as e:
@@ -222,6 +228,19 @@ def check_run_id(run_id: str) -> str:
         raise InputError(f"run id: expected 1 to 32 hexadecimal characters (0-9, a-f) as "
                          f"listed by the store, found {shown}")
     return run_id
+
+
+def _check_magic(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database (DuckDB's files say ``DUCK`` at byte
+    8) before DuckDB opens it: DuckDB would read a SQLite file, say, through an extension."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except FileNotFoundError:
+        return
+    if head and head[8:12] != b"DUCK":
+        raise InputError(f"store {clean(str(path))}: not a DuckDB database (a llmecon run "
+                         "store); give another --store path")
 
 
 def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
