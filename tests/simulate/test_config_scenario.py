@@ -20,7 +20,11 @@ def small() -> Scenario:
                "api.price_per_m": Dist("lognormal", {"mean": 2.0, "sd": 0.5}),
                "api.utilisation": Dist("beta", {"mean": 0.5, "sd": 0.1}),
                "api.volume_growth_monthly": Dist("triangular",
-                                                 {"low": 0.0, "mode": 0.05, "high": 0.1})}
+                                                 {"low": 0.0, "mode": 0.05, "high": 0.1}),
+               # the rest of what an API line needs (a file with lines must give them all)
+               "api.tokens_per_month": Dist("fixed", {"value": 1e9}),
+               "api.cost_per_m_tokens": Dist("fixed", {"value": 0.5}),
+               "api.price_decline_monthly": Dist("fixed", {"value": 0.01})}
     return Scenario("tiny", "USD", date(2025, 6, 30), 24, (LineSpec("api", "api"),), drivers,
                     (Financing(6, 500.0, "IPO net proceeds", True, "ipo"),
                      Financing(12, 200.0, "credit line", False, "bank_facility",
@@ -83,7 +87,7 @@ def test_scenario_round_trips_through_yaml(tmp_path: Path) -> None:
 def test_repr_reads_well() -> None:
     text = repr(small())
     assert text.startswith("Scenario(tiny, USD, from 2025-06-30, 24 months, lines: api (api)")
-    assert "4 drivers (3 uncertain)" in text
+    assert "7 drivers (3 uncertain)" in text
     assert "IPO net proceeds: 500 month 6" in text
     assert "credit line: 200 month 12 (uncommitted)" in text
 

@@ -91,6 +91,7 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     from llmecon.errors import LlmeconError
 
     try:
+        check_workbook_output(args)
         return handler(args)
     except (LlmeconError, OSError) as e:
         if isinstance(e, BrokenPipeError):  # the reader (head, less) went away
@@ -326,6 +327,27 @@ def new_file(path: str, force: bool) -> Path:
     if out.exists() and not force:
         raise InputError(f"{out}: exists; use --force to overwrite it")
     return out
+
+
+def workbook_output(p: argparse.ArgumentParser) -> None:
+    """``-o FILE``: the workbook of ``--format xlsx`` (checked before the command runs)."""
+    p.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
+    p.set_defaults(workbook_output=True)
+
+
+def check_workbook_output(args: argparse.Namespace) -> None:
+    """A command whose ``-o`` is the workbook of ``--format xlsx`` refuses it with another
+    format (it would be ignored) and refuses ``-`` (a workbook is not text)."""
+    from llmecon.errors import InputError
+
+    out = getattr(args, "output", None)
+    if not getattr(args, "workbook_output", False) or out is None:
+        return
+    if args.format != "xlsx":
+        raise InputError(f"-o: only with --format xlsx (the {args.format} output goes to "
+                         "standard output: redirect it with > FILE)")
+    if out == "-":
+        raise InputError("-o -: a workbook cannot go to standard output; give a file name")
 
 
 def save_xlsx(args: argparse.Namespace, book: Any) -> None:

@@ -16,6 +16,7 @@ from llmecon.cli.common import (
     safe,
     save_xlsx,
     whole,
+    workbook_output,
 )
 
 
@@ -47,7 +48,7 @@ def register(sub: Any) -> None:
     c.add_argument("--period", default="latest",
                    help="'latest' (each company's newest period) or a label such as FY2024")
     c.add_argument("--format", choices=FORMATS, default="table")
-    c.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
+    workbook_output(c)
     c.set_defaults(handler=_compare)
 
     v = sub.add_parser("validate", help="check a company file (YAML or CSV)")

@@ -17,6 +17,7 @@ from llmecon.cli.common import (
     status,
     whole,
     with_progress,
+    workbook_output,
     workers,
 )
 from llmecon.constants import MAX_PATHS, MEMORY_BUDGET_BYTES
@@ -48,7 +49,7 @@ def register(sub: Any) -> None:
     s.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
     s.add_argument("--no-save", action="store_true", help="do not save the run")
     s.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
-    s.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
+    workbook_output(s)
     s.set_defaults(handler=_simulate)
 
     sc = sub.add_parser("scenario", help="the calibrated scenario and stress presets")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from llmecon.cli.common import save_xlsx
+from llmecon.cli.common import save_xlsx, workbook_output
 
 
 def register(sub: Any) -> None:
@@ -16,7 +16,7 @@ def register(sub: Any) -> None:
     u.add_argument("--assume", metavar="FILE", help="YAML of assumptions overriding the "
                                                    "defaults (see data/assumptions)")
     u.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
-    u.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
+    workbook_output(u)
     u.set_defaults(handler=_unit_economics)
 
 

@@ -128,7 +128,7 @@ def driver_range(name: str) -> tuple[float, float, str] | None:
     -1 to 1 (-100% to +100% a month) and annual ones in -1 to 100, so that compounding over
     the longest horizon stays far from overflow; counts, amounts and prices are >= 0.
 
-    >>> driver_range("api.utilisation")
+    >>> driver_range("api.paying_rate")
     (0.0, 1.0, 'a share from 0 to 1')
     >>> driver_range("c2c.start_users")[:2]
     (0.0, inf)
@@ -136,7 +136,11 @@ def driver_range(name: str) -> tuple[float, float, str] | None:
     last = name.rsplit(".", 1)[-1]
     if any(c in last for c in "*?["):
         return None
-    if last.endswith("_share") or last in ("paying_rate", "utilisation", "user_churn_monthly"):
+    if last == "utilisation":  # a divisor of the serving cost
+        return 0.01, 1.0, "a share from 0.01 to 1 (a fleet busy 1% of the time or more)"
+    if last == "interest_rate_on_cash_annual":
+        return 0.0, 1.0, "an annual rate from 0 to 1 (0% to 100%)"
+    if last.endswith("_share") or last in ("paying_rate", "user_churn_monthly"):
         return 0.0, 1.0, "a share from 0 to 1"
     if last.endswith(("_growth_monthly", "_decline_monthly")):
         return -1.0, 1.0, "a monthly rate from -1 to 1 (-100% to +100%)"
@@ -160,6 +164,8 @@ def driver_range_problem(name: str, d: DistConfig) -> str | None:
     bad = [x for x in ends if not low <= x <= high]
     if bad:
         return f"expected {what}, found {bad[0]:g}"
+    if name.endswith("_months") and any(x != int(x) for x in ends):
+        return f"expected a whole number of months, found {ends[0]:g}"
     if "sd" in p and p["sd"] > high - low:
         return f"sd: expected at most {high - low:g} for {what}, found {p['sd']:g}"
     return None

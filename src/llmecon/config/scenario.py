@@ -161,6 +161,17 @@ class ScenarioConfig(ConfigModel):
                 raise ValueError(f"{name}: {problem}")
         return v
 
+    @field_validator("lines")
+    @classmethod
+    def _lines_named_once(cls, v: list[LineConfig] | None) -> list[LineConfig] | None:
+        if v is not None:
+            names = [ln.name for ln in v]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if not names or twice:
+                raise ValueError("expected at least one line, each name once, found "
+                                 + (f"{twice[0]!r} twice" if twice else "none"))
+        return v
+
     @field_validator("horizon_months", mode="before")
     @classmethod
     def _horizon(cls, v: Any) -> Any:

@@ -66,6 +66,17 @@ OPTIONAL_GLOBAL_DRIVERS = ("interest_rate_on_cash_annual", "capex_monthly", "ope
 TIME_INDICES = ("inference_cost_index", "fx_index", "gpu_price_index")
 
 
+#: The drivers (``<line>.<name>``) a line of each kind needs in a projection.
+LINE_DRIVERS = {
+    "c2c": ("start_users", "arppu_monthly", "tokens_per_user_day", "cost_per_m_tokens",
+            "marketing_monthly", "cac", "user_churn_monthly", "other_cor_share"),
+    "b2b": ("contracts_per_month", "contract_value", "advance_share", "delivery_cost_share",
+            "sm_elasticity"),
+    "api": ("tokens_per_month", "price_per_m", "cost_per_m_tokens", "utilisation",
+            "volume_growth_monthly", "price_decline_monthly"),
+}
+
+
 @dataclass(frozen=True)
 class LineSpec:
     """A business line: its kind (c2c, b2b or api) and timing in months.
@@ -324,14 +335,85 @@ def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
         s = replace(s, regimes=tuple(_regime(g, list(drivers), f"{where}: regimes[{i}]")
                                      for i, g in enumerate(cfg.regimes)))
     if cfg.correlations is not None:
-        cors = []
-        for i, (a, b, rho) in enumerate(cfg.correlations):
-            w = f"{where}: correlations[{i}]"
-            cors.append((_match(a, list(drivers), w)[0], _match(b, list(drivers), w)[0], rho))
-        s = replace(s, correlations=tuple(cors))
+        s = replace(s, correlations=_correlations(cfg.correlations, drivers, where))
     if cfg.shocks is not None:
         s = replace(s, shocks=s.shocks + tuple(_shocks(cfg.shocks, s, where)))
+    if cfg.stresses:  # a record of the presets the file's changes hold (scenario show)
+        _check_recorded_stresses(base, cfg, where)
+        s = replace(s, stresses=tuple(cfg.stresses))
+    _check_merged(s, cfg, where)
     return s
+
+
+def _check_merged(s: Scenario, cfg: ScenarioConfig, where: str) -> None:
+    """What a scenario file may not leave behind: a line without its drivers, financing or
+    shocks outside the horizon (they would not count), compute shares that do not sum to 1."""
+    for ln in s.lines if cfg.lines is not None else ():
+        missing = [d for d in LINE_DRIVERS[ln.kind] if f"{ln.name}.{d}" not in s.drivers]
+        if missing:
+            raise InputError(f"{where}: lines: {ln.name} ({ln.kind}) needs the drivers "
+                             f"{', '.join(ln.name + '.' + d for d in missing)}; give them "
+                             "under drivers")
+    for i, f in enumerate(cfg.financing or ()):
+        first = (f.date is not None and not f.already_received
+                 and (f.date.year, f.date.month) <= (s.start.year, s.start.month))
+        month = financing_event(f, s.start).month
+        if first or month >= s.horizon_months:
+            raise InputError(f"{where}: financing[{i}] ({f.label}): expected a month within "
+                             f"the projection, after {s.start} and before month "
+                             f"{s.horizon_months}, found {f.date or f'month {month}'}; money "
+                             "received before the start is in the opening cash "
+                             "(already_received: true)")
+    for i, sh in enumerate(cfg.shocks or ()):
+        if sh.start_month >= s.horizon_months:
+            raise InputError(f"{where}: shocks[{i}]: start_month: expected a month before "
+                             f"the horizon ({s.horizon_months}), found {sh.start_month}")
+    shares = [s.drivers[f"compute_{k}_share"].central for k in ("rented", "committed", "owned")
+              if f"compute_{k}_share" in s.drivers]
+    if len(shares) == 3 and abs(sum(shares) - 1.0) > 1e-6:
+        raise InputError(f"{where}: compute_rented_share + compute_committed_share + "
+                         f"compute_owned_share: expected 1, found {sum(shares):g}")
+
+
+def _correlations(items: Sequence[tuple[str, str, float]], drivers: Mapping[str, Dist],
+                  where: str) -> tuple[tuple[str, str, float], ...]:
+    """Each pair names two different uncertain drivers, once."""
+    out: dict[frozenset[str], tuple[str, str, float]] = {}
+    for i, (a, b, rho) in enumerate(items):
+        w = f"{where}: correlations[{i}]"
+        pair = []
+        for pattern in (a, b):
+            got = _match(pattern, list(drivers), w)
+            if len(got) > 1:
+                raise InputError(f"{w}: {pattern!r} matches {len(got)} drivers "
+                                 f"({', '.join(got[:4])}); a correlation names one")
+            if drivers[got[0]].kind == "fixed":
+                raise InputError(f"{w}: {got[0]} is fixed; a correlation needs two uncertain "
+                                 "drivers (give it a distribution)")
+            pair.append(got[0])
+        key = frozenset(pair)
+        if len(key) == 1 or key in out:
+            raise InputError(f"{w}: {pair[0]} and {pair[1]}: expected two different drivers, "
+                             "each pair once")
+        out[key] = (pair[0], pair[1], rho)
+    return tuple(out.values())
+
+
+def _check_recorded_stresses(base: Scenario, cfg: ScenarioConfig, where: str) -> None:
+    """``stresses`` in a scenario file records the presets its changes already hold (as
+    ``scenario show --stress`` writes it): the shocks and drivers those presets give the
+    base scenario must be in the file, so the label never claims what the numbers lack."""
+    names = list(cfg.stresses or ())
+    stressed = apply_stresses(base, names)
+    given = {Shock(x.driver, x.multiplier, x.start_month, x.months) for x in cfg.shocks or ()}
+    changed = {k: d for k, d in stressed.drivers.items() if base.drivers.get(k) != d}
+    held = set(stressed.shocks) - set(base.shocks) <= given and all(
+        k in cfg.drivers and Dist(cfg.drivers[k].dist, cfg.drivers[k].params) == d
+        for k, d in changed.items())
+    if not held:
+        raise InputError(f"{where}: stresses: {', '.join(names)} listed, but the file does not "
+                         "hold their changes; the key records applied presets (scenario show "
+                         "writes it); apply a preset with --stress")
 
 
 def _line(cfg: LineConfig) -> LineSpec:
@@ -370,6 +452,9 @@ def apply_stresses(s: Scenario, names: Sequence[str]) -> Scenario:
     from llmecon.config.scenario import StressPreset
 
     presets = stress_presets()
+    twice = sorted({n for n in names if list(names).count(n) > 1})
+    if twice:
+        raise InputError(f"stress {twice[0]!r} given twice; each preset applies once")
     for name in names:
         if name not in presets:
             raise NotFoundError(f"unknown stress {name!r}; presets: {', '.join(presets)}")

@@ -98,7 +98,14 @@ def list_price(assumptions: Mapping[str, Any], company_id: str, catalog: Catalog
     """The deployment's model and its bundled API list price (None when none is bundled)."""
     _, settings = deployment_settings(assumptions, company_id)
     model = str(settings["model"])
-    return model, catalog.api_price(model, settings.get("price_endpoint"))
+    endpoint = settings.get("price_endpoint")
+    price = catalog.api_price(model, endpoint)
+    if price is None and endpoint is not None and catalog.api_price(model) is not None:
+        known = sorted({p.endpoint for p in catalog.api_prices
+                        if catalog.api_price(model, p.endpoint) is not None})
+        raise InputError(f"inference: {company_id}: price_endpoint: no bundled {model} price "
+                         f"at an endpoint starting {endpoint!r}; endpoints: {', '.join(known)}")
+    return model, price
 
 
 def blended_list_price(price: ApiPrice, output_share: float, cache_hit_share: float,

@@ -1,0 +1,112 @@
+"""A scenario file cannot leave the projection with something it ignores, guesses or cannot
+compute: every case is one line naming the file and the key (found by a hostile audit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmecon.api import load_company
+from llmecon.cli.app import main
+from llmecon.config.assumptions import load_assumptions
+from llmecon.errors import InputError
+from llmecon.simulate.loaders import load_base_scenario
+from llmecon.simulate.scenario import apply_stresses, load_scenario
+
+BASE = load_base_scenario(load_company("zhipu"), load_assumptions(None), 36)
+
+
+def _load(tmp_path: Path, text: str) -> object:
+    p = tmp_path / "s.yaml"
+    p.write_text(text)
+    return load_scenario(BASE, p)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("lines: [{name: robots, kind: c2c}]\n",
+     "lines: robots (c2c) needs the drivers robots.start_users"),
+    ("lines: [{name: localized_deployment, kind: api}]\n",
+     "lines: localized_deployment (api) needs the drivers"),
+    ("lines: []\n", "lines: expected at least one line, each name once, found none"),
+    ("lines: [{name: a, kind: api}, {name: a, kind: api}]\n", "found 'a' twice"),
+    ("financing: [{amount: 1e9, date: 2020-01-01, committed: true}]\n",
+     "financing[0] (financing): expected a month within the projection, after 2025-06-30"),
+    ("financing: [{amount: 1e9, month: 36, committed: true}]\n",
+     "before month 36, found month 36"),
+    ("shocks: [{driver: start_cash, multiplier: 0.5, start_month: 500}]\n",
+     "shocks[0]: start_month: expected a month before the horizon (36), found 500"),
+    ("correlations: [[start_cash, opex_growth_annual, 0.5]]\n",
+     "correlations[0]: start_cash is fixed; a correlation needs two uncertain drivers"),
+    ("correlations: [['*growth*', inference_cost_decline_annual, 0.5]]\n",
+     "correlations[0]: '*growth*' matches"),
+    ("drivers: {compute_rented_share: 1, compute_committed_share: 1, "
+     "compute_owned_share: 1}\n", "compute_owned_share: expected 1, found 3"),
+    ("drivers: {cloud_deployment.utilisation: 0}\n",
+     "utilisation: expected a share from 0.01 to 1"),
+    ("drivers: {interest_rate_on_cash_annual: 1000}\n",
+     "interest_rate_on_cash_annual: expected an annual rate from 0 to 1"),
+    ("drivers: {compute_commitment_months: 2.5}\n",
+     "compute_commitment_months: expected a whole number of months, found 2.5"),
+    ("stresses: [price-war]\n", "stresses: price-war listed, but the file does not hold "
+                                "their changes"),
+])
+def test_a_scenario_file_that_would_be_ignored_or_guessed_is_named(
+        tmp_path: Path, text: str, says: str) -> None:
+    with pytest.raises(InputError, match=r"s\.yaml: ") as e:
+        _load(tmp_path, text)
+    assert says in str(e.value)
+
+
+def test_a_correlation_pair_is_given_once_between_two_drivers(tmp_path: Path) -> None:
+    uncertain = [k for k, d in BASE.drivers.items() if d.kind != "fixed"][:2]
+    a, b = uncertain
+    with pytest.raises(InputError, match="expected two different drivers, each pair once"):
+        _load(tmp_path, f"correlations: [[{a}, {a}, 0.5]]\n")
+    with pytest.raises(InputError, match="expected two different drivers, each pair once"):
+        _load(tmp_path, f"correlations: [[{a}, {b}, 0.5], [{b}, {a}, -0.5]]\n")
+    assert _load(tmp_path, f"correlations: [[{a}, {b}, 0.5]]\n").correlations == ((a, b, 0.5),)
+
+
+def test_a_stress_applies_once(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(InputError, match="stress 'price-war' given twice"):
+        apply_stresses(BASE, ["price-war", "price-war"])
+    assert main(["simulate", "zhipu", "--paths", "100", "--no-save", "--stress", "price-war",
+                 "--stress", "price-war"]) == 2
+    assert "given twice" in capsys.readouterr().err
+
+
+def test_a_stressed_scenario_written_by_show_reads_back_stressed_and_labelled(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenario", "show", "zhipu", "--stress", "price-war"]) == 0
+    f = tmp_path / "stressed.yaml"
+    f.write_text(capsys.readouterr().out)
+    back = load_scenario(BASE, f)
+    direct = apply_stresses(BASE, ["price-war"])
+    assert back.stresses == ("price-war",)
+    assert set(back.shocks) == set(direct.shocks)
+
+
+def test_o_is_for_workbooks_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["simulate", "zhipu", "--paths", "100", "--no-save", "-o", "x.xlsx"],
+                 ["simulate", "zhipu", "--paths", "100", "--no-save", "--format", "csv",
+                  "-o", str(tmp_path / "x.csv")],
+                 ["unit-economics", "zhipu", "--format", "json", "-o", str(tmp_path / "u")]):
+        assert main(args) == 2
+        assert "-o: only with --format xlsx" in capsys.readouterr().err
+    assert main(["simulate", "zhipu", "--paths", "100", "--no-save", "--format", "xlsx",
+                 "-o", "-"]) == 2
+    assert "a workbook cannot go to standard output" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_mistyped_price_endpoint_is_named(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "a.yaml"
+    f.write_text("inference:\n  zhipu: {model: GLM-4.6, gpu: H800, gpus: 16, precision: fp8, "
+                 "batch_per_gpu: 32, price_endpoint: Nowhere}\n")
+    for cmd in (["unit-economics", "zhipu"], ["scenario", "show", "zhipu"]):
+        assert main([*cmd, "--assume", str(f)]) == 2
+        err = capsys.readouterr().err
+        assert "price_endpoint: no bundled GLM-4.6 price at an endpoint starting 'Nowhere'" \
+            in err and "Z.ai" in err
