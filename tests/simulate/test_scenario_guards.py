@@ -58,6 +58,16 @@ def test_a_scenario_file_that_would_be_ignored_or_guessed_is_named(
     assert says in str(e.value)
 
 
+def test_a_short_horizon_scenario_written_by_show_reads_back(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the calibrated IPO (January 2026) lies beyond a 6-month horizon: carried, not refused
+    assert main(["scenario", "show", "zhipu", "--horizon", "6"]) == 0
+    f = tmp_path / "z6.yaml"
+    f.write_text(capsys.readouterr().out)
+    base6 = load_base_scenario(load_company("zhipu"), load_assumptions(None), 6)
+    assert load_scenario(base6, f).financing == base6.financing
+
+
 def test_a_correlation_pair_is_given_once_between_two_drivers(tmp_path: Path) -> None:
     uncertain = [k for k, d in BASE.drivers.items() if d.kind != "fixed"][:2]
     a, b = uncertain

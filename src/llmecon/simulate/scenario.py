@@ -341,24 +341,27 @@ def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
     if cfg.stresses:  # a record of the presets the file's changes hold (scenario show)
         _check_recorded_stresses(base, cfg, where)
         s = replace(s, stresses=tuple(cfg.stresses))
-    _check_merged(s, cfg, where)
+    _check_merged(s, cfg, where, base.financing)
     return s
 
 
-def _check_merged(s: Scenario, cfg: ScenarioConfig, where: str) -> None:
-    """What a scenario file may not leave behind: a line without its drivers, financing or
-    shocks outside the horizon (they would not count), compute shares that do not sum to 1."""
+def _check_merged(s: Scenario, cfg: ScenarioConfig, where: str,
+                  base_financing: Sequence[Financing]) -> None:
+    """What a scenario file may not leave behind: a line without its drivers, financing
+    (other than the calibrated events) or shocks outside the horizon (they would not
+    count), compute shares that do not sum to 1."""
     for ln in s.lines if cfg.lines is not None else ():
         missing = [d for d in LINE_DRIVERS[ln.kind] if f"{ln.name}.{d}" not in s.drivers]
         if missing:
             raise InputError(f"{where}: lines: {ln.name} ({ln.kind}) needs the drivers "
                              f"{', '.join(ln.name + '.' + d for d in missing)}; give them "
                              "under drivers")
-    for i, f in enumerate(cfg.financing or ()):
+    for i, f in enumerate(cfg.financing or ()):  # the calibrated events may lie beyond
         first = (f.date is not None and not f.already_received
                  and (f.date.year, f.date.month) <= (s.start.year, s.start.month))
         month = financing_event(f, s.start).month
-        if first or month >= s.horizon_months:
+        if (first or month >= s.horizon_months) and financing_event(f, s.start) \
+                not in base_financing:
             raise InputError(f"{where}: financing[{i}] ({f.label}): expected a month within "
                              f"the projection, after {s.start} and before month "
                              f"{s.horizon_months}, found {f.date or f'month {month}'}; money "
