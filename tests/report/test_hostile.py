@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from llmecon.report_data import ReportData, build
 from llmecon.statements.model import Company
 
 BAD_ID = "x</script><script>alert('id')</script><img src=x onerror=alert('img')>\"'"
-BAD_NAME = "</title><script>alert('name')</script><svg onload=alert('svg')>[/][bold]"
+BAD_NAME = ("</title><script>alert('name')</script><svg onload=alert('svg')>[/][bold]"
+            "<a href=\"https://evil.example/phish\">refresh</a><span style=\"color:red\">x</span>")
 BAD_SOURCES = ("javascript:alert('src') | https://ok.example/a\" onmouseover=\"alert('q') | "
                "data:text/html,<script>alert('data')</script> | https://ok.example/report.pdf")
 BAD_NOTE = "=HYPERLINK(\"http://evil.example\",\"click\") \x1b[2J<b>note</b>"
@@ -86,6 +88,10 @@ def test_no_script_runs_in_chromium(hostile_html: Path, browser: Any) -> None:
     assert page.title() == f"llmecon report: {BAD_NAME}"
     fan = page.locator(f"#{element_id('fan', BAD_ID)} svg.main-svg")
     assert fan.count() >= 1
+    # plotly reads links and styles in chart text: the name's are shown, not followed
+    assert page.locator("svg.main-svg a").count() == 0
+    assert page.locator("svg.main-svg [style*='color:red'], svg.main-svg [style*='color: red']"
+                        ).count() == 0
     assert page.locator("script").count() == 3  # plotly, the chart data, the drawing code
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     sources = [h for h in hrefs if not h.startswith("#")]
@@ -105,8 +111,16 @@ def test_chart_data_cannot_close_its_script(hostile_html: Path) -> None:
     text = hostile_html.read_text(encoding="utf-8")
     start = text.index('<script type="application/json" id="llmecon-charts">')
     block = text[start:text.index("</script>", start)]
-    assert "<" not in block.split(">", 1)[1]  # every < in the data is written \u003c
-    assert "\\u003c/script\\u003e" in block
+    assert "<" not in block.split(">", 1)[1]  # no < in the data: nothing closes the script
+    assert "&lt;/script&gt;" in json.dumps(json.loads(block.split(">", 1)[1]))  # the name
+
+
+def test_chart_text_reaches_plotly_as_text(hostile_html: Path) -> None:
+    text = hostile_html.read_text(encoding="utf-8")
+    start = text.index('<script type="application/json" id="llmecon-charts">')
+    block = text[text.index(">", start) + 1:text.index("</script>", start)]
+    shown = json.dumps(json.loads(block))  # every string plotly gets, \u escapes undone
+    assert "<a href" not in shown and "&lt;a href=" in shown
 
 
 def test_excel_keeps_formula_text_as_text(hostile: ReportData, tmp_path: Path) -> None:

@@ -8,15 +8,29 @@ from typing import Any
 from llmecon.report.chartspec import Axis, ChartSpec, Trace
 
 
+def text(s: Any) -> Any:
+    """Text plotly.js shows as written: it reads a subset of HTML in titles, names and tick
+    labels (links, styles), so ``&``, ``<`` and ``>`` go as entities, which it shows as the
+    characters. Anything that is not text passes through.
+
+    >>> text('<a href="x">A&B</a>')
+    '&lt;a href="x"&gt;A&amp;B&lt;/a&gt;'
+    """
+    if not isinstance(s, str):
+        return s
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _axis(a: Axis) -> dict[str, Any]:
-    out: dict[str, Any] = {"title": {"text": a.title}}
+    out: dict[str, Any] = {"title": {"text": text(a.title)}}
     if a.range is not None:
         out["range"] = list(a.range)
     return out
 
 
 def _traces(t: Trace) -> list[dict[str, Any]]:
-    common: dict[str, Any] = {"x": list(t.x), "name": t.name, "showlegend": t.legend}
+    common: dict[str, Any] = {"x": [text(x) for x in t.x], "name": text(t.name),
+                              "showlegend": t.legend}
     if t.axis == "y2":
         common["yaxis"] = "y2"
     if t.kind == "bar":
@@ -36,7 +50,7 @@ def figure(spec: ChartSpec) -> dict[str, Any]:
     """``{"id", "data", "layout"}`` ready for ``Plotly.newPlot(id, data, layout)``."""
     data = [d for t in spec.traces for d in _traces(t)]
     layout: dict[str, Any] = {
-        "title": {"text": spec.title}, "margin": {"t": 40, "l": 60, "r": 20, "b": 60},
+        "title": {"text": text(spec.title)}, "margin": {"t": 40, "l": 60, "r": 20, "b": 60},
         "legend": {"orientation": "h"}, "xaxis": _axis(spec.x_axis),
         "yaxis": _axis(spec.y_axis), "barmode": spec.bars}
     if not spec.categorical_x:
