@@ -82,6 +82,17 @@ _PARTS: tuple[tuple[str, str], ...] = (
     ("advertising_marketing_expense", "selling_marketing_expense"),
     ("rd_headcount", "headcount"), ("trade_receivables_allowance", "trade_receivables_gross"),
     ("top5_customers_revenue", "revenue"),
+    # costs are >= 0, so gross profit is at most revenue; a balance within its total
+    ("gross_profit", "revenue"), ("cash_and_equivalents", "total_assets"),
+    ("short_term_investments", "total_assets"), ("trade_receivables", "total_assets"),
+    ("current_liabilities", "total_liabilities"),
+    ("trade_receivables", "trade_receivables_gross"),  # net of the allowance
+    ("ipo_net_proceeds", "ipo_gross_proceeds"),
+)
+#: Wholes and parts that may not add up to more than the whole.
+_SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("rd_expense", ("rd_staff_cost", "rd_compute_cost")),
+    ("cash_and_investments", ("cash_and_equivalents", "short_term_investments")),
 )
 
 
@@ -102,7 +113,8 @@ def _period_identities(company: Company, label: str, present: set[tuple[str, str
                        ) -> list[str]:
     out: list[str] = []
     if (label, "total_assets") not in present and (label, "rd_headcount") not in present and \
-            not any((label, part) in present for part, _ in _PARTS):
+            not any((label, part) in present for part, _ in _PARTS) and \
+            not any((label, whole) in present for whole, _ in _SUMS):
         return out
     ta = _raw(company, "total_assets", label)
     tl = _raw(company, "total_liabilities", label)
@@ -116,6 +128,14 @@ def _period_identities(company: Company, label: str, present: set[tuple[str, str
         if p and w and p.value > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
             out.append(f"{_name(p)}: {_show(p.value, p)} exceeds {whole} "
                        f"{_show(w.value, w)}, of which it is a part")
+    for whole, parts in _SUMS:  # parts are >= 0: any of them together within the whole
+        w = _raw(company, whole, label)
+        found = [f for f in (_raw(company, x, label) for x in parts) if f is not None]
+        total = sum(f.value for f in found)
+        if w and found and total > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
+            out.append(f"{_name(w)}: {' + '.join(f.item for f in found)} = "
+                       f"{_show(total, w)} exceed {whole} {_show(w.value, w)}, of which "
+                       "they are parts")
     return out
 
 

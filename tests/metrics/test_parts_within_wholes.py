@@ -1,0 +1,51 @@
+"""A company file whose parts exceed their whole is refused, naming both (from an audit:
+each case below passed ``validate`` and gave ratios such as a 1,250% gross margin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmecon.api import load_company
+from llmecon.errors import InputError
+
+BASE = Path(__file__).resolve().parents[1] / "data" / "examplai.csv"
+
+
+def _row(period: str, months: int, item: str, value: float, unit: str = "million") -> str:
+    end = "2023-12-31" if period == "FY2023" else "2024-12-31"
+    return (f"examplai,{period},{end},{months},{item},{value},USD,{unit},hand-written test "
+            "fixture,1,high,,,,\n")
+
+
+@pytest.mark.parametrize(("rows", "says"), [
+    ([_row("FY2023", 12, "gross_profit", 500)], "exceeds revenue"),
+    ([_row("FY2024", 0, "total_assets", 100)], "cash_and_equivalents"),
+    ([_row("FY2024", 0, "current_liabilities", 500),
+      _row("FY2024", 0, "total_liabilities", 100)], "exceeds total_liabilities"),
+    ([_row("FY2024", 0, "trade_receivables", 100),
+      _row("FY2024", 0, "trade_receivables_gross", 50)], "exceeds trade_receivables_gross"),
+    ([_row("FY2024", 0, "cash_and_investments", 100)], "exceed cash_and_investments"),
+    ([_row("FY2024", 0, "ipo_net_proceeds", 200), _row("FY2024", 0, "ipo_gross_proceeds", 100)],
+     "exceeds ipo_gross_proceeds"),
+    ([_row("FY2024", 12, "rd_staff_cost", 50)], "rd_staff_cost + rd_compute_cost = "),
+])
+def test_parts_bigger_than_their_whole_are_refused(rows: list[str], says: str,
+                                                    tmp_path: Path) -> None:
+    p = tmp_path / "c.csv"
+    p.write_text(BASE.read_text(encoding="utf-8") + "".join(rows), encoding="utf-8")
+    with pytest.raises(InputError, match=r"c\.csv") as e:
+        load_company(str(p))
+    assert says in str(e.value)
+
+
+def test_parts_within_their_whole_are_read(tmp_path: Path) -> None:
+    # cash 600 within assets 700 and cash and investments 650 (600 + 50); staff 20 +
+    # compute 60 = the R&D expense 80
+    p = tmp_path / "c.csv"
+    p.write_text(BASE.read_text(encoding="utf-8") + "".join([
+        _row("FY2024", 0, "total_assets", 700), _row("FY2024", 0, "short_term_investments", 50),
+        _row("FY2024", 0, "cash_and_investments", 650), _row("FY2024", 12, "rd_staff_cost", 20)]),
+        encoding="utf-8")
+    assert load_company(str(p)).id == "examplai"
