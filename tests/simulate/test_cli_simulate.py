@@ -61,6 +61,9 @@ def test_scenario_show_and_answers(capsys: pytest.CaptureFixture[str]) -> None:
     assert c["current_gross_margin"] == pytest.approx(gm, abs=0.002)  # 26.6%
     assert c["cost_multiplier"] == pytest.approx(0.5 / (1 - gm), rel=0.01)
     assert ans["tornado"][0]["swing"] >= ans["tornado"][-1]["swing"]
+    assert ans["currency"] == "USD"  # every amount's; MiniMax reports in US dollars
+    assert main(["answers", "zhipu", "--horizon", "3", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["currency"] == "CNY"
 
 
 def test_simulate_json_states_financing_dates_and_kept_paths(

@@ -222,6 +222,9 @@ def _answers(args: argparse.Namespace) -> int:
         ans = answers_dict(s, args.target_margin)
         ans["cost_for_margin_by_line"] = _margin_by_line(args)
         ans["drivers"] = present.scenario_drivers(s)
+        # every amount (cash, loss slope, cost per M tokens) is in the scenario's currency;
+        # a tornado's low and high values are in each driver's own unit
+        ans["currency"] = s.currency
     if args.format == "json":
         import json
 

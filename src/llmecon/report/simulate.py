@@ -155,12 +155,13 @@ def compare_runs_table(records: Sequence[RunRecord]) -> RichTable:
 
 def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
     c = ans["cost_for_margin"]
-    t1 = RichTable(title="Token cost needed for the target gross margin at today's scale",
-                   title_justify="left", header_style="bold")
+    t1 = RichTable(title="Token cost needed for the target gross margin at today's scale "
+                         "(the projection's first month)", title_justify="left",
+                   header_style="bold")
     t1.add_column("quantity")
     t1.add_column("value", justify="right")
     t1.add_row("target gross margin", f"{c['target_gross_margin']:.0%}")
-    t1.add_row("gross margin now", f"{c['current_gross_margin']:.1%}")
+    t1.add_row("gross margin in the first projected month", f"{c['current_gross_margin']:.1%}")
     t1.add_row("token-priced cost / revenue now", f"{c['token_cost_share_of_revenue']:.1%}")
     if c["cost_multiplier"] is None:
         t1.add_row("cost per token needed", f"n/a ({c['why']})")
@@ -183,8 +184,9 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
                    "year")
     for i, lever in enumerate(g.get("levers") or ()):
         t2.add_row("what the multiple f scales" if i == 0 else "", plain(lever))
-    t3 = RichTable(title="Tornado: cash at the horizon, one driver at a time (p10 / p90, or "
-                         "-/+20% for fixed drivers)", title_justify="left", header_style="bold")
+    t3 = RichTable(title=f"Tornado: cash at the horizon ({currency}), one driver at a time "
+                         "(p10 / p90, or -/+20% for fixed drivers; low and high in the "
+                         "driver's own unit)", title_justify="left", header_style="bold")
     for col in ("group", "driver", "low", "high", "cash at low", "cash at high", "swing"):
         t3.add_column(col, justify="right" if col not in ("group", "driver") else "left")
     for b in ans["tornado"][:15]:
@@ -192,18 +194,18 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
             b["group"], b["driver"].split(".")[-1], f"{b['low_value']:,.4g}",
             f"{b['high_value']:,.4g}", money(b["cash_low"], currency),
             money(b["cash_high"], currency), money(b["swing"], currency))))
-    return [t1, t2, t3, *_by_line_table(ans.get("cost_for_margin_by_line"))]
+    return [t1, t2, t3, *_by_line_table(ans.get("cost_for_margin_by_line"), currency)]
 
 
-def _by_line_table(rows: Sequence[dict[str, Any]] | None) -> list[RichTable]:
+def _by_line_table(rows: Sequence[dict[str, Any]] | None, currency: str) -> list[RichTable]:
     """Cost needed for the target gross margin per business line and for the company."""
     if not rows:
         return []
     t = RichTable(title=plain(f"Cost needed for a {rows[0]['target_gross_margin']:.0%} gross "
                               "margin, by business line (cost of revenue scales with the "
                               "cost per token)"), title_justify="left", header_style="bold")
-    for col in ("line", "period", "gross margin", "cost x today's", "cost per M tokens now",
-                "needed"):
+    for col in ("line", "period", "gross margin", "cost x today's",
+                f"cost per M tokens now ({currency})", f"needed ({currency})"):
         t.add_column(col, justify="left" if col in ("line", "period") else "right")
     for m in rows:
         now, need = m["cost_per_m_tokens_now"], m["cost_per_m_tokens_needed"]

@@ -28,7 +28,8 @@ from llmecon.units import FxTable
 
 @dataclass(frozen=True)
 class MarginAnswer:
-    """The cost needed for ``target_gross_margin`` on one line (or ``company``)."""
+    """The cost needed for ``target_gross_margin`` on one line (or ``company``); costs per
+    million tokens in the company's currency."""
 
     line: str
     period: str
