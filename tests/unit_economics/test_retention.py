@@ -3,6 +3,7 @@ cohort in shared/reference/retention.md)."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -97,6 +98,19 @@ def test_fit_recovers_parameters_from_exact_expected_counts(alpha: float, beta: 
 def test_unidentifiable_or_bad_data(alive: list[float], message: str) -> None:
     with pytest.raises(InputError, match=message):
         sbg.fit_sbg(alive)
+
+
+def test_a_barely_identified_fit_has_no_standard_errors_not_zero_ones(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # 1 of 1,000 churns a period: the likelihood is flat along a ridge (alpha and beta
+    # trade off), so the information matrix is not positive definite: no error, not 0
+    assert main(["retention", "fit", "--alive", "1000", "999", "998", "997", "--format",
+                 "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["alpha_se"] is None and doc["beta_se"] is None
+    assert "barely identify" in doc["notes"]["alpha_se"]
+    assert doc["expected_lifetime_periods"] is None  # alpha < 1: no finite lifetime
+    assert "infinite" in doc["notes"]["expected_lifetime_periods"]
 
 
 def test_cli_fit_json(capsys: pytest.CaptureFixture[str]) -> None:

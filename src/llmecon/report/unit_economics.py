@@ -73,11 +73,17 @@ def ue_csv(t: UnitEconomicsTable) -> str:
     return out.getvalue()
 
 
+def _se(x: float) -> str:
+    """A standard error, or why there is none."""
+    return f"{x:.3g}" if x == x else "n/a: the data barely identify the fit"
+
+
 def sbg_table(fit: SBGFit, horizon: int, actual: list[float] | None = None) -> RichTable:
     """Fitted survival, retention and expected counts; ``actual`` counts beside them (the
     full series when the fit used only the first periods)."""
-    rt = RichTable(title=(f"sBG fit: alpha = {fit.alpha:.4g} (se {fit.alpha_se:.3g}), beta = "
-                          f"{fit.beta:.4g} (se {fit.beta_se:.3g}); chi-square {fit.chi_square:.3g}"
+    rt = RichTable(title=(f"sBG fit: alpha = {fit.alpha:.4g} (se {_se(fit.alpha_se)}), beta = "
+                          f"{fit.beta:.4g} (se {_se(fit.beta_se)}); chi-square "
+                          f"{fit.chi_square:.3g}"
                           f" on {fit.degrees_of_freedom} df, p = {fit.p_value:.3g}"),
                    title_justify="left", header_style="bold")
     for c in ("period", "survival", "retention rate", "expected alive", "actual alive"):

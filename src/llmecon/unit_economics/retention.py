@@ -262,17 +262,31 @@ class SBGFit:
         first = self.cohorts[0]
         h = horizon or first.periods + 1
         proj = self.project(first.alive[0], h)
+        notes = {}
+        if not (math.isfinite(self.alpha_se) and math.isfinite(self.beta_se)):
+            notes["alpha_se"] = notes["beta_se"] = ("unknown: the data barely identify the "
+                                                    "fit (its information matrix is not "
+                                                    "positive definite)")
+        life = self.expected_lifetime
+        if not math.isfinite(life):
+            notes["expected_lifetime_periods"] = ("infinite: with alpha <= 1 the expected "
+                                                  "lifetime has no finite value")
         return {
-            "alpha": self.alpha, "alpha_se": self.alpha_se, "beta": self.beta,
-            "beta_se": self.beta_se, "log_likelihood": self.log_likelihood,
+            "alpha": self.alpha, "alpha_se": _finite(self.alpha_se), "beta": self.beta,
+            "beta_se": _finite(self.beta_se), "log_likelihood": self.log_likelihood,
             "chi_square": self.chi_square, "degrees_of_freedom": self.degrees_of_freedom,
-            "p_value": self.p_value, "expected_lifetime_periods": self.expected_lifetime,
+            "p_value": self.p_value, "expected_lifetime_periods": _finite(life),
+            **({"notes": notes} if notes else {}),
             "projection": [{"period": t, "survival": float(self.survival(t)),
                             "retention_rate": None if t == 0 else
                             float(self.retention_rate(t)), "expected_alive": float(proj[t]),
                             "actual_alive": first.alive[t] if t < len(first.alive) else None}
                            for t in range(h)],
         }
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
 
 
 def fit_sbg(cohorts: Sequence[Sequence[float]] | Sequence[float]) -> SBGFit:
@@ -329,11 +343,12 @@ def _standard_errors(alpha: float, beta: float, cs: Sequence[Cohort]) -> tuple[f
             ei, ej = np.eye(2)[i] * h[i], np.eye(2)[j] * h[j]
             hess[i, j] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) \
                 / (4 * h[i] * h[j])
-    try:
-        cov = np.linalg.inv(-hess)
-    except np.linalg.LinAlgError:
+    # a maximum has a positive definite information matrix; where the numerical one is not
+    # (a fit the data barely identify) the errors are unknown, not 0
+    if not np.all(np.isfinite(hess)) or np.any(np.linalg.eigvalsh(-hess) <= 0):
         return math.nan, math.nan
-    return float(math.sqrt(max(cov[0, 0], 0.0))), float(math.sqrt(max(cov[1, 1], 0.0)))
+    cov = np.linalg.inv(-hess)
+    return float(math.sqrt(cov[0, 0])), float(math.sqrt(cov[1, 1]))
 
 
 def _goodness_of_fit(alpha: float, beta: float, cs: Sequence[Cohort]
