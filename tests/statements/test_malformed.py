@@ -55,6 +55,12 @@ EXPECTED: dict[str, str] = {
     "yaml_undefined_period.yaml": "period 'LATE_2025' is not defined under 'periods'",
     "yaml_not_a_mapping.yaml": "expected a mapping with keys company, periods, figures",
     "yaml_unknown_field.yaml": "unknown field(s) colour",
+    # from an audit: read before as if they were fine
+    "yaml_unused_period.yaml": "periods: 'H1_2023' is defined but no figure uses it",
+    "number_with_underscore.csv": "row 8, value: expected a number, found '1_00'",
+    "yaml_line_name_with_separator.yaml": "expected line names without ';', '|' or spaces",
+    "gross_profit_above_revenue.csv": "gross_profit FY2023: 500 USD million exceeds revenue "
+                                      "40 USD million",
 }
 
 

@@ -93,6 +93,9 @@ class CompanyMeta(ConfigModel):
     def _line_names(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for x in v:
             no_control_characters(x)
+            if x != x.strip() or any(c in x for c in ";|") or not x:
+                raise ValueError(f"expected line names without ';', '|' or spaces at either "
+                                 f"end (the CSV lists them as 'a;b'), found {x!r}")
         return v
 
     @field_validator("currency")

@@ -271,6 +271,10 @@ def read_yaml_text(text: str, origin: str) -> Company:
     """
     doc = _yaml_document(text, origin)
     records = [_yaml_record(fig, i, doc, origin) for i, fig in enumerate(doc["figures"])]
+    unused = [k for k in doc.get("periods") or {} if k not in {r.period for r in records}]
+    if unused:  # never checked, never written back by export: a typo or a leftover
+        raise InputError(f"{origin}: periods: {str(unused[0])[:40]!r} is defined but no "
+                         "figure uses it; remove it or give its figures")
     meta = dict(doc["company"])
     cid = meta.pop("id")
     if not isinstance(cid, str):

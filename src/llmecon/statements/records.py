@@ -9,6 +9,7 @@ its place (file and row or key) so a user sees all of them at once.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -66,8 +67,14 @@ def _blank(x: Any) -> bool:
     return x is None or (x.__class__ is str and not x.strip())
 
 
+#: A number as text: ASCII digits, a sign, a point, an exponent (Python's float() would also
+#: read "1_00" and full-width digits).
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)",
+                     re.IGNORECASE)
+
+
 def _number(x: Any, where: str, field: str) -> float:
-    if isinstance(x, bool):
+    if isinstance(x, bool) or (isinstance(x, str) and not _NUMBER.fullmatch(x.strip())):
         raise InputError(f"{where}, {field}: expected a number, found {x!r}")
     try:
         v = float(x)
