@@ -87,6 +87,24 @@ def test_the_import_validates_and_compares_with_zhipu(snow: Company, tmp_path: P
                                               "snowflake Q1_2026 (3M interim)"]
 
 
+def test_facts_in_other_currencies_are_said_to_be_left_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from llmecon.cli import main
+
+    doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    gaap = doc["facts"]["us-gaap"]
+    rd = gaap["ResearchAndDevelopmentExpense"]["units"]
+    rd["EUR"] = rd.pop("USD")
+    f = tmp_path / "cf.json"
+    f.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["import-sec", str(f), "-o", str(tmp_path / "c.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "left out: ResearchAndDevelopmentExpense facts in EUR (only USD facts are read)" \
+        in err
+    assert main(["import-sec", str(FIXTURE), "-o", str(tmp_path / "d.yaml")]) == 0
+    assert "left out" not in capsys.readouterr().err  # the real file: every fact in USD
+
+
 @pytest.mark.parametrize(("start", "end", "label"), [
     (date(2024, 2, 1), date(2024, 7, 31), ("H1_2025", 6)),
     (date(2024, 5, 1), date(2024, 7, 31), ("Q2_2025", 3)),

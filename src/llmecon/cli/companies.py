@@ -202,7 +202,7 @@ def _ttm(args: argparse.Namespace) -> int:
 
 
 def _import_sec(args: argparse.Namespace) -> int:
-    from llmecon.importers.sec import import_companyfacts
+    from llmecon.importers.sec import facts_not_in_dollars, import_companyfacts
     from llmecon.metrics.reconcile import check_company
     from llmecon.statements.io import write_company_file
 
@@ -213,6 +213,9 @@ def _import_sec(args: argparse.Namespace) -> int:
     periods = ", ".join(p.label for p in company.duration_periods if p.months == 12)
     print(f"wrote {safe(out)}: {safe(company.id)} ({safe(company.name)}), "
           f"{len(company.figures)} figures; fiscal years {safe(periods)}")
+    for concept, units in facts_not_in_dollars(args.file).items():  # said, never dropped quietly
+        print(safe(f"left out: {concept} facts in {', '.join(units)} (only USD facts are "
+                   "read)"), file=sys.stderr)
     return 0
 
 

@@ -326,3 +326,21 @@ def import_companyfacts(path: str | Path, *, company_id: str | None = None,
     """Read a companyfacts JSON file and build the company (see the module docstring)."""
     return company_from_companyfacts(read_companyfacts(path), str(path),
                                      company_id=company_id, since_year=since_year)
+
+
+def facts_not_in_dollars(path: str | Path) -> dict[str, list[str]]:
+    """The mapped us-gaap concepts that also have facts in units other than USD (which the
+    import leaves out, llmecon reading a US-dollar filer): concept -> those units."""
+    doc = read_companyfacts(path)
+    gaap = doc["facts"].get("us-gaap", {})
+    wanted = {c for cs in CONCEPTS.values() for c in cs} | {c for cs in PARTS.values()
+                                                            for c in cs}
+    out: dict[str, list[str]] = {}
+    for concept in sorted(wanted):
+        entry = gaap.get(concept) if isinstance(gaap, dict) else None
+        units = entry.get("units") if isinstance(entry, dict) else None
+        other = sorted(u for u in units or {} if u != "USD") if isinstance(units, dict) else []
+        if other:
+            out[concept] = other
+    return out
+
