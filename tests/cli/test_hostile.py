@@ -85,8 +85,9 @@ def test_entry_point_escapes_terminal_sequences_in_names(tmp_path: Path) -> None
     (["simulate", "minimax", "--scheduler", "tcp://host:99999"], "--scheduler: expected"),
     (["report", "zhipu", "--paths", "0", "-o", "r.html"], "--paths: expected 1 to"),
     # a company whose scenario cannot calibrate (skipped in the report) left it unchecked
-    (["report", str(Path(__file__).parents[1] / "data" / "examplai.csv"), "--stress", "nosuch", "--paths", "100", "-o",
-      "r.html"], "unknown stress 'nosuch'; presets: budget-freeze"),
+    (["report", str(Path(__file__).parents[1] / "data" / "examplai.csv"), "--stress",
+      "nosuch", "--paths", "100", "-o", "r.html"],
+     "unknown stress 'nosuch'; presets: budget-freeze"),
     (["serve", "--port", "70000"], "--port: expected 1 to 65,535"),
     (["compare", "zhipu", "--currency", "\x1b[2J"], "unknown currency '\\x1b[2J'"),
 ])
