@@ -59,6 +59,18 @@ def test_meta_release_table_matches_the_printed_values() -> None:
     assert "row 'Revenue', column 1" in revenue.note and "In millions" in revenue.note
 
 
+def test_columns_and_scale_must_agree_with_the_heading() -> None:
+    # the page says "Three Months Ended June 30" and "In millions": twelve-month columns or
+    # a thousands scale would store its figures as what they are not
+    with pytest.raises(InputError, match=r"column 1 is FY2023 \(12 months\) but the heading "
+                                         r"says 3 months"):
+        import_pdf(META_PDF, {**META_MAP, "columns": ["FY2023", "FY2022"]}, page=1)
+    with pytest.raises(InputError, match=r"scale: the map gives thousand but the heading says "
+                                         r"million"):
+        import_pdf(META_PDF, {**META_MAP, "scale": "thousand"}, page=1)
+    assert import_pdf(META_PDF, {**META_MAP, "scale": "million"}, page=1).figures
+
+
 def test_meta_release_columns_and_every_row() -> None:
     """All eight rows of the table, with the percent column kept apart."""
     import pdfplumber

@@ -40,7 +40,8 @@ def register(sub: Any) -> None:
     p.add_argument("--map", metavar="MAP.yaml", help="columns, rows, scale, currency and "
                    "company metadata (see below)")
     p.add_argument("--columns", metavar="P1,P2,...", type=lambda t: t.split(","),
-                   help="period of each numeric column, left to right ('-' skips one)")
+                   help="period of each numeric column, left to right ('-' skips one; "
+                        "write --columns=-,FY2024 when the first is skipped)")
     p.add_argument("--row", action="append", default=[], metavar="LABEL=ITEM",
                    help="a printed row label and its canonical item (repeatable)")
     p.add_argument("--scale", choices=("units", "thousand", "million", "billion"))

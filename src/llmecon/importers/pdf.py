@@ -35,12 +35,13 @@ from llmecon.importers.pdf_table import (
     Line,
     Table,
     heading_currency,
+    heading_months,
     heading_scale,
     label_keys,
     normalise_label,
     table_from_words,
 )
-from llmecon.statements.model import Company
+from llmecon.statements.model import Company, implied_by_label
 from llmecon.statements.records import Record, build_company
 from llmecon.statements.taxonomy import NEGATED, lookup
 
@@ -284,6 +285,10 @@ def _scale_and_currency(table: Table, first: Line, pmap: PdfMap, where: str
     heads = table.above(first)
     notes = []
     scale: str | None = pmap.scale
+    said = heading_scale(heads)
+    if scale is not None and said is not None and said[0] != scale:
+        raise InputError(f"{where}: scale: the map gives {scale} but the heading says "
+                         f"{said[0]} ({said[1][:60]!r}); leave scale out to use the heading's")
     if scale is None:
         found = heading_scale(heads)
         if found is None:
@@ -329,6 +334,14 @@ def table_records(table: Table, pmap: PdfMap, origin: str, page: int,
         return []
     cols = _columns_wanted(table, pmap, where)
     top_row = min((ln for ln, _ in rows), key=lambda ln: ln.top)
+    said = heading_months(table.above(top_row))
+    for col, spec in cols:
+        implied = implied_by_label(spec.period)
+        months = spec.months if spec.months is not None else (implied or (None, None))[1]
+        if said is not None and months and months != said[0]:
+            raise InputError(f"{where}: column {col.number} is {spec.period} ({months} "
+                             f"months) but the heading says {said[0]} months "
+                             f"({said[1][:60]!r}); name the columns by that period")
     scale, currency, scale_note = _scale_and_currency(table, top_row, pmap, where)
     out = []
     for line, item in rows:

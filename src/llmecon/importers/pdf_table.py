@@ -315,6 +315,25 @@ def heading_scale(texts: Sequence[str]) -> tuple[str, str] | None:
     return _first_match(texts, _SCALES)
 
 
+#: Period lengths a heading may name ("Three Months Ended", "Year ended 31 December").
+_PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("3", re.compile(r"\b(?:three|3)\s*months?\s+ended\b|\bquarter\s+ended\b", re.I)),
+    ("6", re.compile(r"\b(?:six|6)\s*months?\s+ended\b", re.I)),
+    ("9", re.compile(r"\b(?:nine|9)\s*months?\s+ended\b", re.I)),
+    ("12", re.compile(r"\b(?:twelve|12)\s*months?\s+ended\b|\byears?\s+ended\b", re.I)),
+)
+
+
+def heading_months(texts: Sequence[str]) -> tuple[int, str] | None:
+    """(months, heading text) of the nearest heading naming one period length.
+
+    >>> heading_months(["Three Months Ended June 30,", "2023 2022"])
+    (3, 'Three Months Ended June 30,')
+    """
+    found = _first_match(texts, _PERIODS)
+    return None if found is None else (int(found[0]), found[1])
+
+
 def heading_currency(texts: Sequence[str]) -> tuple[str, str] | None:
     """(ISO code, heading text) of the nearest heading naming one currency.
 
