@@ -62,6 +62,19 @@ def test_peers_ranks_gross_margin(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "snowflake" in out and "Cash burn per month" in out
 
 
+def test_peers_rank_money_in_one_currency(capsys: pytest.CaptureFixture[str]) -> None:
+    # Zhipu reports in CNY, MiniMax in USD: ranked in CNY and USD as numbers, RMB 430k per
+    # person beat US$185k; in one currency MiniMax leads, and the conversion is stated
+    code, out, _ = run(["peers", "revenue_per_employee", "zhipu", "minimax", "--format",
+                        "json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    ranked = {e["company"]: e for e in doc["entries"]}
+    assert {e["currency"] for e in doc["entries"]} == {"USD"}
+    assert ranked["minimax"]["rank"] == 1 and ranked["zhipu"]["rank"] == 2
+    assert "CNY and USD" in doc["note"] and "CNY->USD" in ranked["zhipu"]["basis"]
+
+
 @pytest.mark.parametrize("args", [["peers", "no_such_signal"],
                                   ["peers", "gross_margin", "--until", "2025-13-01"],
                                   ["peers", "gross_margin", "nobody"]])

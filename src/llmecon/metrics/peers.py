@@ -43,6 +43,7 @@ class PeerRanking:
     label: str
     meaning: str
     entries: tuple[PeerEntry, ...]
+    note: str = ""  # e.g. the conversion that made values in several currencies comparable
 
 
 def signal_spec(key: str) -> SignalSpec:
@@ -66,10 +67,18 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
     """Every company's latest value of ``signal`` (periods ending by ``until``), highest
     first; money converted to ``currency`` with ``fx`` when both are given."""
     spec = signal_spec(signal)
+    latest = [(c, _latest(s.Context(c, fx), spec, until)) for c in companies]
+    found = sorted({mv.currency for _, mv in latest if mv is not None and mv.ok and mv.currency})
+    note = ""
+    if currency is None and len(found) > 1:  # amounts in several currencies do not rank
+        from llmecon.units import load_fx
+
+        currency, fx = "USD", fx or load_fx()
+        note = (f"converted to USD to rank them: the companies report in {' and '.join(found)} "
+                "(each basis gives the rate; --currency to choose another)")
     ok: list[tuple[Company, MetricValue]] = []
     missing: list[tuple[Company, MetricValue]] = []
-    for c in companies:
-        mv = _latest(s.Context(c, fx), spec, until)
+    for c, mv in latest:
         if mv is None:
             continue
         if currency and fx is not None and mv.ok:
@@ -82,4 +91,4 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
     ok.sort(key=lambda cm: -float(cm[1].value or 0.0))
     entries = [PeerEntry(i + 1, c.id, c.name, mv) for i, (c, mv) in enumerate(ok)]
     entries += [PeerEntry(None, c.id, c.name, mv) for c, mv in missing]
-    return PeerRanking(spec.key, spec.label, spec.meaning, tuple(entries))
+    return PeerRanking(spec.key, spec.label, spec.meaning, tuple(entries), note)

@@ -143,7 +143,7 @@ def peer_ranking(r: PeerRanking) -> RenderableType:
         rt.add_row(plain(str(e.rank) if e.rank else "-"), plain(e.company_id),
                    plain(marked(mv), style="" if mv.ok else "dim"), plain(e.period),
                    plain(mv.basis if mv.ok else mv.why, style="dim"))
-    notes = f"  {r.meaning}"
+    notes = f"  {r.meaning}" + (f"\n  {r.note}" if r.note else "")
     if has_marks([e.value for e in r.entries]):
         notes += f"\n  {BASIS_NOTE}"
     return Group(rt, plain(notes, style="dim"))
