@@ -119,7 +119,10 @@ def test_ttm_calendarised_across_year_ends(capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.parametrize("args", [["ttm", "zhipu", "--as-of", "31/12/2025"],
                                   ["ttm", "zhipu", "--item", "cash_and_equivalents"],
-                                  ["ttm", "zhipu", "--item", "nonsense"]])
+                                  ["ttm", "zhipu", "--item", "nonsense"],
+                                  # flows that do not add up over twelve months
+                                  ["ttm", "zhipu", "--item", "gross_margin"],
+                                  ["ttm", "minimax", "--item", "mau"]])
 def test_ttm_bad_input(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(args, capsys)
     one_line_error(code, err)

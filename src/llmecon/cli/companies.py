@@ -185,8 +185,9 @@ def _ttm(args: argparse.Namespace) -> int:
     from llmecon.statements.taxonomy import ITEMS
 
     item = ITEMS.get(args.item)
-    if item is None or item.temporal != "duration":
-        raise InputError(f"--item: expected a flow item such as revenue (see 'llmecon "
+    if item is None or item.temporal != "duration" or not item.has_currency:
+        # twelve months of an amount of money add up; a margin, a share or users do not
+        raise InputError(f"--item: expected a money flow such as revenue (see 'llmecon "
                          f"items'), found {args.item!r}")
     values = ttm([load_company(r) for r in args.companies], args.as_of or date.today(),
                  args.item)
