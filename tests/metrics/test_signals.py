@@ -194,3 +194,12 @@ def test_unknown_business_model_is_not_judged(examplai: Company) -> None:
     assert {r.assessment for r in sig.rows} == {"n/a"}
     assert all(r.meaning.startswith("direction not judged: business model unknown")
                for r in sig.rows)
+
+
+def test_a_zero_denominator_is_n_a_with_its_reason(minimax: Company) -> None:
+    # MiniMax disclosed revenue of 0 for FY2022: R&D over revenue has no value, and says why
+    p = next(q for q in minimax.duration_periods if q.label == "FY2022")
+    assert minimax.figure("revenue", "FY2022").value == 0  # type: ignore[union-attr]
+    mv = s.rd_to_revenue(s.Context(minimax), p)
+    assert mv.value is None and mv.why == "undefined: revenue is 0 in FY2022"
+    assert mv.confidence == "unknown"

@@ -7,6 +7,7 @@ The arithmetic itself lives in :mod:`llmecon.formulas`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -56,7 +57,13 @@ class Context:
 def _mv(name: str, p: Period, parts: list[Resolved], value: float, unit: Unit, basis: str,
         ctx: Context, timing: Timing = "none", annualised: bool = False,
         money: bool = False) -> MetricValue:
-    return MetricValue(name, p, value, unit, ctx.company.currency if money else None, timing,
+    currency = ctx.company.currency if money else None
+    if not math.isfinite(value):  # a zero denominator among the parts: n/a, and why
+        zero = [x.item for x in parts if x.ok and x.value == 0]
+        why = f"undefined: {' and '.join(zero)} is 0 in {p.label}" if zero else \
+            f"undefined (a division by zero): {basis}"
+        return na(name, p, unit, why, currency=currency, timing=timing)
+    return MetricValue(name, p, value, unit, currency, timing,
                        basis, weakest([x.confidence for x in parts]), "", annualised)
 
 
