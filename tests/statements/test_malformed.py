@@ -61,6 +61,9 @@ EXPECTED: dict[str, str] = {
     "yaml_line_name_with_separator.yaml": "expected line names without ';', '|' or spaces",
     "gross_profit_above_revenue.csv": "gross_profit FY2023: 500 USD million exceeds revenue "
                                       "40 USD million",
+    "fractional_headcount.csv": "row 21, value: expected a whole number of persons, found 200.5",
+    "offer_price_zero.csv": "row 24, value: offer_price must be above 0 (it divides), found 0",
+    "source_count_zero.csv": "row 19, source_count: expected a whole number >= 1, found '0'",
 }
 
 

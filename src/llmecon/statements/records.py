@@ -73,6 +73,10 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|
                      re.IGNORECASE)
 
 
+#: Items a figure may not give as 0: prices a valuation divides by.
+POSITIVE_ITEMS = frozenset({"offer_price", "share_price"})
+
+
 def _number(x: Any, where: str, field: str) -> float:
     if isinstance(x, bool) or (isinstance(x, str) and not _NUMBER.fullmatch(x.strip())):
         raise InputError(f"{where}, {field}: expected a number, found {x!r}")
@@ -165,6 +169,11 @@ def _value(rec: Record, idef: ItemDef, negate: bool) -> tuple[float, Unit]:
     if idef.sign == "nonnegative" and value < 0:
         raise InputError(f"{w}, value: {idef.name} cannot be negative, found {value:g} "
                          "(amounts keep their natural sign under an explicit name)")
+    if idef.name in POSITIVE_ITEMS and value <= 0:
+        raise InputError(f"{w}, value: {idef.name} must be above 0 (it divides), found "
+                         f"{value:g}")
+    if unit.base == "persons" and value * unit.factor != round(value * unit.factor):
+        raise InputError(f"{w}, value: expected a whole number of persons, found {value:g}")
     if idef.dimension == "percent":
         if idef.name.endswith("_share") and not -SHARE_TOLERANCE_PP <= value <= 100 + \
                 SHARE_TOLERANCE_PP:
@@ -219,8 +228,8 @@ def _provenance(rec: Record) -> _Provenance:
     source_count: int | None = None
     if not _blank(rec.source_count):
         sc = _number(rec.source_count, w, "source_count")
-        if sc < 0 or sc != int(sc):
-            raise InputError(f"{w}, source_count: expected a whole number, found "
+        if sc < 1 or sc != int(sc):
+            raise InputError(f"{w}, source_count: expected a whole number >= 1, found "
                              f"{rec.source_count!r}")
         source_count = int(sc)
     if _blank(rec.source):
