@@ -115,8 +115,8 @@ def test_a_peer_file_with_a_wrong_check_value_is_refused(tmp_path: Path) -> None
 
 
 def test_monthly_burn_of_the_peers_from_their_cash_flows() -> None:
-    r = rank_peers([load_company(i) for i in PEERS], "monthly_burn")
-    by_id = {e.company_id: e for e in r.entries}
+    # each company alone, in its own currency (ranked together they are converted to USD)
+    by_id = {i: rank_peers([load_company(i)], "monthly_burn").entries[0] for i in PEERS}
     # SoundHound FY2023: -(operating cash flow -68.3 - capex 0.392) / 12 (intrinsicalpha)
     assert by_id["soundhound"].value.value == pytest.approx((68.3 + 0.392) / 12 * 1e6)
     # SenseTime H1 2025: operating outflow RMB 640m over six months (capex not disclosed)
