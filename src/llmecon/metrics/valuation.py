@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from llmecon import formulas as fx
-from llmecon.errors import NotFoundError
+from llmecon.errors import InputError, NotFoundError
 from llmecon.metrics import signals as s
+from llmecon.metrics.financing import ipo_proceeds
 from llmecon.metrics.resolve import weakest
 from llmecon.metrics.values import MetricValue
 from llmecon.statements.model import Company, Figure, Period
@@ -126,16 +127,22 @@ def _net_cash(company: Company, table: FxTable, day: date, bp: Period | None,
     if debt.ok and debt.value is not None:
         total -= debt.value
         acc.basis.append("less bank borrowings")
-    ipo = next((f for item in ("ipo_net_proceeds", "ipo_gross_proceeds") for f in
-                company.figures if f.item == item and bp.end < f.period.end <= day), None)
-    if ipo is not None and ipo.currency:
-        rate = acc.rate(table, ipo.currency, company.currency, ipo.period.end)
-        if rate is None:
-            return None
-        total += ipo.value * rate
-        acc.basis.append(f"plus IPO {ipo.item.split('_')[1]} proceeds of {ipo.period.end}")
+    # the IPO proceeds the runway counts (net of fees: disclosed, or gross less the assumed
+    # share), one formula for both (financing.ipo_proceeds)
+    try:
+        ipo = ipo_proceeds(company, bp.end, table, assumed_fee_share=ctx.ipo_fee_share,
+                           resolver=ctx.resolver)
+    except (InputError, NotFoundError) as e:
+        acc.why.append(str(e))
+        return None
+    if ipo is not None and ipo.listing_date <= day:
+        total += ipo.amount
+        fees = f" (fees assumed at {ipo.fee_share:.2%})" if ipo.basis == \
+            "gross less assumed fees" else ""
+        acc.basis.append(f"plus {ipo.label}{fees}{ipo.conversion}")
         acc.conf.append(ipo.confidence)
-        acc.inputs.append(ipo)
+        acc.inputs.extend(f for f in company.figures if f.item in (
+            "ipo_net_proceeds", "ipo_gross_proceeds") and f.period.end == ipo.listing_date)
     return total
 
 
