@@ -157,3 +157,11 @@ def test_import_sec_facts_bad_input(tmp_path: Path,
     existing.write_text("x", encoding="utf-8")
     code, _, err = run(["import-sec", str(FIXTURE), "-o", str(existing)], capsys)
     one_line_error(code, err)
+
+
+def test_compare_columns_name_their_period_end(capsys: pytest.CaptureFixture[str]) -> None:
+    # Zhipu's FY2024 ends 31 Dec 2024, Snowflake's 31 Jan 2024: eleven months apart, said
+    for fmt in ("table", "md"):
+        code, out, _ = run(["compare", "zhipu", "snowflake", "--period", "FY2024", "--format",
+                            fmt], capsys)
+        assert code == 0 and "to 2024-12-31" in out and "to 2024-01-31" in out

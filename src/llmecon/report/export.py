@@ -113,7 +113,7 @@ def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
     lines: list[str] = []
     for t in tables:
         lines.append(f"### {t.title}\n")
-        heads = [f"{c.header} ({f.CURRENCY_LABEL.get(c.currency, c.currency)})"
+        heads = [f"{c.header} to {c.period.end} ({f.CURRENCY_LABEL.get(c.currency, c.currency)})"
                  for c in t.columns]
         lines.append("| metric | " + " | ".join(heads) + " |")
         lines.append("|---|" + "---:|" * len(heads))

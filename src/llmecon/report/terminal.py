@@ -32,7 +32,8 @@ def table(t: Table) -> RenderableType:
     rt.add_column("metric", no_wrap=True)
     for c in t.columns:
         cur = f.CURRENCY_LABEL.get(c.currency, c.currency)
-        rt.add_column(plain(f"{c.header}\nmoney in {cur}"), justify="right")
+        rt.add_column(plain(f"{c.header}\nto {c.period.end}, money in {cur}"),
+                      justify="right")
     reasons: dict[str, list[str]] = {}
     for row in t.rows:
         cells = []
