@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -155,8 +156,16 @@ paths_count = whole(1, MAX_PATHS)
 horizon_months = whole(1, MAX_HORIZON_MONTHS, " months")
 
 
+#: A number as typed: ASCII digits, sign, point, exponent (float() also reads "1_000" and
+#: full-width digits, which a file is refused for).
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*|"
+                          r"\s*[+-]?(inf|infinity|nan)\s*", re.IGNORECASE)
+
+
 def _number(text: str) -> float:
     try:
+        if not _NUMBER_TEXT.fullmatch(text):
+            raise ValueError(text)
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
