@@ -158,7 +158,7 @@ horizon_months = whole(1, MAX_HORIZON_MONTHS, " months")
 
 #: A number as typed: ASCII digits, sign, point, exponent (float() also reads "1_000" and
 #: full-width digits, which a file is refused for).
-_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*|"
+_NUMBER_TEXT = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|"
                           r"\s*[+-]?(inf|infinity|nan)\s*", re.IGNORECASE)
 
 

@@ -69,7 +69,7 @@ def _blank(x: Any) -> bool:
 
 #: A number as text: ASCII digits, a sign, a point, an exponent (Python's float() would also
 #: read "1_00" and full-width digits).
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity|nan)",
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)",
                      re.IGNORECASE)
 
 
