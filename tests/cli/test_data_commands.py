@@ -165,3 +165,9 @@ def test_compare_columns_name_their_period_end(capsys: pytest.CaptureFixture[str
         code, out, _ = run(["compare", "zhipu", "snowflake", "--period", "FY2024", "--format",
                             fmt], capsys)
         assert code == 0 and "to 2024-12-31" in out and "to 2024-01-31" in out
+
+
+def test_ttm_marks_low_confidence(capsys: pytest.CaptureFixture[str]) -> None:
+    # Zhipu's TTM net loss to June 2025 rests on the derived (low confidence) H1 2024 loss
+    code, out, _ = run(["ttm", "zhipu", "--item", "net_loss", "--as-of", "2025-06-30"], capsys)
+    assert code == 0 and "RMB 4.08bn†" in out and "† low confidence" in out
