@@ -19,8 +19,12 @@ def money(value: float, currency: str | None) -> str:
     'RMB 312.4m'
     >>> money(2.3845, "USD")
     'US$ 2.38'
+    >>> money(-0.0001, "USD")  # rounds to zero: no sign
+    'US$ 0.00'
     """
     cur = CURRENCY_LABEL.get(currency or "", currency or "")
+    if abs(value) < 0.005:
+        value = 0.0
     if abs(value) >= 1e9:
         return f"{cur} {value / 1e9:,.2f}bn".strip()
     if abs(value) >= 1e6:
