@@ -171,3 +171,10 @@ def test_ttm_marks_low_confidence(capsys: pytest.CaptureFixture[str]) -> None:
     # Zhipu's TTM net loss to June 2025 rests on the derived (low confidence) H1 2024 loss
     code, out, _ = run(["ttm", "zhipu", "--item", "net_loss", "--as-of", "2025-06-30"], capsys)
     assert code == 0 and "RMB 4.08bn†" in out and "† low confidence" in out
+
+
+def test_empty_answers_say_why(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["valuation", "snowflake"], capsys)
+    assert code == 0 and "snowflake: no dated share price to value it at" in out
+    code, out, _ = run(["peers", "gross_margin", "--until", "2020-01-01"], capsys)
+    assert code == 0 and "no company has a period ending on or before 2020-01-01" in out

@@ -166,8 +166,12 @@ def _valuation(args: argparse.Namespace) -> int:
 
     if args.forward_revenue is not None and args.at is None:
         raise InputError("--forward-revenue: give the share price it applies to with --at")
-    found = valuations(load_company(args.company), at=args.at,
-                       forward_revenue=args.forward_revenue)
+    company = load_company(args.company)
+    found = valuations(company, at=args.at, forward_revenue=args.forward_revenue)
+    if not found and args.format != "json":  # say why the table would be empty
+        print(safe(f"{company.id}: no dated share price to value it at (the company's "
+                   "figures have no share_price)"))
+        return 0
     if args.format == "json":
         from llmecon.report.export import valuations_json
 

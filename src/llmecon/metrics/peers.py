@@ -91,4 +91,6 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
     ok.sort(key=lambda cm: -float(cm[1].value or 0.0))
     entries = [PeerEntry(i + 1, c.id, c.name, mv) for i, (c, mv) in enumerate(ok)]
     entries += [PeerEntry(None, c.id, c.name, mv) for c, mv in missing]
+    if not entries:
+        note = "no company has a period" + (f" ending on or before {until}" if until else "")
     return PeerRanking(spec.key, spec.label, spec.meaning, tuple(entries), note)
