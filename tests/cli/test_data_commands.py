@@ -178,3 +178,15 @@ def test_empty_answers_say_why(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "snowflake: no dated share price to value it at" in out
     code, out, _ = run(["peers", "gross_margin", "--until", "2020-01-01"], capsys)
     assert code == 0 and "no company has a period ending on or before 2020-01-01" in out
+
+
+def test_a_change_on_a_low_confidence_value_is_marked(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Zhipu's H1 2024 net loss is derived (low confidence): the H1 2025 vs H1 2024 change in
+    # net loss / revenue is marked, in the table and as change_confidence in JSON
+    code, out, _ = run(["show", "zhipu", "--format", "json"], capsys)
+    row = next(r for r in json.loads(out)["signals"]
+               if r["signal"] == "loss_to_revenue" and r["compared_with"] == "H1_2024")
+    assert code == 0 and row["change_confidence"] == "low"
+    code, out, _ = run(["show", "zhipu"], capsys)
+    assert code == 0 and "pp† (H1_2025 vs H1_2024)" in out

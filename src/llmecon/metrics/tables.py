@@ -294,6 +294,13 @@ class SignalRow:
     assessment: Literal["good", "bad", "neutral", "n/a"]
     meaning: str
 
+    @property
+    def change_confidence(self) -> str | None:
+        """The change is as sure as the less sure of its two values (None: no change)."""
+        if self.change is None or self.change_to is None or self.change_from is None:
+            return None
+        return weakest([self.change_to.confidence, self.change_from.confidence])
+
 
 @dataclass(frozen=True)
 class SignalsTable:

@@ -68,6 +68,7 @@ def signals_dict(st: SignalsTable) -> list[dict[str, Any]]:
         "company": r.company_id, "signal": r.key, "label": r.label,
         "latest": metric_dict(r.latest),
         "change": _num(r.change), "change_kind": r.change_kind,
+        "change_confidence": r.change_confidence,
         "change_period": r.change_to.period.label if r.change_to else None,
         "compared_with": r.change_from.period.label if r.change_from else None,
         "assessment": r.assessment, "meaning": r.meaning,
@@ -129,7 +130,9 @@ def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
         for s in sig.rows:
             on = period_pair(s.change_to, s.change_from)
             lines.append(f"| {s.company_id} | {s.label} | {marked(s.latest)} | "
-                         f"{s.latest.period.label} | {f.change(s.change, s.change_kind)} | {on} | "
+                         f"{s.latest.period.label} | "
+                         f"{f.signal_change(s.change, s.change_kind, s.change_confidence)} | "
+                         f"{on} | "
                          f"{s.assessment} | {s.meaning} |")
         lines.append("")
     values = [mv for t in tables for r in t.rows for mv in r.cells]

@@ -88,6 +88,11 @@ def change(value: float | None, kind: str) -> str:
     return f"{value * 100:+,.1f}%"
 
 
+def signal_change(value: float | None, kind: str, confidence: str | None) -> str:
+    """A signal's change (:func:`change`), marked low confidence when either value is."""
+    return change(value, kind) + (LOW_MARK if confidence == "low" else "")
+
+
 LEGEND = (f"{LOW_MARK} low confidence (a conflicting, single or derived source figure); "
           f"{ANNUALISED_MARK} interim figure annualised. Interim periods are marked (6M, 9M) "
           "and are never compared with full years.")

@@ -37,7 +37,8 @@ def table_view(t: Table) -> View:
 
 def signals_view(st: SignalsTable) -> list[View]:
     return [{"company": r.company_id, "label": r.label, "latest": f.cell(r.latest),
-             "period": r.latest.period.label, "change": f.change(r.change, r.change_kind),
+             "period": r.latest.period.label,
+             "change": f.signal_change(r.change, r.change_kind, r.change_confidence),
              "on": period_pair(r.change_to, r.change_from), "assessment": r.assessment,
              "meaning": r.meaning} for r in st.rows]
 

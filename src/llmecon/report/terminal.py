@@ -99,7 +99,8 @@ def _signals_table(companies: Sequence[str], by_key: dict[str, dict[str, SignalR
             pair = period_pair(r.change_to, r.change_from)
             on = f" ({pair})" if pair else ""
             cells += [plain(latest, style="" if r.latest.ok else "dim"),
-                      plain(f.change(r.change, r.change_kind) + on),
+                      plain(f.signal_change(r.change, r.change_kind, r.change_confidence)
+                            + on),
                       Text(r.assessment, style=_ASSESS_STYLE[r.assessment])]
         rt.add_row(*cells)
     return rt
