@@ -60,7 +60,9 @@ def test_compare_markdown(capsys: pytest.CaptureFixture[str]) -> None:
 def test_show_with_figures(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["show", "minimax", "--figures"], capsys)
     flat = " ".join(out.split())  # headers wrap at the terminal's width
-    assert code == 0 and "Figures of minimax" in flat and "9M_2024 (9M" in flat
+    # the interim column is marked (its header wraps: "minimax 9M_2024" / "(9M interim)")
+    assert code == 0 and "Figures of minimax" in flat and "9M_2024" in flat
+    assert "(9M interim)" in flat and "to 2024-09-30" in flat
 
 
 def test_unknown_period_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
