@@ -203,3 +203,14 @@ def test_a_zero_denominator_is_n_a_with_its_reason(minimax: Company) -> None:
     mv = s.rd_to_revenue(s.Context(minimax), p)
     assert mv.value is None and mv.why == "undefined: revenue is 0 in FY2022"
     assert mv.confidence == "unknown"
+
+
+def test_a_converted_ttm_takes_each_part_at_its_own_period_rate(zhipu: Company) -> None:
+    # Zhipu's TTM revenue to June 2025 = FY2024 + H1 2025 - H1 2024 = RMB 312.414m +
+    # 190.877m - 44.9m; in US$ at each period's average (fx.yaml: 7.1217, 7.18, 7.104):
+    # 43.868 + 26.585 - 6.320 = US$64.13m (the H1 2025 rate alone gives US$63.84m)
+    p = next(q for q in zhipu.duration_periods if q.label == "H1_2025")
+    mv = tables.convert_value(s.revenue_ttm(ctx(zhipu), p), "USD", load_fx())
+    by_hand = (312.414 / 7.1217 + 190.877 / 7.18 - 44.9 / 7.104) * 1e6
+    assert mv.currency == "USD" and mv.value == pytest.approx(by_hand, rel=1e-4)
+    assert "average rate of each period (FY2024 at 0.1404, H1_2025 at 0.1393" in mv.basis

@@ -183,9 +183,11 @@ def ttm(ctx: Context, item: str, p: Period, name: str = "") -> MetricValue:
     parts = [ctx.get(item, fy), ctx.get(item, p), ctx.get(item, prior)]
     if not all(x.ok for x in parts):
         return na(name, p, "money", _missing(parts), currency=cur, timing="flow")
-    v = fx.trailing_twelve_months(*[float(x.value or 0.0) for x in parts])
-    return _mv(name, p, parts, v, "money",
-               f"TTM = {fy.label} + {p.label} - {prior.label}", ctx, "flow", money=True)
+    a, b, c = (float(x.value or 0.0) for x in parts)
+    v = fx.trailing_twelve_months(a, b, c)
+    out = _mv(name, p, parts, v, "money", f"TTM = {fy.label} + {p.label} - {prior.label}",
+              ctx, "flow", money=True)
+    return replace(out, parts=((fy, a), (p, b), (prior, -c))) if out.ok else out
 
 
 def revenue_ttm(ctx: Context, p: Period) -> MetricValue:

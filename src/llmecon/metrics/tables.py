@@ -185,6 +185,18 @@ def convert_value(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
     closing rate of the period end. Non-money values pass through."""
     if mv.currency is None or mv.currency == currency:
         return mv
+    if mv.parts and mv.timing == "flow" and mv.ok:  # each part at its own period's rate
+        total, notes, used_all = 0.0, [], []
+        for q, amount in mv.parts:
+            r, used = fx.rate(mv.currency, currency, "average", q.start, q.end)
+            total += amount * r
+            notes.append(f"{q.label} at {r:.4f}")
+            used_all.extend(used)
+        out = replace(mv, value=total, currency=currency, parts=(),
+                      basis=f"{mv.basis}; {mv.currency}->{currency} average rate of each "
+                            f"period ({', '.join(notes)})")
+        return replace(out, confidence=weakest([mv.confidence,
+                                                *(r.confidence for r in used_all)]))
     p = mv.period
     kind: Literal["average", "closing"] = "closing" if mv.timing == "stock" else "average"
     rate, used = fx.rate(mv.currency, currency, kind, p.start, p.end)

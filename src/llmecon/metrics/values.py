@@ -35,6 +35,9 @@ class MetricValue:
     why: str = ""
     annualised: bool = False
     method: str = ""
+    #: A sum of other periods' flows (a TTM: FY + interim - prior interim): each period and
+    #: its signed amount, so a conversion can take each at its own period's rate.
+    parts: tuple[tuple[Period, float], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -46,7 +49,8 @@ class MetricValue:
         if self.currency is None or not self.ok or self.value is None:
             return replace(self, currency=currency if self.currency else None)
         basis = f"{self.basis}; {rate_note}" if self.basis else rate_note
-        return replace(self, value=self.value * rate, currency=currency, basis=basis)
+        return replace(self, value=self.value * rate, currency=currency, basis=basis,
+                       parts=())
 
 
 #: The ``why`` of a cell whose row does not exist for that company (another company's line).
