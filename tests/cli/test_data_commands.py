@@ -190,3 +190,23 @@ def test_a_change_on_a_low_confidence_value_is_marked(
     assert code == 0 and row["change_confidence"] == "low"
     code, out, _ = run(["show", "zhipu"], capsys)
     assert code == 0 and "pp† (H1_2025 vs H1_2024)" in out
+
+
+def test_compare_csv_carries_period_ends_and_signal_changes(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    code, out, _ = run(["compare", "zhipu", "minimax", "--format", "csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and all(r["period_end"] for r in rows)
+    gm = next(r for r in rows if r["table"] == "Signals" and r["metric"] == "gross_margin"
+              and r["company"] == "zhipu")
+    # the same change, periods and assessment as the JSON gives
+    code, out, _ = run(["compare", "zhipu", "minimax", "--format", "json"], capsys)
+    js = next(r for r in json.loads(out)["signals"] if r["signal"] == "gross_margin"
+              and r["company"] == "zhipu")
+    assert float(gm["change"]) == pytest.approx(js["change"])
+    assert (gm["change_period"], gm["compared_with"]) == (js["change_period"],
+                                                          js["compared_with"])
+    assert gm["change_kind"] == "pp" and gm["assessment"] == js["assessment"]

@@ -129,7 +129,7 @@ def _company_columns(ws: Any, n: int) -> None:
 def add_signals(book: Book, st: SignalsTable) -> None:
     ws = book.sheet("Signals", ["company", "signal", "latest", "unit", "period", "change",
                                 "change kind", "on", "for the model", "what it means",
-                                "basis"])
+                                "basis", "currency", "change confidence"])
     for i, r in enumerate(st.rows, start=2):
         put(ws, i, 1, r.company_id)
         put(ws, i, 2, r.label)
@@ -137,13 +137,18 @@ def add_signals(book: Book, st: SignalsTable) -> None:
         put(ws, i, 4, r.latest.unit)
         put(ws, i, 5, r.latest.period.label)
         ch = ws.cell(row=i, column=6, value=_num(r.change))
-        ch.number_format = "+0.0%;-0.0%"
+        # a change in percentage points is shown as points, a relative one as a percent
+        ch.number_format = '+0.0"pp";-0.0"pp"' if r.change_kind == "pp" else "+0.0%;-0.0%"
+        if r.change_kind == "pp" and r.change is not None:
+            ch.value = _num(r.change * 100)
         put(ws, i, 7, r.change_kind)
         put(ws, i, 8, period_pair(r.change_to, r.change_from))
         put(ws, i, 9, r.assessment)
         put(ws, i, 10, r.meaning)
         put(ws, i, 11, (f"{r.latest.method}: " if r.latest.method else "") +
             (r.latest.basis if r.latest.ok else r.latest.why))
+        put(ws, i, 12, r.latest.currency or "")
+        put(ws, i, 13, r.change_confidence or "")
 
 
 def add_sources(book: Book, companies: Sequence[Company]) -> None:

@@ -84,8 +84,10 @@ def to_json(tables: Sequence[Table], sig: SignalsTable | None) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
-CSV_HEADER = ("table", "metric", "label", "company", "period", "period_months", "value", "unit",
-              "currency", "annualised", "confidence", "basis", "why", "method")
+CSV_HEADER = ("table", "metric", "label", "company", "period", "period_months", "period_end",
+              "value", "unit", "currency", "annualised", "confidence", "basis", "why",
+              "method", "change", "change_kind", "change_period", "compared_with",
+              "change_confidence", "assessment")
 
 
 def to_csv(tables: Sequence[Table], sig: SignalsTable | None) -> str:
@@ -96,18 +98,23 @@ def to_csv(tables: Sequence[Table], sig: SignalsTable | None) -> str:
     for t in tables:
         for r in t.rows:
             for c, mv in zip(t.columns, r.cells, strict=True):
-                w.writerow([t.title, r.key, r.label.strip(), c.company_id, mv.period.label,
-                            mv.period.months, "" if not mv.ok else _num(mv.value), mv.unit,
-                            mv.currency or "", mv.annualised, mv.confidence,
-                            mv.basis if mv.ok else "", "" if mv.ok else mv.why, mv.method])
+                w.writerow([t.title, r.key, r.label.strip(), c.company_id, *_csv_value(mv),
+                            "", "", "", "", "", ""])
     if sig is not None:
         for s in sig.rows:
-            mv = s.latest
-            w.writerow(["Signals", s.key, s.label, s.company_id, mv.period.label,
-                        mv.period.months, "" if not mv.ok else _num(mv.value), mv.unit,
-                        mv.currency or "", mv.annualised, mv.confidence,
-                        mv.basis if mv.ok else "", "" if mv.ok else mv.why, mv.method])
+            w.writerow(["Signals", s.key, s.label, s.company_id, *_csv_value(s.latest),
+                        "" if s.change is None else _num(s.change), s.change_kind,
+                        s.change_to.period.label if s.change_to else "",
+                        s.change_from.period.label if s.change_from else "",
+                        s.change_confidence or "", s.assessment])
     return out.getvalue()
+
+
+def _csv_value(mv: MetricValue) -> list[Any]:
+    """A value's columns of :data:`CSV_HEADER`, from ``period`` to ``method``."""
+    return [mv.period.label, mv.period.months, mv.period.end.isoformat(),
+            "" if not mv.ok else _num(mv.value), mv.unit, mv.currency or "", mv.annualised,
+            mv.confidence, mv.basis if mv.ok else "", "" if mv.ok else mv.why, mv.method]
 
 
 def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
