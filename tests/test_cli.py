@@ -65,6 +65,12 @@ def test_show_with_figures(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(9M interim)" in flat and "to 2024-09-30" in flat
 
 
+def test_figures_are_listed_in_the_table_only(capsys: pytest.CaptureFixture[str]) -> None:
+    # (they were silently left out of JSON, CSV and markdown; 'export' writes every figure)
+    code, _, err = run(["show", "minimax", "--figures", "--format", "json"], capsys)
+    assert code == 2 and "--figures: only with the table format" in err
+
+
 def test_unknown_period_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["compare", "zhipu", "minimax", "--period", "FY2030"], capsys)
     assert code == 2 and err.count("\n") == 1 and "no period 'FY2030'" in err

@@ -242,6 +242,12 @@ def _show(args: argparse.Namespace) -> int:
     from llmecon.api import history, load_company
     from llmecon.report import terminal
 
+    if args.figures and args.format != "table":
+        from llmecon.errors import InputError
+
+        raise InputError(f"--figures: only with the table format (every figure with its "
+                         f"source as {args.format}: 'llmecon export {args.company} -o "
+                         "FILE.yaml' or '.csv')")
     company = load_company(args.company)
     ue, cf, sig = history(company, currency=args.currency)
     extra = [terminal.figures(company)] if args.figures else []
