@@ -6,6 +6,8 @@ imports these names; the limits are shared by the command line, the library and 
 
 from __future__ import annotations
 
+import re
+
 #: Average days in a year (Julian year): the basis of every day/month conversion.
 DAYS_PER_YEAR = 365.25
 #: Average days in a month.
@@ -48,3 +50,12 @@ MAX_MAGNITUDE = 1e18
 MIN_MAGNITUDE = 1.0 / MAX_MAGNITUDE
 #: Longest text field (a label, name, note or source) read from a scenario or catalog file.
 MAX_TEXT_CHARS = 2_000
+
+
+# --- input text shared by files and the command line ---
+#: A number as text: ASCII digits, a sign, a point, an exponent, surrounding spaces (Python's
+#: float() also reads "1_000" and full-width digits, which are refused).
+NUMBER_TEXT = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|"
+                         r"\s*[+-]?(inf|infinity|nan)\s*", re.IGNORECASE)
+#: Other names of a number format (NVIDIA's NVFP4 is FP4); names are read in any case.
+PRECISION_ALIASES = {"nvfp4": "fp4"}

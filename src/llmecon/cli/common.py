@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +20,8 @@ from llmecon.constants import (
     MAX_PATHS,
     MAX_WORKERS,
     MIN_MAGNITUDE,
+    NUMBER_TEXT,
+    PRECISION_ALIASES,
 )
 
 #: Output formats of the company tables.
@@ -156,15 +157,9 @@ paths_count = whole(1, MAX_PATHS)
 horizon_months = whole(1, MAX_HORIZON_MONTHS, " months")
 
 
-#: A number as typed: ASCII digits, sign, point, exponent (float() also reads "1_000" and
-#: full-width digits, which a file is refused for).
-_NUMBER_TEXT = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|"
-                          r"\s*[+-]?(inf|infinity|nan)\s*", re.IGNORECASE)
-
-
 def _number(text: str) -> float:
     try:
-        if not _NUMBER_TEXT.fullmatch(text):
+        if not NUMBER_TEXT.fullmatch(text):
             raise ValueError(text)
         value = float(text)
     except ValueError:
@@ -303,7 +298,8 @@ PRECISIONS = ("bf16", "fp16", "fp8", "int8", "fp4")
 
 def precision(text: str) -> str:
     """A number format from the command line: ``FP8`` is fp8, ``nvfp4`` is fp4."""
-    name = {"nvfp4": "fp4"}.get(text.strip().lower(), text.strip().lower())
+    name = text.strip().lower()
+    name = PRECISION_ALIASES.get(name, name)
     if name not in PRECISIONS:
         raise argparse.ArgumentTypeError(f"expected one of {', '.join(PRECISIONS)}, found "
                                          f"{text!r}")

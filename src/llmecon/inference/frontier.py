@@ -99,9 +99,11 @@ def _layouts(is_moe: bool, domain: int, max_gpus: int, pipeline: bool = False
 
 
 def needs_pipeline(m: Model, g: Gpu, precision: str) -> bool:
-    """A dense model whose weights alone exceed the memory of one scale-up domain."""
-    weights = m.total_params_b * 1e9 * rf.BYTES.get(precision, 2.0)
-    return not m.is_moe and weights > g.scale_up_domain * g.memory_gb * 1e9
+    """A dense model whose weights alone exceed the memory of one scale-up domain (an
+    unknown precision: no, and the rows' status says why)."""
+    per_weight = rf.BYTES.get(precision)
+    return per_weight is not None and not m.is_moe and \
+        m.total_params_b * 1e9 * per_weight > g.scale_up_domain * g.memory_gb * 1e9
 
 
 def _grid(model: str, gpu: str, engine: str, precision: str, isl: float, osl: float,

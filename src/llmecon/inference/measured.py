@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from llmecon.config.inference import PRECISION_BYTES, ServingFactors
+from llmecon.constants import PRECISION_ALIASES
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu
@@ -145,8 +146,8 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
     ei = np.array([ENGINES.index(e) if e in ENGINES else -1 for e in engines])
     prec = ["bf16" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p).lower()
             for p in frame["precision"].tolist()]
-    prec_arr = np.array([{"nvfp4": "fp4"}.get(p, p) if {"nvfp4": "fp4"}.get(p, p)
-                         in PRECISION_BYTES else "?" for p in prec])
+    prec = [PRECISION_ALIASES.get(p, p) for p in prec]
+    prec_arr = np.array([p if p in PRECISION_BYTES else "?" for p in prec])
     wb = np.array([PRECISION_BYTES.get(p, np.nan) for p in prec_arr])
     kvb = np.where(wb < 2.0, 1.0, 2.0)
     mode = frame["mode"].astype(str).str.strip().str.lower().to_numpy()

@@ -9,7 +9,6 @@ its place (file and row or key) so a user sees all of them at once.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from typing import Any
 
 from llmecon.config.base import parse_config
 from llmecon.config.company import CONTROL, CompanyMeta
+from llmecon.constants import NUMBER_TEXT
 from llmecon.errors import InputError, ValidationError
 from llmecon.statements.model import (
     CONFIDENCE,
@@ -67,18 +67,12 @@ def _blank(x: Any) -> bool:
     return x is None or (x.__class__ is str and not x.strip())
 
 
-#: A number as text: ASCII digits, a sign, a point, an exponent (Python's float() would also
-#: read "1_00" and full-width digits).
-_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)",
-                     re.IGNORECASE)
-
-
 #: Items a figure may not give as 0: prices a valuation divides by.
 POSITIVE_ITEMS = frozenset({"offer_price", "share_price"})
 
 
 def _number(x: Any, where: str, field: str) -> float:
-    if isinstance(x, bool) or (isinstance(x, str) and not _NUMBER.fullmatch(x.strip())):
+    if isinstance(x, bool) or (isinstance(x, str) and not NUMBER_TEXT.fullmatch(x)):
         raise InputError(f"{where}, {field}: expected a number, found {x!r}")
     try:
         v = float(x)
