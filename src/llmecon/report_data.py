@@ -54,7 +54,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
           progress: Callable[[str], None] | None = None) -> ReportData:
     """Compute the report's content. ``stresses=None`` runs every preset beside the base."""
     from llmecon.api import compare
-    from llmecon.errors import LlmeconError, NotFoundError
+    from llmecon.errors import LlmeconError
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
     from llmecon.simulate.answers import cost_for_margin
@@ -62,6 +62,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     from llmecon.simulate.run import run
     from llmecon.simulate.scenario import (
         apply_stresses,
+        check_stress_names,
         load_scenario,
         stress_presets,
     )
@@ -72,11 +73,8 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     say = progress or (lambda _m: None)
     ue, cf, sig = compare(list(companies), fx=fx)
     assumptions = load_assumptions()
-    presets = stress_presets()
-    names = list(presets) if stresses is None else list(stresses)
-    unknown = [n for n in names if n not in presets]
-    if unknown:  # checked before any company (one that cannot calibrate would skip it)
-        raise NotFoundError(f"unknown stress {unknown[0]!r}; presets: {', '.join(presets)}")
+    names = list(stress_presets()) if stresses is None else list(stresses)
+    check_stress_names(names)  # before any company (one that cannot calibrate skips it)
     cat, factors = load_catalog(), load_serving_factors()
     inf_rows: list[InferenceRow] = []
     sims: dict[str, dict[str, Any]] = {}

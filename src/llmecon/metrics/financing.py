@@ -61,6 +61,14 @@ class IpoProceeds:
         return f"IPO {self.basis} proceeds {self.listing_date}"
 
     @property
+    def fees_note(self) -> str:
+        """`` (fees assumed at 4.02% of gross proceeds: Zhipu's disclosed share)`` when the
+        fees were assumed, else empty."""
+        if self.basis != "gross less assumed fees":
+            return ""
+        return f" (fees assumed at {self.fee_share:.2%} of gross proceeds: Zhipu's disclosed share)"
+
+    @property
     def conversion(self) -> str:
         """``; HKD->USD at 0.1284 (2026-01-09)``, or empty when no conversion was needed."""
         if self.fx_rate == 1.0 and self.currency == self.company_currency:

@@ -348,12 +348,10 @@ def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
         return na("runway_with_ipo", p, "months", str(e))
     if ipo is None:
         return na("runway_with_ipo", p, "months", "no IPO proceeds after this period")
-    fees = (f" (fees assumed at {ipo.fee_share:.2%} of gross proceeds: Zhipu's disclosed "
-            "share)" if ipo.basis == "gross less assumed fees" else "")
     return MetricValue("runway_with_ipo", p, fx.runway_months(cash.value + ipo.amount,
                                                               burn.value),
                        "months", None, "none",
-                       f"(cash resources + {ipo.label}{fees}) / burn ({burn.basis})"
+                       f"(cash resources + {ipo.label}{ipo.fees_note}) / burn ({burn.basis})"
                        f"{ipo.conversion}",
                        weakest([cash.confidence, burn.confidence, ipo.confidence]),
                        method=burn.method)

@@ -137,9 +137,7 @@ def _net_cash(company: Company, table: FxTable, day: date, bp: Period | None,
         return None
     if ipo is not None and ipo.listing_date <= day:
         total += ipo.amount
-        fees = f" (fees assumed at {ipo.fee_share:.2%})" if ipo.basis == \
-            "gross less assumed fees" else ""
-        acc.basis.append(f"plus {ipo.label}{fees}{ipo.conversion}")
+        acc.basis.append(f"plus {ipo.label}{ipo.fees_note}{ipo.conversion}")
         acc.conf.append(ipo.confidence)
         acc.inputs.extend(f for f in company.figures if f.item in (
             "ipo_net_proceeds", "ipo_gross_proceeds") and f.period.end == ipo.listing_date)

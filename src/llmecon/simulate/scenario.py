@@ -448,19 +448,26 @@ def stress_presets() -> dict[str, Any]:
     return presets
 
 
+def check_stress_names(names: Sequence[str]) -> dict[str, Any]:
+    """The presets, once ``names`` are known presets, each given once (else an error)."""
+    presets = stress_presets()
+    unknown = [n for n in names if n not in presets]
+    if unknown:
+        raise NotFoundError(f"unknown stress {unknown[0]!r}; presets: {', '.join(presets)}")
+    twice = sorted({n for n in names if list(names).count(n) > 1})
+    if twice:
+        raise InputError(f"stress {twice[0]!r} given twice; each preset applies once")
+    return presets
+
+
 def apply_stresses(s: Scenario, names: Sequence[str]) -> Scenario:
     """The scenario with each named preset applied in turn (see ``data/stress.yaml``)."""
     if not names:
         return s
     from llmecon.config.scenario import StressPreset
 
-    presets = stress_presets()
-    twice = sorted({n for n in names if list(names).count(n) > 1})
-    if twice:
-        raise InputError(f"stress {twice[0]!r} given twice; each preset applies once")
+    presets = check_stress_names(names)
     for name in names:
-        if name not in presets:
-            raise NotFoundError(f"unknown stress {name!r}; presets: {', '.join(presets)}")
         s = _apply_preset(s, name, parse_config(StressPreset, presets[name], f"stress {name}"))
     return s
 
