@@ -284,6 +284,7 @@ class Predictions:
     max_sequences: Array  # K: sequences whose KV cache fits on the decode GPUs
     bound: Array  # the largest part of TPOT (a decode step's parts, prompt chunks between
     # steps in agg mode), or "kv-capacity" when C > K
+    gpus: Array  # of the deployment: its worker, or its decode and prefill workers
 
 
 def _wave_wait(concurrency: Array, slots: Array) -> Array:
@@ -351,7 +352,7 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     ok = runs.status == "ok"
     if not ok.any():
         nan = np.full(len(runs), np.nan)
-        return Predictions(runs.status, nan, nan, nan, nan, np.full(len(runs), ""))
+        return Predictions(runs.status, nan, nan, nan, nan, np.full(len(runs), ""), nan)
     arch = arch_all.take(np.where(ok, runs.model_index, 0))
     hw = _hardware(runs, ok)
     eff, burst = row_efficiency(factors, runs.engine_index)
@@ -405,7 +406,7 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
         return out
 
     return Predictions(status, keep(ttft * 1e3), keep(tpot * 1e3), keep(tput), keep(slots),
-                       np.where(good, bound, ""))
+                       np.where(good, bound, ""), keep(gpus_total))
 
 
 def predict_table(frame: Any, catalog: Catalog, factors: ServingFactors) -> Any:

@@ -118,9 +118,7 @@ def serve(cfg: RunConfig, catalog: Catalog, factors: ServingFactors) -> RunResul
     p = predict_runs(runs, rf.Arch.of([catalog.model(cfg.model)]), factors)
     if p.status[0] != "ok":
         raise InputError(f"{cfg.model} in {cfg.precision} on {cfg.gpu}: {p.status[0]}")
-    gpus = cfg.tp * cfg.attention_dp * cfg.pp * (1 if cfg.mode == "agg" else
-                                                 cfg.decode_workers) + \
-        (0 if cfg.mode == "agg" else cfg.prefill_tp * cfg.prefill_pp * cfg.prefill_workers)
+    gpus = int(p.gpus[0])
     tput = float(p.output_tok_s_per_gpu[0])
     cost = None if cfg.gpu_hour_price is None else \
         float(cost_per_million_tokens(cfg.gpu_hour_price, tput))
