@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the scenario file's models are built only when a file or pr
 
 #: Kept for callers that imported it from here: the longest projection, in months.
 MAX_HORIZON = MAX_HORIZON_MONTHS
+#: The drivers (``<line>.<name>``) a line of each kind needs in a projection.
 LINE_DRIVERS = {
     "c2c": ("start_users", "marketing_monthly", "cac", "user_churn_monthly", "paying_rate",
             "arppu_monthly", "tokens_per_user_day", "cost_per_m_tokens", "other_cor_share"),
@@ -64,17 +65,6 @@ OPTIONAL_GLOBAL_DRIVERS = ("interest_rate_on_cash_annual", "capex_monthly", "ope
                            "compute_commitment_months", "compute_owned_share")
 #: Multipliers over time that are not drivers: shocks, regimes and noise may target them.
 TIME_INDICES = ("inference_cost_index", "fx_index", "gpu_price_index")
-
-
-#: The drivers (``<line>.<name>``) a line of each kind needs in a projection.
-LINE_DRIVERS = {
-    "c2c": ("start_users", "arppu_monthly", "tokens_per_user_day", "cost_per_m_tokens",
-            "marketing_monthly", "cac", "user_churn_monthly", "other_cor_share"),
-    "b2b": ("contracts_per_month", "contract_value", "advance_share", "delivery_cost_share",
-            "sm_elasticity"),
-    "api": ("tokens_per_month", "price_per_m", "cost_per_m_tokens", "utilisation",
-            "volume_growth_monthly", "price_decline_monthly"),
-}
 
 
 @dataclass(frozen=True)
