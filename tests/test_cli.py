@@ -143,19 +143,19 @@ def test_simulate_imports_only_what_the_run_uses(tmp_path: Path) -> None:
 def test_burn_basis_labelled_in_every_format(capsys: pytest.CaptureFixture[str],
                                              tmp_path: Path) -> None:
     # issue 10: MiniMax FY2025 has no cash-flow statement, so its burn is the adjusted
-    # (non-IFRS) loss, US$251m / 12 (post_listing.md 5a); Zhipu H1 2025 is cash-flow based
-    # (OCF -1,327 / 6, RMB m). Every format says which.
+    # (non-IFRS) loss, US$251m / 12 (post_listing.md 5a); Zhipu H1 2025 is its disclosed
+    # burn rate (RMB 327.3m a month). Every format says which.
     code, out, _ = run(["compare", "zhipu", "minimax", "--format", "json"], capsys)
     assert code == 0
     cf = json.loads(out)["tables"][1]
     burn = next(r for r in cf["rows"] if r["key"] == "monthly_burn")["cells"]
-    assert burn[0]["method"] == "operating_cash_flow"
-    assert burn[0]["value"] == pytest.approx(1327e6 / 6)
+    assert burn[0]["method"] == "reported"
+    assert burn[0]["value"] == pytest.approx(327.3e6)
     assert burn[1]["method"] == "adjusted_loss" and "non-IFRS" in burn[1]["basis"]
     assert burn[1]["value"] == pytest.approx(251e6 / 12)
     code, out, _ = run(["compare", "zhipu", "minimax", "--format", "csv"], capsys)
     rows = [r for r in csv.DictReader(io.StringIO(out)) if r["metric"] == "monthly_burn"]
-    assert {r["method"] for r in rows} == {"operating_cash_flow", "adjusted_loss"}
+    assert {r["method"] for r in rows} == {"reported", "adjusted_loss"}
     code, out, _ = run(["compare", "zhipu", "minimax", "--format", "md"], capsys)
     assert "US$ 20.9m/mo\u2021" in out and "adjusted (non-IFRS) net loss" in out
     code, out, _ = run(["compare", "zhipu", "minimax"], capsys)
@@ -169,7 +169,7 @@ def test_burn_basis_labelled_in_every_format(capsys: pytest.CaptureFixture[str],
     ws = load_workbook(xlsx)["Cash-flow structure"]
     row = next(r for r in ws.iter_rows() if r[0].value == "Cash burn per month")
     assert row[2].comment is not None and "adjusted_loss" in row[2].comment.text
-    assert row[1].comment is not None and "operating_cash_flow" in row[1].comment.text
+    assert row[1].comment is not None and "reported" in row[1].comment.text
 
 
 def test_runway_with_ipo_states_assumed_fees(capsys: pytest.CaptureFixture[str]) -> None:

@@ -37,11 +37,15 @@ def test_zhipu_burn_history_never_mixes_bases(zhipu: Company) -> None:
     # FY2022/FY2023: only adjusted (non-IFRS) losses, RMB 97.417m and 621m
     assert h["FY2022"].basis == "adjusted_loss" and h["FY2022"].non_ifrs
     assert h["FY2023"].burn_monthly == pytest.approx(621e6 / 12)
-    # FY2024 and H1 2025: operating cash flow -2,245m and -1,327m, capex not disclosed
+    # FY2024: operating cash flow -2,245m, capex not disclosed
     assert h["FY2024"].basis == "operating_cash_flow"
     assert math.isnan(h["FY2024"].change)  # no earlier cash-flow period to compare with
-    assert h["H1_2025"].burn_monthly == pytest.approx(1327e6 / 6)
-    assert h["H1_2025"].change == pytest.approx((1327 / 6) / (2245 / 12) - 1)  # +18.2%
+    # H1 2025: the disclosed 18C burn rate, RMB 327.3m a month (it includes capex, which
+    # operating cash flow, -1,327m / 6 = 221.2m a month, leaves out); nothing earlier is on
+    # that basis, so no change (not +18.2% against FY2024's operating cash flow alone)
+    assert h["H1_2025"].basis == "reported"
+    assert h["H1_2025"].burn_monthly == pytest.approx(327.3e6)
+    assert math.isnan(h["H1_2025"].change)
 
 
 def test_burn_history_agrees_with_the_burn_signal(zhipu: Company, minimax: Company) -> None:
@@ -52,6 +56,9 @@ def test_burn_history_agrees_with_the_burn_signal(zhipu: Company, minimax: Compa
         sig = tables.signals([c], [tables.select_period(c)], load_fx())
         row = next(r for r in sig.rows if r.key == "monthly_burn")
         assert row.latest.period.label == last.period and row.latest.method == last.basis
-        assert row.change == pytest.approx(last.change)
+        if math.isnan(last.change):
+            assert row.change is None and row.change_from is None
+        else:
+            assert row.change == pytest.approx(last.change)
     # MiniMax FY2025 adjusted loss 251 / 12 against 9M 2024's 203.8 / 9 (US$m): -7.6%
     assert burn_history(minimax)[-1].change == pytest.approx((251 / 12) / (203.8 / 9) - 1)

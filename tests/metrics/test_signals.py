@@ -21,9 +21,21 @@ def test_zhipu_ttm_revenue(zhipu: Company) -> None:
 
 
 def test_zhipu_burn_from_ocf_labelled(zhipu: Company) -> None:
-    mv = s.monthly_burn(ctx(zhipu), zhipu.period("H1_2025"))
-    assert mv.value == pytest.approx(1327e6 / 6)  # OCF -1,327 over six months
-    assert "capex not disclosed" in mv.basis
+    # FY2024: operating cash flow -2,245 over twelve months, no capex disclosed
+    mv = s.monthly_burn(ctx(zhipu), zhipu.period("FY2024"))
+    assert mv.value == pytest.approx(2245e6 / 12)
+    assert "capex not disclosed" in mv.basis and mv.method == "operating_cash_flow"
+
+
+def test_disclosed_burn_rate_preferred_to_operating_cash_flow_alone(
+        zhipu: Company, minimax: Company) -> None:
+    # The 18C burn rates include capex, which operating cash flow alone leaves out: Zhipu
+    # H1 2025 RMB 327.3m a month (OCF -1,327 / 6 = 221.2m); MiniMax 9M 2025 US$27.9m (OCF
+    # -209 / 9 = 23.2m). The runway (and the simulation's capex) use the same burn.
+    for c, label, value in ((zhipu, "H1_2025", 327.3e6), (minimax, "9M_2025", 27.9e6)):
+        mv = s.monthly_burn(ctx(c), c.period(label))
+        assert mv.value == pytest.approx(value) and mv.method == "reported"
+        assert "disclosed cash burn rate" in mv.basis
 
 
 def test_burn_falls_back_to_adjusted_net_loss_labelled(zhipu: Company) -> None:
@@ -52,12 +64,11 @@ def test_burn_signal_change_on_the_same_basis(zhipu: Company, minimax: Company) 
                                            tables.select_period(minimax)], load_fx())
     rows = {(r.company_id, r.key): r for r in sig.rows}
     z = rows[("zhipu", "monthly_burn")]
-    # H1 2025 OCF -1,327 / 6 against FY2024 OCF -2,245 / 12 (both cash-flow based), not the
-    # FY2023-vs-FY2022 adjusted-loss change the old table showed beside a cash-flow burn
-    assert z.change_from is not None and z.change_to is not None
-    assert (z.change_from.period.label, z.change_to.period.label) == ("FY2024", "H1_2025")
-    assert z.change == pytest.approx((1327 / 6) / (2245 / 12) - 1)
-    assert z.change_from.method == z.change_to.method == z.latest.method
+    # H1 2025 is the disclosed burn rate (capex included); no earlier period is on that
+    # basis, so no change: not against FY2024's operating cash flow alone (+18.2%), nor the
+    # FY2023-vs-FY2022 adjusted-loss change an older table showed beside a cash-flow burn
+    assert z.latest.method == "reported"
+    assert z.change is None and z.change_from is None
     m = rows[("minimax", "monthly_burn")]
     # FY2025 adjusted loss ~US$251m / 12 (post_listing.md) against the newest earlier
     # adjusted-loss period, 9M 2024 (US$203.8m / 9), never a cash-flow period
@@ -68,29 +79,31 @@ def test_burn_signal_change_on_the_same_basis(zhipu: Company, minimax: Company) 
 
 
 def test_zhipu_runway_hand(zhipu: Company) -> None:
-    # cash 2,552 at 30 June 2025 / (1,327 / 6) a month = 11.54 months
+    # cash 2,552 at 30 June 2025 / the disclosed burn rate 327.3 a month = 7.80 months
+    # (the press: "cash lasts ~9 months without IPO"; zhipu.yaml, cash_burn_rate_monthly)
     mv = s.runway(ctx(zhipu), zhipu.period("H1_2025"))
-    assert mv.value == pytest.approx(2552 / (1327 / 6))
+    assert mv.value == pytest.approx(2552 / 327.3)
 
 
 def test_minimax_runway_with_ipo_converts_hkd_net_of_assumed_fees(minimax: Company) -> None:
     # MiniMax discloses only gross proceeds, HK$4,818m (= US$619m at HKD 7.7835 per USD);
     # fees assumed at Zhipu's disclosed share 1 - 4,173.4 / 4,348.1 = 4.02%:
-    # (362.6 + 644.2 + 4,818 / 7.7835 x (1 - 0.0402)) / (209 / 9) = 68.93 months
+    # (362.6 + 644.2 + 4,818 / 7.7835 x (1 - 0.0402)) / 27.9 (the disclosed burn rate)
+    # = 57.38 months
     mv = s.runway_with_ipo(ctx(minimax), minimax.period("9M_2025"))
     cash = 362.6 + 644.2 + 4818 / 7.7835 * (1 - 0.0402)
-    assert mv.value == pytest.approx(cash / (209 / 9), rel=1e-9)
-    assert mv.value == pytest.approx(68.93, abs=0.01)
+    assert mv.value == pytest.approx(cash / 27.9, rel=1e-9)
+    assert mv.value == pytest.approx(57.38, abs=0.01)
     assert "gross less assumed fees" in mv.basis and "4.02%" in mv.basis
     assert mv.confidence == "low"  # the cash figures are low confidence in the reference
 
 
 def test_zhipu_runway_with_ipo_uses_disclosed_net(zhipu: Company) -> None:
-    # (2,552 + net HK$4,173.4m at the 8 January 2026 HKD/CNY close) / (1,327 / 6)
+    # (2,552 + net HK$4,173.4m at the 8 January 2026 HKD/CNY close) / 327.3 (disclosed)
     fx = load_fx()
     mv = s.runway_with_ipo(ctx(zhipu), zhipu.period("H1_2025"))
     rate, _ = fx.rate("HKD", "CNY", "closing", None, __import__("datetime").date(2026, 1, 8))
-    assert mv.value == pytest.approx((2552 + 4173.4 * rate) / (1327 / 6))
+    assert mv.value == pytest.approx((2552 + 4173.4 * rate) / 327.3)
     assert "IPO net proceeds" in mv.basis and "assumed" not in mv.basis
 
 

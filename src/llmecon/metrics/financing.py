@@ -135,6 +135,8 @@ def ipo_proceeds(company: Company, after: date, fx: FxTable | None,
 #: How a monthly burn was measured; presenters mark ``adjusted_loss`` (non-IFRS) rows.
 BURN_BASES = {
     "cash_flow": "-(operating cash flow - capex) / months",
+    "reported": "the company's disclosed cash burn rate per month (Chapter 18C: operating "
+                "cash outflow and capital expenditure; capex not disclosed apart)",
     "operating_cash_flow": "-operating cash flow / months (capex not disclosed)",
     "adjusted_loss": "adjusted (non-IFRS) net loss / months (no cash-flow statement; not a "
                      "cash measure)",
@@ -167,13 +169,18 @@ class BurnPoint:
 
 def period_burn(r: Resolver, q: Period) -> tuple[float, str, list[Resolved]] | None:
     """The monthly burn of one duration period, its basis (a key of :data:`BURN_BASES`) and
-    the figures used; ``None`` when neither cash flows nor the adjusted loss are disclosed
-    (the IFRS net loss is never used: it carries non-cash fair-value changes)."""
+    the figures used, on the most complete basis disclosed: operating cash flow and capex,
+    else the company's own disclosed burn rate (which includes capex), else operating cash
+    flow alone, else the adjusted loss; ``None`` when none is disclosed (the IFRS net loss
+    is never used: it carries non-cash fair-value changes)."""
     ocf, capex = r.get("operating_cash_flow", q.label), r.get("capex", q.label)
+    if ocf.ok and ocf.value is not None and capex.ok and capex.value is not None:
+        return (float(formulas.monthly_cash_burn(ocf.value, capex.value, q.months)),
+                "cash_flow", [ocf, capex])
+    reported = r.get("cash_burn_rate_monthly", q.label)
+    if reported.ok and reported.value is not None:
+        return float(reported.value), "reported", [reported]
     if ocf.ok and ocf.value is not None:
-        if capex.ok and capex.value is not None:
-            return (float(formulas.monthly_cash_burn(ocf.value, capex.value, q.months)),
-                    "cash_flow", [ocf, capex])
         return (float(formulas.monthly_cash_burn(ocf.value, 0.0, q.months)),
                 "operating_cash_flow", [ocf])
     loss = r.get("adjusted_net_loss", q.label)
@@ -183,8 +190,8 @@ def period_burn(r: Resolver, q: Period) -> tuple[float, str, list[Resolved]] | N
 
 
 def burn_history(company: Company, resolver: Resolver | None = None) -> tuple[BurnPoint, ...]:
-    """Monthly burn per duration period, oldest first: from operating cash flow (and capex)
-    where disclosed, else from the adjusted (non-IFRS) loss, never from the IFRS net loss
+    """Monthly burn per duration period, oldest first, on the basis of :func:`period_burn`
+    (cash flows, the disclosed burn rate, else the adjusted loss), never from the IFRS net loss
     (which carries fair-value changes of preferred shares). Each change is against the
     newest earlier period on the same basis that ends before this one starts (the rule of
     the burn signal), so bases are never mixed and periods never overlap.

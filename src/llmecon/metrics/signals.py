@@ -284,9 +284,9 @@ def sm_per_net_new_mau(ctx: Context, p: Period) -> MetricValue:
 # ---------------------------------------------------------------- cash
 def monthly_burn(ctx: Context, p: Period) -> MetricValue:
     """Cash burnt per month on one stated basis (:func:`~llmecon.metrics.financing.period_burn`):
-    operating cash flow and capex, else operating cash flow alone, else the adjusted
-    (non-IFRS) net loss; never the IFRS net loss. ``method`` is the basis key, so a change
-    is only computed between periods of the same basis.
+    operating cash flow and capex, else the disclosed burn rate, else operating cash flow
+    alone, else the adjusted (non-IFRS) net loss; never the IFRS net loss. ``method`` is
+    the basis key, so a change is only computed between periods of the same basis.
     """
     found = period_burn(ctx.resolver, p)
     if found is None:

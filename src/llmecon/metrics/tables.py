@@ -277,8 +277,9 @@ SIGNALS: tuple[SignalSpec, ...] = (
     SignalSpec("sm_per_net_new_mau", "S&M per net new MAU", s.sm_per_net_new_mau, 0, -1,
                "Blended cost of each added active user."),
     SignalSpec("monthly_burn", "Cash burn per month", s.monthly_burn, -1, -1,
-               "Cash consumed each month: from operating cash flow (and capex) where "
-               "disclosed, else the adjusted (non-IFRS) loss, never the IFRS net loss; "
+               "Cash consumed each month: from operating cash flow and capex where "
+               "disclosed, else the company's disclosed burn rate, else operating cash flow, "
+               "else the adjusted (non-IFRS) loss, never the IFRS net loss; "
                "changes only between periods on the same basis.", same_basis_history=True),
     SignalSpec("runway", "Runway (months)", s.runway, 1, 1,
                "Months of cash at the current burn, before new money."),
