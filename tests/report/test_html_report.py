@@ -53,6 +53,15 @@ def test_report_opens_offline_with_every_chart_drawn(report: Path, browser: Any)
     page.close()
 
 
+def test_report_marks_a_burn_from_the_adjusted_loss(report: Path) -> None:
+    # MiniMax FY2025 has no cash-flow statement: its burn is the adjusted loss, US$251m / 12
+    # = US$20.9m a month (post_listing.md), marked as in the terminal, and the legend says
+    # what the mark means
+    text = report.read_text(encoding="utf-8")
+    assert "US$ 20.9m/mo\u2021" in text
+    assert "not a cash measure" in text
+
+
 def test_report_excel_numbers_are_numbers(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
@@ -69,6 +78,18 @@ def test_report_excel_numbers_are_numbers(tmp_path: Path) -> None:
     assert revenue[1].value == pytest.approx(190.877e6)
     gm = rows["Gross margin"]
     assert gm[2].number_format == "0.0%" and gm[2].value == pytest.approx(0.254, abs=5e-4)
+    # marks as the terminal shows them, the cell staying a number: MiniMax FY2025 S&M /
+    # revenue 65.7%† (low confidence in the reference), Zhipu's interim revenue per
+    # employee annualised (ᵃ)
+    sm = rows["Selling & marketing / revenue"][2]
+    assert isinstance(sm.value, float) and sm.number_format == '0.0%"\u2020"'
+    assert sm.comment is not None and "low confidence" in sm.comment.text
+    assert rows["Revenue per employee (annualised)"][1].number_format.endswith('"\u1d43"')
+    # a price per million tokens keeps four significant digits (GLM-4.6 list price RMB
+    # 6.6056, shown 6.606, not rounded to 7)
+    ue = {r[2].value: r[3] for r in wb["UE zhipu"].iter_rows(min_row=2)}
+    price = next(v for k, v in ue.items() if str(k).startswith("list price per million"))
+    assert price.value == pytest.approx(6.6056) and price.number_format == "#,##0.000"
     src = wb["Sources"]
     header = [c.value for c in src[1]]
     assert "source" in header and "confidence" in header

@@ -3,6 +3,7 @@ sheet of raw figures with their sources, frozen headers. Written atomically."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from llmecon.fileio import atomic_write
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
+from llmecon.report import formatting as f
 from llmecon.report.common import finite_or_none as _num
 from llmecon.report.common import period_pair
 from llmecon.report.richtext import printable
@@ -93,15 +95,25 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 
 def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
-    """A value as a number; where a metric has several bases (the burn), a cell comment
-    states the basis, and a value from the adjusted (non-IFRS) loss says so."""
+    """A value as a number whose number format shows the terminal's marks (ᵃ annualised,
+    † low confidence, ‡ a burn from the adjusted loss) after it, the cell staying a number;
+    a cell comment states what a mark means and, where a metric has several bases (the
+    burn), the basis."""
     from openpyxl.comments import Comment
 
+    from llmecon.report.export import BASIS_MARKS
+
     c = ws.cell(row=row, column=col, value=_num(mv.value) if mv.ok else None)
-    if mv.ok:
-        c.number_format = FORMATS.get(mv.unit, "General")
-        if mv.method:
-            c.comment = Comment(printable(f"basis ({mv.method}): {mv.basis}"), "llmecon")
+    if not mv.ok:
+        return
+    shown = f.marks(mv) + BASIS_MARKS.get(mv.method, "")
+    c.number_format = FORMATS.get(mv.unit, "General") + (f'"{shown}"' if shown else "")
+    notes = ([f"basis ({mv.method}): {mv.basis}"] if mv.method else []) + \
+        (["interim figure annualised"] if mv.annualised else []) + \
+        ([f"low confidence ({mv.confidence}): a conflicting, single or derived source figure"]
+         if mv.confidence == "low" else [])
+    if notes:
+        c.comment = Comment(printable("; ".join(notes)), "llmecon")
 
 
 def add_table(book: Book, t: Table) -> None:
@@ -129,7 +141,7 @@ def _company_columns(ws: Any, n: int) -> None:
 def add_signals(book: Book, st: SignalsTable) -> None:
     ws = book.sheet("Signals", ["company", "signal", "latest", "unit", "period", "change",
                                 "change kind", "on", "for the model", "what it means",
-                                "basis", "currency", "change confidence"])
+                                "basis", "currency", "change confidence", "confidence"])
     for i, r in enumerate(st.rows, start=2):
         put(ws, i, 1, r.company_id)
         put(ws, i, 2, r.label)
@@ -138,7 +150,9 @@ def add_signals(book: Book, st: SignalsTable) -> None:
         put(ws, i, 5, r.latest.period.label)
         ch = ws.cell(row=i, column=6, value=_num(r.change))
         # a change in percentage points is shown as points, a relative one as a percent
-        ch.number_format = '+0.0"pp";-0.0"pp"' if r.change_kind == "pp" else "+0.0%;-0.0%"
+        low = f.LOW_MARK if r.change_confidence == "low" else ""
+        ch.number_format = (f'+0.0"pp{low}";-0.0"pp{low}"' if r.change_kind == "pp"
+                            else f'+0.0%"{low}";-0.0%"{low}"' if low else "+0.0%;-0.0%")
         if r.change_kind == "pp" and r.change is not None:
             ch.value = _num(r.change * 100)
         put(ws, i, 7, r.change_kind)
@@ -149,6 +163,7 @@ def add_signals(book: Book, st: SignalsTable) -> None:
             (r.latest.basis if r.latest.ok else r.latest.why))
         put(ws, i, 12, r.latest.currency or "")
         put(ws, i, 13, r.change_confidence or "")
+        put(ws, i, 14, r.latest.confidence if r.latest.ok else "")
 
 
 def add_sources(book: Book, companies: Sequence[Company]) -> None:
@@ -170,6 +185,20 @@ def add_sources(book: Book, companies: Sequence[Company]) -> None:
             i += 1
 
 
+def money_format(value: float | None) -> str:
+    """A money format showing at least four significant digits, as the terminal does:
+    whole units from 1,000 up, else 2 to 8 decimals (RMB 6.6056 as 6.606, 0.03495 as
+    0.03495), so a price per million tokens is not rounded to a whole RMB.
+
+    >>> [money_format(v) for v in (1.5e6, 6.6056, 0.03495, None)]
+    ['#,##0', '#,##0.000', '#,##0.00000', '#,##0']
+    """
+    if value is None or not math.isfinite(value) or value == 0 or abs(value) >= 1000:
+        return "#,##0"
+    decimals = min(8, max(2, 3 - math.floor(math.log10(abs(value)))))
+    return "#,##0." + "0" * decimals
+
+
 def add_unit_economics(book: Book, t: Any) -> None:
     ws = book.sheet(f"UE {t.company_id}", ["line", "role", "quantity", "value", "unit",
                                            "status", "basis"])
@@ -177,7 +206,8 @@ def add_unit_economics(book: Book, t: Any) -> None:
         for j, v in enumerate([r.line, r.role, r.quantity], start=1):
             put(ws, i, j, v)
         c = ws.cell(row=i, column=4, value=_num(r.value))
-        c.number_format = FORMATS.get("money" if r.unit == t.currency else r.unit, "General")
+        c.number_format = money_format(r.value) if r.unit == t.currency else \
+            FORMATS.get(r.unit, "General")
         put(ws, i, 5, r.unit)
         put(ws, i, 6, r.status)
         put(ws, i, 7, r.basis)

@@ -58,19 +58,20 @@ def number(mv: MetricValue) -> str:
     return text + suffix
 
 
+def marks(mv: MetricValue) -> str:
+    """A value's marks: ᵃ annualised, † low confidence ("" when it has none or no value)."""
+    if not mv.ok:
+        return ""
+    return (ANNUALISED_MARK if mv.annualised else "") + (LOW_MARK if mv.confidence == "low"
+                                                         else "")
+
+
 def cell(mv: MetricValue) -> str:
     """A value as text with its marks: † low confidence, ᵃ annualised; — where the row
     does not apply to the company (another company's business line)."""
     if mv.why == NOT_APPLICABLE:
         return "—"
-    text = number(mv)
-    if not mv.ok:
-        return text
-    if mv.annualised:
-        text += ANNUALISED_MARK
-    if mv.confidence == "low":
-        text += LOW_MARK
-    return text
+    return number(mv) + marks(mv)
 
 
 def change(value: float | None, kind: str) -> str:
@@ -94,5 +95,6 @@ def signal_change(value: float | None, kind: str, confidence: str | None) -> str
 
 
 LEGEND = (f"{LOW_MARK} low confidence (a conflicting, single or derived source figure); "
-          f"{ANNUALISED_MARK} interim figure annualised. Interim periods are marked (6M, 9M) "
-          "and are never compared with full years.")
+          f"{ANNUALISED_MARK} interim figure annualised. Interim periods are marked (6M, 9M); "
+          "totals and ratios are compared only with the same-length period a year earlier, "
+          "monthly rates (the burn) with the newest earlier period on the same basis.")

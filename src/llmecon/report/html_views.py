@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_parts
+from llmecon.report.export import marked
 
 if TYPE_CHECKING:
     from llmecon.report_data import ReportData
@@ -29,14 +30,14 @@ def table_view(t: Table) -> View:
             cls = "num" if mv.ok else "num na"
             if mv.ok and mv.confidence == "low":
                 cls += " low"
-            cells.append({"text": f.cell(mv), "title": mv.basis if mv.ok else mv.why,
+            cells.append({"text": marked(mv), "title": mv.basis if mv.ok else mv.why,
                           "cls": cls})
         rows.append({"label": r.label.strip(), "cells": cells})
     return {"title": t.title, "heads": heads, "rows": rows}
 
 
 def signals_view(st: SignalsTable) -> list[View]:
-    return [{"company": r.company_id, "label": r.label, "latest": f.cell(r.latest),
+    return [{"company": r.company_id, "label": r.label, "latest": marked(r.latest),
              "period": r.latest.period.label,
              "change": f.signal_change(r.change, r.change_kind, r.change_confidence),
              "on": period_pair(r.change_to, r.change_from), "assessment": r.assessment,
