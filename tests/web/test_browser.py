@@ -74,6 +74,12 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     page.wait_for_selector("#compare-result table[data-table='Unit economics']")
     text = page.inner_text("#compare-result")
     assert "zhipu H1_2025" in text and "minimax FY2025" in text and "25.4%" in text
+    # the terminal's text and marks: MiniMax FY2025 burn from the adjusted loss (US$251m /
+    # 12, post_listing.md) marked ‡ and explained; RMB, not CNY; S&M / revenue 65.7%†
+    assert "US$ 20.9m/mo\u2021" in text and "not a cash measure" in text
+    assert "(RMB)" in text and "CNY" not in text and "65.7%\u2020" in text
+    signals = page.inner_text("#compare-result table[data-table='Signals']")
+    assert "FY2025 vs 9M_2024" in signals  # which periods a change compares
     page.select_option("#sim-company", "minimax")
     page.check("#stress-price-war")
     page.fill("#sim-paths", "3000")

@@ -46,7 +46,8 @@ def metric_dict(mv: MetricValue) -> dict[str, Any]:
         "value": _num(mv.value) if mv.ok else None, "unit": mv.unit, "currency": mv.currency,
         "period": mv.period.label, "period_end": mv.period.end.isoformat(),
         "period_months": mv.period.months, "annualised": mv.annualised,
-        "basis": mv.basis if mv.ok else "n/a", "confidence": mv.confidence,
+        "text": marked(mv), "basis": mv.basis if mv.ok else "n/a",
+        "confidence": mv.confidence,
         **({"method": mv.method} if mv.method else {}),
         **({"why": mv.why} if not mv.ok else {}),
     }
@@ -56,7 +57,8 @@ def table_dict(t: Table) -> dict[str, Any]:
     return {
         "title": t.title,
         "columns": [{"company": c.company_id, "period": c.period.label,
-                     "period_months": c.period.months, "currency": c.currency}
+                     "period_months": c.period.months, "currency": c.currency,
+                     "header": f"{c.header} ({f.CURRENCY_LABEL.get(c.currency, c.currency)})"}
                     for c in t.columns],
         "rows": [{"key": r.key, "label": r.label.strip(),
                   "cells": [metric_dict(mv) for mv in r.cells]} for r in t.rows],
@@ -68,6 +70,7 @@ def signals_dict(st: SignalsTable) -> list[dict[str, Any]]:
         "company": r.company_id, "signal": r.key, "label": r.label,
         "latest": metric_dict(r.latest),
         "change": _num(r.change), "change_kind": r.change_kind,
+        "change_text": f.signal_change(r.change, r.change_kind, r.change_confidence),
         "change_confidence": r.change_confidence,
         "change_period": r.change_to.period.label if r.change_to else None,
         "compared_with": r.change_from.period.label if r.change_from else None,
@@ -75,10 +78,25 @@ def signals_dict(st: SignalsTable) -> list[dict[str, Any]]:
     } for r in st.rows]
 
 
-def to_json(tables: Sequence[Table], sig: SignalsTable | None) -> str:
+def legend(tables: Sequence[Table], sig: SignalsTable | None) -> str:
+    """What the marks in ``text`` mean (the burn-basis mark's line only where it is used)."""
+    values = [mv for t in tables for r in t.rows for mv in r.cells]
+    values += [r.latest for r in sig.rows] if sig is not None else []
+    return f.LEGEND + (" " + BASIS_NOTE if has_marks(values) else "")
+
+
+def compare_dict(tables: Sequence[Table], sig: SignalsTable | None) -> dict[str, Any]:
+    """Tables, signals and the legend of their marks, as ``compare --format json`` and the
+    dashboard's compare route give them."""
     doc: dict[str, Any] = {"tables": [table_dict(t) for t in tables]}
     if sig is not None:
         doc["signals"] = signals_dict(sig)
+    doc["legend"] = legend(tables, sig)
+    return doc
+
+
+def to_json(tables: Sequence[Table], sig: SignalsTable | None) -> str:
+    doc = compare_dict(tables, sig)
     doc["units"] = ("money in base currency units; ratio as a fraction (0.563 = 56.3%); "
                     "days; months")
     return json.dumps(doc, indent=2, ensure_ascii=False)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from llmecon.report import formatting as f
 from llmecon.report import html_views as views
 from llmecon.report.chartspec import (
     TREND_KINDS,
@@ -21,6 +20,7 @@ from llmecon.report.chartspec import (
     trend_chart,
 )
 from llmecon.report.common import script_json
+from llmecon.report.export import legend
 from llmecon.report.plotly_figure import figure
 
 if TYPE_CHECKING:
@@ -111,15 +111,6 @@ def _safe_script(js: str) -> str:
     return js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
 
 
-def _legend(data: ReportData) -> str:
-    """The marks' legend, with the burn-basis mark's line when a table uses it."""
-    from llmecon.report.export import BASIS_NOTE, has_marks
-
-    values = [mv for t in (data.unit_economics, data.cash_flow) for r in t.rows
-              for mv in r.cells] + [r.latest for r in data.signals.rows]
-    return f.LEGEND + (" " + BASIS_NOTE if has_marks(values) else "")
-
-
 def render(data: ReportData, plotly_js: str) -> str:
     """The report page (a complete HTML document)."""
     from markupsafe import Markup
@@ -128,7 +119,8 @@ def render(data: ReportData, plotly_js: str) -> str:
     return environment().get_template("report.html.j2").render(
         names=" vs ".join(c.name for c in data.companies), css=Markup(CSS),
         plotly_js=Markup(_safe_script(plotly_js)), paths=f"{data.paths:,}",
-        horizon=data.horizon, seed=data.seed, legend=_legend(data),
+        horizon=data.horizon, seed=data.seed,
+        legend=legend([data.unit_economics, data.cash_flow], data.signals),
         sections=[{"id": k, "title": t} for k, t in SECTIONS],
         unit_economics=views.table_view(data.unit_economics),
         cash_flow=views.table_view(data.cash_flow), signals=views.signals_view(data.signals),

@@ -30,12 +30,11 @@ def _compare(companies: Annotated[list[CompanyId], Query(min_length=1, max_lengt
              period: Annotated[str, Query(pattern=r"^(latest|[A-Za-z0-9_]{2,20})$")] = "latest",
              ) -> dict[str, Any]:
     from llmecon.api import compare, load_company
-    from llmecon.report.export import signals_dict, table_dict
+    from llmecon.report.export import compare_dict
 
     cs = [load_company(c.value) for c in companies]
     ue, cf, sig = compare(cs, period=period, currency=currency)
-    out: dict[str, Any] = jsonable({"tables": [table_dict(ue), table_dict(cf)],
-                                    "signals": signals_dict(sig)})
+    out: dict[str, Any] = jsonable(compare_dict([ue, cf], sig))
     return out
 
 
