@@ -210,6 +210,19 @@ def months_from_days(days: Num) -> Num:
     return days / DAYS_PER_MONTH
 
 
+def collection_delay_months(receivable_days: Num, advance_share: Num = 0.0) -> Num:
+    """Months from invoice to cash of the revenue billed on credit: receivable days are
+    receivables / revenue, and only the share not paid in advance becomes a receivable, so
+    (receivable days / DAYS_PER_MONTH) / (1 - advance share).
+
+    >>> round(collection_delay_months(112.3, 0.3), 2)  # Zhipu H1 2025, 30% paid at signing
+    5.27
+    >>> round(collection_delay_months(91.3125), 6)
+    3.0
+    """
+    return months_from_days(receivable_days) / (1.0 - advance_share)
+
+
 def days_from_months(months: Num) -> Num:
     """Months as days: months x DAYS_PER_MONTH.
 

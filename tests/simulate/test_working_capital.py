@@ -82,9 +82,21 @@ def test_longer_collection_delay_lowers_cash_not_the_result(zhipu: Company) -> N
     assert (b.cash[0, :3] < a.cash[0, :3]).all()
     assert a.operating_result is not None and b.operating_result is not None
     np.testing.assert_array_equal(a.operating_result, b.operating_result)
-    # by hand: opening receivables 145.777m over 8 months, then over 11: month 0 collects
-    # 145.777 / 8 - 145.777 / 11 = 4.97m less
-    assert a.cash[0, 0] - b.cash[0, 0] == pytest.approx(145.777e6 * (1 / 8 - 1 / 11), rel=1e-6)
+    # by hand: opening receivables 145.777m over 5 months, then over 8: month 0 collects
+    # 145.777 / 5 - 145.777 / 8 = 10.93m less
+    assert a.cash[0, 0] - b.cash[0, 0] == pytest.approx(145.777e6 * (1 / 5 - 1 / 8), rel=1e-6)
+
+
+def test_collection_delay_is_one_figure(zhipu: Company) -> None:
+    # Zhipu H1 2025: receivable days 112.33 (average receivables / revenue x 181 days); 30%
+    # of a contract is paid at signing (assumptions), so the invoiced 70% waits
+    # 112.33 / 30.4375 / 0.7 = 5.27 months: 5, in the unit economics and the projection
+    from llmecon.api import unit_economics
+
+    line = next(ln for ln in load_base_scenario(zhipu).lines if ln.kind == "b2b")
+    rows = [r for r in unit_economics(zhipu).rows if r.quantity == "collection delay"]
+    assert line.delay_months == 5 and [r.value for r in rows] == [5.0]
+    assert round(112.33 / 30.4375 / 0.7) == 5
 
 
 def test_price_shock_leaves_signed_backlog_revenue_unchanged(zhipu: Company) -> None:

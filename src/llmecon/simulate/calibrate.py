@@ -254,6 +254,11 @@ def calibrate_b2b(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
         int(b["delivery_months"])
     delay = int(drivers["collection_delay_months"].value) \
         if "collection_delay_months" in drivers else 3
+    if "collection_delay_months" in drivers:
+        d = drivers["collection_delay_months"]
+        cal.provenance[f"{line}.collection_delay_months"] = (
+            f"{d.source} ({d.period}): {d.basis} [unit-economics driver "
+            f"{line}.collection_delay_months]")
     liabilities = _opt_value(cal, "contract_liabilities", cal.company.instant_at(cal.period.end))
     if liabilities is not None and rev_month > 0:
         cal.put(f"{line}.advance_share", min(liabilities / (months * rev_month), 1.0),
@@ -312,8 +317,10 @@ def _opt_value(cal: Calibration, item: str, label: str | None = None) -> float |
 
 def calibrate_receivables(cal: Calibration, lines: list[LineSpec]) -> list[LineSpec]:
     """Opening receivables = the disclosed balance at the period end, on the B2B lines
-    (every line when there is none) in proportion to revenue; each line's collection delay
-    makes that balance the steady state of its billing (balance / billed revenue a month).
+    (every line when there is none) in proportion to revenue, collected evenly over the
+    line's collection delay. A B2B line keeps the delay of its unit economics when that
+    came from disclosed receivable days (one figure in both commands); otherwise the delay
+    makes the balance the steady state of its billing (balance / billed revenue a month).
     """
     from dataclasses import replace
 
@@ -332,6 +339,10 @@ def calibrate_receivables(cal: Calibration, lines: list[LineSpec]) -> list[LineS
         cal.put(f"{ln.name}.opening_receivables", r0 * share,
                 f"disclosed: trade receivables at {cal.period.end} x {share:.1%} (this "
                 "line's share of the revenue of the lines that bill on credit)")
+        known = cal.provenance.get(f"{ln.name}.collection_delay_months", "")
+        if known.startswith("derived"):  # from disclosed receivable days
+            out.append(ln)
+            continue
         billed = revenue[ln.name] * (1.0 - cal.drivers[f"{ln.name}.advance_share"].central
                                      if ln.kind == "b2b" else 1.0)
         delay = max(1, round(r0 * share / billed)) if billed > 0 else ln.delay_months

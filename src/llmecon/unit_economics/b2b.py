@@ -120,3 +120,24 @@ def reusable_share_sweep(p: ProjectInputs, shares: Sequence[float]) -> list[Proj
     """The project at each reusable share: margin and revenue per delivery employee rise as
     reusable components replace bespoke delivery ("from projects to platform")."""
     return [evaluate_project(p.replace(reusable_share=s)) for s in shares]
+
+
+def advance_share(payment_schedule: Sequence[tuple[int, float]]) -> float:
+    """The share of a contract paid at signing (month 0 of the payment schedule)."""
+    first_month, first_share = payment_schedule[0]
+    return float(first_share) if first_month == 0 else 0.0
+
+
+def collection_delay(receivable_days: float | None,
+                     payment_schedule: Sequence[tuple[int, float]]) -> tuple[int, str]:
+    """Whole months from invoice to cash of a project line, and how they were found: the
+    disclosed receivable days, counted on the revenue not paid at signing
+    (:func:`llmecon.formulas.collection_delay_months`), else 3 months assumed. One figure
+    for the unit economics and the projection."""
+    if receivable_days is None:
+        return 3, "assumed: 3 months (no receivable days disclosed)"
+    share = advance_share(payment_schedule)
+    months = float(f.collection_delay_months(receivable_days, share))
+    return max(1, round(months)), (f"receivable days / {f.DAYS_PER_MONTH} days per month / (1 - "
+                                   f"{share:.0%} paid at signing) = {months:.1f}, rounded")
+

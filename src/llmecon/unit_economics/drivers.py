@@ -26,6 +26,7 @@ from llmecon.config.inference import ServingFactors
 from llmecon.inference.catalog import Catalog
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company, Period
+from llmecon.unit_economics.b2b import advance_share, collection_delay
 from llmecon.unit_economics.b2b_acquisition import b2b_acquisition
 from llmecon.unit_economics.c2c import C2CInputs, C2CResult, evaluate_c2c
 from llmecon.unit_economics.deployment import (
@@ -184,12 +185,11 @@ def b2b_drivers(x: LineInputs, line: str) -> list[Driver]:
     if gm is not None:
         put("delivery_cost_share", 1.0 - gm, "ratio", "derived",
             f"1 - disclosed line gross margin ({t_gm})")
-    delay = float(round(f.months_from_days(days))) if days is not None else 3.0
-    put("collection_delay_months", delay, "months", "derived" if days is not None else
-        "assumed", f"receivable days ({t_days}) / days per month" if days is not None
-        else "assumed: 3 months (no receivable days disclosed)")
-    first_month, first_share = b.payment_schedule[0]
-    put("advance_share", first_share if first_month == 0 else 0.0, "ratio", "assumed",
+    delay, how = collection_delay(days, b.payment_schedule)
+    put("collection_delay_months", float(delay), "months",
+        "derived" if days is not None else "assumed",
+        f"{how} (receivable days: {t_days})" if days is not None else how)
+    put("advance_share", advance_share(b.payment_schedule), "ratio", "assumed",
         "assumptions: b2b.payment_schedule (share paid at signing)")
     put("delivery_months", float(b.delivery_months), "months", "assumed",
         "assumptions: b2b.delivery_months")

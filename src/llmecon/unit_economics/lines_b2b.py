@@ -7,6 +7,7 @@ from llmecon import formulas as f
 from llmecon.unit_economics.b2b import (
     ProjectInputs,
     ProjectResult,
+    collection_delay,
     evaluate_project,
     reusable_share_sweep,
 )
@@ -40,10 +41,9 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
     out.add("revenue per delivery employee (annualised)",
             float(f.revenue_per_employee(rev, person_months / p.months, p.months)), cur,
             "derived", "line revenue / delivery staff, annualised")
-    delay = round(f.months_from_days(days)) if days is not None else 3
+    delay, how = collection_delay(days, c.payment_schedule)
     out.add("collection delay", float(delay), "months",
-            "derived" if days is not None else "assumed",
-            "receivable days / 30.4 (one invoice per milestone)")
+            "derived" if days is not None else "assumed", f"{how} (each invoice)")
     scale = c.contract_value / rev
     proj = ProjectInputs(
         contract_value=c.contract_value, delivery_person_months=person_months * scale,
