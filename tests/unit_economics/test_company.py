@@ -101,3 +101,16 @@ def test_cli_unit_economics(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     bad.write_text("b2b:\n  contract_value: lots\n")
     assert main(["unit-economics", "zhipu", "--assume", str(bad)]) == 2
     assert "b2b.contract_value: expected a number" in capsys.readouterr().err
+
+
+def test_money_units_read_as_money_not_scientific_notation() -> None:
+    # a unit that starts with the company's currency is money: RMB 24.2k per net new
+    # customer (S&M 96m / 4,000 new customers, by hand 24,190), not "2.419e+04 CNY per ..."
+    from llmecon.report.unit_economics import value_text
+    from llmecon.unit_economics.rows import UERow
+
+    row = UERow("b2b", "B2B project", "CAC", 24190.0, "CNY per net new customer", "derived",
+                "S&M / new customers")
+    assert value_text(row, "CNY") == "RMB 24.2k per net new customer"
+    row = UERow("x", "C2C product", "tokens", 4.507e12, "tokens per month", "derived", "")
+    assert value_text(row, "USD") == "4.507tn tokens per month"

@@ -34,6 +34,22 @@ def money(value: float, currency: str | None) -> str:
     return f"{cur} {value:,.2f}".strip()
 
 
+def compact(value: float) -> str:
+    """A number to four significant digits, large ones with a k/m/bn/tn suffix (never in
+    scientific notation).
+
+    >>> [compact(v) for v in (1.266e7, 49370.0, 4.507e12, 0.02437, -0.1922, 2500.0)]
+    ['12.66m', '49.37k', '4.507tn', '0.02437', '-0.1922', '2,500']
+    """
+    a = abs(value)
+    if not math.isfinite(value) or a < 1e4:
+        return f"{value:,.4g}" if a >= 1e-4 or value == 0 else f"{value:.3e}"
+    for div, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if a >= div:
+            return f"{value / div:,.4g}{suffix}"
+    return f"{value:,.4g}"  # pragma: no cover (a >= 1e4 always has a suffix)
+
+
 def number(mv: MetricValue) -> str:
     """A value as text without marks."""
     v = mv.value

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table as RichTable
 
 from llmecon.report.common import jsonable
-from llmecon.report.formatting import money
+from llmecon.report.formatting import compact, money
 from llmecon.report.richtext import plain
 from llmecon.simulate.run import PERCENTILES, SimResult
 
@@ -191,8 +191,8 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
         t3.add_column(col, justify="right" if col not in ("group", "driver") else "left")
     for b in ans["tornado"][:15]:
         t3.add_row(*(plain(v) for v in (
-            b["group"], b["driver"].split(".")[-1], f"{b['low_value']:,.4g}",
-            f"{b['high_value']:,.4g}", money(b["cash_low"], currency),
+            b["group"], b["driver"].split(".")[-1], compact(b["low_value"]),
+            compact(b["high_value"]), money(b["cash_low"], currency),
             money(b["cash_high"], currency), money(b["swing"], currency))))
     return [t1, t2, t3, *_by_line_table(ans.get("cost_for_margin_by_line"), currency)]
 

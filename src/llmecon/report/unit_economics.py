@@ -12,7 +12,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from llmecon.report.common import jsonable
-from llmecon.report.formatting import CURRENCY_LABEL, money
+from llmecon.report.formatting import CURRENCY_LABEL, compact, money
 from llmecon.report.richtext import plain
 from llmecon.unit_economics.company import UERow, UnitEconomicsTable
 from llmecon.unit_economics.retention import SBGFit
@@ -29,14 +29,15 @@ def value_text(row: UERow, currency: str) -> str:
     u = row.unit
     if u == "ratio":
         return f"{v * 100:,.1f}%"
-    if u == currency:
-        return money(v, currency) if abs(v) >= 1e3 else \
+    if u == currency or u.startswith(currency + " "):  # money, or "CNY per customer"
+        text = money(v, currency) if abs(v) >= 1e3 else \
             f"{CURRENCY_LABEL.get(currency, currency)} {v:,.4g}"
+        return text + u[len(currency):]
     if u in ("users", "tokens") and abs(v) >= 1e6:
         return f"{v / 1e6:,.2f}m" if abs(v) < 1e12 else f"{v / 1e12:,.2f}T"
     if u in ("x", "months", "days", "persons"):
         return f"{v:,.2f} {'' if u == 'x' else u}".strip() + ("x" if u == "x" else "")
-    return f"{v:,.4g} {u}".strip()
+    return f"{compact(v)} {u}".strip()
 
 
 def ue_table(t: UnitEconomicsTable) -> RichTable:

@@ -25,6 +25,7 @@ from pydantic import Field, field_validator
 
 from llmecon import formulas as f
 from llmecon.config.assumptions import CheckedInputs, Milestone, Share, schedule_adds_to_one
+from llmecon.constants import DAYS_PER_MONTH
 
 Milestones = tuple[Milestone, ...]
 
@@ -138,6 +139,6 @@ def collection_delay(receivable_days: float | None,
         return 3, "assumed: 3 months (no receivable days disclosed)"
     share = advance_share(payment_schedule)
     months = float(f.collection_delay_months(receivable_days, share))
-    return max(1, round(months)), (f"receivable days / {f.DAYS_PER_MONTH} days per month / (1 - "
+    return max(1, round(months)), (f"receivable days / {DAYS_PER_MONTH} days per month / (1 - "
                                    f"{share:.0%} paid at signing) = {months:.1f}, rounded")
 
