@@ -40,6 +40,27 @@ def test_dask_processes_give_the_numpy_result(uncertain: Factory) -> None:
     assert np.array_equal(a.paths_data.cash, b.paths_data.cash)
     c = run(s, paths=20_000, seed=5, block_paths=2_000, backend="dask", workers=1)
     _identical(a, c)
+    # more chunks (50) than the client keeps in flight (16 per worker): chunks are submitted
+    # as the oldest ones fold, and the result is still the numpy one
+    d = run(s, paths=20_000, seed=5, block_paths=400, backend="dask", workers=2,
+            chunk_blocks=1)
+    _identical(run(s, paths=20_000, seed=5, block_paths=400), d)
+
+
+def test_blocks_of_a_huge_run_are_not_held() -> None:
+    # 10^12 paths in blocks of 16,384: 61,035,157 blocks, computed when asked (the list
+    # of them took about 6 GB)
+    import tracemalloc
+
+    from llmecon.simulate.sampling import blocks_for
+
+    tracemalloc.start()
+    b = blocks_for(10**12, 16_384)
+    n, last = len(b), b[-1]
+    size, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert n == -(-10**12 // 16_384) == 61_035_157
+    assert last == ((n - 1) * 16_384, 10**12 - (n - 1) * 16_384) and size < 10_000
 
 
 def test_keep_paths_keeps_the_first_paths(uncertain: Factory) -> None:

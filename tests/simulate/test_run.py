@@ -120,3 +120,19 @@ def test_to_frame_numbers_months_from_one_with_their_ends(uncertain: Factory) ->
     assert list(cash["month"]) == [1, 2, 3, 4, 5, 6]
     assert cash["month_end"].iloc[0] == "2025-01-31" and cash["month_end"].iloc[-1] == \
         "2025-06-30"
+
+
+@pytest.mark.parametrize("bad", [
+    {"paths": True}, {"paths": 1000.7}, {"paths": "5"}, {"paths": None}, {"seed": True},
+    {"seed": 1.5}, {"keep_paths": "10"}, {"keep_paths": 10.9}, {"keep_paths": float("nan")},
+    {"block_paths": 100.5}, {"block_paths": True}, {"memory_budget_bytes": float("nan")},
+    {"memory_budget_bytes": 0}, {"chunk_blocks": 0, "backend": "dask"},
+    {"chunk_blocks": -3, "backend": "dask"},
+    {"scheduler_timeout_s": float("nan"), "backend": "dask"}])
+def test_a_python_caller_gets_an_input_error_not_a_guess(uncertain: Factory,
+                                                          bad: dict[str, object]) -> None:
+    # a NaN memory budget compared False and switched the guard off; True ran one path;
+    # 10.9 kept 10 paths; a float paths was a raw TypeError from numpy
+    name = next(iter(bad))
+    with pytest.raises(InputError, match=f"^{name}: expected"):
+        run(uncertain(6), **{"paths": 100, **bad})  # type: ignore[arg-type]

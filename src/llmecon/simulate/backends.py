@@ -91,14 +91,19 @@ def reduce_chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep
     return counts, sums
 
 
-def chunks_of(blocks: Sequence[tuple[int, int]], chunk_blocks: int
-              ) -> list[list[tuple[int, int]]]:
-    return [list(blocks[i:i + chunk_blocks]) for i in range(0, len(blocks), chunk_blocks)]
+def chunk_of(blocks: Sequence[tuple[int, int]], chunk_blocks: int, i: int
+             ) -> list[tuple[int, int]]:
+    """Chunk ``i``: blocks ``i * chunk_blocks`` onwards, ``chunk_blocks`` of them at most."""
+    return list(blocks[i * chunk_blocks:(i + 1) * chunk_blocks])
+
+
+def _paths(blocks: Sequence[tuple[int, int]]) -> int:
+    return int(getattr(blocks, "paths", None) or sum(n for _, n in blocks))
 
 
 def run_numpy(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: int,
               progress: Progress | None) -> Reduced:
-    total = sum(n for _, n in blocks)
+    total = _paths(blocks)
     counts: Counts | None = None
     folded = Folded()
     for block in blocks:
@@ -170,13 +175,15 @@ def run_dask(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: in
         # so a chunk should be a small share of a worker's work (a sixteenth, not a quarter)
         size = chunk_blocks or max(1, min(64, -(-len(blocks) // (CHUNKS_PER_WORKER
                                                                   * n_workers))))
-        chunks = chunks_of(blocks, size)
         scen = client.scatter(s, broadcast=True)
-        futures = [client.submit(reduce_chunk, scen, seed, c, keep, pure=False)
-                   for c in chunks]
+
+        def submit(i: int) -> Any:
+            return client.submit(reduce_chunk, scen, seed, chunk_of(blocks, size, i), keep,
+                                 pure=False)
+
         try:
-            return _collect(futures, as_completed, progress, sum(n for _, n in blocks),
-                            n_workers)
+            return _collect(submit, -(-len(blocks) // size), as_completed, progress,
+                            _paths(blocks), n_workers)
         except ImportError as e:
             raise InputError(f"backend dask: a worker cannot import {e.name or 'llmecon'}: "
                              "install the same llmecon version on every worker") from None
@@ -186,23 +193,37 @@ def run_dask(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: in
             cluster.close()
 
 
-def _collect(futures: list[Any], as_completed: Any, progress: Progress | None, total: int,
-             n_workers: int) -> Reduced:
-    """Merge counts as chunks arrive; fold sums in chunk (hence block) order."""
-    index = {f.key: i for i, f in enumerate(futures)}
+def _collect(submit: Callable[[int], Any], n_chunks: int, as_completed: Any,
+             progress: Progress | None, total: int, n_workers: int) -> Reduced:
+    """Submit chunks within a window ahead of the oldest unfolded one; merge counts as they
+    arrive and fold sums in chunk (hence block) order. The client holds at most the window's
+    futures and summaries, whatever the number of chunks."""
+    window = CHUNKS_PER_WORKER * n_workers
+    index: dict[Any, int] = {}
     waiting: dict[int, list[Sums]] = {}
     counts: Counts | None = None
     folded = Folded()
-    turn = 0
-    for fut in as_completed(futures):
+    turn, sent = 0, 0
+    pending = as_completed()
+    while sent < min(n_chunks, window):
+        fut = submit(sent)
+        index[fut.key] = sent
+        pending.add(fut)
+        sent += 1
+    for fut in pending:
         c, sums = fut.result()
         fut.release()
         counts = c if counts is None else counts.merged(c)
-        waiting[index[fut.key]] = sums
+        waiting[index.pop(fut.key)] = sums
         while turn in waiting:
             for b in waiting.pop(turn):
                 folded.add(b)
             turn += 1
+        while sent < n_chunks and sent < turn + window:
+            nxt = submit(sent)
+            index[nxt.key] = sent
+            pending.add(nxt)
+            sent += 1
         if progress:
             progress(counts.paths, total)
     assert counts is not None

@@ -51,6 +51,16 @@ def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None =
     from llmecon.inference.engines import load_serving_factors
     from llmecon.units import load_fx
 
+    from llmecon.constants import MAX_HORIZON_MONTHS
+    from llmecon.errors import InputError
+
+    if not isinstance(company, Company):
+        raise InputError(f"company: expected a loaded Company (llmecon.api.load_company), "
+                         f"found {type(company).__name__}")
+    if isinstance(horizon_months, bool) or not isinstance(horizon_months, int) \
+            or not 1 <= horizon_months <= MAX_HORIZON_MONTHS:
+        raise InputError(f"horizon_months: expected a whole number of months from 1 to "
+                         f"{MAX_HORIZON_MONTHS}, found {horizon_months!r}")
     a = assumptions if assumptions is not None else load_assumptions(assumptions_path)
     fin = load_financing_assumptions(financing_path)
     mixes = load_compute_assumptions(compute_path)

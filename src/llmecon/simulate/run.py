@@ -17,6 +17,7 @@ and every probability are exact.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -245,7 +246,23 @@ def _kept(kept: list[tuple[int, Paths]]) -> Paths | None:
     return Paths(*(np.concatenate([getattr(p, k) for _, p in kept]) for k in FIELDS))
 
 
+def _whole(name: str, value: Any) -> int:
+    """``value`` as a whole number (a bool, a float or text is an error, not a guess)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{name}: expected a whole number, found {value!r}")
+    return int(value)
+
+
+def _positive(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+            or not math.isfinite(value) or value <= 0:
+        raise InputError(f"{name}: expected a finite number above 0, found {value!r}")
+
+
 def _check(s: Scenario, paths: int, seed: int, block_paths: int, keep: int) -> None:
+    if isinstance(s.horizon_months, bool) or not isinstance(s.horizon_months, int):
+        raise InputError(f"horizon_months: expected a whole number of months, found "
+                         f"{s.horizon_months!r}")
     if not 1 <= paths <= MAX_PATHS:
         raise InputError(f"paths: expected 1 to {MAX_PATHS:,}, found {paths}")
     if not 1 <= s.horizon_months <= MAX_HORIZON_MONTHS:
@@ -288,7 +305,15 @@ def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "nump
     workers, the chunks or the block size (see the module notes). The run's memory is
     estimated before it starts (:func:`~llmecon.simulate.backends.estimate_memory_bytes`)
     and refused above ``memory_budget_bytes`` (None: no check)."""
-    keep = paths if keep_paths is True else int(keep_paths)
+    paths, seed, block_paths, workers = (_whole(k, v) for k, v in (
+        ("paths", paths), ("seed", seed), ("block_paths", block_paths), ("workers", workers)))
+    keep = paths if keep_paths is True else 0 if keep_paths is False else \
+        _whole("keep_paths", keep_paths)
+    if chunk_blocks is not None and _whole("chunk_blocks", chunk_blocks) < 1:
+        raise InputError(f"chunk_blocks: expected a whole number >= 1, found {chunk_blocks}")
+    _positive("scheduler_timeout_s", scheduler_timeout_s)
+    if memory_budget_bytes is not None:
+        _positive("memory_budget_bytes", memory_budget_bytes)
     _check(s, paths, seed, block_paths, keep)
     if backend == "dask":
         check_workers(workers, scheduler)

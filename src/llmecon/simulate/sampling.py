@@ -16,7 +16,7 @@ reaches every Monte Carlo run and stays seeded per path.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -104,6 +104,40 @@ def deterministic(s: Scenario) -> Paths:
     return project(d, x, shock_multipliers(d))
 
 
-def blocks_for(paths: int, block_paths: int = BLOCK) -> list[tuple[int, int]]:
-    """(first path, number of paths) of each block, in order."""
-    return [(b, min(block_paths, paths - b)) for b in range(0, paths, block_paths)]
+class Blocks(Sequence[tuple[int, int]]):
+    """(first path, number of paths) of each block, in order, computed when asked: a run of
+    10^12 paths has 61 million blocks and holds none of them.
+
+    >>> b = blocks_for(10, 4)
+    >>> len(b), b[0], b[-1], b[1:]
+    (3, (0, 4), (8, 2), [(4, 4), (8, 2)])
+    """
+
+    def __init__(self, paths: int, block_paths: int) -> None:
+        self.paths, self.block_paths = paths, block_paths
+
+    def __len__(self) -> int:
+        return -(-self.paths // self.block_paths)
+
+    def _block(self, i: int) -> tuple[int, int]:
+        first = i * self.block_paths
+        return first, min(self.block_paths, self.paths - first)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(i, slice):
+            return [self._block(k) for k in range(*i.indices(len(self)))]
+        k = i + len(self) if i < 0 else i
+        if not 0 <= k < len(self):
+            raise IndexError(i)
+        return self._block(k)
+
+
+def blocks_for(paths: int, block_paths: int = BLOCK) -> Blocks:
+    """(first path, number of paths) of each block, in order (a lazy sequence)."""
+    return Blocks(paths, block_paths)
