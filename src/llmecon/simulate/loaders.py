@@ -47,12 +47,11 @@ def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None =
     ``compute_path`` one of compute mixes (``data/compute.yaml`` shape).
     """
     from llmecon.config.assumptions import load_assumptions
+    from llmecon.constants import MAX_HORIZON_MONTHS
+    from llmecon.errors import InputError
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
     from llmecon.units import load_fx
-
-    from llmecon.constants import MAX_HORIZON_MONTHS
-    from llmecon.errors import InputError
 
     if not isinstance(company, Company):
         raise InputError(f"company: expected a loaded Company (llmecon.api.load_company), "
