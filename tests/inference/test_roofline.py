@@ -162,3 +162,21 @@ def test_bad_inputs_name_the_field() -> None:
             ServingConfig("Llama-3.1-8B", "H100", **kw)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="precision: A100-80GB has no fp8"):
         evaluate(ServingConfig("Llama-3.1-8B", "A100-80GB", precision="fp8", gpus=1), CAT, EFF)
+
+
+@pytest.mark.parametrize("bad", [{"mtp_draft": 10**9}, {"gpus": 10**12},
+                                 {"prefill_gpus": 10**15}, {"input_tokens": 1e12}])
+def test_python_configuration_has_physical_bounds(bad: dict[str, float]) -> None:
+    # mtp_draft 10^9 gave a TTFT of 6e9 ms and 10^12 GPUs a cost of 3.6e8 US$ per million
+    # tokens; the web form had bounds, the Python API none
+    name = next(iter(bad))
+    with pytest.raises(InputError, match=name):
+        ServingConfig("DeepSeek-V3", "H200", batch_per_gpu=32, **bad)  # type: ignore[arg-type]
+
+
+def test_mtp_drafts_need_mtp_modules() -> None:
+    # Llama-3.1-8B has no multi-token-prediction modules: mtp_draft 3 roughly doubled its
+    # throughput without a word
+    with pytest.raises(InputError, match="no multi-token-prediction modules"):
+        evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=8, mtp_draft=3,
+                               mtp_accept=0.8), CAT, EFF)

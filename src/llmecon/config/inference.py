@@ -24,6 +24,11 @@ from llmecon.config.serving import ServingFactors as ServingFactors
 from llmecon.errors import InputError
 
 #: Bytes per stored element of each precision the model knows.
+#: Most GPUs in one serving replica (a decode or prefill worker group): the largest
+#: published expert-parallel deployments use a few hundred.
+MAX_REPLICA_GPUS = 4096
+#: Longest prompt or output a configuration may ask for (tokens).
+MAX_CONTEXT_TOKENS = 10_000_000
 PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
 Precision = Literal["bf16", "fp16", "fp8", "int8", "fp4"]
 Confidence = Literal["high", "medium", "low", "unknown"]
@@ -368,19 +373,19 @@ class ServingConfig(_Built):
     gpu: str = Field(min_length=1)
     precision: Precision = "fp8"
     kv_dtype: Precision = "bf16"
-    gpus: int = Field(8, ge=1)
-    tp: int | None = Field(None, ge=1)
-    batch_per_gpu: float | None = Field(None, gt=0)
-    tpot_ms: float | None = Field(None, gt=0)
-    input_tokens: float = Field(2000.0, ge=1)
-    output_tokens: float = Field(500.0, ge=1)
+    gpus: int = Field(8, ge=1, le=MAX_REPLICA_GPUS)
+    tp: int | None = Field(None, ge=1, le=MAX_REPLICA_GPUS)
+    batch_per_gpu: float | None = Field(None, gt=0, le=65_536)
+    tpot_ms: float | None = Field(None, gt=0, le=600_000)
+    input_tokens: float = Field(2000.0, ge=1, le=MAX_CONTEXT_TOKENS)
+    output_tokens: float = Field(500.0, ge=1, le=MAX_CONTEXT_TOKENS)
     cache_hit: float = Field(0.0, ge=0, lt=1)
-    mtp_draft: int = Field(0, ge=0)
+    mtp_draft: int = Field(0, ge=0, le=16)
     mtp_accept: float = Field(0.0, ge=0, le=1)
-    gpu_hour_price: float | None = Field(None, ge=0)
-    prefill_gpus: int | None = Field(None, ge=1)
-    kv_storage_price_per_gb_hour: float = Field(0.0, ge=0)
-    cache_retention_hours: float = Field(1.0, gt=0)
+    gpu_hour_price: float | None = Field(None, ge=0, le=10_000)
+    prefill_gpus: int | None = Field(None, ge=1, le=MAX_REPLICA_GPUS)
+    kv_storage_price_per_gb_hour: float = Field(0.0, ge=0, le=1_000)
+    cache_retention_hours: float = Field(1.0, gt=0, le=8_760)
 
     def __init__(self, *args: Any, **data: Any) -> None:
         if len(args) > 2:

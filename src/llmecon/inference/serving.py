@@ -100,6 +100,11 @@ def check_links(gpu: Gpu, gpus: int, field: str) -> None:
 
 def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Hardware, int]:
     model, gpu = cat.model(cfg.model), cat.gpu(cfg.gpu)
+    if cfg.mtp_draft and not model.mtp_modules:
+        raise InputError(f"mtp_draft: {model.name} has no multi-token-prediction modules "
+                         f"(mtp_modules: 0), so it drafts no tokens; drafts from a separate "
+                         f"model (EAGLE, a small draft model) are not modelled; found "
+                         f"{cfg.mtp_draft}")
     tp = cfg.tp if cfg.tp is not None else (1 if model.is_moe else cfg.gpus)
     check_links(gpu, max(cfg.gpus, cfg.prefill_gpus or 0), "gpus")
     return model, gpu, rf.Arch.of([model]), rf.Hardware.of([gpu], cfg.precision), tp
