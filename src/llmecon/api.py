@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llmecon.errors import InputError
 from llmecon.metrics.reconcile import check_company
 from llmecon.statements.io import read_company
 from llmecon.statements.model import Company
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from llmecon.unit_economics.company import UnitEconomicsTable
 
 
-def load_company(ref: str, *, check: bool = True) -> Company:
+def load_company(ref: str | Path, *, check: bool = True) -> Company:
     """A bundled company by id, or a user's ``.yaml`` / ``.csv`` file by path.
 
     With ``check`` (the default) the accounting checks run too; any failure raises
@@ -36,6 +37,8 @@ def load_company(ref: str, *, check: bool = True) -> Company:
     """
     from llmecon.statements.io import collector_paused
 
+    if not isinstance(check, bool):
+        raise InputError(f"check: expected True or False, found {check!r}")
     with collector_paused():  # a large file's objects are not re-scanned (issue 14)
         company = read_company(ref)
         return check_company(company) if check else company
@@ -52,12 +55,12 @@ def compare(companies: Sequence[Company], *, period: str = "latest",
     """
     from llmecon.metrics import tables
 
-    fx = fx or load_fx()
+    companies, fx = _companies(companies), _fx(fx)
     chosen = [tables.select_period(c, period) for c in companies]
     cols = [[p] for p in chosen]
     ue = tables.unit_economics(companies, cols, fx)
     cf = tables.cash_flow_structure(companies, cols, fx)
-    if currency:
+    if currency is not None:
         from llmecon.units import normalise_currency
 
         cur = normalise_currency(currency, where="currency")
@@ -71,17 +74,17 @@ def history(company: Company, *, currency: str | None = None, fx: FxTable | None
     """Both tables over every duration period of one company, and its signals."""
     from llmecon.metrics import tables
 
-    fx = fx or load_fx()
+    company, fx = _company(company), _fx(fx)
     periods = [list(company.duration_periods)]
     ue = tables.unit_economics([company], periods, fx)
     cf = tables.cash_flow_structure([company], periods, fx)
-    if currency:
+    if currency is not None:
         from llmecon.units import normalise_currency
 
         cur = normalise_currency(currency, where="currency")
         ue, cf = tables.convert_table(ue, cur, fx), tables.convert_table(cf, cur, fx)
     sig = tables.signals([company], [tables.select_period(company)], fx)
-    if currency:
+    if currency is not None:
         sig = tables.convert_signals(sig, cur, fx)
     return ue, cf, sig
 
@@ -95,7 +98,10 @@ def unit_economics(company: Company, assumptions: str | Path | None = None,
     from llmecon.inference.engines import load_serving_factors
     from llmecon.unit_economics.company import load_assumptions, unit_economics_table
 
-    return unit_economics_table(company, load_assumptions(assumptions), fx or load_fx(),
+    if assumptions is not None and not isinstance(assumptions, (str, Path)):
+        raise InputError(f"assumptions: expected the path of a YAML file, found "
+                         f"{type(assumptions).__name__}")
+    return unit_economics_table(_company(company), load_assumptions(assumptions), _fx(fx),
                                 load_catalog(), load_serving_factors())
 
 
@@ -109,23 +115,38 @@ def peers(signal: str, companies: Sequence[Company] | None = None, *,
     >>> [(e.company_id, round(e.value.value, 3)) for e in r.entries]  # 50.0%, 25.4% reported
     [('zhipu', 0.5), ('minimax', 0.254)]
     """
+    from datetime import datetime
+
     from llmecon.metrics.peers import rank_peers
 
+    if until is not None and (isinstance(until, datetime) or not isinstance(until, date)):
+        raise InputError(f"until: expected a date (datetime.date), found "
+                         f"{type(until).__name__}")
     return rank_peers(_bundled(companies), signal, until=until, currency=currency,
-                      fx=fx or load_fx())
+                      fx=_fx(fx))
 
 
 def valuations(company: Company, *, at: str | None = None,
                forward_revenue: float | None = None,
                fx: FxTable | None = None) -> list[Valuation]:
     """The valuation at each dated share price (or the one labelled ``at``)."""
+    import math
+
     from llmecon.metrics.valuation import valuation
     from llmecon.metrics.valuation import valuations as every
 
-    fx = fx or load_fx()
+    company, fx = _company(company), _fx(fx)
+    if forward_revenue is not None:
+        if isinstance(forward_revenue, bool) or not isinstance(forward_revenue, (int, float)) \
+                or not math.isfinite(forward_revenue) or forward_revenue <= 0:
+            raise InputError(f"forward_revenue: expected a finite amount above 0 in the "
+                             f"company's currency, found {forward_revenue!r}")
+        if at is None:
+            raise InputError("forward_revenue: give the share price it goes with (at=...)")
     if at is None:
         return every(company, fx)
-    return [valuation(company, fx, at, forward_revenue=forward_revenue)]
+    return [valuation(company, fx, at, forward_revenue=float(forward_revenue)
+                      if forward_revenue is not None else None)]
 
 
 def ttm(companies: Sequence[Company], as_of: date, item: str = "revenue"
@@ -134,7 +155,7 @@ def ttm(companies: Sequence[Company], as_of: date, item: str = "revenue"
     ``as_of`` (calendarised across fiscal years; nothing interpolated)."""
     from llmecon.metrics.calendar import calendarised_ttm
 
-    return calendarised_ttm(companies, as_of, item)
+    return calendarised_ttm(_companies(companies), as_of, item)
 
 
 def summaries(companies: Sequence[Company] | None = None) -> list[CompanySummary]:
@@ -147,5 +168,31 @@ def summaries(companies: Sequence[Company] | None = None) -> list[CompanySummary
 def _bundled(companies: Sequence[Company] | None) -> list[Company]:
     from llmecon.statements.io import bundled_ids
 
-    return list(companies) if companies is not None else \
+    return _companies(companies) if companies is not None else \
         [load_company(i) for i in bundled_ids()]
+
+
+def _company(company: object, name: str = "company") -> Company:
+    if not isinstance(company, Company):
+        raise InputError(f"{name}: expected a Company (llmecon.api.load_company), found "
+                         f"{type(company).__name__}")
+    return company
+
+
+def _companies(companies: object) -> list[Company]:
+    """A non-empty sequence of loaded companies (an id or a lone Company is an error)."""
+    if isinstance(companies, (str, bytes, Company)) or not isinstance(companies, Sequence):
+        raise InputError(f"companies: expected a list of Company objects "
+                         f"(llmecon.api.load_company), found {type(companies).__name__}")
+    if not companies:
+        raise InputError("companies: expected at least one company, found none")
+    return [_company(c, f"companies[{i}]") for i, c in enumerate(companies)]
+
+
+def _fx(fx: object) -> FxTable:
+    if fx is None:
+        return load_fx()
+    if not isinstance(fx, FxTable):
+        raise InputError(f"fx: expected an FxTable (llmecon.units.load_fx), found "
+                         f"{type(fx).__name__}")
+    return fx

@@ -101,7 +101,7 @@ def normalise_currency(code: str, *, where: str = "") -> str:
     >>> normalise_currency("RMB")
     'CNY'
     """
-    key = (code or "").strip().upper()
+    key = code.strip().upper() if isinstance(code, str) else ""
     if key not in CURRENCY_ALIASES:
         prefix = f"{where}: " if where else ""
         raise InputError(

@@ -185,14 +185,9 @@ def _valuation(args: argparse.Namespace) -> int:
 
 def _ttm(args: argparse.Namespace) -> int:
     from llmecon.api import load_company, ttm
-    from llmecon.errors import InputError
-    from llmecon.statements.taxonomy import ITEMS
+    from llmecon.metrics.calendar import check_ttm_item
 
-    item = ITEMS.get(args.item)
-    if item is None or item.temporal != "duration" or not item.has_currency:
-        # twelve months of an amount of money add up; a margin, a share or users do not
-        raise InputError(f"--item: expected a money flow such as revenue (see 'llmecon "
-                         f"items'), found {args.item!r}")
+    check_ttm_item(args.item, "--item")
     values = ttm([load_company(r) for r in args.companies], args.as_of or date.today(),
                  args.item)
     if args.format == "json":

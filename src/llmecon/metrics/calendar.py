@@ -52,10 +52,37 @@ class CalendarisedValue:
         return f"TTM to {self.period_end.isoformat()} ({self.period_label})"
 
 
+def check_ttm_item(item: object, where: str = "item") -> str:
+    """``item`` if twelve months of it add up: a money flow (revenue, R&D...); a margin, a
+    share, users or a balance do not. Unknown names get the closest known ones."""
+    from llmecon.errors import InputError
+    from llmecon.statements.taxonomy import lookup
+
+    if not isinstance(item, str):
+        raise InputError(f"{where}: expected an item name such as revenue, found "
+                         f"{type(item).__name__}")
+    found, negated = lookup(item, where=where)
+    if negated:
+        raise InputError(f"{where}: {item!r} is {found.name} with the sign turned; give "
+                         f"{found.name}")
+    if found.temporal != "duration" or not found.has_currency:
+        raise InputError(f"{where}: expected a money flow such as revenue (see 'llmecon "
+                         f"items'), found {item!r}")
+    return found.name
+
+
 def calendarised_ttm(companies: Sequence[Company], as_of: date, item: str = "revenue"
                      ) -> list[CalendarisedValue]:
-    """For each company, the TTM of ``item`` to its latest period ending on or before
-    ``as_of`` for which a TTM can be formed."""
+    """For each company, the TTM of ``item`` (a money flow) to its latest period ending on
+    or before ``as_of`` for which a TTM can be formed."""
+    from datetime import datetime
+
+    from llmecon.errors import InputError
+
+    item = check_ttm_item(item)
+    if isinstance(as_of, datetime) or not isinstance(as_of, date):
+        raise InputError(f"as_of: expected a date (datetime.date), found "
+                         f"{type(as_of).__name__}")
     out: list[CalendarisedValue] = []
     for c in companies:
         ctx = s.Context(c)

@@ -8,6 +8,7 @@ currency (average rate for flows, closing rate for stocks).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -385,7 +386,8 @@ def _signal_row(company: Company, spec: SignalSpec, latest: MetricValue,
         if old.value is not None and new.value is not None:
             if new.unit == "ratio":
                 change, kind = new.value - old.value, "pp"
-            elif old.value != 0:
+            elif old.value != 0 and math.isfinite(old.value) and math.isfinite(new.value):
+                # (no change between two runways without burn: inf against inf)
                 change, kind = float(fx_formulas.relative_change(new.value, old.value)), \
                     "relative"
         if change is not None and company.business_model != "unknown":

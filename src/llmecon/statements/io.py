@@ -217,6 +217,12 @@ def _yaml_document(text: str, origin: str) -> dict[str, Any]:
         raise InputError(f"{origin}: company: expected a mapping with at least 'id'")
     if not isinstance(doc.get("periods") or {}, dict):
         raise InputError(f"{origin}: periods: expected a mapping label -> {{end, months}}")
+    for label, per in (doc.get("periods") or {}).items():
+        extra = sorted(str(k) for k in per) if isinstance(per, dict) else []
+        extra = [k for k in extra if k not in ("end", "months")]
+        if extra:
+            raise InputError(f"{origin}: periods.{str(label)[:40]}: unknown field(s) "
+                             f"{', '.join(k[:40] for k in extra)}; expected end and months")
     defaults = doc.get("defaults") or {}
     if not isinstance(defaults, dict) or set(defaults) - {"currency", "unit"}:
         raise InputError(f"{origin}: defaults: expected a mapping with currency and/or unit")
@@ -395,8 +401,13 @@ def _is_file(ref: str) -> bool:
         return False
 
 
-def read_company(ref: str) -> Company:
-    """A bundled company by id, or a user's file by path."""
+def read_company(ref: str | Path) -> Company:
+    """A bundled company by id, or a user's file by path (text or a ``Path``)."""
+    if isinstance(ref, Path):
+        ref = str(ref)
+    if not isinstance(ref, str):
+        raise InputError(f"company: expected a bundled id or the path of a .yaml or .csv "
+                         f"file, found {type(ref).__name__}")
     key = ref.strip().lower()
     if not looks_like_path(ref) and key in bundled_ids():  # a bundled id is always bundled
         text = resources.files("llmecon").joinpath(f"data/companies/{key}.yaml") \
