@@ -61,7 +61,7 @@ def test_422_does_not_echo_a_large_field(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.2",
-                                  "localhost.evil.example", ""])
+                                  "[::1]evil.com", "localhost.evil.example", ""])
 def test_foreign_host_on_loopback_is_400(tmp_path: Path, host: str) -> None:
     c = _client(tmp_path)
     r = c.get("/api/stresses", headers={"host": host})
@@ -98,7 +98,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Simulations that wait for the gate, reporting progress as they wait."""
     gate = threading.Event()
 
-    def slow(job: Any, req: Any, runs: Any, budget: int) -> None:
+    def slow(job: Any, req: Any, s: Any, runs: Any, budget: int) -> None:
         while not gate.wait(0.01):
             job.progress(0, req.paths)
         job.result = {"ok": True}
@@ -152,7 +152,7 @@ def test_a_job_over_its_time_limit_fails_with_the_reason(
 
 def test_a_job_failing_with_any_exception_ends_failed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(job: Any, req: Any, runs: Any, budget: int) -> None:
+    def broken(job: Any, req: Any, s: Any, runs: Any, budget: int) -> None:
         raise ZeroDivisionError("division by zero in a driver")
 
     monkeypatch.setattr(routes_sim, "simulate", broken)
@@ -182,3 +182,46 @@ def test_job_limits_follow_memory_not_a_fixed_number_of_paths(
     capped = _client(tmp_path / "c", max_paths=500)  # an operator may still set a cap
     r = capped.post("/api/simulations", json={"company": "minimax", "paths": 1_000})
     assert r.status_code == 422 and "at most 500" in r.json()["detail"]
+
+
+def test_jobs_that_could_only_fail_are_refused_when_submitted(tmp_path: Path) -> None:
+    # a preset twice compounded with itself; Snowflake has no business lines to project
+    # (both were queued, 202, and failed later)
+    c = _client(tmp_path)
+    r = c.post("/api/simulations", json={"company": "zhipu", "paths": 100,
+                                          "stresses": ["price-war", "price-war"]})
+    assert r.status_code == 422 and "given twice" in r.text
+    r = c.post("/api/simulations", json={"company": "snowflake", "paths": 100})
+    assert r.status_code == 404 and "no period discloses" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("body", [{"gpus": True}, {"gpus": "8"}, {"paths": "100"}])
+def test_numbers_must_be_json_numbers(tmp_path: Path, body: dict[str, Any]) -> None:
+    c = _client(tmp_path)
+    route = "/api/simulations" if "paths" in body else "/api/inference/cost"
+    extra = {"company": "zhipu"} if "paths" in body else {}
+    assert c.post(route, json={**extra, **body}).status_code == 422
+
+
+def test_batch_and_tpot_together_are_refused(tmp_path: Path) -> None:
+    c = _client(tmp_path)
+    r = c.post("/api/inference/cost", json={"batch_per_gpu": 64, "tpot_ms": 50})
+    assert r.status_code == 400 and "not both" in r.json()["detail"]
+    assert c.post("/api/inference/cost", json={"tpot_ms": 50}).status_code == 200
+
+
+def test_many_errors_are_capped_and_pages_cannot_be_framed(tmp_path: Path) -> None:
+    # 100,000 unknown keys came back as a 10 MB list of errors
+    c = _client(tmp_path)
+    body = "{" + ",".join(f'"k{i:x}":0' for i in range(5_000)) + "}"
+    r = c.post("/api/inference/cost", content=body,
+               headers={"content-type": "application/json"})
+    assert r.status_code == 422 and len(r.json()["detail"]) == 21
+    assert r.json()["detail"][-1]["msg"] == "and 4,980 more errors"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in c.get("/").headers["content-security-policy"]
+
+
+def test_an_unknown_run_does_not_name_the_store_path(tmp_path: Path) -> None:
+    r = _client(tmp_path).get("/api/runs/deadbeef")
+    assert r.status_code == 404 and str(tmp_path) not in r.text

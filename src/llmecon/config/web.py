@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, Strict, StringConstraints
 
 from llmecon.config.base import ConfigModel
 from llmecon.config.serving import Engine
@@ -57,6 +57,11 @@ def _not_a_file(name: str) -> str:
     return name
 
 
+#: Numbers in a request are JSON numbers: true is not 1, "8" is not 8.
+Whole = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
+
+
 class InferenceRequest(ConfigModel):
     """A serving configuration to cost (``POST /api/inference/cost``)."""
 
@@ -64,28 +69,37 @@ class InferenceRequest(ConfigModel):
     gpu: Annotated[CatalogName, AfterValidator(_not_a_file)] = "H100"
     precision: Literal["bf16", "fp8", "int8", "fp4"] = "fp8"
     kv_dtype: Literal["bf16", "fp8", "int8"] = "bf16"
-    gpus: int = Field(default=72, ge=1, le=1024)
-    tp: int | None = Field(default=None, ge=1, le=1024)
-    batch_per_gpu: float | None = Field(default=256, gt=0, le=4096)
-    tpot_ms: float | None = Field(default=None, gt=0, le=10_000)
-    input_tokens: float = Field(default=2000, ge=1, le=1_000_000)
-    output_tokens: float = Field(default=500, ge=1, le=1_000_000)
-    cache_hit: float = Field(default=0.0, ge=0, lt=1)
-    mtp_draft: int = Field(default=0, ge=0, le=8)
-    mtp_accept: float = Field(default=0.0, ge=0, le=1)
-    gpu_hour_price: float | None = Field(default=2.0, ge=0, le=1000)
+    gpus: Whole = Field(default=72, ge=1, le=1024)
+    tp: Whole | None = Field(default=None, ge=1, le=1024)
+    batch_per_gpu: Number | None = Field(default=256, gt=0, le=4096)
+    tpot_ms: Number | None = Field(default=None, gt=0, le=10_000)
+    input_tokens: Number = Field(default=2000, ge=1, le=1_000_000)
+    output_tokens: Number = Field(default=500, ge=1, le=1_000_000)
+    cache_hit: Number = Field(default=0.0, ge=0, lt=1)
+    mtp_draft: Whole = Field(default=0, ge=0, le=8)
+    mtp_accept: Number = Field(default=0.0, ge=0, le=1)
+    gpu_hour_price: Number | None = Field(default=2.0, ge=0, le=1000)
     #: The engine whose fitted factors the serving model uses.
     engine: Engine = "trtllm"
+
+
+def _once_each(names: list[str]) -> list[str]:
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"each stress once: {', '.join(twice)} given twice (a preset "
+                         "compounds with itself)")
+    return names
 
 
 class SimulationRequest(ConfigModel):
     """A stress test to run in the background (``POST /api/simulations``)."""
 
     company: CompanyId
-    stresses: list[StressName] = Field(default_factory=list, max_length=6)
-    paths: int = Field(default=5000, ge=100, le=MAX_PATHS)
-    horizon_months: int = Field(default=36, ge=1, le=MAX_WEB_HORIZON_MONTHS)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    stresses: Annotated[list[StressName], AfterValidator(_once_each)] = Field(
+        default_factory=list, max_length=6)
+    paths: Whole = Field(default=5000, ge=100, le=MAX_PATHS)
+    horizon_months: Whole = Field(default=36, ge=1, le=MAX_WEB_HORIZON_MONTHS)
+    seed: Whole = Field(default=0, ge=0, le=2**31 - 1)
     #: Financing counted: committed events only (the base case), all, or none.
     financing: Literal["committed", "all", "none"] = "committed"
 

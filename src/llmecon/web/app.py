@@ -98,4 +98,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
         hosts = (*LOOPBACK_HOSTS, *(allowed_hosts or ()))
     app = create_app(store, token, max_paths, WebLimits(allowed_hosts=hosts),
                      memory_budget_bytes)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # proxy_headers off: X-Forwarded-For from a local client must not pose as another
+    # client (the per-client job limit is by address)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

@@ -53,14 +53,18 @@ def _catalog() -> dict[str, list[str]]:
 
 
 def _inference_cost(req: InferenceRequest) -> dict[str, Any]:
+    from llmecon.errors import InputError
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import engine_efficiency, load_serving_factors
     from llmecon.inference.serving import ServingConfig, evaluate
     from llmecon.report.inference import error_json, expected_error, model_note
 
     d = req.model_dump()
-    if d["batch_per_gpu"] is not None and d["tpot_ms"] is not None:
-        d["batch_per_gpu"] = None
+    if d["tpot_ms"] is not None:
+        if "batch_per_gpu" in req.model_fields_set and d["batch_per_gpu"] is not None:
+            raise InputError("give batch_per_gpu or tpot_ms (the batch that meets it), not "
+                             "both")
+        d["batch_per_gpu"] = None  # the form's default batch gives way to the target
     factors = load_serving_factors()
     engine = d.pop("engine")
     out = evaluate(ServingConfig(**d), load_catalog(), engine_efficiency(factors, engine)

@@ -19,15 +19,21 @@ RunId = Annotated[str, PathParam(max_length=40, pattern=r"^[0-9a-f]{1,40}$")]
 RETRY_AFTER_S = "5"
 
 
-def simulate(job: Job, req: SimulationRequest, runs: Any, budget: int) -> None:
-    """Run the stress test of ``req``, save it and keep its result on ``job``."""
+def scenario(req: SimulationRequest) -> Any:
+    """The stressed scenario of ``req``: built when the job is submitted, so a company
+    that cannot be projected is refused then (400), not queued to fail."""
     from llmecon.api import load_company
     from llmecon.simulate.loaders import load_base_scenario
-    from llmecon.simulate.run import PERCENTILES, run
     from llmecon.simulate.scenario import apply_stresses
 
     s = load_base_scenario(load_company(req.company.value), horizon_months=req.horizon_months)
-    s = apply_stresses(s.with_financing(req.financing), list(req.stresses))
+    return apply_stresses(s.with_financing(req.financing), list(req.stresses))
+
+
+def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int) -> None:
+    """Run the stress test ``s`` of ``req``, save it and keep its result on ``job``."""
+    from llmecon.simulate.run import PERCENTILES, run
+
     r = run(s, paths=req.paths, seed=req.seed, progress=job.progress,
             memory_budget_bytes=budget)
     job.run_id = runs.save(r, s.to_dict())
@@ -66,10 +72,11 @@ def router(jobs: JobQueue, runs: Any) -> APIRouter:
         if max_paths is not None and req.paths > max_paths:
             raise HTTPException(422, f"paths: at most {max_paths:,} on this server")
         _check_memory(req, budget)
+        s = scenario(req)
         client = request.client.host if request.client else "unknown"
         try:
             job = jobs.submit(client, req.model_dump(mode="json"), req.paths,
-                              lambda j: simulate(j, req, runs, budget))
+                              lambda j: simulate(j, req, s, runs, budget))
         except QueueFull as e:
             return JSONResponse({"detail": str(e)}, status_code=e.status,
                                 headers={"Retry-After": RETRY_AFTER_S})
@@ -100,7 +107,10 @@ def router(jobs: JobQueue, runs: Any) -> APIRouter:
 
     @r.get("/runs/{run_id}")
     def get_run(run_id: RunId) -> dict[str, Any]:
-        rec = runs.get(run_id)
+        try:
+            rec = runs.get(run_id)
+        except NotFoundError:  # its message names the store's path on this machine
+            raise HTTPException(404, f"no saved run {run_id!r}") from None
         out: dict[str, Any] = jsonable({"run_id": rec.run_id, "summary": rec.summary,
                                         "cash": runs.percentiles(rec.run_id, "cash")})
         return out

@@ -31,10 +31,15 @@ def host_name(value: str) -> str:
 
     >>> host_name("LOCALHOST:8000"), host_name("[::1]:80"), host_name("127.0.0.1")
     ('localhost', '[::1]', '127.0.0.1')
+    >>> host_name("[::1]evil.com")  # not [::1] with a port: kept whole, so refused
+    '[::1]evil.com'
     """
     v = value.strip().lower()
-    if v.startswith("["):
-        return v[:v.find("]") + 1] if "]" in v else v
+    if v.startswith("["):  # "[::1]" or "[::1]:80"; anything else after "]" is not a port
+        end = v.find("]") + 1
+        rest = v[end:] if end else ""
+        return v[:end] if end and (rest == "" or (rest[:1] == ":" and rest[1:].isdigit())) \
+            else v
     name, sep, port = v.rpartition(":")
     return name if sep and port.isdigit() else v
 
@@ -58,12 +63,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+#: Headers on every response: the pages may not be framed by another site.
+FRAME_HEADERS = ((b"x-frame-options", b"DENY"),
+                 (b"content-security-policy", b"frame-ancestors 'none'"))
+#: Most validation errors a response lists (a body of 100,000 bad keys got them all back).
+MAX_ERRORS = 20
+
+
 async def reject(send: Send, status: int, detail: str,
                  headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps({"detail": detail}).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()), *headers]})
+                            (b"content-length", str(len(body)).encode()), *FRAME_HEADERS,
+                            *headers]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -122,7 +135,11 @@ class Guard:
 
         async def watched_send(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                # no other site may frame the dashboard (and trick a click on "run")
+                message = {**message, "headers": [*message.get("headers", ()),
+                                                  *FRAME_HEADERS]}
             await send(message)
 
         try:
@@ -140,11 +157,14 @@ def trimmed_errors(errors: Sequence[Any], max_chars: int) -> list[dict[str, Any]
     def cut(text: str) -> str:
         return text if len(text) <= max_chars else text[:max_chars - 3] + "..."
 
-    out = []
-    for e in errors:
+    out: list[dict[str, Any]] = []
+    for e in errors[:MAX_ERRORS]:
         item = {"loc": [cut(str(p)) if isinstance(p, str) else p for p in e.get("loc", ())],
                 "msg": cut(str(e.get("msg", ""))), "type": str(e.get("type", ""))}
         if "input" in e:
             item["input"] = cut(repr(e["input"]))
         out.append(item)
+    if len(errors) > MAX_ERRORS:
+        out.append({"loc": [], "msg": f"and {len(errors) - MAX_ERRORS:,} more errors",
+                    "type": "more_errors"})
     return out
