@@ -101,6 +101,11 @@ def _scenario_args(p: argparse.ArgumentParser) -> None:
 
 def _scenario(args: argparse.Namespace) -> Any:
     """The company's calibrated scenario, with the scenario file and stresses applied."""
+    return _company_scenario(args)[1]
+
+
+def _company_scenario(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The company and its scenario (:func:`_scenario`)."""
     from dataclasses import replace
 
     from llmecon.api import load_company
@@ -108,21 +113,22 @@ def _scenario(args: argparse.Namespace) -> Any:
     from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.scenario import apply_stresses, load_scenario
 
-    s = load_base_scenario(load_company(args.company), load_assumptions(args.assume),
+    company = load_company(args.company)
+    s = load_base_scenario(company, load_assumptions(args.assume),
                            args.horizon or DEFAULT_HORIZON_MONTHS)
     if args.scenario:
         s = load_scenario(s, args.scenario)
         if args.horizon:
             s = replace(s, horizon_months=args.horizon)
     s = s.with_financing(args.financing) if args.financing else s
-    return apply_stresses(s, args.stress)
+    return company, apply_stresses(s, args.stress)
 
 
 def _simulate(args: argparse.Namespace) -> int:
     from llmecon.simulate.run import BLOCK
     from llmecon.simulate.run import run as run_mc
 
-    s = _scenario(args)
+    company, s = _company_scenario(args)
     result = with_progress(lambda cb: run_mc(s, paths=args.paths, seed=args.seed,
                                              backend=args.backend, scheduler=args.scheduler,
                                              workers=args.workers, progress=cb,
@@ -138,14 +144,16 @@ def _simulate(args: argparse.Namespace) -> int:
             run_id = RunStore(args.store).save(result, s.to_dict())
         except Exception as e:  # the results are shown all the same, then the error
             failure = e
-    _print_result(args, result, run_id, s)
+    from llmecon.simulate.hindsight import later_figures
+
+    _print_result(args, result, run_id, s, later_figures(company, result))
     if failure is not None:
         raise failure
     return 0
 
 
 def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
-                  s: Any) -> None:
+                  s: Any, later: Any) -> None:
     from llmecon.report import simulate as present
     from llmecon.report.terminal import print_all
 
@@ -156,11 +164,12 @@ def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
         excel.add_simulation(book, result)
         save_xlsx(args, book)
     elif args.format == "json":
-        print(present.result_json(result, run_id, present.scenario_drivers(s)))
+        print(present.result_json(result, run_id, present.scenario_drivers(s), later))
     elif args.format == "csv":
         sys.stdout.write(present.result_csv(result))
     else:
-        print_all([present.summary_table(result), present.fan_table(result, "cash"),
+        print_all([present.summary_table(result), *present.later_table(later, result),
+                   present.fan_table(result, "cash"),
                    present.fan_table(result, "revenue"),
                    present.fan_table(result, "gross_margin")])
         if run_id:
@@ -172,6 +181,8 @@ def _scenario_show(args: argparse.Namespace) -> int:
 
     s = _scenario(args)
     print("# Calibrated scenario; copy, edit and pass back with --scenario FILE.")
+    print(f"# Months in this file count from 0, the first projected month (after {s.start});"
+          " outputs number months from 1 with their dates: month: 6 here is 7 (...) there.")
     print("# Where each driver comes from:")
     for k, how in s.provenance.items():
         print(safe(f"#   {k}: {how}"))

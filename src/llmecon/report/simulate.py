@@ -7,12 +7,13 @@ import io
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
 
 from llmecon.report.common import jsonable
-from llmecon.report.formatting import compact, money
+from llmecon.report.formatting import LOW_MARK, compact, money
 from llmecon.report.richtext import plain
 from llmecon.simulate.run import PERCENTILES, SimResult
 
@@ -88,8 +89,44 @@ def scenario_drivers(s: Any) -> dict[str, dict[str, Any]]:
             for k, d in s.drivers.items() if "." in k}
 
 
+def later_table(figures: Sequence[Any], r: SimResult) -> list[RichTable]:
+    """The projection against figures disclosed after its start (none: no table)."""
+    if not figures:
+        return []
+    t = RichTable(title=plain("Against what was disclosed after the start (the start is the "
+                              "latest period disclosing all the projection needs)"),
+                  title_justify="left", header_style="bold")
+    for col in ("disclosed", "months", "value", "projection", "p5 - p95", "where"):
+        t.add_column(col, justify="left" if col in ("disclosed", "months", "where")
+                     else "right")
+    ends = r.month_ends
+    for f in figures:
+        name = "cash + short-term investments" if f.item == "cash_resources" else "revenue"
+        span = _span(ends, f.first_month, f.last_month)
+        proj = ("median " if f.low is not None else "mean ") + money(f.projected, r.currency)
+        band = "" if f.low is None or f.high is None else \
+            f"{money(f.low, r.currency)} - {money(f.high, r.currency)}"
+        diff = f.relative_difference
+        where = f.position + ("" if diff is None else f" ({diff:+.0%} against the "
+                              f"{'median' if f.low is not None else 'mean'})")
+        t.add_row(plain(f"{name} {f.period}"), plain(span),
+                  plain(money(f.disclosed, r.currency) + (LOW_MARK if f.confidence == "low"
+                                                          else "")),
+                  plain(proj), plain(band), plain(where))
+    return [t]
+
+
+def _span(ends: Sequence[Any], first: int, last: int) -> str:
+    if not ends:
+        return f"{first}-{last}" if first != last else str(first)
+    a, b = ends[first - 1], ends[last - 1]
+    return b.strftime("%b %Y") if first == last else \
+        f"{a.strftime('%b %Y')} - {b.strftime('%b %Y')}"
+
+
 def result_json(r: SimResult, run_id: str | None,
-                drivers: dict[str, dict[str, Any]] | None = None) -> str:
+                drivers: dict[str, dict[str, Any]] | None = None,
+                later: Sequence[Any] = ()) -> str:
     doc: dict[str, Any] = {"run_id": run_id, "summary": r.summary(),
            "percentiles": {k: {f"p{q}": v[i].tolist() for i, q in enumerate(PERCENTILES)}
                            for k, v in r.percentiles.items()},
@@ -98,6 +135,8 @@ def result_json(r: SimResult, run_id: str | None,
         doc["kept_paths"] = {"cash": r.paths_data.cash.tolist()}
     if drivers is not None:
         doc["drivers"] = drivers
+    doc["later_disclosures"] = [{**asdict(f), "position": f.position,
+                                 "relative_difference": f.relative_difference} for f in later]
     return json.dumps(jsonable(doc), indent=1, default=str, allow_nan=False)
 
 

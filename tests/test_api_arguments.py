@@ -1,0 +1,79 @@
+"""The Python API refuses what it cannot use, naming the argument, instead of a raw
+AttributeError, a silent guess or a NaN (an audit of every public function)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llmecon import api
+from llmecon.errors import InputError
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def z() -> Any:
+    return api.load_company("zhipu")
+
+
+def test_a_company_file_by_path_object() -> None:
+    # the docstring says "by path": a pathlib.Path was an AttributeError ('strip')
+    assert api.load_company(DATA / "examplai.csv").id == "examplai"
+
+
+@pytest.mark.parametrize(("call", "name"), [
+    (lambda z: api.load_company(None), "company"),
+    (lambda z: api.load_company(b"zhipu"), "company"),
+    (lambda z: api.load_company("zhipu", check="no"), "check"),
+    (lambda z: api.compare(["zhipu"]), "companies[0]"),
+    (lambda z: api.compare([]), "companies"),
+    (lambda z: api.compare(z), "companies"),
+    (lambda z: api.compare([z], currency=5), "currency"),
+    (lambda z: api.compare([z], currency=""), "currency"),
+    (lambda z: api.compare([z], fx="x"), "fx"),
+    (lambda z: api.history("zhipu"), "company"),
+    (lambda z: api.unit_economics(z, 5), "assumptions"),
+    (lambda z: api.peers("gross_margin", [z], until="2025-01-01"), "until"),
+    (lambda z: api.ttm([z], "2025-12-31"), "as_of"),
+    (lambda z: api.ttm([z], datetime(2025, 12, 31)), "as_of"),
+    (lambda z: api.ttm([z], date(2025, 12, 31), "nosuch"), "item"),
+    (lambda z: api.ttm([z], date(2025, 12, 31), "gross_margin"), "item"),
+    (lambda z: api.valuations(api.load_company("minimax"), at="IPO",
+                              forward_revenue=float("nan")), "forward_revenue"),
+    (lambda z: api.valuations(api.load_company("minimax"), at="IPO",
+                              forward_revenue="100"), "forward_revenue"),
+    (lambda z: api.valuations(api.load_company("minimax"), forward_revenue=1e9),
+     "forward_revenue"),
+])
+def test_bad_arguments_are_input_errors(z: Any, call: Any, name: str) -> None:
+    with pytest.raises(InputError, match=f"^{__import__('re').escape(name)}: "):
+        call(z)
+
+
+def test_ttm_suggests_the_item_meant(z: Any) -> None:
+    with pytest.raises(InputError, match="did you mean 'revenue'"):
+        api.ttm([z], date(2025, 12, 31), "revenu")
+
+
+def test_unknown_period_fields_are_refused(tmp_path: Path) -> None:
+    # a typo of 'months' in a period entry was ignored while unknown keys elsewhere are refused
+    text = (Path(api.__file__).parent / "data/companies/zhipu.yaml").read_text(encoding="utf-8")
+    marker = "periods:\n"
+    assert marker in text
+    bad = text.replace(marker, marker + "  FY2031: {end: 2031-12-31, mnths: 12}\n", 1)
+    f = tmp_path / "z.yaml"
+    f.write_text(bad, encoding="utf-8")
+    with pytest.raises(InputError, match=r"periods\.FY2031: unknown field\(s\) mnths"):
+        api.load_company(f)
+
+
+def test_no_change_between_two_runways_without_burn() -> None:
+    # Snowflake generates cash: its runway is infinite in both periods, so there is no
+    # relative change (it was NaN: inf / inf)
+    sig = api.history(api.load_company("snowflake"))[2]
+    row = next(r for r in sig.rows if r.key == "runway")
+    assert row.latest.value == float("inf") and row.change is None
