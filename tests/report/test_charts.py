@@ -83,3 +83,19 @@ def test_cli_kinds_are_the_spec_kinds() -> None:
     from llmecon.report.charts import KINDS
 
     assert (*TREND_KINDS, "fan") == KINDS
+
+
+def test_low_confidence_points_carry_the_mark(minimax: Company, tmp_path: Path) -> None:
+    # MiniMax's 9M 2025 cash (US$1,006.8m) is low confidence in the reference, as the tables
+    # mark it 'US$ 1.01bn†': the chart's point carries the same mark
+    cs = company_series(minimax, load_fx())
+    spec = trend_chart("cash", cs)
+    bars = next(t for t in spec.traces if t.name.startswith("Cash"))
+    i = cs.periods.index("9M_2025")
+    assert bars.low[i] and bars.y[i] == pytest.approx(1006.8, abs=0.05)
+    data = figure(spec)["data"]
+    assert data[0]["text"][i] == "\u2020" and data[0]["text"][cs.periods.index("FY2025")] == ""
+    assert cs.to_dict()["series"]["cash_resources"]["low_confidence"][i] is True
+    from llmecon.report.mpl_figure import save
+
+    assert save([spec], tmp_path / "c.svg").read_text(encoding="utf-8").count("\u2020") >= 1

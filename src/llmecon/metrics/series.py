@@ -20,6 +20,8 @@ class Series:
     label: str
     unit: str  # "money" (company currency), "ratio", "months"
     values: tuple[float | None, ...]
+    #: Per value: low confidence (a conflicting, single or derived source figure).
+    low: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class CompanySeries:
     def to_dict(self) -> dict[str, Any]:
         return {"company": self.company_id, "currency": self.currency,
                 "periods": self.period_labels,
-                "series": {k: {"label": s.label, "unit": s.unit, "values": list(s.values)}
+                "series": {k: {"label": s.label, "unit": s.unit, "values": list(s.values),
+                               "low_confidence": list(s.low)}
                            for k, s in self.series.items()}}
 
 
@@ -52,42 +55,37 @@ def company_series(company: Company, fx: FxTable) -> CompanySeries:
     ctx = sig.Context(company, fx)
     periods = company.duration_periods
 
-    def item(key: str, segment: str | None = None) -> tuple[float | None, ...]:
-        out = []
-        for p in periods:
-            v = r.get(key, p.label, segment)
-            out.append(v.value if v.ok else None)
-        return tuple(out)
+    def item(label: str, unit: str, key: str, segment: str | None = None) -> Series:
+        got = [r.get(key, p.label, segment) for p in periods]
+        return Series(label, unit, tuple(v.value if v.ok else None for v in got),
+                      tuple(v.ok and v.confidence == "low" for v in got))
 
-    def metric(fn: Any) -> tuple[float | None, ...]:
-        vals = []
-        for p in periods:
-            mv = fn(ctx, p)
-            vals.append(mv.value if mv.ok else None)
-        return tuple(vals)
+    def metric(label: str, unit: str, fn: Any) -> Series:
+        got = [fn(ctx, p) for p in periods]
+        return Series(label, unit, tuple(mv.value if mv.ok else None for mv in got),
+                      tuple(mv.ok and mv.confidence == "low" for mv in got))
 
     s: dict[str, Series] = {
-        "revenue": Series("Revenue", "money", item("revenue")),
-        "net_loss": Series("Net loss", "money", item("net_loss")),
-        "adjusted_net_loss": Series("Adjusted net loss", "money", item("adjusted_net_loss")),
-        "cost_of_revenue": Series("Cost of revenue", "money", item("cost_of_revenue")),
-        "rd_expense": Series("R&D", "money", item("rd_expense")),
-        "selling_marketing_expense": Series("Selling & marketing", "money",
-                                            item("selling_marketing_expense")),
-        "gross_margin": Series("Gross margin", "ratio", item("gross_margin")),
-        "rd_to_revenue": Series("R&D / revenue", "ratio", metric(sig.rd_to_revenue)),
-        "rd_compute_to_revenue": Series("Compute in R&D / revenue", "ratio",
-                                        metric(sig.rd_compute_to_revenue)),
-        "cash_resources": Series("Cash + short-term investments", "money",
-                                 metric(sig.cash_resources)),
-        "runway": Series("Runway (months)", "months", metric(sig.runway)),
+        "revenue": item("Revenue", "money", "revenue"),
+        "net_loss": item("Net loss", "money", "net_loss"),
+        "adjusted_net_loss": item("Adjusted net loss", "money", "adjusted_net_loss"),
+        "cost_of_revenue": item("Cost of revenue", "money", "cost_of_revenue"),
+        "rd_expense": item("R&D", "money", "rd_expense"),
+        "selling_marketing_expense": item("Selling & marketing", "money",
+                                          "selling_marketing_expense"),
+        "gross_margin": item("Gross margin", "ratio", "gross_margin"),
+        "rd_to_revenue": metric("R&D / revenue", "ratio", sig.rd_to_revenue),
+        "rd_compute_to_revenue": metric("Compute in R&D / revenue", "ratio",
+                                        sig.rd_compute_to_revenue),
+        "cash_resources": metric("Cash + short-term investments", "money",
+                                 sig.cash_resources),
+        "runway": metric("Runway (months)", "months", sig.runway),
     }
     for line in company.lines:
         seg = f"line:{line}"
-        s[f"gross_margin[{line}]"] = Series(f"Gross margin: {line}", "ratio",
-                                             item("gross_margin", seg))
-        s[f"revenue_share[{line}]"] = Series(f"Share of revenue: {line}", "ratio",
-                                              item("revenue_share", seg))
+        s[f"gross_margin[{line}]"] = item(f"Gross margin: {line}", "ratio", "gross_margin", seg)
+        s[f"revenue_share[{line}]"] = item(f"Share of revenue: {line}", "ratio",
+                                           "revenue_share", seg)
     return CompanySeries(company.id, company.name, company.currency,
                          tuple(p.label for p in periods), tuple(p.is_interim for p in periods),
                          s)

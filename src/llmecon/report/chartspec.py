@@ -33,6 +33,8 @@ class Trace:
     dashed: bool = False
     markers: bool = True
     legend: bool = True
+    #: Per point: a low-confidence figure, drawn with the † mark.
+    low: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def _line(cs: CompanySeries, key: str, scale: float, name: str | None = None,
           kind: TraceKind = "line", **kw: Any) -> Trace:
     s = cs.series[key]
     return Trace(name or s.label, kind, tuple(cs.period_labels),
-                 tuple(finite_list(s.values, scale)), **kw)
+                 tuple(finite_list(s.values, scale)), low=s.low, **kw)
 
 
 def _revenue_losses(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from llmecon.fileio import atomic_write
 from llmecon.report.chartspec import ChartSpec, Trace
+from llmecon.report.formatting import LOW_MARK
 
 BAR_GROUP_WIDTH = 0.8
 
@@ -37,6 +38,7 @@ def _bars(ax: Any, spec: ChartSpec, bars: list[Trace]) -> None:
     for i, t in enumerate(bars):
         offset = (i - (len(bars) - 1) / 2) * width
         ax.bar([x + offset for x in _positions(spec, t)], _nan(t.y), width, label=t.name)
+        _marks(ax, spec, t, offset)
 
 
 def _lines(ax: Any, spec: ChartSpec, t: Trace) -> None:
@@ -46,6 +48,15 @@ def _lines(ax: Any, spec: ChartSpec, t: Trace) -> None:
         return
     style = ("--" if t.dashed else "-") if not t.markers else ("o--" if t.dashed else "o-")
     ax.plot(x, _nan(t.y), style, label=t.name)
+    _marks(ax, spec, t)
+
+
+def _marks(ax: Any, spec: ChartSpec, t: Trace, offset: float = 0.0) -> None:
+    """† above each low-confidence point, as in the tables."""
+    for x, y, low in zip(_positions(spec, t), t.y, t.low, strict=False):
+        if low and y is not None:
+            ax.annotate(LOW_MARK, (x + offset, y), textcoords="offset points", xytext=(0, 3),
+                        ha="center", fontsize=8)
 
 
 def draw(ax: Any, spec: ChartSpec) -> None:
@@ -72,7 +83,8 @@ def draw(ax: Any, spec: ChartSpec) -> None:
     ax.set_ylabel(spec.y_axis.title)
     if spec.y_axis.range is not None:
         ax.set_ylim(*spec.y_axis.range)
-    ax.set_title(spec.title, fontsize=10)
+    low = any(any(t.low) for t in spec.traces)
+    ax.set_title(spec.title + (f"  ({LOW_MARK} low confidence)" if low else ""), fontsize=10)
     ax.legend(fontsize=7, loc="upper left")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmecon.report.chartspec import Axis, ChartSpec, Trace
+from llmecon.report.formatting import LOW_MARK
 
 
 def text(s: Any) -> Any:
@@ -33,8 +34,10 @@ def _traces(t: Trace) -> list[dict[str, Any]]:
                               "showlegend": t.legend}
     if t.axis == "y2":
         common["yaxis"] = "y2"
+    if any(t.low):  # low-confidence points carry the † mark, as in the tables
+        common["text"] = [LOW_MARK if low else "" for low in t.low]
     if t.kind == "bar":
-        return [{"type": "bar", **common, "y": list(t.y)}]
+        return [{"type": "bar", **common, "y": list(t.y), "textposition": "outside"}]
     if t.kind == "band":
         upper = {"type": "scatter", **common, "y": list(t.y), "line": {"width": 0},
                  "mode": "lines", "showlegend": False, "hoverinfo": "skip"}
@@ -42,8 +45,9 @@ def _traces(t: Trace) -> list[dict[str, Any]]:
                  "mode": "lines", "fill": "tonexty"}
         return [upper, lower]
     line: dict[str, Any] = {"dash": "dash"} if t.dashed else {}
+    mode = "lines+markers" if t.markers else "lines"
     return [{"type": "scatter", **common, "y": list(t.y), "line": line,
-             "mode": "lines+markers" if t.markers else "lines"}]
+             "mode": mode + ("+text" if any(t.low) else ""), "textposition": "top center"}]
 
 
 def figure(spec: ChartSpec) -> dict[str, Any]:
