@@ -189,11 +189,44 @@ def test_text_from_a_store_cannot_drive_the_terminal(tmp_path: Path, uncertain: 
     r, scen = _result(uncertain, 50)
     store = RunStore(tmp_path / "runs.duckdb")
     run_id = store.save(r, scen)
+    import json
+
     import duckdb
 
     con = duckdb.connect(str(tmp_path / "runs.duckdb"))
+    (text,) = con.execute("SELECT summary FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    summary = {**json.loads(text), "company": "x\u001b[31m"}
     con.execute("UPDATE runs SET company = 'evil\x1b]0;pwned\x07', summary = ? WHERE "
-                "run_id = ?", ['{"company": "x\\u001b[31m"}', run_id])
+                "run_id = ?", [json.dumps(summary), run_id])
     con.close()
     rec = store.get(run_id)
     assert rec.company == "evil?]0;pwned?" and rec.summary["company"] == "x?[31m"
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"prob_cash_out_by_horizon": None}, "summary.prob_cash_out_by_horizon"),
+    ({"currency": 5}, "summary.currency"),
+    ({"cash_at_horizon": {"p5": 1, "p25": 1, "p50": float("nan"), "p75": 1, "p95": 1}},
+     "summary.cash_at_horizon.p50"),
+    ({"revenue_over_horizon": {"p5": float("inf")}}, "summary.revenue_over_horizon.p5"),
+    ("[1, 2]", "summary: expected a mapping"),
+])
+def test_an_edited_run_is_named_and_the_others_still_list(
+        tmp_path: Path, uncertain: Factory, change: Any, named: str) -> None:
+    # an edited or foreign row was a KeyError for 'runs list' and 'nan%' for 'runs show'
+    import json
+
+    import duckdb
+
+    r, scen = _result(uncertain, 50)
+    store = RunStore(tmp_path / "runs.duckdb")
+    good, bad = store.save(r, scen), store.save(r, scen)
+    con = duckdb.connect(str(tmp_path / "runs.duckdb"))
+    (text,) = con.execute("SELECT summary FROM runs WHERE run_id = ?", [bad]).fetchone()
+    edited = change if isinstance(change, str) else json.dumps({**json.loads(text), **change})
+    con.execute("UPDATE runs SET summary = ? WHERE run_id = ?", [edited, bad])
+    con.close()
+    with pytest.raises(InputError, match=f"run '{bad}' is malformed.*{named}"):
+        store.get(bad)
+    records, problems = store.readable_records()
+    assert [x.run_id for x in records] == [good] and len(problems) == 1

@@ -58,6 +58,11 @@ MALFORMED = [
     ("api:\n  target_gross_margin: 30\n", "api.target_gross_margin", "did you mean 30%"),
     ("api:\n  target_gross_margin: 1.0\n", "api.target_gross_margin", "< 1"),
     ("b2b:\n  contract_value: lots\n", "b2b.contract_value", "a number"),
+    # months beyond any projection allocated petabytes; true was month 1
+    ("b2b:\n  delivery_months: 1.0e+17\n", "b2b.delivery_months", "whole number"),
+    ("b2b:\n  acceptance_month: true\n", "b2b.acceptance_month", "whole number"),
+    ("b2b:\n  payment_schedule: [[100000000, 1]]\n", "b2b.payment_schedule[0][0]", "<= 240"),
+    ("c2c:\n  sbg_alpha: 1.0e+15\n  sbg_beta: 1.0e+15\n", "c2c.sbg_alpha", "<= 1e+06"),
     ("b2b:\n  contract_value: 0\n", "b2b.contract_value", "> 0"),
     ("b2b:\n  loaded_cost_per_person_month: 0\n", "b2b.loaded_cost_per_person_month", "> 0"),
     ("b2b:\n  delivery_months: 0\n", "b2b.delivery_months", ">= 1"),

@@ -114,3 +114,15 @@ def test_money_units_read_as_money_not_scientific_notation() -> None:
     assert value_text(row, "CNY") == "RMB 24.2k per net new customer"
     row = UERow("x", "C2C product", "tokens", 4.507e12, "tokens per month", "derived", "")
     assert value_text(row, "USD") == "4.507tn tokens per month"
+
+
+def test_a_contract_paid_at_signing_has_no_collection_delay() -> None:
+    # 100% at signing: nothing is invoiced on credit (it divided by zero); 99% at signing
+    # with Zhipu's 112 receivable days would mean 369 months of delay: refused
+    from llmecon.errors import InputError
+    from llmecon.unit_economics.b2b import collection_delay
+
+    assert collection_delay(112.3, ((0, 1.0),))[0] == 0
+    assert collection_delay(112.3, ((0, 0.3), (6, 0.7)))[0] == 5  # 112.3/30.44/0.7 = 5.27
+    with pytest.raises(InputError, match=r"payment_schedule: 99\.0% paid at signing"):
+        collection_delay(112.3, ((0, 0.99), (6, 0.01)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from llmecon.cli.common import safe
@@ -29,8 +30,11 @@ def _list(args: argparse.Namespace) -> int:
     from llmecon.report.terminal import print_all
     from llmecon.store.runs import RunStore
 
-    print_all([runs_table(RunStore(args.store).records())])
-    return 0
+    good, problems = RunStore(args.store).readable_records()
+    print_all([runs_table(good)])
+    for e in problems:  # the readable runs are listed; each malformed one is named
+        print(f"llmecon: {e}", file=sys.stderr)
+    return 2 if problems else 0
 
 
 def _show(args: argparse.Namespace) -> int:

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Annotated, Any, Self
 
 import pydantic
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, Strict, field_validator, model_validator
 
 from llmecon.config.base import ConfigModel, format_errors, parse_config
 from llmecon.config.serving import Engine
+from llmecon.constants import MAX_HORIZON_MONTHS
 from llmecon.errors import InputError
 
 BUNDLED = "data/assumptions/defaults.yaml"
@@ -110,8 +111,12 @@ class C2CAssumptions(Section):
     annual_discount_rate: float = Field(ge=0.0, le=1.0, description="per year, fraction")
     tokens_per_user_day: float = Field(gt=0.0, description="tokens an active user uses a day")
     payer_usage_multiple: float = Field(gt=0.0, description="a payer's tokens / a free user's")
-    sbg_alpha: float | None = Field(default=None, gt=0.0, description="sBG alpha (monthly)")
-    sbg_beta: float | None = Field(default=None, gt=0.0, description="sBG beta (monthly)")
+    # above 10^6 the curve is constant churn alpha / (alpha + beta) and its survival loses
+    # precision (a difference of two log-beta functions of huge arguments)
+    sbg_alpha: float | None = Field(default=None, gt=0.0, le=1e6,
+                                    description="sBG alpha (monthly)")
+    sbg_beta: float | None = Field(default=None, gt=0.0, le=1e6,
+                                   description="sBG beta (monthly)")
 
     @model_validator(mode="after")
     def _both_sbg(self) -> C2CAssumptions:
@@ -133,7 +138,10 @@ class ApiAssumptions(Section):
 
 
 #: (month from signing, share of the contract).
-Milestone = tuple[Annotated[int, Field(ge=0)], Share]
+#: A month of a contract (from signing): a whole number (not true/false), within the
+#: longest projection.
+ContractMonth = Annotated[int, Strict(), Field(ge=0, le=MAX_HORIZON_MONTHS)]
+Milestone = tuple[ContractMonth, Share]
 
 
 def schedule_adds_to_one(v: tuple[Milestone, ...]) -> tuple[Milestone, ...]:
@@ -151,10 +159,11 @@ class B2BAssumptions(Section):
     contract_value: float = Field(gt=0.0, description="average project, company currency")
     loaded_cost_per_person_month: float = Field(gt=0.0, description="delivery staff cost, "
                                                 "company currency per person-month")
-    delivery_months: int = Field(ge=1, description="months of delivery")
+    delivery_months: Annotated[int, Strict(), Field(ge=1, le=MAX_HORIZON_MONTHS)] = Field(
+        description="months of delivery")
     payment_schedule: tuple[Milestone, ...] = Field(
         description="(month, share of contract) invoices; shares add up to 1")
-    acceptance_month: int = Field(ge=0, description="month revenue is recognised")
+    acceptance_month: ContractMonth = Field(description="month revenue is recognised")
     reusable_shares: tuple[Share, ...] = Field(min_length=1, description="sweep of the "
                                                "share of delivery done by reusable parts")
 

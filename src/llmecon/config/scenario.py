@@ -61,8 +61,8 @@ class LineConfig(ConfigModel):
 
     name: str
     kind: LineKind
-    delivery_months: int = Field(default=6, ge=1)
-    collection_delay_months: int | None = Field(default=None, ge=0)
+    delivery_months: int = Field(default=6, ge=1, le=MAX_HORIZON_MONTHS)
+    collection_delay_months: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MONTHS)
     seasonality: tuple[NonNegative, NonNegative, NonNegative, NonNegative] = (1.0, 1.0, 1.0,
                                                                               1.0)
 

@@ -156,10 +156,25 @@ class RunStore:
         return run_id
 
     def records(self) -> list[RunRecord]:
+        """Every run, oldest first; a malformed one is an error naming it."""
+        good, problems = self.readable_records()
+        if problems:
+            raise problems[0]
+        return good
+
+    def readable_records(self) -> tuple[list[RunRecord], list[InputError]]:
+        """The runs that read back, and what is wrong with each one that does not (one
+        edited row does not hide the others)."""
         with self._connect(read_only=True) as con:
             rows = con.execute("SELECT run_id, created, company, stresses, paths, horizon, seed,"
                                " backend, summary, scenario FROM runs ORDER BY created").fetchall()
-        return [_record(r) for r in rows]
+        good, problems = [], []
+        for r in rows:
+            try:
+                good.append(_record(r))
+            except InputError as e:
+                problems.append(e)
+        return good, problems
 
     def get(self, run_id: str) -> RunRecord:
         """The run whose id is ``run_id`` or starts with it."""
@@ -268,14 +283,57 @@ def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
 
 
 def _record(r: tuple[Any, ...]) -> RunRecord:
+    run = clean(str(r[0]))
+    if any(v is None for v in r[:8]):
+        names = ("run_id", "created", "company", "stresses", "paths", "horizon", "seed",
+                 "backend")
+        raise InputError(f"store: run {run!r} is malformed ("
+                         f"{', '.join(n for n, v in zip(names, r[:8], strict=False) if v is None)}"
+                         " missing)")
     try:
         summary, scenario = json.loads(r[8]), json.loads(r[9])
-        return RunRecord(clean(str(r[0])), r[1], clean(str(r[2])), clean(str(r[3])),
-                         int(r[4]), int(r[5]), int(r[6]), clean(str(r[7])),
-                         _cleaned(summary), _cleaned(scenario))
     except (TypeError, ValueError):
-        raise InputError(f"store: run {clean(str(r[0]))!r} is malformed (summary or scenario "
-                         "is not JSON)") from None
+        raise InputError(f"store: run {run!r} is malformed (summary or scenario is not "
+                         "JSON)") from None
+    _check_summary(run, summary)
+    try:
+        return RunRecord(run, r[1], clean(str(r[2])), clean(str(r[3])), int(r[4]), int(r[5]),
+                         int(r[6]), clean(str(r[7])), _cleaned(summary), _cleaned(scenario))
+    except (TypeError, ValueError):
+        raise InputError(f"store: run {run!r} is malformed (paths, horizon or seed is not a "
+                         "whole number)") from None
+
+
+#: What a saved summary must hold for the runs commands and the dashboard: key -> whether
+#: its percentiles may be infinite (a runway beyond the horizon).
+_SUMMARY_PERCENTILES = {"cash_at_horizon": False, "revenue_over_horizon": False,
+                        "runway_months": True}
+
+
+def _check_summary(run: str, summary: Any) -> None:
+    """A run's saved summary has the fields the presenters read, with finite numbers (an
+    edited or foreign store is named, not a KeyError or a 'nan%')."""
+    def bad(field: str, what: str) -> InputError:
+        return InputError(f"store: run {run!r} is malformed "
+                          f"(summary{'.' + field if field else ''}: expected {what})")
+
+    if not isinstance(summary, dict):
+        raise bad("", "a mapping")
+    if not isinstance(summary.get("currency"), str):
+        raise bad("currency", "a currency code")
+    p = summary.get("prob_cash_out_by_horizon")
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise bad("prob_cash_out_by_horizon", "a probability from 0 to 1")
+    for key, inf_ok in _SUMMARY_PERCENTILES.items():
+        pcts = summary.get(key)
+        if not isinstance(pcts, dict):
+            raise bad(key, "percentiles p5 to p95")
+        for q in ("p5", "p25", "p50", "p75", "p95"):
+            v = pcts.get(q)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or \
+                    (not inf_ok and abs(v) == float("inf")):
+                raise bad(f"{key}.{q}", "a finite number" if not inf_ok else
+                          "a month number or infinity")
 
 
 def _json_default(o: Any) -> Any:

@@ -26,6 +26,7 @@ from pydantic import Field, field_validator
 from llmecon import formulas as f
 from llmecon.config.assumptions import CheckedInputs, Milestone, Share, schedule_adds_to_one
 from llmecon.constants import DAYS_PER_MONTH
+from llmecon.errors import InputError
 
 Milestones = tuple[Milestone, ...]
 
@@ -123,6 +124,10 @@ def reusable_share_sweep(p: ProjectInputs, shares: Sequence[float]) -> list[Proj
     return [evaluate_project(p.replace(reusable_share=s)) for s in shares]
 
 
+#: Longest collection delay the receivable days may imply (five years).
+MAX_COLLECTION_DELAY_MONTHS = 60
+
+
 def advance_share(payment_schedule: Sequence[tuple[int, float]]) -> float:
     """The share of a contract paid at signing (month 0 of the payment schedule)."""
     first_month, first_share = payment_schedule[0]
@@ -138,7 +143,15 @@ def collection_delay(receivable_days: float | None,
     if receivable_days is None:
         return 3, "assumed: 3 months (no receivable days disclosed)"
     share = advance_share(payment_schedule)
+    if share >= 1.0:
+        return 0, "nothing invoiced on credit: the whole contract is paid at signing"
     months = float(f.collection_delay_months(receivable_days, share))
+    if months > MAX_COLLECTION_DELAY_MONTHS:
+        raise InputError(f"assumptions b2b.payment_schedule: {share:.1%} paid at signing "
+                         f"leaves {1 - share:.1%} of revenue on credit, which the disclosed "
+                         f"{receivable_days:,.0f} receivable days would make a collection "
+                         f"delay of {months:,.0f} months (above "
+                         f"{MAX_COLLECTION_DELAY_MONTHS}); lower the share paid at signing")
     return max(1, round(months)), (f"receivable days / {DAYS_PER_MONTH} days per month / (1 - "
                                    f"{share:.0%} paid at signing) = {months:.1f}, rounded")
 

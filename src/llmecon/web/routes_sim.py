@@ -100,7 +100,7 @@ def router(jobs: JobQueue, runs: Any) -> APIRouter:
     @r.get("/runs")
     def list_runs() -> list[dict[str, Any]]:
         try:
-            records = runs.records()
+            records, _ = runs.readable_records()  # malformed rows are left out
         except NotFoundError:
             return []
         return [jsonable(_record(x)) for x in records]
