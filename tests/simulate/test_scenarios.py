@@ -88,3 +88,12 @@ def test_scenario_file_overrides_and_errors(tmp_path: Path, minimax: Company) ->
     p.write_text("drivers:\n  start_cash: {dist: normal, mean: 1}\n")
     with pytest.raises(InputError, match="missing 'sd'"):
         load_scenario(base, p)
+
+
+def test_a_preset_already_in_the_scenario_is_refused(minimax: Company) -> None:
+    # a file written with --stress price-war and run again with --stress price-war doubled
+    # the price decline (0.02 -> 0.05 -> 0.08) and shocked prices twice
+    once = apply_stresses(base_scenario(minimax), ["price-war"])
+    with pytest.raises(InputError, match="'price-war' is already in the scenario"):
+        apply_stresses(once, ["price-war"])
+    assert apply_stresses(once, ["marketing-stop"]).stresses[-1] == "marketing-stop"

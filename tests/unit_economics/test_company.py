@@ -126,3 +126,19 @@ def test_a_contract_paid_at_signing_has_no_collection_delay() -> None:
     assert collection_delay(112.3, ((0, 0.3), (6, 0.7)))[0] == 5  # 112.3/30.44/0.7 = 5.27
     with pytest.raises(InputError, match=r"payment_schedule: 99\.0% paid at signing"):
         collection_delay(112.3, ((0, 0.99), (6, 0.01)))
+
+
+def test_unreachable_break_even_and_all_reusable_are_n_a(tmp_path: Path) -> None:
+    # 16 x H800 at batch 2 with Z.ai's price needs the fleet busy ~129% of the time to break
+    # even: 'not reachable', not a derived 129.1%; 100% reusable delivery has no delivery
+    # staff, so no revenue per delivery employee (it printed inf)
+    from llmecon.api import load_company, unit_economics
+
+    f = tmp_path / "a.yaml"
+    f.write_text("inference:\n  zhipu: {model: GLM-4.6, gpu: H800, gpus: 16, batch_per_gpu: 2,"
+                 " price_endpoint: Z.ai}\nb2b: {reusable_shares: [0, 1]}\n", encoding="utf-8")
+    rows = {r.quantity: r for r in unit_economics(load_company("zhipu"), f).rows}
+    be = rows["break-even utilisation"]
+    assert be.value is None and be.basis.startswith("not reachable")
+    per = rows["at 100% reusable: revenue per delivery employee"]
+    assert per.value is None and "no delivery staff" in per.basis

@@ -35,6 +35,8 @@ def value_text(row: UERow, currency: str) -> str:
         return text + u[len(currency):]
     if u in ("users", "tokens") and abs(v) >= 1e6:
         return f"{v / 1e6:,.2f}m" if abs(v) < 1e12 else f"{v / 1e12:,.2f}T"
+    if u == "x" and 0 < abs(v) < 0.1:  # a small multiple keeps its digits: 0.0036x
+        return f"{v:.2g}x"
     if u in ("x", "months", "days", "persons"):
         return f"{v:,.2f} {'' if u == 'x' else u}".strip() + ("x" if u == "x" else "")
     return f"{compact(v)} {u}".strip()

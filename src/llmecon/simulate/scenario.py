@@ -457,6 +457,10 @@ def apply_stresses(s: Scenario, names: Sequence[str]) -> Scenario:
     from llmecon.config.scenario import StressPreset
 
     presets = check_stress_names(names)
+    again = [n for n in names if n in s.stresses]
+    if again:  # e.g. a scenario file written with --stress X, run with --stress X
+        raise InputError(f"stress {again[0]!r} is already in the scenario (its stresses: "
+                         f"{', '.join(s.stresses)}); each preset applies once")
     for name in names:
         s = _apply_preset(s, name, parse_config(StressPreset, presets[name], f"stress {name}"))
     return s

@@ -3,6 +3,8 @@ pays for, the engine's cost per token and the cost needed for a target margin.""
 
 from __future__ import annotations
 
+import math
+
 from llmecon import formulas as f
 from llmecon.inference.catalog import ApiPrice
 from llmecon.statements.model import Period
@@ -110,5 +112,10 @@ def _cost_rows(out: Rows, x: ApiResult, target: float, cur: str, label: str) -> 
     out.add(f"cost must fall to (x of today) for a {target:.0%} margin",
             float(f.ratio(x.realised_price_per_million * (1 - target), x.cost_per_million)),
             "x", "derived", "target cost / modelled cost (above 1: already there)")
-    out.add("break-even utilisation", x.break_even_utilisation, "ratio", "derived",
-            "share of time the fleet must be busy for cost = revenue")
+    be = x.break_even_utilisation
+    reachable = be is not None and math.isfinite(be) and be <= 1.0
+    out.add("break-even utilisation", be if reachable else None, "ratio", "derived",
+            "share of time the fleet must be busy for cost = revenue" if reachable else
+            f"not reachable: cost = revenue would need the fleet busy {be:.0%} of the time "
+            "(above 100%)" if be is not None and math.isfinite(be) else
+            "not reachable at this price")

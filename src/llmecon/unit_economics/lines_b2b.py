@@ -3,6 +3,8 @@ timeline, and the reusable-share sweep (:mod:`llmecon.unit_economics.b2b`)."""
 
 from __future__ import annotations
 
+import math
+
 from llmecon import formulas as f
 from llmecon.unit_economics.b2b import (
     ProjectInputs,
@@ -88,6 +90,8 @@ def _sweep_rows(out: Rows, proj: ProjectInputs, shares: tuple[float, ...], cur: 
     for s, rr in zip(shares, reusable_share_sweep(proj, shares), strict=True):
         out.add(f"at {s:.0%} reusable: gross margin", rr.gross_margin, "ratio", "derived",
                 "delivery effort x (1 - reusable share)")
+        per = rr.revenue_per_delivery_employee_year
         out.add(f"at {s:.0%} reusable: revenue per delivery employee",
-                rr.revenue_per_delivery_employee_year, cur, "derived", "contract value / "
-                "delivery staff-years")
+                per if math.isfinite(per) else None, cur, "derived",
+                "contract value / delivery staff-years" if math.isfinite(per) else
+                "no delivery staff when all delivery is reusable")
