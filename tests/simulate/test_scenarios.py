@@ -97,3 +97,17 @@ def test_a_preset_already_in_the_scenario_is_refused(minimax: Company) -> None:
     with pytest.raises(InputError, match="'price-war' is already in the scenario"):
         apply_stresses(once, ["price-war"])
     assert apply_stresses(once, ["marketing-stop"]).stresses[-1] == "marketing-stop"
+
+
+def test_a_normal_that_often_leaves_the_drivers_range_is_refused(tmp_path: Path,
+                                                                 minimax: Company) -> None:
+    # start_cash must be >= 0; a normal of mean 1bn and sd 2bn is below 0 with probability
+    # Phi(-0.5) = 30.9% (by hand), and the run showed negative opening cash on those paths
+    f = tmp_path / "s.yaml"
+    f.write_text("drivers:\n  start_cash: {dist: normal, mean: 1.0e+9, sd: 2.0e+9}\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError, match=r"start_cash: a normal .* on 30\.9% of paths"):
+        load_scenario(base_scenario(minimax), f)
+    f.write_text("drivers:\n  start_cash: {dist: normal, mean: 1.0e+9, sd: 1.0e+8}\n",
+                 encoding="utf-8")  # below 0 on Phi(-10) of paths: accepted
+    assert load_scenario(base_scenario(minimax), f).drivers["start_cash"].kind == "normal"
