@@ -111,3 +111,21 @@ def test_a_normal_that_often_leaves_the_drivers_range_is_refused(tmp_path: Path,
     f.write_text("drivers:\n  start_cash: {dist: normal, mean: 1.0e+9, sd: 1.0e+8}\n",
                  encoding="utf-8")  # below 0 on Phi(-10) of paths: accepted
     assert load_scenario(base_scenario(minimax), f).drivers["start_cash"].kind == "normal"
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # three pairs at +-0.99 that no correlation matrix holds: 'scenario show' took them and
+    # only the run refused
+    ("correlations:\n- [training_compute_growth_annual, inference_cost_decline_annual, 0.99]\n"
+     "- [inference_cost_decline_annual, open_platform.volume_growth_monthly, 0.99]\n"
+     "- [training_compute_growth_annual, open_platform.volume_growth_monthly, -0.99]\n",
+     "not positive definite"),
+    # every driver and index times 0: the FX revaluation divided by 0 and cash was NaN
+    ("shocks:\n- {driver: '*', multiplier: 0}\n", "a price index or exchange rate of 0"),
+])
+def test_a_file_the_run_cannot_use_is_refused_when_loaded(tmp_path: Path, minimax: Company,
+                                                          text: str, found: str) -> None:
+    f = tmp_path / "s.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=found):
+        load_scenario(base_scenario(minimax), f)

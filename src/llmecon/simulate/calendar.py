@@ -16,7 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.simulate.scenario import month_index
+
+def month_index(start: date, day: date) -> int:
+    """The projected month (0 = the month after ``start``'s month) that contains ``day``;
+    0 for a day before that.
+
+    >>> month_index(date(2025, 6, 30), date(2026, 1, 8))  # Jul 2025 = 0, ..., Jan 2026 = 6
+    6
+    """
+    return max(0, (day.year - start.year) * 12 + day.month - start.month - 1)
 
 
 def month_end(start: date, t: int) -> date:

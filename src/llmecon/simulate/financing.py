@@ -19,7 +19,8 @@ import math
 from llmecon.config.calibration import CompanyFinancingConfig
 from llmecon.metrics.financing import ipo_proceeds
 from llmecon.metrics.resolve import Resolver
-from llmecon.simulate.scenario import Financing, month_index
+from llmecon.simulate.calendar import month_index
+from llmecon.simulate.scenario import Financing
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
 

@@ -25,7 +25,8 @@ from llmecon.config.base import load_config, parse_config
 from llmecon.config.calibration import FINANCING_CHOICES
 from llmecon.constants import MAX_HORIZON_MONTHS, MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
-from llmecon.simulate.distributions import Dist, Regime
+from llmecon.simulate.calendar import month_index
+from llmecon.simulate.distributions import Dist, Regime, correlation_factor
 
 if TYPE_CHECKING:  # the scenario file's models are built only when a file or preset is read
     from llmecon.config.scenario import (
@@ -250,16 +251,6 @@ def _match(pattern: str, names: Sequence[str], where: str) -> list[str]:
     return got
 
 
-def month_index(start: date, day: date) -> int:
-    """The projected month (0 = the month after ``start``'s month) that contains ``day``;
-    0 for a day before that.
-
-    >>> month_index(date(2025, 6, 30), date(2026, 1, 8))  # Jul 2025 = 0, ..., Jan 2026 = 6
-    6
-    """
-    return max(0, (day.year - start.year) * 12 + day.month - start.month - 1)
-
-
 def financing_event(cfg: FinancingEventConfig, start: date) -> Financing:
     """A financing event of a scenario starting after ``start``."""
     month = cfg.month if cfg.month is not None else month_index(start, cfg.date or start)
@@ -389,6 +380,11 @@ def _correlations(items: Sequence[tuple[str, str, float]], drivers: Mapping[str,
             raise InputError(f"{w}: {pair[0]} and {pair[1]}: expected two different drivers, "
                              "each pair once")
         out[key] = (pair[0], pair[1], rho)
+    try:  # contradictory pairs: refused here, not when a run starts
+        correlation_factor(sorted({n for a, b, _ in out.values() for n in (a, b)}),
+                           tuple(out.values()))
+    except InputError as e:
+        raise InputError(f"{where}: {e}") from None
     return tuple(out.values())
 
 
@@ -425,6 +421,10 @@ def _shocks(items: Sequence[ShockConfig], s: Scenario, where: str) -> list[Shock
     names = [*s.drivers, *TIME_INDICES]
     for i, sh in enumerate(items):
         targets = _match(sh.driver, names, f"{where}: shocks[{i}]")
+        if sh.multiplier <= 0 and (index := [t for t in targets if t in TIME_INDICES]):
+            raise InputError(f"{where}: shocks[{i}]: multiplier: expected > 0 for {index[0]} "
+                             f"(a price index or exchange rate of 0 means nothing), found "
+                             f"{sh.multiplier:g}")
         out += [Shock(t, sh.multiplier, sh.start_month, sh.months) for t in targets]
     return out
 
@@ -457,8 +457,7 @@ def apply_stresses(s: Scenario, names: Sequence[str]) -> Scenario:
     from llmecon.config.scenario import StressPreset
 
     presets = check_stress_names(names)
-    again = [n for n in names if n in s.stresses]
-    if again:  # e.g. a scenario file written with --stress X, run with --stress X
+    if again := [n for n in names if n in s.stresses]:  # a file written with --stress X
         raise InputError(f"stress {again[0]!r} is already in the scenario (its stresses: "
                          f"{', '.join(s.stresses)}); each preset applies once")
     for name in names:
