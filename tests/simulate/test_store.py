@@ -230,3 +230,29 @@ def test_an_edited_run_is_named_and_the_others_still_list(
         store.get(bad)
     records, problems = store.readable_records()
     assert [x.run_id for x in records] == [good] and len(problems) == 1
+
+
+def test_a_reader_needs_no_lock_file_where_it_cannot_write(
+        tmp_path: Path, uncertain: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a store on a read-only medium could not be read ("cannot read it (Read-only file
+    # system)") because every read created <store>.lock; /dev/null got a /dev/null.lock
+    import builtins
+    import errno
+
+    from llmecon.store import runs as store_module
+
+    r, scen = _result(uncertain, 50)
+    store = RunStore(tmp_path / "runs.duckdb")
+    run_id = store.save(r, scen)
+
+    def read_only(path: Any, mode: str = "r", *args: Any, **kw: Any) -> Any:
+        if str(path).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return builtins.open(path, mode, *args, **kw)
+
+    monkeypatch.setattr(store_module, "open", read_only, raising=False)
+    assert store.get(run_id).run_id == run_id  # reads without the lock
+    with pytest.raises(InputError, match="cannot write"):
+        store.save(r, scen)  # a writer still needs it
+    with pytest.raises(InputError, match="not a regular file"):
+        RunStore("/dev/null").records()

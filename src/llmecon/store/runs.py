@@ -14,6 +14,7 @@ may come from elsewhere) has its control characters replaced, so it cannot drive
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -248,6 +249,9 @@ def check_run_id(run_id: str) -> str:
 def _check_magic(path: Path) -> None:
     """Refuse a file that is not a DuckDB database (DuckDB's files say ``DUCK`` at byte
     8) before DuckDB opens it: DuckDB would read a SQLite file, say, through an extension."""
+    if path.exists() and not path.is_file():  # /dev/null, a FIFO: no lock file beside it
+        raise InputError(f"store {clean(str(path))}: not a regular file; give the path of a "
+                         "DuckDB file")
     try:
         with open(path, "rb") as fh:
             head = fh.read(12)
@@ -353,7 +357,14 @@ def _file_lock(path: Path, shared: bool) -> Iterator[None]:
     except ImportError:  # not POSIX: rely on DuckDB's own lock and the retries
         yield
         return
-    with open(path, "a+") as fh:
+    try:
+        fh = open(path, "a+")  # noqa: SIM115 (closed below)
+    except (PermissionError, OSError) as e:
+        if not shared or (not isinstance(e, PermissionError) and e.errno != errno.EROFS):
+            raise
+        yield  # a reader on a read-only medium or folder: nobody can write there anyway
+        return
+    with fh:
         mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         deadline = time.monotonic() + LOCK_WAIT_S
         while True:
