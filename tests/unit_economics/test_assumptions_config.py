@@ -58,6 +58,14 @@ MALFORMED = [
     ("api:\n  target_gross_margin: 30\n", "api.target_gross_margin", "did you mean 30%"),
     ("api:\n  target_gross_margin: 1.0\n", "api.target_gross_margin", "< 1"),
     ("b2b:\n  contract_value: lots\n", "b2b.contract_value", "a number"),
+    # 'Zhipu' beside the bundled 'zhipu' was ignored; 1.0000001 was 'found 1; did you mean
+    # 1%?'; '３０%' and '1_0%' were read as 30% and 10%
+    ("inference:\n  Zhipu: {model: GLM-4.6, gpu: H800, gpus: 1}\n", "inference",
+     "differ only in case"),
+    ("c2c:\n  payer_churn_monthly: 1.0000001\n", "c2c.payer_churn_monthly",
+     "found 1.0000001"),
+    ("c2c:\n  payer_churn_monthly: '３０%'\n", "c2c.payer_churn_monthly", "a share"),
+    ("c2c:\n  payer_churn_monthly: '1_0%'\n", "c2c.payer_churn_monthly", "a share"),
     # months beyond any projection allocated petabytes; true was month 1
     ("b2b:\n  delivery_months: 1.0e+17\n", "b2b.delivery_months", "whole number"),
     ("b2b:\n  acceptance_month: true\n", "b2b.acceptance_month", "whole number"),

@@ -140,6 +140,8 @@ def whole(lo: int, hi: int, unit: str = "") -> Callable[[str], int]:
     """An argument type: a whole number from ``lo`` to ``hi``."""
     def parse(text: str) -> int:
         try:
+            if not text.strip().lstrip("+-").isascii() or "_" in text:
+                raise ValueError(text)  # int() reads '３６' and '1_0'
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") \

@@ -26,7 +26,7 @@ from pydantic import BeforeValidator, Field, Strict, field_validator, model_vali
 
 from llmecon.config.base import ConfigModel, format_errors, parse_config
 from llmecon.config.serving import Engine
-from llmecon.constants import MAX_HORIZON_MONTHS
+from llmecon.constants import MAX_HORIZON_MONTHS, NUMBER_TEXT
 from llmecon.errors import InputError
 
 BUNDLED = "data/assumptions/defaults.yaml"
@@ -60,8 +60,11 @@ def _share_value(value: Any) -> float:
     if isinstance(value, str):
         text = value.strip()
         try:
+            digits = text[:-1].strip() if text.endswith("%") else text
+            if not NUMBER_TEXT.fullmatch(digits):  # '３０%' or '1_0' are not read as 30, 10
+                raise ValueError(digits)
             if text.endswith("%"):
-                return float(text[:-1].strip()) / 100.0
+                return float(digits) / 100.0
             number = float(text)
         except ValueError:
             raise ValueError(f"expected a share in [0, 1] (0.3 or '30%'), found {value!r}"
@@ -71,8 +74,9 @@ def _share_value(value: Any) -> float:
     else:
         return value  # type: ignore[no-any-return]  # pydantic reports the wrong type
     if 1.0 < number <= 100.0:
-        raise ValueError(f"expected a share in [0, 1] (0.3 or '30%'), found {number:g}; "
-                         f"did you mean {number:g}%?")
+        shown = f"{number:g}" if float(f"{number:g}") == number else repr(number)
+        hint = f"; did you mean {shown}%?" if number > 1.01 else ""  # not for 1.0000001
+        raise ValueError(f"expected a share in [0, 1] (0.3 or '30%'), found {shown}{hint}")
     return number
 
 
@@ -218,6 +222,11 @@ class Assumptions(Section):
         if "default" not in v:
             raise ValueError("expected a 'default' deployment (used for companies without "
                              "their own)")
+        seen: dict[str, str] = {}
+        for k in v:  # 'Zhipu' beside the bundled 'zhipu' was ignored without a word
+            if (other := seen.setdefault(k.strip().lower(), k)) != k:
+                raise ValueError(f"{k!r} and {other!r} differ only in case: company ids are "
+                                 "written exactly (lower case for the bundled ones)")
         return v
 
     def deployment(self, company_id: str) -> tuple[str, DeploymentAssumptions]:
