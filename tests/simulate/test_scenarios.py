@@ -129,3 +129,18 @@ def test_a_file_the_run_cannot_use_is_refused_when_loaded(tmp_path: Path, minima
     f.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=found):
         load_scenario(base_scenario(minimax), f)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("shocks:\n- {driver: other_opex_monthly, multiplier: 1.0e+18}\n",
+     "multiplier: expected a number <= 1000"),
+    ("noise:\n- {driver: fx_index, sd_monthly: 0.01, autocorrelation: 1}\n"
+     "- {driver: fx_index, sd_monthly: 0.02, autocorrelation: 1}\n", "two noise processes"),
+])
+def test_implausible_multipliers_and_doubled_noise_are_refused(
+        tmp_path: Path, minimax: Company, text: str, found: str) -> None:
+    # a shock of 10^18 gave cash of 1.8e26; two processes on fx_index compounded
+    f = tmp_path / "s.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=found):
+        load_scenario(base_scenario(minimax), f)

@@ -56,6 +56,10 @@ LineKind = Literal["c2c", "b2b", "api"]
 FinancingKind = Literal["ipo", "equity", "bank_facility", "debt", "other"]
 
 
+#: A multiplier (seasonality, a shock, a regime): 0 to 1,000 (a shock of 10^18 gave cash of
+#: 10^26, past every amount the engine checks).
+Factor = Annotated[float, Field(ge=0, le=1_000)]
+
 class LineConfig(ConfigModel):
     """A business line: its kind and timing."""
 
@@ -63,7 +67,7 @@ class LineConfig(ConfigModel):
     kind: LineKind
     delivery_months: int = Field(default=6, ge=1, le=MAX_HORIZON_MONTHS)
     collection_delay_months: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MONTHS)
-    seasonality: tuple[NonNegative, NonNegative, NonNegative, NonNegative] = (1.0, 1.0, 1.0,
+    seasonality: tuple[Factor, Factor, Factor, Factor] = (1.0, 1.0, 1.0,
                                                                               1.0)
 
 
@@ -105,14 +109,14 @@ class RegimeConfig(ConfigModel):
     name: str
     probability_per_year: Share
     duration_months: int = Field(ge=1)
-    multipliers: dict[str, NonNegative]
+    multipliers: dict[str, Factor]
 
 
 class ShockConfig(ConfigModel):
     """A multiplier on a driver from ``start_month`` for ``months`` months (0: to the end)."""
 
     driver: str
-    multiplier: NonNegative
+    multiplier: Factor
     start_month: int = Field(default=0, ge=0)
     months: int = Field(default=0, ge=0)
 
@@ -159,6 +163,15 @@ class ScenarioConfig(ConfigModel):
             problem = driver_range_problem(name, d)
             if problem:
                 raise ValueError(f"{name}: {problem}")
+        return v
+
+    @field_validator("noise")
+    @classmethod
+    def _noise_once_per_driver(cls, v: list[NoiseConfig] | None) -> list[NoiseConfig] | None:
+        names = [n.driver for n in v or ()]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:  # two processes on one pattern compound: give one with the spread meant
+            raise ValueError(f"{twice[0]!r} has two noise processes; give it one")
         return v
 
     @field_validator("lines")
