@@ -256,3 +256,20 @@ def test_a_reader_needs_no_lock_file_where_it_cannot_write(
         store.save(r, scen)  # a writer still needs it
     with pytest.raises(InputError, match="not a regular file"):
         RunStore("/dev/null").records()
+
+
+def test_runs_show_and_compare_say_what_they_show(tmp_path: Path, uncertain: Factory,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # 'runs show' was titled 'Runs compared'; compare showed no seed or horizon and the
+    # runway without its date, took a run twice, refused an id in capitals
+    from llmecon.cli import main
+
+    r, scen = _result(uncertain, 50)
+    store = tmp_path / "runs.duckdb"
+    run_id = RunStore(store).save(r, scen)
+    assert main(["runs", "show", run_id.upper(), "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert f"Run {run_id}" in out and "horizon (months), seed" in out
+    assert main(["runs", "compare", run_id, run_id[:6], "--store", str(store)]) == 2
+    assert "given twice" in capsys.readouterr().err
+    assert main(["runs", "list", "--store", ""]) == 2

@@ -44,7 +44,7 @@ def _show(args: argparse.Namespace) -> int:
 
     store = RunStore(args.store)
     rec = store.get(args.run_id)
-    print_all([compare_runs_table([rec])])
+    print_all([compare_runs_table([rec], title=f"Run {rec.run_id}")])
     print(safe(f"scenario: {rec.scenario.get('company')}, horizon "
                f"{rec.scenario.get('horizon_months')} months, stresses {rec.stresses}; "
                f"{len(store.percentiles(rec.run_id, 'cash'))} months saved"))
@@ -52,10 +52,16 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from llmecon.errors import InputError
     from llmecon.report.simulate import compare_runs_table
     from llmecon.report.terminal import print_all
     from llmecon.store.runs import RunStore
 
     store = RunStore(args.store)
-    print_all([compare_runs_table([store.get(i) for i in args.run_ids])])
+    records = [store.get(i) for i in args.run_ids]
+    ids = [r.run_id for r in records]
+    if len(set(ids)) < len(ids):
+        twice = next(i for i in ids if ids.count(i) > 1)
+        raise InputError(f"run {twice} is given twice; compare different runs")
+    print_all([compare_runs_table(records)])
     return 0

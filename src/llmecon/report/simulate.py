@@ -25,6 +25,16 @@ def _months(v: float) -> str:
     return "beyond horizon" if math.isinf(v) else f"{v:.0f}"
 
 
+def _saved_end(end: Any) -> str:
+    """`` (Jan 2027)`` from a saved month end (ISO text), else nothing."""
+    from datetime import date
+
+    try:
+        return f" ({date.fromisoformat(str(end)):%b %Y})" if end else ""
+    except ValueError:
+        return ""
+
+
 def _dated(r: SimResult, v: float) -> str:
     """A month number with its month end: ``8 (Feb 2026)``."""
     d = r.month_end_of(v)
@@ -169,13 +179,16 @@ def runs_table(records: Sequence[RunRecord]) -> RichTable:
     return t
 
 
-def compare_runs_table(records: Sequence[RunRecord]) -> RichTable:
-    t = RichTable(title="Runs compared", title_justify="left", header_style="bold")
+def compare_runs_table(records: Sequence[RunRecord], title: str = "Runs compared"
+                       ) -> RichTable:
+    t = RichTable(title=plain(title), title_justify="left", header_style="bold")
     t.add_column("quantity")
     for r in records:
         t.add_column(plain(f"{r.run_id}\n{r.company} {r.stresses}"), justify="right")
     rows: list[tuple[str, Any]] = [
         ("paths", lambda s: f"{s['paths']:,}"),
+        ("horizon (months), seed", lambda s: f"{s.get('horizon_months', '?')}, "
+                                             f"{s.get('seed', '?')}"),
         ("financing included", lambda s: s.get("financing", "not recorded")),
         ("P(cash < 0 within horizon)", lambda s: f"{s['prob_cash_out_by_horizon']:.1%}"),
         ("cash at horizon p5", lambda s: money(s["cash_at_horizon"]["p5"], s["currency"])),
@@ -185,7 +198,8 @@ def compare_runs_table(records: Sequence[RunRecord]) -> RichTable:
          lambda s: money(s["revenue_over_horizon"]["p50"], s["currency"])),
         ("gross margin over horizon p50",
          lambda s: f"{s['gross_margin_over_horizon']['p50'] * 100:.1f}%"),
-        ("runway p50 (month)", lambda s: _months(s["runway_months"]["p50"])),
+        ("runway p50 (month)", lambda s: _months(s["runway_months"]["p50"]) + _saved_end(
+            (s.get("runway_month_ends") or {}).get("p50"))),
     ]
     for label, fn in rows:
         t.add_row(label, *(fn(r.summary) for r in records))

@@ -85,6 +85,8 @@ class RunStore:
     """A DuckDB file of runs. Every call opens, uses and closes the file."""
 
     def __init__(self, path: str | Path | None = None) -> None:
+        if isinstance(path, str) and not path.strip():
+            raise InputError("store: expected the path of a DuckDB file, found ''")
         self.path = Path(path) if path is not None else default_store_path()
         if self.path.exists() and self.path.is_dir():
             raise InputError(f"store: {clean(str(self.path))} is a directory; expected the "
@@ -239,6 +241,8 @@ def _cleaned(o: Any) -> Any:
 
 def check_run_id(run_id: str) -> str:
     """A run id (or its start) as the store hands them out: 1-32 hexadecimal characters."""
+    if isinstance(run_id, str) and run_id.isascii():
+        run_id = run_id.lower()  # ids are listed in lower case; 'ABC1' means 'abc1'
     if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):
         shown = clean(repr(run_id))[:60]
         raise InputError(f"run id: expected 1 to 32 hexadecimal characters (0-9, a-f) as "
