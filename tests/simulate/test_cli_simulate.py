@@ -21,7 +21,6 @@ def test_simulate_saves_and_lists(tmp_path: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert run_id in out and "committed" in out  # the store states the financing included
     assert main(["runs", "show", run_id[:6], "--store", store]) == 0
-    assert main(["runs", "compare", run_id, run_id, "--store", store]) == 0
     assert "financing included" in capsys.readouterr().out
 
 

@@ -68,7 +68,8 @@ MALFORMED = [
     ("c2c:\n  payer_churn_monthly: '1_0%'\n", "c2c.payer_churn_monthly", "a share"),
     # months beyond any projection allocated petabytes; true was month 1
     ("b2b:\n  delivery_months: 1.0e+17\n", "b2b.delivery_months", "whole number"),
-    ("b2b:\n  acceptance_month: true\n", "b2b.acceptance_month", "whole number"),
+    ("b2b:\n  acceptance_month: true\n", "b2b.acceptance_month", "not true or false"),
+    ("c2c:\n  annual_discount_rate: true\n", "c2c.annual_discount_rate", "not true or false"),
     ("b2b:\n  payment_schedule: [[100000000, 1]]\n", "b2b.payment_schedule[0][0]", "<= 240"),
     ("c2c:\n  sbg_alpha: 1.0e+15\n  sbg_beta: 1.0e+15\n", "c2c.sbg_alpha", "<= 1e+06"),
     ("b2b:\n  contract_value: 0\n", "b2b.contract_value", "> 0"),

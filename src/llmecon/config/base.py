@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS, MIN_MAGNITUDE
@@ -26,6 +26,7 @@ _EXPECTED = {
     "int_parsing": "a whole number",
     "int_type": "a whole number",
     "int_from_float": "a whole number",
+    "bool_number": "a number (not true or false)",
     "bool_parsing": "true or false",
     "bool_type": "true or false",
     "string_type": "text",
@@ -47,6 +48,21 @@ _EXPECTED = {
 }
 
 
+def _number_only(annotation: Any) -> bool:
+    """Whether a field holds only numbers (``int``, ``float``, optionally ``None``), under
+    ``Annotated`` and unions."""
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _number_only(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return bool(kinds) and all(_number_only(a) for a in kinds)
+    return annotation in (int, float)
+
+
 class ConfigModel(BaseModel):
     """A validated, immutable, serialisable piece of configuration.
 
@@ -59,11 +75,15 @@ class ConfigModel(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _bounded(cls, value: Any) -> Any:
+    def _bounded(cls, value: Any, info: ValidationInfo) -> Any:
         """Refuse numbers beyond :data:`~llmecon.constants.MAX_MAGNITUDE` or non-zero ones
         below :data:`~llmecon.constants.MIN_MAGNITUDE` (they overflow the arithmetic) and
         text beyond :data:`~llmecon.constants.MAX_TEXT_CHARS`, in the field's value and
-        anything nested in it."""
+        anything nested in it; and true/false where a number is expected (it read as 1)."""
+        if isinstance(value, bool) and info.field_name is not None and _number_only(
+                cls.model_fields[info.field_name].annotation):
+            raise PydanticCustomError("bool_number", "expected a number, found {found}",
+                                      {"found": value})
         problem = _out_of_bounds(value)
         if problem:
             raise PydanticCustomError("out_of_bounds", "{detail}",
