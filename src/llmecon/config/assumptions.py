@@ -150,7 +150,12 @@ Milestone = tuple[ContractMonth, Share]
 
 
 def schedule_adds_to_one(v: tuple[Milestone, ...]) -> tuple[Milestone, ...]:
-    """A milestone schedule's shares must add up to 1 (100% of the contract)."""
+    """A milestone schedule's shares must add up to 1 (100% of the contract), its months
+    in order, each once."""
+    months = [m for m, _ in v]
+    if months != sorted(set(months)):
+        raise ValueError(f"expected milestone months in increasing order, each once, found "
+                         f"{months}")
     total = sum(share for _, share in v)
     if abs(total - 1.0) > 1e-9:
         raise ValueError(f"expected shares that add up to 1 (100% of the contract), found "
