@@ -3,6 +3,7 @@ name the file and the field, percent handling, and a YAML round trip."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,19 @@ def test_model_inputs_validate_with_named_fields() -> None:
     with pytest.raises(InputError, match="ProjectInputs: contract_value: expected a number > 0"):
         ProjectInputs(contract_value=0, delivery_person_months=1,
                       loaded_cost_per_person_month=1, delivery_months=1)
+
+
+@pytest.mark.parametrize(("deployment", "named"), [
+    ("{model: NoSuchModel, gpu: H800}", "inference.zhipu.model: unknown model"),
+    ("{model: GLM-4.6, gpu: H800, precision: int1}", "inference.zhipu: precision"),
+    ("{model: GLM-4.6, gpu: NoGPU}", "inference.zhipu: unknown GPU"),
+])
+def test_deployment_errors_name_the_file(tmp_path: Path, deployment: str, named: str) -> None:
+    # found when the deployment is served, long after the file was read: the error named
+    # no file ('unknown model ...', 'serving configuration: precision ...')
+    from llmecon.api import load_company, unit_economics
+
+    f = tmp_path / "mine.yaml"
+    f.write_text(f"inference:\n  zhipu: {deployment}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{re.escape(str(f))}: {re.escape(named)}"):
+        unit_economics(load_company("zhipu"), f)

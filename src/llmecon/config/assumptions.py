@@ -220,6 +220,19 @@ class Assumptions(Section):
     api: ApiAssumptions
     b2b: B2BAssumptions
     inference: dict[str, DeploymentAssumptions]
+    #: The file the assumptions came from (named in errors found later, when a deployment
+    #: is served).
+    _source: str = pydantic.PrivateAttr(default="assumptions")
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def __eq__(self, other: object) -> bool:  # the same assumptions from any file are equal
+        return isinstance(other, Assumptions) and self.model_dump() == other.model_dump()
+
+    def __hash__(self) -> int:
+        return hash(self.model_dump_json())
 
     @field_validator("inference")
     @classmethod
@@ -263,7 +276,9 @@ def merge_assumptions(base: Mapping[str, Any], user: Mapping[str, Any]) -> dict[
 
 def assumptions_from(data: Mapping[str, Any], source: str) -> Assumptions:
     """Validate plain data (already merged) into :class:`Assumptions`."""
-    return parse_config(Assumptions, dict(data), source)
+    out = parse_config(Assumptions, dict(data), source)
+    out._source = source
+    return out
 
 
 def load_assumptions(path: str | Path | None = None) -> Assumptions:

@@ -46,13 +46,19 @@ def deployment_settings(assumptions: Mapping[str, Any], company_id: str
     return key, inf[key]
 
 
-def _serving_config(settings: Mapping[str, Any], key: str) -> ServingConfig:
+def origin(assumptions: Any) -> str:
+    """The file the assumptions came from, for errors (``assumptions`` when unknown)."""
+    return str(getattr(assumptions, "source", "assumptions"))
+
+
+def _serving_config(settings: Mapping[str, Any], key: str, where: str) -> ServingConfig:
     fields = settings.serving_fields() if isinstance(settings, DeploymentAssumptions) else {
         k: v for k, v in dict(settings).items() if k not in ("price_endpoint", "engine")}
     try:
         return ServingConfig(**fields)
-    except TypeError as e:
-        raise InputError(f"assumptions: inference.{key}: {e}") from None
+    except (TypeError, InputError) as e:
+        why = str(e).removeprefix("serving configuration: ")
+        raise InputError(f"{where}: inference.{key}: {why}") from None
 
 
 def deployment_serving(assumptions: Mapping[str, Any], company_id: str,
@@ -61,7 +67,8 @@ def deployment_serving(assumptions: Mapping[str, Any], company_id: str,
     and name of its ``engine`` (the serving model's factors for it)."""
     key, settings = deployment_settings(assumptions, company_id)
     engine = str(settings.get("engine") or DEFAULT_ENGINE)
-    return key, _serving_config(settings, key), engine_efficiency(factors, engine), engine
+    return (key, _serving_config(settings, key, origin(assumptions)),
+            engine_efficiency(factors, engine), engine)
 
 
 def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, Any],
@@ -73,9 +80,10 @@ def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, An
     try:
         res = evaluate(cfg, catalog, eff)
     except (InputError, NotFoundError) as e:
-        raise InputError(f"assumptions: inference.{key}: {e}") from None
+        raise InputError(f"{origin(assumptions)}: inference.{key}: {e}") from None
     if res.gpu_hour_price is None or res.cost_output is None or res.cost_input_miss is None:
-        raise InputError(f"assumptions: inference.{key}.gpu_hour_price: no GPU-hour price "
+        raise InputError(f"{origin(assumptions)}: inference.{key}.gpu_hour_price: no GPU-hour "
+                         f"price "
                          f"bundled for {cfg.gpu}; expected a price (USD per GPU-hour)")
     rate, _ = fx.rate("USD", currency, "average", start, end)
     batch = f"batch {cfg.batch_per_gpu:g}/GPU" if cfg.batch_per_gpu is not None else \
@@ -96,14 +104,18 @@ def blended_serving_cost(d: Deployment, output_share: float, cache_hit_share: fl
 def list_price(assumptions: Mapping[str, Any], company_id: str, catalog: Catalog
                ) -> tuple[str, ApiPrice | None]:
     """The deployment's model and its bundled API list price (None when none is bundled)."""
-    _, settings = deployment_settings(assumptions, company_id)
+    key, settings = deployment_settings(assumptions, company_id)
     model = str(settings["model"])
     endpoint = settings.get("price_endpoint")
-    price = catalog.api_price(model, endpoint)
+    try:
+        price = catalog.api_price(model, endpoint)
+    except (InputError, NotFoundError) as e:
+        raise InputError(f"{origin(assumptions)}: inference.{key}.model: {e}") from None
     if price is None and endpoint is not None and catalog.api_price(model) is not None:
         known = sorted({p.endpoint for p in catalog.api_prices
                         if catalog.api_price(model, p.endpoint) is not None})
-        raise InputError(f"inference: {company_id}: price_endpoint: no bundled {model} price "
+        raise InputError(f"{origin(assumptions)}: inference.{company_id}: price_endpoint: no "
+                         f"bundled {model} price "
                          f"at an endpoint starting {endpoint!r}; endpoints: {', '.join(known)}")
     return model, price
 
