@@ -38,6 +38,7 @@ def test_a_company_file_by_path_object() -> None:
     (lambda z: api.history("zhipu"), "company"),
     (lambda z: api.unit_economics(z, 5), "assumptions"),
     (lambda z: api.peers("gross_margin", [z], until="2025-01-01"), "until"),
+    (lambda z: api.peers("gross_margin", [z], currency="EUR"), "currency"),
     (lambda z: api.ttm([z], "2025-12-31"), "as_of"),
     (lambda z: api.ttm([z], datetime(2025, 12, 31)), "as_of"),
     (lambda z: api.ttm([z], date(2025, 12, 31), "nosuch"), "item"),

@@ -67,6 +67,10 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
     """Every company's latest value of ``signal`` (periods ending by ``until``), highest
     first; money converted to ``currency`` with ``fx`` when both are given."""
     spec = signal_spec(signal)
+    if currency is not None:  # checked for every signal (EUR passed for a ratio)
+        from llmecon.units import normalise_currency
+
+        currency = normalise_currency(currency, where="currency")
     latest = [(c, _latest(s.Context(c, fx), spec, until)) for c in companies]
     found = sorted({mv.currency for _, mv in latest if mv is not None and mv.ok and mv.currency})
     note = ""
