@@ -110,3 +110,15 @@ def test_compare_xlsx_and_charts(tmp_path: Path) -> None:
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert main(["chart", "cash", "zhipu", "--format", "svg", "-o", str(svg)]) == 0
     assert "<svg" in svg.read_text()[:2000]
+
+
+def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:
+    # a report, a chart or a workbook replaced any file of that name without a word
+    out = tmp_path / "mine.xlsx"
+    out.write_bytes(b"the user's own workbook")
+    assert main(["compare", "zhipu", "--format", "xlsx", "-o", str(out)]) == 2
+    assert main(["chart", "cash", "zhipu", "-o", str(tmp_path / "keep.png")]) == 0
+    assert main(["chart", "cash", "zhipu", "-o", str(tmp_path / "keep.png")]) == 2
+    assert out.read_bytes() == b"the user's own workbook"
+    assert main(["compare", "zhipu", "--format", "xlsx", "-o", str(out), "--force"]) == 0
+    assert out.read_bytes()[:2] == b"PK"  # now the workbook (a zip)

@@ -308,13 +308,16 @@ def precision(text: str) -> str:
     return name
 
 
-def output_path(path: str, fmt: str | None, allowed: tuple[str, ...], flag: str = "-o"
-                ) -> tuple[Path, str]:
+def output_path(path: str, fmt: str | None, allowed: tuple[str, ...], flag: str = "-o",
+                force: bool | None = None) -> tuple[Path, str]:
     """The output file and its kind, from ``--format`` or else the file's suffix (``flag``:
-    the option that named the file, for the error)."""
+    the option that named the file, for the error). With ``force`` given, an existing file
+    is refused unless it is True (a report never replaces a user's file unasked)."""
     from llmecon.errors import InputError
 
     p = Path(path)
+    if force is False and p.exists():
+        raise InputError(f"{flag} {p}: exists; use --force to replace it")
     suffix = p.suffix.lstrip(".").lower()
     kind = fmt or suffix
     if kind not in allowed:
@@ -339,6 +342,7 @@ def new_file(path: str, force: bool) -> Path:
 def workbook_output(p: argparse.ArgumentParser) -> None:
     """``-o FILE``: the workbook of ``--format xlsx`` (checked before the command runs)."""
     p.add_argument("-o", "--output", metavar="FILE", help="file for --format xlsx")
+    p.add_argument("--force", action="store_true", help="replace an existing -o FILE")
     p.set_defaults(workbook_output=True)
 
 
@@ -355,6 +359,7 @@ def check_workbook_output(args: argparse.Namespace) -> None:
                          "standard output: redirect it with > FILE)")
     if out == "-":
         raise InputError("-o -: a workbook cannot go to standard output; give a file name")
+    output_path(out, "xlsx", ("xlsx",), force=getattr(args, "force", False))
 
 
 def save_xlsx(args: argparse.Namespace, book: Any) -> None:
@@ -363,7 +368,7 @@ def save_xlsx(args: argparse.Namespace, book: Any) -> None:
 
     if not getattr(args, "output", None):
         raise InputError("--format xlsx: give the workbook's path with -o FILE.xlsx")
-    path = output_path(args.output, "xlsx", ("xlsx",))[0]
+    path = output_path(args.output, "xlsx", ("xlsx",), force=getattr(args, "force", False))[0]
     book.save(path)
     print(f"wrote {safe(path)}")
 

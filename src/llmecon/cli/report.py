@@ -28,6 +28,7 @@ def register(sub: Any) -> None:
     r.add_argument("--format", choices=("html", "xlsx"), default=None,
                    help="default: from the output file's suffix")
     r.add_argument("-o", "--output", required=True, metavar="FILE")
+    r.add_argument("--force", action="store_true", help="replace an existing FILE")
     r.set_defaults(handler=_report)
 
     c = sub.add_parser("chart", help="one chart as PNG or SVG, for slides")
@@ -39,6 +40,7 @@ def register(sub: Any) -> None:
     c.add_argument("--paths", type=whole(1, MAX_PATHS), default=5000,
                    help="for the fan chart")
     c.add_argument("-o", "--output", required=True, metavar="FILE")
+    c.add_argument("--force", action="store_true", help="replace an existing FILE")
     c.set_defaults(handler=_chart)
 
 
@@ -49,7 +51,7 @@ def _chart(args: argparse.Namespace) -> int:
     from llmecon.units import load_fx
 
     companies = [load_company(ref) for ref in args.companies]
-    path, _ = output_path(args.output, args.format, ("png", "svg"))
+    path, _ = output_path(args.output, args.format, ("png", "svg"), force=args.force)
     sims = None
     if args.kind == "fan":
         from llmecon.simulate.loaders import load_base_scenario
@@ -67,7 +69,7 @@ def _report(args: argparse.Namespace) -> int:
     from llmecon.report_data import build
 
     companies = [load_company(ref) for ref in args.companies]
-    path, kind = output_path(args.output, args.format, ("html", "xlsx"))
+    path, kind = output_path(args.output, args.format, ("html", "xlsx"), force=args.force)
     with status("building the report") as update:
         data = build(companies, stresses=args.stress, scenario_file=args.scenario,
                      paths=args.paths, horizon=args.horizon, seed=args.seed, progress=update)
