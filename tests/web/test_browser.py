@@ -80,6 +80,8 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     assert "(RMB)" in text and "CNY" not in text and "65.7%\u2020" in text
     signals = page.inner_text("#compare-result table[data-table='Signals']")
     assert "FY2025 vs 9M_2024" in signals  # which periods a change compares
+    offered = page.locator("#sim-company option").all_inner_texts()
+    assert len(offered) == 2 and not any("Snowflake" in o for o in offered)
     page.select_option("#sim-company", "minimax")
     page.check("#stress-price-war")
     page.fill("#sim-paths", "3000")

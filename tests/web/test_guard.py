@@ -225,3 +225,12 @@ def test_many_errors_are_capped_and_pages_cannot_be_framed(tmp_path: Path) -> No
 def test_an_unknown_run_does_not_name_the_store_path(tmp_path: Path) -> None:
     r = _client(tmp_path).get("/api/runs/deadbeef")
     assert r.status_code == 404 and str(tmp_path) not in r.text
+
+
+def test_the_stress_form_offers_only_companies_that_can_be_projected(tmp_path: Path) -> None:
+    # Mobvoi, SenseTime, Snowflake and SoundHound were offered, accepted and then failed:
+    # they disclose no compute cost inside R&D (or no business lines)
+    listed = {c["id"]: c for c in _client(tmp_path).get("/api/companies").json()}
+    assert listed["zhipu"]["simulated"] and listed["minimax"]["simulated"]
+    assert not listed["snowflake"]["simulated"]
+    assert "no period discloses" in listed["snowflake"]["why_not"]

@@ -4,6 +4,7 @@ never by path."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -12,16 +13,27 @@ from llmecon.config.web import CompanyId, InferenceRequest
 from llmecon.report.common import jsonable
 
 
+@cache
 def _companies() -> list[dict[str, Any]]:
+    """The bundled companies (static data: read once), each saying whether it can be
+    projected (``simulated``; else ``why_not``), so the stress-test form offers only those."""
     from llmecon.api import load_company
+    from llmecon.errors import LlmeconError
+    from llmecon.simulate.loaders import load_base_scenario
     from llmecon.statements.io import bundled_ids
 
     out = []
     for i in bundled_ids():
         c = load_company(i)
+        try:
+            load_base_scenario(c)
+            why = None
+        except LlmeconError as e:
+            why = str(e)
         out.append({"id": c.id, "name": c.name, "ticker": c.ticker,
                     "business_model": c.business_model, "currency": c.currency,
-                    "periods": [p.label for p in c.duration_periods]})
+                    "periods": [p.label for p in c.duration_periods],
+                    "simulated": why is None, **({"why_not": why} if why else {})})
     return out
 
 
