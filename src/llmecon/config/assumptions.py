@@ -166,8 +166,9 @@ def schedule_adds_to_one(v: tuple[Milestone, ...]) -> tuple[Milestone, ...]:
 class B2BAssumptions(Section):
     """B2B projects: the average contract and how it is delivered, billed and recognised."""
 
-    contract_value: float = Field(gt=0.0, description="average project, company currency")
-    loaded_cost_per_person_month: float = Field(gt=0.0, description="delivery staff cost, "
+    # at least one unit of money: 1e-18 reached the project model as an internal error
+    contract_value: float = Field(ge=1.0, description="average project, company currency")
+    loaded_cost_per_person_month: float = Field(ge=1.0, description="delivery staff cost, "
                                                 "company currency per person-month")
     delivery_months: Annotated[int, Strict(), Field(ge=1, le=MAX_HORIZON_MONTHS)] = Field(
         description="months of delivery")
@@ -200,7 +201,7 @@ class DeploymentAssumptions(Section):
     cache_hit: Share = 0.0
     mtp_draft: int = Field(default=0, ge=0)
     mtp_accept: Share = 0.0
-    gpu_hour_price: float | None = Field(default=None, gt=0.0)
+    gpu_hour_price: float | None = Field(default=None, ge=0.01, le=10_000)
     prefill_gpus: int | None = Field(default=None, ge=1)
     price_endpoint: str | None = None
     #: The engine whose fitted factors cost the tokens (``llmecon.inference.engines``).
