@@ -11,7 +11,12 @@ class InputError(LlmeconError, ValueError):
     """Bad input: a file, a field or an argument that is not what was expected.
 
     The message names where (file, row or key), what was expected and what was found.
+    ``lines``: one message per problem when there are several (the message joins them).
     """
+
+    def __init__(self, *args: object, lines: list[str] | None = None) -> None:
+        super().__init__(*args)
+        self.lines = lines
 
 
 class NotFoundError(LlmeconError, LookupError):

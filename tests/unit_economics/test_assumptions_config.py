@@ -76,7 +76,7 @@ MALFORMED = [
     ("b2b:\n  payment_schedule: [[6, 0.5], [6, 0.5]]\n", "b2b.payment_schedule",
      "each once"),
     ("b2b:\n  payment_schedule: [[100000000, 1]]\n", "b2b.payment_schedule[0][0]", "<= 240"),
-    ("c2c:\n  sbg_alpha: 1.0e+15\n  sbg_beta: 1.0e+15\n", "c2c.sbg_alpha", "<= 1e+06"),
+    ("c2c:\n  sbg_alpha: 1.0e+15\n  sbg_beta: 1.0\n", "c2c.sbg_alpha", "<= 1e+06"),
     ("b2b:\n  contract_value: 0\n", "b2b.contract_value", ">= 1"),
     ("b2b:\n  contract_value: 1.0e-18\n", "b2b.contract_value", ">= 1"),
     ("b2b:\n  loaded_cost_per_person_month: 0\n", "b2b.loaded_cost_per_person_month", ">= 1"),
@@ -150,3 +150,14 @@ def test_deployment_errors_name_the_file(tmp_path: Path, deployment: str, named:
     f.write_text(f"inference:\n  zhipu: {deployment}\n", encoding="utf-8")
     with pytest.raises(InputError, match=f"^{re.escape(str(f))}: {re.escape(named)}"):
         unit_economics(load_company("zhipu"), f)
+
+
+def test_several_problems_one_line_each(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # two typos printed as one line with a literal '\n' between them
+    p = tmp_path / "bad3.yaml"
+    p.write_text("b2b:\n  contract_valu: 1\n  delivery_month: 2\n", encoding="utf-8")
+    assert main(["unit-economics", "zhipu", "--assume", str(p)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"llmecon: error: {p}: b2b.contract_valu: unknown field",
+                     f"llmecon: error: {p}: b2b.delivery_month: unknown field"]

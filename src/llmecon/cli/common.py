@@ -72,6 +72,8 @@ def error_line(e: BaseException) -> str:
 
     if isinstance(e, ValidationError):
         return f"llmecon: error: {safe(e, newlines=True)}"
+    if isinstance(e, LlmeconError) and getattr(e, "lines", None):  # several problems
+        return "\n".join(f"llmecon: error: {safe(line)}" for line in e.lines)  # type: ignore[attr-defined]
     if isinstance(e, LlmeconError):
         return f"llmecon: error: {safe(e)}"
     if isinstance(e, OSError):

@@ -309,8 +309,8 @@ class CheckedInputs(ConfigModel):
         try:
             super().__init__(**data)
         except pydantic.ValidationError as e:
-            text = format_errors(e, type(self).__name__)
-            raise InputError(text.replace(": (top level): ", ": ")) from None
+            text = format_errors(e, type(self).__name__).replace(": (top level): ", ": ")
+            raise InputError(text, lines=text.split("\n")) from None
 
     def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed, validated again."""

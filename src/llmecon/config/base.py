@@ -182,7 +182,8 @@ def parse_config(cls: type[M], data: Any, source: str) -> M:
     try:
         return cls.model_validate(data)
     except pydantic.ValidationError as e:
-        raise InputError(format_errors(e, source)) from None
+        text = format_errors(e, source)
+        raise InputError(text, lines=text.split("\n")) from None
 
 
 def load_config(cls: type[M], path: str | Path, what: str) -> M:

@@ -345,7 +345,8 @@ class _Built(ConfigModel):
         try:
             super().__init__(**data)
         except pydantic.ValidationError as e:
-            raise InputError(format_errors(e, self._what)) from None
+            text = format_errors(e, self._what)
+            raise InputError(text, lines=text.split("\n")) from None
 
     def replace(self, **changes: Any) -> Any:
         """A copy with ``changes`` applied, validated like a new one."""
