@@ -70,6 +70,8 @@ def test_report_excel_numbers_are_numbers(tmp_path: Path) -> None:
                  "-o", str(out)]) == 0
     wb = load_workbook(out)
     assert {"Unit economics", "Cash-flow structure", "Signals", "Sources"} <= set(wb.sheetnames)
+    # the stress runs too, as in the HTML report (the workbook had the base runs only)
+    assert {"Sim zhipu price-war", "Sim minimax price-war"} <= set(wb.sheetnames)
     ws = wb["Unit economics"]
     assert ws.freeze_panes == "B2"
     rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}

@@ -86,8 +86,9 @@ def _report(args: argparse.Namespace) -> int:
                                       data.companies)
         for t in data.ue_lines:
             excel.add_unit_economics(book, t)
-        for runs in data.simulations.values():
-            excel.add_simulation(book, runs["base"])
+        for runs in data.simulations.values():  # the base and every stress run
+            for r in runs.values():
+                excel.add_simulation(book, r)
         book.save(path)
     print(f"wrote {safe(path)}")
     return 0
