@@ -116,6 +116,19 @@ def test_config_json_path_as_model(tmp_path: Path) -> None:
     (d / "config.json").write_text(json.dumps(_config("Qwen--Qwen3-32B.json")))
     m = CAT.model(str(d / "config.json"))
     assert m.name == "MyModel" and m.total_params_b == pytest.approx(32.76, abs=0.01)
+    # a config.json in the current folder is named after that folder (it had an empty
+    # name and was refused); a config's own _name_or_path wins
+    import os
+
+    here = os.getcwd()
+    try:
+        os.chdir(d)
+        assert CAT.model("config.json").name == "MyModel"
+    finally:
+        os.chdir(here)
+    named = {**_config("Qwen--Qwen3-32B.json"), "_name_or_path": "Qwen/Qwen3-32B"}
+    (d / "config.json").write_text(json.dumps(named))
+    assert CAT.model(str(d / "config.json")).name == "Qwen3-32B"
     (d / "bad.json").write_text('{"num_hidden_layers": 4}')
     with pytest.raises(InputError, match=r"bad.json: not a config this model reads: missing"):
         CAT.model(str(d / "bad.json"))

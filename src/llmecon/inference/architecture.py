@@ -279,7 +279,9 @@ def model_from_hf_config(config: Mapping[str, Any], *, name: str, origin: str,
 
 
 def load_hf_model(path: str | Path) -> Model:
-    """A model from a ``config.json`` path (counts computed, named after its folder/file)."""
+    """A model from a ``config.json`` path (counts computed), named by the config's
+    ``_name_or_path``, else its folder (``config.json`` in the current folder too), else
+    the file's stem."""
     p = Path(path)
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
@@ -289,5 +291,11 @@ def load_hf_model(path: str | Path) -> Model:
         raise InputError(f"{p}: not a readable JSON config: {e}") from None
     if not isinstance(doc, Mapping):
         raise InputError(f"{p}: expected a JSON object")
-    name = p.parent.name if p.name == "config.json" else p.stem
+    given = doc.get("_name_or_path")
+    if isinstance(given, str) and given.strip().strip("/"):
+        name = given.strip().strip("/").split("/")[-1]  # "Qwen/Qwen3-32B" -> Qwen3-32B
+    elif p.name == "config.json":  # a snapshot folder is named after its model
+        name = p.resolve().parent.name
+    else:
+        name = p.stem
     return model_from_hf_config(doc, name=name, origin=str(p))
