@@ -261,15 +261,15 @@ def catalog_table(cat: Catalog, what: str) -> RichTable:
                          str(m.layers), attn, moe, f"{m.kv_elements_per_token() * 2:,.0f}",
                          f"{m.context_length:,}", m.as_of, m.confidence, m.source])
     else:
-        cols = ["kind", "item", "provider / endpoint", "input hit", "input miss", "output",
-                "price", "as of", "source"]
+        cols = ["kind", "item", "provider / endpoint", "basis", "input hit", "input miss",
+                "output", "price", "as of", "conf.", "source"]
         for p in cat.gpu_prices:
-            rows.append(["GPU-hour", p.gpu, p.provider, "", "", "", f"{p.price:g} {p.currency}",
-                         p.as_of, p.source])
+            rows.append(["GPU-hour", p.gpu, p.provider, p.basis, "", "", "",
+                         f"{p.price:g} {p.currency}", p.as_of, p.confidence, p.source])
         for a in cat.api_prices:
-            rows.append(["API per M", a.model, a.endpoint, _f(a.input_cache_hit, "g"),
+            rows.append(["API per M", a.model, a.endpoint, "list", _f(a.input_cache_hit, "g"),
                          _f(a.input_cache_miss, "g"), _f(a.output, "g"), a.currency, a.as_of,
-                         a.source])
+                         a.confidence, a.source])
     for c in cols:
         t.add_column(c, overflow="fold")
     for r in rows:
