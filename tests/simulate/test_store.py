@@ -273,3 +273,17 @@ def test_runs_show_and_compare_say_what_they_show(tmp_path: Path, uncertain: Fac
     assert main(["runs", "compare", run_id, run_id[:6], "--store", str(store)]) == 2
     assert "given twice" in capsys.readouterr().err
     assert main(["runs", "list", "--store", ""]) == 2
+
+
+def test_simulate_refuses_a_foreign_store_before_the_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a SQLite file as --store: the whole simulation ran and printed, then saving failed
+    import sqlite3
+
+    from llmecon.cli import main
+
+    db = tmp_path / "s.db"
+    sqlite3.connect(db).execute("CREATE TABLE t (a)").connection.close()
+    assert main(["simulate", "minimax", "--paths", "200", "--store", str(db)]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "not a DuckDB database" in out.err

@@ -129,6 +129,10 @@ def _simulate(args: argparse.Namespace) -> int:
     from llmecon.simulate.run import run as run_mc
 
     company, s = _company_scenario(args)
+    if not args.no_save:  # a store that cannot be written is refused before the run
+        from llmecon.store.runs import RunStore
+
+        RunStore(args.store).check()
     result = with_progress(lambda cb: run_mc(s, paths=args.paths, seed=args.seed,
                                              backend=args.backend, scheduler=args.scheduler,
                                              workers=args.workers, progress=cb,

@@ -92,6 +92,11 @@ class RunStore:
             raise InputError(f"store: {clean(str(self.path))} is a directory; expected the "
                              "path of a DuckDB file")
 
+    def check(self) -> None:
+        """Refuse, before any work, a path that cannot hold a store (not a regular file, or
+        not a DuckDB database)."""
+        _check_magic(self.path)
+
     @contextmanager
     def _connect(self, read_only: bool = False) -> Iterator[Any]:
         import duckdb
