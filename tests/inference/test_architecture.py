@@ -12,7 +12,7 @@ import pytest
 
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
-from llmecon.inference.architecture import model_from_hf_config, param_counts
+from llmecon.inference.architecture import model_from_hf_config, param_counts, read_config_json
 from llmecon.inference.catalog import load_catalog
 
 CAT = load_catalog()
@@ -152,3 +152,44 @@ def test_companies_models_in_catalog() -> None:
                  "Kimi-K2.5", "Qwen3.5-397B-A17B", "Llama-3.1-405B", "gpt-oss-120b",
                  "Qwen3-32B", "deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.1-8B-Instruct"):
         assert CAT.model(name)
+
+
+@pytest.mark.parametrize(("base", "change", "says"), [
+    # internal errors before: a division by zero heads, an assert on no vocabulary
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"num_attention_heads": 0},
+     "num_attention_heads: expected a whole number >= 1"),
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"vocab_size": 0}, "vocab_size"),
+    # read as numbers before: true as 1 layer, text as 32
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"num_hidden_layers": True}, "found True"),
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"num_hidden_layers": "32"}, "found '32'"),
+    # impossible shapes accepted before
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"num_key_value_heads": 64},
+     "expected a divisor of heads"),
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"num_attention_heads": 30},
+     "not a multiple of num_attention_heads"),
+    ("openai--gpt-oss-120b.json", {"layer_types": ["banana"] * 36}, "layer_types"),
+    ("openai--gpt-oss-120b.json", {"sliding_window": 0}, "sliding_window > 0"),
+    ("Qwen--Qwen3-235B-A22B.json", {"mlp_only_layers": "abc"}, "mlp_only_layers"),
+])
+def test_a_malformed_config_is_named_not_guessed(base: str, change: dict[str, object],
+                                                 says: str) -> None:
+    cfg = {**_config(base), **change}
+    with pytest.raises(InputError, match=re.escape(says)):
+        model_from_hf_config(cfg, name="m", origin="x.json")
+
+
+@pytest.mark.parametrize(("raw", "says"), [
+    (b'{"a": "\xff"}', "not UTF-8 text"),
+    (b'{"a":' * 100_000, "nested too deeply"),
+    (b'{"num_hidden_layers": 1, "num_hidden_layers": 2}', "given twice"),
+    (b'{"n": ' + b"9" * 5000 + b"}", "not a readable JSON config"),
+])
+def test_a_config_file_that_is_not_clean_json(tmp_path: Path, raw: bytes, says: str) -> None:
+    # each was an internal error (UnicodeDecodeError, RecursionError, ValueError) or, for a
+    # repeated key, the last value silently
+    f = tmp_path / "config.json"
+    f.write_bytes(raw)
+    with pytest.raises(InputError, match=says):
+        CAT.model(str(f))
+    with pytest.raises(InputError, match="not a regular file"):  # /dev/zero was read on
+        read_config_json(Path("/dev/null"))                       # until memory ran out

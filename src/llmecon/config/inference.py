@@ -56,14 +56,16 @@ class Gpu(_Row):
     """
 
     name: str = Field(min_length=1)
-    bf16_tflops: float = Field(gt=0)
-    memory_gb: float = Field(gt=0)
-    bandwidth_tbs: float = Field(gt=0)
-    fp8_tflops: float | None = Field(None, gt=0)
-    fp4_tflops: float | None = Field(None, gt=0)
-    int8_tops: float | None = Field(None, gt=0)
-    scale_up_gbs: float | None = Field(None, gt=0)
-    scale_out_gbs: float | None = Field(None, gt=0)
+    # physical ranges (an accelerator between a phone's and a thousand of today's): a
+    # bandwidth of 1e-15 TB/s printed a TPOT of 1.7e16 ms
+    bf16_tflops: float = Field(ge=0.1, le=1e6)
+    memory_gb: float = Field(ge=0.1, le=1e5)
+    bandwidth_tbs: float = Field(ge=0.01, le=1e4)
+    fp8_tflops: float | None = Field(None, ge=0.1, le=1e6)
+    fp4_tflops: float | None = Field(None, ge=0.1, le=1e6)
+    int8_tops: float | None = Field(None, ge=0.1, le=1e6)
+    scale_up_gbs: float | None = Field(None, ge=0.01, le=1e6)
+    scale_out_gbs: float | None = Field(None, ge=0.01, le=1e6)
     scale_up_domain: int = Field(8, ge=1)
     gpus_per_node: int = Field(8, ge=1)
     aliases: tuple[str, ...] = ()
@@ -100,9 +102,11 @@ class Model(_Row):
     name: str = Field(min_length=1)
     total_params_b: float = Field(gt=0)
     active_params_b: float = Field(gt=0)
-    layers: int = Field(ge=1)
-    hidden: int = Field(ge=1)
-    heads: int = Field(ge=1)
+    # shapes within reach of any model (the largest today: ~100 layers, hidden ~20k): a
+    # hidden size of 1e18 was priced at $6e10 per million tokens
+    layers: int = Field(ge=1, le=10_000)
+    hidden: int = Field(ge=1, le=1_000_000)
+    heads: int = Field(ge=1, le=10_000)
     attention: Literal["gqa", "mla"]
     context_length: int = Field(ge=1)
     kv_heads: int | None = Field(None, ge=1)
@@ -183,11 +187,22 @@ class Model(_Row):
                              f"found {v}")
         return v
 
-    @field_validator("sliding_window")
+    @field_validator("sliding_layers")
     @classmethod
     def _window(cls, v: int, info: ValidationInfo) -> int:
-        if info.data.get("sliding_layers") and not v:
-            raise ValueError("expected a window > 0 for sliding_layers, found 0")
+        # on sliding_layers, declared after sliding_window (on the window, it never fired)
+        if v and not info.data.get("sliding_window"):
+            raise ValueError(f"expected a sliding_window > 0 for {v} sliding-window layers, "
+                             "found 0")
+        return v
+
+    @field_validator("kv_heads")
+    @classmethod
+    def _kv_heads(cls, v: int | None, info: ValidationInfo) -> int | None:
+        heads = info.data.get("heads")
+        if v is not None and heads is not None and (v > heads or heads % v):
+            raise ValueError(f"expected a divisor of heads ({heads}), found {v} (each key/"
+                             "value head serves a whole group of query heads)")
         return v
 
     @property

@@ -165,16 +165,28 @@ def _get(c: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
 
 def _n(v: Any) -> Any:
     """A config's count as an int when it is whole; a fractional one as it is, for the
-    model's validation to name (126.5 layers is an error, not 126 layers); text through
-    ``int`` (an error if not a number)."""
+    model's validation to name (126.5 layers is an error, not 126 layers); anything else
+    through ``int`` (an error if not a number)."""
+    if isinstance(v, (bool, str)):  # true is not 1 layer, "32" is not 32
+        raise ValueError(f"expected a number, found {v!r}"[:120])
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else int(v)
+    return v if isinstance(v, (int, float)) else int(v)
+
+
+#: The kinds of layer a config's ``layer_types`` may name.
+LAYER_TYPES = ("full_attention", "sliding_attention", "linear_attention")
 
 
 def _layer_kinds(c: Mapping[str, Any], layers: int) -> tuple[int, int]:
     """(sliding-window layers, linear-attention layers) from ``layer_types``."""
-    kinds = list(c.get("layer_types") or [])
+    kinds = c.get("layer_types") or []
+    if not isinstance(kinds, list):
+        raise ValueError(f"layer_types: expected a list, found {type(kinds).__name__}")
+    unknown = sorted({repr(k) for k in kinds if k not in LAYER_TYPES})
+    if unknown:  # 'banana' was counted as full attention
+        raise ValueError(f"layer_types: expected {', '.join(LAYER_TYPES)}, found "
+                         f"{unknown[0][:60]}")
     if kinds and len(kinds) != layers:
         raise InputError(f"layer_types: expected {layers} entries (num_hidden_layers), found "
                          f"{len(kinds)}")
@@ -192,7 +204,12 @@ def _moe_fields(c: Mapping[str, Any], layers: int) -> dict[str, Any]:
         dense_first = len(freq) - sum(1 for x in freq if x)
     else:
         dense_first = _n(_get(c, "first_k_dense_replace", default=0))
-    dense_first += len(c.get("mlp_only_layers") or [])
+    only = c.get("mlp_only_layers") or []
+    if not isinstance(only, list) or any(isinstance(i, bool) or not isinstance(i, int)
+                                         for i in only):
+        raise ValueError(f"mlp_only_layers: expected a list of layer numbers, found {only!r}"
+                         [:120])
+    dense_first += len(only)
     shared = _get(c, "shared_expert_intermediate_size", "shared_intermediate_size")
     if shared is None:
         shared = _n(c.get("n_shared_experts") or 0) * expert_ffn
@@ -211,7 +228,13 @@ def _attention_fields(c: Mapping[str, Any]) -> dict[str, Any]:
                 "q_lora_rank": c.get("q_lora_rank"), "qk_rope_dim": _n(c["qk_rope_head_dim"]),
                 "qk_nope_dim": _n(c["qk_nope_head_dim"]), "v_head_dim": _n(c["v_head_dim"])}
     heads = _n(c["num_attention_heads"])
-    head_dim = _n(_get(c, "head_dim", default=_n(c["hidden_size"]) // heads))
+    if not isinstance(heads, int) or heads < 1:
+        raise ValueError(f"num_attention_heads: expected a whole number >= 1, found {heads}")
+    hidden = _n(c["hidden_size"])
+    if _get(c, "head_dim") is None and hidden % heads:
+        raise ValueError(f"hidden_size {hidden} is not a multiple of num_attention_heads "
+                         f"{heads} (and no head_dim is given)")
+    head_dim = _n(_get(c, "head_dim", default=hidden // heads))
     return {"attention": "gqa", "kv_heads": _n(_get(c, "num_key_value_heads", default=heads)),
             "head_dim": head_dim,
             "attn_output_gate": bool(_get(c, "attn_output_gate", "attention_output_gate",
@@ -247,6 +270,11 @@ def hf_config_fields(config: Mapping[str, Any]) -> dict[str, Any]:
         if sliding else 0, "linear_layers": linear,
         **_attention_fields(c), **_moe_fields(c, layers), **_sparse_fields(c)}
     if linear:
+        for key in ("linear_num_value_heads", "linear_num_key_heads", "linear_key_head_dim",
+                    "linear_value_head_dim"):
+            if not isinstance(_n(c[key]), int) or _n(c[key]) < 1:
+                raise ValueError(f"{key}: expected a whole number >= 1 for linear-attention "
+                                 f"layers, found {c[key]!r}")
         out.update(linear_heads=_n(c["linear_num_value_heads"]),
                    linear_key_heads=_n(c["linear_num_key_heads"]),
                    linear_key_dim=_n(c["linear_key_head_dim"]),
@@ -267,7 +295,9 @@ def model_from_hf_config(config: Mapping[str, Any], *, name: str, origin: str,
     draft = parse_config(Model, {"name": name, "total_params_b": 1e6, "active_params_b": 1.0,
                                  "as_of": "-", "source": "-", **fields}, origin)
     counts = param_counts(draft)
-    assert counts is not None
+    if counts is None:  # no vocabulary to count embeddings with
+        raise InputError(f"{origin}: vocab_size: expected a whole number >= 1, found "
+                         f"{fields.get('vocab_size')!r}")
     extra.setdefault("total_params_b", round(counts.total / 1e9, 3))
     extra.setdefault("active_params_b", round((counts.active if draft.is_moe else counts.total)
                                               / 1e9, 3))
@@ -278,19 +308,60 @@ def model_from_hf_config(config: Mapping[str, Any], *, name: str, origin: str,
     return model
 
 
+#: Largest model config read (Hugging Face configs are a few kB; /dev/zero is endless).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise ValueError(f"key {twice[0]!r} given twice")
+    return dict(pairs)
+
+
+def parse_config_json(raw: bytes, origin: str) -> Mapping[str, Any]:
+    """A JSON object from a config file's bytes: UTF-8, at most ``MAX_CONFIG_BYTES``, no
+    repeated key, not nested without end, numbers of a sane length; errors name ``origin``."""
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise InputError(f"{origin}: {len(raw):,} bytes; a model config is at most "
+                         f"{MAX_CONFIG_BYTES:,}")
+    try:
+        doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError:
+        raise InputError(f"{origin}: not UTF-8 text") from None
+    except RecursionError:
+        raise InputError(f"{origin}: nested too deeply to be a model config") from None
+    except ValueError as e:  # JSONDecodeError, a repeated key, a 5,000-digit number
+        raise InputError(f"{origin}: not a readable JSON config: {e}") from None
+    if not isinstance(doc, Mapping):
+        raise InputError(f"{origin}: expected a JSON object")
+    return doc
+
+
+def read_config_json(path: Path, origin: str | None = None) -> Mapping[str, Any]:
+    """:func:`parse_config_json` of a regular file (a FIFO or /dev/zero is refused unread)."""
+    where = origin or str(path)
+    try:
+        if not path.is_file():
+            raise InputError(f"{where}: no such file" if not path.exists() else
+                             f"{where}: not a regular file")
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise InputError(f"{where}: {path.stat().st_size:,} bytes; a model config is at "
+                             f"most {MAX_CONFIG_BYTES:,}")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+    except OSError as e:
+        raise InputError(f"{where}: cannot read it ({e.strerror or e})") from None
+    return parse_config_json(raw, where)
+
+
 def load_hf_model(path: str | Path) -> Model:
     """A model from a ``config.json`` path (counts computed), named by the config's
     ``_name_or_path``, else its folder (``config.json`` in the current folder too), else
     the file's stem."""
     p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
-    except (OSError, json.JSONDecodeError) as e:
-        raise InputError(f"{p}: not a readable JSON config: {e}") from None
-    if not isinstance(doc, Mapping):
-        raise InputError(f"{p}: expected a JSON object")
+    doc = read_config_json(p)
     given = doc.get("_name_or_path")
     if isinstance(given, str) and given.strip().strip("/"):
         name = given.strip().strip("/").split("/")[-1]  # "Qwen/Qwen3-32B" -> Qwen3-32B

@@ -18,7 +18,13 @@ from typing import Any
 from llmecon.config.base import parse_config
 from llmecon.config.inference import ApiPrice, CatalogFile, Gpu, GpuPrice, HfModelRow, Model
 from llmecon.errors import InputError, NotFoundError
-from llmecon.inference.architecture import check_stated_counts, load_hf_model, model_from_hf_config
+from llmecon.inference.architecture import (
+    check_stated_counts,
+    load_hf_model,
+    model_from_hf_config,
+    parse_config_json,
+    read_config_json,
+)
 
 #: The order in which :meth:`Catalog.gpu_price` prefers a basis when it picks one price per
 #: GPU: what a company renting today pays first (a row whose basis is not stated counts as a
@@ -157,21 +163,25 @@ def catalog_from_mapping(doc: Any, origin: str, folder: Traversable | None = Non
 
 
 def _hf_model(row: HfModelRow, origin: str, folder: Traversable | None) -> Model:
-    import json
-
     where = f"{origin}: hf_models: {row.name}: config"
     if folder is None:
         raise InputError(f"{where}: no folder to read {row.config!r} from")
     if Path(row.config).is_absolute() or ".." in Path(row.config).parts:
         raise InputError(f"{where}: expected a file inside the catalog's folder, found "
                          f"{row.config!r}")
-    try:
-        doc = json.loads(folder.joinpath(row.config).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file {row.config!r}") from None
-    except (OSError, ValueError) as e:
-        raise InputError(f"{where}: {row.config!r} is not a readable JSON config: {e}") \
-            from None
+    target = folder.joinpath(row.config)
+    if isinstance(target, Path):  # a user's catalog: a regular file inside its folder
+        if target.is_symlink() or not target.resolve().is_relative_to(Path(str(folder))
+                                                                      .resolve()):
+            raise InputError(f"{where}: expected a file inside the catalog's folder, found "
+                             f"{row.config!r}")
+        doc = read_config_json(target, f"{where} {row.config!r}")
+    else:  # bundled with the package
+        try:
+            raw = target.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{where}: no such file {row.config!r}") from None
+        doc = parse_config_json(raw, f"{where} {row.config!r}")
     fields = row.model_dump(exclude={"config", "name"}, exclude_none=True)
     return model_from_hf_config(doc, name=row.name, origin=f"{origin} ({row.config})",
                                 row={**fields, "config_file": row.config})
