@@ -84,6 +84,14 @@ def test_a_model_file_that_fails_says_why(tmp_path: Path) -> None:
     bad.write_text('{"num_hidden_layers": 0}')
     status = _status([{**AGG, "model_path": str(bad)}], tmp_path)
     assert "model not in the catalog" not in status[0] and "config.json" in status[0]
+    # a readable config in the column is refused per row too (it was read, then looked up
+    # again by name, and aborted the whole table with "unknown model")
+    good = tmp_path / "Llama" / "config.json"
+    good.parent.mkdir()
+    good.write_text((Path(__file__).parents[2] / "src/llmecon/data/inference/model_configs"
+                     / "meta-llama--Meta-Llama-3.1-8B.json").read_text(encoding="utf-8"))
+    status = _status([{**AGG, "model_path": str(good)}, AGG], tmp_path)
+    assert "a catalog name, not a file" in status[0] and status[1] == "ok"
     with pytest.raises(InputError, match=r"config\.json"):
         serve(RunConfig(model=str(bad), gpu="H100", tp=1), CAT, F)
     assert np.isnan(predict_table(pd.DataFrame([AGG]).assign(model_path=str(bad)), CAT,

@@ -125,6 +125,10 @@ def _lookup(names: Any, find: Any, what: str) -> tuple[Array, list[Any], Array]:
     index = np.full(len(names), -1)
     for i, name in enumerate(names):
         key = str(name)
+        if key not in keys and key.lower().endswith((".json", ".yaml", ".yml")):
+            # a file here was read, then looked up again by name and aborted the table
+            keys[key], why[key] = -1, (f"{what} {key[-60:]!r}: a catalog name, not a file "
+                                       "(add the model to a catalog given with --catalog)")
         if key not in keys:
             try:
                 found.append(find(key))
