@@ -91,6 +91,10 @@ STORES: dict[str, tuple[Callable[[Path], Path], str]] = {
 }
 
 
+#: Stores refused before the run (the path alone says so): nothing is printed.
+REFUSED_FIRST = {"not a database", "a SQLite database", "a directory", "under a file"}
+
+
 @pytest.mark.parametrize("kind", sorted(STORES))
 @pytest.mark.parametrize("fmt", ["csv", "json", "table"])
 def test_a_store_that_cannot_hold_the_run_still_prints_it(
@@ -104,7 +108,9 @@ def test_a_store_that_cannot_hold_the_run_still_prints_it(
     assert code == 2
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("llmecon: error: store") and named in err and store.name in err, err
-    if fmt == "csv":  # 6 metrics x 6 months below the header, all of them printed
+    if kind in REFUSED_FIRST:  # refused before the run, not after printing it
+        assert out == ""
+    elif fmt == "csv":  # 6 metrics x 6 months below the header, all of them printed
         rows = out.splitlines()
         assert rows[0].startswith("metric,month,p5") and len(rows) >= 1 + 6 * 6
         assert rows[-1].split(",")[1] == "6"

@@ -144,3 +144,13 @@ def test_implausible_multipliers_and_doubled_noise_are_refused(
     f.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=found):
         load_scenario(base_scenario(minimax), f)
+
+
+def test_a_driver_pattern_is_held_to_each_drivers_range(tmp_path: Path,
+                                                        minimax: Company) -> None:
+    # 'open_platform.*: 0' set the line's utilisation to 0, which only a named driver was
+    # checked for: cost / utilisation was 0/0 and cash NaN (found by the fuzz test)
+    f = tmp_path / "s.yaml"
+    f.write_text("drivers:\n  open_platform.*: 0\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"open_platform\.\* \(open_platform\.utilisation\)"):
+        load_scenario(base_scenario(minimax), f)

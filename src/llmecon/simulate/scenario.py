@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmecon import formulas
 from llmecon.config.base import load_config, parse_config
-from llmecon.config.calibration import FINANCING_CHOICES
+from llmecon.config.calibration import FINANCING_CHOICES, driver_range_problem
 from llmecon.constants import MAX_HORIZON_MONTHS, MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
 from llmecon.simulate.calendar import month_index
@@ -297,6 +297,8 @@ def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
     drivers, prov = dict(s.drivers), dict(s.provenance)
     for name, spec in cfg.drivers.items():
         for target in _match(name, list(drivers), f"{where}: drivers"):
+            if problem := driver_range_problem(target, spec):  # 'open_platform.*: 0' too
+                raise InputError(f"{where}: drivers: {name} ({target}): {problem}")
             drivers[target] = Dist(spec.dist, spec.params)
             prov[target] = f"scenario file {Path(where).name}"
     s = replace(s, drivers=drivers, provenance=prov)

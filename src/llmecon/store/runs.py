@@ -93,9 +93,13 @@ class RunStore:
                              "path of a DuckDB file")
 
     def check(self) -> None:
-        """Refuse, before any work, a path that cannot hold a store (not a regular file, or
-        not a DuckDB database)."""
-        _check_magic(self.path)
+        """Refuse, before any work, a path that cannot hold a store (not a regular file, not
+        a DuckDB database, or under something that is not a folder)."""
+        try:
+            _check_magic(self.path)
+        except OSError as e:
+            raise InputError(f"store {clean(str(self.path))}: cannot write it "
+                             f"({clean(e.strerror or str(e))})") from None
 
     @contextmanager
     def _connect(self, read_only: bool = False) -> Iterator[Any]:
