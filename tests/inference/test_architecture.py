@@ -193,3 +193,17 @@ def test_a_config_file_that_is_not_clean_json(tmp_path: Path, raw: bytes, says: 
         CAT.model(str(f))
     with pytest.raises(InputError, match="not a regular file"):  # /dev/zero was read on
         read_config_json(Path("/dev/null"))                       # until memory ran out
+
+
+def test_a_gpu_file_as_gpu(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the help says "GPU name ... or path": the file was read, then its GPU looked up by name
+    # for a price and refused as unknown
+    from llmecon.cli import main
+
+    f = tmp_path / "mine.yaml"
+    f.write_text("gpus:\n  - {name: mygpu, bf16_tflops: 989, fp8_tflops: 1979, memory_gb: 80,"
+                 " bandwidth_tbs: 3.35, scale_up_gbs: 900, scale_out_gbs: 50, as_of: 2026,"
+                 " source: test}\n", encoding="utf-8")
+    assert main(["inference", "throughput", "--model", "Llama-3.1-8B", "--gpu", str(f),
+                 "--gpus", "1"]) == 0
+    assert "on 1 x mygpu" in capsys.readouterr().out

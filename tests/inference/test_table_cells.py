@@ -110,9 +110,11 @@ def test_scoring_a_table_needs_measured_times_that_are_times(tmp_path: Path) -> 
     timed = {**AGG, "silicon_ttft_ms": 50.0, "silicon_tpot_ms": 8.0}
     a = measured_accuracy(_table([timed, {**timed, "silicon_ttft_ms": ""}], tmp_path))
     assert a.in_sample.rows == 1  # a blank time is not scored
-    for bad, says in (("abc", "found 'abc'"), (-3, "found -3"), ("inf", "found inf")):
+    # 1e-300 ms gave a median error of 4e302%: a time is a microsecond to a day
+    for bad, says in (("abc", "found 'abc'"), (-3, "found -3"), ("inf", "found inf"),
+                      (1e-300, "found 1e-300"), (1e300, r"found 1e\+300")):
         with pytest.raises(InputError, match=rf"m\.csv: silicon_ttft_ms: row 2: expected a "
-                                             rf"time in ms > 0, {says}"):
+                                             rf"time from 0.001 to 86,400,000 ms, {says}"):
             measured_accuracy(_table([timed, {**timed, "silicon_ttft_ms": bad}], tmp_path))
     with pytest.raises(InputError, match=r"m\.csv: silicon_tpot_ms: expected a column"):
         measured_accuracy(_table([timed], tmp_path, drop="silicon_tpot_ms"))

@@ -93,8 +93,12 @@ class Catalog:
                        self.sources + other.sources)
 
     def gpu_prices_for(self, gpu: str) -> tuple[GpuPrice, ...]:
-        """Every GPU-hour price in the catalog for a GPU (or an alias), in file order."""
-        g = self.gpu(gpu).name.lower()
+        """Every GPU-hour price in the catalog for a GPU (or an alias), in file order; none
+        for a GPU the catalog does not hold (one read from its own file with --gpu FILE)."""
+        try:
+            g = self.gpu(gpu).name.lower()
+        except NotFoundError:
+            return ()
         return tuple(p for p in self.gpu_prices if p.gpu.lower() == g)
 
     def gpu_price(self, gpu: str) -> GpuPrice | None:

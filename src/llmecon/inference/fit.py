@@ -230,6 +230,10 @@ def _group_summaries(keys: list[tuple[str, str, str, str]], pred_ttft: Array,
     return out
 
 
+#: The range of a measured time to score against (ms): a microsecond to a day.
+MIN_MEASURED_MS, MAX_MEASURED_MS = 1e-3, 86_400_000.0
+
+
 def measured_times(frame: Any, col: str) -> Array:
     """A measured column (ms) as floats, NaN where blank; a missing column or a cell that is
     not a time > 0 is an error naming the column and the row."""
@@ -240,13 +244,15 @@ def measured_times(frame: Any, col: str) -> Array:
                          "(silicon_ttft_ms and silicon_tpot_ms, in ms)")
     raw = frame[col]
     v: Array = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        bad = raw.notna().to_numpy() & ~(np.isfinite(v) & (v > 0))
+    with np.errstate(invalid="ignore"):  # a microsecond to a day: 1e-300 ms scored 1e302%
+        bad = raw.notna().to_numpy() & ~(np.isfinite(v) & (v >= MIN_MEASURED_MS)
+                                         & (v <= MAX_MEASURED_MS))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         x = raw.iloc[i]
         shown = repr(x) if isinstance(x, str) else f"{x:g}"
-        raise InputError(f"{col}: row {i + 1}: expected a time in ms > 0, found {shown}")
+        raise InputError(f"{col}: row {i + 1}: expected a time from {MIN_MEASURED_MS:g} to "
+                         f"{MAX_MEASURED_MS:,.0f} ms, found {shown}")
     return v
 
 
