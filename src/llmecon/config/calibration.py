@@ -171,18 +171,16 @@ def driver_range_problem(name: str, d: DistConfig) -> str | None:
     if d.dist == "normal" and p["sd"] > 0:
         # a normal reaches past the range's ends: refuse one that would on more than 1% of
         # paths (a start_cash of mean 1bn, sd 2bn was negative on 31% of them)
-        outside = max(_normal_tail((low - p["mean"]) / p["sd"]),
-                      _normal_tail((p["mean"] - high) / p["sd"]))
+        from llmecon.formulas import normal_cdf
+
+        outside = float(max(normal_cdf((low - p["mean"]) / p["sd"]),
+                            normal_cdf((p["mean"] - high) / p["sd"])))
         if outside > 0.01:
             return (f"a normal with mean {p['mean']:g} and sd {p['sd']:g} draws outside "
                     f"{what} on {outside:.1%} of paths; use a smaller sd or a lognormal "
                     "(positive), triangular or uniform distribution")
     return None
 
-
-def _normal_tail(z: float) -> float:
-    """P(Z <= z) for a standard normal (math.erfc: no scipy)."""
-    return 0.5 * math.erfc(-z / math.sqrt(2.0)) if math.isfinite(z) else float(z > 0)
 
 
 def central_value(kind: str, params: Mapping[str, float]) -> float:

@@ -17,6 +17,19 @@ from typing import Any
 import numpy as np
 
 
+def check_horizon(months: object) -> int:
+    """``months`` as a projection's horizon: a whole number from 1 to MAX_HORIZON_MONTHS
+    (true, 12.5 or '36' are errors, not guesses), as a scenario file's is checked."""
+    from llmecon.constants import MAX_HORIZON_MONTHS
+    from llmecon.errors import InputError
+
+    if isinstance(months, bool) or not isinstance(months, int) \
+            or not 1 <= months <= MAX_HORIZON_MONTHS:
+        raise InputError(f"horizon_months: expected a whole number 1-{MAX_HORIZON_MONTHS}, "
+                         f"found {months!r}")
+    return months
+
+
 def month_index(start: date, day: date) -> int:
     """The projected month (0 = the month after ``start``'s month) that contains ``day``;
     0 for a day before that.

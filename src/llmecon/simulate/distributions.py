@@ -21,6 +21,7 @@ import numpy as np
 
 from llmecon.config.calibration import central_value
 from llmecon.errors import InputError
+from llmecon.formulas import normal_cdf
 
 
 @dataclass(frozen=True)
@@ -91,20 +92,7 @@ class Dist:
         return self.ppf(normal_cdf(z))
 
 
-_ERFC = np.frompyfunc(math.erfc, 1, 1)
 _INV_CDF = np.frompyfunc(NormalDist().inv_cdf, 1, 1)
-_SQRT_HALF = math.sqrt(0.5)
-
-
-def normal_cdf(z: Any) -> Any:
-    """The standard normal CDF, 0.5 erfc(-z / sqrt 2), with the C library's erfc (exact to
-    rounding in both tails; scipy.stats is not imported for it).
-
-    >>> [round(float(v), 6) for v in normal_cdf(np.array([-1.959964, 0.0, 1.0]))]
-    [0.025, 0.5, 0.841345]
-    """
-    out: Any = 0.5 * np.asarray(_ERFC(np.asarray(z, dtype=float) * -_SQRT_HALF), dtype=float)
-    return out
 
 
 def _normal_quantile(u: Any) -> Any:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from llmecon.metrics.signals import Context, cash_resources
+from llmecon.simulate.calendar import month_index
 from llmecon.simulate.run import PERCENTILES, SimResult
 from llmecon.statements.model import Company, Period
 
@@ -84,19 +85,12 @@ def later_figures(company: Company, r: SimResult) -> list[LaterFigure]:
         rev = _revenue_after(company, ctx, p, r.start)
         if rev is not None:
             value, confidence, label, basis = rev
-            first = 1 if p.start is None or p.start <= r.start else month.get(
-                _month_before(p.start), 0) + 1
+            first = 1 if p.start is None or p.start <= r.start else \
+                month_index(r.start, p.start) + 1
             projected = float(r.mean["revenue"][first - 1:last].sum())
             out.append(LaterFigure("revenue", label, first, last, value, confidence,
                                    projected, None, None, basis))
     return out
-
-
-def _month_before(d: date) -> date:
-    """The last day of the month before ``d``'s month."""
-    from datetime import timedelta
-
-    return d.replace(day=1) - timedelta(days=1)
 
 
 def _revenue_after(company: Company, ctx: Context, p: Period, start: date

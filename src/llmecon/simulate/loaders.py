@@ -47,19 +47,16 @@ def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None =
     ``compute_path`` one of compute mixes (``data/compute.yaml`` shape).
     """
     from llmecon.config.assumptions import load_assumptions
-    from llmecon.constants import MAX_HORIZON_MONTHS
     from llmecon.errors import InputError
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
+    from llmecon.simulate.calendar import check_horizon
     from llmecon.units import load_fx
 
     if not isinstance(company, Company):
         raise InputError(f"company: expected a loaded Company (llmecon.api.load_company), "
                          f"found {type(company).__name__}")
-    if isinstance(horizon_months, bool) or not isinstance(horizon_months, int) \
-            or not 1 <= horizon_months <= MAX_HORIZON_MONTHS:
-        raise InputError(f"horizon_months: expected a whole number of months from 1 to "
-                         f"{MAX_HORIZON_MONTHS}, found {horizon_months!r}")
+    check_horizon(horizon_months)
     a = assumptions if assumptions is not None else load_assumptions(assumptions_path)
     fin = load_financing_assumptions(financing_path)
     mixes = load_compute_assumptions(compute_path)

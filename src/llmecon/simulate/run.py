@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.constants import MAX_HORIZON_MONTHS, MAX_PATHS, MEMORY_BUDGET_BYTES
+from llmecon.constants import MAX_PATHS, MEMORY_BUDGET_BYTES
 from llmecon.errors import InputError
 from llmecon.simulate.backends import (
     Reduced,
@@ -34,7 +34,7 @@ from llmecon.simulate.backends import (
     run_dask,
     run_numpy,
 )
-from llmecon.simulate.calendar import month_end, month_ends
+from llmecon.simulate.calendar import check_horizon, month_end, month_ends
 from llmecon.simulate.engine import BURN_BASIS, Paths
 from llmecon.simulate.sampling import (
     BLOCK,
@@ -260,14 +260,9 @@ def _positive(name: str, value: Any) -> None:
 
 
 def _check(s: Scenario, paths: int, seed: int, block_paths: int, keep: int) -> None:
-    if isinstance(s.horizon_months, bool) or not isinstance(s.horizon_months, int):
-        raise InputError(f"horizon_months: expected a whole number of months, found "
-                         f"{s.horizon_months!r}")
+    check_horizon(s.horizon_months)
     if not 1 <= paths <= MAX_PATHS:
         raise InputError(f"paths: expected 1 to {MAX_PATHS:,}, found {paths}")
-    if not 1 <= s.horizon_months <= MAX_HORIZON_MONTHS:
-        raise InputError(f"horizon_months: expected 1 to {MAX_HORIZON_MONTHS}, found "
-                         f"{s.horizon_months}")
     if not 0 <= seed < 2**63:
         raise InputError(f"seed: expected a whole number from 0 to 2**63 - 1, found {seed}")
     if block_paths < 1:
