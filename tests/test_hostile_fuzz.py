@@ -218,7 +218,7 @@ _price_row = st.fixed_dictionaries(
     "models": _value, "api": _value, "junk": _value}))
 def test_catalog_files_give_a_catalog_that_costs_finitely_or_a_named_error(
         doc: dict[str, Any]) -> None:
-    from llmecon.config.inference import ServingConfig
+    from llmecon.config.deployment import ServingConfig
     from llmecon.inference.catalog import catalog_from_mapping, load_catalog
     from llmecon.inference.engines import load_engine_efficiency
     from llmecon.inference.serving import evaluate

@@ -49,26 +49,32 @@ def test_an_unknown_engine_is_refused_by_name() -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize(("model", "gpu", "tp", "dp", "batch"),
-                         [("Llama-3.1-70B", "H200", 4, 1, 8.0),
-                          ("Qwen3-32B", "H100", 2, 1, 32.0),
-                          ("DeepSeek-V3", "H200", 1, 8, 16.0)])
+@pytest.mark.parametrize(("model", "gpu", "tp", "dp", "pp", "batch"),
+                         [("Llama-3.1-70B", "H200", 4, 1, 1, 8.0),
+                          ("Qwen3-32B", "H100", 2, 1, 1, 32.0),
+                          ("DeepSeek-V3", "H200", 1, 8, 1, 16.0),
+                          ("Llama-3.1-405B", "H100", 8, 1, 2, 4.0)])
 def test_throughput_decode_is_the_serving_models(engine: str, model: str, gpu: str, tp: int,
-                                                 dp: int, batch: float) -> None:
+                                                 dp: int, pp: int, batch: float) -> None:
     """'inference throughput' at a batch per GPU and 'inference run' of a disaggregated
     deployment holding that batch on one decode worker give the same time per output
-    token (the same decode step: roofline terms plus the engine's fixed time)."""
-    gpus = tp * dp
-    one = evaluate(ServingConfig(model=model, gpu=gpu, gpus=gpus, tp=tp, batch_per_gpu=batch,
-                                 input_tokens=1000, output_tokens=1000, prefill_gpus=tp,
+    token (the same decode step: roofline terms plus the engine's fixed time, plus the
+    crossings of pipeline stages)."""
+    gpus = tp * dp * pp
+    one = evaluate(ServingConfig(model=model, gpu=gpu, gpus=gpus, pp=pp, tp=tp,
+                                 batch_per_gpu=batch, input_tokens=1000, output_tokens=1000,
+                                 prefill_gpus=tp * pp,
                                  kv_dtype="fp8"),  # the measured runs: FP8 KV with FP8 weights
                    CAT, engine_efficiency(F, engine))
     run = serve(RunConfig(model=model, gpu=gpu, engine=engine, mode="disagg", isl=1000,
                           osl=1000, concurrency=int(batch * gpus), tp=tp, attention_dp=dp,
-                          prefill_tp=tp, prefill_workers=1, decode_workers=1), CAT, F)
+                          pp=pp, prefill_tp=tp, prefill_pp=pp, prefill_workers=1,
+                          decode_workers=1), CAT, F)
     assert one.tpot_ms == pytest.approx(run.tpot_ms, rel=1e-9)
     assert one.fixed_ms > 0 and one.step_ms == pytest.approx(
-        one.attention_ms + one.dense_ms + one.experts_ms + one.comm_ms + one.fixed_ms)
+        one.attention_ms + one.dense_ms + one.experts_ms + one.comm_ms + one.pipeline_ms
+        + one.fixed_ms)
+    assert (one.pipeline_ms > 0) == (pp > 1)
 
 
 def test_sweep_rows_are_evaluate_answers() -> None:

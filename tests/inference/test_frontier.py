@@ -7,7 +7,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from llmecon.config.inference import Demand
+from llmecon.config.deployment import Demand
 from llmecon.errors import InputError
 from llmecon.inference.catalog import load_catalog
 from llmecon.inference.engines import load_serving_factors

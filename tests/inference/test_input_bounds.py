@@ -9,7 +9,8 @@ import pytest
 
 from llmecon.cli.app import main
 from llmecon.cli.common import PRECISIONS
-from llmecon.config.inference import PRECISION_BYTES, ServingConfig
+from llmecon.config.deployment import ServingConfig
+from llmecon.config.inference import PRECISION_BYTES
 from llmecon.errors import InputError
 from llmecon.inference.catalog import load_catalog
 from llmecon.inference.engines import engine_efficiency, load_serving_factors

@@ -18,8 +18,10 @@ from llmecon.cli.app import main
 from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import load_catalog
-from llmecon.inference.engines import load_serving_factors
+from llmecon.inference.engines import engine_efficiency, load_serving_factors
 from llmecon.inference.modes import RunConfig, serve
+from llmecon.inference.serving import ServingConfig, ServingResult, evaluate
+from llmecon.inference.sweep import run_sweep
 
 CAT = load_catalog()
 F = load_serving_factors()
@@ -122,3 +124,101 @@ def test_more_stages_than_layers_is_an_error() -> None:
                                          "layers"):
         serve(RunConfig(model="Llama-3.1-8B", gpu="H200", tp=1, pp=64, concurrency=64),
               CAT, F)
+
+
+# ------------------------------------------------ throughput / cost / fleet / sweep (pp)
+def _one(**kw: object) -> ServingResult:
+    cfg = dict(model="Llama-3.1-405B", gpu="H100", gpus=16, gpu_hour_price=2.0)
+    return evaluate(ServingConfig(**{**cfg, **kw}), CAT, engine_efficiency(F, "trtllm"))
+
+
+def test_throughput_stages_store_a_share_of_the_weights() -> None:
+    # Llama-3.1-405B (405.85 billion weights, Meta's model card) in FP8 on 16 H100 as two
+    # stages of TP 8: each GPU holds 1/16 of the weights, 25.4 GB, as TP 16 would
+    staged = _one(pp=2, batch_per_gpu=2)
+    assert staged.config.pp == 2
+    assert staged.weights_gb_per_gpu == pytest.approx(405.85 / 16, rel=0.01)
+    assert staged.weights_gb_per_gpu == pytest.approx(_one(tp=16, batch_per_gpu=2)
+                                                      .weights_gb_per_gpu, rel=1e-12)
+    # the KV cache of a sequence: 126 layers x 8 KV heads x 128 x (K and V) x 2,250 tokens
+    # on average (2,000 in + 500 out / 2), BF16, over the 16 GPUs; 8 KV heads over TP 8
+    # is one copy, where TP 16 would hold every head twice
+    assert staged.kv_gb_per_sequence == pytest.approx(126 * 8 * 128 * 2 * 2250 * 2 / 1e9,
+                                                      rel=1e-12)
+
+
+def test_throughput_stages_read_their_weights_once_per_micro_batch() -> None:
+    # 2 sequences per GPU: a weight-bandwidth-bound step. TP 16 reads 1/16 of the dense
+    # weights per GPU once a step; two stages of TP 8 hold the same 1/16 but each reads it
+    # once per micro-batch, and the step runs two micro-batches through each stage
+    flat, staged = _one(tp=16, batch_per_gpu=2), _one(pp=2, batch_per_gpu=2)
+    assert staged.dense_ms == pytest.approx(2 * flat.dense_ms, rel=1e-12)
+    # decode tokens per GPU-second: the batch over the step (no MTP)
+    assert staged.decode_tokens_per_gpu_s == pytest.approx(
+        staged.batch_per_gpu / (staged.step_ms / 1e3), rel=1e-12)
+    assert staged.tpot_ms == pytest.approx(staged.step_ms, rel=1e-12)
+
+
+def test_throughput_stage_crossings_by_hand() -> None:
+    # four stages of 4 H100 (16 GPUs, two 8-GPU nodes: over the 50 GB/s network), 8
+    # sequences per GPU: a micro-batch is 8 per GPU of a stage, and each of its tokens'
+    # activations (16,384 BF16 values) crosses 3 stage boundaries
+    assert CAT.model("Llama-3.1-405B").hidden == 16384
+    r = _one(pp=4, batch_per_gpu=8)
+    hand_ms = 8 * 3 * 16384 * 2 / (50e9 * F.network) * 1e3
+    assert r.pipeline_ms == pytest.approx(hand_ms, rel=1e-12)
+    assert _one(batch_per_gpu=8).pipeline_ms == 0.0
+
+
+def test_a_tpot_target_counts_the_stage_crossings() -> None:
+    r = _one(pp=2, tpot_ms=30.0)
+    assert r.tpot_ms <= 30.0
+    one_more = _one(pp=2, batch_per_gpu=r.batch_per_gpu + 1)
+    assert one_more.tpot_ms > 30.0
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    (dict(gpus=8, pp=3), r"pp: expected a divisor of gpus \(8\)"),
+    (dict(gpus=16, pp=2, tp=16), r"tp: expected a divisor of gpus / pp \(16 / 2 = 8"),
+    (dict(gpus=16, pp=2, prefill_gpus=9), r"prefill_gpus: expected a multiple of pp \(2\)"),
+    (dict(model="Llama-3.1-8B", gpus=64, pp=64), r"pp: 64 pipeline stages, more than "
+                                                 r"Llama-3.1-8B's 32 layers"),
+])
+def test_throughput_pp_errors_say_why(kw: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        _one(**kw)
+
+
+@pytest.mark.parametrize("pp", [1, 2])
+def test_sweep_rows_with_stages_are_evaluate_answers(pp: int) -> None:
+    eff = engine_efficiency(F, "trtllm")
+    s = run_sweep(CAT, eff, models=["Llama-3.1-70B", "Qwen3-235B-A22B"], gpus=["H100"],
+                  batches=[2.0, 16.0], input_tokens=[1000.0], prices=[2.0], replica_gpus=16,
+                  pp=pp)
+    rows = [r for r in s.to_frame().itertuples() if r.fits]
+    assert len(rows) >= 2
+    for row in rows:
+        r = evaluate(ServingConfig(model=str(row.model), gpu="H100", gpus=16, pp=pp,
+                                   batch_per_gpu=float(row.batch_per_gpu), input_tokens=1000,
+                                   gpu_hour_price=2.0), CAT, eff)
+        assert row.tpot_ms == pytest.approx(r.tpot_ms, rel=1e-9)
+        assert row.decode_tokens_per_gpu_s == pytest.approx(r.decode_tokens_per_gpu_s,
+                                                            rel=1e-9)
+        assert row.prefill_tokens_per_gpu_s == pytest.approx(r.prefill_tokens_per_gpu_s,
+                                                             rel=1e-9)
+        assert row.max_batch_per_gpu <= r.max_batch_per_gpu  # full vs average context
+
+
+def test_throughput_cost_fleet_and_sweep_take_pp(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--model", "Llama-3.1-405B", "--gpu", "H100", "--gpus", "16", "--pp", "2"]
+    assert main(["inference", "throughput", *base, "--batch", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "2 pipeline stages" in out and "/ pipeline /" in out
+    assert main(["inference", "cost", *base, "--format", "json"]) == 0
+    assert '"pp": 2' in capsys.readouterr().out
+    assert main(["inference", "fleet", *base, "--input-per-day", "1e9",
+                 "--output-per-day", "1e8", "--price-list", "GLM-4.6"]) == 0
+    capsys.readouterr()
+    assert main(["inference", "sweep", "--models", "Llama-3.1-70B", "--gpus-list", "H100",
+                 "--replica-gpus", "8", "--pp", "3"]) == 2
+    assert "pp: expected a divisor of replica_gpus (8), found 3" in capsys.readouterr().err

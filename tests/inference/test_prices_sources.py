@@ -15,7 +15,8 @@ import pytest
 
 from llmecon import formulas
 from llmecon.cli import main
-from llmecon.config.inference import ApiPrice, Demand, GpuPrice, ServingConfig
+from llmecon.config.deployment import Demand, ServingConfig
+from llmecon.config.inference import ApiPrice, GpuPrice
 from llmecon.errors import InputError
 from llmecon.inference.calibration import load_efficiency
 from llmecon.inference.catalog import catalog_from_mapping, load_catalog

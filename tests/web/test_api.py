@@ -171,3 +171,21 @@ def test_openapi_fuzz_finds_no_server_error(tmp_path: Path) -> None:
     for operation in operations:
         fuzz(operation)
     assert failures == []
+
+
+def test_inference_cost_takes_pipeline_stages(client: TestClient) -> None:
+    # Llama-3.1-405B on 16 H100 as two stages of TP 8: the same answer as the Python API
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import engine_efficiency, load_serving_factors
+    from llmecon.inference.serving import ServingConfig, evaluate
+
+    body = {"model": "Llama-3.1-405B", "gpu": "H100", "gpus": 16, "pp": 2,
+            "batch_per_gpu": 8, "gpu_hour_price": 2.0}
+    r = client.post("/api/inference/cost", json=body)
+    assert r.status_code == 200
+    direct = evaluate(ServingConfig(**body), load_catalog(),
+                      engine_efficiency(load_serving_factors(), "trtllm"))
+    assert r.json()["tpot_ms"] == pytest.approx(direct.tpot_ms, rel=1e-12)
+    assert r.json()["pipeline_ms"] > 0
+    bad = client.post("/api/inference/cost", json={**body, "pp": 3})
+    assert bad.status_code == 400 and "pp: expected a divisor of gpus (16)" in bad.text

@@ -83,8 +83,11 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kv", dest="kv_dtype", type=precision, default="bf16",
                    help="KV cache: bf16, fp8, int8")
     p.add_argument("--gpus", type=GPUS, default=8, help="GPUs per decode replica (EP group)")
-    p.add_argument("--tp", type=GPUS, help="tensor-parallel degree (default: all GPUs for "
-                                           "a dense model, 1 for MoE)")
+    p.add_argument("--pp", type=GPUS, default=1, help="pipeline-parallel stages of --gpus "
+                                                      "(and --prefill-gpus): each holds 1/pp "
+                                                      "of the layers (default 1)")
+    p.add_argument("--tp", type=GPUS, help="tensor-parallel degree in a stage (default: all "
+                                           "its GPUs for a dense model, 1 for MoE)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--batch", dest="batch_per_gpu", type=positive, help="sequences per GPU")
     g.add_argument("--tpot-ms", type=positive, help="largest batch within this time per token")
@@ -196,6 +199,8 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
     sw.add_argument("--precision", type=precision, default="fp8")
     sw.add_argument("--kv", dest="kv_dtype", type=precision, default="bf16")
     sw.add_argument("--replica-gpus", type=GPUS, default=8)
+    sw.add_argument("--pp", type=GPUS, default=1, help="pipeline-parallel stages of a replica "
+                                                      "(default 1)")
     sw.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=ENGINE_HELP)
     sw.add_argument("--catalog", action="append", default=[], metavar="FILE")
     sw.add_argument("--format", choices=(*FORMATS, "parquet"), default="table",
@@ -306,7 +311,7 @@ def _sweep(args: argparse.Namespace) -> int:
                   models=args.models, gpus=args.gpu_names, batches=args.batches,
                   input_tokens=args.inputs, prices=args.prices,
                   output_tokens=args.output_tokens, precision=args.precision,
-                  kv_dtype=args.kv_dtype, replica_gpus=args.replica_gpus)
+                  kv_dtype=args.kv_dtype, replica_gpus=args.replica_gpus, pp=args.pp)
     if args.file or args.format == "parquet":
         _write_sweep(args, s.columns(), sweep_select(s))
     elif args.format == "csv":
@@ -347,7 +352,8 @@ def _serving_result(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
     config = ServingConfig(
         model=args.model, gpu=args.gpu, precision=args.precision, kv_dtype=args.kv_dtype,
-        gpus=args.gpus, tp=args.tp, batch_per_gpu=args.batch_per_gpu, tpot_ms=args.tpot_ms,
+        gpus=args.gpus, pp=args.pp, tp=args.tp, batch_per_gpu=args.batch_per_gpu,
+        tpot_ms=args.tpot_ms,
         input_tokens=args.input_tokens, output_tokens=args.output_tokens,
         cache_hit=args.cache_hit, mtp_draft=args.mtp_draft, mtp_accept=args.mtp_accept,
         gpu_hour_price=args.gpu_hour_price, prefill_gpus=args.prefill_gpus)

@@ -70,6 +70,8 @@ class InferenceRequest(ConfigModel):
     precision: Literal["bf16", "fp8", "int8", "fp4"] = "fp8"
     kv_dtype: Literal["bf16", "fp8", "int8"] = "bf16"
     gpus: Whole = Field(default=72, ge=1, le=1024)
+    #: Pipeline stages of the replica (a divisor of ``gpus``).
+    pp: Whole = Field(default=1, ge=1, le=64)
     tp: Whole | None = Field(default=None, ge=1, le=1024)
     batch_per_gpu: Number | None = Field(default=256, gt=0, le=4096)
     tpot_ms: Number | None = Field(default=None, gt=0, le=10_000)

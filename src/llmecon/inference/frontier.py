@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.config.inference import Demand, ServingFactors
+from llmecon.config.deployment import Demand
+from llmecon.config.inference import ServingFactors
 from llmecon.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from llmecon.errors import InputError
 from llmecon.formulas import (

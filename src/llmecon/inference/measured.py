@@ -336,18 +336,14 @@ def _status(runs: Runs, hw: rf.Hardware, per_worker: Array) -> Array:
 
 def _decode_step(runs: Runs, arch: rf.Arch, hw: rf.Hardware, eff: rf.Efficiency,
                  batch: Array, workers: Array) -> tuple[rf.DecodeResult, Array]:
-    """A decode step of ``batch`` sequences over ``workers`` workers, and the time its
-    activations spend crossing pipeline stages. The batch runs as pp micro-batches (of at
-    least one sequence), each passing every stage, so a step of the whole model takes what
-    a step of one stage's g / pp GPUs would with a micro-batch, plus the crossings."""
+    """A decode step of ``batch`` sequences over ``workers`` workers of ``pp`` stages
+    (:func:`llmecon.inference.roofline.pipelined_decode`: its step time includes the
+    activations' crossings of the stages, returned beside it)."""
     g = runs.gpus_per_worker
-    per_gpu = np.maximum(batch / (workers * runs.pp), 1.0) / (g / runs.pp)
-    d = rf.decode(arch, hw, weight_bytes=runs.weight_bytes, kv_bytes=runs.kv_bytes,
-                  gpus=g / runs.pp, tp=runs.tp, batch_per_gpu=per_gpu,
-                  context=runs.isl + runs.osl / 2.0, eff=eff)
-    p2p = per_gpu * rf.pipeline_seconds_per_token(arch, hw, pp=runs.pp, worker_gpus=g,
-                                                  eff=eff)
-    return d, p2p
+    return rf.pipelined_decode(arch, hw, weight_bytes=runs.weight_bytes,
+                               kv_bytes=runs.kv_bytes, gpus=g, pp=runs.pp, tp=runs.tp,
+                               batch_per_gpu=batch / (workers * g),
+                               context=runs.isl + runs.osl / 2.0, eff=eff)
 
 
 @np.errstate(divide="ignore", invalid="ignore")  # rows that cannot be modelled give NaN
@@ -368,7 +364,7 @@ def predict_runs(runs: Runs, arch_all: rf.Arch, factors: ServingFactors) -> Pred
     batch = np.minimum(runs.concurrency, np.maximum(slots, 1.0))
     d, p2p = _decode_step(runs, arch, hw, eff, batch, workers)
     fixed = rf.fixed_step_s(arch, eff)
-    step = d.step_time_s + p2p  # the fixed time included
+    step = d.step_time_s  # the fixed time and the stage crossings included
     stage = g / runs.pp
     # a prefill pass holds the prompts waiting (at most a chunk of CHUNK_TOKENS, at least
     # one prompt): at a few prompts an MoE pass is bound by reading the experts' weights

@@ -26,7 +26,7 @@ configurations evaluates in one call. Quantities are per GPU unless named otherw
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -236,10 +236,13 @@ def kv_read_bytes_per_sequence(arch: Arch, context: Any, kv_bytes: Any) -> Any:
 
 
 def max_batch_per_gpu(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any,
-                      gpus: Any, tp: Any, max_context: Any, eff: Efficiency) -> Any:
-    """Sequences per GPU whose KV cache fits beside the weights (0 if the weights do not)."""
-    free = hw.memory * (1.0 - eff.memory_reserve) - stored_weight_bytes(arch, weight_bytes,
-                                                                         gpus, tp)
+                      gpus: Any, tp: Any, max_context: Any, eff: Efficiency,
+                      pp: Any = 1.0) -> Any:
+    """Sequences per GPU whose KV cache fits beside the weights (0 if the weights do not).
+    A replica of ``gpus`` in ``pp`` stages: a stage's ``gpus / pp`` GPUs hold ``1 / pp`` of
+    the layers, and of every sequence's KV cache."""
+    free = hw.memory * (1.0 - eff.memory_reserve) \
+        - stored_weight_bytes(arch, weight_bytes, np.asarray(gpus) / pp, tp) / pp
     per_seq = kv_bytes_per_sequence(arch, max_context, kv_bytes) * kv_copies(arch, tp)
     return np.maximum(np.floor(free / per_seq), 0.0)
 
@@ -371,6 +374,24 @@ def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: 
                         t_exp, t_comm)
 
 
+def pipelined_decode(arch: Arch, hw: Hardware, *, batch_per_gpu: Any, gpus: Any,
+                     eff: Efficiency, pp: Any = 1.0, **kw: Any) -> tuple[DecodeResult, Any]:
+    """A decode step of a replica of ``gpus`` GPUs in ``pp`` pipeline stages, and the time
+    its activations spend crossing the stages (included in its step time, TPOT and tokens
+    per GPU-second). The replica's sequences run as ``pp`` micro-batches (of at least one
+    sequence), each through every stage, so a step takes what one stage's ``gpus / pp``
+    GPUs take for a whole-model step of one micro-batch, plus the crossings; ``kw`` as
+    :func:`decode` takes them. One stage (``pp = 1``) is :func:`decode`."""
+    stage = np.asarray(gpus, dtype=float) / pp
+    micro = np.maximum(np.asarray(batch_per_gpu, dtype=float) * stage, 1.0) / stage
+    d = decode(arch, hw, batch_per_gpu=micro, gpus=stage, eff=eff, **kw)
+    cross = micro * pipeline_seconds_per_token(arch, hw, pp=pp, worker_gpus=gpus, eff=eff)
+    step = d.step_time_s + cross
+    emitted = d.step_time_s / d.tpot_s  # tokens a sequence emits per step (MTP: more)
+    return replace(d, step_time_s=step, tokens_per_gpu_s=batch_per_gpu * emitted / step,
+                   tpot_s=step / emitted), cross
+
+
 def prefill_tokens_per_gpu_s(arch: Arch, hw: Hardware, *, prompt: Any, eff: Efficiency,
                              weight_bytes: Any = 1.0, gpus: Any = 1.0, tp: Any = 1.0,
                              tokens_per_gpu: Any = 16384.0) -> Any:
@@ -395,14 +416,18 @@ def prefill_tokens_per_gpu_s(arch: Arch, hw: Hardware, *, prompt: Any, eff: Effi
 def batch_for_tpot(arch: Arch, hw: Hardware, *, tpot_s: Any, max_batch: Any,
                    iterations: int = 30, **kw: Any) -> Any:
     """Largest batch per GPU whose time per output token stays within ``tpot_s``
-    (bisection, vectorised; 0 where even one sequence is too slow)."""
+    (bisection, vectorised; 0 where even one sequence is too slow); ``kw`` as
+    :func:`pipelined_decode` takes them."""
+    def tpot(batch: Any) -> Any:
+        return pipelined_decode(arch, hw, batch_per_gpu=batch, **kw)[0].tpot_s
+
     shape = np.broadcast(np.asarray(tpot_s), np.asarray(max_batch)).shape
     lo = np.zeros(shape)
     hi = np.broadcast_to(np.asarray(max_batch, dtype=float), shape).copy()
-    ok_one = decode(arch, hw, batch_per_gpu=1.0, **kw).tpot_s <= tpot_s
+    ok_one = tpot(1.0) <= tpot_s
     for _ in range(iterations):
         mid = np.floor((lo + hi + 1) / 2)
-        fine = decode(arch, hw, batch_per_gpu=np.maximum(mid, 1.0), **kw).tpot_s <= tpot_s
+        fine = tpot(np.maximum(mid, 1.0)) <= tpot_s
         lo = np.where(fine, mid, lo)
         hi = np.where(fine, hi, mid - 1)
     return np.where(ok_one, np.maximum(lo, 1.0), 0.0)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from llmecon import formulas as fm
-from llmecon.config.inference import Demand, ServingConfig
+from llmecon.config.deployment import Demand, ServingConfig
 from llmecon.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR, TOKENS_PER_MILLION
 from llmecon.errors import InputError
 from llmecon.formulas import cost_per_million_tokens
@@ -56,12 +56,14 @@ class ServingResult:
     cost_input_hit_read: float | None = None
     cost_input_hit_storage: float | None = None
     kv_gb_per_sequence_max: float = 0.0  # at the full context (input + output)
+    pipeline_ms: float = 0.0  # activations crossing pipeline stages in a decode step
 
     @property
     def bound(self) -> str:
         """The largest part of a decode step."""
         parts = {"attention/KV": self.attention_ms, "dense weights": self.dense_ms,
                  "experts": self.experts_ms, "communication": self.comm_ms,
+                 "pipeline links": self.pipeline_ms,
                  "fixed step time": self.fixed_ms}
         return max(parts, key=lambda k: parts[k])
 
@@ -105,7 +107,10 @@ def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Ha
                          f"(mtp_modules: 0), so it drafts no tokens; drafts from a separate "
                          f"model (EAGLE, a small draft model) are not modelled; found "
                          f"{cfg.mtp_draft}")
-    tp = cfg.tp if cfg.tp is not None else (1 if model.is_moe else cfg.gpus)
+    if cfg.pp > model.layers:
+        raise InputError(f"pp: {cfg.pp} pipeline stages, more than {model.name}'s "
+                         f"{model.layers} layers")
+    tp = cfg.tp if cfg.tp is not None else (1 if model.is_moe else cfg.gpus // cfg.pp)
     check_links(gpu, max(cfg.gpus, cfg.prefill_gpus or 0), "gpus")
     return model, gpu, rf.Arch.of([model]), rf.Hardware.of([gpu], cfg.precision), tp
 
@@ -138,7 +143,8 @@ def _memory(cfg: ServingConfig, model: Model, gpu: Gpu, arch: rf.Arch, tp: int,
     if max_ctx > model.context_length:
         raise InputError(f"input_tokens + output_tokens: {max_ctx:,.0f} exceed "
                          f"{model.name}'s context length of {model.context_length:,}")
-    weights = float(rf.stored_weight_bytes(arch, wb, cfg.gpus, tp)[0])
+    # a stage of gpus / pp GPUs holds 1 / pp of the layers and of each sequence's KV cache
+    weights = float(rf.stored_weight_bytes(arch, wb, cfg.gpus / cfg.pp, tp)[0]) / cfg.pp
     usable = gpu.memory_gb * 1e9 * (1 - eff.memory_reserve)
     def kv(context: float) -> float:
         return float((rf.kv_bytes_per_sequence(arch, context, kvb) * rf.kv_copies(arch, tp))[0])
@@ -147,7 +153,7 @@ def _memory(cfg: ServingConfig, model: Model, gpu: Gpu, arch: rf.Arch, tp: int,
         raise InputError(
             f"{model.name} in {cfg.precision} does not fit on {cfg.gpus} x {gpu.name}: "
             f"{float(arch.total[0]) * wb / 1e9:,.0f} GB of weights is {weights / 1e9:,.1f} GB "
-            f"per GPU (tp={tp}), more than the {usable / 1e9:,.1f} GB usable of "
+            f"per GPU (tp={tp}, pp={cfg.pp}), more than the {usable / 1e9:,.1f} GB usable of "
             f"{gpu.memory_gb:g} GB ({eff.memory_reserve:.0%} reserved); use more GPUs or a "
             "smaller precision")
     mem = _Memory(usable, weights, kv(cfg.input_tokens + cfg.output_tokens / 2.0), kv(max_ctx))
@@ -178,7 +184,8 @@ def _batch(cfg: ServingConfig, arch: rf.Arch, hw: rf.Hardware, mem: _Memory,
                                         max_batch=mem.max_batch, context=context,
                                         **common)[0])
         if batch < 1:
-            one = rf.decode(arch, hw, batch_per_gpu=1.0, context=context, **common)
+            one, _ = rf.pipelined_decode(arch, hw, batch_per_gpu=1.0, context=context,
+                                         **common)
             raise InputError(f"tpot_ms: even one sequence per GPU takes "
                              f"{float(one.tpot_s[0]) * 1e3:,.1f} ms per token, more than "
                              f"{cfg.tpot_ms:g} ms")
@@ -198,12 +205,14 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
     model, gpu, arch, hw, tp = _parts(cat, cfg)
     wb, kvb = rf.BYTES[cfg.precision], rf.BYTES[cfg.kv_dtype]
     mem = _memory(cfg, model, gpu, arch, tp, eff)
-    common: dict[str, Any] = dict(weight_bytes=wb, kv_bytes=kvb, gpus=cfg.gpus, tp=tp,
-                                  eff=eff, mtp_draft=cfg.mtp_draft, mtp_accept=cfg.mtp_accept)
+    common: dict[str, Any] = dict(weight_bytes=wb, kv_bytes=kvb, gpus=cfg.gpus, pp=cfg.pp,
+                                  tp=tp, eff=eff, mtp_draft=cfg.mtp_draft,
+                                  mtp_accept=cfg.mtp_accept)
     context = cfg.input_tokens + cfg.output_tokens / 2.0
     batch = _batch(cfg, arch, hw, mem, common, context)
-    d = rf.decode(arch, hw, batch_per_gpu=batch, context=context, **common)
-    pre_gpus = cfg.prefill_gpus or cfg.gpus
+    d, cross = rf.pipelined_decode(arch, hw, batch_per_gpu=batch, context=context, **common)
+    step_s = float(d.step_time_s[0])
+    pre_gpus = (cfg.prefill_gpus or cfg.gpus) / cfg.pp  # a prefill stage's GPUs
     pre_tp = min(tp, pre_gpus)
     # at full load a prefill pass holds a whole chunk of prompt tokens (the serving model's)
     prefill = float(prefill_rate(arch, hw, eff, prompt=cfg.input_tokens, weight_bytes=wb,
@@ -214,7 +223,7 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
     # one GPU under data-parallel attention), then one decode step
     new_tokens = cfg.input_tokens * (1 - cfg.cache_hit)
     ttft = float(rf.fixed_ttft_s(arch, eff, cfg.prefill_gpus is not None)[0]) \
-        + new_tokens / (prefill * pre_tp) + float(d.step_time_s[0])
+        + new_tokens / (prefill * pre_tp) + step_s
     price, source = _gpu_hour_price(cfg, cat, gpu)
     # a cache hit reads its KV entries once from HBM
     hit_tps = fm.ratio(gpu.bandwidth_tbs * 1e12 * float(eff.decode_bw),
@@ -229,8 +238,8 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
         max_batch_per_gpu=float(mem.max_batch), weights_gb_per_gpu=mem.weights / 1e9,
         kv_gb_per_sequence=mem.per_seq / 1e9, free_gb_per_gpu=mem.free / 1e9,
         prefill_tokens_per_gpu_s=prefill, decode_tokens_per_gpu_s=decode_tps,
-        tpot_ms=float(d.tpot_s[0]) * 1e3, ttft_ms=ttft * 1e3,
-        step_ms=float(d.step_time_s[0]) * 1e3, attention_ms=float(d.attention_s[0]) * 1e3,
+        tpot_ms=float(d.tpot_s[0]) * 1e3, ttft_ms=ttft * 1e3, step_ms=step_s * 1e3,
+        attention_ms=float(d.attention_s[0]) * 1e3,
         dense_ms=float(d.dense_s[0]) * 1e3, experts_ms=float(d.experts_s[0]) * 1e3,
         comm_ms=float(d.comm_s[0]) * 1e3, fixed_ms=float(rf.fixed_step_s(arch, eff)[0]) * 1e3,
         gpu_hour_price=price, price_source=source,
@@ -239,7 +248,7 @@ def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingRes
         cost_output=None if price is None else cost_per_million_tokens(price, decode_tps),
         gpus_per_node=gpu.gpus_per_node, cost_input_hit_read=hit_read,
         cost_input_hit_storage=None if price is None else hit_store,
-        kv_gb_per_sequence_max=mem.per_seq_max / 1e9,
+        kv_gb_per_sequence_max=mem.per_seq_max / 1e9, pipeline_ms=float(cross[0]) * 1e3,
     )
 
 

@@ -82,8 +82,9 @@ def _precision_for(gpu: Any, precision: str) -> str:
 def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: Sequence[str],
               batches: Sequence[float], input_tokens: Sequence[float],
               prices: Sequence[float], output_tokens: float = 500.0, precision: str = "fp8",
-              kv_dtype: str = "bf16", replica_gpus: int = 8) -> Sweep:
-    """Evaluate the full cross product of the given values in one numpy pass."""
+              kv_dtype: str = "bf16", replica_gpus: int = 8, pp: int = 1) -> Sweep:
+    """Evaluate the full cross product of the given values in one numpy pass (replicas of
+    ``replica_gpus`` GPUs in ``pp`` pipeline stages)."""
     for name, values in (("batches", batches), ("input_tokens", input_tokens),
                          ("prices", prices)):
         if not len(values) or min(values) <= 0:
@@ -92,9 +93,15 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
         raise InputError(f"batches: expected at least one sequence on the {replica_gpus} GPUs "
                          f"of a replica (batch per GPU >= 1/{replica_gpus}), found "
                          f"{min(batches):g}")
+    if pp < 1 or replica_gpus % pp:
+        raise InputError(f"pp: expected a divisor of replica_gpus ({replica_gpus}), found {pp}")
     if precision not in rf.BYTES or kv_dtype not in rf.BYTES:
         raise InputError(f"precision / kv_dtype: expected one of {', '.join(rf.BYTES)}")
     ms = [cat.model(m) for m in models]
+    for m in ms:
+        if pp > m.layers:
+            raise InputError(f"pp: {pp} pipeline stages, more than {m.name}'s {m.layers} "
+                             "layers")
     gs = [cat.gpu(g) for g in gpus]
     for g in gs:
         check_links(g, replica_gpus, "replica_gpus")
@@ -108,13 +115,15 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
     batch = _axis(np.asarray(batches, dtype=float), 2)
     isl = _axis(np.asarray(input_tokens, dtype=float), 3)
     price = _axis(np.asarray(prices, dtype=float), 4)
-    tp = np.where(arch.experts > 0, 1.0, float(replica_gpus))
+    stage = replica_gpus // pp  # GPUs of a pipeline stage; a dense model's TP group
+    tp = np.where(arch.experts > 0, 1.0, float(stage))
     wb, kvb = rf.BYTES[precision], rf.BYTES[kv_dtype]
     cap = rf.max_batch_per_gpu(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus,
-                               tp=tp, max_context=isl + output_tokens, eff=eff)
-    d = rf.decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus, tp=tp,
-                  batch_per_gpu=batch, context=isl + output_tokens / 2.0, eff=eff)
-    pre = prefill_rate(arch, hw, eff, prompt=isl, weight_bytes=wb, gpus=replica_gpus, tp=tp,
+                               pp=pp, tp=tp, max_context=isl + output_tokens, eff=eff)
+    d, _ = rf.pipelined_decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus,
+                               pp=pp, tp=tp, batch_per_gpu=batch,
+                               context=isl + output_tokens / 2.0, eff=eff)
+    pre = prefill_rate(arch, hw, eff, prompt=isl, weight_bytes=wb, gpus=stage, tp=tp,
                        pass_tokens=np.maximum(isl, CHUNK_TOKENS))
 
     def flat(v: Any) -> Array:

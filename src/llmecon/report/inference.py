@@ -37,8 +37,10 @@ def _pct(share: float | None, fmt: str) -> str:
 
 def serving_table(r: ServingResult) -> RichTable:
     c = r.config
+    stages = f", {c.pp} pipeline stages" if c.pp > 1 else ""
     t = RichTable(title=plain(f"{r.model} on {c.gpus} x {r.gpu} ({c.precision} weights, "
-                              f"{c.kv_dtype} KV)"), title_justify="left", header_style="bold")
+                              f"{c.kv_dtype} KV{stages})"), title_justify="left",
+                  header_style="bold")
     t.add_column("quantity")
     t.add_column("value", justify="right")
     t.add_column("unit")
@@ -54,9 +56,10 @@ def serving_table(r: ServingResult) -> RichTable:
         ("decode throughput", _f(r.decode_tokens_per_gpu_s, ",.0f"), "tokens/s per GPU"),
         ("time per output token (TPOT)", _f(r.tpot_ms, ",.1f"), "ms"),
         ("time to first token (no queue)", _f(r.ttft_ms, ",.0f"), "ms"),
-        ("decode step: attention / dense / experts / comm / fixed",
-         f"{r.attention_ms:.1f} / {r.dense_ms:.1f} / {r.experts_ms:.1f} / {r.comm_ms:.1f} / "
-         f"{r.fixed_ms:.1f}", f"ms (bound: {r.bound})"),
+        (f"decode step: attention / dense / experts / comm{' / pipeline' if c.pp > 1 else ''}"
+         " / fixed", f"{r.attention_ms:.1f} / {r.dense_ms:.1f} / {r.experts_ms:.1f} / "
+         f"{r.comm_ms:.1f}{f' / {r.pipeline_ms:.1f}' if c.pp > 1 else ''} / {r.fixed_ms:.1f}",
+         f"ms (bound: {r.bound})"),
         ("cost per M input tokens, cache miss", _f(r.cost_input_miss, ",.4f"), f"USD {price}"),
         ("cost per M input tokens, cache hit", _f(r.cost_input_hit, ",.5f"), "USD"),
         ("cost per M output tokens", _f(r.cost_output, ",.4f"), "USD"),
