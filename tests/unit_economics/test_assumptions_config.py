@@ -140,6 +140,8 @@ def test_model_inputs_validate_with_named_fields() -> None:
     ("{model: NoSuchModel, gpu: H800}", "inference.zhipu.model: unknown model"),
     ("{model: GLM-4.6, gpu: H800, precision: int1}", "inference.zhipu: precision"),
     ("{model: GLM-4.6, gpu: NoGPU}", "inference.zhipu: unknown GPU"),
+    ("{model: GLM-4.6, gpu: H800, gpus: 16, pp: 3}",
+     "inference.zhipu: pp: expected a divisor of gpus (16)"),
 ])
 def test_deployment_errors_name_the_file(tmp_path: Path, deployment: str, named: str) -> None:
     # found when the deployment is served, long after the file was read: the error named
@@ -161,3 +163,37 @@ def test_several_problems_one_line_each(tmp_path: Path,
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [f"llmecon: error: {p}: b2b.contract_valu: unknown field",
                      f"llmecon: error: {p}: b2b.delivery_month: unknown field"]
+
+
+def test_a_deployment_in_pipeline_stages_costs_its_tokens(tmp_path: Path) -> None:
+    # the same GLM-4.6 deployment on 16 H800 as two stages of 8 instead of one expert-parallel
+    # group of 16: the unit economics cost its tokens with the staged serving model
+    from llmecon.api import load_company, unit_economics
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import engine_efficiency, load_serving_factors
+    from llmecon.inference.serving import ServingConfig, evaluate
+
+    f = tmp_path / "staged.yaml"
+    f.write_text("inference:\n  zhipu: {model: GLM-4.6, gpu: H800, gpus: 16, pp: 2, "
+                 "batch_per_gpu: 32, price_endpoint: Z.ai}\n", encoding="utf-8")
+    def utilisation(table: object) -> float:
+        rows = [r for r in table.rows  # type: ignore[attr-defined]
+                if r.line == "cloud_deployment" and r.quantity == "utilisation"]
+        assert len(rows) == 1
+        return float(rows[0].value)
+
+    def blend(**kw: object) -> float:  # the bundled mix: 20% output, half the input cached
+        r = evaluate(ServingConfig(model="GLM-4.6", gpu="H800", gpus=16, batch_per_gpu=32,
+                                   gpu_hour_price=2.0, **kw), load_catalog(),
+                     engine_efficiency(load_serving_factors(), "trtllm"))
+        assert r.cost_input_hit is not None and r.cost_output is not None
+        assert r.cost_input_miss is not None
+        return 0.8 * (0.5 * r.cost_input_miss + 0.5 * r.cost_input_hit) + 0.2 * r.cost_output
+
+    # the utilisation that reproduces the disclosed line margin is the engine's cost at full
+    # use over the disclosed cost: with the same GPU price and exchange rate in both, the
+    # ratio of the two utilisations is that of the serving model's blended costs
+    staged = utilisation(unit_economics(load_company("zhipu"), f))
+    flat = utilisation(unit_economics(load_company("zhipu")))
+    assert staged / flat == pytest.approx(blend(pp=2) / blend(), rel=1e-9)
+    assert staged != pytest.approx(flat, rel=1e-3)

@@ -193,6 +193,7 @@ class DeploymentAssumptions(Section):
     precision: str = "fp8"
     kv_dtype: str = "bf16"
     gpus: int = Field(default=8, ge=1)
+    pp: int = Field(default=1, ge=1)
     tp: int | None = Field(default=None, ge=1)
     batch_per_gpu: float | None = Field(default=None, gt=0.0)
     tpot_ms: float | None = Field(default=None, gt=0.0)
