@@ -238,6 +238,46 @@ def test_catalog_files_give_a_catalog_that_costs_finitely_or_a_named_error(
         assert math.isfinite(r.decode_tokens_per_gpu_s) or not r.fits
 
 
+_gpus = st.sampled_from([1, 2, 3, 4, 8, 12, 16, 64, 72, 4096])
+
+
+@FAST
+@given(model=st.sampled_from(["Llama-3.1-8B", "Llama-3.1-405B", "DeepSeek-V3", "gpt-oss-120b"]),
+       gpu=st.sampled_from(["H100", "GB200", "H20"]), gpus=_gpus,
+       pp=st.sampled_from([1, 2, 3, 4, 8, 64, 200]),
+       tp=st.one_of(st.none(), st.sampled_from([1, 2, 4, 8, 16])),
+       batch=st.one_of(st.none(), st.sampled_from([0.01, 1.0, 7.5, 256.0, 65536.0])),
+       tpot=st.one_of(st.none(), st.sampled_from([0.5, 20.0, 600_000.0])),
+       prefill=st.one_of(st.none(), _gpus))
+def test_pipeline_configurations_cost_finitely_or_fail_with_a_named_error(
+        model: str, gpu: str, gpus: int, pp: int, tp: int | None, batch: float | None,
+        tpot: float | None, prefill: int | None) -> None:
+    from llmecon.config.deployment import ServingConfig
+    from llmecon.inference.engines import load_engine_efficiency
+    from llmecon.inference.serving import evaluate
+
+    try:
+        r = evaluate(ServingConfig(model, gpu, gpus=gpus, pp=pp, tp=tp, batch_per_gpu=batch,
+                                   tpot_ms=tpot, prefill_gpus=prefill, gpu_hour_price=2.0),
+                     _catalog(), load_engine_efficiency())
+    except LlmeconError as e:
+        assert str(e) and "Traceback" not in str(e)
+        return
+    for v in (r.tpot_ms, r.ttft_ms, r.decode_tokens_per_gpu_s, r.prefill_tokens_per_gpu_s,
+              r.pipeline_ms, r.weights_gb_per_gpu):
+        assert math.isfinite(v) and v >= 0
+    assert r.tpot_ms > 0 and r.decode_tokens_per_gpu_s > 0
+    assert (r.pipeline_ms > 0) == (pp > 1)
+    assert tpot is None or r.tpot_ms <= tpot * (1 + 1e-9)
+
+
+@cache
+def _catalog() -> Any:
+    from llmecon.inference.catalog import load_catalog
+
+    return load_catalog()
+
+
 # ---------------------------------------------------------------------------------- cohorts
 _cohort_cell = st.one_of(numberish, st.sampled_from(["a", "b", "0", "1", "2", "100", "80"]))
 

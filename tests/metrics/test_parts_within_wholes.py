@@ -49,3 +49,16 @@ def test_parts_within_their_whole_are_read(tmp_path: Path) -> None:
         _row("FY2024", 0, "cash_and_investments", 650), _row("FY2024", 12, "rd_staff_cost", 20)]),
         encoding="utf-8")
     assert load_company(str(p)).id == "examplai"
+
+
+def test_a_part_above_its_whole_is_one_problem(tmp_path: Path) -> None:
+    # compute 90 above an R&D expense of 80: one problem, not a second one for the sum of
+    # the parts found (compute alone)
+    p = tmp_path / "c.csv"
+    p.write_text(BASE.read_text(encoding="utf-8").replace(
+        "rd_compute_cost,60,", "rd_compute_cost,90,"), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_company(str(p))
+    text = str(e.value)
+    assert "rd_compute_cost FY2024: 90 USD million exceeds rd_expense 80" in text
+    assert text.count("exceed") == 1

@@ -67,6 +67,9 @@ MALFORMED = [
      "found 1.0000001"),
     ("c2c:\n  payer_churn_monthly: '３０%'\n", "c2c.payer_churn_monthly", "a share"),
     ("c2c:\n  payer_churn_monthly: '1_0%'\n", "c2c.payer_churn_monthly", "a share"),
+    # a share written as a percent skipped the smallest-number check that a fraction gets,
+    # and the tiny cache-hit share failed later in a model named ApiInputs
+    ("api:\n  cache_hit: '1e-30%'\n", "api.cache_hit", "share of at least 1e-18"),
     # months beyond any projection allocated petabytes; true was month 1
     ("b2b:\n  delivery_months: 1.0e+17\n", "b2b.delivery_months", "whole number"),
     ("b2b:\n  acceptance_month: true\n", "b2b.acceptance_month", "not true or false"),
@@ -123,15 +126,21 @@ def test_cli_exit_2_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 def test_model_inputs_validate_with_named_fields() -> None:
-    with pytest.raises(InputError, match=r"ApiInputs: cache_hit: .*did you mean 1\.5%"):
+    # built from a company's figures and the assumptions, the inputs are named for what they
+    # are (an internal class name, ApiInputs, meant nothing to a user of the command line)
+    api = r"the API line's unit economics \(derived from the company's figures and the " \
+        r"assumptions' api and inference sections\): "
+    with pytest.raises(InputError, match=api + r"cache_hit: .*did you mean 1\.5%"):
         ApiInputs(input_tokens=1, output_tokens=1, cache_hit=1.5, price_input_miss=1,
                   price_input_hit=1, price_output=1, cost_input_miss=1, cost_input_hit=1,
                   cost_output=1)
-    with pytest.raises(InputError, match="ApiInputs: input_tokens \\+ output_tokens"):
+    with pytest.raises(InputError, match=api + r"input_tokens \+ output_tokens"):
         ApiInputs(input_tokens=0, output_tokens=0, cache_hit=0.5, price_input_miss=1,
                   price_input_hit=1, price_output=1, cost_input_miss=1, cost_input_hit=1,
                   cost_output=1)
-    with pytest.raises(InputError, match="ProjectInputs: contract_value: expected a number > 0"):
+    with pytest.raises(InputError, match=r"^a project's unit economics \(derived from the "
+                       r"company's figures and the assumptions' b2b section\): contract_value: "
+                       "expected a number > 0"):
         ProjectInputs(contract_value=0, delivery_person_months=1,
                       loaded_cost_per_person_month=1, delivery_months=1)
 
@@ -197,3 +206,4 @@ def test_a_deployment_in_pipeline_stages_costs_its_tokens(tmp_path: Path) -> Non
     flat = utilisation(unit_economics(load_company("zhipu")))
     assert staged / flat == pytest.approx(blend(pp=2) / blend(), rel=1e-9)
     assert staged != pytest.approx(flat, rel=1e-3)
+

@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 import pydantic
 from pydantic import BeforeValidator, Field, Strict, field_validator, model_validator
 
 from llmecon.config.base import ConfigModel, format_errors, parse_config
 from llmecon.config.serving import Engine
-from llmecon.constants import MAX_HORIZON_MONTHS, NUMBER_TEXT
+from llmecon.constants import MAX_HORIZON_MONTHS, MIN_MAGNITUDE, NUMBER_TEXT
 from llmecon.errors import InputError
 
 BUNDLED = "data/assumptions/defaults.yaml"
@@ -63,12 +63,15 @@ def _share_value(value: Any) -> float:
             digits = text[:-1].strip() if text.endswith("%") else text
             if not NUMBER_TEXT.fullmatch(digits):  # '３０%' or '1_0' are not read as 30, 10
                 raise ValueError(digits)
-            if text.endswith("%"):
-                return float(digits) / 100.0
-            number = float(text)
+            number = float(digits) / 100.0 if text.endswith("%") else float(text)
         except ValueError:
             raise ValueError(f"expected a share in [0, 1] (0.3 or '30%'), found {value!r}"
                              ) from None
+        if text.endswith("%"):
+            if 0 < abs(number) < MIN_MAGNITUDE:  # as the fields' bounds check a number
+                raise ValueError(f"expected 0 or a share of at least {MIN_MAGNITUDE:g} "
+                                 f"(smaller ones overflow divisions), found {value!r}")
+            return number
     elif isinstance(value, int | float):
         number = float(value)
     else:
@@ -303,14 +306,18 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
 
 class CheckedInputs(ConfigModel):
     """Inputs of a unit-economics model: validated on construction (ranges in the fields,
-    cross-field rules in ``model_validator``), with errors as an InputError naming the model
-    and the field."""
+    cross-field rules in ``model_validator``), with errors as an InputError naming what the
+    inputs are (``_what``: built from a company's figures and the assumptions, they have
+    no file of their own) and the field."""
+
+    _what: ClassVar[str] = ""
 
     def __init__(self, **data: Any) -> None:
         try:
             super().__init__(**data)
         except pydantic.ValidationError as e:
-            text = format_errors(e, type(self).__name__).replace(": (top level): ", ": ")
+            what = self._what or type(self).__name__
+            text = format_errors(e, what).replace(": (top level): ", ": ")
             raise InputError(text, lines=text.split("\n")) from None
 
     def replace(self, **changes: Any) -> Self:

@@ -132,7 +132,9 @@ def _period_identities(company: Company, label: str, present: set[tuple[str, str
         w = _raw(company, whole, label)
         found = [f for f in (_raw(company, x, label) for x in parts) if f is not None]
         total = sum(f.value for f in found)
-        if w and found and total > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
+        said = any((f.item, whole) in _PARTS and w and f.value > w.value * (
+            1 + DEFAULT_RELATIVE_TOLERANCE) for f in found)  # a part alone, reported above
+        if w and found and not said and total > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
             out.append(f"{_name(w)}: {' + '.join(f.item for f in found)} = "
                        f"{_show(total, w)} exceed {whole} {_show(w.value, w)}, of which "
                        "they are parts")

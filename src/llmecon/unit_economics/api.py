@@ -9,7 +9,7 @@ its fully-used cost per token, so the break-even utilisation is cost at full use
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
@@ -19,6 +19,9 @@ from llmecon.config.assumptions import CheckedInputs, PositiveShare, Share
 
 class ApiInputs(CheckedInputs):
     """Tokens served in a period and the prices and costs behind them (per million)."""
+
+    _what: ClassVar[str] = ("the API line's unit economics (derived from the company's "
+                            "figures and the assumptions' api and inference sections)")
 
     input_tokens: float = Field(ge=0.0)
     output_tokens: float = Field(ge=0.0)

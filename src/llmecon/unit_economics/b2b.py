@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -33,6 +33,9 @@ Milestones = tuple[Milestone, ...]
 
 class ProjectInputs(CheckedInputs):
     """One project. Money in one currency; months from signing (month 0)."""
+
+    _what: ClassVar[str] = ("a project's unit economics (derived from the company's figures "
+                            "and the assumptions' b2b section)")
 
     contract_value: float = Field(gt=0.0)
     delivery_person_months: float = Field(ge=0.0)

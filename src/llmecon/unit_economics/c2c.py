@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -92,6 +92,9 @@ class C2CInputs(CheckedInputs):
     (monthly periods) replace the constant payer churn when given. ``payer_revenue`` is the
     payers' own revenue in the period where disclosed (disclosed ARPPU x payers).
     """
+
+    _what: ClassVar[str] = ("a consumer line's unit economics (derived from the company's "
+                            "figures and the assumptions' c2c section)")
 
     months: float = Field(gt=0.0)
     revenue: float = Field(ge=0.0)
