@@ -77,16 +77,19 @@ def test_project_hand_case() -> None:
     r = evaluate_project(PROJECT)
     assert r.delivery_cost == 300_000                 # 10 person-months x 30,000
     assert r.gross_margin == pytest.approx(0.4)       # (1m - 300k - 200k - 100k) / 1m
-    # invoices: 300k at month 0 paid at month 2; 700k at month 5 paid at month 7
-    # receivables: 300k for months 0-1, 700k for months 5-6 -> 2,000k month-units
-    assert r.receivable_days == pytest.approx(2_000_000 / 1_000_000 * 365.25 / 12)
-    # 300k collected at month 2 before acceptance at month 5 -> a contract liability
+    # the 300k due at signing is an advance, received at month 0 (the collection delay is
+    # counted on the revenue not paid at signing); 700k billed at month 5 is paid at month 7
+    # receivables: 700k for months 5-6 -> 1,400k month-units
+    assert r.receivable_days == pytest.approx(1_400_000 / 1_000_000 * 365.25 / 12)
+    # 300k received at signing before acceptance at month 5 -> a contract liability
     assert r.max_contract_liabilities == pytest.approx(300_000)
     # spend: 200k hardware at month 0, (300k + 100k) / 5 = 80k a month for months 0-4
     timeline = r.timeline["cumulative_cash"]
-    assert timeline[0] == pytest.approx(-280_000)
-    # cash: -280k, -360k (month 1), +300k collected at month 2 -> -140k, -220k, -300k
-    assert r.peak_funding_need == pytest.approx(360_000)
+    assert timeline[0] == pytest.approx(300_000 - 280_000)
+    # cash: +20k, -60k, -140k, -220k, -300k (month 4), -300k until the 700k at month 7
+    assert timeline[:8] == pytest.approx([20e3, -60e3, -140e3, -220e3, -300e3, -300e3,
+                                          -300e3, 400e3])
+    assert r.peak_funding_need == pytest.approx(300_000)
     assert r.months_to_cash_positive == 7
     assert r.revenue_per_delivery_employee_year == pytest.approx(1_000_000 / (10 / 12))
 
@@ -127,3 +130,20 @@ def test_api_hand_case() -> None:
     assert r.break_even_utilisation == pytest.approx(full_cost / r.revenue)
     assert r.realised_price_per_million == pytest.approx(r.revenue / 120)
     assert not math.isnan(r.gross_margin)
+
+
+def test_zhipu_project_cash_timing_by_hand() -> None:
+    # from an economist's audit: the 30% paid at signing was collected five months late, so
+    # the peak funding need read RMB 534.8k and the receivable days 152
+    from llmecon.api import load_company, unit_economics
+
+    rows = {r.quantity: r.value for r in unit_economics(load_company("zhipu")).rows
+            if r.line == "localized_deployment"}
+    # a RMB 1.5m project at the line's disclosed 59.1% margin costs 1.5m x 40.9% = 613.5k,
+    # spent over 6 months; 30% (450k) arrives at signing, so the cash low is
+    # 450k - 613.5k at month 5, before the 60% billed at acceptance (month 6) arrives
+    assert rows["peak funding need per project"] == pytest.approx(613.5e3 - 450e3)
+    # receivables: 900k billed at month 6 and 150k at month 12, each outstanding 5 months:
+    # 5,250k receivable-months / 1.5m = 3.5 months x 30.4375 days
+    assert rows["collection delay"] == 5
+    assert rows["receivable days the project creates"] == pytest.approx(3.5 * 30.4375)

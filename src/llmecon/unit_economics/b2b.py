@@ -32,7 +32,11 @@ Milestones = tuple[Milestone, ...]
 
 
 class ProjectInputs(CheckedInputs):
-    """One project. Money in one currency; months from signing (month 0)."""
+    """One project. Money in one currency; months from signing (month 0). The payment due
+    at signing is an advance, received at once; later payments are collected
+    ``collection_delay_months`` after they are billed (the delay that the receivable days
+    imply is counted on the revenue not paid at signing:
+    :func:`llmecon.formulas.collection_delay_months`)."""
 
     _what: ClassVar[str] = ("a project's unit economics (derived from the company's figures "
                             "and the assumptions' b2b section)")
@@ -78,7 +82,10 @@ def evaluate_project(p: ProjectInputs) -> ProjectResult:
         * p.loaded_cost_per_person_month
     total_cost = delivery + p.hardware_passthrough + p.compute_cost
     gp = float(f.gross_profit(p.contract_value, total_cost))
-    horizon = max([p.delivery_months] + [m + p.collection_delay_months for m, _ in p.payments]
+    def paid(m: int) -> int:  # the month a payment billed in month m is received
+        return m if m == 0 else m + p.collection_delay_months
+
+    horizon = max([p.delivery_months] + [paid(m) for m, _ in p.payments]
                   + [m for m, _ in p.acceptance]) + 1
     months = np.arange(horizon)
     spend = np.zeros(horizon)
@@ -87,7 +94,7 @@ def evaluate_project(p: ProjectInputs) -> ProjectResult:
     billed, collected, recognised = (np.zeros(horizon) for _ in range(3))
     for m, sh in p.payments:
         billed[m] += sh * p.contract_value
-        collected[m + p.collection_delay_months] += sh * p.contract_value
+        collected[paid(m)] += sh * p.contract_value
     for m, sh in p.acceptance:
         recognised[m] += sh * p.contract_value
     cum_b, cum_c, cum_r = np.cumsum(billed), np.cumsum(collected), np.cumsum(recognised)
