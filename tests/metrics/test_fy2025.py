@@ -55,6 +55,25 @@ def test_fy2025_burn_and_runway_use_the_adjusted_loss(minimax: Company) -> None:
     assert runway.value == pytest.approx(1050 / (251 / 12))
 
 
+def test_fy2025_burn_change_is_against_fy2024_on_the_same_basis(minimax: Company) -> None:
+    # from an economist's audit: FY2024's most complete burn is its operating cash flow, so
+    # the change skipped it and compared FY2025's adjusted loss with 9M 2024's (a
+    # low-confidence US$203.8m / 9), printing -7.6% 'good'. FY2024's adjusted loss is
+    # disclosed: 251 / 12 against 244.2 / 12 is +2.8%, bad for a company burning cash
+    # (the source: 'roughly flat' with 2024)
+    row = next(r for r in tables.signals([minimax], [minimax.period("FY2025")]).rows
+               if r.key == "monthly_burn")
+    assert row.change_from is not None and row.change_from.period.label == "FY2024"
+    assert row.change_from.method == "adjusted_loss"
+    assert row.change == pytest.approx(251 / 244.2 - 1)
+    assert row.assessment == "bad"
+    # the burn history behind the report's chart compares the same way
+    from llmecon.metrics.financing import burn_history
+
+    fy25 = next(b for b in burn_history(minimax) if b.period == "FY2025")
+    assert fy25.basis == "adjusted_loss" and fy25.change == pytest.approx(251 / 244.2 - 1)
+
+
 def test_two_tables_for_fy2025(minimax: Company, zhipu: Company) -> None:
     ue, cf, _ = compare([zhipu, minimax], period="latest", currency="USD")
     assert [c.header for c in ue.columns] == ["zhipu H1_2025 (6M interim)", "minimax FY2025"]

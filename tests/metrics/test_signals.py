@@ -71,11 +71,12 @@ def test_burn_signal_change_on_the_same_basis(zhipu: Company, minimax: Company) 
     assert z.change is None and z.change_from is None
     m = rows[("minimax", "monthly_burn")]
     # FY2025 adjusted loss ~US$251m / 12 (post_listing.md) against the newest earlier
-    # adjusted-loss period, 9M 2024 (US$203.8m / 9), never a cash-flow period
+    # period's adjusted loss, FY2024's US$244.2m / 12 (FY2024's most complete burn is its
+    # operating cash flow, but its adjusted loss is disclosed too), never a cash-flow burn
     assert m.latest.method == "adjusted_loss" and m.change_from is not None
     assert m.change_from.method == "adjusted_loss"
-    assert m.change_from.period.label == "9M_2024"
-    assert m.change == pytest.approx((251 / 12) / (203.8 / 9) - 1)  # -7.6%
+    assert m.change_from.period.label == "FY2024"
+    assert m.change == pytest.approx((251 / 12) / (244.2 / 12) - 1)  # +2.8%
 
 
 def test_zhipu_runway_hand(zhipu: Company) -> None:

@@ -167,46 +167,58 @@ class BurnPoint:
         return self.basis == "adjusted_loss"
 
 
-def period_burn(r: Resolver, q: Period) -> tuple[float, str, list[Resolved]] | None:
+def period_burn(r: Resolver, q: Period, basis: str | None = None
+                ) -> tuple[float, str, list[Resolved]] | None:
     """The monthly burn of one duration period, its basis (a key of :data:`BURN_BASES`) and
     the figures used, on the most complete basis disclosed: operating cash flow and capex,
     else the company's own disclosed burn rate (which includes capex), else operating cash
     flow alone, else the adjusted loss; ``None`` when none is disclosed (the IFRS net loss
-    is never used: it carries non-cash fair-value changes)."""
-    ocf, capex = r.get("operating_cash_flow", q.label), r.get("capex", q.label)
-    if ocf.ok and ocf.value is not None and capex.ok and capex.value is not None:
-        return (float(formulas.monthly_cash_burn(ocf.value, capex.value, q.months)),
-                "cash_flow", [ocf, capex])
-    reported = r.get("cash_burn_rate_monthly", q.label)
-    if reported.ok and reported.value is not None:
-        return float(reported.value), "reported", [reported]
-    if ocf.ok and ocf.value is not None:
-        return (float(formulas.monthly_cash_burn(ocf.value, 0.0, q.months)),
-                "operating_cash_flow", [ocf])
-    loss = r.get("adjusted_net_loss", q.label)
-    if loss.ok and loss.value is not None:
-        return float(formulas.per_month(loss.value, q.months)), "adjusted_loss", [loss]
+    is never used: it carries non-cash fair-value changes). ``basis``: on that basis only
+    (to compare a period with one whose most complete basis is another)."""
+    for key in BURN_BASES if basis is None else (basis,):
+        found = _burn_on(r, q, key)
+        if found is not None:
+            return found[0], key, found[1]
     return None
+
+
+def _burn_on(r: Resolver, q: Period, basis: str) -> tuple[float, list[Resolved]] | None:
+    """The monthly burn of ``q`` on ``basis``, with the figures used, or ``None``."""
+    if basis in ("cash_flow", "operating_cash_flow"):
+        ocf = r.get("operating_cash_flow", q.label)
+        capex = r.get("capex", q.label) if basis == "cash_flow" else None
+        if not ocf.ok or ocf.value is None or (capex is not None and (
+                not capex.ok or capex.value is None)):
+            return None
+        spent = 0.0 if capex is None else float(capex.value)  # type: ignore[arg-type]
+        return (float(formulas.monthly_cash_burn(ocf.value, spent, q.months)),
+                [ocf] if capex is None else [ocf, capex])
+    item = {"reported": "cash_burn_rate_monthly", "adjusted_loss": "adjusted_net_loss"}[basis]
+    f = r.get(item, q.label)
+    if not f.ok or f.value is None:
+        return None
+    value = f.value if basis == "reported" else formulas.per_month(f.value, q.months)
+    return float(value), [f]
 
 
 def burn_history(company: Company, resolver: Resolver | None = None) -> tuple[BurnPoint, ...]:
     """Monthly burn per duration period, oldest first, on the basis of :func:`period_burn`
     (cash flows, the disclosed burn rate, else the adjusted loss), never from the IFRS net loss
     (which carries fair-value changes of preferred shares). Each change is against the
-    newest earlier period on the same basis that ends before this one starts (the rule of
-    the burn signal), so bases are never mixed and periods never overlap.
+    newest earlier period that ends before this one starts, on this period's basis (the
+    earlier burn computed on it where that period also discloses a more complete one: the
+    rule of the burn signal), so bases are never mixed and periods never overlap.
     """
     r = resolver or Resolver(company)
     points: list[BurnPoint] = []
-    seen: list[tuple[Period, str, float]] = []
-    for q in sorted(company.duration_periods, key=lambda q: (q.end, q.months)):
+    periods = sorted(company.duration_periods, key=lambda q: (q.end, q.months))
+    for q in periods:
         found = period_burn(r, q)
         if found is None:
             continue
         burn, basis, _ = found
-        before = [b for p, k, b in seen if k == basis and q.start is not None
-                  and p.end < q.start]
-        change = formulas.relative_change(burn, before[-1]) if before else math.nan
+        before = [b for p in periods if q.start is not None and p.end < q.start
+                  and (b := period_burn(r, p, basis)) is not None]
+        change = formulas.relative_change(burn, before[-1][0]) if before else math.nan
         points.append(BurnPoint(q.label, q.months, burn, basis, float(change)))
-        seen.append((q, basis, burn))
     return tuple(points)

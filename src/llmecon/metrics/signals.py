@@ -282,13 +282,14 @@ def sm_per_net_new_mau(ctx: Context, p: Period) -> MetricValue:
 
 
 # ---------------------------------------------------------------- cash
-def monthly_burn(ctx: Context, p: Period) -> MetricValue:
+def monthly_burn(ctx: Context, p: Period, basis: str | None = None) -> MetricValue:
     """Cash burnt per month on one stated basis (:func:`~llmecon.metrics.financing.period_burn`):
     operating cash flow and capex, else the disclosed burn rate, else operating cash flow
     alone, else the adjusted (non-IFRS) net loss; never the IFRS net loss. ``method`` is
-    the basis key, so a change is only computed between periods of the same basis.
+    the basis key, so a change is only computed between periods of the same basis;
+    ``basis`` asks for that basis only (an earlier period to compare with).
     """
-    found = period_burn(ctx.resolver, p)
+    found = period_burn(ctx.resolver, p, basis)
     if found is None:
         ocf, adjusted = ctx.get("operating_cash_flow", p), ctx.get("adjusted_net_loss", p)
         why = _missing([ocf, adjusted])

@@ -228,8 +228,10 @@ class SignalSpec:
     c2c: Direction
     meaning: str
     #: a monthly rate with several possible bases: its change is against the newest earlier,
-    #: non-overlapping period on the same basis as the latest value (any length)
+    #: non-overlapping period on the same basis as the latest value (any length), computed
+    #: on that basis by ``on_basis`` (an earlier period may disclose a more complete one)
     same_basis_history: bool = False
+    on_basis: Callable[[s.Context, Period, str], MetricValue] | None = None
 
     def direction(self, business_model: str) -> int:
         if business_model == "b2b_project":
@@ -281,7 +283,8 @@ SIGNALS: tuple[SignalSpec, ...] = (
                "Cash consumed each month: from operating cash flow and capex where "
                "disclosed, else the company's disclosed burn rate, else operating cash flow, "
                "else the adjusted (non-IFRS) loss, never the IFRS net loss; "
-               "changes only between periods on the same basis.", same_basis_history=True),
+               "changes only between periods on the same basis.", same_basis_history=True,
+               on_basis=lambda ctx, p, basis: s.monthly_burn(ctx, p, basis)),
     SignalSpec("runway", "Runway (months)", s.runway, 1, 1,
                "Months of cash at the current burn, before new money."),
 )
@@ -349,7 +352,11 @@ def signals(companies: Sequence[Company], periods: Sequence[Period],
             latest = next((v for v in values if v.ok), values[0] if values else
                           spec.fn(ctx, chosen))
             if spec.same_basis_history:
-                rows.append(_signal_row(company, spec, latest, _same_basis_pair(latest, values)))
+                on = spec.on_basis
+                history = values if on is None or not latest.ok or latest.method is None \
+                    else [on(ctx, p, latest.method) for p in candidates]
+                rows.append(_signal_row(company, spec, latest, _same_basis_pair(latest,
+                                                                                history)))
                 continue
             pair = None
             for v in values:
