@@ -19,14 +19,18 @@ from llmecon.statements.model import Company
 
 def opening_balances(s: Scenario) -> tuple[float, float]:
     """Receivables and contract liabilities before month 0, from the drivers: B2B advances
-    on the contracts in delivery = delivery months x advance share x value signed a month."""
+    on the contracts in delivery = advance share x the value signed in each of the delivery
+    months before the start (value signed a month x the signing quarter's seasonality)."""
     r0 = sum(s.central(f"{ln.name}.opening_receivables") for ln in s.lines
              if f"{ln.name}.opening_receivables" in s.drivers)
     cl0 = 0.0
     for ln in s.lines:
         if ln.kind == "b2b":
             backlog = s.central(f"{ln.name}.backlog_value_monthly")
-            cl0 += ln.delivery_months * s.central(f"{ln.name}.advance_share") * backlog
+            # calendar months (0 = January) of the delivery months before the start
+            before = [(s.start.month + t) % 12 for t in range(-ln.delivery_months, 0)]
+            signed = sum(backlog * ln.seasonality[m // 3] for m in before)
+            cl0 += s.central(f"{ln.name}.advance_share") * signed
     return r0, cl0
 
 

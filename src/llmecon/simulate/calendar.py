@@ -40,6 +40,16 @@ def month_index(start: date, day: date) -> int:
     return max(0, (day.year - start.year) * 12 + day.month - start.month - 1)
 
 
+def calendar_quarter(start: date, t: int) -> int:
+    """The calendar quarter (0 = January-March) of projected month ``t`` (0 = the month after
+    ``start``'s month; negative: the months before).
+
+    >>> [calendar_quarter(date(2025, 6, 30), t) for t in (-6, -1, 0, 3, 6)]  # Jan, Jun, ...
+    [0, 1, 2, 3, 0]
+    """
+    return ((start.month + t) % 12) // 3
+
+
 def month_end(start: date, t: int) -> date:
     """The last day of projected month ``t`` (0 = the month after ``start``'s month).
 

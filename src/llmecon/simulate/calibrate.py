@@ -24,6 +24,7 @@ from llmecon.config.inference import ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
 from llmecon.metrics.resolve import Resolver
+from llmecon.simulate.calendar import calendar_quarter
 from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.financing import calibrate_financing
 from llmecon.simulate.scenario import TIME_INDICES, LineSpec, Noise, Scenario
@@ -259,16 +260,42 @@ def calibrate_b2b(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
         cal.provenance[f"{line}.collection_delay_months"] = (
             f"{d.source} ({d.period}): {d.basis} [unit-economics driver "
             f"{line}.collection_delay_months]")
+    season = signing_seasonality(cal, months)
+    cal.provenance[f"{line}.seasonality"] = (
+        f"assumed: revenue (acceptance) by calendar quarter in the ratios "
+        f"{', '.join(f'{w:g}' for w in ACCEPTANCE_SEASONALITY)} (year-end acceptance of "
+        f"government and state-enterprise projects), scaled to average 1 over {cal.period.label}"
+        f" (so its revenue is the disclosed one) and moved {months} months earlier to the "
+        "signing quarter")
     liabilities = _opt_value(cal, "contract_liabilities", cal.company.instant_at(cal.period.end))
     if liabilities is not None and rev_month > 0:
-        cal.put(f"{line}.advance_share", min(liabilities / (months * rev_month), 1.0),
-                f"derived: disclosed contract liabilities at {cal.period.end} / (delivery "
-                "months x value signed a month), so the opening balance is the disclosed one")
+        signed = sum(season[calendar_quarter(cal.period.end, t)] for t in range(-months, 0))
+        cal.put(f"{line}.advance_share", min(liabilities / (signed * rev_month), 1.0),
+                f"derived: disclosed contract liabilities at {cal.period.end} / value signed "
+                "in the delivery months before it, so the opening balance is the disclosed one")
     else:
         _from(cal, drivers, "advance_share", f"{line}.advance_share")
     cal.put(f"{line}.sm_elasticity", 0.5, "assumed: contracts won per unit of sales spend")
     return LineSpec(line, "b2b", delivery_months=months,
-                    collection_delay_months=delay, seasonality=(0.6, 0.9, 1.0, 1.5))
+                    collection_delay_months=delay, seasonality=season)
+
+
+#: Revenue of a project line by calendar quarter, in ratio (assumed: acceptance bunches at
+#: the year end; Zhipu's disclosed H1 share of FY2024 revenue was 14.4%: 44.9 / 312.4).
+ACCEPTANCE_SEASONALITY = (0.6, 0.9, 1.0, 1.5)
+
+
+def signing_seasonality(cal: Calibration, delivery_months: int
+                        ) -> tuple[float, float, float, float]:
+    """Contracts signed per calendar quarter (the engine's ``seasonality``): the acceptance
+    ratios scaled to average 1 over the calibration period's months (its revenue per month,
+    from which the contracts are counted, is then the period's), moved ``delivery_months``
+    earlier (acceptance follows signing by the delivery)."""
+    shift = round(delivery_months / 3)
+    mean = sum(ACCEPTANCE_SEASONALITY[calendar_quarter(cal.period.end, t)]
+               for t in range(-cal.months, 0)) / cal.months
+    w = [ACCEPTANCE_SEASONALITY[(q + shift) % 4] / mean for q in range(4)]
+    return w[0], w[1], w[2], w[3]
 
 
 def calibrate_c2c(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:

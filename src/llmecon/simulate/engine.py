@@ -14,13 +14,13 @@ Lines (one step function each):
   cohorts instead (:func:`c2c_cohort_payers`): the opening payers (users x paying rate) and
   each month's new payers (users acquired x paying rate) decay by the curve S(t), and
   revenue = payers x ARPPU.
-- B2B: the value of contracts signed per month grows yearly, follows the calendar quarter's
-  seasonality and sales spend (elasticity), and is fixed at signing (a later price shock
-  touches new contracts only); revenue at acceptance ``delivery_months`` later; delivery cost
-  spread over delivery; an advance at signing (a contract liability until acceptance), the
-  rest a receivable collected ``collection_delay_months`` after acceptance.
-- API: tokens grow monthly, price falls monthly; cost = tokens x cost per token /
-  utilisation.
+- B2B: the value of contracts signed per month grows yearly, follows the signing quarter's
+  seasonality (the backlog signed before the start too) and sales spend (elasticity), and is
+  fixed at signing (a later price shock touches new contracts only); revenue at acceptance
+  ``delivery_months`` later; delivery cost spread over delivery; an advance at signing (a
+  contract liability until acceptance), the rest a receivable collected
+  ``collection_delay_months`` after acceptance.
+- API: tokens grow monthly, price falls monthly; cost = tokens x cost per token / use.
 Opening receivables (driver ``<line>.opening_receivables``, the disclosed balance where
 known) are collected evenly over the line's collection delay, so a longer delay lowers cash
 in the months it bites. Costs: cost per token follows an index that falls by
@@ -30,9 +30,8 @@ Shares of revenue (``foreign_revenue_share``), costs (``foreign_cost_share``) an
 that currency in the reporting one, 1 at the start); revenue converts when billed, cash held
 in that currency is revalued each month. Operating costs may be paid ``payables_months``
 later (the scenario's setting; opening payables in ``opening_payables``).
-Compute (inference, training, the compute share of B2B delivery cost) follows
-``gpu_price_index`` by the company's mix of rented, committed and owned capacity (owned
-capacity pays through capex).
+Compute (inference, training, B2B delivery's compute share) follows ``gpu_price_index`` by
+the company's mix of rented, committed and owned capacity (owned capacity pays by capex).
 Below the operating cash flow: capex and lease payments, interest on positive cash at
 ``interest_rate_on_cash_annual``, and the scenario's included financing events (net of fees,
 interest on debt, repayments).
@@ -47,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from llmecon import formulas
+from llmecon.simulate.calendar import calendar_quarter
 from llmecon.simulate.scenario import LineSpec, Scenario
 
 Array = np.ndarray[Any, Any]
@@ -202,11 +202,12 @@ def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
             backlog = x.get(p + "backlog_value_monthly")
             if backlog is None:
                 backlog = x[p + "contracts_per_month"] * x[p + "contract_value"]
-            buf[:d + lag] = backlog
+            buf[:d + lag] = np.multiply.outer([ln.seasonality[calendar_quarter(s.start, t)]
+                                               for t in range(-d - lag, 0)], backlog)
             st.signed[ln.name] = buf
-            adv = x[p + "advance_share"]
-            default_r0 = lag * (1.0 - adv) * backlog
-            st.liabilities[ln.name] = d * adv * backlog
+            adv = x[p + "advance_share"]  # accepted, not collected; signed, not accepted
+            default_r0 = (1.0 - adv) * buf[:lag].sum(axis=0)
+            st.liabilities[ln.name] = adv * buf[lag:d + lag].sum(axis=0)
         else:
             st.billed[ln.name] = np.zeros((s.horizon_months, n))  # a row per month
             default_r0 = np.zeros(n)
@@ -364,7 +365,7 @@ def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: i
         osm0 = x["other_sm_monthly"]
         other_sm = osm0 * _mult(mults, "other_sm_monthly", t)
         spend = np.where(osm0 > 0, other_sm / np.where(osm0 > 0, osm0, 1.0), 1.0)
-    quarter = ((s.start.month + t) % 12) // 3  # month 0 is the month after the period end
+    quarter = calendar_quarter(s.start, t)  # month 0 is the month after the period end
     compute = compute_index(x, mults, t, n)
     revenue_fx = 1.0 + _opt(x, "foreign_revenue_share", n) * (_mult(mults, "fx_index", t) - 1.0)
     return Month(t, index * compute, compute, revenue_fx, spend, quarter, trends,

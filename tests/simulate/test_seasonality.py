@@ -1,0 +1,41 @@
+"""A project line's revenue follows the quarter its contracts are accepted in, so the
+projection keeps the year-end peak of the disclosures (from an economist's audit: the
+assumed seasonality was applied to signings and reached revenue six months later, so the
+peak fell in April-June and Zhipu's projected H2 2025 revenue, RMB 193m, was below H2
+2024's disclosed RMB 267.5m = 312.414 - 44.9)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from llmecon.simulate.loaders import load_base_scenario
+from llmecon.simulate.run import deterministic
+from llmecon.statements.model import Company
+
+
+def test_zhipu_project_revenue_by_hand(zhipu: Company) -> None:
+    s = load_base_scenario(zhipu)
+    b2b = replace(s, lines=tuple(ln for ln in s.lines if ln.kind == "b2b"), horizon_months=6)
+    (line,) = b2b.lines
+    assert line.name == "localized_deployment" and line.delivery_months == 6
+    # acceptance ratios 0.6, 0.9, 1.0, 1.5 (Q1-Q4) average 0.75 over January-June 2025, whose
+    # line revenue was RMB 162m: 27m a month at weight 0.75. The contracts in delivery at the
+    # start (signed January-June) are accepted July-December: 27m x 1.0 / 0.75 = 36m a month
+    # in Q3 and 27m x 1.5 / 0.75 = 54m in Q4, RMB 270m in H2 2025 before any growth
+    revenue = deterministic(b2b).revenue[0]
+    assert revenue == pytest.approx([36e6] * 3 + [54e6] * 3, rel=1e-9)
+    assert revenue.sum() > 312.414e6 - 44.9e6  # above H2 2024's company revenue
+    # signings carry the ratios of the quarter they are accepted in (six months later)
+    assert line.seasonality == pytest.approx((1.0 / 0.75, 1.5 / 0.75, 0.6 / 0.75, 0.9 / 0.75))
+
+
+def test_zhipu_h2_2025_above_h2_2024(zhipu: Company) -> None:
+    # both lines: the year-end peak keeps H2 2025 above H2 2024 (RMB 267.5m), and the
+    # first half of 2026 above the first half of 2025 (RMB 190.877m)
+    revenue = deterministic(load_base_scenario(zhipu)).revenue[0]
+    assert revenue[:6].sum() > 312.414e6 - 44.9e6
+    assert revenue[6:12].sum() > 190.877e6
+    assert np.argmax(revenue[:12]) in (3, 4, 5)  # the peak in October-December
