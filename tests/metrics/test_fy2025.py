@@ -86,3 +86,17 @@ def test_two_tables_for_fy2025(minimax: Company, zhipu: Company) -> None:
 def test_select_period_with_needs_skips_incomplete_results(minimax: Company) -> None:
     p = tables.select_period(minimax, needs=("operating_cash_flow", "rd_compute_cost"))
     assert p.label == "9M_2025"
+
+
+def test_runway_at_the_latest_cash_burn(minimax: Company, zhipu: Company) -> None:
+    # from an economist's audit: FY2025's headline runway (US$1,050m / 251 / 12 = 50.2
+    # months) is on the adjusted loss; beside it, the same cash at the newest burn that is a
+    # cash measure, 9M 2025's disclosed US$27.9m a month: 1,050 / 27.9 = 37.6 months
+    ctx = s.Context(minimax, load_fx())
+    mv = s.runway_cash_burn(ctx, minimax.period("FY2025"))
+    assert mv.value == pytest.approx(1050 / 27.9)
+    assert mv.method != "adjusted_loss" and "9M_2025" in mv.basis
+    # where the period's own burn is a cash measure, it is the headline runway: Zhipu H1
+    # 2025, RMB 2,552m / 327.3 a month
+    z = s.runway_cash_burn(s.Context(zhipu, load_fx()), zhipu.period("H1_2025"))
+    assert z.value == pytest.approx(2552 / 327.3)

@@ -332,6 +332,28 @@ def runway(ctx: Context, p: Period) -> MetricValue:
                        weakest([cash.confidence, burn.confidence]), method=burn.method)
 
 
+def runway_cash_burn(ctx: Context, p: Period) -> MetricValue:
+    """Months of the period-end cash resources at the newest burn that is a cash measure (a
+    period ending within the year before ``p`` ends, ``p`` first): where ``p``'s own burn is
+    only its adjusted loss, the runway beside the headline one on a cash basis."""
+    cash = cash_resources(ctx, p)
+    if not cash.ok or cash.value is None:
+        return na("runway_cash_burn", p, "months", cash.why)
+    recent = sorted((q for q in ctx.company.duration_periods
+                     if q.end <= p.end and (p.end - q.end).days <= 366),
+                    key=lambda q: (q.end, q.months), reverse=True)
+    for q in recent:
+        burn = monthly_burn(ctx, q)
+        if burn.ok and burn.value is not None and burn.method != "adjusted_loss":
+            where = "" if q == p else f"{q.label} "
+            return MetricValue("runway_cash_burn", p, fx.runway_months(cash.value, burn.value),
+                               "months", None, "none", f"{cash.basis} at {p.end} / the {where}"
+                               f"burn ({burn.basis})",
+                               weakest([cash.confidence, burn.confidence]), method=burn.method)
+    return na("runway_cash_burn", p, "months", "no burn on a cash basis (cash flows or a "
+              "disclosed burn rate) in the year to the period end")
+
+
 def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
     """Runway adding the IPO proceeds net of fees: the disclosed net proceeds, or the gross
     proceeds less fees at ``ctx.ipo_fee_share`` (said in the basis) where only gross

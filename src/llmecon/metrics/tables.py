@@ -124,6 +124,7 @@ def cash_flow_rows(company: Company) -> list[RowSpec]:
         ("cash", "Cash and equivalents (period end)", s.at_end("cash", "cash_and_equivalents")),
         ("cash_resources", "Cash + short-term investments", s.cash_resources),
         ("runway", "Runway at this burn", s.runway),
+        ("runway_cash_burn", "Runway at the latest cash burn", s.runway_cash_burn),
         ("runway_with_ipo", "Runway incl. IPO proceeds", s.runway_with_ipo),
         ("trade_receivables", "Trade receivables (period end)",
          s.at_end("trade_receivables", "trade_receivables")),
