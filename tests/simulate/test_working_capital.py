@@ -86,21 +86,25 @@ def test_longer_collection_delay_lowers_cash_not_the_result(zhipu: Company) -> N
     assert (b.cash[0, :3] < a.cash[0, :3]).all()
     assert a.operating_result is not None and b.operating_result is not None
     np.testing.assert_array_equal(a.operating_result, b.operating_result)
-    # by hand: opening receivables 145.777m over 5 months, then over 8: month 0 collects
-    # 145.777 / 5 - 145.777 / 8 = 10.93m less
-    assert a.cash[0, 0] - b.cash[0, 0] == pytest.approx(145.777e6 * (1 / 5 - 1 / 8), rel=1e-6)
+    # by hand: opening receivables 145.777m over 6 months, then over 9: month 0 collects
+    # 145.777 / 6 - 145.777 / 9 = 8.10m less
+    assert a.cash[0, 0] - b.cash[0, 0] == pytest.approx(145.777e6 * (1 / 6 - 1 / 9), rel=1e-6)
 
 
 def test_collection_delay_is_one_figure(zhipu: Company) -> None:
-    # Zhipu H1 2025: receivable days 112.33 (average receivables / revenue x 181 days); 30%
-    # of a contract is paid at signing (assumptions), so the invoiced 70% waits
-    # 112.33 / 30.4375 / 0.7 = 5.27 months: 5, in the unit economics and the projection
+    # Zhipu H1 2025: receivable days 112.33 (average receivables / revenue x 181 days),
+    # counted on the project line that holds every receivable (RMB 162m of the 190.877m;
+    # the cloud line bills without credit): 112.33 x 190.877 / 162 = 132.35 days. 30% of a
+    # contract is paid at signing (assumptions), so the invoiced 70% waits
+    # 132.35 / 30.4375 / 0.7 = 6.21 months: 6, in the unit economics and the projection
+    # (from an economist's audit: on the company's days, 5, the opening receivables ran
+    # down faster than the line's billing rebuilt them)
     from llmecon.api import unit_economics
 
     line = next(ln for ln in load_base_scenario(zhipu).lines if ln.kind == "b2b")
     rows = [r for r in unit_economics(zhipu).rows if r.quantity == "collection delay"]
-    assert line.delay_months == 5 and [r.value for r in rows] == [5.0]
-    assert round(112.33 / 30.4375 / 0.7) == 5
+    assert line.delay_months == 6 and [r.value for r in rows] == [6.0]
+    assert round(112.33 * 190.877 / 162 / 30.4375 / 0.7) == 6
 
 
 def test_price_shock_leaves_signed_backlog_revenue_unchanged(zhipu: Company) -> None:

@@ -143,7 +143,8 @@ def test_zhipu_project_cash_timing_by_hand() -> None:
     # spent over 6 months; 30% (450k) arrives at signing, so the cash low is
     # 450k - 613.5k at month 5, before the 60% billed at acceptance (month 6) arrives
     assert rows["peak funding need per project"] == pytest.approx(613.5e3 - 450e3)
-    # receivables: 900k billed at month 6 and 150k at month 12, each outstanding 5 months:
-    # 5,250k receivable-months / 1.5m = 3.5 months x 30.4375 days
-    assert rows["collection delay"] == 5
-    assert rows["receivable days the project creates"] == pytest.approx(3.5 * 30.4375)
+    # receivables: 900k billed at month 6 and 150k at month 12, each outstanding 6 months
+    # (the line's 132.35 receivable days / 30.4375 / 0.7, rounded): 6,300k receivable-months
+    # / 1.5m = 4.2 months x 30.4375 days
+    assert rows["collection delay"] == 6
+    assert rows["receivable days the project creates"] == pytest.approx(4.2 * 30.4375)

@@ -35,7 +35,14 @@ from llmecon.unit_economics.deployment import (
     deployment_cost,
     list_price,
 )
-from llmecon.unit_economics.rows import Driver, LineInputs, Source, get, latest_with
+from llmecon.unit_economics.rows import (
+    Driver,
+    LineInputs,
+    Source,
+    credit_receivable_days,
+    get,
+    latest_with,
+)
 from llmecon.units import FxTable
 
 
@@ -177,7 +184,7 @@ def b2b_drivers(x: LineInputs, line: str) -> list[Driver]:
     put, b, cur = _Put(line, p), x.assumptions.b2b, x.currency
     rev, _ = get(x.resolver, "revenue", p, seg)
     gm, t_gm = get(x.resolver, "gross_margin", p, seg)
-    days, t_days = get(x.resolver, "receivable_days", p)
+    days, t_days = credit_receivable_days(x, p)
     put("contract_value", b.contract_value, cur, "assumed", "assumptions: b2b.contract_value")
     if rev is not None:
         put("contracts_per_month", rev / p.months / b.contract_value, "contracts per month",

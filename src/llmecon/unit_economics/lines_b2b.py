@@ -14,7 +14,14 @@ from llmecon.unit_economics.b2b import (
     reusable_share_sweep,
 )
 from llmecon.unit_economics.b2b_acquisition import b2b_acquisition
-from llmecon.unit_economics.rows import LineInputs, Rows, UERow, get, line_start
+from llmecon.unit_economics.rows import (
+    LineInputs,
+    Rows,
+    UERow,
+    credit_receivable_days,
+    get,
+    line_start,
+)
 
 
 def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
@@ -27,7 +34,9 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
                              get(r, "cost_of_revenue_labor_share", p), "ratio")
     compute_share = out.tagged("compute share of cost of revenue (company)",
                                get(r, "cost_of_revenue_compute_share", p), "ratio")
-    days = out.tagged("receivable days (company)", get(r, "receivable_days", p), "days")
+    out.tagged("receivable days (company)", get(r, "receivable_days", p), "days")
+    days = out.tagged("receivable days on the project lines' revenue",
+                      credit_receivable_days(x, p), "days")
     for k in ("contract_value", "loaded_cost_per_person_month", "delivery_months",
               "acceptance_month"):
         out.add(k.replace("_", " "), float(getattr(c, k)), cur if "value" in k or "cost" in k
