@@ -79,7 +79,10 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     assert "US$ 20.9m/mo\u2021" in text and "not a cash measure" in text
     assert "(RMB)" in text and "CNY" not in text and "65.7%\u2020" in text
     signals = page.inner_text("#compare-result table[data-table='Signals']")
-    assert "FY2025 vs 9M_2024" in signals  # which periods a change compares
+    # which periods a change compares: MiniMax's burn, FY2025 against FY2024 on the same
+    # (adjusted-loss) basis
+    burn = next(ln for ln in signals.splitlines() if ln.startswith("minimax\tCash burn"))
+    assert "FY2025 vs FY2024" in burn
     offered = page.locator("#sim-company option").all_inner_texts()
     assert len(offered) == 2 and not any("Snowflake" in o for o in offered)
     page.select_option("#sim-company", "minimax")
