@@ -45,15 +45,18 @@ def test_gpu_price_spike_by_hand() -> None:
     s = replace(s, drivers=drivers, shocks=(Shock("gpu_price_index", 1.6, 0, 0),))
     p = deterministic(s)
     # months 0-1: exposure 0.5 (rented) -> compute x 1.3; month 2: + committed 0.3 -> x 1.48
-    # API cost 120, 132, 145.2 (tiny()) x factor; B2B delivery 200 x (0.6 + 0.4 x factor)
+    # API cost 120, 132, 145.2 (tiny()) x factor; B2B delivery 200 x (0.6 + 0.4 x factor),
+    # paid in the month delivered and expensed a month later, at acceptance, with its
+    # revenue (the contract accepted in month 0 was delivered before the start, at x 1)
     api = [120 * 1.3, 132 * 1.3, 145.2 * 1.48]
-    b2b = [200 * (0.6 + 0.4 * 1.3)] * 2 + [200 * (0.6 + 0.4 * 1.48)]
+    paid = [200 * (0.6 + 0.4 * 1.3)] * 2 + [200 * (0.6 + 0.4 * 1.48)]
+    expensed = [200.0, paid[0], paid[1]]
     revenue = [700.0, 730.0, 763.0]
-    np.testing.assert_allclose(p.gross_profit[0], [revenue[t] - api[t] - b2b[t]
+    np.testing.assert_allclose(p.gross_profit[0], [revenue[t] - api[t] - expensed[t]
                                                    for t in range(3)], atol=0.005)
-    assert p.gross_profit[0, 0] == pytest.approx(320.0)  # 700 - 156 - 224
+    assert p.gross_profit[0, 0] == pytest.approx(344.0)  # 700 - 156 - 200
     training = [130.0, 130.0, 148.0]
-    ocf = [revenue[t] - api[t] - b2b[t] - training[t] - 50 - 20 for t in range(3)]
+    ocf = [revenue[t] - api[t] - paid[t] - training[t] - 50 - 20 for t in range(3)]
     np.testing.assert_allclose(p.operating_cash_flow[0], ocf, atol=0.005)
     assert p.capex_and_leases is not None
     np.testing.assert_allclose(p.capex_and_leases[0], [16.0] * 3)  # owned: new GPUs x 1.6
@@ -61,13 +64,22 @@ def test_gpu_price_spike_by_hand() -> None:
 
 def test_zhipu_spike_reaches_b2b_cost_of_revenue(zhipu: Company) -> None:
     """The disclosed compute share of cost of revenue (37.6%, H1 2025) makes B2B delivery
-    cost follow the GPU price: with rented compute at 50% (assumed), month 0's B2B cost
-    rises by 0.376 x 0.5 x 0.6 = 11.28%."""
+    cost follow the GPU price: with rented compute at 50% (assumed), the delivery cost paid
+    in month 0 rises by 0.376 x 0.5 x 0.6 = 11.28% (it is expensed at acceptance, later)."""
     s = replace(load_base_scenario(zhipu), horizon_months=3)
     b2b = next(ln for ln in s.lines if ln.kind == "b2b")
     only_b2b = replace(s, lines=(b2b,))
-    a = deterministic(only_b2b)
-    b = deterministic(replace(only_b2b, shocks=(Shock("gpu_price_index", 1.6, 0, 0),)))
-    cost_a = a.revenue[0, 0] - a.gross_profit[0, 0]
-    cost_b = b.revenue[0, 0] - b.gross_profit[0, 0]
-    assert cost_b / cost_a == pytest.approx(1 + 0.376 * 0.5 * 0.6, rel=1e-9)
+    spike = (Shock("gpu_price_index", 1.6, 0, 0),)
+    a, b = deterministic(only_b2b), deterministic(replace(only_b2b, shocks=spike))
+    # the delivery cost paid: operating cash flow without it (a delivery cost share of 0,
+    # the spike on the other compute alike) less with it
+    free = replace(only_b2b, drivers={**only_b2b.drivers, (
+        f"{b2b.name}.delivery_cost_share"): Dist("fixed", {"value": 0.0})})
+    paid_a = deterministic(free).operating_cash_flow[0, 0] - a.operating_cash_flow[0, 0]
+    paid_b = deterministic(replace(free, shocks=spike)).operating_cash_flow[0, 0] \
+        - b.operating_cash_flow[0, 0]
+    assert paid_a > 0
+    assert paid_b / paid_a == pytest.approx(1 + 0.376 * 0.5 * 0.6, rel=1e-9)
+    # the contract accepted in month 0 was delivered before the start: its cost, expensed
+    # now, is the same with and without the spike
+    assert a.gross_profit[0, 0] == pytest.approx(b.gross_profit[0, 0], rel=1e-12)

@@ -39,3 +39,27 @@ def test_zhipu_h2_2025_above_h2_2024(zhipu: Company) -> None:
     assert revenue[:6].sum() > 312.414e6 - 44.9e6
     assert revenue[6:12].sum() > 190.877e6
     assert np.argmax(revenue[:12]) in (3, 4, 5)  # the peak in October-December
+
+
+def test_project_margin_holds_through_the_seasons(zhipu: Company) -> None:
+    # delivery cost is paid as delivered and expensed at acceptance with its revenue (costs
+    # to fulfil a contract), so the line's margin is its disclosed 59.1% in every month,
+    # where expensing it as delivered swung the margin from 23% to 71% by quarter
+    s = load_base_scenario(zhipu)
+    b2b = replace(s, lines=tuple(ln for ln in s.lines if ln.kind == "b2b"), horizon_months=24)
+    p = deterministic(b2b)
+    margin = p.gross_profit[0] / p.revenue[0]
+    assert margin == pytest.approx([0.591] * 24, rel=1e-9)
+    # the cash is paid as delivered: the contract costs carried rise and fall with signings
+    assert p.contract_costs is not None and p.contract_costs[0].min() > 0
+
+
+def test_answers_use_today_s_mix_of_lines_not_the_first_month_s_season(zhipu: Company) -> None:
+    # July is a high-season month for project revenue (weight 1.0 / 0.75), which tilted the
+    # first month's mix towards the 59.1%-margin project line; the answer's 'today' is the
+    # lines' mix of H1 2025: (162 x 59.1% + 29.1 x -0.4%) / 190.877 (RMB m, disclosed)
+    from llmecon.simulate.answers import cost_for_margin
+
+    c = cost_for_margin(load_base_scenario(zhipu), 0.5)
+    assert c.current_gross_margin == pytest.approx(
+        (162 * 0.591 + 29.1 * -0.004) / (162 + 29.1), rel=1e-3)

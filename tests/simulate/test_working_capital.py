@@ -17,6 +17,21 @@ from llmecon.simulate.scenario import Scenario, Shock, apply_stresses
 from llmecon.statements.model import Company
 
 
+def opening_contract_costs(s: Scenario) -> float:
+    """Delivery cost paid before the start on the contracts still in delivery: each is
+    delivered evenly over the delivery months, so one signed j months before the start has
+    had j of them (its value x delivery cost share x j / delivery months)."""
+    out = 0.0
+    for ln in s.lines:
+        if ln.kind == "b2b":
+            d, backlog = ln.delivery_months, s.central(f"{ln.name}.backlog_value_monthly")
+            share = s.central(f"{ln.name}.delivery_cost_share")
+            for t in range(-d, 0):
+                value = backlog * ln.seasonality[((s.start.month + t) % 12) // 3]
+                out += value * share * -t / d
+    return out
+
+
 def opening_balances(s: Scenario) -> tuple[float, float]:
     """Receivables and contract liabilities before month 0, from the drivers: B2B advances
     on the contracts in delivery = advance share x the value signed in each of the delivery
@@ -52,10 +67,12 @@ def bridge_residual(s: Scenario, p: Paths) -> np.ndarray:  # type: ignore[type-a
     assert p.operating_result is not None and p.interest_income is not None
     assert p.capex_and_leases is not None and p.financing_cash_flow is not None
     assert p.fx_revaluation is not None and p.payables is not None
+    assert p.contract_costs is not None
     r0, cl0 = opening_balances(s)
-    position = p.cash[0] + p.trade_receivables[0] - p.contract_liabilities[0] - p.payables[0]
-    p0 = s.central("opening_payables")
-    before = np.concatenate([[s.central("start_cash") + r0 - cl0 - p0], position[:-1]])
+    position = p.cash[0] + p.trade_receivables[0] - p.contract_liabilities[0] \
+        - p.payables[0] + p.contract_costs[0]
+    p0, cc0 = s.central("opening_payables"), opening_contract_costs(s)
+    before = np.concatenate([[s.central("start_cash") + r0 - cl0 - p0 + cc0], position[:-1]])
     outside = s.central("unexplained_operating_monthly") + p.interest_income[0] \
         - p.capex_and_leases[0] + p.financing_cash_flow[0] + p.fx_revaluation[0]
     out: np.ndarray = (position - before) - outside - p.operating_result[0]  # type: ignore[type-arg]

@@ -209,7 +209,8 @@ def compare_runs_table(records: Sequence[RunRecord], title: str = "Runs compared
 def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
     c = ans["cost_for_margin"]
     t1 = RichTable(title="Token cost needed for the target gross margin at today's scale "
-                         "(the projection's first month)", title_justify="left",
+                         "(the projection's first month, without the seasons)",
+                   title_justify="left",
                    header_style="bold")
     t1.add_column("quantity")
     t1.add_column("value", justify="right")

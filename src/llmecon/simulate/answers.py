@@ -39,9 +39,12 @@ class CostForMargin:
 
 
 def _month0(s: Scenario, index: float) -> tuple[float, float]:
-    """(revenue, gross profit) of the first month with the token-cost index scaled."""
-    one = replace(s, horizon_months=1, shocks=(*s.shocks, Shock("inference_cost_index", index,
-                                                                0, 0)))
+    """(revenue, gross profit) of the first month with the token-cost index scaled, the
+    project lines' seasons left out (each at its calibration period's average), so that the
+    lines' mix is today's, not the first month's season."""
+    flat = tuple(replace(ln, seasonality=(1.0, 1.0, 1.0, 1.0)) for ln in s.lines)
+    one = replace(s, lines=flat, horizon_months=1,
+                  shocks=(*s.shocks, Shock("inference_cost_index", index, 0, 0)))
     p = deterministic(one)
     return float(p.revenue[0, 0]), float(p.gross_profit[0, 0])
 

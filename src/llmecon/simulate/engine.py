@@ -5,7 +5,8 @@ per line, compute, other opex, selling and marketing), the cash flows (operating
 lease payments, interest on cash, financing) and the working-capital balances (trade
 receivables, contract liabilities). The balances are kept as running sums, so cash is
 conserved: with no unexplained line, capex or financing, (cash + receivables - contract
-liabilities) changes each month by exactly the accrual-basis result (tested).
+liabilities - payables + contract costs) changes each month by exactly the accrual-basis
+result (tested).
 
 Lines (one step function each):
 - C2C: users(t+1) = users(t) (1 - churn) + marketing(t) / CAC; revenue = users x paying
@@ -17,7 +18,8 @@ Lines (one step function each):
 - B2B: the value of contracts signed per month grows yearly, follows the signing quarter's
   seasonality (the backlog signed before the start too) and sales spend (elasticity), and is
   fixed at signing (a later price shock touches new contracts only); revenue at acceptance
-  ``delivery_months`` later; delivery cost spread over delivery; an advance at signing (a
+  ``delivery_months`` later; delivery cost paid evenly over delivery and expensed at
+  acceptance with the revenue (a contract-cost balance meanwhile); an advance at signing (a
   contract liability until acceptance), the rest a receivable collected
   ``collection_delay_months`` after acceptance.
 - API: tokens grow monthly, price falls monthly; cost = tokens x cost per token / use.
@@ -46,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from llmecon import formulas
+from llmecon.simulate.balances import Payables, financing_by_month
 from llmecon.simulate.calendar import calendar_quarter
 from llmecon.simulate.scenario import LineSpec, Scenario
 
@@ -57,7 +60,7 @@ FIELDS = ("cash", "revenue", "gross_profit", "operating_cash_flow", "trade_recei
           "contract_liabilities")
 #: Series beyond :data:`FIELDS`; a ``Paths`` built by a backend may leave them ``None``.
 EXTRA_FIELDS = ("operating_result", "capex_and_leases", "interest_income",
-                "financing_cash_flow", "fx_revaluation", "payables")
+                "financing_cash_flow", "fx_revaluation", "payables", "contract_costs")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Paths:
     fx_revaluation : gain (loss) on the share of cash held in the other currency as the
         ``fx_index`` moves.
     payables : operating costs incurred and not yet paid, at the month end.
+    contract_costs : B2B delivery cost of the contracts in delivery (paid as incurred,
+        expensed at acceptance with their revenue: costs to fulfil a contract).
     """
 
     cash: Array
@@ -92,6 +97,7 @@ class Paths:
     financing_cash_flow: Array | None = None
     fx_revaluation: Array | None = None
     payables: Array | None = None
+    contract_costs: Array | None = None
 
     @property
     def burn(self) -> Array:
@@ -161,6 +167,7 @@ class State:
     tokens: dict[str, Array] = field(default_factory=dict)
     price: dict[str, Array] = field(default_factory=dict)
     signed: dict[str, Array] = field(default_factory=dict)
+    spent: dict[str, Array] = field(default_factory=dict)  # B2B delivery cost per signed row
     billed: dict[str, Array] = field(default_factory=dict)
     opening_receivables: dict[str, Array] = field(default_factory=dict)
     receivables: dict[str, Array] = field(default_factory=dict)
@@ -183,6 +190,7 @@ class Month:
     cash_in: Array
     cost_of_revenue: Array
     marketing: Array
+    capitalised: Array  # B2B delivery cost paid this month beyond the cost expensed
 
 
 def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
@@ -205,6 +213,10 @@ def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
             buf[:d + lag] = np.multiply.outer([ln.seasonality[calendar_quarter(s.start, t)]
                                                for t in range(-d - lag, 0)], backlog)
             st.signed[ln.name] = buf
+            done = np.clip(-np.arange(-d - lag, 0.0), 0.0, d)[:, None] / d  # delivered share
+            st.spent[ln.name] = np.zeros_like(buf)
+            st.spent[ln.name][:d + lag] = buf[:d + lag] * done * x[p + "delivery_cost_share"]
+            st.spent[ln.name][:lag] = 0.0  # accepted before the start: expensed already
             adv = x[p + "advance_share"]  # accepted, not collected; signed, not accepted
             default_r0 = (1.0 - adv) * buf[:lag].sum(axis=0)
             st.liabilities[ln.name] = adv * buf[lag:d + lag].sum(axis=0)
@@ -217,6 +229,16 @@ def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
         st.opening_receivables[ln.name] = r0
         st.receivables[ln.name] = r0.astype(float).copy()
     return st
+
+
+def opening_contract_costs(s: Scenario, st: State, n: int) -> Array:
+    """Delivery cost already paid on the B2B contracts in delivery at the start (each
+    delivered evenly: a contract signed j months before has had j of its months)."""
+    out = np.zeros(n)
+    for ln in s.lines:
+        if ln.kind == "b2b":
+            out = out + st.spent[ln.name][ln.delay_months:].sum(axis=0)
+    return out
 
 
 def _collect_opening(st: State, ln: LineSpec, t: int) -> Any:
@@ -326,8 +348,12 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
                                                else 0.0)
     mo.revenue += accepted
     compute = _trend(x, p + "delivery_compute_share")
-    mo.cost_of_revenue += buf[k - d + 1: k + 1].sum(axis=0) * x[p + "delivery_cost_share"] \
-        / d * (1.0 - compute + compute * mo.compute_index)
+    spent = st.spent[ln.name]  # delivered evenly and paid as delivered, expensed at acceptance
+    now = buf[k - d + 1: k + 1] * (x[p + "delivery_cost_share"] / d
+                                    * (1.0 - compute + compute * mo.compute_index))
+    spent[k - d + 1: k + 1] += now
+    mo.cost_of_revenue += spent[k - d]
+    mo.capitalised += now.sum(axis=0) - spent[k - d]
     mo.cash_in += adv * buf[k] + collected
     st.receivables[ln.name] = st.receivables[ln.name] + (1.0 - adv) * accepted - collected
     st.liabilities[ln.name] = st.liabilities[ln.name] + adv * (buf[k] - accepted)
@@ -369,7 +395,7 @@ def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: i
     compute = compute_index(x, mults, t, n)
     revenue_fx = 1.0 + _opt(x, "foreign_revenue_share", n) * (_mult(mults, "fx_index", t) - 1.0)
     return Month(t, index * compute, compute, revenue_fx, spend, quarter, trends,
-                 *(np.zeros(n) for _ in range(4)))
+                 *(np.zeros(n) for _ in range(5)))
 
 
 def compute_index(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:
@@ -400,21 +426,6 @@ def company_costs(x: Mapping[str, Array], mults: Mapping[str, Array], mo: Month)
     return out
 
 
-def financing_by_month(s: Scenario) -> Array:
-    """Cash from the included financing events per projected month: net receipts, less
-    interest on debt in each month it is outstanding, less repayments."""
-    h = s.horizon_months
-    flows = np.zeros(h)
-    for f in s.included_financing():
-        if not f.already_received and f.month < h:
-            flows[f.month] += f.net_amount
-        end = h if f.repay_after_months is None else min(f.month + f.repay_after_months, h)
-        flows[f.month:end] -= formulas.monthly_interest(f.amount, f.annual_interest_rate)
-        if f.repay_after_months is not None and f.month + f.repay_after_months < h:
-            flows[f.month + f.repay_after_months] -= f.amount
-    return flows
-
-
 def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
             into: Paths | None = None, series: Collection[str] | None = None) -> Paths:
     """Project every path. ``x`` maps driver names to arrays (paths,); ``mults`` maps driver
@@ -437,6 +448,7 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
     fx_before: Any = 1.0
     due = Payables(s.payables_months, _opt(x, "opening_payables", n), n, h)
     trends = Trends(x)
+    fulfil = opening_contract_costs(s, st, n)
     for t in range(h):
         mo = _month(s, x, mults, t, n, trends)
         for ln in s.lines:
@@ -444,8 +456,10 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
         fx_now = _mult(mults, "fx_index", t)
         fx = 1.0 + foreign * (fx_now - 1.0)
         mo.cost_of_revenue *= fx
+        mo.capitalised *= fx
+        fulfil = fulfil + mo.capitalised
         costs = mo.cost_of_revenue + (company_costs(x, mults, mo) + mo.marketing) * fx
-        ocf = mo.cash_in - due.pay(t, costs) + unexplained
+        ocf = mo.cash_in - due.pay(t, costs + mo.capitalised) + unexplained
         capex = _capex(x, mults, t, n) * fx
         held = np.maximum(cash, 0.0)
         interest = formulas.monthly_interest(held, rate)
@@ -458,30 +472,11 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
              contract_liabilities=sum(st.liabilities.values(), np.zeros(n)),
              operating_result=mo.revenue - costs, capex_and_leases=capex,
              interest_income=interest, financing_cash_flow=financing[t],
-             fx_revaluation=revaluation, payables=due.balance)
+             fx_revaluation=revaluation, payables=due.balance, contract_costs=fulfil)
         trends.advance()
     if into is not None:
         return into
     return Paths(**out)
-
-
-class Payables:
-    """Operating costs paid ``months`` after they are incurred; the opening balance is paid
-    evenly over the first ``months`` months (in the first month when ``months`` is 0)."""
-
-    def __init__(self, months: int, opening: Array, n: int, h: int) -> None:
-        self.months, self.opening = months, opening
-        self.balance = opening.astype(float).copy()
-        self.incurred = np.zeros((h, n))  # a row per month
-
-    def pay(self, t: int, costs: Array) -> Array:
-        """Record month ``t``'s costs; return what is paid in that month."""
-        k = self.months
-        self.incurred[t] = costs
-        opening: Any = self.opening / max(k, 1) if t < max(k, 1) else 0.0
-        paid: Array = opening + (self.incurred[t - k] if t >= k else 0.0)
-        self.balance = self.balance + costs - paid
-        return paid
 
 
 def _capex(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:

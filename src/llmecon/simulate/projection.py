@@ -21,7 +21,8 @@ from llmecon.simulate.scenario import Scenario
 #: The monthly series of a projection, in the scenario's currency.
 SERIES = ("cash", "revenue", "gross_profit", "operating_result", "operating_cash_flow",
           "capex_and_leases", "burn", "interest_income", "fx_revaluation",
-          "financing_cash_flow", "trade_receivables", "contract_liabilities", "payables")
+          "financing_cash_flow", "trade_receivables", "contract_liabilities", "payables",
+          "contract_costs")
 
 
 @dataclass(frozen=True)
