@@ -100,3 +100,15 @@ def test_runway_at_the_latest_cash_burn(minimax: Company, zhipu: Company) -> Non
     # 2025, RMB 2,552m / 327.3 a month
     z = s.runway_cash_burn(s.Context(zhipu, load_fx()), zhipu.period("H1_2025"))
     assert z.value == pytest.approx(2552 / 327.3)
+
+
+def test_runway_at_the_latest_cash_burn_stays_within_the_year() -> None:
+    # from a review: SoundHound FY2024 (no burn of its own) took FY2023's, ending a full
+    # year (366 days) before, for a 'latest cash burn' runway of 34.6 months
+    from llmecon.api import load_company
+
+    c = load_company("soundhound")
+    ctx = s.Context(c, load_fx())
+    assert s.monthly_burn(ctx, c.period("FY2023")).ok
+    mv = s.runway_cash_burn(ctx, c.period("FY2024"))
+    assert not mv.ok and "in the year to the period end" in mv.why

@@ -63,3 +63,43 @@ def test_answers_use_today_s_mix_of_lines_not_the_first_month_s_season(zhipu: Co
     c = cost_for_margin(load_base_scenario(zhipu), 0.5)
     assert c.current_gross_margin == pytest.approx(
         (162 * 0.591 + 29.1 * -0.004) / (162 + 29.1), rel=1e-3)
+
+
+def test_contract_costs_run_off_under_an_exchange_rate_move(zhipu: Company) -> None:
+    # from a review: the cost paid was stored before conversion and converted again at
+    # acceptance, so with contracts stopped and the fx-shock preset the balance ended at
+    # -RMB 0.88m (1.015 x 58.9m of opening costs - 58.9m) instead of running off to 0
+    from llmecon.simulate.scenario import Shock, apply_stresses
+
+    s = apply_stresses(load_base_scenario(zhipu), ["fx-shock"])
+    stop = Shock("localized_deployment.contracts_per_month", 0.0, 0, 0)
+    p = deterministic(replace(s, shocks=(*s.shocks, stop), horizon_months=12))
+    assert p.contract_costs is not None
+    assert p.contract_costs[0, 6:] == pytest.approx([0.0] * 6, abs=1e-3)
+
+
+@pytest.mark.parametrize("delivery", range(1, 13))
+def test_signing_seasons_for_any_delivery_length(delivery: int) -> None:
+    # from a review: whole quarters were shifted by round(d / 3), so with 5 months of
+    # delivery the calibration period's revenue came out 8.9% above the disclosed one and
+    # December's revenue fell in the trough. Now each signing quarter takes the acceptance
+    # ratios of its three months d later, averaged, and the calibration period (H1 2025)
+    # averages exactly 1
+    from datetime import date
+    from types import SimpleNamespace
+
+    from llmecon.simulate.calibrate import ACCEPTANCE_SEASONALITY, signing_seasonality
+
+    cal = SimpleNamespace(period=SimpleNamespace(end=date(2025, 6, 30)), months=6)
+    w = signing_seasonality(cal, delivery)  # type: ignore[arg-type]
+
+    def accepted(month: int) -> float:  # calendar month 0-11: signed `delivery` months before
+        return w[(month - delivery) % 12 // 3]
+
+    assert sum(accepted(m) for m in range(6)) / 6 == pytest.approx(1.0, rel=1e-12)
+    # by hand for each signing quarter: the mean of the three acceptance ratios d later
+    a = ACCEPTANCE_SEASONALITY
+    raw = [sum(a[(3 * q + j + delivery) % 12 // 3] for j in range(3)) / 3 for q in range(4)]
+    assert [x / w[0] for x in w] == pytest.approx([r / raw[0] for r in raw], rel=1e-12)
+    # the year-end still carries the most revenue: October-December above July-September
+    assert sum(accepted(m) for m in (9, 10, 11)) > sum(accepted(m) for m in (6, 7, 8))

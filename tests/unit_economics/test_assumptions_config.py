@@ -70,6 +70,8 @@ MALFORMED = [
     # a share written as a percent skipped the smallest-number check that a fraction gets,
     # and the tiny cache-hit share failed later in a model named ApiInputs
     ("api:\n  cache_hit: '1e-30%'\n", "api.cache_hit", "share of at least 1e-18"),
+    ("c2c:\n  sm_share_to_products: '1e-30'\n", "c2c.sm_share_to_products",
+     "share of at least 1e-18"),
     # months beyond any projection allocated petabytes; true was month 1
     ("b2b:\n  delivery_months: 1.0e+17\n", "b2b.delivery_months", "whole number"),
     ("b2b:\n  acceptance_month: true\n", "b2b.acceptance_month", "not true or false"),
@@ -206,4 +208,8 @@ def test_a_deployment_in_pipeline_stages_costs_its_tokens(tmp_path: Path) -> Non
     flat = utilisation(unit_economics(load_company("zhipu")))
     assert staged / flat == pytest.approx(blend(pp=2) / blend(), rel=1e-9)
     assert staged != pytest.approx(flat, rel=1e-3)
+    # the deployment named in the basis says so (a review found the same text for both)
+    basis = next(r.basis for r in unit_economics(load_company("zhipu"), f).rows
+                 if r.quantity == "inference cost per million tokens")
+    assert "GLM-4.6 on 16 x H800 in 2 pipeline stages" in basis
 

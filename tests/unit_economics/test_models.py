@@ -148,3 +148,26 @@ def test_zhipu_project_cash_timing_by_hand() -> None:
     # / 1.5m = 4.2 months x 30.4375 days
     assert rows["collection delay"] == 6
     assert rows["receivable days the project creates"] == pytest.approx(4.2 * 30.4375)
+
+
+def test_small_project_lines_keep_the_company_receivable_days() -> None:
+    # from a review: Zhipu with its H1 2025 project line at RMB 10m of 190.9m read the
+    # company's 112.3 receivable days as 112.3 / 5.2% = 2,144 days on the project line, and
+    # refused the payment schedule; below half the revenue the other lines bill on credit
+    # too, so the company's days stand: 112.3 / 30.4375 / 0.7 = 5.3 months, 5
+    from dataclasses import replace
+
+    from llmecon.api import load_company, unit_economics
+
+    zhipu = load_company("zhipu")
+    new = {"line:localized_deployment": 10.0e6, "line:cloud_deployment": 180.877e6}
+    figures = tuple(replace(f, value=new[f.segment])
+                    if f.item == "revenue" and f.period.label == "H1_2025"
+                    and f.segment in new else f for f in zhipu.figures)
+    rows = {r.quantity: r for r in unit_economics(replace(zhipu, figures=figures)).rows
+            if r.line == "localized_deployment"}
+    assert rows["receivable days on the project lines' revenue"].value == pytest.approx(
+        rows["receivable days (company)"].value)
+    assert "the project lines earn only 5.2%" in rows[
+        "receivable days on the project lines' revenue"].basis
+    assert rows["collection delay"].value == 5

@@ -67,10 +67,10 @@ def _share_value(value: Any) -> float:
         except ValueError:
             raise ValueError(f"expected a share in [0, 1] (0.3 or '30%'), found {value!r}"
                              ) from None
+        if 0 < abs(number) < MIN_MAGNITUDE:  # as the fields' bounds check a number
+            raise ValueError(f"expected 0 or a share of at least {MIN_MAGNITUDE:g} "
+                             f"(smaller ones overflow divisions), found {value!r}")
         if text.endswith("%"):
-            if 0 < abs(number) < MIN_MAGNITUDE:  # as the fields' bounds check a number
-                raise ValueError(f"expected 0 or a share of at least {MIN_MAGNITUDE:g} "
-                                 f"(smaller ones overflow divisions), found {value!r}")
             return number
     elif isinstance(value, int | float):
         number = float(value)

@@ -334,13 +334,14 @@ def runway(ctx: Context, p: Period) -> MetricValue:
 
 def runway_cash_burn(ctx: Context, p: Period) -> MetricValue:
     """Months of the period-end cash resources at the newest burn that is a cash measure (a
-    period ending within the year before ``p`` ends, ``p`` first): where ``p``'s own burn is
-    only its adjusted loss, the runway beside the headline one on a cash basis."""
+    period ending in the year to ``p``'s end, the previous year's end excluded; ``p``
+    first): where ``p``'s own burn is only its adjusted loss, the runway beside the
+    headline one on a cash basis."""
     cash = cash_resources(ctx, p)
     if not cash.ok or cash.value is None:
         return na("runway_cash_burn", p, "months", cash.why)
     recent = sorted((q for q in ctx.company.duration_periods
-                     if q.end <= p.end and (p.end - q.end).days <= 366),
+                     if q.end <= p.end and (p.end - q.end).days < 365),
                     key=lambda q: (q.end, q.months), reverse=True)
     for q in recent:
         burn = monthly_burn(ctx, q)

@@ -287,14 +287,17 @@ ACCEPTANCE_SEASONALITY = (0.6, 0.9, 1.0, 1.5)
 
 def signing_seasonality(cal: Calibration, delivery_months: int
                         ) -> tuple[float, float, float, float]:
-    """Contracts signed per calendar quarter (the engine's ``seasonality``): the acceptance
-    ratios scaled to average 1 over the calibration period's months (its revenue per month,
-    from which the contracts are counted, is then the period's), moved ``delivery_months``
-    earlier (acceptance follows signing by the delivery)."""
-    shift = round(delivery_months / 3)
-    mean = sum(ACCEPTANCE_SEASONALITY[calendar_quarter(cal.period.end, t)]
+    """Contracts signed per calendar quarter (the engine's ``seasonality``): for each
+    signing quarter, the acceptance ratio of its three months ``delivery_months`` later
+    (acceptance follows signing by the delivery), averaged; scaled so that the revenue
+    accepted in the calibration period's months averages 1 (its revenue per month, from
+    which the contracts are counted, is then the period's)."""
+    d = delivery_months
+    raw = [sum(ACCEPTANCE_SEASONALITY[(3 * q + j + d) % 12 // 3] for j in range(3)) / 3
+           for q in range(4)]
+    mean = sum(raw[calendar_quarter(cal.period.end, t - d)]
                for t in range(-cal.months, 0)) / cal.months
-    w = [ACCEPTANCE_SEASONALITY[(q + shift) % 4] / mean for q in range(4)]
+    w = [r / mean for r in raw]
     return w[0], w[1], w[2], w[3]
 
 

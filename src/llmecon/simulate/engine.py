@@ -183,6 +183,7 @@ class Month:
     cost_index: Array
     compute_index: Array
     revenue_fx: Array
+    cost_fx: Array  # the foreign share of costs at this month's exchange rate
     spend_index: Array | None
     calendar_quarter: int
     trends: Trends
@@ -349,11 +350,11 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     mo.revenue += accepted
     compute = _trend(x, p + "delivery_compute_share")
     spent = st.spent[ln.name]  # delivered evenly and paid as delivered, expensed at acceptance
-    now = buf[k - d + 1: k + 1] * (x[p + "delivery_cost_share"] / d
+    now = buf[k - d + 1: k + 1] * (x[p + "delivery_cost_share"] / d * mo.cost_fx
                                     * (1.0 - compute + compute * mo.compute_index))
-    spent[k - d + 1: k + 1] += now
-    mo.cost_of_revenue += spent[k - d]
-    mo.capitalised += now.sum(axis=0) - spent[k - d]
+    spent[k - d + 1: k + 1] += now  # at the exchange rate when paid; the month's costs are
+    mo.cost_of_revenue += spent[k - d] / mo.cost_fx  # converted later (x cost_fx), once
+    mo.capitalised += (now.sum(axis=0) - spent[k - d]) / mo.cost_fx
     mo.cash_in += adv * buf[k] + collected
     st.receivables[ln.name] = st.receivables[ln.name] + (1.0 - adv) * accepted - collected
     st.liabilities[ln.name] = st.liabilities[ln.name] + adv * (buf[k] - accepted)
@@ -393,8 +394,10 @@ def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: i
         spend = np.where(osm0 > 0, other_sm / np.where(osm0 > 0, osm0, 1.0), 1.0)
     quarter = calendar_quarter(s.start, t)  # month 0 is the month after the period end
     compute = compute_index(x, mults, t, n)
-    revenue_fx = 1.0 + _opt(x, "foreign_revenue_share", n) * (_mult(mults, "fx_index", t) - 1.0)
-    return Month(t, index * compute, compute, revenue_fx, spend, quarter, trends,
+    fx_now = _mult(mults, "fx_index", t)
+    revenue_fx = 1.0 + _opt(x, "foreign_revenue_share", n) * (fx_now - 1.0)
+    cost_fx = 1.0 + _opt(x, "foreign_cost_share", n) * (fx_now - 1.0)
+    return Month(t, index * compute, compute, revenue_fx, cost_fx, spend, quarter, trends,
                  *(np.zeros(n) for _ in range(5)))
 
 
@@ -444,7 +447,7 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
     st = initial_state(s, x, n)
     rate, unexplained = _opt(x, "interest_rate_on_cash_annual", n), \
         _opt(x, "unexplained_operating_monthly", n)
-    foreign, foreign_cash = _opt(x, "foreign_cost_share", n), _opt(x, "foreign_cash_share", n)
+    foreign_cash = _opt(x, "foreign_cash_share", n)
     fx_before: Any = 1.0
     due = Payables(s.payables_months, _opt(x, "opening_payables", n), n, h)
     trends = Trends(x)
@@ -453,8 +456,7 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
         mo = _month(s, x, mults, t, n, trends)
         for ln in s.lines:
             STEPS[ln.kind](ln, x, mults, st, mo)
-        fx_now = _mult(mults, "fx_index", t)
-        fx = 1.0 + foreign * (fx_now - 1.0)
+        fx_now, fx = _mult(mults, "fx_index", t), mo.cost_fx
         mo.cost_of_revenue *= fx
         mo.capitalised *= fx
         fulfil = fulfil + mo.capitalised

@@ -88,7 +88,8 @@ def deployment_cost(company_id: str, currency: str, assumptions: Mapping[str, An
     rate, _ = fx.rate("USD", currency, "average", start, end)
     batch = f"batch {cfg.batch_per_gpu:g}/GPU" if cfg.batch_per_gpu is not None else \
         f"TPOT {cfg.tpot_ms:g} ms" if cfg.tpot_ms is not None else "largest batch that fits"
-    label = (f"{cfg.model} on {cfg.gpus} x {cfg.gpu}, {batch}, at "
+    stages = f" in {cfg.pp} pipeline stages" if cfg.pp > 1 else ""
+    label = (f"{cfg.model} on {cfg.gpus} x {cfg.gpu}{stages}, {batch}, at "
              f"${res.gpu_hour_price:g}/GPU-hour ({res.price_source}); serving model, {engine}")
     return Deployment(res, rate, label)
 

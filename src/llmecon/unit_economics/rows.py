@@ -105,8 +105,10 @@ def get(r: Resolver, item: str, p: Period, seg: str | None = None) -> tuple[floa
 def credit_receivable_days(x: LineInputs, p: Period) -> tuple[float | None, str]:
     """The disclosed receivable days counted on the revenue of the lines that bill on
     credit, the project lines (the projection holds every receivable on them), and how:
-    company days x company revenue / those lines' revenue; the company's days where a
-    line's revenue is not disclosed. Zhipu H1 2025: 112.3 x 190.9 / 162.0 = 132.4 days."""
+    company days x company revenue / those lines' revenue. The company's days where a
+    line's revenue is not disclosed, or where the project lines earn less than half the
+    revenue (the others then bill on credit too: 112 days over 5% of revenue would read as
+    2,144). Zhipu H1 2025: 112.3 x 190.9 / 162.0 = 132.4 days."""
     days, tag = get(x.resolver, "receivable_days", p)
     total, _ = get(x.resolver, "revenue", p)
     credit = [get(x.resolver, "revenue", p, f"line:{ln}")[0] for ln in x.company.lines
@@ -116,6 +118,9 @@ def credit_receivable_days(x: LineInputs, p: Period) -> tuple[float | None, str]
     share = sum(v for v in credit if v is not None) / total
     if share >= 1.0:
         return days, tag
+    if share < 0.5:
+        return days, (f"{tag}; the company's, as the project lines earn only {share:.1%} of "
+                      "its revenue (the other lines bill on credit too)")
     return days / share, (f"{tag}; on the project lines' revenue, {share:.1%} of the company's "
                           f"(the rest is billed without credit): {days:,.1f} / {share:.3f}")
 
