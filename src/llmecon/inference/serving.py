@@ -100,6 +100,13 @@ def check_links(gpu: Gpu, gpus: int, field: str) -> None:
                          " file, or use one GPU)")
 
 
+def check_stages(model: Model, pp: int) -> None:
+    """Each of ``pp`` pipeline stages holds at least one of the model's layers."""
+    if pp > model.layers:
+        raise InputError(f"pp: {pp} pipeline stages, more than {model.name}'s "
+                         f"{model.layers} layers")
+
+
 def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Hardware, int]:
     model, gpu = cat.model(cfg.model), cat.gpu(cfg.gpu)
     if cfg.mtp_draft and not model.mtp_modules:
@@ -107,9 +114,7 @@ def _parts(cat: Catalog, cfg: ServingConfig) -> tuple[Model, Gpu, rf.Arch, rf.Ha
                          f"(mtp_modules: 0), so it drafts no tokens; drafts from a separate "
                          f"model (EAGLE, a small draft model) are not modelled; found "
                          f"{cfg.mtp_draft}")
-    if cfg.pp > model.layers:
-        raise InputError(f"pp: {cfg.pp} pipeline stages, more than {model.name}'s "
-                         f"{model.layers} layers")
+    check_stages(model, cfg.pp)
     tp = cfg.tp if cfg.tp is not None else (1 if model.is_moe else cfg.gpus // cfg.pp)
     check_links(gpu, max(cfg.gpus, cfg.prefill_gpus or 0), "gpus")
     return model, gpu, rf.Arch.of([model]), rf.Hardware.of([gpu], cfg.precision), tp

@@ -20,7 +20,7 @@ from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.engines import CHUNK_TOKENS, prefill_rate
-from llmecon.inference.serving import check_links
+from llmecon.inference.serving import check_links, check_stages
 
 Array = np.ndarray[Any, Any]
 
@@ -99,9 +99,7 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
         raise InputError(f"precision / kv_dtype: expected one of {', '.join(rf.BYTES)}")
     ms = [cat.model(m) for m in models]
     for m in ms:
-        if pp > m.layers:
-            raise InputError(f"pp: {pp} pipeline stages, more than {m.name}'s {m.layers} "
-                             "layers")
+        check_stages(m, pp)
     gs = [cat.gpu(g) for g in gpus]
     for g in gs:
         check_links(g, replica_gpus, "replica_gpus")

@@ -182,23 +182,25 @@ def period_burn(r: Resolver, q: Period, basis: str | None = None
     return None
 
 
+#: The figures each burn basis reads.
+_BURN_ITEMS = {"cash_flow": ("operating_cash_flow", "capex"),
+               "reported": ("cash_burn_rate_monthly",),
+               "operating_cash_flow": ("operating_cash_flow",),
+               "adjusted_loss": ("adjusted_net_loss",)}
+
+
 def _burn_on(r: Resolver, q: Period, basis: str) -> tuple[float, list[Resolved]] | None:
     """The monthly burn of ``q`` on ``basis``, with the figures used, or ``None``."""
-    if basis in ("cash_flow", "operating_cash_flow"):
-        ocf = r.get("operating_cash_flow", q.label)
-        capex = r.get("capex", q.label) if basis == "cash_flow" else None
-        if not ocf.ok or ocf.value is None or (capex is not None and (
-                not capex.ok or capex.value is None)):
-            return None
-        spent = 0.0 if capex is None else float(capex.value)  # type: ignore[arg-type]
-        return (float(formulas.monthly_cash_burn(ocf.value, spent, q.months)),
-                [ocf] if capex is None else [ocf, capex])
-    item = {"reported": "cash_burn_rate_monthly", "adjusted_loss": "adjusted_net_loss"}[basis]
-    f = r.get(item, q.label)
-    if not f.ok or f.value is None:
+    found = [r.get(item, q.label) for item in _BURN_ITEMS[basis]]
+    values = [f.value for f in found if f.ok and f.value is not None]
+    if len(values) < len(found):
         return None
-    value = f.value if basis == "reported" else formulas.per_month(f.value, q.months)
-    return float(value), [f]
+    if basis == "reported":
+        return float(values[0]), found
+    if basis == "adjusted_loss":
+        return float(formulas.per_month(values[0], q.months)), found
+    capex = values[1] if basis == "cash_flow" else 0.0
+    return float(formulas.monthly_cash_burn(values[0], capex, q.months)), found
 
 
 def burn_history(company: Company, resolver: Resolver | None = None) -> tuple[BurnPoint, ...]:

@@ -189,7 +189,7 @@ class Month:
     trends: Trends
     revenue: Array
     cash_in: Array
-    cost_of_revenue: Array
+    cost_of_revenue: Array  # in the reporting currency (each line converts its own)
     marketing: Array
     capitalised: Array  # B2B delivery cost paid this month beyond the cost expensed
 
@@ -325,7 +325,7 @@ def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     st.users[ln.name] = u * (1.0 - churn) + _acquired(x, mults, p, t)
     mo.revenue += rev
     _bill(st, ln, mo, rev)
-    mo.cost_of_revenue += inference + rev * x[p + "other_cor_share"]
+    mo.cost_of_revenue += (inference + rev * x[p + "other_cor_share"]) * mo.cost_fx
     mo.marketing += marketing
 
 
@@ -352,9 +352,9 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     spent = st.spent[ln.name]  # delivered evenly and paid as delivered, expensed at acceptance
     now = buf[k - d + 1: k + 1] * (x[p + "delivery_cost_share"] / d * mo.cost_fx
                                     * (1.0 - compute + compute * mo.compute_index))
-    spent[k - d + 1: k + 1] += now  # at the exchange rate when paid; the month's costs are
-    mo.cost_of_revenue += spent[k - d] / mo.cost_fx  # converted later (x cost_fx), once
-    mo.capitalised += (now.sum(axis=0) - spent[k - d]) / mo.cost_fx
+    spent[k - d + 1: k + 1] += now  # at the exchange rate when paid
+    mo.cost_of_revenue += spent[k - d]
+    mo.capitalised += now.sum(axis=0) - spent[k - d]
     mo.cash_in += adv * buf[k] + collected
     st.receivables[ln.name] = st.receivables[ln.name] + (1.0 - adv) * accepted - collected
     st.liabilities[ln.name] = st.liabilities[ln.name] + adv * (buf[k] - accepted)
@@ -373,7 +373,7 @@ def step_api(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
                                       / x[p + "utilisation"])
     mo.revenue += rev
     _bill(st, ln, mo, rev)
-    mo.cost_of_revenue += cost
+    mo.cost_of_revenue += cost * mo.cost_fx
     growth = x[p + "volume_growth_monthly"] * _mult(mults, p + "volume_growth_monthly", t)
     st.tokens[ln.name] = tok * (1.0 + growth)
     st.price[ln.name] = st.price[ln.name] * (1.0 - x[p + "price_decline_monthly"])
@@ -457,8 +457,6 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
         for ln in s.lines:
             STEPS[ln.kind](ln, x, mults, st, mo)
         fx_now, fx = _mult(mults, "fx_index", t), mo.cost_fx
-        mo.cost_of_revenue *= fx
-        mo.capitalised *= fx
         fulfil = fulfil + mo.capitalised
         costs = mo.cost_of_revenue + (company_costs(x, mults, mo) + mo.marketing) * fx
         ocf = mo.cash_in - due.pay(t, costs + mo.capitalised) + unexplained
