@@ -58,7 +58,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
     from llmecon.simulate.answers import cost_for_margin
-    from llmecon.simulate.calibrate import base_scenario
+    from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.run import run
     from llmecon.simulate.scenario import (
         apply_stresses,
@@ -85,7 +85,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
         say(f"{c.id}: unit economics")
         try:
             ue_table = unit_economics_table(c, assumptions, fx, cat, factors)
-            base = base_scenario(c, assumptions, horizon, fx=fx, catalog=cat, factors=factors)
+            base = load_base_scenario(c, assumptions, horizon)
         except LlmeconError as e:  # shown in the report; the company stays in the comparison
             skipped[c.id] = str(e)
             continue

@@ -45,12 +45,23 @@ def test_price_vs_ipo_and_forward_multiple_for_zhipu(zhipu: Company) -> None:
 
 
 def test_a_later_price_without_an_fx_rate_says_why(minimax: Company) -> None:
-    later = valuations(minimax, load_fx())[-1]
+    fx = load_fx()
+    no_rate = type(fx)(tuple(r for r in fx.rates if r.end != date(2026, 3, 3)))
+    later = valuations(minimax, no_rate)[-1]
     assert later.as_of == date(2026, 3, 3)
     assert later.market_cap_in_price_currency == pytest.approx(800 * 309.26e6)
     assert later.market_cap is None and later.ev_to_ttm_revenue is None
     assert "no closing HKD/USD rate for 2026-03-03" in later.why[0]
     assert later.price_vs_ipo == pytest.approx(800 / 165 - 1)
+
+
+def test_a_later_price_at_the_peg_band_rate(minimax: Company) -> None:
+    """HK$800 x 309.26m shares at 7.80 HKD per USD (the middle of the 7.75-7.85 band,
+    low confidence) = US$31.72bn; any rate in the band is within 0.65% of it."""
+    later = valuations(minimax, load_fx())[-1]
+    assert later.market_cap == pytest.approx(800 * 309.26e6 / 7.80)
+    assert 800 * 309.26e6 / 7.85 < later.market_cap < 800 * 309.26e6 / 7.75
+    assert later.confidence == "low"
 
 
 def test_a_user_market_row(tmp_path: Path) -> None:

@@ -82,11 +82,11 @@ def test_report_excel_numbers_are_numbers(tmp_path: Path) -> None:
     assert gm[2].number_format == "0.0%" and gm[2].value == pytest.approx(0.254, abs=5e-4)
     # marks as the terminal shows them, the cell staying a number: MiniMax FY2025 S&M /
     # revenue 65.7%† (low confidence in the reference), Zhipu's interim revenue per
-    # employee annualised (ᵃ)
+    # employee annualised (ᵃ) on the reference's headcount, 657 / 74% (low: †)
     sm = rows["Selling & marketing / revenue"][2]
     assert isinstance(sm.value, float) and sm.number_format == '0.0%"\u2020"'
     assert sm.comment is not None and "low confidence" in sm.comment.text
-    assert rows["Revenue per employee (annualised)"][1].number_format.endswith('"\u1d43"')
+    assert rows["Revenue per employee (annualised)"][1].number_format.endswith('"\u1d43\u2020"')
     # a price per million tokens keeps four significant digits (GLM-4.6 list price RMB
     # 6.6056, shown 6.606, not rounded to 7)
     ue = {r[2].value: r[3] for r in wb["UE zhipu"].iter_rows(min_row=2)}
@@ -112,6 +112,33 @@ def test_compare_xlsx_and_charts(tmp_path: Path) -> None:
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert main(["chart", "cash", "zhipu", "--format", "svg", "-o", str(svg)]) == 0
     assert "<svg" in svg.read_text()[:2000]
+
+
+def test_compare_xlsx_signal_changes_are_the_json_values(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A change in percentage points was stored x100 in the workbook (33.9 where JSON and
+    CSV give 0.339), beside a latest value stored as a fraction."""
+    import json
+
+    from openpyxl import load_workbook
+
+    x = tmp_path / "c.xlsx"
+    assert main(["compare", "zhipu", "minimax", "--format", "xlsx", "-o", str(x)]) == 0
+    capsys.readouterr()
+    assert main(["compare", "zhipu", "minimax", "--format", "json"]) == 0
+    js = {(r["company"], r["label"]): r for r in json.loads(capsys.readouterr().out)["signals"]}
+    ws = load_workbook(x)["Signals"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, (c.value for c in row), strict=True))
+            for row in ws.iter_rows(min_row=2)]
+    kinds = set()
+    for row in rows:
+        want = js.get((row["company"], row["signal"]))
+        if row["change"] is None or want is None:
+            continue
+        kinds.add(row["change kind"])
+        assert row["change"] == pytest.approx(want["change"]), row["signal"]
+    assert {"pp", "relative"} <= kinds
 
 
 def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:

@@ -37,12 +37,12 @@ def test_ar1_stationary_limit_and_autocorrelation() -> None:
 
 # disclosed monthly run-rates of the lines as calibrated (the shared unit-economics
 # drivers: each line at the latest period that discloses its revenue), in month 1: Zhipu H1
-# 2025 cloud RMB 29.1m / 6, and its project line's RMB 162m / 6 with July's seasonal weight
-# (acceptance ratios 0.6, 0.9, 1.0, 1.5 by quarter, averaging 0.75 over January-June: Q3 is
-# 1.0 / 0.75 of the H1 average); MiniMax AI-native products 9M 2025 US$38.02m / 9 plus the
-# open platform FY2025 US$25.963m / 12
-RUN_RATE = {"zhipu": 29.1e6 / 6 + 162e6 / 6 * 1.0 / 0.75,
-            "minimax": 38.02e6 / 9 + 25.963e6 / 12}
+# 2025 cloud (15.2% of RMB 190.877m) / 6, and its project line's (84.8%) / 6 with July's
+# seasonal weight (acceptance ratios 0.6, 0.9, 1.0, 1.5 by quarter, averaging 0.75 over
+# January-June: Q3 is 1.0 / 0.75 of the H1 average); MiniMax AI-native products 9M 2025
+# US$38.02m / 9 plus the open platform 9M 2025 US$15.417m / 9
+RUN_RATE = {"zhipu": 190.877e6 * (0.152 + 0.848 * 1.0 / 0.75) / 6,
+            "minimax": (38.02e6 + 15.417e6) / 9}
 
 
 @pytest.mark.parametrize("cid", ["zhipu", "minimax"])

@@ -5,6 +5,7 @@ here from the disclosed figures in src/llmecon/data/companies and
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pytest
@@ -26,8 +27,9 @@ REV, GM, MAU, MAU_BEFORE, PAYERS, SM, MONTHS = 38.02e6, 0.047, 27.622e6, 14.601e
 R = 1.10 ** (1 / 12) - 1  # 10% a year, monthly
 
 
-def _drivers(company: Company) -> Drivers:
-    return company_drivers(company, load_assumptions(), load_fx(), *bundled_inference())
+def _drivers(company: Company, until: date | None = None) -> Drivers:
+    return company_drivers(company, load_assumptions(), load_fx(), *bundled_inference(),
+                           until=until)
 
 
 def _rows(company: Company) -> dict[str, tuple[float | None, str, str]]:
@@ -125,9 +127,10 @@ def test_zhipu_cloud_token_economics_agree_with_the_disclosed_margin(zhipu: Comp
     assert rows["modelled gross margin at list price"][0] == pytest.approx(-0.004)
     fall = rows["cost must fall to (x of today) for a 50% margin"][0]
     assert fall == pytest.approx(0.5 / 1.004)               # (1 - 0.5) / (1 + 0.004)
-    # realised revenue per disclosed token: RMB 29.1m over 181 days / 4.6T tokens a day
+    # realised revenue per disclosed token: 15.2% of RMB 190.877m over 181 days / 4.6T tokens
+    # a day
     realised = rows["realised revenue per million disclosed tokens"][0]
-    assert realised == pytest.approx(29.1e6 / 181 / 4.6e12 * 1e6)
+    assert realised == pytest.approx(0.152 * 190.877e6 / 181 / 4.6e12 * 1e6)
     list_price = next(v for q, (v, _, _) in rows.items() if q.startswith("list price per"))
     assert realised is not None and list_price is not None and realised < list_price / 100
     # at the realised price a 50% margin needs cost per token at half of it
@@ -187,8 +190,8 @@ def test_projection_calibration_reports_the_same_drivers(request: pytest.Fixture
     from llmecon.simulate.loaders import load_base_scenario
 
     company: Company = request.getfixturevalue(cid)
-    d = _drivers(company)
     s = load_base_scenario(company, load_assumptions())
+    d = _drivers(company, until=s.start)  # the lines at the period the projection starts at
     names = {"minimax": ("ai_native_products.tokens_per_user_day",
                          "ai_native_products.arppu_monthly", "ai_native_products.paying_rate",
                          "ai_native_products.start_users", "open_platform.utilisation",

@@ -160,10 +160,14 @@ def test_small_project_lines_keep_the_company_receivable_days() -> None:
     from llmecon.api import load_company, unit_economics
 
     zhipu = load_company("zhipu")
-    new = {"line:localized_deployment": 10.0e6, "line:cloud_deployment": 180.877e6}
-    figures = tuple(replace(f, value=new[f.segment])
-                    if f.item == "revenue" and f.period.label == "H1_2025"
-                    and f.segment in new else f for f in zhipu.figures)
+    # the line revenues are the disclosed shares of revenue (the amounts check them)
+    new = {("revenue", "line:localized_deployment"): 10.0e6,
+           ("revenue", "line:cloud_deployment"): 180.877e6,
+           ("revenue_share", "line:localized_deployment"): 100 * 10.0 / 190.877,
+           ("revenue_share", "line:cloud_deployment"): 100 * 180.877 / 190.877}
+    figures = tuple(replace(f, value=new[(f.item, f.segment)])
+                    if f.period.label == "H1_2025" and (f.item, f.segment) in new else f
+                    for f in zhipu.figures)
     rows = {r.quantity: r for r in unit_economics(replace(zhipu, figures=figures)).rows
             if r.line == "localized_deployment"}
     assert rows["receivable days on the project lines' revenue"].value == pytest.approx(

@@ -25,6 +25,7 @@ def test_compare_values(client: TestClient) -> None:
     ue = r.json()["tables"][0]
     gm = next(x for x in ue["rows"] if x["key"] == "gross_margin")
     assert gm["cells"][0]["value"] == pytest.approx(0.563, abs=0.001)  # Zhipu FY2024 56.3%
+    assert "ratio as a fraction" in r.json()["units"]  # as `compare --format json` says
 
 
 @pytest.mark.parametrize(("params", "field"), [

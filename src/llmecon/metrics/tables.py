@@ -277,7 +277,9 @@ SIGNALS: tuple[SignalSpec, ...] = (
     SignalSpec("paying_rate", "Paying users / MAU", s.paying_rate, 0, 1,
                "Conversion of active users into payers."),
     SignalSpec("arppu_monthly", "Revenue per paying user per month", s.arppu_monthly, 0, 1,
-               "Monetisation of each payer."),
+               "Monetisation of each payer: all the products' revenue (advertising and "
+               "non-payers' included) per paying user, so above a disclosed ARPPU, which "
+               "counts payers' spending only (unit-economics shows both)."),
     SignalSpec("sm_per_net_new_mau", "S&M per net new MAU", s.sm_per_net_new_mau, 0, -1,
                "Blended cost of each added active user."),
     SignalSpec("monthly_burn", "Cash burn per month", s.monthly_burn, -1, -1,

@@ -149,12 +149,12 @@ def add_signals(book: Book, st: SignalsTable) -> None:
         put(ws, i, 4, r.latest.unit)
         put(ws, i, 5, r.latest.period.label)
         ch = ws.cell(row=i, column=6, value=_num(r.change))
-        # a change in percentage points is shown as points, a relative one as a percent
+        # the value as JSON and CSV give it (a fraction, as the latest value beside it); a
+        # change in percentage points shows as "%pt", a relative one as a percent
         low = f.LOW_MARK if r.change_confidence == "low" else ""
-        ch.number_format = (f'+0.0"pp{low}";-0.0"pp{low}"' if r.change_kind == "pp"
-                            else f'+0.0%"{low}";-0.0%"{low}"' if low else "+0.0%;-0.0%")
-        if r.change_kind == "pp" and r.change is not None:
-            ch.value = _num(r.change * 100)
+        unit = "pt" if r.change_kind == "pp" else ""
+        ch.number_format = f'+0.0%"{unit}{low}";-0.0%"{unit}{low}"' if unit or low \
+            else "+0.0%;-0.0%"
         put(ws, i, 7, r.change_kind)
         put(ws, i, 8, period_pair(r.change_to, r.change_from))
         put(ws, i, 9, r.assessment)

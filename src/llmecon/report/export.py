@@ -92,14 +92,13 @@ def compare_dict(tables: Sequence[Table], sig: SignalsTable | None) -> dict[str,
     if sig is not None:
         doc["signals"] = signals_dict(sig)
     doc["legend"] = legend(tables, sig)
+    doc["units"] = ("money in base currency units; ratio as a fraction (0.563 = 56.3%), a "
+                    "change in percentage points too (0.05 = 5pp); days; months")
     return doc
 
 
 def to_json(tables: Sequence[Table], sig: SignalsTable | None) -> str:
-    doc = compare_dict(tables, sig)
-    doc["units"] = ("money in base currency units; ratio as a fraction (0.563 = 56.3%); "
-                    "days; months")
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    return json.dumps(compare_dict(tables, sig), indent=2, ensure_ascii=False)
 
 
 CSV_HEADER = ("table", "metric", "label", "company", "period", "period_months", "period_end",

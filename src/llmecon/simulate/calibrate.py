@@ -102,27 +102,31 @@ def dist(spec: Any, where: str) -> Dist:
 
 def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_months: int = 36,
                   *, fx: FxTable, catalog: Catalog, factors: ServingFactors,
-                  financing: CompanyFinancingConfig | None = None,
-                  compute: ComputeConfig | None = None) -> Scenario:
+                  financing: CompanyFinancingConfig, compute: ComputeConfig) -> Scenario:
     """A scenario calibrated from the company's latest period (see the provenance).
 
     The values of the business lines are the unit-economics drivers
-    (:func:`llmecon.unit_economics.drivers.company_drivers`), so ``unit-economics``,
-    ``simulate`` and ``answers`` report one value for each.
+    (:func:`llmecon.unit_economics.drivers.company_drivers`) read at the calibration period
+    or before it, never after: the lines start from the period the cash and the costs come
+    from (MiniMax's open platform once came from FY2025 and its AI-native products from
+    9M 2025, so the first month's gross margin was 26.7% against the 23.3% of the period
+    the projection starts from). ``unit-economics`` shows the newest figures of each line.
 
-    ``financing`` holds the financing and cash assumptions (``data/financing.yaml``),
-    ``compute`` the mix of owned, committed and rented compute (``data/compute.yaml``);
-    the model's defaults when ``None``.
+    ``financing`` holds the company's financing and cash assumptions
+    (``data/financing.yaml``), ``compute`` its mix of owned, committed and rented compute
+    (``data/compute.yaml``). Both are required, so that no caller projects on defaults the
+    other commands do not use: :func:`llmecon.simulate.loaders.load_base_scenario` reads
+    them.
     """
     from llmecon.metrics.resolve import select_period
     from llmecon.unit_economics.drivers import company_drivers
 
-    fin = financing or CompanyFinancingConfig()
+    fin = financing
     model = assumptions if isinstance(assumptions, Assumptions) else \
         assumptions_from(assumptions, "assumptions")
     cal = Calibration(company, select_period(company, needs=CALIBRATION_NEEDS), model)
     cash = calibrate_company(cal, fx, fin)
-    shared = company_drivers(company, model, fx, catalog, factors)
+    shared = company_drivers(company, model, fx, catalog, factors, until=cal.period.end)
     lines: list[LineSpec] = []
     for line in company.lines:
         if line == company.platform_line:
@@ -132,7 +136,7 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
         else:
             lines.append(calibrate_c2c(cal, line, shared.for_line(line)))
     lines = calibrate_receivables(cal, lines)
-    calibrate_compute(cal, lines, compute or ComputeConfig())
+    calibrate_compute(cal, lines, compute)
     calibrate_cash_flow(cal, lines, fin)
     events = calibrate_financing(company, cal.period, cal.resolver, fx, cash, fin)
     regimes = tuple(

@@ -26,9 +26,8 @@ from llmecon.units import FxTable
 
 
 def calibrate_financing(company: Company, p: Period, r: Resolver, fx: FxTable, cash: float,
-                        fin: CompanyFinancingConfig | None = None) -> list[Financing]:
+                        fin: CompanyFinancingConfig) -> list[Financing]:
     """The financing events after the period ``p`` (see the module's notes)."""
-    fin = fin or CompanyFinancingConfig()
     out: list[Financing] = []
     ipo = ipo_proceeds(company, p.end, fx, assumed_fee_share=fin.ipo_fee_share, resolver=r)
     if ipo is not None:

@@ -22,7 +22,7 @@ from llmecon.inference.catalog import Catalog
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company
 from llmecon.unit_economics.drivers import Drivers, company_drivers
-from llmecon.unit_economics.rows import LineInputs, get, latest_with
+from llmecon.unit_economics.rows import LineInputs, get
 from llmecon.units import FxTable
 
 
@@ -58,7 +58,7 @@ def margin_answers(x: LineInputs, drivers: Drivers, target: float | str) -> list
     out = []
     for line in x.company.lines:
         seg = f"line:{line}"
-        p = latest_with(x.company, x.resolver, "gross_margin", seg)
+        p = x.latest("gross_margin", seg)
         gm, _ = get(x.resolver, "gross_margin", p, seg)
         if gm is None or gm >= 1:
             continue
@@ -89,7 +89,7 @@ def _cost_now(drivers: Drivers, line: str) -> float | None:
 
 
 def _company_answer(company: Company, x: LineInputs, m: float) -> MarginAnswer | None:
-    p = latest_with(company, x.resolver, "gross_margin", None)
+    p = x.latest("gross_margin", None)
     gm, _ = get(x.resolver, "gross_margin", p)
     if gm is None or gm >= 1:
         return None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from llmecon import formulas as f
 from llmecon.statements.model import Period
-from llmecon.unit_economics.rows import Driver, LineInputs, get, latest_with
+from llmecon.unit_economics.rows import Driver, LineInputs, get
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,10 @@ def b2b_acquisition(x: LineInputs) -> B2BAcquisition | None:
         return None
     (p0, n0), (p1, n1) = counts[-2], counts[-1]
     window = (p1.end.year - p0.end.year) * 12 + p1.end.month - p0.end.month
-    q = latest_with(x.company, x.resolver, "selling_marketing_expense", None)
+    q = x.latest("selling_marketing_expense", None)
     sm, _ = get(x.resolver, "selling_marketing_expense", q)
     rp = next((d for d in x.company.duration_periods if d.end == p0.end), None) or \
-        latest_with(x.company, x.resolver, "gross_profit", None)
+        x.latest("gross_profit", None)
     gp, _ = get(x.resolver, "gross_profit", rp)
     if sm is None or gp is None or window <= 0:
         return None

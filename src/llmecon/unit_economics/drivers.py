@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from llmecon import formulas as f
@@ -41,7 +42,6 @@ from llmecon.unit_economics.rows import (
     Source,
     credit_receivable_days,
     get,
-    latest_with,
 )
 from llmecon.units import FxTable
 
@@ -102,9 +102,11 @@ class _Put:
 
 
 def company_drivers(company: Company, assumptions: Assumptions, fx: FxTable, catalog: Catalog,
-                    factors: ServingFactors) -> Drivers:
-    """Every driver of every business line of ``company`` (pure: all inputs are given)."""
-    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, factors)
+                    factors: ServingFactors, until: date | None = None) -> Drivers:
+    """Every driver of every business line of ``company`` (pure: all inputs are given),
+    each read at the newest period disclosing it (ending by ``until``, when given: a
+    projection reads its lines at the period it starts from)."""
+    x = LineInputs(company, Resolver(company), assumptions, fx, catalog, factors, until)
     out: list[Driver] = []
     for line in company.lines:
         kind = x.kind(line)
@@ -118,7 +120,7 @@ def company_drivers(company: Company, assumptions: Assumptions, fx: FxTable, cat
 def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     """Price, tokens, cost per token and utilisation of the platform line."""
     seg = f"line:{line}"
-    p = latest_with(x.company, x.resolver, "revenue", seg)
+    p = x.latest("revenue", seg)
     put, c, cur = _Put(line, p), x.assumptions.api, x.currency
     rev, _ = get(x.resolver, "revenue", p, seg)
     gm, t_gm = get(x.resolver, "gross_margin", p, seg)
@@ -166,7 +168,7 @@ def _utilisation_elsewhere(x: LineInputs, line: str, price: Any) -> tuple[float 
     period the line is read at does not: engine cost per token at full use / (list price x
     (1 - margin)), both at that period's exchange rates (tokens cancel)."""
     seg = f"line:{line}"
-    q = latest_with(x.company, x.resolver, "gross_margin", seg)
+    q = x.latest("gross_margin", seg)
     gm, t_gm = get(x.resolver, "gross_margin", q, seg)
     if gm is None or gm >= 1:
         return None, ""
@@ -180,7 +182,7 @@ def _utilisation_elsewhere(x: LineInputs, line: str, price: Any) -> tuple[float 
 def b2b_drivers(x: LineInputs, line: str) -> list[Driver]:
     """Contract size and count, delivery cost and the cash terms of a project line."""
     seg = f"line:{line}"
-    p = latest_with(x.company, x.resolver, "revenue", seg)
+    p = x.latest("revenue", seg)
     put, b, cur = _Put(line, p), x.assumptions.b2b, x.currency
     rev, _ = get(x.resolver, "revenue", p, seg)
     gm, t_gm = get(x.resolver, "gross_margin", p, seg)
@@ -207,7 +209,7 @@ def b2b_drivers(x: LineInputs, line: str) -> list[Driver]:
 def c2c_drivers(x: LineInputs, line: str) -> tuple[list[Driver], C2CResult | None]:
     """The drivers of a consumer product line and the C2C model's result behind them."""
     seg = f"line:{line}"
-    p = latest_with(x.company, x.resolver, "paying_users", seg)
+    p = x.latest("paying_users", seg)
     put = _Put(line, p)
     inputs = c2c_model_inputs(x, line, p, put)
     if inputs is None:
@@ -270,7 +272,7 @@ def _latest_sm(x: LineInputs, p: Period) -> tuple[tuple[float, int] | None, str]
     got, _ = get(x.resolver, "selling_marketing_expense", p)
     if got is not None:
         return (got, p.months), p.label
-    q = latest_with(x.company, x.resolver, "selling_marketing_expense", None)
+    q = x.latest("selling_marketing_expense", None)
     got, _ = get(x.resolver, "selling_marketing_expense", q)
     return (None if got is None else (got, q.months)), q.label
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from llmecon.config.assumptions import Assumptions
@@ -58,6 +59,13 @@ class LineInputs:
     fx: FxTable
     catalog: Catalog
     factors: ServingFactors  # the serving model's (every engine's)
+    #: Read no period ending after this date (a projection reads its lines at the period it
+    #: starts from); None: the newest period disclosing each input.
+    until: date | None = None
+
+    def latest(self, item: str, seg: str | None) -> Period:
+        """The newest period (up to :attr:`until`) in which ``item`` is available."""
+        return latest_with(self.company, self.resolver, item, seg, self.until)
 
     @property
     def currency(self) -> str:
@@ -130,11 +138,16 @@ def status_of(tag: str) -> Status:
         if tag.startswith("derived") else "n/a"
 
 
-def latest_with(company: Company, r: Resolver, item: str, seg: str | None) -> Period:
-    """The latest duration period in which ``item`` is available (else the default one)."""
-    periods = sorted(company.duration_periods, key=lambda q: (q.end, q.months), reverse=True)
+def latest_with(company: Company, r: Resolver, item: str, seg: str | None,
+                until: date | None = None) -> Period:
+    """The latest duration period (ending on or before ``until``, if given) in which
+    ``item`` is available (else the latest of those periods)."""
+    periods = sorted((q for q in company.duration_periods if until is None or q.end <= until),
+                     key=lambda q: (q.end, q.months), reverse=True)
     if not periods:
-        raise NotFoundError(f"{company.id}: no duration periods (income or cash-flow figures)")
+        up_to = "" if until is None else f" ending by {until.isoformat()}"
+        raise NotFoundError(f"{company.id}: no duration periods{up_to} (income or cash-flow "
+                            "figures)")
     return next((p for p in periods if r.get(item, p.label, seg).ok), periods[0])
 
 
@@ -151,7 +164,7 @@ class LineStart:
 def line_start(x: LineInputs, line: str, role: str, anchor: str) -> LineStart:
     """Start a line at the latest period with ``anchor`` (its first row is the period)."""
     seg = f"line:{line}"
-    p = latest_with(x.company, x.resolver, anchor, seg)
+    p = x.latest(anchor, seg)
     out = Rows(line, role)
     out.add("period", p.months, "months", "disclosed", p.label)
     return LineStart(p, out, get(x.resolver, "revenue", p, seg),
