@@ -210,3 +210,19 @@ def test_compare_csv_carries_period_ends_and_signal_changes(
     assert (gm["change_period"], gm["compared_with"]) == (js["change_period"],
                                                           js["compared_with"])
     assert gm["change_kind"] == "pp" and gm["assessment"] == js["assessment"]
+
+
+def test_compare_in_hkd_both_companies(capsys: pytest.CaptureFixture[str]) -> None:
+    """--currency HKD was offered but refused both companies (no USD/HKD rate for their
+    interim periods). The HKMA holds USD/HKD within 7.75-7.85; where no mean is bundled the
+    middle, 7.80, is used at low confidence. By hand: MiniMax FY2025 revenue US$79.038m x
+    7.80 = HK$616.5m; Zhipu H1 2025 RMB 190.877m / 7.18 (USD/CNY, Jan-Jun 2025) x 7.80 =
+    HK$207.4m."""
+    code, out, err = run(["compare", "zhipu", "minimax", "--currency", "HKD", "--format",
+                          "json"], capsys)
+    assert code == 0, err
+    rows = {r["key"]: r for r in json.loads(out)["tables"][0]["rows"]}
+    zhipu, minimax = rows["revenue"]["cells"]
+    assert minimax["value"] == pytest.approx(79.038e6 * 7.80, rel=1e-4)
+    assert zhipu["value"] == pytest.approx(190.877e6 / 7.18 * 7.80, rel=1e-4)
+    assert minimax["currency"] == "HKD" and minimax["confidence"] == "low"
