@@ -43,6 +43,29 @@ def test_a_directory_is_not_a_file_to_write(tmp_path: Path) -> None:
     assert list((tmp_path / "adir").iterdir()) == []  # no temporary file left
 
 
+def test_a_device_or_pipe_is_never_replaced_by_a_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From a hostile-input audit: `predict ... -o /dev/full --force` said "wrote /dev/full"
+    and left a regular file where the device was (as root); a pipe went the same way."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"pipe.csv: not a regular file"):
+        atomic_write(fifo, "x")
+    assert main(["inference", "predict", str(TABLE), "-o", str(fifo), "--force"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.csv"]  # nothing left beside
+
+
+def test_a_link_keeps_its_place_and_its_target_is_written(tmp_path: Path) -> None:
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    atomic_write(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+
+
 def test_a_sweep_file_is_written_where_asked_and_kept_without_force(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     keep = tmp_path / "keep.txt"

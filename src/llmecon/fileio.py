@@ -26,8 +26,14 @@ def replacing(path: str | Path) -> Iterator[str]:
     half a file: the old file stays until the new one is complete, and the temporary file
     is removed."""
     p = Path(path)
+    if p.is_symlink():  # the link stays and its target is replaced
+        p = Path(os.path.realpath(p))
     if p.is_dir():
-        raise InputError(f"{p}: is a directory; expected the path of a file to write")
+        raise InputError(f"{path}: is a directory; expected the path of a file to write")
+    if p.exists() and not p.is_file():  # renamed over, a device or pipe became a file
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket); expected "
+                         "the path of a file to write ('-o -' writes to standard output "
+                         "where a command offers it)")
     p.parent.mkdir(parents=True, exist_ok=True)
     # the file keeps the mode of the one it replaces, else gets the usual 0666 less umask
     # (a temporary file is created 0600)

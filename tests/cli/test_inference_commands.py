@@ -50,6 +50,17 @@ def test_run_agg_and_disagg(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "time per output token" in out and "binding limit" in out
 
 
+def test_run_reads_a_config_json_as_its_help_says(capsys: pytest.CaptureFixture[str]) -> None:
+    """`run --help` says a HF config.json path is accepted (as `frontier` does), but run
+    refused it as "a catalog name, not a file"; the file gives the catalog model's answer."""
+    args = ["--gpu", "H100", "--tp", "2", "--concurrency", "16", "--format", "json"]
+    code, out, err = run(["inference", "run", "--model", str(QWEN), *args], capsys)
+    assert code == 0, err
+    code, named, _ = run(["inference", "run", "--model", "Qwen3-32B", *args], capsys)
+    assert code == 0
+    assert json.loads(out)["tpot_ms"] == pytest.approx(json.loads(named)["tpot_ms"])
+
+
 def test_predictions_show_the_recorded_expected_error(capsys: pytest.CaptureFixture[str]
                                                       ) -> None:
     """Every prediction comes with the model's leave-one-model-out error as recorded beside

@@ -5,6 +5,7 @@ fiscal year ended 31 January 2025, accession 0001640147-25-000052, as tagged in 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -171,6 +172,25 @@ def test_hostile_values_are_named_errors(tmp_path: Path, val: str, message: str)
                  '{"USD": [{"start": "2024-01-01", "end": "2024-12-31", "val": ' + val +
                  ', "accn": "C-1", "form": "10-K", "filed": "2025-01-01"}]}}}}}')
     with pytest.raises(InputError, match=message):
+        import_companyfacts(p)
+
+
+@pytest.mark.parametrize(("name", "start", "end", "message"), [
+    # from a hostile-input audit: internal errors (a period label out of FY1900-FY2199) and a
+    # name saved as the text "['x']"
+    ('"X"', "1800-01-01", "1800-12-31", "Revenues: expected a date in the years 1900-2198, "
+                                        "found 1800-01-01"),
+    ('"X"', "2249-01-01", "2249-12-31", "expected a date in the years 1900-2198"),
+    ('["x"]', "2024-01-01", "2024-12-31", "entityName: expected the company's name as text, "
+                                          "found list"),
+])
+def test_dates_out_of_range_and_a_name_not_text(tmp_path: Path, name: str, start: str,
+                                                end: str, message: str) -> None:
+    p = tmp_path / "f.json"
+    p.write_text('{"cik": 3, "entityName": ' + name + ', "facts": {"us-gaap": {"Revenues": '
+                 '{"units": {"USD": [{"start": "' + start + '", "end": "' + end + '", "val": '
+                 '5, "accn": "C-1", "form": "10-K", "filed": "2025-01-01"}]}}}}}')
+    with pytest.raises(InputError, match=re.escape(message)):
         import_companyfacts(p)
 
 

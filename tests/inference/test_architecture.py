@@ -170,6 +170,16 @@ def test_companies_models_in_catalog() -> None:
     ("openai--gpt-oss-120b.json", {"layer_types": ["banana"] * 36}, "layer_types"),
     ("openai--gpt-oss-120b.json", {"sliding_window": 0}, "sliding_window > 0"),
     ("Qwen--Qwen3-235B-A22B.json", {"mlp_only_layers": "abc"}, "mlp_only_layers"),
+    # from a hostile-input audit: a list here was an internal AttributeError, and text for a
+    # true/false setting read as true (8.03B parameters counted as 7.5B with tied embeddings)
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"sparse_attention_config": [1]},
+     "sparse_attention_config: expected a mapping of settings, found list"),
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"text_config": "x"},
+     "text_config: expected a mapping of settings, found str"),
+    ("meta-llama--Meta-Llama-3.1-8B.json", {"tie_word_embeddings": "false"},
+     "tie_word_embeddings: expected true or false, found 'false'"),
+    ("Qwen--Qwen3-32B.json", {"attn_output_gate": "no"},
+     "attn_output_gate: expected true or false, found 'no'"),
 ])
 def test_a_malformed_config_is_named_not_guessed(base: str, change: dict[str, object],
                                                  says: str) -> None:

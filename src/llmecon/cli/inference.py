@@ -426,9 +426,10 @@ def _run(args: argparse.Namespace) -> int:
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
-    catalog = load_catalog(args.catalog)  # every field of a RunConfig is an option
+    # every field of a RunConfig is an option; a model file path is read into the catalog
+    catalog, model = _with_model_file(load_catalog(args.catalog), args.model)
     cfg = run_config({k: getattr(args, k) for k in RunConfig.model_fields
-                      if getattr(args, k) is not None}, "command line")
+                      if getattr(args, k) is not None} | {"model": model}, "command line")
     if cfg.gpu_hour_price is None:
         price = catalog.gpu_price(cfg.gpu)
         cfg = cfg.model_copy(update={"gpu_hour_price": price.price if price else None})

@@ -117,10 +117,14 @@ def check_companyfacts(doc: Any, origin: str) -> None:
 
 def _date(text: Any, origin: str, concept: str) -> date:
     try:
-        return date.fromisoformat(str(text))
+        d = date.fromisoformat(str(text))
     except ValueError:
         raise InputError(f"{origin}: {concept}: expected a date YYYY-MM-DD, found "
                          f"{str(text)[:40]!r}") from None
+    if not 1900 <= d.year <= 2198:  # periods are named FY1900 to FY2199
+        raise InputError(f"{origin}: {concept}: expected a date in the years 1900-2198, found "
+                         f"{d.isoformat()}")
+    return d
 
 
 def latest_facts(doc: Mapping[str, Any], taxonomy: str, concept: str, unit: str,
@@ -287,7 +291,11 @@ def company_from_companyfacts(doc: Mapping[str, Any], origin: str, *,
         records = [r for r in records if _fiscal_year(r.period_end, year_end) >= since_year]
     if not records:
         raise InputError(f"{origin}: no facts llmecon maps (revenue, costs, cash...)")
-    name = str(doc.get("entityName") or "").strip()
+    raw_name = doc.get("entityName") or ""
+    if not isinstance(raw_name, str):
+        raise InputError(f"{origin}: entityName: expected the company's name as text, found "
+                         f"{type(raw_name).__name__}")
+    name = raw_name.strip()
     cid = company_id or _slug(name) or f"cik{doc.get('cik', '')}"
     meta = {"name": name.title() if name.isupper() else name, "currency": "USD",
             "fiscal_year_end": f"{year_end[0]:02d}-{year_end[1]:02d}",

@@ -174,6 +174,26 @@ def _n(v: Any) -> Any:
     return v if isinstance(v, (int, float)) else int(v)
 
 
+def _flag(c: Mapping[str, Any], *keys: str) -> bool:
+    """A config's true/false setting (absent: false); text such as "false" is refused (it
+    read as true)."""
+    v = _get(c, *keys, default=False)
+    if not isinstance(v, bool):
+        raise ValueError(f"{keys[0]}: expected true or false, found {v!r}"[:120])
+    return v
+
+
+def _section(c: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """A nested section of a config (absent: empty); anything but a mapping is refused."""
+    v = c.get(key)
+    if v is None:
+        return {}
+    if not isinstance(v, Mapping):
+        raise ValueError(f"{key}: expected a mapping of settings, found "
+                         f"{type(v).__name__}")
+    return v
+
+
 #: The kinds of layer a config's ``layer_types`` may name.
 LAYER_TYPES = ("full_attention", "sliding_attention", "linear_attention")
 
@@ -237,16 +257,15 @@ def _attention_fields(c: Mapping[str, Any]) -> dict[str, Any]:
     head_dim = _n(_get(c, "head_dim", default=hidden // heads))
     return {"attention": "gqa", "kv_heads": _n(_get(c, "num_key_value_heads", default=heads)),
             "head_dim": head_dim,
-            "attn_output_gate": bool(_get(c, "attn_output_gate", "attention_output_gate",
-                                          default=False))}
+            "attn_output_gate": _flag(c, "attn_output_gate", "attention_output_gate")}
 
 
 def _sparse_fields(c: Mapping[str, Any]) -> dict[str, Any]:
     if c.get("index_n_heads"):
         return {"index_heads": _n(c["index_n_heads"]), "index_head_dim": _n(c["index_head_dim"]),
                 "index_topk": _n(c["index_topk"])}
-    sp = c.get("sparse_attention_config") or {}
-    if sp.get("use_sparse_attention"):
+    sp = _section(c, "sparse_attention_config")
+    if _flag(sp, "use_sparse_attention"):
         block = _n(sp["sparse_block_size"])
         return {"index_heads": _n(sp["sparse_num_index_heads"]),
                 "index_head_dim": _n(sp["sparse_index_dim"]),
@@ -257,13 +276,13 @@ def _sparse_fields(c: Mapping[str, Any]) -> dict[str, Any]:
 
 def hf_config_fields(config: Mapping[str, Any]) -> dict[str, Any]:
     """The architecture fields of a :class:`Model` read from a Hugging Face config."""
-    c = config.get("text_config") or config
+    c = _section(config, "text_config") or config
     layers = _n(c["num_hidden_layers"])
     sliding, linear = _layer_kinds(c, layers)
     out: dict[str, Any] = {
         "layers": layers, "hidden": _n(c["hidden_size"]), "heads": _n(c["num_attention_heads"]),
         "context_length": _n(c["max_position_embeddings"]), "vocab_size": _n(c["vocab_size"]),
-        "tie_embeddings": bool(_get(c, "tie_word_embeddings", default=False)),
+        "tie_embeddings": _flag(c, "tie_word_embeddings"),
         "mtp_modules": _n(_get(c, "num_mtp_modules", "num_nextn_predict_layers",
                                 "mtp_num_hidden_layers", default=0)),
         "sliding_layers": sliding, "sliding_window": _n(c.get("sliding_window") or 0)
