@@ -256,3 +256,12 @@ def test_fleet_node_size_and_merged_prices(capsys: pytest.CaptureFixture[str]) -
     assert fleet["daily_cost"] == pytest.approx(fleet["daily_cost_at_average"])
     refused([*args, "--provisioning", "sometimes"], capsys, "--provisioning")
     refused([*args, "--gpus-per-node", "0"], capsys, "--gpus-per-node")
+    # no price at all: revenue and margins undefined, with the reason (they were US$0 and a
+    # -100% margin, as if priced at nothing); the cost side stays
+    code, out, _ = run(args, capsys)
+    fleet = json.loads(out)["fleet"]
+    assert code == 0 and fleet["daily_cost"] > 0
+    for k in ("daily_revenue", "gross_margin", "cost_profit_margin"):
+        assert fleet[k] is None and "no price given" in fleet["notes"][k]
+    code, out, _ = run([*args, "--price-output", "0"], capsys)  # a price of 0 is a price
+    assert json.loads(out)["fleet"]["cost_profit_margin"] == -1.0

@@ -76,6 +76,22 @@ def test_missing_columns_are_named(tmp_path: Path) -> None:
         load_measured(p)
 
 
+def test_extra_fields_and_a_repeated_column_are_refused(tmp_path: Path) -> None:
+    """From a hostile-input audit: rows with one field more than the header were read with
+    every column shifted (the id column held 'trtllm'); a second 'isl' column was read as
+    'isl.1' and ignored."""
+    lines = TABLE.read_text().splitlines()[:3]
+    extra = tmp_path / "extra.csv"
+    extra.write_text("\n".join([lines[0], *(ln + ",9" for ln in lines[1:])]) + "\n")
+    with pytest.raises(InputError, match=r"extra.csv: rows have more fields than the "
+                                         r"header's 34 columns"):
+        load_measured(extra)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("\n".join([lines[0] + ",isl", *(ln + ",1" for ln in lines[1:])]) + "\n")
+    with pytest.raises(InputError, match=r"twice.csv: column 'isl' appears more than once"):
+        load_measured(twice)
+
+
 def test_unknown_rows_get_a_status(tmp_path: Path) -> None:
     p = tmp_path / "t.csv"
     p.write_text(HEADER + "r1,x; silicon_concurrency=4,vllm,0,acme/Unknown-1B,h100_sxm,fp8,agg,"

@@ -181,3 +181,23 @@ def test_an_unwritable_place_still_prints_the_run(capsys: pytest.CaptureFixture[
     assert code == 2 and err.count("\n") == 1
     assert "store /sys/llmecon-runs.duckdb: cannot write it" in err
     assert out.startswith("metric,month,p5")
+
+
+def test_a_store_missing_a_results_table_gives_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From a hostile-input audit: with its percentiles table dropped, `runs show` printed
+    the summary, then a DuckDB CatalogException as an internal error (the dashboard: 500)."""
+    import duckdb
+
+    store = tmp_path / "runs.duckdb"
+    assert main(["simulate", "minimax", "--paths", "200", "--horizon", "6", "--store",
+                 str(store), "--format", "json"]) == 0
+    run_id = json.loads(capsys.readouterr().out)["run_id"]
+    con = duckdb.connect(str(store))
+    con.execute("DROP TABLE percentiles")
+    con.close()
+    for args in (["runs", "show", run_id], ["runs", "list"]):
+        assert main([*args, "--store", str(store)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1, err
+        assert "no percentiles table: the file is damaged or incomplete" in err

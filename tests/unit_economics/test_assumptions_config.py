@@ -27,6 +27,22 @@ def test_bundled_defaults_are_typed_and_round_trip(tmp_path: Path) -> None:
     assert load_assumptions(p) == a
 
 
+def test_a_near_miss_of_a_company_id_under_inference_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From a hostile-input audit: 'zhipuu:' under inference was ignored and zhipu served
+    with the bundled GLM-4.6 deployment, without a word."""
+    p = tmp_path / "typo.yaml"
+    p.write_text("inference:\n  zhipuu: {model: Llama-3.1-8B, gpu: H100, gpus: 8}\n")
+    a = load_assumptions(p)
+    with pytest.raises(InputError, match=r"typo.yaml: inference.zhipuu: no deployment is "
+                                         r"given for 'zhipu'.*did you mean 'zhipu'"):
+        a.deployment("zhipu")
+    assert a.deployment("minimax")[0] == "minimax"  # other companies are served as before
+    assert a.deployment("zhipuu")[1].model == "Llama-3.1-8B"  # a company of that id is
+    assert main(["unit-economics", "zhipu", "--assume", str(p)]) == 2
+    assert "did you mean 'zhipu'" in capsys.readouterr().err
+
+
 def test_percent_text_is_a_share(tmp_path: Path) -> None:
     p = tmp_path / "a.yaml"
     p.write_text("api:\n  target_gross_margin: 30%\n  cache_hit: '25%'\n")

@@ -234,3 +234,17 @@ def test_the_stress_form_offers_only_companies_that_can_be_projected(tmp_path: P
     assert listed["zhipu"]["simulated"] and listed["minimax"]["simulated"]
     assert not listed["snowflake"]["simulated"]
     assert "no period discloses" in listed["snowflake"]["why_not"]
+
+
+def test_a_key_given_twice_in_a_body_is_422(tmp_path: Path) -> None:
+    """From a hostile-input audit: {"gpus": 8, "gpus": 9} was computed for 9 GPUs (JSON
+    keeps the last); the command line's JSON reader refuses a repeated key."""
+    c = _client(tmp_path)
+    body = b'{"model": "Llama-3.1-8B", "gpu": "H100", "gpus": 8, "batch_per_gpu": 16, "gpus": 9}'
+    r = c.post("/api/inference/cost", content=body,
+               headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "key 'gpus' given twice" in r.json()["detail"]
+    once = body.replace(b', "gpus": 9', b"")
+    r = c.post("/api/inference/cost", content=once,
+               headers={"content-type": "application/json"})
+    assert r.status_code == 200, r.text

@@ -398,6 +398,12 @@ def _demand(args: argparse.Namespace, catalog: Any) -> Any:
                               output=args.price_output)
 
 
+def _priced(args: argparse.Namespace) -> bool:
+    """Whether the flags give a price to earn from (a price list or any price)."""
+    return bool(args.price_list) or any(getattr(args, k) is not None for k in (
+        "price_input", "price_cache_hit", "price_output"))
+
+
 def _fleet(args: argparse.Namespace) -> int:
     from llmecon.inference.serving import size_fleet
     from llmecon.report import inference as present
@@ -405,6 +411,7 @@ def _fleet(args: argparse.Namespace) -> int:
 
     result, catalog, factors = _serving_result(args)
     fleet = size_fleet(result, _demand(args, catalog))
+    fleet = fleet if _priced(args) else fleet.without_prices()
     if args.format == "json":
         print(present.to_json({"serving": result.to_dict(), "fleet": fleet.to_dict(),
                                "engine": args.engine,
@@ -488,6 +495,7 @@ def _frontier(args: argparse.Namespace) -> int:
     fleet = None
     if point is not None and sized:
         fleet = fleet_at(point, front, _demand(args, catalog))
+        fleet = fleet if _priced(args) else fleet.without_prices()
     if args.format == "csv":
         sys.stdout.write(front.to_frame().to_csv(index=False))
     elif args.format == "json":

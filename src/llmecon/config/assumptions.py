@@ -228,6 +228,8 @@ class Assumptions(Section):
     #: The file the assumptions came from (named in errors found later, when a deployment
     #: is served).
     _source: str = pydantic.PrivateAttr(default="assumptions")
+    #: The deployments a user's file gave (beside the bundled ones).
+    _user_keys: tuple[str, ...] = pydantic.PrivateAttr(default=())
 
     @property
     def source(self) -> str:
@@ -254,7 +256,18 @@ class Assumptions(Section):
         return v
 
     def deployment(self, company_id: str) -> tuple[str, DeploymentAssumptions]:
-        """The key (the company's id or ``default``) and its deployment."""
+        """The key (the company's id or ``default``) and its deployment. A deployment the
+        user's file gives under a near miss of the id (``zhipuu`` for ``zhipu``), and none
+        under the id itself, is an error: it was ignored without a word."""
+        import difflib
+
+        if company_id not in self._user_keys:
+            near = difflib.get_close_matches(company_id, [
+                k for k in self._user_keys if k != "default"], n=1, cutoff=0.8)
+            if near:
+                raise InputError(f"{self._source}: inference.{near[0]}: no deployment is "
+                                 f"given for {company_id!r}, which this command serves; did "
+                                 f"you mean {company_id!r}? (ids are written exactly)")
         key = company_id if company_id in self.inference else "default"
         return key, self.inference[key]
 
@@ -301,7 +314,10 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
     if not user:
         raise InputError(f"{path}: the assumptions file is empty; expected sections such as "
                          "c2c, b2b, api or inference")
-    return assumptions_from(merge_assumptions(base, user), str(path))
+    out = assumptions_from(merge_assumptions(base, user), str(path))
+    given = user.get("inference")
+    out._user_keys = tuple(str(k) for k in given) if isinstance(given, Mapping) else ()
+    return out
 
 
 class CheckedInputs(ConfigModel):

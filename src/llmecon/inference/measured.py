@@ -68,14 +68,30 @@ DISAGG = tuple(f"{w}_{k}" for w in ("prefill", "decode")
 
 def load_measured(path: str | Path) -> Any:
     """Read a measured table (CSV) and check its columns; returns a pandas DataFrame."""
+    import csv
+    import warnings
+
     import pandas as pd
 
     p = Path(path)
     try:
-        frame = pd.read_csv(p)
+        with open(p, newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), [])
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:  # pandas reads the second as 'isl.1' and the first is used
+            raise InputError(f"{p}: column {twice[0][:60]!r} appears more than once in the "
+                             "header")
+        with warnings.catch_warnings():  # extra fields: pandas shifts every column
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(p, index_col=False)
+    except InputError:
+        raise
     except FileNotFoundError:
         raise InputError(f"{p}: no such file") from None
-    except (OSError, ValueError) as e:
+    except pd.errors.ParserWarning:
+        raise InputError(f"{p}: rows have more fields than the header's {len(header)} "
+                         "columns") from None
+    except (OSError, ValueError, csv.Error) as e:
         raise InputError(f"{p}: not a readable CSV table: {e}") from None
     missing = [c for c in (*REQUIRED, *PARALLEL, *DISAGG) if c not in frame.columns]
     if missing:

@@ -9,7 +9,7 @@ price list into GPUs, nodes, daily cost, revenue and margins.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from llmecon import formulas as fm
@@ -301,12 +301,23 @@ class Fleet:
     gpus_per_node: int = 8
     daily_cost_at_peak: float = 0.0
     price_input_hit_used: float = 0.0
+    #: False when no price was given: revenue and margins are then undefined, not 0 and -100%.
+    priced: bool = True
+
+    def without_prices(self) -> Fleet:
+        """The fleet with revenue and margins left undefined (no price list, no price)."""
+        nan = float("nan")
+        return replace(self, daily_revenue=nan, gross_margin=nan, cost_profit_margin=nan,
+                       priced=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (None with a reason under ``notes`` instead of NaN)."""
+        unpriced = "no price given (--price-list, or --price-input and --price-output)"
         return strict_json(asdict(self), {
-            "gross_margin": "no revenue: the price list is empty or nothing is paid",
-            "cost_profit_margin": "no cost: no demand to serve",
+            "daily_revenue": unpriced,
+            "gross_margin": unpriced if not self.priced else
+            "no revenue: the price list is empty or nothing is paid",
+            "cost_profit_margin": unpriced if not self.priced else "no cost: no demand to serve",
             "cost_per_million_output_equivalent": "no output tokens in the demand"})
 
 

@@ -296,7 +296,12 @@ def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
                 "llmecon run store, or one written by another version")
     if "runs" not in found and (found or not new_ok):
         raise InputError(f"store {clean(str(path))}: no runs table: not a llmecon run store")
-    return all(table in found for table in COLUMNS)
+    missing = [table for table in COLUMNS if table not in found]
+    if missing and found and not new_ok:  # read only: the runs' results would be gone
+        raise InputError(f"store {clean(str(path))}: no {', '.join(missing)} table: the "
+                         "file is damaged or incomplete (saving a run recreates the table; "
+                         "the runs saved before have lost their results)")
+    return not missing
 
 
 def _record(r: tuple[Any, ...]) -> RunRecord:

@@ -143,11 +143,73 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, watched_send)
+            app_receive = limited_receive
+            if _json_body(scope):
+                body, app_receive = await _buffered(limited_receive, receive)
+                twice = duplicate_key(body)
+                if twice is not None:  # json.loads keeps the last and the app never knows
+                    await reject(send, 422, f"body: key {twice[:60]!r} given twice (give "
+                                 "each key once)")
+                    return
+            await self.app(scope, app_receive, watched_send)
         except BodyTooLarge as e:
             if started:
                 raise
             await reject(send, 413, str(e.detail))
+
+
+def _json_body(scope: Scope) -> bool:
+    """A request that carries a JSON body (POST, PUT or PATCH of application/json)."""
+    kind = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+    return scope["type"] == "http" and scope.get("method") in ("POST", "PUT", "PATCH") and \
+        kind == "application/json"
+
+
+async def _buffered(read: Receive, receive: Receive) -> tuple[bytes, Receive]:
+    """The whole body (read through ``read``, the size limit on it), and a receive that
+    hands it to the app once, then passes on whatever comes next (a disconnect)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await read()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+    return body, replay
+
+
+def duplicate_key(body: bytes) -> str | None:
+    """The first key given twice in an object of a JSON body (None: none, or not JSON,
+    which the route refuses itself).
+
+    >>> duplicate_key(b'{"gpus": 8, "gpus": 9}'), duplicate_key(b'{"a": {"b": 1}, "b": 2}')
+    ('gpus', None)
+    """
+    found: list[str] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen and not found:
+                found.append(k)
+            seen.add(k)
+        return dict(pairs)
+
+    try:
+        json.loads(body, object_pairs_hook=pairs_hook)
+    except (ValueError, RecursionError):
+        return None
+    return found[0] if found else None
 
 
 def trimmed_errors(errors: Sequence[Any], max_chars: int) -> list[dict[str, Any]]:
