@@ -143,7 +143,7 @@ class Guard:
             await send(message)
 
         try:
-            app_receive = limited_receive
+            app_receive: Receive = limited_receive
             if _json_body(scope):
                 body, app_receive = await _buffered(limited_receive, receive)
                 twice = duplicate_key(body)
