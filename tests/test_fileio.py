@@ -91,3 +91,11 @@ def test_predict_to_standard_output(capsys: pytest.CaptureFixture[str], tmp_path
     assert out.splitlines()[0].endswith("pred_ttft_ms,pred_tpot_ms,pred_output_tok_s_per_gpu,"
                                         "pred_bound,status")
     assert len(out.splitlines()) > 3000 and not (tmp_path / "-").exists()
+
+
+def test_a_missing_folder_is_named_not_created(tmp_path: Path) -> None:
+    """From a hostile-input audit: '-o typo/x.csv' created the folder 'typo' (and any above
+    it) without a word."""
+    with pytest.raises(InputError, match=r"x.csv: no folder .*typo/deeper; create it first"):
+        atomic_write(tmp_path / "typo" / "deeper" / "x.csv", "x")
+    assert list(tmp_path.iterdir()) == []

@@ -34,7 +34,9 @@ def replacing(path: str | Path) -> Iterator[str]:
         raise InputError(f"{path}: not a regular file (a device, pipe or socket); expected "
                          "the path of a file to write ('-o -' writes to standard output "
                          "where a command offers it)")
-    p.parent.mkdir(parents=True, exist_ok=True)
+    if not p.parent.is_dir():  # a typo in a folder's name made a new tree
+        raise InputError(f"{path}: no folder {p.parent}; create it first, or give the path "
+                         "of a file in an existing folder")
     # the file keeps the mode of the one it replaces, else gets the usual 0666 less umask
     # (a temporary file is created 0600)
     mode = stat.S_IMODE(p.stat().st_mode) if p.exists() else 0o666 & ~_umask()

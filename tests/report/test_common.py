@@ -69,6 +69,7 @@ def test_only_http_sources_are_links(source: str, links: list[str | None]) -> No
 
 def test_atomic_write_replaces_whole_files(tmp_path: Path) -> None:
     p = tmp_path / "sub" / "out.html"
+    p.parent.mkdir()  # an existing folder (a missing one is refused: tests/test_fileio.py)
     atomic_write(p, "first")
     atomic_write(p, b"\x00second")
     assert p.read_bytes() == b"\x00second"

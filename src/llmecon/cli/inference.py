@@ -20,6 +20,7 @@ from llmecon.cli.common import (
     status,
     whole,
 )
+from llmecon.cli.inference_inputs import demand_of, priced, with_model_file
 
 FORMATS = ("table", "json", "csv")
 #: A peak-to-average ratio (>= 1).
@@ -377,41 +378,14 @@ def _serving(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demand(args: argparse.Namespace, catalog: Any) -> Any:
-    """The daily demand and prices of the fleet flags: a price list, then any price given
-    on its own replaces that one price and keeps the others; the node size is the
-    system's unless ``--gpus-per-node`` says otherwise."""
-    from llmecon.errors import InputError
-    from llmecon.inference.serving import Demand
-
-    demand = Demand(args.input_per_day, args.output_per_day,
-                    cache_hit=args.cache_hit if args.demand_cache_hit is None
-                    else args.demand_cache_hit, peak_to_average=args.peak_to_average,
-                    paid_share=args.paid_share, discount=args.discount,
-                    gpus_per_node=args.gpus_per_node, provisioning=args.provisioning)
-    if args.price_list:
-        price = catalog.api_price(args.price_list)
-        if price is None:
-            raise InputError(f"--price-list: no API price bundled for {args.price_list!r}")
-        demand = demand.with_price_list(price)
-    return demand.with_prices(input_miss=args.price_input, input_hit=args.price_cache_hit,
-                              output=args.price_output)
-
-
-def _priced(args: argparse.Namespace) -> bool:
-    """Whether the flags give a price to earn from (a price list or any price)."""
-    return bool(args.price_list) or any(getattr(args, k) is not None for k in (
-        "price_input", "price_cache_hit", "price_output"))
-
-
 def _fleet(args: argparse.Namespace) -> int:
     from llmecon.inference.serving import size_fleet
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
     result, catalog, factors = _serving_result(args)
-    fleet = size_fleet(result, _demand(args, catalog))
-    fleet = fleet if _priced(args) else fleet.without_prices()
+    fleet = size_fleet(result, demand_of(args, catalog))
+    fleet = fleet if priced(args) else fleet.without_prices()
     if args.format == "json":
         print(present.to_json({"serving": result.to_dict(), "fleet": fleet.to_dict(),
                                "engine": args.engine,
@@ -434,7 +408,7 @@ def _run(args: argparse.Namespace) -> int:
     from llmecon.report.terminal import print_all
 
     # every field of a RunConfig is an option; a model file path is read into the catalog
-    catalog, model = _with_model_file(load_catalog(args.catalog), args.model)
+    catalog, model = with_model_file(load_catalog(args.catalog), args.model)
     cfg = run_config({k: getattr(args, k) for k in RunConfig.model_fields
                       if getattr(args, k) is not None} | {"model": model}, "command line")
     if cfg.gpu_hour_price is None:
@@ -450,17 +424,6 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_model_file(catalog: Any, model: str) -> tuple[Any, str]:
-    """The catalog with the model of a file path (a HF ``config.json`` or a one-row YAML)
-    added, and the name to use; a catalog name passes through."""
-    from llmecon.inference.catalog import Catalog
-
-    if not model.lower().endswith((".json", ".yaml", ".yml")):
-        return catalog, model
-    row = catalog.model(model)
-    return catalog.merged(Catalog(models=(row,), sources=(model,))), row.name
-
-
 def _frontier(args: argparse.Namespace) -> int:
     from llmecon.errors import InputError
     from llmecon.inference.catalog import load_catalog
@@ -469,7 +432,7 @@ def _frontier(args: argparse.Namespace) -> int:
     from llmecon.report import inference as present
     from llmecon.report.terminal import print_all
 
-    catalog, model = _with_model_file(load_catalog(args.catalog), args.model)
+    catalog, model = with_model_file(load_catalog(args.catalog), args.model)
     price = args.gpu_hour_price
     if price is None:
         found = catalog.gpu_price(args.gpu)
@@ -494,8 +457,8 @@ def _frontier(args: argparse.Namespace) -> int:
     point = None if args.interactivity is None else cheapest_at(front, args.interactivity)
     fleet = None
     if point is not None and sized:
-        fleet = fleet_at(point, front, _demand(args, catalog))
-        fleet = fleet if _priced(args) else fleet.without_prices()
+        fleet = fleet_at(point, front, demand_of(args, catalog))
+        fleet = fleet if priced(args) else fleet.without_prices()
     if args.format == "csv":
         sys.stdout.write(front.to_frame().to_csv(index=False))
     elif args.format == "json":
