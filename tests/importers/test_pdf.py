@@ -393,3 +393,8 @@ def test_cli_bad_row_option_and_no_columns(tmp_path: Path,
     assert "--row 'Revenue': expected LABEL=ITEM" in capsys.readouterr().err
     assert main(base) == 2
     assert "columns: missing" in capsys.readouterr().err
+    # a column that is no period blamed the first row's currency, or gave one line per row
+    # about a missing period_end
+    assert main([*base, "--columns", "<script>,Q2_2022", "--currency", "USD"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'<script>': expected a period label such as FY2024" in err

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from llmecon.config.base import ConfigModel, parse_config
 from llmecon.errors import InputError, NotFoundError
@@ -107,6 +107,23 @@ class ColumnPeriod(ConfigModel):
     end: date | None = None
     months: int | None = Field(default=None, ge=0, le=60)
 
+    @model_validator(mode="after")
+    def _known_or_dated(self) -> ColumnPeriod:
+        """A label that implies no end (not FY2024, H1_2025, 9M_2025, Q1_2024...) needs
+        one given: it failed later, on every row, as a missing period_end."""
+        if self.end is None:
+            _standard_label(self.period)
+        return self
+
+
+def _standard_label(label: str) -> str:
+    """``label`` when it implies its end and length (FY2024, H1_2025, ...); else an error."""
+    if implied_by_label(label) is None:  # a year out of range raises its own ValueError
+        raise ValueError(f"{label[:40]!r}: expected a period label such as FY2024, H1_2025, "
+                         "9M_2025 or Q1_2024, or a label with its end date and months (a "
+                         "map's columns: {period: ..., end: ..., months: ...})")
+    return label
+
 
 class PdfMap(ConfigModel):
     """What to read from the page: columns -> periods, rows -> items, scale, currency."""
@@ -119,6 +136,14 @@ class PdfMap(ConfigModel):
     scale: Literal["units", "thousand", "million", "billion"] | None = None
     currency: str | None = None
     confidence: Literal["high", "medium", "low", "unknown"] = "medium"
+
+    @field_validator("columns")
+    @classmethod
+    def _labels(cls, v: Any) -> Any:
+        for spec in (v.values() if isinstance(v, dict) else v):
+            if isinstance(spec, str):
+                _standard_label(spec)
+        return v
 
     def column_periods(self) -> dict[int, ColumnPeriod]:
         """Column number (1 = the leftmost numeric column) -> its period.
