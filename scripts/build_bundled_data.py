@@ -205,13 +205,13 @@ OVERRIDES: dict[tuple[str, str, str], Spec] = {
     ("zhipu", "rd_compute_share_of_rd", "H1_2025"): None,  # derived 1145/1594.7
     ("zhipu", "localized_deployment_revenue_share", "FY2024"): (
         "revenue_share", L + "localized_deployment", "check", None),
-    # H1 2025: the shares (84.8% / 15.2%, high confidence, four sources) are more precise
-    # than the amounts (1.62亿 and 2910万, medium, rounded; together 0.1% above revenue):
-    # the lines are the shares of revenue, and the amounts check them
+    # H1 2025: the amounts 1.62亿 and 2910万 add up to 0.1% more than revenue. The cloud
+    # amount is exact to RMB 10k, the 84.8% share to RMB 0.1m and 1.62亿 to RMB 0.5m: cloud
+    # is its amount, the project line revenue less cloud, and the rest check them
+    ("zhipu", "localized_deployment_revenue_share", "H1_2025"): (
+        "revenue_share", L + "localized_deployment", "check", None),
     ("zhipu", "localized_deployment_revenue", "H1_2025"): (
         "revenue", L + "localized_deployment", "check", 0.5),
-    ("zhipu", "cloud_deployment_revenue", "H1_2025"): (
-        "revenue", L + "cloud_deployment", "check", 0.1),
     ("zhipu", "localized_deployment_revenue", "FY2022"): None,  # derived 95.5% x revenue
     ("zhipu", "cloud_deployment_revenue", "FY2024"): None,  # derived 312.414 - 264.0
     # receivable days the average-balance formula reproduces (FY2023/FY2024 and FY2024/H1
@@ -239,10 +239,8 @@ TOLERANCE_NOTES: dict[tuple[str, str, str], str] = {
     ("zhipu", "revenue_growth_yoy", "H1_2025"):
         "tolerance 0.5pp: H1-24 revenue is rounded to RMB 0.1m (4490万)",
     ("zhipu", "localized_deployment_revenue", "H1_2025"):
-        "tolerance RMB 0.5m: reported rounded to RMB 1m (1.62亿)",
-    ("zhipu", "cloud_deployment_revenue", "H1_2025"):
-        "tolerance RMB 0.1m: it checks revenue less 84.8% of it, a share rounded to 0.05pp "
-        "of RMB 190.9m",
+        "checks revenue - cloud (161.8); tolerance RMB 0.5m: reported rounded to RMB 1m "
+        "(1.62亿)",
     ("zhipu", "trade_receivables_turnover_days", "FY2024"):
         "tolerance 1 day: reported in whole days",
     ("zhipu", "trade_receivables_turnover_days", "H1_2025"):

@@ -66,6 +66,39 @@ def test_a_link_keeps_its_place_and_its_target_is_written(tmp_path: Path) -> Non
     assert link.is_symlink() and target.read_text() == "new"
 
 
+def test_a_link_to_nothing_or_a_loop_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From a review: a link to a file that did not exist yet counted as no file (no
+    --force needed) and the write landed where the link pointed (another user's choice in
+    a shared /tmp); a loop of links became a regular file."""
+    (tmp_path / "victim").mkdir()
+    dangling = tmp_path / "out.yaml"
+    dangling.symlink_to(tmp_path / "victim" / "planted.yaml")
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    for link in (dangling, a):
+        with pytest.raises(InputError, match=r"a link to nothing \(or a loop of links\)"):
+            atomic_write(link, "x")
+        assert main(["export", "zhipu", "-o", str(link)]) == 2
+        assert "a link to nothing" in capsys.readouterr().err
+    assert not (tmp_path / "victim" / "planted.yaml").exists() and a.is_symlink()
+
+
+def test_standard_output_is_not_a_file_named_dash(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """From a review: `report zhipu -o -` wrote a 4.9 MB file named '-'; and a folder that
+    does not exist is refused before the work, not after every simulation ran."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "zhipu", "--format", "html", "-o", "-"]) == 2
+    assert "writes a file, not standard output" in capsys.readouterr().err
+    assert main(["report", "zhipu", "-o", "typo/r.html"]) == 2
+    out, err = capsys.readouterr()
+    assert "no folder typo" in err and "building" not in out
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_sweep_file_is_written_where_asked_and_kept_without_force(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     keep = tmp_path / "keep.txt"

@@ -19,24 +19,38 @@ DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
-@contextmanager
-def replacing(path: str | Path) -> Iterator[str]:
-    """A temporary file beside ``path`` to write (its name is yielded); when the block ends
-    the file is synced to disk and renamed over ``path``. A crash or an error never leaves
-    half a file: the old file stays until the new one is complete, and the temporary file
-    is removed."""
+def write_target(path: str | Path) -> Path:
+    """The file a write to ``path`` replaces: ``path``, or the file a link there points to
+    (the link stays). Refused: a directory, a device, pipe or socket (renamed over, it
+    became a file), a link to nothing or a loop of links (the write went where the link
+    said, without --force), and a folder that does not exist (a typo made a new tree).
+    Commands call it before their work, and :func:`replacing` again."""
     p = Path(path)
-    if p.is_symlink():  # the link stays and its target is replaced
-        p = Path(os.path.realpath(p))
+    if p.is_symlink():
+        try:
+            p = p.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise InputError(f"{path}: a link to nothing (or a loop of links); give the "
+                             "path of a file to write") from None
     if p.is_dir():
         raise InputError(f"{path}: is a directory; expected the path of a file to write")
-    if p.exists() and not p.is_file():  # renamed over, a device or pipe became a file
+    if p.exists() and not p.is_file():
         raise InputError(f"{path}: not a regular file (a device, pipe or socket); expected "
                          "the path of a file to write ('-o -' writes to standard output "
                          "where a command offers it)")
-    if not p.parent.is_dir():  # a typo in a folder's name made a new tree
+    if not p.parent.is_dir():
         raise InputError(f"{path}: no folder {p.parent}; create it first, or give the path "
                          "of a file in an existing folder")
+    return p
+
+
+@contextmanager
+def replacing(path: str | Path) -> Iterator[str]:
+    """A temporary file beside ``path`` to write (its name is yielded); when the block ends
+    the file is synced to disk and renamed over ``path`` (:func:`write_target`: the file a
+    link points to). A crash or an error never leaves half a file: the old file stays until
+    the new one is complete, and the temporary file is removed."""
+    p = write_target(path)
     # the file keeps the mode of the one it replaces, else gets the usual 0666 less umask
     # (a temporary file is created 0600)
     mode = stat.S_IMODE(p.stat().st_mode) if p.exists() else 0o666 & ~_umask()

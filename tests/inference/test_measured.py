@@ -90,6 +90,9 @@ def test_extra_fields_and_a_repeated_column_are_refused(tmp_path: Path) -> None:
     twice.write_text("\n".join([lines[0] + ",isl", *(ln + ",1" for ln in lines[1:])]) + "\n")
     with pytest.raises(InputError, match=r"twice.csv: column 'isl' appears more than once"):
         load_measured(twice)
+    twice.write_text("\n" + twice.read_text())  # a blank first line got it past (a review)
+    with pytest.raises(InputError, match=r"twice.csv: column 'isl' appears more than once"):
+        load_measured(twice)
 
 
 def test_unknown_rows_get_a_status(tmp_path: Path) -> None:

@@ -37,11 +37,11 @@ def test_ar1_stationary_limit_and_autocorrelation() -> None:
 
 # disclosed monthly run-rates of the lines as calibrated (the shared unit-economics
 # drivers: each line at the latest period that discloses its revenue), in month 1: Zhipu H1
-# 2025 cloud (15.2% of RMB 190.877m) / 6, and its project line's (84.8%) / 6 with July's
+# 2025 cloud RMB 29.1m / 6, and its project line's (revenue less cloud) / 6 with July's
 # seasonal weight (acceptance ratios 0.6, 0.9, 1.0, 1.5 by quarter, averaging 0.75 over
 # January-June: Q3 is 1.0 / 0.75 of the H1 average); MiniMax AI-native products 9M 2025
 # US$38.02m / 9 plus the open platform 9M 2025 US$15.417m / 9
-RUN_RATE = {"zhipu": 190.877e6 * (0.152 + 0.848 * 1.0 / 0.75) / 6,
+RUN_RATE = {"zhipu": (29.1e6 + (190.877e6 - 29.1e6) * 1.0 / 0.75) / 6,
             "minimax": (38.02e6 + 15.417e6) / 9}
 
 

@@ -22,11 +22,11 @@ def test_zhipu_project_revenue_by_hand(zhipu: Company) -> None:
     (line,) = b2b.lines
     assert line.name == "localized_deployment" and line.delivery_months == 6
     # acceptance ratios 0.6, 0.9, 1.0, 1.5 (Q1-Q4) average 0.75 over January-June 2025, whose
-    # line revenue was 84.8% of RMB 190.877m, 161.86m: 26.98m a month at weight 0.75. The
-    # contracts in delivery at the start (signed January-June) are accepted July-December:
-    # 26.98m x 1.0 / 0.75 = 35.97m a month in Q3 and 26.98m x 1.5 / 0.75 = 53.95m in Q4,
-    # RMB 269.8m in H2 2025 before any growth
-    month = 0.848 * 190.877e6 / 6
+    # line revenue was RMB 190.877m less the cloud line's 29.1m, 161.78m: 26.96m a month at
+    # weight 0.75. The contracts in delivery at the start (signed January-June) are accepted
+    # July-December: 26.96m x 1.0 / 0.75 = 35.95m a month in Q3 and 26.96m x 1.5 / 0.75 =
+    # 53.93m in Q4, RMB 269.6m in H2 2025 before any growth
+    month = (190.877e6 - 29.1e6) / 6
     revenue = deterministic(b2b).revenue[0]
     assert revenue == pytest.approx([month / 0.75] * 3 + [month * 1.5 / 0.75] * 3, rel=1e-9)
     assert revenue.sum() > 312.414e6 - 44.9e6  # above H2 2024's company revenue

@@ -41,6 +41,13 @@ def test_a_near_miss_of_a_company_id_under_inference_is_named(
     assert a.deployment("zhipuu")[1].model == "Llama-3.1-8B"  # a company of that id is
     assert main(["unit-economics", "zhipu", "--assume", str(p)]) == 2
     assert "did you mean 'zhipu'" in capsys.readouterr().err
+    # other companies of the user's, whose ids are near a bundled one, are not typos
+    # (a review found 'zhipu2' and 'minimax-cn' refused)
+    other = tmp_path / "other.yaml"
+    other.write_text("inference:\n  zhipu2: {model: Llama-3.1-8B, gpu: H100, gpus: 8}\n"
+                     "  minimax-cn: {model: Llama-3.1-8B, gpu: H100, gpus: 8}\n")
+    b = load_assumptions(other)
+    assert b.deployment("zhipu")[0] == "zhipu" and b.deployment("minimax")[0] == "minimax"
 
 
 def test_percent_text_is_a_share(tmp_path: Path) -> None:

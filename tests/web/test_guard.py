@@ -244,6 +244,10 @@ def test_a_key_given_twice_in_a_body_is_422(tmp_path: Path) -> None:
     r = c.post("/api/inference/cost", content=body,
                headers={"content-type": "application/json"})
     assert r.status_code == 422 and "key 'gpus' given twice" in r.json()["detail"]
+    # the routes read application/...+json as JSON too (a review found it got through)
+    for kind in ("application/vnd.api+json", "application/merge-patch+json"):
+        r = c.post("/api/inference/cost", content=body, headers={"content-type": kind})
+        assert r.status_code == 422, kind
     once = body.replace(b', "gpus": 9', b"")
     r = c.post("/api/inference/cost", content=once,
                headers={"content-type": "application/json"})

@@ -317,7 +317,7 @@ def output_path(path: str, fmt: str | None, allowed: tuple[str, ...], flag: str 
     is refused unless it is True (a report never replaces a user's file unasked)."""
     from llmecon.errors import InputError
 
-    p = Path(path)
+    p = _checked_target(path, flag)
     if force is False and p.exists():
         raise InputError(f"{flag} {p}: exists; use --force to replace it")
     suffix = p.suffix.lstrip(".").lower()
@@ -335,10 +335,24 @@ def new_file(path: str, force: bool) -> Path:
     """``path`` for writing; an existing file only with ``--force``."""
     from llmecon.errors import InputError
 
-    out = Path(path)
+    out = _checked_target(path, "-o")
     if out.exists() and not force:
         raise InputError(f"{out}: exists; use --force to overwrite it")
     return out
+
+
+def _checked_target(path: str, flag: str) -> Path:
+    """``path`` as given, once :func:`llmecon.fileio.write_target` accepts it, so that a
+    command refuses a place it cannot write before its work, not after; '-' (standard
+    output) is refused here: the commands that offer it test for it first."""
+    from llmecon.errors import InputError
+    from llmecon.fileio import write_target
+
+    if path.strip() == "-":  # a file named '-' was written
+        raise InputError(f"{flag} -: this command writes a file, not standard output; give "
+                         "its path")
+    write_target(path)
+    return Path(path)
 
 
 def workbook_output(p: argparse.ArgumentParser) -> None:
@@ -407,3 +421,42 @@ def status(message: str) -> Iterator[Callable[[str], None]]:
         return
     with console.status(message) as st:
         yield lambda m: st.update(m)
+
+
+# ---------------------------------------------------------------- inference inputs
+def demand_of(args: argparse.Namespace, catalog: Any) -> Any:
+    """The daily demand and prices of the fleet flags: a price list, then any price given
+    on its own replaces that one price and keeps the others; the node size is the
+    system's unless ``--gpus-per-node`` says otherwise."""
+    from llmecon.errors import InputError
+    from llmecon.inference.serving import Demand
+
+    demand = Demand(args.input_per_day, args.output_per_day,
+                    cache_hit=args.cache_hit if args.demand_cache_hit is None
+                    else args.demand_cache_hit, peak_to_average=args.peak_to_average,
+                    paid_share=args.paid_share, discount=args.discount,
+                    gpus_per_node=args.gpus_per_node, provisioning=args.provisioning)
+    if args.price_list:
+        price = catalog.api_price(args.price_list)
+        if price is None:
+            raise InputError(f"--price-list: no API price bundled for {args.price_list!r}")
+        demand = demand.with_price_list(price)
+    return demand.with_prices(input_miss=args.price_input, input_hit=args.price_cache_hit,
+                              output=args.price_output)
+
+
+def priced(args: argparse.Namespace) -> bool:
+    """Whether the flags give a price to earn from (a price list or any price)."""
+    return bool(args.price_list) or any(getattr(args, k) is not None for k in (
+        "price_input", "price_cache_hit", "price_output"))
+
+
+def with_model_file(catalog: Any, model: str) -> tuple[Any, str]:
+    """The catalog with the model of a file path (a HF ``config.json`` or a one-row YAML)
+    added, and the name to use; a catalog name passes through."""
+    from llmecon.inference.catalog import Catalog
+
+    if not model.lower().endswith((".json", ".yaml", ".yml")):
+        return catalog, model
+    row = catalog.model(model)
+    return catalog.merged(Catalog(models=(row,), sources=(model,))), row.name

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from llmecon.cli.common import (
+    demand_of,
     name_list,
     new_file,
     non_negative,
@@ -15,12 +16,13 @@ from llmecon.cli.common import (
     output_path,
     positive,
     precision,
+    priced,
     safe,
     share,
     status,
     whole,
+    with_model_file,
 )
-from llmecon.cli.inference_inputs import demand_of, priced, with_model_file
 
 FORMATS = ("table", "json", "csv")
 #: A peak-to-average ratio (>= 1).

@@ -257,19 +257,40 @@ class Assumptions(Section):
 
     def deployment(self, company_id: str) -> tuple[str, DeploymentAssumptions]:
         """The key (the company's id or ``default``) and its deployment. A deployment the
-        user's file gives under a near miss of the id (``zhipuu`` for ``zhipu``), and none
-        under the id itself, is an error: it was ignored without a word."""
-        import difflib
-
+        user's file gives under a typo of the id (one letter added, dropped, changed or
+        swapped: ``zhipuu`` for ``zhipu``), and none under the id itself, is an error: it
+        was ignored without a word. Ids with digits or separators (``zhipu2``,
+        ``minimax-cn``) are other companies."""
         if company_id not in self._user_keys:
-            near = difflib.get_close_matches(company_id, [
-                k for k in self._user_keys if k != "default"], n=1, cutoff=0.8)
-            if near:
-                raise InputError(f"{self._source}: inference.{near[0]}: no deployment is "
-                                 f"given for {company_id!r}, which this command serves; did "
-                                 f"you mean {company_id!r}? (ids are written exactly)")
+            typo = next((k for k in self._user_keys if one_letter_apart(k, company_id)), None)
+            if typo is not None:
+                raise InputError(f"{self._source}: inference.{typo}: no deployment is given "
+                                 f"for {company_id!r}, which this command serves; did you "
+                                 f"mean {company_id!r}? (ids are written exactly)")
         key = company_id if company_id in self.inference else "default"
         return key, self.inference[key]
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """Two words of letters one letter added, dropped, changed or swapped apart.
+
+    >>> [one_letter_apart(k, "zhipu") for k in ("zhipuu", "zhpu", "zhupu", "zhiup")]
+    [True, True, True, True]
+    >>> [one_letter_apart(k, "zhipu") for k in ("zhipu", "zhipu2", "zhi", "minimax")]
+    [False, False, False, False]
+    """
+    if a == b or not (a.isalpha() and b.isalpha()) or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0  # the first place they differ
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) != len(b):  # one letter added or dropped
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        return longer[i + 1:] == shorter[i:]
+    if a[i + 1:] == b[i + 1:]:  # one letter changed
+        return True
+    swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+    return swapped and a[i + 2:] == b[i + 2:]
 
 
 # ---------------------------------------------------------------- loading

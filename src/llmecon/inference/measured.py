@@ -76,7 +76,8 @@ def load_measured(path: str | Path) -> Any:
     p = Path(path)
     try:
         with open(p, newline="", encoding="utf-8-sig") as fh:
-            header = next(csv.reader(fh), [])
+            # the first line with something on it (pandas skips blank lines to its header)
+            header = next((r for r in csv.reader(fh) if any(c.strip() for c in r)), [])
         twice = sorted({h for h in header if header.count(h) > 1})
         if twice:  # pandas reads the second as 'isl.1' and the first is used
             raise InputError(f"{p}: column {twice[0][:60]!r} appears more than once in the "

@@ -257,7 +257,9 @@ def _by_line_table(rows: Sequence[dict[str, Any]] | None, currency: str) -> list
         return []
     t = RichTable(title=plain(f"Cost needed for a {rows[0]['target_gross_margin']:.0%} gross "
                               "margin, by business line (cost of revenue scales with the "
-                              "cost per token)"), title_justify="left", header_style="bold")
+                              "cost per token): each at its newest disclosed margin, the "
+                              "company's too, where the first table takes the projection's "
+                              "first month"), title_justify="left", header_style="bold")
     for col in ("line", "period", "gross margin", "cost x today's",
                 f"cost per M tokens now ({currency})", f"needed ({currency})"):
         t.add_column(col, justify="left" if col in ("line", "period") else "right")

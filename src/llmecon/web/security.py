@@ -19,6 +19,10 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+class ClientGone(Exception):
+    """The client disconnected before its whole body arrived."""
+
+
 class BodyTooLarge(HTTPException):
     """A body over the limit, noticed while it is read (no Content-Length given)."""
 
@@ -156,13 +160,27 @@ class Guard:
             if started:
                 raise
             await reject(send, 413, str(e.detail))
+        except ClientGone:
+            return
 
 
 def _json_body(scope: Scope) -> bool:
-    """A request that carries a JSON body (POST, PUT or PATCH of application/json)."""
-    kind = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
-    return scope["type"] == "http" and scope.get("method") in ("POST", "PUT", "PATCH") and \
-        kind == "application/json"
+    """A request whose body the routes read as JSON: a POST, PUT or PATCH without a
+    Content-Type, or of application/json or application/...+json (FastAPI's rule).
+
+    >>> s = {"type": "http", "method": "POST", "headers": []}
+    >>> _json_body(s), _json_body({**s, "headers": [(b"content-type", b"text/plain")]})
+    (True, False)
+    >>> _json_body({**s, "headers": [(b"content-type", b"application/merge-patch+json")]})
+    True
+    """
+    if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+        return False
+    given = _header(scope, b"content-type")
+    if given is None:
+        return True
+    main, _, sub = given.split(";")[0].strip().lower().partition("/")
+    return main == "application" and (sub == "json" or sub.endswith("+json"))
 
 
 async def _buffered(read: Receive, receive: Receive) -> tuple[bytes, Receive]:
@@ -171,8 +189,8 @@ async def _buffered(read: Receive, receive: Receive) -> tuple[bytes, Receive]:
     chunks: list[bytes] = []
     while True:
         message = await read()
-        if message["type"] != "http.request":
-            break
+        if message["type"] != "http.request":  # the client went away: nothing to answer
+            raise ClientGone
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
