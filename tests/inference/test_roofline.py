@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -180,3 +182,26 @@ def test_mtp_drafts_need_mtp_modules() -> None:
     with pytest.raises(InputError, match="no multi-token-prediction modules"):
         evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=8, mtp_draft=3,
                                mtp_accept=0.8), CAT, EFF)
+
+
+def test_tensor_parallel_all_reduce_by_hand() -> None:
+    """The all-reduce of a TP group, per token of a GPU's count, counted tp² too small until
+    2026-11-30. Llama-3.1-70B (hidden 8,192, 80 layers) at TP 8: each step all-reduces the
+    group's tokens' BF16 activations twice per layer. A ring sends 2 (tp-1)/tp of each
+    message from every GPU; the group holds tp x a GPU's tokens, so per token of a GPU's
+    count 2 x 7 x 8,192 x 2 B x 2 x 80 = 36,700,160 B. On H100's NVLink switch, which
+    reduces in the switch (NVLink SHARP), (tp+1)/tp of the message: 9 x 8,192 x 320 =
+    23,592,960 B. NVLink moves 900 / 2 = 450 GB/s each way. Latency: 8 us per all-reduce
+    inside the NVLink domain, 25 us beyond it, two per layer."""
+    arch = rf.Arch.of([CAT.model("Llama-3.1-70B")])
+    h100 = rf.Hardware.of([CAT.gpu("H100")], "bf16")
+    eff = rf.Efficiency(network=1.0)
+    t = float(rf.comm_seconds_per_token(arch, h100, gpus=8, tp=8, eff=eff)[0])
+    assert t == pytest.approx(9 * 8192 * 2 * 2 * 80 / 450e9)
+    ring = replace(h100, in_switch=np.zeros(1))  # a switch that does not reduce
+    t = float(rf.comm_seconds_per_token(arch, ring, gpus=8, tp=8, eff=eff)[0])
+    assert t == pytest.approx(2 * 7 * 8192 * 2 * 2 * 80 / 450e9)
+    assert float(rf.comm_seconds_per_token(arch, h100, gpus=1, tp=1, eff=eff)[0]) == 0.0
+    assert float(rf.allreduce_latency_s(arch, h100, tp=8)[0]) == pytest.approx(2 * 80 * 8e-6)
+    assert float(rf.allreduce_latency_s(arch, h100, tp=16)[0]) == pytest.approx(2 * 80 * 25e-6)
+    assert float(rf.allreduce_latency_s(arch, h100, tp=1)[0]) == 0.0

@@ -66,6 +66,7 @@ class Gpu(_Row):
     scale_up_gbs: float | None = Field(None, ge=0.01, le=1e6)
     scale_out_gbs: float | None = Field(None, ge=0.01, le=1e6)
     scale_up_domain: int = Field(8, ge=1)
+    scale_up_reduction: bool = False  # the switch reduces all-reduce data (NVLink SHARP)
     gpus_per_node: int = Field(8, ge=1)
     aliases: tuple[str, ...] = ()
     note: str = ""

@@ -291,7 +291,7 @@ def _hardware(runs: Runs, ok: Array) -> rf.Hardware:
         return out
 
     return rf.Hardware(flops, col("attn_flops"), col("bandwidth"), col("memory"),
-                       col("scale_up"), col("scale_out"), col("domain"))
+                       col("scale_up"), col("scale_out"), col("domain"), col("in_switch"))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,13 @@ BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
 DISPATCH_BYTES = 1.0  # expert-parallel dispatch in FP8 (DeepEP)
 COMBINE_BYTES = 2.0  # and combine in BF16
 ALLREDUCE_BYTES = 2.0  # tensor-parallel all-reduce of BF16 activations
+#: Fixed latency of one tensor-parallel all-reduce (seconds), whatever its size: inside
+#: the scale-up domain (NVLink) and across the network (InfiniBand), in the middle of
+#: NCCL's small-message all-reduce latencies (about 5-10 us over NVLink, 15-30 us over
+#: InfiniBand; NCCL's tuning model, src/graph/tuning.cc: 6.6 us base plus 0.6 us per ring
+#: step over NVLink, 2.7 us per step over the network). Two all-reduces per layer.
+ALLREDUCE_LATENCY_UP_S = 8e-6
+ALLREDUCE_LATENCY_OUT_S = 25e-6
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,7 @@ class Hardware:
     scale_up: Array
     scale_out: Array
     domain: Array
+    in_switch: Array  # 1 where the scale-up switch reduces in the network (NVLink SHARP)
 
     @classmethod
     def of(cls, gpus: Sequence[Gpu], precision: str | Sequence[str]) -> Hardware:
@@ -183,6 +191,7 @@ class Hardware:
             np.array([(g.scale_up_gbs or 0.0) * 1e9 / 2.0 for g in gpus]),
             np.array([(g.scale_out_gbs or 0.0) * 1e9 for g in gpus]),
             np.array([float(g.scale_up_domain) for g in gpus]),
+            np.array([float(g.scale_up_reduction) for g in gpus]),
         )
 
     def take(self, index: Array) -> Hardware:
@@ -283,10 +292,23 @@ def comm_seconds_per_token(arch: Arch, hw: Hardware, *, gpus: Any, tp: Any,
     with np.errstate(invalid="ignore"):  # no bytes to move take no time, link or none
         a2a = np.where(a2a_bytes > 0, a2a_bytes * (local * inv_up + np.where(
             remote > 0, remote * inv_out, 0.0)), 0.0)
-        ar_bytes = np.where(tp > 1, 2.0 * (tp - 1.0) / tp * arch.hidden * ALLREDUCE_BYTES
-                            * 2.0 * arch.layers / tp, 0.0)
+        ring = 2.0 * (tp - 1.0) / tp
+        nvls = np.where((hw.in_switch > 0) & (tp <= hw.domain),
+                        np.minimum(ring, (tp + 1.0) / tp), ring)
+        ar_bytes = np.where(tp > 1, nvls * tp * arch.hidden * ALLREDUCE_BYTES
+                            * 2.0 * arch.layers, 0.0)
         allreduce = np.where(ar_bytes > 0, ar_bytes * inv_up, 0.0)
     return (a2a + allreduce) / eff.network
+
+
+def allreduce_latency_s(arch: Arch, hw: Hardware, *, tp: Any) -> Any:
+    """Fixed latency (seconds) of the tensor-parallel all-reduces of one pass over the
+    layers: two per layer (after attention and after the FFN), each
+    :data:`ALLREDUCE_LATENCY_UP_S` inside the scale-up domain (over the network beyond it:
+    :data:`ALLREDUCE_LATENCY_OUT_S`); none without tensor parallelism."""
+    t = np.asarray(tp, dtype=float)
+    alpha = np.where(t <= hw.domain, ALLREDUCE_LATENCY_UP_S, ALLREDUCE_LATENCY_OUT_S)
+    return np.where(t > 1, 2.0 * arch.layers * alpha, 0.0)
 
 
 def pipeline_seconds_per_token(arch: Arch, hw: Hardware, *, pp: Any, worker_gpus: Any,
@@ -368,7 +390,8 @@ def decode(arch: Arch, hw: Hardware, *, weight_bytes: Any, kv_bytes: Any, gpus: 
     t_exp = np.maximum(2.0 * tokens * arch.top_k * arch.expert_all_layers / peak,
                        arch.experts * touched * arch.expert_all_layers / gpus * weight_bytes
                        / bw)
-    t_comm = tokens * comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff)
+    t_comm = tokens * comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff) \
+        + allreduce_latency_s(arch, hw, tp=tp)
     step = t_attn + t_dense + t_exp + t_comm + fixed_step_s(arch, eff)
     return DecodeResult(step, batch_per_gpu * emitted / step, step / emitted, t_attn, t_dense,
                         t_exp, t_comm)
@@ -407,7 +430,8 @@ def prefill_tokens_per_gpu_s(arch: Arch, hw: Hardware, *, prompt: Any, eff: Effi
         + attention_flops_per_token(arch, np.asarray(prompt) / 2.0,
                                                                "prefill")
     t_c = per_token / (hw.flops * eff.prefill_mfu)
-    t_comm = comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff)
+    t_comm = comm_seconds_per_token(arch, hw, gpus=gpus, tp=tp, eff=eff) \
+        + allreduce_latency_s(arch, hw, tp=tp) / tokens_per_gpu
     t_w = stored_weight_bytes(arch, weight_bytes, gpus, tp) / (hw.bandwidth * eff.decode_bw) \
         / tokens_per_gpu
     return 1.0 / np.maximum(np.maximum(t_c, t_comm), t_w)
