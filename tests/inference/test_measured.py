@@ -392,13 +392,16 @@ def test_prefill_collectives_do_not_use_the_decode_network_share() -> None:
 
 
 @needs_table
-def test_some_measured_tpots_beat_the_roofline_floor() -> None:
+def test_some_measured_tpots_beat_the_roofline_floor(monkeypatch: pytest.MonkeyPatch) -> None:
     """The README's evidence of an unrecorded setting: with every factor ideal (all HBM
-    bandwidth, all peak FLOP/s, no fixed time, perfect links) no decode step can be faster
+    bandwidth, all peak FLOP/s, no fixed time, perfect links: no all-reduce latency either)
+    no decode step can be faster
     than its roofline, unless the engine decoded several tokens per step (speculative
     decoding: DeepSeek's multi-token prediction), which the table does not record. About
-    200 rows are faster than that floor, nearly all DeepSeek ones (up to 3x: 3.1 ms against
-    a 6.5 ms floor). If they were not, the claim would have to go."""
+    230 rows are faster than that floor, nearly all DeepSeek ones (226, 218 of them DeepSeek;
+    up to 3.1x: 7.0 ms against a 21.6 ms floor). If they were not, the claim would have to go."""
+    monkeypatch.setattr(rf, "ALLREDUCE_LATENCY_UP_S", 0.0)
+    monkeypatch.setattr(rf, "ALLREDUCE_LATENCY_OUT_S", 0.0)
     frame = load_measured(TABLE)
     runs, arch = _parsed(frame)
     ideal = _ideal().model_copy(update={"memory_reserve": 0.0, "prefill_interference": 0.0})

@@ -205,3 +205,11 @@ def test_tensor_parallel_all_reduce_by_hand() -> None:
     assert float(rf.allreduce_latency_s(arch, h100, tp=8)[0]) == pytest.approx(2 * 80 * 8e-6)
     assert float(rf.allreduce_latency_s(arch, h100, tp=16)[0]) == pytest.approx(2 * 80 * 25e-6)
     assert float(rf.allreduce_latency_s(arch, h100, tp=1)[0]) == 0.0
+    assert float(rf.comm_seconds_per_token(arch, h100, gpus=2, tp=2, eff=eff)[0]) == \
+        pytest.approx(2 * 1 * 8192 * 2 * 2 * 80 / 450e9)  # at TP 2 the ring sends less
+    # a decode step of a TP 8 group holding 64 sequences (8 per GPU): 8 x 23,592,960 B at
+    # 450 GB/s = 0.41943 ms, plus 160 all-reduces x 8 us = 1.28 ms: 1.69943 ms of links
+    d = rf.decode(arch, h100, weight_bytes=2.0, kv_bytes=2.0, gpus=8, tp=8, batch_per_gpu=8,
+                  context=1000, eff=eff)
+    assert float(np.asarray(d.comm_s).ravel()[0]) == pytest.approx(
+        8 * 9 * 8192 * 320 / 450e9 + 160 * 8e-6)
