@@ -265,3 +265,5 @@ def test_fleet_node_size_and_merged_prices(capsys: pytest.CaptureFixture[str]) -
         assert fleet[k] is None and "no price given" in fleet["notes"][k]
     code, out, _ = run([*args, "--price-output", "0"], capsys)  # a price of 0 is a price
     assert json.loads(out)["fleet"]["cost_profit_margin"] == -1.0
+    # a cache-hit price alone billed the hits only (a review): named instead
+    refused([*args, "--price-cache-hit", "0.1"], capsys, "--price-cache-hit: a price for")

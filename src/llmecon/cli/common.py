@@ -436,6 +436,11 @@ def demand_of(args: argparse.Namespace, catalog: Any) -> Any:
                     else args.demand_cache_hit, peak_to_average=args.peak_to_average,
                     paid_share=args.paid_share, discount=args.discount,
                     gpus_per_node=args.gpus_per_node, provisioning=args.provisioning)
+    if args.price_cache_hit is not None and not args.price_list and \
+            args.price_input is None and args.price_output is None:  # hits alone were billed
+        raise InputError("--price-cache-hit: a price for cache hits alone prices no output or "
+                         "uncached input; give --price-input and --price-output, or "
+                         "--price-list, with it")
     if args.price_list:
         price = catalog.api_price(args.price_list)
         if price is None:
