@@ -312,13 +312,14 @@ class Fleet:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (None with a reason under ``notes`` instead of NaN)."""
-        unpriced = "no price given (--price-list, or --price-input and --price-output)"
-        return strict_json(asdict(self), {
-            "daily_revenue": unpriced,
-            "gross_margin": unpriced if not self.priced else
-            "no revenue: the price list is empty or nothing is paid",
-            "cost_profit_margin": unpriced if not self.priced else "no cost: no demand to serve",
-            "cost_per_million_output_equivalent": "no output tokens in the demand"})
+        reasons = {"gross_margin": "no revenue: the price list is empty or nothing is paid",
+                   "cost_profit_margin": "no cost: no demand to serve",
+                   "cost_per_million_output_equivalent": "no output tokens in the demand"}
+        if not self.priced:
+            reasons |= dict.fromkeys(("daily_revenue", "gross_margin", "cost_profit_margin"),
+                                     "no price given (--price-list, or --price-input and "
+                                     "--price-output)")
+        return strict_json(asdict(self), reasons)
 
 
 def fleet_gpus(input_per_s: Any, output_per_s: Any, prefill_tps: Any, decode_tps: Any
