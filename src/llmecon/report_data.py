@@ -5,7 +5,7 @@ Presenters (HTML, Excel, charts) only format a :class:`ReportData`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,12 +60,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     from llmecon.simulate.answers import cost_for_margin
     from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.run import run
-    from llmecon.simulate.scenario import (
-        apply_stresses,
-        check_stress_names,
-        load_scenario,
-        stress_presets,
-    )
+    from llmecon.simulate.scenario import check_stress_names, load_scenario, stress_presets
     from llmecon.unit_economics.company import load_assumptions, unit_economics_table
     from llmecon.units import load_fx
 
@@ -95,14 +90,35 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
             base = load_scenario(base, scenario_file)
         margin[c.id] = cost_for_margin(base, target_margin)
         sims[c.id] = {}
-        for tag in ["base", *names]:
+        for tag, s in stress_runs(base, names, stress_presets()):
             say(f"{c.id}: simulating {tag}")
-            s = base if tag == "base" else apply_stresses(base, [tag])
             sims[c.id][tag] = run(s, paths=paths, seed=seed)
     return ReportData(tuple(companies), ue, cf, sig,
                       tuple(company_series(c, fx) for c in companies), tuple(ue_lines),
                       tuple(inf_rows), margin, sims, paths, horizon, seed, skipped,
                       factors.accuracy)
+
+
+def stress_runs(base: Any, names: Sequence[str], presets: Mapping[str, Any]
+                ) -> list[tuple[str, Any]]:
+    """(tag, scenario) of the base and of each preset, in order. A preset measured against
+    other financing than the base's (``compare_with``: funding-closed and credit-withdrawn
+    against all financing) starts from the base with that financing, and that base joins
+    the runs just before it, so the table shows what the preset changes (against the
+    committed base they were the base again, and read as "nothing changes")."""
+    from llmecon.simulate.scenario import apply_stresses
+
+    out: list[tuple[str, Any]] = [("base", base)]
+    for name in names:
+        against = str(presets[name].get("compare_with", "committed"))
+        start = base
+        if against != base.financing_included:
+            start = base.with_financing(against)
+            tag = f"base, financing {against}"
+            if tag not in dict(out):
+                out.append((tag, start))
+        out.append((name, apply_stresses(start, [name])))
+    return out
 
 
 def _inference_rows(company_id: str, assumptions: Any, cat: Any, factors: Any

@@ -21,3 +21,31 @@ def test_report_simulates_the_scenario_simulate_runs() -> None:
     for metric in ("cash", "revenue", "burn"):
         np.testing.assert_array_equal(got.percentiles[metric], want.percentiles[metric])
     assert got.prob_cash_out.tolist() == want.prob_cash_out.tolist()
+
+
+def test_presets_against_all_financing_are_shown_against_it() -> None:
+    """funding-closed and credit-withdrawn say `compare_with: all` (data/stress.yaml): the
+    report once ran them against the committed base, where they are the base again, so the
+    report read "funding closes: nothing changes". They now start from the base with all
+    financing, which joins the runs just before them. Zhipu, central path, 36 months: the
+    uncommitted facility draw (half of the disclosed unused facilities, data/financing.yaml)
+    is the difference between the two."""
+    from llmecon.simulate.sampling import deterministic
+    from llmecon.simulate.scenario import stress_presets
+
+    base = load_base_scenario(load_company("zhipu"), None, 36)
+    runs = report_data.stress_runs(base, ["funding-closed", "credit-withdrawn", "price-war"],
+                                   stress_presets())
+    assert [t for t, _ in runs] == ["base", "base, financing all", "funding-closed",
+                                    "credit-withdrawn", "price-war"]
+    by = dict(runs)
+    assert by["base, financing all"].financing_included == "all"
+    assert by["price-war"].financing_included == "committed"  # compare_with: committed
+    cash = {t: float(deterministic(s).cash[0, -1]) for t, s in runs}
+    assert cash["funding-closed"] < cash["base, financing all"]
+    assert cash["credit-withdrawn"] < cash["base, financing all"]
+    facility = next(f for f in by["base, financing all"].financing if f.kind == "bank_facility")
+    assert not facility.committed
+    # closing the window removes the draw (its interest and repayment after the horizon
+    # aside: the difference is at least the draw less 36 months of its interest)
+    assert cash["base, financing all"] - cash["funding-closed"] > 0.8 * facility.net_amount

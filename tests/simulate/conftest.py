@@ -48,3 +48,19 @@ def uncertain_scenario(horizon: int = 24) -> Scenario:
 def uncertain() -> Callable[..., Scenario]:
     """A factory: ``uncertain(horizon=24)`` (see :func:`uncertain_scenario`)."""
     return uncertain_scenario
+
+
+def _last_over_average(now: float, year_before: float, months: int) -> float:
+    """By hand: constant monthly growth g = (now / year_before) ** (1/12); the last of
+    ``months`` months over their average is months / (1 + 1/g + ... + 1/g^(months-1))."""
+    g = (now / year_before) ** (1 / 12)
+    return months / sum(g ** -k for k in range(months))
+
+
+@pytest.fixture
+def minimax_exit() -> dict[str, float]:
+    """MiniMax's lines at the end of 9M 2025 over their nine-month averages, from line
+    revenue 9M 2025 against 9M 2024 (data/companies/minimax.yaml): AI-native products
+    US$38.02m against 13.529m (x1.377), open platform 15.417m against 5.925m (x1.347)."""
+    return {"ai_native_products": _last_over_average(38.02, 13.529, 9),
+            "open_platform": _last_over_average(15.417, 5.925, 9)}

@@ -52,16 +52,21 @@ def test_no_plug_the_residual_is_a_named_line(request: pytest.FixtureRequest, ci
     assert "plug" not in s.provenance["other_opex_monthly"]
 
 
-def test_every_line_starts_from_the_calibration_period(minimax: Company) -> None:
+def test_every_line_starts_from_the_calibration_period(minimax: Company,
+                                                        minimax_exit: dict[str, float]) -> None:
     """The projection starts at 30 Sep 2025 from MiniMax's 9M 2025 figures; its open platform
     line was read at FY2025 (US$25.963m / 12) while the AI-native products were read at
     9M 2025, so month 1 had a 26.7% gross margin. By hand from 9M 2025 (sources in
     data/companies/minimax.yaml): AI-native US$38.02m at 4.7%, open platform US$15.417m at
-    69.4%: (38.02 x 0.047 + 15.417 x 0.694) / 53.437 = 23.4% (disclosed: 23.3%)."""
+    69.4%, each at its exit run-rate (x1.377 and x1.347, see ``minimax_exit``):
+    (38.02 x 1.377 x 0.047 + 15.417 x 1.347 x 0.694) / (38.02 x 1.377 + 15.417 x 1.347)
+    = 23.1% (disclosed for the nine months: 23.3%)."""
     s = load_base_scenario(minimax)
     p = deterministic(s)
+    c2c, api = 38.02 * minimax_exit["ai_native_products"], 15.417 * minimax_exit["open_platform"]
     assert s.drivers["open_platform.tokens_per_month"].central * \
-        s.drivers["open_platform.price_per_m"].central / 1e6 == pytest.approx(15.417e6 / 9,
+        s.drivers["open_platform.price_per_m"].central / 1e6 == pytest.approx(api * 1e6 / 9,
                                                                              rel=1e-6)
-    by_hand = (38.02 * 0.047 + 15.417 * 0.694) / 53.437
+    assert p.revenue[0, 0] == pytest.approx((c2c + api) * 1e6 / 9, rel=0.005)
+    by_hand = (c2c * 0.047 + api * 0.694) / (c2c + api)
     assert p.gross_profit[0, 0] / p.revenue[0, 0] == pytest.approx(by_hand, abs=0.003)

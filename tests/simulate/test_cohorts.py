@@ -74,8 +74,9 @@ def test_uncertain_curve_refused() -> None:
         run(replace(s, drivers=d), paths=10, seed=0)
 
 
-def test_calibration_takes_the_curve_from_the_assumptions(minimax: Company,
-                                                          tmp_path: Path) -> None:
+def test_calibration_takes_the_curve_from_the_assumptions(minimax: Company, tmp_path: Path,
+                                                          minimax_exit: dict[str, float]
+                                                          ) -> None:
     """With sbg_alpha and sbg_beta in the assumptions, MiniMax's AI-native payers are
     cohorts: with no marketing, payers(t) / payers(0) = S(t) of the published fit."""
     f = tmp_path / "a.yaml"
@@ -87,6 +88,7 @@ def test_calibration_takes_the_curve_from_the_assumptions(minimax: Company,
     x = {k: np.array([d.central]) for k, d in s.drivers.items()}
     x[f"{line}.marketing_monthly"] = np.array([0.0])
     payers = c2c_cohort_payers(x, {}, line, 6)[0]
-    # opening payers: disclosed 9M 2025 paying users 1,771,600 (= MAU x paying rate)
-    assert payers[0] == pytest.approx(1_771_600, rel=1e-9)
+    # opening payers: disclosed 9M 2025 paying users 1,771,600 (= MAU x paying rate) at the
+    # line's exit run-rate (x1.377)
+    assert payers[0] == pytest.approx(1_771_600 * minimax_exit[line], rel=1e-9)
     assert payers[1:3] / payers[0] == pytest.approx([S1, S2], rel=1e-12)

@@ -33,16 +33,32 @@ SHARED = {
 
 @pytest.mark.parametrize("cid", ["zhipu", "minimax"])
 def test_projection_reads_the_unit_economics_drivers(request: pytest.FixtureRequest,
-                                                     cid: str) -> None:
+                                                     cid: str,
+                                                     minimax_exit: dict[str, float]) -> None:
     # read at the period the projection starts from (MiniMax's open platform at 9M 2025, not
     # at FY2025 as `unit-economics` shows it: the cash and costs come from 9M 2025)
     company: Company = request.getfixturevalue(cid)
     s = load_base_scenario(company)
     d = company_drivers(company, load_assumptions(), load_fx(), *bundled_inference(),
                         until=s.start)
+    # the volumes at the start are the averages scaled to the lines' exit run-rates
+    # (MiniMax's; Zhipu's cloud line has no H1 2024 revenue to read a growth from)
+    exit_ratio = {"minimax": {"ai_native_products.start_users":
+                              minimax_exit["ai_native_products"],
+                              "open_platform.tokens_per_month": minimax_exit["open_platform"]},
+                  "zhipu": {}}[cid]
     for name, ue in SHARED[cid].items():
-        assert s.central(name) == d.value(ue), name
+        ratio = exit_ratio.get(name)
+        if ratio is None:
+            assert s.central(name) == d.value(ue), name
+        else:
+            assert s.central(name) == pytest.approx(d.value(ue) * ratio, rel=1e-12), name
+            assert s.provenance[name].startswith("derived: ") and \
+                f"exit run-rate x{ratio:.3f}" in s.provenance[name], name
         assert "unit-economics driver" in s.provenance[name], name
+    if cid == "zhipu":
+        assert "starts at the H1_2025 average" in \
+            s.provenance["cloud_deployment.tokens_per_month"]
 
 
 def test_minimax_drivers_by_hand(minimax: Company) -> None:

@@ -73,7 +73,8 @@ def figures_view(data: ReportData) -> list[View]:
 
 def stress_view(runs: Mapping[str, Any]) -> list[View]:
     """One row per run of a company: P(cash < 0), medians at the horizon."""
-    return [{"tag": f"{tag} (financing: {r.financing_included})",
+    return [{"tag": tag if f"financing {r.financing_included}" in tag else
+             f"{tag} (financing: {r.financing_included})",
              "prob_cash_out": f"{float(r.prob_cash_out[-1]):.1%}",
              "cash": f.money(float(r.percentiles["cash"][2, -1]), r.currency),
              "revenue": f.money(float(r.revenue_total_percentiles[2]), r.currency),

@@ -82,14 +82,16 @@ class Calibration:
         return self.drivers[name].central
 
     def latest_monthly(self, item: str) -> tuple[float, str]:
-        """The item per month in the latest duration period that discloses it."""
-        for q in sorted(self.company.duration_periods, key=lambda q: (q.end, q.months),
-                        reverse=True):
+        """The item per month in the latest duration period that discloses it, ending by the
+        calibration period's end (MiniMax's other S&M once came from FY2025, after its
+        9M 2025 start, and from a low-confidence figure)."""
+        for q in sorted((q for q in self.company.duration_periods if q.end <= self.period.end),
+                        key=lambda q: (q.end, q.months), reverse=True):
             v = self.resolver.get(item, q.label)
             if v.ok and v.value is not None:
                 return v.value / q.months, q.label
-        raise InputError(f"{self.company.id}: cannot calibrate a scenario: {item} never "
-                         "disclosed")
+        raise InputError(f"{self.company.id}: cannot calibrate a scenario: {item} not "
+                         f"disclosed for a period ending by {self.period.end}")
 
 
 def dist(spec: Any, where: str) -> Dist:
@@ -223,6 +225,20 @@ def _from(cal: Calibration, line: Mapping[str, Driver], short: str, name: str,
     return d.value
 
 
+def _at_exit_rate(cal: Calibration, line: str, name: str) -> None:
+    """Scale a line's volume at the start (``name``, read at the period's average) to the
+    line's exit run-rate (:func:`llmecon.simulate.run_rate.exit_run_rate`): revenue and the
+    costs that follow the volume start where the period ended, not at its average."""
+    from llmecon.simulate.run_rate import exit_run_rate
+
+    ex = exit_run_rate(cal.resolver, cal.period, f"line:{line}")
+    if ex.ratio == 1.0:
+        cal.provenance[name] += f"; {ex.basis}"
+        return
+    cal.put(name, cal.central(name) * ex.ratio, f"derived: {cal.provenance[name]} x "
+            f"{ex.basis} (revenue confidence: {ex.confidence})")
+
+
 def calibrate_api(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:
     """An API line: list price, tokens, engine cost per token and utilisation, each the
     unit-economics driver of the line."""
@@ -232,6 +248,7 @@ def calibrate_api(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
     _from(cal, drivers, "list_price_per_m", p + "price_per_m")
     for short in ("tokens_per_month", "cost_per_m_tokens", "utilisation"):
         _from(cal, drivers, short, p + short)
+    _at_exit_rate(cal, line, p + "tokens_per_month")
     cal.put(p + "volume_growth_monthly", 0.05, "assumed",
             Dist("normal", {"mean": 0.05, "sd": 0.02}))
     cal.put(p + "price_decline_monthly", 0.02, "assumed")
@@ -314,8 +331,14 @@ def calibrate_c2c(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
     for short in ("start_users", "paying_rate", "arppu_monthly", "user_churn_monthly",
                   "marketing_monthly", "cost_per_m_tokens", "tokens_per_user_day"):
         _from(cal, drivers, short, p + short)
+    _at_exit_rate(cal, line, p + "start_users")
     cac = drivers["cac"].value if "cac" in drivers else math.nan
     _from(cal, drivers, "cac", p + "cac", Dist("lognormal", {"mean": cac, "sd": 0.2 * cac}))
+    level = formulas.ratio(cal.central(p + "marketing_monthly"),
+                           cac * cal.central(p + "user_churn_monthly"))
+    cal.provenance[p + "marketing_monthly"] += (
+        f"; held at this level over the horizon, so users level off at marketing / (CAC x "
+        f"churn) = {level:,.0f} (a scenario's shocks or regimes move it)")
     if "payer_sbg_alpha" in drivers and "payer_sbg_beta" in drivers:
         _from(cal, drivers, "payer_sbg_alpha", p + "payer_sbg_alpha")
         _from(cal, drivers, "payer_sbg_beta", p + "payer_sbg_beta")

@@ -23,6 +23,10 @@ from llmecon.config.calibration import central_value
 from llmecon.errors import InputError
 from llmecon.formulas import normal_cdf
 
+#: The parameters a shift moves, by kind (see :meth:`Dist.shifted`).
+_LOCATION = {"fixed": ("value",), "normal": ("mean",), "triangular": ("low", "mode", "high"),
+             "uniform": ("low", "high")}
+
 
 @dataclass(frozen=True)
 class Dist:
@@ -54,6 +58,15 @@ class Dist:
                                         and p["sd"] == 0) or \
             (self.kind == "triangular" and p["low"] == p["high"]) or \
             (self.kind == "uniform" and p["low"] == p["high"])
+
+    def shifted(self, value: float) -> Dist:
+        """This distribution moved by ``value`` (every draw plus ``value``). A lognormal or
+        beta is refused (ValueError): the sum is not of its kind."""
+        keys = _LOCATION.get(self.kind)
+        if keys is None:
+            raise ValueError(f"a {self.kind} distribution moved by {value:g} is not one; give "
+                             "it as fixed, normal, triangular or uniform")
+        return Dist(self.kind, {k: v + value if k in keys else v for k, v in self.params.items()})
 
     def ppf(self, u: Any) -> Any:
         """Quantile function (inverse CDF) at probabilities ``u``."""

@@ -436,8 +436,7 @@ def stress_presets() -> dict[str, Any]:
     from llmecon.yamlfile import parse_yaml
 
     text = resources.files("llmecon").joinpath("data/stress.yaml").read_text(encoding="utf-8")
-    presets: dict[str, Any] = parse_yaml(text, "data/stress.yaml")["presets"]
-    return presets
+    return parse_yaml(text, "data/stress.yaml")["presets"]  # type: ignore[no-any-return]
 
 
 def check_stress_names(names: Sequence[str]) -> dict[str, Any]:
@@ -485,9 +484,11 @@ def _apply_preset(s: Scenario, name: str, pre: StressPreset) -> Scenario:
             continue
         for t in [n for n in drivers if fnmatch.fnmatchcase(n, item.driver)
                   and n.split(".")[0] in line_names]:
-            d = drivers[t]
-            drivers[t] = Dist("fixed", {"value": d.central + item.value}) \
-                if d.kind == "fixed" else d
+            try:  # every draw moves (a distribution was once left as it was, silently)
+                drivers[t] = drivers[t].shifted(item.value)
+            except ValueError as e:
+                raise InputError(f"stress {name}: {t}: the preset adds {item.value:g}: "
+                                 f"{e}") from None
     financing = s.financing
     if pre.drop_uncommitted_financing:
         financing = tuple(f for f in financing if f.committed)

@@ -129,7 +129,7 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     cost = put("cost_per_m_tokens", serving, f"{cur} per million tokens at full use",
                "derived", f"inference engine: {dep.label}; assumed token mix")
     put("list_price_per_m", lp, f"{cur} per million tokens", "derived",
-        f"catalog list price of {model} for the assumed token mix")
+        f"catalog list price of {model} for the assumed token mix{_dated(price, p)}")
     if rev is None or lp is None or cost is None:
         return put.out
     tokens = put("tokens_per_month", float(f.tokens_for_amount(rev / p.months, lp)),
@@ -149,6 +149,17 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
         put("utilisation", c.utilisation, "ratio", "assumed", f"assumptions: api.utilisation "
             f"({why})")
     return put.out
+
+
+def _dated(price: Any, p: Period) -> str:
+    """The list's date, and a warning when it is after the period the line is read at (the
+    catalog keeps the current list, not each period's)."""
+    if price is None:
+        return ""
+    as_of = str(price.as_of)
+    after = as_of > p.end.isoformat()[:len(as_of)]
+    return f" (list as of {as_of}" + (f", after {p.label}: the list of the period is not "
+                                       "bundled)" if after else ")")
 
 
 def _serving_and_list_price(x: LineInputs, price: Any, p: Period
