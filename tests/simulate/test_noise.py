@@ -11,7 +11,7 @@ import pytest
 
 from llmecon.simulate.distributions import Dist
 from llmecon.simulate.loaders import load_base_scenario
-from llmecon.simulate.noise import ar1_multipliers
+from llmecon.simulate.noise import NoiseBlock, active_noise, ar1_multipliers, log_variance
 from llmecon.simulate.run import run
 from llmecon.simulate.scenario import LineSpec, Noise, Scenario
 from llmecon.statements.model import Company
@@ -41,7 +41,10 @@ def test_ar1_stationary_limit_and_autocorrelation() -> None:
 # seasonal weight (acceptance ratios 0.6, 0.9, 1.0, 1.5 by quarter, averaging 0.75 over
 # January-June: Q3 is 1.0 / 0.75 of the H1 average); MiniMax AI-native products 9M 2025
 # US$38.02m / 9 plus the open platform 9M 2025 US$15.417m / 9
-RUN_RATE = {"zhipu": (29.1e6 + (190.877e6 - 29.1e6) * 1.0 / 0.75) / 6,
+# Zhipu's project line in July 2025: signed in January at the backlog's value (H1 2025's
+# RMB 161.777m a month x 1.3624, tests/simulate/test_seasonality.py) grown back six months,
+# 1.5 ** -0.5, in a quarter weighing 1.0 / 0.75
+RUN_RATE = {"zhipu": (29.1e6 + 161.777e6 * 1.3624 * 1.5 ** -0.5 * 1.0 / 0.75) / 6,
             "minimax": (38.02e6 * 1.377 + 15.417e6 * 1.347) / 9}  # at the exit run-rates
 
 
@@ -101,3 +104,28 @@ def test_noise_is_seeded_per_path_across_block_sizes() -> None:
     b = run(s, paths=3000, seed=5, block_paths=700, keep_paths=True)
     assert a.paths_data is not None and b.paths_data is not None
     np.testing.assert_array_equal(a.paths_data.revenue, b.paths_data.revenue)
+
+
+def test_block_noise_tile_by_tile_is_the_whole_block_recursion_bit_for_bit() -> None:
+    """NoiseBlock (tiles drawn into a buffer, recursion fused with the exponential row by
+    row) gives the multipliers of the plain recursion on the concatenated normals, for a
+    block that starts and ends inside a tile."""
+    s = _one_api_line((Noise("api.tokens_per_month", 0.05, 0.9),
+                       Noise("api.price_per_m", 0.02, 1.0)))
+    tile, first, n = 8, 5, 13  # tiles 0, 1 and 2; paths 5 to 17
+    block = NoiseBlock(s, n, tile)
+    normals: list[list[np.ndarray]] = [[], []]
+    for k in range(3):
+        rng = np.random.default_rng(k)
+        lo, hi = max(first - k * tile, 0), min(first + n - k * tile, tile)
+        block.add_tile(rng, slice(lo, hi), slice(k * tile + lo - first, k * tile + hi - first))
+        rng = np.random.default_rng(k)
+        for i in range(2):
+            normals[i].append(rng.standard_normal((24, tile))[:, lo:hi])
+    got = block.multipliers()
+    for (nz, names), eps in zip(active_noise(s), normals, strict=True):
+        z = np.concatenate(eps, axis=1) * nz.sd_monthly
+        for t in range(1, 24):
+            z[t] += nz.autocorrelation * z[t - 1]
+        z -= log_variance(nz.sd_monthly, nz.autocorrelation, 24)[:, None] / 2.0
+        assert np.array_equal(got[names[0]], np.exp(z).T)

@@ -23,12 +23,21 @@ def test_zhipu_project_revenue_by_hand(zhipu: Company) -> None:
     assert line.name == "localized_deployment" and line.delivery_months == 6
     # acceptance ratios 0.6, 0.9, 1.0, 1.5 (Q1-Q4) average 0.75 over January-June 2025, whose
     # line revenue was RMB 190.877m less the cloud line's 29.1m, 161.78m: 26.96m a month at
-    # weight 0.75. The contracts in delivery at the start (signed January-June) are accepted
-    # July-December: 26.96m x 1.0 / 0.75 = 35.95m a month in Q3 and 26.96m x 1.5 / 0.75 =
-    # 53.93m in Q4, RMB 269.6m in H2 2025 before any growth
+    # weight 0.75. Those contracts were signed six months earlier (July-December 2024, at
+    # weights 0.6 / 0.75 = 0.8 and 0.9 / 0.75 = 1.2), and contracts grow 50% a year (the
+    # central assumption), so the value signed in month t before the start is B x 1.5^(t/12)
+    # with B fixed by H1 2025's revenue: 6 x 26.96m = B x (0.8 x (1.5^-1 + 1.5^-11/12 +
+    # 1.5^-10/12) + 1.2 x (1.5^-9/12 + 1.5^-8/12 + 1.5^-7/12)) = B x 4.4041 by hand, so
+    # B = 26.96m x 1.3624. The contracts in delivery at the start (signed January-June 2025,
+    # B x 1.5^(-6/12) to 1.5^(-1/12)) are accepted July-December.
     month = (190.877e6 - 29.1e6) / 6
+    base = month * 6 / (0.8 * (1.5 ** -1 + 1.5 ** (-11 / 12) + 1.5 ** (-10 / 12))
+                        + 1.2 * (1.5 ** -0.75 + 1.5 ** (-8 / 12) + 1.5 ** (-7 / 12)))
+    assert base / month == pytest.approx(1.3624, abs=5e-5)
+    weights = [1.0 / 0.75] * 3 + [1.5 / 0.75] * 3
     revenue = deterministic(b2b).revenue[0]
-    assert revenue == pytest.approx([month / 0.75] * 3 + [month * 1.5 / 0.75] * 3, rel=1e-9)
+    assert revenue == pytest.approx([base * w * 1.5 ** ((t - 6) / 12)
+                                     for t, w in enumerate(weights)], rel=1e-9)
     assert revenue.sum() > 312.414e6 - 44.9e6  # above H2 2024's company revenue
     # signings carry the ratios of the quarter they are accepted in (six months later)
     assert line.seasonality == pytest.approx((1.0 / 0.75, 1.5 / 0.75, 0.6 / 0.75, 0.9 / 0.75))
@@ -41,6 +50,17 @@ def test_zhipu_h2_2025_above_h2_2024(zhipu: Company) -> None:
     assert revenue[:6].sum() > 312.414e6 - 44.9e6
     assert revenue[6:12].sum() > 190.877e6
     assert np.argmax(revenue[:12]) in (3, 4, 5)  # the peak in October-December
+
+
+def test_growth_across_the_start_is_the_assumed_growth(zhipu: Company) -> None:
+    """The project line's H1 2026 is its H1 2025 x 1.5, the central contract growth: the
+    contracts accepted in H1 2026 were signed a year after those accepted in H1 2025, in the
+    same quarters. (The backlog was once valued at the revenue it accepted, signed six months
+    before, so H2 2025 came out +12.5% on H2 2024 under a 50%-a-year assumption.)"""
+    s = load_base_scenario(zhipu)
+    b2b = replace(s, lines=tuple(ln for ln in s.lines if ln.kind == "b2b"), horizon_months=12)
+    revenue = deterministic(b2b).revenue[0]
+    assert revenue[6:12].sum() == pytest.approx((190.877e6 - 29.1e6) * 1.5, rel=1e-9)
 
 
 def test_project_margin_holds_through_the_seasons(zhipu: Company) -> None:
@@ -59,12 +79,15 @@ def test_project_margin_holds_through_the_seasons(zhipu: Company) -> None:
 def test_answers_use_today_s_mix_of_lines_not_the_first_month_s_season(zhipu: Company) -> None:
     # July is a high-season month for project revenue (weight 1.0 / 0.75), which tilted the
     # first month's mix towards the 59.1%-margin project line; the answer's 'today' is the
-    # lines' mix of H1 2025: (162 x 59.1% + 29.1 x -0.4%) / 190.877 (RMB m, disclosed)
+    # lines' mix at the start without the season: the project line at the value signed six
+    # months before (H1 2025's 161.8 x 1.3624 x 1.5^-0.5, see above), the cloud line at its
+    # H1 2025 29.1 (RMB m, disclosed; no H1 2024 line revenue to read an exit run-rate from)
     from llmecon.simulate.answers import cost_for_margin
 
     c = cost_for_margin(load_base_scenario(zhipu), 0.5)
+    project = 161.777 * 1.3624 * 1.5 ** -0.5
     assert c.current_gross_margin == pytest.approx(
-        (162 * 0.591 + 29.1 * -0.004) / (162 + 29.1), rel=1e-3)
+        (project * 0.591 + 29.1 * -0.004) / (project + 29.1), rel=1e-3)  # 50.8%
 
 
 def test_contract_costs_run_off_under_an_exchange_rate_move(zhipu: Company) -> None:
@@ -90,7 +113,7 @@ def test_signing_seasons_for_any_delivery_length(delivery: int) -> None:
     from datetime import date
     from types import SimpleNamespace
 
-    from llmecon.simulate.calibrate import ACCEPTANCE_SEASONALITY, signing_seasonality
+    from llmecon.simulate.calibrate_lines import ACCEPTANCE_SEASONALITY, signing_seasonality
 
     cal = SimpleNamespace(period=SimpleNamespace(end=date(2025, 6, 30)), months=6)
     w = signing_seasonality(cal, delivery)  # type: ignore[arg-type]

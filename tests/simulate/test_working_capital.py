@@ -20,14 +20,17 @@ from llmecon.statements.model import Company
 def opening_contract_costs(s: Scenario) -> float:
     """Delivery cost paid before the start on the contracts still in delivery: each is
     delivered evenly over the delivery months, so one signed j months before the start has
-    had j of them (its value x delivery cost share x j / delivery months)."""
+    had j of them (its value x delivery cost share x j / delivery months). The value signed
+    j months before the start is the backlog's x the quarter's seasonality x (1 + backlog
+    growth) ** (-j / 12)."""
     out = 0.0
     for ln in s.lines:
         if ln.kind == "b2b":
             d, backlog = ln.delivery_months, s.central(f"{ln.name}.backlog_value_monthly")
             share = s.central(f"{ln.name}.delivery_cost_share")
+            g = 1.0 + s.central(f"{ln.name}.backlog_growth_annual")
             for t in range(-d, 0):
-                value = backlog * ln.seasonality[((s.start.month + t) % 12) // 3]
+                value = backlog * ln.seasonality[((s.start.month + t) % 12) // 3] * g ** (t / 12)
                 out += value * share * -t / d
     return out
 
@@ -35,7 +38,8 @@ def opening_contract_costs(s: Scenario) -> float:
 def opening_balances(s: Scenario) -> tuple[float, float]:
     """Receivables and contract liabilities before month 0, from the drivers: B2B advances
     on the contracts in delivery = advance share x the value signed in each of the delivery
-    months before the start (value signed a month x the signing quarter's seasonality)."""
+    months before the start (value signed a month x the signing quarter's seasonality x the
+    backlog's growth to the start)."""
     r0 = sum(s.central(f"{ln.name}.opening_receivables") for ln in s.lines
              if f"{ln.name}.opening_receivables" in s.drivers)
     cl0 = 0.0
@@ -43,8 +47,9 @@ def opening_balances(s: Scenario) -> tuple[float, float]:
         if ln.kind == "b2b":
             backlog = s.central(f"{ln.name}.backlog_value_monthly")
             # calendar months (0 = January) of the delivery months before the start
-            before = [(s.start.month + t) % 12 for t in range(-ln.delivery_months, 0)]
-            signed = sum(backlog * ln.seasonality[m // 3] for m in before)
+            g = 1.0 + s.central(f"{ln.name}.backlog_growth_annual")
+            signed = sum(backlog * ln.seasonality[((s.start.month + t) % 12) // 3] * g ** (t / 12)
+                         for t in range(-ln.delivery_months, 0))
             cl0 += s.central(f"{ln.name}.advance_share") * signed
     return r0, cl0
 

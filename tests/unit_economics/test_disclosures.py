@@ -186,8 +186,9 @@ def test_projection_calibration_reports_the_same_drivers(request: pytest.Fixture
                                                          cid: str) -> None:
     # the projection's calibration (simulate.scenario) and these drivers are computed apart;
     # tokens per user per day, utilisation and ARPPU must agree (issue 11). The volumes at
-    # the start (users, tokens) are these times the lines' exit run-rates where a year-earlier
-    # period gives one: tests/simulate/test_shared_drivers.py checks them
+    # the start (users, tokens, contracts signed) are these times the lines' exit run-rates
+    # where a year-earlier period gives one, and the project lines' growth into their
+    # period: tests/simulate/test_shared_drivers.py checks them
     from llmecon.simulate.loaders import load_base_scenario
 
     company: Company = request.getfixturevalue(cid)
@@ -197,7 +198,6 @@ def test_projection_calibration_reports_the_same_drivers(request: pytest.Fixture
                          "ai_native_products.arppu_monthly", "ai_native_products.paying_rate",
                          "open_platform.utilisation"),
              "zhipu": ("cloud_deployment.utilisation", "cloud_deployment.tokens_per_month",
-                       "localized_deployment.contracts_per_month",
                        "localized_deployment.delivery_cost_share")}[cid]
     for name in names:
         assert s.central(name) == pytest.approx(d.value(name), rel=1e-9), name

@@ -40,8 +40,8 @@ class CostForMargin:
 
 def _month0(s: Scenario, index: float) -> tuple[float, float]:
     """(revenue, gross profit) of the first month with the token-cost index scaled, the
-    project lines' seasons left out (each at its calibration period's average), so that the
-    lines' mix is today's, not the first month's season."""
+    project lines' seasons left out (each at the level it starts from, its growth to the
+    start included), so that the lines' mix is today's, not the first month's season."""
     flat = tuple(replace(ln, seasonality=(1.0, 1.0, 1.0, 1.0)) for ln in s.lines)
     one = replace(s, lines=flat, horizon_months=1,
                   shocks=(*s.shocks, Shock("inference_cost_index", index, 0, 0)))

@@ -11,25 +11,28 @@ records where it comes from in the scenario's ``provenance``.
 from __future__ import annotations
 
 import fnmatch
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from llmecon import formulas
 from llmecon.config.assumptions import Assumptions, assumptions_from
-from llmecon.config.calibration import CompanyFinancingConfig, ComputeConfig, parse_dist
+from llmecon.config.calibration import CompanyFinancingConfig, ComputeConfig
 from llmecon.config.inference import ServingFactors
 from llmecon.errors import InputError
 from llmecon.inference.catalog import Catalog
-from llmecon.metrics.resolve import Resolver
-from llmecon.simulate.calendar import calendar_quarter
-from llmecon.simulate.distributions import Dist, Regime
+from llmecon.simulate.calibrate_lines import (
+    Calibration,
+    calibrate_api,
+    calibrate_b2b,
+    calibrate_c2c,
+    dist,
+    opt_value,
+)
+from llmecon.simulate.distributions import Regime
 from llmecon.simulate.financing import calibrate_financing
 from llmecon.simulate.scenario import TIME_INDICES, LineSpec, Noise, Scenario
-from llmecon.statements.model import Company, Period
-from llmecon.unit_economics.rows import Driver
+from llmecon.statements.model import Company
 from llmecon.units import FxTable
 
 #: Month-to-month volatility (assumed): lumpy project signings, token demand, payers,
@@ -46,60 +49,6 @@ DEFAULT_NOISE = (
 #: newer period with headline results only, e.g. MiniMax FY2025, is skipped).
 #: (S&M is read from the latest period that discloses it, see ``latest_monthly``.)
 CALIBRATION_NEEDS = ("revenue", "cost_of_revenue", "operating_cash_flow", "rd_compute_cost")
-
-
-@dataclass
-class Calibration:
-    """The drivers being calibrated, their provenance, and lookups into the company."""
-
-    company: Company
-    period: Period
-    assumptions: Mapping[str, Any]
-    resolver: Resolver = field(init=False)
-    drivers: dict[str, Dist] = field(default_factory=dict)
-    provenance: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.resolver = Resolver(self.company)
-
-    @property
-    def months(self) -> int:
-        return self.period.months
-
-    def put(self, name: str, value: float, how: str, dist: Dist | None = None) -> None:
-        """Set driver ``name`` (fixed at ``value`` unless a distribution is given)."""
-        self.drivers[name] = dist or Dist("fixed", {"value": float(value)})
-        self.provenance[name] = how
-
-    def need(self, item: str, segment: str | None = None) -> float:
-        """An item of the calibration period; an InputError when it is not disclosed."""
-        v = self.resolver.get(item, self.period.label, segment)
-        if not v.ok or v.value is None:
-            raise InputError(f"{self.company.id}: cannot calibrate a scenario: {v.why}")
-        return v.value
-
-    def central(self, name: str) -> float:
-        return self.drivers[name].central
-
-    def latest_monthly(self, item: str) -> tuple[float, str]:
-        """The item per month in the latest duration period that discloses it, ending by the
-        calibration period's end (MiniMax's other S&M once came from FY2025, after its
-        9M 2025 start, and from a low-confidence figure)."""
-        for q in sorted((q for q in self.company.duration_periods if q.end <= self.period.end),
-                        key=lambda q: (q.end, q.months), reverse=True):
-            v = self.resolver.get(item, q.label)
-            if v.ok and v.value is not None:
-                return v.value / q.months, q.label
-        raise InputError(f"{self.company.id}: cannot calibrate a scenario: {item} not "
-                         f"disclosed for a period ending by {self.period.end}")
-
-
-def dist(spec: Any, where: str) -> Dist:
-    """A distribution from plain data (a number or ``{dist: ..., ...}``)."""
-    cfg = parse_dist(spec, where)
-    return Dist(cfg.dist, cfg.params)
-
-
 
 
 def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_months: int = 36,
@@ -212,144 +161,6 @@ def _foreign_revenue(cal: Calibration, currency: str) -> None:
                 f"revenue {cal.period.label} (outside China, in {currency})")
 
 
-def _from(cal: Calibration, line: Mapping[str, Driver], short: str, name: str,
-          dist: Dist | None = None, *, as_name: str | None = None) -> float:
-    """Set driver ``name`` from the shared unit-economics driver ``short`` of the line (one
-    value, one source: :func:`llmecon.unit_economics.drivers.company_drivers`)."""
-    d = line.get(short)
-    if d is None:
-        raise InputError(f"{cal.company.id}: cannot calibrate a scenario: the unit-economics "
-                         f"driver {name.split('.')[0]}.{short} is not available")
-    cal.put(as_name or name, d.value, f"{d.source} ({d.period}): {d.basis} [unit-economics "
-            f"driver {name.split('.')[0]}.{short}]", dist)
-    return d.value
-
-
-def _at_exit_rate(cal: Calibration, line: str, name: str) -> None:
-    """Scale a line's volume at the start (``name``, read at the period's average) to the
-    line's exit run-rate (:func:`llmecon.simulate.run_rate.exit_run_rate`): revenue and the
-    costs that follow the volume start where the period ended, not at its average."""
-    from llmecon.simulate.run_rate import exit_run_rate
-
-    ex = exit_run_rate(cal.resolver, cal.period, f"line:{line}")
-    if ex.ratio == 1.0:
-        cal.provenance[name] += f"; {ex.basis}"
-        return
-    cal.put(name, cal.central(name) * ex.ratio, f"derived: {cal.provenance[name]} x "
-            f"{ex.basis} (revenue confidence: {ex.confidence})")
-
-
-def calibrate_api(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:
-    """An API line: list price, tokens, engine cost per token and utilisation, each the
-    unit-economics driver of the line."""
-    p = f"{line}."
-    if "list_price_per_m" not in drivers:
-        raise InputError(f"{cal.company.id}: no API list price bundled for the {line} line")
-    _from(cal, drivers, "list_price_per_m", p + "price_per_m")
-    for short in ("tokens_per_month", "cost_per_m_tokens", "utilisation"):
-        _from(cal, drivers, short, p + short)
-    _at_exit_rate(cal, line, p + "tokens_per_month")
-    cal.put(p + "volume_growth_monthly", 0.05, "assumed",
-            Dist("normal", {"mean": 0.05, "sd": 0.02}))
-    cal.put(p + "price_decline_monthly", 0.02, "assumed")
-    return LineSpec(line, "api")
-
-
-def calibrate_b2b(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:
-    """A B2B project line: contract value and count and delivery cost from the
-    unit-economics drivers; the advance from disclosed contract liabilities where there are
-    any; the collection delay from receivable days (then from receivables, see
-    :func:`calibrate_receivables`)."""
-    rev_month = cal.need("revenue", f"line:{line}") / cal.months
-    b = cal.assumptions["b2b"]
-    value = drivers["contract_value"].value if "contract_value" in drivers else \
-        float(b["contract_value"])
-    _from(cal, drivers, "contract_value", f"{line}.contract_value",
-          Dist("lognormal", {"mean": value, "sd": 0.2 * value}))
-    _from(cal, drivers, "contracts_per_month", f"{line}.contracts_per_month")
-    cal.put(f"{line}.backlog_value_monthly", rev_month, "derived: line revenue per month "
-            "(value signed a month before the start: the backlog being delivered)")
-    cal.put(f"{line}.contract_growth_annual", 0.5, "assumed",
-            Dist("normal", {"mean": 0.5, "sd": 0.2}))
-    _from(cal, drivers, "delivery_cost_share", f"{line}.delivery_cost_share")
-    months = int(drivers["delivery_months"].value) if "delivery_months" in drivers else \
-        int(b["delivery_months"])
-    delay = int(drivers["collection_delay_months"].value) \
-        if "collection_delay_months" in drivers else 3
-    if "collection_delay_months" in drivers:
-        d = drivers["collection_delay_months"]
-        cal.provenance[f"{line}.collection_delay_months"] = (
-            f"{d.source} ({d.period}): {d.basis} [unit-economics driver "
-            f"{line}.collection_delay_months]")
-    season = signing_seasonality(cal, months)
-    cal.provenance[f"{line}.seasonality"] = (
-        f"assumed: revenue (acceptance) by calendar quarter in the ratios "
-        f"{', '.join(f'{w:g}' for w in ACCEPTANCE_SEASONALITY)} (year-end acceptance of "
-        f"government and state-enterprise projects), scaled to average 1 over {cal.period.label}"
-        f" (so its revenue is the disclosed one) and moved {months} months earlier to the "
-        "signing quarter")
-    liabilities = _opt_value(cal, "contract_liabilities", cal.company.instant_at(cal.period.end))
-    if liabilities is not None and rev_month > 0:
-        signed = sum(season[calendar_quarter(cal.period.end, t)] for t in range(-months, 0))
-        cal.put(f"{line}.advance_share", min(liabilities / (signed * rev_month), 1.0),
-                f"derived: disclosed contract liabilities at {cal.period.end} / value signed "
-                "in the delivery months before it, so the opening balance is the disclosed one")
-    else:
-        _from(cal, drivers, "advance_share", f"{line}.advance_share")
-    cal.put(f"{line}.sm_elasticity", 0.5, "assumed: contracts won per unit of sales spend")
-    return LineSpec(line, "b2b", delivery_months=months,
-                    collection_delay_months=delay, seasonality=season)
-
-
-#: Revenue of a project line by calendar quarter, in ratio (assumed: acceptance bunches at
-#: the year end; Zhipu's disclosed H1 share of FY2024 revenue was 14.4%: 44.9 / 312.4).
-ACCEPTANCE_SEASONALITY = (0.6, 0.9, 1.0, 1.5)
-
-
-def signing_seasonality(cal: Calibration, delivery_months: int
-                        ) -> tuple[float, float, float, float]:
-    """Contracts signed per calendar quarter (the engine's ``seasonality``): for each
-    signing quarter, the acceptance ratio of its three months ``delivery_months`` later
-    (acceptance follows signing by the delivery), averaged; scaled so that the revenue
-    accepted in the calibration period's months averages 1 (its revenue per month, from
-    which the contracts are counted, is then the period's)."""
-    d = delivery_months
-    raw = [sum(ACCEPTANCE_SEASONALITY[(3 * q + j + d) % 12 // 3] for j in range(3)) / 3
-           for q in range(4)]
-    mean = sum(raw[calendar_quarter(cal.period.end, t - d)]
-               for t in range(-cal.months, 0)) / cal.months
-    w = [r / mean for r in raw]
-    return w[0], w[1], w[2], w[3]
-
-
-def calibrate_c2c(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:
-    """A consumer line: users, paying rate, ARPPU, churn, marketing, CAC (users acquired in
-    the same window as the spend), engine cost and tokens per user per day, each the
-    unit-economics driver of the line; payer retention by an sBG curve where the
-    assumptions give one (else payers are a share of users, who churn at a constant rate)."""
-    p = f"{line}."
-    for short in ("start_users", "paying_rate", "arppu_monthly", "user_churn_monthly",
-                  "marketing_monthly", "cost_per_m_tokens", "tokens_per_user_day"):
-        _from(cal, drivers, short, p + short)
-    _at_exit_rate(cal, line, p + "start_users")
-    cac = drivers["cac"].value if "cac" in drivers else math.nan
-    _from(cal, drivers, "cac", p + "cac", Dist("lognormal", {"mean": cac, "sd": 0.2 * cac}))
-    level = formulas.ratio(cal.central(p + "marketing_monthly"),
-                           cac * cal.central(p + "user_churn_monthly"))
-    cal.provenance[p + "marketing_monthly"] += (
-        f"; held at this level over the horizon, so users level off at marketing / (CAC x "
-        f"churn) = {level:,.0f} (a scenario's shocks or regimes move it)")
-    if "payer_sbg_alpha" in drivers and "payer_sbg_beta" in drivers:
-        _from(cal, drivers, "payer_sbg_alpha", p + "payer_sbg_alpha")
-        _from(cal, drivers, "payer_sbg_beta", p + "payer_sbg_beta")
-    cal.put(p + "paying_rate_growth_annual", 0.0, "assumed: the paying rate drifts, "
-            "+/-15% a year (sd)", Dist("normal", {"mean": 0.0, "sd": 0.15}))
-    cal.put(p + "arppu_growth_annual", 0.0, "assumed: ARPPU drifts, +/-15% a year (sd)",
-            Dist("normal", {"mean": 0.0, "sd": 0.15}))
-    cal.put(p + "other_cor_share", 0.0, "assumed: all cost of revenue is inference")
-    return LineSpec(line, "c2c")
-
-
 def calibrate_compute(cal: Calibration, lines: list[LineSpec], mix: ComputeConfig) -> None:
     """The compute mix (assumed, ``data/compute.yaml``) and the compute share of B2B
     delivery cost (disclosed where the company gives the compute share of its cost of
@@ -359,17 +170,12 @@ def calibrate_compute(cal: Calibration, lines: list[LineSpec], mix: ComputeConfi
     cal.put("compute_committed_share", mix.committed_share, how + " (committed capacity)")
     cal.put("compute_commitment_months", mix.commitment_months, how + " (until renewal)")
     cal.put("compute_owned_share", mix.owned_share, how + " (owned GPUs: through capex)")
-    share = _opt_value(cal, "cost_of_revenue_compute_share")
+    share = opt_value(cal, "cost_of_revenue_compute_share")
     for ln in lines:
         if ln.kind == "b2b":
             cal.put(f"{ln.name}.delivery_compute_share", share or 0.0,
                     f"disclosed: compute share of cost of revenue {cal.period.label}"
                     if share is not None else "not disclosed: delivery cost has no compute")
-
-
-def _opt_value(cal: Calibration, item: str, label: str | None = None) -> float | None:
-    v = cal.resolver.get(item, label or cal.period.label)
-    return v.value if v.ok else None
 
 
 def calibrate_receivables(cal: Calibration, lines: list[LineSpec]) -> list[LineSpec]:
@@ -381,7 +187,7 @@ def calibrate_receivables(cal: Calibration, lines: list[LineSpec]) -> list[LineS
     """
     from dataclasses import replace
 
-    r0 = _opt_value(cal, "trade_receivables", cal.company.instant_at(cal.period.end))
+    r0 = opt_value(cal, "trade_receivables", cal.company.instant_at(cal.period.end))
     if r0 is None:
         return lines
     holders = [ln for ln in lines if ln.kind == "b2b"] or lines
@@ -426,7 +232,7 @@ def calibrate_cash_flow(cal: Calibration, lines: list[LineSpec],
     p, m = cal.period, cal.months
     revenue, cor = cal.need("revenue"), cal.need("cost_of_revenue")
     ocf = cal.need("operating_cash_flow") / m
-    loss = _opt_value(cal, "adjusted_net_loss")
+    loss = opt_value(cal, "adjusted_net_loss")
     sm = cal.central("other_sm_monthly") + sum(cal.central(f"{ln.name}.marketing_monthly")
                                                for ln in lines if ln.kind == "c2c")
     interest = formulas.monthly_interest(cal.central("start_cash"),
@@ -458,20 +264,20 @@ def _receivables_change(cal: Calibration) -> float:
     end = c.instant_at(p.end)
     if start is None or end is None:
         return 0.0
-    a, b = _opt_value(cal, "trade_receivables", start), _opt_value(cal, "trade_receivables", end)
+    a, b = opt_value(cal, "trade_receivables", start), opt_value(cal, "trade_receivables", end)
     return 0.0 if a is None or b is None else (b - a) / cal.months
 
 
 def _calibrate_capex(cal: Calibration, ocf_month: float, fin: CompanyFinancingConfig) -> None:
     p = cal.period
-    lease = _opt_value(cal, "lease_liabilities", cal.company.instant_at(p.end))
+    lease = opt_value(cal, "lease_liabilities", cal.company.instant_at(p.end))
     lease_month = 0.0 if lease is None else lease / fin.lease_term_months
     cal.put("lease_payments_monthly", lease_month,
             "none disclosed" if lease is None else
             f"derived: lease liabilities at {p.end} / {fin.lease_term_months} months "
             "(assumed remaining term)")
-    burn = _opt_value(cal, "cash_burn_rate_monthly")
-    capex = _opt_value(cal, "capex")
+    burn = opt_value(cal, "cash_burn_rate_monthly")
+    capex = opt_value(cal, "capex")
     if capex is not None:
         cal.put("capex_monthly", capex / cal.months, f"disclosed: capex {p.label} / months")
     elif burn is not None:

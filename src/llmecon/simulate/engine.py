@@ -16,7 +16,8 @@ Lines (one step function each):
   each month's new payers (users acquired x paying rate) decay by the curve S(t), and
   revenue = payers x ARPPU.
 - B2B: the value of contracts signed per month grows yearly, follows the signing quarter's
-  seasonality (the backlog signed before the start too) and sales spend (elasticity), and is
+  seasonality (the backlog signed before the start too, grown at ``backlog_growth_annual``
+  to the start) and sales spend (elasticity), and is
   fixed at signing (a later price shock touches new contracts only); revenue at acceptance
   ``delivery_months`` later; delivery cost paid evenly over delivery and expensed at
   acceptance with the revenue (a contract-cost balance meanwhile); an advance at signing (a
@@ -211,8 +212,10 @@ def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
             backlog = x.get(p + "backlog_value_monthly")
             if backlog is None:
                 backlog = x[p + "contracts_per_month"] * x[p + "contract_value"]
+            before = np.arange(-d - lag, 0.0)[:, None] / 12.0  # signed t < 0 months ago, grown
+            grown = (1.0 + _opt(x, p + "backlog_growth_annual", n)) ** before
             buf[:d + lag] = np.multiply.outer([ln.seasonality[calendar_quarter(s.start, t)]
-                                               for t in range(-d - lag, 0)], backlog)
+                                               for t in range(-d - lag, 0)], backlog) * grown
             st.signed[ln.name] = buf
             done = np.clip(-np.arange(-d - lag, 0.0), 0.0, d)[:, None] / d  # delivered share
             st.spent[ln.name] = np.zeros_like(buf)

@@ -12,9 +12,11 @@ rates). One process drives every driver its pattern matches (a common factor). T
 multipliers combine with shocks and regimes by multiplication.
 
 A Monte Carlo run adds them to a block's multipliers as :func:`add_noise` does: each tile
-of paths draws its normals (:func:`noise_normals`) from its own generator after the drivers
-and regimes, and the block runs the recursion once (:func:`multipliers_from_normals`), so
-the same seed gives the same paths on every backend and for any block size.
+of paths draws its normals (the stream of :func:`noise_normals`) from its own generator after
+the drivers and regimes and writes them, times sd, into the block's columns
+(:class:`NoiseBlock`), and the block runs the recursion once (:func:`ar1_in_place`, the
+arithmetic of :func:`ar1_from_normals`), so the same seed gives the same paths on every
+backend and for any block size.
 """
 
 from __future__ import annotations
@@ -52,14 +54,24 @@ def ar1_multipliers(rng: np.random.Generator, paths: int, months: int, sd: float
 def ar1_from_normals(eps: Array, sd: float, phi: float) -> Array:
     """The multipliers of :func:`ar1_multipliers`, shape (paths, months), from standard
     normals ``eps`` laid out (months, paths): the recursion runs on contiguous rows and the
-    result is a column-major view, as the engine reads it month by month. A block of paths
-    draws its normals tile by tile (seeding) and runs the recursion once."""
-    months = eps.shape[0]
-    z = np.multiply(eps, sd)
-    for t in range(1, months):
-        z[t] += phi * z[t - 1]
-    z -= log_variance(sd, phi, months)[:, None] / 2.0
-    out: Array = np.exp(z, out=z).T
+    result is a column-major view, as the engine reads it month by month."""
+    return ar1_in_place(np.multiply(eps, sd), sd, phi)
+
+
+def ar1_in_place(z: Array, sd: float, phi: float) -> Array:
+    """:func:`ar1_from_normals` on ``z = sd eps`` (months, paths), overwritten: month by
+    month, z_(t+1) += phi z_t, then z_t less half its log-variance is exponentiated in place,
+    each row once while it is in the cache (a random walk, phi = 1, adds z_t itself:
+    phi z = z exactly). Returns the (paths, months) view."""
+    rows, half = list(z), log_variance(sd, phi, len(z)) / 2.0
+    tmp = np.empty(z.shape[1:])
+    for t, row in enumerate(rows):
+        if t + 1 < len(rows):
+            step = row if phi == 1.0 else np.multiply(row, phi, out=tmp)
+            np.add(rows[t + 1], step, out=rows[t + 1])
+        np.subtract(row, half[t], out=row)
+        np.exp(row, out=row)
+    out: Array = z.T
     return out
 
 
@@ -84,6 +96,36 @@ def noise_normals(s: Scenario, rng: np.random.Generator, paths: int,
     (``processes``: their number, when the caller has counted them already)."""
     k = len(active_noise(s)) if processes is None else processes
     return [rng.standard_normal((s.horizon_months, paths)) for _ in range(k)]
+
+
+class NoiseBlock:
+    """The noise multipliers of a block of ``n`` paths, drawn tile by tile: :meth:`add_tile`
+    draws a tile's normals (months, ``tile``) per process into one reused buffer (the stream
+    of :func:`noise_normals`) and writes them, times sd, into the block's columns (no
+    concatenation); :meth:`multipliers` runs :func:`ar1_in_place` on each process once,
+    giving :func:`multipliers_from_normals` on the whole block bit for bit."""
+
+    def __init__(self, s: Scenario, n: int, tile: int) -> None:
+        self.processes = active_noise(s)
+        self.z = [np.empty((s.horizon_months, n)) for _ in self.processes]
+        self.buf = np.empty((s.horizon_months, tile))
+
+    def add_tile(self, rng: np.random.Generator, keep: slice, cols: slice) -> None:
+        """Draw one tile's normals from ``rng`` (every process, in order) and write its
+        paths ``keep`` (columns of the tile), times sd, to the block's columns ``cols``."""
+        for (p, _), z in zip(self.processes, self.z, strict=True):
+            np.multiply(rng.standard_normal(out=self.buf)[:, keep], p.sd_monthly,
+                        out=z[:, cols])
+
+    def multipliers(self) -> dict[str, Array]:
+        """One (paths, months) multiplier per noisy driver (column-major views); called once,
+        after every tile (the recursion runs in place)."""
+        out: dict[str, Array] = {}
+        for (p, names), z in zip(self.processes, self.z, strict=True):
+            m = ar1_in_place(z, p.sd_monthly, p.autocorrelation)
+            for name in names:
+                out[name] = out[name] * m if name in out else m
+        return out
 
 
 def multipliers_from_normals(s: Scenario, normals: list[Array]) -> dict[str, Array]:

@@ -22,7 +22,7 @@ import numpy as np
 
 from llmecon.simulate.distributions import correlated_normals, correlation_factor
 from llmecon.simulate.engine import Paths, project
-from llmecon.simulate.noise import active_noise, multipliers_from_normals, noise_normals
+from llmecon.simulate.noise import NoiseBlock
 from llmecon.simulate.scenario import Scenario
 
 #: Paths per random-number tile (the unit of seeding; blocks may be any size).
@@ -49,14 +49,17 @@ def uncertain_drivers(s: Scenario) -> list[str]:
 
 
 def _tile(s: Scenario, seed: int, tile: int, uncertain: Sequence[str], chol: Array,
-          processes: int) -> tuple[dict[str, Array], list[Array], list[Array]]:
-    """Normal scores per uncertain driver (Gaussian copula), each regime's activity and
-    the normals of each noise process (paths, months) for the ``TILE`` paths of tile
-    ``tile``."""
+          noise: NoiseBlock, first: int, n: int) -> tuple[dict[str, Array], list[Array]]:
+    """Normal scores per uncertain driver (Gaussian copula) and each regime's activity for
+    the ``TILE`` paths of tile ``tile``; its noise goes to ``noise``, the noise of paths
+    ``first`` to ``first + n - 1``."""
     rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(tile,))))
     u = correlated_normals(rng, TILE, uncertain, chol)
     active = [reg.active(rng, TILE, s.horizon_months) for reg in s.regimes]
-    return u, active, noise_normals(s, rng, TILE, processes)
+    lo, hi = max(first - tile * TILE, 0), min(first + n - tile * TILE, TILE)
+    at = tile * TILE + lo - first
+    noise.add_tile(rng, slice(lo, hi), slice(at, at + hi - lo))
+    return u, active
 
 
 def sample_paths(s: Scenario, seed: int, first: int, n: int
@@ -65,8 +68,8 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
     ``first`` to ``first + n - 1``."""
     uncertain = uncertain_drivers(s)
     t0, t1 = first // TILE, (first + n - 1) // TILE
-    processes, chol = len(active_noise(s)), correlation_factor(uncertain, s.correlations)
-    tiles = [_tile(s, seed, k, uncertain, chol, processes) for k in range(t0, t1 + 1)]
+    chol, noise = correlation_factor(uncertain, s.correlations), NoiseBlock(s, n, TILE)
+    tiles = [_tile(s, seed, k, uncertain, chol, noise, first, n) for k in range(t0, t1 + 1)]
     rows = slice(first - t0 * TILE, first - t0 * TILE + n)
     u = {k: np.concatenate([t[0][k] for t in tiles])[rows] for k in uncertain}
     x = {k: (d.from_normal(u[k]) if k in u else np.full(n, d.central))
@@ -74,13 +77,11 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
     mults: dict[str, Array] = dict(shock_multipliers(s))
     for i, reg in enumerate(s.regimes):
         active = np.concatenate([t[1][i] for t in tiles])[rows]
-        for name, factor in reg.multipliers.items():
-            base = mults.get(name, np.ones(s.horizon_months))
-            mults[name] = base * np.where(active, factor, 1.0)
-    normals = [np.concatenate([t[2][i] for t in tiles], axis=1)[:, rows]
-               for i in range(len(tiles[0][2]))]  # month-to-month noise, drawn per tile
-    for name, noise in multipliers_from_normals(s, normals).items():
-        mults[name] = mults[name] * noise if name in mults else noise
+        for name, factor in reg.multipliers.items():  # 1 x where(...) is where(...) exactly
+            w = np.where(active, factor, 1.0)
+            mults[name] = mults[name] * w if name in mults else w
+    for name, m in noise.multipliers().items():  # month-to-month noise, drawn per tile
+        mults[name] = mults[name] * m if name in mults else m
     return x, mults
 
 

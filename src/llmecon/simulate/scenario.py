@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from llmecon import formulas
 from llmecon.config.base import load_config, parse_config
 from llmecon.config.calibration import FINANCING_CHOICES, driver_range_problem
-from llmecon.constants import MAX_HORIZON_MONTHS, MAX_MAGNITUDE
+from llmecon.constants import MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
 from llmecon.simulate.calendar import month_index
 from llmecon.simulate.distributions import Dist, Regime, correlation_factor
@@ -38,8 +38,6 @@ if TYPE_CHECKING:  # the scenario file's models are built only when a file or pr
         StressPreset,
     )
 
-#: Kept for callers that imported it from here: the longest projection, in months.
-MAX_HORIZON = MAX_HORIZON_MONTHS
 #: The drivers (``<line>.<name>``) a line of each kind needs in a projection.
 LINE_DRIVERS = {
     "c2c": ("start_users", "marketing_monthly", "cac", "user_churn_monthly", "paying_rate",
@@ -56,7 +54,8 @@ GLOBAL_DRIVERS = ("start_cash", "inference_cost_decline_annual", "training_compu
 OPTIONAL_LINE_DRIVERS = {
     "c2c": ("arppu_growth_annual", "paying_rate_growth_annual", "opening_receivables",
             "payer_sbg_alpha", "payer_sbg_beta"),
-    "b2b": ("backlog_value_monthly", "delivery_compute_share", "opening_receivables"),
+    "b2b": ("backlog_value_monthly", "backlog_growth_annual", "delivery_compute_share",
+            "opening_receivables"),
     "api": ("opening_receivables",),
 }
 OPTIONAL_GLOBAL_DRIVERS = ("interest_rate_on_cash_annual", "capex_monthly", "opening_payables",
