@@ -26,10 +26,9 @@ from llmecon.simulate.calibrate_lines import (
     calibrate_api,
     calibrate_b2b,
     calibrate_c2c,
-    dist,
     opt_value,
 )
-from llmecon.simulate.distributions import Regime
+from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.financing import calibrate_financing
 from llmecon.simulate.scenario import TIME_INDICES, LineSpec, Noise, Scenario
 from llmecon.statements.model import Company
@@ -115,7 +114,8 @@ def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
     cash = sig.cash_resources(sig.Context(company, fx), p)
     if not cash.ok or cash.value is None:
         raise InputError(f"{company.id}: cannot calibrate a scenario: {cash.why}")
-    cal.put("start_cash", cash.value, f"derived: {cash.basis} at {p.end}")
+    cal.put("start_cash", cash.value, f"derived: {cash.basis} at {p.end} (confidence: "
+            f"{cash.confidence})")
     cal.put("interest_rate_on_cash_annual", fin.cash_interest_rate_annual,
             "assumed: financing.cash_interest_rate_annual (yield on cash, paid monthly)")
     other = fin.foreign_currency or "another currency"
@@ -132,15 +132,11 @@ def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
     share = float(cal.assumptions["c2c"]["sm_share_to_products"]) if c2c_lines else 0.0
     cal.put("other_sm_monthly", sm_month * (1 - share),
             f"derived: S&M {sm_label} per month x (1 - {share:.0%} product marketing)")
-    sim = cal.assumptions.get("simulate", {})
-    cal.put("inference_cost_decline_annual", 0.0, "assumed", dist(
-        sim.get("inference_cost_decline_annual", {"dist": "triangular", "low": 0.1,
-                                                  "mode": 0.3, "high": 0.6}),
-        "assumptions: simulate.inference_cost_decline_annual"))
-    cal.put("training_compute_growth_annual", 0.2, "assumed", dist(
-        sim.get("training_compute_growth_annual", {"dist": "uniform", "low": 0.0,
-                                                   "high": 0.4}),
-        "assumptions: simulate.training_compute_growth_annual"))
+    # assumed (a scenario file sets them; the assumptions file has no such section)
+    cal.put("inference_cost_decline_annual", 0.0, "assumed",
+            Dist("triangular", {"low": 0.1, "mode": 0.3, "high": 0.6}))
+    cal.put("training_compute_growth_annual", 0.2, "assumed",
+            Dist("uniform", {"low": 0.0, "high": 0.4}))
     cal.put("opex_growth_annual", 0.1, "assumed: headcount and loaded cost growth")
     return cash.value
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmecon import formulas
-from llmecon.config.calibration import parse_dist
 from llmecon.errors import InputError
 from llmecon.metrics.resolve import Resolver
 from llmecon.simulate.calendar import calendar_quarter
@@ -68,12 +67,6 @@ class Calibration:
                 return v.value / q.months, q.label
         raise InputError(f"{self.company.id}: cannot calibrate a scenario: {item} not "
                          f"disclosed for a period ending by {self.period.end}")
-
-
-def dist(spec: Any, where: str) -> Dist:
-    """A distribution from plain data (a number or ``{dist: ..., ...}``)."""
-    cfg = parse_dist(spec, where)
-    return Dist(cfg.dist, cfg.params)
 
 
 def opt_value(cal: Calibration, item: str, label: str | None = None) -> float | None:
