@@ -128,3 +128,19 @@ def test_signing_seasons_for_any_delivery_length(delivery: int) -> None:
     assert [x / w[0] for x in w] == pytest.approx([r / raw[0] for r in raw], rel=1e-12)
     # the year-end still carries the most revenue: October-December above July-September
     assert sum(accepted(m) for m in (9, 10, 11)) > sum(accepted(m) for m in (6, 7, 8))
+
+
+def test_a_backlog_growth_of_minus_100_percent_is_refused(zhipu: Company,
+                                                           tmp_path: pytest.TempPathFactory
+                                                           ) -> None:
+    """The value signed t months before the start is divided by (1 + g) ** (t / 12): at
+    g = -1 that is a division by zero (it ended in NaN cash and numpy warnings)."""
+    from llmecon.errors import InputError
+    from llmecon.simulate.scenario import load_scenario
+
+    f = tmp_path / "s.yaml"  # type: ignore[operator]
+    f.write_text("drivers:\n  localized_deployment.backlog_growth_annual: -1\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError, match=r"backlog_growth_annual: expected an annual rate "
+                       r"from -0\.9 to 100"):
+        load_scenario(load_base_scenario(zhipu), f)

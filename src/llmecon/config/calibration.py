@@ -142,6 +142,8 @@ def driver_range(name: str) -> tuple[float, float, str] | None:
         return 0.0, 1.0, "an annual rate from 0 to 1 (0% to 100%)"
     if last.endswith("_share") or last in ("paying_rate", "user_churn_monthly"):
         return 0.0, 1.0, "a share from 0 to 1"
+    if last == "backlog_growth_annual":  # divides the value signed before the start
+        return -0.9, 100.0, "an annual rate from -0.9 to 100 (-90% to +10,000%)"
     if last.endswith(("_growth_monthly", "_decline_monthly")):
         return -1.0, 1.0, "a monthly rate from -1 to 1 (-100% to +100%)"
     if last.endswith(("_growth_annual", "_decline_annual")):
