@@ -6,7 +6,10 @@ B2B advances and delivery, payables, capex and leases, interest on cash, financi
 path at a time, floats and lists only, nothing vectorised. Constants are looked up once per
 path. ``benchmarks/simulate.py`` checks it against the engine path by path (to 1e-9
 relative) before timing it, so the baseline cannot drift from the model it stands for.
-Scenarios with an sBG payer curve (cohorts) are not covered.
+Scenarios with an sBG payer curve (cohorts) are not covered, and neither are B2B lines any
+more: their loop does not follow the engine's contract costs (delivery paid as delivered,
+expensed at acceptance), and Zhipu's paths fail the check, so the benchmark runs MiniMax
+(C2C and API lines) only.
 """
 
 from __future__ import annotations
@@ -102,7 +105,8 @@ def _line(s: Any, ln: Any, x: dict[str, float], mu: Any) -> tuple[str, list[Any]
         backlog = x.get(p + "backlog_value_monthly",
                         x[p + "contracts_per_month"] * x[p + "contract_value"])
         adv = x[p + "advance_share"]
-        signed = [backlog] * (d + lag) + [0.0] * h
+        grown = 1.0 + x.get(p + "backlog_growth_annual", 0.0)  # to the start, t < 0
+        signed = [backlog * grown ** ((i - d - lag) / 12) for i in range(d + lag)] + [0.0] * h
         return "b2b", [signed, d, lag, ln.seasonality, x[p + "contracts_per_month"],
                        1.0 + x[p + "contract_growth_annual"], mu(p + "contracts_per_month"),
                        x[p + "sm_elasticity"], x[p + "contract_value"],

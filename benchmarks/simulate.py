@@ -177,7 +177,9 @@ def _child(case: str, args: argparse.Namespace, **over: Any) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--company", default="minimax")
+    ap.add_argument("--company", default="minimax", choices=["minimax"],
+                    help="the loop baseline is checked on MiniMax's lines only (see "
+                    "loop_model.py)")
     ap.add_argument("--months", type=int, default=60)
     ap.add_argument("--paths", type=int, default=1_000_000)
     ap.add_argument("--loop-paths", type=int, default=2_000)
