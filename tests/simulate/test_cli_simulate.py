@@ -51,13 +51,18 @@ def test_scenario_show_and_answers(capsys: pytest.CaptureFixture[str],
     # 9M 2025, the period the projection starts from: AI-native products at their exit
     # run-rate (revenue US$38.02m / 9 x 1.377, disclosed margin 4.7%), the open platform at
     # its own (US$15.417m / 9 x 1.347) and its disclosed 69.4% margin (the engine's
-    # utilisation is derived to reproduce it). All cost of revenue is token-priced, so a 50%
-    # margin needs the token cost to fall to (1 - 0.5) / (1 - margin now) of today.
+    # utilisation is derived to reproduce it). Of the AI-native cost, 3.006m is not
+    # inference (76.7% x 53.437 - 37.98 disclosed: commissions, 7.9% of the line's revenue)
+    # and does not move with the token cost: a 50% margin needs the token cost to fall to
+    # (revenue - other cost - 0.5 x revenue) / token cost of today.
     c2c = 38.02e6 / 9 * minimax_exit["ai_native_products"]
     api = 15.417e6 / 9 * minimax_exit["open_platform"]
     gm = (c2c * 0.047 + api * 0.694) / (c2c + api)
+    other = c2c * (0.767 * 53.437 - 37.98) / 38.02
+    tokens = c2c * (1 - 0.047) - other + api * (1 - 0.694)
     assert c["current_gross_margin"] == pytest.approx(gm, abs=0.002)  # 23.1%
-    assert c["cost_multiplier"] == pytest.approx(0.5 / (1 - gm), rel=0.01)
+    assert c["cost_multiplier"] == pytest.approx(
+        (c2c + api - other - 0.5 * (c2c + api)) / tokens, rel=0.01)  # 0.62
     assert ans["tornado"][0]["swing"] >= ans["tornado"][-1]["swing"]
     assert ans["currency"] == "USD"  # every amount's; MiniMax reports in US dollars
     assert main(["answers", "zhipu", "--horizon", "3", "--format", "json"]) == 0

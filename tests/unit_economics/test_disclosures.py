@@ -164,9 +164,15 @@ def test_table_and_drivers_agree(request: pytest.FixtureRequest, cid: str) -> No
     if cid == "minimax":
         # tokens per user per day derived from the line's cost of revenue: one value
         tokens = d.for_line("ai_native_products")["tokens_per_user_day"]
-        # by hand: line cost of revenue per user-day at the engine's cost per token
+        # by hand: line cost of revenue per user-day at the engine's cost per token, less
+        # what is not inference: the company's cost of revenue (76.7% of US$53.437m,
+        # disclosed) less the inference cloud cost in it (US$37.98m, disclosed, medium), all
+        # on the one consumer line: US$3.006m, 7.9% of its revenue (app-store commissions)
         per_m = d.value("ai_native_products.cost_per_m_tokens")
-        by_hand = REV * (1 - GM) / MONTHS / MAU / DAYS_PER_MONTH / per_m * 1e6
+        other = 0.767 * 53.437e6 - 37.98e6
+        assert d.value("ai_native_products.other_cor_share") == pytest.approx(other / REV,
+                                                                              rel=1e-6)
+        by_hand = (REV * (1 - GM) - other) / MONTHS / MAU / DAYS_PER_MONTH / per_m * 1e6
         assert tokens.source == "derived" and tokens.value == pytest.approx(by_hand, rel=0.002)
         assert rows["tokens per user day"][0] == tokens.value
         assert rows["revenue per payer per month (ARPPU)"][0] == \

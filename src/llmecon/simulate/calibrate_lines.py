@@ -242,5 +242,8 @@ def calibrate_c2c(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
             "+/-15% a year (sd)", Dist("normal", {"mean": 0.0, "sd": 0.15}))
     cal.put(p + "arppu_growth_annual", 0.0, "assumed: ARPPU drifts, +/-15% a year (sd)",
             Dist("normal", {"mean": 0.0, "sd": 0.15}))
-    cal.put(p + "other_cor_share", 0.0, "assumed: all cost of revenue is inference")
+    if "other_cor_share" in drivers:  # disclosed compute in the company's cost of revenue
+        _from(cal, drivers, "other_cor_share", p + "other_cor_share")
+    else:
+        cal.put(p + "other_cor_share", 0.0, "assumed: all cost of revenue is inference")
     return LineSpec(line, "c2c")

@@ -313,10 +313,38 @@ def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: floa
                           "tokens per user per day", "assumed",
                           "assumptions: c2c.tokens_per_user_day (no line margin disclosed)")
     assert rev is not None and gm is not None
-    cor_per_user_day = rev * (1.0 - gm) / p.months / mau / f.days_from_months(1.0)
+    other, how = _not_inference(x, p, put.prefix, rev * (1.0 - gm))
+    if other:
+        put("other_cor_share", other / rev, "ratio", "derived", f"{how} / line revenue")
+    cor_per_user_day = (rev * (1.0 - gm) - other) / p.months / mau / f.days_from_months(1.0)
+    what = "line cost of revenue" + (" less what is not inference" if other else "")
     return per_m, put("tokens_per_user_day", float(f.tokens_for_amount(cor_per_user_day, per_m)),
-                      "tokens per user per day", "derived", "line cost of revenue / MAU / "
-                      "days, read as inference at the engine's cost per token")
+                      "tokens per user per day", "derived", f"{what} / MAU / days, read as "
+                      "inference at the engine's cost per token")
+
+
+def _not_inference(x: LineInputs, p: Period, line: str, line_cor: float) -> tuple[float, str]:
+    """The part of a consumer line's cost of revenue that is not inference (app-store
+    commissions and the like): the company's cost of revenue less the compute in it, where
+    both are disclosed for ``p``, on the consumer lines in proportion to their cost of
+    revenue (an API line's cost is its engine's). (0, '') when not disclosed. MiniMax 9M
+    2025: 40.99 - 37.98 = US$3.0m, all on the AI-native products; every dollar of their
+    cost was once read as inference, so commissions fell with the cost of tokens."""
+    cor, _ = get(x.resolver, "cost_of_revenue", p)
+    compute, t_compute = get(x.resolver, "cost_of_revenue_compute", p)
+    if cor is None or compute is None or compute >= cor:
+        return 0.0, ""
+    costs = []
+    for ln in x.company.lines:
+        if x.kind(ln) == "c2c":
+            rev, _ = get(x.resolver, "revenue", p, f"line:{ln}")
+            gm, _ = get(x.resolver, "gross_margin", p, f"line:{ln}")
+            if rev is None or gm is None:
+                return 0.0, ""
+            costs.append(rev * (1.0 - gm))
+    share = line_cor / sum(costs) if sum(costs) > 0 else 0.0
+    return (cor - compute) * share, (f"(company cost of revenue - compute in it, {t_compute}, "
+                                     f"{p.label}) x {share:.0%} (this consumer line's share)")
 
 
 def _arppu_drivers(x: LineInputs, p: Period, put: _Put, seg: str, rev: float | None,
