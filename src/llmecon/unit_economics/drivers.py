@@ -134,9 +134,11 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
         return put.out
     tokens = put("tokens_per_month", float(f.tokens_for_amount(rev / p.months, lp)),
                  "tokens per month", "derived", "line revenue per month / list price")
+    # engine cost at full use / cost of revenue per token (tokens cancel), the same
+    # arithmetic as _utilisation_elsewhere, so both reads of a period agree to the last bit
     cor_month = None if gm is None else rev / p.months * (1.0 - gm)
-    util = None if cor_month is None or tokens is None or cor_month <= 0 else \
-        float(f.amount_for_tokens(tokens, cost)) / cor_month
+    util = None if cor_month is None or tokens is None or cor_month <= 0 or gm is None else \
+        float(f.ratio(cost, lp * (1.0 - gm)))
     basis = f"line cost of revenue ({t_gm})"
     if gm is None:  # the newest period that discloses the line's margin instead
         util, basis = _utilisation_elsewhere(x, line, price)
