@@ -213,3 +213,53 @@ def test_tensor_parallel_all_reduce_by_hand() -> None:
                   context=1000, eff=eff)
     assert float(np.asarray(d.comm_s).ravel()[0]) == pytest.approx(
         8 * 9 * 8192 * 320 / 450e9 + 160 * 8e-6)
+
+
+def test_cross_node_all_reduce_by_hand() -> None:
+    """A TP group wider than the NVLink domain all-reduces hierarchically (charged at NVLink
+    bandwidth throughout until 2026-11-30). Llama-3.1-70B (hidden 8,192, 80 layers) at TP
+    16 on H100 (8-GPU NVLink domain, 450 GB/s each way; 50 GB/s of network per GPU): two
+    nodes of eight. Per token of a GPU's count, the 160 all-reduces' messages are
+    16 x 8,192 x 2 B x 160 = 41,943,040 B. Reduce-scatter and all-gather inside the node
+    send 2 x 7/8 of it over NVLink (no in-switch reduction across nodes): 73,400,320 B,
+    163.11 us; the ring across the two nodes sends 2 x 1/2 of each GPU's 1/8 shard over
+    the network: 5,242,880 B, 104.86 us. 267.97 us in all, where the flat ring at NVLink
+    bandwidth gave 2 x 15/16 x 41,943,040 B / 450 GB/s = 174.76 us."""
+    arch = rf.Arch.of([CAT.model("Llama-3.1-70B")])
+    h100 = rf.Hardware.of([CAT.gpu("H100")], "bf16")
+    eff = rf.Efficiency(network=1.0)
+    message = 16 * 8192 * 2 * 160
+    assert message == 41_943_040
+    up, out = rf.allreduce_bytes_per_token(arch, h100, tp=16)
+    assert float(up[0]) == pytest.approx(73_400_320)
+    assert float(out[0]) == pytest.approx(5_242_880)
+    t = float(rf.comm_seconds_per_token(arch, h100, gpus=16, tp=16, eff=eff)[0])
+    assert t == pytest.approx(73_400_320 / 450e9 + 5_242_880 / 50e9)
+    assert t * 1e6 == pytest.approx(267.97, abs=0.01)
+    # the network share of the links scales the whole all-reduce
+    assert float(rf.comm_seconds_per_token(arch, h100, gpus=16, tp=16,
+                                           eff=rf.Efficiency(network=0.5))[0]) == \
+        pytest.approx(2 * t)
+    # a decode step of 8 sequences per GPU: 8 x 267.97 us + 160 all-reduces x 25 us
+    d = rf.decode(arch, h100, weight_bytes=2.0, kv_bytes=2.0, gpus=16, tp=16,
+                  batch_per_gpu=8, context=1000, eff=eff)
+    assert float(np.asarray(d.comm_s).ravel()[0]) * 1e3 == pytest.approx(
+        8 * 0.26797 + 4.0, abs=1e-4)
+    # TP 32: four nodes, 2 x 3/4 of each 1/8 shard over the network
+    up, out = rf.allreduce_bytes_per_token(arch, h100, tp=32)
+    assert float(up[0]) == pytest.approx(2 * 7 / 8 * 32 * 8192 * 2 * 160)
+    assert float(out[0]) == pytest.approx(2 * 3 / 4 / 8 * 32 * 8192 * 2 * 160)
+    # TP 12 is not a whole number of domains: two nodes of six
+    up, out = rf.allreduce_bytes_per_token(arch, h100, tp=12)
+    assert float(up[0]) == pytest.approx(2 * 5 / 6 * 12 * 8192 * 2 * 160)
+    assert float(out[0]) == pytest.approx(2 * 1 / 2 / 6 * 12 * 8192 * 2 * 160)
+    # inside a domain nothing crosses the network and nothing changed: TP 16 in a GB200
+    # NVL72 rack reduces in the switch, (16+1)/16 of the message at 900 GB/s each way
+    gb200 = rf.Hardware.of([CAT.gpu("GB200")], "bf16")
+    up, out = rf.allreduce_bytes_per_token(arch, gb200, tp=16)
+    assert float(out[0]) == 0.0
+    assert float(rf.comm_seconds_per_token(arch, gb200, gpus=16, tp=16, eff=eff)[0]) == \
+        pytest.approx(17 / 16 * message / 900e9)
+    # a GPU with no network in the catalog cannot reach across nodes
+    l40s = rf.Hardware.of([CAT.gpu("L40S")], "bf16")
+    assert np.isinf(rf.comm_seconds_per_token(arch, l40s, gpus=16, tp=16, eff=eff)[0])

@@ -294,16 +294,40 @@ def comm_seconds_per_token(arch: Arch, hw: Hardware, *, gpus: Any, tp: Any,
     with np.errstate(invalid="ignore"):  # no bytes to move take no time, link or none
         a2a = np.where(a2a_bytes > 0, a2a_bytes * (local * inv_up + np.where(
             remote > 0, remote * inv_out, 0.0)), 0.0)
-        # the ring sends 2 (tp-1)/tp of the message from each GPU; a switch that reduces
-        # (NVLink SHARP) about (tp+1)/tp: 1.56x less at TP 8, more than NCCL's tuner
-        # credits it (efficiency 0.85) and the ~1.3x measured (NCCL issue #1442)
-        ring = 2.0 * (tp - 1.0) / tp
-        nvls = np.where((hw.in_switch > 0) & (tp <= hw.domain),
-                        np.minimum(ring, (tp + 1.0) / tp), ring)
-        ar_bytes = np.where(tp > 1, nvls * tp * arch.hidden * ALLREDUCE_BYTES
-                            * 2.0 * arch.layers, 0.0)
-        allreduce = np.where(ar_bytes > 0, ar_bytes * inv_up, 0.0)
+        up, out = allreduce_bytes_per_token(arch, hw, tp=tp)
+        allreduce = np.where(up > 0, up * inv_up, 0.0) + np.where(out > 0, out * inv_out, 0.0)
     return (a2a + allreduce) / eff.network
+
+
+def allreduce_bytes_per_token(arch: Arch, hw: Hardware, *, tp: Any) -> tuple[Any, Any]:
+    """Bytes each GPU sends per token of its count for the tensor-parallel all-reduces of
+    one pass (two per layer, BF16 activations of the group's ``tp`` x a GPU's tokens): over
+    the scale-up links, and over the network.
+
+    Inside the scale-up domain a ring sends 2 (tp-1)/tp of the message from each GPU; a
+    switch that reduces (NVLink SHARP) about (tp+1)/tp: 1.56x less at TP 8, more than
+    NCCL's tuner credits it (efficiency 0.85) and the ~1.3x measured (NCCL issue #1442).
+    A group wider than the domain is hierarchical, on ``n = ceil(tp / domain)`` nodes of
+    ``d = tp / n`` GPUs each (a group that is not a whole number of domains spread evenly):
+    reduce-scatter inside the node, all-reduce of each GPU's 1/d shard across the n nodes
+    (a ring: 2 (n-1)/n of the shard, on the GPU's own NIC), all-gather inside the node, so
+    2 (d-1)/d of the message over the scale-up links and 2 (n-1)/(n d) over the network
+    (no in-switch reduction credited)."""
+    t = np.asarray(tp, dtype=float)
+    inside = t <= hw.domain
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ring = 2.0 * (t - 1.0) / t
+        nvls = np.where(hw.in_switch > 0, np.minimum(ring, (t + 1.0) / t), ring)
+        nodes = np.ceil(t / hw.domain)
+        d = t / nodes
+        up = np.where(inside, nvls, 2.0 * (d - 1.0) / d)
+        out = np.where(inside, 0.0, 2.0 * (nodes - 1.0) / (nodes * d))
+
+    def sent(share: Any) -> Any:  # this product's order keeps TP <= domain bit-identical
+        return np.where(t > 1, share * t * arch.hidden * ALLREDUCE_BYTES * 2.0 * arch.layers,
+                        0.0)
+
+    return sent(up), sent(out)
 
 
 def allreduce_latency_s(arch: Arch, hw: Hardware, *, tp: Any) -> Any:
