@@ -144,3 +144,27 @@ def test_a_backlog_growth_of_minus_100_percent_is_refused(zhipu: Company,
     with pytest.raises(InputError, match=r"backlog_growth_annual: expected an annual rate "
                        r"from -0\.9 to 100"):
         load_scenario(load_base_scenario(zhipu), f)
+
+
+def test_the_opening_balances_the_engine_derives_are_listed(zhipu: Company) -> None:
+    """Zhipu discloses no contract liabilities: the projection opens with the advances
+    (30%, assumed) on the contracts in delivery, and with the delivery cost (40.9% of their
+    value, 1 - the disclosed 59.1% margin) already paid on them. By hand: the value signed
+    t months before the start (t = -6..-1, January-June 2025) is B x 1.5^(t/12) x the
+    acceptance weight of its quarter (1.0 / 0.75 for Q1 signings, 1.5 / 0.75 for Q2), B as
+    in test_zhipu_project_revenue_by_hand; a contract signed -t months ago is -t/6 delivered."""
+    month = (190.877e6 - 29.1e6) / 6
+    base = month * 6 / (0.8 * (1.5 ** -1 + 1.5 ** (-11 / 12) + 1.5 ** (-10 / 12))
+                        + 1.2 * (1.5 ** -0.75 + 1.5 ** (-8 / 12) + 1.5 ** (-7 / 12)))
+    signed = {t: base * 1.5 ** (t / 12) * (1.0 / 0.75 if t <= -4 else 1.5 / 0.75)
+              for t in range(-6, 0)}
+    liabilities = 0.3 * sum(signed.values())
+    paid = sum(v * 0.409 * -t / 6 for t, v in signed.items())
+    prov = load_base_scenario(zhipu).provenance
+
+    def amount(name: str) -> float:  # "... = 99,067,776 (...)", rounded to RMB 1
+        return float(prov[f"localized_deployment.{name}"].split("= ")[1].split(" ")[0]
+                     .replace(",", ""))
+
+    assert amount("opening_contract_liabilities") == pytest.approx(liabilities, abs=1)
+    assert amount("opening_contract_costs") == pytest.approx(paid, abs=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -98,9 +99,36 @@ def base_scenario(company: Company, assumptions: Mapping[str, Any], horizon_mont
     names = [*cal.drivers, *TIME_INDICES]
     noise = tuple(n for n in DEFAULT_NOISE if any(fnmatch.fnmatchcase(d, n.driver)
                                                   for d in names))
-    return Scenario(company.id, company.currency, cal.period.end, horizon_months, tuple(lines),
-                    cal.drivers, tuple(events), regimes, correlations, (), cal.provenance,
-                    noise=noise)
+    s = Scenario(company.id, company.currency, cal.period.end, horizon_months, tuple(lines),
+                 cal.drivers, tuple(events), regimes, correlations, (), cal.provenance,
+                 noise=noise)
+    return replace(s, provenance={**cal.provenance, **opening_balances(s)})
+
+
+def opening_balances(s: Scenario) -> dict[str, str]:
+    """What the engine opens with on the project lines beyond the disclosed balances, at the
+    drivers' central values, for the provenance (``scenario show``): contract liabilities
+    (the advances on the contracts in delivery) and the delivery cost already paid on them.
+    Neither is disclosed for Zhipu; an economist's audit found them listed nowhere."""
+    import numpy as np
+
+    from llmecon.simulate.engine import initial_state
+
+    d = s.deterministic()
+    st = initial_state(d, {k: np.array([v.central]) for k, v in d.drivers.items()}, 1)
+    out = {}
+    for ln in d.lines:
+        if ln.kind == "b2b":
+            k, lag = ln.delivery_months, ln.delay_months
+            paid = float(st.spent[ln.name][lag:lag + k].sum())
+            out[f"{ln.name}.opening_contract_liabilities"] = (
+                f"derived: advance share x value signed in the {k} delivery months before "
+                f"the start = {float(st.liabilities[ln.name][0]):,.0f} (engine's opening "
+                "balance)")
+            out[f"{ln.name}.opening_contract_costs"] = (
+                f"derived: delivery cost paid on the contracts in delivery at the start = "
+                f"{paid:,.0f} (engine's opening balance, expensed at acceptance)")
+    return out
 
 
 def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig) -> float:
