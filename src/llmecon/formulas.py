@@ -343,6 +343,20 @@ def monthly_rate(annual_rate: Num) -> Num:
     return _like(np.power(1.0 + a, 1.0 / 12.0) - 1.0, annual_rate)
 
 
+def last_month_over_average(growth_factor: float, months: int) -> float:
+    """m / (1 + 1/g + ... + 1/g^(m-1)) for monthly growth factor g over m months.
+
+    >>> last_month_over_average(1.0, 9)  # no growth: the last month is the average
+    1.0
+    >>> round(last_month_over_average(1.1, 2), 6)  # months 1 and 1.1: 1.1 / 1.05
+    1.047619
+    """
+    if months < 1 or growth_factor <= 0:
+        raise ValueError(f"expected months >= 1 and a positive growth factor, found "
+                         f"{months} and {growth_factor}")
+    return float(months / sum(growth_factor ** -k for k in range(months)))
+
+
 def discounted_lifetime(monthly_churn: Num, monthly_discount_rate: Num) -> Num:
     """Expected discounted periods of payment, the first included, at constant churn ``c``
     and discount ``r`` per period: sum over t >= 0 of ((1 - c) / (1 + r)) ** t =

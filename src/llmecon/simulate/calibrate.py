@@ -112,15 +112,15 @@ def opening_balances(s: Scenario) -> dict[str, str]:
     Neither is disclosed for Zhipu; an economist's audit found them listed nowhere."""
     import numpy as np
 
-    from llmecon.simulate.engine import initial_state
+    from llmecon.simulate.engine import initial_state, opening_contract_costs
 
     d = s.deterministic()
     st = initial_state(d, {k: np.array([v.central]) for k, v in d.drivers.items()}, 1)
     out = {}
     for ln in d.lines:
         if ln.kind == "b2b":
-            k, lag = ln.delivery_months, ln.delay_months
-            paid = float(st.spent[ln.name][lag:lag + k].sum())
+            k = ln.delivery_months
+            paid = float(opening_contract_costs(replace(d, lines=(ln,)), st, 1)[0])
             out[f"{ln.name}.opening_contract_liabilities"] = (
                 f"derived: advance share x value signed in the {k} delivery months before "
                 f"the start = {float(st.liabilities[ln.name][0]):,.0f} (engine's opening "

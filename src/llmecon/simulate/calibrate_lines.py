@@ -151,9 +151,8 @@ def calibrate_b2b(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
     base = _grown_backlog(cal, line, rev_month, season, months)
     liabilities = opt_value(cal, "contract_liabilities", cal.company.instant_at(cal.period.end))
     if liabilities is not None and base > 0:
-        g = 1.0 + cal.central(f"{line}.backlog_growth_annual")
-        signed = sum(season[calendar_quarter(cal.period.end, t)] * g ** (t / 12)
-                     for t in range(-months, 0))
+        g = cal.central(f"{line}.backlog_growth_annual")
+        signed = sum(_signed_before(cal, season, g, t) for t in range(-months, 0))
         cal.put(f"{line}.advance_share", min(liabilities / (signed * base), 1.0),
                 f"derived: disclosed contract liabilities at {cal.period.end} / value signed "
                 "in the delivery months before it, so the opening balance is the disclosed one")
@@ -174,11 +173,8 @@ def _grown_backlog(cal: Calibration, line: str, rev_month: float,
     rate at the start (``contracts_per_month``) is scaled alike. Zhipu's once started at
     the accepted revenue of H1 2025, signed six months earlier: H2 2025 came out +12.5% on
     H2 2024 under a 50%-a-year growth assumption."""
-    g = cal.central(f"{line}.contract_growth_annual")
-    m, end = cal.months, cal.period.end
-    factor = m / sum(season[calendar_quarter(end, t - delivery)] * (1.0 + g) ** ((t - delivery)
-                                                                              / 12.0)
-                     for t in range(-m, 0))
+    g, m = cal.central(f"{line}.contract_growth_annual"), cal.months
+    factor = m / sum(_signed_before(cal, season, g, t - delivery) for t in range(-m, 0))
     how = (f"x {factor:.3f}: the contracts signed before the start grew at {g:.0%} a year "
            f"(backlog_growth_annual), so the revenue accepted over {cal.period.label}, signed "
            f"{delivery} months earlier, is the disclosed one")
@@ -188,6 +184,14 @@ def _grown_backlog(cal: Calibration, line: str, rev_month: float,
             f"month {how} (value signed a month before the start)")
     _rescale(cal, f"{line}.contracts_per_month", factor, how)
     return float(rev_month * factor)
+
+
+def _signed_before(cal: Calibration, season: tuple[float, float, float, float], growth: float,
+                   t: int) -> float:
+    """Value signed in month ``t`` < 0 before the start over the value signed a month before
+    it: the signing quarter's seasonality x (1 + growth) ** (t / 12), as the engine's
+    backlog (:func:`llmecon.simulate.engine.initial_state`)."""
+    return float(season[calendar_quarter(cal.period.end, t)] * (1.0 + growth) ** (t / 12.0))
 
 
 def _rescale(cal: Calibration, name: str, factor: float, how: str) -> None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmecon import formulas
+from llmecon.formulas import last_month_over_average
 from llmecon.metrics.resolve import Resolver, weakest
 from llmecon.statements.model import Period
 
@@ -44,20 +46,6 @@ class ExitRunRate:
     confidence: str | None
 
 
-def last_month_over_average(growth_factor: float, months: int) -> float:
-    """m / (1 + 1/g + ... + 1/g^(m-1)) for monthly growth factor g over m months.
-
-    >>> last_month_over_average(1.0, 9)  # no growth: the last month is the average
-    1.0
-    >>> round(last_month_over_average(1.1, 2), 6)  # months 1 and 1.1: 1.1 / 1.05
-    1.047619
-    """
-    if months < 1 or growth_factor <= 0:
-        raise ValueError(f"expected months >= 1 and a positive growth factor, found "
-                         f"{months} and {growth_factor}")
-    return months / sum(growth_factor ** -k for k in range(months))
-
-
 def exit_run_rate(r: Resolver, period: Period, segment: str | None) -> ExitRunRate:
     """The exit run-rate ratio of ``segment``'s revenue over ``period`` (see the module)."""
     label = period.label
@@ -70,10 +58,10 @@ def exit_run_rate(r: Resolver, period: Period, segment: str | None) -> ExitRunRa
             and now.value > 0 and before.value > 0):
         return ExitRunRate(1.0, None, f"starts at the {label} average (revenue of {label} "
                            f"and {prior} not both disclosed and positive)", None)
-    growth = now.value / before.value
-    g = growth ** (1.0 / 12.0)
-    ratio = last_month_over_average(g, period.months)
-    basis = (f"exit run-rate x{ratio:.3f}: revenue {label} / {prior} = {growth:.3f}, a "
-             f"constant {g - 1:+.1%} a month, so the last of {period.months} months is "
+    growth = float(formulas.growth(now.value, before.value))
+    monthly = float(formulas.monthly_rate(growth))
+    ratio = last_month_over_average(1.0 + monthly, period.months)
+    basis = (f"exit run-rate x{ratio:.3f}: revenue {label} / {prior} = {1.0 + growth:.3f}, a "
+             f"constant {monthly:+.1%} a month, so the last of {period.months} months is "
              f"{ratio:.3f} x their average")
-    return ExitRunRate(ratio, g - 1.0, basis, weakest([now.confidence, before.confidence]))
+    return ExitRunRate(ratio, monthly, basis, weakest([now.confidence, before.confidence]))

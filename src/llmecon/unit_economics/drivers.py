@@ -315,10 +315,11 @@ def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: floa
                           "tokens per user per day", "assumed",
                           "assumptions: c2c.tokens_per_user_day (no line margin disclosed)")
     assert rev is not None and gm is not None
-    other, how = _not_inference(x, p, put.prefix, rev * (1.0 - gm))
+    cor = float(f.cost_from_gross_margin(rev, gm))
+    other, how = _not_inference(x, p, put.prefix, cor)
     if other:
         put("other_cor_share", other / rev, "ratio", "derived", f"{how} / line revenue")
-    cor_per_user_day = (rev * (1.0 - gm) - other) / p.months / mau / f.days_from_months(1.0)
+    cor_per_user_day = (cor - other) / p.months / mau / f.days_from_months(1.0)
     what = "line cost of revenue" + (" less what is not inference" if other else "")
     return per_m, put("tokens_per_user_day", float(f.tokens_for_amount(cor_per_user_day, per_m)),
                       "tokens per user per day", "derived", f"{what} / MAU / days, read as "
@@ -336,15 +337,12 @@ def _not_inference(x: LineInputs, p: Period, line: str, line_cor: float) -> tupl
     compute, t_compute = get(x.resolver, "cost_of_revenue_compute", p)
     if cor is None or compute is None or compute >= cor:
         return 0.0, ""
-    costs = []
-    for ln in x.company.lines:
-        if x.kind(ln) == "c2c":
-            rev, _ = get(x.resolver, "revenue", p, f"line:{ln}")
-            gm, _ = get(x.resolver, "gross_margin", p, f"line:{ln}")
-            if rev is None or gm is None:
-                return 0.0, ""
-            costs.append(rev * (1.0 - gm))
-    share = line_cor / sum(costs) if sum(costs) > 0 else 0.0
+    costs = [get(x.resolver, "cost_of_revenue", p, f"line:{ln}")[0]
+             for ln in x.company.lines if x.kind(ln) == "c2c"]
+    total = sum(c for c in costs if c is not None)
+    if None in costs or total <= 0:
+        return 0.0, ""
+    share = line_cor / total
     return (cor - compute) * share, (f"(company cost of revenue - compute in it, {t_compute}, "
                                      f"{p.label}) x {share:.0%} (this consumer line's share)")
 
