@@ -1,6 +1,7 @@
 """Compute economics: a GPU price shock reaches rented compute at once, committed capacity
 when its contracts renew, owned compute through capex; inference, training and the compute
-share of B2B delivery cost all move (hand computation)."""
+share of B2B delivery cost all move (hand computation). The compute costs are the rented and
+committed capacity (owned GPUs pay by capex), so they move in those two shares' proportions."""
 
 from __future__ import annotations
 
@@ -44,18 +45,19 @@ def test_gpu_price_spike_by_hand() -> None:
     drivers = {**s.drivers, **{k: Dist("fixed", {"value": v}) for k, v in extra.items()}}
     s = replace(s, drivers=drivers, shocks=(Shock("gpu_price_index", 1.6, 0, 0),))
     p = deterministic(s)
-    # months 0-1: exposure 0.5 (rented) -> compute x 1.3; month 2: + committed 0.3 -> x 1.48
+    # the costs are the 0.8 not owned: months 0-1 exposure 0.5 / 0.8 (rented) -> compute
+    # x (1 + 0.625 x 0.6) = 1.375; month 2 + committed 0.3 / 0.8 -> all of it, x 1.6
     # API cost 120, 132, 145.2 (tiny()) x factor; B2B delivery 200 x (0.6 + 0.4 x factor),
     # paid in the month delivered and expensed a month later, at acceptance, with its
     # revenue (the contract accepted in month 0 was delivered before the start, at x 1)
-    api = [120 * 1.3, 132 * 1.3, 145.2 * 1.48]
-    paid = [200 * (0.6 + 0.4 * 1.3)] * 2 + [200 * (0.6 + 0.4 * 1.48)]
+    api = [120 * 1.375, 132 * 1.375, 145.2 * 1.6]
+    paid = [200 * (0.6 + 0.4 * 1.375)] * 2 + [200 * (0.6 + 0.4 * 1.6)]
     expensed = [200.0, paid[0], paid[1]]
     revenue = [700.0, 730.0, 763.0]
     np.testing.assert_allclose(p.gross_profit[0], [revenue[t] - api[t] - expensed[t]
                                                    for t in range(3)], atol=0.005)
-    assert p.gross_profit[0, 0] == pytest.approx(344.0)  # 700 - 156 - 200
-    training = [130.0, 130.0, 148.0]
+    assert p.gross_profit[0, 0] == pytest.approx(335.0)  # 700 - 165 - 200
+    training = [137.5, 137.5, 160.0]
     ocf = [revenue[t] - api[t] - paid[t] - training[t] - 50 - 20 for t in range(3)]
     np.testing.assert_allclose(p.operating_cash_flow[0], ocf, atol=0.005)
     assert p.capex_and_leases is not None
@@ -64,8 +66,9 @@ def test_gpu_price_spike_by_hand() -> None:
 
 def test_zhipu_spike_reaches_b2b_cost_of_revenue(zhipu: Company) -> None:
     """The disclosed compute share of cost of revenue (37.6%, H1 2025) makes B2B delivery
-    cost follow the GPU price: with rented compute at 50% (assumed), the delivery cost paid
-    in month 0 rises by 0.376 x 0.5 x 0.6 = 11.28% (it is expensed at acceptance, later)."""
+    cost follow the GPU price: with rented compute at 50% and committed at 30% (owned 20%,
+    all assumed), the compute paid in month 0 is 0.5 / 0.8 rented, and the delivery cost
+    paid rises by 0.376 x 0.625 x 0.6 = 14.1% (it is expensed at acceptance, later)."""
     s = replace(load_base_scenario(zhipu), horizon_months=3)
     b2b = next(ln for ln in s.lines if ln.kind == "b2b")
     only_b2b = replace(s, lines=(b2b,))
@@ -79,7 +82,7 @@ def test_zhipu_spike_reaches_b2b_cost_of_revenue(zhipu: Company) -> None:
     paid_b = deterministic(replace(free, shocks=spike)).operating_cash_flow[0, 0] \
         - b.operating_cash_flow[0, 0]
     assert paid_a > 0
-    assert paid_b / paid_a == pytest.approx(1 + 0.376 * 0.5 * 0.6, rel=1e-9)
+    assert paid_b / paid_a == pytest.approx(1 + 0.376 * 0.625 * 0.6, rel=1e-9)
     # the contract accepted in month 0 was delivered before the start: its cost, expensed
     # now, is the same with and without the spike
     assert a.gross_profit[0, 0] == pytest.approx(b.gross_profit[0, 0], rel=1e-12)

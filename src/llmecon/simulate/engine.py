@@ -33,8 +33,8 @@ Shares of revenue (``foreign_revenue_share``), costs (``foreign_cost_share``) an
 that currency in the reporting one, 1 at the start); revenue converts when billed, cash held
 in that currency is revalued each month. Operating costs may be paid ``payables_months``
 later (the scenario's setting; opening payables in ``opening_payables``).
-Compute (inference, training, B2B delivery's compute share) follows ``gpu_price_index`` by
-the company's mix of rented, committed and owned capacity (owned capacity pays by capex).
+Compute costs follow ``gpu_price_index`` by the rented and committed shares of the compute
+mix (:func:`compute_index`); owned capacity pays by capex.
 Below the operating cash flow: capex and lease payments, interest on positive cash at
 ``interest_rate_on_cash_annual``, and the scenario's included financing events (net of fees,
 interest on debt, repayments).
@@ -405,17 +405,19 @@ def _month(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array], t: i
 
 
 def compute_index(x: Mapping[str, Array], mults: Mapping[str, Array], t: int, n: int) -> Array:
-    """Multiplier of compute cost from the GPU price index: the rented share follows it at
-    once, the committed share once its contracts renew (``compute_commitment_months``),
-    the owned share not at all (it pays through capex). Without a compute mix in the
-    scenario, all compute is rented."""
+    """Multiplier of compute costs (inference, training, B2B delivery's compute) from the
+    GPU price index. Owned GPUs pay by capex, so these costs are the mix's rented share (at
+    once) and committed share (once renewed, ``compute_commitment_months``), in proportion
+    without the owned share. No mix: all rented; all owned: none follows the index."""
     gpu = _mult(mults, "gpu_price_index", t)
     rented = x.get("compute_rented_share")
     if rented is None:
         flat: Array = np.ones(n) * gpu
         return flat
+    committed = _opt(x, "compute_committed_share", n)
     renewed = t >= _opt(x, "compute_commitment_months", n)
-    exposed = rented + np.where(renewed, _opt(x, "compute_committed_share", n), 0.0)
+    paid = rented + committed  # of all compute, the part paid as a cost
+    exposed = (rented + np.where(renewed, committed, 0.0)) / np.where(paid > 0, paid, np.inf)
     out: Array = 1.0 + exposed * (gpu - 1.0)
     return out
 
