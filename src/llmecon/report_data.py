@@ -134,10 +134,33 @@ def _inference_rows(company_id: str, assumptions: Any, cat: Any, factors: Any
     for gpu in REPORT_GPUS:
         cfg = deployed.model_copy(update={"gpu": gpu})
         try:
+            cfg, note = _in_precision_of(cfg, cat)
             res = evaluate(cfg, cat, eff)
             rows.append(InferenceRow(company_id, cfg.model, gpu, res.cost_output,
-                                     res.cost_input_miss, "" if res.cost_output is not None
+                                     res.cost_input_miss, note if res.cost_output is not None
                                      else "no GPU-hour price bundled"))
         except LlmeconError as e:  # a GPU the model does not fit: shown with the reason
             rows.append(InferenceRow(company_id, cfg.model, gpu, None, None, str(e)))
     return rows
+
+
+def _in_precision_of(cfg: Any, cat: Any) -> tuple[Any, str]:
+    """The deployment in its precision, or, on a chip without it (Ascend-910C has no fp8),
+    in the first of fp8, int8 and bf16 the chip has, with a note saying so."""
+    from llmecon.errors import InputError
+
+    g = cat.gpu(cfg.gpu)
+    try:
+        g.peak_flops(cfg.precision)
+        return cfg, ""
+    except InputError:
+        pass
+    for p in ("fp8", "int8", "bf16"):
+        try:
+            g.peak_flops(p)
+        except InputError:
+            continue
+        return cfg.model_copy(update={"precision": p}), (
+            f"in {p}: {g.name} has no {cfg.precision} tensor throughput in the catalog "
+            f"(the deployment assumes {cfg.precision})")
+    return cfg, ""

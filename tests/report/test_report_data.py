@@ -49,3 +49,29 @@ def test_presets_against_all_financing_are_shown_against_it() -> None:
     # closing the window removes the draw (its interest and repayment after the horizon
     # aside: the difference is at least the draw less 36 months of its interest)
     assert cash["base, financing all"] - cash["funding-closed"] > 0.8 * facility.net_amount
+
+
+def test_a_chip_without_the_deployments_precision_is_priced_in_one_it_has() -> None:
+    """The report priced every company's fp8 deployment on each report GPU, and Ascend-910C
+    has no fp8 in the catalog (int8 and bf16): its cells were empty while the README promised
+    a 910C cost. It is now priced in int8, the first of fp8, int8, bf16 it has, and the note
+    says so; the other GPUs keep the deployment's precision and no note."""
+    from llmecon.config.assumptions import load_assumptions
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_serving_factors
+    from llmecon.inference.serving import evaluate
+    from llmecon.unit_economics.deployment import deployment_serving
+
+    a, cat, factors = load_assumptions(None), load_catalog(), load_serving_factors()
+    for cid in ("zhipu", "minimax"):
+        rows = {r.gpu: r for r in report_data._inference_rows(cid, a, cat, factors)}
+        _, deployed, eff, _ = deployment_serving(a, cid, factors)
+        assert deployed.precision == "fp8"
+        npu = rows["Ascend-910C"]
+        want = evaluate(deployed.model_copy(update={"gpu": "Ascend-910C", "precision": "int8"}),
+                        cat, eff)
+        assert npu.cost_per_m_output_usd is not None and npu.cost_per_m_output_usd > 0
+        assert npu.cost_per_m_output_usd == want.cost_output
+        assert npu.why.startswith("in int8: Ascend-910C has no fp8")
+        for gpu in ("H800", "H100", "H200", "H20"):
+            assert rows[gpu].why == "" and rows[gpu].cost_per_m_output_usd is not None
