@@ -24,6 +24,22 @@ def test_simulate_saves_and_lists(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "financing included" in capsys.readouterr().out
 
 
+def test_the_saved_hint_names_the_store(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The hint printed after a save left out --store, so followed as printed it looked in
+    the default store. It now names the store, quoted for a shell."""
+    import shlex
+
+    store = str(tmp_path / "my runs.duckdb")
+    assert main(["simulate", "minimax", "--paths", "200", "--horizon", "3",
+                 "--store", store]) == 0
+    hint = capsys.readouterr().out.strip().splitlines()[-1]
+    command = shlex.split(hint.split("to see it: ", 1)[1])
+    assert command[:2] == ["llmecon", "runs"] and command[-2:] == ["--store", store]
+    assert main(command[1:]) == 0
+    assert "financing included" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["simulate", "minimax", "--paths", "0"], "--paths: expected 1 to"),
     (["simulate", "minimax", "--horizon", "500"], "--horizon: expected 1 to 240"),

@@ -177,7 +177,10 @@ def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
                    present.fan_table(result, "revenue"),
                    present.fan_table(result, "gross_margin")])
         if run_id:
-            print(f"saved as run {run_id} ('llmecon runs show {run_id}')")
+            import shlex
+
+            store = f" --store {shlex.quote(args.store)}" if args.store else ""
+            print(safe(f"saved as run {run_id}; to see it: llmecon runs show {run_id}{store}"))
 
 
 def _scenario_show(args: argparse.Namespace) -> int:
