@@ -44,7 +44,11 @@ def test_ar1_stationary_limit_and_autocorrelation() -> None:
 # Zhipu's project line in July 2025: signed in January at the backlog's value (H1 2025's
 # RMB 161.777m a month x 1.3624, tests/simulate/test_seasonality.py) grown back six months,
 # 1.5 ** -0.5, in a quarter weighing 1.0 / 0.75
-RUN_RATE = {"zhipu": (29.1e6 + 161.777e6 * 1.3624 * 1.5 ** -0.5 * 1.0 / 0.75) / 6,
+#: Zhipu's project revenue in July-September: the assumed 1.0 of Q3 times the second half's
+#: scale that FY2024's halves give net of growth (calibrate_lines.acceptance_seasonality):
+#: H2/H1 2024 = (312.414 - 44.9) / 44.9 over (190.877 / 44.9) ** 0.5, against the shape's 2.5 / 1.5
+ZHIPU_Q3 = (312.414 - 44.9) / 44.9 / (190.877 / 44.9) ** 0.5 * 1.5 / 2.5
+RUN_RATE = {"zhipu": (29.1e6 + 161.777e6 * 1.3624 * 1.5 ** -0.5 * ZHIPU_Q3 / 0.75) / 6,
             "minimax": (38.02e6 * 1.377 + 15.417e6 * 1.347) / 9}  # at the exit run-rates
 
 

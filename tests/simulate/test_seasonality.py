@@ -21,7 +21,11 @@ def test_zhipu_project_revenue_by_hand(zhipu: Company) -> None:
     b2b = replace(s, lines=tuple(ln for ln in s.lines if ln.kind == "b2b"), horizon_months=6)
     (line,) = b2b.lines
     assert line.name == "localized_deployment" and line.delivery_months == 6
-    # acceptance ratios 0.6, 0.9, 1.0, 1.5 (Q1-Q4) average 0.75 over January-June 2025, whose
+    # acceptance ratios 0.6, 0.9, 1.0 k, 1.5 k (Q1-Q4; the shape assumed, its second half
+    # scaled by k so that H2 / H1 is the season FY2024's disclosed halves give net of growth:
+    # H2 / H1 2024 = (312.414 - 44.9) / 44.9 = 5.958, of which growth at the H1-on-H1 rate,
+    # 190.877 / 44.9 = 4.251 a year, makes 4.251 ** 0.5 = 2.062, a season of 2.890 against the
+    # shape's 2.5 / 1.5: k = 1.734) average 0.75 over January-June 2025, whose
     # line revenue was RMB 190.877m less the cloud line's 29.1m, 161.78m: 26.96m a month at
     # weight 0.75. Those contracts were signed six months earlier (July-December 2024, at
     # weights 0.6 / 0.75 = 0.8 and 0.9 / 0.75 = 1.2), and contracts grow 50% a year (the
@@ -34,13 +38,15 @@ def test_zhipu_project_revenue_by_hand(zhipu: Company) -> None:
     base = month * 6 / (0.8 * (1.5 ** -1 + 1.5 ** (-11 / 12) + 1.5 ** (-10 / 12))
                         + 1.2 * (1.5 ** -0.75 + 1.5 ** (-8 / 12) + 1.5 ** (-7 / 12)))
     assert base / month == pytest.approx(1.3624, abs=5e-5)
-    weights = [1.0 / 0.75] * 3 + [1.5 / 0.75] * 3
+    k = (312.414 - 44.9) / 44.9 / (190.877 / 44.9) ** 0.5 * 1.5 / 2.5
+    assert k == pytest.approx(1.734, abs=5e-4)
+    weights = [k * 1.0 / 0.75] * 3 + [k * 1.5 / 0.75] * 3
     revenue = deterministic(b2b).revenue[0]
     assert revenue == pytest.approx([base * w * 1.5 ** ((t - 6) / 12)
                                      for t, w in enumerate(weights)], rel=1e-9)
     assert revenue.sum() > 312.414e6 - 44.9e6  # above H2 2024's company revenue
     # signings carry the ratios of the quarter they are accepted in (six months later)
-    assert line.seasonality == pytest.approx((1.0 / 0.75, 1.5 / 0.75, 0.6 / 0.75, 0.9 / 0.75))
+    assert line.seasonality == pytest.approx((k / 0.75, k * 1.5 / 0.75, 0.6 / 0.75, 0.9 / 0.75))
 
 
 def test_zhipu_h2_2025_above_h2_2024(zhipu: Company) -> None:
@@ -151,12 +157,14 @@ def test_the_opening_balances_the_engine_derives_are_listed(zhipu: Company) -> N
     (30%, assumed) on the contracts in delivery, and with the delivery cost (40.9% of their
     value, 1 - the disclosed 59.1% margin) already paid on them. By hand: the value signed
     t months before the start (t = -6..-1, January-June 2025) is B x 1.5^(t/12) x the
-    acceptance weight of its quarter (1.0 / 0.75 for Q1 signings, 1.5 / 0.75 for Q2), B as
-    in test_zhipu_project_revenue_by_hand; a contract signed -t months ago is -t/6 delivered."""
+    acceptance weight of its quarter (k x 1.0 / 0.75 for Q1 signings, k x 1.5 / 0.75 for
+    Q2), B and k as in test_zhipu_project_revenue_by_hand; a contract signed -t months ago
+    is -t/6 delivered."""
     month = (190.877e6 - 29.1e6) / 6
     base = month * 6 / (0.8 * (1.5 ** -1 + 1.5 ** (-11 / 12) + 1.5 ** (-10 / 12))
                         + 1.2 * (1.5 ** -0.75 + 1.5 ** (-8 / 12) + 1.5 ** (-7 / 12)))
-    signed = {t: base * 1.5 ** (t / 12) * (1.0 / 0.75 if t <= -4 else 1.5 / 0.75)
+    k = (312.414 - 44.9) / 44.9 / (190.877 / 44.9) ** 0.5 * 1.5 / 2.5
+    signed = {t: base * 1.5 ** (t / 12) * k * (1.0 / 0.75 if t <= -4 else 1.5 / 0.75)
               for t in range(-6, 0)}
     liabilities = 0.3 * sum(signed.values())
     paid = sum(v * 0.409 * -t / 6 for t, v in signed.items())
@@ -168,3 +176,49 @@ def test_the_opening_balances_the_engine_derives_are_listed(zhipu: Company) -> N
 
     assert amount("opening_contract_liabilities") == pytest.approx(liabilities, abs=1)
     assert amount("opening_contract_costs") == pytest.approx(paid, abs=1)
+
+
+def _cal_with(revenue: dict[str, float | None], end_month: int = 6, months: int = 6) -> object:
+    """A calibration stand-in: its period ends in ``end_month`` of 2025 and lasts ``months``;
+    the resolver knows H1_2024, FY2024 and the period's (P) revenue from ``revenue``."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    def get(item: str, label: str) -> object:
+        v = revenue.get(label)
+        return SimpleNamespace(ok=v is not None, value=v, confidence="high")
+
+    r = SimpleNamespace(prior_year=lambda label: "H1_2024" if label == "P" else None,
+                        duration_label=lambda end, m: "FY2024"
+                        if (end, m) == (date(2024, 12, 31), 12) else None, get=get)
+    return SimpleNamespace(resolver=r, period=SimpleNamespace(
+        label="P", months=months, end=date(2025, end_month, 30)))
+
+
+def test_acceptance_seasonality_from_a_year_s_halves_net_of_growth() -> None:
+    """H1 2024 10, FY2024 70 (H2 60: 6x), H1 2025 40 (4x a year, so growth alone makes a
+    second half 2x its first): a season of 3x; the shape's halves are 1.5 and 2.5, so its
+    second half is scaled by 3 x 1.5 / 2.5 = 1.8."""
+    from llmecon.simulate.calibrate_lines import acceptance_seasonality
+
+    q, how = acceptance_seasonality(_cal_with({"H1_2024": 10.0, "FY2024": 70.0, "P": 40.0}))  # type: ignore[arg-type]
+    assert q == pytest.approx((0.6, 0.9, 1.8, 2.7), rel=1e-12)
+    assert how.startswith("derived:") and "the season is 3.00x" in how
+
+
+@pytest.mark.parametrize(("revenue", "kw", "why"), [
+    ({"H1_2024": 10.0, "FY2024": 70.0, "P": 40.0}, {"end_month": 9, "months": 9},
+     "not a calendar first half"),
+    ({"H1_2024": 10.0, "FY2024": 70.0, "P": None}, {}, "not all disclosed"),
+    ({"H1_2024": 0.0, "FY2024": 70.0, "P": 40.0}, {}, "not all disclosed"),
+    ({"H1_2024": 80.0, "FY2024": 70.0, "P": 40.0}, {}, "not all disclosed"),  # H1 > year
+    ({"H1_2024": 10.0, "FY2024": float("nan"), "P": 40.0}, {}, "not all disclosed"),
+    ({"H1_2024": 10.0, "FY2024": 70.0, "P": -1.0}, {}, "not all disclosed"),
+])
+def test_acceptance_seasonality_falls_back_to_the_assumed_shape(
+        revenue: dict[str, float | None], kw: dict[str, int], why: str) -> None:
+    from llmecon.simulate.calibrate_lines import ACCEPTANCE_SEASONALITY, acceptance_seasonality
+
+    q, how = acceptance_seasonality(_cal_with(revenue, **kw))  # type: ignore[arg-type]
+    assert q == ACCEPTANCE_SEASONALITY
+    assert how.startswith("assumed:") and why in how

@@ -126,6 +126,10 @@ class Resolver:
             return None
         return self._durations().get((shift_months(p.end, -12), p.months))
 
+    def duration_label(self, end: date, months: int) -> str | None:
+        """Label of the period of ``months`` months ending on ``end`` (None if none)."""
+        return self._durations().get((end, months))
+
     def _durations(self) -> dict[tuple[date, int], str]:
         """Duration periods by (end, months), built once per resolver."""
         if self._by_end is None:

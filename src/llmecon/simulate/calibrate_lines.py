@@ -15,11 +15,11 @@ from typing import Any
 
 from llmecon import formulas
 from llmecon.errors import InputError
-from llmecon.metrics.resolve import Resolver
+from llmecon.metrics.resolve import Resolver, weakest
 from llmecon.simulate.calendar import calendar_quarter
 from llmecon.simulate.distributions import Dist
 from llmecon.simulate.scenario import LineSpec
-from llmecon.statements.model import Company, Period
+from llmecon.statements.model import Company, Period, shift_months
 from llmecon.unit_economics.rows import Driver
 
 
@@ -141,13 +141,11 @@ def calibrate_b2b(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
         cal.provenance[f"{line}.collection_delay_months"] = (
             f"{d.source} ({d.period}): {d.basis} [unit-economics driver "
             f"{line}.collection_delay_months]")
-    season = signing_seasonality(cal, months)
+    accepted, how = acceptance_seasonality(cal)
+    season = signing_seasonality(cal, months, accepted)
     cal.provenance[f"{line}.seasonality"] = (
-        f"assumed: revenue (acceptance) by calendar quarter in the ratios "
-        f"{', '.join(f'{w:g}' for w in ACCEPTANCE_SEASONALITY)} (year-end acceptance of "
-        f"government and state-enterprise projects), scaled to average 1 over {cal.period.label}"
-        f" (so its revenue is the disclosed one) and moved {months} months earlier to the "
-        "signing quarter")
+        f"{how}, scaled to average 1 over {cal.period.label} (so its revenue is the "
+        f"disclosed one) and moved {months} months earlier to the signing quarter")
     base = _grown_backlog(cal, line, rev_month, season, months)
     liabilities = opt_value(cal, "contract_liabilities", cal.company.instant_at(cal.period.end))
     if liabilities is not None and base > 0:
@@ -202,19 +200,54 @@ def _rescale(cal: Calibration, name: str, factor: float, how: str) -> None:
 
 
 #: Revenue of a project line by calendar quarter, in ratio (assumed: acceptance bunches at
-#: the year end; Zhipu's disclosed H1 share of FY2024 revenue was 14.4%: 44.9 / 312.4).
+#: the year end). Its second half is scaled to the disclosures where they give the ratio of
+#: a year's halves (:func:`acceptance_seasonality`); the shape within each half stays.
 ACCEPTANCE_SEASONALITY = (0.6, 0.9, 1.0, 1.5)
+Quarters = tuple[float, float, float, float]
 
 
-def signing_seasonality(cal: Calibration, delivery_months: int
-                        ) -> tuple[float, float, float, float]:
+def acceptance_seasonality(cal: Calibration) -> tuple[Quarters, str]:
+    """Revenue by calendar quarter (acceptance ratios) and how it was found.
+
+    Where the calibration period is a calendar first half (H1 of year y + 1) and the
+    company's revenue of H1 y, of the year y and of that period are disclosed: revenue grew
+    G = H1 (y + 1) / H1 y over a year, a constant g = G ** (1 / 12) a month, which alone
+    makes a year's second half g ** 6 = G ** 0.5 times its first. The disclosed H2 / H1 of
+    year y over G ** 0.5 is the seasonal ratio; the assumed shape's second half is scaled
+    to it. Otherwise the assumed shape. (Company revenue: lines' halves are rarely split.)"""
+    a, r, p = ACCEPTANCE_SEASONALITY, cal.resolver, cal.period
+    assumed = (f"assumed: revenue (acceptance) by calendar quarter in the ratios "
+               f"{', '.join(f'{w:g}' for w in a)} (year-end acceptance of government and "
+               "state-enterprise projects)")
+    prior = r.prior_year(p.label) if p.months == 6 and p.end.month == 6 else None
+    year = None if prior is None else r.duration_label(shift_months(p.end, -6), 12)
+    if prior is None or year is None:
+        return a, assumed + f" ({p.label} is not a calendar first half with the year before)"
+    got = [r.get("revenue", q) for q in (prior, year, p.label)]
+    v = [float(x.value) if x.ok and x.value is not None else math.nan for x in got]
+    if not (v[0] > 0 and v[1] > v[0] and v[2] > 0):
+        return a, assumed + f" (revenue of {prior}, {year}, {p.label} not all disclosed)"
+    halves, g6 = (v[1] - v[0]) / v[0], math.sqrt(v[2] / v[0])
+    seasonal = halves / g6
+    k = seasonal * (a[0] + a[1]) / (a[2] + a[3])
+    q = (a[0], a[1], a[2] * k, a[3] * k)
+    return q, (f"derived: revenue (acceptance) by calendar quarter in the ratios "
+               f"{', '.join(f'{w:.3g}' for w in q)}: {year}'s second half was {halves:.2f}x "
+               f"its first ({year} - {prior} over {prior}), of which growth alone makes "
+               f"({p.label} / {prior}) ** 0.5 = {g6:.3f}x, so the season is {seasonal:.2f}x "
+               f"(assumed {(a[2] + a[3]) / (a[0] + a[1]):.3g}x; the shape within each half "
+               f"assumed; confidence {weakest([x.confidence for x in got])})")
+
+
+def signing_seasonality(cal: Calibration, delivery_months: int,
+                        acceptance: Quarters = ACCEPTANCE_SEASONALITY) -> Quarters:
     """Contracts signed per calendar quarter (the engine's ``seasonality``): for each
     signing quarter, the acceptance ratio of its three months ``delivery_months`` later
     (acceptance follows signing by the delivery), averaged; scaled so that the revenue
     accepted in the calibration period's months averages 1 (its revenue per month, from
     which the contracts are counted, is then the period's)."""
     d = delivery_months
-    raw = [sum(ACCEPTANCE_SEASONALITY[(3 * q + j + d) % 12 // 3] for j in range(3)) / 3
+    raw = [sum(acceptance[(3 * q + j + d) % 12 // 3] for j in range(3)) / 3
            for q in range(4)]
     mean = sum(raw[calendar_quarter(cal.period.end, t - d)]
                for t in range(-cal.months, 0)) / cal.months
