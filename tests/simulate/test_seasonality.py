@@ -209,11 +209,15 @@ def test_acceptance_seasonality_from_a_year_s_halves_net_of_growth() -> None:
 @pytest.mark.parametrize(("revenue", "kw", "why"), [
     ({"H1_2024": 10.0, "FY2024": 70.0, "P": 40.0}, {"end_month": 9, "months": 9},
      "not a calendar first half"),
-    ({"H1_2024": 10.0, "FY2024": 70.0, "P": None}, {}, "not all disclosed"),
-    ({"H1_2024": 0.0, "FY2024": 70.0, "P": 40.0}, {}, "not all disclosed"),
-    ({"H1_2024": 80.0, "FY2024": 70.0, "P": 40.0}, {}, "not all disclosed"),  # H1 > year
+    ({"H1_2024": 10.0, "FY2024": 70.0, "P": None}, {}, "not all disclosed and positive"),
+    ({"H1_2024": 0.0, "FY2024": 70.0, "P": 40.0}, {}, "not all disclosed and positive"),
+    ({"H1_2024": 80.0, "FY2024": 70.0, "P": 40.0}, {}, "FY2024's revenue is not above"),
     ({"H1_2024": 10.0, "FY2024": float("nan"), "P": 40.0}, {}, "not all disclosed"),
     ({"H1_2024": 10.0, "FY2024": 70.0, "P": -1.0}, {}, "not all disclosed"),
+    # from a hostile-input audit: H1 2024 revenue of 1 (yuan, against RMB 312m for the
+    # year) made a season of 18,090 to 1 and RMB 20,160bn of revenue over the horizon
+    ({"H1_2024": 1e-6, "FY2024": 312.4, "P": 190.9}, {}, "taken as a data problem"),
+    ({"H1_2024": 10.0, "FY2024": 10.2, "P": 40.0}, {}, "outside 0.05-20x"),  # H2 tiny
 ])
 def test_acceptance_seasonality_falls_back_to_the_assumed_shape(
         revenue: dict[str, float | None], kw: dict[str, int], why: str) -> None:

@@ -204,6 +204,8 @@ def _rescale(cal: Calibration, name: str, factor: float, how: str) -> None:
 #: a year's halves (:func:`acceptance_seasonality`); the shape within each half stays.
 ACCEPTANCE_SEASONALITY = (0.6, 0.9, 1.0, 1.5)
 Quarters = tuple[float, float, float, float]
+#: Second half over first half, net of growth, taken as a season; outside it, as bad data.
+SEASON_RANGE = (0.05, 20.0)
 
 
 def acceptance_seasonality(cal: Calibration) -> tuple[Quarters, str]:
@@ -225,10 +227,17 @@ def acceptance_seasonality(cal: Calibration) -> tuple[Quarters, str]:
         return a, assumed + f" ({p.label} is not a calendar first half with the year before)"
     got = [r.get("revenue", q) for q in (prior, year, p.label)]
     v = [float(x.value) if x.ok and x.value is not None else math.nan for x in got]
-    if not (v[0] > 0 and v[1] > v[0] and v[2] > 0):
-        return a, assumed + f" (revenue of {prior}, {year}, {p.label} not all disclosed)"
+    if not all(x > 0 for x in v):
+        return a, assumed + (f" (revenue of {prior}, {year} and {p.label} not all disclosed "
+                             "and positive)")
+    if v[1] <= v[0]:
+        return a, assumed + f" ({year}'s revenue is not above its {prior}'s)"
     halves, g6 = (v[1] - v[0]) / v[0], math.sqrt(v[2] / v[0])
     seasonal = halves / g6
+    if not SEASON_RANGE[0] <= seasonal <= SEASON_RANGE[1]:
+        return a, assumed + (f" (the season {year}'s halves give, {seasonal:.3g}x, is "
+                             f"outside {SEASON_RANGE[0]:g}-{SEASON_RANGE[1]:g}x: taken as a "
+                             "data problem, not a season)")
     k = seasonal * (a[0] + a[1]) / (a[2] + a[3])
     q = (a[0], a[1], a[2] * k, a[3] * k)
     return q, (f"derived: revenue (acceptance) by calendar quarter in the ratios "
