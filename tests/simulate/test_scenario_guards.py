@@ -34,7 +34,7 @@ def _load(tmp_path: Path, text: str) -> object:
      "financing[0] (financing): expected a month within the projection, after 2025-06-30"),
     ("financing: [{amount: 1e9, month: 36, committed: true}]\n",
      "before month 36, found month 36"),
-    ("shocks: [{driver: start_cash, multiplier: 0.5, start_month: 500}]\n",
+    ("shocks: [{driver: training_compute_monthly, multiplier: 0.5, start_month: 500}]\n",
      "shocks[0]: start_month: expected a month before the horizon (36), found 500"),
     ("correlations: [[start_cash, opex_growth_annual, 0.5]]\n",
      "correlations[0]: start_cash is fixed; a correlation needs two uncertain drivers"),

@@ -121,7 +121,7 @@ def test_a_normal_that_often_leaves_the_drivers_range_is_refused(tmp_path: Path,
      "- [training_compute_growth_annual, open_platform.volume_growth_monthly, -0.99]\n",
      "not positive definite"),
     # every driver and index times 0: the FX revaluation divided by 0 and cash was NaN
-    ("shocks:\n- {driver: '*', multiplier: 0}\n", "a price index or exchange rate of 0"),
+    ("shocks:\n- {driver: '*_index', multiplier: 0}\n", "a price index or exchange rate of 0"),
 ])
 def test_a_file_the_run_cannot_use_is_refused_when_loaded(tmp_path: Path, minimax: Company,
                                                           text: str, found: str) -> None:

@@ -31,7 +31,8 @@ from llmecon.simulate.calibrate_lines import (
 )
 from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.financing import calibrate_financing
-from llmecon.simulate.scenario import TIME_INDICES, LineSpec, Noise, Scenario
+from llmecon.simulate.movable import TIME_INDICES
+from llmecon.simulate.scenario import LineSpec, Noise, Scenario
 from llmecon.statements.model import Company
 from llmecon.units import FxTable
 

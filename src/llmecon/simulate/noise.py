@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.simulate.scenario import TIME_INDICES, Noise, Scenario
+from llmecon.simulate.movable import TIME_INDICES
+from llmecon.simulate.scenario import Noise, Scenario
 
 Array = np.ndarray[Any, Any]
 

@@ -36,6 +36,7 @@ from llmecon.simulate.backends import (
 )
 from llmecon.simulate.calendar import check_horizon, month_end, month_ends
 from llmecon.simulate.engine import BURN_BASIS, Paths
+from llmecon.simulate.movable import TIME_INDICES
 from llmecon.simulate.sampling import (
     BLOCK,
     TILE,
@@ -46,7 +47,7 @@ from llmecon.simulate.sampling import (
     simulate_paths,
     uncertain_drivers,
 )
-from llmecon.simulate.scenario import TIME_INDICES, Scenario
+from llmecon.simulate.scenario import Scenario
 from llmecon.simulate.sketch import RELATIVE_ERROR, exact_rank_percentiles
 from llmecon.simulate.summary import FIELDS, METRICS
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from llmecon.simulate.distributions import correlated_normals, correlation_factor
 from llmecon.simulate.engine import Paths, project
+from llmecon.simulate.movable import TIME_INDICES, fixed_targets, refuse_fixed
 from llmecon.simulate.noise import NoiseBlock
 from llmecon.simulate.scenario import Scenario
 
@@ -33,7 +34,11 @@ Array = np.ndarray[Any, Any]
 
 
 def shock_multipliers(s: Scenario) -> dict[str, Array]:
-    """Each shocked driver's multiplier per month, shape (months,)."""
+    """Each shocked driver's multiplier per month, shape (months,). A shock, regime or
+    noise on a driver held fixed over time is refused, however the scenario was built."""
+    refuse_fixed([*(sh.driver for sh in s.shocks), *(k for g in s.regimes for k in g.multipliers),
+                  *fixed_targets([n.driver for n in s.noise], [*s.drivers, *TIME_INDICES])],
+                 f"scenario {s.company}: shocks, regimes or noise")
     mults: dict[str, Array] = {}
     for sh in s.shocks:
         m = mults.setdefault(sh.driver, np.ones(s.horizon_months))

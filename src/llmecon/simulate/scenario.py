@@ -27,6 +27,7 @@ from llmecon.constants import MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
 from llmecon.simulate.calendar import month_index
 from llmecon.simulate.distributions import Dist, Regime, correlation_factor
+from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
 
 if TYPE_CHECKING:  # the scenario file's models are built only when a file or preset is read
     from llmecon.config.scenario import (
@@ -63,8 +64,6 @@ OPTIONAL_GLOBAL_DRIVERS = ("interest_rate_on_cash_annual", "capex_monthly", "ope
                            "foreign_revenue_share", "foreign_cost_share", "foreign_cash_share",
                            "compute_rented_share", "compute_committed_share",
                            "compute_commitment_months", "compute_owned_share")
-#: Multipliers over time that are not drivers: shocks, regimes and noise may target them.
-TIME_INDICES = ("inference_cost_index", "fx_index", "gpu_price_index")
 
 
 @dataclass(frozen=True)
@@ -241,12 +240,14 @@ class Scenario:
 
 
 # ---------------------------------------------------------------- user files
-def _match(pattern: str, names: Sequence[str], where: str) -> list[str]:
+def _match(pattern: str, names: Sequence[str], where: str, moving: bool = False) -> list[str]:
     got = [n for n in names if fnmatch.fnmatchcase(n, pattern)]
     if not got:
         close = difflib.get_close_matches(pattern, list(names), n=3)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise InputError(f"{where}: unknown driver {pattern!r}{hint}")
+    if moving:  # a shock, regime or noise: each must be read month by month
+        refuse_fixed(got, where)
     return got
 
 
@@ -310,7 +311,7 @@ def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
     if cfg.noise is not None:
         names = [*drivers, *TIME_INDICES]
         for i, n in enumerate(cfg.noise):
-            _match(n.driver, names, f"{where}: noise[{i}]")
+            _match(n.driver, names, f"{where}: noise[{i}]", moving=True)
         s = replace(s, noise=tuple(Noise(n.driver, n.sd_monthly, n.autocorrelation)
                                    for n in cfg.noise))
     if cfg.regimes is not None:
@@ -413,7 +414,7 @@ def _line(cfg: LineConfig) -> LineSpec:
 
 def _regime(g: RegimeConfig, names: list[str], where: str) -> Regime:
     for k in g.multipliers:
-        _match(k, names, where)
+        _match(k, names, where, moving=True)
     return Regime(g.name, g.probability_per_year, g.duration_months, dict(g.multipliers))
 
 
@@ -421,7 +422,7 @@ def _shocks(items: Sequence[ShockConfig], s: Scenario, where: str) -> list[Shock
     out = []
     names = [*s.drivers, *TIME_INDICES]
     for i, sh in enumerate(items):
-        targets = _match(sh.driver, names, f"{where}: shocks[{i}]")
+        targets = _match(sh.driver, names, f"{where}: shocks[{i}]", moving=True)
         if sh.multiplier <= 0 and (index := [t for t in targets if t in TIME_INDICES]):
             raise InputError(f"{where}: shocks[{i}]: multiplier: expected > 0 for {index[0]} "
                              f"(a price index or exchange rate of 0 means nothing), found "

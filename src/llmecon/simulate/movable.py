@@ -1,0 +1,50 @@
+"""The drivers the projection reads month by month, so a shock, a regime or month-to-month
+noise can move them (:func:`llmecon.simulate.engine.project` multiplies exactly these).
+
+Every other driver is drawn once per path and held over the horizon: a multiplier over time
+on it would be dropped without a word, so scenario files, presets and runs refuse one
+(a hostile-input audit found ten such drivers accepted and ignored, cost per token and
+unexplained operating cash flow among them). ``tests/simulate/test_movable.py`` checks the
+list against the engine: every listed driver moves a projection, no other does.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+
+from llmecon.errors import InputError
+
+#: Multipliers over time that are not drivers: shocks, regimes and noise may target them.
+TIME_INDICES = ("inference_cost_index", "fx_index", "gpu_price_index")
+#: Company-wide drivers the engine multiplies month by month.
+COMPANY_DRIVERS = ("capex_monthly", "other_sm_monthly", "training_compute_monthly")
+#: Line drivers (``<line>.<name>``) the engine multiplies month by month.
+LINE_DRIVERS = ("arppu_monthly", "cac", "contract_value", "contracts_per_month",
+                "marketing_monthly", "paying_rate", "price_per_m", "tokens_per_month",
+                "user_churn_monthly", "volume_growth_monthly")
+
+
+def movable(name: str) -> bool:
+    """Whether the projection reads ``name`` month by month."""
+    if name in TIME_INDICES or name in COMPANY_DRIVERS:
+        return True
+    line, _, short = name.partition(".")
+    return bool(line) and short in LINE_DRIVERS
+
+
+def refuse_fixed(targets: Iterable[str], where: str) -> None:
+    """An error naming the first of ``targets`` the projection holds fixed over time."""
+    fixed = [t for t in targets if not movable(t)]
+    if fixed:
+        raise InputError(
+            f"{where}: {fixed[0]} is drawn once per path and held over the horizon, so a "
+            "multiplier over time on it would be ignored; set it (drivers:) instead, or move "
+            f"one of {', '.join(TIME_INDICES + COMPANY_DRIVERS)} or <line>."
+            f"{{{','.join(LINE_DRIVERS)}}}")
+
+
+def fixed_targets(patterns: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The names matched by ``patterns`` that the projection holds fixed over time."""
+    return [n for n in names if not movable(n)
+            and any(fnmatch.fnmatchcase(n, p) for p in patterns)]
