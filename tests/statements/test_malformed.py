@@ -64,6 +64,10 @@ EXPECTED: dict[str, str] = {
     "fractional_headcount.csv": "row 21, value: expected a whole number of persons, found 200.5",
     "offer_price_zero.csv": "row 24, value: offer_price must be above 0 (it divides), found 0",
     "source_count_zero.csv": "row 19, source_count: expected a whole number >= 1, found '0'",
+    # from a hostile-input audit: periods are told apart by their span, so the second label
+    # was dropped without a word (and once decided a projection's season)
+    "two_labels_one_span.csv": "and CY2024 both cover the 12 months to 2024-12-31; give one "
+                               "label",
 }
 
 

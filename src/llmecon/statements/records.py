@@ -309,6 +309,7 @@ def _collect(records: Sequence[Record], meta: CompanyMeta,
     out: list[tuple[Figure, str]] = []
     seen: dict[tuple[str, str | None, str, bool], str] = {}
     ends: dict[str, tuple[date, str]] = {}
+    spans: dict[tuple[date, int], tuple[str, str]] = {}  # one label per span
     year_end = meta.year_end
     for rec in records:
         try:
@@ -327,6 +328,8 @@ def _collect(records: Sequence[Record], meta: CompanyMeta,
             problems.append(f"{rec.where}: period {fig.period.label} ends {fig.period.end}, but "
                             f"{first[1]} says it ends {first[0]}")
             continue
+        if _other_label(spans, fig.period, rec.where, problems):
+            continue
         if fig.segment and fig.segment.startswith("line:") and meta.lines and \
                 fig.segment[5:] not in meta.lines:
             problems.append(f"{rec.where}: segment {fig.segment!r} is not one of the company's "
@@ -334,6 +337,20 @@ def _collect(records: Sequence[Record], meta: CompanyMeta,
             continue
         out.append((fig, rec.where))
     return out
+
+
+def _other_label(spans: dict[tuple[date, int], tuple[str, str]], p: Period, where: str,
+                 problems: list[str]) -> bool:
+    """Whether another label already names the span of ``p`` (a problem then): periods are
+    told apart by their span, so one of the two would be dropped without a word."""
+    label, first = spans.setdefault((p.end, p.months), (p.label, where))
+    if label == p.label:
+        return False
+    span = f"the {p.months} months to {p.end}" if p.months else f"the balance at {p.end}"
+    clash = f"and {p.label} both cover {span}"
+    if not any(clash in x for x in problems):  # once per pair of labels
+        problems.append(f"{where}: periods {label} ({first}) {clash}; give one label")
+    return True
 
 
 def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Record],
