@@ -28,6 +28,7 @@ from llmecon.errors import InputError, NotFoundError
 from llmecon.simulate.calendar import month_index
 from llmecon.simulate.distributions import Dist, Regime, correlation_factor
 from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
+from llmecon.simulate.preset_checks import in_range, later
 
 if TYPE_CHECKING:  # the scenario file's models are built only when a file or preset is read
     from llmecon.config.scenario import (
@@ -69,10 +70,7 @@ OPTIONAL_GLOBAL_DRIVERS = ("interest_rate_on_cash_annual", "capex_monthly", "ope
 @dataclass(frozen=True)
 class LineSpec:
     """A business line: its kind (c2c, b2b or api) and timing in months.
-
-    ``collection_delay_months`` is the delay from revenue to cash; ``None`` means the kind's
-    default (3 months for B2B projects, none for consumer and API lines).
-    """
+    ``collection_delay_months``: revenue to cash; ``None``: 3 for B2B projects, else 0."""
 
     name: str
     kind: str  # c2c, b2b or api
@@ -131,8 +129,7 @@ class Shock:
 @dataclass(frozen=True)
 class Noise:
     """Month-to-month volatility of the drivers matching ``driver`` (a pattern): a lognormal
-    AR(1) with monthly log-sd ``sd_monthly`` and ``autocorrelation`` (see
-    :mod:`llmecon.simulate.noise`)."""
+    AR(1) of monthly log-sd ``sd_monthly`` (:mod:`llmecon.simulate.noise`)."""
 
     driver: str
     sd_monthly: float
@@ -468,27 +465,29 @@ def apply_stresses(s: Scenario, names: Sequence[str]) -> Scenario:
 
 def _apply_preset(s: Scenario, name: str, pre: StressPreset) -> Scenario:
     line_names = {ln.name for ln in s.lines}
-    names = [*s.drivers, *TIME_INDICES]
-    shocks = _shocks([sh for sh in pre.shocks
-                      if any(fnmatch.fnmatchcase(n, sh.driver) for n in names)], s,
-                     f"stress {name}")
-    drivers = dict(s.drivers)
+    shocks = _shocks([sh for sh in pre.shocks if any(fnmatch.fnmatchcase(n, sh.driver) for n
+                      in [*s.drivers, *TIME_INDICES])], s, f"stress {name}")
+    drivers, prov = dict(s.drivers), dict(s.provenance)
     for item in pre.set_:
         for t in _match(item.driver, list(drivers), f"stress {name}"):
-            drivers[t] = Dist("fixed", {"value": item.value})
+            drivers[t] = in_range(Dist("fixed", {"value": item.value}), t, name,
+                                  f"sets {item.value:g}")
+            prov[t] = f"stress {name}: {item.value:g} (was {prov.get(t, 'n/a')})"
     lines = list(s.lines)
     for item in pre.add:
         if item.driver.split(".")[-1] == "collection_delay_extra_months":
-            lines = [replace(ln, collection_delay_months=ln.delay_months + int(item.value))
-                     if ln.kind == "b2b" else ln for ln in lines]
+            lines = [later(ln, int(item.value), name) if ln.kind == "b2b" else ln
+                     for ln in lines]
             continue
         for t in [n for n in drivers if fnmatch.fnmatchcase(n, item.driver)
                   and n.split(".")[0] in line_names]:
             try:  # every draw moves (a distribution was once left as it was, silently)
-                drivers[t] = drivers[t].shifted(item.value)
+                shifted = drivers[t].shifted(item.value)
             except ValueError as e:
                 raise InputError(f"stress {name}: {t}: the preset adds {item.value:g}: "
                                  f"{e}") from None
+            drivers[t] = in_range(shifted, t, name, f"adds {item.value:g}")
+            prov[t] = f"{prov.get(t, 'n/a')}; stress {name}: {item.value:+g}"
     financing = s.financing
     if pre.drop_uncommitted_financing:
         financing = tuple(f for f in financing if f.committed)
@@ -496,5 +495,5 @@ def _apply_preset(s: Scenario, name: str, pre: StressPreset) -> Scenario:
         financing = tuple(replace(f, repay_after_months=0) if f.already_received else f
                           for f in financing if f.kind != "bank_facility")
     out = replace(s, shocks=s.shocks + tuple(shocks), drivers=drivers, lines=tuple(lines),
-                  financing=financing, stresses=(*s.stresses, name))
+                  financing=financing, stresses=(*s.stresses, name), provenance=prov)
     return out.with_financing(pre.financing_included) if pre.financing_included else out

@@ -1,0 +1,41 @@
+"""What a stress preset (``data/stress.yaml``) sets or adds stays in each driver's range.
+
+A scenario file's values are checked against the driver ranges of
+:func:`llmecon.config.calibration.driver_range_problem`; a preset's changes once were not
+(a hostile-input audit: a scenario's price decline of 0.98 a month plus price-war's 0.03 made
+1.01, and token prices changed sign every month, while 1.01 written in the file was refused;
+budget-freeze took a collection delay of 240 months to 243). Used by
+:func:`llmecon.simulate.scenario.apply_stresses`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from llmecon.config.base import parse_config
+from llmecon.config.calibration import DistConfig, driver_range_problem
+from llmecon.constants import MAX_HORIZON_MONTHS
+from llmecon.errors import InputError
+from llmecon.simulate.distributions import Dist
+
+
+def in_range(d: Dist, driver: str, preset: str, how: str) -> Dist:
+    """``d`` once it lies in ``driver``'s range, else an error naming the preset and what
+    it did (``how``: "adds 0.03")."""
+    spec = parse_config(DistConfig, {"dist": d.kind, **d.params}, f"stress {preset}: {driver}")
+    if problem := driver_range_problem(driver, spec):
+        raise InputError(f"stress {preset}: {driver}: the preset {how}: {problem}; give the "
+                         "driver a value the preset leaves in range")
+    return d
+
+
+def later(line: Any, months: int, preset: str) -> Any:
+    """A project line (a :class:`~llmecon.simulate.scenario.LineSpec`) collecting
+    ``months`` later, within what a scenario file takes (0 to the longest horizon)."""
+    delay = line.delay_months + months
+    if not 0 <= delay <= MAX_HORIZON_MONTHS:
+        raise InputError(f"stress {preset}: {line.name}.collection_delay_months: the preset "
+                         f"adds {months} to {line.delay_months}: expected 0 to "
+                         f"{MAX_HORIZON_MONTHS}, found {delay}")
+    return replace(line, collection_delay_months=delay)
