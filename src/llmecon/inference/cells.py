@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 Array = np.ndarray[Any, Any]
 #: Largest parallel degree, worker count or concurrency a row may give.
@@ -74,11 +75,19 @@ class Cells:
 
     def concurrency(self, rows: Array) -> Array:
         """Requests in flight from ``silicon_data_source`` (``silicon_concurrency=N``);
-        NaN where it does not say; 0 or more than :data:`MAX_COUNT` named."""
+        NaN where it does not say. Named: anything but one whole number from 1 to
+        :data:`MAX_COUNT` (``1e30`` was read as 1, ``2.5`` as 2, ``-5`` and ``nan`` as not
+        given, a second value ignored)."""
         col = self.frame["silicon_data_source"].astype(str)
-        v = col.str.extract(r"silicon_concurrency=(\d+)")[0].astype(float).to_numpy()
-        bad = rows & ((v < 1) | (v > MAX_COUNT))
-        self._flag(bad, f"silicon_data_source: expected silicon_concurrency from 1 to "
-                        f"{MAX_COUNT:,}")
+        given = col.str.findall(r"silicon_concurrency=([^;\s]*)").map(
+            lambda xs: xs if isinstance(xs, list) else [])
+        first = given.str[0]
+        v = pd.to_numeric(first.where(first.str.fullmatch(r"\d+", na=False)),
+                          errors="coerce").to_numpy(dtype=float)
+        named = (given.str.len() > 0).to_numpy()
+        several = given.map(lambda xs: len(set(xs)) > 1).to_numpy(dtype=bool)
+        bad = rows & named & (~(v >= 1) | (v > MAX_COUNT) | several)
+        self._flag(bad, f"silicon_data_source: expected one silicon_concurrency, a whole "
+                        f"number from 1 to {MAX_COUNT:,}")
         out: Array = np.where(bad, np.nan, v)
         return out
