@@ -52,8 +52,8 @@ SCENARIOS: dict[str, str] = {
     "s_negative_users.yaml": "drivers: ai_native_products.start_users: expected a number >= "
                              "0, found -5e+06",
     "s_noise_negative.yaml": "noise[0].sd_monthly: expected a number >= 0, found -0.1",
-    "s_paying_rate_over_1.yaml": "drivers: ai_native_products.paying_rate: expected a share "
-                                 "from 0 to 1, found 2",
+    "s_paying_rate_over_1.yaml": "drivers: ai_native_products.paying_rate: high: expected a "
+                                 "share from 0 to 1, found 2",
     "s_python_tag.yaml": "could not determine a constructor for the tag",
     "s_regime_prob.yaml": "regimes[0].probability_per_year: expected a number <= 1",
     "s_seasonality_nan.yaml": "lines[0].seasonality[2]: expected a finite number, found nan",

@@ -137,7 +137,13 @@ def test_config_json_path_as_model(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("key", "value", "says"), [
     ("num_hidden_layers", 80.5, "layers: expected a whole number, found 80.5"),
     ("num_key_value_heads", 7.9, "kv_heads: expected a whole number, found 7.9"),
-    ("hidden_size", "big", "not a config this model reads: missing or bad"),
+    ("hidden_size", "big",
+     "not a config this model reads: hidden_size: expected a number, found 'big'"),
+    # from a hostile-input audit: the key was not named, and -8 experts were reported as 0
+    ("vocab_size", True, "not a config this model reads: vocab_size: expected a number, "
+                         "found True"),
+    ("num_experts", -8, "num_experts: expected a whole number of routed experts >= 0, "
+                        "found -8"),
 ])
 def test_a_fractional_or_text_count_is_named_not_truncated(key: str, value: object,
                                                             says: str) -> None:

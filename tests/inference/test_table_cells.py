@@ -60,7 +60,8 @@ def test_good_rows_and_blank_optional_cells_are_predicted(tmp_path: Path) -> Non
     ("isl", "inf", "isl: expected a number"),
     ("mode", "AGGREGATED", "mode: expected agg or disagg"),
     ("silicon_data_source", "x; silicon_concurrency=0",
-     "silicon_data_source: expected silicon_concurrency from 1 to 1,000,000"),
+     "silicon_data_source: expected one silicon_concurrency, a whole number from 1 to "
+     "1,000,000"),
     ("pp_size", 64, "more pipeline stages (pp) than the model has layers"),
 ])
 def test_a_bad_cell_is_named(cell: str, value: object, says: str, tmp_path: Path) -> None:

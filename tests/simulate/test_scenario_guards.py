@@ -50,6 +50,13 @@ def _load(tmp_path: Path, text: str) -> object:
      "compute_commitment_months: expected a whole number of months, found 2.5"),
     ("stresses: [price-war]\n", "stresses: price-war listed, but the file does not hold "
                                 "their changes"),
+    # from a hostile-input audit: money "received before the start" dated month 3 did nothing
+    ("financing: [{amount: 1e9, month: 3, kind: equity, already_received: true}]\n",
+     "already_received: true marks money in the starting cash, drawn before the start: "
+     "expected month 0, found 3"),
+    ("financing: [{amount: 1e9, month: 0, kind: equity, already_received: true}]\n",
+     "already_received: true with no annual_interest_rate and no repay_after_months moves "
+     "no cash"),
 ])
 def test_a_scenario_file_that_would_be_ignored_or_guessed_is_named(
         tmp_path: Path, text: str, says: str) -> None:

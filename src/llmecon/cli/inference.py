@@ -84,7 +84,7 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--precision", type=precision, default="fp8",
                    help="weights: bf16, fp8, int8, fp4")
     p.add_argument("--kv", dest="kv_dtype", type=precision, default="bf16",
-                   help="KV cache: bf16, fp8, int8")
+                   help="KV cache: bf16, fp8, int8, fp4")
     p.add_argument("--gpus", type=GPUS, default=8, help="GPUs per decode replica (EP group)")
     p.add_argument("--pp", type=GPUS, default=1, help="pipeline-parallel stages of --gpus "
                                                       "(and --prefill-gpus): each holds 1/pp "

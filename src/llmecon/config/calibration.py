@@ -153,6 +153,11 @@ def driver_range(name: str) -> tuple[float, float, str] | None:
     return None
 
 
+def _shown(x: float) -> str:
+    """``x`` short (``:g``) where that is exact, else in full."""
+    return f"{x:g}" if float(f"{x:g}") == x else repr(x)
+
+
 def driver_range_problem(name: str, d: DistConfig) -> str | None:
     """What is wrong with distribution ``d`` of driver ``name`` (None: nothing): its values
     (a fixed value, the ends of a uniform or triangular, the mean of a normal, lognormal or
@@ -162,12 +167,13 @@ def driver_range_problem(name: str, d: DistConfig) -> str | None:
         return None
     low, high, what = rule
     p = d.params
-    ends = [p[k] for k in ("value", "low", "high", "mean") if k in p]
-    bad = [x for x in ends if not low <= x <= high]
-    if bad:
-        return f"expected {what}, found {bad[0]:g}"
-    if name.endswith("_months") and any(x != int(x) for x in ends):
-        return f"expected a whole number of months, found {ends[0]:g}"
+    ends = [(k, p[k]) for k in ("value", "low", "high", "mean") if k in p]
+    bad = [(k, x) for k, x in ends if not low <= x <= high]
+    if bad:  # named as given: -0.9999999999 once read "found -1", in range
+        key = "" if bad[0][0] == "value" else f"{bad[0][0]}: "
+        return f"{key}expected {what}, found {_shown(bad[0][1])}"
+    if name.endswith("_months") and any(x != int(x) for _, x in ends):
+        return f"expected a whole number of months, found {_shown(ends[0][1])}"
     if "sd" in p and p["sd"] > high - low:
         return f"sd: expected at most {high - low:g} for {what}, found {p['sd']:g}"
     if d.dist == "normal" and p["sd"] > 0:

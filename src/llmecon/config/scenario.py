@@ -100,6 +100,14 @@ class FinancingEventConfig(ConfigModel):
         if (self.month is None) == (self.date is None):
             raise ValueError("expected exactly one of month (months after the period end) "
                              "or date")
+        if self.already_received and self.month not in (None, 0):  # a hostile-input audit
+            raise ValueError(f"already_received: true marks money in the starting cash, "
+                             f"drawn before the start: expected month 0, found {self.month}")
+        if self.already_received and not self.annual_interest_rate \
+                and self.repay_after_months is None:
+            raise ValueError("already_received: true with no annual_interest_rate and no "
+                             "repay_after_months moves no cash (the amount is in the "
+                             "starting cash already)")
         return self
 
 

@@ -174,6 +174,14 @@ def _n(v: Any) -> Any:
     return v if isinstance(v, (int, float)) else int(v)
 
 
+def _num(c: Mapping[str, Any], key: str) -> Any:
+    """:func:`_n` of ``c[key]``, its errors naming ``key``."""
+    try:
+        return _n(c[key])
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{key}: {e}") from None
+
+
 def _flag(c: Mapping[str, Any], *keys: str) -> bool:
     """A config's true/false setting (absent: false); text such as "false" is refused (it
     read as true)."""
@@ -215,9 +223,14 @@ def _layer_kinds(c: Mapping[str, Any], layers: int) -> tuple[int, int]:
 
 
 def _moe_fields(c: Mapping[str, Any], layers: int) -> dict[str, Any]:
-    experts = _n(_get(c, "n_routed_experts", "num_local_experts", "num_experts", default=0))
+    names = ("n_routed_experts", "num_local_experts", "num_experts")
+    experts = _n(_get(c, *names, default=0))
+    if not isinstance(experts, int) or experts < 0:
+        key = next((k for k in names if c.get(k) is not None), names[0])
+        raise ValueError(f"{key}: expected a whole number of routed experts >= 0, found "
+                         f"{experts!r}")
     if not experts:
-        return {"dense_ffn": _n(c["intermediate_size"])}
+        return {"dense_ffn": _num(c, "intermediate_size")}
     expert_ffn = _n(_get(c, "moe_intermediate_size", "intermediate_size"))
     freq = c.get("moe_layer_freq")
     if isinstance(freq, list):
@@ -244,13 +257,13 @@ def _moe_fields(c: Mapping[str, Any], layers: int) -> dict[str, Any]:
 
 def _attention_fields(c: Mapping[str, Any]) -> dict[str, Any]:
     if c.get("kv_lora_rank"):
-        return {"attention": "mla", "kv_lora_rank": _n(c["kv_lora_rank"]),
-                "q_lora_rank": c.get("q_lora_rank"), "qk_rope_dim": _n(c["qk_rope_head_dim"]),
-                "qk_nope_dim": _n(c["qk_nope_head_dim"]), "v_head_dim": _n(c["v_head_dim"])}
-    heads = _n(c["num_attention_heads"])
+        return {"attention": "mla", "kv_lora_rank": _num(c, "kv_lora_rank"),
+                "q_lora_rank": c.get("q_lora_rank"), "qk_rope_dim": _num(c, "qk_rope_head_dim"),
+                "qk_nope_dim": _num(c, "qk_nope_head_dim"), "v_head_dim": _num(c, "v_head_dim")}
+    heads = _num(c, "num_attention_heads")
     if not isinstance(heads, int) or heads < 1:
         raise ValueError(f"num_attention_heads: expected a whole number >= 1, found {heads}")
-    hidden = _n(c["hidden_size"])
+    hidden = _num(c, "hidden_size")
     if _get(c, "head_dim") is None and hidden % heads:
         raise ValueError(f"hidden_size {hidden} is not a multiple of num_attention_heads "
                          f"{heads} (and no head_dim is given)")
@@ -262,14 +275,14 @@ def _attention_fields(c: Mapping[str, Any]) -> dict[str, Any]:
 
 def _sparse_fields(c: Mapping[str, Any]) -> dict[str, Any]:
     if c.get("index_n_heads"):
-        return {"index_heads": _n(c["index_n_heads"]), "index_head_dim": _n(c["index_head_dim"]),
-                "index_topk": _n(c["index_topk"])}
+        return {"index_heads": _num(c, "index_n_heads"),
+                "index_head_dim": _num(c, "index_head_dim"), "index_topk": _num(c, "index_topk")}
     sp = _section(c, "sparse_attention_config")
     if _flag(sp, "use_sparse_attention"):
-        block = _n(sp["sparse_block_size"])
-        return {"index_heads": _n(sp["sparse_num_index_heads"]),
-                "index_head_dim": _n(sp["sparse_index_dim"]),
-                "index_topk": block * (_n(sp["sparse_topk_blocks"])
+        block = _num(sp, "sparse_block_size")
+        return {"index_heads": _num(sp, "sparse_num_index_heads"),
+                "index_head_dim": _num(sp, "sparse_index_dim"),
+                "index_topk": block * (_num(sp, "sparse_topk_blocks")
                                        + _n(sp.get("sparse_local_block", 0)))}
     return {}
 
@@ -277,11 +290,11 @@ def _sparse_fields(c: Mapping[str, Any]) -> dict[str, Any]:
 def hf_config_fields(config: Mapping[str, Any]) -> dict[str, Any]:
     """The architecture fields of a :class:`Model` read from a Hugging Face config."""
     c = _section(config, "text_config") or config
-    layers = _n(c["num_hidden_layers"])
+    layers = _num(c, "num_hidden_layers")
     sliding, linear = _layer_kinds(c, layers)
     out: dict[str, Any] = {
-        "layers": layers, "hidden": _n(c["hidden_size"]), "heads": _n(c["num_attention_heads"]),
-        "context_length": _n(c["max_position_embeddings"]), "vocab_size": _n(c["vocab_size"]),
+        "layers": layers, "hidden": _num(c, "hidden_size"), "heads": _num(c, "num_attention_heads"),
+        "context_length": _num(c, "max_position_embeddings"), "vocab_size": _num(c, "vocab_size"),
         "tie_embeddings": _flag(c, "tie_word_embeddings"),
         "mtp_modules": _n(_get(c, "num_mtp_modules", "num_nextn_predict_layers",
                                 "mtp_num_hidden_layers", default=0)),
@@ -294,10 +307,10 @@ def hf_config_fields(config: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(_n(c[key]), int) or _n(c[key]) < 1:
                 raise ValueError(f"{key}: expected a whole number >= 1 for linear-attention "
                                  f"layers, found {c[key]!r}")
-        out.update(linear_heads=_n(c["linear_num_value_heads"]),
-                   linear_key_heads=_n(c["linear_num_key_heads"]),
-                   linear_key_dim=_n(c["linear_key_head_dim"]),
-                   linear_value_dim=_n(c["linear_value_head_dim"]))
+        out.update(linear_heads=_num(c, "linear_num_value_heads"),
+                   linear_key_heads=_num(c, "linear_num_key_heads"),
+                   linear_key_dim=_num(c, "linear_key_head_dim"),
+                   linear_value_dim=_num(c, "linear_value_head_dim"))
     return out
 
 
@@ -308,8 +321,8 @@ def model_from_hf_config(config: Mapping[str, Any], *, name: str, origin: str,
     try:
         fields = hf_config_fields(config)
     except (KeyError, TypeError, ValueError) as e:
-        raise InputError(f"{origin}: not a config this model reads: missing or bad {e}") \
-            from None
+        what = f"missing {e}" if isinstance(e, KeyError) else str(e)
+        raise InputError(f"{origin}: not a config this model reads: {what}") from None
     extra = dict(row or {})
     draft = parse_config(Model, {"name": name, "total_params_b": 1e6, "active_params_b": 1.0,
                                  "as_of": "-", "source": "-", **fields}, origin)
