@@ -80,6 +80,18 @@ def test_zero_workers_or_stages_in_a_disaggregated_row_are_named(cell: str,
     assert status[1].startswith(f"{cell}: expected a whole number from 1")
 
 
+@pytest.mark.parametrize(("cell", "value", "says"), [
+    ("decode_batch_size", 0, "found 0"), ("decode_batch_size", 1e9, "found 1e+09"),
+    ("prefill_batch_size", -1, "found -1")])
+def test_a_bad_batch_column_is_named_though_not_read(cell: str, value: float, says: str,
+                                                     tmp_path: Path) -> None:
+    # from a hostile-input audit: the concurrency comes from silicon_data_source, so these
+    # columns were never read and any value passed with status ok
+    status = _status([DISAGG, {**DISAGG, cell: value}], tmp_path)
+    assert status[0] == "ok"
+    assert status[1] == f"{cell}: expected a whole number from 1 to 1,000,000, {says}"
+
+
 def test_a_model_file_that_fails_says_why(tmp_path: Path) -> None:
     bad = tmp_path / "config.json"
     bad.write_text('{"num_hidden_layers": 0}')

@@ -222,6 +222,9 @@ def _layout(c: Cells, agg: Array, domain: Array) -> _Layout:
         return c.number(col, rows, default=default, zero_unset=unset)
 
     conc = c.concurrency(np.ones(len(agg), bool))
+    for col in ("decode_batch_size", "prefill_batch_size"):  # not read (the concurrency
+        if col in c.frame:  # is): a bad value is still named (a hostile-input audit)
+            size(col, dis)
     dp_agg = size("attention_dp_size", agg, 1.0, True)
     conc = np.where(np.isnan(conc) & agg, size("batch_size", agg) * dp_agg, conc)
     a_tp, dp_agg, moe_agg = _fold_layout(size("tp_size", agg), dp_agg,
