@@ -66,6 +66,9 @@ EXPECTED: dict[str, str] = {
     "source_count_zero.csv": "row 19, source_count: expected a whole number >= 1, found '0'",
     # from a hostile-input audit: periods are told apart by their span, so the second label
     # was dropped without a word (and once decided a projection's season)
+    # from a hostile-input audit: an amount over half a year above the whole year's passed
+    "half_above_year.csv": "revenue H1_2024: 120 USD million exceeds FY2024's 100 USD million, "
+                           "a period it is part of",
     "two_labels_one_span.csv": "and CY2024 both cover the 12 months to 2024-12-31; give one "
                                "label",
 }

@@ -5,13 +5,15 @@
 - gross profit = revenue - cost of revenue where all three are given;
 - business-line segments add up to the total; other segments do not exceed it;
 - total assets = total liabilities + net assets where all three are given;
-- parts do not exceed their whole (compute inside R&D, R&D staff, paying users...).
+- parts do not exceed their whole (compute inside R&D, R&D staff, paying users...), nor an
+  amount over part of a period its amount over the whole period.
 
 :func:`problems` lists what is wrong; :func:`check_company` raises them together.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 
 from llmecon import formulas as fx
@@ -195,9 +197,37 @@ def segment_sums(company: Company) -> list[str]:
     return out
 
 
+def period_parts(company: Company) -> list[str]:
+    """An amount that cannot be negative is no larger over part of a period than over the
+    whole (an H1 revenue above its year's passed, and decided a projection's season: a
+    hostile-input audit). Sorted by end date, so linear in the figures but for the parts
+    each whole holds."""
+    out: list[str] = []
+    groups: dict[tuple[str, str | None], list[Figure]] = defaultdict(list)
+    for f in company.figures:
+        d = ITEMS.get(f.item)
+        if d and f.role == "raw" and d.dimension == "money" and d.temporal == "duration" \
+                and d.sign == "nonnegative" and not f.period.is_instant:
+            groups[(f.item, f.segment)].append(f)
+    for figs in groups.values():
+        figs.sort(key=lambda f: f.period.end)
+        ends = [f.period.end for f in figs]
+        for whole in figs:
+            lo = bisect.bisect_left(ends, whole.period.start)
+            for part in figs[lo:bisect.bisect_right(ends, whole.period.end)]:
+                if part.period.months < whole.period.months and \
+                        part.period.start >= whole.period.start and \
+                        part.value > whole.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
+                    out.append(f"{_name(part)}: {_show(part.value, part)} exceeds "
+                               f"{whole.period.label}'s {_show(whole.value, whole)}, a "
+                               "period it is part of")
+    return out
+
+
 def problems(company: Company) -> list[str]:
     """Every accounting problem found in the company's figures."""
-    return [*check_values(company), *identities(company), *segment_sums(company)]
+    return [*check_values(company), *identities(company), *segment_sums(company),
+            *period_parts(company)]
 
 
 def check_company(company: Company) -> Company:
