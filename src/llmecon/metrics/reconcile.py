@@ -213,10 +213,13 @@ def period_parts(company: Company) -> list[str]:
         figs.sort(key=lambda f: f.period.end)
         ends = [f.period.end for f in figs]
         for whole in figs:
-            lo = bisect.bisect_left(ends, whole.period.start)
-            for part in figs[lo:bisect.bisect_right(ends, whole.period.end)]:
+            start = whole.period.start
+            if start is None:
+                continue
+            for part in figs[bisect.bisect_left(ends, start):
+                             bisect.bisect_right(ends, whole.period.end)]:
                 if part.period.months < whole.period.months and \
-                        part.period.start >= whole.period.start and \
+                        (part.period.start or start) >= start and \
                         part.value > whole.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
                     out.append(f"{_name(part)}: {_show(part.value, part)} exceeds "
                                f"{whole.period.label}'s {_show(whole.value, whole)}, a "
