@@ -232,3 +232,17 @@ def test_fuzzed_documents_give_a_company_or_a_named_error() -> None:
             assert isinstance(company_from_companyfacts(d, "f.json"), Company)
 
     run()
+
+
+def test_a_year_tagged_from_the_day_before_is_the_year() -> None:
+    """A review found a fiscal year's capex whose context starts on the prior year end
+    (2024-01-31 to 2025-01-31, 367 days) labelled 12M_20250131 beside FY2025: two labels for
+    one span, which a company file refuses, so the import failed. Periods are labelled by
+    their span (end, months), one fact per item each."""
+    doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    rows = doc["facts"]["us-gaap"]["PaymentsToAcquirePropertyPlantAndEquipment"]["units"]["USD"]
+    fy = next(r for r in rows if r.get("start") == "2024-02-01" and r["end"] == "2025-01-31")
+    fy["start"] = "2024-01-31"
+    c = company_from_companyfacts(doc, "snow.json")
+    capex = {f.period.label: f.value for f in c.figures if f.item == "capex"}
+    assert capex["FY2025"] == fy["val"] and not any(k.startswith("12M_") for k in capex)

@@ -207,9 +207,8 @@ def period_label(start: date | None, end: date, year_end: tuple[int, int]) -> tu
         implied = implied_by_label(label, year_end)
         if implied is None or implied[0] != end:
             continue
-        if wanted == 0 or (implied[1] == months and (start is None or
-                                                      shift_months(end, -months) < start)):
-            return label, months
+        if wanted == 0 or implied[1] == months:  # by its span (end, months): a context
+            return label, months  # tagged from the day before, 367 days, is the year too
     return f"{months}M_{end:%Y%m%d}" if months else f"AT_{end:%Y%m%d}", months
 
 
@@ -217,12 +216,12 @@ def _records(doc: Mapping[str, Any], year_end: tuple[int, int], origin: str
              ) -> list[Record]:
     out: list[Record] = []
     for item, concepts in CONCEPTS.items():
-        taken: set[tuple[date | None, date]] = set()
+        taken: set[tuple[date, int]] = set()  # spans (end, months): one fact per item each
         facts = [f for c in concepts for f in latest_facts(doc, "us-gaap", c, "USD", origin)]
         for f in facts:
-            if (f.start, f.end) in taken or (item in _INSTANT_ITEMS) != (f.start is None):
+            if _span(f) in taken or (item in _INSTANT_ITEMS) != (f.start is None):
                 continue
-            taken.add((f.start, f.end))
+            taken.add(_span(f))
             out.append(_record(item, f, year_end, "USD", origin))
         if item in PARTS:
             out.extend(_sum_parts(doc, item, taken, year_end, origin))
@@ -253,14 +252,19 @@ def _without_mezzanine_equity(records: list[Record]) -> list[Record]:
     return [r for r in records if not (r.item == "net_assets" and off(r.period_end))]
 
 
-def _sum_parts(doc: Mapping[str, Any], item: str, taken: set[tuple[date | None, date]],
+def _span(f: Fact) -> tuple[date, int]:
+    """A fact's period as the company file tells periods apart: its end and months."""
+    return f.end, 0 if f.start is None else _months(f.start, f.end)
+
+
+def _sum_parts(doc: Mapping[str, Any], item: str, taken: set[tuple[date, int]],
                year_end: tuple[int, int], origin: str) -> list[Record]:
     cur_c, non_c = PARTS[item]
     noncurrent = {f.end: f for f in latest_facts(doc, "us-gaap", non_c, "USD", origin)}
     out = []
     for cur in latest_facts(doc, "us-gaap", cur_c, "USD", origin):
         non = noncurrent.get(cur.end)
-        if (cur.start, cur.end) in taken or cur.start is not None or non is None:
+        if _span(cur) in taken or cur.start is not None or non is None:
             continue
         total = Fact(f"{cur_c} + {non_c}", None, cur.end, cur.value + non.value,
                      cur.accn, cur.form, cur.filed)
