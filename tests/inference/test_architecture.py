@@ -144,6 +144,7 @@ def test_config_json_path_as_model(tmp_path: Path) -> None:
                          "found True"),
     ("num_experts", -8, "num_experts: expected a whole number of routed experts >= 0, "
                         "found -8"),
+    ("num_key_value_heads", "8", "num_key_value_heads: expected a number, found '8'"),
 ])
 def test_a_fractional_or_text_count_is_named_not_truncated(key: str, value: object,
                                                             says: str) -> None:

@@ -35,7 +35,7 @@ def test_the_saved_hint_names_the_store(tmp_path: Path,
                  "--store", store]) == 0
     hint = capsys.readouterr().out.strip().splitlines()[-1]
     command = shlex.split(hint.split("to see it: ", 1)[1])
-    assert command[:2] == ["llmecon", "runs"] and command[-2:] == ["--store", store]
+    assert command[:2] == ["llmecon", "runs"] and command[-1] == f"--store={store}"
     assert main(command[1:]) == 0
     assert "financing included" in capsys.readouterr().out
 

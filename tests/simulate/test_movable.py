@@ -51,7 +51,8 @@ def test_a_shock_on_a_fixed_driver_is_refused(zhipu: Company, tmp_path: Path) ->
             load_scenario(s, f)
     f.write_text("noise:\n- {driver: '*_monthly', sd_monthly: 0.1, autocorrelation: 0.5}\n",
                  encoding="utf-8")
-    with pytest.raises(InputError, match=r"noise\[0\]: \S+ is drawn once per path"):
+    with pytest.raises(InputError, match=r"noise\[0\]: '\*_monthly' matches \S+, which is drawn "
+                                         "once per path"):
         load_scenario(s, f)
     f.write_text("regimes:\n- {name: r, probability_per_year: 0.5, duration_months: 3, "
                  "multipliers: {other_opex_monthly: 2}}\n", encoding="utf-8")
@@ -73,3 +74,15 @@ def _sampled(s: object) -> None:
     from llmecon.simulate.sampling import sample_paths
 
     sample_paths(s, 1, 0, 10)  # type: ignore[arg-type]
+
+
+def test_a_regime_pattern_is_expanded_to_the_drivers_it_names(zhipu: Company,
+                                                               tmp_path: Path) -> None:
+    """A review found regime keys kept as written: ``*.tokens_per_month`` passed the check
+    (its suffix is movable) and built a multiplier the engine never reads."""
+    f = tmp_path / "r.yaml"
+    f.write_text("regimes:\n- {name: crash, probability_per_year: 1.0, duration_months: 12, "
+                 "multipliers: {'*.tokens_per_month': 0.5}}\n", encoding="utf-8")
+    s = load_scenario(load_base_scenario(zhipu, None, 12), f)
+    assert dict(s.regimes[0].multipliers) == {"cloud_deployment.tokens_per_month": 0.5}
+    assert not movable("*.tokens_per_month")

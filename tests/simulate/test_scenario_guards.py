@@ -48,12 +48,17 @@ def _load(tmp_path: Path, text: str) -> object:
      "interest_rate_on_cash_annual: expected an annual rate from 0 to 1"),
     ("drivers: {compute_commitment_months: 2.5}\n",
      "compute_commitment_months: expected a whole number of months, found 2.5"),
+    ("drivers: {compute_commitment_months: {dist: uniform, low: 6, high: 12.5}}\n",
+     "expected a whole number of months, found 12.5"),  # the fractional end (review)
     ("stresses: [price-war]\n", "stresses: price-war listed, but the file does not hold "
                                 "their changes"),
     # from a hostile-input audit: money "received before the start" dated month 3 did nothing
     ("financing: [{amount: 1e9, month: 3, kind: equity, already_received: true}]\n",
      "already_received: true marks money in the starting cash, drawn before the start: "
      "expected month 0, found 3"),
+    ("financing: [{amount: 1e9, date: 2026-06-15, kind: debt, already_received: true, "
+     "annual_interest_rate: 0.03, repay_after_months: 12}]\n",  # a date got past it (review)
+     "already_received: true is money in the opening cash: expected a date by 2025-06-30"),
     ("financing: [{amount: 1e9, month: 0, kind: equity, already_received: true}]\n",
      "already_received: true with no annual_interest_rate and no repay_after_months moves "
      "no cash"),

@@ -208,7 +208,7 @@ def test_acceptance_seasonality_from_a_year_s_halves_net_of_growth() -> None:
 
 @pytest.mark.parametrize(("revenue", "kw", "why"), [
     ({"H1_2024": 10.0, "FY2024": 70.0, "P": 40.0}, {"end_month": 9, "months": 9},
-     "not a calendar first half"),
+     "is not January-June of a year"),
     ({"H1_2024": 10.0, "FY2024": 70.0, "P": None}, {}, "not all disclosed and positive"),
     ({"H1_2024": 0.0, "FY2024": 70.0, "P": 40.0}, {}, "not all disclosed and positive"),
     ({"H1_2024": 80.0, "FY2024": 70.0, "P": 40.0}, {}, "FY2024's revenue is not above"),

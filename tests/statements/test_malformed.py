@@ -105,3 +105,14 @@ def test_installed_entry_point_exits_2_without_traceback() -> None:
     assert "did you mean 'revenue'" in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_balance_may_carry_either_label_of_its_day(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Two labels for one span are refused for amounts over a period, not for balances: a
+    balance at 2024-12-31 may come from the FY2024 and from an H2_2024 report (review)."""
+    good = (Path(__file__).parents[1] / "data" / "examplai.csv").read_text(encoding="utf-8")
+    f = tmp_path / "two.csv"
+    f.write_text(good.rstrip("\n") + "\nexamplai,H2_2024,2024-12-31,0,total_liabilities,300,"
+                 "USD,million,hand-written test fixture,1,high,,,,\n", encoding="utf-8")
+    assert main(["validate", str(f)]) == 0, capsys.readouterr().err

@@ -179,7 +179,7 @@ def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
         if run_id:
             import shlex
 
-            store = f" --store {shlex.quote(args.store)}" if args.store else ""
+            store = f" --store={shlex.quote(args.store)}" if args.store else ""  # "-x" too
             print(safe(f"saved as run {run_id}; to see it: llmecon runs show {run_id}{store}"))
 
 

@@ -172,8 +172,8 @@ def driver_range_problem(name: str, d: DistConfig) -> str | None:
     if bad:  # named as given: -0.9999999999 once read "found -1", in range
         key = "" if bad[0][0] == "value" else f"{bad[0][0]}: "
         return f"{key}expected {what}, found {_shown(bad[0][1])}"
-    if name.endswith("_months") and any(x != int(x) for _, x in ends):
-        return f"expected a whole number of months, found {_shown(ends[0][1])}"
+    if fractional := [x for _, x in ends if x != int(x)] if name.endswith("_months") else []:
+        return f"expected a whole number of months, found {_shown(fractional[0])}"
     if "sd" in p and p["sd"] > high - low:
         return f"sd: expected at most {high - low:g} for {what}, found {p['sd']:g}"
     if d.dist == "normal" and p["sd"] > 0:

@@ -174,6 +174,13 @@ def _n(v: Any) -> Any:
     return v if isinstance(v, (int, float)) else int(v)
 
 
+def _num_of(c: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
+    """:func:`_n` of the first of ``keys`` ``c`` gives (else ``default``), its errors
+    naming that key."""
+    key = next((k for k in keys if c.get(k) is not None), None)
+    return _n(default) if key is None else _num(c, key)
+
+
 def _num(c: Mapping[str, Any], key: str) -> Any:
     """:func:`_n` of ``c[key]``, its errors naming ``key``."""
     try:
@@ -224,19 +231,19 @@ def _layer_kinds(c: Mapping[str, Any], layers: int) -> tuple[int, int]:
 
 def _moe_fields(c: Mapping[str, Any], layers: int) -> dict[str, Any]:
     names = ("n_routed_experts", "num_local_experts", "num_experts")
-    experts = _n(_get(c, *names, default=0))
+    experts = _num_of(c, *names, default=0)
     if not isinstance(experts, int) or experts < 0:
         key = next((k for k in names if c.get(k) is not None), names[0])
         raise ValueError(f"{key}: expected a whole number of routed experts >= 0, found "
                          f"{experts!r}")
     if not experts:
         return {"dense_ffn": _num(c, "intermediate_size")}
-    expert_ffn = _n(_get(c, "moe_intermediate_size", "intermediate_size"))
+    expert_ffn = _num_of(c, "moe_intermediate_size", "intermediate_size")
     freq = c.get("moe_layer_freq")
     if isinstance(freq, list):
         dense_first = len(freq) - sum(1 for x in freq if x)
     else:
-        dense_first = _n(_get(c, "first_k_dense_replace", default=0))
+        dense_first = _num_of(c, "first_k_dense_replace", default=0)
     only = c.get("mlp_only_layers") or []
     if not isinstance(only, list) or any(isinstance(i, bool) or not isinstance(i, int)
                                          for i in only):
@@ -246,9 +253,9 @@ def _moe_fields(c: Mapping[str, Any], layers: int) -> dict[str, Any]:
     shared = _get(c, "shared_expert_intermediate_size", "shared_intermediate_size")
     if shared is None:
         shared = _n(c.get("n_shared_experts") or 0) * expert_ffn
-    dense_ffn = _n(_get(c, "dense_intermediate_size", default=c.get("intermediate_size", 0)))
-    return {"routed_experts": experts, "top_k": _n(_get(c, "num_experts_per_tok",
-                                                          "experts_per_token")),
+    dense_ffn = _num_of(c, "dense_intermediate_size", default=c.get("intermediate_size", 0))
+    return {"routed_experts": experts, "top_k": _num_of(c, "num_experts_per_tok",
+                                                          "experts_per_token"),
             "expert_ffn": expert_ffn, "moe_layers": layers - dense_first,
             "shared_expert_ffn": _n(shared), "shared_experts": _n(c.get("n_shared_experts")
                                                                      or (1 if shared else 0)),
@@ -267,8 +274,8 @@ def _attention_fields(c: Mapping[str, Any]) -> dict[str, Any]:
     if _get(c, "head_dim") is None and hidden % heads:
         raise ValueError(f"hidden_size {hidden} is not a multiple of num_attention_heads "
                          f"{heads} (and no head_dim is given)")
-    head_dim = _n(_get(c, "head_dim", default=hidden // heads))
-    return {"attention": "gqa", "kv_heads": _n(_get(c, "num_key_value_heads", default=heads)),
+    head_dim = _num_of(c, "head_dim", default=hidden // heads)
+    return {"attention": "gqa", "kv_heads": _num_of(c, "num_key_value_heads", default=heads),
             "head_dim": head_dim,
             "attn_output_gate": _flag(c, "attn_output_gate", "attention_output_gate")}
 
@@ -296,8 +303,8 @@ def hf_config_fields(config: Mapping[str, Any]) -> dict[str, Any]:
         "layers": layers, "hidden": _num(c, "hidden_size"), "heads": _num(c, "num_attention_heads"),
         "context_length": _num(c, "max_position_embeddings"), "vocab_size": _num(c, "vocab_size"),
         "tie_embeddings": _flag(c, "tie_word_embeddings"),
-        "mtp_modules": _n(_get(c, "num_mtp_modules", "num_nextn_predict_layers",
-                                "mtp_num_hidden_layers", default=0)),
+        "mtp_modules": _num_of(c, "num_mtp_modules", "num_nextn_predict_layers",
+                                "mtp_num_hidden_layers", default=0),
         "sliding_layers": sliding, "sliding_window": _n(c.get("sliding_window") or 0)
         if sliding else 0, "linear_layers": linear,
         **_attention_fields(c), **_moe_fields(c, layers), **_sparse_fields(c)}

@@ -79,7 +79,7 @@ class Cells:
         :data:`MAX_COUNT` (``1e30`` was read as 1, ``2.5`` as 2, ``-5`` and ``nan`` as not
         given, a second value ignored)."""
         col = self.frame["silicon_data_source"].astype(str)
-        given = col.str.findall(r"silicon_concurrency=([^;\s]*)").map(
+        given = col.str.findall(r"(?i)silicon_concurrency\s*=\s*([^;,\s]*)").map(
             lambda xs: xs if isinstance(xs, list) else [])
         first = given.str[0]
         v = pd.to_numeric(first.where(first.str.fullmatch(r"\d+", na=False)),

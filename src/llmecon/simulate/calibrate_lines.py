@@ -224,7 +224,8 @@ def acceptance_seasonality(cal: Calibration) -> tuple[Quarters, str]:
     prior = r.prior_year(p.label) if p.months == 6 and p.end.month == 6 else None
     year = None if prior is None else r.duration_label(shift_months(p.end, -6), 12)
     if prior is None or year is None:
-        return a, assumed + f" ({p.label} is not a calendar first half with the year before)"
+        return a, assumed + (f" ({p.label} is not January-June of a year whose calendar "
+                             "year before it and its first half are disclosed)")
     got = [r.get("revenue", q) for q in (prior, year, p.label)]
     v = [float(x.value) if x.ok and x.value is not None else math.nan for x in got]
     if not all(x > 0 for x in v):

@@ -26,19 +26,24 @@ LINE_DRIVERS = ("arppu_monthly", "cac", "contract_value", "contracts_per_month",
 
 
 def movable(name: str) -> bool:
-    """Whether the projection reads ``name`` month by month."""
+    """Whether the projection reads ``name`` month by month (a pattern is not a name)."""
+    if any(c in name for c in "*?["):
+        return False
     if name in TIME_INDICES or name in COMPANY_DRIVERS:
         return True
     line, _, short = name.partition(".")
     return bool(line) and short in LINE_DRIVERS
 
 
-def refuse_fixed(targets: Iterable[str], where: str) -> None:
-    """An error naming the first of ``targets`` the projection holds fixed over time."""
+def refuse_fixed(targets: Iterable[str], where: str, pattern: str | None = None) -> None:
+    """An error naming the first of ``targets`` (matched by ``pattern``, if one) the
+    projection holds fixed over time."""
     fixed = [t for t in targets if not movable(t)]
     if fixed:
+        matched = f"{pattern!r} matches {fixed[0]}, which" if pattern and pattern != fixed[0] \
+            else fixed[0]
         raise InputError(
-            f"{where}: {fixed[0]} is drawn once per path and held over the horizon, so a "
+            f"{where}: {matched} is drawn once per path and held over the horizon, so a "
             "multiplier over time on it would be ignored; set it (drivers:) instead, or move "
             f"one of {', '.join(TIME_INDICES + COMPANY_DRIVERS)} or <line>."
             f"{{{','.join(LINE_DRIVERS)}}}")

@@ -1,12 +1,10 @@
 """Scenarios: the drivers of a projection, their uncertainty, financing and stresses.
 
 :func:`~llmecon.simulate.calibrate.base_scenario` calibrates a scenario from a company's
-latest disclosed period (:func:`~llmecon.simulate.loaders.load_base_scenario` loads its
-inputs first); :func:`load_scenario` merges a user's YAML (a
+latest disclosed period; :func:`load_scenario` merges a user's YAML (a
 :class:`~llmecon.config.scenario.ScenarioConfig`) over it, refusing unknown drivers with the
 closest names; :func:`apply_stresses` applies the presets of ``data/stress.yaml``.
-``llmecon scenario show COMPANY`` prints the calibrated scenario with where every value
-comes from.
+``llmecon scenario show COMPANY`` prints it with where every value comes from.
 """
 
 from __future__ import annotations
@@ -81,9 +79,8 @@ class LineSpec:
     @property
     def delay_months(self) -> int:
         """The collection delay in months (the kind's default when not set)."""
-        if self.collection_delay_months is not None:
-            return self.collection_delay_months
-        return 3 if self.kind == "b2b" else 0
+        d = self.collection_delay_months
+        return d if d is not None else 3 if self.kind == "b2b" else 0
 
 
 @dataclass(frozen=True)
@@ -244,7 +241,7 @@ def _match(pattern: str, names: Sequence[str], where: str, moving: bool = False)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise InputError(f"{where}: unknown driver {pattern!r}{hint}")
     if moving:  # a shock, regime or noise: each must be read month by month
-        refuse_fixed(got, where)
+        refuse_fixed(got, where, pattern)
     return got
 
 
@@ -327,9 +324,8 @@ def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
 
 def _check_merged(s: Scenario, cfg: ScenarioConfig, where: str,
                   base_financing: Sequence[Financing]) -> None:
-    """What a scenario file may not leave behind: a line without its drivers, financing
-    (other than the calibrated events) or shocks outside the horizon (they would not
-    count), compute shares that do not sum to 1."""
+    """What a scenario file may not leave behind: a line without its drivers, financing (not
+    calibrated) or shocks outside the horizon, compute shares that do not sum to 1."""
     for ln in s.lines if cfg.lines is not None else ():
         missing = [d for d in LINE_DRIVERS[ln.kind] if f"{ln.name}.{d}" not in s.drivers]
         if missing:
@@ -340,6 +336,9 @@ def _check_merged(s: Scenario, cfg: ScenarioConfig, where: str,
         first = (f.date is not None and not f.already_received
                  and (f.date.year, f.date.month) <= (s.start.year, s.start.month))
         month = financing_event(f, s.start).month
+        if f.already_received and month:  # a date got past the file check's month 0
+            raise InputError(f"{where}: financing[{i}] ({f.label}): already_received: true "
+                             f"is money in the opening cash: expected a date by {s.start}")
         if (first or month >= s.horizon_months) and financing_event(f, s.start) \
                 not in base_financing:
             raise InputError(f"{where}: financing[{i}] ({f.label}): expected a month within "
@@ -410,9 +409,11 @@ def _line(cfg: LineConfig) -> LineSpec:
 
 
 def _regime(g: RegimeConfig, names: list[str], where: str) -> Regime:
-    for k in g.multipliers:
-        _match(k, names, where, moving=True)
-    return Regime(g.name, g.probability_per_year, g.duration_months, dict(g.multipliers))
+    out: dict[str, float] = {}  # patterns expanded: the engine reads drivers by name
+    for k, m in g.multipliers.items():
+        for t in _match(k, names, where, moving=True):
+            out[t] = out.get(t, 1.0) * m
+    return Regime(g.name, g.probability_per_year, g.duration_months, out)
 
 
 def _shocks(items: Sequence[ShockConfig], s: Scenario, where: str) -> list[Shock]:

@@ -343,10 +343,12 @@ def _other_label(spans: dict[tuple[date, int], tuple[str, str]], p: Period, wher
                  problems: list[str]) -> bool:
     """Whether another label already names the span of ``p`` (a problem then): periods are
     told apart by their span, so one of the two would be dropped without a word."""
+    if p.months == 0:  # a balance may carry the label of any period ending that day
+        return False
     label, first = spans.setdefault((p.end, p.months), (p.label, where))
     if label == p.label:
         return False
-    span = f"the {p.months} months to {p.end}" if p.months else f"the balance at {p.end}"
+    span = f"the {p.months} months to {p.end}"
     clash = f"and {p.label} both cover {span}"
     if not any(clash in x for x in problems):  # once per pair of labels
         problems.append(f"{where}: periods {label} ({first}) {clash}; give one label")
