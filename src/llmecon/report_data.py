@@ -150,17 +150,12 @@ def _in_precision_of(cfg: Any, cat: Any) -> tuple[Any, str]:
     from llmecon.errors import InputError
 
     g = cat.gpu(cfg.gpu)
-    try:
-        g.peak_flops(cfg.precision)
-        return cfg, ""
-    except InputError:
-        pass
-    for p in ("fp8", "int8", "bf16"):
+    for p in (cfg.precision, "fp8", "int8", "bf16"):
         try:
             g.peak_flops(p)
         except InputError:
             continue
-        return cfg.model_copy(update={"precision": p}), (
+        return (cfg, "") if p == cfg.precision else (cfg.model_copy(update={"precision": p}), (
             f"in {p}: {g.name} has no {cfg.precision} tensor throughput in the catalog "
-            f"(the deployment assumes {cfg.precision})")
+            f"(the deployment assumes {cfg.precision})"))
     return cfg, ""

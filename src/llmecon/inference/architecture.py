@@ -156,11 +156,14 @@ def check_stated_counts(m: Model, origin: str, tolerance: float = TOLERANCE) -> 
 
 
 # ---------------------------------------------------------------- Hugging Face configs
+def _key(c: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first of ``keys`` ``c`` gives a value for (None: none)."""
+    return next((k for k in keys if c.get(k) is not None), None)
+
+
 def _get(c: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
-    for k in keys:
-        if c.get(k) is not None:
-            return c[k]
-    return default
+    key = _key(c, keys)
+    return default if key is None else c[key]
 
 
 def _n(v: Any) -> Any:
@@ -177,7 +180,7 @@ def _n(v: Any) -> Any:
 def _num_of(c: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
     """:func:`_n` of the first of ``keys`` ``c`` gives (else ``default``), its errors
     naming that key."""
-    key = next((k for k in keys if c.get(k) is not None), None)
+    key = _key(c, keys)
     return _n(default) if key is None else _num(c, key)
 
 

@@ -233,7 +233,8 @@ def acceptance_seasonality(cal: Calibration) -> tuple[Quarters, str]:
                              "and positive)")
     if v[1] <= v[0]:
         return a, assumed + f" ({year}'s revenue is not above its {prior}'s)"
-    halves, g6 = (v[1] - v[0]) / v[0], math.sqrt(v[2] / v[0])
+    halves = float(formulas.ratio(v[1] - v[0], v[0]))  # growth alone: (1 + monthly) ** 6
+    g6 = (1.0 + float(formulas.monthly_rate(formulas.growth(v[2], v[0])))) ** 6
     seasonal = halves / g6
     if not SEASON_RANGE[0] <= seasonal <= SEASON_RANGE[1]:
         return a, assumed + (f" (the season {year}'s halves give, {seasonal:.3g}x, is "

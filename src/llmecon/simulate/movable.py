@@ -10,8 +10,7 @@ list against the engine: every listed driver moves a projection, no other does.
 
 from __future__ import annotations
 
-import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from llmecon.errors import InputError
 
@@ -48,8 +47,3 @@ def refuse_fixed(targets: Iterable[str], where: str, pattern: str | None = None)
             f"one of {', '.join(TIME_INDICES + COMPANY_DRIVERS)} or <line>."
             f"{{{','.join(LINE_DRIVERS)}}}")
 
-
-def fixed_targets(patterns: Sequence[str], names: Sequence[str]) -> list[str]:
-    """The names matched by ``patterns`` that the projection holds fixed over time."""
-    return [n for n in names if not movable(n)
-            and any(fnmatch.fnmatchcase(n, p) for p in patterns)]

@@ -22,8 +22,8 @@ import numpy as np
 
 from llmecon.simulate.distributions import correlated_normals, correlation_factor
 from llmecon.simulate.engine import Paths, project
-from llmecon.simulate.movable import TIME_INDICES, fixed_targets, refuse_fixed
-from llmecon.simulate.noise import NoiseBlock
+from llmecon.simulate.movable import refuse_fixed
+from llmecon.simulate.noise import NoiseBlock, targets
 from llmecon.simulate.scenario import Scenario
 
 #: Paths per random-number tile (the unit of seeding; blocks may be any size).
@@ -37,7 +37,7 @@ def shock_multipliers(s: Scenario) -> dict[str, Array]:
     """Each shocked driver's multiplier per month, shape (months,). A shock, regime or
     noise on a driver held fixed over time is refused, however the scenario was built."""
     refuse_fixed([*(sh.driver for sh in s.shocks), *(k for g in s.regimes for k in g.multipliers),
-                  *fixed_targets([n.driver for n in s.noise], [*s.drivers, *TIME_INDICES])],
+                  *(t for n in s.noise for t in targets(s, n))],
                  f"scenario {s.company}: shocks, regimes or noise")
     mults: dict[str, Array] = {}
     for sh in s.shocks:
