@@ -132,3 +132,20 @@ def test_a_mistyped_price_endpoint_is_named(tmp_path: Path,
         err = capsys.readouterr().err
         assert "price_endpoint: no bundled GLM-4.6 price at an endpoint starting 'Nowhere'" \
             in err and "Z.ai" in err
+
+
+@pytest.mark.parametrize("command", [["simulate", "zhipu", "--paths", "50", "--no-save"],
+                                     ["answers", "zhipu"]])
+def test_a_projection_past_the_float_range_is_one_named_error_without_warnings(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    # five x1000 shocks on a monthly volume growth: (1 + 0.05 x 1e15)^36 is far past 1.8e308
+    import warnings
+
+    p = tmp_path / "s.yaml"
+    p.write_text("shocks:\n" + "  - {driver: cloud_deployment.volume_growth_monthly, "
+                 "multiplier: 1000, start_month: 0}\n" * 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # numpy's overflow warning fails here
+        assert main([*command, "--scenario", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "zhipu: the projection overflows the float range" in err

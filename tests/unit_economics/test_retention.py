@@ -131,3 +131,18 @@ def test_cli_csv_cohorts(tmp_path: object, capsys: pytest.CaptureFixture[str]) -
                                                    enumerate(ALIVE[:8])))
     assert main(["retention", "fit", "--csv", str(p)]) == 0
     assert "0.668" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("alive", [[1000, 999, 998, 997], [100, 90, 81, 73],
+                                   [1000, 869, 743, 653, 593, 551, 517, 491]])
+def test_the_fit_is_the_best_point_along_its_ridge(alive: list[int]) -> None:
+    # alpha and beta scaled together keep the mean churn: a maximum of the likelihood is
+    # no worse than any point of that line, to 1e-4 (with 1 churn in 1,000 the line is flat
+    # to 1e-5 over a factor of 10; the cohort of 1e18 whose maximum lies at infinity along
+    # it, once accepted where the optimiser stopped, is in tests/data/hostile_cohorts)
+    from llmecon.unit_economics.retention import Cohort, fit_sbg, log_likelihood
+
+    f = fit_sbg(alive)
+    cs = [Cohort.of(alive)]
+    for k in (0.5, 0.9, 1.1, 2.0, 10.0):
+        assert f.log_likelihood >= log_likelihood(f.alpha * k, f.beta * k, cs) - 1e-4, k

@@ -24,7 +24,7 @@ from typing import Any
 
 from llmecon.errors import InputError
 from llmecon.simulate.engine import project
-from llmecon.simulate.sampling import sample_paths, uncertain_drivers
+from llmecon.simulate.sampling import overflow_refused, sample_paths, uncertain_drivers
 from llmecon.simulate.scenario import Scenario
 from llmecon.simulate.summary import (
     SUMMARISED,
@@ -82,9 +82,10 @@ def reduce_chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep
     counts: Counts | None = None
     sums = []
     for first, n in blocks:
-        x, mults = sample_paths(s, seed, first, n)
-        c, f = reduce_block(project(s, x, mults, series=SUMMARISED), driver_matrix(x, names, n),
-                            first, keep)
+        with overflow_refused(s):
+            x, mults = sample_paths(s, seed, first, n)
+            c, f = reduce_block(project(s, x, mults, series=SUMMARISED),
+                                driver_matrix(x, names, n), first, keep)
         counts = c if counts is None else counts.merged(c)
         sums.append(f)
     assert counts is not None

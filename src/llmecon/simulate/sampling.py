@@ -15,11 +15,13 @@ reaches every Monte Carlo run and stays seeded per path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, overload
 
 import numpy as np
 
+from llmecon.errors import InputError
 from llmecon.simulate.distributions import correlated_normals, correlation_factor
 from llmecon.simulate.engine import Paths, project
 from llmecon.simulate.movable import refuse_fixed
@@ -96,18 +98,34 @@ def sample_block(s: Scenario, seed: int, block: int, n: int
     return sample_paths(s, seed, block * BLOCK, n)
 
 
+@contextmanager
+def overflow_refused(s: Scenario) -> Iterator[None]:
+    """A projection that overflows the float range (shocks or growth compounding without
+    bound) stops at once with an error naming the company, not numpy's warnings followed by
+    infinite or NaN figures."""
+    try:
+        with np.errstate(over="raise"):
+            yield
+    except FloatingPointError:
+        raise InputError(f"{s.company}: the projection overflows the float range (a value "
+                         "beyond 1.8e308): check the scenario's shocks, growth rates and "
+                         "drivers for values that compound without bound") from None
+
+
 def simulate_paths(s: Scenario, seed: int, first: int, n: int,
                    into: Paths | None = None) -> Paths:
     """Project paths ``first`` to ``first + n - 1`` (into ``into`` if given)."""
-    x, mults = sample_paths(s, seed, first, n)
-    return project(s, x, mults, into)
+    with overflow_refused(s):
+        x, mults = sample_paths(s, seed, first, n)
+        return project(s, x, mults, into)
 
 
 def deterministic(s: Scenario) -> Paths:
     """The projection at every driver's central value (one path, no regimes)."""
     d = s.deterministic()
     x = {k: np.array([v.central]) for k, v in d.drivers.items()}
-    return project(d, x, shock_multipliers(d))
+    with overflow_refused(s):
+        return project(d, x, shock_multipliers(d))
 
 
 class Blocks(Sequence[tuple[int, int]]):
