@@ -63,6 +63,8 @@ def test_good_rows_and_blank_optional_cells_are_predicted(tmp_path: Path) -> Non
      "silicon_data_source: expected one silicon_concurrency, a whole number from 1 to "
      "1,000,000"),
     ("pp_size", 64, "more pipeline stages (pp) than the model has layers"),
+    # an 8-GPU H100 node: expert parallelism over 16 GPUs of a 1-GPU worker was folded away
+    ("moe_ep_size", 16, "moe_tp_size x moe_ep_size spans more GPUs than the worker"),
 ])
 def test_a_bad_cell_is_named(cell: str, value: object, says: str, tmp_path: Path) -> None:
     status = _status([AGG, {**AGG, cell: value}], tmp_path)
@@ -138,3 +140,13 @@ def test_scoring_a_table_needs_measured_times_that_are_times(tmp_path: Path) -> 
     with pytest.raises(InputError, match=r"leave one model out: expected scored rows of at "
                                          r"least two models .* found 1"):
         measured_accuracy(_table([timed], tmp_path), hold_out="model")
+
+
+def test_moe_parallelism_beyond_the_worker_and_its_domain_is_named(tmp_path: Path) -> None:
+    # within the 8-GPU domain it is read (vLLM's rows list moe_tp 4 on tp 1: the DP ranks
+    # that hold the experts are not counted in tp); beyond it, in either worker, refused
+    rows = [{**AGG, "moe_ep_size": 8}, {**DISAGG, "decode_moe_ep_size": 9},
+            {**DISAGG, "prefill_moe_tp_size": 3, "prefill_moe_ep_size": 3}]
+    status = _status(rows, tmp_path)
+    assert status[0] == "ok"
+    assert all("spans more GPUs than the worker" in s for s in status[1:])

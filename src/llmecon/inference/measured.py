@@ -189,7 +189,11 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
                      (gi < 0, "system not in the catalog"),
                      (mi < 0, model_why),
                      (np.maximum(w.pp, w.p_pp) > layers, "more pipeline stages (pp) than the "
-                                                         "model has layers")):
+                                                         "model has layers"),
+                     ((w.moe > np.maximum(w.tp * w.dp, domain))
+                      | (w.p_moe > np.maximum(w.p_tp * w.p_dp, domain)),
+                      "moe_tp_size x moe_ep_size spans more GPUs than the worker (tp x "
+                      "attention_dp) and its scale-up domain")):
         status = np.where(bad & (status == "ok"), why, status)
     return Runs(status, mi, gi, ei, tuple(m.name for m in models), tuple(gpus), agg, isl, osl,
                 w.conc, wb, kvb, prec_arr, w.tp, w.pp, _worker_gpus(w.tp, w.dp, w.pp, w.moe),
