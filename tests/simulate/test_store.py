@@ -148,7 +148,9 @@ def test_foreign_file_and_wrong_schema(tmp_path: Path, uncertain: Factory) -> No
     con = duckdb.connect(str(other))
     con.execute("CREATE TABLE runs (id INTEGER, name VARCHAR)")
     con.close()
-    with pytest.raises(InputError, match=r"table runs has columns \(id, name\); expected"):
+    with pytest.raises(InputError, match=r"table runs has columns \(id INTEGER, name "
+                                         r"VARCHAR\); expected \(run_id VARCHAR, created "
+                                         r"TIMESTAMP"):
         RunStore(other).save(*_result(uncertain, 50))
     with pytest.raises(InputError, match="table runs has columns"):
         RunStore(other).records()
@@ -287,3 +289,92 @@ def test_simulate_refuses_a_foreign_store_before_the_run(
     assert main(["simulate", "minimax", "--paths", "200", "--store", str(db)]) == 2
     out = capsys.readouterr()
     assert out.out == "" and "not a DuckDB database" in out.err
+
+
+def _saved_store(tmp_path: Path, uncertain: Factory) -> tuple[Path, str]:
+    store = RunStore(tmp_path / "runs.duckdb")
+    return store.path, store.save(*_result(uncertain, 50))
+
+
+def test_a_corrupt_store_is_named_before_a_dashboard_starts(tmp_path: Path,
+                                                            uncertain: Factory) -> None:
+    # from a hostile-input audit: a damaged block is duckdb.Error itself, which was an
+    # internal error (and HTTP 500 in the dashboard)
+    path, run_id = _saved_store(tmp_path, uncertain)
+    with path.open("r+b") as f:
+        f.seek(4096)
+        f.write(b"\xde\xad\xbe\xef" * 64)
+    store = RunStore(path)
+    for call in (store.records, lambda: store.get(run_id), lambda: store.check(True),
+                 lambda: store.save(*_result(uncertain, 50))):
+        with pytest.raises(InputError, match=r"runs.duckdb: cannot open it, the file is "
+                                             r"damaged \(Corrupt database file"):
+            call()
+    store.check()  # the cheap check, before a CLI run, reads the header only
+
+
+def test_a_store_whose_tables_are_views_or_other_types_is_refused(
+        tmp_path: Path, uncertain: Factory) -> None:
+    # a view runs a query when read: one over read_text showed /etc/hostname in `runs list`
+    import duckdb
+
+    path, _ = _saved_store(tmp_path, uncertain)
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE runs RENAME TO runs_real")
+    con.execute("CREATE VIEW runs AS SELECT run_id, created, 'x' AS company, stresses, paths,"
+                " horizon, seed, backend, scenario, summary FROM runs_real")
+    con.close()
+    with pytest.raises(InputError, match="runs is a view, not a table"):
+        RunStore(path).records()
+    typed = tmp_path / "typed.duckdb"
+    con = duckdb.connect(str(typed))
+    con.execute("CREATE TABLE runs (run_id VARCHAR, created VARCHAR, company VARCHAR, "
+                "stresses VARCHAR, paths VARCHAR, horizon INTEGER, seed BIGINT, backend "
+                "VARCHAR, scenario VARCHAR, summary VARCHAR)")
+    con.close()
+    with pytest.raises(InputError, match=r"created VARCHAR.*; expected .*created TIMESTAMP"):
+        RunStore(typed).records()
+
+
+def test_a_store_reads_no_other_file(tmp_path: Path, uncertain: Factory) -> None:
+    import duckdb
+
+    from llmecon.store.runs import STORE_CONFIG
+
+    (tmp_path / "secret.txt").write_text("s3cret")
+    con = duckdb.connect(str(tmp_path / "x.duckdb"), config=STORE_CONFIG)
+    with pytest.raises(duckdb.Error, match="disabled"):
+        con.execute(f"SELECT * FROM read_text('{tmp_path / 'secret.txt'}')").fetchall()
+    con.close()
+
+
+def test_a_failed_commit_names_its_own_error(tmp_path: Path, monkeypatch: Any,
+                                            uncertain: Factory) -> None:
+    # a full disk fails the COMMIT, which ends the transaction: the ROLLBACK after it raised
+    # "no transaction is active" over the real error (an internal error)
+    import duckdb
+
+    real = duckdb.connect
+
+    class FullDisk:
+        def __init__(self, con: Any) -> None:
+            self.con = con
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            if sql == "COMMIT":
+                self.con.execute("ROLLBACK")
+                raise duckdb.IOException('Could not write file "runs.duckdb.wal": No space '
+                                         "left on device")
+            return self.con.execute(sql, *args)
+
+        def close(self) -> None:
+            self.con.close()
+
+    path, run_id = _saved_store(tmp_path, uncertain)
+    r, scen = _result(uncertain, 50)
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: FullDisk(real(*a, **k)))
+    with pytest.raises(InputError, match=r"runs.duckdb: cannot write it \(Could not write "
+                                         r"file .*No space left on device\)"):
+        RunStore(path).save(r, scen)
+    monkeypatch.undo()
+    assert [rec.run_id for rec in RunStore(path).records()] == [run_id]

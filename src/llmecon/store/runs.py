@@ -22,7 +22,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,14 +44,20 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS first_month (
         run_id VARCHAR, month INTEGER, cash_out_paths BIGINT, breakeven_paths BIGINT)""",
 )
-#: Columns of each table, as the schema above creates them.
+#: Columns of each table and their DuckDB types, as the schema above creates them.
 COLUMNS = {
-    "runs": ("run_id", "created", "company", "stresses", "paths", "horizon", "seed",
-             "backend", "scenario", "summary"),
-    "percentiles": ("run_id", "metric", "month", "p5", "p25", "p50", "p75", "p95", "mean"),
-    "cash_out": ("run_id", "month", "probability"),
-    "first_month": ("run_id", "month", "cash_out_paths", "breakeven_paths"),
+    "runs": (("run_id", "VARCHAR"), ("created", "TIMESTAMP"), ("company", "VARCHAR"),
+             ("stresses", "VARCHAR"), ("paths", "BIGINT"), ("horizon", "INTEGER"),
+             ("seed", "BIGINT"), ("backend", "VARCHAR"), ("scenario", "VARCHAR"),
+             ("summary", "VARCHAR")),
+    "percentiles": (("run_id", "VARCHAR"), ("metric", "VARCHAR"), ("month", "INTEGER"),
+                    *((p, "DOUBLE") for p in ("p5", "p25", "p50", "p75", "p95", "mean"))),
+    "cash_out": (("run_id", "VARCHAR"), ("month", "INTEGER"), ("probability", "DOUBLE")),
+    "first_month": (("run_id", "VARCHAR"), ("month", "INTEGER"), ("cash_out_paths", "BIGINT"),
+                    ("breakeven_paths", "BIGINT")),
 }
+#: A store's connections read no other file (a view in a store from elsewhere could).
+STORE_CONFIG = {**DUCKDB_CONFIG, "enable_external_access": False}
 RUN_ID = re.compile(r"[0-9a-f]{1,32}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 LOCK_WAIT_S = 60.0
@@ -92,14 +98,19 @@ class RunStore:
             raise InputError(f"store: {clean(str(self.path))} is a directory; expected the "
                              "path of a DuckDB file")
 
-    def check(self) -> None:
+    def check(self, read_existing: bool = False) -> None:
         """Refuse, before any work, a path that cannot hold a store (not a regular file, not
-        a DuckDB database, or under something that is not a folder)."""
+        a DuckDB database, or under something that is not a folder); ``read_existing``: an
+        existing store is also opened and its tables checked (a damaged file), as the
+        dashboard does at its start rather than at every job's save."""
         try:
             _check_magic(self.path)
         except OSError as e:
             raise InputError(f"store {clean(str(self.path))}: cannot write it "
                              f"({clean(e.strerror or str(e))})") from None
+        if read_existing and self.path.exists():
+            with self._connect(read_only=True):
+                pass
 
     @contextmanager
     def _connect(self, read_only: bool = False) -> Iterator[Any]:
@@ -112,17 +123,19 @@ class RunStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with _file_lock(self.path.with_name(self.path.name + ".lock"), shared=read_only):
                 con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only,
-                                                    config=DUCKDB_CONFIG), self.path)
+                                                    config=STORE_CONFIG), self.path)
                 try:
                     complete = _check_schema(con, self.path, new_ok=not read_only)
                     if not read_only and not complete:
                         for stmt in SCHEMA:
                             con.execute(stmt)
                     yield con
-                except (duckdb.IOException, duckdb.SerializationException) as e:
+                except duckdb.Error as e:  # a corrupt block is the base class itself
                     why = clean(" ".join(str(e).split()))[:200]
-                    raise InputError(f"store {clean(str(self.path))}: cannot read it, the "
-                                     f"file is damaged or incomplete ({why})") from None
+                    what = f"cannot {'read' if read_only else 'write'} it" \
+                        if isinstance(e, duckdb.IOException) else \
+                        "cannot read it, the file is damaged or incomplete"
+                    raise InputError(f"store {clean(str(self.path))}: {what} ({why})") from None
                 finally:
                     con.close()
         except OSError as e:
@@ -163,7 +176,10 @@ class RunStore:
                     _insert_columns(con, table, run_id, columns)
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                import duckdb
+
+                with suppress(duckdb.TransactionException):  # a failed COMMIT (a full disk)
+                    con.execute("ROLLBACK")  # has ended it: its error is the one raised
                 raise
         return run_id
 
@@ -282,17 +298,23 @@ def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
 
     The catalog function ``duckdb_columns()`` is read, not the ``information_schema`` views
     over it: the same rows for the file's own database, several milliseconds sooner."""
-    rows = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+    rows = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
                        "WHERE database_name = current_database() AND schema_name = 'main' "
                        "ORDER BY table_name, column_index").fetchall()
-    found: dict[str, list[str]] = {}
-    for table, column in rows:
-        found.setdefault(table, []).append(column)
+    views = {r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
+        "AND schema_name = 'main'").fetchall()} & COLUMNS.keys()
+    if views:  # a view runs a query when it is read: it could read other files
+        raise InputError(f"store {clean(str(path))}: {', '.join(sorted(views))} is a view, "
+                         "not a table: not a llmecon run store")
+    found: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in rows:
+        found.setdefault(table, []).append((column, kind))
     for table, cols in COLUMNS.items():
         if table in found and tuple(found[table]) != cols:
             raise InputError(
                 f"store {clean(str(path))}: table {table} has columns "
-                f"({clean(', '.join(found[table]))}); expected ({', '.join(cols)}): not a "
+                f"({clean(_columns(found[table]))}); expected ({_columns(cols)}): not a "
                 "llmecon run store, or one written by another version")
     if "runs" not in found and (found or not new_ok):
         raise InputError(f"store {clean(str(path))}: no runs table: not a llmecon run store")
@@ -302,6 +324,10 @@ def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
                          "file is damaged or incomplete (saving a run recreates the table; "
                          "the runs saved before have lost their results)")
     return not missing
+
+
+def _columns(cols: Any) -> str:
+    return ", ".join(f"{name} {kind}" for name, kind in cols)
 
 
 def _record(r: tuple[Any, ...]) -> RunRecord:
@@ -417,6 +443,10 @@ def _retry(fn: Callable[[], T], path: Path) -> T:
                 raise InputError(f"store {clean(str(path))}: cannot open it ({why})") from None
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
+        except duckdb.Error as e:  # "Corrupt database file" is the base class itself
+            why = clean(" ".join(str(e).split()))[:200]
+            raise InputError(f"store {clean(str(path))}: cannot open it, the file is damaged "
+                             f"({why})") from None
 
 
 def _insert_columns(con: Any, table: str, run_id: str, columns: list[list[Any]]) -> None:

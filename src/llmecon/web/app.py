@@ -89,6 +89,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
     names are accepted unless ``allowed_hosts`` adds others."""
     import uvicorn
 
+    from llmecon.store.runs import RunStore
+
+    RunStore(store).check(read_existing=True)  # not found by every job at its save
     if host not in LOOPBACK and not token:
         token = secrets.token_urlsafe(16)
         print(f"listening on {host}: requests need the token {token} "
