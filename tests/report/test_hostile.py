@@ -187,3 +187,39 @@ def test_terminal_run_list_survives_a_hostile_run_id() -> None:
     text = _rendered(runs_table([record]))
     assert "[/]\\x1b[31m" in text and "[bold]x" in text and "\x07" not in text
     assert "25.0%" in text
+
+
+def test_csv_and_markdown_keep_formula_text_and_pipes_as_text(tmp_path: Path) -> None:
+    # from a hostile-input audit: a period label (or a measured table's id, a catalog's GPU
+    # name) starting with = ran as a formula in a spreadsheet; the project's own basis text
+    # "-(operating cash flow ..." showed as #NAME?; a | in Markdown added a column
+    import csv
+
+    import pandas as pd
+
+    from llmecon.api import compare, load_company
+    from llmecon.cli.app import main
+    from llmecon.report.cells import frame_csv
+    from llmecon.report.export import to_csv, to_markdown
+
+    frame = pd.DataFrame({"id": ["=cmd|' /C calc'!A0", "@SUM(1+1)", "ok"], "x": [-1.5, 2, 3],
+                          "source": ["+HYPERLINK(\"http://evil\")", "-2", "\tx"]})
+    rows = list(csv.reader(io.StringIO(frame_csv(frame))))
+    assert [r[0] for r in rows[1:]] == ["'=cmd|' /C calc'!A0", "'@SUM(1+1)", "ok"]
+    assert [r[1] for r in rows[1:]] == ["-1.5", "2.0", "3.0"]  # numbers stay numbers
+    assert [r[2] for r in rows[1:]] == ["'+HYPERLINK(\"http://evil\")", "-2", "'\tx"]
+    *tables, signals = compare([load_company(str(Path(__file__).parents[1] / "data"
+                                                 / "examplai.csv"))])
+    basis = [r[12] for r in csv.reader(io.StringIO(to_csv(tables, signals))) if r[12]]
+    assert basis and not any(b.startswith(("=", "+", "-", "@")) for b in basis)
+    assert any(b.startswith("'-(operating cash flow") for b in basis)
+    md = to_markdown(tables, signals).splitlines()
+    assert md[2].count("|") == 3 and md[3] == "|---|---:|"  # | metric | examplai ... |
+    gpus = tmp_path / "cat.yaml"
+    gpus.write_text("gpus:\n  - {name: '=evil', bf16_tflops: 989, fp8_tflops: 1979, "
+                    "memory_gb: 80, bandwidth_tbs: 3.35, scale_up_gbs: 900, scale_out_gbs: 50,"
+                    " scale_up_domain: 8, as_of: 2025-01, confidence: high, source: test}\n")
+    out = tmp_path / "s.csv"
+    assert main(["inference", "sweep", "--catalog", str(gpus), "--models", "Llama-3.1-8B",
+                 "--gpus-list", "=evil", "--batches", "1", "-f", str(out)]) == 0
+    assert {r["gpu"] for r in csv.DictReader(out.open())} == {"'=evil"}

@@ -276,6 +276,7 @@ def _predict(args: argparse.Namespace) -> int:
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
     from llmecon.inference.measured import load_measured, predict_table
+    from llmecon.report.cells import frame_csv
     from llmecon.report.inference import expected_error
 
     out = None if args.output == "-" else new_file(args.output, args.force)
@@ -284,9 +285,9 @@ def _predict(args: argparse.Namespace) -> int:
     with status(f"predicting {len(frame):,} rows"):
         pred = predict_table(frame, load_catalog(args.catalog), factors)
     if out is None:  # -o -
-        sys.stdout.write(pred.to_csv(index=False))
+        sys.stdout.write(frame_csv(pred))
         return 0
-    atomic_write(out, pred.to_csv(index=False).encode("utf-8"))
+    atomic_write(out, frame_csv(pred).encode("utf-8"))
     ok = int((pred["status"] == "ok").sum())
     print(f"wrote {out}: {ok:,} of {len(pred):,} rows predicted (status ok); the others "
           f"say why in 'status'\n{expected_error(factors.accuracy)}")
@@ -373,7 +374,9 @@ def _serving(args: argparse.Namespace) -> int:
         print(present.to_json({**result.to_dict(), "engine": args.engine,
                                "expected_error": present.error_json(factors.accuracy)}))
     elif args.format == "csv":
-        sys.stdout.write(result.to_frame().assign(engine=args.engine).to_csv(index=False))
+        from llmecon.report.cells import frame_csv
+
+        sys.stdout.write(frame_csv(result.to_frame().assign(engine=args.engine)))
     else:
         print_all([present.serving_table(result), present.model_note(args.engine),
                    present.expected_error(factors.accuracy)])
@@ -462,7 +465,9 @@ def _frontier(args: argparse.Namespace) -> int:
         fleet = fleet_at(point, front, demand_of(args, catalog))
         fleet = fleet if priced(args) else fleet.without_prices()
     if args.format == "csv":
-        sys.stdout.write(front.to_frame().to_csv(index=False))
+        from llmecon.report.cells import frame_csv
+
+        sys.stdout.write(frame_csv(front.to_frame()))
     elif args.format == "json":
         print(present.frontier_json(front, point, fleet, factors.accuracy))
     else:

@@ -13,6 +13,7 @@ from llmecon.fileio import atomic_write
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
 from llmecon.report import formatting as f
+from llmecon.report.cells import FORMULA_STARTS
 from llmecon.report.common import finite_or_none as _num
 from llmecon.report.common import period_pair
 from llmecon.report.richtext import printable
@@ -59,7 +60,6 @@ class Book:
         return atomic_write(path, buf.getvalue())
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _BAD_TITLE = re.compile(r"[][:*?/\\\x00-\x1f]")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmecon.metrics.values import MetricValue
 from llmecon.report import formatting as f
+from llmecon.report.cells import CsvWriter, md_cell
 from llmecon.report.common import json_number as _num
 from llmecon.report.common import jsonable, period_pair
 
@@ -110,7 +110,7 @@ CSV_HEADER = ("table", "metric", "label", "company", "period", "period_months", 
 def to_csv(tables: Sequence[Table], sig: SignalsTable | None) -> str:
     """Long CSV: one row per table cell (unrounded values), then one per signal."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = CsvWriter(out)
     w.writerow(CSV_HEADER)
     for t in tables:
         for r in t.rows:
@@ -137,14 +137,14 @@ def _csv_value(mv: MetricValue) -> list[Any]:
 def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
     lines: list[str] = []
     for t in tables:
-        lines.append(f"### {t.title}\n")
-        heads = [f"{c.header} to {c.period.end} ({f.CURRENCY_LABEL.get(c.currency, c.currency)})"
-                 for c in t.columns]
+        lines.append(f"### {md_cell(t.title)}\n")
+        heads = [md_cell(f"{c.header} to {c.period.end} "
+                         f"({f.CURRENCY_LABEL.get(c.currency, c.currency)})") for c in t.columns]
         lines.append("| metric | " + " | ".join(heads) + " |")
         lines.append("|---|" + "---:|" * len(heads))
         for r in t.rows:
-            lines.append(f"| {r.label.strip()} | " + " | ".join(marked(mv) for mv in r.cells)
-                         + " |")
+            lines.append(f"| {md_cell(r.label.strip())} | "
+                         + " | ".join(md_cell(marked(mv)) for mv in r.cells) + " |")
         lines.append("")
     if sig is not None:
         lines.append("### Signals\n")
@@ -153,11 +153,10 @@ def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
         lines.append("|---|---|---:|---|---:|---|---|---|")
         for s in sig.rows:
             on = period_pair(s.change_to, s.change_from)
-            lines.append(f"| {s.company_id} | {s.label} | {marked(s.latest)} | "
-                         f"{s.latest.period.label} | "
-                         f"{f.signal_change(s.change, s.change_kind, s.change_confidence)} | "
-                         f"{on} | "
-                         f"{s.assessment} | {s.meaning} |")
+            cells = (s.company_id, s.label, marked(s.latest), s.latest.period.label,
+                     f.signal_change(s.change, s.change_kind, s.change_confidence), on,
+                     s.assessment, s.meaning)
+            lines.append("| " + " | ".join(map(md_cell, cells)) + " |")
         lines.append("")
     values = [mv for t in tables for r in t.rows for mv in r.cells]
     if has_marks(values + ([x.latest for x in sig.rows] if sig is not None else [])):

@@ -15,6 +15,7 @@ from llmecon.config.serving import ServingAccuracy
 from llmecon.inference.calibration import AccuracyRow, Calibration, median_abs
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
+from llmecon.report.cells import csv_cell, md_cell
 from llmecon.report.common import jsonable
 from llmecon.report.richtext import plain
 
@@ -291,7 +292,7 @@ def records_to_csv(records: Sequence[dict[str, Any]]) -> str:
     w = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
     w.writeheader()
     for r in records:
-        w.writerow(r)
+        w.writerow({k: csv_cell(v) for k, v in r.items()})
     return out.getvalue()
 
 
@@ -299,7 +300,7 @@ def sweep_select(s: Any) -> str:
     """The SQL select list that writes a sweep's columns (:meth:`Sweep.columns`) with the
     model and GPU names looked up from their indexes (names quoted for SQL)."""
     def names(values: Sequence[str]) -> str:
-        return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+        return "[" + ", ".join("'" + csv_cell(v).replace("'", "''") + "'" for v in values) + "]"
 
     return ", ".join([f"{names(s.models)}[model_index + 1] AS model",
                       f"{names(s.gpus)}[gpu_index + 1] AS gpu",
@@ -331,9 +332,9 @@ def error_frame(items: Sequence[tuple[str, Any]]) -> Any:
 
 def markdown_table(title: str, frame: Any) -> str:
     """A bold title and a Markdown table (first column left-aligned, the rest right)."""
-    lines = [f"**{title}**", "", "| " + " | ".join(frame.columns) + " |",
+    lines = [f"**{md_cell(title)}**", "", "| " + " | ".join(map(md_cell, frame.columns)) + " |",
              "|---|" + "---:|" * (len(frame.columns) - 1)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |"
+    lines += ["| " + " | ".join(md_cell(v) for v in row) + " |"
               for row in frame.itertuples(index=False)]
     return "\n".join(lines)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
 
+from llmecon.report.cells import CsvWriter
 from llmecon.report.common import jsonable
 from llmecon.report.formatting import LOW_MARK, compact, money
 from llmecon.report.richtext import plain
@@ -152,7 +152,7 @@ def result_json(r: SimResult, run_id: str | None,
 
 def result_csv(r: SimResult) -> str:
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = CsvWriter(out)
     ends = [str(d) for d in r.month_ends] or [""] * r.horizon_months
     w.writerow(["metric", "month", *(f"p{q}" for q in PERCENTILES), "mean", "month_end"])
     for k, v in r.percentiles.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -11,6 +10,7 @@ from typing import Any
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from llmecon.report.cells import CsvWriter
 from llmecon.report.common import jsonable
 from llmecon.report.formatting import CURRENCY_LABEL, compact, money
 from llmecon.report.richtext import plain
@@ -68,7 +68,7 @@ def ue_dict(t: UnitEconomicsTable) -> dict[str, Any]:
 
 def ue_csv(t: UnitEconomicsTable) -> str:
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = CsvWriter(out)
     w.writerow(["company", "line", "role", "quantity", "value", "unit", "status", "basis"])
     for r in t.rows:
         w.writerow([t.company_id, r.line, r.role, r.quantity, "" if r.value is None
