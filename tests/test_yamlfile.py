@@ -29,6 +29,9 @@ def test_yaml_12_numbers_and_words() -> None:
     ("a: &a [*a]\n", "recursive alias"),
     ("a: !!python/object/apply:os.system ['true']\n", "could not determine a constructor"),
     ("a: [1, 2\n", "not valid YAML at line 2"),
+    # more than Python's 4,300 digits was an internal error (hostile-input audit)
+    ("a: 1\nb: " + "9" * 5001 + "\n", "t.yaml: line 2: a whole number of 5,001 digits "
+                                     "(999999999999...); expected at most 1000"),
 ])
 def test_bad_yaml_is_a_named_input_error(text: str, message: str) -> None:
     with pytest.raises(InputError) as e:

@@ -29,6 +29,9 @@ from llmecon.errors import InputError, NotFoundError
 MAX_YAML_BYTES = 64 * 1024 * 1024
 #: How many nodes aliases may add to a document when expanded.
 MAX_ALIAS_NODES = 10_000
+#: Digits of a whole number read from a file (1e18, the largest amount accepted, has 19;
+#: Python itself refuses more than 4,300 with an error naming no file).
+MAX_INT_DIGITS = 1000
 
 
 class _Problem(Exception):
@@ -71,6 +74,9 @@ class _StrictConstructor(yaml.constructor.SafeConstructor):
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
         text = str(self.construct_scalar(node)).replace("_", "")
+        if len(text) > MAX_INT_DIGITS:  # Python's own limit is 4,300 (an internal error)
+            raise _Problem(_line(node), f"a whole number of {len(text):,} digits ({text[:12]}"
+                           f"...); expected at most {MAX_INT_DIGITS}")
         if text.startswith(("0o", "0O")):
             return int(text[2:], 8)
         if text.startswith(("0x", "0X")):

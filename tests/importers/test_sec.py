@@ -129,6 +129,11 @@ def test_bad_files_are_named_errors(tmp_path: Path) -> None:
         {"start": "2023-01-01", "end": "2023-02-30", "val": 1}]}}}}}))
     with pytest.raises(InputError, match="expected a date YYYY-MM-DD, found '2023-02-30'"):
         import_companyfacts(bad)
+    # a whole number past Python's 4,300 digits was an internal error (hostile-input audit)
+    bad.write_text('{"facts": {"us-gaap": {"Revenues": {"units": {"USD": [{"start": '
+                   '"2023-01-01", "end": "2023-12-31", "val": 1' + "0" * 5000 + '}]}}}}}')
+    with pytest.raises(InputError, match=r"x.json: a whole number of 5,001 digits"):
+        read_companyfacts(bad)
 
 
 def test_bundled_snowflake_peer_has_the_filed_figures() -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from llmecon.errors import InputError
 from llmecon.statements.model import Company, implied_by_label, shift_months
 from llmecon.statements.records import Record, build_company
-from llmecon.yamlfile import read_text
+from llmecon.yamlfile import MAX_INT_DIGITS, read_text
 
 #: Largest companyfacts file read (bytes); the largest filers' files are a few tens of MB.
 MAX_FACTS_BYTES = 256 * 1024 * 1024
@@ -97,13 +97,21 @@ def read_companyfacts(path: str | Path) -> dict[str, Any]:
         raise InputError(f"{str(p)[:200]}: cannot read ({e.strerror})") from None
     text = read_text(p, "SEC companyfacts", max_bytes=MAX_FACTS_BYTES)
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=lambda digits: _whole(digits, p))
     except json.JSONDecodeError as e:
         raise InputError(f"{p}: not valid JSON at line {e.lineno}: {e.msg}") from None
     except RecursionError:
         raise InputError(f"{p}: nested too deeply for a companyfacts file") from None
     check_companyfacts(doc, str(p))
     return dict(doc)
+
+
+def _whole(digits: str, p: Path) -> int:
+    """A JSON whole number; one of thousands of digits is refused, not Python's error."""
+    if len(digits) > MAX_INT_DIGITS:
+        raise InputError(f"{p}: a whole number of {len(digits):,} digits ({digits[:12]}...); "
+                         f"expected at most {MAX_INT_DIGITS}")
+    return int(digits)
 
 
 def check_companyfacts(doc: Any, origin: str) -> None:

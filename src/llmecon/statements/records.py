@@ -76,14 +76,15 @@ POSITIVE_ITEMS = frozenset({"offer_price", "share_price"})
 
 
 def _number(x: Any, where: str, field: str) -> float:
+    shown = repr(x) if len(repr(x)) <= 60 else f"{repr(x)[:40]}... ({len(str(x)):,} characters)"
     if isinstance(x, bool) or (isinstance(x, str) and not NUMBER_TEXT.fullmatch(x)):
-        raise InputError(f"{where}, {field}: expected a number, found {x!r}")
+        raise InputError(f"{where}, {field}: expected a number, found {shown}")
     try:
         v = float(x)
     except (TypeError, ValueError):
-        raise InputError(f"{where}, {field}: expected a number, found {x!r}") from None
+        raise InputError(f"{where}, {field}: expected a number, found {shown}") from None
     if not math.isfinite(v):
-        raise InputError(f"{where}, {field}: expected a finite number, found {x!r}")
+        raise InputError(f"{where}, {field}: expected a finite number, found {shown}")
     return v
 
 
