@@ -132,3 +132,29 @@ def test_a_missing_folder_is_named_not_created(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"x.csv: no folder .*typo/deeper; create it first"):
         atomic_write(tmp_path / "typo" / "deeper" / "x.csv", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_folder_is_named_before_the_work_by_the_users_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # from a hostile-input audit: a read-only folder was found after the report was built,
+    # and the error named the temporary file (.keep.html.xxxx.tmp)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == tmp_path
+                        else real_access(p, mode))
+    out = tmp_path / "keep.csv"
+    assert main([*SWEEP, "-f", str(out)]) == 2
+    assert capsys.readouterr().err == (f"llmecon: error: {out}: the folder {tmp_path} cannot "
+                                       "be written (no permission, or a read-only file "
+                                       "system)\n")
+    monkeypatch.undo()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    out.write_text("old")
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(InputError, match=r"keep.csv: cannot write it \(No space left on "
+                                         r"device\); the file as it was is kept"):
+        atomic_write(out, "new")
+    assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["keep.csv"]

@@ -41,7 +41,15 @@ def write_target(path: str | Path) -> Path:
     if not p.parent.is_dir():
         raise InputError(f"{path}: no folder {p.parent}; create it first, or give the path "
                          "of a file in an existing folder")
+    if not os.access(p.parent, os.W_OK | os.X_OK):  # a new file is made there, then renamed
+        raise InputError(f"{path}: the folder {p.parent} cannot be written (no permission, "
+                         "or a read-only file system)")
     return p
+
+
+def _cannot_write(path: str | Path, e: OSError) -> InputError:
+    return InputError(f"{path}: cannot write it ({e.strerror or e}); the file as it was is "
+                      "kept")
 
 
 @contextmanager
@@ -54,7 +62,10 @@ def replacing(path: str | Path) -> Iterator[str]:
     # the file keeps the mode of the one it replaces, else gets the usual 0666 less umask
     # (a temporary file is created 0600)
     mode = stat.S_IMODE(p.stat().st_mode) if p.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    except OSError as e:
+        raise _cannot_write(path, e) from None
     os.close(fd)
     try:
         yield tmp
@@ -62,6 +73,9 @@ def replacing(path: str | Path) -> Iterator[str]:
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, p)
+    except OSError as e:  # named by the user's path, not the temporary file's
+        Path(tmp).unlink(missing_ok=True)
+        raise _cannot_write(path, e) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -378,3 +378,21 @@ def test_a_failed_commit_names_its_own_error(tmp_path: Path, monkeypatch: Any,
         RunStore(path).save(r, scen)
     monkeypatch.undo()
     assert [rec.run_id for rec in RunStore(path).records()] == [run_id]
+
+
+@pytest.mark.parametrize("exists", [True, False])
+def test_a_workbook_named_as_the_store_is_refused_before_the_run(
+        tmp_path: Path, uncertain: Factory, capsys: pytest.CaptureFixture[str],
+        exists: bool) -> None:
+    # from a hostile-input audit: with --force the workbook replaced the store and its runs
+    # after "saved as run ..."; without, the run was saved into a new store called
+    # same.xlsx and -o then refused "its own" file
+    from llmecon.cli.app import main
+
+    path = tmp_path / "same.xlsx"
+    if exists:
+        RunStore(path).save(*_result(uncertain, 50))
+    assert main(["simulate", "zhipu", "--paths", "50", "--horizon", "3", "--format", "xlsx",
+                 "-o", str(path), "--store", str(path), "--force"]) == 2
+    assert "the run store's file (--store)" in capsys.readouterr().err
+    assert len(RunStore(path).records()) == 1 if exists else not path.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from llmecon.cli.common import (
@@ -124,15 +125,27 @@ def _company_scenario(args: argparse.Namespace) -> tuple[Any, Any]:
     return company, apply_stresses(s, args.stress)
 
 
+def _same_file(a: str, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from llmecon.simulate.run import BLOCK
     from llmecon.simulate.run import run as run_mc
 
     company, s = _company_scenario(args)
     if not args.no_save:  # a store that cannot be written is refused before the run
+        from llmecon.errors import InputError
         from llmecon.store.runs import RunStore
 
-        RunStore(args.store).check()
+        store = RunStore(args.store)
+        store.check()
+        if args.output and _same_file(args.output, store.path):
+            raise InputError(f"-o {args.output}: the run store's file (--store); the "
+                             "workbook would replace every saved run. Give another path")
     result = with_progress(lambda cb: run_mc(s, paths=args.paths, seed=args.seed,
                                              backend=args.backend, scheduler=args.scheduler,
                                              workers=args.workers, progress=cb,
