@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from llmecon.cli import main
+from llmecon.errors import InputError
 from llmecon.fileio import write_frame
 from llmecon.inference.catalog import load_catalog
 from llmecon.inference.engines import load_engine_efficiency
@@ -77,7 +79,7 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)  # fails after DuckDB wrote the temporary file
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(InputError, match=r"sweep.csv: cannot write it \(No space left"):
         write_frame(out, _expected(), "csv")
     assert out.read_text() == "old contents\n"
     assert [p.name for p in tmp_path.iterdir()] == ["sweep.csv"]
@@ -105,3 +107,22 @@ def test_a_wrong_file_kind_names_the_flag(tmp_path: Path,
     err = capsys.readouterr().err
     assert "-f/--format: expected a csv or parquet file, found 'grid.txt'" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_configuration_that_does_not_fit_has_no_rate_or_cost(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # from a hostile-input audit: DeepSeek-V3 (671B parameters, 671 GB at FP8) on one
+    # 8 x 80 GB H100 node was priced at US$8.25 per million output tokens with fits=false
+    args = ["inference", "sweep", "--models", "DeepSeek-V3,Llama-3.1-8B", "--gpus-list",
+            "H100", "--batches", "1", "--inputs", "100", "--prices", "2"]
+    out = tmp_path / "s.csv"
+    assert main([*args, "-f", str(out)]) == 0
+    capsys.readouterr()
+    got = pd.read_csv(out).set_index("model")
+    rates = ["decode_tokens_per_gpu_s", "prefill_tokens_per_gpu_s", "tpot_ms",
+             "cost_per_m_output", "cost_per_m_input_miss"]
+    assert not got.loc["DeepSeek-V3", "fits"] and got.loc["DeepSeek-V3", rates].isna().all()
+    assert got.loc["Llama-3.1-8B", "fits"] and got.loc["Llama-3.1-8B", rates].notna().all()
+    assert main([*args, "--format", "json"]) == 0
+    rows = {r["model"]: r for r in json.loads(capsys.readouterr().out)}
+    assert all(rows["DeepSeek-V3"][k] is None for k in rates)

@@ -131,8 +131,14 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
     mi, gi = flat(_axis(np.arange(len(ms)), 0)), flat(_axis(np.arange(len(gs)), 1))
     batch, isl, price = flat(batch), flat(isl), flat(price)
     cap, pre, tokens, tpot = flat(cap), flat(pre), flat(d.tokens_per_gpu_s), flat(d.tpot_s)
+    # a batch that does not fit has no rate or cost (NaN: blank in CSV, null in JSON), nor
+    # has a prompt where the weights and one sequence do not fit: sorted by cost, a row
+    # that cannot run came first
+    fits = batch <= cap
+    tokens, tpot = np.where(fits, tokens, np.nan), np.where(fits, tpot, np.nan)
+    pre = np.where(cap > 0, pre, np.nan)
     return Sweep(tuple(m.name for m in ms), tuple(g.name for g in gs), mi, gi, batch, isl,
-                 price, batch <= cap, cap, tokens, pre, tpot * 1e3,
+                 price, fits, cap, tokens, pre, tpot * 1e3,
                  cost_per_million_tokens(price, tokens), cost_per_million_tokens(price, pre))
 
 

@@ -302,9 +302,14 @@ def sweep_select(s: Any) -> str:
     def names(values: Sequence[str]) -> str:
         return "[" + ", ".join("'" + csv_cell(v).replace("'", "''") + "'" for v in values) + "]"
 
+    def value(name: str) -> str:  # NaN (no rate: the batch does not fit) written blank
+        if name == "fits":  # the one column that is not a float
+            return f'"{name}"'
+        return f'CASE WHEN isnan("{name}") THEN NULL ELSE "{name}" END AS "{name}"'
+
     return ", ".join([f"{names(s.models)}[model_index + 1] AS model",
                       f"{names(s.gpus)}[gpu_index + 1] AS gpu",
-                      *(f'"{name}"' for name, _ in s.COLUMNS)])
+                      *(value(name) for name, _ in s.COLUMNS)])
 
 
 def sweep_table(frame: Any, configurations: int) -> RichTable:
@@ -315,7 +320,8 @@ def sweep_table(frame: Any, configurations: int) -> RichTable:
     for c in frame.columns:
         t.add_column(escape(str(c)))
     for row in frame.head(200).itertuples(index=False):
-        t.add_row(*[f"{v:,.4g}" if isinstance(v, float) else escape(str(v)) for v in row])
+        t.add_row(*[("" if v != v else f"{v:,.4g}") if isinstance(v, float)
+                    else escape(str(v)) for v in row])
     return t
 
 
