@@ -78,3 +78,20 @@ def test_no_change_between_two_runways_without_burn() -> None:
     sig = api.history(api.load_company("snowflake"))[2]
     row = next(r for r in sig.rows if r.key == "runway")
     assert row.latest.value == float("inf") and row.change is None
+
+
+def test_a_company_given_twice_is_refused(z: Any, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # from a hostile-input audit: 'report zhipu myz.yaml' (a copy of zhipu) drew the second
+    # company's charts into the first's section, which shared its element ids, and compare
+    # showed two columns headed "zhipu H1_2025"
+    from llmecon.cli.app import main
+
+    with pytest.raises(InputError, match=r"'zhipu' is given twice \(companies 1 and 2\)"):
+        api.compare([z, z])
+    copy = tmp_path / "myz.yaml"
+    copy.write_text((Path(api.__file__).parent / "data" / "companies" / "zhipu.yaml")
+                    .read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["report", "zhipu", str(copy), "-o", str(tmp_path / "r.html")]) == 2
+    assert "'zhipu' is given twice" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()

@@ -186,7 +186,15 @@ def _companies(companies: object) -> list[Company]:
                          f"(llmecon.api.load_company), found {type(companies).__name__}")
     if not companies:
         raise InputError("companies: expected at least one company, found none")
-    return [_company(c, f"companies[{i}]") for i, c in enumerate(companies)]
+    out = [_company(c, f"companies[{i}]") for i, c in enumerate(companies)]
+    seen: dict[str, int] = {}
+    for i, c in enumerate(out):
+        if c.id in seen:  # two columns (and a report's sections) that cannot be told apart
+            raise InputError(f"companies: {c.id!r} is given twice (companies {seen[c.id] + 1} "
+                             f"and {i + 1}); give each company once, or give a copy another "
+                             "id (company: id: in its file)")
+        seen[c.id] = i
+    return out
 
 
 def _fx(fx: object) -> FxTable:
