@@ -40,6 +40,15 @@ def test_compare_validation(client: TestClient, params: dict[str, object], field
     assert field in str(r.json()["detail"])
 
 
+def test_a_repeated_query_parameter_is_refused_and_a_repeated_company_too(
+        client: TestClient) -> None:
+    # from a hostile-input audit: period=H1_2025&period=FY2022 answered for FY2022
+    r = client.get("/api/compare?companies=zhipu&period=H1_2025&period=FY2022")
+    assert r.status_code == 422 and "'period' is given more than once" in r.json()["detail"]
+    r = client.get("/api/compare?companies=zhipu&companies=zhipu")
+    assert r.status_code == 400 and "'zhipu' is given twice" in r.json()["detail"]
+
+
 def test_domain_error_is_400_with_the_reason(client: TestClient) -> None:
     r = client.get("/api/compare", params={"companies": ["zhipu"], "period": "FY2030"})
     assert r.status_code == 404 and "no period 'FY2030'" in r.json()["detail"]

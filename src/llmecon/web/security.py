@@ -84,6 +84,23 @@ async def reject(send: Send, status: int, detail: str,
     await send({"type": "http.response.body", "body": body})
 
 
+#: Query parameters that are lists (repeated once per value).
+LIST_PARAMETERS = ("companies",)
+
+
+def repeated_parameter(scope: Scope) -> str | None:
+    """The first query parameter given twice that is not a list, if any."""
+    from urllib.parse import parse_qsl
+
+    seen: set[str] = set()
+    for key, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"),
+                            keep_blank_values=True):
+        if key in seen and key not in LIST_PARAMETERS:
+            return key
+        seen.add(key)
+    return None
+
+
 class Guard:
     """Host check, token and body limit for an ASGI app."""
 
@@ -103,6 +120,10 @@ class Guard:
         if self.token is not None and not hmac.compare_digest(given_token(scope), self.token):
             return 401, ("a valid token is required (Authorization: Bearer TOKEN, "
                          "or ?token=TOKEN)")
+        twice = repeated_parameter(scope)
+        if twice is not None:  # the last value won without a word
+            return 422, (f"query parameter {twice!r} is given more than once; give it once "
+                         f"(only {', '.join(LIST_PARAMETERS)} may repeat)")
         length = _header(scope, b"content-length")
         if length is not None:
             if not length.strip().isdigit():
