@@ -93,8 +93,8 @@ def repeated_parameter(scope: Scope) -> str | None:
     from urllib.parse import parse_qsl
 
     seen: set[str] = set()
-    for key, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"),
-                            keep_blank_values=True):
+    query: bytes = scope.get("query_string", b"")
+    for key, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         if key in seen and key not in LIST_PARAMETERS:
             return key
         seen.add(key)
