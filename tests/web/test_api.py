@@ -199,3 +199,12 @@ def test_inference_cost_takes_pipeline_stages(client: TestClient) -> None:
     assert r.json()["pipeline_ms"] > 0
     bad = client.post("/api/inference/cost", json={**body, "pp": 3})
     assert bad.status_code == 400 and "pp: expected a divisor of gpus (16)" in bad.text
+
+
+def test_no_page_loads_scripts_from_elsewhere(client: TestClient) -> None:
+    # from a hostile-input audit: /docs loaded swagger-ui from a CDN (unpinned, no integrity
+    # hash) into the dashboard's origin, and under --token could not read the schema
+    assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
+    assert client.get("/openapi.json").status_code == 200
+    page = client.get("/").text
+    assert "https://" not in page.split("<body")[0]  # no external script or style

@@ -62,7 +62,9 @@ def create_app(store: str | Path | None = None, token: str | None = None,
                                   ("memory_budget_bytes", memory_budget_bytes)) if v is not None}
     if changes:  # validated like any other limits
         limits = WebLimits.model_validate({**limits.model_dump(), **changes})
-    app = FastAPI(title="llmecon", version="0.1.0",
+    # no /docs or /redoc: their pages load scripts from a CDN (nothing downloads at run time,
+    # and under --token they could not read the schema); /openapi.json is the schema
+    app = FastAPI(title="llmecon", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Economics of large-model companies: compare, inference cost, "
                               "stress tests, saved runs.")
     jobs = JobQueue(limits)
