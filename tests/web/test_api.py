@@ -208,3 +208,26 @@ def test_no_page_loads_scripts_from_elsewhere(client: TestClient) -> None:
     assert client.get("/openapi.json").status_code == 200
     page = client.get("/").text
     assert "https://" not in page.split("<body")[0]  # no external script or style
+
+
+def test_a_store_that_cannot_be_written_is_found_at_the_start_and_a_job_keeps_its_result(
+        tmp_path: Path) -> None:
+    # from a hostile-input audit: 'serve --store notes.csv' started, and every job ran to
+    # its end, failed at the save and threw its result away
+    from llmecon.errors import InputError
+    from llmecon.web.app import serve
+
+    bad = tmp_path / "notes.csv"
+    bad.write_text("a,b\n")
+    with pytest.raises(InputError, match="not a DuckDB database"):
+        serve(port=1, store=str(bad))  # refused before uvicorn starts
+    client = TestClient(create_app(bad, max_paths=5000), base_url="http://localhost")
+    r = client.post("/api/simulations", json={"company": "minimax", "paths": 100,
+                                              "horizon_months": 6})
+    for _ in range(200):
+        j = client.get(f"/api/simulations/{r.json()['job_id']}").json()
+        if j["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert j["status"] == "failed" and "not a DuckDB database" in j["error"]
+    assert j["result"]["summary"]["paths"] == 100

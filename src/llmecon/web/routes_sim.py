@@ -36,12 +36,12 @@ def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int) -
 
     r = run(s, paths=req.paths, seed=req.seed, progress=job.progress,
             memory_budget_bytes=budget)
-    job.run_id = runs.save(r, s.to_dict())
-    job.result = jsonable({
+    job.result = jsonable({  # kept when only the save fails (the job says why)
         "summary": r.summary(), "financing": r.financing_included,
         "month_ends": [str(d) for d in r.month_ends],
         "cash": {f"p{q}": r.percentiles["cash"][i].tolist() for i, q in enumerate(PERCENTILES)},
         "prob_cash_out": r.prob_cash_out.tolist()})
+    job.run_id = runs.save(r, s.to_dict())
 
 
 def _check_memory(req: SimulationRequest, budget: int) -> None:
