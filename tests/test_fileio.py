@@ -158,3 +158,10 @@ def test_an_unwritable_folder_is_named_before_the_work_by_the_users_path(
                                          r"device\); the file as it was is kept"):
         atomic_write(out, "new")
     assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
+
+
+def test_an_empty_output_path_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    # it was "llmecon: error: : is a directory; expected the path of a file to write"
+    assert main(["compare", "zhipu", "--format", "xlsx", "-o", ""]) == 2
+    assert capsys.readouterr().err == ("llmecon: error: -o: expected the path of a file to "
+                                       "write, found ''\n")

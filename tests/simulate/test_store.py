@@ -182,9 +182,12 @@ def test_unwritable_store_is_an_input_error(tmp_path: Path, monkeypatch: Any,
     def no_dir(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "mkdir", no_dir)
+    monkeypatch.setattr(Path, "mkdir", no_dir)  # the default store's folder is made
+    monkeypatch.setenv("LLMECON_STORE", str(tmp_path / "sub" / "runs.duckdb"))
     with pytest.raises(InputError, match=r"cannot write it .Permission denied"):
-        RunStore(tmp_path / "sub" / "runs.duckdb").save(r, scen)
+        RunStore().save(r, scen)
+    with pytest.raises(InputError, match=r"runs.duckdb: no folder .*sub; create it first"):
+        RunStore(tmp_path / "sub" / "runs.duckdb").check()  # a path given is not
 
 
 def test_text_from_a_store_cannot_drive_the_terminal(tmp_path: Path, uncertain: Factory) -> None:

@@ -348,6 +348,8 @@ def _checked_target(path: str, flag: str) -> Path:
     from llmecon.errors import InputError
     from llmecon.fileio import write_target
 
+    if not path.strip():
+        raise InputError(f"{flag}: expected the path of a file to write, found {path!r}")
     if path.strip() == "-":  # a file named '-' was written
         raise InputError(f"{flag} -: this command writes a file, not standard output; give "
                          "its path")

@@ -94,6 +94,7 @@ class RunStore:
         if isinstance(path, str) and not path.strip():
             raise InputError("store: expected the path of a DuckDB file, found ''")
         self.path = Path(path) if path is not None else default_store_path()
+        self.given = path is not None  # the default store's folder is made when first saved
         if self.path.exists() and self.path.is_dir():
             raise InputError(f"store: {clean(str(self.path))} is a directory; expected the "
                              "path of a DuckDB file")
@@ -108,9 +109,17 @@ class RunStore:
         except OSError as e:
             raise InputError(f"store {clean(str(self.path))}: cannot write it "
                              f"({clean(e.strerror or str(e))})") from None
+        self._check_folder()
         if read_existing and self.path.exists():
             with self._connect(read_only=True):
                 pass
+
+    def _check_folder(self) -> None:
+        """A store path given (not the default) must be in a folder that exists: a typo
+        made a new tree of folders and an empty store."""
+        if self.given and not self.path.parent.is_dir():
+            raise InputError(f"store {clean(str(self.path))}: no folder "
+                             f"{clean(str(self.path.parent))}; create it first")
 
     @contextmanager
     def _connect(self, read_only: bool = False) -> Iterator[Any]:
@@ -120,6 +129,7 @@ class RunStore:
             raise NotFoundError(f"{clean(str(self.path))}: no store yet (save a run first)")
         try:
             _check_magic(self.path)  # before DuckDB reads it, or a lock file is made beside it
+            self._check_folder()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with _file_lock(self.path.with_name(self.path.name + ".lock"), shared=read_only):
                 con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only,
