@@ -150,3 +150,18 @@ def test_moe_parallelism_beyond_the_worker_and_its_domain_is_named(tmp_path: Pat
     status = _status(rows, tmp_path)
     assert status[0] == "ok"
     assert all("spans more GPUs than the worker" in s for s in status[1:])
+
+
+def test_accuracy_says_how_many_rows_it_scored(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # from a hostile-input audit: a measured 'nan' is no measurement; the title said "60.0%
+    # predicted" and scored fewer rows without a word
+    from llmecon.cli.app import main
+
+    rows = [{**AGG, "silicon_ttft_ms": 50, "silicon_tpot_ms": 5},
+            {**AGG, "silicon_ttft_ms": "nan", "silicon_tpot_ms": 5}]
+    p = tmp_path / "t.csv"
+    pd.DataFrame(rows, columns=COLUMNS).to_csv(p, index=False)
+    assert main(["inference", "accuracy", "--measured", str(p), "--format", "md"]) == 0
+    assert "2 rows, 100.0% predicted, 1 scored (predicted, with a measured TTFT and TPOT)" \
+        in capsys.readouterr().out

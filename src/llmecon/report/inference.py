@@ -361,7 +361,8 @@ def measured_accuracy_parts(acc: Any, table: str, fmt: str) -> list[Any]:
                          "overall": {k: asdict(v) for k, v in overall},
                          "groups": {k: asdict(v) for k, v in groups}})]
     title = f"Serving model against {table}: {acc.rows:,} rows, {acc.predicted_share:.1%} " \
-            "predicted"
+            f"predicted, {acc.in_sample.rows:,} scored (predicted, with a measured TTFT and " \
+            "TPOT)"
     if fmt == "md":
         return [markdown_table(title, error_frame(overall))]
     return [frame_table(title, error_frame(overall)),
