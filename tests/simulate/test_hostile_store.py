@@ -85,7 +85,8 @@ STORES: dict[str, tuple[Callable[[Path], Path], str]] = {
                                             "incomplete"),
     "another program's database": (_other_programs_database,
                                    "no runs table: not a llmecon run store"),
-    "wrong schema": (_wrong_schema, "table runs has columns (id, name); expected (run_id"),
+    "wrong schema": (_wrong_schema, "table runs has columns (id INTEGER, name VARCHAR); "
+                                    "expected (run_id VARCHAR"),
     "a directory": (_directory, "is a directory; expected the path of a DuckDB file"),
     "under a file": (_under_a_file, "cannot write it"),
 }

@@ -60,6 +60,9 @@ COLUMNS = {
 STORE_CONFIG = {**DUCKDB_CONFIG, "enable_external_access": False}
 RUN_ID = re.compile(r"[0-9a-f]{1,32}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: DuckDB's words for a write that failed (a full disk, a read-only file): not damage.
+_WRITING = re.compile(r"could not write|failed to commit|no space left|read-only|permission",
+                      re.IGNORECASE)
 LOCK_WAIT_S = 60.0
 T = TypeVar("T")
 
@@ -142,8 +145,7 @@ class RunStore:
                     yield con
                 except duckdb.Error as e:  # a corrupt block is the base class itself
                     why = clean(" ".join(str(e).split()))[:200]
-                    what = f"cannot {'read' if read_only else 'write'} it" \
-                        if isinstance(e, duckdb.IOException) else \
+                    what = "cannot write it" if not read_only and _WRITING.search(why) else \
                         "cannot read it, the file is damaged or incomplete"
                     raise InputError(f"store {clean(str(self.path))}: {what} ({why})") from None
                 finally:
