@@ -131,9 +131,8 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
     mi, gi = flat(_axis(np.arange(len(ms)), 0)), flat(_axis(np.arange(len(gs)), 1))
     batch, isl, price = flat(batch), flat(isl), flat(price)
     cap, pre, tokens, tpot = flat(cap), flat(pre), flat(d.tokens_per_gpu_s), flat(d.tpot_s)
-    # a batch that does not fit has no rate or cost (NaN: blank in CSV, null in JSON), nor
-    # has a prompt where the weights and one sequence do not fit: sorted by cost, a row
-    # that cannot run came first
+    # no rate or cost (NaN: blank in CSV, null in JSON) for a batch that does not fit, nor
+    # a prompt rate where the weights and one sequence do not (a row that cannot run)
     fits = batch <= cap
     tokens, tpot = np.where(fits, tokens, np.nan), np.where(fits, tpot, np.nan)
     pre = np.where(cap > 0, pre, np.nan)
