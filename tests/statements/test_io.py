@@ -71,7 +71,8 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path, monkeypatch:
     from llmecon import fileio
 
     monkeypatch.setattr(fileio.os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match=r"saved.yaml: cannot write it \(disk full\); the "
+                                         "file as it was is kept"):
         fileio.atomic_write(target, "new text")
     assert target.read_text() == "precious\n"
     assert [p.name for p in tmp_path.iterdir()] == ["saved.yaml"]
