@@ -231,3 +231,10 @@ def test_a_store_that_cannot_be_written_is_found_at_the_start_and_a_job_keeps_it
         time.sleep(0.05)
     assert j["status"] == "failed" and "not a DuckDB database" in j["error"]
     assert j["result"]["summary"]["paths"] == 100
+
+
+def test_run_ids_follow_the_clis_rule(client: TestClient) -> None:
+    # from a hostile-input audit: the dashboard took 1-40 lower-case hex characters (33-40
+    # then failed in the store, upper case was refused) where the CLI takes 1-32 in any case
+    assert client.get("/api/runs/ABC123").status_code == 404  # read as abc123: no such run
+    assert client.get("/api/runs/" + "a" * 33).status_code == 422

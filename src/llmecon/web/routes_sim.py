@@ -15,7 +15,7 @@ from llmecon.report.common import jsonable
 from llmecon.web.jobs import Job, JobQueue, QueueFull
 
 JobId = Annotated[str, PathParam(max_length=40)]
-RunId = Annotated[str, PathParam(max_length=40, pattern=r"^[0-9a-f]{1,40}$")]
+RunId = Annotated[str, PathParam(max_length=32, pattern=r"^[0-9a-fA-F]{1,32}$")]  # as the CLI
 RETRY_AFTER_S = "5"
 
 
