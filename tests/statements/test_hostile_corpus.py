@@ -59,7 +59,7 @@ EXPECTED: dict[str, str] = {
     "c_period_fy0000.csv": "row 8, period: FY0000: expected a year 1900-2199",
     "c_period_fy9999.csv": "row 8, period: FY9999: expected a year 1900-2199",
     "c_period_long.csv": "row 8, period: expected a label of at most 40 characters",
-    "c_period_formula.csv": "row 8, period: expected a label of letters, digits, spaces",
+    "c_period_formula.csv": "row 8, period: expected a label starting with a letter or digit",
     "c_revenue_as_balance.csv": "row 8: revenue is a flow over a period",
     "c_role_bad.csv": "row 8, role: expected 'raw' or 'check', found 'maybe'",
     "c_segment_no_dim.csv": "row 9: segment 'api' must be 'dimension:member'",

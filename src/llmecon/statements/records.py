@@ -32,8 +32,10 @@ from llmecon.statements.model import (
 from llmecon.statements.taxonomy import ItemDef, check_segment, lookup
 from llmecon.units import Unit, normalise_currency, parse_unit
 
-#: A period label: it heads columns of CSV, Markdown and HTML outputs.
-_LABEL_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_ ./()-]{0,39}")
+#: A period label heads columns of CSV, Markdown and HTML outputs: it starts with a letter
+#: or digit (of any script: 2024年), not a spreadsheet's formula sign, and holds no line
+#: break, no | (a Markdown column) and no < or > (HTML).
+_LABEL_TEXT = re.compile(r"[^\W_][^|<>\r\n\t\v\f]*")
 
 #: Company metadata fields (the ``company:`` block; see :class:`CompanyMeta`).
 META_FIELDS: tuple[str, ...] = tuple(f for f in CompanyMeta.model_fields if f != "id")
@@ -121,10 +123,10 @@ def _period(rec: Record, year_end: tuple[int, int], instant: bool) -> Period:
     if len(label) > 40:
         raise InputError(f"{w}, period: expected a label of at most 40 characters, found "
                          f"{label[:40]!r}...")
-    if not _LABEL_TEXT.fullmatch(label):  # it heads columns of CSV, Markdown and HTML
-        raise InputError(f"{w}, period: expected a label of letters, digits, spaces and "
-                         f"_ . / ( ) - starting with a letter or digit (e.g. FY2024, H1_2025), "
-                         f"found {label!r}")
+    if not _LABEL_TEXT.fullmatch(label) or CONTROL.search(label):
+        raise InputError(f"{w}, period: expected a label starting with a letter or digit, "
+                         f"without | < > or line breaks (e.g. FY2024, H1_2025), found "
+                         f"{label!r}")
     try:
         implied = implied_by_label(label, year_end)
     except ValueError as e:
