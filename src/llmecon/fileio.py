@@ -120,6 +120,11 @@ def write_frame(path: str | Path, frame: Any, fmt: str, select: str = "*") -> Pa
             con.register("frame", frame)
             quoted = tmp.replace("'", "''")
             con.execute(f"COPY (SELECT {select} FROM frame) TO '{quoted}' {options}")
+        except duckdb.IOException as e:  # a full disk: named by the user's path
+            why = "No space left on device" if "No space left" in str(e) else \
+                " ".join(str(e).split())[:200]
+            raise InputError(f"{path}: cannot write it ({why}); the file as it was is "
+                             "kept") from None
         finally:
             con.close()
     return Path(path)

@@ -126,3 +126,53 @@ def test_a_configuration_that_does_not_fit_has_no_rate_or_cost(
     assert main([*args, "--format", "json"]) == 0
     rows = {r["model"]: r for r in json.loads(capsys.readouterr().out)}
     assert all(rows["DeepSeek-V3"][k] is None for k in rates)
+
+
+def test_a_full_disk_under_duckdb_is_named(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # from a review: DuckDB's own write error (not an OSError) was an internal error naming
+    # its temporary file
+    import duckdb
+
+    real = duckdb.connect
+
+    class Full:
+        def __init__(self, con: object) -> None:
+            self.con = con
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.con, name)
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith("COPY"):
+                raise duckdb.IOException('Could not write file "tmp_.x.tmp": No space left '
+                                         "on device")
+            return self.con.execute(sql, *args)  # type: ignore[attr-defined]
+
+    out = tmp_path / "sweep.csv"
+    out.write_text("old contents\n")
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: Full(real(*a, **k)))
+    with pytest.raises(InputError, match=r"sweep.csv: cannot write it \(No space left on "
+                                         r"device\); the file as it was is kept"):
+        write_frame(out, _expected(), "csv")
+    assert out.read_text() == "old contents\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["sweep.csv"]
+
+
+def test_an_empty_file_name_is_named_and_parquet_keeps_names_as_given(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # from a review: -f '' printed the table instead; the apostrophe that keeps a CSV cell
+    # text in a spreadsheet was written into Parquet names too
+    import duckdb
+
+    assert main([*ARGS, "-f", ""]) == 2
+    assert "-f: expected the path of a file to write, found ''" in capsys.readouterr().err
+    cat = tmp_path / "cat.yaml"
+    cat.write_text("gpus:\n  - {name: '=evil', bf16_tflops: 989, fp8_tflops: 1979, "
+                   "memory_gb: 80, bandwidth_tbs: 3.35, scale_up_gbs: 900, scale_out_gbs: 50,"
+                   " scale_up_domain: 8, as_of: 2025-01, confidence: high, source: test}\n")
+    out = tmp_path / "s.parquet"
+    assert main(["inference", "sweep", "--catalog", str(cat), "--models", "Llama-3.1-8B",
+                 "--gpus-list", "=evil", "--batches", "1", "-f", str(out)]) == 0
+    got = duckdb.sql(f"SELECT DISTINCT gpu FROM '{out}'").fetchall()
+    assert got == [("=evil",)]

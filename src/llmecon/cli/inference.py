@@ -316,8 +316,8 @@ def _sweep(args: argparse.Namespace) -> int:
                   input_tokens=args.inputs, prices=args.prices,
                   output_tokens=args.output_tokens, precision=args.precision,
                   kv_dtype=args.kv_dtype, replica_gpus=args.replica_gpus, pp=args.pp)
-    if args.file or args.format == "parquet":
-        _write_sweep(args, s.columns(), sweep_select(s))
+    if args.file is not None or args.format == "parquet":  # -f '' is named, not ignored
+        _write_sweep(args, s)
     elif args.format == "csv":
         from llmecon.fileio import write_frame_csv_stream
 
@@ -334,16 +334,22 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_sweep(args: argparse.Namespace, columns: Any, select: str) -> None:
-    """A sweep to a CSV or Parquet file (atomically, by DuckDB, from its arrays)."""
+def _write_sweep(args: argparse.Namespace, s: Any) -> None:
+    """A sweep to a CSV or Parquet file (atomically, by DuckDB, from its arrays; names kept
+    as text for a spreadsheet in CSV only)."""
     from llmecon.errors import InputError
     from llmecon.fileio import write_frame
+    from llmecon.report.inference import sweep_select
 
-    if not args.file:
+    if args.file is None:
         raise InputError("--format parquet: give the file with -f FILE.parquet")
+    if not args.file.strip():
+        raise InputError(f"-f: expected the path of a file to write, found {args.file!r}")
     fmt = args.format if args.format in ("csv", "parquet") else None
     path, kind = output_path(args.file, fmt, ("csv", "parquet"), "-f")
-    write_frame(new_file(str(path), args.force), columns, kind, select)
+    columns = s.columns()
+    write_frame(new_file(str(path), args.force), columns, kind,
+                sweep_select(s, csv=kind == "csv"))
     print(f"wrote {len(columns['fits']):,} configurations to {safe(path)}")
 
 

@@ -6,7 +6,6 @@ raw HTML. (The Excel writer marks such cells with a quote prefix itself,
 from __future__ import annotations
 
 import csv
-import html
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -58,10 +57,11 @@ def frame_csv(frame: Any) -> str:
 
 
 def md_cell(value: object) -> str:
-    """A Markdown table cell: ``|`` escaped, line breaks as spaces, HTML shown as text.
+    """A Markdown table cell: ``|`` escaped, line breaks as spaces, HTML tags shown as text
+    (``&`` is left alone: R&D stays R&D).
 
-    >>> md_cell("a|b\\n<script>")
-    'a\\\\|b &lt;script&gt;'
+    >>> md_cell("R&D a|b\\n<script>")
+    'R&D a\\\\|b &lt;script&gt;'
     """
     text = " ".join(str(value).splitlines())
-    return html.escape(text, quote=False).replace("|", "\\|")
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")

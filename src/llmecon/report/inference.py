@@ -296,11 +296,12 @@ def records_to_csv(records: Sequence[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def sweep_select(s: Any) -> str:
+def sweep_select(s: Any, csv: bool = True) -> str:
     """The SQL select list that writes a sweep's columns (:meth:`Sweep.columns`) with the
     model and GPU names looked up from their indexes (names quoted for SQL)."""
     def names(values: Sequence[str]) -> str:
-        return "[" + ", ".join("'" + csv_cell(v).replace("'", "''") + "'" for v in values) + "]"
+        shown = [csv_cell(v) if csv else v for v in values]  # a spreadsheet opens a CSV
+        return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in shown) + "]"
 
     def value(name: str) -> str:  # NaN (no rate: the batch does not fit) written blank
         if name == "fits":  # the one column that is not a float
