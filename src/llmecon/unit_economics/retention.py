@@ -319,15 +319,44 @@ def fit_sbg(cohorts: Sequence[Sequence[float]] | Sequence[float]) -> SBGFit:
     assert best is not None
     x, fun = _along_ridge(neg, best.x, float(best.fun))
     la, lb = float(x[0]), float(x[1])
+    churn, constant = _constant_churn(cs)
     if any(abs(v - b) < 1e-3 for v in (la, lb) for b in LOG_BOUNDS):
         raise InputError(
             f"alive: the data cannot identify the model (the fit runs to a bound: alpha = "
             f"{math.exp(la):.3g}, beta = {math.exp(lb):.3g}); churn may be constant across "
             "tenure or the cohort too short")
+    if -fun - constant <= 1e-6 * max(1.0, abs(constant)):
+        # alpha and beta without bound (a ratio fixed): the optimiser stops anywhere
+        raise InputError(
+            f"alive: the data cannot identify the model: a constant churn of {churn:.4%} a "
+            "period fits as well as any mix of customers (the fit runs towards alpha and "
+            "beta without bound, wherever it stops); churn may be constant or rising with "
+            "tenure, or the cohort too short")
     alpha, beta = math.exp(la), math.exp(lb)
     se_a, se_b = _standard_errors(alpha, beta, cs)
     chi2, dof, p = _goodness_of_fit(alpha, beta, cs)
     return SBGFit(alpha, beta, se_a, se_b, -fun, chi2, dof, p, tuple(cs))
+
+
+def _constant_churn(cs: Sequence[Cohort]) -> tuple[float, float]:
+    """The sBG's limit without heterogeneity (alpha, beta -> infinity at a fixed ratio): one
+    churn rate ``p`` for every customer, by maximum likelihood (churners over periods at
+    risk), and its log-likelihood.
+
+    >>> p, ll = _constant_churn([Cohort.of([100, 90, 81])])  # 19 churned in 100+90 periods
+    >>> round(p, 4), round(ll, 3) == round(19 * math.log(0.1) + 171 * math.log(0.9), 3)
+    (0.1, True)
+    """
+    churned = at_risk = 0
+    for c in cs:
+        a = c.alive
+        for t in range(1, len(a)):
+            churned += a[t - 1] - a[t]
+            at_risk += a[t - 1]
+    p = churned / at_risk
+    ll = (churned * math.log(p) if churned else 0.0) + \
+        ((at_risk - churned) * math.log1p(-p) if p < 1 else 0.0)
+    return p, ll
 
 
 def _along_ridge(neg: Any, x: Any, fun: float) -> tuple[Any, float]:
