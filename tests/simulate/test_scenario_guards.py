@@ -135,9 +135,12 @@ def test_a_mistyped_price_endpoint_is_named(tmp_path: Path,
 
 
 @pytest.mark.parametrize("command", [["simulate", "zhipu", "--paths", "50", "--no-save"],
-                                     ["answers", "zhipu"]])
+                                     ["answers", "zhipu"],
+                                     # a worker process logged "Compute Failed" before it
+                                     ["simulate", "zhipu", "--paths", "50", "--no-save",
+                                      "--backend", "dask", "--workers", "1"]])
 def test_a_projection_past_the_float_range_is_one_named_error_without_warnings(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+        tmp_path: Path, capfd: pytest.CaptureFixture[str], command: list[str]) -> None:
     # five x1000 shocks on a monthly volume growth: (1 + 0.05 x 1e15)^36 is far past 1.8e308
     import warnings
 
@@ -147,5 +150,5 @@ def test_a_projection_past_the_float_range_is_one_named_error_without_warnings(
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # numpy's overflow warning fails here
         assert main([*command, "--scenario", str(p)]) == 2
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err
     assert err.count("\n") == 1 and "zhipu: the projection overflows the float range" in err

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from llmecon.errors import InputError
+from llmecon.errors import InputError, LlmeconError
 from llmecon.simulate.engine import project
 from llmecon.simulate.sampling import overflow_refused, sample_paths, uncertain_drivers
 from llmecon.simulate.scenario import Scenario
@@ -179,7 +179,7 @@ def run_dask(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: in
         scen = client.scatter(s, broadcast=True)
 
         def submit(i: int) -> Any:
-            return client.submit(reduce_chunk, scen, seed, chunk_of(blocks, size, i), keep,
+            return client.submit(chunk_on_worker, scen, seed, chunk_of(blocks, size, i), keep,
                                  pure=False)
 
         try:
@@ -192,6 +192,17 @@ def run_dask(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: in
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def chunk_on_worker(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep: int
+                    ) -> tuple[Counts, list[Sums]] | LlmeconError:
+    """:func:`reduce_chunk` on a Dask worker: a named error (a projection past the float
+    range) comes back as a value, which the client raises, so the worker logs no "Compute
+    Failed" traceback before it."""
+    try:
+        return reduce_chunk(s, seed, blocks, keep)
+    except LlmeconError as e:
+        return e
 
 
 def _collect(submit: Callable[[int], Any], n_chunks: int, as_completed: Any,
@@ -212,8 +223,11 @@ def _collect(submit: Callable[[int], Any], n_chunks: int, as_completed: Any,
         pending.add(fut)
         sent += 1
     for fut in pending:
-        c, sums = fut.result()
+        got = fut.result()
         fut.release()
+        if isinstance(got, LlmeconError):
+            raise got
+        c, sums = got
         counts = c if counts is None else counts.merged(c)
         waiting[index.pop(fut.key)] = sums
         while turn in waiting:

@@ -113,7 +113,7 @@ class RunStore:
             raise InputError(f"store {clean(str(self.path))}: cannot write it "
                              f"({clean(e.strerror or str(e))})") from None
         self._check_folder()
-        if read_existing and self.path.exists():
+        if read_existing and self.path.exists() and self.path.stat().st_size:  # '' is new
             with self._connect(read_only=True):
                 pass
 
