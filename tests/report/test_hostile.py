@@ -199,8 +199,8 @@ def test_csv_and_markdown_keep_formula_text_and_pipes_as_text(tmp_path: Path) ->
 
     from llmecon.api import compare, load_company
     from llmecon.cli.app import main
-    from llmecon.report.cells import frame_csv
     from llmecon.report.export import to_csv, to_markdown
+    from llmecon.textcells import frame_csv
 
     frame = pd.DataFrame({"id": ["=cmd|' /C calc'!A0", "@SUM(1+1)", "ok"], "x": [-1.5, 2, 3],
                           "source": ["+HYPERLINK(\"http://evil\")", "-2", "\tx"]})

@@ -95,3 +95,22 @@ def test_round_trip_random_figures(values: list[float], unit: str) -> None:
     assert _keys(back) == _keys(c)
     back2 = io.read_yaml_text(io.write_yaml_text(c), "mem.yaml")
     assert _keys(back2) == _keys(c)
+
+
+def test_exported_csv_keeps_formula_text_as_text_and_reads_back_as_written() -> None:
+    # from a hostile-input audit: `export` wrote a note "=HYPERLINK(...)" as a formula
+    import csv
+    import datetime
+
+    note, source = '=HYPERLINK("http://evil.example","x")', "-(operating cash flow) / 6"
+    fig = Figure("revenue", Period("FY2024", datetime.date(2024, 12, 31), 12), 5e6,
+                 "million", "USD", source=source, note=note)
+    c = Company("gen", "@Generated", "USD", "mixed", (fig,))
+    text = io.write_csv_text(c)
+    cells = [cell for row in csv.reader(text.splitlines()) for cell in row]
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert f"'{note}" in cells and f"'{source}" in cells and "'@Generated" in cells
+    back = io.read_csv_text(text, "mem.csv")
+    assert back.name == "@Generated"
+    assert (back.figures[0].note, back.figures[0].source) == (note, source)
+    assert back.figures[0].value == 5e6

@@ -276,8 +276,8 @@ def _predict(args: argparse.Namespace) -> int:
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
     from llmecon.inference.measured import load_measured, predict_table
-    from llmecon.report.cells import frame_csv
     from llmecon.report.inference import expected_error
+    from llmecon.textcells import frame_csv
 
     out = None if args.output == "-" else new_file(args.output, args.force)
     frame = load_measured(args.table)
@@ -380,7 +380,7 @@ def _serving(args: argparse.Namespace) -> int:
         print(present.to_json({**result.to_dict(), "engine": args.engine,
                                "expected_error": present.error_json(factors.accuracy)}))
     elif args.format == "csv":
-        from llmecon.report.cells import frame_csv
+        from llmecon.textcells import frame_csv
 
         sys.stdout.write(frame_csv(result.to_frame().assign(engine=args.engine)))
     else:
@@ -471,7 +471,7 @@ def _frontier(args: argparse.Namespace) -> int:
         fleet = fleet_at(point, front, demand_of(args, catalog))
         fleet = fleet if priced(args) else fleet.without_prices()
     if args.format == "csv":
-        from llmecon.report.cells import frame_csv
+        from llmecon.textcells import frame_csv
 
         sys.stdout.write(frame_csv(front.to_frame()))
     elif args.format == "json":

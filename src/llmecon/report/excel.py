@@ -13,11 +13,11 @@ from llmecon.fileio import atomic_write
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.metrics.values import MetricValue
 from llmecon.report import formatting as f
-from llmecon.report.cells import FORMULA_STARTS
 from llmecon.report.common import finite_or_none as _num
 from llmecon.report.common import period_pair
 from llmecon.report.richtext import printable
 from llmecon.statements.model import Company
+from llmecon.textcells import FORMULA_STARTS
 
 FORMATS = {"ratio": "0.0%", "money": "#,##0", "money_per_person": "#,##0",
            "money_per_month": "#,##0", "money_per_user": "#,##0.00",

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from llmecon.metrics.values import MetricValue
 from llmecon.report import formatting as f
-from llmecon.report.cells import CsvWriter, md_cell
 from llmecon.report.common import json_number as _num
 from llmecon.report.common import jsonable, period_pair
+from llmecon.textcells import CsvWriter, md_cell
 
 if TYPE_CHECKING:
     from llmecon.metrics.calendar import CalendarisedValue

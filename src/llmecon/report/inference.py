@@ -15,9 +15,9 @@ from llmecon.config.serving import ServingAccuracy
 from llmecon.inference.calibration import AccuracyRow, Calibration, median_abs
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.serving import Fleet, ServingResult
-from llmecon.report.cells import csv_cell, md_cell
 from llmecon.report.common import jsonable
 from llmecon.report.richtext import plain
+from llmecon.textcells import csv_cell, md_cell
 
 if TYPE_CHECKING:
     from llmecon.inference.frontier import Frontier, FrontierPoint

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
 
-from llmecon.report.cells import CsvWriter
 from llmecon.report.common import jsonable
 from llmecon.report.formatting import LOW_MARK, compact, money
 from llmecon.report.richtext import plain
 from llmecon.simulate.run import PERCENTILES, SimResult
+from llmecon.textcells import CsvWriter
 
 if TYPE_CHECKING:
     from llmecon.store.runs import RunRecord  # the store (and duckdb) only when saving

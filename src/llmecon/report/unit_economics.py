@@ -10,10 +10,10 @@ from typing import Any
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from llmecon.report.cells import CsvWriter
 from llmecon.report.common import jsonable
 from llmecon.report.formatting import CURRENCY_LABEL, compact, money
 from llmecon.report.richtext import plain
+from llmecon.textcells import CsvWriter
 from llmecon.unit_economics.company import UERow, UnitEconomicsTable
 from llmecon.unit_economics.retention import SBGFit
 

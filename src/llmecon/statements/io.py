@@ -31,6 +31,7 @@ from llmecon.errors import InputError, NotFoundError
 from llmecon.fileio import atomic_write
 from llmecon.statements.model import Company, Figure, is_standard_label
 from llmecon.statements.records import META_FIELDS, Record, build_company
+from llmecon.textcells import CsvWriter, csv_text_back
 from llmecon.units import parse_unit
 from llmecon.yamlfile import parse_yaml, read_text
 
@@ -85,7 +86,7 @@ def _csv_rows(text: str, origin: str) -> Iterator[tuple[int, dict[str, Any]]]:
             if len(raw) > width:
                 raise InputError(f"{origin} row {reader.line_num}: more fields than the header "
                                  "has columns")
-            values = [v.strip() for v in raw]
+            values = [csv_text_back(v.strip()) for v in raw]  # as write_csv_text wrote it
             if any(values):
                 yield reader.line_num, dict(zip(header, values, strict=False))
     except csv.Error as e:
@@ -143,9 +144,10 @@ def read_csv_text(text: str, origin: str) -> Company:
 
 
 def write_csv_text(company: Company) -> str:
-    """The long CSV text of a company (metadata rows first)."""
+    """The long CSV text of a company (metadata rows first); text a spreadsheet would run as
+    a formula is kept as text (:func:`llmecon.textcells.csv_cell`; read back as written)."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = CsvWriter(out)
     w.writerow([*CSV_COLUMNS, *CSV_OPTIONAL])
     blank = [""] * (len(CSV_COLUMNS) + len(CSV_OPTIONAL))
 

@@ -35,6 +35,19 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def csv_text_back(value: str) -> str:
+    """A cell as :func:`csv_cell` received it: the apostrophe it added is taken off (a CSV
+    the tool writes reads back as it was written).
+
+    >>> csv_text_back("'=SUM(A1)"), csv_text_back("'-1.5"), csv_text_back("it's")
+    ('=SUM(A1)', "'-1.5", "it's")
+    """
+    rest = value[1:]
+    if value.startswith("'") and rest.startswith(FORMULA_STARTS) and not _number(rest):
+        return rest
+    return value
+
+
 class CsvWriter:
     """:func:`csv.writer` whose every cell goes through :func:`csv_cell`."""
 
