@@ -238,3 +238,12 @@ def test_run_ids_follow_the_clis_rule(client: TestClient) -> None:
     # then failed in the store, upper case was refused) where the CLI takes 1-32 in any case
     assert client.get("/api/runs/ABC123").status_code == 404  # read as abc123: no such run
     assert client.get("/api/runs/" + "a" * 33).status_code == 422
+
+
+def test_errors_give_no_command_line_advice(client: TestClient) -> None:
+    # from a hostile-input audit: "add yours with --catalog FILE", "add one to an FX file"
+    r = client.post("/api/inference/cost", json={"gpu": "x"})
+    assert r.status_code in (400, 404) and "unknown GPU 'x'" in r.json()["detail"]
+    assert "--catalog" not in r.text
+    r = client.get("/api/compare?companies=minimax&currency=CNY")
+    assert "no average USD/CNY rate" in r.text and "FX file" not in r.text

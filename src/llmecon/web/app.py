@@ -10,6 +10,7 @@ chosen by id, never by path.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -26,9 +27,14 @@ from llmecon.web.security import Guard, trimmed_errors
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
+#: Advice for the command line, which a browser's user cannot follow (a hostile-input audit).
+_CLI_ADVICE = re.compile(r" \(or add yours with --catalog FILE\)|; add one to an FX file "
+                         r"\([^)]*\)")
+
+
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     code = 404 if isinstance(exc, NotFoundError) else 400
-    return JSONResponse({"detail": str(exc)}, status_code=code)
+    return JSONResponse({"detail": _CLI_ADVICE.sub("", str(exc))}, status_code=code)
 
 
 async def _invalid(_: Request, exc: Exception) -> JSONResponse:
