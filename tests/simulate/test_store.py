@@ -399,3 +399,18 @@ def test_a_workbook_named_as_the_store_is_refused_before_the_run(
                  "-o", str(path), "--store", str(path), "--force"]) == 2
     assert "the run store's file (--store)" in capsys.readouterr().err
     assert len(RunStore(path).records()) == 1 if exists else not path.exists()
+
+
+def test_a_bug_in_our_sql_is_not_blamed_on_the_users_file(
+        tmp_path: Path, monkeypatch: Any, uncertain: Factory) -> None:
+    # from a review: every DuckDB error was reported as "the file is damaged"
+    import duckdb
+
+    from llmecon.store import runs
+
+    def wrong_sql(con: Any, *args: Any) -> None:
+        con.execute("INSERT INTO no_such_table VALUES (1)")
+
+    monkeypatch.setattr(runs, "_insert_columns", wrong_sql)
+    with pytest.raises(duckdb.CatalogException):
+        RunStore(tmp_path / "runs.duckdb").save(*_result(uncertain, 50))
