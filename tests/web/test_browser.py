@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 
-def _serve(tmp_path: Path, token: str | None = None) -> Iterator[str]:
+def _serve(tmp_path: Path, token: str | None = None, store: Path | None = None
+           ) -> Iterator[str]:
     import uvicorn
 
     from llmecon.web.app import create_app
@@ -21,7 +22,7 @@ def _serve(tmp_path: Path, token: str | None = None) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(tmp_path / "runs.duckdb", token=token,
+    config = uvicorn.Config(create_app(store or tmp_path / "runs.duckdb", token=token,
                                        max_paths=20_000),
                             host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
@@ -109,3 +110,22 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     assert errors == []
     page.close()
+
+
+@pytest.mark.slow
+def test_a_run_that_could_not_be_saved_still_draws_its_fan(tmp_path: Path,
+                                                          browser: Any) -> None:
+    # the job keeps its result when only the save fails; the page showed the error alone
+    bad = tmp_path / "notes.csv"
+    bad.write_text("a,b\n")
+    for url in _serve(tmp_path, store=bad):
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("#sim-company option", state="attached")
+        page.fill("#sim-paths", "500")
+        page.click("#sim-btn")
+        page.wait_for_selector("#sim-done", timeout=60_000)
+        assert "not a DuckDB database" in page.inner_text("#sim-error")
+        assert page.inner_text("#sim-done").startswith("run not saved")
+        assert page.locator("#fan-chart svg.main-svg").count() >= 1
+        page.close()
