@@ -159,10 +159,12 @@ def test_a_full_disk_under_duckdb_is_named(tmp_path: Path,
     assert [p.name for p in tmp_path.iterdir()] == ["sweep.csv"]
 
 
-def test_an_empty_file_name_is_named_and_parquet_keeps_names_as_given(
+def test_an_empty_file_name_is_named_and_only_csv_marks_formula_names(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # from a review: -f '' printed the table instead; the apostrophe that keeps a CSV cell
-    # text in a spreadsheet was written into Parquet names too
+    # text in a spreadsheet (a hostile-input audit) was written into Parquet names too
+    import csv
+
     import duckdb
 
     assert main([*ARGS, "-f", ""]) == 2
@@ -176,3 +178,7 @@ def test_an_empty_file_name_is_named_and_parquet_keeps_names_as_given(
                  "--gpus-list", "=evil", "--batches", "1", "-f", str(out)]) == 0
     got = duckdb.sql(f"SELECT DISTINCT gpu FROM '{out}'").fetchall()
     assert got == [("=evil",)]
+    out = tmp_path / "s.csv"
+    assert main(["inference", "sweep", "--catalog", str(cat), "--models", "Llama-3.1-8B",
+                 "--gpus-list", "=evil", "--batches", "1", "-f", str(out)]) == 0
+    assert {r["gpu"] for r in csv.DictReader(out.open())} == {"'=evil"}
