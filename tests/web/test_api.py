@@ -247,3 +247,13 @@ def test_errors_give_no_command_line_advice(client: TestClient) -> None:
     assert "--catalog" not in r.text
     r = client.get("/api/compare?companies=minimax&currency=CNY")
     assert "no average USD/CNY rate" in r.text and "FX file" not in r.text
+
+
+def test_an_unknown_query_parameter_is_refused_not_ignored(client: TestClient) -> None:
+    # from a hostile-input audit: "&foo=bar" (or a typo, "perod") was ignored
+    r = client.get("/api/compare?companies=zhipu&perod=FY2024")
+    assert r.status_code == 422
+    assert r.json()["detail"] == ("unknown query parameter(s) 'perod'; this endpoint takes "
+                                  "companies, currency, period")
+    assert client.get("/api/runs?foo=bar").status_code == 422
+    assert client.get("/api/runs").status_code == 200

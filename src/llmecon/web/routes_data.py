@@ -7,10 +7,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from llmecon.config.web import CompanyId, InferenceRequest
 from llmecon.report.common import jsonable
+from llmecon.web.security import known_query
 
 
 @cache
@@ -96,7 +97,7 @@ def _stresses() -> dict[str, str]:
 
 
 def router() -> APIRouter:
-    r = APIRouter(prefix="/api")
+    r = APIRouter(prefix="/api", dependencies=[Depends(known_query)])
     r.add_api_route("/companies", _companies, methods=["GET"])
     r.add_api_route("/compare", _compare, methods=["GET"])
     r.add_api_route("/unit-economics/{company}", _unit_economics, methods=["GET"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 
@@ -13,6 +13,7 @@ from llmecon.config.web import SimulationRequest
 from llmecon.errors import NotFoundError
 from llmecon.report.common import jsonable
 from llmecon.web.jobs import Job, JobQueue, QueueFull
+from llmecon.web.security import known_query
 
 JobId = Annotated[str, PathParam(max_length=40)]
 RunId = Annotated[str, PathParam(max_length=32, pattern=r"^[0-9a-fA-F]{1,32}$")]  # as the CLI
@@ -64,7 +65,7 @@ def _record(r: Any) -> dict[str, Any]:
 
 
 def router(jobs: JobQueue, runs: Any) -> APIRouter:
-    r = APIRouter(prefix="/api")
+    r = APIRouter(prefix="/api", dependencies=[Depends(known_query)])
     max_paths, budget = jobs.limits.max_paths, jobs.limits.memory_budget_bytes
 
     @r.post("/simulations", status_code=202, response_model=None)

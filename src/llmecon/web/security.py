@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -99,6 +100,18 @@ def repeated_parameter(scope: Scope) -> str | None:
             return key
         seen.add(key)
     return None
+
+
+def known_query(request: Request) -> None:
+    """A router dependency: a query parameter the endpoint does not take is refused (422),
+    not ignored (a typo, ``?perod=FY2024``, answered for the latest period)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    taken = {p.alias for p in dependant.query_params} if dependant is not None else set()
+    unknown = sorted(set(request.query_params) - taken - {"token"})
+    if unknown:
+        raise HTTPException(422, f"unknown query parameter(s) {', '.join(map(repr, unknown))};"
+                                 f" this endpoint takes {', '.join(sorted(taken)) or 'none'}")
 
 
 class Guard:
