@@ -317,8 +317,7 @@ def fit_sbg(cohorts: Sequence[Sequence[float]] | Sequence[float]) -> SBGFit:
         if best is None or res.fun < best.fun:
             best = res
     assert best is not None
-    x, fun = _along_ridge(neg, best.x, float(best.fun))
-    la, lb = float(x[0]), float(x[1])
+    la, lb, fun = float(best.x[0]), float(best.x[1]), float(best.fun)
     churn, constant = _constant_churn(cs)
     if any(abs(v - b) < 1e-3 for v in (la, lb) for b in LOG_BOUNDS):
         raise InputError(
@@ -357,26 +356,6 @@ def _constant_churn(cs: Sequence[Cohort]) -> tuple[float, float]:
     ll = (churned * math.log(p) if churned else 0.0) + \
         ((at_risk - churned) * math.log1p(-p) if p < 1 else 0.0)
     return p, ll
-
-
-def _along_ridge(neg: Any, x: Any, fun: float) -> tuple[Any, float]:
-    """The fit polished along its ridge. Alpha and beta scaled together keep the mean churn
-    and change only its spread across customers: the likelihood is flattest along that line,
-    and a gradient optimiser may stop short on it (with counts of 1e18, or 1 churn in 1,000),
-    so the best point on it is searched within the bounds, then both parameters again. A
-    maximum at the bounds' edge is then refused as not identified."""
-    from scipy.optimize import minimize, minimize_scalar
-
-    lo, hi = LOG_BOUNDS[0] - float(min(x)), LOG_BOUNDS[1] - float(max(x))
-    line = minimize_scalar(lambda d: neg(x + d), bounds=(lo, hi), method="bounded",
-                           options={"xatol": 1e-6})
-    if float(line.fun) >= fun:
-        return x, fun
-    res = minimize(neg, x + float(line.x), method="L-BFGS-B", bounds=[LOG_BOUNDS, LOG_BOUNDS],
-                   options={"ftol": 1e-14, "gtol": 1e-10})
-    if float(res.fun) <= float(line.fun):
-        return res.x, float(res.fun)
-    return x + float(line.x), float(line.fun)
 
 
 def _standard_errors(alpha: float, beta: float, cs: Sequence[Cohort]) -> tuple[float, float]:
