@@ -47,9 +47,8 @@ def write_target(path: str | Path) -> Path:
     return p
 
 
-def _cannot_write(path: str | Path, e: OSError) -> InputError:
-    return InputError(f"{path}: cannot write it ({e.strerror or e}); the file as it was is "
-                      "kept")
+def _cannot_write(path: str | Path, why: object) -> InputError:
+    return InputError(f"{path}: cannot write it ({why}); the file as it was is kept")
 
 
 @contextmanager
@@ -65,7 +64,7 @@ def replacing(path: str | Path) -> Iterator[str]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     except OSError as e:
-        raise _cannot_write(path, e) from None
+        raise _cannot_write(path, e.strerror or e) from None
     os.close(fd)
     try:
         yield tmp
@@ -75,7 +74,7 @@ def replacing(path: str | Path) -> Iterator[str]:
         os.replace(tmp, p)
     except OSError as e:  # named by the user's path, not the temporary file's
         Path(tmp).unlink(missing_ok=True)
-        raise _cannot_write(path, e) from None
+        raise _cannot_write(path, e.strerror or e) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -123,8 +122,7 @@ def write_frame(path: str | Path, frame: Any, fmt: str, select: str = "*") -> Pa
         except duckdb.IOException as e:  # a full disk: named by the user's path
             why = "No space left on device" if "No space left" in str(e) else \
                 " ".join(str(e).split())[:200]
-            raise InputError(f"{path}: cannot write it ({why}); the file as it was is "
-                             "kept") from None
+            raise _cannot_write(path, why) from None
         finally:
             con.close()
     return Path(path)

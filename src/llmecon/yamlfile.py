@@ -34,6 +34,14 @@ MAX_ALIAS_NODES = 10_000
 MAX_INT_DIGITS = 1000
 
 
+def too_many_digits(digits: str) -> str | None:
+    """Why a whole number written with ``digits`` is refused, or None."""
+    if len(digits) <= MAX_INT_DIGITS:
+        return None
+    return (f"a whole number of {len(digits):,} digits ({digits[:12]}...); expected at most "
+            f"{MAX_INT_DIGITS}")
+
+
 class _Problem(Exception):
     """A strictness rule broken at a line (converted to :class:`InputError` by the reader)."""
 
@@ -74,9 +82,8 @@ class _StrictConstructor(yaml.constructor.SafeConstructor):
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
         text = str(self.construct_scalar(node)).replace("_", "")
-        if len(text) > MAX_INT_DIGITS:  # Python's own limit is 4,300 (an internal error)
-            raise _Problem(_line(node), f"a whole number of {len(text):,} digits ({text[:12]}"
-                           f"...); expected at most {MAX_INT_DIGITS}")
+        if problem := too_many_digits(text):  # past 4,300 Python's error names no file
+            raise _Problem(_line(node), problem)
         if text.startswith(("0o", "0O")):
             return int(text[2:], 8)
         if text.startswith(("0x", "0X")):

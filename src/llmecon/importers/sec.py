@@ -23,7 +23,7 @@ from typing import Any
 from llmecon.errors import InputError
 from llmecon.statements.model import Company, implied_by_label, shift_months
 from llmecon.statements.records import Record, build_company
-from llmecon.yamlfile import MAX_INT_DIGITS, read_text
+from llmecon.yamlfile import read_text, too_many_digits
 
 #: Largest companyfacts file read (bytes); the largest filers' files are a few tens of MB.
 MAX_FACTS_BYTES = 256 * 1024 * 1024
@@ -108,9 +108,8 @@ def read_companyfacts(path: str | Path) -> dict[str, Any]:
 
 def _whole(digits: str, p: Path) -> int:
     """A JSON whole number; one of thousands of digits is refused, not Python's error."""
-    if len(digits) > MAX_INT_DIGITS:
-        raise InputError(f"{p}: a whole number of {len(digits):,} digits ({digits[:12]}...); "
-                         f"expected at most {MAX_INT_DIGITS}")
+    if problem := too_many_digits(digits):
+        raise InputError(f"{p}: {problem}")
     return int(digits)
 
 

@@ -78,16 +78,21 @@ POSITIVE_ITEMS = frozenset({"offer_price", "share_price"})
 
 
 def _number(x: Any, where: str, field: str) -> float:
-    shown = repr(x) if len(repr(x)) <= 60 else f"{repr(x)[:40]}... ({len(str(x)):,} characters)"
     if isinstance(x, bool) or (isinstance(x, str) and not NUMBER_TEXT.fullmatch(x)):
-        raise InputError(f"{where}, {field}: expected a number, found {shown}")
+        raise InputError(f"{where}, {field}: expected a number, found {_shown(x)}")
     try:
         v = float(x)
     except (TypeError, ValueError):
-        raise InputError(f"{where}, {field}: expected a number, found {shown}") from None
+        raise InputError(f"{where}, {field}: expected a number, found {_shown(x)}") from None
     if not math.isfinite(v):
-        raise InputError(f"{where}, {field}: expected a finite number, found {shown}")
+        raise InputError(f"{where}, {field}: expected a finite number, found {_shown(x)}")
     return v
+
+
+def _shown(x: Any) -> str:
+    """``x`` as an error shows it: an over-long value (5,001 digits) cut short."""
+    text = repr(x)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(str(x)):,} characters)"
 
 
 def _date(x: Any, where: str, field: str) -> date:

@@ -31,20 +31,7 @@ from typing import Any, TypeVar
 from llmecon.errors import InputError, NotFoundError
 from llmecon.fileio import DUCKDB_CONFIG
 
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS runs (
-        run_id VARCHAR PRIMARY KEY, created TIMESTAMP, company VARCHAR, stresses VARCHAR,
-        paths BIGINT, horizon INTEGER, seed BIGINT, backend VARCHAR, scenario VARCHAR,
-        summary VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS percentiles (
-        run_id VARCHAR, metric VARCHAR, month INTEGER, p5 DOUBLE, p25 DOUBLE, p50 DOUBLE,
-        p75 DOUBLE, p95 DOUBLE, mean DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS cash_out (
-        run_id VARCHAR, month INTEGER, probability DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS first_month (
-        run_id VARCHAR, month INTEGER, cash_out_paths BIGINT, breakeven_paths BIGINT)""",
-)
-#: Columns of each table and their DuckDB types, as the schema above creates them.
+#: Columns of each table and their DuckDB types (the schema is made from them).
 COLUMNS = {
     "runs": (("run_id", "VARCHAR"), ("created", "TIMESTAMP"), ("company", "VARCHAR"),
              ("stresses", "VARCHAR"), ("paths", "BIGINT"), ("horizon", "INTEGER"),
@@ -56,6 +43,12 @@ COLUMNS = {
     "first_month": (("run_id", "VARCHAR"), ("month", "INTEGER"), ("cash_out_paths", "BIGINT"),
                     ("breakeven_paths", "BIGINT")),
 }
+#: The statements that create the store's tables (a run's id is its key).
+SCHEMA = tuple(
+    f"CREATE TABLE IF NOT EXISTS {table} ("
+    + ", ".join(f"{name} {kind}" + (" PRIMARY KEY" if (table, name) == ("runs", "run_id")
+                                    else "") for name, kind in cols) + ")"
+    for table, cols in COLUMNS.items())
 #: A store's connections read no other file (a view in a store from elsewhere could).
 STORE_CONFIG = {**DUCKDB_CONFIG, "enable_external_access": False}
 RUN_ID = re.compile(r"[0-9a-f]{1,32}")
@@ -147,7 +140,7 @@ class RunStore:
                         duckdb.ParserException):
                     raise  # our SQL against tables the schema check passed: a bug, not the file
                 except duckdb.Error as e:  # a corrupt block is the base class itself
-                    why = clean(" ".join(str(e).split()))[:200]
+                    why = _why(e)
                     what = "cannot write it" if not read_only and _WRITING.search(why) else \
                         "cannot read it, the file is damaged or incomplete"
                     raise InputError(f"store {clean(str(self.path))}: {what} ({why})") from None
@@ -341,6 +334,11 @@ def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
     return not missing
 
 
+def _why(e: Exception) -> str:
+    """A DuckDB error's text on one line, cut to 200 characters, controls replaced."""
+    return clean(" ".join(str(e).split()))[:200]
+
+
 def _columns(cols: Any) -> str:
     return ", ".join(f"{name} {kind}" for name, kind in cols)
 
@@ -459,7 +457,7 @@ def _retry(fn: Callable[[], T], path: Path) -> T:
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
         except duckdb.Error as e:  # "Corrupt database file" is the base class itself
-            why = clean(" ".join(str(e).split()))[:200]
+            why = _why(e)
             raise InputError(f"store {clean(str(path))}: cannot open it, the file is damaged "
                              f"({why})") from None
 

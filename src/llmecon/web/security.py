@@ -89,22 +89,10 @@ async def reject(send: Send, status: int, detail: str,
 LIST_PARAMETERS = ("companies",)
 
 
-def repeated_parameter(scope: Scope) -> str | None:
-    """The first query parameter given twice that is not a list, if any."""
-    from urllib.parse import parse_qsl
-
-    seen: set[str] = set()
-    query: bytes = scope.get("query_string", b"")
-    for key, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
-        if key in seen and key not in LIST_PARAMETERS:
-            return key
-        seen.add(key)
-    return None
-
-
 def known_query(request: Request) -> None:
-    """A router dependency: a query parameter the endpoint does not take is refused (422),
-    not ignored (a typo, ``?perod=FY2024``, answered for the latest period)."""
+    """A router dependency: a query parameter the endpoint does not take, or one that is not
+    a list given twice, is refused (422): a typo (``?perod=FY2024``) was ignored and answered
+    for the latest period, and of a parameter given twice the last value won."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     taken = {p.alias for p in dependant.query_params} if dependant is not None else set()
@@ -112,6 +100,12 @@ def known_query(request: Request) -> None:
     if unknown:
         raise HTTPException(422, f"unknown query parameter(s) {', '.join(map(repr, unknown))};"
                                  f" this endpoint takes {', '.join(sorted(taken)) or 'none'}")
+    keys = [k for k, _ in request.query_params.multi_items()]
+    twice = [k for k in set(keys) if keys.count(k) > 1 and k not in LIST_PARAMETERS]
+    if twice:
+        raise HTTPException(422, f"query parameter {sorted(twice)[0]!r} is given more than "
+                                 f"once; give it once (only {', '.join(LIST_PARAMETERS)} may "
+                                 "repeat)")
 
 
 class Guard:
@@ -133,10 +127,6 @@ class Guard:
         if self.token is not None and not hmac.compare_digest(given_token(scope), self.token):
             return 401, ("a valid token is required (Authorization: Bearer TOKEN, "
                          "or ?token=TOKEN)")
-        twice = repeated_parameter(scope)
-        if twice is not None:  # the last value won without a word
-            return 422, (f"query parameter {twice!r} is given more than once; give it once "
-                         f"(only {', '.join(LIST_PARAMETERS)} may repeat)")
         length = _header(scope, b"content-length")
         if length is not None:
             if not length.strip().isdigit():
