@@ -108,8 +108,9 @@ def unit_economics(company: Company, assumptions: str | Path | None = None,
 def peers(signal: str, companies: Sequence[Company] | None = None, *,
           until: date | None = None, currency: str | None = None,
           fx: FxTable | None = None) -> PeerRanking:
-    """Every company (default: the bundled ones) ranked on one signal, highest first, each
-    value with its period end.
+    """Every company (default: the bundled ones) ranked on one signal, best first (highest
+    first where the signal does not say which way is better), each value with its period
+    end.
 
     >>> r = peers("gross_margin", [load_company("zhipu"), load_company("minimax")])
     >>> [(e.company_id, round(e.value.value, 3)) for e in r.entries]  # 50.0%, 25.4% reported

@@ -39,3 +39,20 @@ def test_until_a_date_and_currency() -> None:
 def test_unknown_signal() -> None:
     with pytest.raises(NotFoundError, match="unknown signal 'margin'; known: revenue_growth"):
         rank_peers([], "margin")
+
+
+def test_rank_one_is_the_best_where_the_signal_says_which_way_is_better() -> None:
+    cs = [load_company(i) for i in ("zhipu", "minimax", "snowflake")]
+    burn = rank_peers(cs, "monthly_burn", currency="USD", fx=load_fx())
+    # Snowflake generates cash (a negative burn): the best, ranked 1; Zhipu's RMB 327.3m a
+    # month (about US$45m) the worst, last. A lower burn is better for every business model.
+    assert burn.order == "lowest first (lower is better)"
+    values = [e.value.value for e in burn.entries if e.rank is not None]
+    assert burn.entries[0].company_id == "snowflake" and values[0] < 0
+    assert values == sorted(values)
+    assert burn.entries[len(values) - 1].company_id == "zhipu"
+    # a higher gross margin is better: highest first, as before
+    assert rank_peers(cs, "gross_margin").order == "highest first (higher is better)"
+    # the platform share is better for a B2B company and neutral for a C2C one: no direction
+    share = rank_peers(cs, "platform_share")
+    assert share.order == "highest first (neither is better for every business model)"

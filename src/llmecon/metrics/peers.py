@@ -1,5 +1,9 @@
 """Rank every company on one signal: who leads the field, each value with its period end.
 
+Rank 1 is the best value where the signal says which way is better for every business model
+(a higher gross margin or runway, a lower burn, R&D / revenue or receivable days); where it
+does not (compute share of R&D, overseas share, or a signal that is good for one business
+model and neutral for another), rank 1 is the highest value and the ranking says so.
 The value ranked is each company's latest value of the signal (up to an optional date),
 the same one the signals table shows. Periods differ between companies (a fiscal year
 ending in January, an interim to June); every entry names its period, length and end, and
@@ -23,7 +27,8 @@ from llmecon.units import FxTable
 
 @dataclass(frozen=True)
 class PeerEntry:
-    """One company's value on the signal; ``rank`` is 1 for the highest value."""
+    """One company's value on the signal; ``rank`` 1 is the best (or the highest: see
+    :attr:`PeerRanking.order`)."""
 
     rank: int | None
     company_id: str
@@ -44,6 +49,9 @@ class PeerRanking:
     meaning: str
     entries: tuple[PeerEntry, ...]
     note: str = ""  # e.g. the conversion that made values in several currencies comparable
+    #: how rank 1 was chosen: "highest first (higher is better)", "lowest first (lower is
+    #: better)" or "highest first (neither is better for every business model)"
+    order: str = ""
 
 
 def signal_spec(key: str) -> SignalSpec:
@@ -62,10 +70,21 @@ def _latest(ctx: s.Context, spec: SignalSpec, until: date | None) -> MetricValue
     return next((v for v in values if v.ok), values[0] if values else None)
 
 
+def better(spec: SignalSpec) -> int:
+    """1 where a higher value is better for every business model, -1 where a lower one is,
+    0 where the signal does not say (neutral for one, or opposite ways)."""
+    return spec.b2b if spec.b2b == spec.c2c else 0
+
+
+ORDERS = {1: "highest first (higher is better)", -1: "lowest first (lower is better)",
+          0: "highest first (neither is better for every business model)"}
+
+
 def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None = None,
                currency: str | None = None, fx: FxTable | None = None) -> PeerRanking:
-    """Every company's latest value of ``signal`` (periods ending by ``until``), highest
-    first; money converted to ``currency`` with ``fx`` when both are given."""
+    """Every company's latest value of ``signal`` (periods ending by ``until``), best first
+    (highest first where the signal does not say which way is better); money converted to
+    ``currency`` with ``fx`` when both are given."""
     spec = signal_spec(signal)
     if currency is not None:  # checked for every signal (EUR passed for a ratio)
         from llmecon.units import normalise_currency
@@ -92,9 +111,11 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
                 mv = MetricValue(mv.name, mv.period, None, mv.unit, mv.currency, mv.timing,
                                  "n/a", mv.confidence, str(e))
         (ok if mv.ok else missing).append((c, mv))
-    ok.sort(key=lambda cm: -float(cm[1].value or 0.0))
+    way = better(spec) or 1
+    ok.sort(key=lambda cm: -way * float(cm[1].value or 0.0))
     entries = [PeerEntry(i + 1, c.id, c.name, mv) for i, (c, mv) in enumerate(ok)]
     entries += [PeerEntry(None, c.id, c.name, mv) for c, mv in missing]
     if not entries:
         note = "no company has a period" + (f" ending on or before {until}" if until else "")
-    return PeerRanking(spec.key, spec.label, spec.meaning, tuple(entries), note)
+    return PeerRanking(spec.key, spec.label, spec.meaning, tuple(entries), note,
+                       ORDERS[better(spec)])

@@ -178,7 +178,7 @@ def summaries_json(items: Sequence[CompanySummary]) -> str:
 def ranking_json(r: PeerRanking) -> str:
     """A peer ranking as JSON: each entry's rank (null when n/a), value and period end."""
     return _dump({"signal": r.signal, "label": r.label, "meaning": r.meaning, "note": r.note,
-                  "entries": [{"rank": e.rank, "company": e.company_id,
+                  "order": r.order, "entries": [{"rank": e.rank, "company": e.company_id,
                                **metric_dict(e.value), "period": e.period}
                               for e in r.entries]})
 

@@ -134,7 +134,8 @@ def company_summaries(items: Sequence[CompanySummary]) -> RenderableType:
 
 
 def peer_ranking(r: PeerRanking) -> RenderableType:
-    """Companies ranked on one signal, highest first; each value with its period end."""
+    """Companies ranked on one signal, best first (or highest: the ranking's order says);
+    each value with its period end."""
     rt = RichTable(title=plain(f"Peers: {r.label} ({r.signal})"), title_justify="left",
                    header_style="bold")
     for name, just in (("rank", "right"), ("company", "left"), ("value", "right"),
@@ -145,7 +146,8 @@ def peer_ranking(r: PeerRanking) -> RenderableType:
         rt.add_row(plain(str(e.rank) if e.rank else "-"), plain(e.company_id),
                    plain(marked(mv), style="" if mv.ok else "dim"), plain(e.period),
                    plain(mv.basis if mv.ok else mv.why, style="dim"))
-    notes = f"  {r.meaning}" + (f"\n  {r.note}" if r.note else "")
+    notes = f"  {r.meaning}" + (f"\n  rank: {r.order}" if r.order else "") \
+        + (f"\n  {r.note}" if r.note else "")
     if has_marks([e.value for e in r.entries]):
         notes += f"\n  {BASIS_NOTE}"
     return Group(rt, plain(notes, style="dim"))
