@@ -87,3 +87,22 @@ def test_no_price_is_a_named_error(tmp_path: Path) -> None:
                  "co,FY2024,revenue,100,USD,million,annual report\n")
     with pytest.raises(NotFoundError, match="co: no share_price figure"):
         valuation(io.read_company_file(p), load_fx())
+
+
+def test_a_stale_balance_sheet_has_the_burn_since_it_estimated(zhipu: Company,
+                                                              minimax: Company) -> None:
+    v = valuation(zhipu, load_fx(), "IPO")
+    # balance sheet 30 Jun 2025, price 8 Jan 2026: 192 days = 192 / (365.25 / 12) = 6.308
+    # months; at the disclosed Chapter 18C burn of RMB 327.3m a month, RMB 2,064.6m spent
+    months = 192 / (365.25 / 12)
+    assert v.months_since_balance == pytest.approx(months)
+    assert v.burn_since_balance == pytest.approx(327.3e6 * months)
+    assert v.enterprise_value is not None and v.ttm_revenue is not None
+    assert v.ev_cash_rolled_forward == pytest.approx(v.enterprise_value + 327.3e6 * months)
+    assert any("not deducted" in b for b in v.basis)
+    # the EV itself stays on the reported balance sheet: RMB 45.77bn, 99.8x
+    assert v.enterprise_value / v.ttm_revenue == pytest.approx(99.8, abs=0.05)
+    # MiniMax's FY2025 balance sheet is 9 days before its listing-day price: nothing estimated
+    m = valuation(minimax, load_fx(), "IPO")
+    assert m.months_since_balance == pytest.approx(9 / (365.25 / 12))
+    assert m.burn_since_balance is None and m.ev_cash_rolled_forward is None

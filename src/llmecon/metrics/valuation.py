@@ -6,6 +6,12 @@ converted at that date's closing rate into the company's reporting currency and 
 cash resources of the chosen balance sheet (plus IPO proceeds received after it), the
 enterprise value; over the trailing twelve months' revenue, EV / revenue.
 
+A stale balance sheet: where the balance sheet ends more than ``STALE_MONTHS`` before the
+price date, the cash the company would have burnt in between (its burn rate of that period,
+:func:`~llmecon.metrics.signals.monthly_burn`, times the months) is estimated and shown beside
+the EV (``burn_since_balance``, ``ev_cash_rolled_forward``); the EV itself stays on the
+reported balance sheet.
+
 Look-ahead: by default the balance sheet and revenue are those of the latest period ending on
 or before the price date, which may have been published after it (results come out weeks
 later). Pass ``period`` to value on what was known at the time (e.g. the prospectus period
@@ -19,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from llmecon import formulas as fx
+from llmecon.constants import DAYS_PER_MONTH
 from llmecon.errors import InputError, NotFoundError
 from llmecon.metrics import signals as s
 from llmecon.metrics.financing import ipo_proceeds
@@ -55,6 +62,13 @@ class Valuation:
     why: tuple[str, ...] = ()
     confidence: str = "unknown"
     inputs: tuple[Figure, ...] = field(default=(), repr=False)
+    #: months from the balance sheet's date to the price date
+    months_since_balance: float | None = None
+    #: estimated cash burnt in those months (at the balance period's burn rate), not
+    #: deducted from the net cash; ``None`` under ``STALE_MONTHS`` or without a burn rate
+    burn_since_balance: float | None = None
+    #: the EV had that cash been deducted
+    ev_cash_rolled_forward: float | None = None
 
     def __repr__(self) -> str:
         mcap = "n/a" if self.market_cap_in_price_currency is None else \
@@ -87,6 +101,32 @@ def _period_by(company: Company, day: date, period: str | None,
         if p.end <= day and usable(ctx, p).ok:
             return p
     return None
+
+
+#: A balance sheet this many months older than the price has its burn since estimated.
+STALE_MONTHS = 3.0
+
+
+def _burn_since(company: Company, table: FxTable, day: date, bp: Period | None,
+                acc: _Acc) -> tuple[float | None, float | None]:
+    """Months from the balance sheet ``bp`` to ``day``, and the cash burnt in them at
+    ``bp``'s burn rate when they exceed ``STALE_MONTHS`` (a cash inflow counts as none)."""
+    if bp is None:
+        return None, None
+    months = (day - bp.end).days / DAYS_PER_MONTH
+    if months <= STALE_MONTHS:
+        return months, None
+    burn = s.monthly_burn(s.Context(company, table), bp)
+    if not burn.ok or burn.value is None:
+        acc.basis.append(f"balance sheet {months:.1f} months before the price; no burn rate "
+                         f"for {bp.label} to estimate the cash spent since ({burn.why})")
+        return months, None
+    spent = max(float(burn.value), 0.0) * months
+    acc.basis.append(f"balance sheet {months:.1f} months before the price: at {bp.label}'s "
+                     f"burn ({burn.basis}), {company.currency} {spent / 1e6:,.1f}m would have "
+                     "been spent since, not deducted from the net cash")
+    acc.conf.append(burn.confidence)
+    return months, spent
 
 
 @dataclass
@@ -177,13 +217,16 @@ def valuation(company: Company, fx_table: FxTable, at: str | None = None, *,
     net_cash = _net_cash(company, fx_table, day, balance, acc)
     ev = None if mcap is None or net_cash is None else float(fx.enterprise_value(mcap,
                                                                                  net_cash))
+    months, spent = _burn_since(company, fx_table, day, balance, acc) if net_cash is not None \
+        else (None, None)
     ttm = _ttm_revenue(company, day, period, acc)
     return Valuation(
         company.id, price.period.label, day, str(price.currency), price.value,
         None if shares is None else shares.value, mcap_pc, company.currency, mcap, net_cash,
         ev, ttm, _ratio(ev, ttm), _ratio(ev, forward_revenue),
         _vs_ipo(company, price, acc), tuple(acc.basis), tuple(acc.why),
-        weakest(acc.conf), tuple(acc.inputs))
+        weakest(acc.conf), tuple(acc.inputs), months, spent,
+        None if ev is None or spent is None else ev + spent)
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
