@@ -115,6 +115,21 @@ def test_revenue_per_employee_minimax(minimax: Company) -> None:
     assert mv.annualised
 
 
+def test_revenue_per_employee_zhipu_names_the_derived_headcount(zhipu: Company) -> None:
+    # H1 2025 revenue RMB 190.9m annualised / 888 staff, a headcount the source derived as R&D
+    # staff 657 / R&D share 0.74: the basis says so (it read "headcount (reported)")
+    mv = s.revenue_per_employee(ctx(zhipu), zhipu.period("H1_2025"))
+    assert mv.value == pytest.approx(190.9e6 * 2 / 888, rel=1e-3)
+    assert "derived: 657/0.74" in mv.basis and "reported" not in mv.basis
+    assert mv.confidence == "low"
+
+
+
+def test_a_headcount_reported_as_such_reads_reported(minimax: Company) -> None:
+    mv = s.revenue_per_employee(ctx(minimax), minimax.period("9M_2025"))
+    assert mv.basis.startswith("revenue / headcount (reported)")
+
+
 def test_paying_rate_and_arppu_minimax(minimax: Company) -> None:
     c = ctx(minimax)
     p = minimax.period("9M_2025")

@@ -46,6 +46,17 @@ class Resolved:
     def ok(self) -> bool:
         return self.value is not None
 
+    @property
+    def shown_basis(self) -> str:
+        """The basis a user reads: a reported figure the source itself derived (its note
+        begins ``derived:``, e.g. Zhipu's headcount 657 / 0.74) says so, to the note's first
+        ``;``; otherwise :attr:`basis`."""
+        note = self.inputs[0].note if self.basis == "reported" and len(self.inputs) == 1 \
+            else None
+        if note and note.startswith("derived:"):
+            return note.split(";")[0].strip()
+        return self.basis
+
 
 def _scale(fig: Figure) -> float:
     return fig.value / 100.0 if ITEMS[fig.item].dimension == "percent" else fig.value

@@ -79,7 +79,7 @@ def _simple(name: str, item: str, unit: Unit, *, money: bool = False,
         if not r.ok or r.value is None:
             return na(name, p, unit, r.why, currency=ctx.company.currency if money else None,
                       timing="flow" if money else "none")
-        return _mv(name, p, [r], r.value, unit, r.basis, ctx, "flow" if money else "none",
+        return _mv(name, p, [r], r.value, unit, r.shown_basis, ctx, "flow" if money else "none",
                    money=money)
     return fn
 
@@ -222,7 +222,7 @@ def revenue_per_employee(ctx: Context, p: Period) -> MetricValue:
     if not (rev.ok and hc.ok) or rev.value is None or hc.value is None:
         return na("revenue_per_employee", p, "money_per_person", _missing([rev, hc]),
                   currency=ctx.company.currency, timing="flow")
-    basis = f"revenue / headcount ({hc.basis})"
+    basis = f"revenue / headcount ({hc.shown_basis})"
     if p.is_interim:
         basis += f"; {p.months}M revenue annualised"
     return _mv("revenue_per_employee", p, [rev, hc],

@@ -105,9 +105,9 @@ def get(r: Resolver, item: str, p: Period, seg: str | None = None) -> tuple[floa
     v = r.get(item, p.label, seg)
     if not v.ok:
         return None, v.why
-    if v.basis == "reported":
+    if v.shown_basis == "reported":
         return v.value, f"disclosed ({v.confidence} confidence)"
-    return v.value, f"{v.basis} ({v.confidence} confidence)"
+    return v.value, f"{v.shown_basis} ({v.confidence} confidence)"  # 'derived: ...
 
 
 def credit_receivable_days(x: LineInputs, p: Period) -> tuple[float | None, str]:
