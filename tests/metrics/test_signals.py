@@ -124,7 +124,6 @@ def test_revenue_per_employee_zhipu_names_the_derived_headcount(zhipu: Company) 
     assert mv.confidence == "low"
 
 
-
 def test_a_headcount_reported_as_such_reads_reported(minimax: Company) -> None:
     mv = s.revenue_per_employee(ctx(minimax), minimax.period("9M_2025"))
     assert mv.basis.startswith("revenue / headcount (reported)")
