@@ -172,6 +172,23 @@ def test_burn_basis_labelled_in_every_format(capsys: pytest.CaptureFixture[str],
     assert row[1].comment is not None and "reported" in row[1].comment.text
 
 
+def test_cash_without_undisclosed_short_term_investments_is_marked(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Zhipu discloses cash and equivalents at 30 June 2025 (RMB 2,552m) but no short-term
+    # investments: its "cash + short-term investments" is the cash alone, marked in every
+    # format, where MiniMax's FY2025 total (US$1.05bn, one reported total) is not
+    code, out, _ = run(["compare", "zhipu", "minimax", "--format", "json"], capsys)
+    cf = json.loads(out)["tables"][1]
+    cells = next(r for r in cf["rows"] if r["key"] == "cash_resources")["cells"]
+    assert cells[0]["value"] == pytest.approx(2552e6) and cells[0]["method"] == "cash_only"
+    assert cells[0]["text"].endswith("\u00a7") and not cells[1]["text"].endswith("\u00a7")
+    assert code == 0
+    for fmt, words in (([], "short-term investments are not disclosed"),
+                       (["--format", "md"], "not counted as zero")):
+        code, out, _ = run(["compare", "zhipu", "minimax", *fmt], capsys)
+        assert code == 0 and "RMB 2.55bn\u00a7" in out and words in out
+
+
 def test_runway_with_ipo_states_assumed_fees(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["show", "minimax", "--format", "json"], capsys)
     assert code == 0

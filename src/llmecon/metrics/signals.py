@@ -317,9 +317,9 @@ def cash_resources(ctx: Context, p: Period) -> MetricValue:
     if sti.ok and sti.value is not None:
         return _mv("cash_resources", p, [cash, sti], cash.value + sti.value, "money",
                    "cash and equivalents + short-term investments", ctx, "stock", money=True)
-    return _mv("cash_resources", p, [cash], cash.value, "money",
-               "cash and equivalents (no short-term investments disclosed)", ctx, "stock",
-               money=True)
+    return replace(_mv("cash_resources", p, [cash], cash.value, "money",
+                       "cash and equivalents (no short-term investments disclosed)", ctx,
+                       "stock", money=True), method="cash_only")
 
 
 def runway(ctx: Context, p: Period) -> MetricValue:

@@ -23,20 +23,28 @@ if TYPE_CHECKING:
 
 
 #: Marks of a value's basis (``MetricValue.method``) that a reader must see in every table:
-#: a burn (and the runway from it) measured by the adjusted loss is not a cash measure.
-BASIS_MARKS = {"adjusted_loss": "\u2021"}
-BASIS_NOTE = ("\u2021 burn from the adjusted (non-IFRS) net loss: no cash-flow statement for "
-              "that period, so not a cash measure; changes compare only periods on the same "
-              "basis.")
+#: a burn (and the runway from it) measured by the adjusted loss is not a cash measure; cash
+#: resources without the short-term investments, which were not disclosed, may be larger.
+BASIS_MARKS = {"adjusted_loss": "\u2021", "cash_only": "\u00a7"}
+BASIS_NOTES = {
+    "adjusted_loss": "\u2021 burn from the adjusted (non-IFRS) net loss: no cash-flow "
+                     "statement for that period, so not a cash measure; changes compare only "
+                     "periods on the same basis.",
+    "cash_only": "\u00a7 cash and equivalents alone: short-term investments are not disclosed "
+                 "for that date (not counted as zero; the cash resources may be larger).",
+}
 
 
 def marked(mv: MetricValue) -> str:
-    """:func:`formatting.cell` plus the basis mark (``‡`` for a burn from the adjusted loss)."""
+    """:func:`formatting.cell` plus the basis mark (``‡`` for a burn from the adjusted loss,
+    ``§`` for cash without undisclosed short-term investments)."""
     return f.cell(mv) + (BASIS_MARKS.get(mv.method, "") if mv.ok else "")
 
 
-def has_marks(values: Sequence[MetricValue]) -> bool:
-    return any(mv.ok and mv.method in BASIS_MARKS for mv in values)
+def basis_note(values: Sequence[MetricValue]) -> str:
+    """What the basis marks among ``values`` mean ('' where none is used)."""
+    used = {mv.method for mv in values if mv.ok and mv.method in BASIS_MARKS}
+    return " ".join(note for k, note in BASIS_NOTES.items() if k in used)
 
 
 def metric_dict(mv: MetricValue) -> dict[str, Any]:
@@ -82,7 +90,8 @@ def legend(tables: Sequence[Table], sig: SignalsTable | None) -> str:
     """What the marks in ``text`` mean (the burn-basis mark's line only where it is used)."""
     values = [mv for t in tables for r in t.rows for mv in r.cells]
     values += [r.latest for r in sig.rows] if sig is not None else []
-    return f.LEGEND + (" " + BASIS_NOTE if has_marks(values) else "")
+    note = basis_note(values)
+    return f.LEGEND + (" " + note if note else "")
 
 
 def compare_dict(tables: Sequence[Table], sig: SignalsTable | None) -> dict[str, Any]:
@@ -159,8 +168,9 @@ def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
             lines.append("| " + " | ".join(map(md_cell, cells)) + " |")
         lines.append("")
     values = [mv for t in tables for r in t.rows for mv in r.cells]
-    if has_marks(values + ([x.latest for x in sig.rows] if sig is not None else [])):
-        lines.append(f"_{BASIS_NOTE}_\n")
+    note = basis_note(values + ([x.latest for x in sig.rows] if sig is not None else []))
+    if note:
+        lines.append(f"_{note}_\n")
     lines.append(f"_{f.LEGEND}_")
     return "\n".join(lines) + "\n"
 

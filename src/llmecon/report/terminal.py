@@ -12,7 +12,7 @@ from rich.text import Text
 from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_summary
-from llmecon.report.export import BASIS_NOTE, has_marks, marked
+from llmecon.report.export import basis_note, marked
 from llmecon.report.richtext import plain, printable
 from llmecon.statements.model import Company
 
@@ -48,8 +48,8 @@ def table(t: Table) -> RenderableType:
         rt.add_row(plain(row.label), *cells)
     parts: list[RenderableType] = [rt]
     lines = [f"  n/a {label}: " + "; ".join(v) for label, v in reasons.items()]
-    if has_marks([mv for r in t.rows for mv in r.cells]):
-        lines.insert(0, f"  {BASIS_NOTE}")
+    if note := basis_note([mv for r in t.rows for mv in r.cells]):
+        lines.insert(0, f"  {note}")
     if lines:
         parts.append(plain("\n".join(lines), style="dim"))
     return Group(*parts)
@@ -75,8 +75,8 @@ def signals(st: SignalsTable) -> RenderableType:
                        f"Signals ({k}/{len(groups)}: {', '.join(group)})")
         for k, group in enumerate(groups, start=1)]
     notes_text = "\n".join(f"  {k}: {v}" for k, v in meanings.items())
-    if has_marks([r.latest for r in st.rows]):
-        notes_text += f"\n  {BASIS_NOTE}"
+    if note := basis_note([r.latest for r in st.rows]):
+        notes_text += f"\n  {note}"
     return Group(*parts, plain(notes_text, style="dim"))
 
 
@@ -148,8 +148,8 @@ def peer_ranking(r: PeerRanking) -> RenderableType:
                    plain(mv.basis if mv.ok else mv.why, style="dim"))
     notes = f"  {r.meaning}" + (f"\n  rank: {r.order}" if r.order else "") \
         + (f"\n  {r.note}" if r.note else "")
-    if has_marks([e.value for e in r.entries]):
-        notes += f"\n  {BASIS_NOTE}"
+    if note := basis_note([e.value for e in r.entries]):
+        notes += f"\n  {note}"
     return Group(rt, plain(notes, style="dim"))
 
 
