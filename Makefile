@@ -27,7 +27,7 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-# the quick tier while developing: everything but tests marked slow (under a minute)
+# the quick tier while developing: everything but tests marked slow (about two minutes)
 unit-fast: $(STAMP)
 	$(BIN)/pytest -m "not slow"
 
