@@ -85,10 +85,11 @@ def summary_table(r: SimResult) -> RichTable:
               *(money(v, r.currency) for v in r.revenue_total_percentiles))
     t.add_row("gross margin over the horizon",
               *(f"{v * 100:.1f}%" for v in r.gross_margin_total_percentiles))
-    t.add_row("P(cash < 0 within the horizon)", f"{s['prob_cash_out_by_horizon']:.1%}",
-              "", "", "", "")
-    t.add_row("P(break-even within the horizon)", f"{s['prob_breakeven_within_horizon']:.1%}",
-              "", "", "", "")
+    # probabilities are not percentiles: below the table, not in its p5 column
+    t.caption = plain(f"P(cash < 0 within the horizon): {s['prob_cash_out_by_horizon']:.1%}; "
+                      "P(break-even within the horizon): "
+                      f"{s['prob_breakeven_within_horizon']:.1%}")
+    t.caption_justify = "left"
     return t
 
 
