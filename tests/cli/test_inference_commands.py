@@ -267,3 +267,18 @@ def test_fleet_node_size_and_merged_prices(capsys: pytest.CaptureFixture[str]) -
     assert json.loads(out)["fleet"]["cost_profit_margin"] == -1.0
     # a cache-hit price alone billed the hits only (a review): named instead
     refused([*args, "--price-cache-hit", "0.1"], capsys, "--price-cache-hit: a price for")
+
+
+def test_cost_says_what_set_the_batch(capsys: pytest.CaptureFixture[str]) -> None:
+    """A TPOT target that memory makes moot is said to be met, not silently dropped."""
+    args = ["inference", "cost", "--model", "Llama-3.1-70B", "--gpu", "H100", "--gpus", "2",
+            "--gpu-price", "2.49"]
+    code, out, _ = run([*args, "--tpot-ms", "1000", "--format", "json"], capsys)
+    doc = json.loads(out)
+    # a second per token is far above any decode step: the KV memory stops the batch first
+    assert doc["batch_per_gpu"] == doc["max_batch_per_gpu"] and doc["tpot_ms"] < 1000
+    code, out, _ = run([*args, "--tpot-ms", "1000"], capsys)
+    text = " ".join(out.split())
+    assert code == 0 and "set by memory: TPOT" in text and "within the 1000 ms target" in text
+    code, out, _ = run([*args, "--batch", "4"], capsys)
+    assert "sequences; given" in " ".join(out.split())

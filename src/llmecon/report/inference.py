@@ -24,6 +24,19 @@ if TYPE_CHECKING:
     from llmecon.inference.modes import RunConfig, RunResult
 
 
+def _batch_limit(r: ServingResult) -> str:
+    """What set the batch: given, the TPOT target, or the KV memory (saying when a TPOT
+    target asked for was not the limit)."""
+    c = r.config
+    if c.batch_per_gpu is not None:
+        return "given"
+    if c.tpot_ms is None:
+        return "set by memory"
+    if r.batch_per_gpu >= r.max_batch_per_gpu:
+        return f"set by memory: TPOT {r.tpot_ms:,.1f} ms, within the {c.tpot_ms:g} ms target"
+    return f"set by the {c.tpot_ms:g} ms TPOT target"
+
+
 def _f(x: float | None, fmt: str = ",.2f") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
@@ -50,7 +63,7 @@ def serving_table(r: ServingResult) -> RichTable:
     rows: list[tuple[str, str, str]] = [
         ("workload", f"{c.input_tokens:,.0f} in / {c.output_tokens:,.0f} out", "tokens"),
         ("batch per GPU (max that fits)", f"{r.batch_per_gpu:,.0f} ({r.max_batch_per_gpu:,.0f})",
-         "sequences"),
+         f"sequences; {_batch_limit(r)}"),
         ("weights per GPU", _f(r.weights_gb_per_gpu, ",.1f"), "GB"),
         ("KV cache per sequence", _f(r.kv_gb_per_sequence * 1e3, ",.1f"), "MB"),
         ("prefill throughput", _f(r.prefill_tokens_per_gpu_s, ",.0f"), "tokens/s per GPU"),
