@@ -282,3 +282,11 @@ def test_cost_says_what_set_the_batch(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0 and "set by memory: TPOT" in text and "within the 1000 ms target" in text
     code, out, _ = run([*args, "--batch", "4"], capsys)
     assert "sequences; given" in " ".join(out.split())
+
+
+def test_an_alias_is_named_as_given_with_its_catalog_model(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # DeepSeek-R1 shares DeepSeek-V3's architecture: the catalog lists it as an alias
+    code, out, _ = run(["inference", "cost", "--model", "DeepSeek-R1", "--gpu", "H200",
+                        "--gpus", "8"], capsys)
+    assert code == 0 and "DeepSeek-R1 (catalog model DeepSeek-V3) on 8 x H200" in out

@@ -24,6 +24,14 @@ if TYPE_CHECKING:
     from llmecon.inference.modes import RunConfig, RunResult
 
 
+def _named(given: str, model: str) -> str:
+    """The model as the user named it, with the catalog model it is an alias of
+    (``DeepSeek-R1 (catalog model DeepSeek-V3)``); a file's path is not repeated."""
+    if given.casefold() == model.casefold() or given.endswith((".json", ".yaml", ".yml")):
+        return model
+    return f"{given} (catalog model {model})"
+
+
 def _batch_limit(r: ServingResult) -> str:
     """What set the batch: given, the TPOT target, or the KV memory (saying when a TPOT
     target asked for was not the limit)."""
@@ -52,7 +60,8 @@ def _pct(share: float | None, fmt: str) -> str:
 def serving_table(r: ServingResult) -> RichTable:
     c = r.config
     stages = f", {c.pp} pipeline stages" if c.pp > 1 else ""
-    t = RichTable(title=plain(f"{r.model} on {c.gpus} x {r.gpu} ({c.precision} weights, "
+    t = RichTable(title=plain(f"{_named(c.model, r.model)} on {c.gpus} x {r.gpu} "
+                              f"({c.precision} weights, "
                               f"{c.kv_dtype} KV{stages})"), title_justify="left",
                   header_style="bold")
     t.add_column("quantity")
