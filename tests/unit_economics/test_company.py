@@ -114,6 +114,10 @@ def test_money_units_read_as_money_not_scientific_notation() -> None:
     assert value_text(row, "CNY") == "RMB 24.2k per net new customer"
     row = UERow("x", "C2C product", "tokens", 4.507e12, "tokens per month", "derived", "")
     assert value_text(row, "USD") == "4.507tn tokens per month"
+    # billions of tokens read as billions: 24,338,970,000 tokens a day is 24.34bn, not
+    # "24,338.97m"
+    row = UERow("x", "API", "tokens per day", 24_338_970_000.0, "tokens", "derived", "")
+    assert value_text(row, "CNY") == "24.34bn"
 
 
 def test_a_contract_paid_at_signing_has_no_collection_delay() -> None:

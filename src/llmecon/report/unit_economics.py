@@ -33,8 +33,9 @@ def value_text(row: UERow, currency: str) -> str:
         text = money(v, currency) if abs(v) >= 1e3 else \
             f"{CURRENCY_LABEL.get(currency, currency)} {v:,.4g}"
         return text + u[len(currency):]
-    if u in ("users", "tokens") and abs(v) >= 1e6:
-        return f"{v / 1e6:,.2f}m" if abs(v) < 1e12 else f"{v / 1e12:,.2f}T"
+    if u in ("users", "tokens") and abs(v) >= 1e6:  # 24.34bn, not 24,338.97m
+        return next(f"{v / d:,.2f}{s}" for d, s in ((1e12, "T"), (1e9, "bn"), (1e6, "m"))
+                    if abs(v) >= d)
     if u == "x" and 0 < abs(v) < 0.1:  # a small multiple keeps its digits: 0.0036x
         return f"{v:.2g}x"
     if u in ("x", "months", "days", "persons"):
