@@ -153,6 +153,28 @@ def test_zhipu_b2b_cac_and_payback(zhipu: Company) -> None:
         pytest.approx((387e6 / 12 * 3 / 4000) / (95.424e6 / 6 / 8000))
 
 
+def test_zhipu_b2b_acquisition_on_cumulative_counts_is_low_confidence(zhipu: Company) -> None:
+    # walk20 M12: 8,000 is 'over 8,000 institutional customers served' at 2025-06-30 (a
+    # cumulative count since founding) and 12,000 'institutional/enterprise customers' at
+    # 2025-09-30: the basis says both, and the three figures carry low confidence (dagger)
+    t = unit_economics_table(zhipu, load_assumptions(), load_fx(), *bundled_inference())
+    rows = {r.quantity: r for r in t.rows}
+    cac = rows["CAC per new customer (company)"]
+    gp = rows["gross profit per customer per month (company)"]
+    payback = rows["CAC payback (company, customers)"]
+    assert (cac.confidence, gp.confidence, payback.confidence) == ("low", "low", "low")
+    assert "cumulative counts of customers served since founding, not an active base" \
+        in cac.basis
+    assert "counts every customer served since founding (cumulative" in gp.basis
+    assert "institutional (H1_2025) vs institutional/enterprise (Q3_2025)" in cac.basis
+    assert "understated" in gp.basis and "overstated" in payback.basis
+    # the values are unchanged: RMB 24,187.5 / (95.424m / 6 / 8,000) = 12.17 months
+    assert payback.value == pytest.approx((387e6 / 12 * 3 / 4000) / (95.424e6 / 6 / 8000))
+    from llmecon.report.unit_economics import value_text
+
+    assert value_text(payback, "CNY") == "12.17 months†"
+
+
 @pytest.mark.parametrize("cid", ["zhipu", "minimax"])
 def test_table_and_drivers_agree(request: pytest.FixtureRequest, cid: str) -> None:
     company: Company = request.getfixturevalue(cid)

@@ -201,7 +201,7 @@ def money_format(value: float | None) -> str:
 
 def add_unit_economics(book: Book, t: Any) -> None:
     ws = book.sheet(f"UE {t.company_id}", ["line", "role", "quantity", "value", "unit",
-                                           "status", "basis"])
+                                           "status", "basis", "confidence"])
     for i, r in enumerate(t.rows, start=2):
         for j, v in enumerate([r.line, r.role, r.quantity], start=1):
             put(ws, i, j, v)
@@ -211,6 +211,7 @@ def add_unit_economics(book: Book, t: Any) -> None:
         put(ws, i, 5, r.unit)
         put(ws, i, 6, r.status)
         put(ws, i, 7, r.basis)
+        put(ws, i, 8, r.confidence)
 
 
 def add_simulation(book: Book, r: Any, name: str = "") -> None:

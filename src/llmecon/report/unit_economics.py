@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from llmecon.report.common import jsonable
-from llmecon.report.formatting import CURRENCY_LABEL, compact, money
+from llmecon.report.formatting import CURRENCY_LABEL, LOW_MARK, compact, money
 from llmecon.report.richtext import plain
 from llmecon.textcells import CsvWriter
 from llmecon.unit_economics.company import UERow, UnitEconomicsTable
@@ -21,6 +21,12 @@ _STYLE = {"disclosed": "green", "derived": "cyan", "assumed": "yellow", "n/a": "
 
 
 def value_text(row: UERow, currency: str) -> str:
+    """A row's value as text, marked † when of low confidence."""
+    text = _value_text(row, currency)
+    return text + LOW_MARK if row.confidence == "low" and text != "n/a" else text
+
+
+def _value_text(row: UERow, currency: str) -> str:
     v = row.value
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
@@ -44,8 +50,12 @@ def value_text(row: UERow, currency: str) -> str:
 
 
 def ue_table(t: UnitEconomicsTable) -> RichTable:
+    low = any(r.confidence == "low" for r in t.rows)
     rt = RichTable(title=plain(f"Unit economics of {t.company_id} by business line"),
-                   title_justify="left", header_style="bold")
+                   title_justify="left", header_style="bold",
+                   caption=plain(f"{LOW_MARK} low confidence: an input of low confidence or "
+                                 "one that misfits the period (the basis says why)")
+                   if low else None, caption_justify="left")
     for c in ("line", "quantity", "value", "status", "basis"):
         rt.add_column(c, justify="right" if c == "value" else "left", overflow="fold")
     last = None
@@ -70,10 +80,11 @@ def ue_dict(t: UnitEconomicsTable) -> dict[str, Any]:
 def ue_csv(t: UnitEconomicsTable) -> str:
     out = io.StringIO()
     w = CsvWriter(out)
-    w.writerow(["company", "line", "role", "quantity", "value", "unit", "status", "basis"])
+    w.writerow(["company", "line", "role", "quantity", "value", "unit", "status", "basis",
+                "confidence"])
     for r in t.rows:
         w.writerow([t.company_id, r.line, r.role, r.quantity, "" if r.value is None
-                    else r.value, r.unit, r.status, r.basis])
+                    else r.value, r.unit, r.status, r.basis, r.confidence])
     return out.getvalue()
 
 

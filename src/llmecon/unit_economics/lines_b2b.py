@@ -75,10 +75,10 @@ def _acquisition_rows(x: LineInputs, line: str, out: Rows) -> None:
     got = b2b_acquisition(x) if line == first else None
     if got is None:
         return
-    for d, q in zip(got.drivers, ("CAC per net new customer (company)",
+    for d, q in zip(got.drivers, ("CAC per new customer (company)",
                                   "gross profit per customer per month (company)",
                                   "CAC payback (company, customers)"), strict=True):
-        out.add(q, d.value, d.unit, d.source, d.basis)
+        out.driver(q, d)
 
 
 def _project_rows(out: Rows, res: ProjectResult, cur: str) -> None:

@@ -22,6 +22,8 @@ from llmecon.units import FxTable
 Status = Literal["disclosed", "derived", "assumed", "n/a"]
 #: Where a driver comes from.
 Source = Literal["disclosed", "derived", "assumed"]
+#: How far a value is to be trusted ("" when not stated): presenters mark "low" with †.
+Confidence = Literal["high", "medium", "low", ""]
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Driver:
     source: Source
     basis: str
     period: str = ""
+    confidence: Confidence = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class UERow:
     unit: str
     status: Status
     basis: str
+    #: "low" when an input is of low confidence or misfits the period (marked †); "" when
+    #: not stated.
+    confidence: Confidence = ""
 
 
 @dataclass(frozen=True)
@@ -87,17 +93,24 @@ class Rows:
         self.rows: list[UERow] = []
 
     def add(self, quantity: str, value: float | None, unit: str, status: Status,
-            basis: str) -> float | None:
+            basis: str, confidence: Confidence = "") -> float | None:
         if value is not None and math.isnan(value):
             value = None
         if value is None and status != "n/a":
             status = "n/a"
-        self.rows.append(UERow(self.line, self.role, quantity, value, unit, status, basis))
+        self.rows.append(UERow(self.line, self.role, quantity, value, unit, status, basis,
+                               confidence))
         return value
 
     def tagged(self, quantity: str, got: tuple[float | None, str], unit: str) -> float | None:
-        """Add a value read with :func:`get` (its status follows its basis text)."""
-        return self.add(quantity, got[0], unit, status_of(got[1]), got[1])
+        """Add a value read with :func:`get` (its status and confidence follow its basis
+        text)."""
+        return self.add(quantity, got[0], unit, status_of(got[1]), got[1],
+                        confidence_of(got[1]))
+
+    def driver(self, quantity: str, d: Driver) -> float | None:
+        """Add a driver as a row (its value, unit, source, basis and confidence)."""
+        return self.add(quantity, d.value, d.unit, d.source, d.basis, d.confidence)
 
 
 def get(r: Resolver, item: str, p: Period, seg: str | None = None) -> tuple[float | None, str]:
@@ -131,6 +144,17 @@ def credit_receivable_days(x: LineInputs, p: Period) -> tuple[float | None, str]
                       "its revenue (the other lines bill on credit too)")
     return days / share, (f"{tag}; on the project lines' revenue, {share:.1%} of the company's "
                           f"(the rest is billed without credit): {days:,.1f} / {share:.3f}")
+
+
+def confidence_of(tag: str) -> Confidence:
+    """The confidence a :func:`get` basis text states, the lowest when it names several
+    ("" when none).
+
+    >>> confidence_of("disclosed (low confidence)"), confidence_of("not disclosed")
+    ('low', '')
+    """
+    levels: tuple[Confidence, ...] = ("low", "medium", "high")
+    return next((c for c in levels if f"({c} confidence)" in tag), "")
 
 
 def status_of(tag: str) -> Status:
