@@ -153,6 +153,25 @@ def test_zhipu_b2b_cac_and_payback(zhipu: Company) -> None:
         pytest.approx((387e6 / 12 * 3 / 4000) / (95.424e6 / 6 / 8000))
 
 
+def test_minimax_modelled_inference_equals_the_disclosed_inference(minimax: Company) -> None:
+    # walk20 M5: payers use 3x a free user's tokens, so a free user's tokens come from the
+    # inference over usage-weighted users, MAU + (3 - 1) x payers. Disclosed (USD, 9M 2025):
+    # line cost of revenue 38.02m x (1 - 4.7%) = 36.233m, less what is not inference (company
+    # cost of revenue 53.437m x 76.7% = 40.986m - compute 37.98m = 3.006m) = 33.227m;
+    # per payer-month 33.227m / 1.7716m / 9 = US$2.084 (was modelled at US$2.35, +13%)
+    inference = REV * (1 - GM) - (53.437e6 * 0.767 - 37.98e6)
+    rows = _rows(minimax)
+    own = rows["inference cost per payer per month (model)"][0]
+    free = rows["free users' inference cost per payer per month"][0]
+    assert own is not None and free is not None
+    assert (own + free) * PAYERS * MONTHS == pytest.approx(inference, rel=1e-9)
+    assert own + free == pytest.approx(2.084, abs=5e-4)
+    # own use is 3x a free user's: per free user-month 33.227m / 9 / (27.622m + 2 x 1.7716m)
+    per_user = inference / MONTHS / (MAU + 2 * PAYERS)
+    assert own == pytest.approx(3 * per_user)
+    assert free == pytest.approx(per_user * (MAU - PAYERS) / PAYERS)
+
+
 def test_zhipu_b2b_acquisition_on_cumulative_counts_is_low_confidence(zhipu: Company) -> None:
     # walk20 M12: 8,000 is 'over 8,000 institutional customers served' at 2025-06-30 (a
     # cumulative count since founding) and 12,000 'institutional/enterprise customers' at
@@ -194,7 +213,9 @@ def test_table_and_drivers_agree(request: pytest.FixtureRequest, cid: str) -> No
         other = 0.767 * 53.437e6 - 37.98e6
         assert d.value("ai_native_products.other_cor_share") == pytest.approx(other / REV,
                                                                               rel=1e-6)
-        by_hand = (REV * (1 - GM) - other) / MONTHS / MAU / DAYS_PER_MONTH / per_m * 1e6
+        # a free user's: over usage-weighted users, MAU + (3 - 1) x payers (walk20 M5)
+        by_hand = (REV * (1 - GM) - other) / MONTHS / (MAU + 2 * PAYERS) / DAYS_PER_MONTH \
+            / per_m * 1e6
         assert tokens.source == "derived" and tokens.value == pytest.approx(by_hand, rel=0.002)
         assert rows["tokens per user day"][0] == tokens.value
         assert rows["revenue per payer per month (ARPPU)"][0] == \

@@ -283,6 +283,8 @@ def calibrate_c2c(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
     cal.provenance[p + "marketing_monthly"] += (
         f"; held at this level over the horizon, so users level off at marketing / (CAC x "
         f"churn) = {level:,.0f} (a scenario's shocks or regimes move it)")
+    if "payer_usage_multiple" in drivers:  # tokens per user day are a free user's
+        _from(cal, drivers, "payer_usage_multiple", p + "payer_usage_multiple")
     if "payer_sbg_alpha" in drivers and "payer_sbg_beta" in drivers:
         _from(cal, drivers, "payer_sbg_alpha", p + "payer_sbg_alpha")
         _from(cal, drivers, "payer_sbg_beta", p + "payer_sbg_beta")

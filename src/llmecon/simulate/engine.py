@@ -10,19 +10,18 @@ result (tested).
 
 Lines (one step function each):
 - C2C: users(t+1) = users(t) (1 - churn) + marketing(t) / CAC; revenue = users x paying
-  rate x ARPPU; inference = users x tokens per user per day x days per month x cost per token.
+  rate x ARPPU; inference = (users + (k - 1) payers) x a free user's tokens a day x cost.
   With an sBG payer curve (drivers ``payer_sbg_alpha`` and ``payer_sbg_beta``) payers are
   cohorts instead (:func:`c2c_cohort_payers`): the opening payers (users x paying rate) and
   each month's new payers (users acquired x paying rate) decay by the curve S(t), and
   revenue = payers x ARPPU.
 - B2B: the value of contracts signed per month grows yearly, follows the signing quarter's
   seasonality (the backlog signed before the start too, grown at ``backlog_growth_annual``
-  to the start) and sales spend (elasticity), and is
-  fixed at signing (a later price shock touches new contracts only); revenue at acceptance
-  ``delivery_months`` later; delivery cost paid evenly over delivery and expensed at
-  acceptance with the revenue (a contract-cost balance meanwhile); an advance at signing (a
-  contract liability until acceptance), the rest a receivable collected
-  ``collection_delay_months`` after acceptance.
+  to the start) and sales spend (elasticity), and is fixed at signing (a later price shock
+  touches new contracts only); revenue at acceptance ``delivery_months`` later; delivery
+  cost paid evenly over delivery and expensed at acceptance (a contract-cost balance
+  meanwhile); an advance at signing (a contract liability until acceptance), the rest a
+  receivable collected ``collection_delay_months`` after acceptance.
 - API: tokens grow monthly, price falls monthly; cost = tokens x cost per token / use.
 Opening receivables (driver ``<line>.opening_receivables``, the disclosed balance where
 known) are collected evenly over the line's collection delay, so a longer delay lowers cash
@@ -320,8 +319,9 @@ def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     else:
         payers = u * _paying_rate(x, mults, p, t, mo.trends.at(p + "paying_rate_growth_annual"))
     rev = payers * arppu * mo.revenue_fx
+    k = x.get(p + "payer_usage_multiple", 1.0)  # payers use k x a free user's tokens
     inference = formulas.amount_for_tokens(
-        u * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
+        (u + (k - 1.0) * payers) * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
         x[p + "cost_per_m_tokens"] * mo.cost_index)
     marketing = x[p + "marketing_monthly"] * _mult(mults, p + "marketing_monthly", t)
     churn = x[p + "user_churn_monthly"] * _mult(mults, p + "user_churn_monthly", t)

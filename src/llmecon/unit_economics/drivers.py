@@ -261,7 +261,7 @@ def c2c_model_inputs(x: LineInputs, line: str, p: Period, put: _Put) -> C2CInput
     put("user_churn_monthly", c.user_churn_monthly, "ratio", "assumed",
         "assumptions: c2c.user_churn_monthly")
     _retention_drivers(x, put)
-    per_m, tokens = _c2c_tokens(x, p, put, rev, gm, mau)
+    per_m, tokens = _c2c_tokens(x, p, put, rev, gm, (mau, payers))
     _arppu_drivers(x, p, put, seg, rev, payers)
     if None in (rev, gm, mau, payers, marketing, before) or sm_total is None:
         return None
@@ -301,29 +301,43 @@ def _retention_drivers(x: LineInputs, put: _Put) -> None:
 
 
 def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: float | None,
-                mau: float | None) -> tuple[float | None, float | None]:
-    """Engine cost per million tokens, and tokens per user per day derived from the line's
-    cost of revenue read as inference (assumed when no margin is disclosed)."""
+                users: tuple[float | None, float | None]
+                ) -> tuple[float | None, float | None]:
+    """Engine cost per million tokens, and a free user's tokens per day derived from the
+    line's cost of revenue read as inference (assumed when no margin is disclosed).
+
+    Payers use ``payer_usage_multiple`` (k) times a free user's tokens, so the inference is
+    spread over usage-weighted users, MAU + (k - 1) x payers: free users + k x payers then
+    use exactly the inference the line's cost of revenue holds (walk20 M5: dividing by MAU
+    alone and charging payers k times modelled 13% more than MiniMax disclosed)."""
     c, a = x.assumptions.c2c, x.assumptions.api
+    mau, payers = users
     dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog, x.factors,
                           x.fx, p.start, p.end)
     per_m = put("cost_per_m_tokens", blended_serving_cost(dep, a.output_share, a.cache_hit),
                 f"{x.currency} per million tokens at full use", "derived",
                 f"inference engine: {dep.label}; assumed token mix")
+    k = c.payer_usage_multiple
+    put("payer_usage_multiple", k, "x", "assumed", "assumptions: c2c.payer_usage_multiple "
+        "(a payer uses k times a free user's tokens)")
     if None in (rev, gm, mau, per_m) or not mau or not per_m:
         return per_m, put("tokens_per_user_day", c.tokens_per_user_day,
-                          "tokens per user per day", "assumed",
+                          "tokens per free user per day", "assumed",
                           "assumptions: c2c.tokens_per_user_day (no line margin disclosed)")
     assert rev is not None and gm is not None
     cor = float(f.cost_from_gross_margin(rev, gm))
     other, how = _not_inference(x, p, put.prefix, cor)
     if other:
         put("other_cor_share", other / rev, "ratio", "derived", f"{how} / line revenue")
-    cor_per_user_day = (cor - other) / p.months / mau / f.days_from_months(1.0)
+    weighted = mau + (k - 1.0) * (payers or 0.0)
+    cor_per_user_day = (cor - other) / p.months / weighted / f.days_from_months(1.0)
     what = "line cost of revenue" + (" less what is not inference" if other else "")
+    over = f"usage-weighted users (MAU + ({k:g} - 1) x paying users = {weighted:,.0f})" \
+        if payers else "MAU (paying users not disclosed)"
     return per_m, put("tokens_per_user_day", float(f.tokens_for_amount(cor_per_user_day, per_m)),
-                      "tokens per user per day", "derived", f"{what} / MAU / days, read as "
-                      "inference at the engine's cost per token")
+                      "tokens per free user per day", "derived", f"{what} / {over} / days, "
+                      "read as inference at the engine's cost per token; a payer uses "
+                      f"{k:g}x")
 
 
 def _not_inference(x: LineInputs, p: Period, line: str, line_cor: float) -> tuple[float, str]:

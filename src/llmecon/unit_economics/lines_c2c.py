@@ -100,9 +100,10 @@ def _result_rows(start: LineStart, res: C2CResult, cur: str) -> None:
         ("serving cost per payer per month", k, cur,
          "line cost of revenue / paying users / months (ARPPU x (1 - gross margin))"),
         ("inference cost per payer per month (model)", res.inference_cost_per_payer_month,
-         cur, "tokens per user per day x payer usage multiple x engine cost"),
+         cur, "a free user's tokens per day x payer usage multiple x engine cost"),
         ("free users' inference cost per payer per month", res.free_user_cost_per_payer_month,
-         cur, "per-user inference cost x free users / payers"),
+         cur, "a free user's inference cost x free users / payers (with the payers' own use: "
+         "the line's inference per payer)"),
         ("contribution per payer per month", res.contribution_per_payer_month, cur,
          "ARPPU - serving cost per payer"),
         ("expected discounted paying months", res.lifetime_months, "months",
