@@ -32,4 +32,6 @@ def test_a_list_price_after_the_period_says_so(minimax: Company) -> None:
     # the bundled MiniMax-M2 list is dated 2026-03 (data/inference/prices.yaml); the
     # projection starts from 9M 2025
     s = load_base_scenario(minimax)
-    assert "list as of 2026-03, after 9M_2025" in s.provenance["open_platform.price_per_m"]
+    # 9M 2025 ends 2025-09-30
+    assert "list as of 2026-03, after the period end 2025-09-30" in \
+        s.provenance["open_platform.price_per_m"]

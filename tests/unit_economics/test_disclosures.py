@@ -172,6 +172,40 @@ def test_minimax_modelled_inference_equals_the_disclosed_inference(minimax: Comp
     assert free == pytest.approx(per_user * (MAU - PAYERS) / PAYERS)
 
 
+@pytest.mark.parametrize(("cid", "as_of", "end"), [("zhipu", "2025-09", "2025-06-30"),
+                                                   ("minimax", "2026-03", "2025-12-31")])
+def test_api_list_price_after_the_period_is_flagged(request: pytest.FixtureRequest, cid: str,
+                                                    as_of: str, end: str) -> None:
+    # walk20 M11: Zhipu's H1 2025 cloud line (period end 2025-06-30) is priced at the Z.ai
+    # list of 2025-09 (GLM-4.6, released after H1); MiniMax's FY2025 open platform at the
+    # M2.7 list of 2026-03. The table says so and marks what the list drives low confidence.
+    company: Company = request.getfixturevalue(cid)
+    t = unit_economics_table(company, load_assumptions(), load_fx(), *bundled_inference())
+    rows = {r.quantity: r for r in t.rows}
+    price = next(r for q, r in rows.items() if q.startswith("list price per million"))
+    assert f"list as of {as_of}, after the period end {end}" in price.basis
+    assert price.confidence == "low"
+    for q in ("tokens per day paid at list price", "utilisation",
+              "cost must fall to (x of today) for a 50% margin"):
+        assert rows[q].confidence == "low", q
+    d = _drivers(company)
+    line = company.platform_line
+    assert d[f"{line}.list_price_per_m"].confidence == "low"
+    assert f"after the period end {end}" in d[f"{line}.list_price_per_m"].basis
+
+
+def test_price_dating_compares_at_the_precision_given() -> None:
+    from llmecon.unit_economics.deployment import price_after_period
+
+    end = date(2025, 6, 30)
+    assert price_after_period("2025-07", end) is True       # July 2025 > June 2025
+    assert price_after_period("2025-06", end) is False      # the period's own month
+    assert price_after_period("2025-06-30", end) is False
+    assert price_after_period("2025-02", end) is False
+    assert price_after_period("2025 (undated source)", end) is None  # cannot tell
+    assert price_after_period("2024 (undated source)", end) is False
+
+
 def test_zhipu_b2b_acquisition_on_cumulative_counts_is_low_confidence(zhipu: Company) -> None:
     # walk20 M12: 8,000 is 'over 8,000 institutional customers served' at 2025-06-30 (a
     # cumulative count since founding) and 12,000 'institutional/enterprise customers' at

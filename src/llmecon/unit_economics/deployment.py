@@ -7,6 +7,7 @@ same inputs and cannot disagree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -119,6 +120,40 @@ def list_price(assumptions: Mapping[str, Any], company_id: str, catalog: Catalog
                          f"bundled {model} price "
                          f"at an endpoint starting {endpoint!r}; endpoints: {', '.join(known)}")
     return model, price
+
+
+def price_after_period(as_of: str, period_end: date) -> bool | None:
+    """Whether a list's ``as_of`` date ("2025-09", "2026-03-01", "2025 (undated source)")
+    is after ``period_end``: compared at the precision the date is given in; None when that
+    cannot tell (a year-only date in the period's own year, or no leading date).
+
+    >>> end = date(2025, 6, 30)
+    >>> [price_after_period(a, end) for a in ("2025-09", "2025-06", "2026 (undated)",
+    ...                                        "2025 (undated)", "undated")]
+    [True, False, True, None, None]
+    """
+    got = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", as_of.strip())
+    if got is None:
+        return None
+    parts = tuple(int(g) for g in got.groups() if g is not None)
+    end = (period_end.year, period_end.month, period_end.day)[:len(parts)]
+    if len(parts) == 1 and parts == end:
+        return None
+    return parts > end
+
+
+def price_dating(as_of: str, period_end: date) -> tuple[str, bool]:
+    """A list price's date for a basis text, and whether it misfits the period (a list
+    after the period end, or one that may be): 'list as of 2025-09, after the period end
+    2025-06-30'."""
+    after = price_after_period(as_of, period_end)
+    end = period_end.isoformat()
+    if after is None:
+        return f"list as of {as_of}: it may postdate the period end {end}", True
+    if after:
+        return f"list as of {as_of}, after the period end {end}: the period's list is not " \
+               "bundled", True
+    return f"list as of {as_of}", False
 
 
 def blended_list_price(price: ApiPrice, output_share: float, cache_hit_share: float,

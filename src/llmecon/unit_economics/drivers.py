@@ -35,8 +35,10 @@ from llmecon.unit_economics.deployment import (
     blended_serving_cost,
     deployment_cost,
     list_price,
+    price_dating,
 )
 from llmecon.unit_economics.rows import (
+    Confidence,
     Driver,
     LineInputs,
     Source,
@@ -93,11 +95,11 @@ class _Put:
         self.out: list[Driver] = []
 
     def __call__(self, name: str, value: float | None, unit: str, source: Source,
-                 basis: str) -> float | None:
+                 basis: str, confidence: Confidence = "") -> float | None:
         if value is None or value != value:  # missing or NaN: no driver
             return None
         self.out.append(Driver(f"{self.prefix}.{name}", float(value), unit, source, basis,
-                               self.period))
+                               self.period, confidence))
         return float(value)
 
 
@@ -128,12 +130,14 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     dep, serving, lp = _serving_and_list_price(x, price, p)
     cost = put("cost_per_m_tokens", serving, f"{cur} per million tokens at full use",
                "derived", f"inference engine: {dep.label}; assumed token mix")
+    dated, low = _dated(price, p)
     put("list_price_per_m", lp, f"{cur} per million tokens", "derived",
-        f"catalog list price of {model} for the assumed token mix{_dated(price, p)}")
+        f"catalog list price of {model} for the assumed token mix{dated}", low)
     if rev is None or lp is None or cost is None:
         return put.out
     tokens = put("tokens_per_month", float(f.tokens_for_amount(rev / p.months, lp)),
-                 "tokens per month", "derived", "line revenue per month / list price")
+                 "tokens per month", "derived", "line revenue per month / list price"
+                 + (" (the list misfits the period)" if low else ""), low)
     # engine cost at full use / cost of revenue per token (tokens cancel), the same
     # arithmetic as _utilisation_elsewhere, so both reads of a period agree to the last bit
     cor_month = None if gm is None else rev / p.months * (1.0 - gm)
@@ -141,10 +145,11 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
         float(f.ratio(cost, lp * (1.0 - gm)))
     basis = f"line cost of revenue ({t_gm})"
     if gm is None:  # the newest period that discloses the line's margin instead
-        util, basis = _utilisation_elsewhere(x, line, price)
+        util, basis, low = _utilisation_elsewhere(x, line, price)
     if util is not None and 0 < util <= 1:
         put("utilisation", util, "ratio", "derived", "engine cost at full use / disclosed "
-            f"{basis}: the busy share that reproduces the margin")
+            f"{basis}: the busy share that reproduces the margin"
+            + (" (at a list price that misfits the period)" if low else ""), low)
     else:
         why = "no disclosed line margin" if util is None else \
             f"the derived value {util:.2f} is above 1"
@@ -153,15 +158,13 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     return put.out
 
 
-def _dated(price: Any, p: Period) -> str:
-    """The list's date, and a warning when it is after the period the line is read at (the
-    catalog keeps the current list, not each period's)."""
+def _dated(price: Any, p: Period) -> tuple[str, Confidence]:
+    """The list's date, with a warning when it is after the end of the period the line is
+    read at (the catalog keeps the current list, not each period's), and "low" then."""
     if price is None:
-        return ""
-    as_of = str(price.as_of)
-    after = as_of > p.end.isoformat()[:len(as_of)]
-    return f" (list as of {as_of}" + (f", after {p.label}: the list of the period is not "
-                                       "bundled)" if after else ")")
+        return "", ""
+    text, misfit = price_dating(str(price.as_of), p.end)
+    return f" ({text})", "low" if misfit else ""
 
 
 def _serving_and_list_price(x: LineInputs, price: Any, p: Period
@@ -176,19 +179,22 @@ def _serving_and_list_price(x: LineInputs, price: Any, p: Period
     return dep, blended_serving_cost(dep, c.output_share, c.cache_hit), lp
 
 
-def _utilisation_elsewhere(x: LineInputs, line: str, price: Any) -> tuple[float | None, str]:
+def _utilisation_elsewhere(x: LineInputs, line: str, price: Any
+                           ) -> tuple[float | None, str, Confidence]:
     """Utilisation from the newest period that discloses the line's gross margin, when the
     period the line is read at does not: engine cost per token at full use / (list price x
-    (1 - margin)), both at that period's exchange rates (tokens cancel)."""
+    (1 - margin)), both at that period's exchange rates (tokens cancel); "low" when the
+    list misfits that period."""
     seg = f"line:{line}"
     q = x.latest("gross_margin", seg)
     gm, t_gm = get(x.resolver, "gross_margin", q, seg)
     if gm is None or gm >= 1:
-        return None, ""
+        return None, "", ""
     _, cost, lp = _serving_and_list_price(x, price, q)
     if cost is None or lp is None or lp <= 0:
-        return None, ""
-    return float(f.ratio(cost, lp * (1.0 - gm))), f"line margin of {q.label} ({t_gm})"
+        return None, "", ""
+    return float(f.ratio(cost, lp * (1.0 - gm))), f"line margin of {q.label} ({t_gm})", \
+        _dated(price, q)[1]
 
 
 # ---------------------------------------------------------------- B2B
