@@ -305,6 +305,19 @@ def cost_from_gross_margin(revenue: Num, gross_margin: Num) -> Num:
     return revenue * (1.0 - gross_margin)
 
 
+def token_cost_factor(revenue: Num, token_cost: Num, other_cost: Num,
+                      target_gross_margin: Num) -> Num:
+    """The multiple of today's token cost that gives ``target_gross_margin``, the cost of
+    revenue that is not token-priced (``other_cost``: commissions, delivery staff) held
+    fixed: (revenue x (1 - m) - other cost) / token cost. At or below zero the target is not
+    reachable even at zero token cost.
+
+    >>> round(token_cost_factor(100.0, 70.0, 6.0, 0.5), 4)  # (50 - 6) / 70
+    0.6286
+    """
+    return ratio(revenue * (1.0 - target_gross_margin) - other_cost, token_cost)
+
+
 def per_month(amount: Num, months: float) -> Num:
     """A flow over ``months`` as a monthly average (e.g. a net loss as a monthly burn).
 

@@ -134,7 +134,10 @@ def test_answers_per_line(capsys: pytest.CaptureFixture[str]) -> None:
     for target in ("30%", "0.3"):
         assert main(["answers", "minimax", "--horizon", "3", "--target-margin", target,
                      "--line", "open_platform", "--format", "json"]) == 0
-        got.append(json.loads(capsys.readouterr().out)["cost_for_margin_by_line"])
+        out = json.loads(capsys.readouterr().out)
+        # walk20 L9: --line answers for that line only, not the company-wide tables
+        assert set(out) == {"cost_for_margin_by_line", "currency"}
+        got.append(out["cost_for_margin_by_line"])
     assert got[0] == got[1] and len(got[0]) == 1
     row = got[0][0]
     assert row["line"] == "open_platform" and row["already_there"]

@@ -33,16 +33,61 @@ def test_zhipu_per_line_and_company_answers(zhipu: Company) -> None:
                                              "50%")}
     assert [m.cost_factor for m in company_margin_answers(zhipu, a, fx, cat, eff, 0.5)] == \
         [m.cost_factor for m in got.values()]
-    # cloud H1 2025: margin -0.4% -> cost must fall to 0.5 / 1.004 of today
+    # cloud H1 2025 (RMB m): revenue 29.1, margin -0.4%: all its cost is token cost, so
+    # (29.1 x 0.5 - 0) / (29.1 x 1.004) = 0.5 / 1.004 of today
     assert got["cloud_deployment"].cost_factor == pytest.approx(0.5 / 1.004)
     assert not got["cloud_deployment"].already_there
     assert got["cloud_deployment"].cost_per_m_tokens_needed == pytest.approx(
         got["cloud_deployment"].cost_per_m_tokens_now * 0.5 / 1.004)
-    # localized H1 2025: margin 59.1% -> already there for 50% (0.5 / 0.409 > 1)
-    assert got["localized_deployment"].cost_factor == pytest.approx(0.5 / 0.409)
-    assert got["localized_deployment"].already_there
-    # company H1 2025: 0.5 x 190.877 / 95.453 (revenue, cost of revenue, RMB m)
-    assert got["company"].cost_factor == pytest.approx(0.5 * 190.877 / 95.453)
+    # localized H1 2025: margin 59.1%, delivery cost is not token-priced: no factor, and
+    # already above the 50% target
+    loc = got["localized_deployment"]
+    assert loc.cost_factor is None and "no token-priced cost" in loc.why
+    assert loc.already_there
+    # company = the lines' sum, the delivery cost held fixed (walk20 M4); localized revenue
+    # is the company's 190.877 less the cloud's 29.1 = 161.777 (the 162.0 is a check):
+    # (190.877 x 0.5 - 161.777 x 0.409) / (29.1 x 1.004) = (95.4385 - 66.1668) / 29.2164
+    # = 1.0019 (was 0.5 x 190.877 / 95.453 = 1.000, every cost token-priced)
+    assert got["company"].cost_factor == pytest.approx(
+        (190.877 * 0.5 - 161.777 * 0.409) / (29.1 * 1.004))
+
+
+def test_minimax_answers_hold_the_cost_that_is_not_inference_fixed(minimax: Company) -> None:
+    # walk20 M4 (USD m, 9M 2025): AI-native revenue 38.02, margin 4.7%; not inference: the
+    # company's cost of revenue 53.437 x 76.7% = 40.986 less compute 37.98 = 3.006, all on
+    # this line. Token cost 38.02 x 0.953 - 3.006 = 33.227; for 50%:
+    # (38.02 x 0.5 - 3.006) / 33.227 = 0.4817 (was (1 - 0.5) / (1 - 0.047) = 0.525)
+    got = {m.line: m for m in company_margin_answers(minimax, load_assumptions(), load_fx(),
+                                                     *bundled_inference(), 0.5)}
+    other = 53.437 * 0.767 - 37.98
+    token = 38.02 * 0.953 - other
+    assert got["ai_native_products"].cost_factor == pytest.approx((38.02 * 0.5 - other)
+                                                                  / token)
+    assert got["ai_native_products"].cost_factor == pytest.approx(0.4817, abs=1e-4)
+    # open platform 15.417, margin 69.4%: all token cost, 0.5 / 0.306 = 1.634
+    assert got["open_platform"].cost_factor == pytest.approx(0.5 / 0.306)
+    # company: (53.437 x 0.5 - 3.006) / (33.227 + 15.417 x 0.306) = 0.6249 (was 0.670 from
+    # the FY2025 margin with every cost token-priced)
+    company = (53.437 * 0.5 - other) / (token + 15.417 * 0.306)
+    assert got["company"].cost_factor == pytest.approx(company)
+    assert got["company"].cost_factor == pytest.approx(0.6249, abs=1e-4)
+    # the first table of `answers` uses the same method on the projection's first month:
+    # the two company answers agree within the first month's drift from 9M 2025 (< 1%)
+    from llmecon.simulate.answers import cost_for_margin
+    from llmecon.simulate.loaders import load_base_scenario
+
+    first = cost_for_margin(load_base_scenario(minimax), 0.5).cost_multiplier
+    assert first is not None and first == pytest.approx(company, rel=0.01)
+
+
+def test_an_unreachable_target_says_so(minimax: Company) -> None:
+    # 95%: the AI-native products' cost that is not inference is 3.006 / 38.02 = 7.9% of
+    # revenue, above 1 - 95% = 5%: not reachable even at zero token cost
+    got = {m.line: m for m in company_margin_answers(minimax, load_assumptions(), load_fx(),
+                                                     *bundled_inference(), 0.95)}
+    ai = got["ai_native_products"]
+    assert ai.cost_factor is None and ai.cost_per_m_tokens_needed is None
+    assert "not reachable even at zero token cost" in ai.why and "7.9%" in ai.why
 
 
 def test_a_single_cohort_follows_the_survival_curve() -> None:

@@ -69,8 +69,9 @@ def register(sub: Any) -> None:
                    help="gross margin to reach: a fraction (0.5) or a percentage (50%%); "
                         "a bare 50 is refused")
     a.add_argument("--line", metavar="LINE",
-                   help="answer the cost needed for the target margin for this business "
-                        "line only (default: every line and the company)")
+                   help="only the token cost needed for the target margin on this "
+                        "business line (the company-wide tables are left out; default: "
+                        "every table, every line and the company)")
     a.add_argument("--format", choices=("table", "json"), default="table")
     a.set_defaults(handler=_answers)
 
@@ -240,7 +241,26 @@ def _margin_by_line(args: argparse.Namespace) -> list[dict[str, Any]]:
         got = [m for m in got if m.line == args.line]
         if not got:
             raise InputError(f"--line: {args.line} discloses no gross margin to answer from")
-    return [{**asdict(m), "already_there": m.already_there} for m in got]
+    return [{**asdict(m), "already_there": m.already_there,
+             "other_cost_share": m.other_cost_share} for m in got]
+
+
+def _line_answer(args: argparse.Namespace) -> int:
+    """``answers --line``: the token cost needed on that line, in its company's currency."""
+    import json
+
+    from llmecon.api import load_company
+    from llmecon.report import simulate as present
+    from llmecon.report.common import jsonable
+    from llmecon.report.terminal import print_all
+
+    rows, currency = _margin_by_line(args), load_company(args.company).currency
+    if args.format == "json":
+        print(json.dumps(jsonable({"cost_for_margin_by_line": rows, "currency": currency}),
+                         indent=1, default=str, allow_nan=False))
+    else:
+        print_all(present.by_line_table(rows, currency))
+    return 0
 
 
 def _answers(args: argparse.Namespace) -> int:
@@ -248,6 +268,8 @@ def _answers(args: argparse.Namespace) -> int:
     from llmecon.report.terminal import print_all
     from llmecon.simulate.answers import answers_dict
 
+    if args.line is not None:  # that line's answer only (the other answers are company-wide)
+        return _line_answer(args)
     s = _scenario(args)
     with status("answering: token cost, growth, tornado"):
         ans = answers_dict(s, args.target_margin)

@@ -218,6 +218,8 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
     t1.add_row("target gross margin", f"{c['target_gross_margin']:.0%}")
     t1.add_row("gross margin in the first projected month", f"{c['current_gross_margin']:.1%}")
     t1.add_row("token-priced cost / revenue now", f"{c['token_cost_share_of_revenue']:.1%}")
+    t1.add_row("not token-priced (held fixed) / revenue now",
+               f"{1 - c['current_gross_margin'] - c['token_cost_share_of_revenue']:.1%}")
     if c["cost_multiplier"] is None:
         t1.add_row("cost per token needed", f"n/a ({c['why']})")
     else:
@@ -249,25 +251,29 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
             b["group"], b["driver"].split(".")[-1], compact(b["low_value"]),
             compact(b["high_value"]), money(b["cash_low"], currency),
             money(b["cash_high"], currency), money(b["swing"], currency))))
-    return [t1, t2, t3, *_by_line_table(ans.get("cost_for_margin_by_line"), currency)]
+    return [t1, t2, t3, *by_line_table(ans.get("cost_for_margin_by_line"), currency)]
 
 
-def _by_line_table(rows: Sequence[dict[str, Any]] | None, currency: str) -> list[RichTable]:
-    """Cost needed for the target gross margin per business line and for the company."""
+def by_line_table(rows: Sequence[dict[str, Any]] | None, currency: str) -> list[RichTable]:
+    """Token cost needed for the target gross margin per business line and for the company
+    (the cost of revenue that is not token-priced held fixed, as in the first table)."""
     if not rows:
         return []
-    t = RichTable(title=plain(f"Cost needed for a {rows[0]['target_gross_margin']:.0%} gross "
-                              "margin, by business line (cost of revenue scales with the "
-                              "cost per token): each at its newest disclosed margin, the "
-                              "company's too, where the first table takes the projection's "
-                              "first month"), title_justify="left", header_style="bold")
-    for col in ("line", "period", "gross margin", "cost x today's",
-                f"cost per M tokens now ({currency})", f"needed ({currency})"):
+    t = RichTable(title=plain(f"Token cost needed for a {rows[0]['target_gross_margin']:.0%} "
+                              "gross margin, by business line: the cost of revenue that is "
+                              "not token-priced held fixed (the first table's method), each "
+                              "line at its newest disclosed margin and the company as their "
+                              "sum, where the first table takes the projection's first "
+                              "month"), title_justify="left", header_style="bold")
+    for col in ("line", "period", "gross margin", "not token-priced / revenue",
+                "token cost x today's", f"cost per M tokens now ({currency})",
+                f"needed ({currency})"):
         t.add_column(col, justify="left" if col in ("line", "period") else "right")
     for m in rows:
         now, need = m["cost_per_m_tokens_now"], m["cost_per_m_tokens_needed"]
+        factor = f"n/a ({m['why']})" if m["cost_factor"] is None else \
+            f"{m['cost_factor']:.3f}x" + (" (already there)" if m["already_there"] else "")
         t.add_row(plain(m["line"]), plain(m["period"]), f"{m['gross_margin']:.1%}",
-                  f"{m['cost_factor']:.3f}x" + (" (already there)" if m["already_there"]
-                                                else ""),
+                  f"{m['other_cost_share']:.1%}", plain(factor),
                   "" if now is None else f"{now:,.4g}", "" if need is None else f"{need:,.4g}")
     return [t]

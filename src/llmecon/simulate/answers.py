@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from llmecon import formulas
 from llmecon.simulate.distributions import Dist
 from llmecon.simulate.run import deterministic
 from llmecon.simulate.scenario import Scenario, Shock
@@ -61,7 +62,8 @@ def cost_for_margin(s: Scenario, target: float) -> CostForMargin:
     if token_cost <= 0:
         return CostForMargin(target, current, 0.0, None, None, None,
                              "no token-priced cost in this scenario")
-    k = (gp0 - target * rev) / token_cost
+    # one formula with the per-line answers: revenue less GP(0) is the cost held fixed
+    k = float(formulas.token_cost_factor(rev, token_cost, rev - gp0, target))
     if k <= 0:
         return CostForMargin(target, current, token_cost / rev, None, None, None,
                              "not reachable by cheaper tokens alone: other costs of revenue "

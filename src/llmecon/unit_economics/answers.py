@@ -1,13 +1,18 @@
-"""Per-line answers: how far cost must fall for a target gross margin, line by line and
-for the company.
+"""Per-line answers: how far the cost per token must fall for a target gross margin, line by
+line and for the company.
 
-Cost of revenue is taken to scale with the cost per token (inference for API and product
-lines; delivery for project lines), so for a line with disclosed gross margin ``g`` and a
-target ``m`` the cost must fall to ``(1 - m) / (1 - g)`` of today. For a line with a cost
-per million tokens (the engine's at the line's utilisation) the answer is also given as a
-cost per million tokens. The company's answer weighs the lines by their cost of revenue:
-``(1 - m) x revenue / cost of revenue``. Targets are fractions (0.3) or percents ("30%"); a
-bare 30 is refused (see :func:`llmecon.config.assumptions.parse_share`).
+One method, the projection's (:func:`llmecon.simulate.answers.cost_for_margin`): the cost of
+revenue that is not token-priced is held fixed and only the token cost scales, so the token
+cost must fall to :func:`llmecon.formulas.token_cost_factor` = (revenue x (1 - m) - other
+cost) / token cost of today. Token cost is an API line's whole cost of revenue (its engine's)
+and a consumer line's inference (its cost of revenue less what is not inference: app-store
+commissions and the like, the driver ``other_cor_share``); a project line's delivery cost
+(staff, hardware, compute at GPU prices) is not token-priced, so cheaper tokens do not move
+its margin. The company's answer adds up the lines, each at its newest disclosed margin
+(revenue, token cost and other cost per month). When the factor is at or below zero the
+target is not reachable even at zero token cost: the answer is n/a and says why. Targets are
+fractions (0.3) or percents ("30%"); a bare 30 is refused
+(:func:`llmecon.config.assumptions.parse_share`).
 """
 
 from __future__ import annotations
@@ -28,20 +33,32 @@ from llmecon.units import FxTable
 
 @dataclass(frozen=True)
 class MarginAnswer:
-    """The cost needed for ``target_gross_margin`` on one line (or ``company``); costs per
-    million tokens in the company's currency."""
+    """The token cost needed for ``target_gross_margin`` on one line (or ``company``).
+
+    Money per month in the company's currency (``revenue``, ``token_cost``, ``other_cost``,
+    at the line's newest disclosed margin); costs per million tokens likewise.
+    ``cost_factor`` is None when the target cannot be reached by cheaper tokens (``why``)."""
 
     line: str
     period: str
     target_gross_margin: float
     gross_margin: float
-    cost_factor: float
+    cost_factor: float | None
     cost_per_m_tokens_now: float | None
     cost_per_m_tokens_needed: float | None
+    revenue_monthly: float = 0.0
+    token_cost_monthly: float = 0.0
+    other_cost_monthly: float = 0.0
+    why: str = ""
 
     @property
     def already_there(self) -> bool:
-        return self.cost_factor >= 1.0
+        return self.gross_margin >= self.target_gross_margin
+
+    @property
+    def other_cost_share(self) -> float:
+        """Cost of revenue that is not token-priced, as a share of revenue."""
+        return float(f.ratio(self.other_cost_monthly, self.revenue_monthly))
 
 
 def target_share(target: float | str) -> float:
@@ -53,21 +70,46 @@ def target_share(target: float | str) -> float:
 
 
 def margin_answers(x: LineInputs, drivers: Drivers, target: float | str) -> list[MarginAnswer]:
-    """One answer per business line with a disclosed margin, then the company's."""
+    """One answer per business line with a disclosed margin, then the company's (the sum of
+    the lines, when every line discloses one)."""
     m = target_share(target)
     out = []
     for line in x.company.lines:
         seg = f"line:{line}"
         p = x.latest("gross_margin", seg)
         gm, _ = get(x.resolver, "gross_margin", p, seg)
-        if gm is None or gm >= 1:
+        rev, _ = get(x.resolver, "revenue", p, seg)
+        if gm is None or gm >= 1 or rev is None or rev <= 0:
             continue
-        factor = (1.0 - m) / (1.0 - gm)
-        now = _cost_now(drivers, line)
-        out.append(MarginAnswer(line, p.label, m, gm, factor, now,
-                                None if now is None else now * factor))
-    company = _company_answer(x.company, x, m)
-    return out + ([company] if company is not None else [])
+        cor = float(f.cost_from_gross_margin(rev, gm)) / p.months
+        other = _other_cost(x, drivers, line, rev / p.months, cor)
+        out.append(answer(line, p.label, m, rev / p.months, cor - other, other,
+                          _cost_now(drivers, line)))
+    if out and len(out) == len(x.company.lines):
+        out.append(answer("company", ", ".join(sorted({a.period for a in out})), m,
+                          sum(a.revenue_monthly for a in out),
+                          sum(a.token_cost_monthly for a in out),
+                          sum(a.other_cost_monthly for a in out), None))
+    return out
+
+
+def answer(line: str, period: str, m: float, revenue: float, token_cost: float,
+           other_cost: float, now: float | None) -> MarginAnswer:
+    """The answer for one line (or the company) from its monthly revenue and costs."""
+    gm = 1.0 - (token_cost + other_cost) / revenue
+    if token_cost <= 0:
+        return MarginAnswer(line, period, m, gm, None, now, None, revenue, token_cost,
+                            other_cost, "no token-priced cost: its cost of revenue (delivery "
+                            "staff, hardware, compute at GPU prices) does not move with the "
+                            "cost per token")
+    factor = float(f.token_cost_factor(revenue, token_cost, other_cost, m))
+    if factor <= 0:
+        return MarginAnswer(line, period, m, gm, None, now, None, revenue, token_cost,
+                            other_cost, f"not reachable even at zero token cost: the cost "
+                            f"that is not token-priced is {other_cost / revenue:.1%} of "
+                            f"revenue, above 1 - target = {1 - m:.0%}")
+    return MarginAnswer(line, period, m, gm, factor, now, None if now is None else now * factor,
+                        revenue, token_cost, other_cost)
 
 
 def company_margin_answers(company: Company, assumptions: Assumptions, fx: FxTable,
@@ -79,6 +121,20 @@ def company_margin_answers(company: Company, assumptions: Assumptions, fx: FxTab
                           target)
 
 
+def _other_cost(x: LineInputs, drivers: Drivers, line: str, revenue: float,
+                cost: float) -> float:
+    """A line's cost of revenue that is not token-priced (per month): none on the API line,
+    all of it on a project line, the driver ``other_cor_share`` of revenue on a consumer
+    line (0 where not derived)."""
+    kind = x.kind(line)
+    if kind == "api":
+        return 0.0
+    if kind == "b2b":
+        return cost
+    share = f"{line}.other_cor_share"
+    return drivers.value(share) * revenue if share in drivers else 0.0
+
+
 def _cost_now(drivers: Drivers, line: str) -> float | None:
     """The line's cost per million tokens at its utilisation (API) or at full use (C2C)."""
     name = f"{line}.cost_per_m_tokens"
@@ -86,15 +142,3 @@ def _cost_now(drivers: Drivers, line: str) -> float | None:
         return None
     util = drivers.value(f"{line}.utilisation") if f"{line}.utilisation" in drivers else 1.0
     return drivers.value(name) / util
-
-
-def _company_answer(company: Company, x: LineInputs, m: float) -> MarginAnswer | None:
-    p = x.latest("gross_margin", None)
-    gm, _ = get(x.resolver, "gross_margin", p)
-    if gm is None or gm >= 1:
-        return None
-    rev, _ = get(x.resolver, "revenue", p)
-    cor, _ = get(x.resolver, "cost_of_revenue", p)
-    factor = (1.0 - m) / (1.0 - gm) if rev is None or cor is None else \
-        float(f.ratio((1.0 - m) * rev, cor))
-    return MarginAnswer("company", p.label, m, gm, factor, None, None)
