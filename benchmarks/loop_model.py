@@ -99,7 +99,7 @@ def _line(s: Any, ln: Any, x: dict[str, float], mu: Any) -> tuple[str, list[Any]
                        x[p + "marketing_monthly"], mu(p + "marketing_monthly"),
                        x[p + "user_churn_monthly"], mu(p + "user_churn_monthly"),
                        x[p + "cac"], mu(p + "cac"), x[p + "other_cor_share"],
-                       _collection(x, p, lag, 0.0, h)]
+                       _collection(x, p, lag, 0.0, h), g("payer_usage_multiple") or 1.0]
     if ln.kind == "b2b":
         d = ln.delivery_months
         backlog = x.get(p + "backlog_value_monthly",
@@ -134,15 +134,16 @@ def _collect(c: list[Any], t: int, rev: float) -> float:
 
 def _c2c(st: list[Any], ctx: tuple[Any, ...], m: list[float]) -> None:
     u, pay, pay_m, pay_g, arppu, arppu_m, arppu_g, token_cost, mkt, mkt_m, churn, churn_m, \
-        cac, cac_m, other_cor, coll = st
+        cac, cac_m, other_cor, coll, k = st
     t, years, index, _, rev_fx = ctx[:5]
     rate = pay * pay_m[t] * pay_g ** years
-    rev = u * (rate if rate < 1.0 else 1.0) * arppu * arppu_m[t] * arppu_g ** years * rev_fx
+    payers = u * (rate if rate < 1.0 else 1.0)
+    rev = payers * arppu * arppu_m[t] * arppu_g ** years * rev_fx
     marketing = mkt * mkt_m[t]
     st[0] = u * (1.0 - churn * churn_m[t]) + marketing / (cac * cac_m[t])
     m[0] += rev
     m[1] += _collect(coll, t, rev)
-    m[2] += u * token_cost * index / ONE_MILLION + rev * other_cor
+    m[2] += (u + (k - 1.0) * payers) * token_cost * index / ONE_MILLION + rev * other_cor
     m[3] += marketing
 
 
