@@ -157,7 +157,8 @@ def test_burn_basis_labelled_in_every_format(capsys: pytest.CaptureFixture[str],
     rows = [r for r in csv.DictReader(io.StringIO(out)) if r["metric"] == "monthly_burn"]
     assert {r["method"] for r in rows} == {"reported", "adjusted_loss"}
     code, out, _ = run(["compare", "zhipu", "minimax", "--format", "md"], capsys)
-    assert "US$ 20.9m/mo\u2021" in out and "adjusted (non-IFRS) net loss" in out
+    # (° too: the US$251m adjusted loss has one source, post_listing.md, medium)
+    assert "US$ 20.9m/mo\u00b0\u2021" in out and "adjusted (non-IFRS) net loss" in out
     code, out, _ = run(["compare", "zhipu", "minimax"], capsys)
     assert "\u2021" in out and "not a cash measure" in out
     xlsx = tmp_path / "c.xlsx"

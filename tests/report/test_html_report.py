@@ -55,10 +55,10 @@ def test_report_opens_offline_with_every_chart_drawn(report: Path, browser: Any)
 
 def test_report_marks_a_burn_from_the_adjusted_loss(report: Path) -> None:
     # MiniMax FY2025 has no cash-flow statement: its burn is the adjusted loss, US$251m / 12
-    # = US$20.9m a month (post_listing.md), marked as in the terminal, and the legend says
-    # what the mark means
+    # = US$20.9m a month (post_listing.md, one source: ° medium), marked as in the terminal,
+    # and the legend says what the marks mean
     text = report.read_text(encoding="utf-8")
-    assert "US$ 20.9m/mo\u2021" in text
+    assert "US$ 20.9m/mo\u00b0\u2021" in text
     assert "not a cash measure" in text
 
 

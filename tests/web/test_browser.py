@@ -76,8 +76,10 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     text = page.inner_text("#compare-result")
     assert "zhipu H1_2025" in text and "minimax FY2025" in text and "25.4%" in text
     # the terminal's text and marks: MiniMax FY2025 burn from the adjusted loss (US$251m /
-    # 12, post_listing.md) marked ‡ and explained; RMB, not CNY; S&M / revenue 65.7%†
-    assert "US$ 20.9m/mo\u2021" in text and "not a cash measure" in text
+    # 12, post_listing.md, one source: ° medium) marked ‡ and explained; RMB, not CNY;
+    # S&M / revenue 65.7%†
+    assert "US$ 20.9m/mo\u00b0\u2021" in text and "not a cash measure" in text
+    assert "\u00b0 single source (medium confidence)" in text
     assert "(RMB)" in text and "CNY" not in text and "65.7%\u2020" in text
     signals = page.inner_text("#compare-result table[data-table='Signals']")
     # which periods a change compares: MiniMax's burn, FY2025 against FY2024 on the same

@@ -6,11 +6,13 @@ is None, never zero. Interim periods are flagged so charts can mark them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from llmecon.metrics import signals as sig
-from llmecon.metrics.resolve import Resolver
+from llmecon.metrics.resolve import Resolved, Resolver
+from llmecon.metrics.values import MetricValue
 from llmecon.statements.model import Company
 from llmecon.units import FxTable
 
@@ -20,8 +22,10 @@ class Series:
     label: str
     unit: str  # "money" (company currency), "ratio", "months"
     values: tuple[float | None, ...]
-    #: Per value: low confidence (a conflicting, single or derived source figure).
+    #: Per value: low confidence (a conflicting or derived source figure).
     low: tuple[bool, ...] = ()
+    #: Per value: medium confidence (a single source).
+    medium: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ class CompanySeries:
         return {"company": self.company_id, "currency": self.currency,
                 "periods": self.period_labels,
                 "series": {k: {"label": s.label, "unit": s.unit, "values": list(s.values),
-                               "low_confidence": list(s.low)}
+                               "low_confidence": list(s.low),
+                               "medium_confidence": list(s.medium)}
                            for k, s in self.series.items()}}
 
 
@@ -56,14 +61,10 @@ def company_series(company: Company, fx: FxTable) -> CompanySeries:
     periods = company.duration_periods
 
     def item(label: str, unit: str, key: str, segment: str | None = None) -> Series:
-        got = [r.get(key, p.label, segment) for p in periods]
-        return Series(label, unit, tuple(v.value if v.ok else None for v in got),
-                      tuple(v.ok and v.confidence == "low" for v in got))
+        return _series(label, unit, [r.get(key, p.label, segment) for p in periods])
 
     def metric(label: str, unit: str, fn: Any) -> Series:
-        got = [fn(ctx, p) for p in periods]
-        return Series(label, unit, tuple(mv.value if mv.ok else None for mv in got),
-                      tuple(mv.ok and mv.confidence == "low" for mv in got))
+        return _series(label, unit, [fn(ctx, p) for p in periods])
 
     s: dict[str, Series] = {
         "revenue": item("Revenue", "money", "revenue"),
@@ -89,3 +90,10 @@ def company_series(company: Company, fx: FxTable) -> CompanySeries:
     return CompanySeries(company.id, company.name, company.currency,
                          tuple(p.label for p in periods), tuple(p.is_interim for p in periods),
                          s)
+
+
+def _series(label: str, unit: str, got: Sequence[Resolved | MetricValue]) -> Series:
+    """Values (None where n/a) with each one's confidence flags."""
+    return Series(label, unit, tuple(v.value if v.ok else None for v in got),
+                  tuple(v.ok and v.confidence == "low" for v in got),
+                  tuple(v.ok and v.confidence == "medium" for v in got))

@@ -96,9 +96,9 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
     """A value as a number whose number format shows the terminal's marks (ᵃ annualised,
-    † low confidence, ‡ a burn from the adjusted loss) after it, the cell staying a number;
-    a cell comment states what a mark means and, where a metric has several bases (the
-    burn), the basis."""
+    † low or ° medium confidence, ‡ a burn from the adjusted loss) after it, the cell
+    staying a number; a cell comment states what a mark means and, where a metric has
+    several bases (the burn), the basis."""
     from openpyxl.comments import Comment
 
     from llmecon.report.export import BASIS_MARKS
@@ -110,8 +110,8 @@ def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
     c.number_format = FORMATS.get(mv.unit, "General") + (f'"{shown}"' if shown else "")
     notes = ([f"basis ({mv.method}): {mv.basis}"] if mv.method else []) + \
         (["interim figure annualised"] if mv.annualised else []) + \
-        ([f"low confidence ({mv.confidence}): a conflicting, single or derived source figure"]
-         if mv.confidence == "low" else [])
+        ([f"{f.confidence_mark(mv.confidence)} {f.CONFIDENCE_MEANING[mv.confidence]}"]
+         if mv.confidence in f.CONFIDENCE_MEANING else [])
     if notes:
         c.comment = Comment(printable("; ".join(notes)), "llmecon")
 
@@ -151,7 +151,7 @@ def add_signals(book: Book, st: SignalsTable) -> None:
         ch = ws.cell(row=i, column=6, value=_num(r.change))
         # the value as JSON and CSV give it (a fraction, as the latest value beside it); a
         # change in percentage points shows as "%pt", a relative one as a percent
-        low = f.LOW_MARK if r.change_confidence == "low" else ""
+        low = f.confidence_mark(r.change_confidence)
         unit = "pt" if r.change_kind == "pp" else ""
         ch.number_format = f'+0.0%"{unit}{low}";-0.0%"{unit}{low}"' if unit or low \
             else "+0.0%;-0.0%"

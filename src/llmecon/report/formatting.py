@@ -7,7 +7,12 @@ import math
 from llmecon.metrics.values import NOT_APPLICABLE, MetricValue
 
 LOW_MARK = "†"  # low confidence: a conflicting or derived source figure
+MEDIUM_MARK = "°"  # medium confidence: a single source
 ANNUALISED_MARK = "ᵃ"
+
+#: What each confidence mark means (the legend's words, and Excel's cell comments).
+CONFIDENCE_MEANING = {"low": "low confidence: rests on a conflicting or derived source figure",
+                      "medium": "medium confidence: rests on a single source"}
 
 CURRENCY_LABEL = {"CNY": "RMB", "USD": "US$", "HKD": "HK$"}
 
@@ -74,16 +79,26 @@ def number(mv: MetricValue) -> str:
     return text + suffix
 
 
+def confidence_mark(confidence: str | None) -> str:
+    """The mark of a confidence level: † low, ° medium, none for high (two or more agreeing
+    sources) or unknown (a user's file that does not say).
+
+    >>> [confidence_mark(c) for c in ("low", "medium", "high", "unknown", None)]
+    ['†', '°', '', '', '']
+    """
+    return LOW_MARK if confidence == "low" else MEDIUM_MARK if confidence == "medium" else ""
+
+
 def marks(mv: MetricValue) -> str:
-    """A value's marks: ᵃ annualised, † low confidence ("" when it has none or no value)."""
+    """A value's marks: ᵃ annualised, † low or ° medium confidence ("" when it has none or
+    no value)."""
     if not mv.ok:
         return ""
-    return (ANNUALISED_MARK if mv.annualised else "") + (LOW_MARK if mv.confidence == "low"
-                                                         else "")
+    return (ANNUALISED_MARK if mv.annualised else "") + confidence_mark(mv.confidence)
 
 
 def cell(mv: MetricValue) -> str:
-    """A value as text with its marks: † low confidence, ᵃ annualised; — where the row
+    """A value as text with its marks: † low, ° medium confidence, ᵃ annualised; — where the row
     does not apply to the company (another company's business line)."""
     if mv.why == NOT_APPLICABLE:
         return "—"
@@ -106,11 +121,17 @@ def change(value: float | None, kind: str) -> str:
 
 
 def signal_change(value: float | None, kind: str, confidence: str | None) -> str:
-    """A signal's change (:func:`change`), marked low confidence when either value is."""
-    return change(value, kind) + (LOW_MARK if confidence == "low" else "")
+    """A signal's change (:func:`change`), marked with the confidence of the less sure of
+    its two values (:func:`confidence_mark`)."""
+    return change(value, kind) + confidence_mark(confidence)
 
 
-LEGEND = (f"{LOW_MARK} low confidence (a conflicting, single or derived source figure); "
+#: The key to the confidence marks alone (where no annualised figure can appear).
+CONFIDENCE_LEGEND = (f"{LOW_MARK} low confidence (a conflicting or derived source figure); "
+                     f"{MEDIUM_MARK} single source (medium confidence); unmarked: two or "
+                     "more agreeing sources (high), or no confidence given.")
+
+LEGEND = (f"{CONFIDENCE_LEGEND} "
           f"{ANNUALISED_MARK} interim figure annualised. Interim periods are marked (6M, 9M); "
           "totals and ratios are compared only with the same-length period a year earlier, "
           "monthly rates (the burn) with the newest earlier period on the same basis.")

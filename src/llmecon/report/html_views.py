@@ -28,8 +28,8 @@ def table_view(t: Table) -> View:
         cells = []
         for mv in r.cells:
             cls = "num" if mv.ok else "num na"
-            if mv.ok and mv.confidence == "low":
-                cls += " low"
+            if mv.ok and mv.confidence in ("low", "medium"):
+                cls += f" {mv.confidence}"
             cells.append({"text": marked(mv), "title": mv.basis if mv.ok else mv.why,
                           "cls": cls})
         rows.append({"label": r.label.strip(), "cells": cells})

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table as RichTable
 
 from llmecon.report.common import jsonable
-from llmecon.report.formatting import LOW_MARK, compact, money
+from llmecon.report.formatting import CONFIDENCE_LEGEND, compact, confidence_mark, money
 from llmecon.report.richtext import plain
 from llmecon.simulate.run import PERCENTILES, SimResult
 from llmecon.textcells import CsvWriter
@@ -121,9 +121,11 @@ def later_table(figures: Sequence[Any], r: SimResult) -> list[RichTable]:
         where = f.position + ("" if diff is None else f" ({diff:+.0%} against the "
                               f"{'median' if f.low is not None else 'mean'})")
         t.add_row(plain(f"{name} {f.period}"), plain(span),
-                  plain(money(f.disclosed, r.currency) + (LOW_MARK if f.confidence == "low"
-                                                          else "")),
+                  plain(money(f.disclosed, r.currency) + confidence_mark(f.confidence)),
                   plain(proj), plain(band), plain(where))
+    if any(confidence_mark(f.confidence) for f in figures):
+        t.caption = plain(CONFIDENCE_LEGEND)
+        t.caption_justify = "left"
     return [t]
 
 

@@ -192,14 +192,13 @@ def calendarised(items: Sequence[CalendarisedValue]) -> RenderableType:
     for name in ("company", "TTM", "period end", "days before", "basis or why n/a"):
         rt.add_column(name, justify="right" if name in ("TTM", "days before") else "left")
     for v in items:
-        low = f.LOW_MARK if v.value is not None and v.confidence == "low" else ""
+        mark = f.confidence_mark(v.confidence) if v.value is not None else ""
         rt.add_row(*(plain(x) for x in (
-            v.company_id, _money(v.value, v.currency) + low, v.label,
+            v.company_id, _money(v.value, v.currency) + mark, v.label,
             "" if v.lag_days is None else str(v.lag_days), v.basis if v.value is not None
             else v.why)))
-    if any(v.value is not None and v.confidence == "low" for v in items):
-        return Group(rt, plain(f"  {f.LOW_MARK} low confidence (a conflicting, single or "
-                               "derived source figure)", style="dim"))
+    if any(v.value is not None and f.confidence_mark(v.confidence) for v in items):
+        return Group(rt, plain(f"  {f.CONFIDENCE_LEGEND}", style="dim"))
     return rt
 
 
