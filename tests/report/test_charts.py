@@ -71,7 +71,9 @@ def test_matplotlib_draws_the_same_spec(zhipu: Company, minimax: Company,
     assert [ln.get_label() for ln in lines] == [t.name for t in spec.traces]
     drawn = [v for v in lines[0].get_ydata() if v == v]
     assert drawn == [v for v in spec.traces[0].y if v is not None]
-    assert ax.get_title() == spec.title
+    # the title, then the key to the confidence marks the chart uses (MiniMax's FY2024
+    # open-platform gross margin, 63.2%, has a single source in the reference: °)
+    assert ax.get_title() == f"{spec.title}  (\u00b0 single source)"
     plt.close(fig)
 
 
@@ -94,8 +96,62 @@ def test_low_confidence_points_carry_the_mark(minimax: Company, tmp_path: Path) 
     i = cs.periods.index("9M_2025")
     assert bars.low[i] and bars.y[i] == pytest.approx(1006.8, abs=0.05)
     data = figure(spec)["data"]
-    assert data[0]["text"][i] == "\u2020" and data[0]["text"][cs.periods.index("FY2025")] == ""
+    # FY2025's US$1.05bn has one source (cnyes): ° (medium), as the tables mark it
+    assert data[0]["text"][i] == "\u2020" and data[0]["text"][cs.periods.index("FY2025")] \
+        == "\u00b0"
     assert cs.to_dict()["series"]["cash_resources"]["low_confidence"][i] is True
     from llmecon.report.mpl_figure import save
 
     assert save([spec], tmp_path / "c.svg").read_text(encoding="utf-8").count("\u2020") >= 1
+
+
+@pytest.mark.parametrize("kind", ["revenue-losses", "margins", "compute", "cash"])
+def test_no_line_joins_a_full_year_to_an_interim(zhipu: Company, minimax: Company,
+                                                 kind: str) -> None:
+    # walk20 M8: Zhipu's net loss FY2024 RMB 2,958m then H1 2025 RMB 2,358m (6M) read as a
+    # falling loss when joined; every line holds full years only, the interims are separate
+    # unjoined markers, named as interim, values as disclosed (not annualised)
+    for company in (zhipu, minimax):
+        cs = company_series(company, load_fx())
+        spec = trend_chart(kind, cs)
+        interim = {p for p, i in zip(cs.period_labels, cs.interim, strict=True) if i}
+        for t in spec.traces:
+            if t.kind == "line" and t.joined:
+                assert not interim & set(t.x), (company.id, t.name)
+            elif t.kind == "line":
+                assert set(t.x) == interim and "interim" in t.name
+        assert spec.x_categories == tuple(cs.period_labels)
+        assert "interim" in spec.x_axis.title
+    spec = trend_chart("revenue-losses", company_series(zhipu, load_fx()))
+    dots = next(t for t in spec.traces if t.name == "Net loss (interim, not annualised)")
+    assert dict(zip(dots.x, dots.y, strict=True))["H1_2025 (interim)"] == pytest.approx(2358.0)
+
+
+def test_interims_are_drawn_unjoined_and_hatched(zhipu: Company) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from llmecon.report.mpl_figure import draw
+
+    cs = company_series(zhipu, load_fx())
+    spec = trend_chart("revenue-losses", cs)
+    fig, ax = plt.subplots()
+    draw(ax, spec)
+    lines = {ln.get_label(): ln for ln in ax.get_lines()}
+    dots = lines["Net loss (interim, not annualised)"]
+    assert dots.get_linestyle() == "None"  # markers only
+    # placed at the interim periods' own categories (H1_2024 is the 3rd, H1_2025 the 5th)
+    assert list(dots.get_xdata()) == [2.0, 4.0]
+    assert list(lines["Net loss"].get_xdata()) == [0.0, 1.0, 3.0]
+    hatched = [p.get_hatch() for p in ax.patches]
+    assert hatched == [None, None, "//", None, "//"]  # revenue bars: H1s hatched
+    plt.close(fig)
+    data = figure(spec)
+    modes = {d["name"]: d["mode"] for d in data["data"] if d["type"] == "scatter"}
+    assert modes["Net loss (interim, not annualised)"].startswith("markers")
+    assert modes["Net loss"].startswith("lines")
+    bar = data["data"][0]
+    assert bar["marker"]["pattern"]["shape"] == ["", "", "/", "", "/"]
+    assert data["layout"]["xaxis"]["categoryarray"] == list(cs.period_labels)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from llmecon.report.common import element_id, finite_list
-from llmecon.report.formatting import CURRENCY_LABEL
+from llmecon.report.formatting import CURRENCY_LABEL, LOW_MARK, MEDIUM_MARK
 
 if TYPE_CHECKING:
     from llmecon.metrics.series import CompanySeries
@@ -35,6 +35,17 @@ class Trace:
     legend: bool = True
     #: Per point: a low-confidence figure, drawn with the † mark.
     low: tuple[bool, ...] = ()
+    #: Per point: a medium-confidence (single-source) figure, drawn with the ° mark.
+    medium: tuple[bool, ...] = ()
+    #: False: the points stand alone, not joined by a line (interims of different lengths).
+    joined: bool = True
+    #: Per point of a bar series: an interim period, drawn hatched.
+    interim: tuple[bool, ...] = ()
+
+    def mark(self, i: int) -> str:
+        """The confidence mark of point ``i`` (as in the tables), "" for none."""
+        return (LOW_MARK if i < len(self.low) and self.low[i] else
+                MEDIUM_MARK if i < len(self.medium) and self.medium[i] else "")
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,13 @@ class ChartSpec:
     bars: Literal["group", "stack"] = "group"
     zero_line: bool = False
     categorical_x: bool = True
+    #: The x categories in order (traces may hold only some of them); empty: the first
+    #: trace's x.
+    categories: tuple[str | int, ...] = ()
+
+    @property
+    def x_categories(self) -> tuple[str | int, ...]:
+        return self.categories or (self.traces[0].x if self.traces else ())
 
 
 TREND_KINDS = ("revenue-losses", "cost-structure", "margins", "mix", "compute", "cash")
@@ -66,46 +84,71 @@ MILLIONS = 1e-6
 PERCENT = 100.0
 
 
-def _line(cs: CompanySeries, key: str, scale: float, name: str | None = None,
-          kind: TraceKind = "line", **kw: Any) -> Trace:
+#: The x-axis title of a trend chart with interim periods.
+INTERIM_AXIS = "period (interim periods: hatched bars, unjoined markers; not annualised)"
+
+
+def _bar(cs: CompanySeries, key: str, scale: float, name: str | None = None,
+         **kw: Any) -> Trace:
+    """A bar per period; interim periods' bars are hatched."""
     s = cs.series[key]
-    return Trace(name or s.label, kind, tuple(cs.period_labels),
-                 tuple(finite_list(s.values, scale)), low=s.low, **kw)
+    return Trace(name or s.label, "bar", tuple(cs.period_labels),
+                 tuple(finite_list(s.values, scale)), low=s.low, medium=s.medium,
+                 interim=cs.interim, **kw)
+
+
+def _line(cs: CompanySeries, key: str, scale: float, **kw: Any) -> list[Trace]:
+    """A line through the full-year points only; the interim points (6M, 9M: other period
+    lengths, not annualised) as a separate series of unjoined markers, so no line runs
+    from a year to a half-year."""
+    s = cs.series[key]
+    y = finite_list(s.values, scale)
+
+    def pick(name: str, interim: bool, **more: Any) -> Trace:
+        at = [i for i, x in enumerate(cs.interim) if x == interim]
+        return Trace(name, "line", tuple(cs.period_labels[i] for i in at),
+                     tuple(y[i] for i in at), low=tuple(s.low[i] for i in at),
+                     medium=tuple(s.medium[i] for i in at), **kw, **more)
+
+    out = [pick(s.label, False)]
+    if any(cs.interim):
+        what = "interim, not annualised" if s.unit == "money" else "interim periods"
+        out.append(pick(f"{s.label} ({what})", True, joined=False))
+    return out
 
 
 def _revenue_losses(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
-    return ([_line(cs, "revenue", MILLIONS, kind="bar"),
-             _line(cs, "net_loss", MILLIONS),
-             _line(cs, "adjusted_net_loss", MILLIONS, dashed=True)],
+    return ([_bar(cs, "revenue", MILLIONS), *_line(cs, "net_loss", MILLIONS),
+             *_line(cs, "adjusted_net_loss", MILLIONS, dashed=True)],
             {"y_axis": Axis(f"{cur} m")})
 
 
 def _cost_structure(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
-    return ([_line(cs, k, MILLIONS, kind="bar")
+    return ([_bar(cs, k, MILLIONS)
              for k in ("cost_of_revenue", "rd_expense", "selling_marketing_expense")],
             {"y_axis": Axis(f"{cur} m")})
 
 
 def _margins(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
     keys = ["gross_margin", *[k for k in cs.series if k.startswith("gross_margin[")]]
-    return [_line(cs, k, PERCENT) for k in keys], {"y_axis": Axis("%")}
+    return [t for k in keys for t in _line(cs, k, PERCENT)], {"y_axis": Axis("%")}
 
 
 def _mix(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
     keys = [k for k in cs.series if k.startswith("revenue_share[")]
-    return ([_line(cs, k, PERCENT, cs.series[k].label.replace("Share of revenue: ", ""),
-                   kind="bar") for k in keys],
+    return ([_bar(cs, k, PERCENT, cs.series[k].label.replace("Share of revenue: ", ""))
+             for k in keys],
             {"y_axis": Axis("% of revenue"), "bars": "stack"})
 
 
 def _compute(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
-    return ([_line(cs, k, PERCENT) for k in ("rd_to_revenue", "rd_compute_to_revenue")],
+    return ([t for k in ("rd_to_revenue", "rd_compute_to_revenue")
+             for t in _line(cs, k, PERCENT)],
             {"y_axis": Axis("% of revenue")})
 
 
 def _cash(cs: CompanySeries, cur: str) -> tuple[list[Trace], dict[str, Any]]:
-    return ([_line(cs, "cash_resources", MILLIONS, kind="bar"),
-             _line(cs, "runway", 1.0, axis="y2")],
+    return ([_bar(cs, "cash_resources", MILLIONS), *_line(cs, "runway", 1.0, axis="y2")],
             {"y_axis": Axis(f"{cur} m"), "y2_axis": Axis("months")})
 
 
@@ -118,8 +161,10 @@ def trend_chart(kind: str, cs: CompanySeries) -> ChartSpec:
     """One of :data:`TREND_KINDS` for one company, over its periods (interim marked)."""
     cur = CURRENCY_LABEL.get(cs.currency, cs.currency)
     traces, extra = _TREND[kind](cs, cur)
+    if any(cs.interim):
+        extra["x_axis"] = Axis(INTERIM_AXIS)
     return ChartSpec(element_id(kind, cs.company_id), f"{cs.name}: {TITLES[kind]}",
-                     tuple(traces), **extra)
+                     tuple(traces), categories=tuple(cs.period_labels), **extra)
 
 
 def fan_chart(company_id: str, runs: Mapping[str, Any]) -> ChartSpec:

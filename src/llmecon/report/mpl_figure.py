@@ -9,7 +9,7 @@ from typing import Any
 
 from llmecon.fileio import atomic_write
 from llmecon.report.chartspec import ChartSpec, Trace
-from llmecon.report.formatting import LOW_MARK
+from llmecon.report.formatting import LOW_MARK, MEDIUM_MARK
 
 BAR_GROUP_WIDTH = 0.8
 
@@ -19,8 +19,11 @@ def _nan(values: Sequence[float | None]) -> list[float]:
 
 
 def _positions(spec: ChartSpec, t: Trace) -> list[float]:
+    """Each point's x: its category's place in the chart's categories (a trace may hold
+    only some of them), or the value itself on a numeric axis."""
     if spec.categorical_x:
-        return [float(i) for i in range(len(t.x))]
+        where = {c: float(i) for i, c in enumerate(spec.x_categories)}
+        return [where[v] for v in t.x]
     return [float(v) for v in t.x]
 
 
@@ -31,14 +34,22 @@ def _bars(ax: Any, spec: ChartSpec, bars: list[Trace]) -> None:
         bottom = [0.0] * len(bars[0].x)
         for t in bars:
             heights = [0.0 if v is None else v for v in t.y]
-            ax.bar(_positions(spec, t), heights, bottom=bottom, label=t.name)
+            _hatch(ax.bar(_positions(spec, t), heights, bottom=bottom, label=t.name), t)
             bottom = [a + b for a, b in zip(bottom, heights, strict=True)]
         return
     width = BAR_GROUP_WIDTH / len(bars)
     for i, t in enumerate(bars):
         offset = (i - (len(bars) - 1) / 2) * width
-        ax.bar([x + offset for x in _positions(spec, t)], _nan(t.y), width, label=t.name)
+        _hatch(ax.bar([x + offset for x in _positions(spec, t)], _nan(t.y), width,
+                      label=t.name), t)
         _marks(ax, spec, t, offset)
+
+
+def _hatch(container: Any, t: Trace) -> None:
+    """Interim periods' bars hatched (another period length than the full years')."""
+    for patch, interim in zip(container.patches, t.interim, strict=False):
+        if interim:
+            patch.set_hatch("//")
 
 
 def _lines(ax: Any, spec: ChartSpec, t: Trace) -> None:
@@ -47,16 +58,22 @@ def _lines(ax: Any, spec: ChartSpec, t: Trace) -> None:
         ax.fill_between(x, _nan(t.y_low), _nan(t.y), alpha=0.3, label=t.name)
         return
     style = ("--" if t.dashed else "-") if not t.markers else ("o--" if t.dashed else "o-")
-    ax.plot(x, _nan(t.y), style, label=t.name)
+    kw: dict[str, Any] = {}
+    if not t.joined:  # points that stand alone, in the colour of the line they follow
+        style = "D"
+        if ax.get_lines():
+            kw["color"] = ax.get_lines()[-1].get_color()
+    ax.plot(x, _nan(t.y), style, label=t.name, **kw)
     _marks(ax, spec, t)
 
 
 def _marks(ax: Any, spec: ChartSpec, t: Trace, offset: float = 0.0) -> None:
-    """† above each low-confidence point, as in the tables."""
-    for x, y, low in zip(_positions(spec, t), t.y, t.low, strict=False):
-        if low and y is not None:
-            ax.annotate(LOW_MARK, (x + offset, y), textcoords="offset points", xytext=(0, 3),
-                        ha="center", fontsize=8)
+    """† above each low-confidence point, ° above each single-source one, as in the
+    tables."""
+    for i, (x, y) in enumerate(zip(_positions(spec, t), t.y, strict=True)):
+        if t.mark(i) and y is not None:
+            ax.annotate(t.mark(i), (x + offset, y), textcoords="offset points",
+                        xytext=(0, 3), ha="center", fontsize=8)
 
 
 def draw(ax: Any, spec: ChartSpec) -> None:
@@ -77,15 +94,22 @@ def draw(ax: Any, spec: ChartSpec) -> None:
     if spec.zero_line:
         ax.axhline(0, color="C3", lw=1)
     if spec.categorical_x and spec.traces:
-        ax.set_xticks(range(len(spec.traces[0].x)), [str(v) for v in spec.traces[0].x],
+        ax.set_xticks(range(len(spec.x_categories)), [str(v) for v in spec.x_categories],
                       rotation=30, ha="right", fontsize=8)
     ax.set_xlabel(spec.x_axis.title)
     ax.set_ylabel(spec.y_axis.title)
     if spec.y_axis.range is not None:
         ax.set_ylim(*spec.y_axis.range)
-    low = any(any(t.low) for t in spec.traces)
-    ax.set_title(spec.title + (f"  ({LOW_MARK} low confidence)" if low else ""), fontsize=10)
+    ax.set_title(spec.title + _mark_key(spec), fontsize=10)
     ax.legend(fontsize=7, loc="upper left")
+
+
+def _mark_key(spec: ChartSpec) -> str:
+    """The key to the confidence marks a chart uses ("" for none)."""
+    used = [(LOW_MARK, "low confidence", any(any(t.low) for t in spec.traces)),
+            (MEDIUM_MARK, "single source", any(any(t.medium) for t in spec.traces))]
+    keys = [f"{m} {what}" for m, what, on in used if on]
+    return f"  ({', '.join(keys)})" if keys else ""
 
 
 #: Charts per row of a saved figure: six companies make two rows of three, not one strip.

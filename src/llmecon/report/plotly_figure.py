@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from llmecon.report.chartspec import Axis, ChartSpec, Trace
-from llmecon.report.formatting import LOW_MARK
 
 
 def text(s: Any) -> Any:
@@ -34,10 +33,15 @@ def _traces(t: Trace) -> list[dict[str, Any]]:
                               "showlegend": t.legend}
     if t.axis == "y2":
         common["yaxis"] = "y2"
-    if any(t.low):  # low-confidence points carry the † mark, as in the tables
-        common["text"] = [LOW_MARK if low else "" for low in t.low]
+    marks = [t.mark(i) for i in range(len(t.x))]
+    if any(marks):  # † low confidence, ° single source, as in the tables
+        common["text"] = marks
     if t.kind == "bar":
-        return [{"type": "bar", **common, "y": list(t.y), "textposition": "outside"}]
+        bar: dict[str, Any] = {"type": "bar", **common, "y": list(t.y),
+                               "textposition": "outside"}
+        if any(t.interim):  # interim periods' bars hatched
+            bar["marker"] = {"pattern": {"shape": ["/" if i else "" for i in t.interim]}}
+        return [bar]
     if t.kind == "band":
         upper = {"type": "scatter", **common, "y": list(t.y), "line": {"width": 0},
                  "mode": "lines", "showlegend": False, "hoverinfo": "skip"}
@@ -46,8 +50,10 @@ def _traces(t: Trace) -> list[dict[str, Any]]:
         return [upper, lower]
     line: dict[str, Any] = {"dash": "dash"} if t.dashed else {}
     mode = "lines+markers" if t.markers else "lines"
+    if not t.joined:  # points that stand alone: no line between them
+        mode = "markers"
     return [{"type": "scatter", **common, "y": list(t.y), "line": line,
-             "mode": mode + ("+text" if any(t.low) else ""), "textposition": "top center"}]
+             "mode": mode + ("+text" if any(marks) else ""), "textposition": "top center"}]
 
 
 def figure(spec: ChartSpec) -> dict[str, Any]:
@@ -61,6 +67,9 @@ def figure(spec: ChartSpec) -> dict[str, Any]:
         layout["xaxis"]["type"] = "linear"
     else:
         layout["xaxis"]["type"] = "category"
+        if spec.categories:  # traces may hold only some periods: keep them in order
+            layout["xaxis"]["categoryorder"] = "array"
+            layout["xaxis"]["categoryarray"] = [text(c) for c in spec.categories]
     if spec.y2_axis is not None:
         layout["yaxis2"] = {**_axis(spec.y2_axis), "overlaying": "y", "side": "right"}
     if spec.zero_line:
