@@ -58,19 +58,67 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
 
-    def to_frame(self) -> Any:
-        """Values as a DataFrame (NaN where n/a), indexed by row label."""
+    def to_frame(self, detail: bool = False) -> Any:
+        """The table as a DataFrame of raw (unrounded) values.
+
+        By default one column per company-period (``Column.header``), one row per metric
+        (its label), NaN where there is no value, with ``attrs``:
+
+        - ``"title"``: the table's title;
+        - ``"currency"``: ``{column header: ISO currency}`` of the column's money values
+          (RMB and USD columns may sit side by side);
+        - ``"unit"``: ``{row label: unit}`` (``money``, ``ratio`` as a fraction, ``days``...);
+        - ``"confidence"``: ``{column header: {row label: confidence}}`` (``high``,
+          ``medium``: one source, ``low``, ``unknown``; None where no value);
+          ``pd.DataFrame(df.attrs["confidence"])`` is shaped like the values;
+        - ``"status"``: ``{column header: {row label: status}}``, the status ``ok``,
+          ``n/a`` (not disclosed or not computable) or ``not applicable`` (the row is
+          another company's line, shown as "—").
+
+        (Plain dicts, not frames, so pandas can copy and compare ``attrs``.)
+
+        With ``detail=True``, a long frame instead, one row per cell, with the columns of
+        :meth:`SignalsTable.to_frame` that apply: ``company``, ``period``, ``metric`` (row
+        key), ``label``, ``value``, ``unit``, ``currency``, ``confidence``, ``status``,
+        ``why`` (n/a reason), ``basis``, ``method``, ``annualised``.
+        """
         import pandas as pd
 
-        data = {
-            c.header: [r.cells[i].value if r.cells[i].ok else float("nan") for r in self.rows]
-            for i, c in enumerate(self.columns)
-        }
-        return pd.DataFrame(data, index=[r.label for r in self.rows])
+        if detail:
+            return pd.DataFrame([{
+                "company": c.company_id, "period": c.period.label, "metric": r.key,
+                "label": r.label.strip(), "value": mv.value if mv.ok else float("nan"),
+                "unit": mv.unit, "currency": mv.currency,
+                "confidence": mv.confidence if mv.ok else None, "status": _status(mv),
+                "why": "" if mv.ok else mv.why, "basis": mv.basis if mv.ok else "",
+                "method": mv.method, "annualised": mv.annualised,
+            } for r in self.rows for c, mv in zip(self.columns, r.cells, strict=True)])
+        def per_cell(get: Callable[[MetricValue], Any]) -> dict[str, dict[str, Any]]:
+            return {c.header: {r.label: get(r.cells[i]) for r in self.rows}
+                    for i, c in enumerate(self.columns)}
+
+        out = pd.DataFrame({c.header: [r.cells[i].value if r.cells[i].ok else float("nan")
+                                       for r in self.rows]
+                            for i, c in enumerate(self.columns)},
+                           index=[r.label for r in self.rows])
+        out.attrs = {"title": self.title,
+                     "currency": {c.header: c.currency for c in self.columns},
+                     "unit": {r.label: next((mv.unit for mv in r.cells
+                                             if mv.why != NOT_APPLICABLE), None)
+                              for r in self.rows},
+                     "confidence": per_cell(lambda mv: mv.confidence if mv.ok else None),
+                     "status": per_cell(_status)}
+        return out
 
     def __repr__(self) -> str:
         return (f"Table({self.title!r}, columns={[c.header for c in self.columns]}, "
                 f"rows={len(self.rows)})")
+
+
+def _status(mv: MetricValue) -> str:
+    """``ok``, ``n/a`` (no value: not disclosed or not computable) or ``not applicable``
+    (the row does not exist for that company, shown as "—")."""
+    return "ok" if mv.ok else NOT_APPLICABLE if mv.why == NOT_APPLICABLE else "n/a"
 
 
 RowSpec = tuple[str, str, SignalFn]

@@ -1,0 +1,79 @@
+"""Table.to_frame() carries currency, units, confidence and the n/a vs not-applicable
+distinction (walk20 M9), its values unchanged."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from llmecon.api import compare
+from llmecon.statements.model import Company
+
+ZHIPU, MINIMAX = "zhipu H1_2025 (6M interim)", "minimax FY2025"
+LOCALIZED = "  revenue: localized_deployment"
+
+
+@pytest.fixture()
+def frames(zhipu: Company, minimax: Company) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ue, cf, _ = compare([zhipu, minimax])
+    return ue.to_frame(), cf.to_frame()
+
+
+def test_values_and_labels_as_before(frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    ue, _ = frames
+    assert list(ue.columns) == [ZHIPU, MINIMAX]
+    # disclosed: Zhipu H1 2025 revenue RMB 190.877m (prospectus), MiniMax FY2025 US$79.038m
+    # (announcement via cnyes/aibase)
+    assert ue.loc["Revenue", ZHIPU] == pytest.approx(190.877e6)
+    assert ue.loc["Revenue", MINIMAX] == pytest.approx(79.038e6)
+    assert math.isnan(ue.loc[LOCALIZED, MINIMAX])
+
+
+def test_currency_and_unit_per_column_and_row(
+        frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    ue, _ = frames
+    assert ue.attrs["currency"] == {ZHIPU: "CNY", MINIMAX: "USD"}
+    assert ue.attrs["unit"]["Revenue"] == "money"
+    assert ue.attrs["unit"]["Gross margin"] == "ratio"
+    assert ue.attrs["title"] == "Unit economics"
+
+
+def test_not_disclosed_and_not_applicable_are_told_apart(
+        frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    ue, _ = frames
+    status = pd.DataFrame(ue.attrs["status"])
+    # MiniMax has no localized-deployment line (—); Zhipu does not disclose S&M for H1 2025
+    # (n/a, as the README's compare excerpt shows)
+    assert status.loc[LOCALIZED, MINIMAX] == "not applicable"
+    assert status.loc["Selling & marketing / revenue", ZHIPU] == "n/a"
+    assert status.loc["Revenue", ZHIPU] == "ok"
+    assert status.shape == ue.shape
+
+
+def test_confidence_per_cell(frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    ue, cf = frames
+    # MiniMax FY2025 revenue: two agreeing sources (high); its cash US$1.05bn: one (medium)
+    assert pd.DataFrame(ue.attrs["confidence"]).loc["Revenue", MINIMAX] == "high"
+    conf = pd.DataFrame(cf.attrs["confidence"])
+    assert conf.loc["Cash + short-term investments", MINIMAX] == "medium"
+    # no value (MiniMax discloses no FY2025 cash-flow statement), no confidence
+    assert cf.attrs["confidence"][MINIMAX]["Operating cash flow"] is None
+    pd.concat([ue, ue])  # attrs are plain data: pandas can compare and copy them
+
+
+def test_detail_frame_is_long_like_the_signals_frame(zhipu: Company, minimax: Company
+                                                     ) -> None:
+    ue, _, sig = compare([zhipu, minimax])
+    d = ue.to_frame(detail=True)
+    assert len(d) == len(ue.rows) * len(ue.columns)
+    shared = {"company", "period", "value", "unit", "currency", "confidence", "basis",
+              "method"}
+    assert shared <= set(d.columns) and shared <= set(sig.to_frame().columns)
+    rev = d[(d.metric == "revenue") & (d.company == "minimax")].iloc[0]
+    assert rev.value == pytest.approx(79.038e6) and rev.currency == "USD"
+    line = d[(d.metric == "revenue[localized_deployment]") & (d.company == "minimax")]
+    assert line.iloc[0].status == "not applicable"
+    sm = d[(d.metric == "sm_to_revenue") & (d.company == "zhipu")].iloc[0]
+    assert sm.status == "n/a" and sm.why != ""
