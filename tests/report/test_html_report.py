@@ -104,9 +104,11 @@ def test_compare_xlsx_and_charts(tmp_path: Path) -> None:
     x = tmp_path / "c.xlsx"
     assert main(["compare", "zhipu", "minimax", "--format", "xlsx", "-o", str(x)]) == 0
     ws = load_workbook(x)["Cash-flow structure"]
-    numeric = [c.value for row in ws.iter_rows(min_row=2, min_col=2) for c in row
-               if c.value is not None]
-    assert numeric and all(isinstance(v, (int, float)) for v in numeric)
+    values = [c.value for row in ws.iter_rows(min_row=2, min_col=2) for c in row]
+    # numbers stored as numbers; a cell without a value says so in text ("n/a", or "—"
+    # where the row does not apply), never a blank that Excel sums as 0
+    assert values and all(isinstance(v, (int, float)) or v in ("n/a", "\u2014")
+                          for v in values)
     png, svg = tmp_path / "a.png", tmp_path / "b.svg"
     assert main(["chart", "margins", "zhipu", "minimax", "-o", str(png)]) == 0
     assert png.read_bytes()[:4] == b"\x89PNG"
@@ -134,7 +136,10 @@ def test_compare_xlsx_signal_changes_are_the_json_values(
     kinds = set()
     for row in rows:
         want = js.get((row["company"], row["signal"]))
-        if row["change"] is None or want is None:
+        if want is None:
+            continue
+        if want["change"] is None:  # no change: "n/a" in text, not a blank read as 0
+            assert row["change"] == "n/a", row["signal"]
             continue
         kinds.add(row["change kind"])
         assert row["change"] == pytest.approx(want["change"]), row["signal"]

@@ -103,9 +103,10 @@ def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
 
     from llmecon.report.export import BASIS_MARKS
 
-    c = ws.cell(row=row, column=col, value=_num(mv.value) if mv.ok else None)
     if not mv.ok:
+        _no_value(ws, row, col, mv)
         return
+    c = ws.cell(row=row, column=col, value=_num(mv.value))
     shown = f.marks(mv) + BASIS_MARKS.get(mv.method, "")
     c.number_format = FORMATS.get(mv.unit, "General") + (f'"{shown}"' if shown else "")
     notes = ([f"basis ({mv.method}): {mv.basis}"] if mv.method else []) + \
@@ -114,6 +115,23 @@ def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
          if mv.confidence in f.CONFIDENCE_MEANING else [])
     if notes:
         c.comment = Comment(printable("; ".join(notes)), "llmecon")
+
+
+def _no_value(ws: Any, row: int, col: int, mv: MetricValue) -> None:
+    """A cell without a value as the terminal shows it, text a formula cannot take for a
+    zero: "—" where the row does not apply to the company, else "n/a", with why as a
+    comment."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment
+
+    from llmecon.metrics.values import NOT_APPLICABLE
+
+    c = put(ws, row, col, f.cell(mv))
+    c.alignment = Alignment(horizontal="right")
+    why = ("not applicable: the row is another company's business line"
+           if mv.why == NOT_APPLICABLE else f"n/a: {mv.why}" if mv.why else "")
+    if why:
+        c.comment = Comment(printable(why), "llmecon")
 
 
 def add_table(book: Book, t: Table) -> None:
@@ -148,7 +166,8 @@ def add_signals(book: Book, st: SignalsTable) -> None:
         _cell(ws, i, 3, r.latest)
         put(ws, i, 4, r.latest.unit)
         put(ws, i, 5, r.latest.period.label)
-        ch = ws.cell(row=i, column=6, value=_num(r.change))
+        ch = ws.cell(row=i, column=6, value=_num(r.change) if _num(r.change) is not None
+                     else "n/a")  # no like-for-like pair: said, not a blank (read as 0)
         # the value as JSON and CSV give it (a fraction, as the latest value beside it); a
         # change in percentage points shows as "%pt", a relative one as a percent
         low = f.confidence_mark(r.change_confidence)
