@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from llmecon.errors import InputError, NotFoundError
+from llmecon.errors import InputError, NotFoundError, did_you_mean
 
 SCALES: dict[str, float] = {
     "thousand": 1e3,
@@ -87,11 +87,12 @@ def parse_unit(text: str, natural_base: str, *, where: str = "") -> Unit:
     head, _, rest = raw.partition("_")
     if head in SCALES and rest in BASES:
         return Unit(raw, SCALES[head], rest)
-    known = sorted(SCALES) + sorted(BASES)
+    known = [*SCALES, *BASES, *(f"{h}_{b}" for h in SCALES for b in BASES)]
+    hint = did_you_mean(raw, known)
     raise InputError(
-        f"{prefix}unknown unit {text!r}; expected a scale ({', '.join(sorted(SCALES))}), "
-        f"a base ({', '.join(sorted(BASES))}) or scale_base such as 'million_per_month' "
-        f"(known words: {', '.join(known)})"
+        f"{prefix}unknown unit {text!r}; {hint + ' ' if hint else ''}expected a scale "
+        f"({', '.join(sorted(SCALES))}), a base ({', '.join(sorted(BASES))}) or scale_base "
+        "such as 'million_per_month'"
     )
 
 

@@ -19,6 +19,7 @@ from llmecon.cli import (
     unit_economics,
 )
 from llmecon.cli.common import Parser, run_handler
+from llmecon.errors import did_you_mean
 
 #: The command modules, in the order their commands are listed by ``--help``.
 COMMAND_MODULES = (companies, serve, unit_economics, retention, inference, simulate, runs,
@@ -68,6 +69,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
+def deepest(parser: argparse.ArgumentParser, args: argparse.Namespace
+            ) -> argparse.ArgumentParser:
+    """The parser of the innermost (sub)command ``args`` chose (``llmecon inference
+    throughput``), or ``parser`` itself when none was chosen."""
+    for action in parser._actions:  # argparse keeps its subcommands only here
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = getattr(args, action.dest or "", None)
+            if chosen in action.choices:
+                return deepest(action.choices[chosen], args)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code: 0 done, 2 bad input (one line on
     standard error), 1 an unexpected internal error (one line; the traceback with --debug).
@@ -75,7 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(command_of(argv))
     try:
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
+        if extras:  # named by the (sub)command they were given to, whose --help lists its own
+            own = deepest(parser, args)
+            flags = [o for a in own._actions for o in a.option_strings]
+            hint = next((did_you_mean(x.split("=")[0], flags) for x in extras
+                         if x.startswith("--")), "")
+            own.error(f"unrecognized arguments: {' '.join(extras)}"
+                      + (f"; {hint}" if hint else ""))
     except SystemExit as e:  # --help, or a usage error already printed on one line
         return e.code if isinstance(e.code, int) else 2
     if args.version:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from llmecon import formulas as fx
-from llmecon.errors import NotFoundError
+from llmecon.errors import NotFoundError, did_you_mean
 from llmecon.statements.model import Company, Figure, Period, shift_months
 from llmecon.statements.taxonomy import ITEMS
 
@@ -344,5 +344,7 @@ def select_period(company: Company, period: str = "latest", *,
     for p in durations:
         if p.label == period:
             return p
-    raise NotFoundError(f"{company.id}: no period {period!r}; known: "
-                        f"{', '.join(p.label for p in durations)}")
+    known = [p.label for p in durations]
+    hint = did_you_mean(period, known)
+    raise NotFoundError(f"{company.id}: no period {period!r}; {hint + ' ' if hint else ''}"
+                        f"known: {', '.join(known)}")

@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from llmecon.errors import InputError, NotFoundError
+from llmecon.errors import InputError, NotFoundError, did_you_mean
 from llmecon.fileio import atomic_write
 from llmecon.statements.model import Company, Figure, is_standard_label
 from llmecon.statements.records import META_FIELDS, Record, build_company
@@ -417,7 +417,9 @@ def read_company(ref: str | Path) -> Company:
         return read_yaml_text(text, f"llmecon/data/companies/{key}.yaml")
     if looks_like_path(ref) or _is_file(ref):
         return read_company_file(ref)
-    raise NotFoundError(f"unknown company {ref[:100]!r}; bundled: {', '.join(bundled_ids())} "
+    hint = did_you_mean(key[:100], bundled_ids())
+    raise NotFoundError(f"unknown company {ref[:100]!r}; {hint + ' ' if hint else ''}"
+                        f"bundled: {', '.join(bundled_ids())} "
                         "(or give the path of a .yaml or .csv file)")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from llmecon.errors import NotFoundError
+from llmecon.errors import NotFoundError, did_you_mean
 from llmecon.statements.kinds import BUSINESS_MODELS, BusinessModel
 from llmecon.statements.taxonomy import ITEMS, ItemDef
 
@@ -313,7 +313,9 @@ class Company:
             return p
         known = sorted(self._by_label)
         shown = ", ".join(known[:20]) + (f" ... ({len(known)} in all)" if len(known) > 20 else "")
-        raise NotFoundError(f"{self.id}: no period {label!r}; known: {shown}")
+        hint = did_you_mean(label, known)
+        raise NotFoundError(f"{self.id}: no period {label!r}; "
+                            f"{hint + ' ' if hint else ''}known: {shown}")
 
     def instant_at(self, day: date) -> str | None:
         """Label of the instant figures dated ``day``, if any."""

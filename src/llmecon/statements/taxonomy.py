@@ -7,11 +7,10 @@ the loader stores it under the canonical name with the sign flipped (see ``NEGAT
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Literal
 
-from llmecon.errors import InputError
+from llmecon.errors import InputError, did_you_mean
 
 Temporal = Literal["duration", "instant", "any"]
 Sign = Literal["nonnegative", "any"]
@@ -185,19 +184,15 @@ def lookup(name: str, *, where: str) -> tuple[ItemDef, bool]:
     >>> lookup("revenu", where="f.csv row 3")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    llmecon.errors.InputError: f.csv row 3: unknown item 'revenu'; did you mean 'revenue' or ...
+    llmecon.errors.InputError: f.csv row 3: unknown item 'revenu'; did you mean 'revenue'?
     """
     key = (name or "").strip()
     if key in ITEMS:
         return ITEMS[key], False
     if key in NEGATED:
         return ITEMS[NEGATED[key]], True
-    close = difflib.get_close_matches(key, [*ITEMS, *NEGATED], n=3, cutoff=0.6)
-    hint = (
-        "did you mean " + " or ".join(repr(c) for c in close) + "?"
-        if close
-        else "see 'llmecon items' for the canonical names"
-    )
+    hint = did_you_mean(key, [*ITEMS, *NEGATED]) or \
+        "see 'llmecon items' for the canonical names"
     raise InputError(f"{where}: unknown item {key!r}; {hint}")
 
 
