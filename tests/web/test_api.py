@@ -257,3 +257,21 @@ def test_an_unknown_query_parameter_is_refused_not_ignored(client: TestClient) -
                                   "companies, currency, period")
     assert client.get("/api/runs?foo=bar").status_code == 422
     assert client.get("/api/runs").status_code == 200
+
+
+def test_an_unknown_choice_lists_every_allowed_value_and_the_closest(
+        client: TestClient) -> None:
+    # walk20 L2: the list was cut at 80 characters ("... 'soundhound' o..."), just before
+    # 'zhipu'; the allowed values are the server's, so all are listed, and the echo of the
+    # user's input alone stays short
+    r = client.get("/api/compare?companies=zhipu&companies=minmax")
+    assert r.status_code == 422
+    (err,) = r.json()["detail"]
+    assert err["msg"].endswith("or 'zhipu'; did you mean 'minimax'?")
+    assert all(f"'{c}'" in err["msg"] for c in ("minimax", "mobvoi", "sensetime",
+                                                 "snowflake", "soundhound", "zhipu"))
+    r = client.get("/api/unit-economics/zhipuu")
+    assert r.json()["detail"][0]["msg"].endswith("did you mean 'zhipu'?")
+    long = "z" * 5000
+    (err,) = client.get(f"/api/unit-economics/{long}").json()["detail"]
+    assert len(err["input"]) <= 80 and long[:100] not in err["msg"]

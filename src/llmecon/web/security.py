@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs
@@ -73,6 +74,9 @@ FRAME_HEADERS = ((b"x-frame-options", b"DENY"),
                  (b"content-security-policy", b"frame-ancestors 'none'"))
 #: Most validation errors a response lists (a body of 100,000 bad keys got them all back).
 MAX_ERRORS = 20
+#: The longest input compared with the allowed values for a suggestion (difflib's time
+#: grows with the product of the lengths).
+MAX_CHOICE_INPUT = 64
 
 
 async def reject(send: Send, status: int, detail: str,
@@ -264,7 +268,8 @@ def trimmed_errors(errors: Sequence[Any], max_chars: int) -> list[dict[str, Any]
     out: list[dict[str, Any]] = []
     for e in errors[:MAX_ERRORS]:
         item = {"loc": [cut(str(p)) if isinstance(p, str) else p for p in e.get("loc", ())],
-                "msg": cut(str(e.get("msg", ""))), "type": str(e.get("type", ""))}
+                "msg": choice_message(e) or cut(str(e.get("msg", ""))),
+                "type": str(e.get("type", ""))}
         if "input" in e:
             item["input"] = cut(repr(e["input"]))
         out.append(item)
@@ -272,3 +277,27 @@ def trimmed_errors(errors: Sequence[Any], max_chars: int) -> list[dict[str, Any]
         out.append({"loc": [], "msg": f"and {len(errors) - MAX_ERRORS:,} more errors",
                     "type": "more_errors"})
     return out
+
+
+#: Error types whose message lists the allowed values (the server's, not the user's input).
+CHOICE_ERRORS = ("enum", "literal_error")
+
+
+def choice_message(e: Any) -> str | None:
+    """The message of a value that is not one of the allowed ones: every allowed value
+    (they are the server's, so not cut like an echo of the input) and the closest to what
+    was given; None for any other error.
+
+    >>> choice_message({"type": "enum", "input": "minmax",
+    ...                 "ctx": {"expected": "'minimax', 'mobvoi' or 'zhipu'"}})
+    "Input should be 'minimax', 'mobvoi' or 'zhipu'; did you mean 'minimax'?"
+    """
+    from llmecon.errors import did_you_mean
+
+    expected = (e.get("ctx") or {}).get("expected")
+    if e.get("type") not in CHOICE_ERRORS or not isinstance(expected, str):
+        return None
+    given = e.get("input")
+    hint = did_you_mean(given[:MAX_CHOICE_INPUT], re.findall(r"'([^']*)'", expected)) \
+        if isinstance(given, str) else ""
+    return f"Input should be {expected}" + (f"; {hint}" if hint else "")
