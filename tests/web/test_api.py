@@ -152,6 +152,25 @@ def test_serve_off_loopback_makes_a_token(monkeypatch: pytest.MonkeyPatch,
     assert "need the token" in capsys.readouterr().out and seen["host"] == "0.0.0.0"
 
 
+def test_serve_prints_the_url_it_listens_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # walk20 L4: on loopback 'llmecon serve' printed nothing at all
+    import uvicorn
+
+    from llmecon.cli import main
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    store = str(tmp_path / "runs.duckdb")
+    assert main(["serve", "--port", "8124", "--store", store]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "listening on http://127.0.0.1:8124/" in out
+    assert seen["port"] == 8124
+    assert main(["serve", "--port", "8125", "--token", "s3cret", "--store", store]) == 0
+    out = capsys.readouterr().out  # a token the user gave is required, not echoed
+    assert "http://127.0.0.1:8125/" in out and "--token given" in out and "s3cret" not in out
+
+
 @pytest.mark.slow
 def test_openapi_fuzz_finds_no_server_error(tmp_path: Path) -> None:
     import schemathesis

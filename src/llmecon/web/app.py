@@ -89,6 +89,23 @@ def create_app(store: str | Path | None = None, token: str | None = None,
     return app
 
 
+def start_line(host: str, port: int, token: str | None, *, made: bool) -> str:
+    """What ``llmecon serve`` prints on start: the URL it listens on, and the token when it
+    made one (a token the user gave is not echoed).
+
+    >>> start_line("127.0.0.1", 8000, None, made=False)
+    'llmecon dashboard: listening on http://127.0.0.1:8000/ (Ctrl+C to stop)'
+    >>> start_line("::1", 8080, "t", made=False).split(" (")[0]
+    'llmecon dashboard: listening on http://[::1]:8080/'
+    """
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    if made:
+        return (f"llmecon dashboard: listening on {url}: requests need the token {token} "
+                f"(open {url}?token={token}; Ctrl+C to stop)")
+    need = "requests need the --token given; " if token else ""
+    return f"llmecon dashboard: listening on {url} ({need}Ctrl+C to stop)"
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           store: str | None = None, allowed_hosts: tuple[str, ...] | None = None, *,
           max_paths: int | None = None, memory_budget_bytes: int | None = None) -> None:
@@ -100,10 +117,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
     from llmecon.store.runs import RunStore
 
     RunStore(store).check(read_existing=True)  # not found by every job at its save
-    if host not in LOOPBACK and not token:
+    made = host not in LOOPBACK and not token
+    if made:
         token = secrets.token_urlsafe(16)
-        print(f"listening on {host}: requests need the token {token} "
-              f"(open http://{host}:{port}/?token={token})")
+    print(start_line(host, port, token, made=bool(made)), flush=True)
     hosts = allowed_hosts
     if host in LOOPBACK:
         hosts = (*LOOPBACK_HOSTS, *(allowed_hosts or ()))
