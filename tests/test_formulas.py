@@ -77,3 +77,33 @@ def test_gross_margin_never_exceeds_one(revenue: float, cost: float) -> None:
 @given(st.floats(1, 1e6), st.floats(0.1, 1e6), st.floats(1.01, 3))
 def test_runway_shrinks_as_burn_rises(cash: float, burn: float, factor: float) -> None:
     assert fx.runway_months(cash, burn * factor) < fx.runway_months(cash, burn)
+
+
+def _sbg_survival_by_hand(alpha: float, beta: float, t: float) -> float:
+    """S(t) = B(alpha, beta + t) / B(alpha, beta), B(a, b) = G(a) G(b) / G(a + b) (Fader &
+    Hardie 2007, eq. 7), written here with math.lgamma, apart from the package's."""
+    def lbeta(a: float, b: float) -> float:
+        return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+    return math.exp(lbeta(alpha, beta + t) - lbeta(alpha, beta))
+
+
+@pytest.mark.parametrize(("alpha", "beta"), [(0.668, 3.806), (1.0, 3.5), (0.2, 0.5),
+                                             (2.0, 10.0), (0.05, 1.0)])
+def test_median_lifetime_is_where_the_sbg_survival_crosses_one_half(alpha: float,
+                                                                     beta: float) -> None:
+    # walk20 L7: alpha <= 1 has no finite mean lifetime; the median is the first period t
+    # by which half of the cohort has churned: S(t) <= 0.5 < S(t - 1)
+    m = fx.median_lifetime(lambda t: _sbg_survival_by_hand(alpha, beta, t))
+    assert _sbg_survival_by_hand(alpha, beta, m) <= 0.5 < \
+        _sbg_survival_by_hand(alpha, beta, m - 1)
+
+
+def test_median_lifetime_closed_forms() -> None:
+    # alpha = 1: S(t) = beta / (beta + t), so S(t) <= 1/2 from t = beta on: ceil(beta)
+    assert fx.median_lifetime(lambda t: _sbg_survival_by_hand(1.0, 3.5, t)) == 4
+    assert fx.median_lifetime(lambda t: _sbg_survival_by_hand(1.0, 0.8, t)) == 1
+    # Fader & Hardie's high-end cohort (alpha 0.668, beta 3.806): S(6) = 0.5223 and
+    # S(7) = 0.4889 by the formula (491 of 1,000 customers were left after year 7)
+    assert fx.median_lifetime(lambda t: _sbg_survival_by_hand(0.668, 3.806, t)) == 7
+    assert fx.median_lifetime(lambda t: 1.0) == math.inf  # nobody ever leaves

@@ -14,6 +14,7 @@ revenue.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -401,6 +402,34 @@ def spend_per_net_new_aligned(spend: Num, spend_months: float, count_now: Num,
 
 
 # --- simulate ---
+#: The longest median lifetime :func:`median_lifetime` looks for, in periods.
+MAX_MEDIAN_PERIODS = 1e15
+
+
+def median_lifetime(survival: Callable[[float], Any]) -> float:
+    """The median lifetime in periods: the first whole period ``t >= 1`` by which half of
+    a cohort has churned, ``survival(t) <= 0.5``, for a decreasing survival function with
+    ``survival(0) = 1`` (the sBG's, say); infinite when that takes more than
+    :data:`MAX_MEDIAN_PERIODS`. It exists where the mean does not (an sBG with
+    alpha <= 1). Found by doubling, then bisection.
+
+    >>> median_lifetime(lambda t: 0.9 ** t)  # constant 10% churn: 0.9**7 = 0.478
+    7
+    >>> median_lifetime(lambda t: 3.5 / (3.5 + t))  # sBG alpha = 1, beta = 3.5: S(4) < 0.5
+    4
+    """
+    hi = 1.0
+    while float(survival(hi)) > 0.5:
+        hi *= 2.0
+        if hi > MAX_MEDIAN_PERIODS:
+            return math.inf
+    lo = hi / 2.0 if hi > 1.0 else 0.0  # survival(lo) > 0.5 >= survival(hi)
+    while hi - lo > 1.0:
+        mid = math.floor((lo + hi) / 2.0)
+        lo, hi = (lo, float(mid)) if float(survival(mid)) <= 0.5 else (float(mid), hi)
+    return int(hi) if hi < 2**53 else hi
+
+
 def monthly_interest(balance: Num, annual_rate: Num) -> Num:
     """Interest for one month on a balance at a simple annual rate: balance x rate / 12.
 

@@ -28,8 +28,9 @@ def register(sub: Any) -> None:
 
 def _fit(args: argparse.Namespace) -> int:
     from llmecon.errors import InputError
+    from llmecon.formulas import median_lifetime
     from llmecon.report.terminal import print_all
-    from llmecon.report.unit_economics import sbg_table
+    from llmecon.report.unit_economics import lifetime_text, sbg_table
     from llmecon.statements.cohorts import first_periods, read_cohorts
     from llmecon.unit_economics.retention import fit_sbg
 
@@ -44,24 +45,27 @@ def _fit(args: argparse.Namespace) -> int:
             raise
         raise InputError(f"{args.csv}: {e}") from None
     horizon = args.horizon or len(full)
+    median = median_lifetime(fit.survival)
     if args.format == "json":
-        _print_json(fit, horizon, full, args.discount_rate)
+        _print_json(fit, horizon, full, args.discount_rate, median)
     else:
         print_all([sbg_table(fit, horizon, full)])
-        print(f"expected lifetime: {fit.expected_lifetime:.3g} periods; discounted expected "
-              f"residual lifetime at {args.discount_rate:.0%}: "
-              f"{fit.derl(args.discount_rate):.3f} periods")
+        print(lifetime_text(fit, median, args.discount_rate))
     return 0
 
 
-def _print_json(fit: Any, horizon: int, full: list[float], discount_rate: float) -> None:
-    """The fit, its projection beside the observed counts, and the DERL, as JSON."""
+def _print_json(fit: Any, horizon: int, full: list[float], discount_rate: float,
+                median: float) -> None:
+    """The fit, its projection beside the observed counts, the median lifetime and the
+    DERL, as JSON."""
     import json
+    import math
 
     doc = fit.to_dict(horizon)
     for row in doc["projection"]:
         t = row["period"]
         row["actual_alive"] = full[t] if t < len(full) else None
+    doc["median_lifetime_periods"] = median if math.isfinite(median) else None
     doc["derl"] = fit.derl(discount_rate)
     from llmecon.report.common import jsonable
 
