@@ -68,7 +68,7 @@ SCENARIOS: dict[str, str] = {
     "s_stress_unknown.yaml": "stresses: unknown stress 'apocalypse'",
     "s_tab.yaml": "not valid YAML at line 2",
     "s_top_list.yaml": "expected a mapping, found list",
-    "s_unknown_driver.yaml": "drivers: unknown driver 'strat_cash'; did you mean start_cash?",
+    "s_unknown_driver.yaml": "drivers: unknown driver 'strat_cash'; did you mean 'start_cash'?",
     "s_unknown_key.yaml": "horizon: unknown field",
     "s_wrong_type_dist.yaml": "drivers.start_cash.mean: expected a number, found 'lots'",
     "s_yaml_syntax.yaml": "not valid YAML at line 2",

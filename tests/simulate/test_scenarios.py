@@ -77,7 +77,7 @@ def test_scenario_file_overrides_and_errors(tmp_path: Path, minimax: Company) ->
     assert s.horizon_months == 12
     assert s.drivers["ai_native_products.arppu_monthly"].central == 3.0
     p.write_text("drivers:\n  ai_native_products.arpu_monthly: 3\n")
-    with pytest.raises(InputError, match=r"did you mean ai_native_products\.arppu_monthly"):
+    with pytest.raises(InputError, match=r"did you mean 'ai_native_products\.arppu_monthly'\?"):
         load_scenario(base, p)
     p.write_text("horizon_months: 999\n")
     with pytest.raises(InputError, match="horizon_months: expected a whole number 1-240"):

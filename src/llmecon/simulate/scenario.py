@@ -9,7 +9,6 @@ closest names; :func:`apply_stresses` applies the presets of ``data/stress.yaml`
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,7 @@ from llmecon import formulas
 from llmecon.config.base import load_config, parse_config
 from llmecon.config.calibration import FINANCING_CHOICES, driver_range_problem
 from llmecon.constants import MAX_MAGNITUDE
-from llmecon.errors import InputError, NotFoundError
+from llmecon.errors import InputError, NotFoundError, did_you_mean
 from llmecon.simulate.calendar import month_index
 from llmecon.simulate.distributions import Dist, Regime, correlation_factor
 from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
@@ -237,8 +236,8 @@ class Scenario:
 def _match(pattern: str, names: Sequence[str], where: str, moving: bool = False) -> list[str]:
     got = [n for n in names if fnmatch.fnmatchcase(n, pattern)]
     if not got:
-        close = difflib.get_close_matches(pattern, list(names), n=3)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        hint = did_you_mean(pattern, names)
+        hint = f"; {hint}" if hint else ""
         raise InputError(f"{where}: unknown driver {pattern!r}{hint}")
     if moving:  # a shock, regime or noise: each must be read month by month
         refuse_fixed(got, where, pattern)
