@@ -37,8 +37,11 @@ def test_until_a_date_and_currency() -> None:
 
 
 def test_unknown_signal() -> None:
-    with pytest.raises(NotFoundError, match="unknown signal 'margin'; known: revenue_growth"):
-        rank_peers([], "margin")
+    with pytest.raises(NotFoundError, match="unknown signal 'xyz'; known: revenue_growth"):
+        rank_peers([], "xyz")
+    for typo in ("gross_margn", "margin", "Gross_Margin"):
+        with pytest.raises(NotFoundError, match="did you mean 'gross_margin'"):
+            rank_peers([], typo)
 
 
 def test_rank_one_is_the_best_where_the_signal_says_which_way_is_better() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from llmecon.errors import NotFoundError
+from llmecon.errors import NotFoundError, did_you_mean
 from llmecon.metrics import signals as s
 from llmecon.metrics.tables import SIGNALS, SignalSpec, convert_value
 from llmecon.metrics.values import MetricValue
@@ -59,7 +59,10 @@ def signal_spec(key: str) -> SignalSpec:
     for spec in SIGNALS:
         if spec.key == key:
             return spec
-    raise NotFoundError(f"unknown signal {key!r}; known: {', '.join(x.key for x in SIGNALS)}")
+    keys = [x.key for x in SIGNALS]
+    hint = did_you_mean(key, keys)
+    raise NotFoundError(f"unknown signal {key!r}; " + (f"{hint} " if hint else "")
+                        + f"known: {', '.join(keys)}")
 
 
 def _latest(ctx: s.Context, spec: SignalSpec, until: date | None) -> MetricValue | None:
