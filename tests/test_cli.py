@@ -65,6 +65,17 @@ def test_show_with_figures(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(9M interim)" in flat and "to 2024-09-30" in flat
 
 
+def test_show_the_latest_periods_only(capsys: pytest.CaptureFixture[str]) -> None:
+    # Zhipu's duration periods end FY2022, FY2023, H1_2024 (6M to 2024-06-30), FY2024,
+    # H1_2025: the latest two by end are FY2024 (2024-12-31) and H1_2025 (2025-06-30)
+    code, out, _ = run(["show", "zhipu", "--last", "2", "--format", "json"], capsys)
+    assert code == 0
+    cols = [c["period"] for c in json.loads(out)["tables"][0]["columns"]]
+    assert cols == ["FY2024", "H1_2025"]
+    code, _, err = run(["show", "zhipu", "--last", "0"], capsys)
+    assert code == 2 and "--last: expected 1 to 1,000 periods, found 0" in err
+
+
 def test_figures_are_listed_in_the_table_only(capsys: pytest.CaptureFixture[str]) -> None:
     # (they were silently left out of JSON, CSV and markdown; 'export' writes every figure)
     code, _, err = run(["show", "minimax", "--figures", "--format", "json"], capsys)

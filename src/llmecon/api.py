@@ -69,13 +69,19 @@ def compare(companies: Sequence[Company], *, period: str = "latest",
     return ue, cf, tables.signals(companies, chosen, fx)
 
 
-def history(company: Company, *, currency: str | None = None, fx: FxTable | None = None
-            ) -> tuple[tables.Table, tables.Table, tables.SignalsTable]:
-    """Both tables over every duration period of one company, and its signals."""
+def history(company: Company, *, currency: str | None = None, fx: FxTable | None = None,
+            last: int | None = None) -> tuple[tables.Table, tables.Table, tables.SignalsTable]:
+    """Both tables over every duration period of one company (``last``: the latest N, by
+    end and length), and its signals."""
     from llmecon.metrics import tables
 
     company, fx = _company(company), _fx(fx)
     periods = [list(company.duration_periods)]
+    if last is not None:
+        if isinstance(last, bool) or not isinstance(last, int) or last < 1:
+            raise InputError(f"last: expected a whole number of periods >= 1, found {last!r}")
+        keep = sorted(periods[0], key=lambda p: (p.end, p.months))[-last:]
+        periods = [[p for p in periods[0] if p in keep]]
     ue = tables.unit_economics([company], periods, fx)
     cf = tables.cash_flow_structure([company], periods, fx)
     if currency is not None:

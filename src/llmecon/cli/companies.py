@@ -40,6 +40,8 @@ def register(sub: Any) -> None:
     s.add_argument("--format", choices=FORMATS[:-1], default="table")
     s.add_argument("--figures", action="store_true",
                    help="also list every figure with its source and confidence")
+    s.add_argument("--last", type=whole(1, 1000, " periods"), metavar="N",
+                   help="only the latest N periods (a long history is wide in a terminal)")
     s.set_defaults(handler=_show)
 
     c = sub.add_parser("compare", help="companies side by side: the two tables and signals")
@@ -244,7 +246,7 @@ def _show(args: argparse.Namespace) -> int:
                          f"source as {args.format}: 'llmecon export {args.company} -o "
                          "FILE.yaml' or '.csv')")
     company = load_company(args.company)
-    ue, cf, sig = history(company, currency=args.currency)
+    ue, cf, sig = history(company, currency=args.currency, last=args.last)
     extra = [terminal.figures(company)] if args.figures else []
     _emit(args.format, [ue, cf], sig, terminal.company_header(company), extra)
     return 0
