@@ -56,6 +56,13 @@ def test_rank_one_is_the_best_where_the_signal_says_which_way_is_better() -> Non
     assert burn.entries[len(values) - 1].company_id == "zhipu"
     # a higher gross margin is better: highest first, as before
     assert rank_peers(cs, "gross_margin").order == "highest first (higher is better)"
-    # the platform share is better for a B2B company and neutral for a C2C one: no direction
+    # the platform share is better higher for a B2B company and neutral for a C2C one; S&M
+    # per net new MAU better lower for a C2C company and neutral for a B2B one
     share = rank_peers(cs, "platform_share")
-    assert share.order == "highest first (neither is better for every business model)"
+    assert share.order == ("highest first (higher is better for one business model, neutral "
+                           "for the other)")
+    assert rank_peers(cs, "sm_per_net_new_mau").order.startswith("lowest first (lower is "
+                                                                 "better for one")
+    # the overseas share is neutral for both: highest first, no direction claimed
+    assert rank_peers(cs, "overseas_share").order == ("highest first (neither is better for "
+                                                      "every business model)")

@@ -113,6 +113,21 @@ def test_a_normal_that_often_leaves_the_drivers_range_is_refused(tmp_path: Path,
     assert load_scenario(base_scenario(minimax), f).drivers["start_cash"].kind == "normal"
 
 
+def test_a_payer_usage_multiple_out_of_range_is_refused(tmp_path: Path,
+                                                         minimax: Company) -> None:
+    # payers using -50 times a free user's tokens ran, and gave a 185% gross margin
+    f = tmp_path / "s.yaml"
+    for bad in ("-50", "0", "5000"):
+        f.write_text(f"drivers:\n  ai_native_products.payer_usage_multiple: {bad}\n",
+                     encoding="utf-8")
+        with pytest.raises(InputError, match=r"payer_usage_multiple: expected a multiple "
+                                             r"from 0\.01 to 1,000"):
+            load_scenario(base_scenario(minimax), f)
+    f.write_text("drivers:\n  ai_native_products.payer_usage_multiple: 2\n", encoding="utf-8")
+    s = load_scenario(base_scenario(minimax), f)
+    assert s.drivers["ai_native_products.payer_usage_multiple"].central == 2
+
+
 @pytest.mark.parametrize(("text", "found"), [
     # three pairs at +-0.99 that no correlation matrix holds: 'scenario show' took them and
     # only the run refused

@@ -116,8 +116,9 @@ class C2CAssumptions(Section):
     payer_churn_monthly: PositiveShare = Field(
         description="share of paying users who stop paying each month, in (0, 1]")
     annual_discount_rate: float = Field(ge=0.0, le=1.0, description="per year, fraction")
-    tokens_per_user_day: float = Field(gt=0.0, description="tokens an active user uses a day")
-    payer_usage_multiple: float = Field(gt=0.0, le=1_000,
+    tokens_per_user_day: float = Field(gt=0.0, description="tokens a free user uses a day "
+                                       "(the fallback where no line margin is disclosed)")
+    payer_usage_multiple: float = Field(ge=0.01, le=1_000,
                                         description="a payer's tokens / a free user's")
     # above 10^6 the curve is constant churn alpha / (alpha + beta) and its survival loses
     # precision (a difference of two log-beta functions of huge arguments)

@@ -138,6 +138,8 @@ def driver_range(name: str) -> tuple[float, float, str] | None:
         return None
     if last == "utilisation":  # a divisor of the serving cost
         return 0.01, 1.0, "a share from 0.01 to 1 (a fleet busy 1% of the time or more)"
+    if last == "payer_usage_multiple":  # as the assumptions take it
+        return 0.01, 1000.0, "a multiple from 0.01 to 1,000 (a payer's tokens / a free user's)"
     if last == "interest_rate_on_cash_annual":
         return 0.0, 1.0, "an annual rate from 0 to 1 (0% to 100%)"
     if last.endswith("_share") or last in ("paying_rate", "user_churn_monthly"):

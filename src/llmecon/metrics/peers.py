@@ -1,9 +1,9 @@
 """Rank every company on one signal: who leads the field, each value with its period end.
 
-Rank 1 is the best value where the signal says which way is better for every business model
-(a higher gross margin or runway, a lower burn, R&D / revenue or receivable days); where it
-does not (compute share of R&D, overseas share, or a signal that is good for one business
-model and neutral for another), rank 1 is the highest value and the ranking says so.
+Rank 1 is the best value where the signal says which way is better (a higher gross margin
+or runway, a lower burn, R&D / revenue or receivable days; for a signal that matters to one
+business model only, such as S&M per net new MAU, that model's way); where it does not
+(compute share of R&D, overseas share), rank 1 is the highest value. The ranking says which.
 The value ranked is each company's latest value of the signal (up to an optional date),
 the same one the signals table shows. Periods differ between companies (a fiscal year
 ending in January, an interim to June); every entry names its period, length and end, and
@@ -73,14 +73,24 @@ def _latest(ctx: s.Context, spec: SignalSpec, until: date | None) -> MetricValue
     return next((v for v in values if v.ok), values[0] if values else None)
 
 
-def better(spec: SignalSpec) -> int:
-    """1 where a higher value is better for every business model, -1 where a lower one is,
-    0 where the signal does not say (neutral for one, or opposite ways)."""
-    return spec.b2b if spec.b2b == spec.c2c else 0
+def better(spec: SignalSpec) -> tuple[int, bool]:
+    """(1, ...) where a higher value is better, (-1, ...) where a lower one is, (0, False)
+    where no direction is (neutral for both business models, or opposite ways); the flag
+    says the direction holds for one business model and is neutral for the other (S&M per
+    net new MAU: lower is better for a C2C company, neutral for a B2B one)."""
+    if spec.b2b == spec.c2c:
+        return spec.b2b, False
+    if 0 in (spec.b2b, spec.c2c):
+        return spec.b2b or spec.c2c, True
+    return 0, False
 
 
-ORDERS = {1: "highest first (higher is better)", -1: "lowest first (lower is better)",
-          0: "highest first (neither is better for every business model)"}
+def _order(way: int, partial: bool) -> str:
+    if way == 0:
+        return "highest first (neither is better for every business model)"
+    first = "highest first (higher" if way > 0 else "lowest first (lower"
+    return first + (" is better for one business model, neutral for the other)" if partial
+                    else " is better)")
 
 
 def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None = None,
@@ -114,11 +124,11 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
                 mv = MetricValue(mv.name, mv.period, None, mv.unit, mv.currency, mv.timing,
                                  "n/a", mv.confidence, str(e))
         (ok if mv.ok else missing).append((c, mv))
-    way = better(spec) or 1
-    ok.sort(key=lambda cm: -way * float(cm[1].value or 0.0))
+    way, partial = better(spec)
+    ok.sort(key=lambda cm: -(way or 1) * float(cm[1].value or 0.0))
     entries = [PeerEntry(i + 1, c.id, c.name, mv) for i, (c, mv) in enumerate(ok)]
     entries += [PeerEntry(None, c.id, c.name, mv) for c, mv in missing]
     if not entries:
         note = "no company has a period" + (f" ending on or before {until}" if until else "")
     return PeerRanking(spec.key, spec.label, spec.meaning, tuple(entries), note,
-                       ORDERS[better(spec)])
+                       _order(way, partial))

@@ -111,7 +111,7 @@ class C2CInputs(CheckedInputs):
     inference_cost_per_user: float | None = Field(default=None, ge=0.0)
     tokens_per_user_day: float | None = Field(default=None, ge=0.0)
     cost_per_million_tokens: float | None = Field(default=None, ge=0.0)
-    payer_usage_multiple: float = Field(default=3.0, ge=0.0)
+    payer_usage_multiple: float = Field(default=3.0, ge=0.01, le=1_000)
     sbg_alpha: float | None = Field(default=None, gt=0.0)
     sbg_beta: float | None = Field(default=None, gt=0.0)
     payer_revenue: float | None = Field(default=None, ge=0.0)
