@@ -40,3 +40,20 @@ def test_finite_mean_keeps_its_value(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["retention", "fit", "--alive", *map(str, alive)]) == 0
     out = capsys.readouterr().out
     assert f"expected lifetime: {(a + b - 1) / (a - 1):.3g} periods; median lifetime:" in out
+
+
+def test_a_median_beyond_any_horizon_is_said_so() -> None:
+    import math
+    from typing import Any, cast
+
+    from llmecon.report.unit_economics import lifetime_text
+
+    class Fit:  # a cohort almost nobody leaves: alpha tiny, the mean infinite
+        alpha, expected_lifetime = 0.001, math.inf
+
+        def derl(self, rate: float) -> float:
+            return 10.0
+
+    text = lifetime_text(cast(Any, Fit()), math.inf, 0.1)
+    assert "median lifetime: beyond 10^15 periods: half of a cohort is never seen to churn" \
+        in text and "has churned by then" not in text

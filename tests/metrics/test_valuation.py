@@ -99,6 +99,8 @@ def test_a_stale_balance_sheet_has_the_burn_since_it_estimated(zhipu: Company,
     assert v.burn_since_balance == pytest.approx(327.3e6 * months)
     assert v.enterprise_value is not None and v.ttm_revenue is not None
     assert v.ev_cash_rolled_forward == pytest.approx(v.enterprise_value + 327.3e6 * months)
+    assert v.ev_cash_rolled_forward_to_ttm_revenue == pytest.approx(
+        (v.enterprise_value + 327.3e6 * months) / v.ttm_revenue)
     assert any("not deducted" in b for b in v.basis)
     # the EV itself stays on the reported balance sheet: RMB 45.77bn, 99.8x
     assert v.enterprise_value / v.ttm_revenue == pytest.approx(99.8, abs=0.05)

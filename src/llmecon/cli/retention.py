@@ -66,6 +66,9 @@ def _print_json(fit: Any, horizon: int, full: list[float], discount_rate: float,
         t = row["period"]
         row["actual_alive"] = full[t] if t < len(full) else None
     doc["median_lifetime_periods"] = median if math.isfinite(median) else None
+    if not math.isfinite(median):
+        doc["median_lifetime_note"] = "beyond 10^15 periods: half of a cohort is never seen " \
+            "to churn"
     doc["derl"] = fit.derl(discount_rate)
     from llmecon.report.common import jsonable
 

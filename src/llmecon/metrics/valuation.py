@@ -67,8 +67,9 @@ class Valuation:
     #: estimated cash burnt in those months (at the balance period's burn rate), not
     #: deducted from the net cash; ``None`` under ``STALE_MONTHS`` or without a burn rate
     burn_since_balance: float | None = None
-    #: the EV had that cash been deducted
+    #: the EV had that cash been deducted, and over the TTM revenue
     ev_cash_rolled_forward: float | None = None
+    ev_cash_rolled_forward_to_ttm_revenue: float | None = None
 
     def __repr__(self) -> str:
         mcap = "n/a" if self.market_cap_in_price_currency is None else \
@@ -125,8 +126,7 @@ def _burn_since(company: Company, table: FxTable, day: date, bp: Period | None,
     acc.basis.append(f"balance sheet {months:.1f} months before the price: at {bp.label}'s "
                      f"burn ({burn.basis}), {company.currency} {spent / 1e6:,.1f}m would have "
                      "been spent since, not deducted from the net cash")
-    acc.conf.append(burn.confidence)
-    return months, spent
+    return months, spent  # the EV does not use it: its confidence is the estimate's own
 
 
 @dataclass
@@ -220,13 +220,14 @@ def valuation(company: Company, fx_table: FxTable, at: str | None = None, *,
     months, spent = _burn_since(company, fx_table, day, balance, acc) if net_cash is not None \
         else (None, None)
     ttm = _ttm_revenue(company, day, period, acc)
+    rolled = None if ev is None or spent is None else ev + spent
     return Valuation(
         company.id, price.period.label, day, str(price.currency), price.value,
         None if shares is None else shares.value, mcap_pc, company.currency, mcap, net_cash,
         ev, ttm, _ratio(ev, ttm), _ratio(ev, forward_revenue),
         _vs_ipo(company, price, acc), tuple(acc.basis), tuple(acc.why),
-        weakest(acc.conf), tuple(acc.inputs), months, spent,
-        None if ev is None or spent is None else ev + spent)
+        weakest(acc.conf), tuple(acc.inputs), months, spent, rolled,
+        _ratio(rolled, ttm))
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:

@@ -171,16 +171,12 @@ def valuations(items: Sequence[Valuation]) -> RenderableType:
             "n/a" if v.price_vs_ipo is None else f"{v.price_vs_ipo:+.1%}", v.confidence)))
         rolled = () if v.ev_cash_rolled_forward is None else (
             f"EV with that cash deducted: {_money(v.ev_cash_rolled_forward, cur)} "
-            f"({_times(_ratio_or_none(v.ev_cash_rolled_forward, v.ttm_revenue))} TTM revenue)",)
+            f"({_times(v.ev_cash_rolled_forward_to_ttm_revenue)} TTM revenue)",)
         for line in (*v.basis, *rolled, *(f"n/a: {w}" for w in v.why)):
             note = f"  {v.company_id} {v.price_label}: {line}"
             if note not in notes:
                 notes.append(note)
     return Group(rt, plain("\n".join(notes), style="dim")) if notes else rt
-
-
-def _ratio_or_none(a: float | None, b: float | None) -> float | None:
-    return None if a is None or not b else a / b
 
 
 def calendarised(items: Sequence[CalendarisedValue]) -> RenderableType:

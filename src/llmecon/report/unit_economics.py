@@ -120,12 +120,12 @@ def lifetime_text(fit: SBGFit, median: float, discount_rate: float) -> str:
     infinite mean (alpha <= 1) is said so, with why, and the median given instead.
     """
     life = fit.expected_lifetime
-    med = "beyond 1e15 periods" if math.isinf(median) else f"{median:,.0f} periods"
+    med = ("beyond 10^15 periods: half of a cohort is never seen to churn" if math.isinf(median)
+           else f"{median:,.0f} periods (half of a cohort has churned by then)")
     derl = (f"discounted expected residual lifetime at {discount_rate:.0%}: "
             f"{fit.derl(discount_rate):.3f} periods")
     if math.isfinite(life):
         return f"expected lifetime: {life:.3g} periods; median lifetime: {med}; {derl}"
     return (f"expected lifetime: infinite mean (alpha = {fit.alpha:.3g} <= 1: the "
             "churn-probability distribution has heavy mass near 0, so a share of customers "
-            f"almost never leaves)\nmedian lifetime: {med} (half of a cohort has churned "
-            f"by then); {derl}")
+            f"almost never leaves)\nmedian lifetime: {med}; {derl}")

@@ -7,6 +7,7 @@ same inputs and cannot disagree.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -125,20 +126,27 @@ def list_price(assumptions: Mapping[str, Any], company_id: str, catalog: Catalog
 def price_after_period(as_of: str, period_end: date) -> bool | None:
     """Whether a list's ``as_of`` date ("2025-09", "2026-03-01", "2025 (undated source)")
     is after ``period_end``: compared at the precision the date is given in; None when that
-    cannot tell (a year-only date in the period's own year, or no leading date).
+    cannot tell (a year or month that holds the period end but goes on after it, or no
+    leading date). A year or month that ends with the period is not after it.
 
     >>> end = date(2025, 6, 30)
     >>> [price_after_period(a, end) for a in ("2025-09", "2025-06", "2026 (undated)",
     ...                                        "2025 (undated)", "undated")]
     [True, False, True, None, None]
+    >>> price_after_period("2025", date(2025, 12, 31)), price_after_period("2025-06",
+    ...                                                                     date(2025, 6, 15))
+    (False, None)
     """
     got = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", as_of.strip())
     if got is None:
         return None
     parts = tuple(int(g) for g in got.groups() if g is not None)
     end = (period_end.year, period_end.month, period_end.day)[:len(parts)]
-    if len(parts) == 1 and parts == end:
-        return None
+    if parts == end and len(parts) < 3:  # the same year or month: does it end with it?
+        last = date(period_end.year, 12, 31) if len(parts) == 1 else \
+            date(period_end.year, period_end.month,
+                 calendar.monthrange(period_end.year, period_end.month)[1])
+        return False if period_end == last else None
     return parts > end
 
 
