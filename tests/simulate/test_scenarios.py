@@ -128,6 +128,37 @@ def test_a_payer_usage_multiple_out_of_range_is_refused(tmp_path: Path,
     assert s.drivers["ai_native_products.payer_usage_multiple"].central == 2
 
 
+def test_a_lognormal_that_often_leaves_the_drivers_range_is_refused(
+        tmp_path: Path, minimax: Company) -> None:
+    # payer_usage_multiple lies in 0.01-1,000. A lognormal of mean 999 and sd 999 has
+    # sigma^2 = ln 2, mu = ln 999 - ln(2) / 2, so P(X > 1000) = 1 - Phi((ln 1000 - mu) /
+    # sigma) = 1 - Phi(0.4175) = 33.8% (by hand); only its mean was checked
+    f = tmp_path / "s.yaml"
+    f.write_text("drivers:\n  ai_native_products.payer_usage_multiple: "
+                 "{dist: lognormal, mean: 999, sd: 999}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"a lognormal with mean 999 and sd 999 draws "
+                                         r"outside .* on 33\.8% of paths"):
+        load_scenario(base_scenario(minimax), f)
+
+
+def test_draws_past_a_drivers_range_are_held_at_its_ends(tmp_path: Path,
+                                                          minimax: Company) -> None:
+    # a normal paying rate of mean 0.03 and sd 0.0125 is below 0 with probability
+    # Phi(-2.4) = 0.8% (accepted: under 1%); those draws were negative paying rates
+    import numpy as np
+
+    from llmecon.simulate.sampling import sample_paths
+
+    f = tmp_path / "s.yaml"
+    f.write_text("drivers:\n  ai_native_products.paying_rate: "
+                 "{dist: normal, mean: 0.03, sd: 0.0125}\n", encoding="utf-8")
+    s = load_scenario(base_scenario(minimax), f)
+    x, _ = sample_paths(s, 1, 0, 20_000)
+    v = x["ai_native_products.paying_rate"]
+    assert v.min() == 0.0 and 0.004 < float((v == 0).mean()) < 0.012
+    assert float(np.median(v)) == pytest.approx(0.03, abs=0.001)
+
+
 @pytest.mark.parametrize(("text", "found"), [
     # three pairs at +-0.99 that no correlation matrix holds: 'scenario show' took them and
     # only the run refused

@@ -189,6 +189,19 @@ def driver_range_problem(name: str, d: DistConfig) -> str | None:
             return (f"a normal with mean {p['mean']:g} and sd {p['sd']:g} draws outside "
                     f"{what} on {outside:.1%} of paths; use a smaller sd or a lognormal "
                     "(positive), triangular or uniform distribution")
+    if d.dist == "lognormal" and p["sd"] > 0 and p["mean"] > 0:
+        # its log is normal: sigma^2 = ln(1 + (sd / mean)^2), mu = ln(mean) - sigma^2 / 2
+        from llmecon.formulas import normal_cdf
+
+        sigma = math.sqrt(math.log1p((p["sd"] / p["mean"]) ** 2))
+        mu = math.log(p["mean"]) - sigma * sigma / 2
+        below = normal_cdf((math.log(low) - mu) / sigma) if low > 0 else 0.0
+        above = 1.0 - normal_cdf((math.log(high) - mu) / sigma) if math.isfinite(high) \
+            else 0.0
+        if max(below, above) > 0.01:
+            return (f"a lognormal with mean {p['mean']:g} and sd {p['sd']:g} draws outside "
+                    f"{what} on {max(below, above):.1%} of paths; use a smaller sd or a "
+                    "triangular or uniform distribution")
     return None
 
 

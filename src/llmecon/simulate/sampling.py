@@ -21,6 +21,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from llmecon.config.calibration import driver_range
 from llmecon.errors import InputError
 from llmecon.simulate.distributions import correlated_normals, correlation_factor
 from llmecon.simulate.engine import Paths, project
@@ -79,7 +80,7 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
     tiles = [_tile(s, seed, k, uncertain, chol, noise, first, n) for k in range(t0, t1 + 1)]
     rows = slice(first - t0 * TILE, first - t0 * TILE + n)
     u = {k: np.concatenate([t[0][k] for t in tiles])[rows] for k in uncertain}
-    x = {k: (d.from_normal(u[k]) if k in u else np.full(n, d.central))
+    x = {k: (_within(k, d.from_normal(u[k])) if k in u else np.full(n, d.central))
          for k, d in s.drivers.items()}
     mults: dict[str, Array] = dict(shock_multipliers(s))
     for i, reg in enumerate(s.regimes):
@@ -90,6 +91,17 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
     for name, m in noise.multipliers().items():  # month-to-month noise, drawn per tile
         mults[name] = mults[name] * m if name in mults else m
     return x, mults
+
+
+def _within(name: str, v: Array) -> Array:
+    """Draws of driver ``name`` held to its range (:func:`driver_range`): a normal or
+    lognormal may reach past it on at most 1% of paths (a scenario that would more is
+    refused); those draws take the range's end, never a negative share or multiple."""
+    rule = driver_range(name)
+    if rule is None:
+        return v
+    out: Array = np.clip(v, rule[0], rule[1])
+    return out
 
 
 def sample_block(s: Scenario, seed: int, block: int, n: int
