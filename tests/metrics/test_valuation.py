@@ -108,3 +108,44 @@ def test_a_stale_balance_sheet_has_the_burn_since_it_estimated(zhipu: Company,
     m = valuation(minimax, load_fx(), "IPO")
     assert m.months_since_balance == pytest.approx(9 / (365.25 / 12))
     assert m.burn_since_balance is None and m.ev_cash_rolled_forward is None
+
+
+def _user_company(tmp_path: Path, ocf: str, cash: str, price: str, shares: str,
+                  day: str = "2026-06-30") -> Company:
+    p = tmp_path / "co.csv"
+    rows = [("FY2024", "", "revenue", "100", "USD", "million"),
+            ("FY2024", "", "operating_cash_flow", ocf, "USD", "million"),
+            ("FY2024", "", "cash_and_equivalents", cash, "USD", "million"),
+            ("MKT", day, "share_price", price, "USD", "per_share"),
+            ("MKT", day, "shares_outstanding", shares, "", "million_shares")]
+    p.write_text("company,period,period_end,metric,value,currency,unit,source_url,confidence\n"
+                 + "".join(f"co,{','.join(r)},a filing,high\n" for r in rows))
+    return io.read_company_file(p)
+
+
+def test_the_cash_burnt_since_is_at_most_the_cash_there_was(tmp_path: Path) -> None:
+    # a burn of 1,200m a year (100m a month) for 18 months from 50m of cash: 1,800m would
+    # have gone, more than there was; the estimate is the 50m, all of it
+    v = valuation(_user_company(tmp_path, "-1200", "50", "12", "100"), load_fx())
+    assert v.burn_since_balance == pytest.approx(50e6)
+    assert v.enterprise_value == pytest.approx(12 * 100e6 - 50e6)
+    assert v.ev_cash_rolled_forward == pytest.approx(12 * 100e6)
+    assert any("more than its USD 50.0m of cash: all of it" in b for b in v.basis)
+    # the balance sheet is 18 months old: the row is low confidence
+    assert v.confidence == "low"
+
+
+def test_amounts_past_the_largest_float_are_na_not_inf(tmp_path: Path) -> None:
+    # each figure is finite, but 1e300 x 1e300 million shares overflows a float
+    v = valuation(_user_company(tmp_path, "-1e300", "1e300", "1e300", "1e300"), load_fx())
+    assert v.market_cap is None and v.enterprise_value is None
+    assert v.ev_to_ttm_revenue is None and v.ev_cash_rolled_forward is None
+    assert any("market_cap: not a finite number" in w or "market_cap_in_price_currency, "
+               "market_cap" in w for w in v.why)
+    import json
+
+    from llmecon.report.export import valuations_json
+
+    doc = json.loads(valuations_json([v]))[0]  # it held "inf" strings
+    assert doc["market_cap"] is None and doc["ev_cash_rolled_forward_to_ttm_revenue"] is None
+    assert not [k for k, x in doc.items() if x in ("inf", "-inf", "nan")]

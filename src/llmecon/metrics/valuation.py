@@ -20,9 +20,11 @@ at the IPO). Pure: FX rates are an argument.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from llmecon import formulas as fx
 from llmecon.constants import DAYS_PER_MONTH
@@ -123,10 +125,22 @@ def _burn_since(company: Company, table: FxTable, day: date, bp: Period | None,
                          f"for {bp.label} to estimate the cash spent since ({burn.why})")
         return months, None
     spent = max(float(burn.value), 0.0) * months
+    cash = s.cash_resources(s.Context(company, table), bp).value
+    if cash is not None and spent > cash:  # it cannot spend more than it had
+        spent = max(float(cash), 0.0)
+        what = f"more than its {company.currency} {_millions(spent)} of cash: all of it"
+    else:
+        what = f"{company.currency} {_millions(spent)}"
     acc.basis.append(f"balance sheet {months:.1f} months before the price: at {bp.label}'s "
-                     f"burn ({burn.basis}), {company.currency} {spent / 1e6:,.1f}m would have "
-                     "been spent since, not deducted from the net cash")
-    return months, spent  # the EV does not use it: its confidence is the estimate's own
+                     f"burn ({burn.basis}), {what} would have been spent since, not deducted "
+                     "from the net cash")
+    if months > 12:  # the EV's cash is more than a year old
+        acc.conf.append("low")
+    return months, spent
+
+
+def _millions(x: float) -> str:
+    return f"{x / 1e6:,.1f}m" if abs(x) < 1e18 else f"{x:.4g}"
 
 
 @dataclass
@@ -221,13 +235,25 @@ def valuation(company: Company, fx_table: FxTable, at: str | None = None, *,
         else (None, None)
     ttm = _ttm_revenue(company, day, period, acc)
     rolled = None if ev is None or spent is None else ev + spent
-    return Valuation(
+    return _finite(Valuation(
         company.id, price.period.label, day, str(price.currency), price.value,
         None if shares is None else shares.value, mcap_pc, company.currency, mcap, net_cash,
         ev, ttm, _ratio(ev, ttm), _ratio(ev, forward_revenue),
         _vs_ipo(company, price, acc), tuple(acc.basis), tuple(acc.why),
         weakest(acc.conf), tuple(acc.inputs), months, spent, rolled,
-        _ratio(rolled, ttm))
+        _ratio(rolled, ttm)))
+
+
+def _finite(v: Valuation) -> Valuation:
+    """``v`` with every computed amount or ratio that is not a finite number (figures near
+    the largest float multiply past it: 1e300 x 1e306) made n/a, saying why; never inf."""
+    bad: dict[str, Any] = {k: None for k, x in v.__dict__.items()
+                           if isinstance(x, float) and k != "share_price"
+                           and not math.isfinite(x)}
+    if not bad:
+        return v
+    why = f"{', '.join(bad)}: not a finite number (the figures multiply past the largest float)"
+    return replace(v, **bad, why=(*v.why, why))
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
