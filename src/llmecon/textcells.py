@@ -21,16 +21,25 @@ def _number(text: str) -> bool:
     return True
 
 
+def _formula_like(text: str) -> bool:
+    """Text a spreadsheet would read as a formula once its leading apostrophes are gone
+    (``=SUM(A1)``, ``'=SUM(A1)``); a number (``-1.5``) is not."""
+    core = text.lstrip("'")
+    return core.startswith(FORMULA_STARTS) and not _number(core)
+
+
 def csv_cell(value: Any) -> Any:
     """``value``; text a spreadsheet would read as a formula gets a leading apostrophe,
-    which spreadsheets show as text (a number written as text, ``-1.5``, is left alone).
+    which spreadsheets show as text (a number written as text, ``-1.5``, is left alone);
+    so does such text that already starts with apostrophes, so that :func:`csv_text_back`
+    gives back exactly what was written.
 
     >>> csv_cell("=cmd|' /C calc'!A0"), csv_cell("-(operating cash flow)"), csv_cell("-1.5")
     ("'=cmd|' /C calc'!A0", "'-(operating cash flow)", '-1.5')
-    >>> csv_cell(-2.0), csv_cell("FY2024")
-    (-2.0, 'FY2024')
+    >>> csv_cell(-2.0), csv_cell("FY2024"), csv_cell("'=x")
+    (-2.0, 'FY2024', "''=x")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _number(value):
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return value
 
@@ -41,10 +50,11 @@ def csv_text_back(value: str) -> str:
 
     >>> csv_text_back("'=SUM(A1)"), csv_text_back("'-1.5"), csv_text_back("it's")
     ('=SUM(A1)', "'-1.5", "it's")
+    >>> csv_text_back("''=x")  # text that began with an apostrophe itself
+    "'=x"
     """
-    rest = value[1:]
-    if value.startswith("'") and rest.startswith(FORMULA_STARTS) and not _number(rest):
-        return rest
+    if value.startswith("'") and _formula_like(value):
+        return value[1:]
     return value
 
 

@@ -114,3 +114,16 @@ def test_exported_csv_keeps_formula_text_as_text_and_reads_back_as_written() -> 
     assert back.name == "@Generated"
     assert (back.figures[0].note, back.figures[0].source) == (note, source)
     assert back.figures[0].value == 5e6
+
+
+def test_text_that_starts_with_an_apostrophe_survives_the_csv_round_trip() -> None:
+    # a name "'=x" and a note "'@y" came back as "=x" and "@y": the reader took the
+    # apostrophe the text had for the one the writer adds
+    import datetime
+
+    fig = Figure("revenue", Period("FY2024", datetime.date(2024, 12, 31), 12), 5e6,
+                 "million", "USD", source="''+z", note="'@y")
+    c = Company("gen", "'=x", "USD", "mixed", (fig,))
+    back = io.read_csv_text(io.write_csv_text(c), "mem.csv")
+    assert back.name == "'=x"
+    assert (back.figures[0].note, back.figures[0].source) == ("'@y", "''+z")
