@@ -3,6 +3,7 @@ closest-name suggestion that messages about unknown names share."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -27,6 +28,10 @@ class NotFoundError(LlmeconError, LookupError):
     """Something named (a company, an item, a period, a rate) does not exist."""
 
 
+#: Lines of a :class:`ValidationError` shown; the rest are counted.
+SHOWN_PROBLEMS = 30
+
+
 class ValidationError(InputError):
     """A loaded dataset breaks one or more accounting or consistency rules.
 
@@ -42,7 +47,11 @@ class ValidationError(InputError):
             super().__init__(only if only.startswith(source) else f"{source}: {only}")
             return
         head = f"{source}: {len(self.problems)} validation problems"
-        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in shown))
+        stop = shown[-1:] if shown[-1].startswith("stopped after") else []  # always said
+        rest = shown[:len(shown) - len(stop)]
+        more = len(rest) - SHOWN_PROBLEMS
+        lines = rest[:SHOWN_PROBLEMS] + ([f"... and {more:,} more"] if more > 0 else []) + stop
+        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in lines))
 
 
 _ROW = re.compile(r"^(?P<pre>.*?\brow )(?P<n>\d+)(?P<post>\b.*)$", re.DOTALL)
@@ -105,20 +114,26 @@ def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
     >>> closest("openai", ["minimax", "zhipu"])
     []
     """
+    return list(_closest((name or "").strip().lower(), tuple(choices), n))
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(key: str, choices: tuple[str, ...], n: int) -> tuple[str, ...]:
+    """:func:`closest` of a lower-case ``key``, remembered: a typo repeated on every row of
+    a file is looked up once."""
     import difflib  # only when a name is unknown
 
-    key = (name or "").strip().lower()
     by_lower: dict[str, str] = {}
     for c in choices:
         by_lower.setdefault(c.lower(), c)
     if key in by_lower:
-        return [by_lower[key]]
+        return (by_lower[key],)
     inside = [c for c in by_lower if key and key in c]
     pool = inside or difflib.get_close_matches(key, list(by_lower), n=n, cutoff=0.6)
     score = {c: difflib.SequenceMatcher(None, key, c).ratio() for c in pool}
     ranked = sorted(pool, key=lambda c: -score[c])
     # the best, and only those nearly as close ('million', not 'billion', for 'millon')
-    return [by_lower[c] for c in ranked[:n] if score[c] >= score[ranked[0]] - 0.1]
+    return tuple(by_lower[c] for c in ranked[:n] if score[c] >= score[ranked[0]] - 0.1)
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:

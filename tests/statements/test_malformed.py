@@ -116,3 +116,24 @@ def test_a_balance_may_carry_either_label_of_its_day(tmp_path: Path,
     f.write_text(good.rstrip("\n") + "\nexamplai,H2_2024,2024-12-31,0,total_liabilities,300,"
                  "USD,million,hand-written test fixture,1,high,,,,\n", encoding="utf-8")
     assert main(["validate", str(f)]) == 0, capsys.readouterr().err
+
+
+def test_a_file_of_many_bad_rows_is_checked_up_to_a_bound_and_said_briefly() -> None:
+    # 50,000 rows of unknown items took 30 s (a closest-name search per row) and printed
+    # 49,992 lines; the check stops after 200 problems and shows 30 lines and the stop
+    from llmecon.errors import SHOWN_PROBLEMS, ValidationError
+    from llmecon.statements.records import MAX_PROBLEMS
+
+    rows = "".join(f"x,FY2024,item_{i:05d}_zz,1,USD,million,src\n" for i in range(50_000))
+    text = "company,period,metric,value,currency,unit,source_url\n" + rows
+    from llmecon.statements import io
+
+    with pytest.raises(ValidationError) as got:
+        io.read_csv_text(text, "many.csv")
+    lines = str(got.value).splitlines()
+    assert len(got.value.problems) == MAX_PROBLEMS + 1
+    assert len(lines) == 1 + SHOWN_PROBLEMS + 2  # head, 30 problems, "... and", the stop
+    assert lines[-2] == f"  - ... and {MAX_PROBLEMS - SHOWN_PROBLEMS:,} more"
+    # the header is row 1: rows 2-201 are the 200 problems, row 202 the first not checked
+    assert lines[-1] == ("  - stopped after 200 problems: many.csv row 202 and the rows "
+                         "after it were not checked")

@@ -318,6 +318,10 @@ def _currency_problems(figures: Sequence[tuple[Figure, str]], currency: str) -> 
     return out
 
 
+#: A file's problems are collected up to this many; then the check stops, saying so.
+MAX_PROBLEMS = 200
+
+
 def _collect(records: Sequence[Record], meta: CompanyMeta,
              problems: list[str]) -> list[tuple[Figure, str]]:
     """Build every figure; duplicates, inconsistent period ends and unknown lines are
@@ -328,6 +332,10 @@ def _collect(records: Sequence[Record], meta: CompanyMeta,
     spans: dict[tuple[date, int], tuple[str, str]] = {}  # one label per span
     year_end = meta.year_end
     for rec in records:
+        if len(problems) >= MAX_PROBLEMS:  # a file of 50,000 bad rows: name the first ones
+            problems.append(f"stopped after {MAX_PROBLEMS} problems: {rec.where} and the "
+                            "rows after it were not checked")
+            break
         try:
             fig = build_figure(rec, year_end)
         except InputError as e:
