@@ -30,6 +30,25 @@ def test_user_catalog_missing_field_says_which(tmp_path: Path) -> None:
         load_catalog([p])
 
 
+@pytest.mark.parametrize("as_of", ["2025-00-00", "2025-13", "2025-02-30", "0000", "soon"])
+def test_a_price_dated_by_no_real_date_is_refused(tmp_path: Path, as_of: str) -> None:
+    # a price's date decides whether it fits the period it prices: '2025-13' counted as
+    # after mid-2025, '2025-00-00' and '2025-02-30' as within it, with no flag
+    p = tmp_path / "mine.yaml"
+    p.write_text("api:\n  - {model: DeepSeek-V3, endpoint: x, input_cache_miss: 0.27, output: "
+                 f"1.10, currency: USD, as_of: '{as_of}', source: s}}\n")
+    with pytest.raises(InputError, match=rf"mine.yaml: api\[0\].as_of: expected a date "
+                                         rf"YYYY, YYYY-MM or YYYY-MM-DD .* found '{as_of}'"):
+        load_catalog([p])
+
+
+def test_a_price_date_with_a_note_is_read(tmp_path: Path) -> None:
+    p = tmp_path / "mine.yaml"
+    p.write_text("api:\n  - {model: DeepSeek-V3, endpoint: x, input_cache_miss: 0.27, output: "
+                 "1.10, currency: USD, as_of: '2026 (undated source)', source: s}\n")
+    assert any(r.endpoint == "x" for r in load_catalog([p]).api_prices)
+
+
 def test_user_catalog_row_used_by_name_and_by_path(tmp_path: Path) -> None:
     p = tmp_path / "mine.yaml"
     p.write_text("gpus:\n  - {name: X1, bf16_tflops: 500, fp8_tflops: 1000, memory_gb: 96,"

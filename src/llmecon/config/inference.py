@@ -13,6 +13,8 @@ expected and what was found; ``.to_yaml()`` writes them back.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -33,6 +35,17 @@ Precision = Literal["bf16", "fp16", "fp8", "int8", "fp4"]
 Confidence = Literal["high", "medium", "low", "unknown"]
 
 
+#: A catalog row's date: year, optional month and day, optional note in brackets.
+AS_OF = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?: \(.*\))?")
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        return 1990 <= date(year, month, day).year <= 2200
+    except ValueError:
+        return False
+
+
 class _Row(ConfigModel):
     """A dated, sourced catalog row; ``as_of`` may be written as a YAML date or year."""
 
@@ -44,6 +57,23 @@ class _Row(ConfigModel):
     @classmethod
     def _text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int | float) or hasattr(v, "isoformat") else v
+
+
+class _Priced(_Row):
+    """A price row: its ``as_of`` must be a real date, which decides whether the price fits
+    the period it prices."""
+
+    @field_validator("as_of")
+    @classmethod
+    def _dated(cls, v: str) -> str:
+        """A real date at the precision given (``2025``, ``2025-09``, ``2025-09-30``), with
+        an optional note in brackets (``2026 (undated source)``): a price's date decides
+        whether it fits the period it prices ('2025-13' and '2025-02-30' did not exist)."""
+        got = AS_OF.fullmatch(v.strip())
+        if got is None or not _real_date(*(int(g) if g else 1 for g in got.groups()[:3])):
+            raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD from 1990 to 2200, "
+                             f"optionally followed by a note in brackets, found {v!r}")
+        return v
 
 
 class Gpu(_Row):
@@ -296,7 +326,7 @@ def _iso_currency(v: Any) -> Any:
 PriceBasis = Literal["on-demand", "reserved", "spot", "owned", "implied", "unknown"]
 
 
-class GpuPrice(_Row):
+class GpuPrice(_Priced):
     """A GPU-hour price from one provider (per GPU per hour, in US dollars), with its
     ``basis`` (:data:`PriceBasis`): an owner's cost and a rental of one chip differ."""
 
@@ -309,7 +339,7 @@ class GpuPrice(_Row):
     _currency = field_validator("currency")(_usd)
 
 
-class ApiPrice(_Row):
+class ApiPrice(_Priced):
     """List prices per million tokens in ``currency`` (USD, CNY...), kept as published;
     the fleet arithmetic takes US-dollar lists only."""
 

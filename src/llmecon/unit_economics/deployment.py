@@ -136,11 +136,17 @@ def price_after_period(as_of: str, period_end: date) -> bool | None:
     >>> price_after_period("2025", date(2025, 12, 31)), price_after_period("2025-06",
     ...                                                                     date(2025, 6, 15))
     (False, None)
+    >>> price_after_period("2025-00", end), price_after_period("2025-02-30", end)
+    (None, None)
     """
     got = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", as_of.strip())
     if got is None:
         return None
     parts = tuple(int(g) for g in got.groups() if g is not None)
+    try:  # '2025-13' or '2025-02-30' is no date: it cannot tell
+        date(*(*parts, 1, 1)[:3])
+    except ValueError:
+        return None
     end = (period_end.year, period_end.month, period_end.day)[:len(parts)]
     if parts == end and len(parts) < 3:  # the same year or month: does it end with it?
         last = date(period_end.year, 12, 31) if len(parts) == 1 else \
