@@ -146,3 +146,18 @@ def test_unreachable_break_even_and_all_reusable_are_n_a(tmp_path: Path) -> None
     assert be.value is None and be.basis.startswith("not reachable")
     per = rows["at 100% reusable: revenue per delivery employee"]
     assert per.value is None and "no delivery staff" in per.basis
+
+
+def test_an_input_error_of_a_line_names_the_file_and_the_line(tmp_path: Path) -> None:
+    # paying users of 0 said only "paying_users: expected a number > 0, found 0.0"
+    from llmecon.api import load_company
+    from llmecon.api import unit_economics as ue
+
+    src = Path(__file__).parents[1] / "data" / "examplchat_c2c.csv"
+    text = src.read_text(encoding="utf-8").replace(
+        "FY2024,2024-12-31,12,paying_users,0.5,", "FY2024,2024-12-31,12,paying_users,0,")
+    p = tmp_path / "chat.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"chat.csv, line chat_app: .*paying_users: expected "
+                                         r"a number > 0, found 0"):
+        ue(load_company(str(p)))

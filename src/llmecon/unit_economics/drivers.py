@@ -42,6 +42,7 @@ from llmecon.unit_economics.rows import (
     Driver,
     LineInputs,
     Source,
+    about_line,
     credit_receivable_days,
     get,
 )
@@ -112,8 +113,9 @@ def company_drivers(company: Company, assumptions: Assumptions, fx: FxTable, cat
     out: list[Driver] = []
     for line in company.lines:
         kind = x.kind(line)
-        out += (api_drivers(x, line) if kind == "api" else
-                b2b_drivers(x, line) if kind == "b2b" else c2c_drivers(x, line)[0])
+        with about_line(company, line):
+            out += (api_drivers(x, line) if kind == "api" else
+                    b2b_drivers(x, line) if kind == "b2b" else c2c_drivers(x, line)[0])
     out += company_level_drivers(x)
     return Drivers(company.id, company.currency, tuple(out))
 

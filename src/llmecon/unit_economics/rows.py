@@ -7,13 +7,15 @@ from disclosed figures), ``assumed`` (from the assumptions file) or ``n/a`` (wit
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from llmecon.config.assumptions import Assumptions
 from llmecon.config.inference import ServingFactors
-from llmecon.errors import NotFoundError
+from llmecon.errors import InputError, NotFoundError
 from llmecon.inference.catalog import Catalog
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company, Period
@@ -111,6 +113,20 @@ class Rows:
     def driver(self, quantity: str, d: Driver) -> float | None:
         """Add a driver as a row (its value, unit, source, basis and confidence)."""
         return self.add(quantity, d.value, d.unit, d.source, d.basis, d.confidence)
+
+
+@contextmanager
+def about_line(company: Company, line: str) -> Iterator[None]:
+    """An input error met while a line's unit economics are derived names the company's
+    file and the line (a consumer line's paying users of 0 said neither)."""
+    try:
+        yield
+    except NotFoundError:
+        raise
+    except InputError as e:
+        where = f"{company.origin or company.id}, line {line}"
+        text = str(e)
+        raise InputError(text if text.startswith(where) else f"{where}: {text}") from None
 
 
 def get(r: Resolver, item: str, p: Period, seg: str | None = None) -> tuple[float | None, str]:
