@@ -158,6 +158,6 @@ def test_an_input_error_of_a_line_names_the_file_and_the_line(tmp_path: Path) ->
         "FY2024,2024-12-31,12,paying_users,0.5,", "FY2024,2024-12-31,12,paying_users,0,")
     p = tmp_path / "chat.csv"
     p.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=r"chat.csv, line chat_app: .*paying_users: expected "
-                                         r"a number > 0, found 0"):
+    with pytest.raises(InputError, match=r"chat.csv, line chat_app, FY2024: .*paying_users: "
+                                         r"expected a number > 0, found 0"):
         ue(load_company(str(p)))

@@ -118,9 +118,8 @@ def _out_of_bounds(value: Any) -> tuple[str, str] | None:
                            f"ones overflow the arithmetic), found {_found(v)}")
         elif isinstance(v, int | float) and not isinstance(v, bool) and \
                 0 < abs(v) < MIN_MAGNITUDE:
-            return where, (f"expected a number of at least {MIN_MAGNITUDE:g} in size (or 0 "
-                           "where the field takes 0; smaller ones overflow divisions), found "
-                           f"{_found(v)}")
+            return where, (f"expected 0 or a number of at least {MIN_MAGNITUDE:g} in size "
+                           f"(smaller ones overflow divisions), found {_found(v)}")
         elif isinstance(v, str) and len(v) > MAX_TEXT_CHARS:
             return where, (f"expected text of at most {MAX_TEXT_CHARS:,} characters, found "
                            f"{len(v):,}")

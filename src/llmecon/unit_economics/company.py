@@ -26,7 +26,7 @@ from llmecon.statements.model import Company
 from llmecon.unit_economics.lines_api import api_rows
 from llmecon.unit_economics.lines_b2b import b2b_rows
 from llmecon.unit_economics.lines_c2c import c2c_rows
-from llmecon.unit_economics.rows import LineInputs, Status, UERow, about_line
+from llmecon.unit_economics.rows import LineInputs, Status, UERow
 from llmecon.units import FxTable
 
 __all__ = ["Status", "UERow", "UnitEconomicsTable", "load_assumptions", "unit_economics_table"]
@@ -60,6 +60,5 @@ def unit_economics_table(company: Company, assumptions: Assumptions, fx: FxTable
     by_kind = {"api": api_rows, "b2b": b2b_rows, "c2c": c2c_rows}
     rows: list[UERow] = []
     for line in company.lines:
-        with about_line(company, line):
-            rows += by_kind[x.kind(line)](x, line)
+        rows += by_kind[x.kind(line)](x, line)
     return UnitEconomicsTable(company.id, company.currency, tuple(rows))

@@ -113,9 +113,8 @@ def company_drivers(company: Company, assumptions: Assumptions, fx: FxTable, cat
     out: list[Driver] = []
     for line in company.lines:
         kind = x.kind(line)
-        with about_line(company, line):
-            out += (api_drivers(x, line) if kind == "api" else
-                    b2b_drivers(x, line) if kind == "b2b" else c2c_drivers(x, line)[0])
+        out += (api_drivers(x, line) if kind == "api" else
+                b2b_drivers(x, line) if kind == "b2b" else c2c_drivers(x, line)[0])
     out += company_level_drivers(x)
     return Drivers(company.id, company.currency, tuple(out))
 
@@ -232,10 +231,11 @@ def c2c_drivers(x: LineInputs, line: str) -> tuple[list[Driver], C2CResult | Non
     seg = f"line:{line}"
     p = x.latest("paying_users", seg)
     put = _Put(line, p)
-    inputs = c2c_model_inputs(x, line, p, put)
-    if inputs is None:
-        return put.out, None
-    res = evaluate_c2c(inputs)
+    with about_line(x.company, line, p):
+        inputs = c2c_model_inputs(x, line, p, put)
+        if inputs is None:
+            return put.out, None
+        res = evaluate_c2c(inputs)
     cur = x.currency
     put("arppu_monthly", res.arppu_month, f"{cur} per payer per month", "derived",
         "line revenue / paying users / months (includes revenue not from payers)")

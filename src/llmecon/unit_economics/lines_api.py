@@ -17,7 +17,14 @@ from llmecon.unit_economics.deployment import (
     price_dating,
 )
 from llmecon.unit_economics.drivers import api_drivers
-from llmecon.unit_economics.rows import Confidence, LineInputs, Rows, UERow, line_start
+from llmecon.unit_economics.rows import (
+    Confidence,
+    LineInputs,
+    Rows,
+    UERow,
+    about_line,
+    line_start,
+)
 
 
 def api_rows(x: LineInputs, line: str) -> list[UERow]:
@@ -61,8 +68,9 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
                 float(f.per_million_tokens(rev / p.days, tokens_day)), cur, "derived",
                 "line revenue / days / disclosed tokens per day: far below list when the "
                 "disclosed tokens include on-premise, free and internal use")
-    res = _evaluate(x, paid_per_day * p.days, price, dep,
-                    util.value if util is not None else c.utilisation)
+    with about_line(x.company, line, p):
+        res = _evaluate(x, paid_per_day * p.days, price, dep,
+                        util.value if util is not None else c.utilisation)
     _cost_rows(out, res, c.target_gross_margin, cur, dep.label,
                "low" if low or (util is not None and util.confidence == "low") else "")
     if tokens_day is not None:

@@ -18,6 +18,7 @@ from llmecon.unit_economics.rows import (
     LineInputs,
     Rows,
     UERow,
+    about_line,
     credit_receivable_days,
     get,
     line_start,
@@ -56,13 +57,14 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
     out.add("collection delay", float(delay), "months",
             "derived" if days is not None else "assumed", f"{how} (each invoice)")
     scale = c.contract_value / rev
-    proj = ProjectInputs(
-        contract_value=c.contract_value, delivery_person_months=person_months * scale,
-        loaded_cost_per_person_month=c.loaded_cost_per_person_month,
-        delivery_months=c.delivery_months,
-        hardware_passthrough=cor * (1 - labor_share - compute_share) * scale,
-        compute_cost=cor * compute_share * scale, payments=c.payment_schedule,
-        acceptance=((c.acceptance_month, 1.0),), collection_delay_months=delay)
+    with about_line(x.company, line, p):
+        proj = ProjectInputs(
+            contract_value=c.contract_value, delivery_person_months=person_months * scale,
+            loaded_cost_per_person_month=c.loaded_cost_per_person_month,
+            delivery_months=c.delivery_months,
+            hardware_passthrough=cor * (1 - labor_share - compute_share) * scale,
+            compute_cost=cor * compute_share * scale, payments=c.payment_schedule,
+            acceptance=((c.acceptance_month, 1.0),), collection_delay_months=delay)
     _project_rows(out, evaluate_project(proj), cur)
     _sweep_rows(out, proj, c.reusable_shares, cur)
     _acquisition_rows(x, line, out)

@@ -116,17 +116,16 @@ class Rows:
 
 
 @contextmanager
-def about_line(company: Company, line: str) -> Iterator[None]:
-    """An input error met while a line's unit economics are derived names the company's
-    file and the line (a consumer line's paying users of 0 said neither)."""
+def about_line(company: Company, line: str, p: Period) -> Iterator[None]:
+    """A line model's inputs refused (they name no file: a consumer line's paying users of
+    0) name the company's file, the line and the period they were read at."""
     try:
         yield
     except NotFoundError:
         raise
     except InputError as e:
-        where = f"{company.origin or company.id}, line {line}"
-        text = str(e)
-        raise InputError(text if text.startswith(where) else f"{where}: {text}") from None
+        raise InputError(f"{company.origin or company.id}, line {line}, {p.label}: {e}") \
+            from None
 
 
 def get(r: Resolver, item: str, p: Period, seg: str | None = None) -> tuple[float | None, str]:
