@@ -74,6 +74,16 @@ def test_show_the_latest_periods_only(capsys: pytest.CaptureFixture[str]) -> Non
     assert cols == ["FY2024", "H1_2025"]
     code, _, err = run(["show", "zhipu", "--last", "0"], capsys)
     assert code == 2 and "--last: expected 1 to 1,000 periods, found 0" in err
+    # with --figures, only the figures of the periods shown (and balances at their ends)
+    code, out, _ = run(["show", "zhipu", "--last", "1", "--figures"], capsys)
+    listed = out[out.index("Figures of zhipu"):]
+    assert code == 0 and "H1_2025" in listed and "FY2023" not in listed
+    import numpy as np
+
+    from llmecon.api import history, load_company
+
+    ue, _, _ = history(load_company("zhipu"), last=np.int64(2))  # a numpy integer too
+    assert [c.period.label for c in ue.columns] == ["FY2024", "H1_2025"]
 
 
 def test_figures_are_listed_in_the_table_only(capsys: pytest.CaptureFixture[str]) -> None:

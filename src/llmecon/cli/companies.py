@@ -247,7 +247,8 @@ def _show(args: argparse.Namespace) -> int:
                          "FILE.yaml' or '.csv')")
     company = load_company(args.company)
     ue, cf, sig = history(company, currency=args.currency, last=args.last)
-    extra = [terminal.figures(company)] if args.figures else []
+    ends = {c.period.end for c in ue.columns} if args.last else None
+    extra = [terminal.figures(company, ends)] if args.figures else []
     _emit(args.format, [ue, cf], sig, terminal.company_header(company), extra)
     return 0
 

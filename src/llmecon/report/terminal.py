@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
@@ -263,8 +264,9 @@ def print_all(renderables: Sequence[RenderableType], width: int | None = None, *
         console.print(Text(f.LEGEND, style="dim"))
 
 
-def figures(c: Company) -> RenderableType:
-    """Every figure with its unit, role, confidence and source."""
+def figures(c: Company, ends: Collection[date] | None = None) -> RenderableType:
+    """Every figure with its unit, role, confidence and source (``ends``: only those of
+    periods ending on these dates, as ``show --last`` shows)."""
     from llmecon.statements.io import declared_value
 
     rt = RichTable(title=plain(f"Figures of {c.id}"), title_justify="left",
@@ -272,6 +274,8 @@ def figures(c: Company) -> RenderableType:
     for name in ("item", "segment", "period", "value", "unit", "role", "conf.", "source"):
         rt.add_column(name, overflow="fold")
     for x in c.figures:
+        if ends is not None and x.period.end not in ends:
+            continue
         unit = f"{x.currency or ''} {x.unit}".strip()
         rt.add_row(*(plain(v) for v in (
             x.item, x.segment or "", x.period.label + (" (end)" if x.period.is_instant else ""),
