@@ -417,7 +417,11 @@ def median_lifetime(survival: Callable[[float], Any]) -> float:
     7
     >>> median_lifetime(lambda t: 3.5 / (3.5 + t))  # sBG alpha = 1, beta = 3.5: S(4) < 0.5
     4
+    >>> median_lifetime(lambda t: float("nan"))  # no curve: not a lifetime of 1
+    nan
     """
+    if math.isnan(float(survival(1.0))):  # no curve to read (a NaN is never <= 1/2)
+        return math.nan
     hi = 1.0
     while float(survival(hi)) > 0.5:
         hi *= 2.0

@@ -121,6 +121,7 @@ def lifetime_text(fit: SBGFit, median: float, discount_rate: float) -> str:
     """
     life = fit.expected_lifetime
     med = ("beyond 10^15 periods: half of a cohort is never seen to churn" if math.isinf(median)
+           else "n/a (the survival curve is not a number)" if math.isnan(median)
            else f"{median:,.0f} periods (half of a cohort has churned by then)")
     derl = (f"discounted expected residual lifetime at {discount_rate:.0%}: "
             f"{fit.derl(discount_rate):.3f} periods")
