@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,16 @@ def test_rank_one_is_the_best_where_the_signal_says_which_way_is_better() -> Non
     # the overseas share is neutral for both: highest first, no direction claimed
     assert rank_peers(cs, "overseas_share").order == ("highest first (neither is better for "
                                                       "every business model)")
+
+
+def test_a_company_without_a_period_is_named_not_dropped(tmp_path: Path) -> None:
+    # a file with a balance sheet only: it has no period to read a signal at, and was left
+    # out of the ranking without a word
+    p = tmp_path / "bal.csv"
+    p.write_text("company,period,period_end,metric,value,currency,unit,source_url\n"
+                 "bal,FY2024,2024-12-31,cash_and_equivalents,50,USD,million,a filing\n")
+    from llmecon.statements import io
+
+    r = rank_peers([load_company("zhipu"), io.read_company_file(p)], "runway")
+    assert [e.company_id for e in r.entries] == ["zhipu"]
+    assert "not ranked, no period of figures: bal" in r.note

@@ -114,6 +114,7 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
                 "(each basis gives the rate; --currency to choose another)")
     ok: list[tuple[Company, MetricValue]] = []
     missing: list[tuple[Company, MetricValue]] = []
+    unranked = [c.id for c, mv in latest if mv is None]
     for c, mv in latest:
         if mv is None:
             continue
@@ -130,5 +131,10 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
     entries += [PeerEntry(None, c.id, c.name, mv) for c, mv in missing]
     if not entries:
         note = "no company has a period" + (f" ending on or before {until}" if until else "")
+    elif unranked:  # a company without a period to read the signal at is named, not dropped
+        gone = ("not ranked, no period of figures" + (f" ending on or before {until}"
+                                                       if until else "") + ": "
+                + ", ".join(unranked))
+        note = f"{note}; {gone}" if note else gone
     return PeerRanking(spec.key, spec.label, spec.meaning, tuple(entries), note,
                        _order(way, partial))
