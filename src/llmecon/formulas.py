@@ -35,7 +35,7 @@ def ratio(numerator: Num, denominator: Num) -> Num:
     """
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # inf: callers say
         out = np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den))
     return _like(out, numerator, denominator)
 
@@ -55,7 +55,7 @@ def _ratio_or_inf(numerator: Num, denominator: Num) -> Num:
     """``numerator / denominator`` where the denominator is positive, else infinity."""
     n = np.asarray(numerator, dtype=float)
     d = np.asarray(denominator, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.where(d > 0, n / np.where(d > 0, d, 1.0), np.inf)
     return _like(out, numerator, denominator)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from llmecon.metrics import signals as s
@@ -242,3 +244,19 @@ def test_a_converted_ttm_takes_each_part_at_its_own_period_rate(zhipu: Company) 
     by_hand = (312.414 / 7.1217 + 190.877 / 7.18 - 44.9 / 7.104) * 1e6
     assert mv.currency == "USD" and mv.value == pytest.approx(by_hand, rel=1e-4)
     assert "average rate of each period (FY2024 at 0.1404, H1_2025 at 0.1393" in mv.basis
+
+
+def test_a_ratio_past_the_largest_float_is_na_without_a_warning(
+        tmp_path: Path, recwarn: pytest.WarningsRecorder) -> None:
+    # revenue growing from 1e-300 to 1e300 million: the growth overflows a float; it is n/a
+    # and says so, and numpy's overflow warning no longer reaches the user's terminal
+    from llmecon.statements import io
+
+    p = tmp_path / "big.csv"
+    p.write_text("company,period,metric,value,currency,unit,source_url\n"
+                 "big,FY2023,revenue,1e-300,USD,million,a filing\n"
+                 "big,FY2024,revenue,1e300,USD,million,a filing\n")
+    c = io.read_company_file(p)
+    mv = s.revenue_growth(ctx(c), c.period("FY2024"))
+    assert not mv.ok and "past the largest float" in mv.why
+    assert not [w for w in recwarn.list if issubclass(w.category, RuntimeWarning)]

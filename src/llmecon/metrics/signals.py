@@ -61,7 +61,7 @@ def _mv(name: str, p: Period, parts: list[Resolved], value: float, unit: Unit, b
     if not math.isfinite(value):  # a zero denominator among the parts: n/a, and why
         zero = [x.item for x in parts if x.ok and x.value == 0]
         why = f"undefined: {' and '.join(zero)} is 0 in {p.label}" if zero else \
-            f"undefined (a division by zero): {basis}"
+            f"undefined (a division by zero, or past the largest float): {basis}"
         return na(name, p, unit, why, currency=currency, timing=timing)
     return MetricValue(name, p, value, unit, currency, timing,
                        basis, weakest([x.confidence for x in parts]), "", annualised)
