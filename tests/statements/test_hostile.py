@@ -192,6 +192,11 @@ def test_unusable_file_names_are_named_errors(ref: str) -> None:
      "row 2, source: control characters are not allowed"),
     ("co,FY2024,,,revenue,1,USD,million,src,,,note\x07\n",
      "row 2, note: control characters are not allowed"),
+    # a right-to-left override shows the name in another order than it is read
+    ("co,META,,,name,Acme \u202egnp.exe,,,,,,\nco,FY2024,,,revenue,1,USD,million,src,,,\n",
+     "company: name: control character '\\u202e' at position 5"),
+    ("co,FY2024,,,revenue,1,USD,million,src \u2066x\u2069,,,\n",
+     "row 2, source: control characters are not allowed"),
 ])
 def test_terminal_escapes_are_refused_at_load(tmp_path: Path, row: str, message: str) -> None:
     with pytest.raises(InputError) as e:

@@ -17,8 +17,10 @@ from llmecon.config.base import ConfigModel
 from llmecon.statements.kinds import BusinessModel
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-#: Control characters (terminal escape sequences start with ESC or CSI); tab and newline pass.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Control characters (terminal escape sequences start with ESC or CSI) and the Unicode
+#: text-direction overrides, embeddings and isolates (U+202A-202E, U+2066-2069: they show
+#: text in another order than it is read); tab and newline pass.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def no_control_characters(text: str) -> str:
@@ -31,7 +33,7 @@ def no_control_characters(text: str) -> str:
     m = CONTROL.search(text)
     if m:
         raise ValueError(f"control character {m.group()!r} at position {m.start()} (escape "
-                         "sequences are not allowed)")
+                         "sequences and text-direction overrides are not allowed)")
     return text
 _MMDD = re.compile(r"^(\d{2})-(\d{2})$")
 

@@ -248,7 +248,8 @@ def _provenance(rec: Record) -> _Provenance:
     for field, text in (("source", rec.source), ("note", rec.note), ("segment", rec.segment)):
         if isinstance(text, str) and CONTROL.search(text):
             raise InputError(f"{w}, {field}: control characters are not allowed (an escape "
-                             "sequence would reach a terminal)")
+                             "sequence would reach a terminal; a text-direction override "
+                             "would show it in another order)")
     return _Provenance(str(rec.source).strip(), source_count, confidence,
                        "" if _blank(rec.note) else str(rec.note).strip(),
                        role,  # type: ignore[arg-type]
