@@ -113,6 +113,8 @@ def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
     ['minimax']
     >>> closest("openai", ["minimax", "zhipu"])
     []
+    >>> closest("a", ["runway", "paying_rate", "gross_margin"])  # too short to be inside
+    []
     """
     return list(_closest((name or "").strip().lower(), tuple(choices), n))
 
@@ -128,7 +130,7 @@ def _closest(key: str, choices: tuple[str, ...], n: int) -> tuple[str, ...]:
         by_lower.setdefault(c.lower(), c)
     if key in by_lower:
         return (by_lower[key],)
-    inside = [c for c in by_lower if key and key in c]
+    inside = [c for c in by_lower if len(key) >= 3 and key in c]  # 'a' is in most names
     pool = inside or difflib.get_close_matches(key, list(by_lower), n=n, cutoff=0.6)
     score = {c: difflib.SequenceMatcher(None, key, c).ratio() for c in pool}
     ranked = sorted(pool, key=lambda c: -score[c])
