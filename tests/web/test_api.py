@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -140,35 +141,57 @@ def test_token_required_when_set(tmp_path: Path) -> None:
     assert c.get("/api/companies?token=s3cret").status_code == 200
 
 
-def test_serve_off_loopback_makes_a_token(monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def _free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _no_loop(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """uvicorn's server loop replaced by a stand-in that records the socket it was handed
+    (serve binds it first) and returns."""
     import uvicorn
 
+    seen: dict[str, object] = {}
+
+    def run(self: object, sockets: list[Any] | None = None) -> None:
+        assert sockets is not None
+        seen["address"] = sockets[0].getsockname()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    return seen
+
+
+def test_serve_off_loopback_makes_a_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     from llmecon.web import app as web
 
-    seen: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
-    web.serve("0.0.0.0", 8123)
-    assert "need the token" in capsys.readouterr().out and seen["host"] == "0.0.0.0"
+    seen = _no_loop(monkeypatch)
+    port = _free_port()
+    web.serve("0.0.0.0", port, store=str(tmp_path / "runs.duckdb"))
+    assert "need the token" in capsys.readouterr().out
+    assert seen["address"] == ("0.0.0.0", port)
 
 
 def test_serve_prints_the_url_it_listens_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     # walk20 L4: on loopback 'llmecon serve' printed nothing at all
-    import uvicorn
-
     from llmecon.cli import main
 
-    seen: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    seen = _no_loop(monkeypatch)
     store = str(tmp_path / "runs.duckdb")
-    assert main(["serve", "--port", "8124", "--store", store]) == 0
+    port = _free_port()
+    assert main(["serve", "--port", str(port), "--store", store]) == 0
     out = capsys.readouterr().out
-    assert out.count("\n") == 1 and "listening on http://127.0.0.1:8124/" in out
-    assert seen["port"] == 8124
-    assert main(["serve", "--port", "8125", "--token", "s3cret", "--store", store]) == 0
+    assert out.count("\n") == 1 and f"listening on http://127.0.0.1:{port}/" in out
+    assert seen["address"] == ("127.0.0.1", port)
+    port = _free_port()
+    assert main(["serve", "--port", str(port), "--token", "s3cret", "--store", store]) == 0
     out = capsys.readouterr().out  # a token the user gave is required, not echoed
-    assert "http://127.0.0.1:8125/" in out and "--token given" in out and "s3cret" not in out
+    assert f"http://127.0.0.1:{port}/" in out and "--token given" in out
+    assert "s3cret" not in out
 
 
 @pytest.mark.slow

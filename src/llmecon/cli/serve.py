@@ -11,7 +11,9 @@ from llmecon.constants import MAX_PATHS, MEMORY_BUDGET_BYTES
 
 def register(sub: Any) -> None:
     w = sub.add_parser("serve", help="the local web dashboard")
-    w.add_argument("--host", default="127.0.0.1")
+    w.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; ::1 or [::1] is loopback "
+                        "too; 0.0.0.0 listens on every address and needs a token)")
     w.add_argument("--port", type=whole(1, 65_535), default=8000)
     w.add_argument("--token", help="required on every request (made up if the host is not "
                                    "loopback and none is given)")

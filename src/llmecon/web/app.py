@@ -22,10 +22,8 @@ from llmecon.config.web import LOOPBACK_HOSTS, MAX_ECHO_CHARS, WebLimits
 from llmecon.errors import LlmeconError, NotFoundError
 from llmecon.web import routes_data, routes_sim
 from llmecon.web.jobs import JobQueue
+from llmecon.web.listen import bind, is_loopback, url
 from llmecon.web.security import Guard, trimmed_errors
-
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
-
 
 #: Advice for the command line, which a browser's user cannot follow (a hostile-input audit).
 _CLI_ADVICE = re.compile(r" \(or add yours with --catalog FILE\)|; add one to an FX file "
@@ -90,42 +88,50 @@ def create_app(store: str | Path | None = None, token: str | None = None,
 
 
 def start_line(host: str, port: int, token: str | None, *, made: bool) -> str:
-    """What ``llmecon serve`` prints on start: the URL it listens on, and the token when it
-    made one (a token the user gave is not echoed).
+    """What ``llmecon serve`` prints once it listens: the URL, and the token when it made
+    one (a token the user gave is not echoed).
 
     >>> start_line("127.0.0.1", 8000, None, made=False)
     'llmecon dashboard: listening on http://127.0.0.1:8000/ (Ctrl+C to stop)'
-    >>> start_line("::1", 8080, "t", made=False).split(" (")[0]
+    >>> start_line("[::1]", 8080, "t", made=False).split(" (")[0]
     'llmecon dashboard: listening on http://[::1]:8080/'
     """
-    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    link = url(host, port)
     if made:
-        return (f"llmecon dashboard: listening on {url}: requests need the token {token} "
-                f"(open {url}?token={token}; Ctrl+C to stop)")
+        return (f"llmecon dashboard: listening on {link}: requests need the token {token} "
+                f"(open {link}?token={token}; Ctrl+C to stop)")
     need = "requests need the --token given; " if token else ""
-    return f"llmecon dashboard: listening on {url} ({need}Ctrl+C to stop)"
+    return f"llmecon dashboard: listening on {link} ({need}Ctrl+C to stop)"
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           store: str | None = None, allowed_hosts: tuple[str, ...] | None = None, *,
           max_paths: int | None = None, memory_budget_bytes: int | None = None) -> None:
     """Run the dashboard with uvicorn. Off loopback a token is required (one is made) and
-    any Host is accepted unless ``allowed_hosts`` names them; on loopback only the loopback
-    names are accepted unless ``allowed_hosts`` adds others."""
+    any Host is accepted unless ``allowed_hosts`` names them; on loopback (127.0.0.1, ::1
+    or [::1], localhost) only the loopback names are accepted unless ``allowed_hosts`` adds
+    others.
+
+    The socket is bound before the start line is printed: a port in use or a host that
+    cannot be resolved raises :class:`~llmecon.errors.InputError` naming the flag."""
     import uvicorn
 
     from llmecon.store.runs import RunStore
 
     RunStore(store).check(read_existing=True)  # not found by every job at its save
-    made = host not in LOOPBACK and not token
+    loopback = is_loopback(host)
+    made = not loopback and not token
     if made:
         token = secrets.token_urlsafe(16)
-    print(start_line(host, port, token, made=bool(made)), flush=True)
-    hosts = allowed_hosts
-    if host in LOOPBACK:
-        hosts = (*LOOPBACK_HOSTS, *(allowed_hosts or ()))
+    hosts = (*LOOPBACK_HOSTS, *(allowed_hosts or ())) if loopback else allowed_hosts
     app = create_app(store, token, max_paths, WebLimits(allowed_hosts=hosts),
                      memory_budget_bytes)
+    sock = bind(host, port)  # a port in use, a host unknown: one line, exit 2
+    print(start_line(host, port, token, made=made), flush=True)
     # proxy_headers off: X-Forwarded-For from a local client must not pose as another
     # client (the per-client job limit is by address)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    config = uvicorn.Config(app, log_level="warning", proxy_headers=False)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
