@@ -87,7 +87,7 @@ def test_entry_point_escapes_terminal_sequences_in_names(tmp_path: Path) -> None
     # a company whose scenario cannot calibrate (skipped in the report) left it unchecked
     (["report", str(Path(__file__).parents[1] / "data" / "examplai.csv"), "--stress",
       "nosuch", "--paths", "100", "-o", "r.html"],
-     "unknown stress 'nosuch'; presets: budget-freeze"),
+     "unknown stress 'nosuch': expected one of budget-freeze"),
     (["serve", "--port", "70000"], "--port: expected 1 to 65,535"),
     # Python's float() reads these; a number is typed in ASCII digits
     (["valuation", "minimax", "--at", "IPO", "--forward-revenue", "1_000"],

@@ -64,8 +64,27 @@ def test_stresses_combine(minimax: Company) -> None:
 
 
 def test_unknown_stress(minimax: Company) -> None:
-    with pytest.raises(NotFoundError, match="unknown stress 'recession'; presets: budget"):
+    with pytest.raises(NotFoundError, match="unknown stress 'recession': expected one of "
+                                            "budget"):
         apply_stresses(base_scenario(minimax), ["recession"])
+
+
+@pytest.mark.parametrize(("given", "closest"), [("price_war", "price-war"),
+                                                ("GPU_PRICE_SPIKE", "gpu-price-spike"),
+                                                ("funding_close", "funding-closed")])
+def test_an_unknown_stress_lists_every_preset_and_the_closest(
+        minimax: Company, given: str, closest: str) -> None:
+    # audit attack23 M9: '--stress price_war' listed the presets but did not suggest
+    # 'price-war' (the presets use hyphens, Python names underscores)
+    with pytest.raises(NotFoundError) as e:
+        apply_stresses(base_scenario(minimax), [given])
+    msg = str(e.value)
+    assert msg.startswith(f"unknown stress {given!r}: expected one of ")
+    assert msg.endswith(f"; did you mean {closest!r}?")
+    # the eight presets of data/stress.yaml, each named
+    for name in ("budget-freeze", "marketing-stop", "price-war", "inference-cost-down",
+                 "gpu-price-spike", "funding-closed", "credit-withdrawn", "fx-shock"):
+        assert name in msg
 
 
 def test_scenario_file_overrides_and_errors(tmp_path: Path, minimax: Company) -> None:

@@ -301,6 +301,24 @@ def test_an_unknown_query_parameter_is_refused_not_ignored(client: TestClient) -
     assert client.get("/api/runs").status_code == 200
 
 
+@pytest.mark.parametrize(("given", "hint"), [
+    ("price_war", "; did you mean 'price-war'?"),  # was refused by a pattern, no hint
+    ("budget-freez", "; did you mean 'budget-freeze'?"),
+    ("recession", ""),  # no preset is close: the list alone
+])
+def test_an_unknown_stress_lists_every_preset_uncut_and_the_closest(
+        client: TestClient, given: str, hint: str) -> None:
+    # audit attack23 M9: "Value error, expected one of budget-freeze, credit-withdrawn,
+    # funding-closed,..." was cut at 80 characters (some presets and "found 'x'" lost)
+    r = client.post("/api/simulations", json={"company": "zhipu", "stresses": [given]})
+    assert r.status_code == 422
+    (err,) = r.json()["detail"]
+    assert err["loc"] == ["body", "stresses", 0]
+    assert err["msg"] == (f"unknown stress {given!r}: expected one of budget-freeze, "
+                          "marketing-stop, price-war, inference-cost-down, gpu-price-spike, "
+                          f"funding-closed, credit-withdrawn, fx-shock{hint}")
+
+
 def test_an_unknown_choice_lists_every_allowed_value_and_the_closest(
         client: TestClient) -> None:
     # walk20 L2: the list was cut at 80 characters ("... 'soundhound' o..."), just before

@@ -5,18 +5,20 @@ A scenario file's values are checked against the driver ranges of
 (a hostile-input audit: a scenario's price decline of 0.98 a month plus price-war's 0.03 made
 1.01, and token prices changed sign every month, while 1.01 written in the file was refused;
 budget-freeze took a collection delay of 240 months to 243). Used by
-:func:`llmecon.simulate.scenario.apply_stresses`.
+:func:`llmecon.simulate.scenario.apply_stresses`. And the message for a stress name that is
+no preset, shared by the command line, scenario files and the dashboard.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from llmecon.config.base import parse_config
 from llmecon.config.calibration import DistConfig, driver_range_problem
 from llmecon.constants import MAX_HORIZON_MONTHS
-from llmecon.errors import InputError
+from llmecon.errors import InputError, did_you_mean
 from llmecon.simulate.distributions import Dist
 
 
@@ -39,3 +41,19 @@ def later(line: Any, months: int, preset: str) -> Any:
                          f"adds {months} to {line.delay_months}: expected 0 to "
                          f"{MAX_HORIZON_MONTHS}, found {delay}")
     return replace(line, collection_delay_months=delay)
+
+
+def unknown_stress(name: str, presets: Iterable[str]) -> str:
+    """The message for a stress that is not a preset: every preset, and the closest one
+    (an underscore read as the hyphen the presets use).
+
+    >>> print(unknown_stress("price_war", ["budget-freeze", "price-war"]))
+    unknown stress 'price_war': expected one of budget-freeze, price-war; did you mean 'price-war'?
+    >>> print(unknown_stress("x", ["budget-freeze", "price-war"]))
+    unknown stress 'x': expected one of budget-freeze, price-war
+    """
+    names = list(presets)
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    hint = did_you_mean(name[:60].replace("_", "-"), names)
+    return (f"unknown stress {shown!r}: expected one of {', '.join(names)}"
+            + (f"; {hint}" if hint else ""))

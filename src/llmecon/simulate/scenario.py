@@ -25,7 +25,7 @@ from llmecon.errors import InputError, NotFoundError, did_you_mean
 from llmecon.simulate.calendar import month_index
 from llmecon.simulate.distributions import Dist, Regime, correlation_factor
 from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
-from llmecon.simulate.preset_checks import in_range, later
+from llmecon.simulate.preset_checks import in_range, later, unknown_stress
 
 if TYPE_CHECKING:  # the scenario file's models are built only when a file or preset is read
     from llmecon.config.scenario import (
@@ -277,8 +277,8 @@ def _check_identity(base: Scenario, cfg: ScenarioConfig, where: str) -> None:
                              f"a scenario file cannot change it), found {str(found)!r}")
     unknown = [n for n in cfg.stresses or () if n not in stress_presets()]
     if unknown:
-        raise InputError(f"{where}: stresses: unknown stress {unknown[0]!r}; presets: "
-                         f"{', '.join(stress_presets())} (apply them with --stress)")
+        raise InputError(f"{where}: stresses: {unknown_stress(unknown[0], stress_presets())}"
+                         " (apply them with --stress)")
 
 
 def merge_scenario(base: Scenario, cfg: ScenarioConfig, where: str) -> Scenario:
@@ -441,7 +441,7 @@ def check_stress_names(names: Sequence[str]) -> dict[str, Any]:
     presets = stress_presets()
     unknown = [n for n in names if n not in presets]
     if unknown:
-        raise NotFoundError(f"unknown stress {unknown[0]!r}; presets: {', '.join(presets)}")
+        raise NotFoundError(unknown_stress(unknown[0], presets))
     twice = sorted({n for n in names if list(names).count(n) > 1})
     if twice:
         raise InputError(f"stress {twice[0]!r} given twice; each preset applies once")
