@@ -155,3 +155,89 @@ def test_interims_are_drawn_unjoined_and_hatched(zhipu: Company) -> None:
     bar = data["data"][0]
     assert bar["marker"]["pattern"]["shape"] == ["", "", "/", "", "/"]
     assert data["layout"]["xaxis"]["categoryarray"] == list(cs.period_labels)
+
+
+# audit attack23 M8: a company file with nothing a chart draws gave a chart of empty axes
+# and a legend, 'wrote', exit 0
+_HEAD = ("company,period,period_end,period_months,metric,value,currency,unit,source_url,"
+         "source_count,confidence,note,segment,role,tolerance\n")
+
+
+def _only_rd(tmp_path: Path) -> Path:
+    """A company with one figure: R&D of US$5m in FY2024."""
+    f = tmp_path / "nada.csv"
+    f.write_text(_HEAD + "nada,META,,,currency,USD,,,,,,,,,\n"
+                 "nada,FY2024,2024-12-31,12,rd_expense,5,USD,million,src,1,medium,,,,\n")
+    return f
+
+
+def _balance_only(tmp_path: Path) -> Path:
+    """A company with one balance-sheet figure and no period of income or cash flow."""
+    f = tmp_path / "balonly.csv"
+    f.write_text(_HEAD + "balonly,META,,,currency,USD,,,,,,,,,\n"
+                 "balonly,FY2024,2024-12-31,0,cash_and_equivalents,5,USD,million,src,1,"
+                 "medium,,,,\n")
+    return f
+
+
+def test_an_empty_chart_is_refused_naming_the_file_and_what_it_needs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from llmecon.cli.app import main
+
+    f, out = _only_rd(tmp_path), tmp_path / "rl.png"
+    assert main(["chart", "revenue-losses", str(f), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == (f"llmecon: error: {f}: no revenue, net loss or "
+                                       "adjusted net loss to chart\n")
+    assert not out.exists()
+    # its R&D is a point of the cost structure: that chart is drawn
+    assert main(["chart", "cost-structure", str(f), "-o", str(tmp_path / "cs.png")]) == 0
+
+
+@pytest.mark.parametrize(("kind", "needs"), [
+    ("revenue-losses", "revenue, net loss or adjusted net loss"),
+    ("cost-structure", "cost of revenue, R&D or selling and marketing expense"),
+    ("margins", "gross margin (revenue and cost of revenue of a period)"),
+    ("mix", "revenue share of a business line"),
+    ("compute", "R&D or R&D compute spending to revenue"),
+    ("cash", "cash (and short-term investments) or runway"),
+])
+def test_every_trend_kind_refuses_a_company_with_no_point(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, needs: str) -> None:
+    from llmecon.cli.app import main
+
+    f, out = _balance_only(tmp_path), tmp_path / "c.svg"
+    assert main(["chart", kind, str(f), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"llmecon: error: {f}: no {needs} to chart\n"
+    assert not out.exists()
+
+
+def test_a_company_with_no_point_beside_one_with_points_is_left_out_and_named(
+        tmp_path: Path, zhipu: Company, capsys: pytest.CaptureFixture[str]) -> None:
+    from llmecon.cli.app import main
+    from llmecon.report.chartspec import drawable_charts
+
+    f, out = _only_rd(tmp_path), tmp_path / "rl.svg"
+    assert main(["chart", "revenue-losses", "zhipu", str(f), "-o", str(out)]) == 0
+    std = capsys.readouterr()
+    assert std.out == f"wrote {out}\n"
+    assert std.err == (f"llmecon: note: {f}: no revenue, net loss or adjusted net loss to "
+                       "chart; left out of the chart\n")
+    svg = out.read_text(encoding="utf-8")
+    assert "Zhipu" in svg and "nada:" not in svg  # one chart: Zhipu's
+    from llmecon.api import load_company
+
+    series = [company_series(zhipu, load_fx()), company_series(load_company(str(f)), load_fx())]
+    specs, note = drawable_charts("revenue-losses", series, names={"nada": "nada.csv"})
+    assert [s.key for s in specs] == [trend_chart("revenue-losses", series[0]).key]
+    assert note == ("nada.csv: no revenue, net loss or adjusted net loss to chart; left out "
+                    "of the chart")
+
+
+def test_has_points() -> None:
+    from llmecon.report.chartspec import ChartSpec, Trace, has_points
+
+    gaps = Trace("a", "line", ("FY2023", "FY2024"), (None, None))
+    band = Trace("b", "band", (1, 2), (None, None), y_low=(None, 0.0))
+    assert not has_points(ChartSpec("k", "t", (gaps,)))
+    assert not has_points(ChartSpec("k", "t", ()))
+    assert has_points(ChartSpec("k", "t", (gaps, band)))  # a band's lower edge is a point

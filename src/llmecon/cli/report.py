@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from llmecon.cli.common import (
@@ -59,8 +60,12 @@ def _chart(args: argparse.Namespace) -> int:
 
         sims = {c.id: run_mc(load_base_scenario(c), paths=args.paths) for c in companies}
     fx = load_fx()
-    render(args.kind, [company_series(c, fx) for c in companies], path, sims)
+    names = {c.id: ref for c, ref in zip(companies, args.companies, strict=True)}
+    _, note = render(args.kind, [company_series(c, fx) for c in companies], path, sims,
+                     names)
     print(f"wrote {safe(path)}")
+    if note:  # a company with nothing to draw is named, never dropped quietly
+        print(f"llmecon: note: {safe(note)}", file=sys.stderr)
     return 0
 
 

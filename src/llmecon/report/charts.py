@@ -15,10 +15,15 @@ KINDS = ("revenue-losses", "cost-structure", "margins", "mix", "compute", "cash"
 
 
 def render(kind: str, series: Sequence[CompanySeries], path: str | Path,
-           sims: dict[str, Any] | None = None) -> Path:
+           sims: dict[str, Any] | None = None,
+           names: dict[str, str] | None = None) -> tuple[Path, str]:
     """Chart ``kind`` for each company side by side in ``path`` (.png or .svg); ``sims``
-    maps a company id to its SimResult for the ``fan`` kind."""
-    from llmecon.report.chartspec import charts_for
+    maps a company id to its SimResult for the ``fan`` kind. Returns the path and a note
+    naming the companies left out for having nothing to draw ("" if none); when no company
+    has anything, :class:`~llmecon.errors.InputError` and no file (``names``: what to call
+    each company id in those messages, the file the user gave)."""
+    from llmecon.report.chartspec import drawable_charts
     from llmecon.report.mpl_figure import save
 
-    return save(charts_for(kind, series, sims), path)
+    specs, note = drawable_charts(kind, series, sims, names)
+    return save(specs, path), note

@@ -80,6 +80,14 @@ TREND_KINDS = ("revenue-losses", "cost-structure", "margins", "mix", "compute", 
 TITLES = {"revenue-losses": "revenue and losses", "cost-structure": "cost structure",
           "margins": "gross margin by line", "mix": "revenue mix",
           "compute": "compute intensity", "cash": "cash and runway", "fan": "cash fan"}
+#: What each kind draws, for a company that has none of it ("no ... to chart").
+NEEDS = {"revenue-losses": "revenue, net loss or adjusted net loss",
+         "cost-structure": "cost of revenue, R&D or selling and marketing expense",
+         "margins": "gross margin (revenue and cost of revenue of a period)",
+         "mix": "revenue share of a business line",
+         "compute": "R&D or R&D compute spending to revenue",
+         "cash": "cash (and short-term investments) or runway",
+         "fan": "simulated cash"}
 MILLIONS = 1e-6
 PERCENT = 100.0
 
@@ -235,3 +243,33 @@ def charts_for(kind: str, series: Sequence[CompanySeries],
         return [fan_chart(cs.company_id, {"base": (sims or {})[cs.company_id]})
                 for cs in series if cs.company_id in (sims or {})]
     return [trend_chart(kind, cs) for cs in series]
+
+
+def has_points(spec: ChartSpec) -> bool:
+    """Whether any series of ``spec`` has a point to draw (axes and a legend alone are
+    not a chart)."""
+    return any(v is not None for t in spec.traces for v in (*t.y, *t.y_low))
+
+
+def drawable_charts(kind: str, series: Sequence[CompanySeries],
+                    sims: Mapping[str, Any] | None = None,
+                    names: Mapping[str, str] | None = None) -> tuple[list[ChartSpec], str]:
+    """The charts of :func:`charts_for` that have a point, and a note naming the companies
+    left out for having none ("" when none was). ``names`` maps a company id to what the
+    user called it (the file given), else the id is used.
+
+    Raises :class:`~llmecon.errors.InputError` when no company has a point: an empty chart
+    (axes, a legend, nothing drawn) is not written.
+    """
+    from llmecon.errors import InputError
+
+    specs = [(cs.company_id, charts_for(kind, [cs], sims)) for cs in series]
+    empty = [(names or {}).get(cid, cid) for cid, got in specs
+             if not any(has_points(s) for s in got)]
+    drawn = [s for _, got in specs for s in got if has_points(s)]
+    if not empty:
+        return drawn, ""
+    why = f"{', '.join(dict.fromkeys(empty))}: no {NEEDS[kind]} to chart"
+    if not drawn:
+        raise InputError(why)
+    return drawn, f"{why}; left out of the chart"
