@@ -70,3 +70,13 @@ def test_excel_marks_a_single_source_value(tmp_path: Path,
     assert row[1].number_format.endswith('"\u00b0"')
     assert row[1].comment is not None
     assert "medium confidence: rests on a single source" in row[1].comment.text
+
+
+def test_share_as_given_keeps_the_digits_given() -> None:
+    # audit attack23 L5: a 0.5% target was shown as 0%, 99.9999999999% as 100%
+    from llmecon.report.formatting import share_as_given
+
+    assert share_as_given(0.005) == "0.5%"
+    assert share_as_given(0.999999999999) == "99.9999999999%"
+    assert share_as_given(0.3) == "30%"  # 0.3 * 100 is 30.000000000000004 in floats
+    assert share_as_given(0.125) == "12.5%"

@@ -148,6 +148,34 @@ def test_answers_per_line(capsys: pytest.CaptureFixture[str]) -> None:
         capsys.readouterr().err
 
 
+def test_answers_line_in_any_case_and_the_closest_for_an_unknown_one(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # audit attack23 L5: 'AI_NATIVE_PRODUCTS' was refused, and an unknown line had no
+    # suggestion
+    assert main(["answers", "minimax", "--line", "OPEN_PLATFORM", "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["cost_for_margin_by_line"]
+    assert row["line"] == "open_platform"
+    assert main(["answers", "minimax", "--line", "ai_native"]) == 2
+    assert capsys.readouterr().err == (
+        "llmecon: error: --line: expected one of ai_native_products, open_platform "
+        "(minimax), found 'ai_native'; did you mean 'ai_native_products'?\n")
+    assert main(["answers", "minimax", "--line", "open-platform"]) == 2
+    assert capsys.readouterr().err.endswith("did you mean 'open_platform'?\n")
+
+
+@pytest.mark.parametrize(("given", "shown"), [("0.5%", "a 0.5% gross margin"),
+                                              ("99.9999999999%", "a 99.9999999999% gross"),
+                                              ("0.3", "a 30% gross margin")])
+def test_answers_line_title_shows_the_target_as_given(
+        capsys: pytest.CaptureFixture[str], given: str, shown: str) -> None:
+    # audit attack23 L5: '--target-margin 0.5%' was titled "a 0% gross margin" and
+    # 99.9999999999% "a 100% gross margin" (rounded to a whole percent)
+    assert main(["answers", "minimax", "--line", "open_platform", "--target-margin",
+                 given]) == 0
+    title = " ".join(capsys.readouterr().out.split())  # the title wraps
+    assert f"Token cost needed for {shown}" in title
+
+
 def test_growth_answer_names_its_levers_and_scales_c2c_users() -> None:
     from llmecon.api import load_company
     from llmecon.simulate.answers import _scaled, growth_for_losses

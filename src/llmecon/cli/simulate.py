@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -235,14 +236,30 @@ def _margin_by_line(args: argparse.Namespace) -> list[dict[str, Any]]:
     got = company_margin_answers(company, load_assumptions(args.assume), load_fx(),
                                  *bundled_inference(), args.target_margin)
     if args.line is not None:
-        if args.line not in company.lines:
-            raise InputError(f"--line: expected one of {', '.join(company.lines)} "
-                             f"({company.id}), found {args.line!r}")
-        got = [m for m in got if m.line == args.line]
+        line = _line_named(args.line, company.lines, company.id)
+        got = [m for m in got if m.line == line]
         if not got:
-            raise InputError(f"--line: {args.line} discloses no gross margin to answer from")
+            raise InputError(f"--line: {line} discloses no gross margin to answer from")
     return [{**asdict(m), "already_there": m.already_there,
              "other_cost_share": m.other_cost_share} for m in got]
+
+
+def _line_named(given: str, lines: Sequence[str], company_id: str) -> str:
+    """The business line ``--line`` names, in any case (``AI_NATIVE_PRODUCTS``); else an
+    error listing the company's lines and the closest.
+
+    >>> _line_named("Open_Platform", ["ai_native_products", "open_platform"], "minimax")
+    'open_platform'
+    """
+    from llmecon.errors import InputError, did_you_mean
+
+    found = [x for x in lines if x.lower() == given.strip().lower()]
+    if len(found) == 1:
+        return found[0]
+    hint = did_you_mean(given[:60], lines)
+    shown = given if len(given) <= 60 else given[:57] + "..."
+    raise InputError(f"--line: expected one of {', '.join(lines)} ({company_id}), found "
+                     f"{shown!r}" + (f"; {hint}" if hint else ""))
 
 
 def _line_answer(args: argparse.Namespace) -> int:

@@ -39,6 +39,17 @@ def money(value: float, currency: str | None) -> str:
     return f"{cur} {value:,.2f}".strip()
 
 
+def share_as_given(share: float) -> str:
+    """A share someone chose (a target margin) as a percentage with the digits it was given
+    with, up to twelve significant ones (float noise such as 30.000000000000004 left out):
+    never rounded to a whole percent that is not it.
+
+    >>> [share_as_given(v) for v in (0.5, 0.005, 0.3, 0.999999999999, 0.0)]
+    ['50%', '0.5%', '30%', '99.9999999999%', '0%']
+    """
+    return f"{share * 100:.12g}%"
+
+
 def compact(value: float) -> str:
     """A number to four significant digits, large ones with a k/m/bn/tn suffix (never in
     scientific notation).

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table as RichTable
 
 from llmecon.report.common import jsonable
-from llmecon.report.formatting import CONFIDENCE_LEGEND, compact, confidence_mark, money
+from llmecon.report.formatting import (
+    CONFIDENCE_LEGEND,
+    compact,
+    confidence_mark,
+    money,
+    share_as_given,
+)
 from llmecon.report.richtext import plain
 from llmecon.simulate.run import PERCENTILES, SimResult
 from llmecon.textcells import CsvWriter
@@ -217,7 +223,7 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
                    header_style="bold")
     t1.add_column("quantity")
     t1.add_column("value", justify="right")
-    t1.add_row("target gross margin", f"{c['target_gross_margin']:.0%}")
+    t1.add_row("target gross margin", share_as_given(c["target_gross_margin"]))
     t1.add_row("gross margin in the first projected month", f"{c['current_gross_margin']:.1%}")
     t1.add_row("token-priced cost / revenue now", f"{c['token_cost_share_of_revenue']:.1%}")
     t1.add_row("not token-priced (held fixed) / revenue now",
@@ -261,7 +267,8 @@ def by_line_table(rows: Sequence[dict[str, Any]] | None, currency: str) -> list[
     (the cost of revenue that is not token-priced held fixed, as in the first table)."""
     if not rows:
         return []
-    t = RichTable(title=plain(f"Token cost needed for a {rows[0]['target_gross_margin']:.0%} "
+    target = share_as_given(rows[0]["target_gross_margin"])
+    t = RichTable(title=plain(f"Token cost needed for a {target} "
                               "gross margin, by business line: the cost of revenue that is "
                               "not token-priced held fixed (the first table's method), each "
                               "line at its newest disclosed margin and the company as their "
