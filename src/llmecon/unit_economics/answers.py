@@ -107,7 +107,7 @@ def answer(line: str, period: str, m: float, revenue: float, token_cost: float,
         return MarginAnswer(line, period, m, gm, None, now, None, revenue, token_cost,
                             other_cost, f"not reachable even at zero token cost: the cost "
                             f"that is not token-priced is {other_cost / revenue:.1%} of "
-                            f"revenue, above 1 - target = {1 - m:.0%}")
+                            f"revenue, above 1 - target = {(1 - m) * 100:.12g}%")
     return MarginAnswer(line, period, m, gm, factor, now, None if now is None else now * factor,
                         revenue, token_cost, other_cost)
 
