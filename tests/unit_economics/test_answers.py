@@ -106,3 +106,14 @@ def test_cohorts_add_up_over_paths() -> None:
     active = sbg.cohort_survivors(paths, curve)
     assert active[0].tolist() == pytest.approx([100, 190, 271])
     assert active[1].tolist() == pytest.approx([0, 50, 45])
+
+
+def test_a_cost_per_token_on_a_misfit_list_price_is_low_confidence(minimax: Company) -> None:
+    # the open platform's utilisation is derived at MiniMax's M2.7 list of 2026-03, after
+    # the 9M 2025 period it is read at: the unit-economics table marks it (and the cost per
+    # token built on it) low; the answers table now says so too
+    got = {m.line: m for m in company_margin_answers(minimax, load_assumptions(), load_fx(),
+                                                     *bundled_inference(), 0.5)}
+    assert got["open_platform"].confidence == "low"
+    # the AI-native line's cost per token is the engine's at full use: no list price in it
+    assert got["ai_native_products"].confidence == ""

@@ -284,5 +284,14 @@ def by_line_table(rows: Sequence[dict[str, Any]] | None, currency: str) -> list[
             f"{m['cost_factor']:.3f}x" + (" (already there)" if m["already_there"] else "")
         t.add_row(plain(m["line"]), plain(m["period"]), f"{m['gross_margin']:.1%}",
                   f"{m['other_cost_share']:.1%}", plain(factor),
-                  "" if now is None else f"{now:,.4g}", "" if need is None else f"{need:,.4g}")
+                  "" if now is None else f"{now:,.4g}" + _low(m),
+                  "" if need is None else f"{need:,.4g}" + _low(m))
+    if any(_low(m) for m in rows):
+        t.caption = plain(f"{confidence_mark('low')} low confidence: the cost per token rests "
+                          "on a utilisation derived at a list price dated after the period")
+        t.caption_justify = "left"
     return [t]
+
+
+def _low(m: Any) -> str:
+    return confidence_mark("low") if m.get("confidence") == "low" else ""

@@ -17,7 +17,7 @@ fractions (0.3) or percents ("30%"); a bare 30 is refused
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmecon import formulas as f
 from llmecon.config.assumptions import Assumptions, parse_share
@@ -50,6 +50,8 @@ class MarginAnswer:
     token_cost_monthly: float = 0.0
     other_cost_monthly: float = 0.0
     why: str = ""
+    #: "low" where the cost per million tokens rests on a low-confidence driver (marked †)
+    confidence: str = ""
 
     @property
     def already_there(self) -> bool:
@@ -83,8 +85,9 @@ def margin_answers(x: LineInputs, drivers: Drivers, target: float | str) -> list
             continue
         cor = float(f.cost_from_gross_margin(rev, gm)) / p.months
         other = _other_cost(x, drivers, line, rev / p.months, cor)
-        out.append(answer(line, p.label, m, rev / p.months, cor - other, other,
-                          _cost_now(drivers, line)))
+        out.append(replace(answer(line, p.label, m, rev / p.months, cor - other, other,
+                                  _cost_now(drivers, line)),
+                           confidence=cost_now_confidence(drivers, line)))
     if out and len(out) == len(x.company.lines):
         out.append(answer("company", ", ".join(sorted({a.period for a in out})), m,
                           sum(a.revenue_monthly for a in out),
@@ -142,3 +145,11 @@ def _cost_now(drivers: Drivers, line: str) -> float | None:
         return None
     util = drivers.value(f"{line}.utilisation") if f"{line}.utilisation" in drivers else 1.0
     return drivers.value(name) / util
+
+
+def cost_now_confidence(drivers: Drivers, line: str) -> str:
+    """"low" where the line's cost per million tokens rests on a low-confidence driver (a
+    utilisation derived at a list price that postdates the period), as the unit-economics
+    table marks it; else ""."""
+    names = (f"{line}.cost_per_m_tokens", f"{line}.utilisation")
+    return "low" if any(n in drivers and drivers[n].confidence == "low" for n in names) else ""
