@@ -319,6 +319,16 @@ def test_an_unknown_stress_lists_every_preset_uncut_and_the_closest(
                           f"funding-closed, credit-withdrawn, fx-shock{hint}")
 
 
+def test_a_stress_given_twice_is_named_uncut(client: TestClient) -> None:
+    # "each stress once: ..." was cut at 80 characters, losing presets named twice
+    twice = ["inference-cost-down", "gpu-price-spike", "credit-withdrawn"]
+    r = client.post("/api/simulations", json={"company": "zhipu", "stresses": twice * 2})
+    assert r.status_code == 422
+    (err,) = r.json()["detail"]
+    assert err["msg"] == ("each stress once: credit-withdrawn, gpu-price-spike, "
+                          "inference-cost-down given twice (a preset compounds with itself)")
+
+
 def test_an_unknown_choice_lists_every_allowed_value_and_the_closest(
         client: TestClient) -> None:
     # walk20 L2: the list was cut at 80 characters ("... 'soundhound' o..."), just before

@@ -37,10 +37,15 @@ CatalogName = Annotated[str, StringConstraints(min_length=1, max_length=100,
                                                pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._+-]*$")]
 
 
-class UnknownChoice(ValueError):
+class ServerWords(ValueError):
+    """A validation message made of the server's own words (allowed values, known names,
+    each kept short by the fields' length limits), so an error response does not cut it as
+    it cuts an echo of the input."""
+
+
+class UnknownChoice(ServerWords):
     """A value that is not one of the allowed ones. Its message lists every allowed value
-    (the server's, so an error response does not cut it) and the closest to the one given,
-    which the field's length limit keeps short."""
+    and the closest to the one given."""
 
 
 def _known_stress(name: str) -> str:
@@ -94,8 +99,8 @@ class InferenceRequest(ConfigModel):
 def _once_each(names: list[str]) -> list[str]:
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
-        raise ValueError(f"each stress once: {', '.join(twice)} given twice (a preset "
-                         "compounds with itself)")
+        raise ServerWords(f"each stress once: {', '.join(twice)} given twice (a preset "
+                          "compounds with itself)")  # known presets only: validated before
     return names
 
 

@@ -285,7 +285,7 @@ CHOICE_ERRORS = ("enum", "literal_error")
 
 def choice_message(e: Any) -> str | None:
     """The message of a value that is not one of the allowed ones (an enum or literal, or
-    a validator's :class:`~llmecon.config.web.UnknownChoice`): every allowed value (they are
+    a validator's :class:`~llmecon.config.web.ServerWords`): every allowed value (they are
     the server's, so not cut like an echo of the input) and the closest to what was given;
     None for any other error.
 
@@ -293,12 +293,12 @@ def choice_message(e: Any) -> str | None:
     ...                 "ctx": {"expected": "'minimax', 'mobvoi' or 'zhipu'"}})
     "Input should be 'minimax', 'mobvoi' or 'zhipu'; did you mean 'minimax'?"
     """
-    from llmecon.config.web import UnknownChoice
+    from llmecon.config.web import ServerWords
     from llmecon.errors import did_you_mean
 
     if e.get("type") == "value_error" and isinstance((e.get("ctx") or {}).get("error"),
-                                                     UnknownChoice):
-        return str(e["ctx"]["error"])  # every allowed value and the closest, uncut
+                                                     ServerWords):
+        return str(e["ctx"]["error"])  # the server's words (allowed values, known names), uncut
     expected = (e.get("ctx") or {}).get("expected")
     if e.get("type") not in CHOICE_ERRORS or not isinstance(expected, str):
         return None
