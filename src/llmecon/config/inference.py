@@ -39,11 +39,22 @@ Confidence = Literal["high", "medium", "low", "unknown"]
 AS_OF = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?: \(.*\))?")
 
 
-def _real_date(year: int, month: int, day: int) -> bool:
+def as_of_parts(text: str) -> tuple[int, ...] | None:
+    """The year, month and day a catalog date gives (as many as it gives), None when it is
+    no real date from 1990 to 2200.
+
+    >>> as_of_parts("2025-09"), as_of_parts("2026 (undated source)"), as_of_parts("2025-13")
+    ((2025, 9), (2026,), None)
+    """
+    got = AS_OF.fullmatch(text.strip())
+    if got is None:
+        return None
+    parts = tuple(int(g) for g in got.groups() if g is not None)
     try:
-        return 1990 <= date(year, month, day).year <= 2200
+        day = date(*(*parts, 1, 1)[:3])
     except ValueError:
-        return False
+        return None
+    return parts if 1990 <= day.year <= 2200 else None
 
 
 class _Row(ConfigModel):
@@ -69,8 +80,7 @@ class _Priced(_Row):
         """A real date at the precision given (``2025``, ``2025-09``, ``2025-09-30``), with
         an optional note in brackets (``2026 (undated source)``): a price's date decides
         whether it fits the period it prices ('2025-13' and '2025-02-30' did not exist)."""
-        got = AS_OF.fullmatch(v.strip())
-        if got is None or not _real_date(*(int(g) if g else 1 for g in got.groups()[:3])):
+        if as_of_parts(v) is None:
             raise ValueError("expected a date YYYY, YYYY-MM or YYYY-MM-DD from 1990 to 2200, "
                              f"optionally followed by a note in brackets, found {v!r}")
         return v

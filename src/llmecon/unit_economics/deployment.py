@@ -8,7 +8,6 @@ same inputs and cannot disagree.
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +15,7 @@ from typing import Any
 
 from llmecon import formulas as fx_
 from llmecon.config.assumptions import Assumptions, DeploymentAssumptions
-from llmecon.config.inference import ServingFactors
+from llmecon.config.inference import ServingFactors, as_of_parts
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference.catalog import ApiPrice, Catalog
 from llmecon.inference.engines import DEFAULT_ENGINE, engine_efficiency
@@ -139,13 +138,8 @@ def price_after_period(as_of: str, period_end: date) -> bool | None:
     >>> price_after_period("2025-00", end), price_after_period("2025-02-30", end)
     (None, None)
     """
-    got = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", as_of.strip())
-    if got is None:
-        return None
-    parts = tuple(int(g) for g in got.groups() if g is not None)
-    try:  # '2025-13' or '2025-02-30' is no date: it cannot tell
-        date(*(*parts, 1, 1)[:3])
-    except ValueError:
+    parts = as_of_parts(as_of)  # '2025-13' or '2025-02-30' is no date: it cannot tell
+    if parts is None:
         return None
     end = (period_end.year, period_end.month, period_end.day)[:len(parts)]
     if parts == end and len(parts) < 3:  # the same year or month: does it end with it?
