@@ -30,6 +30,8 @@ class NotFoundError(LlmeconError, LookupError):
 
 #: Lines of a :class:`ValidationError` shown; the rest are counted.
 SHOWN_PROBLEMS = 30
+#: How the last problem of a check that stopped early begins (always shown).
+STOPPED = "stopped after"
 
 
 class ValidationError(InputError):
@@ -47,7 +49,7 @@ class ValidationError(InputError):
             super().__init__(only if only.startswith(source) else f"{source}: {only}")
             return
         head = f"{source}: {len(self.problems)} validation problems"
-        stop = shown[-1:] if shown[-1].startswith("stopped after") else []  # always said
+        stop = shown[-1:] if shown[-1].startswith(STOPPED) else []  # always said
         rest = shown[:len(shown) - len(stop)]
         more = len(rest) - SHOWN_PROBLEMS
         lines = rest[:SHOWN_PROBLEMS] + ([f"... and {more:,} more"] if more > 0 else []) + stop

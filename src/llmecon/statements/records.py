@@ -18,7 +18,7 @@ from typing import Any
 from llmecon.config.base import parse_config
 from llmecon.config.company import CONTROL, CompanyMeta
 from llmecon.constants import NUMBER_TEXT
-from llmecon.errors import InputError, ValidationError
+from llmecon.errors import STOPPED, InputError, ValidationError
 from llmecon.statements.model import (
     CONFIDENCE,
     MAX_PERIOD_MONTHS,
@@ -334,7 +334,7 @@ def _collect(records: Sequence[Record], meta: CompanyMeta,
     year_end = meta.year_end
     for rec in records:
         if len(problems) >= MAX_PROBLEMS:  # a file of 50,000 bad rows: name the first ones
-            problems.append(f"stopped after {MAX_PROBLEMS} problems: {rec.where} and the "
+            problems.append(f"{STOPPED} {MAX_PROBLEMS} problems: {rec.where} and the "
                             "rows after it were not checked")
             break
         try:
