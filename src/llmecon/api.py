@@ -78,17 +78,12 @@ def history(company: Company, *, currency: str | None = None, fx: FxTable | None
     company, fx = _company(company), _fx(fx)
     periods = [list(company.duration_periods)]
     if last is not None:
-        import operator
+        from numbers import Integral  # an int, or a numpy integer
 
-        given = last
-        try:  # an int, or a numpy integer
-            last = operator.index(last) if not isinstance(last, bool) else -1
-        except TypeError:
-            last = -1
-        if last < 1:
+        if isinstance(last, bool) or not isinstance(last, Integral) or last < 1:
             raise InputError(f"last: expected a whole number of periods >= 1, found "
-                             f"{given!r}"[:200])
-        keep = sorted(periods[0], key=lambda p: (p.end, p.months))[-last:]
+                             f"{last!r}"[:200])
+        keep = sorted(periods[0], key=lambda p: (p.end, p.months))[-int(last):]
         periods = [[p for p in periods[0] if p in keep]]
     ue = tables.unit_economics([company], periods, fx)
     cf = tables.cash_flow_structure([company], periods, fx)
