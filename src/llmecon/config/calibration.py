@@ -160,6 +160,30 @@ def _shown(x: float) -> str:
     return f"{x:g}" if float(f"{x:g}") == x else repr(x)
 
 
+#: What to use instead of a distribution whose tails leave a driver's range.
+_INSTEAD = {"normal": "lognormal (positive), triangular or uniform",
+            "lognormal": "triangular or uniform"}
+
+
+def _tail_share(dist: str, p: Mapping[str, float], low: float, high: float) -> float | None:
+    """The larger share of draws of a normal or lognormal (mean, sd) below ``low`` or above
+    ``high``; None for other distributions or no spread. A lognormal's log is normal:
+    sigma^2 = ln(1 + (sd / mean)^2), mu = ln(mean) - sigma^2 / 2."""
+    from llmecon.formulas import normal_cdf
+
+    if dist == "normal" and p["sd"] > 0:
+        return float(max(normal_cdf((low - p["mean"]) / p["sd"]),
+                         normal_cdf((p["mean"] - high) / p["sd"])))
+    if dist == "lognormal" and p["sd"] > 0 and p["mean"] > 0:
+        sigma = math.sqrt(math.log1p((p["sd"] / p["mean"]) ** 2))
+        mu = math.log(p["mean"]) - sigma * sigma / 2
+        below = normal_cdf((math.log(low) - mu) / sigma) if low > 0 else 0.0
+        above = 1.0 - normal_cdf((math.log(high) - mu) / sigma) if math.isfinite(high) \
+            else 0.0
+        return float(max(below, above))
+    return None
+
+
 def driver_range_problem(name: str, d: DistConfig) -> str | None:
     """What is wrong with distribution ``d`` of driver ``name`` (None: nothing): its values
     (a fixed value, the ends of a uniform or triangular, the mean of a normal, lognormal or
@@ -178,32 +202,14 @@ def driver_range_problem(name: str, d: DistConfig) -> str | None:
         return f"expected a whole number of months, found {_shown(fractional[0])}"
     if "sd" in p and p["sd"] > high - low:
         return f"sd: expected at most {high - low:g} for {what}, found {p['sd']:g}"
-    if d.dist == "normal" and p["sd"] > 0:
-        # a normal reaches past the range's ends: refuse one that would on more than 1% of
-        # paths (a start_cash of mean 1bn, sd 2bn was negative on 31% of them)
-        from llmecon.formulas import normal_cdf
-
-        outside = float(max(normal_cdf((low - p["mean"]) / p["sd"]),
-                            normal_cdf((p["mean"] - high) / p["sd"])))
-        if outside > 0.01:
-            return (f"a normal with mean {p['mean']:g} and sd {p['sd']:g} draws outside "
-                    f"{what} on {outside:.1%} of paths; use a smaller sd or a lognormal "
-                    "(positive), triangular or uniform distribution")
-    if d.dist == "lognormal" and p["sd"] > 0 and p["mean"] > 0:
-        # its log is normal: sigma^2 = ln(1 + (sd / mean)^2), mu = ln(mean) - sigma^2 / 2
-        from llmecon.formulas import normal_cdf
-
-        sigma = math.sqrt(math.log1p((p["sd"] / p["mean"]) ** 2))
-        mu = math.log(p["mean"]) - sigma * sigma / 2
-        below = normal_cdf((math.log(low) - mu) / sigma) if low > 0 else 0.0
-        above = 1.0 - normal_cdf((math.log(high) - mu) / sigma) if math.isfinite(high) \
-            else 0.0
-        if max(below, above) > 0.01:
-            return (f"a lognormal with mean {p['mean']:g} and sd {p['sd']:g} draws outside "
-                    f"{what} on {max(below, above):.1%} of paths; use a smaller sd or a "
-                    "triangular or uniform distribution")
+    outside = _tail_share(d.dist, p, low, high)
+    if outside is not None and outside > 0.01:
+        # a normal or lognormal reaches past the range's ends: refuse one that would on more
+        # than 1% of paths (a start_cash of mean 1bn, sd 2bn was negative on 31% of them)
+        return (f"a {d.dist} with mean {p['mean']:g} and sd {p['sd']:g} draws outside "
+                f"{what} on {outside:.1%} of paths; use a smaller sd or a "
+                f"{_INSTEAD[d.dist]} distribution")
     return None
-
 
 
 def central_value(kind: str, params: Mapping[str, float]) -> float:
