@@ -75,6 +75,9 @@ def test_entry_point_escapes_terminal_sequences_in_names(tmp_path: Path) -> None
      "--target-margin: expected a fraction in [0, 1), found 'nan'"),
     (["answers", "minimax", "--target-margin", "100%"],
      "--target-margin: expected a fraction in [0, 1), found '100%'"),
+    # argparse took a negative percentage for an unknown flag ("expected one argument")
+    (["answers", "minimax", "--target-margin", "-100%"],
+     "--target-margin: expected a fraction in [0, 1), found '-100%'"),
     (["retention", "fit", "--alive", "100", "inf", "50"], "--alive: expected a finite"),
     (["retention", "fit", "--alive", "100", "80", "70", "--discount-rate", "nan"],
      "--discount-rate: expected a finite"),

@@ -77,3 +77,13 @@ def test_detail_frame_is_long_like_the_signals_frame(zhipu: Company, minimax: Co
     assert line.iloc[0].status == "not applicable"
     sm = d[(d.metric == "sm_to_revenue") & (d.company == "zhipu")].iloc[0]
     assert sm.status == "n/a" and sm.why != ""
+
+
+def test_signals_frame_gives_no_confidence_without_a_value(zhipu: Company, minimax: Company
+                                                           ) -> None:
+    # as Table.to_frame does: a cell without a value has no confidence (it said "unknown")
+    _, _, sig = compare([zhipu, minimax])
+    frame = sig.to_frame()
+    empty = frame[frame.value.isna()]
+    assert len(empty) > 0 and empty.confidence.isna().all()
+    assert frame[frame.value.notna()].confidence.isin(["high", "medium", "low"]).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -81,11 +82,32 @@ def deepest(parser: argparse.ArgumentParser, args: argparse.Namespace
     return parser
 
 
+#: A negative number written as a percentage, which argparse would take for a flag.
+_NEGATIVE_PERCENT = re.compile(r"-(\d+\.?\d*|\.\d+)%")
+
+
+def attach_negative_percents(argv: Sequence[str]) -> list[str]:
+    """``--flag -100%`` as ``--flag=-100%``: argparse reads ``-100%`` as an unknown flag
+    (it knows ``-0.5`` is a number, not ``-50%``), so the flag's own check never saw it.
+
+    >>> attach_negative_percents(["answers", "x", "--target-margin", "-100%"])
+    ['answers', 'x', '--target-margin=-100%']
+    """
+    out: list[str] = []
+    for token in argv:
+        if out and _NEGATIVE_PERCENT.fullmatch(token) and out[-1].startswith("--") \
+                and "=" not in out[-1] and out[-1] != "--":
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code: 0 done, 2 bad input (one line on
     standard error), 1 an unexpected internal error (one line; the traceback with --debug).
     """
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = attach_negative_percents(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_of(argv))
     try:
         args, extras = parser.parse_known_args(argv)

@@ -375,12 +375,15 @@ class SignalsTable:
     rows: tuple[SignalRow, ...]
 
     def to_frame(self) -> Any:
+        """One row per company and signal, raw values (NaN and confidence None where the
+        signal has no value, as in :meth:`Table.to_frame`)."""
         import pandas as pd
 
         return pd.DataFrame([{
             "company": r.company_id, "signal": r.label, "period": r.latest.period.label,
             "value": r.latest.value if r.latest.ok else float("nan"), "unit": r.latest.unit,
-            "currency": r.latest.currency, "confidence": r.latest.confidence,
+            "currency": r.latest.currency,
+            "confidence": r.latest.confidence if r.latest.ok else None,  # as Table's
             "change_period": r.change_to.period.label if r.change_to else None,
             "compared_with": r.change_from.period.label if r.change_from else None,
             "change": r.change, "change_kind": r.change_kind, "assessment": r.assessment,
