@@ -345,3 +345,20 @@ def test_an_unknown_choice_lists_every_allowed_value_and_the_closest(
     long = "z" * 5000
     (err,) = client.get(f"/api/unit-economics/{long}").json()["detail"]
     assert len(err["input"]) <= 80 and long[:100] not in err["msg"]
+
+
+def test_the_schema_shows_the_shape_of_a_stress_name(client: TestClient) -> None:
+    # from a hostile-input audit: the names are checked against the presets, and the
+    # schema had lost their pattern
+    import re
+
+    from llmecon.config.web import STRESS_NAME_PATTERN
+    from llmecon.simulate.scenario import stress_presets
+
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    items = next(s["properties"]["stresses"]["items"] for s in schema.values()
+                 if "stresses" in s.get("properties", {}))
+    assert items["pattern"] == STRESS_NAME_PATTERN
+    assert all(re.fullmatch(STRESS_NAME_PATTERN, name) for name in stress_presets())
+    r = client.post("/api/simulations", json={"company": "minimax", "stresses": ["Price_War"]})
+    assert r.status_code == 422 and "price-war" in r.text  # still the suggestion

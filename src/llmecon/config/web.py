@@ -58,8 +58,12 @@ def _known_stress(name: str) -> str:
     return name
 
 
+#: The shape of a preset's name, shown in the OpenAPI schema (the check itself is against
+#: the presets, whose message suggests the closest one: a pattern error would not).
+STRESS_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 StressName = Annotated[str, StringConstraints(min_length=1, max_length=40),
-                       AfterValidator(_known_stress)]
+                       AfterValidator(_known_stress),
+                       Field(json_schema_extra={"pattern": STRESS_NAME_PATTERN})]
 
 
 def _not_a_file(name: str) -> str:
