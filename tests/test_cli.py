@@ -211,6 +211,31 @@ def test_cash_without_undisclosed_short_term_investments_is_marked(
         assert code == 0 and "RMB 2.55bn\u00a7" in out and words in out
 
 
+def test_a_runway_on_cash_alone_carries_the_mark_too(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # from an audit: the runway built on Zhipu's 30 June 2025 cash (cash alone) showed no §.
+    # Hand computation: RMB 2,552m / the disclosed burn of RMB 327.3m a month = 7.80 months
+    from openpyxl import load_workbook
+
+    code, out, _ = run(["compare", "zhipu", "minimax", "--format", "json"], capsys)
+    cf = json.loads(out)["tables"][1]
+    for key in ("runway", "runway_cash_burn", "runway_with_ipo"):
+        cell = next(r for r in cf["rows"] if r["key"] == key)["cells"][0]
+        assert cell["text"].endswith("\u00a7") and cell["inherited_bases"] == ["cash_only"]
+        assert cell["method"] != "cash_only"  # the burn's basis, which changes compare on
+    runway = next(r for r in cf["rows"] if r["key"] == "runway")["cells"][0]
+    assert runway["value"] == pytest.approx(2552 / 327.3, rel=1e-3)
+    code, out, _ = run(["compare", "zhipu", "minimax", "--format", "md"], capsys)
+    line = next(x for x in out.splitlines() if x.startswith("| Runway at this burn"))
+    assert code == 0 and "\u00a7" in line and "not counted as zero" in out
+    xlsx = tmp_path / "c.xlsx"
+    assert run(["compare", "zhipu", "minimax", "--format", "xlsx", "-o", str(xlsx)],
+               capsys)[0] == 0
+    ws = load_workbook(xlsx)["Cash-flow structure"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "Runway at this burn")
+    assert "\u00a7" in row[1].number_format and "not counted as zero" in row[1].comment.text
+
+
 def test_runway_with_ipo_states_assumed_fees(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["show", "minimax", "--format", "json"], capsys)
     assert code == 0

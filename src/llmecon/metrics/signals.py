@@ -329,7 +329,8 @@ def runway(ctx: Context, p: Period) -> MetricValue:
         return na("runway", p, "months", "; ".join(x.why for x in (cash, burn) if not x.ok))
     return MetricValue("runway", p, fx.runway_months(cash.value, burn.value), "months", None,
                        "none", f"{cash.basis} / burn ({burn.basis})",
-                       weakest([cash.confidence, burn.confidence]), method=burn.method)
+                       weakest([cash.confidence, burn.confidence]), method=burn.method,
+                       inherited=cash.bases)
 
 
 def runway_cash_burn(ctx: Context, p: Period) -> MetricValue:
@@ -350,7 +351,8 @@ def runway_cash_burn(ctx: Context, p: Period) -> MetricValue:
             return MetricValue("runway_cash_burn", p, fx.runway_months(cash.value, burn.value),
                                "months", None, "none", f"{cash.basis} at {p.end} / the {where}"
                                f"burn ({burn.basis})",
-                               weakest([cash.confidence, burn.confidence]), method=burn.method)
+                               weakest([cash.confidence, burn.confidence]), method=burn.method,
+                               inherited=cash.bases)
     return na("runway_cash_burn", p, "months", "no burn on a cash basis (cash flows or a "
               "disclosed burn rate) in the year to the period end")
 
@@ -378,7 +380,7 @@ def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
                        f"(cash resources + {ipo.label}{ipo.fees_note}) / burn ({burn.basis})"
                        f"{ipo.conversion}",
                        weakest([cash.confidence, burn.confidence, ipo.confidence]),
-                       method=burn.method)
+                       method=burn.method, inherited=cash.bases)
 
 
 def contract_liabilities_to_revenue(ctx: Context, p: Period) -> MetricValue:

@@ -21,7 +21,9 @@ class MetricValue:
     ``currency`` base units; ``timing`` says whether money converts at the period's
     average rate (flow) or the closing rate (stock). ``method`` names the way a value
     was computed when there is more than one (a burn from cash flows or from the net loss);
-    values computed in different ways are not compared.
+    values computed in different ways are not compared. ``inherited`` names the methods of
+    inputs a reader must still see in the value (a runway on cash that is cash alone,
+    ``cash_only``); :attr:`bases` is both.
     """
 
     name: str
@@ -38,6 +40,12 @@ class MetricValue:
     #: A sum of other periods' flows (a TTM: FY + interim - prior interim): each period and
     #: its signed amount, so a conversion can take each at its own period's rate.
     parts: tuple[tuple[Period, float], ...] = ()
+    inherited: tuple[str, ...] = ()
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        """The value's own method (if any) and those it inherited from its inputs."""
+        return ((self.method,) if self.method else ()) + self.inherited
 
     @property
     def ok(self) -> bool:

@@ -101,15 +101,16 @@ def _cell(ws: Any, row: int, col: int, mv: MetricValue) -> None:
     several bases (the burn), the basis."""
     from openpyxl.comments import Comment
 
-    from llmecon.report.export import BASIS_MARKS
+    from llmecon.report.export import BASIS_NOTES, basis_marks
 
     if not mv.ok:
         _no_value(ws, row, col, mv)
         return
     c = ws.cell(row=row, column=col, value=_num(mv.value))
-    shown = f.marks(mv) + BASIS_MARKS.get(mv.method, "")
+    shown = f.marks(mv) + basis_marks(mv)
     c.number_format = FORMATS.get(mv.unit, "General") + (f'"{shown}"' if shown else "")
     notes = ([f"basis ({mv.method}): {mv.basis}"] if mv.method else []) + \
+        [BASIS_NOTES[k] for k in mv.inherited if k in BASIS_NOTES] + \
         (["interim figure annualised"] if mv.annualised else []) + \
         ([f"{f.confidence_mark(mv.confidence)} {f.CONFIDENCE_MEANING[mv.confidence]}"]
          if mv.confidence in f.CONFIDENCE_MEANING else [])

@@ -35,15 +35,22 @@ BASIS_NOTES = {
 }
 
 
+def basis_marks(mv: MetricValue) -> str:
+    """The basis marks of a value, its own and its inputs' (``‡`` for a burn from the
+    adjusted loss, ``§`` for cash without undisclosed short-term investments: a runway on
+    that cash shows both); '' for a value that is n/a."""
+    bases = set(mv.bases) if mv.ok else set()
+    return "".join(mark for k, mark in BASIS_MARKS.items() if k in bases)
+
+
 def marked(mv: MetricValue) -> str:
-    """:func:`formatting.cell` plus the basis mark (``‡`` for a burn from the adjusted loss,
-    ``§`` for cash without undisclosed short-term investments)."""
-    return f.cell(mv) + (BASIS_MARKS.get(mv.method, "") if mv.ok else "")
+    """:func:`formatting.cell` plus the basis marks (:func:`basis_marks`)."""
+    return f.cell(mv) + basis_marks(mv)
 
 
 def basis_note(values: Sequence[MetricValue]) -> str:
     """What the basis marks among ``values`` mean ('' where none is used)."""
-    used = {mv.method for mv in values if mv.ok and mv.method in BASIS_MARKS}
+    used = {k for mv in values if mv.ok for k in mv.bases}
     return " ".join(note for k, note in BASIS_NOTES.items() if k in used)
 
 
@@ -57,6 +64,7 @@ def metric_dict(mv: MetricValue) -> dict[str, Any]:
         "text": marked(mv), "basis": mv.basis if mv.ok else "n/a",
         "confidence": mv.confidence,
         **({"method": mv.method} if mv.method else {}),
+        **({"inherited_bases": list(mv.inherited)} if mv.inherited else {}),
         **({"why": mv.why} if not mv.ok else {}),
     }
 
