@@ -99,6 +99,11 @@ MALFORMED = [
     ("b2b:\n  delivery_months: 1.0e+17\n", "b2b.delivery_months", "whole number"),
     ("b2b:\n  acceptance_month: true\n", "b2b.acceptance_month", "not true or false"),
     ("c2c:\n  annual_discount_rate: true\n", "c2c.annual_discount_rate", "not true or false"),
+    # a number as text reads as the number ('3'), but '1_0' was read as 10 (pydantic's
+    # float parsing), where a share's '1_0%' is refused
+    ("c2c:\n  payer_usage_multiple: '1_0'\n", "c2c.payer_usage_multiple",
+     "expected a number, found '1_0'"),
+    ("c2c:\n  payer_usage_multiple: '３'\n", "c2c.payer_usage_multiple", "expected a number"),
     ("b2b:\n  payment_schedule: [[6, 0.5], [0, 0.5]]\n", "b2b.payment_schedule",
      "increasing order"),
     ("b2b:\n  payment_schedule: [[6, 0.5], [6, 0.5]]\n", "b2b.payment_schedule",
@@ -236,3 +241,11 @@ def test_a_deployment_in_pipeline_stages_costs_its_tokens(tmp_path: Path) -> Non
                  if r.quantity == "inference cost per million tokens")
     assert "GLM-4.6 on 16 x H800 in 2 pipeline stages" in basis
 
+
+def test_a_number_written_as_text_reads_as_that_number(tmp_path: Path) -> None:
+    # documented in the README: '3' is 3, as a share's '0.3' is 0.3
+    p = tmp_path / "quoted.yaml"
+    p.write_text("c2c:\n  payer_usage_multiple: '3'\n  payer_churn_monthly: '0.08'\n",
+                 encoding="utf-8")
+    a = load_assumptions(p)
+    assert a.c2c.payer_usage_multiple == 3.0 and a.c2c.payer_churn_monthly == 0.08

@@ -10,7 +10,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS, MIN_MAGNITUDE
+from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS, MIN_MAGNITUDE, NUMBER_TEXT
 from llmecon.errors import InputError
 
 M = TypeVar("M", bound="ConfigModel")
@@ -80,10 +80,16 @@ class ConfigModel(BaseModel):
         below :data:`~llmecon.constants.MIN_MAGNITUDE` (they overflow the arithmetic) and
         text beyond :data:`~llmecon.constants.MAX_TEXT_CHARS`, in the field's value and
         anything nested in it; and true/false where a number is expected (it read as 1)."""
-        if isinstance(value, bool) and info.field_name is not None and _number_only(
-                cls.model_fields[info.field_name].annotation):
+        numeric = info.field_name is not None and _number_only(
+            cls.model_fields[info.field_name].annotation)
+        if isinstance(value, bool) and numeric:
             raise PydanticCustomError("bool_number", "expected a number, found {found}",
                                       {"found": value})
+        if isinstance(value, str) and numeric and not NUMBER_TEXT.fullmatch(value) \
+                and not value.rstrip().endswith("%"):  # a share's '30%': its own check
+            # '3' reads as 3, as a share's '0.3' does; not '1_0' (pydantic: 10)
+            raise PydanticCustomError("float_parsing", "expected a number, found {found}",
+                                      {"found": repr(value)})
         problem = _out_of_bounds(value)
         if problem:
             raise PydanticCustomError("out_of_bounds", "{detail}",
