@@ -315,6 +315,9 @@ def build(reference: Path, company: str, meta: dict[str, Any], mapping: dict[str
                 fig["note"] = note
             figures.append(fig)
     figures.extend(_post_listing(company, periods))
+    for (owner, label), day in PUBLISHED.items():
+        if owner == company:
+            periods[label]["published"] = day
     # periods that only hold instants keep months 0 and drop the redundant instant flag
     for fig in figures:
         if periods[fig["period"]]["months"] == 0:
@@ -324,6 +327,10 @@ def build(reference: Path, company: str, meta: dict[str, Any], mapping: dict[str
 
 
 POST_LISTING = Path(__file__).resolve().parent / "data" / "post_listing_figures.csv"
+#: When a period's figures became public, where results came out after the listing (a
+#: valuation at an earlier date must not use them): MiniMax's FY2025 results were announced
+#: on 2 March 2026 (shared/reference/post_listing.md, 5a).
+PUBLISHED = {("minimax", "FY2025"): "2026-03-02"}
 
 
 def _post_listing(company: str, periods: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

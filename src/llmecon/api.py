@@ -138,8 +138,10 @@ def peers(signal: str, companies: Sequence[Company] | None = None, *,
 
 def valuations(company: Company, *, at: str | None = None,
                forward_revenue: float | None = None,
-               fx: FxTable | None = None) -> list[Valuation]:
-    """The valuation at each dated share price (or the one labelled ``at``)."""
+               fx: FxTable | None = None, period: str | None = None) -> list[Valuation]:
+    """The valuation at each dated share price (or the one labelled ``at``); ``period``
+    names the reporting period whose balance sheet and TTM revenue to use (default: the
+    latest ending on or before each price date and published by then)."""
     import math
 
     from llmecon.metrics.valuation import valuation
@@ -153,9 +155,11 @@ def valuations(company: Company, *, at: str | None = None,
                              f"company's currency, found {forward_revenue!r}")
         if at is None:
             raise InputError("forward_revenue: give the share price it goes with (at=...)")
+    if period is not None:
+        company.period(period)  # an unknown label: the error lists the known ones
     if at is None:
-        return every(company, fx)
-    return [valuation(company, fx, at, forward_revenue=float(forward_revenue)
+        return every(company, fx, period)
+    return [valuation(company, fx, at, period=period, forward_revenue=float(forward_revenue)
                       if forward_revenue is not None else None)]
 
 

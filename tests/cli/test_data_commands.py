@@ -90,12 +90,19 @@ def test_valuation_minimax_at_ipo(capsys: pytest.CaptureFixture[str]) -> None:
     # listing-day close HK$345 (offer HK$165): +109.1% against the IPO price
     assert v["share_price"] == 345.0
     assert v["price_vs_ipo"] == pytest.approx(345 / 165 - 1)
+    # TTM revenue to 30 Sep 2025 (30.523 + 53.437 - 19.454): FY2025's came out on 2 Mar 2026
+    assert v["ev_to_ttm_revenue"] == pytest.approx(v["enterprise_value"] / 64.506e6, rel=1e-3)
+    code, out, _ = run(["valuation", "minimax", "--at", "IPO", "--period", "FY2025",
+                        "--format", "json"], capsys)
+    v = json.loads(out)[0]
+    assert code == 0
     assert v["ev_to_ttm_revenue"] == pytest.approx(v["enterprise_value"] / 79.038e6, rel=1e-3)
     code, out, _ = run(["valuation", "zhipu"], capsys)
     assert code == 0 and "Valuation" in out and "vs IPO price" in out
 
 
 @pytest.mark.parametrize("args", [["valuation", "minimax", "--at", "NOPE"],
+                                  ["valuation", "minimax", "--period", "FY2026"],
                                   ["valuation", "minimax", "--forward-revenue", "100"],
                                   ["valuation", "minimax", "--at", "IPO",
                                    "--forward-revenue", "-5"]])

@@ -112,3 +112,24 @@ def test_runway_at_the_latest_cash_burn_stays_within_the_year() -> None:
     assert s.monthly_burn(ctx, c.period("FY2023")).ok
     mv = s.runway_cash_burn(ctx, c.period("FY2024"))
     assert not mv.ok and "in the year to the period end" in mv.why
+
+
+def test_the_runway_signal_and_peers_use_the_cash_burn(minimax: Company,
+                                                       zhipu: Company) -> None:
+    # from a second economist's review: the signal and the peers ranking showed 50.2 months
+    # on the adjusted loss, where the cash burn (9M 2025: US$27.9m a month, 1.35x the
+    # adjusted loss of 186.3 / 9 = 20.7) gives 1,050 / 27.9 = 37.6 months
+    from llmecon.api import compare
+    from llmecon.metrics.peers import rank_peers
+
+    sig = s.runway_signal(s.Context(minimax, load_fx()), minimax.period("FY2025"))
+    assert sig.value == pytest.approx(1050 / 27.9) and sig.method == "reported"
+    assert sig.name == "runway"
+    _, _, signals = compare([zhipu, minimax])
+    row = next(r for r in signals.rows if r.key == "runway" and r.company_id == "minimax")
+    assert row.latest.value == pytest.approx(1050 / 27.9)
+    ranked = rank_peers([zhipu, minimax], "runway")
+    values = {e.company_id: e.value.value for e in ranked.entries}
+    assert values["minimax"] == pytest.approx(1050 / 27.9)
+    # a period whose burn is a cash measure keeps its own: Zhipu H1 2025, 2,552 / 327.3
+    assert values["zhipu"] == pytest.approx(2552 / 327.3)

@@ -104,10 +104,15 @@ def test_a_stale_balance_sheet_has_the_burn_since_it_estimated(zhipu: Company,
     assert any("not deducted" in b for b in v.basis)
     # the EV itself stays on the reported balance sheet: RMB 45.77bn, 99.8x
     assert v.enterprise_value / v.ttm_revenue == pytest.approx(99.8, abs=0.05)
-    # MiniMax's FY2025 balance sheet is 9 days before its listing-day price: nothing estimated
-    m = valuation(minimax, load_fx(), "IPO")
-    assert m.months_since_balance == pytest.approx(9 / (365.25 / 12))
+    # MiniMax's FY2025 balance sheet is 62 days before its price of 3 Mar 2026 (after the
+    # results of 2 Mar): nothing estimated
+    m = valuations(minimax, load_fx())[-1]
+    assert m.months_since_balance == pytest.approx(62 / (365.25 / 12))
     assert m.burn_since_balance is None and m.ev_cash_rolled_forward is None
+    # at its listing (9 Jan 2026) the newest published balance sheet is 30 Sep 2025's, 101
+    # days old: at the disclosed 9M 2025 burn of US$27.9m a month, US$92.6m spent since
+    m = valuation(minimax, load_fx(), "IPO")
+    assert m.burn_since_balance == pytest.approx(27.9e6 * 101 / (365.25 / 12))
 
 
 def _user_company(tmp_path: Path, ocf: str, cash: str, price: str, shares: str,
@@ -149,3 +154,34 @@ def test_amounts_past_the_largest_float_are_na_not_inf(tmp_path: Path) -> None:
     doc = json.loads(valuations_json([v]))[0]  # it held "inf" strings
     assert doc["market_cap"] is None and doc["ev_cash_rolled_forward_to_ttm_revenue"] is None
     assert not [k for k, x in doc.items() if x in ("inf", "-inf", "nan")]
+
+
+def test_a_valuation_uses_only_results_published_by_the_price_date(minimax: Company) -> None:
+    # from an economist's review: the listing-day multiple (9 Jan 2026) used the FY2025
+    # results announced on 2 Mar 2026 (post_listing.md 5a): 152.6x instead of what the
+    # market knew, the 30 Sep 2025 balance sheet and TTM revenue to it
+    v = valuation(minimax, load_fx(), "IPO")
+    usd_per_hkd = 1 / 7.7835
+    mcap = 345 * 309.26e6 * usd_per_hkd  # US$13,707.9m
+    net_cash = (362.6 + 644.2) * 1e6 + 4818e6 * (1 - 0.0402) * usd_per_hkd  # 1,006.8 + 594.1
+    assert v.ttm_revenue == pytest.approx((30.523 + 53.437 - 19.454) * 1e6)
+    assert v.ev_to_ttm_revenue == pytest.approx((mcap - net_cash) / 64.506e6)  # 187.7x
+    assert v.ev_to_ttm_revenue == pytest.approx(187.7, abs=0.05)
+    assert "FY2025 not used: published 2026-03-02, after the price date" in v.basis
+    # the price of 3 Mar 2026 comes after the results: FY2025 is used (TTM = FY2025)
+    later = valuations(minimax, load_fx())[-1]
+    assert later.ttm_revenue == pytest.approx(79.038e6)
+    # a period named by the user is used as named, saying it came out later
+    named = valuation(minimax, load_fx(), "IPO", period="FY2025")
+    assert named.ttm_revenue == pytest.approx(79.038e6)
+    assert "FY2025 as asked, published 2026-03-02, after the price date" in named.basis
+
+
+def test_the_cash_burnt_since_counts_the_ipo_proceeds_received(zhipu: Company) -> None:
+    # from an economist's review: at 27 Mar 2026, 8.9 months after 30 Jun 2025, the burn of
+    # RMB 327.3m a month spends RMB 2,903m, which the RMB 2,552m of cash alone could not pay
+    # for but the cash plus the IPO's RMB 3,743.7m (received 8 Jan 2026) could: not capped
+    later = valuations(zhipu, load_fx())[-1]
+    months = (date(2026, 3, 27) - date(2025, 6, 30)).days / (365.25 / 12)
+    assert later.burn_since_balance == pytest.approx(327.3e6 * months, rel=1e-3)
+    assert later.burn_since_balance > 2552e6

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def _keys(c: Company) -> list[tuple[object, ...]]:
 def _meta(c: Company) -> tuple[object, ...]:
     return (c.id, c.name, c.currency, c.business_model, c.ticker, c.exchange,
             c.listing_date, c.lines, c.platform_line, c.description, c.fiscal_year_end,
-            c.as_of, c.coverage_note)
+            c.as_of, c.coverage_note, c.published)
 
 
 @pytest.mark.parametrize("cid", ["zhipu", "minimax", "snowflake", "sensetime", "soundhound",
@@ -127,3 +128,33 @@ def test_text_that_starts_with_an_apostrophe_survives_the_csv_round_trip() -> No
     back = io.read_csv_text(io.write_csv_text(c), "mem.csv")
     assert back.name == "'=x"
     assert (back.figures[0].note, back.figures[0].source) == ("'@y", "''+z")
+
+
+def test_a_period_publication_date_round_trips_and_is_checked(tmp_path: Path) -> None:
+    # MiniMax's FY2025 results came out on 2 Mar 2026 (post_listing.md 5a); both formats
+    # keep the date, and a date before the period's end or two dates for one period are
+    # refused with the file, the row and the field
+    minimax = load_company("minimax")
+    assert minimax.published_on("FY2025") == date(2026, 3, 2)
+    assert minimax.published_on("9M_2025") is None
+    text = io.write_csv_text(minimax)
+    assert io.read_csv_text(text, "m.csv").published == minimax.published
+    head = ("company,period,period_end,period_months,metric,value,currency,unit,source_url,"
+            "period_published\n")
+    row = "co,FY2024,2024-12-31,12,revenue,{v},USD,million,a filing,{d}\n"
+    with pytest.raises(InputError, match=r"b\.csv row 2, period_published: expected a date on "
+                       r"or after the period's end \(2024-12-31\), found 2024-06-30"):
+        io.read_csv_text(head + row.format(v=1, d="2024-06-30"), "b.csv")
+    two = head + row.format(v=1, d="2025-03-01") + row.replace("revenue", "cost_of_revenue"
+                                                             ).format(v=1, d="2025-04-01")
+    with pytest.raises(InputError, match=r"was published 2025-04-01, but b\.csv row 2 says "
+                       r"2025-03-01"):
+        io.read_csv_text(two, "b.csv")
+    with pytest.raises(InputError, match="period_published: expected a date YYYY-MM-DD"):
+        io.read_csv_text(head + row.format(v=1, d="soon"), "b.csv")
+    yaml_text = ("company: {id: co, currency: USD}\nperiods:\n  FY2024: {end: '2024-12-31', "
+                 "months: 12, published: '2025-03-01'}\nfigures:\n- {item: revenue, period: "
+                 "FY2024, value: 1, unit: million, currency: USD, source: a filing}\n")
+    assert io.read_yaml_text(yaml_text, "c.yaml").published_on("FY2024") == date(2025, 3, 1)
+    with pytest.raises(InputError, match="expected end, months and published"):
+        io.read_yaml_text(yaml_text.replace("published", "publishd"), "c.yaml")

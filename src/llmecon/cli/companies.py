@@ -88,6 +88,10 @@ def _register_field(sub: Any) -> None:
     va.add_argument("--forward-revenue", type=positive, metavar="AMOUNT",
                     help="your revenue estimate for the next twelve months, in the "
                          "reporting currency (for EV / forward revenue; needs --at)")
+    va.add_argument("--period", metavar="LABEL",
+                    help="the reporting period whose balance sheet and TTM revenue to use "
+                         "(default: the latest ending on or before each price date whose "
+                         "results were published by then)")
     va.add_argument("--format", choices=("table", "json"), default="table")
     va.set_defaults(handler=_valuation)
 
@@ -169,7 +173,8 @@ def _valuation(args: argparse.Namespace) -> int:
     if args.forward_revenue is not None and args.at is None:
         raise InputError("--forward-revenue: give the share price it applies to with --at")
     company = load_company(args.company)
-    found = valuations(company, at=args.at, forward_revenue=args.forward_revenue)
+    found = valuations(company, at=args.at, forward_revenue=args.forward_revenue,
+                       period=args.period)
     if not found and args.format != "json":  # say why the table would be empty
         print(safe(f"{company.id}: no dated share price to value it at (the company's "
                    "figures have no share_price)"))

@@ -357,6 +357,20 @@ def runway_cash_burn(ctx: Context, p: Period) -> MetricValue:
               "disclosed burn rate) in the year to the period end")
 
 
+def runway_signal(ctx: Context, p: Period) -> MetricValue:
+    """The runway the signals and ``peers`` show: at the period's burn where that is a cash
+    measure; where it is only the adjusted loss (which leaves out working capital and capex:
+    MiniMax's 9M 2025 cash burn was 1.35x its adjusted loss), at the newest cash-measure
+    burn in the year to the period end (:func:`runway_cash_burn`); else at the adjusted
+    loss, marked as such."""
+    own = runway(ctx, p)
+    if own.ok and own.method == "adjusted_loss":
+        on_cash = runway_cash_burn(ctx, p)
+        if on_cash.ok:
+            return replace(on_cash, name="runway")
+    return own
+
+
 def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
     """Runway adding the IPO proceeds net of fees: the disclosed net proceeds, or the gross
     proceeds less fees at ``ctx.ipo_fee_share`` (said in the basis) where only gross

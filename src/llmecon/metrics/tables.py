@@ -336,8 +336,9 @@ SIGNALS: tuple[SignalSpec, ...] = (
                "else the adjusted (non-IFRS) loss, never the IFRS net loss; "
                "changes only between periods on the same basis.", same_basis_history=True,
                on_basis=lambda ctx, p, basis: s.monthly_burn(ctx, p, basis)),
-    SignalSpec("runway", "Runway (months)", s.runway, 1, 1,
-               "Months of cash at the current burn, before new money."),
+    SignalSpec("runway", "Runway (months)", s.runway_signal, 1, 1,
+               "Months of cash at the current burn, before new money (at the latest cash "
+               "burn where the period's is only the adjusted loss)."),
 )
 
 

@@ -94,14 +94,26 @@ def _at_or_before(company: Company, item: str, day: date) -> Figure | None:
 
 
 def _period_by(company: Company, day: date, period: str | None,
-               usable: Callable[[s.Context, Period], MetricValue]) -> Period | None:
+               usable: Callable[[s.Context, Period], MetricValue], acc: _Acc
+               ) -> Period | None:
     """The period named, or the latest ending on or before ``day`` where ``usable`` has a
-    value."""
+    value and whose figures were public by ``day`` (where the file says when they were
+    published: a newer period published later is named in the basis, not used)."""
     if period is not None:
-        return company.period(period)
+        named = company.period(period)
+        published = company.published_on(named.label)
+        note = f"{named.label} as asked, published {published}, after the price date"
+        if published is not None and published > day and note not in acc.basis:
+            acc.basis.append(note)
+        return named
     ctx = s.Context(company)
     for p in sorted(company.duration_periods, key=lambda p: (p.end, p.months), reverse=True):
-        if p.end <= day and usable(ctx, p).ok:
+        published = company.published_on(p.label)
+        if p.end <= day and published is not None and published > day:
+            note = f"{p.label} not used: published {published}, after the price date"
+            if note not in acc.basis:
+                acc.basis.append(note)
+        elif p.end <= day and usable(ctx, p).ok:
             return p
     return None
 
@@ -125,10 +137,11 @@ def _burn_since(company: Company, table: FxTable, day: date, bp: Period | None,
                          f"for {bp.label} to estimate the cash spent since ({burn.why})")
         return months, None
     spent = max(float(burn.value), 0.0) * months
-    cash = s.cash_resources(s.Context(company, table), bp).value
+    cash = acc.available
     if cash is not None and spent > cash:  # it cannot spend more than it had
         spent = max(float(cash), 0.0)
-        what = f"more than its {company.currency} {_millions(spent)} of cash: all of it"
+        what = f"more than its {company.currency} {_millions(spent)} of cash{acc.with_ipo}: " \
+            "all of it"
     else:
         what = f"{company.currency} {_millions(spent)}"
     acc.basis.append(f"balance sheet {months:.1f} months before the price: at {bp.label}'s "
@@ -149,6 +162,10 @@ class _Acc:
     why: list[str] = field(default_factory=list)
     conf: list[str] = field(default_factory=list)
     inputs: list[Figure] = field(default_factory=list)
+    #: cash the company had to spend after the balance sheet: its cash resources plus the
+    #: IPO proceeds received by the price date
+    available: float | None = None
+    with_ipo: str = ""  # how the message on ``available`` says the IPO is in it
 
     def rate(self, table: FxTable, base: str, quote: str, day: date) -> float | None:
         try:
@@ -175,6 +192,7 @@ def _net_cash(company: Company, table: FxTable, day: date, bp: Period | None,
         acc.why.append(cash.why)
         return None
     total = float(cash.value)
+    acc.available = total
     acc.basis.append(f"net cash at {bp.end}: {cash.basis}")
     acc.conf.append(cash.confidence)
     debt = ctx.at("bank_borrowings", bp.end)
@@ -191,6 +209,8 @@ def _net_cash(company: Company, table: FxTable, day: date, bp: Period | None,
         return None
     if ipo is not None and ipo.listing_date <= day:
         total += ipo.amount
+        acc.available = float(cash.value) + ipo.amount
+        acc.with_ipo = " with the IPO proceeds received by then"
         acc.basis.append(f"plus {ipo.label}{ipo.fees_note}{ipo.conversion}")
         acc.conf.append(ipo.confidence)
         acc.inputs.extend(f for f in company.figures if f.item in (
@@ -227,7 +247,7 @@ def valuation(company: Company, fx_table: FxTable, at: str | None = None, *,
         acc.inputs.append(shares)
         rate = acc.rate(fx_table, str(price.currency), company.currency, day)
         mcap = None if rate is None else mcap_pc * rate
-    balance = _period_by(company, day, period, s.cash_resources)
+    balance = _period_by(company, day, period, s.cash_resources, acc)
     net_cash = _net_cash(company, fx_table, day, balance, acc)
     ev = None if mcap is None or net_cash is None else float(fx.enterprise_value(mcap,
                                                                                  net_cash))
@@ -263,7 +283,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def _ttm_revenue(company: Company, day: date, period: str | None, acc: _Acc) -> float | None:
-    rp = _period_by(company, day, period, s.revenue_ttm)
+    rp = _period_by(company, day, period, s.revenue_ttm, acc)
     if rp is None:
         acc.why.append("no revenue period (or TTM) ending on or before the price date")
         return None
@@ -285,7 +305,9 @@ def _vs_ipo(company: Company, price: Figure, acc: _Acc) -> float | None:
     return float(fx.relative_change(price.value, offer.value))
 
 
-def valuations(company: Company, fx_table: FxTable) -> list[Valuation]:
+def valuations(company: Company, fx_table: FxTable, period: str | None = None
+               ) -> list[Valuation]:
     """One valuation per dated share price, oldest first (balance sheet and revenue: the
-    latest on or before each date)."""
-    return [valuation(company, fx_table, f.period.label) for f in _prices(company)]
+    period named, else the latest on or before each date and published by then)."""
+    return [valuation(company, fx_table, f.period.label, period=period)
+            for f in _prices(company)]

@@ -11,7 +11,9 @@ Long CSV columns (as ``shared/reference/prospectus_figures.csv``)::
 
 ``period_end`` and ``period_months`` may be left empty for standard labels (``FY2024``,
 ``H1_2025``, ``9M_2025``, ``Q3_2025``): they follow from the label and the company's fiscal
-year end. Company metadata are optional rows whose period is ``META``: ``metric`` is the
+year end. ``period_published`` (optional; ``published`` under a YAML file's ``periods``) is
+the date the period's figures became public: a valuation at an earlier date does not use
+them. Company metadata are optional rows whose period is ``META``: ``metric`` is the
 field name (name, currency, business_model, fiscal_year_end, ticker, exchange, listing_date,
 lines, platform_line, description, as_of, coverage_note) and ``value`` its text. Without
 them the name is the id and the currency the one every money row uses.
@@ -40,7 +42,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "company", "period", "period_end", "period_months", "metric", "value", "currency", "unit",
     "source_url", "source_count", "confidence", "note",
 )
-CSV_OPTIONAL: tuple[str, ...] = ("segment", "role", "tolerance")
+CSV_OPTIONAL: tuple[str, ...] = ("segment", "role", "tolerance", "period_published")
 META_PERIOD = "META"
 #: The csv module's default field limit (128 KiB), stated so the error can say it.
 CSV_FIELD_LIMIT = 131072
@@ -107,6 +109,7 @@ def _csv_record(row: dict[str, Any], where: str) -> Record:
         segment=row.get("segment"), source=row.get("source_url"),
         source_count=row.get("source_count"), confidence=row.get("confidence"),
         note=row.get("note"), role=row.get("role"), tolerance=row.get("tolerance"),
+        period_published=row.get("period_published"),
     )
 
 
@@ -158,12 +161,14 @@ def write_csv_text(company: Company) -> str:
 
     for field, value in _meta(company).items():
         meta_row(field, ";".join(value) if isinstance(value, list) else str(value))
+    published = {label: day.isoformat() for label, day in company.published}
     for f in company.figures:
         w.writerow([
             company.id, f.period.label, f.period.end.isoformat(), f.period.months, f.item,
             _fmt(declared_value(f)), f.currency or "", f.unit, f.source,
             "" if f.source_count is None else f.source_count, f.confidence, f.note,
             f.segment or "", f.role, "" if f.tolerance is None else _fmt(f.tolerance),
+            published.get(f.period.label, ""),
         ])
     return out.getvalue()
 
@@ -221,10 +226,11 @@ def _yaml_document(text: str, origin: str) -> dict[str, Any]:
         raise InputError(f"{origin}: periods: expected a mapping label -> {{end, months}}")
     for label, per in (doc.get("periods") or {}).items():
         extra = sorted(str(k) for k in per) if isinstance(per, dict) else []
-        extra = [k for k in extra if k not in ("end", "months")]
+        extra = [k for k in extra if k not in ("end", "months", "published")]
         if extra:
             raise InputError(f"{origin}: periods.{str(label)[:40]}: unknown field(s) "
-                             f"{', '.join(k[:40] for k in extra)}; expected end and months")
+                             f"{', '.join(k[:40] for k in extra)}; expected end, months and "
+                             "published")
     defaults = doc.get("defaults") or {}
     if not isinstance(defaults, dict) or set(defaults) - {"currency", "unit"}:
         raise InputError(f"{origin}: defaults: expected a mapping with currency and/or unit")
@@ -268,6 +274,7 @@ def _yaml_record(fig: Any, i: int, doc: dict[str, Any], origin: str) -> Record:
         segment=fig.get("segment"), source=fig.get("source"),
         source_count=fig.get("source_count"), confidence=fig.get("confidence"),
         note=fig.get("note"), role=fig.get("role"), tolerance=fig.get("tolerance"),
+        period_published=per.get("published"),
     )
 
 
@@ -306,6 +313,8 @@ def write_yaml_text(company: Company) -> str:
         p = periods.setdefault(f.period.label, {"end": f.period.end.isoformat(), "months": 0})
         if f.period.months:
             p["months"] = f.period.months
+    for label, day in company.published:
+        periods[label]["published"] = day.isoformat()
     figures: list[dict[str, Any]] = []
     for f in company.figures:
         d: dict[str, Any] = {"item": f.item}

@@ -217,7 +217,9 @@ class Company:
     ``platform_line`` names the cloud / API / open-platform line, the one whose share tells
     a project business moving to a platform, or a product business leaning on its API.
     ``fiscal_year_end`` is ``MM-DD``; ``as_of`` the date of the newest source and
-    ``coverage_note`` what is known to be missing.
+    ``coverage_note`` what is known to be missing. ``published`` gives, for the periods
+    where it is known, the date their figures became public (results come out weeks after
+    the period ends): a valuation at an earlier date does not use them.
     """
 
     id: str
@@ -235,6 +237,7 @@ class Company:
     fiscal_year_end: str = "12-31"
     as_of: date | None = None
     coverage_note: str = ""
+    published: tuple[tuple[str, date], ...] = ()
     _index: dict[tuple[str, str | None, str, bool], Figure] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -258,6 +261,10 @@ class Company:
                 instants.setdefault(p.end, p.label)
         object.__setattr__(self, "_by_label", by_label)
         object.__setattr__(self, "_instants", instants)
+
+    def published_on(self, label: str) -> date | None:
+        """The date the period ``label``'s figures became public, where the file says."""
+        return dict(self.published).get(label)
 
     @property
     def year_end(self) -> tuple[int, int]:

@@ -67,6 +67,7 @@ class Record:
     note: Any = None
     role: Any = None
     tolerance: Any = None
+    period_published: Any = None  # when the period's figures became public (optional)
 
 
 def _blank(x: Any) -> bool:
@@ -95,7 +96,8 @@ def _shown(x: Any) -> str:
     return text if len(text) <= 60 else f"{text[:40]}... ({len(str(x)):,} characters)"
 
 
-def _date(x: Any, where: str, field: str) -> date:
+def parse_date(x: Any, where: str, field: str) -> date:
+    """A date given as ``YYYY-MM-DD`` text or a YAML date (not a date and time)."""
     if isinstance(x, datetime):
         raise InputError(f"{where}, {field}: expected a date YYYY-MM-DD, found a date and time "
                          f"{x.isoformat()!r}")
@@ -104,7 +106,8 @@ def _date(x: Any, where: str, field: str) -> date:
     try:
         return date.fromisoformat(str(x).strip())
     except ValueError:
-        raise InputError(f"{where}, {field}: expected a date YYYY-MM-DD, found {x!r}") from None
+        raise InputError(f"{where}, {field}: expected a date YYYY-MM-DD, found {_shown(x)}"
+                         ) from None
 
 
 def _months(x: Any, where: str) -> int:
@@ -138,7 +141,7 @@ def _period(rec: Record, year_end: tuple[int, int], instant: bool) -> Period:
         raise InputError(f"{w}, period: {e}") from None
     if _blank(rec.period_end) and implied is None:
         raise InputError(f"{w}, period_end: missing; expected a date YYYY-MM-DD")
-    end = implied[0] if implied and _blank(rec.period_end) else _date(rec.period_end, w,
+    end = implied[0] if implied and _blank(rec.period_end) else parse_date(rec.period_end, w,
                                                                        "period_end")
     if _blank(rec.period_months) and implied is None and not instant:
         raise InputError(f"{w}, period_months: missing; expected months (0 for a balance)")
@@ -380,6 +383,33 @@ def _other_label(spans: dict[tuple[date, int], tuple[str, str]], p: Period, wher
     return True
 
 
+def _published(records: Sequence[Record], ends: Mapping[str, date], problems: list[str]
+               ) -> tuple[tuple[str, date], ...]:
+    """Each period's publication date where its records give one: a date, the same on every
+    record of the period, not before the period ends."""
+    out: dict[str, tuple[date, str]] = {}
+    bad: set[str] = set()  # periods with a problem already named (once each)
+    for rec in records:
+        if _blank(rec.period_published) or rec.period not in ends or rec.period in bad:
+            continue
+        try:
+            day = parse_date(rec.period_published, rec.where, "period_published")
+        except InputError as e:
+            problems.append(str(e))
+            bad.add(rec.period)
+            continue
+        first = out.setdefault(rec.period, (day, rec.where))
+        if first[0] != day:
+            problems.append(f"{rec.where}: period {rec.period} was published {day}, but "
+                            f"{first[1]} says {first[0]}")
+            bad.add(rec.period)
+        elif day < ends[rec.period]:
+            problems.append(f"{rec.where}, period_published: expected a date on or after the "
+                            f"period's end ({ends[rec.period]}), found {day}")
+            bad.add(rec.period)
+    return tuple(sorted((label, day) for label, (day, _) in out.items() if label not in bad))
+
+
 def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Record],
                   origin: str) -> Company:
     """Check metadata and records together and build the company.
@@ -392,6 +422,8 @@ def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Re
     if not records:
         problems.append("no figures found")
     figures = _collect(records, cm, problems)
+    published = _published(records, dict((f.period.label, f.period.end) for f, _ in figures),
+                           problems)
     currency = cm.currency
     if not currency and figures:
         try:
@@ -407,5 +439,5 @@ def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Re
         figures=tuple(f for f, _ in figures), ticker=cm.ticker, exchange=cm.exchange,
         listing_date=cm.listing_date, lines=cm.lines, platform_line=cm.platform_line,
         description=cm.description, origin=origin, fiscal_year_end=cm.fiscal_year_end,
-        as_of=cm.as_of, coverage_note=cm.coverage_note,
+        as_of=cm.as_of, coverage_note=cm.coverage_note, published=published,
     )
