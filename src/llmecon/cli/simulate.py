@@ -164,15 +164,17 @@ def _simulate(args: argparse.Namespace) -> int:
         except Exception as e:  # the results are shown all the same, then the error
             failure = e
     from llmecon.simulate.hindsight import later_figures
+    from llmecon.simulate.sensitivity import unexplained_sensitivity
 
-    _print_result(args, result, run_id, s, later_figures(company, result))
+    _print_result(args, result, run_id, s, later_figures(company, result),
+                  unexplained_sensitivity(s))
     if failure is not None:
         raise failure
     return 0
 
 
 def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
-                  s: Any, later: Any) -> None:
+                  s: Any, later: Any, sensitivity: Any = None) -> None:
     from llmecon.report import simulate as present
     from llmecon.report.terminal import print_all
 
@@ -183,11 +185,14 @@ def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
         excel.add_simulation(book, result)
         save_xlsx(args, book)
     elif args.format == "json":
-        print(present.result_json(result, run_id, present.scenario_drivers(s), later))
+        print(present.result_json(result, run_id, present.scenario_drivers(s), later,
+                                  sensitivity))
     elif args.format == "csv":
         sys.stdout.write(present.result_csv(result))
     else:
-        print_all([present.summary_table(result), *present.later_table(later, result),
+        note = present.sensitivity_note(sensitivity)
+        print_all([present.summary_table(result), *([note] if note else []),
+                   *present.later_table(later, result),
                    present.fan_table(result, "cash"),
                    present.fan_table(result, "revenue"),
                    present.fan_table(result, "gross_margin")])

@@ -24,6 +24,7 @@ from llmecon.simulate.run import PERCENTILES, SimResult
 from llmecon.textcells import CsvWriter
 
 if TYPE_CHECKING:
+    from llmecon.simulate.sensitivity import LineSensitivity
     from llmecon.store.runs import RunRecord  # the store (and duckdb) only when saving
 
 
@@ -143,9 +144,27 @@ def _span(ends: Sequence[Any], first: int, last: int) -> str:
         f"{a.strftime('%b %Y')} - {b.strftime('%b %Y')}"
 
 
+def sensitivity_note(x: LineSensitivity | None) -> str:
+    """One line on how much the central path's runway rests on the unexplained operating
+    line ('' where there is none)."""
+    if x is None:
+        return ""
+    flow = "inflow" if x.monthly > 0 else "outflow"
+
+    def when(rw: Any) -> str:
+        return "keeps cash above zero over the horizon" if rw.month_end is None else \
+            f"runs out of cash in month {rw.month_number:.0f} ({rw.month_end:%b %Y})"
+
+    return (f"The projection repeats an unexplained operating {flow} of "
+            f"{money(abs(x.monthly), x.currency)} a month ({x.basis}). The central path (every "
+            f"driver at its central value) {when(x.runway_with)} with it and "
+            f"{when(x.runway_without)} without it (set {x.driver} in a --scenario file).")
+
+
 def result_json(r: SimResult, run_id: str | None,
                 drivers: dict[str, dict[str, Any]] | None = None,
-                later: Sequence[Any] = ()) -> str:
+                later: Sequence[Any] = (), sensitivity: LineSensitivity | None = None
+                ) -> str:
     doc: dict[str, Any] = {"run_id": run_id, "summary": r.summary(),
            "percentiles": {k: {f"p{q}": v[i].tolist() for i, q in enumerate(PERCENTILES)}
                            for k, v in r.percentiles.items()},
@@ -156,6 +175,8 @@ def result_json(r: SimResult, run_id: str | None,
         doc["drivers"] = drivers
     doc["later_disclosures"] = [{**asdict(f), "position": f.position,
                                  "relative_difference": f.relative_difference} for f in later]
+    if sensitivity is not None:
+        doc["unexplained_operating"] = sensitivity.to_dict()
     return json.dumps(jsonable(doc), indent=1, default=str, allow_nan=False)
 
 

@@ -1,0 +1,56 @@
+"""What the projection's runway owes to a line the disclosures do not explain.
+
+Calibration keeps the part of the last period's operating cash flow that the adjusted loss,
+interest and receivables do not explain as a named driver, ``unexplained_operating_monthly``
+(depreciation, other non-cash items, working capital the model does not carry), and the
+projection repeats it every month. Part of it recurs (depreciation, as capex is projected
+apart), part does not (one period's working capital). :func:`unexplained_sensitivity` shows
+how much the runway rests on it: the central path (every driver at its central value) with
+the line and without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from llmecon.simulate.calendar import Runway, runway
+from llmecon.simulate.distributions import Dist
+from llmecon.simulate.sampling import deterministic
+from llmecon.simulate.scenario import Scenario
+
+DRIVER = "unexplained_operating_monthly"
+
+
+@dataclass(frozen=True)
+class LineSensitivity:
+    """The central path's runway with a driver as calibrated and with it at zero.
+
+    ``monthly`` is the driver's central value (scenario currency per month; positive is an
+    inflow); ``basis`` its provenance."""
+
+    driver: str
+    monthly: float
+    currency: str
+    basis: str
+    runway_with: Runway
+    runway_without: Runway
+
+    def to_dict(self) -> dict[str, object]:
+        def months(r: Runway) -> float | None:
+            return None if r.month_end is None else r.month_number
+
+        return {"driver": self.driver, "monthly": self.monthly, "currency": self.currency,
+                "basis": self.basis, "central_runway_months_with": months(self.runway_with),
+                "central_runway_months_without": months(self.runway_without)}
+
+
+def unexplained_sensitivity(s: Scenario) -> LineSensitivity | None:
+    """The runway of the central path with and without the unexplained operating line
+    (None where the scenario has no such line or it is zero)."""
+    dist = s.drivers.get(DRIVER)
+    if dist is None or dist.central == 0:
+        return None
+    without = replace(s, drivers={**s.drivers, DRIVER: Dist("fixed", {"value": 0.0})})
+    return LineSensitivity(DRIVER, dist.central, s.currency, s.provenance.get(DRIVER, ""),
+                           runway(deterministic(s).cash[0], s.start),
+                           runway(deterministic(without).cash[0], s.start))
