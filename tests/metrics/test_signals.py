@@ -260,3 +260,19 @@ def test_a_ratio_past_the_largest_float_is_na_without_a_warning(
     mv = s.revenue_growth(ctx(c), c.period("FY2024"))
     assert not mv.ok and "past the largest float" in mv.why
     assert not [w for w in recwarn.list if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_derived_value_a_surer_reported_check_confirms_is_as_sure(zhipu: Company) -> None:
+    # from an economist's review: Zhipu's H1 2025 gross margin, derived from revenue (high)
+    # and cost of revenue (one source, medium), showed ° although four sources report the
+    # 50.0% it equals; a check within its tolerance lends its confidence, never lowers one
+    from llmecon.metrics.resolve import Resolver
+
+    gm = s.gross_margin(ctx(zhipu), zhipu.period("H1_2025"))
+    assert gm.value == pytest.approx(95.424 / 190.877)  # 50.0%
+    assert gm.confidence == "high" and "agrees with the reported 50%, high" in gm.basis
+    # verifying the check itself does not lean on it: medium, from the raw figures
+    check = zhipu.figure("gross_margin", "H1_2025")
+    assert check is not None and check.role == "check"
+    alone = Resolver(zhipu, exclude=check).get("gross_margin", "H1_2025")
+    assert alone.confidence == "medium" and "agrees" not in alone.basis

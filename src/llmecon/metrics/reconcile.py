@@ -18,12 +18,15 @@ from collections import defaultdict
 
 from llmecon import formulas as fx
 from llmecon.errors import ValidationError
-from llmecon.metrics.resolve import Resolver
+from llmecon.metrics.resolve import (
+    DEFAULT_RELATIVE_TOLERANCE,
+    Resolver,
+    check_agrees,
+    check_tolerance,
+)
 from llmecon.statements.model import Company, Figure
 from llmecon.statements.taxonomy import ITEMS
 
-DEFAULT_TOLERANCE_PP = 0.1  # percent points, for ratios
-DEFAULT_RELATIVE_TOLERANCE = 0.001  # 0.1% of the value, for amounts, counts and days
 SUM_TOLERANCE = 0.005  # segments may differ from the total by rounding of 0.5%
 
 
@@ -41,19 +44,6 @@ def _name(f: Figure) -> str:
     return f"{f.item}{seg} {f.period.label}"
 
 
-def _tolerance(f: Figure) -> float:
-    """Tolerance in base units (percent points for ratios)."""
-    if f.tolerance is not None:
-        if ITEMS[f.item].dimension == "percent":
-            return f.tolerance
-        from llmecon.units import parse_unit
-
-        return f.tolerance * parse_unit(f.unit, ITEMS[f.item].natural_base).factor
-    if ITEMS[f.item].dimension == "percent":
-        return DEFAULT_TOLERANCE_PP
-    return abs(f.value) * DEFAULT_RELATIVE_TOLERANCE
-
-
 def check_values(company: Company) -> list[str]:
     """Each check value against its recomputation from the raw figures."""
     out: list[str] = []
@@ -65,11 +55,10 @@ def check_values(company: Company) -> list[str]:
             out.append(f"{_name(f)}: check value {f.value:g} cannot be recomputed "
                        f"({r.why}); give the missing figures or mark it role: raw")
             continue
-        got = r.value * 100.0 if ITEMS[f.item].dimension == "percent" else r.value
-        tol = _tolerance(f)
-        if abs(got - f.value) > tol:
+        if not check_agrees(f, r.value):
+            got = r.value * 100.0 if ITEMS[f.item].dimension == "percent" else r.value
             out.append(f"{_name(f)}: reported {f.value:g}, but the raw figures give {got:.6g} "
-                       f"({r.basis}); expected within {tol:g}")
+                       f"({r.basis}); expected within {check_tolerance(f):g}")
     return out
 
 

@@ -13,7 +13,7 @@ Percent items come back as fractions (56.3% -> 0.563).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from llmecon import formulas as fx
@@ -22,6 +22,29 @@ from llmecon.statements.model import Company, Figure, Period, shift_months
 from llmecon.statements.taxonomy import ITEMS
 
 _RANK = {"high": 3, "medium": 2, "low": 1, "unknown": 0}
+DEFAULT_TOLERANCE_PP = 0.1  # percent points, for ratios
+DEFAULT_RELATIVE_TOLERANCE = 0.001  # 0.1% of the value, for amounts, counts and days
+
+
+def check_tolerance(f: Figure) -> float:
+    """How far a check figure may be from its recomputation, in base units (percent points
+    for ratios): its own ``tolerance``, else the defaults above."""
+    if f.tolerance is not None:
+        if ITEMS[f.item].dimension == "percent":
+            return f.tolerance
+        from llmecon.units import parse_unit
+
+        return f.tolerance * parse_unit(f.unit, ITEMS[f.item].natural_base).factor
+    if ITEMS[f.item].dimension == "percent":
+        return DEFAULT_TOLERANCE_PP
+    return abs(f.value) * DEFAULT_RELATIVE_TOLERANCE
+
+
+def check_agrees(check: Figure, value: float) -> bool:
+    """Whether a recomputed ``value`` (base units; a fraction for percent items) is within
+    the check figure's tolerance of it."""
+    got = value * 100.0 if ITEMS[check.item].dimension == "percent" else value
+    return abs(got - check.value) <= check_tolerance(check)
 
 
 def weakest(confidences: Sequence[str]) -> str:
@@ -102,11 +125,27 @@ class Resolver:
             for rule in RULES.get(item, ()):
                 r = rule(self, period, segment)
                 if r is not None and r.ok:
-                    return r
+                    return self._confirmed(r)
         finally:
             self._stack.discard(key)
         seg = f" [{segment}]" if segment else ""
         return self._na(item, period, segment, f"{item}{seg} not disclosed for {period}")
+
+    def _confirmed(self, r: Resolved) -> Resolved:
+        """A derived value that a reported check figure of the same item confirms (within
+        the check's tolerance) is as sure as the surer of the two: Zhipu's gross margin
+        from revenue (high) and cost of revenue (one source) agrees with the 50.0% four
+        sources report, so it is high."""
+        check = self.company.figure(r.item, r.period, r.segment)
+        if check is None or check.role != "check" or check is self.exclude \
+                or r.value is None or _RANK.get(check.confidence, 0) <= _RANK.get(
+                    r.confidence, 0) or not check_agrees(check, r.value):
+            return r
+        shown = f"{check.value:g}%" if ITEMS[check.item].dimension == "percent" \
+            else f"{check.value:g} {check.unit}"
+        return replace(r, confidence=check.confidence,
+                       basis=f"{r.basis} (agrees with the reported {shown}, "
+                             f"{check.confidence})")
 
     @staticmethod
     def _na(item: str, period: str, segment: str | None, why: str) -> Resolved:
