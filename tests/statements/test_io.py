@@ -150,8 +150,12 @@ def test_a_period_publication_date_round_trips_and_is_checked(tmp_path: Path) ->
     with pytest.raises(InputError, match=r"was published 2025-04-01, but b\.csv row 2 says "
                        r"2025-03-01"):
         io.read_csv_text(two, "b.csv")
-    with pytest.raises(InputError, match="period_published: expected a date YYYY-MM-DD"):
-        io.read_csv_text(head + row.format(v=1, d="soon"), "b.csv")
+    for bad in ("soon", "20250301", "2025-W10-1"):  # Python's fromisoformat reads the last two
+        with pytest.raises(InputError, match="period_published: expected a date YYYY-MM-DD"):
+            io.read_csv_text(head + row.format(v=1, d=bad), "b.csv")
+    with pytest.raises(InputError, match="period_end: expected a date YYYY-MM-DD"):
+        io.read_csv_text(head + row.replace("2024-12-31", "20241231").format(v=1, d=""),
+                         "b.csv")
     yaml_text = ("company: {id: co, currency: USD}\nperiods:\n  FY2024: {end: '2024-12-31', "
                  "months: 12, published: '2025-03-01'}\nfigures:\n- {item: revenue, period: "
                  "FY2024, value: 1, unit: million, currency: USD, source: a filing}\n")

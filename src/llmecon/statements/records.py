@@ -96,6 +96,9 @@ def _shown(x: Any) -> str:
     return text if len(text) <= 60 else f"{text[:40]}... ({len(str(x)):,} characters)"
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(x: Any, where: str, field: str) -> date:
     """A date given as ``YYYY-MM-DD`` text or a YAML date (not a date and time)."""
     if isinstance(x, datetime):
@@ -104,7 +107,10 @@ def parse_date(x: Any, where: str, field: str) -> date:
     if isinstance(x, date):
         return x
     try:
-        return date.fromisoformat(str(x).strip())
+        text = str(x).strip()
+        if not _ISO_DATE.fullmatch(text):  # Python also reads '20250301' and '2025-W10-1'
+            raise ValueError(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{where}, {field}: expected a date YYYY-MM-DD, found {_shown(x)}"
                          ) from None
