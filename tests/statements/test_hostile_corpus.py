@@ -45,6 +45,9 @@ EXPECTED: dict[str, str] = {
     "c_meta_bad_fye.csv": "company: fiscal_year_end: expected MM-DD with a real month and day",
     "c_meta_bad_listing_date.csv": "company: listing_date: expected a date (YYYY-MM-DD), "
                                    "found '2026-02-30'",
+    # pydantic reads a number of seconds as a date (1740787200: 2025-03-01)
+    "c_meta_listing_date_seconds.csv": "company: listing_date: expected a date (YYYY-MM-DD), "
+                                       "found '1740787200'",
     "c_meta_platform_not_a_line.csv": "platform_line 'cloud' is not one of the lines (api, "
                                       "apps)",
     "c_meta_twice.csv": "row 24: company field 'currency' given twice",

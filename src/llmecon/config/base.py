@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,6 +49,23 @@ _EXPECTED = {
 }
 
 
+def _date_only(annotation: Any) -> bool:
+    """Whether a field holds a date (optionally ``None``)."""
+    import types
+    import typing
+    from datetime import date
+
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return kinds == [date]
+    return annotation is date
+
+
+#: A date as text: pydantic also reads a number of seconds ('1740787200') as a date.
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
 def _number_only(annotation: Any) -> bool:
     """Whether a field holds only numbers (``int``, ``float``, optionally ``None``), under
     ``Annotated`` and unions."""
@@ -80,8 +98,13 @@ class ConfigModel(BaseModel):
         below :data:`~llmecon.constants.MIN_MAGNITUDE` (they overflow the arithmetic) and
         text beyond :data:`~llmecon.constants.MAX_TEXT_CHARS`, in the field's value and
         anything nested in it; and true/false where a number is expected (it read as 1)."""
-        numeric = info.field_name is not None and _number_only(
-            cls.model_fields[info.field_name].annotation)
+        annotation = cls.model_fields[info.field_name].annotation \
+            if info.field_name is not None else None
+        numeric = _number_only(annotation)
+        if _date_only(annotation) and (isinstance(value, int | float) or (
+                isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value))):
+            raise PydanticCustomError("date_parsing", "expected a date (YYYY-MM-DD), found "
+                                      "{found}", {"found": repr(value)})
         if isinstance(value, bool) and numeric:
             raise PydanticCustomError("bool_number", "expected a number, found {found}",
                                       {"found": value})
