@@ -87,3 +87,15 @@ def test_signals_frame_gives_no_confidence_without_a_value(zhipu: Company, minim
     empty = frame[frame.value.isna()]
     assert len(empty) > 0 and empty.confidence.isna().all()
     assert frame[frame.value.notna()].confidence.isin(["high", "medium", "low"]).all()
+
+
+def test_growth_in_a_converted_table_says_it_is_in_the_reporting_currency(
+        zhipu: Company, minimax: Company) -> None:
+    # from an economist's review: under a US$ header Zhipu's growth is 325.1% (RMB 190.877m
+    # / 44.9m - 1), where in US$ it would be (190.877 / 7.18) / (44.9 / 7.104) - 1 = 320.6%
+    ue, _, _ = compare([zhipu, minimax], currency="USD")
+    row = next(r for r in ue.rows if r.key == "revenue_growth")
+    z, m = row.cells
+    assert z.value == pytest.approx(190.877 / 44.9 - 1, rel=1e-3)
+    assert "in CNY, the reporting currency" in z.basis
+    assert "reporting currency" not in m.basis  # MiniMax reports in US$

@@ -256,10 +256,27 @@ def convert_value(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
     return replace(out, confidence=weakest([mv.confidence, *(r.confidence for r in used)]))
 
 
+#: Rows of growth rates: computed in the reporting currency, which a converted table says.
+GROWTH_ROWS = frozenset({"revenue_growth", "revenue_cagr"})
+
+
+def _growth_in(mv: MetricValue, reporting: str | None, currency: str) -> MetricValue:
+    """A growth rate of a column converted to ``currency``: its basis says it is in the
+    reporting currency (in ``currency`` it would also move with the exchange rate)."""
+    if not mv.ok or reporting is None or reporting == currency:
+        return mv
+    return replace(mv, basis=f"{mv.basis}; in {reporting}, the reporting currency (in "
+                             f"{currency} it would also move with the exchange rate)")
+
+
 def convert_table(table: Table, currency: str, fx: FxTable) -> Table:
-    """The table with money in ``currency`` (see :func:`convert_value`)."""
-    rows = tuple(replace(row, cells=tuple(convert_value(c, currency, fx) for c in row.cells))
-                 for row in table.rows)
+    """The table with money in ``currency`` (see :func:`convert_value`); growth rates stay
+    in each company's reporting currency, and say so."""
+    rows = tuple(replace(row, cells=tuple(
+        _growth_in(c, col.currency, currency) if row.key in GROWTH_ROWS
+        else convert_value(c, currency, fx) for c, col in zip(row.cells, table.columns,
+                                                              strict=True)))
+        for row in table.rows)
     cols = tuple(replace(c, currency=currency) for c in table.columns)
     return replace(table, rows=rows, columns=cols)
 
