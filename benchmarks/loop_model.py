@@ -1,7 +1,9 @@
 """The projection model written as a plain per-path Python loop: the benchmark's baseline.
 
 The same model as :mod:`llmecon.simulate.engine` (every line kind, yearly trends, the
-compute mix, FX on revenue, costs and cash, collection delays and opening receivables,
+compute mix, FX on revenue, costs and cash (foreign cash from a share of the opening cash
+and from financing received in the other currency, revalued monthly, other flows taken pro
+rata), collection delays and opening receivables,
 B2B advances and delivery, payables, capex and leases, interest on cash, financing), one
 path at a time, floats and lists only, nothing vectorised. Constants are looked up once per
 path. ``benchmarks/simulate.py`` checks it against the engine path by path (to 1e-9
@@ -22,10 +24,12 @@ ONE_MILLION = 1e6
 
 
 def loop_path(s: Any, x: dict[str, float], mults: dict[str, list[float]],
-              financing: list[float]) -> list[tuple[float, float]]:
+              financing: list[float], foreign: list[float] | None = None
+              ) -> list[tuple[float, float]]:
     """One path: (cash, revenue) per month. ``mults`` maps driver names (and
     ``inference_cost_index``, ``gpu_price_index``, ``fx_index``) to one multiplier per
-    month (absent: 1); ``financing`` is the included financing's cash per month."""
+    month (absent: 1); ``financing`` is the cash per month of the included financing in
+    the reporting currency, ``foreign`` of that in the other currency (at index 1)."""
     h = s.horizon_months
     ones = [1.0] * h
 
@@ -51,6 +55,8 @@ def loop_path(s: Any, x: dict[str, float], mults: dict[str, list[float]],
     unexplained, k_pay = g("unexplained_operating_monthly"), s.payables_months
     opening_pay, payable, incurred = g("opening_payables"), g("opening_payables"), [0.0] * h
     fx_before, out = 1.0, []
+    abroad = foreign or [0.0] * h
+    held_abroad = f_cash * (cash if cash > 0.0 else 0.0)  # foreign cash, reporting currency
     for t in range(h):
         years = t / 12.0
         gpu = gpu_m[t]
@@ -77,9 +83,13 @@ def loop_path(s: Any, x: dict[str, float], mults: dict[str, list[float]],
         capex = (capex0 * capex_m[t] * gpu + lease) * fx
         held = cash if cash > 0.0 else 0.0
         interest = held * rate / 12.0
-        revaluation = f_cash * held * (fx_m[t] / fx_before - 1.0)
+        share = held_abroad / held if held > 0.0 else 0.0
+        revaluation = held_abroad * (fx_m[t] / fx_before - 1.0)
         fx_before = fx_m[t]
-        cash = cash + ocf - capex + interest + revaluation + financing[t]
+        flows, received = ocf - capex + interest, abroad[t] * fx_m[t]
+        cash = cash + flows + revaluation + financing[t] + received
+        held_abroad = held_abroad + revaluation + share * flows + received
+        held_abroad = min(max(held_abroad, 0.0), cash if cash > 0.0 else 0.0)
         out.append((cash, m[0]))
     return out
 

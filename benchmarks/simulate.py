@@ -57,9 +57,10 @@ def case_loop(s: Scenario, n: int) -> float:
     xs = [{k: float(v[i]) for k, v in x.items()} for i in range(n)]
     ms = [{k: (v.tolist() if v.ndim == 1 else v[i].tolist()) for k, v in mults.items()}
           for i in range(n)]
-    financing = financing_by_month(s).tolist()
+    financing = financing_by_month(s, False).tolist()
+    foreign = financing_by_month(s, True).tolist()
     t0 = time.process_time()
-    got = [loop_path(s, xs[i], ms[i], financing) for i in range(n)]
+    got = [loop_path(s, xs[i], ms[i], financing, foreign) for i in range(n)]
     per_path = (time.process_time() - t0) / n
     cash = np.array([[c for c, _ in g] for g in got])
     rev = np.array([[r for _, r in g] for g in got])

@@ -47,6 +47,20 @@ BASES: dict[str, str] = {
 
 CURRENCIES: tuple[str, ...] = ("CNY", "USD", "HKD")
 CURRENCY_ALIASES: dict[str, str] = {"RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD"}
+#: Currencies pegged to another: the Hong Kong dollar trades at HK$7.75-7.85 per US dollar
+#: (the Linked Exchange Rate System, HKMA, band since May 2005), so against any third
+#: currency it moves as the US dollar does. The one list of pegs (FX noise, which currency
+#: IPO proceeds are held in).
+PEGS: dict[str, str] = {"HKD": "USD"}
+
+
+def anchor_currency(code: str) -> str:
+    """The currency ``code`` moves with: the one it is pegged to, else itself.
+
+    >>> anchor_currency("HKD"), anchor_currency("CNY")
+    ('USD', 'CNY')
+    """
+    return PEGS.get(code, code)
 
 
 @dataclass(frozen=True)

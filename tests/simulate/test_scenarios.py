@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from llmecon.config.base import parse_config
+from llmecon.config.scenario import StressPreset
 from llmecon.errors import InputError, NotFoundError
 from llmecon.simulate.loaders import load_base_scenario as base_scenario
 from llmecon.simulate.run import run
@@ -50,7 +52,8 @@ def test_each_stress_moves_the_expected_way(request: pytest.FixtureRequest, cid:
         if cid == "minimax" and name == "credit-withdrawn":
             assert stressed == base  # no bank credit disclosed: nothing to withdraw
             continue
-        for metric, direction in preset["expect"].items():
+        expected = parse_config(StressPreset, preset, name).expected(cid)
+        for metric, direction in expected.items():
             if direction == "lower":
                 assert stressed[metric] < base[metric], (name, metric)
             else:

@@ -81,6 +81,11 @@ class FinancingEventConfig(ConfigModel):
     is repaid in one payment ``repay_after_months`` after the draw (absent: never repaid,
     e.g. equity). ``already_received: true`` marks debt drawn before the start (its cash is
     in the starting cash; only interest and repayment move cash).
+    ``in_foreign_currency: true`` (default false): the money comes in the scenario's other
+    currency (``foreign_currency`` of data/financing.yaml) or one pegged to it; ``amount``
+    is its value at the calibration's rate, and the projection converts it at the month's
+    ``fx_index`` and holds it as foreign cash, revalued as the index moves (calibration
+    sets it for an IPO in such a currency: Zhipu's HK dollar proceeds).
     """
 
     label: str = "financing"
@@ -94,6 +99,7 @@ class FinancingEventConfig(ConfigModel):
     repay_after_months: int | None = Field(default=None, ge=0)
     already_received: bool = False
     source: str = ""
+    in_foreign_currency: bool = False
 
     @model_validator(mode="after")
     def _when(self) -> FinancingEventConfig:
@@ -217,8 +223,8 @@ class StressChange(ConfigModel):
 
 class StressPreset(ConfigModel):
     """A stress preset of ``data/stress.yaml``: what it changes and how it should move the
-    results (``expect``), measured against the base case counting ``compare_with``
-    financing."""
+    results (``expect``, for every company; ``expect_by_company``, for the company named,
+    over ``expect``), measured against the base case counting ``compare_with`` financing."""
 
     description: str
     shocks: list[ShockConfig] = Field(default_factory=list)
@@ -229,3 +235,9 @@ class StressPreset(ConfigModel):
     withdraw_credit: bool = False
     compare_with: FinancingChoice = "committed"
     expect: dict[str, Literal["lower", "higher"]] = Field(default_factory=dict)
+    expect_by_company: dict[str, dict[str, Literal["lower", "higher"]]] = Field(
+        default_factory=dict)
+
+    def expected(self, company: str) -> dict[str, str]:
+        """How the preset should move ``company``'s results."""
+        return {**self.expect, **self.expect_by_company.get(company, {})}

@@ -38,7 +38,7 @@ from llmecon.units import FxTable
 
 #: Month-to-month volatility (assumed): lumpy project signings, token demand, payers,
 #: prices, the cost of compute, and the exchange rate (CNY/USD moves about 1.5% a month;
-#: the HKD is pegged to the USD and carries none).
+#: a currency pegged to another, llmecon.units.PEGS (the HKD to the USD), moves with it).
 DEFAULT_NOISE = (
     Noise("*.contracts_per_month", 0.10, 0.5), Noise("*.tokens_per_month", 0.03, 0.9),
     Noise("*.paying_rate", 0.02, 0.9), Noise("*.arppu_monthly", 0.01, 0.9),
@@ -151,7 +151,7 @@ def calibrate_company(cal: Calibration, fx: FxTable, fin: CompanyFinancingConfig
     cal.put("foreign_cost_share", fin.foreign_cost_share,
             f"assumed: share of costs paid in {other} (moves with fx_index)")
     cal.put("foreign_cash_share", fin.foreign_cash_share,
-            f"assumed: share of cash held in {other} (revalued with fx_index)")
+            f"assumed: share of the opening cash held in {other} (revalued with fx_index)")
     _foreign_revenue(cal, fin.foreign_currency)
     training = cal.need("rd_compute_cost")
     cal.put("training_compute_monthly", training / m, f"derived: compute in R&D {p.label} / {m}")

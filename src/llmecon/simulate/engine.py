@@ -27,11 +27,12 @@ Opening receivables (driver ``<line>.opening_receivables``, the disclosed balanc
 known) are collected evenly over the line's collection delay, so a longer delay lowers cash
 in the months it bites. Costs: cost per token follows an index that falls by
 ``inference_cost_decline_annual``; training compute and other opex grow yearly.
-Shares of revenue (``foreign_revenue_share``), costs (``foreign_cost_share``) and cash
-(``foreign_cash_share``) are in another currency and move with ``fx_index`` (the price of
-that currency in the reporting one, 1 at the start); revenue converts when billed, cash held
-in that currency is revalued each month. Operating costs may be paid ``payables_months``
-later (the scenario's setting; opening payables in ``opening_payables``).
+Shares of revenue (``foreign_revenue_share``) and costs (``foreign_cost_share``) are in
+another currency and move with ``fx_index`` (the price of that currency in the reporting
+one, 1 at the start); revenue converts when billed. Cash in that currency (a share of the
+opening cash, ``foreign_cash_share``, and financing received in it) is tracked per path and
+revalued each month (:class:`~llmecon.simulate.balances.ForeignCash`). Operating costs may
+be paid ``payables_months`` later (``opening_payables`` owed at the start).
 Compute costs follow ``gpu_price_index`` by the rented and committed shares of the compute
 mix (:func:`compute_index`); owned capacity pays by capex.
 Below the operating cash flow: capex and lease payments, interest on positive cash at
@@ -48,7 +49,8 @@ from typing import Any
 import numpy as np
 
 from llmecon import formulas
-from llmecon.simulate.balances import Payables, financing_by_month
+from llmecon.simulate.balances import ForeignCash, Payables
+from llmecon.simulate.balances import financing_by_month as financing_by_month
 from llmecon.simulate.calendar import calendar_quarter
 from llmecon.simulate.scenario import LineSpec, Scenario
 
@@ -78,8 +80,8 @@ class Paths:
     capex_and_leases : capital expenditure and lease payments (cash out, positive).
     interest_income : interest earned on positive cash.
     financing_cash_flow : included financing: net receipts - interest on debt - repayments.
-    fx_revaluation : gain (loss) on the share of cash held in the other currency as the
-        ``fx_index`` moves.
+    fx_revaluation : gain (loss) on the cash held in the other currency as the ``fx_index``
+        moves.
     payables : operating costs incurred and not yet paid, at the month end.
     contract_costs : B2B delivery cost of the contracts in delivery (paid as incurred,
         expensed at acceptance with their revenue: costs to fulfil a contract).
@@ -448,12 +450,10 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
     out = {k: (getattr(into, k) if into is not None and getattr(into, k) is not None
                else np.empty((n, h), order="F")) for k in names}
     cash = x["start_cash"].astype(float).copy()
-    financing = financing_by_month(s)
+    foreign = ForeignCash(s, _opt(x, "foreign_cash_share", n), cash)
     st = initial_state(s, x, n)
     rate, unexplained = _opt(x, "interest_rate_on_cash_annual", n), \
         _opt(x, "unexplained_operating_monthly", n)
-    foreign_cash = _opt(x, "foreign_cash_share", n)
-    fx_before: Any = 1.0
     due = Payables(s.payables_months, _opt(x, "opening_payables", n), n, h)
     trends = Trends(x)
     fulfil = opening_contract_costs(s, st, n)
@@ -466,17 +466,15 @@ def project(s: Scenario, x: Mapping[str, Array], mults: Mapping[str, Array],
         costs = mo.cost_of_revenue + (company_costs(x, mults, mo) + mo.marketing) * fx
         ocf = mo.cash_in - due.pay(t, costs + mo.capitalised) + unexplained
         capex = _capex(x, mults, t, n) * fx
-        held = np.maximum(cash, 0.0)
-        interest = formulas.monthly_interest(held, rate)
-        revaluation = foreign_cash * held * (fx_now / fx_before - 1.0)
-        fx_before = fx_now
-        cash = cash + ocf - capex + interest + revaluation + financing[t]
+        interest = formulas.monthly_interest(np.maximum(cash, 0.0), rate)
+        revaluation, financing = foreign.month(t, fx_now, cash, ocf - capex + interest)
+        cash = cash + ocf - capex + interest + revaluation + financing
         _put(out, t, cash=cash, revenue=mo.revenue, operating_cash_flow=ocf,
              gross_profit=formulas.gross_profit(mo.revenue, mo.cost_of_revenue),
              trade_receivables=sum(st.receivables.values(), np.zeros(n)),
              contract_liabilities=sum(st.liabilities.values(), np.zeros(n)),
              operating_result=mo.revenue - costs, capex_and_leases=capex,
-             interest_income=interest, financing_cash_flow=financing[t],
+             interest_income=interest, financing_cash_flow=financing,
              fx_revaluation=revaluation, payables=due.balance, contract_costs=fulfil)
         trends.advance()
     if into is not None:

@@ -6,7 +6,10 @@ facilities, and adds an assumed equity raise where no facility is disclosed. Eac
 whether it is committed; the base case counts only committed ones:
 
 - the IPO (committed): gross proceeds less fees (disclosed, or the assumed fee share) in the
-  calendar month of the listing;
+  calendar month of the listing; received in the other currency when the proceeds are in
+  it or in one pegged to it (:data:`llmecon.units.PEGS`): Zhipu's HK dollars, held offshore,
+  move with the US dollar against its renminbi (converted at the month's ``fx_index``,
+  whose 1 is the rate the calibration converted them at);
 - bank borrowings at the period end (committed, already in cash): interest, repayment;
 - half of the unused facilities drawn (uncommitted: a bank may withdraw them), with
   interest and repayment; or, without facilities, a follow-on raise (uncommitted).
@@ -22,7 +25,7 @@ from llmecon.metrics.resolve import Resolver
 from llmecon.simulate.calendar import month_index
 from llmecon.simulate.scenario import Financing
 from llmecon.statements.model import Company, Period
-from llmecon.units import FxTable
+from llmecon.units import FxTable, anchor_currency
 
 
 def calibrate_financing(company: Company, p: Period, r: Resolver, fx: FxTable, cash: float,
@@ -37,7 +40,9 @@ def calibrate_financing(company: Company, p: Period, r: Resolver, fx: FxTable, c
         out.append(Financing(month_index(p.end, ipo.listing_date), gross,
                              f"IPO {ipo.listing_date}: gross {gross:,.0f} less fees "
                              f"{fee:.2%} ({how})", True, "ipo", fee_share=fee,
-                             source=f"{ipo.label}{ipo.conversion}"))
+                             source=f"{ipo.label}{ipo.conversion}",
+                             in_foreign_currency=_foreign(ipo.currency, company.currency,
+                                                          fin.foreign_currency)))
     instant = company.instant_at(p.end) or p.label
     debt = r.get("bank_borrowings", instant)
     if debt.ok and debt.value:
@@ -62,3 +67,14 @@ def calibrate_financing(company: Company, p: Period, r: Resolver, fx: FxTable, c
             f"follow-on raise of {fin.follow_on_share_of_cash:.0%} of the starting cash "
             "(assumed; uncommitted)", False, "equity", fee_share=fin.follow_on_fee_share))
     return out
+
+
+def _foreign(currency: str, reporting: str, other: str) -> bool:
+    """Whether money in ``currency`` is held in the scenario's other currency ``other``
+    (itself, or pegged to it) rather than the ``reporting`` one.
+
+    >>> _foreign("HKD", "CNY", "USD"), _foreign("HKD", "USD", "CNY"), _foreign("HKD", "CNY", "")
+    (True, False, False)
+    """
+    anchor = anchor_currency(currency)
+    return bool(other) and anchor == anchor_currency(other) != anchor_currency(reporting)

@@ -17,19 +17,18 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmecon import formulas
 from llmecon.config.base import load_config, parse_config
 from llmecon.config.calibration import FINANCING_CHOICES, driver_range_problem
 from llmecon.constants import MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError, did_you_mean
-from llmecon.simulate.calendar import month_index
 from llmecon.simulate.distributions import Dist, Regime, correlation_factor
+from llmecon.simulate.events import Financing as Financing
+from llmecon.simulate.events import financing_event as financing_event
 from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
 from llmecon.simulate.preset_checks import in_range, later, unknown_stress
 
 if TYPE_CHECKING:  # the scenario file's models are built only when a file or preset is read
     from llmecon.config.scenario import (
-        FinancingEventConfig,
         LineConfig,
         RegimeConfig,
         ScenarioConfig,
@@ -80,36 +79,6 @@ class LineSpec:
         """The collection delay in months (the kind's default when not set)."""
         d = self.collection_delay_months
         return d if d is not None else 3 if self.kind == "b2b" else 0
-
-
-@dataclass(frozen=True)
-class Financing:
-    """A financing event: ``amount`` (gross, scenario currency) in projected month ``month``
-    (0 = the first month after the period end).
-
-    ``fee_share`` of the amount is paid at once (cash received: :attr:`net_amount`). Debt
-    pays ``annual_interest_rate`` on its principal in every month it is outstanding and is
-    repaid in full ``repay_after_months`` after ``month`` (``None``: not repaid, as equity).
-    ``already_received`` marks debt drawn before the start (in the starting cash already):
-    only its interest and repayment move cash. Only ``committed`` events are in the base
-    case.
-    """
-
-    month: int
-    amount: float
-    label: str
-    committed: bool
-    kind: str = "other"
-    fee_share: float = 0.0
-    annual_interest_rate: float = 0.0
-    repay_after_months: int | None = None
-    already_received: bool = False
-    source: str = ""
-
-    @property
-    def net_amount(self) -> float:
-        """Cash received: the amount less fees."""
-        return float(formulas.net_of_fees(self.amount, self.fee_share))
 
 
 @dataclass(frozen=True)
@@ -242,14 +211,6 @@ def _match(pattern: str, names: Sequence[str], where: str, moving: bool = False)
     if moving:  # a shock, regime or noise: each must be read month by month
         refuse_fixed(got, where, pattern)
     return got
-
-
-def financing_event(cfg: FinancingEventConfig, start: date) -> Financing:
-    """A financing event of a scenario starting after ``start``."""
-    month = cfg.month if cfg.month is not None else month_index(start, cfg.date or start)
-    return Financing(month, cfg.amount, cfg.label, cfg.committed, cfg.kind, cfg.fee_share,
-                     cfg.annual_interest_rate, cfg.repay_after_months, cfg.already_received,
-                     cfg.source)
 
 
 def load_scenario(base: Scenario, path: str | Path) -> Scenario:

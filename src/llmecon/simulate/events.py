@@ -1,0 +1,57 @@
+"""A financing event of a scenario (:class:`Financing`) and its reading from a scenario
+file (:func:`financing_event`); :mod:`llmecon.simulate.scenario` re-exports both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from llmecon import formulas
+from llmecon.simulate.calendar import month_index
+
+if TYPE_CHECKING:  # the scenario file's models are built only when a file is read
+    from llmecon.config.scenario import FinancingEventConfig
+
+
+@dataclass(frozen=True)
+class Financing:
+    """A financing event: ``amount`` (gross, scenario currency) in projected month ``month``
+    (0 = the first month after the period end).
+
+    ``fee_share`` of the amount is paid at once (cash received: :attr:`net_amount`). Debt
+    pays ``annual_interest_rate`` on its principal in every month it is outstanding and is
+    repaid in full ``repay_after_months`` after ``month`` (``None``: not repaid, as equity).
+    ``already_received`` marks debt drawn before the start (in the starting cash already):
+    only its interest and repayment move cash. Only ``committed`` events are in the base
+    case. ``in_foreign_currency``: the money is received (and held, paid back) in the
+    scenario's other currency, or one pegged to it; ``amount`` is then its value at the
+    rate of the calibration (``fx_index`` 1), and the projection converts it at the
+    month's ``fx_index`` and holds it as foreign cash
+    (:class:`llmecon.simulate.balances.ForeignCash`).
+    """
+
+    month: int
+    amount: float
+    label: str
+    committed: bool
+    kind: str = "other"
+    fee_share: float = 0.0
+    annual_interest_rate: float = 0.0
+    repay_after_months: int | None = None
+    already_received: bool = False
+    source: str = ""
+    in_foreign_currency: bool = False
+
+    @property
+    def net_amount(self) -> float:
+        """Cash received: the amount less fees."""
+        return float(formulas.net_of_fees(self.amount, self.fee_share))
+
+
+def financing_event(cfg: FinancingEventConfig, start: date) -> Financing:
+    """A financing event of a scenario starting after ``start``."""
+    month = cfg.month if cfg.month is not None else month_index(start, cfg.date or start)
+    return Financing(month, cfg.amount, cfg.label, cfg.committed, cfg.kind, cfg.fee_share,
+                     cfg.annual_interest_rate, cfg.repay_after_months, cfg.already_received,
+                     cfg.source, cfg.in_foreign_currency)
