@@ -3,7 +3,7 @@
 The same model as :mod:`llmecon.simulate.engine` (every line kind, yearly trends, the
 compute mix, FX on revenue, costs and cash (foreign cash from a share of the opening cash
 and from financing received in the other currency, revalued monthly, other flows taken pro
-rata), collection delays and opening receivables,
+rata), collection delays (a window of billing collected later) and opening receivables,
 B2B advances and delivery, payables, capex and leases, interest on cash, financing), one
 path at a time, floats and lists only, nothing vectorised. Constants are looked up once per
 path. ``benchmarks/simulate.py`` checks it against the engine path by path (to 1e-9
@@ -109,7 +109,7 @@ def _line(s: Any, ln: Any, x: dict[str, float], mu: Any) -> tuple[str, list[Any]
                        x[p + "marketing_monthly"], mu(p + "marketing_monthly"),
                        x[p + "user_churn_monthly"], mu(p + "user_churn_monthly"),
                        x[p + "cac"], mu(p + "cac"), x[p + "other_cor_share"],
-                       _collection(x, p, lag, 0.0, h), g("payer_usage_multiple") or 1.0]
+                       _collection(x, p, ln, 0.0, h), g("payer_usage_multiple") or 1.0]
     if ln.kind == "b2b":
         d = ln.delivery_months
         backlog = x.get(p + "backlog_value_monthly",
@@ -122,24 +122,33 @@ def _line(s: Any, ln: Any, x: dict[str, float], mu: Any) -> tuple[str, list[Any]
                        x[p + "sm_elasticity"], x[p + "contract_value"],
                        mu(p + "contract_value"), adv, x[p + "delivery_cost_share"],
                        g("delivery_compute_share"),
-                       _collection(x, p, lag, lag * (1.0 - adv) * backlog, h)]
+                       _collection(x, p, ln, lag * (1.0 - adv) * backlog, h)]
     return "api", [x[p + "tokens_per_month"], mu(p + "tokens_per_month"), x[p + "price_per_m"],
                    mu(p + "price_per_m"), x[p + "cost_per_m_tokens"] / x[p + "utilisation"],
                    x[p + "volume_growth_monthly"], mu(p + "volume_growth_monthly"),
-                   1.0 - x[p + "price_decline_monthly"], _collection(x, p, lag, 0.0, h)]
+                   1.0 - x[p + "price_decline_monthly"], _collection(x, p, ln, 0.0, h)]
 
 
-def _collection(x: dict[str, float], p: str, lag: int, default: float, h: int) -> list[Any]:
-    """Opening receivables, their monthly collection and the revenue billed per month."""
-    r0 = x.get(p + "opening_receivables", default)
-    return [r0 / max(lag, 1), max(lag, 1), lag, [0.0] * h]
+def _collection(x: dict[str, float], p: str, ln: Any, default: float, h: int) -> list[Any]:
+    """Opening receivables, their monthly collection, the revenue billed per month and the
+    months whose billing is due in each month (the normal delay; billing in the line's
+    window of later payment, ``extra_delay_months`` later)."""
+    r0, lag = x.get(p + "opening_receivables", default), ln.delay_months
+    late, start, window = ln.extra_delay_months, ln.extra_delay_start_month, \
+        ln.extra_delay_window_months
+    due: list[list[int]] = [[] for _ in range(h)]
+    for a in range(h):  # billed in month a, collected in month a + lag (+ late)
+        in_window = late > 0 and a >= start and (window == 0 or a < start + window)
+        if a + lag + (late if in_window else 0) < h:
+            due[a + lag + (late if in_window else 0)].append(a)
+    return [r0 / max(lag, 1), max(lag, 1), due, [0.0] * h]
 
 
 def _collect(c: list[Any], t: int, rev: float) -> float:
     """Bill ``rev`` in month ``t``; what is collected in that month."""
-    opening, spread, lag, billed = c
+    opening, spread, due, billed = c
     billed[t] = rev
-    return (opening if t < spread else 0.0) + (billed[t - lag] if t >= lag else 0.0)
+    return (opening if t < spread else 0.0) + sum(billed[a] for a in due[t])
 
 
 def _c2c(st: list[Any], ctx: tuple[Any, ...], m: list[float]) -> None:
@@ -163,9 +172,9 @@ def _b2b(st: list[Any], ctx: tuple[Any, ...], m: list[float]) -> None:
     k = d + lag + t
     buf[k] = c0 * growth ** years * season[quarter] * c_m[t] \
         * (1.0 if spend is None else spend ** elasticity) * cv * cv_m[t] * rev_fx
-    opening, spread = coll[0], coll[1]
+    opening, spread, due = coll[0], coll[1], coll[2]
     collected = (opening if t < spread else 0.0) + \
-        ((1.0 - adv) * buf[k - d - lag] if t >= lag else 0.0)
+        (1.0 - adv) * sum(buf[a + lag] for a in due[t])  # accepted in month a: row a + lag
     m[0] += buf[k - d]
     m[1] += adv * buf[k] + collected
     m[2] += sum(buf[k - d + 1:k + 1]) * dcs / d * (1.0 - dcomp + dcomp * compute)

@@ -61,7 +61,13 @@ FinancingKind = Literal["ipo", "equity", "bank_facility", "debt", "other"]
 Factor = Annotated[float, Field(ge=0, le=1_000)]
 
 class LineConfig(ConfigModel):
-    """A business line: its kind and timing."""
+    """A business line: its kind and timing.
+
+    ``extra_delay_months``: revenue billed in ``extra_delay_window_months`` months from
+    ``extra_delay_start_month`` (0 months: to the horizon) is collected this many months
+    after the ``collection_delay_months`` (a budget freeze); billing outside the window is
+    collected on the normal delay.
+    """
 
     name: str
     kind: LineKind
@@ -69,6 +75,9 @@ class LineConfig(ConfigModel):
     collection_delay_months: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MONTHS)
     seasonality: tuple[Factor, Factor, Factor, Factor] = (1.0, 1.0, 1.0,
                                                                               1.0)
+    extra_delay_months: int = Field(default=0, ge=0, le=MAX_HORIZON_MONTHS)
+    extra_delay_start_month: int = Field(default=0, ge=0, le=MAX_HORIZON_MONTHS)
+    extra_delay_window_months: int = Field(default=0, ge=0, le=MAX_HORIZON_MONTHS)
 
 
 class FinancingEventConfig(ConfigModel):
@@ -215,10 +224,23 @@ class ScenarioConfig(ConfigModel):
 
 
 class StressChange(ConfigModel):
-    """``set``: a driver (pattern) fixed at ``value``; ``add``: ``value`` added to it."""
+    """``set``: a driver (pattern) fixed at ``value``; ``add``: ``value`` added to it.
+    ``start_month`` and ``months`` (0: to the horizon) say the billing months an added
+    ``*.collection_delay_extra_months`` applies to (the default: all of them); no other
+    change takes them."""
 
     driver: str
     value: float
+    start_month: int = Field(default=0, ge=0)
+    months: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _window_for_the_delay_only(self) -> StressChange:
+        timed = self.driver.split(".")[-1] == "collection_delay_extra_months"
+        if not timed and (self.start_month or self.months):
+            raise ValueError(f"{self.driver}: start_month and months apply to "
+                             "*.collection_delay_extra_months only")
+        return self
 
 
 class StressPreset(ConfigModel):

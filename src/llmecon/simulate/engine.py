@@ -21,7 +21,8 @@ Lines (one step function each):
   touches new contracts only); revenue at acceptance ``delivery_months`` later; delivery
   cost paid evenly over delivery and expensed at acceptance (a contract-cost balance
   meanwhile); an advance at signing (a contract liability until acceptance), the rest a
-  receivable collected ``collection_delay_months`` after acceptance.
+  receivable collected ``collection_delay_months`` after acceptance (billing in a line's
+  window of later payment, a budget freeze, later still: :mod:`~llmecon.simulate.collection`).
 - API: tokens grow monthly, price falls monthly; cost = tokens x cost per token / use.
 Opening receivables (driver ``<line>.opening_receivables``, the disclosed balance where
 known) are collected evenly over the line's collection delay, so a longer delay lowers cash
@@ -52,6 +53,7 @@ from llmecon import formulas
 from llmecon.simulate.balances import ForeignCash, Payables
 from llmecon.simulate.balances import financing_by_month as financing_by_month
 from llmecon.simulate.calendar import calendar_quarter
+from llmecon.simulate.collection import billed_due, collect_opening
 from llmecon.simulate.scenario import LineSpec, Scenario
 
 Array = np.ndarray[Any, Any]
@@ -246,20 +248,13 @@ def opening_contract_costs(s: Scenario, st: State, n: int) -> Array:
     return out
 
 
-def _collect_opening(st: State, ln: LineSpec, t: int) -> Any:
-    """Opening receivables collected evenly over the collection delay (in the first month
-    without one)."""
-    lag = max(ln.delay_months, 1)
-    return st.opening_receivables[ln.name] / lag if t < lag else 0.0
-
-
 def _bill(st: State, ln: LineSpec, mo: Month, rev: Array) -> None:
     """Revenue of a line, collected after its collection delay (the same month without
-    one)."""
-    lag, t = ln.delay_months, mo.t
+    one; :func:`~llmecon.simulate.collection.due_months`)."""
+    t = mo.t
     st.billed[ln.name][t] = rev
-    due = st.billed[ln.name][t - lag] if t >= lag else 0.0
-    collected = _collect_opening(st, ln, t) + due
+    collected = collect_opening(st.opening_receivables[ln.name], ln, t) \
+        + billed_due(st.billed[ln.name], ln, t)
     st.receivables[ln.name] = st.receivables[ln.name] + rev - collected
     mo.cash_in += collected
 
@@ -350,8 +345,8 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
         * mo.revenue_fx
     adv = x[p + "advance_share"]
     accepted = buf[k - d]
-    collected = _collect_opening(st, ln, t) + ((1.0 - adv) * buf[k - d - lag] if t >= lag
-                                               else 0.0)
+    collected = collect_opening(st.opening_receivables[ln.name], ln, t) \
+        + (1.0 - adv) * billed_due(buf, ln, t, lag)  # accepted in month a: row a + lag
     mo.revenue += accepted
     compute = _trend(x, p + "delivery_compute_share")
     spent = st.spent[ln.name]  # delivered evenly and paid as delivered, expensed at acceptance

@@ -32,15 +32,28 @@ def in_range(d: Dist, driver: str, preset: str, how: str) -> Dist:
     return d
 
 
-def later(line: Any, months: int, preset: str) -> Any:
-    """A project line (a :class:`~llmecon.simulate.scenario.LineSpec`) collecting
-    ``months`` later, within what a scenario file takes (0 to the longest horizon)."""
+def later(line: Any, change: Any, preset: str) -> Any:
+    """A project line (a :class:`~llmecon.simulate.scenario.LineSpec`) collecting the
+    revenue billed in the window of ``change`` (a
+    :class:`~llmecon.config.scenario.StressChange`: ``value`` months later, from
+    ``start_month`` for ``months`` months, 0 to the horizon) later, within what a scenario
+    file takes (0 to the longest horizon); one window per line."""
+    months = int(change.value)
     delay = line.delay_months + months
     if not 0 <= delay <= MAX_HORIZON_MONTHS:
         raise InputError(f"stress {preset}: {line.name}.collection_delay_months: the preset "
                          f"adds {months} to {line.delay_months}: expected 0 to "
                          f"{MAX_HORIZON_MONTHS}, found {delay}")
-    return replace(line, collection_delay_months=delay)
+    if months < 0:
+        raise InputError(f"stress {preset}: {line.name}.collection_delay_extra_months: "
+                         f"expected 0 or more months, found {months}")
+    if line.extra_delay_months:
+        raise InputError(f"stress {preset}: {line.name}: the line's billing from month "
+                         f"{line.extra_delay_start_month} is collected "
+                         f"{line.extra_delay_months} months later already; one later "
+                         "collection per line")
+    return replace(line, extra_delay_months=months, extra_delay_start_month=change.start_month,
+                   extra_delay_window_months=change.months)
 
 
 def unknown_stress(name: str, presets: Iterable[str]) -> str:

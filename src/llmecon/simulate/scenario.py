@@ -63,16 +63,26 @@ OPTIONAL_GLOBAL_DRIVERS = ("interest_rate_on_cash_annual", "capex_monthly", "ope
                            "compute_commitment_months", "compute_owned_share")
 
 
+#: A line's later collection of the billing in a window (a budget freeze), in order.
+EXTRA_DELAY = ("extra_delay_months", "extra_delay_start_month", "extra_delay_window_months")
+
+
 @dataclass(frozen=True)
 class LineSpec:
     """A business line: its kind (c2c, b2b or api) and timing in months.
-    ``collection_delay_months``: revenue to cash; ``None``: 3 for B2B projects, else 0."""
+    ``collection_delay_months``: revenue to cash; ``None``: 3 for B2B projects, else 0.
+    Revenue billed in ``extra_delay_window_months`` months (0: to the horizon) from
+    ``extra_delay_start_month`` is collected ``extra_delay_months`` later still
+    (:func:`llmecon.simulate.collection.due_months`)."""
 
     name: str
     kind: str  # c2c, b2b or api
     delivery_months: int = 6
     collection_delay_months: int | None = None
     seasonality: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
+    extra_delay_months: int = 0
+    extra_delay_start_month: int = 0
+    extra_delay_window_months: int = 0
 
     @property
     def delay_months(self) -> int:
@@ -186,7 +196,8 @@ class Scenario:
             "horizon_months": self.horizon_months,
             "lines": [{"name": ln.name, "kind": ln.kind, "delivery_months": ln.delivery_months,
                        "collection_delay_months": ln.collection_delay_months,
-                       "seasonality": list(ln.seasonality)} for ln in self.lines],
+                       "seasonality": list(ln.seasonality),
+                       **{k: getattr(ln, k) for k in EXTRA_DELAY}} for ln in self.lines],
             "drivers": {k: dist(v) for k, v in self.drivers.items()},
             "financing": [dict(f.__dict__) for f in self.financing],
             "regimes": [{"name": r.name, "probability_per_year": r.probability_per_year,
@@ -365,7 +376,7 @@ def _check_recorded_stresses(base: Scenario, cfg: ScenarioConfig, where: str) ->
 
 def _line(cfg: LineConfig) -> LineSpec:
     return LineSpec(cfg.name, cfg.kind, cfg.delivery_months, cfg.collection_delay_months,
-                    cfg.seasonality)
+                    cfg.seasonality, *(getattr(cfg, k) for k in EXTRA_DELAY))
 
 
 def _regime(g: RegimeConfig, names: list[str], where: str) -> Regime:
@@ -437,8 +448,7 @@ def _apply_preset(s: Scenario, name: str, pre: StressPreset) -> Scenario:
     lines = list(s.lines)
     for item in pre.add:
         if item.driver.split(".")[-1] == "collection_delay_extra_months":
-            lines = [later(ln, int(item.value), name) if ln.kind == "b2b" else ln
-                     for ln in lines]
+            lines = [later(ln, item, name) if ln.kind == "b2b" else ln for ln in lines]
             continue
         for t in [n for n in drivers if fnmatch.fnmatchcase(n, item.driver)
                   and n.split(".")[0] in line_names]:
