@@ -30,7 +30,12 @@ def _csv(tmp_path: Path, rows: str, name: str = "co.csv") -> Path:
      "row 2, period_months: expected a whole number 0-120"),
     ("co,P1,2024-02-30,12,revenue,1,USD,million,src,,,\n",
      "row 2, period_end: expected a date YYYY-MM-DD, found '2024-02-30'"),
-    ("co,P1,0001-01-31,12,revenue,1,USD,million,src,,,\n", "expected a date after 1900"),
+    ("co,P1,0001-01-31,12,revenue,1,USD,million,src,,,\n",
+     "period_end: expected a date in the years 1900-2199, found 0001-01-31"),
+    ("co,P1,1900-06-30,12,revenue,1,USD,million,src,,,\n", "expected a date after 1900"),
+    # from a hostile audit: a period ending 9999-12-31 crashed every command (no next day)
+    ("co,P1,9999-12-31,12,revenue,1,USD,million,src,,,\n",
+     "period_end: expected a date in the years 1900-2199, found 9999-12-31"),
     ("co,FY2024,,,revenue,1e308,USD,billion,src,,,\n", "is too large"),
 ])
 def test_bad_periods_and_values(tmp_path: Path, row: str, message: str) -> None:

@@ -162,3 +162,13 @@ def test_a_period_publication_date_round_trips_and_is_checked(tmp_path: Path) ->
     assert io.read_yaml_text(yaml_text, "c.yaml").published_on("FY2024") == date(2025, 3, 1)
     with pytest.raises(InputError, match="expected end, months and published"):
         io.read_yaml_text(yaml_text.replace("published", "publishd"), "c.yaml")
+    # from a hostile audit: a YAML error names periods.X.published, not a figure's row
+    with pytest.raises(InputError, match=r"c\.yaml: periods\.FY2024\.published: expected a "
+                       r"date on or after the period's end \(2024-12-31\), found 2024-12-30"):
+        io.read_yaml_text(yaml_text.replace("2025-03-01", "2024-12-30"), "c.yaml")
+    # a balance date's figures come out with their reporting period: no date of its own
+    instant = head + row.format(v=1, d="") + \
+        "co,BS,2024-12-31,0,cash_and_equivalents,5,USD,million,a filing,2025-03-01\n"
+    with pytest.raises(InputError, match="row 3, period_published: a publication date goes "
+                       "on a reporting period; BS is a balance date"):
+        io.read_csv_text(instant, "b.csv")

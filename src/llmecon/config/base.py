@@ -41,7 +41,9 @@ _EXPECTED = {
     "enum": "one of {expected}",
     "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
     "date_parsing": "a date (YYYY-MM-DD)",
+    "date_years": "a date in the years 1900-2199",
     "date_type": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD), not a date and time",
     "string_too_long": "at most {max_length} characters",
     "string_too_short": "at least {min_length} characters",
     "too_long": "at most {max_length} items",
@@ -64,6 +66,20 @@ def _date_only(annotation: Any) -> bool:
 
 #: A date as text: pydantic also reads a number of seconds ('1740787200') as a date.
 _ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
+def _check_date(value: Any) -> None:
+    """Refuse what a date field would misread: a number (of seconds), text not written
+    YYYY-MM-DD, a date and time (midnight too), a year outside 1900-2199."""
+    from datetime import date, datetime
+
+    if isinstance(value, datetime) or isinstance(value, int | float) or (
+            isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value)):
+        raise PydanticCustomError("date_parsing", "expected a date (YYYY-MM-DD)")
+    year = value.year if isinstance(value, date) else int(value.strip()[:4]) \
+        if isinstance(value, str) and value.strip() else None
+    if year is not None and not 1900 <= year <= 2199:
+        raise PydanticCustomError("date_years", "expected a date in the years 1900-2199")
 
 
 def _number_only(annotation: Any) -> bool:
@@ -101,10 +117,8 @@ class ConfigModel(BaseModel):
         annotation = cls.model_fields[info.field_name].annotation \
             if info.field_name is not None else None
         numeric = _number_only(annotation)
-        if _date_only(annotation) and (isinstance(value, int | float) or (
-                isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value))):
-            raise PydanticCustomError("date_parsing", "expected a date (YYYY-MM-DD), found "
-                                      "{found}", {"found": repr(value)})
+        if _date_only(annotation):
+            _check_date(value)
         if isinstance(value, bool) and numeric:
             raise PydanticCustomError("bool_number", "expected a number, found {found}",
                                       {"found": value})
@@ -166,7 +180,10 @@ def _field(loc: tuple[int | str, ...]) -> str:
 
 
 def _found(value: Any) -> str:
-    text = repr(value)
+    from datetime import date
+
+    text = f"'{value.isoformat(sep=' ')}'" if isinstance(value, date) and hasattr(
+        value, "hour") else repr(value)  # a date and time as the file wrote it
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -275,6 +275,7 @@ def _yaml_record(fig: Any, i: int, doc: dict[str, Any], origin: str) -> Record:
         source_count=fig.get("source_count"), confidence=fig.get("confidence"),
         note=fig.get("note"), role=fig.get("role"), tolerance=fig.get("tolerance"),
         period_published=per.get("published"),
+        published_at=f"{origin}: periods.{label[:40]}.published",
     )
 
 

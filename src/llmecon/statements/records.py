@@ -22,6 +22,7 @@ from llmecon.errors import STOPPED, InputError, ValidationError
 from llmecon.statements.model import (
     CONFIDENCE,
     MAX_PERIOD_MONTHS,
+    MAX_YEAR,
     MIN_YEAR,
     Company,
     Figure,
@@ -68,6 +69,7 @@ class Record:
     role: Any = None
     tolerance: Any = None
     period_published: Any = None  # when the period's figures became public (optional)
+    published_at: str = ""  # where the file gives it, for errors ('' : ``where``)
 
 
 def _blank(x: Any) -> bool:
@@ -91,8 +93,11 @@ def _number(x: Any, where: str, field: str) -> float:
 
 
 def _shown(x: Any) -> str:
-    """``x`` as an error shows it: an over-long value (5,001 digits) cut short."""
-    text = repr(x)
+    """``x`` as an error shows it: an over-long value (5,001 digits) cut short, a list or
+    a mapping as the file wrote it (dates as text, not Python's repr)."""
+    import json
+
+    text = json.dumps(x, default=str) if isinstance(x, list | tuple | dict) else repr(x)
     return text if len(text) <= 60 else f"{text[:40]}... ({len(str(x)):,} characters)"
 
 
@@ -100,20 +105,30 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_date(x: Any, where: str, field: str) -> date:
-    """A date given as ``YYYY-MM-DD`` text or a YAML date (not a date and time)."""
+    """A date given as ``YYYY-MM-DD`` text or a YAML date (not a date and time), in the
+    years MIN_YEAR-MAX_YEAR; an error names ``where, field``."""
+    return parse_date_at(x, f"{where}, {field}")
+
+
+def parse_date_at(x: Any, place: str) -> date:
+    """:func:`parse_date` with an error that begins ``place:``."""
     if isinstance(x, datetime):
-        raise InputError(f"{where}, {field}: expected a date YYYY-MM-DD, found a date and time "
+        raise InputError(f"{place}: expected a date YYYY-MM-DD, found a date and time "
                          f"{x.isoformat()!r}")
-    if isinstance(x, date):
-        return x
     try:
-        text = str(x).strip()
-        if not _ISO_DATE.fullmatch(text):  # Python also reads '20250301' and '2025-W10-1'
-            raise ValueError(text)
-        return date.fromisoformat(text)
+        if isinstance(x, date):
+            day = x
+        else:
+            text = str(x).strip()
+            if not _ISO_DATE.fullmatch(text):  # Python also reads '20250301' and '2025-W10-1'
+                raise ValueError(text)
+            day = date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{where}, {field}: expected a date YYYY-MM-DD, found {_shown(x)}"
-                         ) from None
+        raise InputError(f"{place}: expected a date YYYY-MM-DD, found {_shown(x)}") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:  # 9999-12-31 has no next day: a period's start
+        raise InputError(f"{place}: expected a date in the years {MIN_YEAR}-{MAX_YEAR}, "
+                         f"found {day}")
+    return day
 
 
 def _months(x: Any, where: str) -> int:
@@ -389,30 +404,39 @@ def _other_label(spans: dict[tuple[date, int], tuple[str, str]], p: Period, wher
     return True
 
 
-def _published(records: Sequence[Record], ends: Mapping[str, date], problems: list[str]
-               ) -> tuple[tuple[str, date], ...]:
-    """Each period's publication date where its records give one: a date, the same on every
-    record of the period, not before the period ends."""
+def _published(records: Sequence[Record], periods: Mapping[str, Period],
+               durations: set[str], problems: list[str]) -> tuple[tuple[str, date], ...]:
+    """Each reporting period's publication date where its records give one: a date, the
+    same on every record of the period, not before the period ends; a balance date's
+    (an instant with a label of its own) is refused: its figures are published with their
+    reporting period's."""
     out: dict[str, tuple[date, str]] = {}
     bad: set[str] = set()  # periods with a problem already named (once each)
     for rec in records:
-        if _blank(rec.period_published) or rec.period not in ends or rec.period in bad:
+        label = rec.period
+        if _blank(rec.period_published) or label not in periods or label in bad:
+            continue
+        where = rec.published_at or f"{rec.where}, period_published"
+        bad.add(label)  # until the date is found good
+        if label not in durations:
+            problems.append(f"{where}: a publication date goes on a reporting period; "
+                            f"{label} is a balance date ({periods[label].end}), whose figures "
+                            "come out with its reporting period's")
             continue
         try:
-            day = parse_date(rec.period_published, rec.where, "period_published")
+            day = parse_date_at(rec.period_published, where)
         except InputError as e:
             problems.append(str(e))
-            bad.add(rec.period)
             continue
-        first = out.setdefault(rec.period, (day, rec.where))
+        first = out.setdefault(label, (day, rec.where))
         if first[0] != day:
-            problems.append(f"{rec.where}: period {rec.period} was published {day}, but "
+            problems.append(f"{rec.where}: period {label} was published {day}, but "
                             f"{first[1]} says {first[0]}")
-            bad.add(rec.period)
-        elif day < ends[rec.period]:
-            problems.append(f"{rec.where}, period_published: expected a date on or after the "
-                            f"period's end ({ends[rec.period]}), found {day}")
-            bad.add(rec.period)
+        elif day < periods[label].end:
+            problems.append(f"{where}: expected a date on or after the period's end "
+                            f"({periods[label].end}), found {day}")
+        else:
+            bad.discard(label)
     return tuple(sorted((label, day) for label, (day, _) in out.items() if label not in bad))
 
 
@@ -428,7 +452,8 @@ def build_company(meta: Mapping[str, Any], company_id: str, records: Sequence[Re
     if not records:
         problems.append("no figures found")
     figures = _collect(records, cm, problems)
-    published = _published(records, dict((f.period.label, f.period.end) for f, _ in figures),
+    published = _published(records, {f.period.label: f.period for f, _ in figures},
+                           {f.period.label for f, _ in figures if not f.period.is_instant},
                            problems)
     currency = cm.currency
     if not currency and figures:
