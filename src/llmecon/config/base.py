@@ -73,7 +73,7 @@ def _check_date(value: Any) -> None:
     YYYY-MM-DD, a date and time (midnight too), a year outside 1900-2199."""
     from datetime import date, datetime
 
-    if isinstance(value, datetime) or isinstance(value, int | float) or (
+    if isinstance(value, datetime | int | float) or (
             isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value)):
         raise PydanticCustomError("date_parsing", "expected a date (YYYY-MM-DD)")
     year = value.year if isinstance(value, date) else int(value.strip()[:4]) \
@@ -180,10 +180,10 @@ def _field(loc: tuple[int | str, ...]) -> str:
 
 
 def _found(value: Any) -> str:
-    from datetime import date
+    from datetime import datetime
 
-    text = f"'{value.isoformat(sep=' ')}'" if isinstance(value, date) and hasattr(
-        value, "hour") else repr(value)  # a date and time as the file wrote it
+    text = f"'{value.isoformat(sep=' ')}'" if isinstance(value, datetime) \
+        else repr(value)  # a date and time as the file wrote it
     return text if len(text) <= 60 else text[:57] + "..."
 
 
