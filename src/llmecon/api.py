@@ -155,8 +155,10 @@ def valuations(company: Company, *, at: str | None = None,
                              f"company's currency, found {forward_revenue!r}")
         if at is None:
             raise InputError("forward_revenue: give the share price it goes with (at=...)")
-    if period is not None:
-        company.period(period)  # an unknown label: the error lists the known ones
+    if period is not None and company.period(period).is_instant:  # unknown: lists the known
+        durations = ", ".join(p.label for p in company.duration_periods)
+        raise InputError(f"period: {period} is a balance date ({company.period(period).end}), "
+                         f"not a reporting period; give one of {durations}")
     if at is None:
         return every(company, fx, period)
     return [valuation(company, fx, at, period=period, forward_revenue=float(forward_revenue)

@@ -185,3 +185,43 @@ def test_the_cash_burnt_since_counts_the_ipo_proceeds_received(zhipu: Company) -
     months = (date(2026, 3, 27) - date(2025, 6, 30)).days / (365.25 / 12)
     assert later.burn_since_balance == pytest.approx(327.3e6 * months, rel=1e-3)
     assert later.burn_since_balance > 2552e6
+
+
+def _published_company(tmp_path: Path) -> Company:
+    # FY2024 came out on 15 Sep 2025, after H1 2025's results (30 Aug) and the price (1 Sep)
+    p = tmp_path / "late.csv"
+    head = "company,period,period_end,period_months,metric,value,currency,unit,source_url," \
+           "period_published\n"
+    rows = ["FY2024,2024-12-31,12,revenue,100,USD,million,f,2025-09-15",
+            "H1_2024,2024-06-30,6,revenue,40,USD,million,f,",
+            "H1_2025,2025-06-30,6,revenue,70,USD,million,f,2025-08-30",
+            "H1_2025,2025-06-30,0,cash_and_equivalents,50,USD,million,f,2025-08-30",
+            "P,2025-09-01,0,share_price,10,USD,per_share,f,",
+            "P,2025-09-01,0,shares_outstanding,100,,million_shares,f,"]
+    p.write_text(head + "".join(f"co,{r}\n" for r in rows), encoding="utf-8")
+    return io.read_company_file(p)
+
+
+def test_a_ttm_that_adds_up_a_later_published_period_is_not_used(tmp_path: Path) -> None:
+    # from a hostile audit: TTM to H1 2025 = FY2024 + H1 2025 - H1 2024 = 130 used FY2024,
+    # published after the price date
+    v = valuation(_published_company(tmp_path), load_fx())
+    assert v.ttm_revenue is None
+    assert "H1_2025 not used: its TTM uses FY2024, published 2025-09-15, after the price " \
+           "date" in v.basis
+    assert v.net_cash == pytest.approx(50e6)  # the H1 2025 balance sheet was public
+
+
+def test_a_named_period_that_ends_after_the_price_says_so(tmp_path: Path) -> None:
+    from llmecon.api import valuations as api_valuations
+    from llmecon.errors import InputError
+
+    c = _published_company(tmp_path)
+    v = valuation(c, load_fx(), "P", period="FY2024")
+    assert "FY2024 as asked, published 2025-09-15, after the price date" in v.basis
+    early = _user_company(tmp_path, "-120", "50", "10", "100", day="2024-06-30")
+    w = valuation(early, load_fx(), period="FY2024")
+    assert "FY2024 as asked, ending 2024-12-31, after the price date" in w.basis
+    assert w.months_since_balance is None and w.burn_since_balance is None  # not -6 months
+    with pytest.raises(InputError, match="P is a balance date .* not a reporting period"):
+        api_valuations(c, period="P")

@@ -102,20 +102,36 @@ def _period_by(company: Company, day: date, period: str | None,
     if period is not None:
         named = company.period(period)
         published = company.published_on(named.label)
-        note = f"{named.label} as asked, published {published}, after the price date"
-        if published is not None and published > day and note not in acc.basis:
-            acc.basis.append(note)
+        for note in ((f"{named.label} as asked, published {published}, after the price date"
+                      if published is not None and published > day else ""),
+                     (f"{named.label} as asked, ending {named.end}, after the price date"
+                      if named.end > day else "")):
+            if note and note not in acc.basis:
+                acc.basis.append(note)
         return named
     ctx = s.Context(company)
     for p in sorted(company.duration_periods, key=lambda p: (p.end, p.months), reverse=True):
-        published = company.published_on(p.label)
-        if p.end <= day and published is not None and published > day:
-            note = f"{p.label} not used: published {published}, after the price date"
+        if p.end > day:
+            continue
+        late = _published_after(company, p, usable(ctx, p), day)
+        if late:
+            note = f"{p.label} not used: {late}, after the price date"
             if note not in acc.basis:
                 acc.basis.append(note)
-        elif p.end <= day and usable(ctx, p).ok:
+        elif usable(ctx, p).ok:
             return p
     return None
+
+
+def _published_after(company: Company, p: Period, mv: MetricValue, day: date) -> str:
+    """What of ``p``'s value was published after ``day`` (its own results, or a period a
+    TTM adds up: FY + interim - prior interim), as words; '' when all was public."""
+    for q in (p, *(q for q, _ in mv.parts if mv.ok)):
+        published = company.published_on(q.label)
+        if published is not None and published > day:
+            return f"published {published}" if q == p else \
+                f"its TTM uses {q.label}, published {published}"
+    return ""
 
 
 #: A balance sheet this many months older than the price has its burn since estimated.
@@ -126,7 +142,7 @@ def _burn_since(company: Company, table: FxTable, day: date, bp: Period | None,
                 acc: _Acc) -> tuple[float | None, float | None]:
     """Months from the balance sheet ``bp`` to ``day``, and the cash burnt in them at
     ``bp``'s burn rate when they exceed ``STALE_MONTHS`` (a cash inflow counts as none)."""
-    if bp is None:
+    if bp is None or bp.end > day:  # a period named that ends after the price: no roll-forward
         return None, None
     months = (day - bp.end).days / DAYS_PER_MONTH
     if months <= STALE_MONTHS:
@@ -285,7 +301,8 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 def _ttm_revenue(company: Company, day: date, period: str | None, acc: _Acc) -> float | None:
     rp = _period_by(company, day, period, s.revenue_ttm, acc)
     if rp is None:
-        acc.why.append("no revenue period (or TTM) ending on or before the price date")
+        acc.why.append("no revenue period (or TTM) ending on or before the price date and "
+                       "published by then")
         return None
     mv = s.revenue_ttm(s.Context(company), rp)
     if mv.value is None:
