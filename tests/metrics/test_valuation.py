@@ -223,5 +223,5 @@ def test_a_named_period_that_ends_after_the_price_says_so(tmp_path: Path) -> Non
     w = valuation(early, load_fx(), period="FY2024")
     assert "FY2024 as asked, ending 2024-12-31, after the price date" in w.basis
     assert w.months_since_balance is None and w.burn_since_balance is None  # not -6 months
-    with pytest.raises(InputError, match="P is a balance date .* not a reporting period"):
+    with pytest.raises(InputError, match=r"P is a balance date .* not a reporting period"):
         api_valuations(c, period="P")
