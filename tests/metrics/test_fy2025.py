@@ -3,6 +3,8 @@ post_listing.md 5a: revenue US$79.038m (+158.9%), gross profit US$20.079m (25.4%
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from llmecon.api import compare
@@ -133,3 +135,37 @@ def test_the_runway_signal_and_peers_use_the_cash_burn(minimax: Company,
     assert values["minimax"] == pytest.approx(1050 / 27.9)
     # a period whose burn is a cash measure keeps its own: Zhipu H1 2025, 2,552 / 327.3
     assert values["zhipu"] == pytest.approx(2552 / 327.3)
+
+
+def test_the_runway_with_the_ipo_uses_the_headline_burn(minimax: Company) -> None:
+    # from a hostile audit: beside the 37.6-month headline, "Runway incl. IPO proceeds"
+    # stayed on the adjusted loss (78.6 months, as if the IPO added 41); at the cash burn:
+    # (1,050 + 4,818 x (1 - 0.0402) / 7.7835) / 27.9 = 58.9 months
+    mv = s.runway_with_ipo(s.Context(minimax, load_fx()), minimax.period("FY2025"))
+    ipo = 4818 * (1 - 0.0402) / 7.7835
+    assert mv.value == pytest.approx((1050 + ipo) / 27.9, rel=1e-3)
+    assert mv.method == "reported"
+
+
+def test_the_runway_signal_ignores_an_older_inflow_and_fills_a_missing_burn(
+        tmp_path: Path) -> None:
+    # from a hostile audit: an FY2024 adjusted loss of 240 (20 a month) beside an H1 2024
+    # operating inflow ranked the company first with "no burn"; a year with no burn of its
+    # own had no runway signal although a cash burn of H1 2024 existed
+    from llmecon.statements import io
+
+    def company(rows: str) -> Company:
+        p = tmp_path / "rw.csv"
+        p.write_text("company,period,period_end,period_months,metric,value,currency,unit,"
+                     "source_url\n" + rows, encoding="utf-8")
+        return io.read_company_file(p)
+
+    cash = "rw,FY2024,2024-12-31,0,cash_and_equivalents,500,USD,million,f\n"
+    inflow = company(cash + "rw,FY2024,2024-12-31,12,adjusted_net_loss,240,USD,million,f\n"
+                            "rw,H1_2024,2024-06-30,6,operating_cash_flow,30,USD,million,f\n")
+    mv = s.runway_signal(s.Context(inflow, load_fx()), inflow.period("FY2024"))
+    assert mv.value == pytest.approx(500 / 20) and mv.method == "adjusted_loss"
+    burning = company(cash + "rw,FY2024,2024-12-31,12,revenue,10,USD,million,f\n"
+                             "rw,H1_2024,2024-06-30,6,operating_cash_flow,-60,USD,million,f\n")
+    mv = s.runway_signal(s.Context(burning, load_fx()), burning.period("FY2024"))
+    assert mv.value == pytest.approx(500 / 10)  # 60 / 6 a month, H1 2024's

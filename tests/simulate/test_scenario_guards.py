@@ -62,6 +62,9 @@ def _load(tmp_path: Path, text: str) -> object:
     ("financing: [{amount: 1e9, month: 0, kind: equity, already_received: true}]\n",
      "already_received: true with no annual_interest_rate and no repay_after_months moves "
      "no cash"),
+    ("financing: [{amount: 1e9, date: 2024-01-15, kind: debt, already_received: true, "
+     "repay_after_months: 12}]\n",
+     "drawn 2024-01-15 and repaid 12 months later, before the projection starts"),
 ])
 def test_a_scenario_file_that_would_be_ignored_or_guessed_is_named(
         tmp_path: Path, text: str, says: str) -> None:
@@ -152,3 +155,18 @@ def test_a_projection_past_the_float_range_is_one_named_error_without_warnings(
         assert main([*command, "--scenario", str(p)]) == 2
     err = capfd.readouterr().err
     assert err.count("\n") == 1 and "zhipu: the projection overflows the float range" in err
+
+
+def test_debt_drawn_before_the_start_is_repaid_counting_from_the_draw(
+        tmp_path: Path) -> None:
+    # from a hostile audit: drawn 1 Jan 2025, repaid 12 months later (January 2026), the
+    # start 30 June 2025: month 0 is July 2025, so the repayment is month 6 (it was month
+    # 12, counted from the start)
+    s = _load(tmp_path, "financing: [{amount: 1000, date: 2025-01-01, kind: debt, "
+                        "committed: true, already_received: true, repay_after_months: 12}]\n")
+    (debt,) = s.financing  # type: ignore[attr-defined]
+    assert debt.month == 0 and debt.repay_after_months == 6
+    from llmecon.simulate.balances import financing_by_month
+
+    flows = financing_by_month(s)  # type: ignore[arg-type]
+    assert flows[6] == -1000 and flows.sum() == -1000

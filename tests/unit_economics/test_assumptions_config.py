@@ -99,8 +99,7 @@ MALFORMED = [
     ("b2b:\n  delivery_months: 1.0e+17\n", "b2b.delivery_months", "whole number"),
     ("b2b:\n  acceptance_month: true\n", "b2b.acceptance_month", "not true or false"),
     ("c2c:\n  annual_discount_rate: true\n", "c2c.annual_discount_rate", "not true or false"),
-    # a number as text reads as the number ('3'), but '1_0' was read as 10 (pydantic's
-    # float parsing), where a share's '1_0%' is refused
+    # '1_0' was read as 10 (pydantic's float parsing), where a share's '1_0%' is refused
     ("c2c:\n  payer_usage_multiple: '1_0'\n", "c2c.payer_usage_multiple",
      "expected a number, found '1_0'"),
     ("c2c:\n  payer_usage_multiple: '３'\n", "c2c.payer_usage_multiple", "expected a number"),
@@ -242,10 +241,16 @@ def test_a_deployment_in_pipeline_stages_costs_its_tokens(tmp_path: Path) -> Non
     assert "GLM-4.6 on 16 x H800 in 2 pipeline stages" in basis
 
 
-def test_a_number_written_as_text_reads_as_that_number(tmp_path: Path) -> None:
-    # documented in the README: '3' is 3, as a share's '0.3' is 0.3
+def test_a_number_written_as_text_is_refused_but_a_share_may_be(tmp_path: Path) -> None:
+    # one rule (a hostile audit found '3' read as 3 in some fields, refused in others, and
+    # '0_4' read as 4.0 inside lists): a number is written as a number; a share may also be
+    # text ('0.08' or '8%'), which its own check reads
     p = tmp_path / "quoted.yaml"
-    p.write_text("c2c:\n  payer_usage_multiple: '3'\n  payer_churn_monthly: '0.08'\n",
+    p.write_text("c2c:\n  payer_usage_multiple: '3'\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"c2c\.payer_usage_multiple: expected a number, found "
+                       r"'3' \(text; write the number without quotes\)"):
+        load_assumptions(p)
+    p.write_text("c2c:\n  payer_churn_monthly: '0.08'\n  sm_share_to_products: '60%'\n",
                  encoding="utf-8")
     a = load_assumptions(p)
-    assert a.c2c.payer_usage_multiple == 3.0 and a.c2c.payer_churn_monthly == 0.08
+    assert a.c2c.payer_churn_monthly == 0.08 and a.c2c.sm_share_to_products == 0.6

@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar, Self
 import pydantic
 from pydantic import BeforeValidator, Field, Strict, field_validator, model_validator
 
-from llmecon.config.base import ConfigModel, format_errors, parse_config
+from llmecon.config.base import TEXT_NUMBER, ConfigModel, format_errors, parse_config
 from llmecon.config.serving import Engine
 from llmecon.constants import MAX_HORIZON_MONTHS, MIN_MAGNITUDE, NUMBER_TEXT
 from llmecon.errors import InputError
@@ -84,9 +84,10 @@ def _share_value(value: Any) -> float:
 
 
 #: A share in [0, 1], given as a fraction or as "30%".
-Share = Annotated[float, BeforeValidator(_share_value), Field(ge=0.0, le=1.0)]
+Share = Annotated[float, BeforeValidator(_share_value), Field(ge=0.0, le=1.0), TEXT_NUMBER]
 #: A share in (0, 1].
-PositiveShare = Annotated[float, BeforeValidator(_share_value), Field(gt=0.0, le=1.0)]
+PositiveShare = Annotated[float, BeforeValidator(_share_value), Field(gt=0.0, le=1.0),
+                          TEXT_NUMBER]
 
 
 # ---------------------------------------------------------------- mapping view
@@ -142,7 +143,7 @@ class ApiAssumptions(Section):
     output_share: Share = Field(description="share of tokens that are output tokens")
     cache_hit: Share = Field(description="share of input tokens served from the prefix cache")
     target_gross_margin: Annotated[float, BeforeValidator(_share_value),
-                                   Field(ge=0.0, lt=1.0)] = Field(
+                                   Field(ge=0.0, lt=1.0), TEXT_NUMBER] = Field(
         description="gross margin the cost target is solved for, in [0, 1)")
 
 

@@ -11,7 +11,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS, MIN_MAGNITUDE, NUMBER_TEXT
+from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS, MIN_MAGNITUDE
 from llmecon.errors import InputError
 
 M = TypeVar("M", bound="ConfigModel")
@@ -82,19 +82,60 @@ def _check_date(value: Any) -> None:
         raise PydanticCustomError("date_years", "expected a date in the years 1900-2199")
 
 
-def _number_only(annotation: Any) -> bool:
-    """Whether a field holds only numbers (``int``, ``float``, optionally ``None``), under
-    ``Annotated`` and unions."""
-    import types
+class TextNumber:
+    """Marks a number type that also takes text (a share's ``'30%'`` or ``'0.3'``, which
+    its own validator reads); everywhere else a number is written as a number."""
+
+
+TEXT_NUMBER = TextNumber()
+
+
+def _is_number(annotation: Any) -> bool:
+    """A plain number type (``int`` or ``float``, under ``Annotated``) without
+    :class:`TextNumber`."""
     import typing
 
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _number_only(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return bool(kinds) and all(_number_only(a) for a in kinds)
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *meta = typing.get_args(annotation)
+        return not any(isinstance(m, TextNumber) for m in meta) and _is_number(base)
     return annotation in (int, float)
+
+
+def _misread(annotation: Any, value: Any, where: str = "") -> tuple[str, Any] | None:
+    """Where in ``value`` a number is expected (by ``annotation``, through unions, lists,
+    tuples and mappings) but text or true/false is given, which pydantic would read
+    ('0_4' as 4.0, true as 1): (the place, the value); None when there is none."""
+    import types
+    import typing
+    from collections.abc import Mapping, Sequence
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return None if any(isinstance(m, TextNumber) for m in args[1:]) else \
+            _misread(args[0], value, where)
+    if _is_number(annotation):
+        return (where, value) if isinstance(value, str | bool) else None
+    kinds = [a for a in args if a is not type(None)]
+    if origin in (typing.Union, types.UnionType):
+        if isinstance(value, str | bool) and kinds and all(_is_number(a) for a in kinds):
+            return where, value
+        shaped = [a for a in kinds if typing.get_origin(a) in (dict, Mapping, list, tuple,
+                                                                 Sequence)]
+        return _misread(shaped[0], value, where) if len(shaped) == 1 else None
+    pairs: list[tuple[str, Any, Any]] = []
+    if origin in (dict, Mapping) and isinstance(value, dict) and len(args) == 2:
+        pairs = [(f"{where}.{k}", args[1], x) for k, x in value.items()]
+    elif origin in (list, Sequence) and isinstance(value, list | tuple) and args:
+        pairs = [(f"{where}[{i}]", args[0], x) for i, x in enumerate(value)]
+    elif origin is tuple and isinstance(value, list | tuple) and args:
+        elems = [args[0]] * len(value) if args[-1] is Ellipsis else list(args)
+        pairs = [(f"{where}[{i}]", a, x) for i, (a, x) in enumerate(zip(elems, value,
+                                                                         strict=False))]
+    for place, a, x in pairs:
+        found = _misread(a, x, place)
+        if found is not None:
+            return found
+    return None
 
 
 class ConfigModel(BaseModel):
@@ -114,19 +155,23 @@ class ConfigModel(BaseModel):
         below :data:`~llmecon.constants.MIN_MAGNITUDE` (they overflow the arithmetic) and
         text beyond :data:`~llmecon.constants.MAX_TEXT_CHARS`, in the field's value and
         anything nested in it; and true/false where a number is expected (it read as 1)."""
-        annotation = cls.model_fields[info.field_name].annotation \
-            if info.field_name is not None else None
-        numeric = _number_only(annotation)
+        field = cls.model_fields[info.field_name] if info.field_name is not None else None
+        annotation = field.annotation if field is not None else None
         if _date_only(annotation):
             _check_date(value)
-        if isinstance(value, bool) and numeric:
-            raise PydanticCustomError("bool_number", "expected a number, found {found}",
-                                      {"found": value})
-        if isinstance(value, str) and numeric and not NUMBER_TEXT.fullmatch(value) \
-                and not value.rstrip().endswith("%"):  # a share's '30%': its own check
-            # '3' reads as 3, as a share's '0.3' does; not '1_0' (pydantic: 10)
-            raise PydanticCustomError("float_parsing", "expected a number, found {found}",
-                                      {"found": repr(value)})
+        if annotation in (bool, bool | None) and value is not None \
+                and not isinstance(value, bool):  # 'yes', 1 or 'on' read as true
+            raise PydanticCustomError("bool_type", "expected true or false")
+        text_ok = field is not None and any(isinstance(m, TextNumber) for m in field.metadata)
+        misread = None if text_ok else _misread(annotation, value)
+        if misread is not None:
+            where, found = misread
+            what = "true or false" if isinstance(found, bool) else "text"
+            raise PydanticCustomError(
+                "out_of_bounds", "{detail}", {"at": where, "detail": (
+                    f"expected a number, found {found!r} ({what}; write the number "
+                    "without quotes)" if what == "text" else
+                    f"expected a number (not true or false), found {found}")})
         problem = _out_of_bounds(value)
         if problem:
             raise PydanticCustomError("out_of_bounds", "{detail}",

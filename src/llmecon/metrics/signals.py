@@ -333,52 +333,78 @@ def runway(ctx: Context, p: Period) -> MetricValue:
                        inherited=cash.bases)
 
 
-def runway_cash_burn(ctx: Context, p: Period) -> MetricValue:
-    """Months of the period-end cash resources at the newest burn that is a cash measure (a
-    period ending in the year to ``p``'s end, the previous year's end excluded; ``p``
-    first): where ``p``'s own burn is only its adjusted loss, the runway beside the
-    headline one on a cash basis."""
-    cash = cash_resources(ctx, p)
-    if not cash.ok or cash.value is None:
-        return na("runway_cash_burn", p, "months", cash.why)
+def latest_cash_burn(ctx: Context, p: Period) -> tuple[Period, MetricValue] | None:
+    """The newest burn that is a cash measure (cash flows or a disclosed burn rate) of a
+    period ending in the year to ``p``'s end (the previous year's end excluded; ``p``
+    first), with its period; None where there is none."""
     recent = sorted((q for q in ctx.company.duration_periods
                      if q.end <= p.end and (p.end - q.end).days < 365),
                     key=lambda q: (q.end, q.months), reverse=True)
     for q in recent:
         burn = monthly_burn(ctx, q)
         if burn.ok and burn.value is not None and burn.method != "adjusted_loss":
-            where = "" if q == p else f"{q.label} "
-            return MetricValue("runway_cash_burn", p, fx.runway_months(cash.value, burn.value),
-                               "months", None, "none", f"{cash.basis} at {p.end} / the {where}"
-                               f"burn ({burn.basis})",
-                               weakest([cash.confidence, burn.confidence]), method=burn.method,
-                               inherited=cash.bases)
-    return na("runway_cash_burn", p, "months", "no burn on a cash basis (cash flows or a "
-              "disclosed burn rate) in the year to the period end")
+            return q, burn
+    return None
 
 
-def runway_signal(ctx: Context, p: Period) -> MetricValue:
-    """The runway the signals and ``peers`` show: at the period's burn where that is a cash
+def runway_cash_burn(ctx: Context, p: Period) -> MetricValue:
+    """Months of the period-end cash resources at :func:`latest_cash_burn`: where ``p``'s
+    own burn is only its adjusted loss, the runway beside the headline one on a cash
+    basis."""
+    cash = cash_resources(ctx, p)
+    if not cash.ok or cash.value is None:
+        return na("runway_cash_burn", p, "months", cash.why)
+    found = latest_cash_burn(ctx, p)
+    if found is None:
+        return na("runway_cash_burn", p, "months", "no burn on a cash basis (cash flows or a "
+                  "disclosed burn rate) in the year to the period end")
+    q, burn = found
+    where = "" if q == p else f"{q.label} "
+    if burn.value is None:  # latest_cash_burn returns burns with a value
+        return na("runway_cash_burn", p, "months", burn.why)
+    return MetricValue("runway_cash_burn", p, fx.runway_months(cash.value, burn.value),
+                       "months", None, "none", f"{cash.basis} at {p.end} / the {where}"
+                       f"burn ({burn.basis})", weakest([cash.confidence, burn.confidence]),
+                       method=burn.method, inherited=cash.bases)
+
+
+def signal_burn(ctx: Context, p: Period) -> MetricValue:
+    """The burn the headline runways divide by: the period's own where it is a cash
     measure; where it is only the adjusted loss (which leaves out working capital and capex:
-    MiniMax's 9M 2025 cash burn was 1.35x its adjusted loss), at the newest cash-measure
-    burn in the year to the period end (:func:`runway_cash_burn`); else at the adjusted
-    loss, marked as such."""
-    own = runway(ctx, p)
-    if own.ok and own.method == "adjusted_loss":
-        on_cash = runway_cash_burn(ctx, p)
-        if on_cash.ok:
-            return replace(on_cash, name="runway")
+    MiniMax's 9M 2025 cash burn was 1.35x its adjusted loss) or missing, the newest
+    cash-measure burn in the year to the period end that is a burn (an inflow there does not
+    outweigh the period's own loss); else the period's own, marked as such."""
+    own = monthly_burn(ctx, p)
+    if own.ok and own.method != "adjusted_loss":
+        return own
+    found = latest_cash_burn(ctx, p)
+    if found is not None and found[1].value is not None and \
+            (found[1].value > 0 or not own.ok):
+        q, burn = found
+        return replace(burn, basis=f"the {q.label} burn ({burn.basis})")
     return own
 
 
+def runway_signal(ctx: Context, p: Period) -> MetricValue:
+    """The runway the signals and ``peers`` show: the period-end cash resources at
+    :func:`signal_burn`."""
+    cash, burn = cash_resources(ctx, p), signal_burn(ctx, p)
+    if not (cash.ok and burn.ok) or cash.value is None or burn.value is None:
+        return runway(ctx, p)
+    return MetricValue("runway", p, fx.runway_months(cash.value, burn.value), "months", None,
+                       "none", f"{cash.basis} / burn ({burn.basis})",
+                       weakest([cash.confidence, burn.confidence]), method=burn.method,
+                       inherited=cash.bases)
+
+
 def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:
-    """Runway adding the IPO proceeds net of fees: the disclosed net proceeds, or the gross
-    proceeds less fees at ``ctx.ipo_fee_share`` (said in the basis) where only gross
-    proceeds are disclosed."""
+    """Runway adding the IPO proceeds net of fees (the disclosed net proceeds, or the gross
+    proceeds less fees at ``ctx.ipo_fee_share``, said in the basis, where only gross
+    proceeds are disclosed), at the headline runway's burn (:func:`signal_burn`)."""
     from llmecon.errors import InputError
 
-    base = runway(ctx, p)
-    cash, burn = cash_resources(ctx, p), monthly_burn(ctx, p)
+    base = runway_signal(ctx, p)
+    cash, burn = cash_resources(ctx, p), signal_burn(ctx, p)
     if not base.ok or cash.value is None or burn.value is None:
         return na("runway_with_ipo", p, "months", base.why)
     try:

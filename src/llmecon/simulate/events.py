@@ -49,9 +49,23 @@ class Financing:
         return float(formulas.net_of_fees(self.amount, self.fee_share))
 
 
+def months_before_start(cfg: FinancingEventConfig, start: date) -> int:
+    """How many projected months before month 0 a dated event falls (0: in the projection
+    or given by month). Month 0 is the month after ``start``'s month."""
+    if cfg.date is None:
+        return 0
+    raw = (cfg.date.year - start.year) * 12 + cfg.date.month - start.month - 1
+    return max(0, -raw)
+
+
 def financing_event(cfg: FinancingEventConfig, start: date) -> Financing:
-    """A financing event of a scenario starting after ``start``."""
+    """A financing event of a scenario starting after ``start``. Debt drawn before the
+    start (``already_received`` with a date) sits at month 0, its repayment counted from the
+    draw: ``repay_after_months`` less the months between the draw and month 0."""
     month = cfg.month if cfg.month is not None else month_index(start, cfg.date or start)
+    repay = cfg.repay_after_months
+    if cfg.already_received and repay is not None:
+        repay = max(repay - months_before_start(cfg, start), 0)
     return Financing(month, cfg.amount, cfg.label, cfg.committed, cfg.kind, cfg.fee_share,
-                     cfg.annual_interest_rate, cfg.repay_after_months, cfg.already_received,
+                     cfg.annual_interest_rate, repay, cfg.already_received,
                      cfg.source, cfg.in_foreign_currency)

@@ -24,6 +24,7 @@ from llmecon.errors import InputError, NotFoundError, did_you_mean
 from llmecon.simulate.distributions import Dist, Regime, correlation_factor
 from llmecon.simulate.events import Financing as Financing
 from llmecon.simulate.events import financing_event as financing_event
+from llmecon.simulate.events import months_before_start
 from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
 from llmecon.simulate.preset_checks import in_range, later, unknown_stress
 
@@ -310,6 +311,11 @@ def _check_merged(s: Scenario, cfg: ScenarioConfig, where: str,
         if f.already_received and month:  # a date got past the file check's month 0
             raise InputError(f"{where}: financing[{i}] ({f.label}): already_received: true "
                              f"is money in the opening cash: expected a date by {s.start}")
+        if f.already_received and f.repay_after_months is not None and \
+                months_before_start(f, s.start) >= f.repay_after_months:
+            raise InputError(f"{where}: financing[{i}] ({f.label}): drawn {f.date} and repaid "
+                             f"{f.repay_after_months} months later, before the projection "
+                             f"starts ({s.start}): leave it out")
         if (first or month >= s.horizon_months) and financing_event(f, s.start) \
                 not in base_financing:
             raise InputError(f"{where}: financing[{i}] ({f.label}): expected a month within "
