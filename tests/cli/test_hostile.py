@@ -78,6 +78,8 @@ def test_entry_point_escapes_terminal_sequences_in_names(tmp_path: Path) -> None
     # argparse took a negative percentage for an unknown flag ("expected one argument")
     (["answers", "minimax", "--target-margin", "-100%"],
      "--target-margin: expected a fraction in [0, 1), found '-100%'"),
+    (["answers", "minimax", "--target-margin", "-1e2%"],
+     "--target-margin: expected a fraction in [0, 1), found '-1e2%'"),
     (["retention", "fit", "--alive", "100", "inf", "50"], "--alive: expected a finite"),
     (["retention", "fit", "--alive", "100", "80", "70", "--discount-rate", "nan"],
      "--discount-rate: expected a finite"),

@@ -251,3 +251,23 @@ def test_a_year_tagged_from_the_day_before_is_the_year() -> None:
     c = company_from_companyfacts(doc, "snow.json")
     capex = {f.period.label: f.value for f in c.figures if f.item == "capex"}
     assert capex["FY2025"] == fy["val"] and not any(k.startswith("12M_") for k in capex)
+
+
+def test_a_period_is_published_on_its_own_reports_filing_date(snow: Company) -> None:
+    # from a hostile audit: the import recorded each fact's filing but gave the periods no
+    # publication date, so a valuation could use results before they were filed. Snowflake's
+    # FY2024 (to 31 Jan 2024) was filed in its 10-K of 26 Mar 2024 (companyfacts, revenue)
+    assert snow.published_on("FY2024") == date(2024, 3, 26)
+    assert snow.published_on("Q1_2026") == date(2025, 5, 30)
+    # first filed long after its end (FY2020, to Jan 2020, first in the 10-K of March 2021
+    # as a comparative: the prospectus that published it is not in companyfacts): unknown
+    assert snow.published_on("FY2020") is None
+    # restated later (10-K/A): published when first filed, the value from the latest
+    doc = {"cik": 1, "entityName": "Tiny Corp", "facts": {"us-gaap": {
+        "Revenues": {"units": {"USD": [
+            {"start": "2023-01-01", "end": "2023-12-31", "val": 100, "accn": "A-1",
+             "form": "10-K", "filed": "2024-02-01"},
+            {"start": "2023-01-01", "end": "2023-12-31", "val": 90, "accn": "A-2",
+             "form": "10-K/A", "filed": "2024-06-01"}]}}}}}
+    tiny = company_from_companyfacts(doc, "tiny.json")
+    assert tiny.published_on("FY2023") == date(2024, 2, 1)

@@ -43,3 +43,16 @@ def test_simulate_says_how_much_the_runway_rests_on_it(
                  "json"]) == 0
     doc = json.loads(capsys.readouterr().out)["unexplained_operating"]
     assert doc["central_runway_months_without"] == 15 and doc["currency"] == "CNY"
+
+
+def test_a_drawn_unexplained_line_is_named_as_drawn(zhipu: Company) -> None:
+    # from a hostile audit: a distribution centred on 0 gave no note although every path
+    # draws up to +-RMB 100m a month
+    from llmecon.report.simulate import sensitivity_note
+
+    s = load_base_scenario(zhipu, load_assumptions(None), 36)
+    s = replace(s, drivers={**s.drivers, DRIVER: Dist("uniform", {"low": -1e8, "high": 1e8})})
+    x = unexplained_sensitivity(s)
+    assert x is not None and x.monthly == 0 and x.distribution == "uniform"
+    note = sensitivity_note(x)
+    assert "flow of RMB 0.00 a month, the central value of the uniform distribution" in note

@@ -172,3 +172,7 @@ def test_a_period_publication_date_round_trips_and_is_checked(tmp_path: Path) ->
     with pytest.raises(InputError, match="row 3, period_published: a publication date goes "
                        "on a reporting period; BS is a balance date"):
         io.read_csv_text(instant, "b.csv")
+    meta = head + "co,META,,,currency,USD,,,,2025-03-01\n" + row.format(v=1, d="")
+    with pytest.raises(InputError, match="row 2, period_published: a company field has no "
+                       "publication date"):
+        io.read_csv_text(meta, "b.csv")

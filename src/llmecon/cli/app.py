@@ -83,7 +83,7 @@ def deepest(parser: argparse.ArgumentParser, args: argparse.Namespace
 
 
 #: A negative number written as a percentage, which argparse would take for a flag.
-_NEGATIVE_PERCENT = re.compile(r"-(\d+\.?\d*|\.\d+)%")
+_NEGATIVE_PERCENT = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%")
 
 
 def attach_negative_percents(argv: Sequence[str]) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ class Fact:
     accn: str
     form: str
     filed: str
+    first_filed: str = ""  # the earliest filing that reported the span (its publication)
 
     @property
     def source(self) -> str:
@@ -147,6 +148,7 @@ def latest_facts(doc: Mapping[str, Any], taxonomy: str, concept: str, unit: str,
     if not isinstance(rows, list):
         raise InputError(f"{origin}: {concept}: units.{unit}: expected a list")
     best: dict[tuple[date | None, date], tuple[tuple[str, str], Fact]] = {}
+    first: dict[tuple[date | None, date], str] = {}
     for row in rows:
         if not isinstance(row, dict) or not isinstance(row.get("val"), int | float) or \
                 isinstance(row.get("val"), bool):
@@ -163,8 +165,11 @@ def latest_facts(doc: Mapping[str, Any], taxonomy: str, concept: str, unit: str,
                     str(row.get("form", "")), str(row.get("filed", "")))
         if (start, end) not in best or key > best[(start, end)][0]:
             best[(start, end)] = (key, fact)
-    return [f for _, f in sorted(best.values(), key=lambda kv: (kv[1].end, kv[1].start or
-                                                                 kv[1].end))]
+        if key[0] and ((start, end) not in first or key[0] < first[(start, end)]):
+            first[(start, end)] = key[0]
+    return [replace(f, first_filed=first.get((f.start, f.end), ""))
+            for _, f in sorted(best.values(), key=lambda kv: (kv[1].end, kv[1].start or
+                                                                kv[1].end))]
 
 
 def _months(start: date, end: date) -> int:
@@ -285,7 +290,38 @@ def _record(item: str, f: Fact, year_end: tuple[int, int], currency: str | None,
     return Record(where=f"{origin}: {f.concept} {f.start or ''}..{f.end}", period=label,
                   period_end=f.end, period_months=months, item=item, value=f.value,
                   unit="units", currency=currency, source=f.source, confidence="high",
-                  note=f"as filed {f.filed}; restated values taken from the latest filing")
+                  note=f"as filed {f.filed}; restated values taken from the latest filing",
+                  period_published=_original_filing(f) if months else None)
+
+
+#: A period first filed within this many days of its end was filed by its own report (a
+#: 10-K is due 60-90 days after the year, a 10-Q 40-45 after the quarter); first filed later,
+#: it was a comparative in a later report (a company's pre-IPO years, published in its
+#: prospectus, which companyfacts does not hold): its publication date is not known.
+ORIGINAL_REPORT_DAYS = 120
+
+
+def _original_filing(f: Fact) -> str | None:
+    """The date the period's own report was filed, where companyfacts shows it."""
+    try:
+        first = date.fromisoformat(f.first_filed)
+    except ValueError:
+        return None
+    return f.first_filed if 0 <= (first - f.end).days <= ORIGINAL_REPORT_DAYS else None
+
+
+def _published_together(records: Sequence[Record]) -> list[Record]:
+    """Each reporting period published on the earliest filing date of any of its facts (a
+    concept first tagged in a later filing does not make the period later;
+    :func:`_original_filing`); balances carry none (they come out with their reporting
+    period)."""
+    first: dict[str, str] = {}
+    for r in records:
+        day = str(r.period_published or "")
+        if day and (r.period not in first or day < first[r.period]):
+            first[r.period] = day
+    return [replace(r, period_published=first.get(r.period) if r.period_months else None)
+            for r in records]
 
 
 def company_from_companyfacts(doc: Mapping[str, Any], origin: str, *,
@@ -313,7 +349,7 @@ def company_from_companyfacts(doc: Mapping[str, Any], origin: str, *,
             "description": f"Imported from SEC companyfacts (CIK {doc.get('cik', '?')}): XBRL "
                            "facts of its 10-K and 10-Q filings, latest filing per period.",
             "as_of": _latest_filing(records)}
-    return build_company(meta, cid, _unique(records), origin)
+    return build_company(meta, cid, _published_together(_unique(records)), origin)
 
 
 def _latest_filing(records: Sequence[Record]) -> str | None:

@@ -149,14 +149,17 @@ def sensitivity_note(x: LineSensitivity | None) -> str:
     line ('' where there is none)."""
     if x is None:
         return ""
-    flow = "inflow" if x.monthly > 0 else "outflow"
+    flow = "inflow" if x.monthly > 0 else "outflow" if x.monthly < 0 else "flow"
 
     def when(rw: Any) -> str:
         return "keeps cash above zero over the horizon" if rw.month_end is None else \
             f"runs out of cash in month {rw.month_number:.0f} ({rw.month_end:%b %Y})"
 
+    drawn = f", the central value of the {x.distribution} distribution each path draws " \
+        "it from" if x.distribution else ""
     return (f"The projection repeats an unexplained operating {flow} of "
-            f"{money(abs(x.monthly), x.currency)} a month ({x.basis}). The central path (every "
+            f"{money(abs(x.monthly), x.currency)} a month{drawn} ({x.basis or 'as given'}). "
+            "The central path (every "
             f"driver at its central value) {when(x.runway_with)} with it and "
             f"{when(x.runway_without)} without it (set {x.driver} in a --scenario file).")
 

@@ -34,13 +34,15 @@ class LineSensitivity:
     basis: str
     runway_with: Runway
     runway_without: Runway
+    distribution: str = ""  # the kind of distribution the paths draw it from ('' : fixed)
 
     def to_dict(self) -> dict[str, object]:
         def months(r: Runway) -> float | None:
             return None if r.month_end is None else r.month_number
 
         return {"driver": self.driver, "monthly": self.monthly, "currency": self.currency,
-                "basis": self.basis, "central_runway_months_with": months(self.runway_with),
+                "basis": self.basis, "distribution": self.distribution or "fixed",
+                "central_runway_months_with": months(self.runway_with),
                 "central_runway_months_without": months(self.runway_without)}
 
 
@@ -48,9 +50,10 @@ def unexplained_sensitivity(s: Scenario) -> LineSensitivity | None:
     """The runway of the central path with and without the unexplained operating line
     (None where the scenario has no such line or it is zero)."""
     dist = s.drivers.get(DRIVER)
-    if dist is None or dist.central == 0:
+    if dist is None or (dist.degenerate and dist.central == 0):
         return None
     without = replace(s, drivers={**s.drivers, DRIVER: Dist("fixed", {"value": 0.0})})
     return LineSensitivity(DRIVER, dist.central, s.currency, s.provenance.get(DRIVER, ""),
                            runway(deterministic(s).cash[0], s.start),
-                           runway(deterministic(without).cash[0], s.start))
+                           runway(deterministic(without).cash[0], s.start),
+                           "" if dist.degenerate else dist.kind)

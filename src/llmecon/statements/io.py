@@ -134,6 +134,9 @@ def read_csv_text(text: str, origin: str) -> Company:
                                  f"{', '.join(META_FIELDS)}")
             if field in meta:
                 raise InputError(f"{where}: company field {field!r} given twice")
+            if (row.get("period_published") or "").strip():
+                raise InputError(f"{where}, period_published: a company field has no "
+                                 "publication date; give it on the rows of a period")
             meta[field] = row.get("value")
             continue
         records.append(_csv_record(row, where))
