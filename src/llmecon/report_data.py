@@ -46,6 +46,9 @@ class ReportData:
     not_modelled: dict[str, str] = field(default_factory=dict)
     #: The measured error of the serving model that costs the tokens (ServingAccuracy).
     inference_accuracy: ServingAccuracy | None = None
+    #: company id -> how its base runway rests on the unexplained operating line
+    #: (:func:`llmecon.simulate.sensitivity.unexplained_sensitivity`), where it has one.
+    sensitivity: dict[str, Any] = field(default_factory=dict)
 
 
 def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None,
@@ -61,6 +64,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.run import run
     from llmecon.simulate.scenario import check_stress_names, load_scenario, stress_presets
+    from llmecon.simulate.sensitivity import unexplained_sensitivity
     from llmecon.unit_economics.company import load_assumptions, unit_economics_table
     from llmecon.units import load_fx
 
@@ -74,6 +78,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     inf_rows: list[InferenceRow] = []
     sims: dict[str, dict[str, Any]] = {}
     margin: dict[str, Any] = {}
+    sensitivity: dict[str, Any] = {}
     ue_lines = []
     skipped: dict[str, str] = {}
     for c in companies:
@@ -89,6 +94,9 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
         if scenario_file:
             base = load_scenario(base, scenario_file)
         margin[c.id] = cost_for_margin(base, target_margin)
+        found = unexplained_sensitivity(base)
+        if found is not None:
+            sensitivity[c.id] = found
         sims[c.id] = {}
         for tag, s in stress_runs(base, names, stress_presets()):
             say(f"{c.id}: simulating {tag}")
@@ -96,7 +104,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     return ReportData(tuple(companies), ue, cf, sig,
                       tuple(company_series(c, fx) for c in companies), tuple(ue_lines),
                       tuple(inf_rows), margin, sims, paths, horizon, seed, skipped,
-                      factors.accuracy)
+                      factors.accuracy, sensitivity)
 
 
 def stress_runs(base: Any, names: Sequence[str], presets: Mapping[str, Any]

@@ -62,6 +62,15 @@ def test_report_marks_a_burn_from_the_adjusted_loss(report: Path) -> None:
     assert "not a cash measure" in text
 
 
+def test_report_says_how_the_runway_rests_on_the_unexplained_line(report: Path) -> None:
+    # from a hostile audit: only `simulate` said it. Zhipu repeats RMB 83.1m a month
+    # (H1 2025: -1,327 / 6 + 1,752 / 6 + 2,552 x 1.5% / 12 + (145.777 - 91.135) / 6)
+    text = report.read_text(encoding="utf-8")
+    assert 'data-note="unexplained-zhipu">zhipu: The projection repeats an unexplained ' \
+           "operating inflow of RMB 83.1m a month" in text
+    assert "month 19 (Jan 2027) with it and runs out of cash in month 15 (Sep 2026)" in text
+
+
 def test_report_excel_numbers_are_numbers(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

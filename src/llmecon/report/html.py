@@ -22,6 +22,7 @@ from llmecon.report.chartspec import (
 from llmecon.report.common import script_json
 from llmecon.report.export import legend
 from llmecon.report.plotly_figure import figure
+from llmecon.report.simulate import sensitivity_note
 
 if TYPE_CHECKING:
     import jinja2
@@ -102,7 +103,8 @@ def _charts(data: ReportData) -> tuple[list[dict[str, Any]], list[dict[str, Any]
               for cs in data.series]
     inference = add(inference_chart(data.inference))
     stress = [{"company": cid, "fan": add(fan_chart(cid, runs)),
-               "cash_out": add(cash_out_chart(cid, runs)), "rows": views.stress_view(runs)}
+               "cash_out": add(cash_out_chart(cid, runs)), "rows": views.stress_view(runs),
+               "note": sensitivity_note(data.sensitivity.get(cid))}
               for cid, runs in data.simulations.items()]
     return figures, trends, inference, stress
 
