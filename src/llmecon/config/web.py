@@ -101,10 +101,11 @@ class InferenceRequest(ConfigModel):
 
 
 def _once_each(names: list[str]) -> list[str]:
-    twice = sorted({n for n in names if names.count(n) > 1})
+    from llmecon.simulate.preset_checks import repeated_stress
+
+    twice = repeated_stress(names)  # known presets only: validated before
     if twice:
-        raise ServerWords(f"each stress once: {', '.join(twice)} given twice (a preset "
-                          "compounds with itself)")  # known presets only: validated before
+        raise ServerWords(twice)
     return names
 
 

@@ -11,7 +11,7 @@ no preset, shared by the command line, scenario files and the dashboard.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -54,6 +54,18 @@ def later(line: Any, change: Any, preset: str) -> Any:
                          "collection per line")
     return replace(line, extra_delay_months=months, extra_delay_start_month=change.start_month,
                    extra_delay_window_months=change.months)
+
+
+def repeated_stress(names: Sequence[str]) -> str:
+    """The message for stresses given more than once ('' when each is given once): a
+    preset applies once (it would compound with itself).
+
+    >>> repeated_stress(["price-war", "fx-shock", "price-war"])
+    "stress 'price-war' given twice; each preset applies once (it would compound with itself)"
+    """
+    twice = sorted({n for n in names if list(names).count(n) > 1})
+    return "" if not twice else (f"stress {', '.join(repr(n) for n in twice)} given twice; "
+                                 "each preset applies once (it would compound with itself)")
 
 
 def unknown_stress(name: str, presets: Iterable[str]) -> str:

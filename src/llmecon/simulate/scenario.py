@@ -26,7 +26,7 @@ from llmecon.simulate.events import Financing as Financing
 from llmecon.simulate.events import financing_event as financing_event
 from llmecon.simulate.events import months_before_start
 from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
-from llmecon.simulate.preset_checks import in_range, later, unknown_stress
+from llmecon.simulate.preset_checks import in_range, later, repeated_stress, unknown_stress
 
 if TYPE_CHECKING:  # the scenario file's models are built only when a file or preset is read
     from llmecon.config.scenario import (
@@ -420,9 +420,9 @@ def check_stress_names(names: Sequence[str]) -> dict[str, Any]:
     unknown = [n for n in names if n not in presets]
     if unknown:
         raise NotFoundError(unknown_stress(unknown[0], presets))
-    twice = sorted({n for n in names if list(names).count(n) > 1})
+    twice = repeated_stress(names)
     if twice:
-        raise InputError(f"stress {twice[0]!r} given twice; each preset applies once")
+        raise InputError(twice)
     return presets
 
 
