@@ -62,6 +62,9 @@ def _load(tmp_path: Path, text: str) -> object:
     ("financing: [{amount: 1e9, month: 0, kind: equity, already_received: true}]\n",
      "already_received: true with no annual_interest_rate and no repay_after_months moves "
      "no cash"),
+    # from a hostile audit: no pointer to where a later collection is set
+    ("shocks: [{driver: '*.collection_delay_extra_months', multiplier: 2, start_month: 0, "
+     "months: 3}]\n", "a collection delay is a line's setting, not a driver: under lines"),
     ("financing: [{amount: 1e9, date: 2024-01-15, kind: debt, already_received: true, "
      "repay_after_months: 12}]\n",
      "drawn 2024-01-15 and repaid 12 months later, before the projection starts"),

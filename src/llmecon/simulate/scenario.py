@@ -219,6 +219,10 @@ def _match(pattern: str, names: Sequence[str], where: str, moving: bool = False)
     if not got:
         hint = did_you_mean(pattern, names)
         hint = f"; {hint}" if hint else ""
+        if pattern.endswith(("collection_delay_months", "collection_delay_extra_months")):
+            hint = ("; a collection delay is a line's setting, not a driver: under lines, "
+                    "collection_delay_months, or extra_delay_months from "
+                    "extra_delay_start_month for extra_delay_window_months")
         raise InputError(f"{where}: unknown driver {pattern!r}{hint}")
     if moving:  # a shock, regime or noise: each must be read month by month
         refuse_fixed(got, where, pattern)
