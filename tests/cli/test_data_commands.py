@@ -120,6 +120,10 @@ def test_ttm_calendarised_across_year_ends(capsys: pytest.CaptureFixture[str]) -
     assert rows["zhipu"]["value"] == pytest.approx((312.414 + 190.877 - 44.9) * 1e6)
     assert rows["zhipu"]["period_end"] == "2025-06-30" and rows["zhipu"]["lag_days"] == 184
     assert rows["minimax"]["value"] == pytest.approx(79.038e6)
+    # a TTM ends where a period ends; one whose results came out later says so (a review:
+    # `valuation` on the same day skips FY2025, published 2 Mar 2026)
+    assert "FY2025 published 2026-03-02, after 2025-12-31" in rows["minimax"]["basis"]
+    assert "published" not in rows["zhipu"]["basis"]
     code, out, _ = run(["ttm", "zhipu", "snowflake", "--as-of", "2025-12-31"], capsys)
     assert code == 0 and "TTM to 2025-04-30 (Q1_2026)" in out
 

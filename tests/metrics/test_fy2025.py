@@ -169,3 +169,8 @@ def test_the_runway_signal_ignores_an_older_inflow_and_fills_a_missing_burn(
                              "rw,H1_2024,2024-06-30,6,operating_cash_flow,-60,USD,million,f\n")
     mv = s.runway_signal(s.Context(burning, load_fx()), burning.period("FY2024"))
     assert mv.value == pytest.approx(500 / 10)  # 60 / 6 a month, H1 2024's
+    # from a review: no burn of its own and only an older inflow: n/a, not "no burn"
+    quiet = company(cash + "rw,FY2024,2024-12-31,12,revenue,10,USD,million,f\n"
+                           "rw,H1_2024,2024-06-30,6,operating_cash_flow,30,USD,million,f\n")
+    mv = s.runway_signal(s.Context(quiet, load_fx()), quiet.period("FY2024"))
+    assert not mv.ok and "the newest cash measure in the year (H1_2024) is an inflow" in mv.why

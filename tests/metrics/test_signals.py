@@ -276,3 +276,20 @@ def test_a_derived_value_a_surer_reported_check_confirms_is_as_sure(zhipu: Compa
     assert check is not None and check.role == "check"
     alone = Resolver(zhipu, exclude=check).get("gross_margin", "H1_2025")
     assert alone.confidence == "medium" and "agrees" not in alone.basis
+
+
+def test_a_check_never_marks_a_value_a_file_gave_no_confidence(tmp_path: Path) -> None:
+    # from a review: figures without a confidence are shown unmarked; a low check that
+    # agreed "upgraded" them to low (40.0%†)
+    from llmecon.statements import io
+
+    p = tmp_path / "c.csv"
+    p.write_text("company,period,period_end,period_months,metric,value,currency,unit,"
+                 "source_url,confidence,role\n"
+                 "co,FY2024,2024-12-31,12,revenue,100,USD,million,f,,\n"
+                 "co,FY2024,2024-12-31,12,cost_of_revenue,60,USD,million,f,,\n"
+                 "co,FY2024,2024-12-31,12,gross_margin,40,,percent,f,low,check\n",
+                 encoding="utf-8")
+    c = io.read_company_file(p)
+    gm = s.gross_margin(ctx(c), c.period("FY2024"))
+    assert gm.value == pytest.approx(0.4) and gm.confidence == "unknown"

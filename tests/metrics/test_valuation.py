@@ -225,3 +225,24 @@ def test_a_named_period_that_ends_after_the_price_says_so(tmp_path: Path) -> Non
     assert w.months_since_balance is None and w.burn_since_balance is None  # not -6 months
     with pytest.raises(InputError, match=r"P is a balance date .* not a reporting period"):
         api_valuations(c, period="P")
+
+
+def test_an_undated_period_does_not_let_a_later_balance_sheet_through(
+        tmp_path: Path) -> None:
+    # from a review: FY2025 (cash 900, published 2 Mar 2026) shares its end with an
+    # undated H2 2025; the balance sheet is read by date, so H2 2025 gave the FY2025 cash to
+    # a price of 15 Jan 2026. Both are skipped: the cash and TTM are FY2024's (50, 100)
+    p = tmp_path / "leak.csv"
+    p.write_text(
+        "company,period,period_end,period_months,metric,value,currency,unit,source_url,"
+        "period_published\n"
+        "co,FY2024,2024-12-31,12,revenue,100,USD,million,f,2025-03-01\n"
+        "co,FY2024,2024-12-31,0,cash_and_equivalents,50,USD,million,f,\n"
+        "co,FY2025,2025-12-31,12,revenue,300,USD,million,f,2026-03-02\n"
+        "co,FY2025,2025-12-31,0,cash_and_equivalents,900,USD,million,f,\n"
+        "co,H2_2025,2025-12-31,6,revenue,200,USD,million,f,\n"
+        "co,P,2026-01-15,0,share_price,10,USD,per_share,f,\n"
+        "co,P,2026-01-15,0,shares_outstanding,100,,million_shares,f,\n", encoding="utf-8")
+    v = valuation(io.read_company_file(p), load_fx())
+    assert v.net_cash == pytest.approx(50e6) and v.ttm_revenue == pytest.approx(100e6)
+    assert "H2_2025 not used: FY2025, published 2026-03-02, after the price date" in v.basis

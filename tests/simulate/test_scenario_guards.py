@@ -169,6 +169,13 @@ def test_debt_drawn_before_the_start_is_repaid_counting_from_the_draw(
                         "committed: true, already_received: true, repay_after_months: 12}]\n")
     (debt,) = s.financing  # type: ignore[attr-defined]
     assert debt.month == 0 and debt.repay_after_months == 6
+    # the boundary (a review): drawn in March, repaid 4 months later, in July 2025, month 0
+    edge = _load(tmp_path, "financing: [{amount: 1000, date: 2025-03-10, kind: debt, "
+                           "committed: true, already_received: true, repay_after_months: 4}]\n")
+    assert edge.financing[0].repay_after_months == 0  # type: ignore[attr-defined]
+    with pytest.raises(InputError, match="before the projection starts"):
+        _load(tmp_path, "financing: [{amount: 1000, date: 2025-02-10, kind: debt, "
+                        "committed: true, already_received: true, repay_after_months: 4}]\n")
     from llmecon.simulate.balances import financing_by_month
 
     flows = financing_by_month(s)  # type: ignore[arg-type]

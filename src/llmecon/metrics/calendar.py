@@ -93,12 +93,23 @@ def calendarised_ttm(companies: Sequence[Company], as_of: date, item: str = "rev
             mv = s.ttm(ctx, item, p)
             if mv.ok and mv.value is not None:
                 found = CalendarisedValue(c.id, item, as_of, p.label, p.end, mv.value,
-                                          c.currency, mv.basis, mv.confidence)
+                                          c.currency, mv.basis + _published_note(c, mv, as_of),
+                                          mv.confidence)
                 break
         out.append(found or CalendarisedValue(
             c.id, item, as_of, "", None, None, c.currency, "n/a", "unknown",
             f"no twelve months of {item} ending on or before {as_of}"))
     return out
+
+
+def _published_note(c: Company, mv: MetricValue, as_of: date) -> str:
+    """Where the TTM rests on results published after ``as_of``, a note saying so (a TTM
+    ends where a period ends, not where results came out; ``valuation`` skips them)."""
+    for q in (mv.period, *(q for q, _ in mv.parts)):
+        late = c.published_after(q.end, as_of)
+        if late is not None:
+            return f"; {late[0]} published {late[1]}, after {as_of}"
+    return ""
 
 
 #: Flow items shown over trailing twelve months, and ratios formed from them.

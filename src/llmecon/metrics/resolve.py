@@ -138,8 +138,9 @@ class Resolver:
         sources report, so it is high."""
         check = self.company.figure(r.item, r.period, r.segment)
         if check is None or check.role != "check" or check is self.exclude \
-                or r.value is None or _RANK.get(check.confidence, 0) <= _RANK.get(
-                    r.confidence, 0) or not check_agrees(check, r.value):
+                or r.value is None or r.confidence not in ("medium", "low") \
+                or _RANK.get(check.confidence, 0) <= _RANK[r.confidence] \
+                or not check_agrees(check, r.value):  # 'unknown' is shown as sure: left
             return r
         shown = f"{check.value:g}%" if ITEMS[check.item].dimension == "percent" \
             else f"{check.value:g} {check.unit}"

@@ -378,10 +378,13 @@ def signal_burn(ctx: Context, p: Period) -> MetricValue:
     if own.ok and own.method != "adjusted_loss":
         return own
     found = latest_cash_burn(ctx, p)
-    if found is not None and found[1].value is not None and \
-            (found[1].value > 0 or not own.ok):
+    if found is not None and found[1].value is not None and found[1].value > 0:
         q, burn = found
         return replace(burn, basis=f"the {q.label} burn ({burn.basis})")
+    if found is not None and not own.ok:  # an older inflow says nothing of this period
+        return na("monthly_burn", p, "money_per_month", f"{own.why}; the newest cash measure "
+                  f"in the year ({found[0].label}) is an inflow, not this period's burn",
+                  currency=ctx.company.currency, timing="flow")
     return own
 
 
@@ -390,7 +393,7 @@ def runway_signal(ctx: Context, p: Period) -> MetricValue:
     :func:`signal_burn`."""
     cash, burn = cash_resources(ctx, p), signal_burn(ctx, p)
     if not (cash.ok and burn.ok) or cash.value is None or burn.value is None:
-        return runway(ctx, p)
+        return na("runway", p, "months", "; ".join(x.why for x in (cash, burn) if not x.ok))
     return MetricValue("runway", p, fx.runway_months(cash.value, burn.value), "months", None,
                        "none", f"{cash.basis} / burn ({burn.basis})",
                        weakest([cash.confidence, burn.confidence]), method=burn.method,

@@ -111,26 +111,29 @@ def _period_by(company: Company, day: date, period: str | None,
         return named
     ctx = s.Context(company)
     for p in sorted(company.duration_periods, key=lambda p: (p.end, p.months), reverse=True):
-        if p.end > day:
+        mv = usable(ctx, p) if p.end <= day else None
+        if mv is None or not mv.ok:
             continue
-        late = _published_after(company, p, usable(ctx, p), day)
-        if late:
-            note = f"{p.label} not used: {late}, after the price date"
-            if note not in acc.basis:
-                acc.basis.append(note)
-        elif usable(ctx, p).ok:
+        late = _published_after(company, p, mv, day)
+        if not late:
             return p
+        note = f"{p.label} not used: {late}, after the price date"
+        if note not in acc.basis:
+            acc.basis.append(note)
     return None
 
 
 def _published_after(company: Company, p: Period, mv: MetricValue, day: date) -> str:
-    """What of ``p``'s value was published after ``day`` (its own results, or a period a
-    TTM adds up: FY + interim - prior interim), as words; '' when all was public."""
-    for q in (p, *(q for q, _ in mv.parts if mv.ok)):
-        published = company.published_on(q.label)
-        if published is not None and published > day:
-            return f"published {published}" if q == p else \
-                f"its TTM uses {q.label}, published {published}"
+    """What of ``p``'s value was published after ``day``, as words ('' when all was
+    public): its own results, or those of another period ending the same day (a balance
+    sheet is read by its date: an undated H2 shares FY's), or a period a TTM adds up (FY +
+    interim - prior interim)."""
+    for q in (p, *(q for q, _ in mv.parts)):
+        late = company.published_after(q.end, day)
+        if late is not None:
+            label, published = late
+            return f"published {published}" if label == q.label == p.label else \
+                f"{'its TTM uses ' if q != p else ''}{label}, published {published}"
     return ""
 
 

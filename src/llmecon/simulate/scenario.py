@@ -316,7 +316,7 @@ def _check_merged(s: Scenario, cfg: ScenarioConfig, where: str,
             raise InputError(f"{where}: financing[{i}] ({f.label}): already_received: true "
                              f"is money in the opening cash: expected a date by {s.start}")
         if f.already_received and f.repay_after_months is not None and \
-                months_before_start(f, s.start) >= f.repay_after_months:
+                months_before_start(f, s.start) > f.repay_after_months:
             raise InputError(f"{where}: financing[{i}] ({f.label}): drawn {f.date} and repaid "
                              f"{f.repay_after_months} months later, before the projection "
                              f"starts ({s.start}): leave it out")

@@ -266,6 +266,13 @@ class Company:
         """The date the period ``label``'s figures became public, where the file says."""
         return dict(self.published).get(label)
 
+    def published_after(self, end: date, day: date) -> tuple[str, date] | None:
+        """A period ending on ``end`` whose figures came out after ``day`` (label, date),
+        or None: figures are read by their date, so an undated period ending the same day
+        (an H2 beside its FY) is no earlier than the dated one."""
+        return next(((label, when) for label, when in self.published
+                     if when > day and self.period(label).end == end), None)
+
     @property
     def year_end(self) -> tuple[int, int]:
         """(month, day) of the fiscal year end."""
