@@ -8,8 +8,10 @@ whether it is committed; the base case counts only committed ones:
 - the IPO (committed): gross proceeds less fees (disclosed, or the assumed fee share) in the
   calendar month of the listing; received in the other currency when the proceeds are in
   it or in one pegged to it (:data:`llmecon.units.PEGS`): Zhipu's HK dollars, held offshore,
-  move with the US dollar against its renminbi (converted at the month's ``fx_index``,
-  whose 1 is the rate the calibration converted them at);
+  move with the US dollar against its renminbi. They are converted at the listing day's
+  closing rate, taken as realised, times the month's ``fx_index``: the index moves them
+  against the base path (1.15: worth 15% more than at that rate), as it moves revenue and
+  costs against the period-end rate the base path holds them at;
 - bank borrowings at the period end (committed, already in cash): interest, repayment;
 - half of the unused facilities drawn (uncommitted: a bank may withdraw them), with
   interest and repayment; or, without facilities, a follow-on raise (uncommitted).
