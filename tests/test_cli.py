@@ -225,6 +225,10 @@ def test_a_runway_on_cash_alone_carries_the_mark_too(
         assert cell["method"] != "cash_only"  # the burn's basis, which changes compare on
     runway = next(r for r in cf["rows"] if r["key"] == "runway")["cells"][0]
     assert runway["value"] == pytest.approx(2552 / 327.3, rel=1e-3)
+    code, out, _ = run(["compare", "zhipu", "minimax", "--format", "csv"], capsys)
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["metric"] == "runway"
+            and r["company"] == "zhipu"]
+    assert code == 0 and {r["method"] for r in rows} == {"reported+cash_only"}
     code, out, _ = run(["compare", "zhipu", "minimax", "--format", "md"], capsys)
     line = next(x for x in out.splitlines() if x.startswith("| Runway at this burn"))
     assert code == 0 and "\u00a7" in line and "not counted as zero" in out

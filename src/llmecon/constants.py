@@ -55,6 +55,12 @@ MAX_TEXT_CHARS = 2_000
 # --- input text shared by files and the command line ---
 #: A number as text: ASCII digits, a sign, a point, an exponent, surrounding spaces (Python's
 #: float() also reads "1_000" and full-width digits, which are refused).
+#: The years a date may fall in (company periods FY1900-FY2199; a period ending on the last
+#: day Python knows, 9999-12-31, has no next day).
+MIN_YEAR, MAX_YEAR = 1900, 2199
+#: A date as files write it: YYYY-MM-DD (Python's fromisoformat also reads '20250301' and
+#: '2025-W10-1'; pydantic reads a number of seconds).
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER_TEXT = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|"
                          r"\s*[+-]?(inf|infinity|nan)\s*", re.IGNORECASE)
 #: Other names of a number format (NVIDIA's NVFP4 is FP4); names are read in any case.

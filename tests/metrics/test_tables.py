@@ -99,3 +99,6 @@ def test_growth_in_a_converted_table_says_it_is_in_the_reporting_currency(
     assert z.value == pytest.approx(190.877 / 44.9 - 1, rel=1e-3)
     assert "in CNY, the reporting currency" in z.basis
     assert "reporting currency" not in m.basis  # MiniMax reports in US$
+    _, _, sig = compare([zhipu, minimax], currency="USD")  # the signals say it too
+    z_sig = next(r for r in sig.rows if r.key == "revenue_growth" and r.company_id == "zhipu")
+    assert "in CNY, the reporting currency" in z_sig.latest.basis

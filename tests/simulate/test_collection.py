@@ -69,3 +69,19 @@ def test_budget_freeze_receivables_run_off_after_the_freeze(zhipu: Company) -> N
     assert (extra[6:20] > 0).all()
     np.testing.assert_allclose(extra[20:], 0.0, atol=1e-3)
     assert b.trade_receivables[0, 35] == pytest.approx(a.trade_receivables[0, 35], abs=1e-3)
+
+
+def test_a_preset_delay_in_part_months_is_refused() -> None:
+    # from a review: int(2.5) cut a preset's 2.5 months to 2 without a word
+    from llmecon.config.scenario import StressChange
+    from llmecon.errors import InputError
+    from llmecon.simulate.preset_checks import later
+    from llmecon.simulate.scenario import LineSpec
+
+    line = LineSpec("p", "b2b", collection_delay_months=6)
+    change = StressChange(driver="*.collection_delay_extra_months", value=2.5, months=12)
+    with pytest.raises(InputError, match="expected a whole number of months, found 2.5"):
+        later(line, change, "budget-freeze")
+    done = later(line, StressChange(driver="*.collection_delay_extra_months", value=3,
+                                    months=12), "budget-freeze")
+    assert done.extra_delay_months == 3 and done.extra_delay_window_months == 12

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmecon.cli.common import (
     horizon_months,
@@ -23,6 +23,9 @@ from llmecon.cli.common import (
     workers,
 )
 from llmecon.constants import MAX_PATHS, MEMORY_BUDGET_BYTES
+
+if TYPE_CHECKING:
+    from llmecon.simulate.sensitivity import LineSensitivity
 
 #: Months projected when ``--horizon`` is not given.
 DEFAULT_HORIZON_MONTHS = 36
@@ -174,7 +177,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
-                  s: Any, later: Any, sensitivity: Any = None) -> None:
+                  s: Any, later: Any, sensitivity: LineSensitivity | None = None) -> None:
     from llmecon.report import simulate as present
     from llmecon.report.terminal import print_all
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,7 +10,14 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from llmecon.constants import MAX_MAGNITUDE, MAX_TEXT_CHARS, MIN_MAGNITUDE
+from llmecon.constants import (
+    ISO_DATE,
+    MAX_MAGNITUDE,
+    MAX_TEXT_CHARS,
+    MAX_YEAR,
+    MIN_MAGNITUDE,
+    MIN_YEAR,
+)
 from llmecon.errors import InputError
 
 M = TypeVar("M", bound="ConfigModel")
@@ -41,7 +47,7 @@ _EXPECTED = {
     "enum": "one of {expected}",
     "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
     "date_parsing": "a date (YYYY-MM-DD)",
-    "date_years": "a date in the years 1900-2199",
+    "date_years": f"a date in the years {MIN_YEAR}-{MAX_YEAR}",
     "date_type": "a date (YYYY-MM-DD)",
     "date_from_datetime_inexact": "a date (YYYY-MM-DD), not a date and time",
     "string_too_long": "at most {max_length} characters",
@@ -64,22 +70,19 @@ def _date_only(annotation: Any) -> bool:
     return annotation is date
 
 
-#: A date as text: pydantic also reads a number of seconds ('1740787200') as a date.
-_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
-
-
 def _check_date(value: Any) -> None:
     """Refuse what a date field would misread: a number (of seconds), text not written
-    YYYY-MM-DD, a date and time (midnight too), a year outside 1900-2199."""
+    YYYY-MM-DD, a date and time (midnight too), a year outside MIN_YEAR-MAX_YEAR."""
     from datetime import date, datetime
 
     if isinstance(value, datetime | int | float) or (
-            isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value)):
+            isinstance(value, str) and value.strip() and not ISO_DATE.fullmatch(value.strip())):
         raise PydanticCustomError("date_parsing", "expected a date (YYYY-MM-DD)")
     year = value.year if isinstance(value, date) else int(value.strip()[:4]) \
         if isinstance(value, str) and value.strip() else None
-    if year is not None and not 1900 <= year <= 2199:
-        raise PydanticCustomError("date_years", "expected a date in the years 1900-2199")
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise PydanticCustomError("date_years", f"expected a date in the years {MIN_YEAR}-"
+                                  f"{MAX_YEAR}")
 
 
 class TextNumber:
@@ -171,7 +174,7 @@ class ConfigModel(BaseModel):
                 "out_of_bounds", "{detail}", {"at": where, "detail": (
                     f"expected a number, found {found!r} ({what}; write the number "
                     "without quotes)" if what == "text" else
-                    f"expected a number (not true or false), found {found}")})
+                    f"expected a number (not true or false), found {str(found).lower()}")})
         problem = _out_of_bounds(value)
         if problem:
             raise PydanticCustomError("out_of_bounds", "{detail}",

@@ -487,6 +487,9 @@ def convert_signals(st: SignalsTable, currency: str, fx: FxTable) -> SignalsTabl
     def conv(mv: MetricValue | None) -> MetricValue | None:
         return None if mv is None else convert_value(mv, currency, fx)
 
+    reporting = {r.company_id: r.latest.currency for r in st.rows if r.latest.currency}
     return SignalsTable(tuple(
+        replace(r, latest=_growth_in(r.latest, reporting.get(r.company_id), currency))
+        if r.key in GROWTH_ROWS else
         replace(r, latest=convert_value(r.latest, currency, fx), change_from=conv(r.change_from),
                 change_to=conv(r.change_to)) for r in st.rows))

@@ -148,7 +148,8 @@ def _csv_value(mv: MetricValue) -> list[Any]:
     """A value's columns of :data:`CSV_HEADER`, from ``period`` to ``method``."""
     return [mv.period.label, mv.period.months, mv.period.end.isoformat(),
             "" if not mv.ok else _num(mv.value), mv.unit, mv.currency or "", mv.annualised,
-            mv.confidence, mv.basis if mv.ok else "", "" if mv.ok else mv.why, mv.method]
+            mv.confidence, mv.basis if mv.ok else "", "" if mv.ok else mv.why,
+            "+".join(mv.bases) if mv.ok else mv.method]  # a runway on § cash: reported+cash_only
 
 
 def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:

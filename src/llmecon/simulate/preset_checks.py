@@ -38,6 +38,9 @@ def later(line: Any, change: Any, preset: str) -> Any:
     :class:`~llmecon.config.scenario.StressChange`: ``value`` months later, from
     ``start_month`` for ``months`` months, 0 to the horizon) later, within what a scenario
     file takes (0 to the longest horizon); one window per line."""
+    if change.value != int(change.value):  # a delay of 2.5 months was cut to 2
+        raise InputError(f"stress {preset}: {line.name}.collection_delay_extra_months: "
+                         f"expected a whole number of months, found {change.value:g}")
     months = int(change.value)
     delay = line.delay_months + months
     if not 0 <= delay <= MAX_HORIZON_MONTHS:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from llmecon.constants import MAX_YEAR as MAX_YEAR
+from llmecon.constants import MIN_YEAR as MIN_YEAR
 from llmecon.errors import NotFoundError, did_you_mean
 from llmecon.statements.kinds import BUSINESS_MODELS, BusinessModel
 from llmecon.statements.taxonomy import ITEMS, ItemDef
@@ -34,8 +36,6 @@ __all__ = [
     "shift_months",
 ]
 
-#: Years a period label may name (FY0000 or FY9999 are typing errors, not periods).
-MIN_YEAR, MAX_YEAR = 1900, 2199
 #: Longest duration a period may have, in months.
 MAX_PERIOD_MONTHS = 120
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from llmecon.config.base import parse_config
 from llmecon.config.company import CONTROL, CompanyMeta
-from llmecon.constants import NUMBER_TEXT
+from llmecon.constants import ISO_DATE, NUMBER_TEXT
 from llmecon.errors import STOPPED, InputError, ValidationError
 from llmecon.statements.model import (
     CONFIDENCE,
@@ -101,9 +101,6 @@ def _shown(x: Any) -> str:
     return text if len(text) <= 60 else f"{text[:40]}... ({len(str(x)):,} characters)"
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def parse_date(x: Any, where: str, field: str) -> date:
     """A date given as ``YYYY-MM-DD`` text or a YAML date (not a date and time), in the
     years MIN_YEAR-MAX_YEAR; an error names ``where, field``."""
@@ -120,7 +117,7 @@ def parse_date_at(x: Any, place: str) -> date:
             day = x
         else:
             text = str(x).strip()
-            if not _ISO_DATE.fullmatch(text):  # Python also reads '20250301' and '2025-W10-1'
+            if not ISO_DATE.fullmatch(text):  # Python also reads '20250301' and '2025-W10-1'
                 raise ValueError(text)
             day = date.fromisoformat(text)
     except ValueError:
