@@ -80,7 +80,7 @@ def test_a_preset_delay_in_part_months_is_refused() -> None:
 
     line = LineSpec("p", "b2b", collection_delay_months=6)
     change = StressChange(driver="*.collection_delay_extra_months", value=2.5, months=12)
-    with pytest.raises(InputError, match="expected a whole number of months, found 2.5"):
+    with pytest.raises(InputError, match=r"expected a whole number of months, found 2\.5"):
         later(line, change, "budget-freeze")
     done = later(line, StressChange(driver="*.collection_delay_extra_months", value=3,
                                     months=12), "budget-freeze")
