@@ -33,15 +33,20 @@ def scenario(req: SimulationRequest) -> Any:
 
 def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int) -> None:
     """Run the stress test ``s`` of ``req``, save it and keep its result on ``job``."""
+    from llmecon.report.simulate import sensitivity_note
     from llmecon.simulate.run import PERCENTILES, run
+    from llmecon.simulate.sensitivity import unexplained_sensitivity
 
     r = run(s, paths=req.paths, seed=req.seed, progress=job.progress,
             memory_budget_bytes=budget)
+    found = unexplained_sensitivity(s)
     job.result = jsonable({  # kept when only the save fails (the job says why)
         "summary": r.summary(), "financing": r.financing_included,
         "month_ends": [str(d) for d in r.month_ends],
         "cash": {f"p{q}": r.percentiles["cash"][i].tolist() for i, q in enumerate(PERCENTILES)},
-        "prob_cash_out": r.prob_cash_out.tolist()})
+        "prob_cash_out": r.prob_cash_out.tolist(),
+        **({"unexplained_operating": {**found.to_dict(), "note": sensitivity_note(found)}}
+           if found is not None else {})})
     job.run_id = runs.save(r, s.to_dict())
 
 
