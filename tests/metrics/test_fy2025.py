@@ -68,6 +68,11 @@ def test_fy2025_burn_change_is_against_fy2024_on_the_same_basis(minimax: Company
     assert row.change_from is not None and row.change_from.period.label == "FY2024"
     assert row.change_from.method == "adjusted_loss"
     assert row.change == pytest.approx(251 / 244.2 - 1)
+    # the change says which basis it compares (a review: the table shows FY2024's cash
+    # burn, 21.5 a month, and the change went the other way, against its adjusted loss)
+    from llmecon.report.export import change_marked
+
+    assert change_marked(row) == "+2.8%\u00b0\u2021"
     assert row.assessment == "bad"
     # the burn history behind the report's chart compares the same way
     from llmecon.metrics.financing import burn_history

@@ -17,7 +17,7 @@ from llmecon.textcells import CsvWriter, md_cell
 if TYPE_CHECKING:
     from llmecon.metrics.calendar import CalendarisedValue
     from llmecon.metrics.peers import PeerRanking
-    from llmecon.metrics.tables import SignalsTable, Table
+    from llmecon.metrics.tables import SignalRow, SignalsTable, Table
     from llmecon.metrics.valuation import Valuation
     from llmecon.statements.listing import CompanySummary
 
@@ -46,6 +46,15 @@ def basis_marks(mv: MetricValue) -> str:
 def marked(mv: MetricValue) -> str:
     """:func:`formatting.cell` plus the basis marks (:func:`basis_marks`)."""
     return f.cell(mv) + basis_marks(mv)
+
+
+def change_marked(r: SignalRow) -> str:
+    """A signal's change (:func:`formatting.signal_change`) with the basis marks of the values
+    compared: MiniMax's burn change, +2.8%°‡, is between two adjusted losses, not between
+    the FY2024 cash burn a table shows and the FY2025 adjusted loss."""
+    marks = basis_marks(r.change_to) if r.change_to is not None and r.change is not None \
+        else ""
+    return f.signal_change(r.change, r.change_kind, r.change_confidence) + marks
 
 
 def basis_note(values: Sequence[MetricValue]) -> str:
@@ -86,7 +95,7 @@ def signals_dict(st: SignalsTable) -> list[dict[str, Any]]:
         "company": r.company_id, "signal": r.key, "label": r.label,
         "latest": metric_dict(r.latest),
         "change": _num(r.change), "change_kind": r.change_kind,
-        "change_text": f.signal_change(r.change, r.change_kind, r.change_confidence),
+        "change_text": change_marked(r),
         "change_confidence": r.change_confidence,
         "change_period": r.change_to.period.label if r.change_to else None,
         "compared_with": r.change_from.period.label if r.change_from else None,
@@ -172,7 +181,7 @@ def to_markdown(tables: Sequence[Table], sig: SignalsTable | None) -> str:
         for s in sig.rows:
             on = period_pair(s.change_to, s.change_from)
             cells = (s.company_id, s.label, marked(s.latest), s.latest.period.label,
-                     f.signal_change(s.change, s.change_kind, s.change_confidence), on,
+                     change_marked(s), on,
                      s.assessment, s.meaning)
             lines.append("| " + " | ".join(map(md_cell, cells)) + " |")
         lines.append("")

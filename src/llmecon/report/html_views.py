@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_parts
-from llmecon.report.export import marked
+from llmecon.report.export import change_marked, marked
 
 if TYPE_CHECKING:
     from llmecon.report_data import ReportData
@@ -39,7 +39,7 @@ def table_view(t: Table) -> View:
 def signals_view(st: SignalsTable) -> list[View]:
     return [{"company": r.company_id, "label": r.label, "latest": marked(r.latest),
              "period": r.latest.period.label,
-             "change": f.signal_change(r.change, r.change_kind, r.change_confidence),
+             "change": change_marked(r),
              "on": period_pair(r.change_to, r.change_from), "assessment": r.assessment,
              "meaning": r.meaning} for r in st.rows]
 

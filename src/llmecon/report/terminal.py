@@ -13,7 +13,7 @@ from rich.text import Text
 from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_summary
-from llmecon.report.export import basis_note, marked
+from llmecon.report.export import basis_note, change_marked, marked
 from llmecon.report.richtext import plain, printable
 from llmecon.statements.model import Company
 
@@ -100,7 +100,7 @@ def _signals_table(companies: Sequence[str], by_key: dict[str, dict[str, SignalR
             pair = period_pair(r.change_to, r.change_from)
             on = f" ({pair})" if pair else ""
             cells += [plain(latest, style="" if r.latest.ok else "dim"),
-                      plain(f.signal_change(r.change, r.change_kind, r.change_confidence)
+                      plain(change_marked(r)
                             + on),
                       Text(r.assessment, style=_ASSESS_STYLE[r.assessment])]
         rt.add_row(*cells)
