@@ -17,7 +17,7 @@ from llmecon.errors import NotFoundError
 from llmecon.metrics import signals as s
 from llmecon.metrics.resolve import weakest
 from llmecon.metrics.tables import Column, Row, Table
-from llmecon.metrics.values import MetricValue, na
+from llmecon.metrics.values import MetricValue, na, published_late
 from llmecon.statements.model import Company, Period
 
 
@@ -105,11 +105,8 @@ def calendarised_ttm(companies: Sequence[Company], as_of: date, item: str = "rev
 def _published_note(c: Company, mv: MetricValue, as_of: date) -> str:
     """Where the TTM rests on results published after ``as_of``, a note saying so (a TTM
     ends where a period ends, not where results came out; ``valuation`` skips them)."""
-    for q in (mv.period, *(q for q, _ in mv.parts)):
-        late = c.published_after(q.end, as_of)
-        if late is not None:
-            return f"; {late[0]} published {late[1]}, after {as_of}"
-    return ""
+    late = published_late(mv, c, as_of)
+    return "" if late is None else f"; {late[1]} published {late[2]}, after {as_of}"
 
 
 #: Flow items shown over trailing twelve months, and ratios formed from them.

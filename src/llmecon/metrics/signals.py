@@ -322,15 +322,21 @@ def cash_resources(ctx: Context, p: Period) -> MetricValue:
                        "stock", money=True), method="cash_only")
 
 
-def runway(ctx: Context, p: Period) -> MetricValue:
-    """Months of cash resources at the period's burn."""
-    cash, burn = cash_resources(ctx, p), monthly_burn(ctx, p)
+def _runway(name: str, p: Period, cash: MetricValue, burn: MetricValue,
+            basis: str = "") -> MetricValue:
+    """Months of ``cash`` at ``burn`` (n/a naming what is missing): as sure as the less
+    sure of the two, on the burn's basis, carrying the cash's marks (§)."""
     if not (cash.ok and burn.ok) or cash.value is None or burn.value is None:
-        return na("runway", p, "months", "; ".join(x.why for x in (cash, burn) if not x.ok))
-    return MetricValue("runway", p, fx.runway_months(cash.value, burn.value), "months", None,
-                       "none", f"{cash.basis} / burn ({burn.basis})",
+        return na(name, p, "months", "; ".join(x.why for x in (cash, burn) if not x.ok))
+    return MetricValue(name, p, fx.runway_months(cash.value, burn.value), "months", None,
+                       "none", basis or f"{cash.basis} / burn ({burn.basis})",
                        weakest([cash.confidence, burn.confidence]), method=burn.method,
                        inherited=cash.bases)
+
+
+def runway(ctx: Context, p: Period) -> MetricValue:
+    """Months of cash resources at the period's burn."""
+    return _runway("runway", p, cash_resources(ctx, p), monthly_burn(ctx, p))
 
 
 def latest_cash_burn(ctx: Context, p: Period) -> tuple[Period, MetricValue] | None:
@@ -360,12 +366,8 @@ def runway_cash_burn(ctx: Context, p: Period) -> MetricValue:
                   "disclosed burn rate) in the year to the period end")
     q, burn = found
     where = "" if q == p else f"{q.label} "
-    if burn.value is None:  # latest_cash_burn returns burns with a value
-        return na("runway_cash_burn", p, "months", burn.why)
-    return MetricValue("runway_cash_burn", p, fx.runway_months(cash.value, burn.value),
-                       "months", None, "none", f"{cash.basis} at {p.end} / the {where}"
-                       f"burn ({burn.basis})", weakest([cash.confidence, burn.confidence]),
-                       method=burn.method, inherited=cash.bases)
+    return _runway("runway_cash_burn", p, cash, burn,
+                   f"{cash.basis} at {p.end} / the {where}burn ({burn.basis})")
 
 
 def signal_burn(ctx: Context, p: Period) -> MetricValue:
@@ -391,13 +393,7 @@ def signal_burn(ctx: Context, p: Period) -> MetricValue:
 def runway_signal(ctx: Context, p: Period) -> MetricValue:
     """The runway the signals and ``peers`` show: the period-end cash resources at
     :func:`signal_burn`."""
-    cash, burn = cash_resources(ctx, p), signal_burn(ctx, p)
-    if not (cash.ok and burn.ok) or cash.value is None or burn.value is None:
-        return na("runway", p, "months", "; ".join(x.why for x in (cash, burn) if not x.ok))
-    return MetricValue("runway", p, fx.runway_months(cash.value, burn.value), "months", None,
-                       "none", f"{cash.basis} / burn ({burn.basis})",
-                       weakest([cash.confidence, burn.confidence]), method=burn.method,
-                       inherited=cash.bases)
+    return _runway("runway", p, cash_resources(ctx, p), signal_burn(ctx, p))
 
 
 def runway_with_ipo(ctx: Context, p: Period) -> MetricValue:

@@ -32,7 +32,7 @@ from llmecon.errors import InputError, NotFoundError
 from llmecon.metrics import signals as s
 from llmecon.metrics.financing import ipo_proceeds
 from llmecon.metrics.resolve import weakest
-from llmecon.metrics.values import MetricValue
+from llmecon.metrics.values import MetricValue, published_late
 from llmecon.statements.model import Company, Figure, Period
 from llmecon.units import FxTable
 
@@ -125,16 +125,13 @@ def _period_by(company: Company, day: date, period: str | None,
 
 def _published_after(company: Company, p: Period, mv: MetricValue, day: date) -> str:
     """What of ``p``'s value was published after ``day``, as words ('' when all was
-    public): its own results, or those of another period ending the same day (a balance
-    sheet is read by its date: an undated H2 shares FY's), or a period a TTM adds up (FY +
-    interim - prior interim)."""
-    for q in (p, *(q for q, _ in mv.parts)):
-        late = company.published_after(q.end, day)
-        if late is not None:
-            label, published = late
-            return f"published {published}" if label == q.label == p.label else \
-                f"{'its TTM uses ' if q != p else ''}{label}, published {published}"
-    return ""
+    public; :func:`~llmecon.metrics.values.published_late`)."""
+    late = published_late(mv, company, day)
+    if late is None:
+        return ""
+    q, label, published = late
+    return f"published {published}" if label == q.label == p.label else \
+        f"{'its TTM uses ' if q != p else ''}{label}, published {published}"
 
 
 #: A balance sheet this many months older than the price has its burn since estimated.

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Literal
+from datetime import date
+from typing import TYPE_CHECKING, Literal
 
 from llmecon.statements.model import Period
+
+if TYPE_CHECKING:
+    from llmecon.statements.model import Company
 
 Unit = Literal["money", "ratio", "days", "months", "count", "money_per_person",
                "money_per_user", "money_per_month", "money_per_new_user", "tokens_per_day"]
@@ -68,3 +72,17 @@ NOT_APPLICABLE = "not applicable"
 def na(name: str, period: Period, unit: Unit, why: str, *, currency: str | None = None,
        timing: Timing = "none") -> MetricValue:
     return MetricValue(name, period, None, unit, currency, timing, "n/a", "unknown", why)
+
+
+def published_late(mv: MetricValue, company: Company, day: date
+                   ) -> tuple[Period, str, date] | None:
+    """The first period ``mv`` rests on (its own, then those a TTM adds up: FY + interim -
+    prior interim) whose results came out after ``day``: (that period, the dated period
+    ending with it, its publication date); None when all was public by ``day``. A period
+    is checked by its end (a balance sheet is read by its date: an undated H2 shares its
+    FY's)."""
+    for q in (mv.period, *(q for q, _ in mv.parts)):
+        late = company.published_after(q.end, day)
+        if late is not None:
+            return q, late[0], late[1]
+    return None
