@@ -102,12 +102,10 @@ def _period_by(company: Company, day: date, period: str | None,
     if period is not None:
         named = company.period(period)
         published = company.published_on(named.label)
-        for note in ((f"{named.label} as asked, published {published}, after the price date"
-                      if published is not None and published > day else ""),
-                     (f"{named.label} as asked, ending {named.end}, after the price date"
-                      if named.end > day else "")):
-            if note and note not in acc.basis:
-                acc.basis.append(note)
+        if published is not None and published > day:
+            acc.once(f"{named.label} as asked, published {published}, after the price date")
+        if named.end > day:
+            acc.once(f"{named.label} as asked, ending {named.end}, after the price date")
         return named
     ctx = s.Context(company)
     for p in sorted(company.duration_periods, key=lambda p: (p.end, p.months), reverse=True):
@@ -117,9 +115,7 @@ def _period_by(company: Company, day: date, period: str | None,
         late = _published_after(company, p, mv, day)
         if not late:
             return p
-        note = f"{p.label} not used: {late}, after the price date"
-        if note not in acc.basis:
-            acc.basis.append(note)
+        acc.once(f"{p.label} not used: {late}, after the price date")
     return None
 
 
@@ -182,6 +178,12 @@ class _Acc:
     #: IPO proceeds received by the price date
     available: float | None = None
     with_ipo: str = ""  # how the message on ``available`` says the IPO is in it
+
+    def once(self, note: str) -> None:
+        """Add ``note`` to the basis unless it is there (the balance sheet and the TTM
+        revenue look for their period apart)."""
+        if note not in self.basis:
+            self.basis.append(note)
 
     def rate(self, table: FxTable, base: str, quote: str, day: date) -> float | None:
         try:
