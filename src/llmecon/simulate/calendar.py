@@ -30,14 +30,23 @@ def check_horizon(months: object) -> int:
     return months
 
 
+def month_number(start: date, day: date) -> int:
+    """The projected month (0 = the month after ``start``'s month) that contains ``day``,
+    negative for a month before that.
+
+    >>> month_number(date(2025, 6, 30), date(2025, 1, 1))  # Jan 2025: six months before
+    -6
+    """
+    return (day.year - start.year) * 12 + day.month - start.month - 1
+
+
 def month_index(start: date, day: date) -> int:
-    """The projected month (0 = the month after ``start``'s month) that contains ``day``;
-    0 for a day before that.
+    """:func:`month_number`, 0 for a day before the projection.
 
     >>> month_index(date(2025, 6, 30), date(2026, 1, 8))  # Jul 2025 = 0, ..., Jan 2026 = 6
     6
     """
-    return max(0, (day.year - start.year) * 12 + day.month - start.month - 1)
+    return max(0, month_number(start, day))
 
 
 def calendar_quarter(start: date, t: int) -> int:
@@ -104,4 +113,4 @@ def runway(cash: Any, start: date) -> Runway:
     return Runway(float(k), float(k + 1), month_end(start, k))
 
 
-__all__ = ["Runway", "month_end", "month_ends", "month_index", "runway"]
+__all__ = ["Runway", "month_end", "month_ends", "month_index", "month_number", "runway"]

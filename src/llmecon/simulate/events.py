@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from llmecon import formulas
-from llmecon.simulate.calendar import month_index
+from llmecon.simulate.calendar import month_index, month_number
 
 if TYPE_CHECKING:  # the scenario file's models are built only when a file is read
     from llmecon.config.scenario import FinancingEventConfig
@@ -52,10 +52,7 @@ class Financing:
 def months_before_start(cfg: FinancingEventConfig, start: date) -> int:
     """How many projected months before month 0 a dated event falls (0: in the projection
     or given by month). Month 0 is the month after ``start``'s month."""
-    if cfg.date is None:
-        return 0
-    raw = (cfg.date.year - start.year) * 12 + cfg.date.month - start.month - 1
-    return max(0, -raw)
+    return 0 if cfg.date is None else max(0, -month_number(start, cfg.date))
 
 
 def financing_event(cfg: FinancingEventConfig, start: date) -> Financing:
