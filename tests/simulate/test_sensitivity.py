@@ -56,3 +56,27 @@ def test_a_drawn_unexplained_line_is_named_as_drawn(zhipu: Company) -> None:
     assert x is not None and x.monthly == 0 and x.distribution == "uniform"
     note = sensitivity_note(x)
     assert "flow of RMB 0.00 a month, the central value of the uniform distribution" in note
+
+
+def test_a_saved_run_repeats_the_note(capsys: pytest.CaptureFixture[str],
+                                      tmp_path: object) -> None:
+    # a saved run showed its percentiles but not how much its runway rests on the line
+    store = f"{tmp_path}/runs.duckdb"
+    assert main(["simulate", "zhipu", "--paths", "200", "--store", store,
+                 "--format", "json"]) == 0
+    run_id = json.loads(capsys.readouterr().out)["run_id"]
+    assert main(["runs", "show", run_id, "--store", store]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "unexplained operating inflow of RMB 83.1m a month" in out
+    assert "month 19 (Jan 2027) with it and runs out of cash in month 15 (Sep 2026)" in out
+
+
+def test_a_drawn_line_keeps_its_distribution_through_the_record(zhipu: Company) -> None:
+    from llmecon.simulate.sensitivity import LineSensitivity
+
+    s = load_base_scenario(zhipu, load_assumptions(None), 36)
+    s = replace(s, drivers={**s.drivers, DRIVER: Dist("uniform", {"low": -1e8, "high": 3e8})})
+    x = unexplained_sensitivity(s)
+    assert x is not None
+    back = LineSensitivity.from_dict(json.loads(json.dumps(x.to_dict())), s.start)
+    assert back == x and x.runway_with.month_end is not None  # a dated runway comes back

@@ -48,7 +48,28 @@ def _show(args: argparse.Namespace) -> int:
     print(safe(f"scenario: {rec.scenario.get('company')}, horizon "
                f"{rec.scenario.get('horizon_months')} months, stresses {rec.stresses}; "
                f"{len(store.percentiles(rec.run_id, 'cash'))} months saved"))
+    note = _sensitivity_note(rec.scenario)
+    if note:
+        print(safe(note))
     return 0
+
+
+def _sensitivity_note(scenario: dict[str, Any]) -> str:
+    """The unexplained operating line's note of a saved run ('' for a run saved without
+    one, or saved before runs kept it)."""
+    from datetime import date
+
+    from llmecon.report.simulate import sensitivity_note
+    from llmecon.simulate.sensitivity import LineSensitivity
+
+    found = scenario.get("unexplained_operating")
+    if not isinstance(found, dict):
+        return ""
+    try:
+        return sensitivity_note(LineSensitivity.from_dict(
+            found, date.fromisoformat(str(scenario["start"]))))
+    except (KeyError, TypeError, ValueError):  # a record edited by hand: the run still shows
+        return ""
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -158,19 +158,20 @@ def _simulate(args: argparse.Namespace) -> int:
                                              block_paths=args.block_paths or BLOCK,
                                              memory_budget_bytes=args.memory_budget),
                            args.paths)
+    from llmecon.simulate.sensitivity import saved_scenario, unexplained_sensitivity
+
+    found = unexplained_sensitivity(s)
     run_id, failure = None, None
     if not args.no_save:
         from llmecon.store.runs import RunStore
 
         try:
-            run_id = RunStore(args.store).save(result, s.to_dict())
+            run_id = RunStore(args.store).save(result, saved_scenario(s, found))
         except Exception as e:  # the results are shown all the same, then the error
             failure = e
     from llmecon.simulate.hindsight import later_figures
-    from llmecon.simulate.sensitivity import unexplained_sensitivity
 
-    _print_result(args, result, run_id, s, later_figures(company, result),
-                  unexplained_sensitivity(s))
+    _print_result(args, result, run_id, s, later_figures(company, result), found)
     if failure is not None:
         raise failure
     return 0

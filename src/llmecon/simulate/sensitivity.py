@@ -11,9 +11,12 @@ the line and without it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
 
-from llmecon.simulate.calendar import Runway, runway
+from llmecon.simulate.calendar import Runway, month_end, runway
 from llmecon.simulate.distributions import Dist
 from llmecon.simulate.sampling import deterministic
 from llmecon.simulate.scenario import Scenario
@@ -45,6 +48,21 @@ class LineSensitivity:
                 "central_runway_months_with": months(self.runway_with),
                 "central_runway_months_without": months(self.runway_without)}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], start: date) -> LineSensitivity:
+        """Back from :meth:`to_dict` (a saved run's record), the runways dated from the
+        scenario's ``start``."""
+        def back(months: Any) -> Runway:
+            if months is None:
+                return Runway(math.inf, math.inf, None)
+            k = int(months) - 1
+            return Runway(float(k), float(k + 1), month_end(start, k))
+
+        return cls(str(d["driver"]), float(d["monthly"]), str(d["currency"]),
+                   str(d.get("basis", "")), back(d.get("central_runway_months_with")),
+                   back(d.get("central_runway_months_without")),
+                   "" if d.get("distribution", "fixed") == "fixed" else str(d["distribution"]))
+
 
 def unexplained_sensitivity(s: Scenario) -> LineSensitivity | None:
     """The runway of the central path with and without the unexplained operating line
@@ -57,3 +75,12 @@ def unexplained_sensitivity(s: Scenario) -> LineSensitivity | None:
                            runway(deterministic(s).cash[0], s.start),
                            runway(deterministic(without).cash[0], s.start),
                            "" if dist.degenerate else dist.kind)
+
+
+def saved_scenario(s: Scenario, found: LineSensitivity | None) -> dict[str, Any]:
+    """What a saved run keeps of its scenario: :meth:`Scenario.to_dict`, plus the
+    unexplained line's sensitivity where there is one (``runs show`` repeats its note)."""
+    doc = s.to_dict()
+    if found is not None:
+        doc["unexplained_operating"] = found.to_dict()
+    return doc

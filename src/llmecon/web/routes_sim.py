@@ -35,7 +35,7 @@ def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int) -
     """Run the stress test ``s`` of ``req``, save it and keep its result on ``job``."""
     from llmecon.report.simulate import sensitivity_note
     from llmecon.simulate.run import PERCENTILES, run
-    from llmecon.simulate.sensitivity import unexplained_sensitivity
+    from llmecon.simulate.sensitivity import saved_scenario, unexplained_sensitivity
 
     r = run(s, paths=req.paths, seed=req.seed, progress=job.progress,
             memory_budget_bytes=budget)
@@ -47,7 +47,7 @@ def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int) -
         "prob_cash_out": r.prob_cash_out.tolist(),
         **({"unexplained_operating": {**found.to_dict(), "note": sensitivity_note(found)}}
            if found is not None else {})})
-    job.run_id = runs.save(r, s.to_dict())
+    job.run_id = runs.save(r, saved_scenario(s, found))
 
 
 def _check_memory(req: SimulationRequest, budget: int) -> None:
