@@ -290,3 +290,44 @@ def test_an_alias_is_named_as_given_with_its_catalog_model(
     code, out, _ = run(["inference", "cost", "--model", "DeepSeek-R1", "--gpu", "H200",
                         "--gpus", "8"], capsys)
     assert code == 0 and "DeepSeek-R1 (catalog model DeepSeek-V3) on 8 x H200" in out
+
+
+def test_fleet_table_shows_both_provisionings_under_average(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An economist's review: under ``--provisioning average`` the row "provisioned for the
+    peak" showed the average fleet's cost, so peak provisioning looked free."""
+    args = ["inference", "fleet", "--model", "DeepSeek-V3", "--gpu", "H800", "--gpus", "16",
+            "--batch", "64", "--input", "2000", "--output", "500", "--gpu-price", "2.0",
+            "--input-per-day", "1e12", "--output-per-day", "2.5e11", "--peak-to-average", "2",
+            "--provisioning", "average", "--price-list", "DeepSeek-V3"]
+    code, out, _ = run([*args, "--format", "json"], capsys)
+    assert code == 0
+    fleet = json.loads(out)["fleet"]
+    gpus = fleet["prefill_gpus_average"] + fleet["decode_gpus_average"]
+    peak = -(-2 * gpus // 8) * 8 * 24 * 2.0  # whole nodes of 8 for twice the load, all day
+    average = gpus * 24 * 2.0
+    assert peak > 1.9 * average
+    code, out, _ = run(args, capsys)
+    text = " ".join(out.split())
+    assert f"provisioned for the peak (USD) │ {peak:,.0f}" in text
+    assert f"following the load (USD) │ {average:,.0f}" in text
+    assert "gross margin (on the cost following the load)" in text
+
+
+def test_cache_hit_storage_price_from_the_command_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The KV storage price was a config field the CLI could not set, so a cache hit always
+    cost only its read (about US$0.00001 per M tokens) without the table saying why."""
+    args = ["inference", "cost", "--model", "DeepSeek-V3", "--gpu", "H800", "--gpus", "16",
+            "--batch", "64", "--gpu-price", "2.0"]
+    code, out, _ = run([*args, "--kv-storage-price", "0.01", "--cache-retention-hours", "2",
+                        "--format", "json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    # MLA: (512 latent + 64 rope) x 61 layers x 2 bytes (bf16) = 70,272 bytes a token;
+    # a million tokens is 70.272 GB, kept 2 h at US$0.01 per GB-hour
+    assert doc["cost_input_hit_storage"] == pytest.approx(70.272 * 2 * 0.01)
+    assert doc["cost_input_hit"] == pytest.approx(
+        doc["cost_input_hit_storage"] + doc["cost_input_hit_read"])
+    code, out, _ = run(args, capsys)
+    assert "USD: read + $0/GB-h x 1 h" in " ".join(out.split())

@@ -31,7 +31,11 @@ def test_cost_per_token_on_the_frontier_by_hand() -> None:
         # $2/GPU-hour / (3,600 s x tokens/s per GPU) x 1e6; input at isl/osl = 4x the rate
         assert p.cost_per_m_output == pytest.approx(2.0 / (3600 * p.output_tokens_per_s_per_gpu)
                                                     * 1e6)
-        assert p.cost_per_m_input == pytest.approx(p.cost_per_m_output / 4)
+        assert p.cost_per_m_input_alone == pytest.approx(p.cost_per_m_output / 4)
+        # one request: 500 output tokens at $2/GPU-hour over the GPU's output rate (an
+        # economist's review: input + output "prices" added up counted the GPU time twice)
+        assert p.cost_per_request == pytest.approx(
+            500 * 2.0 / (3600 * p.output_tokens_per_s_per_gpu))
         assert p.tokens_per_s_per_user == pytest.approx(1000 / p.tpot_ms)
 
 

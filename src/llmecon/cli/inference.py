@@ -97,6 +97,12 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", dest="input_tokens", type=non_negative, default=2000.0)
     p.add_argument("--output", dest="output_tokens", type=positive, default=500.0)
     p.add_argument("--cache-hit", type=share, default=0.0, help="prefix-cache hit share")
+    p.add_argument("--kv-storage-price", dest="kv_storage_price_per_gb_hour",
+                   type=non_negative, default=0.0, metavar="USD",
+                   help="price of keeping cached KV entries, USD per GB-hour (default 0: a "
+                        "cache hit then costs only its read from GPU memory)")
+    p.add_argument("--cache-retention-hours", type=positive, default=1.0, metavar="HOURS",
+                   help="how long a cached prompt's KV entries are kept (default 1)")
     p.add_argument("--mtp-draft", type=whole(0, 16), default=0,
                    help="multi-token-prediction drafts")
     p.add_argument("--mtp-accept", type=share, default=0.0, help="draft acceptance rate")
@@ -366,7 +372,9 @@ def _serving_result(args: argparse.Namespace) -> tuple[Any, Any, Any]:
         tpot_ms=args.tpot_ms,
         input_tokens=args.input_tokens, output_tokens=args.output_tokens,
         cache_hit=args.cache_hit, mtp_draft=args.mtp_draft, mtp_accept=args.mtp_accept,
-        gpu_hour_price=args.gpu_hour_price, prefill_gpus=args.prefill_gpus)
+        gpu_hour_price=args.gpu_hour_price, prefill_gpus=args.prefill_gpus,
+        kv_storage_price_per_gb_hour=args.kv_storage_price_per_gb_hour,
+        cache_retention_hours=args.cache_retention_hours)
     catalog, factors = load_catalog(args.catalog), load_serving_factors()
     return evaluate(config, catalog, engine_efficiency(factors, args.engine)), catalog, factors
 

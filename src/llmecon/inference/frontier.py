@@ -42,7 +42,14 @@ MAX_GPUS = 64
 
 @dataclass(frozen=True)
 class FrontierPoint:
-    """One aggregated deployment on the frontier (per worker of ``gpus`` GPUs)."""
+    """One aggregated deployment on the frontier (per worker of ``gpus`` GPUs).
+
+    Costs are USD. ``cost_per_m_output`` charges the whole GPU time to the output tokens
+    (the usual "cost per million output tokens"); ``cost_per_m_input_alone`` charges the
+    same whole GPU time to the prompt tokens instead. They are two normalisations of one
+    cost, not an input and an output price: added up (``isl`` x one + ``osl`` x the other)
+    they count the GPU time twice. ``cost_per_request`` is what one request of ``isl`` in
+    and ``osl`` out costs."""
 
     tp: int
     attention_dp: int
@@ -55,7 +62,8 @@ class FrontierPoint:
     tokens_per_s_per_user: float
     output_tokens_per_s_per_gpu: float
     cost_per_m_output: float
-    cost_per_m_input: float
+    cost_per_m_input_alone: float
+    cost_per_request: float
     bound: str
 
 
@@ -191,6 +199,7 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
             float(p.tpot_ms[i]), float(per_user[j]), float(per_gpu[j]),
             float(cost_per_million_tokens(gpu_hour_price, per_gpu[j])),
             float(cost_per_million_tokens(gpu_hour_price, input_rate)) if isl else 0.0,
+            float(cost_per_million_tokens(gpu_hour_price, per_gpu[j]) * osl / 1e6),
             str(p.bound[i])))
     return Frontier(m.name, g.name, engine, precision, isl, osl, gpu_hour_price,
                     g.gpus_per_node, tuple(points), int(ok.sum()))

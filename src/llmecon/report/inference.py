@@ -84,7 +84,9 @@ def serving_table(r: ServingResult) -> RichTable:
          f"{r.comm_ms:.1f}{f' / {r.pipeline_ms:.1f}' if c.pp > 1 else ''} / {r.fixed_ms:.1f}",
          f"ms (bound: {r.bound})"),
         ("cost per M input tokens, cache miss", _f(r.cost_input_miss, ",.4f"), f"USD {price}"),
-        ("cost per M input tokens, cache hit", _f(r.cost_input_hit, ",.5f"), "USD"),
+        ("cost per M input tokens, cache hit", _f(r.cost_input_hit, ",.5f"),
+         f"USD: read + ${c.kv_storage_price_per_gb_hour:g}/GB-h x "
+         f"{c.cache_retention_hours:g} h"),
         ("cost per M output tokens", _f(r.cost_output, ",.4f"), "USD"),
     ]
     for row in rows:
@@ -172,7 +174,9 @@ def frontier_parts(front: Frontier, point: FrontierPoint | None, fleet: Fleet | 
     parts: list[Any] = [frame_table(
         f"Frontier: {front.model} on {front.gpu} ({front.engine}, {front.precision}, "
         f"{front.isl:,.0f} in / {front.osl:,.0f} out, ${front.gpu_hour_price:g}/GPU-hour;"
-        f" {len(front.points)} of {front.evaluated} configurations)", front.to_frame())]
+        f" {len(front.points)} of {front.evaluated} configurations; US$ per M output"
+        " tokens and per M prompt tokens each charge all the GPU time: not to be added)",
+        front.to_frame().rename(columns=_FRONTIER_COLUMNS))]
     if point is not None:
         parts.append(key_values(f"Cheapest at >= {interactivity:g} tokens/s per user",
                                 [(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
@@ -180,6 +184,18 @@ def frontier_parts(front: Frontier, point: FrontierPoint | None, fleet: Fleet | 
     if fleet is not None:
         parts += [fleet_table(fleet), f"provisioning: {fleet.provisioning}"]
     return [*parts, expected_error(acc)]
+
+
+#: short headers for the frontier's terminal table (the JSON and CSV keep the field names)
+_FRONTIER_COLUMNS = {
+    "tp": "TP", "attention_dp": "attn DP", "pp": "PP", "gpus": "GPUs", "nodes": "nodes",
+    "concurrency": "conc.", "ttft_ms": "TTFT ms", "tpot_ms": "TPOT ms",
+    "tokens_per_s_per_user": "tok/s/user", "output_tokens_per_s_per_gpu": "out tok/s/GPU",
+    "cost_per_m_output": "$/M out", "cost_per_m_input_alone": "$/M in alone",
+    "cost_per_request": "$/request", "bound": "bound"}
+
+#: the fleet cost the margins use, by ``Fleet.provisioning``
+_PROVISIONED = {"peak": "provisioned for the peak", "average": "following the load"}
 
 
 def fleet_table(f: Fleet) -> RichTable:
@@ -191,13 +207,14 @@ def fleet_table(f: Fleet) -> RichTable:
         ("GPUs on prefill (average)", _f(f.prefill_gpus_average, ",.1f")),
         ("GPUs on decode (average)", _f(f.decode_gpus_average, ",.1f")),
         ("nodes at average / at peak", f"{f.nodes_average:,} / {f.nodes_peak:,}"),
-        ("daily cost, provisioned for the peak (USD)", _f(f.daily_cost, ",.0f")),
+        ("daily cost, provisioned for the peak (USD)", _f(f.daily_cost_at_peak, ",.0f")),
         ("daily cost, following the load (USD)", _f(f.daily_cost_at_average, ",.0f")),
         ("daily revenue at the price list (USD)", _f(f.daily_revenue, ",.0f")),
-        ("gross margin", _pct(f.gross_margin, ",.1f")),
+        (f"gross margin (on the cost {_PROVISIONED[f.provisioning]})",
+         _pct(f.gross_margin, ",.1f")),
         ("cost profit margin (profit / cost)", _pct(f.cost_profit_margin, ",.0f")),
-        ("fleet cost per M output tokens (USD)", _f(f.cost_per_million_output_equivalent,
-                                                      ",.3f")),
+        ("fleet cost per M output tokens, prefill included (USD)",
+         _f(f.cost_per_million_output_equivalent, ",.3f")),
     ):
         t.add_row(label, value)
     return t
