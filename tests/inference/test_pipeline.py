@@ -206,7 +206,19 @@ def test_sweep_rows_with_stages_are_evaluate_answers(pp: int) -> None:
                                                             rel=1e-9)
         assert row.prefill_tokens_per_gpu_s == pytest.approx(r.prefill_tokens_per_gpu_s,
                                                              rel=1e-9)
-        assert row.max_batch_per_gpu <= r.max_batch_per_gpu  # full vs average context
+        # a new user's audit: sweep sized the KV cache at the full context, throughput at
+        # the average (paged allocation), so one priced what the other said did not fit
+        assert row.max_batch_per_gpu == r.max_batch_per_gpu
+
+
+def test_sweep_and_cost_agree_on_what_fits() -> None:
+    eff = engine_efficiency(F, "trtllm")
+    s = run_sweep(CAT, eff, models=["Qwen3-235B-A22B"], gpus=["H20"], batches=[32.0, 33.0],
+                  input_tokens=[8000.0], prices=[2.0], replica_gpus=8)
+    r = evaluate(ServingConfig(model="Qwen3-235B-A22B", gpu="H20", gpus=8, batch_per_gpu=32,
+                               input_tokens=8000, gpu_hour_price=2.0), CAT, eff)
+    assert r.max_batch_per_gpu == 32
+    assert list(s.to_frame().fits) == [True, False]
 
 
 def test_throughput_cost_fleet_and_sweep_take_pp(capsys: pytest.CaptureFixture[str]) -> None:

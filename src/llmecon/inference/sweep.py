@@ -116,8 +116,14 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
     stage = replica_gpus // pp  # GPUs of a pipeline stage; a dense model's TP group
     tp = np.where(arch.experts > 0, 1.0, float(stage))
     wb, kvb = rf.BYTES[precision], rf.BYTES[kv_dtype]
-    cap = rf.max_batch_per_gpu(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus,
-                               pp=pp, tp=tp, max_context=isl + output_tokens, eff=eff)
+    # KV capacity as ``throughput`` sizes it: paged allocation at the average context
+    # (input + output / 2), and none at all where one sequence's full context does not fit
+    def capacity(context: Any) -> Any:
+        return rf.max_batch_per_gpu(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus,
+                                    pp=pp, tp=tp, max_context=context, eff=eff)
+
+    cap = np.where(capacity(isl + output_tokens) >= 1,
+                   capacity(isl + output_tokens / 2.0), 0.0)
     d, _ = rf.pipelined_decode(arch, hw, weight_bytes=wb, kv_bytes=kvb, gpus=replica_gpus,
                                pp=pp, tp=tp, batch_per_gpu=batch,
                                context=isl + output_tokens / 2.0, eff=eff)
