@@ -250,13 +250,23 @@ def validation_ok(c: Company) -> str:
                      f"{len(c.duration_periods)} periods; {checks} check values reproduced")
 
 
+class _Console(Console):
+    """Rich's console, but a reader that goes away (``| head``) raises BrokenPipeError
+    for the command line's error boundary to end quietly with 0; rich's own handling
+    exits with 1, the code for an internal error."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError("standard output closed")
+
+
 def print_all(renderables: Sequence[RenderableType], width: int | None = None, *,
               legend: bool = False) -> None:
     """Print to standard output; when it is not a terminal, lay out 160 columns wide.
     ``legend`` adds the key to the marks used in financial tables."""
-    console = Console(width=width)
+    console = _Console(width=width)
     if width is None and not console.is_terminal:
-        console = Console(width=160)
+        console = _Console(width=160)
     for r in renderables:
         console.print(plain(r) if isinstance(r, str) else r)
         console.print()
