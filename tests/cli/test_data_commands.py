@@ -101,6 +101,23 @@ def test_valuation_minimax_at_ipo(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "Valuation" in out and "vs IPO price" in out
 
 
+def test_forward_revenue_takes_a_scale_and_is_shown(capsys: pytest.CaptureFixture[str]
+                                                    ) -> None:
+    """A new user's audit: ``--forward-revenue 200`` read as US$200 gave a 60,534,435.5x
+    multiple, with the amount used shown nowhere."""
+    code, out, _ = run(["valuation", "minimax", "--at", "IPO", "--format", "json"], capsys)
+    ev = json.loads(out)[0]["enterprise_value"]
+    for text in ("200m", "200e6", "0.2bn", "200000k"):
+        code, out, _ = run(["valuation", "minimax", "--at", "IPO", "--forward-revenue", text,
+                            "--format", "json"], capsys)
+        v = json.loads(out)[0]
+        assert code == 0 and v["forward_revenue"] == pytest.approx(200e6)
+        assert v["ev_to_forward_revenue"] == pytest.approx(ev / 200e6)
+    code, out, _ = run(["valuation", "minimax", "--at", "IPO", "--forward-revenue", "200"],
+                       capsys)
+    assert "on your estimate of US$ 200.00 (--forward-revenue)" in out
+
+
 @pytest.mark.parametrize("args", [["valuation", "minimax", "--at", "NOPE"],
                                   ["valuation", "minimax", "--period", "FY2026"],
                                   ["valuation", "minimax", "--forward-revenue", "100"],

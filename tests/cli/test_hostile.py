@@ -96,9 +96,9 @@ def test_entry_point_escapes_terminal_sequences_in_names(tmp_path: Path) -> None
     (["serve", "--port", "70000"], "--port: expected 1 to 65,535"),
     # Python's float() reads these; a number is typed in ASCII digits
     (["valuation", "minimax", "--at", "IPO", "--forward-revenue", "1_000"],
-     "expected a number, found '1_000'"),
+     "expected an amount above 0, in full (200e6) or with k, m or bn (200m), found '1_000'"),
     (["valuation", "minimax", "--at", "IPO", "--forward-revenue", "１５０"],
-     "expected a number, found '１５０'"),
+     "with k, m or bn (200m), found '１５０'"),
     (["compare", "zhipu", "--currency", "\x1b[2J"], "unknown currency '\\x1b[2J'"),
 ])
 def test_flags_refused_in_one_line(args: list[str], named: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -201,6 +202,24 @@ non_negative = number(0.0)
 positive = number(0.0, above=True)
 #: A share from 0 to 1.
 share = number(0.0, 1.0)
+
+
+#: scale words an amount may end with (``200m``, ``1.5bn``)
+_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
+
+
+def amount(text: str) -> float:
+    """An argument type: a money amount above 0, in full (``200e6``) or with a scale
+    (``200m``, ``1.5bn``, ``800k``)."""
+    m = re.fullmatch(r"\s*(.*?)\s*(k|m|mn|bn|b)?\s*", text, flags=re.IGNORECASE)
+    head, scale = (m.group(1), m.group(2)) if m else (text, None)
+    try:
+        value = positive(head)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"expected an amount above 0, in full (200e6) or with k, m or bn (200m), found "
+            f"{text!r}") from None
+    return value * _SCALES[scale.lower()] if scale else value
 
 
 def memory_gib(text: str) -> int:

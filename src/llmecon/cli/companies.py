@@ -10,9 +10,9 @@ from typing import Any
 
 from llmecon.cli.common import (
     FORMATS,
+    amount,
     currency_code,
     new_file,
-    positive,
     safe,
     save_xlsx,
     whole,
@@ -85,9 +85,10 @@ def _register_field(sub: Any) -> None:
     va.add_argument("company", metavar="COMPANY")
     va.add_argument("--at", metavar="LABEL", help="one share price by its period label "
                                                   "(default: every dated price)")
-    va.add_argument("--forward-revenue", type=positive, metavar="AMOUNT",
+    va.add_argument("--forward-revenue", type=amount, metavar="AMOUNT",
                     help="your revenue estimate for the next twelve months, in the "
-                         "reporting currency (for EV / forward revenue; needs --at)")
+                         "reporting currency, in full or with k, m or bn: 200m or 200e6 "
+                         "(for EV / forward revenue; needs --at)")
     va.add_argument("--period", metavar="LABEL",
                     help="the reporting period whose balance sheet and TTM revenue to use "
                          "(default: the latest ending on or before each price date whose "

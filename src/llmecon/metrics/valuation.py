@@ -72,6 +72,8 @@ class Valuation:
     #: the EV had that cash been deducted, and over the TTM revenue
     ev_cash_rolled_forward: float | None = None
     ev_cash_rolled_forward_to_ttm_revenue: float | None = None
+    #: the user's revenue estimate for the next twelve months that EV / forward revenue uses
+    forward_revenue: float | None = None
 
     def __repr__(self) -> str:
         mcap = "n/a" if self.market_cap_in_price_currency is None else \
@@ -279,7 +281,7 @@ def valuation(company: Company, fx_table: FxTable, at: str | None = None, *,
         ev, ttm, _ratio(ev, ttm), _ratio(ev, forward_revenue),
         _vs_ipo(company, price, acc), tuple(acc.basis), tuple(acc.why),
         weakest(acc.conf), tuple(acc.inputs), months, spent, rolled,
-        _ratio(rolled, ttm)))
+        _ratio(rolled, ttm), forward_revenue))
 
 
 def _finite(v: Valuation) -> Valuation:

@@ -173,7 +173,10 @@ def valuations(items: Sequence[Valuation]) -> RenderableType:
         rolled = () if v.ev_cash_rolled_forward is None else (
             f"EV with that cash deducted: {_money(v.ev_cash_rolled_forward, cur)} "
             f"({_times(v.ev_cash_rolled_forward_to_ttm_revenue)} TTM revenue)",)
-        for line in (*v.basis, *rolled, *(f"n/a: {w}" for w in v.why)):
+        forward = () if v.forward_revenue is None else (
+            f"EV / forward revenue on your estimate of {_money(v.forward_revenue, cur)} "
+            "(--forward-revenue)",)
+        for line in (*v.basis, *rolled, *forward, *(f"n/a: {w}" for w in v.why)):
             note = f"  {v.company_id} {v.price_label}: {line}"
             if note not in notes:
                 notes.append(note)
