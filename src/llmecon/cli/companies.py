@@ -96,8 +96,10 @@ def _register_field(sub: Any) -> None:
     va.add_argument("--format", choices=("table", "json"), default="table")
     va.set_defaults(handler=_valuation)
 
-    tt = sub.add_parser("ttm", help="trailing twelve months at a common date across fiscal "
-                                    "years (calendarised), each with its period end")
+    tt = sub.add_parser("ttm", help="trailing twelve months to each company's latest period "
+                                    "end on or before a common date, across fiscal years "
+                                    "(nothing interpolated; results published later are "
+                                    "used and say so)")
     tt.add_argument("companies", metavar="COMPANY", nargs="+")
     tt.add_argument("--as-of", type=iso_date, default=None,
                     help="common date (default: today)")
