@@ -3,6 +3,7 @@ token off loopback, background simulations, and a schemathesis fuzz of the OpenA
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,24 @@ def test_inference_validation(client: TestClient, body: dict[str, object], field
 def test_inference_file_name_refused(client: TestClient) -> None:
     r = client.post("/api/inference/cost", json={"model": "mine.yaml"})
     assert r.status_code == 422 and "not a file" in str(r.json()["detail"])
+
+
+def test_inference_cost_without_a_price_takes_the_catalogs(client: TestClient,
+                                                           capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    """A new user's audit: the API priced an omitted GPU-hour at $2 and called it given,
+    where the command line takes the catalog's dated price."""
+    from llmecon.cli import main
+
+    body = {"model": "DeepSeek-V3", "gpu": "H100", "gpus": 72, "batch_per_gpu": 256,
+            "input_tokens": 2000}
+    r = client.post("/api/inference/cost", json=body).json()
+    assert main(["inference", "cost", "--model", "DeepSeek-V3", "--gpu", "H100", "--gpus",
+                 "72", "--batch", "256", "--input", "2000", "--format", "json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert r["gpu_hour_price"] == cli["gpu_hour_price"] == 2.49
+    assert r["price_source"] == cli["price_source"] == "Lambda, 2026-05"
+    assert r["cost_output"] == pytest.approx(cli["cost_output"])
 
 
 def test_inference_cost(client: TestClient) -> None:

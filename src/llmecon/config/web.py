@@ -95,7 +95,8 @@ class InferenceRequest(ConfigModel):
     cache_hit: Number = Field(default=0.0, ge=0, lt=1)
     mtp_draft: Whole = Field(default=0, ge=0, le=8)
     mtp_accept: Number = Field(default=0.0, ge=0, le=1)
-    gpu_hour_price: Number | None = Field(default=2.0, ge=0, le=1000)
+    #: USD per GPU-hour; None: the catalog's dated price for the GPU, as the command line
+    gpu_hour_price: Number | None = Field(default=None, ge=0, le=1000)
     #: The engine whose fitted factors the serving model uses.
     engine: Engine = "trtllm"
 
