@@ -82,7 +82,9 @@ def serving_table(r: ServingResult) -> RichTable:
         (f"decode step: attention / dense / experts / comm{' / pipeline' if c.pp > 1 else ''}"
          " / fixed", f"{r.attention_ms:.1f} / {r.dense_ms:.1f} / {r.experts_ms:.1f} / "
          f"{r.comm_ms:.1f}{f' / {r.pipeline_ms:.1f}' if c.pp > 1 else ''} / {r.fixed_ms:.1f}",
-         f"ms (bound: {r.bound})"),
+         f"ms (bound: {r.bound})" + (
+             f"; a step yields {r.step_ms / r.tpot_ms:.2f} tokens (MTP)"
+             if c.mtp_draft and r.tpot_ms else "")),
         ("cost per M input tokens, cache miss", _f(r.cost_input_miss, ",.4f"), f"USD {price}"),
         ("cost per M input tokens, cache hit", _f(r.cost_input_hit, ",.5f"),
          f"USD: read + ${c.kv_storage_price_per_gb_hour:g}/GB-h x "
