@@ -39,7 +39,7 @@ def test_companies_latest_period_and_as_of(capsys: pytest.CaptureFixture[str]) -
     assert "not found" in rows["zhipu"]["coverage_note"]
     assert rows["snowflake"]["fiscal_year_end"] == "01-31"
     code, out, _ = run(["companies"], capsys)
-    assert code == 0 and "data as of" in out and "H1_2025 (6M to 2025-06-30)" in out
+    assert code == 0 and "newest source" in out and "H1_2025 (6M to 2025-06-30)" in out
 
 
 def test_companies_bad_format(capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,15 +123,17 @@ def company_summaries(items: Sequence[CompanySummary]) -> RenderableType:
     missing (the coverage note) and how many figures are of low confidence."""
     rt = RichTable(title="Companies", title_justify="left", header_style="bold")
     for name in ("id", "name", "ticker", "model", "currency", "FY ends", "latest period",
-                 "data as of", "figures (low conf.)"):
+                 "newest source", "figures (low conf.)"):
         rt.add_column(name, overflow="fold")
     for c in items:
         rt.add_row(*(plain(v) for v in (
             c.id, c.name, c.ticker, c.business_model, c.currency, c.fiscal_year_end,
             c.latest, c.as_of.isoformat() if c.as_of else "unknown",
             f"{c.figures} ({c.low_confidence_figures})")))
-    notes = "\n".join(f"  {c.id}: {c.coverage_note}" for c in items if c.coverage_note)
-    return Group(rt, plain(notes, style="dim")) if notes else rt
+    notes = "\n".join(["  newest source: the date of the newest source behind any figure, "
+                       "a share price included; 'latest period' is the newest results",
+                       *(f"  {c.id}: {c.coverage_note}" for c in items if c.coverage_note)])
+    return Group(rt, plain(notes, style="dim"))
 
 
 def peer_ranking(r: PeerRanking) -> RenderableType:
