@@ -204,10 +204,16 @@ class FxTable:
         if a is not None and b is not None:
             return a[0] * b[0], a[1] + b[1]
         when = f"{start}..{end}" if kind == "average" else f"{end}"
-        raise NotFoundError(
-            f"no {kind} {base}/{quote} rate for {when}; add one to an FX file "
-            f"(see llmecon/data/fx.yaml for the shape)"
-        )
+        raise MissingRate(f"no {kind} {base}/{quote} rate for {when}")
+
+
+class MissingRate(NotFoundError):
+    """No bundled or given rate for a conversion; ``what`` names it, without the advice."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}; add one to an FX file (see llmecon/data/fx.yaml for the "
+                         "shape)")
+        self.what = what
 
 
 def convert(value: float, rate: float) -> float:

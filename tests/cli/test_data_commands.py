@@ -240,6 +240,27 @@ def test_compare_csv_carries_period_ends_and_signal_changes(
     assert gm["change_kind"] == "pp" and gm["assessment"] == js["assessment"]
 
 
+def test_compare_in_cny_without_a_rate_for_one_period(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    """A new user's audit: one missing rate (no 2025 full-year USD/CNY mean is bundled)
+    refused the whole comparison in the reporting currency of one of the two companies. The
+    cells that need it are n/a saying which rate; the rest convert."""
+    code, out, err = run(["compare", "zhipu", "minimax", "--currency", "CNY", "--format",
+                          "json"], capsys)
+    assert code == 0, err
+    rows = {r["key"]: r for r in json.loads(out)["tables"][0]["rows"]}
+    zhipu, minimax = rows["revenue"]["cells"]
+    assert zhipu["value"] == pytest.approx(190.877e6) and zhipu["currency"] == "CNY"
+    assert minimax["value"] is None
+    assert minimax["why"] == ("in CNY: no average USD/CNY rate for 2025-01-01..2025-12-31")
+    code, out, err = run(["show", "minimax", "--currency", "CNY", "--format", "json"], capsys)
+    assert code == 0, err
+    cells = {c["period"]: c for c in {r["key"]: r for r in json.loads(out)["tables"][0][
+        "rows"]}["revenue"]["cells"]}
+    # 9M 2025 at the Jan-Sep 2025 mean of 7.1650 (fx.yaml): US$53.437m x 7.1650
+    assert cells["9M_2025"]["value"] == pytest.approx(53.437e6 * 7.1650, rel=1e-4)
+
+
 def test_compare_in_hkd_both_companies(capsys: pytest.CaptureFixture[str]) -> None:
     """--currency HKD was offered but refused both companies (no USD/HKD rate for their
     interim periods). The HKMA holds USD/HKD within 7.75-7.85; where no mean is bundled the

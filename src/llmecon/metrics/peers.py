@@ -119,11 +119,7 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
         if mv is None:
             continue
         if currency and fx is not None and mv.ok:
-            try:
-                mv = convert_value(mv, currency, fx)
-            except NotFoundError as e:
-                mv = MetricValue(mv.name, mv.period, None, mv.unit, mv.currency, mv.timing,
-                                 "n/a", mv.confidence, str(e))
+            mv = convert_value(mv, currency, fx)
         (ok if mv.ok else missing).append((c, mv))
     way, partial = better(spec)
     ok.sort(key=lambda cm: -(way or 1) * float(cm[1].value or 0.0))

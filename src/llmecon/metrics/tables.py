@@ -19,7 +19,7 @@ from llmecon.metrics.resolve import select_period as select_period  # moved ther
 from llmecon.metrics.resolve import weakest
 from llmecon.metrics.values import NOT_APPLICABLE, MetricValue
 from llmecon.statements.model import Company, Period
-from llmecon.units import FxTable
+from llmecon.units import FxTable, MissingRate
 
 SignalFn = Callable[[s.Context, Period], MetricValue]
 
@@ -233,7 +233,16 @@ def cash_flow_structure(companies: Sequence[Company], periods: Sequence[Sequence
 
 def convert_value(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
     """A money value in ``currency``: flows at the period's average rate, stocks at the
-    closing rate of the period end. Non-money values pass through."""
+    closing rate of the period end. Non-money values pass through. Without a rate the
+    value is n/a, saying which rate is missing (the other cells still convert)."""
+    try:
+        return _converted(mv, currency, fx)
+    except MissingRate as e:
+        return MetricValue(mv.name, mv.period, None, mv.unit, mv.currency, mv.timing, "n/a",
+                           mv.confidence, f"in {currency}: {e.what}")
+
+
+def _converted(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
     if mv.currency is None or mv.currency == currency:
         return mv
     if mv.parts and mv.timing == "flow" and mv.ok:  # each part at its own period's rate
