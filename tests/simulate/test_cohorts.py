@@ -26,8 +26,9 @@ ALPHA, BETA = 0.668, 3.806
 S1, S2 = 3.806 / 4.474, 3.806 / 4.474 * 4.806 / 5.474
 
 
-def _c2c(marketing: float, horizon: int = 12) -> Scenario:
-    """One C2C line, nothing uncertain: 1,000 users, 10% pay US$10 a month; no costs."""
+def _c2c(marketing: float, horizon: int = 12, tenure: float | None = 1.0) -> Scenario:
+    """One C2C line, nothing uncertain: 1,000 users, 10% pay US$10 a month; no costs. The
+    opening payers are one new cohort (``tenure`` 1) unless said (None: the default)."""
     d = {k: Dist("fixed", {"value": v}) for k, v in {
         "start_cash": 1e6, "inference_cost_decline_annual": 0.0,
         "training_compute_monthly": 0.0, "training_compute_growth_annual": 0.0,
@@ -36,7 +37,8 @@ def _c2c(marketing: float, horizon: int = 12) -> Scenario:
         "app.user_churn_monthly": 0.1, "app.paying_rate": 0.1, "app.arppu_monthly": 10.0,
         "app.tokens_per_user_day": 0.0, "app.cost_per_m_tokens": 0.0,
         "app.other_cor_share": 0.0, "app.payer_sbg_alpha": ALPHA,
-        "app.payer_sbg_beta": BETA}.items()}
+        "app.payer_sbg_beta": BETA,
+        **({} if tenure is None else {"app.payer_base_tenure_months": tenure})}.items()}
     return Scenario("c", "USD", date(2024, 12, 31), horizon, (LineSpec("app", "c2c"),), d)
 
 
@@ -87,8 +89,44 @@ def test_calibration_takes_the_curve_from_the_assumptions(minimax: Company, tmp_
     assert "unit-economics driver" in s.provenance[f"{line}.payer_sbg_beta"]
     x = {k: np.array([d.central]) for k, d in s.drivers.items()}
     x[f"{line}.marketing_monthly"] = np.array([0.0])
-    payers = c2c_cohort_payers(x, {}, line, 6)[0]
+    assert s.central(f"{line}.payer_base_tenure_months") == 24
+    assert "equal monthly cohorts" in s.provenance[f"{line}.payer_base_tenure_months"]
+    payers = c2c_cohort_payers(x, {}, line, 13)[0]
     # opening payers: disclosed 9M 2025 paying users 1,771,600 (= MAU x paying rate) at the
     # line's exit run-rate (x1.377)
     assert payers[0] == pytest.approx(1_771_600 * minimax_exit[line], rel=1e-9)
+    # a base of 24 monthly cohorts keeps 0.932 after a month, 0.598 after a year (econ33 M5)
+    assert payers[[1, 12]] / payers[0] == pytest.approx([0.932, 0.598], abs=5e-4)
+    x[f"{line}.payer_base_tenure_months"] = np.array([1.0])  # one new cohort: S(t)
+    payers = c2c_cohort_payers(x, {}, line, 6)[0]
     assert payers[1:3] / payers[0] == pytest.approx([S1, S2], rel=1e-12)
+
+
+# econ33 M5, by hand (scipy betaln, alpha 0.668, beta 3.806): a base of 24 equal monthly
+# cohorts (equal numbers acquired, ages 0-23) keeps sum S(a + h) / sum S(a) = 0.932 after
+# one month and 0.598 after twelve, where a new cohort keeps S(1) 0.851 and S(12) 0.378.
+# Check of the first by the recursion S(a + 1) = S(a) (beta + a) / (alpha + beta + a):
+def _hand_base_kept_after_one_month(ages: int) -> float:
+    s = [1.0]
+    for a in range(ages):
+        s.append(s[-1] * (BETA + a) / (ALPHA + BETA + a))
+    return sum(s[1:ages + 1]) / sum(s[:ages])
+
+
+def test_the_opening_base_is_of_mixed_tenure_by_hand() -> None:
+    """Survivors of a heterogeneous cohort churn less (Fader and Hardie 2010), so a base of
+    24 monthly cohorts keeps more than one new cohort would (it was decayed as new)."""
+    p = deterministic(_c2c(marketing=0.0, horizon=13, tenure=None))  # the default, 24
+    kept = p.revenue[0] / p.revenue[0, 0]
+    assert kept[1] == pytest.approx(0.932, abs=5e-4)
+    assert kept[1] == pytest.approx(_hand_base_kept_after_one_month(24), rel=1e-12)
+    assert kept[12] == pytest.approx(0.598, abs=5e-4)
+    assert kept[12] > survival(ALPHA, BETA, 12) + 0.2  # a new cohort keeps 0.378
+
+
+@pytest.mark.parametrize("tenure", [0.0, 2.5])
+def test_a_base_tenure_that_is_not_a_whole_number_of_months_is_refused(tenure: float) -> None:
+    from llmecon.errors import InputError
+
+    with pytest.raises(InputError, match="payer_base_tenure_months: expected a whole number"):
+        deterministic(_c2c(marketing=0.0, tenure=tenure))

@@ -17,6 +17,7 @@ from llmecon import formulas
 from llmecon.errors import InputError
 from llmecon.metrics.resolve import Resolver, weakest
 from llmecon.simulate.calendar import calendar_quarter
+from llmecon.simulate.consumer import DEFAULT_PAYER_BASE_TENURE_MONTHS
 from llmecon.simulate.distributions import Dist
 from llmecon.simulate.scenario import LineSpec
 from llmecon.statements.model import Company, Period, shift_months
@@ -266,6 +267,29 @@ def signing_seasonality(cal: Calibration, delivery_months: int,
     return w[0], w[1], w[2], w[3]
 
 
+def _payer_retention(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> None:
+    """Payers on the sBG curve of the assumptions (the opening base of mixed tenure), or a
+    share of users churning with them; either way the provenance says which churn the
+    projection uses and which the unit-economics LTV uses."""
+    p = f"{line}."
+    if "payer_sbg_alpha" in drivers and "payer_sbg_beta" in drivers:
+        _from(cal, drivers, "payer_sbg_alpha", p + "payer_sbg_alpha")
+        _from(cal, drivers, "payer_sbg_beta", p + "payer_sbg_beta")
+        tenure = DEFAULT_PAYER_BASE_TENURE_MONTHS
+        cal.put(p + "payer_base_tenure_months", tenure, f"assumed: the opening payers are "
+                f"equal monthly cohorts acquired over the {tenure} months before the start "
+                "(no source gives the base's tenure); survivors of a mixed cohort churn "
+                "less (Fader and Hardie), so the base keeps more than a new cohort (1: one "
+                "new cohort)")
+        return
+    churn = drivers["payer_churn_monthly"].value if "payer_churn_monthly" in drivers \
+        else math.nan
+    cal.provenance[p + "paying_rate"] += (
+        f"; payers are users x paying rate, so in the projection they churn with the users "
+        f"at {p}user_churn_monthly ({cal.central(p + 'user_churn_monthly'):.1%} a month), "
+        f"not at the payer churn of the unit-economics LTV ({churn:.1%} a month)")
+
+
 def calibrate_c2c(cal: Calibration, line: str, drivers: Mapping[str, Driver]) -> LineSpec:
     """A consumer line: users, paying rate, ARPPU, churn, marketing, CAC (users acquired in
     the same window as the spend), engine cost and tokens per user per day, each the
@@ -285,9 +309,11 @@ def calibrate_c2c(cal: Calibration, line: str, drivers: Mapping[str, Driver]) ->
         f"churn) = {level:,.0f} (a scenario's shocks or regimes move it)")
     if "payer_usage_multiple" in drivers:  # tokens per user day are a free user's
         _from(cal, drivers, "payer_usage_multiple", p + "payer_usage_multiple")
-    if "payer_sbg_alpha" in drivers and "payer_sbg_beta" in drivers:
-        _from(cal, drivers, "payer_sbg_alpha", p + "payer_sbg_alpha")
-        _from(cal, drivers, "payer_sbg_beta", p + "payer_sbg_beta")
+    cal.put(p + "organic_acquisition_share", 0.0, "assumed: 0, no source splits organic "
+            "from paid users, so every user acquired is bought at the blended CAC and a "
+            "marketing cut removes as many users as spend (the worst case); set a share in "
+            "a scenario file for an organic floor that marketing and CAC shocks leave")
+    _payer_retention(cal, line, drivers)
     cal.put(p + "paying_rate_growth_annual", 0.0, "assumed: the paying rate drifts, "
             "+/-15% a year (sd)", Dist("normal", {"mean": 0.0, "sd": 0.15}))
     cal.put(p + "arppu_growth_annual", 0.0, "assumed: ARPPU drifts, +/-15% a year (sd)",

@@ -12,9 +12,12 @@ Lines (one step function each):
 - C2C: users(t+1) = users(t) (1 - churn) + marketing(t) / CAC; revenue = users x paying
   rate x ARPPU; inference = (users + (k - 1) payers) x a free user's tokens a day x cost.
   With an sBG payer curve (drivers ``payer_sbg_alpha`` and ``payer_sbg_beta``) payers are
-  cohorts instead (:func:`c2c_cohort_payers`): the opening payers (users x paying rate) and
-  each month's new payers (users acquired x paying rate) decay by the curve S(t), and
-  revenue = payers x ARPPU.
+  cohorts instead (:func:`~llmecon.simulate.consumer.c2c_cohort_payers`): each month's new
+  payers (users acquired x paying rate) decay by the curve S(t), the opening payers (users
+  x paying rate, a base of mixed tenure) by the base's curve, and revenue = payers x ARPPU.
+  Payers are users x paying rate otherwise, so they churn with the users (the LTV of
+  unit-economics uses its own payer churn). Users acquired: see
+  :func:`~llmecon.simulate.consumer.acquired` (an optional organic share).
 - B2B: the value of contracts signed per month grows yearly, follows the signing quarter's
   seasonality (the backlog signed before the start too, grown at ``backlog_growth_annual``
   to the start) and sales spend (elasticity), and is fixed at signing (a later price shock
@@ -54,6 +57,12 @@ from llmecon.simulate.balances import ForeignCash, Payables
 from llmecon.simulate.balances import financing_by_month as financing_by_month
 from llmecon.simulate.calendar import calendar_quarter
 from llmecon.simulate.collection import billed_due, collect_opening
+from llmecon.simulate.consumer import acquired as _acquired
+from llmecon.simulate.consumer import c2c_cohort_payers as c2c_cohort_payers
+from llmecon.simulate.consumer import paying_rate as _paying_rate
+from llmecon.simulate.reading import multiplier as _mult
+from llmecon.simulate.reading import optional as _opt
+from llmecon.simulate.reading import trend as _trend
 from llmecon.simulate.scenario import LineSpec, Scenario
 
 Array = np.ndarray[Any, Any]
@@ -110,23 +119,6 @@ class Paths:
         capex = 0.0 if self.capex_and_leases is None else self.capex_and_leases
         out: Array = formulas.monthly_cash_burn(self.operating_cash_flow, capex, 1)
         return out
-
-
-def _mult(mults: Mapping[str, Array], name: str, t: int) -> Any:
-    m = mults.get(name)
-    return 1.0 if m is None else m[..., t]
-
-
-def _trend(x: Mapping[str, Array], name: str) -> Any:
-    """An optional yearly trend driver (0 when absent)."""
-    v = x.get(name)
-    return 0.0 if v is None else v
-
-
-def _opt(x: Mapping[str, Array], name: str, n: int) -> Array:
-    """An optional driver (zero when the scenario does not have it)."""
-    v = x.get(name)
-    return np.zeros(n) if v is None else v
 
 
 class Trends:
@@ -257,48 +249,6 @@ def _bill(st: State, ln: LineSpec, mo: Month, rev: Array) -> None:
         + billed_due(st.billed[ln.name], ln, t)
     st.receivables[ln.name] = st.receivables[ln.name] + rev - collected
     mo.cash_in += collected
-
-
-def _paying_rate(x: Mapping[str, Array], mults: Mapping[str, Array], p: str, t: int,
-                 trend: Any = None) -> Any:
-    """The paying rate of month ``t`` (its trend and multipliers applied), at most 1.
-    ``trend``: the paying-rate trend of month ``t`` where the caller carries it."""
-    if trend is None:
-        trend = (1.0 + _trend(x, p + "paying_rate_growth_annual")) ** (t / 12.0)
-    return np.minimum(x[p + "paying_rate"] * _mult(mults, p + "paying_rate", t) * trend, 1.0)
-
-
-def _acquired(x: Mapping[str, Array], mults: Mapping[str, Array], p: str, t: int) -> Any:
-    """Users bought in month ``t``: marketing / CAC (active from the next month)."""
-    return x[p + "marketing_monthly"] * _mult(mults, p + "marketing_monthly", t) \
-        / (x[p + "cac"] * _mult(mults, p + "cac", t))
-
-
-def c2c_cohort_payers(x: Mapping[str, Array], mults: Mapping[str, Array], line: str,
-                      months: int) -> Array:
-    """Payers per month (paths, months) as cohorts on the line's sBG curve.
-
-    payers(t) = opening payers x S(t) + sum over s < t of new payers(s) x S(t - 1 - s),
-    with opening payers = users x paying rate at the start and new payers(s) = users
-    acquired in month s x the paying rate of month s (active from month s + 1).
-    """
-    from llmecon.errors import InputError
-    from llmecon.unit_economics.retention import RetentionCurve, cohort_survivors
-
-    p = line + "."
-    a, b = np.asarray(x[p + "payer_sbg_alpha"]), np.asarray(x[p + "payer_sbg_beta"])
-    if np.ptp(a) > 0 or np.ptp(b) > 0:
-        raise InputError(f"{p}payer_sbg_alpha, {p}payer_sbg_beta: expected fixed values "
-                         "(one retention curve per run), found distributions")
-    curve = RetentionCurve.sbg(float(a[0]), float(b[0]))
-    n = len(a)
-    new = np.zeros((n, months))
-    for t in range(months - 1):
-        new[:, t + 1] = _acquired(x, mults, p, t) * _paying_rate(x, mults, p, t)
-    opening = x[p + "start_users"] * _paying_rate(x, mults, p, 0)
-    survival = np.asarray(curve.survival(np.arange(months, dtype=float)))
-    out: Array = opening[:, None] * survival[None, :] + cohort_survivors(new, curve)
-    return out
 
 
 def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], st: State,

@@ -52,7 +52,8 @@ GLOBAL_DRIVERS = ("start_cash", "inference_cost_decline_annual", "training_compu
 #: Drivers the engine reads when present (absent: zero, or the kind's default).
 OPTIONAL_LINE_DRIVERS = {
     "c2c": ("arppu_growth_annual", "paying_rate_growth_annual", "opening_receivables",
-            "payer_sbg_alpha", "payer_sbg_beta", "payer_usage_multiple"),
+            "payer_sbg_alpha", "payer_sbg_beta", "payer_base_tenure_months",
+            "payer_usage_multiple", "organic_acquisition_share"),
     "b2b": ("backlog_value_monthly", "backlog_growth_annual", "delivery_compute_share",
             "opening_receivables"),
     "api": ("opening_receivables",),
