@@ -178,3 +178,54 @@ def test_payables_by_hand() -> None:
     np.testing.assert_allclose(p.operating_cash_flow[0], [670.00, 240.00, 261.00], atol=0.005)
     assert p.payables is not None
     np.testing.assert_allclose(p.payables[0], [490.00, 502.00, 515.20], atol=0.005)
+
+
+def _project_only(**extra: float) -> Scenario:
+    """tiny()'s project line alone (400 a month, delivered in the month signed, accepted the
+    next, 50% delivery cost), with ``extra`` drivers."""
+    s = tiny()
+    return replace(s, lines=(s.lines[1],),
+                   drivers={**s.drivers, **{k: fixed(v) for k, v in extra.items()}})
+
+
+def test_a_cheaper_contract_keeps_its_delivery_cost_by_hand() -> None:
+    """An economist's review (econ33 H2): a price war signs the same work 20% cheaper, so
+    delivery cost stays and every unit of price comes off gross profit (it once fell with the
+    price, holding the margin)."""
+    s = replace(_project_only(), shocks=(Shock("proj.contract_value", 0.8, 0, 0),))
+    p, base = deterministic(s), deterministic(_project_only())
+    # month 0 accepts the contract signed before the start (400, cost 200); months 1-2 accept
+    # those signed at 400 x 0.8 = 320 whose work still costs 400 x 0.5 = 200
+    np.testing.assert_allclose(p.revenue[0], [400.00, 320.00, 320.00], atol=0.005)
+    np.testing.assert_allclose(p.gross_profit[0], [200.00, 120.00, 120.00], atol=0.005)
+    d_rev = p.revenue[0] - base.revenue[0]
+    d_gp = p.gross_profit[0] - base.gross_profit[0]
+    np.testing.assert_allclose(d_gp, d_rev, atol=1e-9)  # dGP / dRev = 1
+    # cash, month 0: advance 25% x 320 = 80 + 75% of the 400 accepted before = 300, less
+    # delivery 200 and costs 170
+    assert p.operating_cash_flow[0, 0] == pytest.approx(80.0 + 300.0 - 200.0 - 170.0)
+
+
+def test_fewer_contracts_cut_delivery_cost_by_hand() -> None:
+    """A budget freeze (70% fewer contracts) cuts the work, so the delivery cost with it."""
+    s = replace(_project_only(), shocks=(Shock("proj.contracts_per_month", 0.3, 0, 0),))
+    p = deterministic(s)
+    # contracts signed from month 0 are 0.3 x 400 = 120, costing 0.3 x 200 = 60
+    np.testing.assert_allclose(p.revenue[0], [400.00, 120.00, 120.00], atol=0.005)
+    np.testing.assert_allclose(p.gross_profit[0], [200.00, 60.00, 60.00], atol=0.005)
+
+
+@pytest.mark.parametrize(("revenue_share", "cost_share", "revenue", "cost"), [
+    (1.0, 0.0, 400.0 * 1.15, 200.0),          # earned abroad, paid at home: margin up
+    (0.0, 1.0, 400.0, 200.0 * 1.15),          # paid abroad: cost up once, revenue not
+    (0.5, 0.5, 400.0 * 1.075, 200.0 * 1.075),  # half of each: 1 + 0.5 x 0.15
+])
+def test_delivery_cost_converts_once_at_the_cost_share_by_hand(
+        revenue_share: float, cost_share: float, revenue: float, cost: float) -> None:
+    """econ33 H2: delivery cost once moved with the foreign revenue share as well as the
+    cost share. The other currency 15% dearer from month 0: a contract signed in month 0 is
+    accepted in month 1."""
+    s = _project_only(foreign_revenue_share=revenue_share, foreign_cost_share=cost_share)
+    p = deterministic(replace(s, shocks=(Shock("fx_index", 1.15, 0, 0),)))
+    assert p.revenue[0, 1] == pytest.approx(revenue, abs=0.005)
+    assert p.gross_profit[0, 1] == pytest.approx(revenue - cost, abs=0.005)

@@ -22,8 +22,9 @@ Lines (one step function each):
   seasonality (the backlog signed before the start too, grown at ``backlog_growth_annual``
   to the start) and sales spend (elasticity), and is fixed at signing (a later price shock
   touches new contracts only); revenue at acceptance ``delivery_months`` later; delivery
-  cost paid evenly over delivery and expensed at acceptance (a contract-cost balance
-  meanwhile); an advance at signing (a contract liability until acceptance), the rest a
+  cost, a share of the work signed at the base contract value (a price shock leaves it, fewer
+  contracts cut it), paid evenly over delivery and expensed at acceptance (a contract-cost
+  balance meanwhile); an advance at signing (a contract liability until acceptance), the rest a
   receivable collected ``collection_delay_months`` after acceptance (billing in a line's
   window of later payment, a budget freeze, later still: :mod:`~llmecon.simulate.collection`).
 - API: tokens grow monthly, price falls monthly; cost = tokens x cost per token / use.
@@ -163,6 +164,7 @@ class State:
     tokens: dict[str, Array] = field(default_factory=dict)
     price: dict[str, Array] = field(default_factory=dict)
     signed: dict[str, Array] = field(default_factory=dict)
+    work: dict[str, Array] = field(default_factory=dict)  # B2B work signed per row: volume
     spent: dict[str, Array] = field(default_factory=dict)  # B2B delivery cost per signed row
     billed: dict[str, Array] = field(default_factory=dict)
     opening_receivables: dict[str, Array] = field(default_factory=dict)
@@ -212,6 +214,7 @@ def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
             buf[:d + lag] = np.multiply.outer([ln.seasonality[calendar_quarter(s.start, t)]
                                                for t in range(-d - lag, 0)], backlog) * grown
             st.signed[ln.name] = buf
+            st.work[ln.name] = buf.copy()  # signed before the start: at the base price
             done = np.clip(-np.arange(-d - lag, 0.0), 0.0, d)[:, None] / d  # delivered share
             st.spent[ln.name] = np.zeros_like(buf)
             st.spent[ln.name][:d + lag] = buf[:d + lag] * done * x[p + "delivery_cost_share"]
@@ -283,16 +286,25 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
              mo: Month) -> None:
     """Contracts signed now (value fixed at signing) are accepted ``delivery_months`` later
     (revenue), delivered evenly, paid in advance in part and the rest collected
-    ``collection_delay_months`` after acceptance."""
+    ``collection_delay_months`` after acceptance.
+
+    Delivery cost follows the work, not the price: it is ``delivery_cost_share`` of the
+    value signed at the base contract value (contracts x ``contract_value``, the volume
+    multipliers and sales spend applied), so a multiplier over time on ``contract_value``
+    (a price shock, regime or noise: the same work for more or less money) moves revenue
+    and leaves delivery cost, one for one off gross profit, while fewer contracts cut both.
+    Revenue converts at ``revenue_fx`` when signed; delivery cost, paid as delivered, at
+    ``cost_fx`` (once: the foreign share of costs)."""
     p, t = ln.name + ".", mo.t
     buf = st.signed[ln.name]
     d, lag = ln.delivery_months, ln.delay_months
     k = d + lag + t  # row of month t in the buffer
     spend = 1.0 if mo.spend_index is None else mo.spend_index ** x[p + "sm_elasticity"]
-    buf[k] = x[p + "contracts_per_month"] * mo.trends.at(p + "contract_growth_annual") \
+    work = st.work[ln.name]  # the work signed: volume at the base contract value, no FX
+    work[k] = x[p + "contracts_per_month"] * mo.trends.at(p + "contract_growth_annual") \
         * ln.seasonality[mo.calendar_quarter] * _mult(mults, p + "contracts_per_month", t) \
-        * spend * x[p + "contract_value"] * _mult(mults, p + "contract_value", t) \
-        * mo.revenue_fx
+        * spend * x[p + "contract_value"]
+    buf[k] = work[k] * _mult(mults, p + "contract_value", t) * mo.revenue_fx  # its price
     adv = x[p + "advance_share"]
     accepted = buf[k - d]
     collected = collect_opening(st.opening_receivables[ln.name], ln, t) \
@@ -300,7 +312,7 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     mo.revenue += accepted
     compute = _trend(x, p + "delivery_compute_share")
     spent = st.spent[ln.name]  # delivered evenly and paid as delivered, expensed at acceptance
-    now = buf[k - d + 1: k + 1] * (x[p + "delivery_cost_share"] / d * mo.cost_fx
+    now = work[k - d + 1: k + 1] * (x[p + "delivery_cost_share"] / d * mo.cost_fx
                                     * (1.0 - compute + compute * mo.compute_index))
     spent[k - d + 1: k + 1] += now  # at the exchange rate when paid
     mo.cost_of_revenue += spent[k - d]
