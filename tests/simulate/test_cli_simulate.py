@@ -203,7 +203,7 @@ def test_simulate_workbook_states_dates_and_financing(tmp_path: Path,
     assert main(["simulate", "minimax", "--paths", "200", "--horizon", "6", "--no-save",
                  "--format", "xlsx", "-o", str(out)]) == 0
     ws = load_workbook(out).worksheets[0]
-    assert [c.value for c in ws[1]][:3] == ["metric", "month", "month end"]
+    assert [c.value for c in ws[1]][:4] == ["metric", "month", "month end", "unit"]
     assert ws.cell(row=2, column=2).value == 1
     assert ws.cell(row=2, column=3).value.date() == dt.date(2025, 10, 31)
     assert ws.cell(row=7, column=3).value.date() == dt.date(2026, 3, 31)  # month 6
@@ -212,6 +212,34 @@ def test_simulate_workbook_states_dates_and_financing(tmp_path: Path,
     assert labels["financing included"] == "committed"
     assert "IPO" in labels["financing events"] or "ipo" in labels["financing events"].lower()
     assert labels["burn basis"]
+    # walk33 #5: the sheet named no currency; each money row now carries it, and the IPO its
+    # amount with the currency (US$, MiniMax's reporting currency)
+    units = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=4).value
+             for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=2).value == 1}
+    assert units["cash"] == units["revenue"] == units["burn"] == "USD"
+    assert units["gross_margin"] == "share" and units["prob_cash_out"] == "probability"
+    assert labels["currency"].startswith("USD")
+    assert "US$" in labels["financing events"]
+
+
+def test_financing_amounts_carry_their_currency(capsys: pytest.CaptureFixture[str]) -> None:
+    """walk33 #5: IPO proceeds were printed as bare numbers ("gross 3,900,416,950"). The
+    projection carries the amount and currency; presenters format it. Zhipu's gross proceeds
+    by hand: HK$4,348.1m at 0.8970 RMB per HK$ (the 2026-01-08 rate) = RMB 3,900.2m."""
+    import re
+
+    assert main(["simulate", "zhipu", "--paths", "100", "--horizon", "12", "--no-save",
+                 "--format", "json"]) == 0
+    s = json.loads(capsys.readouterr().out)["summary"]
+    ipo = next(e for e in s["financing_detail"] if e["label"].startswith("IPO 2026-01-08"))
+    assert ipo["currency"] == "CNY"
+    assert ipo["gross_amount"] == pytest.approx(4348.1e6 * 0.8970, rel=1e-3)
+    bare = re.compile(r"\d{1,3}(,\d{3}){2,}")  # a raw amount such as 3,900,416,950
+    assert not any(bare.search(e) for e in s["financing_events"])
+    assert main(["simulate", "zhipu", "--paths", "100", "--horizon", "12", "--no-save"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "gross proceeds less fees 4.02% (disclosed net): RMB 3.90bn" in out
+    assert not bare.search(out.split("burn =")[0])
 
 
 def test_run_limits_follow_memory(capsys: pytest.CaptureFixture[str]) -> None:

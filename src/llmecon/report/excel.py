@@ -235,20 +235,25 @@ def add_unit_economics(book: Book, t: Any) -> None:
 
 
 def add_simulation(book: Book, r: Any, name: str = "") -> None:
-    """Percentiles and means per metric and month (with the month's end date), P(cash < 0)
-    per month, then what the run counted: financing, its events and the burn basis."""
+    """Percentiles and means per metric and month (with the month's end date and the
+    unit: the run's currency for money, in units), P(cash < 0) per month, then what the run
+    counted: its currency, financing, its events (amounts with their currency) and the burn
+    basis."""
+    from llmecon.report.simulate import financing_text
     from llmecon.simulate.run import PERCENTILES
 
     tag = name or ("+".join(r.stresses) or "base")
-    ws = book.sheet(f"Sim {r.company} {tag}"[:31], ["metric", "month", "month end",
+    ws = book.sheet(f"Sim {r.company} {tag}"[:31], ["metric", "month", "month end", "unit",
                                                     *(f"p{q}" for q in PERCENTILES), "mean"])
     ends = list(r.month_ends) or [None] * r.horizon_months
-    first = 4  # the first percentile's column
+    first = 5  # the first percentile's column
     i = 2
     for metric, arr in r.percentiles.items():
-        fmt = "0.0%" if metric == "gross_margin" else "#,##0"
+        share = metric == "gross_margin"
+        fmt = "0.0%" if share else "#,##0"
         for m in range(r.horizon_months):
             _month_cells(ws, i, metric, m, ends[m])
+            put(ws, i, 4, "share" if share else r.currency)
             for j in range(len(PERCENTILES)):
                 c = ws.cell(row=i, column=first + j, value=_num(float(arr[j, m])))
                 c.number_format = fmt
@@ -258,11 +263,13 @@ def add_simulation(book: Book, r: Any, name: str = "") -> None:
             i += 1
     for m, p in enumerate(r.prob_cash_out):
         _month_cells(ws, i, "prob_cash_out", m, ends[m])
+        put(ws, i, 4, "probability")
         c = ws.cell(row=i, column=first + 2, value=float(p))
         c.number_format = "0.0%"
         i += 1
-    events = "; ".join(r.financing_events) or "no financing events"
-    for label, text in (("financing included", r.financing_included),
+    events = financing_text(r.financing_events, r.financing_amounts, r.currency)
+    for label, text in (("currency", f"{r.currency} (amounts in units)"),
+                        ("financing included", r.financing_included),
                         ("financing events", events),
                         ("burn basis", r.summary()["burn_basis"])):
         put(ws, i + 1, 1, label)

@@ -76,9 +76,21 @@ def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
     return t
 
 
+def financing_text(labels: Sequence[str], amounts: Sequence[float], currency: str) -> str:
+    """The financing events counted, each with its gross amount in its currency.
+
+    >>> financing_text(["IPO 2026-01-08, gross proceeds less fees 4.02%"], [3.9e9], "CNY")
+    'IPO 2026-01-08, gross proceeds less fees 4.02%: RMB 3.90bn'
+    """
+    if len(amounts) != len(labels):  # a run saved before the amounts were kept
+        return "; ".join(labels) or "no financing events"
+    return "; ".join(f"{lb}: {money(a, currency)}" for lb, a in zip(labels, amounts, strict=True)
+                     ) or "no financing events"
+
+
 def summary_table(r: SimResult) -> RichTable:
     s = r.summary()
-    events = "; ".join(r.financing_events) or "no financing events"
+    events = financing_text(r.financing_events, r.financing_amounts, r.currency)
     t = RichTable(title=plain(f"Summary (financing included: {r.financing_included}: "
                               f"{events}; burn = {s['burn_basis']})"),
                   title_justify="left", header_style="bold")

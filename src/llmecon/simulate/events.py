@@ -3,9 +3,10 @@ file (:func:`financing_event`); :mod:`llmecon.simulate.scenario` re-exports both
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmecon import formulas
 from llmecon.simulate.calendar import month_index, month_number
@@ -66,3 +67,16 @@ def financing_event(cfg: FinancingEventConfig, start: date) -> Financing:
     return Financing(month, cfg.amount, cfg.label, cfg.committed, cfg.kind, cfg.fee_share,
                      cfg.annual_interest_rate, repay, cfg.already_received,
                      cfg.source, cfg.in_foreign_currency)
+
+
+def financing_detail(labels: Sequence[str], amounts: Sequence[float],
+                     currency: str) -> list[dict[str, Any]]:
+    """The financing events counted as plain data: each label with its gross amount and
+    the amount's currency (``None`` where the amount was not recorded).
+
+    >>> financing_detail(["raise"], [5e8], "USD")
+    [{'label': 'raise', 'gross_amount': 500000000.0, 'currency': 'USD'}]
+    """
+    got = list(amounts) if len(amounts) == len(labels) else [None] * len(labels)
+    return [{"label": lb, "gross_amount": None if a is None else float(a), "currency": currency}
+            for lb, a in zip(labels, got, strict=True)]

@@ -16,6 +16,7 @@ import numpy as np
 
 from llmecon.simulate.calendar import Runway, month_ends, runway
 from llmecon.simulate.engine import BURN_BASIS as BURN_BASIS  # defined with the burn itself
+from llmecon.simulate.events import financing_detail
 from llmecon.simulate.scenario import Scenario
 
 #: The monthly series of a projection, in the scenario's currency.
@@ -34,6 +35,7 @@ class Projection:
     company, currency : whose projection, and the currency of every amount.
     financing_included : ``committed``, ``all`` or ``none``.
     financing_events : labels of the financing events counted.
+    financing_amounts : their gross amounts, in ``currency``.
     stresses : the stress presets applied.
     month_ends : the last day of each projected month (month 1 first).
     series : name -> amounts per month (see :data:`SERIES`): cash and balances at the
@@ -51,6 +53,7 @@ class Projection:
     series: dict[str, tuple[float, ...]]
     runway: Runway
     burn_basis: str = BURN_BASIS
+    financing_amounts: tuple[float, ...] = ()
 
     def __repr__(self) -> str:
         return (f"Projection({self.company}, {self.currency}, {len(self.month_ends)} months "
@@ -74,6 +77,8 @@ class Projection:
             "company": self.company, "currency": self.currency,
             "financing": self.financing_included,
             "financing_events": list(self.financing_events),
+            "financing_detail": financing_detail(self.financing_events,
+                                                 self.financing_amounts, self.currency),
             "stresses": list(self.stresses), "burn_basis": self.burn_basis,
             "runway": {"month": None if r.month_end is None else int(r.month_number),
                        "month_end": None if r.month_end is None else str(r.month_end),
@@ -97,4 +102,5 @@ def projection(s: Scenario) -> Projection:
     return Projection(s.company, s.currency, s.financing_included,
                       tuple(f.label for f in s.included_financing()), s.stresses,
                       tuple(month_ends(s.start, s.horizon_months)), ordered,
-                      runway(p.cash[0], s.start))
+                      runway(p.cash[0], s.start),
+                      financing_amounts=tuple(f.amount for f in s.included_financing()))

@@ -36,6 +36,7 @@ from llmecon.simulate.backends import (
 )
 from llmecon.simulate.calendar import check_horizon, month_end, month_ends
 from llmecon.simulate.engine import BURN_BASIS, Paths
+from llmecon.simulate.events import financing_detail
 from llmecon.simulate.movable import TIME_INDICES
 from llmecon.simulate.sampling import (
     BLOCK,
@@ -98,6 +99,8 @@ class SimResult:
     start : the period end the projection starts from (None: not known).
     financing_included : which financing the run counts: ``committed``, ``all`` or ``none``.
     financing_events : labels of the financing events counted.
+    financing_amounts : their gross amounts, in ``currency`` (the labels carry no amount:
+        presenters format it with its currency).
     """
 
     company: str
@@ -126,6 +129,7 @@ class SimResult:
     start: date | None = None
     financing_included: str = "committed"
     financing_events: tuple[str, ...] = ()
+    financing_amounts: tuple[float, ...] = ()
 
     @property
     def month_ends(self) -> tuple[date, ...]:
@@ -186,7 +190,10 @@ class SimResult:
             "company": self.company, "currency": self.currency, "paths": self.paths,
             "horizon_months": self.horizon_months, "seed": self.seed, "backend": self.backend,
             "stresses": list(self.stresses), "financing": self.financing_included,
-            "financing_events": list(self.financing_events), "burn_basis": BURN_BASIS,
+            "financing_events": list(self.financing_events),
+            "financing_detail": financing_detail(self.financing_events,
+                                                 self.financing_amounts, self.currency),
+            "burn_basis": BURN_BASIS,
             "start": None if self.start is None else str(self.start),
             "month_ends": [str(d) for d in self.month_ends],
             "prob_cash_out_by_horizon": float(self.prob_cash_out[-1]),
@@ -238,7 +245,8 @@ def _result(s: Scenario, r: Reduced, seed: int, backend: str, block_paths: int) 
         float((n - c.first_breakeven[h]) / n), totals["revenue"], totals["gross_margin"],
         _kept(c.kept), c.first_out, c.first_breakeven,
         f.correlations(uncertain_drivers(s)), RELATIVE_ERROR, block_paths, r.workers,
-        s.start, s.financing_included, tuple(e.label for e in s.included_financing()))
+        s.start, s.financing_included, tuple(e.label for e in s.included_financing()),
+        tuple(e.amount for e in s.included_financing()))
 
 
 def _kept(kept: list[tuple[int, Paths]]) -> Paths | None:
