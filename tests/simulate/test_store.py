@@ -414,3 +414,44 @@ def test_a_bug_in_our_sql_is_not_blamed_on_the_users_file(
     monkeypatch.setattr(runs, "_insert_columns", wrong_sql)
     with pytest.raises(duckdb.CatalogException):
         RunStore(tmp_path / "runs.duckdb").save(*_result(uncertain, 50))
+
+
+def test_a_run_records_the_llmecon_version(tmp_path: Path, uncertain: Factory,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """walk33 #14: two runs of one spec and seed differed and the store could not say why
+    (the code had changed). Each run now records the llmecon version that made it."""
+    from llmecon import __version__
+    from llmecon.cli import main
+
+    store = tmp_path / "runs.duckdb"
+    run_id = RunStore(store).save(*_result(uncertain, 50))
+    assert RunStore(store).get(run_id).llmecon_version == __version__
+    assert main(["runs", "show", run_id, "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "llmecon version" in out and __version__ in out
+
+
+def test_a_store_written_before_versions_reads_and_gains_the_column(
+        tmp_path: Path, uncertain: Factory, capsys: pytest.CaptureFixture[str]) -> None:
+    """A store written before runs recorded the version (its runs table has no
+    llmecon_version column) still lists and shows its runs, as 'not recorded'; saving a run
+    adds the column, and compare says the two runs' versions differ."""
+    import duckdb
+
+    from llmecon import __version__
+    from llmecon.cli import main
+
+    store = tmp_path / "runs.duckdb"
+    old = RunStore(store).save(*_result(uncertain, 50))
+    con = duckdb.connect(str(store))  # the table as earlier versions wrote it
+    con.execute("ALTER TABLE runs DROP COLUMN llmecon_version")
+    con.close()
+    rec = RunStore(store).get(old)
+    assert rec.llmecon_version is None and rec.paths == 50
+    assert main(["runs", "show", old, "--store", str(store)]) == 0
+    assert "not recorded" in capsys.readouterr().out
+    new = RunStore(store).save(*_result(uncertain, 50))
+    assert [r.llmecon_version for r in RunStore(store).records()] == [None, __version__]
+    assert main(["runs", "compare", old, new, "--store", str(store)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"llmecon versions not recorded, {__version__}" in out

@@ -248,7 +248,21 @@ def compare_runs_table(records: Sequence[RunRecord], title: str = "Runs compared
     ]
     for label, fn in rows:
         t.add_row(label, *(fn(r.summary) for r in records))
+    t.add_row("llmecon version", *(plain(r.llmecon_version or "not recorded")
+                                   for r in records))
     return t
+
+
+def versions_note(records: Sequence[RunRecord]) -> str:
+    """A warning when runs compared were made by different (or unrecorded) llmecon
+    versions: their numbers may differ by the code, not the scenario ('' when one version
+    made them all)."""
+    versions = [r.llmecon_version or "not recorded" for r in records]
+    if len(set(versions)) <= 1 and "not recorded" not in versions:
+        return ""
+    return ("Note: these runs were made by llmecon versions "
+            f"{', '.join(versions)}; a difference may come from the code, not the scenario "
+            "or seed.")
 
 
 def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:

@@ -1,10 +1,11 @@
 """Saved Monte Carlo runs in a DuckDB file.
 
-Each run is written in one transaction (its scenario, seed, backend, summary, percentiles
-and mean per month, probability of running out of cash and the runway / break-even
-histograms), so a crash mid-write leaves the store as it was before that run. DuckDB lets one
-process write a file at a time; a writer that finds the file locked waits and retries, so
-several processes saving at once lose no run.
+Each run is written in one transaction (its scenario, seed, backend, llmecon version,
+summary, percentiles and mean per month, probability of running out of cash, runway /
+break-even histograms), so a crash mid-write leaves the store as it was before that run
+(a store written before versions were recorded reads, and gains the column when written).
+DuckDB lets one process write a file at a time; a writer that finds the file locked waits
+and retries, so several processes saving at once lose no run.
 
 The boundary is checked: a file that is not a DuckDB database, a database whose tables have
 other columns, a store that cannot be written, and run ids other than the hexadecimal ones the
@@ -36,13 +37,16 @@ COLUMNS = {
     "runs": (("run_id", "VARCHAR"), ("created", "TIMESTAMP"), ("company", "VARCHAR"),
              ("stresses", "VARCHAR"), ("paths", "BIGINT"), ("horizon", "INTEGER"),
              ("seed", "BIGINT"), ("backend", "VARCHAR"), ("scenario", "VARCHAR"),
-             ("summary", "VARCHAR")),
+             ("summary", "VARCHAR"), ("llmecon_version", "VARCHAR")),
     "percentiles": (("run_id", "VARCHAR"), ("metric", "VARCHAR"), ("month", "INTEGER"),
                     *((p, "DOUBLE") for p in ("p5", "p25", "p50", "p75", "p95", "mean"))),
     "cash_out": (("run_id", "VARCHAR"), ("month", "INTEGER"), ("probability", "DOUBLE")),
     "first_month": (("run_id", "VARCHAR"), ("month", "INTEGER"), ("cash_out_paths", "BIGINT"),
                     ("breakeven_paths", "BIGINT")),
 }
+#: Columns added since a table was first written: a store written before has the table
+#: without them (its runs read back with ``None``; saving a run adds them).
+ADDED_COLUMNS = {"runs": (("llmecon_version", "VARCHAR"),)}
 #: The statements that create the store's tables (a run's id is its key).
 SCHEMA = tuple(
     f"CREATE TABLE IF NOT EXISTS {table} ("
@@ -81,6 +85,7 @@ class RunRecord:
     backend: str
     summary: dict[str, Any]
     scenario: dict[str, Any]
+    llmecon_version: str | None = None  # None: saved before runs recorded it
 
 
 class RunStore:
@@ -131,10 +136,13 @@ class RunStore:
                 con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only,
                                                     config=STORE_CONFIG), self.path)
                 try:
-                    complete = _check_schema(con, self.path, new_ok=not read_only)
+                    complete, older = _check_schema(con, self.path, new_ok=not read_only)
                     if not read_only and not complete:
                         for stmt in SCHEMA:
                             con.execute(stmt)
+                    if not read_only:  # a store written before: its tables gain the columns
+                        for table, name, kind in older:
+                            con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
                     yield con
                 except (duckdb.CatalogException, duckdb.BinderException,
                         duckdb.ParserException):
@@ -152,7 +160,9 @@ class RunStore:
                              f"({clean(e.strerror or str(e))})") from None
 
     def save(self, result: Any, scenario: dict[str, Any]) -> str:
-        """Save a :class:`~llmecon.simulate.run.SimResult`; return its run id."""
+        """Save a :class:`~llmecon.simulate.run.SimResult` with the llmecon version that
+        made it; return its run id."""
+        from llmecon import __version__
         from llmecon.simulate.run import PERCENTILES
 
         run_id = uuid.uuid4().hex[:12]
@@ -174,11 +184,12 @@ class RunStore:
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             [run_id, datetime.now(UTC).replace(tzinfo=None), result.company,
                              "+".join(result.stresses) or "base", result.paths,
                              result.horizon_months, result.seed, result.backend,
-                             json.dumps(scenario, default=_json_default), summary])
+                             json.dumps(scenario, default=_json_default), summary,
+                             __version__])
                 for table, columns in (("percentiles", percentiles), ("cash_out", cash_out),
                                        ("first_month", firsts)):
                     _insert_columns(con, table, run_id, columns)
@@ -202,8 +213,7 @@ class RunStore:
         """The runs that read back, and what is wrong with each one that does not (one
         edited row does not hide the others)."""
         with self._connect(read_only=True) as con:
-            rows = con.execute("SELECT run_id, created, company, stresses, paths, horizon, seed,"
-                               " backend, summary, scenario FROM runs ORDER BY created").fetchall()
+            rows = con.execute(f"SELECT {_select(con)} FROM runs ORDER BY created").fetchall()
         good, problems = [], []
         for r in rows:
             try:
@@ -216,8 +226,7 @@ class RunStore:
         """The run whose id is ``run_id`` or starts with it."""
         run_id = check_run_id(run_id)
         with self._connect(read_only=True) as con:
-            rows = con.execute("SELECT run_id, created, company, stresses, paths, horizon, seed,"
-                               " backend, summary, scenario FROM runs WHERE run_id LIKE ?",
+            rows = con.execute(f"SELECT {_select(con)} FROM runs WHERE run_id LIKE ?",
                                [run_id + "%"]).fetchall()
         if not rows:
             raise NotFoundError(f"{self.path}: no run {run_id!r} (see 'llmecon runs list')")
@@ -299,10 +308,22 @@ def _check_magic(path: Path) -> None:
                          "store); give another --store path")
 
 
-def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
+def _select(con: Any) -> str:
+    """The runs table's columns as :func:`_record` reads them (a store written before the
+    version was recorded reads it as NULL)."""
+    has = con.execute("SELECT count(*) FROM duckdb_columns() WHERE database_name = "
+                      "current_database() AND schema_name = 'main' AND table_name = 'runs' "
+                      "AND column_name = 'llmecon_version'").fetchone()[0]
+    return ("run_id, created, company, stresses, paths, horizon, seed, backend, summary, "
+            f"scenario, {'llmecon_version' if has else 'NULL'}")
+
+
+def _check_schema(con: Any, path: Path, new_ok: bool
+                  ) -> tuple[bool, list[tuple[str, str, str]]]:
     """Refuse a database that holds other tables, or ours with other columns (an empty
-    database is fine when ``new_ok``: the store's tables are created in it); True when
-    every table of the store is there (nothing to create).
+    database is fine when ``new_ok``: the store's tables are created in it). Returns
+    whether every table of the store is there (nothing to create), and the columns of
+    :data:`ADDED_COLUMNS` a table written before lacks (table, name, type).
 
     The catalog function ``duckdb_columns()`` is read, not the ``information_schema`` views
     over it: the same rows for the file's own database, several milliseconds sooner."""
@@ -318,7 +339,12 @@ def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
     found: dict[str, list[tuple[str, str]]] = {}
     for table, column, kind in rows:
         found.setdefault(table, []).append((column, kind))
+    older: list[tuple[str, str, str]] = []
     for table, cols in COLUMNS.items():
+        added = ADDED_COLUMNS.get(table, ())
+        if added and table in found and tuple(found[table]) == cols[:-len(added)]:
+            older += [(table, name, kind) for name, kind in added]
+            continue
         if table in found and tuple(found[table]) != cols:
             raise InputError(
                 f"store {clean(str(path))}: table {table} has columns "
@@ -331,7 +357,7 @@ def _check_schema(con: Any, path: Path, new_ok: bool) -> bool:
         raise InputError(f"store {clean(str(path))}: no {', '.join(missing)} table: the "
                          "file is damaged or incomplete (saving a run recreates the table; "
                          "the runs saved before have lost their results)")
-    return not missing
+    return not missing, older
 
 
 def _why(e: Exception) -> str:
@@ -357,9 +383,11 @@ def _record(r: tuple[Any, ...]) -> RunRecord:
         raise InputError(f"store: run {run!r} is malformed (summary or scenario is not "
                          "JSON)") from None
     _check_summary(run, summary)
+    version = None if len(r) < 11 or r[10] is None else clean(str(r[10]))
     try:
         return RunRecord(run, r[1], clean(str(r[2])), clean(str(r[3])), int(r[4]), int(r[5]),
-                         int(r[6]), clean(str(r[7])), _cleaned(summary), _cleaned(scenario))
+                         int(r[6]), clean(str(r[7])), _cleaned(summary), _cleaned(scenario),
+                         version)
     except (TypeError, ValueError):
         raise InputError(f"store: run {run!r} is malformed (paths, horizon or seed is not a "
                          "whole number)") from None
