@@ -94,6 +94,8 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     page.click("#sim-btn")
     page.wait_for_selector("#sim-done", timeout=60_000)
     assert page.locator("#fan-chart svg.main-svg").count() >= 1
+    # the fan's money says its currency (a new user's audit: "(millions)" alone)
+    assert "(US$ millions)" in page.inner_text("#fan-chart")
     # how the runway rests on the unexplained operating line, as `simulate` says
     assert "unexplained operating inflow of US$ 833.8k a month" in \
         page.inner_text("#sim-unexplained")
