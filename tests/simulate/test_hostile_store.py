@@ -202,3 +202,25 @@ def test_a_store_missing_a_results_table_gives_one_line(
         out, err = capsys.readouterr()
         assert out == "" and err.count("\n") == 1, err
         assert "no percentiles table: the file is damaged or incomplete" in err
+
+
+def test_only_a_lock_conflict_is_waited_for(tmp_path: Path) -> None:
+    """A hostile-input audit: any error whose text held "lock" was retried for a minute, and
+    DuckDB's text holds the path, so a store under ``blocks/`` waited 60 s to say it is not
+    a database. The wait is for DuckDB's lock-conflict message only, read without the path."""
+    import time
+
+    from llmecon.errors import InputError
+    from llmecon.store.runs import RunStore, _lock_conflict
+
+    folder = tmp_path / "blocks"
+    folder.mkdir()
+    (folder / "runs.duckdb").write_bytes(b"")
+    started = time.monotonic()
+    with pytest.raises(InputError, match="not a DuckDB database"):
+        RunStore(folder / "runs.duckdb").records()
+    assert time.monotonic() - started < 20  # at once, not after LOCK_WAIT_S
+    held = Path("/tmp/clock/unlocked.duckdb")
+    assert _lock_conflict(f'IO Error: Could not set lock on file "{held}": Conflicting lock '
+                          "is held in python (PID 1)", held)
+    assert not _lock_conflict(f'IO Error: Cannot open file "{held}": No such file', held)

@@ -477,7 +477,7 @@ def _retry(fn: Callable[[], T], path: Path) -> T:
         try:
             return fn()
         except duckdb.IOException as e:
-            if "lock" not in str(e).lower() or time.monotonic() > deadline:
+            if not _lock_conflict(str(e), path) or time.monotonic() > deadline:
                 why = clean(" ".join(str(e).split()))
                 if "not a valid DuckDB database" in why:
                     why = "the file is not a DuckDB database"
@@ -488,6 +488,17 @@ def _retry(fn: Callable[[], T], path: Path) -> T:
             why = _why(e)
             raise InputError(f"store {clean(str(path))}: cannot open it, the file is damaged "
                              f"({why})") from None
+
+
+def _lock_conflict(message: str, path: Path) -> bool:
+    """Whether DuckDB's error says another process holds the file's lock ("Could not set
+    lock on file ...: Conflicting lock is held"), read without the file's path (a store
+    in ``blocks/`` waited a minute before any other error)."""
+    text = message
+    for p in (str(path.resolve()), str(path)):
+        text = text.replace(p, "")
+    text = text.lower()
+    return "could not set lock" in text or "conflicting lock" in text
 
 
 def _insert_columns(con: Any, table: str, run_id: str, columns: list[list[Any]]) -> None:
