@@ -83,6 +83,24 @@ def test_absurd_workers_refused_before_starting_anything(uncertain: Factory) -> 
         run(uncertain(), paths=100, backend="dask", workers=0)
 
 
+def test_a_port_that_never_answers_is_refused_in_time(uncertain: Factory) -> None:
+    """A hostile-input audit: a port that accepts and never answers (not a Dask scheduler)
+    hung the run without a word; Dask bounds the connect, not the handshake."""
+    import socket
+    import time
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        started = time.monotonic()
+        with pytest.raises(InputError, match=r"cannot connect to a Dask scheduler at .* within "
+                                             r"1 s"):
+            run(uncertain(), paths=100, backend="dask", scheduler=address,
+                scheduler_timeout_s=1)
+        assert time.monotonic() - started < 10
+
+
 def test_bad_scheduler_is_an_input_error(uncertain: Factory) -> None:
     with pytest.raises(InputError, match="scheduler: cannot connect to a Dask scheduler at "
                                          "'not an address'"):

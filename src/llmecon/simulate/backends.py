@@ -130,6 +130,31 @@ def check_workers(workers: int, scheduler: str | None) -> None:
                          f"found {workers}")
 
 
+def _connect(make: Callable[[], Any], timeout_s: float) -> Any:
+    """``make()`` (a Dask client) within ``timeout_s`` plus a little: Dask bounds the TCP
+    connect, not the handshake, so a port that accepts and never answers (not a scheduler)
+    hung the run without a word. The attempt runs in a daemon thread left behind on a
+    timeout (the command then ends)."""
+    import threading
+
+    box: list[Any] = []
+
+    def attempt() -> None:
+        try:
+            box.append(make())
+        except BaseException as e:  # handed to the caller
+            box.append(e)
+
+    t = threading.Thread(target=attempt, daemon=True, name="dask-connect")
+    t.start()
+    t.join(timeout_s + 1.0)
+    if not box:
+        raise TimeoutError("no answer to the handshake: is it a Dask scheduler's port?")
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
+
+
 def _client(scheduler: str | None, workers: int, timeout_s: float) -> tuple[Any, Any]:
     try:
         from dask.distributed import Client, LocalCluster
@@ -148,7 +173,7 @@ def _client(scheduler: str | None, workers: int, timeout_s: float) -> tuple[Any,
                                    dashboard_address=None)
         return Client(cluster), cluster
     try:
-        client = Client(scheduler, timeout=f"{timeout_s}s")
+        client = _connect(lambda: Client(scheduler, timeout=f"{timeout_s}s"), timeout_s)
     except (OSError, TimeoutError, ValueError, TypeError) as e:
         why = " ".join(str(e).split()) or type(e).__name__
         raise InputError(f"scheduler: cannot connect to a Dask scheduler at {scheduler!r} "
