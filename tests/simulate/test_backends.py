@@ -130,6 +130,10 @@ def test_memory_is_estimated_and_refused_above_the_budget(uncertain: Factory) ->
         run(s, paths=1_000_000, keep_paths=True, memory_budget_bytes=2 * 2**30)
     assert estimate_memory_bytes(60, 16384) < 2**30
     assert estimate_memory_bytes(60, 16384, 0, 3) == 3 * estimate_memory_bytes(60, 16384)
+    # a hostile-input audit: a block larger than the run was costed in full (100 paths in
+    # blocks of 1e9 "needed 447 GiB"); a block is never larger than the run
+    r = run(uncertain(3), paths=100, block_paths=10**9, memory_budget_bytes=2**30)
+    assert r.paths == 100 and r.block_paths == 100
 
 
 @pytest.mark.slow

@@ -319,6 +319,7 @@ def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "nump
     if memory_budget_bytes is not None:
         _positive("memory_budget_bytes", memory_budget_bytes)
     _check(s, paths, seed, block_paths, keep)
+    block_paths = min(block_paths, paths)  # a block is never larger than the run
     if backend == "dask":
         check_workers(workers, scheduler)
     local = 1 + (workers if backend == "dask" and scheduler is None else 0)
