@@ -241,3 +241,30 @@ def test_has_points() -> None:
     assert not has_points(ChartSpec("k", "t", (gaps,)))
     assert not has_points(ChartSpec("k", "t", ()))
     assert has_points(ChartSpec("k", "t", (gaps, band)))  # a band's lower edge is a point
+
+
+def test_cash_chart_runway_is_the_runway_signal_with_its_marks(zhipu: Company,
+                                                               minimax: Company) -> None:
+    """walk33 #1: the chart's "Runway (months)" is the signal of that name. MiniMax FY2025:
+    US$1,050m cash at the 9M 2025 cash burn of US$27.9m a month = 37.6 months (post_listing;
+    not 1,050 / 20.9 = 50.2 at the adjusted loss). Zhipu H1 2025: RMB 2,552m cash alone (no
+    short-term investments disclosed: §) / RMB 327.3m a month = 7.8 months, single source."""
+    def runway(c: Company) -> dict[str | int, tuple[float | None, str]]:
+        spec = trend_chart("cash", company_series(c, load_fx()))
+        return {x: (y, t.mark(i)) for t in spec.traces if t.name.startswith("Runway (months)")
+                for i, (x, y) in enumerate(zip(t.x, t.y, strict=True))}
+
+    mm = runway(minimax)["FY2025"]
+    assert mm[0] == pytest.approx(1050 / 27.9, abs=0.01) and mm[1] == "\u00b0"
+    zp = runway(zhipu)["H1_2025 (interim)"]
+    assert zp[0] == pytest.approx(2552 / 327.3, abs=0.01) and zp[1] == "\u00b0\u00a7"
+    fig = figure(trend_chart("cash", company_series(zhipu, load_fx())))
+    interim = next(d for d in fig["data"] if d["name"].startswith("Runway (months) ("))
+    assert "\u00b0\u00a7" in interim["text"]
+
+
+def test_matplotlib_key_names_the_basis_marks(zhipu: Company) -> None:
+    from llmecon.report.mpl_figure import _mark_key
+
+    key = _mark_key(trend_chart("cash", company_series(zhipu, load_fx())))
+    assert "\u00a7 cash alone" in key

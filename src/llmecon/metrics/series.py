@@ -26,6 +26,9 @@ class Series:
     low: tuple[bool, ...] = ()
     #: Per value: medium confidence (a single source).
     medium: tuple[bool, ...] = ()
+    #: Per value: the basis keys a reader must see (``MetricValue.bases``: a runway on a burn
+    #: from the adjusted loss, on cash alone), () for a reported figure.
+    bases: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ class CompanySeries:
                 "periods": self.period_labels,
                 "series": {k: {"label": s.label, "unit": s.unit, "values": list(s.values),
                                "low_confidence": list(s.low),
-                               "medium_confidence": list(s.medium)}
+                               "medium_confidence": list(s.medium),
+                               "bases": [list(b) for b in s.bases]}
                            for k, s in self.series.items()}}
 
 
@@ -80,7 +84,9 @@ def company_series(company: Company, fx: FxTable) -> CompanySeries:
                                         sig.rd_compute_to_revenue),
         "cash_resources": metric("Cash + short-term investments", "money",
                                  sig.cash_resources),
-        "runway": metric("Runway (months)", "months", sig.runway),
+        # the signal of that name (and ``peers runway``): the latest cash burn where the
+        # period's own burn is only the adjusted loss, not a second formula
+        "runway": metric("Runway (months)", "months", sig.runway_signal),
     }
     for line in company.lines:
         seg = f"line:{line}"
@@ -96,4 +102,5 @@ def _series(label: str, unit: str, got: Sequence[Resolved | MetricValue]) -> Ser
     """Values (None where n/a) with each one's confidence flags."""
     return Series(label, unit, tuple(v.value if v.ok else None for v in got),
                   tuple(v.ok and v.confidence == "low" for v in got),
-                  tuple(v.ok and v.confidence == "medium" for v in got))
+                  tuple(v.ok and v.confidence == "medium" for v in got),
+                  tuple(v.bases if isinstance(v, MetricValue) and v.ok else () for v in got))

@@ -15,7 +15,7 @@ from llmecon.report.common import element_id, finite_list
 from llmecon.report.formatting import CURRENCY_LABEL, LOW_MARK, MEDIUM_MARK
 
 if TYPE_CHECKING:
-    from llmecon.metrics.series import CompanySeries
+    from llmecon.metrics.series import CompanySeries, Series
 
 TraceKind = Literal["bar", "line", "band"]
 
@@ -41,11 +41,16 @@ class Trace:
     joined: bool = True
     #: Per point of a bar series: an interim period, drawn hatched.
     interim: tuple[bool, ...] = ()
+    #: Per point: its basis marks (``‡`` a burn from the adjusted loss, ``§`` cash alone),
+    #: as the tables show them after the confidence mark.
+    basis: tuple[str, ...] = ()
 
     def mark(self, i: int) -> str:
-        """The confidence mark of point ``i`` (as in the tables), "" for none."""
-        return (LOW_MARK if i < len(self.low) and self.low[i] else
+        """The marks of point ``i`` as in the tables (confidence, then basis: ``°§``), ""
+        for none."""
+        conf = (LOW_MARK if i < len(self.low) and self.low[i] else
                 MEDIUM_MARK if i < len(self.medium) and self.medium[i] else "")
+        return conf + (self.basis[i] if i < len(self.basis) else "")
 
 
 @dataclass(frozen=True)
@@ -96,13 +101,20 @@ PERCENT = 100.0
 INTERIM_AXIS = "period (interim periods: hatched bars, unjoined markers; not annualised)"
 
 
+def _basis_marks(s: Series) -> tuple[str, ...]:
+    """Per value of ``s``, its basis marks (:data:`~llmecon.report.export.BASIS_MARKS`)."""
+    from llmecon.report.export import BASIS_MARKS
+
+    return tuple("".join(m for k, m in BASIS_MARKS.items() if k in b) for b in s.bases)
+
+
 def _bar(cs: CompanySeries, key: str, scale: float, name: str | None = None,
          **kw: Any) -> Trace:
     """A bar per period; interim periods' bars are hatched."""
     s = cs.series[key]
     return Trace(name or s.label, "bar", tuple(cs.period_labels),
                  tuple(finite_list(s.values, scale)), low=s.low, medium=s.medium,
-                 interim=cs.interim, **kw)
+                 interim=cs.interim, basis=_basis_marks(s), **kw)
 
 
 def _line(cs: CompanySeries, key: str, scale: float, **kw: Any) -> list[Trace]:
@@ -111,12 +123,14 @@ def _line(cs: CompanySeries, key: str, scale: float, **kw: Any) -> list[Trace]:
     from a year to a half-year."""
     s = cs.series[key]
     y = finite_list(s.values, scale)
+    marks = _basis_marks(s)
 
     def pick(name: str, interim: bool, **more: Any) -> Trace:
         at = [i for i, x in enumerate(cs.interim) if x == interim]
         return Trace(name, "line", tuple(cs.period_labels[i] for i in at),
                      tuple(y[i] for i in at), low=tuple(s.low[i] for i in at),
-                     medium=tuple(s.medium[i] for i in at), **kw, **more)
+                     medium=tuple(s.medium[i] for i in at),
+                     basis=tuple(marks[i] for i in at if i < len(marks)), **kw, **more)
 
     out = [pick(s.label, False)]
     if any(cs.interim):

@@ -68,8 +68,8 @@ def _lines(ax: Any, spec: ChartSpec, t: Trace) -> None:
 
 
 def _marks(ax: Any, spec: ChartSpec, t: Trace, offset: float = 0.0) -> None:
-    """† above each low-confidence point, ° above each single-source one, as in the
-    tables."""
+    """† above each low-confidence point, ° above each single-source one, then the basis
+    marks (‡, §), as in the tables."""
     for i, (x, y) in enumerate(zip(_positions(spec, t), t.y, strict=True)):
         if t.mark(i) and y is not None:
             ax.annotate(t.mark(i), (x + offset, y), textcoords="offset points",
@@ -105,9 +105,12 @@ def draw(ax: Any, spec: ChartSpec) -> None:
 
 
 def _mark_key(spec: ChartSpec) -> str:
-    """The key to the confidence marks a chart uses ("" for none)."""
+    """The key to the confidence and basis marks a chart uses ("" for none)."""
     used = [(LOW_MARK, "low confidence", any(any(t.low) for t in spec.traces)),
-            (MEDIUM_MARK, "single source", any(any(t.medium) for t in spec.traces))]
+            (MEDIUM_MARK, "single source", any(any(t.medium) for t in spec.traces)),
+            ("\u2021", "burn from the adjusted loss",
+             any("\u2021" in b for t in spec.traces for b in t.basis)),
+            ("\u00a7", "cash alone", any("\u00a7" in b for t in spec.traces for b in t.basis))]
     keys = [f"{m} {what}" for m, what, on in used if on]
     return f"  ({', '.join(keys)})" if keys else ""
 
