@@ -63,8 +63,8 @@ def test_peers_ranks_gross_margin(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_peers_rank_money_in_one_currency(capsys: pytest.CaptureFixture[str]) -> None:
-    # Zhipu reports in CNY, MiniMax in USD: ranked in CNY and USD as numbers, RMB 430k per
-    # person beat US$185k; in one currency MiniMax leads, and the conversion is stated
+    # Zhipu reports in CNY, MiniMax in USD: ranked in CNY and USD as numbers, RMB 516k per
+    # person (TTM) beat US$168k; in one currency MiniMax leads, and the conversion is stated
     code, out, _ = run(["peers", "revenue_per_employee", "zhipu", "minimax", "--format",
                         "json"], capsys)
     assert code == 0

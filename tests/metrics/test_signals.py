@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from llmecon.metrics import signals as s
 from llmecon.metrics import tables
+from llmecon.metrics.tables import convert_value
 from llmecon.statements.model import Company
 from llmecon.units import load_fx
 
@@ -110,25 +112,44 @@ def test_zhipu_runway_with_ipo_uses_disclosed_net(zhipu: Company) -> None:
     assert "IPO net proceeds" in mv.basis and "assumed" not in mv.basis
 
 
-def test_revenue_per_employee_minimax(minimax: Company) -> None:
-    # 53.437 over nine months annualised / 385 staff
+def test_revenue_per_employee_minimax_is_on_twelve_months(minimax: Company) -> None:
+    # econ33 M3: TTM to 9M 2025 = FY2024 + 9M 2025 - 9M 2024 = 30.523 + 53.437 - 19.45 =
+    # US$64.5m (prospectus) over 385 staff at 30 September 2025 = US$167.5k, not the
+    # annualised 53.437 x 12/9 / 385 = 185.1k
     mv = s.revenue_per_employee(ctx(minimax), minimax.period("9M_2025"))
-    assert mv.value == pytest.approx(53.437e6 * 12 / 9 / 385)
-    assert mv.annualised
+    assert mv.value == pytest.approx(64.5e6 / 385, rel=2e-3)
+    assert mv.method == "ttm" and not mv.annualised
+    assert mv.basis.startswith("trailing twelve months' revenue (TTM = FY2024 + 9M_2025")
 
 
-def test_revenue_per_employee_zhipu_names_the_derived_headcount(zhipu: Company) -> None:
-    # H1 2025 revenue RMB 190.9m annualised / 888 staff, a headcount the source derived as R&D
-    # staff 657 / R&D share 0.74: the basis says so (it read "headcount (reported)")
+def test_revenue_per_employee_zhipu_is_ttm_not_a_doubled_half(zhipu: Company) -> None:
+    # econ33 M3: Zhipu's H1 2024 was 44.9 of FY2024's 312.414 (14.4%): H1 x 2 is no year.
+    # TTM 312.414 + 190.877 - 44.9 = 458.391 over 888 staff = RMB 516.2k (not 429.9k), a
+    # headcount the source derived as R&D staff 657 / R&D share 0.74: the basis says so
     mv = s.revenue_per_employee(ctx(zhipu), zhipu.period("H1_2025"))
-    assert mv.value == pytest.approx(190.9e6 * 2 / 888, rel=1e-3)
+    assert mv.value == pytest.approx((312.414 + 190.877 - 44.9) * 1e6 / 888, rel=1e-4)
+    assert round(mv.value / 1e3, 1) == 516.2
     assert "derived: 657/0.74" in mv.basis and "reported" not in mv.basis
-    assert mv.confidence == "low"
+    assert mv.confidence == "low" and mv.method == "ttm"
+    # in US$ each part at its own period's average rate (64.13 / 888 = US$ 72.2k)
+    usd = convert_value(mv, "USD", load_fx())
+    assert usd.value == pytest.approx(72.2e3, abs=60)
+
+
+def test_revenue_per_employee_annualises_where_no_ttm_exists(zhipu: Company) -> None:
+    # without the prior half-year there is no TTM: the half is annualised, marked, and the
+    # basis says why (190.877 x 2 / 888 = RMB 429.9k)
+    half = replace(zhipu, figures=tuple(f for f in zhipu.figures
+                                        if f.period.label != "H1_2024"))
+    mv = s.revenue_per_employee(ctx(half), half.period("H1_2025"))
+    assert mv.value == pytest.approx(190.877e6 * 2 / 888, rel=1e-4)
+    assert mv.annualised and mv.method == "annualised"
+    assert "6M revenue annualised (no trailing twelve months" in mv.basis
 
 
 def test_a_headcount_reported_as_such_reads_reported(minimax: Company) -> None:
     mv = s.revenue_per_employee(ctx(minimax), minimax.period("9M_2025"))
-    assert mv.basis.startswith("revenue / headcount (reported)")
+    assert "headcount at 2025-09-30 (reported)" in mv.basis
 
 
 def test_paying_rate_and_arppu_minimax(minimax: Company) -> None:

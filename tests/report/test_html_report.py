@@ -91,11 +91,13 @@ def test_report_excel_numbers_are_numbers(tmp_path: Path) -> None:
     assert gm[2].number_format == "0.0%" and gm[2].value == pytest.approx(0.254, abs=5e-4)
     # marks as the terminal shows them, the cell staying a number: MiniMax FY2025 S&M /
     # revenue 65.7%† (low confidence in the reference), Zhipu's interim revenue per
-    # employee annualised (ᵃ) on the reference's headcount, 657 / 74% (low: †)
+    # employee on the trailing twelve months (not annualised: no ᵃ) on the reference's
+    # headcount, 657 / 74% (low: †)
     sm = rows["Selling & marketing / revenue"][2]
     assert isinstance(sm.value, float) and sm.number_format == '0.0%"\u2020"'
     assert sm.comment is not None and "low confidence" in sm.comment.text
-    assert rows["Revenue per employee (annualised)"][1].number_format.endswith('"\u1d43\u2020"')
+    rpe = rows["Revenue per employee (twelve months)"][1].number_format
+    assert rpe.endswith('"\u2020"') and "\u1d43" not in rpe
     # a price per million tokens keeps four significant digits (GLM-4.6 list price RMB
     # 6.6056, shown 6.606, not rounded to 7)
     ue = {r[2].value: r[3] for r in wb["UE zhipu"].iter_rows(min_row=2)}

@@ -216,18 +216,36 @@ def revenue_cagr(ctx: Context, p: Period) -> MetricValue:
 
 # ---------------------------------------------------------------- people and users
 def revenue_per_employee(ctx: Context, p: Period) -> MetricValue:
-    """Annualised revenue per employee at the period end ("per-capita output")."""
-    rev = ctx.get("revenue", p)
+    """Revenue per employee at the period end ("per-capita output") over twelve months: a
+    full year's revenue; for an interim, the trailing twelve months (:func:`revenue_ttm`)
+    where they exist (``method`` ``ttm``), else the interim annualised (``method``
+    ``annualised``, marked). Doubling a seasonal half-year would not be a year: Zhipu's
+    H1 2024 was 14.4% of FY2024's revenue."""
     hc = ctx.at("headcount", p.end)
+    twelve = revenue_ttm(ctx, p) if p.is_interim else None
+    if twelve is not None and twelve.ok and twelve.value is not None and hc.ok \
+            and hc.value is not None:
+        n = hc.value
+        out = replace(_mv("revenue_per_employee", p, [hc], fx.revenue_per_employee(
+            twelve.value, n), "money_per_person", f"trailing twelve months' revenue "
+            f"({twelve.basis}) / headcount at {p.end} ({hc.shown_basis})", ctx, "flow",
+            money=True), method="ttm")
+        if not out.ok:
+            return out
+        return replace(out, confidence=weakest([twelve.confidence, hc.confidence]),
+                       parts=tuple((q, a / n) for q, a in twelve.parts))
+    rev = ctx.get("revenue", p)
     if not (rev.ok and hc.ok) or rev.value is None or hc.value is None:
         return na("revenue_per_employee", p, "money_per_person", _missing([rev, hc]),
                   currency=ctx.company.currency, timing="flow")
     basis = f"revenue / headcount ({hc.shown_basis})"
     if p.is_interim:
-        basis += f"; {p.months}M revenue annualised"
-    return _mv("revenue_per_employee", p, [rev, hc],
-               fx.revenue_per_employee(rev.value, hc.value, p.months), "money_per_person",
-               basis, ctx, "flow", annualised=p.is_interim, money=True)
+        basis += f"; {p.months}M revenue annualised (no trailing twelve months: " \
+                 f"{twelve.why if twelve is not None else ''})"
+    out = _mv("revenue_per_employee", p, [rev, hc],
+              fx.revenue_per_employee(rev.value, hc.value, p.months), "money_per_person",
+              basis, ctx, "flow", annualised=p.is_interim, money=True)
+    return replace(out, method="annualised") if out.ok and p.is_interim else out
 
 
 def _paying_segment(ctx: Context, p: Period) -> str | None:
