@@ -314,3 +314,23 @@ def test_a_check_never_marks_a_value_a_file_gave_no_confidence(tmp_path: Path) -
     c = io.read_company_file(p)
     gm = s.gross_margin(ctx(c), c.period("FY2024"))
     assert gm.value == pytest.approx(0.4) and gm.confidence == "unknown"
+
+
+def test_runway_with_ipo_is_as_sure_as_the_rate_that_converts_the_proceeds(
+        zhipu: Company) -> None:
+    # walk33 #7: Zhipu's net HK$4,173.4m (RMB 3,743.7m, 60% of the numerator) converts at
+    # the HKD/CNY cross of 8 January 2026 through the USD/CNY close in fx.yaml (6.99,
+    # "approximate; verify": confidence low): the runway is marked low, not medium
+    fx = load_fx()
+    _, used = fx.rate("HKD", "CNY", "closing", None, __import__("datetime").date(2026, 1, 8))
+    assert "low" in {r.confidence for r in used}
+    mv = s.runway_with_ipo(ctx(zhipu), zhipu.period("H1_2025"))
+    assert mv.value == pytest.approx(19.2, abs=0.05)  # (2,552 + 3,743.7) / 327.3
+    assert mv.confidence == "low"
+
+
+def test_runway_with_ipo_keeps_medium_on_a_medium_rate(minimax: Company) -> None:
+    # MiniMax's HK$ proceeds convert at the 9 January 2026 close implied by the disclosed
+    # US$619m (medium), so its runway incl. IPO stays medium: (1,050 + 594.1) / 27.9 = 58.9
+    mv = s.runway_with_ipo(ctx(minimax), minimax.period("FY2025"))
+    assert mv.value == pytest.approx(58.9, abs=0.05) and mv.confidence == "medium"

@@ -14,7 +14,7 @@ from datetime import date
 
 from llmecon import formulas
 from llmecon.errors import InputError
-from llmecon.metrics.resolve import Resolved, Resolver
+from llmecon.metrics.resolve import Resolved, Resolver, weakest
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
 
@@ -39,7 +39,8 @@ class IpoProceeds:
         ``gross less assumed fees``.
     currency : the currency the proceeds were disclosed in.
     fx_rate : units of the company's currency per unit of ``currency`` (1 if the same).
-    confidence : the weakest confidence of the figures used.
+    confidence : the weakest confidence of the figures used and of the FX rates that
+        converted them.
     company_currency : the currency ``amount`` is in.
     """
 
@@ -110,12 +111,13 @@ def ipo_proceeds(company: Company, after: date, fx: FxTable | None,
     net, gross = r.get("ipo_net_proceeds", ipo.label), r.get("ipo_gross_proceeds", ipo.label)
     used = net if net.ok else gross
     currency = str(used.inputs[0].currency) if used.inputs else company.currency
-    rate = 1.0
+    rate, rate_confidence = 1.0, []
     if currency != company.currency:
         if fx is None:
             raise InputError(f"{company.id}: FX rates needed to convert IPO proceeds from "
                              f"{currency}")
-        rate, _ = fx.rate(currency, company.currency, "closing", None, ipo.end)
+        rate, rates = fx.rate(currency, company.currency, "closing", None, ipo.end)
+        rate_confidence = [x.confidence for x in rates]
     gross_amount = float(gross.value) * rate if gross.ok and gross.value is not None \
         else math.nan
     if net.ok and net.value is not None:
@@ -127,7 +129,9 @@ def ipo_proceeds(company: Company, after: date, fx: FxTable | None,
     else:
         amount, fee = gross_amount * (1.0 - assumed_fee_share), assumed_fee_share
         basis = "gross less assumed fees"
-    confidence = net.confidence if net.ok else gross.confidence
+    # converted proceeds are only as sure as the rate (Zhipu's HK$ at a low-confidence
+    # USD/CNY close of 2026-01-08)
+    confidence = weakest([net.confidence if net.ok else gross.confidence, *rate_confidence])
     return IpoProceeds(ipo.end, ipo.label, amount, gross_amount, fee, basis, currency, rate,
                        confidence, company.currency)
 
