@@ -117,3 +117,18 @@ def test_a_cost_per_token_on_a_misfit_list_price_is_low_confidence(minimax: Comp
     assert got["open_platform"].confidence == "low"
     # the AI-native line's cost per token is the engine's at full use: no list price in it
     assert got["ai_native_products"].confidence == ""
+
+
+def test_company_row_says_it_is_the_lines_sum_beside_the_disclosed_margin(
+        minimax: Company) -> None:
+    # walk33 #12: the company's 9M 2025 margin here is built from the lines' rounded
+    # disclosed margins, (38.02 x 4.7% + 15.417 x 69.4%) / 53.437 = 23.37%, while the
+    # company discloses 23.3% (prospectus): the row says both
+    got = {m.line: m for m in company_margin_answers(minimax, load_assumptions(), load_fx(),
+                                                     *bundled_inference(), 0.5)}
+    company = got["company"]
+    assert company.gross_margin == pytest.approx((38.02 * 0.047 + 15.417 * 0.694) / 53.437)
+    assert company.period == "9M_2025 (lines' sum; disclosed 23.3%)"
+    assert "the lines' sum: 23.4%" in company.basis
+    assert "disclosed 9M_2025 gross margin is 23.3%" in company.basis
+    assert got["open_platform"].period == "9M_2025" and got["open_platform"].basis == ""

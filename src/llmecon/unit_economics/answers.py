@@ -9,9 +9,10 @@ and a consumer line's inference (its cost of revenue less what is not inference:
 commissions and the like, the driver ``other_cor_share``); a project line's delivery cost
 (staff, hardware, compute at GPU prices) is not token-priced, so cheaper tokens do not move
 its margin. The company's answer adds up the lines, each at its newest disclosed margin
-(revenue, token cost and other cost per month). When the factor is at or below zero the
-target is not reachable even at zero token cost: the answer is n/a and says why. Targets are
-fractions (0.3) or percents ("30%"); a bare 30 is refused
+(revenue, token cost and other cost per month); its period says so and gives the company's
+own disclosed margin beside it (the lines' rounded margins need not add up to it). When
+the factor is at or below zero the target is not reachable even at zero token cost: the
+answer is n/a and says why. Targets are fractions (0.3) or percents ("30%"); a bare 30 is refused
 (:func:`llmecon.config.assumptions.parse_share`).
 """
 
@@ -52,6 +53,9 @@ class MarginAnswer:
     why: str = ""
     #: "low" where the cost per million tokens rests on a low-confidence driver (marked †)
     confidence: str = ""
+    #: How the gross margin was reached: the company row's is the sum of the lines (their
+    #: rounded disclosed margins), beside the company's own disclosed margin where there is one
+    basis: str = ""
 
     @property
     def already_there(self) -> bool:
@@ -89,11 +93,28 @@ def margin_answers(x: LineInputs, drivers: Drivers, target: float | str) -> list
                                   _cost_now(drivers, line)),
                            confidence=cost_now_confidence(drivers, line)))
     if out and len(out) == len(x.company.lines):
-        out.append(answer("company", ", ".join(sorted({a.period for a in out})), m,
-                          sum(a.revenue_monthly for a in out),
-                          sum(a.token_cost_monthly for a in out),
-                          sum(a.other_cost_monthly for a in out), None))
+        periods = sorted({a.period for a in out})
+        total = answer("company", ", ".join(periods), m, sum(a.revenue_monthly for a in out),
+                       sum(a.token_cost_monthly for a in out),
+                       sum(a.other_cost_monthly for a in out), None)
+        out.append(_built_from_lines(x, total, periods))
     return out
+
+
+def _built_from_lines(x: LineInputs, total: MarginAnswer, periods: list[str]
+                      ) -> MarginAnswer:
+    """The company row, saying its margin is built from the lines' (rounded) disclosed
+    margins, and giving the company's own disclosed margin of that period where there is
+    one: MiniMax 9M 2025, (38.02 x 4.7% + 15.417 x 69.4%) / 53.437 = 23.4% against the
+    disclosed 23.3%."""
+    basis = f"the lines' sum: {total.gross_margin:.1%} from each line's disclosed margin"
+    label = total.period + " (lines' sum"
+    if len(periods) == 1:
+        own, _ = get(x.resolver, "gross_margin", x.company.period(periods[0]))
+        if own is not None:
+            basis += f"; the company's disclosed {periods[0]} gross margin is {own:.1%}"
+            label += f"; disclosed {own:.1%}"
+    return replace(total, period=label + ")", basis=basis)
 
 
 def answer(line: str, period: str, m: float, revenue: float, token_cost: float,
