@@ -65,10 +65,13 @@ def test_gpu_price_spike_by_hand() -> None:
 
 
 def test_zhipu_spike_reaches_b2b_cost_of_revenue(zhipu: Company) -> None:
-    """The disclosed compute share of cost of revenue (37.6%, H1 2025) makes B2B delivery
-    cost follow the GPU price: with rented compute at 50% and committed at 30% (owned 20%,
-    all assumed), the compute paid in month 0 is 0.5 / 0.8 rented, and the delivery cost
-    paid rises by 0.376 x 0.625 x 0.6 = 14.1% (it is expensed at acceptance, later)."""
+    """The disclosed compute share of cost of revenue (37.6%, H1 2025), net of the cloud
+    line's cost (all compute: econ33 M2), makes B2B delivery cost follow the GPU price:
+    (95.453 x 0.376 - 29.1 x 1.004) / (161.777 x 0.409) = 6.674 / 66.167 = 10.1% of the
+    project line's cost. With rented compute at 50% and committed at 30% (owned 20%, all
+    assumed), the compute paid in month 0 is 0.5 / 0.8 rented, and the delivery cost paid
+    rises by 0.101 x 0.625 x 0.6 = 3.8% (not 0.376 x 0.625 x 0.6 = 14.1%; it is expensed at
+    acceptance, later)."""
     s = replace(load_base_scenario(zhipu), horizon_months=3)
     b2b = next(ln for ln in s.lines if ln.kind == "b2b")
     only_b2b = replace(s, lines=(b2b,))
@@ -82,7 +85,9 @@ def test_zhipu_spike_reaches_b2b_cost_of_revenue(zhipu: Company) -> None:
     paid_b = deterministic(replace(free, shocks=spike)).operating_cash_flow[0, 0] \
         - b.operating_cash_flow[0, 0]
     assert paid_a > 0
-    assert paid_b / paid_a == pytest.approx(1 + 0.376 * 0.625 * 0.6, rel=1e-9)
+    share = (95.453 * 0.376 - 29.1 * 1.004) / (161.777 * 0.409)
+    assert share == pytest.approx(0.101, abs=5e-4)
+    assert paid_b / paid_a == pytest.approx(1 + share * 0.625 * 0.6, rel=1e-6)
     # the contract accepted in month 0 was delivered before the start: its cost, expensed
     # now, is the same with and without the spike
     assert a.gross_profit[0, 0] == pytest.approx(b.gross_profit[0, 0], rel=1e-12)

@@ -188,19 +188,24 @@ def _foreign_revenue(cal: Calibration, currency: str) -> None:
 
 def calibrate_compute(cal: Calibration, lines: list[LineSpec], mix: ComputeConfig) -> None:
     """The compute mix (assumed, ``data/compute.yaml``) and the compute share of B2B
-    delivery cost (disclosed where the company gives the compute share of its cost of
-    revenue)."""
+    delivery cost (where the company gives the compute share of its cost of revenue, net
+    of the platform line's cost: :func:`~llmecon.unit_economics.cost_split.project_cost_split`)."""
     how = "assumed: data/compute.yaml"
     cal.put("compute_rented_share", mix.rented_share, how + " (rented GPU-hours)")
     cal.put("compute_committed_share", mix.committed_share, how + " (committed capacity)")
     cal.put("compute_commitment_months", mix.commitment_months, how + " (until renewal)")
     cal.put("compute_owned_share", mix.owned_share, how + " (owned GPUs: through capex)")
-    share = opt_value(cal, "cost_of_revenue_compute_share")
+    from llmecon.unit_economics.cost_split import project_cost_split
+
+    # the company's compute share net of the platform line's cost (all compute there), as
+    # the unit economics allocate it: Zhipu H1 2025 10.1% of the project cost, not 37.6%
+    split = project_cost_split(cal.company, cal.resolver, cal.period)
     for ln in lines:
         if ln.kind == "b2b":
-            cal.put(f"{ln.name}.delivery_compute_share", share or 0.0,
-                    f"disclosed: compute share of cost of revenue {cal.period.label}"
-                    if share is not None else "not disclosed: delivery cost has no compute")
+            cal.put(f"{ln.name}.delivery_compute_share",
+                    split.compute_share if split is not None else 0.0,
+                    f"derived: {split.basis}" if split is not None
+                    else "not disclosed: delivery cost has no compute")
 
 
 def calibrate_receivables(cal: Calibration, lines: list[LineSpec]) -> list[LineSpec]:

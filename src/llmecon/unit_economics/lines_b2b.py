@@ -14,7 +14,9 @@ from llmecon.unit_economics.b2b import (
     reusable_share_sweep,
 )
 from llmecon.unit_economics.b2b_acquisition import b2b_acquisition
+from llmecon.unit_economics.cost_split import project_cost_split
 from llmecon.unit_economics.rows import (
+    Confidence,
     LineInputs,
     Rows,
     UERow,
@@ -31,10 +33,19 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
     out, p, cur, r, c = start.rows, start.period, x.currency, x.resolver, x.assumptions.b2b
     rev = out.tagged("revenue", start.revenue, cur)
     gm = out.tagged("gross margin", start.gross_margin, "ratio")
-    labor_share = out.tagged("labour share of cost of revenue (company)",
-                             get(r, "cost_of_revenue_labor_share", p), "ratio")
-    compute_share = out.tagged("compute share of cost of revenue (company)",
-                               get(r, "cost_of_revenue_compute_share", p), "ratio")
+    out.tagged("labour share of cost of revenue (company)",
+               get(r, "cost_of_revenue_labor_share", p), "ratio")
+    out.tagged("compute share of cost of revenue (company)",
+               get(r, "cost_of_revenue_compute_share", p), "ratio")
+    split = project_cost_split(x.company, r, p)
+    labor_share = compute_share = None
+    if split is not None:
+        conf: Confidence = "low" if split.confidence == "low" else ""
+        compute_share = out.add("compute share of the project lines' cost of revenue",
+                                split.compute_share, "ratio", "derived", split.basis, conf)
+        labor_share = out.add("labour share of the project lines' cost of revenue",
+                              split.labour_share, "ratio", "derived",
+                              split.labour_basis or split.basis, conf)
     out.tagged("receivable days (company)", get(r, "receivable_days", p), "days")
     days = out.tagged("receivable days on the project lines' revenue",
                       credit_receivable_days(x, p), "days")
@@ -49,7 +60,8 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
     cor = rev * (1 - gm)
     person_months = cor * labor_share / c.loaded_cost_per_person_month
     out.add("delivery staff (average over the period)", person_months / p.months, "persons",
-            "derived", "labour share x line cost of revenue / loaded cost / months")
+            "derived", "labour share of the project lines' cost x line cost of revenue / "
+            "loaded cost / months")
     out.add("revenue per delivery employee (annualised)",
             float(f.revenue_per_employee(rev, person_months / p.months, p.months)), cur,
             "derived", "line revenue / delivery staff, annualised")
@@ -62,7 +74,7 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
             contract_value=c.contract_value, delivery_person_months=person_months * scale,
             loaded_cost_per_person_month=c.loaded_cost_per_person_month,
             delivery_months=c.delivery_months,
-            hardware_passthrough=cor * (1 - labor_share - compute_share) * scale,
+            hardware_passthrough=cor * max(0.0, 1 - labor_share - compute_share) * scale,
             compute_cost=cor * compute_share * scale, payments=c.payment_schedule,
             acceptance=((c.acceptance_month, 1.0),), collection_delay_months=delay)
     _project_rows(out, evaluate_project(proj), cur)

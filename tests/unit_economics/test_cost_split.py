@@ -1,0 +1,67 @@
+"""The project lines' cost split: the company's compute net of the platform line's cost
+(econ33 M2; hand computations from the prospectus figures written here)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from llmecon.config.assumptions import load_assumptions
+from llmecon.metrics.resolve import Resolver
+from llmecon.statements.model import Company
+from llmecon.unit_economics.bundled import bundled_inference
+from llmecon.unit_economics.company import unit_economics_table
+from llmecon.unit_economics.cost_split import project_cost_split
+from llmecon.units import load_fx
+
+# Zhipu H1 2025 (RMB m): cost of revenue 95.453, compute 37.6%, labour 39.4%; cloud 29.1
+# at -0.4% (cost 29.1 x 1.004); localized 190.877 - 29.1 = 161.777 at 59.1%
+PROJECT_COST = 161.777 * 0.409  # 66.17
+CLOUD_COST = 29.1 * 1.004  # 29.22
+
+
+def test_zhipu_project_line_gets_the_compute_the_cloud_line_leaves(zhipu: Company) -> None:
+    split = project_cost_split(zhipu, Resolver(zhipu), zhipu.period("H1_2025"))
+    assert split is not None
+    # compute (35.89 - 29.22) / 66.17 = 10.1%, not the company's 37.6%
+    assert split.compute_share == pytest.approx((95.453 * 0.376 - CLOUD_COST) / PROJECT_COST)
+    assert split.compute_share == pytest.approx(0.101, abs=5e-4)
+    # labour 37.61 / 66.17 = 56.8%, not 39.4%
+    assert split.labour_share == pytest.approx(95.453 * 0.394 / PROJECT_COST)
+    assert split.labour_share == pytest.approx(0.568, abs=5e-4)
+    assert split.hardware_share == pytest.approx(1 - split.compute_share - split.labour_share)
+    assert "less the cloud_deployment line's cost (all compute)" in split.basis
+    assert "floored" not in split.basis
+
+
+def test_compute_floored_at_zero_where_the_cloud_line_costs_more(zhipu: Company) -> None:
+    # a compute share of 20% gives 95.453 x 0.2 = 19.09 < the cloud line's 29.22: none is
+    # left for the project line, said in the basis
+    low = replace(zhipu, figures=tuple(
+        replace(f, value=20.0) if f.item == "cost_of_revenue_compute_share" else f
+        for f in zhipu.figures))
+    split = project_cost_split(low, Resolver(low), low.period("H1_2025"))
+    assert split is not None and split.compute_share == 0.0
+    assert "floored at 0" in split.basis and "RMB 29.22m" not in split.basis
+    assert "CNY 29.22m" in split.basis and "CNY 19.09m" in split.basis
+
+
+def _rows(c: Company) -> dict[str, float | None]:
+    ue = unit_economics_table(c, load_assumptions(), load_fx(), *bundled_inference())
+    return {r.quantity: r.value for r in ue.rows if r.line == "localized_deployment"}
+
+
+def test_project_rows_use_the_net_split(zhipu: Company) -> None:
+    rows = _rows(zhipu)
+    # delivery staff: labour 37.61m / RMB 40k a person-month / 6 months = 156.7 (was 108.6)
+    assert rows["delivery staff (average over the period)"] == pytest.approx(
+        95.453 * 0.394 / 40e3 * 1e6 / 6, rel=2e-3)
+    # revenue per delivery employee: 161.777 x 2 / 156.7 = RMB 2.07m (was 3.0m)
+    assert rows["revenue per delivery employee (annualised)"] == pytest.approx(2.065e6,
+                                                                               rel=2e-3)
+    # at 75% reusable: 1 - 0.409 x (1 - 0.75 x 0.568) = 76.5% (was 71.2%)
+    assert rows["at 75% reusable: gross margin"] == pytest.approx(
+        1 - 0.409 * (1 - 0.75 * 0.568), abs=5e-4)
+    assert rows["compute share of the project lines' cost of revenue"] == pytest.approx(
+        0.101, abs=5e-4)
