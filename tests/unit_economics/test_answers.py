@@ -115,8 +115,9 @@ def test_a_cost_per_token_on_a_misfit_list_price_is_low_confidence(minimax: Comp
     got = {m.line: m for m in company_margin_answers(minimax, load_assumptions(), load_fx(),
                                                      *bundled_inference(), 0.5)}
     assert got["open_platform"].confidence == "low"
-    # the AI-native line's cost per token is the engine's at full use: no list price in it
-    assert got["ai_native_products"].confidence == ""
+    # the AI-native line's cost per token is the engine's at the same fleet utilisation
+    # (econ33 L1), so it rests on the same list price and is low too
+    assert got["ai_native_products"].confidence == "low"
 
 
 def test_company_row_says_it_is_the_lines_sum_beside_the_disclosed_margin(
@@ -132,3 +133,22 @@ def test_company_row_says_it_is_the_lines_sum_beside_the_disclosed_margin(
     assert "the lines' sum: 23.4%" in company.basis
     assert "disclosed 9M_2025 gross margin is 23.3%" in company.basis
     assert got["open_platform"].period == "9M_2025" and got["open_platform"].basis == ""
+
+
+def test_consumer_and_api_tokens_are_costed_at_one_utilisation(minimax: Company) -> None:
+    # econ33 L1: the engine's US$0.07563 per M at full use over the open platform's derived
+    # 64.4% busy share is US$0.1175 for both lines (the consumer line was at 0.07563); the
+    # consumer line's tokens per free user-day fall from 51,462 to 51,462 x 0.6436 = 33,120,
+    # its inference cost (tokens x cost per token) unchanged
+    a, fx, (cat, eff) = load_assumptions(), load_fx(), bundled_inference()
+    d = company_drivers(minimax, a, fx, cat, eff)
+    util = d.value("open_platform.utilisation")
+    assert util == pytest.approx(0.644, abs=5e-4)
+    per_m = d.value("ai_native_products.cost_per_m_tokens")
+    assert per_m == pytest.approx(0.07563 / util, rel=1e-3)
+    got = {m.line: m for m in company_margin_answers(minimax, a, fx, cat, eff, 0.5)}
+    assert got["ai_native_products"].cost_per_m_tokens_now == pytest.approx(
+        got["open_platform"].cost_per_m_tokens_now, rel=1e-12)
+    tokens = d.value("ai_native_products.tokens_per_user_day")
+    assert tokens == pytest.approx(51_462 * util, rel=1e-3)
+    assert tokens * per_m == pytest.approx(51_462 * 0.07563, rel=1e-3)

@@ -160,7 +160,8 @@ def _other_cost(x: LineInputs, drivers: Drivers, line: str, revenue: float,
 
 
 def _cost_now(drivers: Drivers, line: str) -> float | None:
-    """The line's cost per million tokens at its utilisation (API) or at full use (C2C)."""
+    """The line's cost per million tokens at its utilisation (API; a C2C line's driver is
+    already at the fleet's utilisation, the platform line's)."""
     name = f"{line}.cost_per_m_tokens"
     if name not in drivers:
         return None

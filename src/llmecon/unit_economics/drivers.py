@@ -322,9 +322,12 @@ def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: floa
     mau, payers = users
     dep = deployment_cost(x.company.id, x.currency, x.assumptions, x.catalog, x.factors,
                           x.fx, p.start, p.end)
-    per_m = put("cost_per_m_tokens", blended_serving_cost(dep, a.output_share, a.cache_hit),
-                f"{x.currency} per million tokens at full use", "derived",
-                f"inference engine: {dep.label}; assumed token mix")
+    full = blended_serving_cost(dep, a.output_share, a.cache_hit)
+    util, how, low = _fleet_utilisation(x)
+    per_m = put("cost_per_m_tokens", None if full is None else full / util,
+                f"{x.currency} per million tokens at {util:.1%} utilisation", "derived",
+                f"inference engine: {dep.label}; assumed token mix; "
+                + ("" if full is None else f"{full:.4g} at full use ") + f"/ {how}", low)
     k = c.payer_usage_multiple
     put("payer_usage_multiple", k, "x", "assumed", "assumptions: c2c.payer_usage_multiple "
         "(a payer uses k times a free user's tokens)")
@@ -344,8 +347,25 @@ def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: floa
         if payers else "MAU (paying users not disclosed)"
     return per_m, put("tokens_per_user_day", float(f.tokens_for_amount(cor_per_user_day, per_m)),
                       "tokens per free user per day", "derived", f"{what} / {over} / days, "
-                      "read as inference at the engine's cost per token; a payer uses "
-                      f"{k:g}x")
+                      "read as inference at the engine's cost per token at the fleet's "
+                      f"utilisation; a payer uses {k:g}x", low)
+
+
+def _fleet_utilisation(x: LineInputs) -> tuple[float, str, Confidence]:
+    """The busy share a consumer line's tokens are costed at: the platform line's (derived
+    from its disclosed margin, else assumed), so that one engine gives the two lines one
+    cost per token (econ33 L1: the consumer line was costed at full use, the API line at
+    MiniMax's 64.4%); ``api.utilisation`` (assumed) where the company has no platform line.
+    (value, basis, confidence)."""
+    line = x.company.platform_line
+    got = next((d for d in api_drivers(x, line) if d.name == f"{line}.utilisation"), None) \
+        if line in x.company.lines else None
+    if got is None:
+        u = x.assumptions.api.utilisation
+        return u, f"utilisation {u:.1%} (assumptions: api.utilisation, no platform line)", ""
+    low: Confidence = "low" if got.confidence == "low" else ""
+    return got.value, (f"the fleet's utilisation {got.value:.1%}, the {line} line's "
+                       f"({got.source})"), low
 
 
 def _not_inference(x: LineInputs, p: Period, line: str, line_cor: float) -> tuple[float, str]:

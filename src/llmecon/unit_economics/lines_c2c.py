@@ -17,7 +17,8 @@ _DRIVER_ROWS = ("marketing_monthly", "user_churn_monthly", "payer_churn_monthly"
                 "tokens_per_user_day", "payer_arppu_monthly", "revenue_not_from_payers_share")
 _LABELS = {
     "marketing_monthly": "S&M on the products per month",
-    "cost_per_m_tokens": "inference cost per million tokens (engine, full use)",
+    "cost_per_m_tokens": "inference cost per million tokens (engine, at the fleet's "
+                         "utilisation)",
     "payer_arppu_monthly": "ARPPU, disclosed (per payer-month)",
     "revenue_not_from_payers_share": "share of line revenue not from payers (ads, other)",
 }
@@ -32,7 +33,7 @@ def c2c_rows(x: LineInputs, line: str) -> list[UERow]:
         name = d.name.split(".", 1)[1]
         if name in _DRIVER_ROWS:
             start.rows.add(_LABELS.get(name, name.replace("_", " ")), d.value, d.unit,
-                           d.source, d.basis)
+                           d.source, d.basis, d.confidence)
     c = x.assumptions.c2c
     for k, unit in (("annual_discount_rate", "ratio"), ("payer_usage_multiple", "x")):
         start.rows.add(k.replace("_", " "), float(getattr(c, k)), unit, "assumed",
