@@ -27,7 +27,7 @@ Formulas (monthly; payers pay at the start of each month they are active):
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -170,6 +170,8 @@ class C2CResult:
     churn_for_ltv_cac_3: float | None
     cost_per_million_for_ltv_cac_3: float | None
     retention: str = ""
+    #: Why each solved lever is None (the quantity's field name -> the reason)
+    not_solved: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -226,7 +228,26 @@ def evaluate_c2c(x: C2CInputs) -> C2CResult:
         churn_for_ltv_cac_3=_churn_for(x, contribution, 3.0 * cac_payer, r),
         cost_per_million_for_ltv_cac_3=_cost_for(x, contribution, 3.0 * cac_payer / life,
                                                  per_payer, free_burden),
-        retention=curve.label)
+        retention=curve.label, not_solved=_not_solved(x, contribution, per_payer))
+
+
+def _not_solved(x: C2CInputs, contribution: float, per_payer: float | None
+                ) -> dict[str, str]:
+    """Why :func:`_churn_for` and :func:`_cost_for` give no value, by result field."""
+    why: dict[str, str] = {}
+    if x.sbg_alpha is not None:
+        why["churn_for_ltv_cac_3"] = (
+            "not solved under a shifted-beta-geometric payer curve: its churn falls with "
+            "tenure, so no one constant churn rate gives the target; change sbg_alpha / "
+            "sbg_beta, or solve with c2c.payer_churn_monthly (constant churn)")
+    elif contribution <= 0:
+        why["churn_for_ltv_cac_3"] = ("no churn rate reaches it: the contribution per payer "
+                                      "is not positive, so LTV is not either")
+    if per_payer is None or not x.tokens_per_user_day or not x.cost_per_million_tokens:
+        why["cost_per_million_for_ltv_cac_3"] = ("no tokens per user or cost per token to "
+                                                 "solve at (an inference cost per user given "
+                                                 "directly)")
+    return why
 
 
 def _inference(x: C2CInputs) -> tuple[float | None, float | None, float | None]:

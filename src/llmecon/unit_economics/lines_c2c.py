@@ -142,6 +142,12 @@ def _payback_rows(start: LineStart, res: C2CResult, cur: str) -> None:
         ("cost per M tokens needed for LTV/CAC >= 3", res.cost_per_million_for_ltv_cac_3,
          cur, "solved at the line's tokens per user"),
     ):
+        levers = {"payer churn needed": "churn_for_ltv_cac_3",
+                 "cost per M tokens needed": "cost_per_million_for_ltv_cac_3"}
+        key = next((k for p, k in levers.items() if q.startswith(p)), "")
+        if v is None and key in res.not_solved:
+            out.add(q, None, u, "n/a", res.not_solved[key])
+            continue
         if v is not None and q.startswith(("payer churn needed", "cost per M tokens needed")) \
                 and v <= 0:
             out.add(q, None, u, "n/a", "not reachable with this lever alone (it would have to "
