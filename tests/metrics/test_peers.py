@@ -80,3 +80,16 @@ def test_a_company_without_a_period_is_named_not_dropped(tmp_path: Path) -> None
     r = rank_peers([load_company("zhipu"), io.read_company_file(p)], "runway")
     assert [e.company_id for e in r.entries] == ["zhipu"]
     assert "not ranked, no period of figures: bal" in r.note
+
+
+def test_a_value_of_an_older_period_says_so() -> None:
+    # walk33 #11: SoundHound's FY2024 cash (US$198.2m) is bundled but FY2024 has no burn, so
+    # its runway is December 2023's: US$95.3m / the FY2023 burn = 16.6 months; the entry
+    # and the ranking's note say it rests on the older period, and why the newest has none
+    got = rank_peers([load_company(c) for c in ("soundhound", "zhipu", "minimax")], "runway")
+    sh = next(e for e in got.entries if e.company_id == "soundhound")
+    assert sh.value.period.label == "FY2023" and sh.value.value == pytest.approx(16.6, abs=0.05)
+    assert sh.value.basis.startswith("older period: FY2023, not the newest period FY2024 (")
+    assert "soundhound (FY2023)" in got.note
+    zp = next(e for e in got.entries if e.company_id == "zhipu")
+    assert not zp.value.basis.startswith("older period")

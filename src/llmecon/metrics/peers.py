@@ -14,7 +14,7 @@ the closing rate) when a currency is given. Entries without a value come last, w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from llmecon.errors import NotFoundError, did_you_mean
@@ -66,11 +66,23 @@ def signal_spec(key: str) -> SignalSpec:
 
 
 def _latest(ctx: s.Context, spec: SignalSpec, until: date | None) -> MetricValue | None:
+    """The newest value of ``spec`` (periods ending by ``until``). Where it is not the
+    newest period's (that one is n/a), its basis says so first: SoundHound's runway at
+    December 2023 while its 2024 cash is bundled without a 2024 burn (walk33 #11)."""
     periods = sorted((p for p in ctx.company.duration_periods
                       if until is None or p.end <= until),
                      key=lambda p: (p.end, p.months), reverse=True)
     values = [spec.fn(ctx, p) for p in periods]
-    return next((v for v in values if v.ok), values[0] if values else None)
+    found = next((v for v in values if v.ok), values[0] if values else None)
+    if found is None or not found.ok or found is values[0]:
+        return found
+    newest = values[0]
+    return replace(found, basis=f"{STALE} {found.period.label}, not the newest period "
+                   f"{newest.period.label} ({newest.why}); {found.basis}")
+
+
+#: How the basis of a value from an older period than the company's newest starts.
+STALE = "older period:"
 
 
 def better(spec: SignalSpec) -> tuple[int, bool]:
@@ -121,6 +133,12 @@ def rank_peers(companies: Sequence[Company], signal: str, *, until: date | None 
         if currency and fx is not None and mv.ok:
             mv = convert_value(mv, currency, fx)
         (ok if mv.ok else missing).append((c, mv))
+    stale = [f"{c.id} ({mv.period.label})" for c, mv in ok
+             if mv.basis.startswith(STALE)]
+    if stale:
+        more = ("ranked on an older period, its newest having no value (the basis says "
+                "why): " + ", ".join(stale))
+        note = f"{note}; {more}" if note else more
     way, partial = better(spec)
     ok.sort(key=lambda cm: -(way or 1) * float(cm[1].value or 0.0))
     entries = [PeerEntry(i + 1, c.id, c.name, mv) for i, (c, mv) in enumerate(ok)]
