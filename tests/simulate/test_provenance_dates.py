@@ -29,9 +29,9 @@ def test_starting_cash_says_its_confidence(minimax: Company, zhipu: Company) -> 
 
 
 def test_a_list_price_after_the_period_says_so(minimax: Company) -> None:
-    # the bundled MiniMax-M2 list is dated 2026-03 (data/inference/prices.yaml); the
-    # projection starts from 9M 2025
+    # the bundled MiniMax-M2 lists are dated 2025-10 (launch) and 2026-03
+    # (data/inference/prices.yaml); the projection starts from 9M 2025, which ends
+    # 2025-09-30, before both: the nearest, the launch list, and it says so
     s = load_base_scenario(minimax)
-    # 9M 2025 ends 2025-09-30
-    assert "list as of 2026-03, after the period end 2025-09-30" in \
+    assert "list as of 2025-10, after the period end 2025-09-30" in \
         s.provenance["open_platform.price_per_m"]

@@ -172,13 +172,35 @@ def test_minimax_modelled_inference_equals_the_disclosed_inference(minimax: Comp
     assert free == pytest.approx(per_user * (MAU - PAYERS) / PAYERS)
 
 
-@pytest.mark.parametrize(("cid", "as_of", "end"), [("zhipu", "2025-09", "2025-06-30"),
-                                                   ("minimax", "2026-03", "2025-12-31")])
+def test_the_list_in_force_at_the_period_end_is_used(minimax: Company) -> None:
+    """A new user's audit: MiniMax's FY2025 open platform was priced at the M2.7 list of
+    2026-03 ("the period's list is not bundled") although M2's launch list of 2025-10
+    (US$0.30 in, 1.20 out; post_listing.md 5c) is bundled and in force at 2025-12-31."""
+    cat = bundled_inference()[0]
+    assert cat.api_price("MiniMax-M2", "MiniMax", period_end=date(2025, 12, 31)).as_of \
+        == "2025-10"
+    # before any bundled list: the nearest after the period (its date says so)
+    assert cat.api_price("MiniMax-M2", "MiniMax", period_end=date(2025, 9, 30)).as_of \
+        == "2025-10"
+    assert cat.api_price("MiniMax-M2", "MiniMax", period_end=date(2026, 6, 30)).as_of \
+        == "2026-03"
+    assert cat.api_price("MiniMax-M2", "MiniMax").as_of == "2026-03"  # no period: newest
+    t = unit_economics_table(minimax, load_assumptions(), load_fx(), *bundled_inference())
+    rows = {r.quantity: r for r in t.rows}
+    price = next(r for q, r in rows.items() if q.startswith("list price per million"))
+    assert price.value == pytest.approx(0.2 * 1.20 + 0.8 * 0.30)  # 20% output, hits as misses
+    assert "list as of 2025-10;" in price.basis and price.confidence == ""
+    assert "no cache-hit price: hits at the miss price" in price.basis
+    # the busy share is read at 9M 2025 (the newest line margin), before the launch list
+    assert rows["utilisation"].confidence == "low"
+
+
+@pytest.mark.parametrize(("cid", "as_of", "end"), [("zhipu", "2025-09", "2025-06-30")])
 def test_api_list_price_after_the_period_is_flagged(request: pytest.FixtureRequest, cid: str,
                                                     as_of: str, end: str) -> None:
     # walk20 M11: Zhipu's H1 2025 cloud line (period end 2025-06-30) is priced at the Z.ai
-    # list of 2025-09 (GLM-4.6, released after H1); MiniMax's FY2025 open platform at the
-    # M2.7 list of 2026-03. The table says so and marks what the list drives low confidence.
+    # list of 2025-09 (GLM-4.6, released after H1). The table says so and marks what the
+    # list drives low confidence.
     company: Company = request.getfixturevalue(cid)
     t = unit_economics_table(company, load_assumptions(), load_fx(), *bundled_inference())
     rows = {r.quantity: r for r in t.rows}

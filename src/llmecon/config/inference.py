@@ -13,6 +13,7 @@ expected and what was found; ``.to_yaml()`` writes them back.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from typing import Any, Literal
@@ -55,6 +56,34 @@ def as_of_parts(text: str) -> tuple[int, ...] | None:
     except ValueError:
         return None
     return parts if 1990 <= day.year <= 2200 else None
+
+
+def price_after_period(as_of: str, period_end: date) -> bool | None:
+    """Whether a list's ``as_of`` date ("2025-09", "2026-03-01", "2025 (undated source)")
+    is after ``period_end``: compared at the precision the date is given in; None when that
+    cannot tell (a year or month that holds the period end but goes on after it, or no
+    leading date). A year or month that ends with the period is not after it.
+
+    >>> end = date(2025, 6, 30)
+    >>> [price_after_period(a, end) for a in ("2025-09", "2025-06", "2026 (undated)",
+    ...                                        "2025 (undated)", "undated")]
+    [True, False, True, None, None]
+    >>> price_after_period("2025", date(2025, 12, 31)), price_after_period("2025-06",
+    ...                                                                     date(2025, 6, 15))
+    (False, None)
+    >>> price_after_period("2025-00", end), price_after_period("2025-02-30", end)
+    (None, None)
+    """
+    parts = as_of_parts(as_of)  # '2025-13' or '2025-02-30' is no date: it cannot tell
+    if parts is None:
+        return None
+    end = (period_end.year, period_end.month, period_end.day)[:len(parts)]
+    if parts == end and len(parts) < 3:  # the same year or month: does it end with it?
+        last = date(period_end.year, 12, 31) if len(parts) == 1 else \
+            date(period_end.year, period_end.month,
+                 calendar.monthrange(period_end.year, period_end.month)[1])
+        return False if period_end == last else None
+    return parts > end
 
 
 class _Row(ConfigModel):

@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from llmecon.config.base import parse_config
-from llmecon.config.inference import ApiPrice, CatalogFile, Gpu, GpuPrice, HfModelRow, Model
+from llmecon.config.inference import (
+    ApiPrice,
+    CatalogFile,
+    Gpu,
+    GpuPrice,
+    HfModelRow,
+    Model,
+    as_of_parts,
+    price_after_period,
+)
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference.architecture import (
     check_stated_counts,
@@ -116,11 +126,16 @@ class Catalog:
                                         -CONFIDENCE_RANK[p.confidence]))
 
     def api_price(self, model: str, endpoint: str | None = None,
-                  currency: str | None = "USD") -> ApiPrice | None:
+                  currency: str | None = "USD", period_end: date | None = None
+                  ) -> ApiPrice | None:
         """The most recent list price bundled for a model (or an alias), if any; with
         ``endpoint``, only rows whose endpoint starts with it (e.g. the maker's own); only
         rows in ``currency`` (US dollars unless asked; None for any). Equal dates go to the
-        higher confidence, then to the first row in the file."""
+        higher confidence, then to the first row in the file.
+
+        With ``period_end``, the list in force then: the most recent dated on or before it;
+        where none is, the earliest after it (the nearest; its date says it is after); the
+        most recent only where no date can tell."""
         m = self.model(model)
         names = {m.name.lower(), *(a.lower() for a in m.aliases)}
         rows = [p for p in self.api_prices if p.model.lower() in names and
@@ -130,6 +145,13 @@ class Catalog:
         pick = exact or rows
         if not pick:
             return None
+        if period_end is not None:
+            before = [p for p in pick if price_after_period(p.as_of, period_end) is False]
+            after = [p for p in pick if price_after_period(p.as_of, period_end)]
+            if not before and after:
+                return min(after, key=lambda p: (as_of_parts(p.as_of) or (),
+                                                 -CONFIDENCE_RANK[p.confidence]))
+            pick = before or pick
         return min(pick, key=lambda p: (_newest_first(p.as_of),
                                         -CONFIDENCE_RANK[p.confidence]))
 

@@ -7,7 +7,6 @@ same inputs and cannot disagree.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +14,8 @@ from typing import Any
 
 from llmecon import formulas as fx_
 from llmecon.config.assumptions import Assumptions, DeploymentAssumptions
-from llmecon.config.inference import ServingFactors, as_of_parts
+from llmecon.config.inference import ServingFactors
+from llmecon.config.inference import price_after_period as price_after_period  # moved there
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference.catalog import ApiPrice, Catalog
 from llmecon.inference.engines import DEFAULT_ENGINE, engine_efficiency
@@ -103,14 +103,15 @@ def blended_serving_cost(d: Deployment, output_share: float, cache_hit_share: fl
                  * d.usd_rate)
 
 
-def list_price(assumptions: Mapping[str, Any], company_id: str, catalog: Catalog
-               ) -> tuple[str, ApiPrice | None]:
-    """The deployment's model and its bundled API list price (None when none is bundled)."""
+def list_price(assumptions: Mapping[str, Any], company_id: str, catalog: Catalog,
+               period_end: date | None = None) -> tuple[str, ApiPrice | None]:
+    """The deployment's model and its bundled API list price (None when none is bundled):
+    with ``period_end``, the list in force then (:meth:`Catalog.api_price`)."""
     key, settings = deployment_settings(assumptions, company_id)
     model = str(settings["model"])
     endpoint = settings.get("price_endpoint")
     try:
-        price = catalog.api_price(model, endpoint)
+        price = catalog.api_price(model, endpoint, period_end=period_end)
     except (InputError, NotFoundError) as e:
         raise InputError(f"{origin(assumptions)}: inference.{key}.model: {e}") from None
     if price is None and endpoint is not None and catalog.api_price(model) is not None:
@@ -120,34 +121,6 @@ def list_price(assumptions: Mapping[str, Any], company_id: str, catalog: Catalog
                          f"bundled {model} price "
                          f"at an endpoint starting {endpoint!r}; endpoints: {', '.join(known)}")
     return model, price
-
-
-def price_after_period(as_of: str, period_end: date) -> bool | None:
-    """Whether a list's ``as_of`` date ("2025-09", "2026-03-01", "2025 (undated source)")
-    is after ``period_end``: compared at the precision the date is given in; None when that
-    cannot tell (a year or month that holds the period end but goes on after it, or no
-    leading date). A year or month that ends with the period is not after it.
-
-    >>> end = date(2025, 6, 30)
-    >>> [price_after_period(a, end) for a in ("2025-09", "2025-06", "2026 (undated)",
-    ...                                        "2025 (undated)", "undated")]
-    [True, False, True, None, None]
-    >>> price_after_period("2025", date(2025, 12, 31)), price_after_period("2025-06",
-    ...                                                                     date(2025, 6, 15))
-    (False, None)
-    >>> price_after_period("2025-00", end), price_after_period("2025-02-30", end)
-    (None, None)
-    """
-    parts = as_of_parts(as_of)  # '2025-13' or '2025-02-30' is no date: it cannot tell
-    if parts is None:
-        return None
-    end = (period_end.year, period_end.month, period_end.day)[:len(parts)]
-    if parts == end and len(parts) < 3:  # the same year or month: does it end with it?
-        last = date(period_end.year, 12, 31) if len(parts) == 1 else \
-            date(period_end.year, period_end.month,
-                 calendar.monthrange(period_end.year, period_end.month)[1])
-        return False if period_end == last else None
-    return parts > end
 
 
 def price_dating(as_of: str, period_end: date) -> tuple[str, bool]:
@@ -162,6 +135,13 @@ def price_dating(as_of: str, period_end: date) -> tuple[str, bool]:
         return f"list as of {as_of}, after the period end {end}: the period's list is not " \
                "bundled", True
     return f"list as of {as_of}", False
+
+
+def hit_price_note(price: ApiPrice, cache_hit_share: float) -> str:
+    """'' or what a blended list price assumes of a list without a cache-hit price."""
+    if price.input_cache_hit is not None or cache_hit_share <= 0:
+        return ""
+    return "; the list gives no cache-hit price: hits at the miss price"
 
 
 def blended_list_price(price: ApiPrice, output_share: float, cache_hit_share: float,

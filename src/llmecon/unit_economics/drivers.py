@@ -34,6 +34,7 @@ from llmecon.unit_economics.deployment import (
     blended_list_price,
     blended_serving_cost,
     deployment_cost,
+    hit_price_note,
     list_price,
     price_dating,
 )
@@ -127,13 +128,14 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     put, c, cur = _Put(line, p), x.assumptions.api, x.currency
     rev, _ = get(x.resolver, "revenue", p, seg)
     gm, t_gm = get(x.resolver, "gross_margin", p, seg)
-    model, price = list_price(x.assumptions, x.company.id, x.catalog)
+    model, price = list_price(x.assumptions, x.company.id, x.catalog, p.end)
     dep, serving, lp = _serving_and_list_price(x, price, p)
     cost = put("cost_per_m_tokens", serving, f"{cur} per million tokens at full use",
                "derived", f"inference engine: {dep.label}; assumed token mix")
     dated, low = _dated(price, p)
     put("list_price_per_m", lp, f"{cur} per million tokens", "derived",
-        f"catalog list price of {model} for the assumed token mix{dated}", low)
+        f"catalog list price of {model} for the assumed token mix{dated}"
+        + ("" if price is None else hit_price_note(price, c.cache_hit)), low)
     if rev is None or lp is None or cost is None:
         return put.out
     tokens = put("tokens_per_month", float(f.tokens_for_amount(rev / p.months, lp)),
@@ -146,7 +148,7 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
         float(f.ratio(cost, lp * (1.0 - gm)))
     basis = f"line cost of revenue ({t_gm})"
     if gm is None:  # the newest period that discloses the line's margin instead
-        util, basis, low = _utilisation_elsewhere(x, line, price)
+        util, basis, low = _utilisation_elsewhere(x, line)
     if util is not None and 0 < util <= 1:
         put("utilisation", util, "ratio", "derived", "engine cost at full use / disclosed "
             f"{basis}: the busy share that reproduces the margin"
@@ -180,7 +182,7 @@ def _serving_and_list_price(x: LineInputs, price: Any, p: Period
     return dep, blended_serving_cost(dep, c.output_share, c.cache_hit), lp
 
 
-def _utilisation_elsewhere(x: LineInputs, line: str, price: Any
+def _utilisation_elsewhere(x: LineInputs, line: str
                            ) -> tuple[float | None, str, Confidence]:
     """Utilisation from the newest period that discloses the line's gross margin, when the
     period the line is read at does not: engine cost per token at full use / (list price x
@@ -191,6 +193,7 @@ def _utilisation_elsewhere(x: LineInputs, line: str, price: Any
     gm, t_gm = get(x.resolver, "gross_margin", q, seg)
     if gm is None or gm >= 1:
         return None, "", ""
+    _, price = list_price(x.assumptions, x.company.id, x.catalog, q.end)  # in force then
     _, cost, lp = _serving_and_list_price(x, price, q)
     if cost is None or lp is None or lp <= 0:
         return None, "", ""

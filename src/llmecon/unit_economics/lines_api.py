@@ -13,6 +13,7 @@ from llmecon.unit_economics.deployment import (
     Deployment,
     blended_list_price,
     deployment_cost,
+    hit_price_note,
     list_price,
     price_dating,
 )
@@ -41,7 +42,7 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
                 "assumptions: api." + k)
     dep = deployment_cost(x.company.id, cur, x.assumptions, x.catalog, x.factors, x.fx,
                           p.start, p.end)
-    model, price = list_price(x.assumptions, x.company.id, x.catalog)
+    model, price = list_price(x.assumptions, x.company.id, x.catalog, p.end)
     if price is None or rev is None:
         out.add("token economics", None, "", "n/a", "no bundled API price for " + model
                 if price is None else start.revenue[1])
@@ -52,7 +53,7 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
     out.add(f"list price per million tokens ({model}, {price.endpoint}, {price.as_of})",
             list_blend, cur, "derived", f"catalog list price, {c.output_share:.0%} output and "
             f"{c.cache_hit:.0%} cache hits (assumed mix), at the period's average USD rate; "
-            f"{dated}", low)
+            f"{dated}{hit_price_note(price, c.cache_hit)}", low)
     paid_per_day = float(f.tokens_for_amount(rev / p.days, list_blend))
     out.add("tokens per day paid at list price", paid_per_day, "tokens", "derived",
             "revenue / days / list price" + (" (a list that misfits the period)" if low
