@@ -169,3 +169,20 @@ def test_runway_is_the_calendar_runway_of_each_path(uncertain: Factory) -> None:
             path = next(w for w in ways if w.month_number == q)
             assert r.month_end_of(q) == path.month_end
     assert r.month_ends[0].isoformat() == "2025-01-31"
+
+
+def test_correlations_of_huge_moments_are_not_zero() -> None:
+    """A hostile-input audit: a 240-month scenario inside the driver ranges took cash to
+    1e150, the product of the second moments overflowed, a numpy warning leaked and the most
+    important driver's correlation read 0.0 (a number over inf)."""
+    import warnings
+
+    from llmecon.simulate.summary import Folded
+
+    f = Folded(n=10, m2_x=np.array([1e200, np.inf]), m2_y=1e200,
+               c_xy=np.array([0.9e200, 1.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning may leak
+        r = f.correlations(["a", "b"])
+    assert r["a"] == pytest.approx(0.9)  # 0.9e200 / (1e100 x 1e100)
+    assert np.isnan(r["b"])  # a moment past the largest float: unknown, not "unrelated"

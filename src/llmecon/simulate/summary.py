@@ -153,9 +153,12 @@ class Folded:
         self.n = n
 
     def correlations(self, names: Sequence[str]) -> dict[str, float]:
-        """Pearson correlation of each driver with cash at the horizon (NaN: no spread)."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = self.c_xy / np.sqrt(self.m2_x * self.m2_y)
+        """Pearson correlation of each driver with cash at the horizon (NaN: no spread, or
+        moments past the largest float, where a quotient would read as no correlation)."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            r = self.c_xy / (np.sqrt(self.m2_x) * np.sqrt(self.m2_y))
+            moments = np.isfinite(self.c_xy) & np.isfinite(self.m2_x) & np.isfinite(self.m2_y)
+        r = np.where(moments, r, np.nan)
         return {k: float(v) for k, v in zip(names, r, strict=True)}
 
 
