@@ -182,3 +182,28 @@ def test_an_empty_file_name_is_named_and_only_csv_marks_formula_names(
     assert main(["inference", "sweep", "--catalog", str(cat), "--models", "Llama-3.1-8B",
                  "--gpus-list", "=evil", "--batches", "1", "-f", str(out)]) == 0
     assert {r["gpu"] for r in csv.DictReader(out.open())} == {"'=evil"}
+
+
+def test_a_grid_above_the_memory_budget_is_refused_first(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A hostile-input audit: 120M configurations from one command line took 14.7 GB; the
+    grid's memory is planned from its size (2 x 2 x 5,000 x 2,000 x 3 = 120M configurations
+    x 128 bytes = 14.3 GiB) and refused above the budget before any work."""
+    from llmecon.cli import main
+
+    batches = ",".join(str(i) for i in range(1, 5001))
+    inputs = ",".join(str(i * 10) for i in range(1, 2001))
+    assert main(["inference", "sweep", "--models", "Llama-3.1-70B,DeepSeek-V3", "--gpus-list",
+                 "H100,H200", "--batches", batches, "--inputs", inputs, "--prices", "1,2,3",
+                 "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert f"memory: 120,000,000 configurations need about {120e6 * 128 / 2**30:,.1f} GiB; " \
+           "the budget is 4 GiB" in err
+    # a table goes through a DataFrame: four times a file's bytes a row, so a smaller budget
+    assert main(["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list", "H100",
+                 "--batches", batches, "--inputs", "1000", "--memory-budget", "0.0625"]) == 0
+    capsys.readouterr()
+    assert main(["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list", "H100",
+                 "--batches", batches, "--inputs", inputs[:3000], "--memory-budget",
+                 "0.0625"]) == 2
+    assert "configurations need about" in capsys.readouterr().err

@@ -8,6 +8,7 @@ from typing import Any
 
 from llmecon.cli.common import (
     demand_of,
+    memory_gib,
     name_list,
     new_file,
     non_negative,
@@ -23,6 +24,7 @@ from llmecon.cli.common import (
     whole,
     with_model_file,
 )
+from llmecon.constants import MEMORY_BUDGET_BYTES
 
 FORMATS = ("table", "json", "csv")
 #: A peak-to-average ratio (>= 1).
@@ -219,6 +221,10 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
     sw.add_argument("-f", "--file", metavar="FILE", help="write the sweep to FILE (.csv or "
                     ".parquet; the suffix gives the format unless --format gives it)")
     sw.add_argument("--force", action="store_true", help="overwrite an existing FILE")
+    sw.add_argument("--memory-budget", type=memory_gib, default=MEMORY_BUDGET_BYTES,
+                    metavar="GIB", help="memory the sweep may plan to use, in GiB (default "
+                    f"{MEMORY_BUDGET_BYTES / 2**30:g}); estimated from the grid's size before "
+                    "it starts")
     sw.set_defaults(handler=_sweep)
 
 
@@ -313,7 +319,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import engine_efficiency, load_serving_factors
-    from llmecon.inference.sweep import run_sweep
+    from llmecon.inference.sweep import SWEEP_BYTES_PER_ROW, run_sweep
     from llmecon.report.inference import sweep_select
 
     factors = load_serving_factors()
@@ -321,7 +327,12 @@ def _sweep(args: argparse.Namespace) -> int:
                   models=args.models, gpus=args.gpu_names, batches=args.batches,
                   input_tokens=args.inputs, prices=args.prices,
                   output_tokens=args.output_tokens, precision=args.precision,
-                  kv_dtype=args.kv_dtype, replica_gpus=args.replica_gpus, pp=args.pp)
+                  kv_dtype=args.kv_dtype, replica_gpus=args.replica_gpus, pp=args.pp,
+                  memory_budget_bytes=args.memory_budget,
+                  # a table or JSON goes through a DataFrame and its text: about 4x a file's
+                  bytes_per_row=SWEEP_BYTES_PER_ROW * (1 if args.file is not None
+                                                       or args.format in ("csv", "parquet")
+                                                       else 4))
     if args.file is not None or args.format == "parquet":  # -f '' is named, not ignored
         _write_sweep(args, s)
     elif args.format == "csv":
