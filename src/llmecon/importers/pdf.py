@@ -30,6 +30,7 @@ from pydantic import Field, field_validator, model_validator
 
 from llmecon.config.base import ConfigModel, parse_config
 from llmecon.errors import InputError, NotFoundError
+from llmecon.importers.pdf_guard import check_page
 from llmecon.importers.pdf_table import (
     Column,
     Line,
@@ -234,6 +235,7 @@ def read_pages_words(path: str | Path, pages: Sequence[int]) -> dict[int, list[d
                 if not 1 <= page <= count:
                     raise InputError(f"{p}: page {page}: out of range; the PDF has {count} "
                                      f"page{'s' if count != 1 else ''}")
+                check_page(pdf.pages[page - 1].page_obj, f"{p} p. {page}")
                 out[page] = [dict(w) for w in pdf.pages[page - 1].extract_words()]
     except InputError:
         raise
