@@ -120,5 +120,5 @@ def test_real_statement_page_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert any(w["text"] == "Revenue" for w in words)
     # ... and refused only when a limit is set below its own size
     monkeypatch.setattr(pdf_guard, "MAX_PAGE_CONTENT_BYTES", 20_000)
-    with pytest.raises(InputError, match="p. 1: more than 20,000 bytes"):
+    with pytest.raises(InputError, match=r"p\. 1: more than 20,000 bytes"):
         read_page_words(FIXTURE, 1)
