@@ -104,3 +104,61 @@ def test_every_bundled_yaml_file_reads_the_same_strictly() -> None:
     for f in files:
         text = f.read_text(encoding="utf-8")
         assert parse_yaml(text, str(f)) == yaml.safe_load(text), f
+
+
+# attack33 M1: strings the YAML 1.2 core reader takes for numbers, booleans, nulls or dates
+# (and those a YAML 1.1 reader would) were written unquoted by PyYAML's 1.1 SafeDumper
+NOT_TEXT_WHEN_PLAIN = ["1e3", "1.5e3", "-2E-3", "0o17", "0x1F", "+1", "-0", ".5", "1.",
+                       ".inf", "-.Inf", ".nan", "null", "Null", "~", "", "true", "False",
+                       "yes", "No", "on", "OFF", "y", "1_000", "3:20", "2024-01-31",
+                       "2024-1-5", "<<", "="]
+
+
+@pytest.mark.parametrize("text", NOT_TEXT_WHEN_PLAIN)
+def test_dump_quotes_what_would_read_as_not_text(text: str) -> None:
+    doc = {"value": text, "list": [text], text or "empty": 1}
+    assert parse_yaml(yamlfile.dump_yaml(doc), "t.yaml") == doc
+
+
+def test_dump_writes_values_as_the_reader_resolves_them() -> None:
+    doc = {"i": 12, "f": 1e20, "g": -0.5, "inf": float("inf"), "b": True, "n": None,
+           "d": date(2024, 1, 31), "s": "FY2024"}
+    text = yamlfile.dump_yaml(doc)
+    assert "!!" not in text and "s: FY2024" in text  # plain where plain reads back the same
+    assert parse_yaml(text, "t.yaml") == doc
+
+
+def test_company_export_keeps_number_like_text(tmp_path: Path) -> None:
+    from llmecon.statements.io import read_company_file, write_company_file
+
+    csv = (Path(__file__).parent / "data" / "examplai.csv").read_text()
+    csv = csv.replace("ExamplAI (fictional test company)", "1e3")
+    csv = csv.replace("hand-written test fixture", "1.5e3").replace("FY2023", "2e3")
+    csv = csv.replace(",high,,,,", ",high,0o17,,,")
+    src = tmp_path / "rt.csv"
+    src.write_text(csv)
+    company = read_company_file(src)
+    out = tmp_path / "rt.yaml"
+    write_company_file(company, out)
+    back = read_company_file(out)
+    assert back.name == "1e3"
+    assert {f.source for f in back.figures} == {"1.5e3"}
+    assert "0o17" in {f.note for f in back.figures}
+    assert "2e3" in {f.period.label for f in back.figures}
+    assert back.figures == company.figures
+
+
+def test_scenario_show_reads_back_number_like_text(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from llmecon.cli import main
+
+    lab = tmp_path / "lab.yaml"
+    lab.write_text('financing:\n- {month: 3, amount: 1000000, label: "1e3", committed: true, '
+                   'kind: other, source: "0o17"}\n')
+    assert main(["scenario", "show", "zhipu", "--scenario", str(lab)]) == 0
+    shown = tmp_path / "shown.yaml"
+    shown.write_text(capsys.readouterr().out)
+    assert main(["scenario", "show", "zhipu", "--scenario", str(shown)]) == 0
+    again = capsys.readouterr().out
+    financing = parse_yaml(again, "again.yaml")["financing"]
+    assert {"label": "1e3", "source": "0o17"}.items() <= financing[0].items()

@@ -145,6 +145,49 @@ else:  # pragma: no cover - pure-Python PyYAML
             _CoreResolver.__init__(self)
 
 
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CSafeDumper as _SafeDumper
+else:  # pragma: no cover - pure-Python PyYAML
+    from yaml.dumper import SafeDumper as _SafeDumper  # type: ignore[assignment]
+
+
+def _merged(*tables: dict[Any, list[tuple[str, Any]]]) -> dict[Any, list[tuple[str, Any]]]:
+    out: dict[Any, list[tuple[str, Any]]] = {}
+    for table in tables:
+        for first, pairs in table.items():
+            out.setdefault(first, []).extend(pairs)
+    return out
+
+
+class _Dumper(_SafeDumper):
+    """A safe dumper that quotes every string which this module's reader (YAML 1.2 core:
+    ``1e3``, ``0o17``, ``0x1F``, ``+1``, ``.inf``, ``null``, ``true``) or a YAML 1.1 reader
+    (``yes``, ``on``, ``1_000``, ``3:20``) would take for anything but text; other values
+    are written as the reader resolves them (core patterns first)."""
+
+    yaml_implicit_resolvers = _merged(_CoreResolver.yaml_implicit_resolvers,
+                                      yaml.resolver.Resolver.yaml_implicit_resolvers)
+
+
+def dump_yaml(data: Any, *, allow_unicode: bool = True) -> str:
+    """``data`` (plain data, dates) as YAML text that :func:`parse_yaml` reads back equal:
+    a string is never written so that it reads as a number, boolean, null or date.
+    Without ``allow_unicode`` characters outside ASCII are written as escapes.
+
+    >>> text = dump_yaml({"a": "1e3", "b": "0o17", "c": 1000.0, "yes": "on"})
+    >>> print(text, end="")
+    a: '1e3'
+    b: '0o17'
+    c: 1000.0
+    'yes': 'on'
+    >>> parse_yaml(text, "x.yaml")
+    {'a': '1e3', 'b': '0o17', 'c': 1000.0, 'yes': 'on'}
+    """
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=allow_unicode,
+                          width=100)
+    return text
+
+
 def _check_expansion(root: Node) -> None:
     """Refuse recursive aliases and documents that aliases blow up beyond the cap.
 

@@ -208,7 +208,7 @@ def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
 
 
 def _scenario_show(args: argparse.Namespace) -> int:
-    import yaml
+    from llmecon.yamlfile import dump_yaml
 
     s = _scenario(args)
     print("# Calibrated scenario; copy, edit and pass back with --scenario FILE.")
@@ -217,7 +217,7 @@ def _scenario_show(args: argparse.Namespace) -> int:
     print("# Where each driver comes from:")
     for k, how in s.provenance.items():
         print(safe(f"#   {k}: {how}"))
-    sys.stdout.write(yaml.safe_dump(s.to_dict(), sort_keys=False, width=100))
+    sys.stdout.write(dump_yaml(s.to_dict(), allow_unicode=False))  # escapes, as before
     return 0
 
 

@@ -187,9 +187,9 @@ class ConfigModel(BaseModel):
 
     def to_yaml(self) -> str:
         """The model as YAML text that :func:`load_config` reads back to an equal model."""
-        import yaml
+        from llmecon.yamlfile import dump_yaml
 
-        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+        return dump_yaml(self.to_dict())
 
 
 def _out_of_bounds(value: Any) -> tuple[str, str] | None:

@@ -35,7 +35,7 @@ from llmecon.statements.model import Company, Figure, is_standard_label
 from llmecon.statements.records import META_FIELDS, Record, build_company
 from llmecon.textcells import CsvWriter, csv_text_back
 from llmecon.units import parse_unit
-from llmecon.yamlfile import parse_yaml, read_text
+from llmecon.yamlfile import dump_yaml, parse_yaml, read_text
 
 CSV_REQUIRED: tuple[str, ...] = ("company", "period", "metric", "value", "unit", "source_url")
 CSV_COLUMNS: tuple[str, ...] = (
@@ -310,8 +310,6 @@ def _is_money(item: Any) -> bool:
 
 def write_yaml_text(company: Company) -> str:
     """The YAML text of a company; every figure keeps its unit, source and notes."""
-    import yaml
-
     periods: dict[str, dict[str, Any]] = {}
     for f in company.figures:
         p = periods.setdefault(f.period.label, {"end": f.period.end.isoformat(), "months": 0})
@@ -344,9 +342,7 @@ def write_yaml_text(company: Company) -> str:
         figures.append(d)
     doc = {"company": {"id": company.id, **_meta(company)}, "periods": periods,
            "figures": figures}
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text: str = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
-    return text
+    return dump_yaml(doc)
 
 
 # ---------------------------------------------------------------- files
