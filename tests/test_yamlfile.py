@@ -29,6 +29,9 @@ def test_yaml_12_numbers_and_words() -> None:
     ("a: &a [*a]\n", "recursive alias"),
     ("a: !!python/object/apply:os.system ['true']\n", "could not determine a constructor"),
     ("a: [1, 2\n", "not valid YAML at line 2"),
+    # attack33 L1: base64 bytes were read as text
+    ("a: 1\nname: !!binary aGVsbG8=\n", "t.yaml: line 2: a !!binary value is not accepted"),
+    ("id: !!binary //4A\n", "t.yaml: line 1: a !!binary value is not accepted"),
     # more than Python's 4,300 digits was an internal error (hostile-input audit)
     ("a: 1\nb: " + "9" * 5001 + "\n", "t.yaml: line 2: a whole number of 5,001 digits "
                                      "(999999999999...); expected at most 1000"),

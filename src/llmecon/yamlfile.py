@@ -90,11 +90,17 @@ class _StrictConstructor(yaml.constructor.SafeConstructor):
             return int(text[2:], 16)
         return int(text, 10)
 
+    def construct_yaml_binary(self, node: Node) -> bytes:
+        """Refused: base64 bytes are not text (``name: !!binary aGVsbG8=`` was read as
+        "hello"), as ``!!python/...`` tags are."""
+        raise _Problem(_line(node), "a !!binary value is not accepted; write the text itself")
+
 
 _StrictConstructor.yaml_constructors = {
     **yaml.constructor.SafeConstructor.yaml_constructors,
     "tag:yaml.org,2002:int": _StrictConstructor.construct_yaml_int,
     "tag:yaml.org,2002:timestamp": _StrictConstructor.construct_yaml_timestamp,
+    "tag:yaml.org,2002:binary": _StrictConstructor.construct_yaml_binary,
 }
 
 
