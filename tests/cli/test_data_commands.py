@@ -156,6 +156,24 @@ def test_ttm_bad_input(args: list[str], capsys: pytest.CaptureFixture[str]) -> N
     one_line_error(code, err)
 
 
+# attack33 L2: date.fromisoformat also read these; company files accept only YYYY-MM-DD in
+# the years 1900-2199
+@pytest.mark.parametrize(("value", "expected"), [
+    ("20240101", "expected a date YYYY-MM-DD, found '20240101'"),
+    ("2024-W01-1", "expected a date YYYY-MM-DD, found '2024-W01-1'"),
+    ("0001-01-01", "expected a date in the years 1900-2199, found 0001-01-01"),
+    ("9999-12-31", "expected a date in the years 1900-2199, found 9999-12-31"),
+])
+@pytest.mark.parametrize("command", [["ttm", "snowflake", "--as-of"],
+                                     ["peers", "runway", "--until"]])
+def test_date_flags_accept_what_company_files_accept(
+        command: list[str], value: str, expected: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run([*command, value], capsys)
+    one_line_error(code, err)
+    assert f"argument {command[-1]}: {expected}" in err
+
+
 def test_import_sec_facts_writes_a_company(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "snow.yaml"

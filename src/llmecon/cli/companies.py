@@ -21,11 +21,15 @@ from llmecon.cli.common import (
 
 
 def iso_date(text: str) -> date:
-    """An argument type: a date written ``YYYY-MM-DD``."""
+    """An argument type: a date written ``YYYY-MM-DD`` in the years company files accept
+    (1900-2199; ``date.fromisoformat`` also read ``20240101`` and ``2024-W01-1``)."""
+    from llmecon.errors import InputError
+    from llmecon.statements.records import parse_date_at
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None
+        return parse_date_at(text, "date")
+    except InputError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("date: ")) from None
 
 
 def register(sub: Any) -> None:
