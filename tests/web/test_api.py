@@ -202,6 +202,28 @@ def test_serve_off_loopback_makes_a_token(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert seen["address"] == ("0.0.0.0", port)
 
 
+# attack33 L3: '' silently meant no token; ' ' could not be sent in a header; 'abc' guarded
+# every address
+@pytest.mark.parametrize(("host", "token", "expected"), [
+    ("127.0.0.1", "", "--token: empty; give a token"),
+    ("127.0.0.1", "   ", "--token: blank; give a token"),
+    ("127.0.0.1", " tok", "--token: has spaces at its start or end"),
+    ("0.0.0.0", "abc", "--token: 3 characters; off loopback a token needs at least 16"),
+])
+def test_serve_refuses_an_empty_blank_or_short_token(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        host: str, token: str, expected: str) -> None:
+    from llmecon.cli import main
+
+    seen = _no_loop(monkeypatch)
+    store = str(tmp_path / "runs.duckdb")
+    assert main(["serve", "--host", host, "--port", str(_free_port()), "--store", store,
+                 "--token", token]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("llmecon: error: ") and expected in err
+    assert err.count("\n") == 1 and not seen
+
+
 def test_serve_prints_the_url_it_listens_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     # walk20 L4: on loopback 'llmecon serve' printed nothing at all

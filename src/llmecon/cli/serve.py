@@ -16,7 +16,8 @@ def register(sub: Any) -> None:
                         "too; 0.0.0.0 listens on every address and needs a token)")
     w.add_argument("--port", type=whole(1, 65_535), default=8000)
     w.add_argument("--token", help="required on every request (made up if the host is not "
-                                   "loopback and none is given)")
+                                   "loopback and none is given; off loopback at least 16 "
+                                   "characters)")
     w.add_argument("--store", metavar="PATH", help="DuckDB file of saved runs")
     w.add_argument("--max-paths", type=whole(100, MAX_PATHS), metavar="N",
                    help="most paths one stress test may ask for (default: no fixed cap; "

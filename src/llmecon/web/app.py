@@ -19,13 +19,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from llmecon.config.web import LOOPBACK_HOSTS, MAX_ECHO_CHARS, WebLimits
-from llmecon.errors import LlmeconError, NotFoundError
+from llmecon.errors import InputError, LlmeconError, NotFoundError
 from llmecon.web import routes_data, routes_sim
 from llmecon.web.jobs import JobQueue
 from llmecon.web.listen import bind, is_loopback, url
 from llmecon.web.security import Guard, trimmed_errors
 
 #: Advice for the command line, which a browser's user cannot follow (a hostile-input audit).
+#: Shortest token accepted off loopback (a made-up one has 22 characters).
+MIN_TOKEN_CHARS = 16
 _CLI_ADVICE = re.compile(r" \(or add yours with --catalog FILE\)|; add one to an FX file "
                          r"\([^)]*\)")
 
@@ -104,6 +106,24 @@ def start_line(host: str, port: int, token: str | None, *, made: bool) -> str:
     return f"llmecon dashboard: listening on {link} ({need}Ctrl+C to stop)"
 
 
+def check_token(token: str | None, *, loopback: bool) -> None:
+    """Refuse an empty or blank token (``--token ''`` silently meant no token), one with
+    spaces around it (a Bearer header's value is trimmed) and, off loopback, one shorter
+    than :data:`MIN_TOKEN_CHARS` characters."""
+    if token is None:
+        return
+    if not token.strip():
+        raise InputError(f"--token: {'empty' if not token else 'blank'}; give a token (off "
+                         f"loopback at least {MIN_TOKEN_CHARS} characters), or leave --token "
+                         "out")
+    if token != token.strip():
+        raise InputError("--token: has spaces at its start or end (a request's header "
+                         "drops them); give the token without them")
+    if not loopback and len(token) < MIN_TOKEN_CHARS:
+        raise InputError(f"--token: {len(token)} characters; off loopback a token needs at "
+                         f"least {MIN_TOKEN_CHARS} (leave --token out to have one made)")
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           store: str | None = None, allowed_hosts: tuple[str, ...] | None = None, *,
           max_paths: int | None = None, memory_budget_bytes: int | None = None) -> None:
@@ -118,8 +138,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
 
     from llmecon.store.runs import RunStore
 
-    RunStore(store).check(read_existing=True)  # not found by every job at its save
     loopback = is_loopback(host)
+    check_token(token, loopback=loopback)
+    RunStore(store).check(read_existing=True)  # not found by every job at its save
     made = not loopback and not token
     if made:
         token = secrets.token_urlsafe(16)
