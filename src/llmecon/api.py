@@ -195,6 +195,12 @@ def _company(company: object, name: str = "company") -> Company:
     return company
 
 
+def distinct_companies(companies: Sequence[Company]) -> list[Company]:
+    """``companies`` as a list, checked: at least one loaded company, each given once (two
+    identical columns, series or sections cannot be told apart)."""
+    return _companies(companies)
+
+
 def _companies(companies: object) -> list[Company]:
     """A non-empty sequence of loaded companies (an id or a lone Company is an error)."""
     if isinstance(companies, (str, bytes, Company)) or not isinstance(companies, Sequence):

@@ -268,3 +268,17 @@ def test_matplotlib_key_names_the_basis_marks(zhipu: Company) -> None:
 
     key = _mark_key(trend_chart("cash", company_series(zhipu, load_fx())))
     assert "\u00a7 cash alone" in key
+
+
+@pytest.mark.parametrize("kind", ["cash", "fan"])
+def test_a_company_given_twice_is_refused_as_report_and_compare_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    # attack33 L4: 'chart cash zhipu zhipu' drew two identical series
+    from llmecon.cli.app import main
+
+    out = tmp_path / "twice.png"
+    assert main(["chart", kind, "zhipu", "minimax", "zhipu", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("llmecon: error: companies: 'zhipu' is given twice (companies 1 "
+                          "and 3)") and err.count("\n") == 1
+    assert not out.exists()

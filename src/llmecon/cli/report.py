@@ -46,12 +46,12 @@ def register(sub: Any) -> None:
 
 
 def _chart(args: argparse.Namespace) -> int:
-    from llmecon.api import load_company
+    from llmecon.api import distinct_companies, load_company
     from llmecon.metrics.series import company_series
     from llmecon.report.charts import render
     from llmecon.units import load_fx
 
-    companies = [load_company(ref) for ref in args.companies]
+    companies = distinct_companies([load_company(ref) for ref in args.companies])
     path, _ = output_path(args.output, args.format, ("png", "svg"), force=args.force)
     sims = None
     if args.kind == "fan":
