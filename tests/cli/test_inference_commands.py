@@ -344,3 +344,24 @@ def test_decode_step_says_how_many_tokens_it_yields_under_mtp(
     code, out, _ = run(["inference", "cost", "--model", "DeepSeek-R1", "--gpu", "H800",
                         "--gpus", "16", "--batch", "64", "--gpu-price", "2"], capsys)
     assert code == 0 and "(MTP)" not in out
+
+
+@pytest.mark.parametrize("ratio", ["100.5", "1e18", "0.5"])
+def test_fleet_peak_to_average_from_1_to_100(ratio: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """attack33 L5: --peak-to-average 1e18 gave 10^27 nodes at the peak."""
+    refused(["inference", "fleet", "--model", "Llama-3.1-70B", "--gpu", "H100", "--gpus", "8",
+             "--batch", "32", "--input-per-day", "1e9", "--output-per-day", "1e9",
+             "--peak-to-average", ratio], capsys,
+            f"argument --peak-to-average: expected a number from 1 to 100, found '{ratio}'")
+
+
+def test_demand_peak_to_average_bounded_in_files() -> None:
+    from pydantic import ValidationError
+
+    from llmecon.config.deployment import Demand
+
+    assert Demand(input_tokens_per_day=1, output_tokens_per_day=1,
+                  peak_to_average=100).peak_to_average == 100
+    with pytest.raises((ValidationError, ValueError), match="peak_to_average"):
+        Demand(input_tokens_per_day=1, output_tokens_per_day=1, peak_to_average=101)

@@ -188,7 +188,8 @@ def _demand_args(fl: argparse.ArgumentParser, required: bool) -> None:
                          "follows the load")
     fl.add_argument("--demand-cache-hit", type=share, help="cache-hit share of the demand "
                                                            "(default: --cache-hit, else 0)")
-    fl.add_argument("--peak-to-average", type=number_at_least_one, default=1.0)
+    fl.add_argument("--peak-to-average", type=number(1.0, 100.0), default=1.0,
+                    help="peak demand over average demand, 1 to 100 (default 1)")
     fl.add_argument("--price-list", help="model whose bundled API price to charge")
     fl.add_argument("--price-input", type=non_negative,
                     help="USD per M input tokens (cache miss)")

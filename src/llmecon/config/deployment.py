@@ -137,7 +137,7 @@ class Demand(_Built):
     input_tokens_per_day: float = Field(ge=0)
     output_tokens_per_day: float = Field(ge=0)
     cache_hit: float = Field(0.0, ge=0, le=1)
-    peak_to_average: float = Field(1.0, ge=1)
+    peak_to_average: float = Field(1.0, ge=1, le=100)  # 100: a service idle 99% of the day
     price_input_miss: float = Field(0.0, ge=0)
     price_input_hit: float | None = Field(None, ge=0)
     price_output: float = Field(0.0, ge=0)
