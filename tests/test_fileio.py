@@ -57,6 +57,26 @@ def test_a_device_or_pipe_is_never_replaced_by_a_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.csv"]  # nothing left beside
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_a_link_to_a_pipe_like_dev_stdout_says_pipe_not_link_to_nothing(
+        tmp_path: Path) -> None:
+    """attack33 L7: '-o /dev/stdout' into a pipe said "a link to nothing": /proc's link
+    to 'pipe:[...]' does not resolve as a path, yet opens."""
+    read_end, write_end = os.pipe()
+    try:
+        stdout_like = tmp_path / "stdout"
+        stdout_like.symlink_to(f"/proc/self/fd/{write_end}")
+        with pytest.raises(InputError) as e:
+            atomic_write(stdout_like, "x")
+        assert str(e.value) == (f"{stdout_like}: not a regular file (a device, pipe or "
+                                "socket); expected the path of a file to write ('-o -' "
+                                "writes to standard output where a command offers it)")
+        assert stdout_like.is_symlink()
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
 def test_a_link_keeps_its_place_and_its_target_is_written(tmp_path: Path) -> None:
     target = tmp_path / "real.txt"
     target.write_text("old")

@@ -30,14 +30,14 @@ def write_target(path: str | Path) -> Path:
         try:
             p = p.resolve(strict=True)
         except (OSError, RuntimeError):
+            if _special(p):  # /dev/stdout to a pipe: /proc's link to 'pipe:[...]'
+                raise _not_regular(path) from None
             raise InputError(f"{path}: a link to nothing (or a loop of links); give the "
                              "path of a file to write") from None
     if p.is_dir():
         raise InputError(f"{path}: is a directory; expected the path of a file to write")
     if p.exists() and not p.is_file():
-        raise InputError(f"{path}: not a regular file (a device, pipe or socket); expected "
-                         "the path of a file to write ('-o -' writes to standard output "
-                         "where a command offers it)")
+        raise _not_regular(path)
     if not p.parent.is_dir():
         raise InputError(f"{path}: no folder {p.parent}; create it first, or give the path "
                          "of a file in an existing folder")
@@ -45,6 +45,22 @@ def write_target(path: str | Path) -> Path:
         raise InputError(f"{path}: the folder {p.parent} cannot be written (no permission, "
                          "or a read-only file system)")
     return p
+
+
+def _special(p: Path) -> bool:
+    """Whether ``p`` (followed as the system follows it) is something other than a regular
+    file or a directory: a pipe, socket or device."""
+    try:
+        mode = os.stat(p).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _not_regular(path: str | Path) -> InputError:
+    return InputError(f"{path}: not a regular file (a device, pipe or socket); expected the "
+                      "path of a file to write ('-o -' writes to standard output where a "
+                      "command offers it)")
 
 
 def _cannot_write(path: str | Path, why: object) -> InputError:
