@@ -117,6 +117,29 @@ def test_period_labels_in_a_january_year(start: date, end: date, label: tuple[st
     assert period_label(start, end, (1, 31)) == label
 
 
+def _tiny(cik: object) -> dict[str, object]:
+    return {"cik": cik, "entityName": "Tiny Corp", "facts": {"us-gaap": {"Revenues": {
+        "units": {"USD": [{"start": "2024-01-01", "end": "2024-12-31", "val": 120,
+                           "accn": "A-3", "form": "10-K", "filed": "2025-02-01"}]}}}}}
+
+
+@pytest.mark.parametrize("cik", ["../../etc", -1, 0, 1.5, True, "12345678901", "١٢",
+                                 12_345_678_901, [1], ""])
+def test_cik_must_be_a_positive_whole_number_of_at_most_ten_digits(cik: object) -> None:
+    # attack33 L7: "cik": "../../etc" was written into the description as it was
+    with pytest.raises(InputError) as e:
+        company_from_companyfacts(_tiny(cik), "tiny.json")
+    assert str(e.value).startswith("tiny.json: cik: expected the company's CIK, a positive "
+                                   f"whole number of at most 10 digits, found {cik!r}")
+
+
+@pytest.mark.parametrize(("cik", "shown"), [(1640147, "1640147"), ("0001640147", "1640147"),
+                                            (None, "?")])
+def test_cik_as_a_number_or_digits(cik: object, shown: str) -> None:
+    c = company_from_companyfacts(_tiny(cik), "tiny.json")
+    assert f"(CIK {shown})" in (c.description or "")
+
+
 def test_bad_files_are_named_errors(tmp_path: Path) -> None:
     bad = tmp_path / "x.json"
     bad.write_text("{not json")

@@ -343,13 +343,29 @@ def company_from_companyfacts(doc: Mapping[str, Any], origin: str, *,
         raise InputError(f"{origin}: entityName: expected the company's name as text, found "
                          f"{type(raw_name).__name__}")
     name = raw_name.strip()
-    cid = company_id or _slug(name) or f"cik{doc.get('cik', '')}"
+    cik = _cik(doc.get("cik"), origin)
+    cid = company_id or _slug(name) or f"cik{cik or ''}"
     meta = {"name": name.title() if name.isupper() else name, "currency": "USD",
             "fiscal_year_end": f"{year_end[0]:02d}-{year_end[1]:02d}",
-            "description": f"Imported from SEC companyfacts (CIK {doc.get('cik', '?')}): XBRL "
+            "description": f"Imported from SEC companyfacts (CIK {cik or '?'}): XBRL "
                            "facts of its 10-K and 10-Q filings, latest filing per period.",
             "as_of": _latest_filing(records)}
     return build_company(meta, cid, _published_together(_unique(records)), origin)
+
+
+def _cik(value: Any, origin: str) -> int | None:
+    """The Central Index Key: a positive whole number of at most 10 digits (JSON number or
+    digits as text, ``"0001640147"``); None when absent. Anything else was written into the
+    description as it was (``CIK ../../etc``)."""
+    if value is None:
+        return None
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else \
+        value if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and int(text) > 0):
+        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:40]}..."
+        raise InputError(f"{origin}: cik: expected the company's CIK, a positive whole number "
+                         f"of at most 10 digits, found {shown}")
+    return int(text)
 
 
 def _latest_filing(records: Sequence[Record]) -> str | None:
