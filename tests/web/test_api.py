@@ -60,6 +60,8 @@ def test_domain_error_is_400_with_the_reason(client: TestClient) -> None:
     ({"gpus": 0}, "gpus"), ({"batch_per_gpu": -1}, "batch_per_gpu"),
     ({"cache_hit": 1.5}, "cache_hit"), ({"precision": "fp3"}, "precision"),
     ({"model": "../secrets.yaml"}, "model"), ({"unknown": 1}, "unknown"),
+    # attack33 L7: fractional token counts were priced
+    ({"input_tokens": 1.5}, "input_tokens"), ({"output_tokens": 99.9}, "output_tokens"),
 ])
 def test_inference_validation(client: TestClient, body: dict[str, object], field: str) -> None:
     r = client.post("/api/inference/cost", json=body)
