@@ -211,7 +211,8 @@ def test_only_a_lock_conflict_is_waited_for(tmp_path: Path) -> None:
     import time
 
     from llmecon.errors import InputError
-    from llmecon.store.runs import RunStore, _lock_conflict
+    from llmecon.store.locking import lock_conflict as _lock_conflict
+    from llmecon.store.runs import RunStore
 
     folder = tmp_path / "blocks"
     folder.mkdir()

@@ -244,7 +244,7 @@ def test_a_reader_needs_no_lock_file_where_it_cannot_write(
     import builtins
     import errno
 
-    from llmecon.store import runs as store_module
+    from llmecon.store import locking as store_module  # where the lock file is opened
 
     r, scen = _result(uncertain, 50)
     store = RunStore(tmp_path / "runs.duckdb")

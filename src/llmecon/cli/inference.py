@@ -27,8 +27,6 @@ from llmecon.cli.common import (
 from llmecon.constants import MEMORY_BUDGET_BYTES
 
 FORMATS = ("table", "json", "csv")
-#: A peak-to-average ratio (>= 1).
-number_at_least_one = number(1.0)
 #: GPUs in a replica or a parallel group.
 GPUS = whole(1, 1_000_000)
 #: The serving engines (``llmecon.inference.engines.ENGINES``, kept here so that building

@@ -94,18 +94,9 @@ def check_sweep_memory(rows: int, budget_bytes: int, bytes_per_row: int = SWEEP_
                          "or raise --memory-budget")
 
 
-def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: Sequence[str],
-              batches: Sequence[float], input_tokens: Sequence[float],
-              prices: Sequence[float], output_tokens: float = 500.0, precision: str = "fp8",
-              kv_dtype: str = "bf16", replica_gpus: int = 8, pp: int = 1,
-              memory_budget_bytes: int | None = None,
-              bytes_per_row: int = SWEEP_BYTES_PER_ROW) -> Sweep:
-    """Evaluate the full cross product of the given values in one numpy pass (replicas of
-    ``replica_gpus`` GPUs in ``pp`` pipeline stages); with ``memory_budget_bytes``, a grid
-    planned above it is refused first."""
-    if memory_budget_bytes is not None:
-        check_sweep_memory(len(models) * len(gpus) * len(batches) * len(input_tokens)
-                           * len(prices), memory_budget_bytes, bytes_per_row)
+def _check_grid(batches: Sequence[float], input_tokens: Sequence[float],
+                prices: Sequence[float], replica_gpus: int, pp: int, precision: str,
+                kv_dtype: str) -> None:
     for name, values in (("batches", batches), ("input_tokens", input_tokens),
                          ("prices", prices)):
         if not len(values) or min(values) <= 0:
@@ -118,10 +109,24 @@ def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: 
         raise InputError(f"pp: expected a divisor of replica_gpus ({replica_gpus}), found {pp}")
     if precision not in rf.BYTES or kv_dtype not in rf.BYTES:
         raise InputError(f"precision / kv_dtype: expected one of {', '.join(rf.BYTES)}")
-    ms = [cat.model(m) for m in models]
+
+
+def run_sweep(cat: Catalog, eff: rf.Efficiency, *, models: Sequence[str], gpus: Sequence[str],
+              batches: Sequence[float], input_tokens: Sequence[float],
+              prices: Sequence[float], output_tokens: float = 500.0, precision: str = "fp8",
+              kv_dtype: str = "bf16", replica_gpus: int = 8, pp: int = 1,
+              memory_budget_bytes: int | None = None,
+              bytes_per_row: int = SWEEP_BYTES_PER_ROW) -> Sweep:
+    """The full cross product of the given values in one numpy pass (replicas of
+    ``replica_gpus`` GPUs in ``pp`` stages); a grid planned above ``memory_budget_bytes``
+    is refused first."""
+    if memory_budget_bytes is not None:
+        check_sweep_memory(len(models) * len(gpus) * len(batches) * len(input_tokens)
+                           * len(prices), memory_budget_bytes, bytes_per_row)
+    _check_grid(batches, input_tokens, prices, replica_gpus, pp, precision, kv_dtype)
+    ms, gs = [cat.model(m) for m in models], [cat.gpu(g) for g in gpus]
     for m in ms:
         check_stages(m, pp)
-    gs = [cat.gpu(g) for g in gpus]
     for g in gs:
         check_links(g, replica_gpus, "replica_gpus")
     arch_all = rf.Arch.of(ms)

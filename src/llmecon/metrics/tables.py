@@ -15,11 +15,14 @@ from typing import Any, Literal
 
 from llmecon import formulas as fx_formulas
 from llmecon.metrics import signals as s
+from llmecon.metrics.conversion import GROWTH_ROWS as GROWTH_ROWS  # moved there
+from llmecon.metrics.conversion import convert_value as convert_value  # moved there
+from llmecon.metrics.conversion import growth_in_reporting
 from llmecon.metrics.resolve import select_period as select_period  # moved there
 from llmecon.metrics.resolve import weakest
 from llmecon.metrics.values import NOT_APPLICABLE, MetricValue
 from llmecon.statements.model import Company, Period
-from llmecon.units import FxTable, MissingRate
+from llmecon.units import FxTable
 
 SignalFn = Callable[[s.Context, Period], MetricValue]
 
@@ -232,59 +235,11 @@ def cash_flow_structure(companies: Sequence[Company], periods: Sequence[Sequence
     return build_table("Cash-flow structure", companies, cash_flow_rows, periods, fx)
 
 
-def convert_value(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
-    """A money value in ``currency``: flows at the period's average rate, stocks at the
-    closing rate of the period end. Non-money values pass through. Without a rate the
-    value is n/a, saying which rate is missing (the other cells still convert)."""
-    try:
-        return _converted(mv, currency, fx)
-    except MissingRate as e:
-        return MetricValue(mv.name, mv.period, None, mv.unit, mv.currency, mv.timing, "n/a",
-                           mv.confidence, f"in {currency}: {e.what}")
-
-
-def _converted(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
-    if mv.currency is None or mv.currency == currency:
-        return mv
-    if mv.parts and mv.timing == "flow" and mv.ok:  # each part at its own period's rate
-        total, notes, used_all = 0.0, [], []
-        for q, amount in mv.parts:
-            r, used = fx.rate(mv.currency, currency, "average", q.start, q.end)
-            total += amount * r
-            notes.append(f"{q.label} at {r:.4f}")
-            used_all.extend(used)
-        out = replace(mv, value=total, currency=currency, parts=(),
-                      basis=f"{mv.basis}; {mv.currency}->{currency} average rate of each "
-                            f"period ({', '.join(notes)})")
-        return replace(out, confidence=weakest([mv.confidence,
-                                                *(r.confidence for r in used_all)]))
-    p = mv.period
-    kind: Literal["average", "closing"] = "closing" if mv.timing == "stock" else "average"
-    rate, used = fx.rate(mv.currency, currency, kind, p.start, p.end)
-    when = f"{p.start}..{p.end}" if kind == "average" else str(p.end)
-    out = mv.converted(currency, rate, f"{mv.currency}->{currency} {kind} {rate:.4f} ({when})")
-    # a converted value is only as sure as the rate used
-    return replace(out, confidence=weakest([mv.confidence, *(r.confidence for r in used)]))
-
-
-#: Rows of growth rates: computed in the reporting currency, which a converted table says.
-GROWTH_ROWS = frozenset({"revenue_growth", "revenue_cagr"})
-
-
-def _growth_in(mv: MetricValue, reporting: str | None, currency: str) -> MetricValue:
-    """A growth rate of a column converted to ``currency``: its basis says it is in the
-    reporting currency (in ``currency`` it would also move with the exchange rate)."""
-    if not mv.ok or reporting is None or reporting == currency:
-        return mv
-    return replace(mv, basis=f"{mv.basis}; in {reporting}, the reporting currency (in "
-                             f"{currency} it would also move with the exchange rate)")
-
-
 def convert_table(table: Table, currency: str, fx: FxTable) -> Table:
     """The table with money in ``currency`` (see :func:`convert_value`); growth rates stay
     in each company's reporting currency, and say so."""
     rows = tuple(replace(row, cells=tuple(
-        _growth_in(c, col.currency, currency) if row.key in GROWTH_ROWS
+        growth_in_reporting(c, col.currency, currency) if row.key in GROWTH_ROWS
         else convert_value(c, currency, fx) for c, col in zip(row.cells, table.columns,
                                                               strict=True)))
         for row in table.rows)
@@ -499,7 +454,7 @@ def convert_signals(st: SignalsTable, currency: str, fx: FxTable) -> SignalsTabl
 
     reporting = {r.company_id: r.latest.currency for r in st.rows if r.latest.currency}
     return SignalsTable(tuple(
-        replace(r, latest=_growth_in(r.latest, reporting.get(r.company_id), currency))
+        replace(r, latest=growth_in_reporting(r.latest, reporting.get(r.company_id), currency))
         if r.key in GROWTH_ROWS else
         replace(r, latest=convert_value(r.latest, currency, fx), change_from=conv(r.change_from),
                 change_to=conv(r.change_to)) for r in st.rows))

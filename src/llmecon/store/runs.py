@@ -15,22 +15,22 @@ may come from elsewhere) has its control characters replaced, so it cannot drive
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import random
 import re
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from llmecon.errors import InputError, NotFoundError
 from llmecon.fileio import DUCKDB_CONFIG
+from llmecon.store.locking import LOCK_WAIT_S as LOCK_WAIT_S  # moved there
+from llmecon.store.locking import clean as clean  # moved there
+from llmecon.store.locking import file_lock, retry, why_line
 
 #: Columns of each table and their DuckDB types (the schema is made from them).
 COLUMNS = {
@@ -56,12 +56,9 @@ SCHEMA = tuple(
 #: A store's connections read no other file (a view in a store from elsewhere could).
 STORE_CONFIG = {**DUCKDB_CONFIG, "enable_external_access": False}
 RUN_ID = re.compile(r"[0-9a-f]{1,32}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: DuckDB's words for a write that failed (a full disk, a read-only file): not damage.
 _WRITING = re.compile(r"could not write|failed to commit|no space left|read-only|permission",
                       re.IGNORECASE)
-LOCK_WAIT_S = 60.0
-T = TypeVar("T")
 
 
 def default_store_path() -> Path:
@@ -132,8 +129,8 @@ class RunStore:
             _check_magic(self.path)  # before DuckDB reads it, or a lock file is made beside it
             self._check_folder()
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with _file_lock(self.path.with_name(self.path.name + ".lock"), shared=read_only):
-                con = _retry(lambda: duckdb.connect(str(self.path), read_only=read_only,
+            with file_lock(self.path.with_name(self.path.name + ".lock"), shared=read_only):
+                con = retry(lambda: duckdb.connect(str(self.path), read_only=read_only,
                                                     config=STORE_CONFIG), self.path)
                 try:
                     complete, older = _check_schema(con, self.path, new_ok=not read_only)
@@ -148,7 +145,7 @@ class RunStore:
                         duckdb.ParserException):
                     raise  # our SQL against tables the schema check passed: a bug, not the file
                 except duckdb.Error as e:  # a corrupt block is the base class itself
-                    why = _why(e)
+                    why = why_line(e)
                     what = "cannot write it" if not read_only and _WRITING.search(why) else \
                         "cannot read it, the file is damaged or incomplete"
                     raise InputError(f"store {clean(str(self.path))}: {what} ({why})") from None
@@ -266,11 +263,6 @@ class RunStore:
         return out
 
 
-def clean(text: str) -> str:
-    """``text`` with control characters (terminal escapes among them) shown as ``?``."""
-    return _CONTROL.sub("?", text)
-
-
 def _cleaned(o: Any) -> Any:
     if isinstance(o, str):
         return clean(o)
@@ -360,11 +352,6 @@ def _check_schema(con: Any, path: Path, new_ok: bool
     return not missing, older
 
 
-def _why(e: Exception) -> str:
-    """A DuckDB error's text on one line, cut to 200 characters, controls replaced."""
-    return clean(" ".join(str(e).split()))[:200]
-
-
 def _columns(cols: Any) -> str:
     return ", ".join(f"{name} {kind}" for name, kind in cols)
 
@@ -431,74 +418,6 @@ def _json_default(o: Any) -> Any:
     if hasattr(o, "tolist"):
         return o.tolist()
     return str(o)
-
-
-@contextmanager
-def _file_lock(path: Path, shared: bool) -> Iterator[None]:
-    """An advisory lock beside the store (POSIX): writers exclusive, readers shared, so a
-    process never opens the file while another is creating or writing it."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: rely on DuckDB's own lock and the retries
-        yield
-        return
-    try:
-        fh = open(path, "a+")  # noqa: SIM115 (closed below)
-    except (PermissionError, OSError) as e:
-        if not shared or (not isinstance(e, PermissionError) and e.errno != errno.EROFS):
-            raise
-        yield  # a reader on a read-only medium or folder: nobody can write there anyway
-        return
-    with fh:
-        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-        deadline = time.monotonic() + LOCK_WAIT_S
-        while True:
-            try:
-                fcntl.flock(fh.fileno(), mode | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise InputError(f"store: {clean(str(path))} stayed locked for "
-                                     f"{LOCK_WAIT_S:.0f} s") from None
-                time.sleep(0.02 + random.random() * 0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def _retry(fn: Callable[[], T], path: Path) -> T:
-    """Call ``fn``, retrying while another process holds the file lock."""
-    import duckdb
-
-    deadline = time.monotonic() + LOCK_WAIT_S
-    delay = 0.02
-    while True:
-        try:
-            return fn()
-        except duckdb.IOException as e:
-            if not _lock_conflict(str(e), path) or time.monotonic() > deadline:
-                why = clean(" ".join(str(e).split()))
-                if "not a valid DuckDB database" in why:
-                    why = "the file is not a DuckDB database"
-                raise InputError(f"store {clean(str(path))}: cannot open it ({why})") from None
-            time.sleep(delay * (1 + random.random()))
-            delay = min(delay * 2, 0.5)
-        except duckdb.Error as e:  # "Corrupt database file" is the base class itself
-            why = _why(e)
-            raise InputError(f"store {clean(str(path))}: cannot open it, the file is damaged "
-                             f"({why})") from None
-
-
-def _lock_conflict(message: str, path: Path) -> bool:
-    """Whether DuckDB's error says another process holds the file's lock ("Could not set
-    lock on file ...: Conflicting lock is held"), read without the file's path (a store
-    in ``blocks/`` waited a minute before any other error)."""
-    text = message
-    for p in (str(path.resolve()), str(path)):
-        text = text.replace(p, "")
-    text = text.lower()
-    return "could not set lock" in text or "conflicting lock" in text
 
 
 def _insert_columns(con: Any, table: str, run_id: str, columns: list[list[Any]]) -> None:
