@@ -54,6 +54,13 @@ def test_user_fx_file_missing_field(tmp_path: Path) -> None:
     ("rates:\n  - {pair: USD/CNY, kind: closing, end: 2024-12-31, rate: .nan, source: x}\n",
      "rates[0].rate: expected a positive number, found nan"),
     ("rates: 5\n", "expected a mapping with a 'rates' list"),
+    # as in company files (a hostile-input audit: the FX reader took what they refuse)
+    ("rates:\n  - {pair: USD/CNY, kind: closing, end: '20241231', rate: 7.1, source: x}\n",
+     "rates[0].end: expected a date YYYY-MM-DD, found '20241231'"),
+    ("rates:\n  - {pair: USD/CNY, kind: closing, end: '2024-W01-1', rate: 7.1, source: x}\n",
+     "expected a date YYYY-MM-DD, found '2024-W01-1'"),
+    ("rates:\n  - {pair: USD/CNY, kind: closing, end: '0001-01-01', rate: 7.1, source: x}\n",
+     "expected a date in the years 1900-2199, found 0001-01-01"),
 ])
 def test_bad_fx_files_are_named_errors(tmp_path: Path, rates: str, message: str) -> None:
     p = tmp_path / "fx.yaml"

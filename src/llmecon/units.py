@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from llmecon.constants import ISO_DATE, MAX_YEAR, MIN_YEAR
 from llmecon.errors import InputError, NotFoundError, did_you_mean
 
 SCALES: dict[str, float] = {
@@ -226,12 +227,24 @@ def convert(value: float, rate: float) -> float:
 
 
 def _parse_date(value: Any, where: str) -> date:
-    if isinstance(value, date):
-        return value
+    """A date as company files take it: YYYY-MM-DD (not ``20240101``, ``2024-W01-1`` nor a
+    date and time) in the years MIN_YEAR-MAX_YEAR."""
+    if isinstance(value, datetime):
+        raise InputError(f"{where}: expected a date YYYY-MM-DD, found a date and time "
+                         f"{value.isoformat()!r}")
     try:
-        return date.fromisoformat(str(value))
+        if isinstance(value, date):
+            day = value
+        elif not ISO_DATE.fullmatch(str(value).strip()):
+            raise ValueError(value)
+        else:
+            day = date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(f"{where}: expected a date YYYY-MM-DD, found {value!r}") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InputError(f"{where}: expected a date in the years {MIN_YEAR}-{MAX_YEAR}, "
+                         f"found {day}")
+    return day
 
 
 def fx_table_from_records(records: Iterable[Mapping[str, Any]], source: str) -> FxTable:
@@ -249,13 +262,13 @@ def fx_table_from_records(records: Iterable[Mapping[str, Any]], source: str) -> 
             base, _, quote = pair.partition("/")
             kind = str(rec["kind"])
             rate = float(rec["rate"])
-            end = _parse_date(rec["end"], where + ".end")
-            src = str(rec["source"])
+            src, end = str(rec["source"]), rec["end"]
         except KeyError as e:
             raise InputError(f"{where}: missing field {e.args[0]!r}") from None
         except (TypeError, ValueError):
             raise InputError(f"{where}.rate: expected a number, found {rec.get('rate')!r}") \
                 from None
+        end = _parse_date(end, where + ".end")  # its own error, not the rate's
         if kind not in ("average", "closing"):
             raise InputError(f"{where}.kind: expected 'average' or 'closing', found {kind!r}")
         if not (math.isfinite(rate) and rate > 0):
