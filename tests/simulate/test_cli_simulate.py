@@ -220,6 +220,9 @@ def test_simulate_workbook_states_dates_and_financing(tmp_path: Path,
     assert units["gross_margin"] == "share" and units["prob_cash_out"] == "probability"
     assert labels["currency"].startswith("USD")
     assert "US$" in labels["financing events"]
+    # a hostile-input audit: sheet names are cut at 31 characters, so long company ids gave
+    # tabs that could not be told apart; the sheet says whose run it is
+    assert labels["company"] == "minimax" and labels["stresses"] == "base"
 
 
 def test_financing_amounts_carry_their_currency(capsys: pytest.CaptureFixture[str]) -> None:

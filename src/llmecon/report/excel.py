@@ -268,7 +268,8 @@ def add_simulation(book: Book, r: Any, name: str = "") -> None:
         c.number_format = "0.0%"
         i += 1
     events = financing_text(r.financing_events, r.financing_amounts, r.currency)
-    for label, text in (("currency", f"{r.currency} (amounts in units)"),
+    for label, text in (("company", r.company), ("stresses", tag),  # a cut sheet name
+                        ("currency", f"{r.currency} (amounts in units)"),
                         ("financing included", r.financing_included),
                         ("financing events", events),
                         ("burn basis", r.summary()["burn_basis"])):
