@@ -271,6 +271,12 @@ def test_compare_in_cny_without_a_rate_for_one_period(capsys: pytest.CaptureFixt
     assert zhipu["value"] == pytest.approx(190.877e6) and zhipu["currency"] == "CNY"
     assert minimax["value"] is None
     assert minimax["why"] == ("in CNY: no average USD/CNY rate for 2025-01-01..2025-12-31")
+    # a cell n/a already keeps its own reason (a review: "no rate" hid "not disclosed")
+    rpe = {r["key"]: r for r in json.loads(out)["tables"][0]["rows"]}
+    headcount = [c for r in rpe.values() if r["key"] == "revenue_per_employee"
+                 for c in r["cells"]][1]
+    assert headcount["value"] is None and "headcount not disclosed for FY2025" in \
+        headcount["why"]
     code, out, err = run(["show", "minimax", "--currency", "CNY", "--format", "json"], capsys)
     assert code == 0, err
     cells = {c["period"]: c for c in {r["key"]: r for r in json.loads(out)["tables"][0][

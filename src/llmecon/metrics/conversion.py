@@ -16,6 +16,8 @@ def convert_value(mv: MetricValue, currency: str, fx: FxTable) -> MetricValue:
     """A money value in ``currency``: flows at the period's average rate, stocks at the
     closing rate of the period end. Non-money values pass through. Without a rate the
     value is n/a, saying which rate is missing (the other cells still convert)."""
+    if not mv.ok:  # n/a already: its own reason stands (a missing rate would hide it)
+        return mv
     try:
         return _converted(mv, currency, fx)
     except MissingRate as e:
