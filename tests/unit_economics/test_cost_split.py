@@ -65,3 +65,32 @@ def test_project_rows_use_the_net_split(zhipu: Company) -> None:
         1 - 0.409 * (1 - 0.75 * 0.568), abs=5e-4)
     assert rows["compute share of the project lines' cost of revenue"] == pytest.approx(
         0.101, abs=5e-4)
+
+
+def test_compute_needs_no_labour_share(zhipu: Company) -> None:
+    """A review: a company file with the compute share but no labour share calibrated no
+    compute in delivery cost ("not disclosed"); compute needs only its own share."""
+    from llmecon.simulate.loaders import load_base_scenario
+
+    bare = replace(zhipu, figures=tuple(f for f in zhipu.figures
+                                        if f.item != "cost_of_revenue_labor_share"))
+    split = project_cost_split(bare, Resolver(bare), bare.period("H1_2025"))
+    assert split is not None and split.labour_share is None
+    assert split.compute_share == pytest.approx((95.453 * 0.376 - CLOUD_COST) / PROJECT_COST)
+    s = load_base_scenario(bare)
+    assert s.drivers["localized_deployment.delivery_compute_share"].central == \
+        pytest.approx(split.compute_share)
+    assert "less the cloud_deployment line's cost" in \
+        s.provenance["localized_deployment.delivery_compute_share"]
+
+
+def test_the_split_is_as_sure_as_its_figures(zhipu: Company) -> None:
+    # the company's shares are of medium confidence (prospectus via secondary sources):
+    # the rows derived from them keep it (a review: they showed none)
+    ue = unit_economics_table(zhipu, load_assumptions(), load_fx(), *bundled_inference())
+    got = {r.quantity: r.confidence for r in ue.rows if r.line == "localized_deployment"}
+    shares = {r.quantity: r.confidence for r in ue.rows
+              if r.quantity.endswith("share of cost of revenue (company)")}
+    assert set(shares.values()) == {"medium"}
+    assert got["compute share of the project lines' cost of revenue"] == "medium"
+    assert got["labour share of the project lines' cost of revenue"] == "medium"

@@ -36,7 +36,8 @@ class ProjectCostSplit:
     used."""
 
     compute_share: float
-    labour_share: float
+    #: None where the company does not disclose its labour share (compute needs only its own)
+    labour_share: float | None
     basis: str
     confidence: str = "unknown"
     #: The labour share's own basis where it differs from ``basis`` (the compute's)
@@ -44,8 +45,9 @@ class ProjectCostSplit:
 
     @property
     def hardware_share(self) -> float:
-        """Hardware and other pass-through: the rest (0 at the least)."""
-        return max(0.0, 1.0 - self.compute_share - self.labour_share)
+        """Hardware and other pass-through: the rest (0 at the least; all but compute where
+        labour is not disclosed)."""
+        return max(0.0, 1.0 - self.compute_share - (self.labour_share or 0.0))
 
 
 def _line_cost(r: Resolver, line: str, p: Period) -> tuple[float, str] | None:
@@ -64,16 +66,17 @@ def project_cost_split(company: Company, resolver: Resolver, p: Period
     line but the platform line): the company's disclosed shares net of the platform line's
     cost, all of it compute (module notes). Where the platform line's cost is not disclosed
     the company's shares are used and the basis says compute is then an upper bound; None
-    where the company's shares are not disclosed."""
+    where the company's compute share is not disclosed (labour is then None alone)."""
     r = resolver
     cor = r.get("cost_of_revenue", p.label)
     comp = r.get("cost_of_revenue_compute_share", p.label)
     lab = r.get("cost_of_revenue_labor_share", p.label)
-    if not all(v.ok and v.value is not None for v in (cor, comp, lab)):
+    if not all(v.ok and v.value is not None for v in (cor, comp)):
         return None
-    total, c_share, l_share = float(cor.value or 0), float(comp.value or 0), \
-        float(lab.value or 0)
-    conf = [cor.confidence, comp.confidence, lab.confidence]
+    total, c_share = float(cor.value or 0), float(comp.value or 0)
+    has_labour = lab.ok and lab.value is not None
+    l_share = float(lab.value or 0) if has_labour else None
+    conf = [cor.confidence, comp.confidence, *([lab.confidence] if has_labour else [])]
     platform = company.platform_line
     projects = [ln for ln in company.lines if ln != platform]
     costs = [_line_cost(r, ln, p) for ln in projects]
@@ -98,12 +101,13 @@ def project_cost_split(company: Company, resolver: Resolver, p: Period
                 f"exceeds the company's compute in cost of revenue "
                 f"({cur} {total * c_share / 1e6:,.2f}m)")
         compute = 0.0
-    labour = min(total * l_share, project_cost)
     over = "over the project lines' cost of revenue (revenue x (1 - gross margin))"
     basis = (f"company compute ({c_share:.1%} of cost of revenue {p.label}) less the "
              f"{platform} line's cost (all compute), {over}{note}")
-    labour_basis = (f"company labour ({l_share:.1%} of cost of revenue {p.label}; none on "
-                    f"the {platform} line), {over}")
+    labour_basis = "" if l_share is None else (
+        f"company labour ({l_share:.1%} of cost of revenue {p.label}; none on the "
+        f"{platform} line), {over}")
     conf += [c[1] for c in costs if c is not None] + [plat[1]]
-    return ProjectCostSplit(compute / project_cost, labour / project_cost, basis,
-                            weakest(conf), labour_basis)
+    labour = None if l_share is None else min(total * l_share, project_cost) / project_cost
+    return ProjectCostSplit(compute / project_cost, labour, basis, weakest(conf),
+                            labour_basis)

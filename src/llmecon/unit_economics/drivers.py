@@ -365,10 +365,11 @@ def _fleet_utilisation(x: LineInputs) -> tuple[float, str, Confidence]:
         if line in x.company.lines else None
     if got is None:
         u = x.assumptions.api.utilisation
-        return u, f"utilisation {u:.1%} (assumptions: api.utilisation, no platform line)", ""
-    low: Confidence = "low" if got.confidence == "low" else ""
+        why = "no platform line" if line not in x.company.lines else \
+            f"the {line} line gives none to derive it from"
+        return u, f"utilisation {u:.1%} (assumptions: api.utilisation, {why})", ""
     return got.value, (f"the fleet's utilisation {got.value:.1%}, the {line} line's "
-                       f"({got.source})"), low
+                       f"({got.source})"), got.confidence
 
 
 def _not_inference(x: LineInputs, p: Period, line: str, line_cor: float) -> tuple[float, str]:

@@ -16,11 +16,11 @@ from llmecon.unit_economics.b2b import (
 from llmecon.unit_economics.b2b_acquisition import b2b_acquisition
 from llmecon.unit_economics.cost_split import project_cost_split
 from llmecon.unit_economics.rows import (
-    Confidence,
     LineInputs,
     Rows,
     UERow,
     about_line,
+    confidence_of,
     credit_receivable_days,
     get,
     line_start,
@@ -39,13 +39,14 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
                get(r, "cost_of_revenue_compute_share", p), "ratio")
     split = project_cost_split(x.company, r, p)
     labor_share = compute_share = None
-    if split is not None:
-        conf: Confidence = "low" if split.confidence == "low" else ""
+    if split is not None:  # as sure as the figures the split rests on
+        conf = confidence_of(f"({split.confidence} confidence)")
         compute_share = out.add("compute share of the project lines' cost of revenue",
                                 split.compute_share, "ratio", "derived", split.basis, conf)
-        labor_share = out.add("labour share of the project lines' cost of revenue",
-                              split.labour_share, "ratio", "derived",
-                              split.labour_basis or split.basis, conf)
+        if split.labour_share is not None:
+            labor_share = out.add("labour share of the project lines' cost of revenue",
+                                  split.labour_share, "ratio", "derived",
+                                  split.labour_basis, conf)
     out.tagged("receivable days (company)", get(r, "receivable_days", p), "days")
     days = out.tagged("receivable days on the project lines' revenue",
                       credit_receivable_days(x, p), "days")
@@ -62,9 +63,12 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
     out.add("delivery staff (average over the period)", person_months / p.months, "persons",
             "derived", "labour share of the project lines' cost x line cost of revenue / "
             "loaded cost / months")
+    seasonal = "" if p.months >= 12 else (
+        f"; a {p.months:g}-month period scaled to a year: where projects are accepted late in "
+        "the year (Zhipu's first halves), this understates the year")
     out.add("revenue per delivery employee (annualised)",
             float(f.revenue_per_employee(rev, person_months / p.months, p.months)), cur,
-            "derived", "line revenue / delivery staff, annualised")
+            "derived", "line revenue / delivery staff, annualised" + seasonal)
     delay, how = collection_delay(days, c.payment_schedule)
     out.add("collection delay", float(delay), "months",
             "derived" if days is not None else "assumed", f"{how} (each invoice)")
