@@ -130,3 +130,27 @@ def test_a_base_tenure_that_is_not_a_whole_number_of_months_is_refused(tenure: f
 
     with pytest.raises(InputError, match="payer_base_tenure_months: expected a whole number"):
         deterministic(_c2c(marketing=0.0, tenure=tenure))
+
+
+def test_a_base_tenure_past_its_range_is_refused_with_the_file(tmp_path: Path,
+                                                                minimax: Company) -> None:
+    """A review: 1e8 months asked for 26.8 GiB and ended as an internal error, checked only
+    inside the engine; the scenario file's reader refuses it, naming the file."""
+    from llmecon.errors import InputError
+    from llmecon.simulate.loaders import load_base_scenario
+    from llmecon.simulate.scenario import load_scenario
+
+    f = tmp_path / "tenure.yaml"
+    f.write_text("drivers:\n  ai_native_products.payer_base_tenure_months: 100000000\n")
+    with pytest.raises(InputError, match=r"tenure\.yaml.*payer_base_tenure_months.*a whole "
+                                         r"number of months from 1 to 600, found 1e\+08"):
+        load_scenario(load_base_scenario(minimax), f)
+
+
+def test_the_base_survival_sums_by_hand() -> None:
+    # S(t) = 0.9^t over 3 ages: S_base(1) = (0.9 + 0.81 + 0.729) / (1 + 0.9 + 0.81) = 0.9;
+    # with S(t) = 1 / (1 + t): S_base(1) = (1/2 + 1/3) / (1 + 1/2) = 0.5556
+    from llmecon.simulate.consumer import base_survival
+
+    assert base_survival(lambda t: 0.9 ** t, 2, 3)[1] == pytest.approx(0.9)
+    assert base_survival(lambda t: 1 / (1 + t), 2, 2)[1] == pytest.approx((1 / 2 + 1 / 3) / 1.5)

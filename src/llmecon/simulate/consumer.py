@@ -66,9 +66,12 @@ def base_survival(survival: Any, months: int, tenure_months: int) -> Array:
     >>> base_survival(lambda t: 0.5 ** t, 3, 2).tolist()  # constant churn: no mix effect
     [1.0, 0.5, 0.25]
     """
-    ages = np.arange(tenure_months, dtype=float)[:, None]
-    s = np.asarray(survival(ages + np.arange(months, dtype=float)[None, :]), dtype=float)
-    out: Array = s.sum(axis=0) / s[:, 0].sum()
+    # S(0..tenure + months - 2) once; each sum over ages is a difference of its cumulative
+    # sums (memory and time grow with tenure + months, not their product)
+    s = np.asarray(survival(np.arange(tenure_months + months - 1, dtype=float)), dtype=float)
+    c = np.concatenate([[0.0], np.cumsum(s)])
+    t = np.arange(months)
+    out: Array = (c[t + tenure_months] - c[t]) / c[tenure_months]
     return out
 
 
