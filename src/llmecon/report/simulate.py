@@ -332,7 +332,10 @@ def by_line_table(rows: Sequence[dict[str, Any]] | None, currency: str) -> list[
         now, need = m["cost_per_m_tokens_now"], m["cost_per_m_tokens_needed"]
         factor = f"n/a ({m['why']})" if m["cost_factor"] is None else \
             f"{m['cost_factor']:.3f}x" + (" (already there)" if m["already_there"] else "")
-        t.add_row(plain(m["line"]), plain(m["period"]), f"{m['gross_margin']:.1%}",
+        own = m.get("disclosed_gross_margin")
+        period = m["period"] + ("" if m["line"] != "company" else " (lines' sum" + (
+            "" if own is None else f"; disclosed {own:.1%}") + ")")
+        t.add_row(plain(m["line"]), plain(period), f"{m['gross_margin']:.1%}",
                   f"{m['other_cost_share']:.1%}", plain(factor),
                   "" if now is None else f"{now:,.4g}" + _low(m),
                   "" if need is None else f"{need:,.4g}" + _low(m))

@@ -56,6 +56,9 @@ class MarginAnswer:
     #: How the gross margin was reached: the company row's is the sum of the lines (their
     #: rounded disclosed margins), beside the company's own disclosed margin where there is one
     basis: str = ""
+    #: The company's own disclosed gross margin of the period, beside the company row's sum
+    #: of the lines (None on a line's row, or where the company discloses none)
+    disclosed_gross_margin: float | None = None
 
     @property
     def already_there(self) -> bool:
@@ -107,14 +110,12 @@ def _built_from_lines(x: LineInputs, total: MarginAnswer, periods: list[str]
     margins, and giving the company's own disclosed margin of that period where there is
     one: MiniMax 9M 2025, (38.02 x 4.7% + 15.417 x 69.4%) / 53.437 = 23.4% against the
     disclosed 23.3%."""
-    basis = f"the lines' sum: {total.gross_margin:.1%} from each line's disclosed margin"
-    label = total.period + " (lines' sum"
-    if len(periods) == 1:
-        own, _ = get(x.resolver, "gross_margin", x.company.period(periods[0]))
-        if own is not None:
-            basis += f"; the company's disclosed {periods[0]} gross margin is {own:.1%}"
-            label += f"; disclosed {own:.1%}"
-    return replace(total, period=label + ")", basis=basis)
+    basis = "the lines' sum, from each line's disclosed margin"
+    own = get(x.resolver, "gross_margin", x.company.period(periods[0]))[0] \
+        if len(periods) == 1 else None
+    if own is not None:
+        basis += f"; the company's disclosed {periods[0]} gross margin is beside it"
+    return replace(total, basis=basis, disclosed_gross_margin=own)
 
 
 def answer(line: str, period: str, m: float, revenue: float, token_cost: float,
