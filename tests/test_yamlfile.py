@@ -165,3 +165,10 @@ def test_scenario_show_reads_back_number_like_text(tmp_path: Path,
     again = capsys.readouterr().out
     financing = parse_yaml(again, "again.yaml")["financing"]
     assert {"label": "1e3", "source": "0o17"}.items() <= financing[0].items()
+
+
+@pytest.mark.parametrize("text", ["y", "Y", "n", "N"])
+def test_dump_quotes_yaml_1_1_one_letter_booleans(text: str) -> None:
+    # a review: YAML 1.1 reads y/Y/n/N as booleans, which PyYAML's resolver leaves out, so
+    # they were written bare although the dumper promises to quote them
+    assert yamlfile.dump_yaml({"a": text}) == f"a: '{text}'\n"

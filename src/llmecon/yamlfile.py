@@ -171,8 +171,10 @@ class _Dumper(_SafeDumper):
     (``yes``, ``on``, ``1_000``, ``3:20``) would take for anything but text; other values
     are written as the reader resolves them (core patterns first)."""
 
-    yaml_implicit_resolvers = _merged(_CoreResolver.yaml_implicit_resolvers,
-                                      yaml.resolver.Resolver.yaml_implicit_resolvers)
+    yaml_implicit_resolvers = _merged(
+        _CoreResolver.yaml_implicit_resolvers, yaml.resolver.Resolver.yaml_implicit_resolvers,
+        # YAML 1.1's one-letter booleans, which PyYAML's own resolver leaves out
+        {c: [("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"))] for c in "yYnN"})
 
 
 def dump_yaml(data: Any, *, allow_unicode: bool = True) -> str:
@@ -180,14 +182,15 @@ def dump_yaml(data: Any, *, allow_unicode: bool = True) -> str:
     a string is never written so that it reads as a number, boolean, null or date.
     Without ``allow_unicode`` characters outside ASCII are written as escapes.
 
-    >>> text = dump_yaml({"a": "1e3", "b": "0o17", "c": 1000.0, "yes": "on"})
+    >>> text = dump_yaml({"a": "1e3", "b": "0o17", "c": 1000.0, "yes": "on", "n": "y"})
     >>> print(text, end="")
     a: '1e3'
     b: '0o17'
     c: 1000.0
     'yes': 'on'
+    'n': 'y'
     >>> parse_yaml(text, "x.yaml")
-    {'a': '1e3', 'b': '0o17', 'c': 1000.0, 'yes': 'on'}
+    {'a': '1e3', 'b': '0o17', 'c': 1000.0, 'yes': 'on', 'n': 'y'}
     """
     text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=allow_unicode,
                           width=100)
