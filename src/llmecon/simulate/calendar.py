@@ -91,6 +91,13 @@ class Runway:
     month_number: float
     month_end: date | None
 
+    @classmethod
+    def at(cls, k: int | None, start: date) -> Runway:
+        """Cash first below zero at 0-based month ``k`` (None: not within the horizon)."""
+        if k is None:
+            return cls(math.inf, math.inf, None)
+        return cls(float(k), float(k + 1), month_end(start, k))
+
     @property
     def label(self) -> str:
         if self.month_end is None:
@@ -107,10 +114,7 @@ def runway(cash: Any, start: date) -> Runway:
     'beyond the horizon'
     """
     below = np.asarray(cash, dtype=float) < 0
-    if not below.any():
-        return Runway(math.inf, math.inf, None)
-    k = int(below.argmax())
-    return Runway(float(k), float(k + 1), month_end(start, k))
+    return Runway.at(int(below.argmax()) if below.any() else None, start)
 
 
 __all__ = ["Runway", "month_end", "month_ends", "month_index", "month_number", "runway"]

@@ -11,12 +11,11 @@ the line and without it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from llmecon.simulate.calendar import Runway, month_end, runway
+from llmecon.simulate.calendar import Runway, runway
 from llmecon.simulate.distributions import Dist
 from llmecon.simulate.sampling import deterministic
 from llmecon.simulate.scenario import Scenario
@@ -53,10 +52,7 @@ class LineSensitivity:
         """Back from :meth:`to_dict` (a saved run's record), the runways dated from the
         scenario's ``start``."""
         def back(months: Any) -> Runway:
-            if months is None:
-                return Runway(math.inf, math.inf, None)
-            k = int(months) - 1
-            return Runway(float(k), float(k + 1), month_end(start, k))
+            return Runway.at(None if months is None else int(months) - 1, start)
 
         return cls(str(d["driver"]), float(d["monthly"]), str(d["currency"]),
                    str(d.get("basis", "")), back(d.get("central_runway_months_with")),
