@@ -103,9 +103,9 @@ INTERIM_AXIS = "period (interim periods: hatched bars, unjoined markers; not ann
 
 def _basis_marks(s: Series) -> tuple[str, ...]:
     """Per value of ``s``, its basis marks (:data:`~llmecon.report.export.BASIS_MARKS`)."""
-    from llmecon.report.export import BASIS_MARKS
+    from llmecon.report.export import marks_of
 
-    return tuple("".join(m for k, m in BASIS_MARKS.items() if k in b) for b in s.bases)
+    return tuple(marks_of(b) for b in s.bases)
 
 
 def _bar(cs: CompanySeries, key: str, scale: float, name: str | None = None,

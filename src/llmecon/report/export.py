@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +39,13 @@ def basis_marks(mv: MetricValue) -> str:
     """The basis marks of a value, its own and its inputs' (``‡`` for a burn from the
     adjusted loss, ``§`` for cash without undisclosed short-term investments: a runway on
     that cash shows both); '' for a value that is n/a."""
-    bases = set(mv.bases) if mv.ok else set()
-    return "".join(mark for k, mark in BASIS_MARKS.items() if k in bases)
+    return marks_of(mv.bases if mv.ok else ())
+
+
+def marks_of(bases: Iterable[str]) -> str:
+    """The marks of a set of bases, in :data:`BASIS_MARKS` order."""
+    found = set(bases)
+    return "".join(mark for k, mark in BASIS_MARKS.items() if k in found)
 
 
 def marked(mv: MetricValue) -> str:

@@ -106,11 +106,14 @@ def draw(ax: Any, spec: ChartSpec) -> None:
 
 def _mark_key(spec: ChartSpec) -> str:
     """The key to the confidence and basis marks a chart uses ("" for none)."""
+    from llmecon.report.export import BASIS_MARKS
+
+    adjusted, cash = BASIS_MARKS["adjusted_loss"], BASIS_MARKS["cash_only"]
     used = [(LOW_MARK, "low confidence", any(any(t.low) for t in spec.traces)),
             (MEDIUM_MARK, "single source", any(any(t.medium) for t in spec.traces)),
-            ("\u2021", "burn from the adjusted loss",
-             any("\u2021" in b for t in spec.traces for b in t.basis)),
-            ("\u00a7", "cash alone", any("\u00a7" in b for t in spec.traces for b in t.basis))]
+            (adjusted, "burn from the adjusted loss",
+             any(adjusted in b for t in spec.traces for b in t.basis)),
+            (cash, "cash alone", any(cash in b for t in spec.traces for b in t.basis))]
     keys = [f"{m} {what}" for m, what, on in used if on]
     return f"  ({', '.join(keys)})" if keys else ""
 
