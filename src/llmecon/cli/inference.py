@@ -29,6 +29,9 @@ from llmecon.constants import MEMORY_BUDGET_BYTES
 FORMATS = ("table", "json", "csv")
 #: GPUs in a replica or a parallel group.
 GPUS = whole(1, 1_000_000)
+#: Tokens of a request's prompt or output: whole numbers, as the dashboard takes them.
+TOKENS = whole(1, 10_000_000, " tokens")
+IN_HELP, OUT_HELP = "prompt tokens per request", "output tokens per request"
 #: The serving engines (``llmecon.inference.engines.ENGINES``, kept here so that building
 #: the parser imports no numpy; a test checks they agree) and the default one.
 ENGINES = ("vllm", "sglang", "trtllm")
@@ -94,8 +97,8 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--batch", dest="batch_per_gpu", type=positive, help="sequences per GPU")
     g.add_argument("--tpot-ms", type=positive, help="largest batch within this time per token")
-    p.add_argument("--input", dest="input_tokens", type=non_negative, default=2000.0)
-    p.add_argument("--output", dest="output_tokens", type=positive, default=500.0)
+    p.add_argument("--input", dest="input_tokens", type=TOKENS, default=2000, help=IN_HELP)
+    p.add_argument("--output", dest="output_tokens", type=TOKENS, default=500, help=OUT_HELP)
     p.add_argument("--cache-hit", type=share, default=0.0, help="prefix-cache hit share")
     p.add_argument("--kv-storage-price", dest="kv_storage_price_per_gb_hour",
                    type=non_negative, default=0.0, metavar="USD",
@@ -123,8 +126,8 @@ def _run_args(p: argparse.ArgumentParser) -> None:
                    help="agg: prefill and decode share GPUs; disagg: separate workers")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
     p.add_argument("--precision", type=precision, default="fp8", help="bf16, fp8, int8, fp4")
-    p.add_argument("--isl", type=positive, default=2000.0, help="input tokens per request")
-    p.add_argument("--osl", type=positive, default=500.0, help="output tokens per request")
+    p.add_argument("--isl", type=TOKENS, default=2000, help=IN_HELP)
+    p.add_argument("--osl", type=TOKENS, default=500, help=OUT_HELP)
     p.add_argument("--concurrency", type=whole(1, 1_000_000), default=64,
                    help="requests in flight")
     p.add_argument("--tp", type=GPUS, default=8, help="tensor-parallel degree (decode "
@@ -150,8 +153,8 @@ def _frontier_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gpu", required=True, help="GPU system name (see 'catalog gpus')")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
     p.add_argument("--precision", type=precision, default="fp8", help="bf16, fp8, int8, fp4")
-    p.add_argument("--isl", type=positive, default=2000.0)
-    p.add_argument("--osl", type=positive, default=500.0)
+    p.add_argument("--isl", type=TOKENS, default=2000, help=IN_HELP)
+    p.add_argument("--osl", type=TOKENS, default=500, help=OUT_HELP)
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
                    help=GPU_PRICE_HELP)
     p.add_argument("--max-ttft-ms", type=positive, help="leave out slower first tokens")
@@ -205,7 +208,7 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
     sw.add_argument("--batches", type=number_list(positive), default=[1, 8, 32, 64, 128, 256])
     sw.add_argument("--inputs", type=number_list(non_negative), default=[1000, 4000, 16000])
     sw.add_argument("--prices", type=number_list(non_negative), default=[2.0])
-    sw.add_argument("--output", dest="output_tokens", type=positive, default=500.0)
+    sw.add_argument("--output", dest="output_tokens", type=TOKENS, default=500, help=OUT_HELP)
     sw.add_argument("--precision", type=precision, default="fp8")
     sw.add_argument("--kv", dest="kv_dtype", type=precision, default="bf16")
     sw.add_argument("--replica-gpus", type=GPUS, default=8)
