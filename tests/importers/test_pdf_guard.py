@@ -3,6 +3,7 @@ Flate content expands to 200,000 text operations took more than 6 GB and minutes
 
 from __future__ import annotations
 
+import time
 import zlib
 from pathlib import Path
 
@@ -108,17 +109,65 @@ def test_run_length_and_filter_chains_bounded(tmp_path: Path) -> None:
 
 
 def test_strings_comments_and_inline_images_scanned() -> None:
-    chars, drawn = pdf_guard._scan(b"(a(b)c\\)) Tj % (not a string) /Y Do\n<4142> Tj "
-                                   b"BI /W 1 ID (((( EI /X Do /X Do")
+    chars, drawn, ops = pdf_guard._scan(b"(a(b)c\\)) Tj % (not a string) /Y Do\n<4142> Tj "
+                                        b"BI /W 1 ID (((( re EI /X Do /X Do")
     assert chars == len("a(b)c\\))") + 2  # bytes to the closing parenthesis; hex halved
     assert drawn == {"X": 2}
+    assert ops == 3  # BI and the two Do; nothing in the comment or the image's data
+
+
+def test_operators_counted_as_pdfminer_splits_them() -> None:
+    # "1re" is the number 1 and the operator re; /re is a name, (re) a string, ref and f1
+    # other keywords; q counts (a saved state is kept until Q), Q and colour do not
+    content = b"0 0 1 1re f* 1.5 2 3 4 re#re /re (re f) Tj ref f1 q Q 0 g W n 1 2 m 3 4 l S"
+    assert pdf_guard._scan(content)[2] == 10
+
+
+def _image() -> bytes:
+    return (b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x00\nendstream")
+
+
+@pytest.mark.usefixtures("no_extraction")
+def test_rectangle_bomb_refused(tmp_path: Path) -> None:
+    # review33 H1: 160,000 filled rectangles, 4.6 KB; no characters and 2 MB decoded, but
+    # 20 s and 750 MB in pdfplumber
+    path = _pdf(tmp_path / "rects.pdf", zlib.compress(b"0 0 1 1 re f\n" * 160_000, 9))
+    assert path.stat().st_size < 10_000
+    start = time.perf_counter()
+    msg = _refused(path, "graphics operators")
+    assert "50,000" in msg and time.perf_counter() - start < 5
+
+
+@pytest.mark.usefixtures("no_extraction")
+def test_image_bomb_refused(tmp_path: Path) -> None:
+    # review33 H1: 75,000 draws of a 1-pixel image (8 s, 212 MB in pdfplumber)
+    content = zlib.compress(b"q 1 0 0 1 0 0 cm /Im1 Do Q\n" * 75_000, 9)
+    path = _pdf(tmp_path / "imgs.pdf", content, xobjects=b"/XObject << /Im1 6 0 R >>",
+                more=(_image(),))
+    assert path.stat().st_size < 10_000
+    _refused(path, "graphics operators")
+
+
+@pytest.mark.usefixtures("no_extraction")
+def test_form_of_paths_drawn_many_times_counted_each_time(tmp_path: Path) -> None:
+    form = zlib.compress(b"0 0 1 1 re\n" * 100 + b"f\n")  # 101 operators, drawn 500 times
+    xobj = _stream(form, extra=b"/Type /XObject /Subtype /Form /BBox [0 0 612 792]")
+    path = _pdf(tmp_path / "forms.pdf", zlib.compress(b"/X0 Do\n" * 500),
+                xobjects=b"/XObject << /X0 6 0 R >>", more=(xobj,))
+    _refused(path, "graphics operators")
 
 
 def test_real_statement_page_passes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Meta's Q2 2023 release p. 1 (29 KB of content) is far below both limits ...
+    # Meta's Q2 2023 release p. 1 (29 KB of content) is far below the limits ...
     words = read_page_words(FIXTURE, 1)
     assert any(w["text"] == "Revenue" for w in words)
     # ... and refused only when a limit is set below its own size
     monkeypatch.setattr(pdf_guard, "MAX_PAGE_CONTENT_BYTES", 20_000)
     with pytest.raises(InputError, match=r"p\. 1: more than 20,000 bytes"):
         read_page_words(FIXTURE, 1)
+    monkeypatch.undo()
+    monkeypatch.setattr(pdf_guard, "MAX_PAGE_OPERATORS", 100)  # it has 161
+    with pytest.raises(InputError, match=r"p\. 1: more than 100 graphics operators"):
+        read_page_words(FIXTURE, 1)
+

@@ -8,9 +8,15 @@ decoded here with bounded decompression and counted:
 
 - decoded content (:data:`MAX_PAGE_CONTENT_BYTES`): a statement page has some tens of KB;
 - characters in the page's strings (:data:`MAX_PAGE_CHARACTERS`), an upper bound on the
-  glyphs shown: a statement page shows a few thousand.
+  glyphs shown: a statement page shows a few thousand;
+- graphics operators (:data:`MAX_PAGE_OPERATORS`): each path segment or rectangle, painting,
+  clip, saved graphics state, and image or form drawn makes pdfminer keep an object or a
+  copy of its state, up to some 4 KB (``0 0 1 1 re`` repeated: 4.3 KB and 0.1 ms each), and
+  costs nothing against the other two limits (a 4.6 KB file of 160,000 rectangles took
+  20 s and 750 MB). A statement page has a few hundred (Meta's release p. 1: 161), a page
+  with a vector logo a few thousand.
 
-A page over either limit is refused, naming the page and the limit. The filters that can
+A page over any limit is refused, naming the page and the limit. The filters that can
 expand (Flate, LZW, RunLength) decode at most the limit; ASCIIHex and ASCII85 can only
 shrink or barely grow their input, whose size is bounded first. Image filters (DCT, JBIG2,
 JPX, CCITT) are not decoded by pdfminer for text, so a stream using one is counted as it is
@@ -33,6 +39,10 @@ from llmecon.errors import InputError
 MAX_PAGE_CONTENT_BYTES = 2 * 1024 * 1024
 #: Most characters in one page's strings (an upper bound on the glyphs shown).
 MAX_PAGE_CHARACTERS = 100_000
+#: Most graphics operators on one page (see :data:`_GRAPHICS`), forms counted every time
+#: they are drawn: at most some 220 MB and 5 s in pdfplumber (49,999 ``re`` and an ``f``:
+#: 4.5 s, 259 MB peak for the whole process).
+MAX_PAGE_OPERATORS = 50_000
 #: Deepest nesting of form XObjects followed.
 MAX_FORM_DEPTH = 24
 
@@ -42,6 +52,14 @@ _EOL = re.compile(rb"[\r\n]")
 _END_INLINE_IMAGE = re.compile(rb"\sEI(?![^\s/\[(<%])")
 _DO = re.compile(rb"/([^\s/\[\]()<>{}%]*)\s*Do(?![^\s/\[\]()<>{}%])")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+#: A token as pdfminer's lexer splits content outside strings (a name, a number, a keyword
+#: — the group — or one other byte): ``1 1re`` is the number 1 and the keyword ``re``.
+_TOKEN = re.compile(rb"/[^/%\[\]()<>{}\s]*|[-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*"
+                    rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)|\S")
+#: Operators that make pdfminer keep something: path construction, painting, clipping,
+#: saving the graphics state, and drawing an XObject or an inline image.
+_GRAPHICS = (b"m", b"l", b"c", b"v", b"y", b"h", b"re", b"S", b"s", b"f", b"F", b"f*", b"B",
+             b"B*", b"b", b"b*", b"n", b"W", b"W*", b"q", b"Do", b"BI")
 
 
 class _TooMuch(Exception):
@@ -62,15 +80,17 @@ def check_page(page: Any, where: str) -> None:
 
 
 class _Counter:
-    """Decoded bytes and characters of a page, forms counted each time they are drawn."""
+    """Decoded bytes, characters and graphics operators of a page, forms counted each time
+    they are drawn."""
 
     def __init__(self, where: str) -> None:
         self.where = where
-        self.memo: dict[tuple[int, int], tuple[int, int]] = {}
+        self.memo: dict[tuple[int, int], tuple[int, int, int]] = {}
 
     def cost(self, streams: Sequence[Any], resources: dict[str, Any],
-             stack: tuple[int, ...]) -> tuple[int, int]:
-        """(bytes, characters) of ``streams`` read together, with the forms they draw."""
+             stack: tuple[int, ...]) -> tuple[int, int, int]:
+        """(bytes, characters, graphics operators) of ``streams`` read together, with the
+        forms they draw."""
         if len(stack) > MAX_FORM_DEPTH:
             raise _TooMuch(f"drawings (form XObjects) nested more than {MAX_FORM_DEPTH} deep")
         parts = []
@@ -78,8 +98,8 @@ class _Counter:
         for s in streams:
             parts.append(_decoded(s, MAX_PAGE_CONTENT_BYTES - size))
             size += len(parts[-1])
-        chars, drawn = _scan(b"\n".join(parts))
-        _check(size, chars)
+        chars, drawn, ops = _scan(b"\n".join(parts))
+        _check(size, chars, ops)
         xobjects = _as_dict(_resolve(resources.get("XObject")))
         for name, times in drawn.items():
             form = _resolve(xobjects.get(name))
@@ -89,19 +109,22 @@ class _Counter:
             key = (id(form), id(own))
             if key not in self.memo:
                 self.memo[key] = self.cost([form], own, (*stack, id(form)))
-            fb, fc = self.memo[key]
-            size, chars = size + times * fb, chars + times * fc
-            _check(size, chars)
-        return size, chars
+            fb, fc, fo = self.memo[key]
+            size, chars, ops = size + times * fb, chars + times * fc, ops + times * fo
+            _check(size, chars, ops)
+        return size, chars, ops
 
 
-def _check(size: int, chars: int) -> None:
+def _check(size: int, chars: int, ops: int) -> None:
     if size > MAX_PAGE_CONTENT_BYTES:
         raise _TooMuch(f"more than {MAX_PAGE_CONTENT_BYTES:,} bytes of page content once "
                        "decompressed (a statement page has some tens of KB)")
     if chars > MAX_PAGE_CHARACTERS:
         raise _TooMuch(f"more than {MAX_PAGE_CHARACTERS:,} characters of text on the page "
                        "(a statement page has a few thousand)")
+    if ops > MAX_PAGE_OPERATORS:
+        raise _TooMuch(f"more than {MAX_PAGE_OPERATORS:,} graphics operators (paths, images, "
+                       "drawings) on the page (a statement page has a few hundred)")
 
 
 def _resolve(x: Any) -> Any:
@@ -210,8 +233,9 @@ def _unpredict(data: bytes, params: dict[str, Any]) -> bytes:
     return apply_png_predictor(pred, colors, columns, bits, data)
 
 
-def _scan(data: bytes) -> tuple[int, Counter[str]]:
-    """(characters in strings, times each named XObject is drawn) in content ``data``."""
+def _scan(data: bytes) -> tuple[int, Counter[str], int]:
+    """(characters in strings, times each named XObject is drawn, graphics operators) in
+    content ``data``."""
     chars = 0
     outside: list[bytes] = []
     pos, n = 0, len(data)
@@ -237,7 +261,10 @@ def _scan(data: bytes) -> tuple[int, Counter[str]]:
             pos = ei.end() if ei else n
         outside.append(b" ")
     outside.append(data[pos:])
-    return chars, Counter(_name(x) for x in _DO.findall(b"".join(outside)))
+    rest = b"".join(outside)
+    keywords = Counter(_TOKEN.findall(rest))
+    return (chars, Counter(_name(x) for x in _DO.findall(rest)),
+            sum(keywords[k] for k in _GRAPHICS))
 
 
 def _name(raw: bytes) -> str:
