@@ -171,3 +171,18 @@ def test_real_statement_page_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputError, match=r"p\. 1: more than 100 graphics operators"):
         read_page_words(FIXTURE, 1)
 
+
+def test_each_page_released_after_its_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pdfplumber keeps a page's objects until the file closes: a range of pages would add up
+    import pdfplumber.page
+
+    closed: list[int] = []
+    real_close = pdfplumber.page.Page.close
+
+    def close(self: pdfplumber.page.Page) -> None:
+        closed.append(self.page_number)
+        real_close(self)
+
+    monkeypatch.setattr(pdfplumber.page.Page, "close", close)
+    assert read_page_words(FIXTURE, 1)
+    assert closed[:1] == [1]

@@ -235,8 +235,12 @@ def read_pages_words(path: str | Path, pages: Sequence[int]) -> dict[int, list[d
                 if not 1 <= page <= count:
                     raise InputError(f"{p}: page {page}: out of range; the PDF has {count} "
                                      f"page{'s' if count != 1 else ''}")
-                check_page(pdf.pages[page - 1].page_obj, f"{p} p. {page}")
-                out[page] = [dict(w) for w in pdf.pages[page - 1].extract_words()]
+                pg = pdf.pages[page - 1]
+                check_page(pg.page_obj, f"{p} p. {page}")
+                try:
+                    out[page] = [dict(w) for w in pg.extract_words()]
+                finally:  # pdfplumber keeps a page's objects until the file closes
+                    pg.close()
     except InputError:
         raise
     except Exception as e:  # pdfminer raises many types for damaged or encrypted files
