@@ -29,8 +29,7 @@ from llmecon.constants import MEMORY_BUDGET_BYTES
 FORMATS = ("table", "json", "csv")
 #: GPUs in a replica or a parallel group.
 GPUS = whole(1, 1_000_000)
-#: Tokens of a request's prompt or output: whole numbers, as the dashboard takes them.
-TOKENS = whole(1, 10_000_000, " tokens")
+TOKENS = whole(1, 10_000_000, " tokens")  # of a request: whole, as the dashboard takes them
 IN_HELP, OUT_HELP = "prompt tokens per request", "output tokens per request"
 #: The serving engines (``llmecon.inference.engines.ENGINES``, kept here so that building
 #: the parser imports no numpy; a test checks they agree) and the default one.
@@ -224,9 +223,8 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
                     ".parquet; the suffix gives the format unless --format gives it)")
     sw.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     sw.add_argument("--memory-budget", type=memory_gib, default=MEMORY_BUDGET_BYTES,
-                    metavar="GIB", help="memory the sweep may plan to use, in GiB (default "
-                    f"{MEMORY_BUDGET_BYTES / 2**30:g}); estimated from the grid's size before "
-                    "it starts")
+                    metavar="GIB", help=f"planned memory at most (GiB; default "
+                                        f"{MEMORY_BUDGET_BYTES / 2**30:g})")
     sw.set_defaults(handler=_sweep)
 
 
@@ -330,11 +328,9 @@ def _sweep(args: argparse.Namespace) -> int:
                   input_tokens=args.inputs, prices=args.prices,
                   output_tokens=args.output_tokens, precision=args.precision,
                   kv_dtype=args.kv_dtype, replica_gpus=args.replica_gpus, pp=args.pp,
-                  memory_budget_bytes=args.memory_budget,
-                  # a table or JSON goes through a DataFrame and its text: about 4x a file's
-                  bytes_per_row=SWEEP_BYTES_PER_ROW * (1 if args.file is not None
-                                                       or args.format in ("csv", "parquet")
-                                                       else 4))
+                  memory_budget_bytes=args.memory_budget,  # a table or JSON: a DataFrame too
+                  bytes_per_row=SWEEP_BYTES_PER_ROW * (1 if args.file is not None or
+                                                       args.format in ("csv", "parquet") else 4))
     if args.file is not None or args.format == "parquet":  # -f '' is named, not ignored
         _write_sweep(args, s)
     elif args.format == "csv":
