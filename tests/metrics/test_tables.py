@@ -4,6 +4,7 @@ distinction (walk20 M9), its values unchanged."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -102,3 +103,30 @@ def test_growth_in_a_converted_table_says_it_is_in_the_reporting_currency(
     _, _, sig = compare([zhipu, minimax], currency="USD")  # the signals say it too
     z_sig = next(r for r in sig.rows if r.key == "revenue_growth" and r.company_id == "zhipu")
     assert "in CNY, the reporting currency" in z_sig.latest.basis
+
+
+def test_a_low_figure_beside_one_given_no_confidence_is_marked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new user's audit: an R&D expense marked low beside a revenue given no confidence
+    gave an R&D / revenue of 'unknown' confidence, shown unmarked; a value resting on a low
+    figure is low. ExamplAI FY2024: 80 / 100 = 0.8."""
+    import json
+
+    from llmecon.cli import main
+
+    src = Path(__file__).parents[1] / "data" / "examplai.csv"
+    rows = src.read_text().splitlines()
+    out = []
+    for r in rows:
+        if r.startswith("examplai,FY2024,2024-12-31,12,revenue,100,"):
+            r = r.replace(",high,", ",,")
+        if r.startswith("examplai,FY2024,2024-12-31,12,rd_expense,80,"):
+            r = r.replace(",high,", ",low,")
+        out.append(r)
+    f = tmp_path / "mine.csv"
+    f.write_text("\n".join(out) + "\n")
+    assert main(["show", str(f), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rd = next(c for t in doc["tables"] for r in t["rows"] if r["key"] == "rd_to_revenue"
+              for c in r["cells"] if c["period"] == "FY2024")
+    assert rd["value"] == pytest.approx(0.80) and rd["confidence"] == "low"

@@ -48,7 +48,15 @@ def check_agrees(check: Figure, value: float) -> bool:
 
 
 def weakest(confidences: Sequence[str]) -> str:
-    """The lowest confidence among inputs (a result is as sure as its least sure input)."""
+    """The lowest confidence among inputs (a result is as sure as its least sure input).
+    A ``low`` input makes the result low even beside one given no confidence ("unknown",
+    which is shown unmarked): a value resting on a low figure is marked.
+
+    >>> weakest(["high", "medium"]), weakest(["low", "unknown"]), weakest(["high", "unknown"])
+    ('medium', 'low', 'unknown')
+    """
+    if "low" in confidences:
+        return "low"
     return min(confidences, key=lambda c: _RANK.get(c, 0)) if confidences else "unknown"
 
 
