@@ -177,12 +177,15 @@ def spend_per_net_new(spend: Num, count_now: Num, count_before: Num) -> Num:
 
 
 def relative_change(new: Num, old: Num) -> Num:
-    """Relative change new / old - 1 (the same rule as :func:`growth`, for any two values).
+    """Relative change (new - old) / |old|: new / old - 1 (as :func:`growth`) for a positive
+    base, and with the sign of the change for a negative one (a burn of -20 a month, cash
+    generated, becoming a burn of 35 is +275%, a rise, not new / old - 1 = -275%).
 
-    >>> relative_change(1.5, 1.0)
-    0.5
+    >>> relative_change(1.5, 1.0), relative_change(35.0, -20.0), relative_change(-5.0, -20.0)
+    (0.5, 2.75, 0.75)
     """
-    return growth(new, old)
+    old_ = np.asarray(old, dtype=float)
+    return ratio(np.asarray(new, dtype=float) - old_, np.abs(old_))
 
 
 def profit_on_cost(revenue: Num, cost: Num) -> Num:

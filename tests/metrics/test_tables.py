@@ -130,3 +130,27 @@ def test_a_low_figure_beside_one_given_no_confidence_is_marked(
     rd = next(c for t in doc["tables"] for r in t["rows"] if r["key"] == "rd_to_revenue"
               for c in r["cells"] if c["period"] == "FY2024")
     assert rd["value"] == pytest.approx(0.80) and rd["confidence"] == "low"
+
+
+def test_burn_change_from_generating_cash_is_a_rise(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A new user's audit: a company that generated RMB 20m a month and then burnt 35m was
+    shown "-275.0%, good" (35 / -20 - 1). ExamplAI with FY2023 operating cash flow +300 and
+    capex 60 generated (300 - 60) / 12 = 20 a month (burn -20); FY2024 burns (96 + 24) / 12
+    = 10: the change is (10 - (-20)) / |-20| = +150%, and a rise in burn is bad."""
+    import json
+
+    from llmecon.cli import main
+
+    src = Path(__file__).parents[1] / "data" / "examplai.csv"
+    extra = ["examplai,FY2023,2023-12-31,12,operating_cash_flow,300,USD,million,"
+             "hand-written test fixture,1,high,,,,",
+             "examplai,FY2023,2023-12-31,12,capex,60,USD,million,hand-written test fixture,"
+             "1,high,,,,"]
+    f = tmp_path / "mine.csv"
+    f.write_text(src.read_text().rstrip("\n") + "\n" + "\n".join(extra) + "\n")
+    assert main(["show", str(f), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    burn = next(r for r in doc["signals"] if r["signal"] == "monthly_burn")
+    assert burn["change"] == pytest.approx((10 - (-20)) / 20)
+    assert burn["assessment"] == "bad"
