@@ -68,3 +68,33 @@ def test_bad_fx_files_are_named_errors(tmp_path: Path, rates: str, message: str)
     with pytest.raises(InputError) as e:
         load_fx(p)
     assert message in str(e.value) and str(p) in str(e.value)
+
+
+def test_own_fx_file_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new user's audit: a renminbi company with FY2025 results could not be converted or
+    projected ("add one to an FX file") and no command took an FX file. `--fx FILE` (or
+    LLMECON_FX) reads one before the bundled table. The rate here is a test value: MiniMax
+    FY2025 revenue US$79.038m x 7.19 (given) in CNY."""
+    import json
+
+    from llmecon.cli import main
+    from llmecon.cli.app import command_of
+
+    monkeypatch.setenv("LLMECON_FX", "")  # restored after the test (--fx sets it)
+    f = tmp_path / "rates.yaml"
+    f.write_text("rates:\n  - {pair: USD/CNY, kind: average, start: 2025-01-01, "
+                 "end: 2025-12-31, rate: 7.19, source: test value}\n")
+    assert main(["compare", "minimax", "--currency", "CNY", "--format", "json"]) == 0
+    cell = json.loads(capsys.readouterr().out)["tables"][0]["rows"][0]["cells"][0]
+    assert cell["value"] is None
+    assert main(["--fx", str(f), "compare", "minimax", "--currency", "CNY",
+                 "--format", "json"]) == 0
+    cell = json.loads(capsys.readouterr().out)["tables"][0]["rows"][0]["cells"][0]
+    assert cell["value"] == pytest.approx(79.038e6 * 7.19, rel=1e-4)
+    assert command_of(["--fx", "a.yaml", "--debug", "compare", "x"]) == "compare"
+    monkeypatch.setenv("LLMECON_FX", "")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rates: 5\n")
+    assert main(["--fx", str(bad), "compare", "minimax", "--currency", "CNY"]) == 2
+    assert f"{bad}: expected a mapping with a 'rates' list" in capsys.readouterr().err

@@ -212,8 +212,8 @@ class MissingRate(NotFoundError):
     """No bundled or given rate for a conversion; ``what`` names it, without the advice."""
 
     def __init__(self, what: str) -> None:
-        super().__init__(f"{what}; add one to an FX file (see llmecon/data/fx.yaml for the "
-                         "shape)")
+        super().__init__(f"{what}; add one with --fx FILE (a file shaped as "
+                         "llmecon/data/fx.yaml)")
         self.what = what
 
 
@@ -286,16 +286,30 @@ def fx_table_from_records(records: Iterable[Mapping[str, Any]], source: str) -> 
     return FxTable(tuple(out))
 
 
+#: The environment variable naming FX files of a user's own (paths joined by ``os.pathsep``;
+#: the command line's ``--fx FILE`` sets it), read before the bundled table.
+FX_ENV = "LLMECON_FX"
+
+
 def load_fx(path: str | Path | None = None) -> FxTable:
-    """Load the bundled FX table, or a user's file of the same shape."""
+    """Load the bundled FX table, or a user's file of the same shape. Without ``path``, the
+    rates of the files :data:`FX_ENV` names come first (a rate they give for the same pair,
+    kind and dates is the one used), then the bundled ones."""
+    import os
+
     from llmecon.yamlfile import read_mapping, read_package_mapping
 
-    if path is None:
-        name = "llmecon/data/fx.yaml"
-        doc = read_package_mapping("data/fx.yaml")
-    else:
-        name = str(path)
-        doc = read_mapping(path, "FX")
+    if path is not None:
+        return _fx_file(read_mapping(path, "FX"), str(path))
+    bundled = _fx_file(read_package_mapping("data/fx.yaml"), "llmecon/data/fx.yaml")
+    own = [p for p in os.environ.get(FX_ENV, "").split(os.pathsep) if p.strip()]
+    if not own:
+        return bundled
+    tables = [_fx_file(read_mapping(p, "FX"), p) for p in own]
+    return FxTable(tuple(r for tab in [*tables, bundled] for r in tab.rates))
+
+
+def _fx_file(doc: Mapping[str, Any], name: str) -> FxTable:
     if not isinstance(doc.get("rates"), list):
         raise InputError(f"{name}: expected a mapping with a 'rates' list")
     return fx_table_from_records(doc["rates"], name)

@@ -342,7 +342,7 @@ def test_errors_give_no_command_line_advice(client: TestClient) -> None:
     # audit: the whole comparison was refused, with a 404)
     r = client.get("/api/compare?companies=minimax&currency=CNY")
     assert r.status_code == 200
-    assert "no average USD/CNY rate" in r.text and "FX file" not in r.text
+    assert "no average USD/CNY rate" in r.text and "--fx" not in r.text
 
 
 def test_an_unknown_query_parameter_is_refused_not_ignored(client: TestClient) -> None:

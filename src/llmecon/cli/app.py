@@ -42,8 +42,13 @@ def command_of(argv: Sequence[str]) -> str | None:
     >>> command_of(["--debug", "simulate", "minimax"]), command_of(["-h", "simulate"])
     ('simulate', None)
     """
+    after_fx = False
     for token in argv:
-        if token not in ("--debug", "--version"):
+        if after_fx:  # the value of --fx
+            after_fx = False
+        elif token == "--fx":
+            after_fx = True
+        elif token not in ("--debug", "--version") and not token.startswith("--fx="):
             return None if token.startswith("-") else token
     return None
 
@@ -64,6 +69,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--debug", action="store_true",
                    help="show the traceback of an unexpected (internal) error")
+    p.add_argument("--fx", action="append", default=[], metavar="FILE",
+                   help="an FX file of your own, shaped as llmecon/data/fx.yaml (repeatable): "
+                        "its rates are used before the bundled ones, by every command "
+                        "(also the environment variable LLMECON_FX)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for module in (_OWNER[command],) if command in _OWNER else COMMAND_MODULES:
         module.register(sub)
@@ -125,6 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"llmecon {__version__}")
         return 0
+    if args.fx:  # read by llmecon.units.load_fx, wherever a command converts
+        import os
+
+        from llmecon.units import FX_ENV
+
+        os.environ[FX_ENV] = os.pathsep.join(
+            [*args.fx, *filter(None, [os.environ.get(FX_ENV)])])
     handler = getattr(args, "handler", None)
     if handler is None:
         build_parser().print_help()

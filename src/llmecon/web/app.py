@@ -28,7 +28,7 @@ from llmecon.web.security import Guard, trimmed_errors
 #: Advice for the command line, which a browser's user cannot follow (a hostile-input audit).
 #: Shortest token accepted off loopback (a made-up one has 22 characters).
 MIN_TOKEN_CHARS = 16
-_CLI_ADVICE = re.compile(r" \(or add yours with --catalog FILE\)|; add one to an FX file "
+_CLI_ADVICE = re.compile(r" \(or add yours with --catalog FILE\)|; add one with --fx FILE "
                          r"\([^)]*\)")
 
 
