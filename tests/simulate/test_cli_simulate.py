@@ -255,3 +255,21 @@ def test_run_limits_follow_memory(capsys: pytest.CaptureFixture[str]) -> None:
     assert "paths" not in err.split("memory:")[0]
     assert main(["simulate", "minimax", "--memory-budget", "0", "--no-save"]) == 2
     assert "--memory-budget" in capsys.readouterr().err
+
+
+def test_fx_shock_says_when_it_cannot_move_the_company(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A new user's audit: fx-shock on a company with nothing in another currency ran
+    identical to the base, unsaid. Fictiva (a test company) has no foreign shares and no
+    financing; Zhipu's HK$ IPO proceeds are exposed, so it gets no note."""
+    from pathlib import Path
+
+    own = str(Path(__file__).parents[1] / "data" / "fictiva_b2b.csv")
+    assert main(["simulate", own, "--stress", "fx-shock", "--paths", "100", "--no-save",
+                 "--format", "json"]) == 0
+    out = capsys.readouterr()
+    assert "llmecon: note: fx-shock changes nothing for fictiva" in out.err
+    json.loads(out.out)  # the JSON on standard output is untouched
+    assert main(["simulate", "zhipu", "--stress", "fx-shock", "--paths", "100",
+                 "--no-save", "--format", "json"]) == 0
+    assert "note:" not in capsys.readouterr().err

@@ -158,8 +158,11 @@ def _simulate(args: argparse.Namespace) -> int:
                                              block_paths=args.block_paths or BLOCK,
                                              memory_budget_bytes=args.memory_budget),
                            args.paths)
+    from llmecon.simulate.preset_checks import inert_stresses
     from llmecon.simulate.sensitivity import saved_scenario, unexplained_sensitivity
 
+    for note in inert_stresses(s):  # on standard error: JSON and CSV stay as they are
+        print(safe(f"llmecon: note: {note}"), file=sys.stderr)
     found = unexplained_sensitivity(s)
     run_id, failure = None, None
     if not args.no_save:

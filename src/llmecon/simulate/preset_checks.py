@@ -85,3 +85,22 @@ def unknown_stress(name: str, presets: Iterable[str]) -> str:
     hint = did_you_mean(name[:60].replace("_", "-"), names)
     return (f"unknown stress {shown!r}: expected one of {', '.join(names)}"
             + (f"; {hint}" if hint else ""))
+
+
+#: The drivers through which the exchange-rate index reaches a projection.
+FOREIGN_SHARES = ("foreign_revenue_share", "foreign_cost_share", "foreign_cash_share")
+
+
+def inert_stresses(s: Any) -> list[str]:
+    """What a run should say of a stress that cannot move this company: ``fx-shock`` where
+    no revenue, cost or cash is in another currency and no financing arrives in one (a new
+    user's audit: a company of one's own ran fx-shock identical to the base, unsaid)."""
+    if "fx-shock" not in s.stresses:
+        return []
+    exposed = any(s.drivers[k].central != 0 or not s.drivers[k].degenerate
+                  for k in FOREIGN_SHARES if k in s.drivers)
+    if exposed or any(f.in_foreign_currency for f in s.included_financing()):
+        return []
+    return [f"fx-shock changes nothing for {s.company}: no revenue, cost or cash in another "
+            "currency and no financing received in one (set foreign_revenue_share, "
+            "foreign_cost_share or foreign_cash_share in a --scenario file)"]
