@@ -273,3 +273,18 @@ def test_fx_shock_says_when_it_cannot_move_the_company(
     assert main(["simulate", "zhipu", "--stress", "fx-shock", "--paths", "100",
                  "--no-save", "--format", "json"]) == 0
     assert "note:" not in capsys.readouterr().err
+
+
+def test_a_line_without_unit_economics_points_to_what_is_missing(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # a new user's audit: "the unit-economics driver chat.arppu_monthly is not available"
+    # named neither the cause nor where to see it
+    from pathlib import Path
+
+    own = str(Path(__file__).parents[1] / "data" / "examplai.csv")
+    assert main(["simulate", own, "--paths", "100", "--no-save"]) == 2
+    err = capsys.readouterr().err
+    assert f"the apps line's unit economics cannot be computed from the figures given " \
+           f"('llmecon unit-economics {own}' names the missing ones)" in " ".join(err.split())
+    assert main(["unit-economics", own]) == 0
+    assert "missing:" in capsys.readouterr().out

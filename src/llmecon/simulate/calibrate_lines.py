@@ -82,8 +82,12 @@ def _from(cal: Calibration, line: Mapping[str, Driver], short: str, name: str,
     value, one source: :func:`llmecon.unit_economics.drivers.company_drivers`)."""
     d = line.get(short)
     if d is None:
+        line_name = name.split(".")[0]
         raise InputError(f"{cal.company.id}: cannot calibrate a scenario: the unit-economics "
-                         f"driver {name.split('.')[0]}.{short} is not available")
+                         f"driver {line_name}.{short} is not available: the {line_name} "
+                         "line's unit economics cannot be computed from the figures given "
+                         f"('llmecon unit-economics {cal.company.origin or cal.company.id}' "
+                         "names the missing ones)")
     cal.put(as_name or name, d.value, f"{d.source} ({d.period}): {d.basis} [unit-economics "
             f"driver {name.split('.')[0]}.{short}]", dist)
     return d.value
