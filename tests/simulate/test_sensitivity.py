@@ -80,3 +80,21 @@ def test_a_drawn_line_keeps_its_distribution_through_the_record(zhipu: Company) 
     assert x is not None
     back = LineSensitivity.from_dict(json.loads(json.dumps(x.to_dict())), s.start)
     assert back == x and x.runway_with.month_end is not None  # a dated runway comes back
+
+
+def test_a_saved_run_names_its_scenario_file(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: object) -> None:
+    # a new user's audit: a run merged with a --scenario file was listed and compared as
+    # "base", the same as the calibrated run
+    store, scen = f"{tmp_path}/runs.duckdb", f"{tmp_path}/mine.yaml"
+    assert main(["scenario", "show", "zhipu"]) == 0
+    with open(scen, "w") as fh:
+        fh.write(capsys.readouterr().out)
+    ids = []
+    for extra in ([], ["--scenario", scen]):
+        assert main(["simulate", "zhipu", "--paths", "100", "--store", store, "--format",
+                     "json", *extra]) == 0
+        ids.append(json.loads(capsys.readouterr().out)["run_id"])
+    assert main(["runs", "compare", *ids, "--store", store]) == 0
+    row = next(ln for ln in capsys.readouterr().out.splitlines() if "scenario file" in ln)
+    assert "none (as calibrated)" in row and "mine.yaml" in row

@@ -169,7 +169,8 @@ def _simulate(args: argparse.Namespace) -> int:
         from llmecon.store.runs import RunStore
 
         try:
-            run_id = RunStore(args.store).save(result, saved_scenario(s, found))
+            run_id = RunStore(args.store).save(result, saved_scenario(s, found,
+                                                                      args.scenario))
         except Exception as e:  # the results are shown all the same, then the error
             failure = e
     from llmecon.simulate.hindsight import later_figures

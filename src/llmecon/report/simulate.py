@@ -248,6 +248,8 @@ def compare_runs_table(records: Sequence[RunRecord], title: str = "Runs compared
     ]
     for label, fn in rows:
         t.add_row(label, *(fn(r.summary) for r in records))
+    t.add_row("scenario file", *(plain(str(r.scenario.get("scenario_file") or
+                                           "none (as calibrated)")) for r in records))
     t.add_row("llmecon version", *(plain(r.llmecon_version or "not recorded")
                                    for r in records))
     return t

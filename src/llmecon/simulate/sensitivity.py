@@ -73,10 +73,14 @@ def unexplained_sensitivity(s: Scenario) -> LineSensitivity | None:
                            "" if dist.degenerate else dist.kind)
 
 
-def saved_scenario(s: Scenario, found: LineSensitivity | None) -> dict[str, Any]:
-    """What a saved run keeps of its scenario: :meth:`Scenario.to_dict`, plus the
+def saved_scenario(s: Scenario, found: LineSensitivity | None,
+                   scenario_file: str | None = None) -> dict[str, Any]:
+    """What a saved run keeps of its scenario: :meth:`Scenario.to_dict`, the ``--scenario``
+    file it was merged with (``runs`` tells such a run from the calibrated one), and the
     unexplained line's sensitivity where there is one (``runs show`` repeats its note)."""
     doc = s.to_dict()
+    if scenario_file:
+        doc["scenario_file"] = str(scenario_file)
     if found is not None:
         doc["unexplained_operating"] = found.to_dict()
     return doc
