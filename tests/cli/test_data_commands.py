@@ -299,3 +299,19 @@ def test_compare_in_hkd_both_companies(capsys: pytest.CaptureFixture[str]) -> No
     assert minimax["value"] == pytest.approx(79.038e6 * 7.80, rel=1e-4)
     assert zhipu["value"] == pytest.approx(190.877e6 / 7.18 * 7.80, rel=1e-4)
     assert minimax["currency"] == "HKD" and minimax["confidence"] == "low"
+
+
+def test_validate_counts_reporting_periods_and_dates(capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    """A new user's audit: "53 figures in 4 periods" for a file declaring 6 (the listing and
+    a share price's date were left out of the count, their figures counted). MiniMax's
+    bundled file: every period with figures, by kind."""
+    from llmecon.api import load_company
+
+    path = Path(__file__).parents[2] / "src" / "llmecon" / "data" / "companies" / "minimax.yaml"
+    c = load_company(str(path))
+    code, out, _ = run(["validate", str(path)], capsys)
+    durations = len(c.duration_periods)
+    dates = len(c.periods) - durations
+    assert code == 0 and dates > 0
+    assert f"{len(c.figures)} figures in {durations} reporting periods and {dates} dates" in out

@@ -251,8 +251,11 @@ def company_header(c: Company) -> RenderableType:
 def validation_ok(c: Company) -> str:
     """The line printed when a file passed every check (the caller has checked it)."""
     checks = sum(1 for x in c.figures if x.role == "check")
+    dates = len(c.periods) - len(c.duration_periods)  # balances, share prices, a listing
     return printable(f"OK {c.origin}: {c.id}, {len(c.figures)} figures in "
-                     f"{len(c.duration_periods)} periods; {checks} check values reproduced")
+                     f"{len(c.duration_periods)} reporting periods"
+                     + (f" and {dates} dates" if dates else "")
+                     + f"; {checks} check values reproduced")
 
 
 class _Console(Console):
