@@ -49,6 +49,9 @@ class ReportData:
     #: company id -> how its base runway rests on the unexplained operating line
     #: (:func:`llmecon.simulate.sensitivity.unexplained_sensitivity`), where it has one.
     sensitivity: dict[str, Any] = field(default_factory=dict)
+    #: company id -> why its unit economics are shown but it is not projected (its scenario
+    #: cannot be calibrated: a rate, a line's missing figures)
+    not_projected: dict[str, str] = field(default_factory=dict)
 
 
 def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None,
@@ -81,16 +84,21 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     sensitivity: dict[str, Any] = {}
     ue_lines = []
     skipped: dict[str, str] = {}
+    unprojected: dict[str, str] = {}
     for c in companies:
         say(f"{c.id}: unit economics")
         try:
             ue_table = unit_economics_table(c, assumptions, fx, cat, factors)
-            base = load_base_scenario(c, assumptions, horizon)
         except LlmeconError as e:  # shown in the report; the company stays in the comparison
             skipped[c.id] = str(e)
             continue
         ue_lines.append(ue_table)
         inf_rows.extend(_inference_rows(c.id, assumptions, cat, factors))
+        try:  # the unit economics stay when only the projection cannot be calibrated
+            base = load_base_scenario(c, assumptions, horizon)
+        except LlmeconError as e:
+            unprojected[c.id] = str(e)
+            continue
         if scenario_file:
             base = load_scenario(base, scenario_file)
         margin[c.id] = cost_for_margin(base, target_margin)
@@ -104,7 +112,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     return ReportData(tuple(companies), ue, cf, sig,
                       tuple(company_series(c, fx) for c in companies), tuple(ue_lines),
                       tuple(inf_rows), margin, sims, paths, horizon, seed, skipped,
-                      factors.accuracy, sensitivity)
+                      factors.accuracy, sensitivity, unprojected)
 
 
 def stress_runs(base: Any, names: Sequence[str], presets: Mapping[str, Any]

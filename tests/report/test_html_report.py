@@ -167,3 +167,19 @@ def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:
     assert out.read_bytes() == b"the user's own workbook"
     assert main(["compare", "zhipu", "--format", "xlsx", "-o", str(out), "--force"]) == 0
     assert out.read_bytes()[:2] == b"PK"  # now the workbook (a zip)
+
+
+def test_a_company_that_cannot_be_projected_keeps_its_unit_economics(tmp_path: Path) -> None:
+    """A new user's audit: a company whose scenario could not be calibrated lost its unit
+    economics from the report too ("not modelled"), although `unit-economics` on the same
+    file works. ExamplAI's apps line has no margin to project from; its api line has unit
+    economics."""
+    from llmecon.api import load_company
+    from llmecon.report_data import build
+
+    own = load_company(str(Path(__file__).parents[1] / "data" / "examplai.csv"))
+    data = build([own], stresses=[], paths=100, horizon=6)
+    assert "examplai" not in data.not_modelled
+    assert [t.company_id for t in data.ue_lines] == ["examplai"]
+    assert "apps line's unit economics cannot be computed" in data.not_projected["examplai"]
+    assert "examplai" not in data.simulations

@@ -130,7 +130,7 @@ def render(data: ReportData, plotly_js: str) -> str:
         trends=trends, ue_lines=[views.ue_view(t) for t in data.ue_lines],
         inference_chart=inference, inference=views.inference_view(data), stress=stress,
         figures=views.figures_view(data), charts_json=Markup(script_json(figures)),
-        not_modelled=data.not_modelled)
+        not_modelled=data.not_modelled, not_projected=data.not_projected)
 
 
 def plotly_js() -> str:
