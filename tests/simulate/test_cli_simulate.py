@@ -288,3 +288,25 @@ def test_a_line_without_unit_economics_points_to_what_is_missing(
            f"('llmecon unit-economics {own}' names the missing ones)" in " ".join(err.split())
     assert main(["unit-economics", own]) == 0
     assert "missing:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("company", ["zhipu", "minimax"])
+def test_the_templates_examples_are_valid_scenario_files(
+        company: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new user's audit: the template wrote `regimes: []` and `shocks: []` and their
+    fields were found only through errors; its commented examples, uncommented, load."""
+    from llmecon.simulate.loaders import load_base_scenario
+    from llmecon.simulate.scenario import load_scenario
+
+    assert main(["scenario", "show", company]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("# Examples"))
+    body = [ln[4:] for ln in lines[start + 1:] if ln.startswith("#   ")]
+    assert any(b.startswith("regimes:") for b in body)
+    f = tmp_path / "examples.yaml"
+    f.write_text("\n".join(body) + "\n")
+    from llmecon.api import load_company
+
+    s = load_scenario(load_base_scenario(load_company(company)), f)
+    assert s.regimes[0].name == "budget squeeze" and s.shocks[-1].multiplier == 1.3
+    assert [f.label for f in s.financing] == ["bank loan"]

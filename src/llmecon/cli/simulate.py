@@ -221,8 +221,33 @@ def _scenario_show(args: argparse.Namespace) -> int:
     print("# Where each driver comes from:")
     for k, how in s.provenance.items():
         print(safe(f"#   {k}: {how}"))
+    for line in _examples(s):
+        print(safe(f"# {line}"))
     sys.stdout.write(dump_yaml(s.to_dict(), allow_unicode=False))  # escapes, as before
     return 0
+
+
+def _examples(s: Any) -> list[str]:
+    """Commented examples of the lists the template leaves empty, with this scenario's
+    driver names (a new user's audit: their fields were found only through errors)."""
+    uncertain = [k for k, d in s.drivers.items() if not d.degenerate][:2]
+    volume = next((k for k in s.drivers if k.endswith(("contracts_per_month",
+                                                      "tokens_per_month", "marketing_monthly"))),
+                  "opex_growth_annual")
+    out = ["Examples (a --scenario file may give any of these keys; each replaces the list "
+           "below):",
+           "  regimes:   # an event with a yearly probability that multiplies drivers",
+           f"  - {{name: budget squeeze, probability_per_year: 0.2, duration_months: 6, "
+           f"multipliers: {{{volume}: 0.5}}}}",
+           "  shocks:    # a multiplier from start_month for months months (0: to the end)",
+           "  - {driver: gpu_price_index, multiplier: 1.3, start_month: 3, months: 12}",
+           "  financing: # money in; debt pays interest and is repaid after repay_after_months",
+           "  - {label: bank loan, kind: bank_facility, amount: 100000000, month: 6, "
+           "committed: true, annual_interest_rate: 0.05, repay_after_months: 24}"]
+    if len(uncertain) == 2:
+        out += ["  correlations: # two uncertain drivers and their correlation, -1 to 1",
+                f"  - [{uncertain[0]}, {uncertain[1]}, 0.3]"]
+    return out
 
 
 def _stresses(args: argparse.Namespace) -> int:
