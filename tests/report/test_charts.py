@@ -282,3 +282,25 @@ def test_a_company_given_twice_is_refused_as_report_and_compare_do(
     assert err.startswith("llmecon: error: companies: 'zhipu' is given twice (companies 1 "
                           "and 3)") and err.count("\n") == 1
     assert not out.exists()
+
+
+def test_a_fans_month_labels_do_not_crowd(zhipu: Company) -> None:
+    """A new user's audit: a 36-month fan labelled every month, printed over one another;
+    at most 12 labels, every third month here, the first one kept."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from llmecon.report.chartspec import fan_chart
+    from llmecon.report.mpl_figure import draw
+    from llmecon.simulate.loaders import load_base_scenario
+    from llmecon.simulate.run import run
+
+    spec = fan_chart("zhipu", {"base": run(load_base_scenario(zhipu), paths=100)})
+    assert spec.categorical_x and len(spec.x_categories) == 36
+    fig, ax = plt.subplots()
+    draw(ax, spec)
+    shown = [t.get_text() for t in ax.get_xticklabels()]
+    assert shown == [str(spec.x_categories[i]) for i in range(0, 36, 3)]
+    plt.close(fig)

@@ -76,6 +76,10 @@ def _marks(ax: Any, spec: ChartSpec, t: Trace, offset: float = 0.0) -> None:
                         xytext=(0, 3), ha="center", fontsize=8)
 
 
+#: Labels on a categorical x axis (a 36-month fan shows every third month).
+MAX_X_LABELS = 12
+
+
 def draw(ax: Any, spec: ChartSpec) -> None:
     """Draw ``spec`` on a matplotlib axes."""
     _bars(ax, spec, [t for t in spec.traces if t.kind == "bar" and t.axis == "y"])
@@ -93,8 +97,10 @@ def draw(ax: Any, spec: ChartSpec) -> None:
         right.legend(fontsize=7, loc="upper right")
     if spec.zero_line:
         ax.axhline(0, color="C3", lw=1)
-    if spec.categorical_x and spec.traces:
-        ax.set_xticks(range(len(spec.x_categories)), [str(v) for v in spec.x_categories],
+    if spec.categorical_x and spec.traces:  # at most MAX_X_LABELS labels: months crowd
+        step = -(-len(spec.x_categories) // MAX_X_LABELS)
+        shown = range(0, len(spec.x_categories), step)
+        ax.set_xticks(shown, [str(spec.x_categories[i]) for i in shown],
                       rotation=30, ha="right", fontsize=8)
     ax.set_xlabel(spec.x_axis.title)
     ax.set_ylabel(spec.y_axis.title)
