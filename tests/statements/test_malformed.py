@@ -137,3 +137,19 @@ def test_a_file_of_many_bad_rows_is_checked_up_to_a_bound_and_said_briefly() -> 
     # the header is row 1: rows 2-201 are the 200 problems, row 202 the first not checked
     assert lines[-1] == ("  - stopped after 200 problems: many.csv row 202 and the rows "
                          "after it were not checked")
+
+
+def test_a_balance_given_as_a_flow_in_yaml_says_how_to_write_it(tmp_path: Path) -> None:
+    # a new user's audit: the YAML error told to fix period_months, a CSV column
+    from llmecon.errors import InputError
+    from llmecon.statements.io import read_company
+
+    f = tmp_path / "t.yaml"
+    f.write_text('company: {id: t1, name: T, currency: USD, fiscal_year_end: "12-31"}\n'
+                 "periods:\n  FY2024: {end: 2024-12-31, months: 12}\nfigures:\n"
+                 "  - {item: revenue, period: FY2024, value: 1, unit: million, source: x}\n"
+                 "  - {item: cash_and_equivalents, period: FY2024, value: 1, unit: million, "
+                 "source: x}\n")
+    with pytest.raises(InputError, match=r"figures\[1\] .*a balance at a date; period_months "
+                                         r"must be 0 \(in YAML: instant: true\), found 12"):
+        read_company(f)

@@ -286,11 +286,11 @@ def build_figure(rec: Record, year_end: tuple[int, int] = (12, 31)) -> Figure:
     period = _period(rec, year_end, idef.temporal == "instant")
     months = period.months
     if idef.temporal == "instant" and months != 0:
-        raise InputError(f"{w}: {idef.name} is a balance at a date; period_months must be 0, "
-                         f"found {months}")
+        raise InputError(f"{w}: {idef.name} is a balance at a date; period_months must be 0 "
+                         f"(in YAML: instant: true), found {months}")
     if idef.temporal == "duration" and months == 0:
-        raise InputError(f"{w}: {idef.name} is a flow over a period; period_months must be > 0, "
-                         "found 0")
+        raise InputError(f"{w}: {idef.name} is a flow over a period; period_months must be > 0 "
+                         "(in YAML: no instant: true), found 0")
     value, unit = _value(rec, idef, negate)
     currency = _currency(rec, idef)
     segment = check_segment(None if _blank(rec.segment) else str(rec.segment), idef, where=w)
