@@ -193,14 +193,13 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
         i = idx[j]
         gpus, tp, pp = int(runs.gpus_per_worker[i]), int(runs.tp[i]), int(runs.pp[i])
         input_rate = per_gpu[j] * isl / osl  # prompt tokens/s per GPU at that point
+        per_m_output = float(cost_per_million_tokens(gpu_hour_price, per_gpu[j]))
         points.append(FrontierPoint(
             tp, gpus // (tp * pp), pp, gpus, -(-gpus // g.gpus_per_node),
             int(runs.concurrency[i]), float(p.ttft_ms[i]),
-            float(p.tpot_ms[i]), float(per_user[j]), float(per_gpu[j]),
-            float(cost_per_million_tokens(gpu_hour_price, per_gpu[j])),
+            float(p.tpot_ms[i]), float(per_user[j]), float(per_gpu[j]), per_m_output,
             float(cost_per_million_tokens(gpu_hour_price, input_rate)) if isl else 0.0,
-            float(cost_per_million_tokens(gpu_hour_price, per_gpu[j]) * osl / 1e6),
-            str(p.bound[i])))
+            per_m_output * osl / 1e6, str(p.bound[i])))
     return Frontier(m.name, g.name, engine, precision, isl, osl, gpu_hour_price,
                     g.gpus_per_node, tuple(points), int(ok.sum()))
 

@@ -26,7 +26,13 @@ from llmecon.simulate.events import Financing as Financing
 from llmecon.simulate.events import financing_event as financing_event
 from llmecon.simulate.events import months_before_start
 from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
-from llmecon.simulate.preset_checks import in_range, later, repeated_stress, unknown_stress
+from llmecon.simulate.preset_checks import (
+    FOREIGN_SHARES,
+    in_range,
+    later,
+    repeated_stress,
+    unknown_stress,
+)
 
 if TYPE_CHECKING:  # the scenario file's models are built only when a file or preset is read
     from llmecon.config.scenario import (
@@ -60,7 +66,7 @@ OPTIONAL_LINE_DRIVERS = {
 }
 OPTIONAL_GLOBAL_DRIVERS = ("interest_rate_on_cash_annual", "capex_monthly", "opening_payables",
                            "lease_payments_monthly", "unexplained_operating_monthly",
-                           "foreign_revenue_share", "foreign_cost_share", "foreign_cash_share",
+                           *FOREIGN_SHARES,
                            "compute_rented_share", "compute_committed_share",
                            "compute_commitment_months", "compute_owned_share")
 

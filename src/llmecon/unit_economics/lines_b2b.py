@@ -20,10 +20,10 @@ from llmecon.unit_economics.rows import (
     Rows,
     UERow,
     about_line,
-    confidence_of,
     credit_receivable_days,
     get,
     line_start,
+    row_confidence,
 )
 
 
@@ -40,7 +40,7 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
     split = project_cost_split(x.company, r, p)
     labor_share = compute_share = None
     if split is not None:  # as sure as the figures the split rests on
-        conf = confidence_of(f"({split.confidence} confidence)")
+        conf = row_confidence(split.confidence)
         compute_share = out.add("compute share of the project lines' cost of revenue",
                                 split.compute_share, "ratio", "derived", split.basis, conf)
         if split.labour_share is not None:

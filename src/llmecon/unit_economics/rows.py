@@ -172,6 +172,16 @@ def confidence_of(tag: str) -> Confidence:
     return next((c for c in levels if f"({c} confidence)" in tag), "")
 
 
+def row_confidence(confidence: str) -> Confidence:
+    """A figure's confidence as a row takes it ('unknown' and anything else: '').
+
+    >>> row_confidence("medium"), row_confidence("unknown")
+    ('medium', '')
+    """
+    levels: tuple[Confidence, ...] = ("low", "medium", "high")
+    return next((c for c in levels if c == confidence), "")
+
+
 def status_of(tag: str) -> Status:
     return "disclosed" if tag.startswith("disclosed") else "derived" \
         if tag.startswith("derived") else "n/a"
