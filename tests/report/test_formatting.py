@@ -8,6 +8,7 @@ agreeing sources, ``medium`` as one clear source and ``low`` as conflicting or d
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,50 @@ def test_share_as_given_keeps_the_digits_given() -> None:
     assert share_as_given(0.999999999999) == "99.9999999999%"
     assert share_as_given(0.3) == "30%"  # 0.3 * 100 is 30.000000000000004 in floats
     assert share_as_given(0.125) == "12.5%"
+
+
+def _saved_run(prob_cash_out: float, cash_p50: float) -> Any:
+    from datetime import datetime
+
+    from llmecon.store.runs import RunRecord
+
+    summary = {"prob_cash_out_by_horizon": prob_cash_out, "currency": "CNY",
+               "cash_at_horizon": {"p5": cash_p50, "p50": cash_p50, "p95": cash_p50},
+               "financing": "committed"}
+    return RunRecord("ab12", datetime(2026, 1, 1), "zhipu", "base", 2000, 36, 7, "numpy",
+                     summary, {})
+
+
+def test_a_probability_on_a_tie_reads_the_same_in_terminal_dashboard_and_excel() -> None:
+    # consistency audit cons35: 245 of 2,000 paths out of cash is 12.25%, which the
+    # terminal printed 12.2% (half-even on the binary value), the dashboard 12.3% (the
+    # browser's toFixed) and Excel's 0.0% format 12.3% (half up): one rule, half up, so all
+    # show 12.3%; the median cash RMB -6,130.4m showed as "-6130.4m CNY" on the dashboard.
+    from rich.console import Console
+
+    from llmecon.report.formatting import percent
+    from llmecon.report.simulate import runs_table
+    from llmecon.web.routes_sim import _record
+
+    rec = _saved_run(245 / 2000, -6_130_400_000.0)
+    console = Console(width=250, record=True)
+    console.print(runs_table([rec]))
+    terminal = console.export_text()
+    web = _record(rec)
+    assert percent(245 / 2000) == "12.3%"
+    assert "12.3%" in terminal and "12.2%" not in terminal
+    assert web["prob_cash_out_text"] == "12.3%"
+    assert web["cash_p50_text"] == "RMB -6.13bn"
+    assert "RMB -6.13bn" in terminal
+    # the other half-way cases: 0.4995 (49.95%) and a value just below 2.85% in binary
+    assert [percent(v) for v in (0.4995, 0.028499999999999998, -0.0125)] == \
+        ["50.0%", "2.9%", "-1.3%"]
+
+
+def test_the_dashboard_page_shows_the_servers_text_not_its_own_rounding() -> None:
+    # cons35: the page rounded P(cash < 0) and the median cash again with toFixed
+    from importlib.resources import files
+
+    page = files("llmecon.web").joinpath("static/index.html").read_text()
+    assert "r.prob_cash_out_text" in page and "r.cash_p50_text" in page
+    assert "prob_cash_out_by_horizon * 100" not in page

@@ -75,7 +75,7 @@ def stress_view(runs: Mapping[str, Any]) -> list[View]:
     """One row per run of a company: P(cash < 0), medians at the horizon."""
     return [{"tag": tag if f"financing {r.financing_included}" in tag else
              f"{tag} (financing: {r.financing_included})",
-             "prob_cash_out": f"{float(r.prob_cash_out[-1]):.1%}",
+             "prob_cash_out": f.percent(float(r.prob_cash_out[-1])),
              "cash": f.money(float(r.percentiles["cash"][2, -1]), r.currency),
              "revenue": f.money(float(r.revenue_total_percentiles[2]), r.currency),
              "margin": _pct(float(r.gross_margin_total_percentiles[2]), ".1%")}
@@ -85,7 +85,7 @@ def stress_view(runs: Mapping[str, Any]) -> list[View]:
 def _pct(v: float | None, fmt: str) -> str:
     if v is None or math.isnan(v) or math.isinf(v):
         return "n/a"
-    return format(v, fmt)
+    return f.percent(v, int(fmt[1])) if fmt in (".0%", ".1%") else format(v, fmt)
 
 
 def _usd(v: float | None) -> str:

@@ -17,6 +17,7 @@ from llmecon.report.formatting import (
     compact,
     confidence_mark,
     money,
+    percent,
     share_as_given,
 )
 from llmecon.report.richtext import plain
@@ -68,10 +69,10 @@ def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
     arr = r.percentiles[metric]
     months = sorted(set(range(0, r.horizon_months, step)) | {r.horizon_months - 1})
     for m in months:
-        cells = [f"{arr[i, m] * 100:,.1f}%" if metric == "gross_margin" else
+        cells = [percent(float(arr[i, m])) if metric == "gross_margin" else
                  money(float(arr[i, m]), r.currency) for i in range(len(PERCENTILES))]
         if metric == "cash":
-            cells.append(f"{r.prob_cash_out[m]:.1%}")
+            cells.append(percent(float(r.prob_cash_out[m])))
         t.add_row(_label(r, m), *cells)
     return t
 
@@ -103,11 +104,11 @@ def summary_table(r: SimResult) -> RichTable:
     t.add_row("revenue over the horizon",
               *(money(v, r.currency) for v in r.revenue_total_percentiles))
     t.add_row("gross margin over the horizon",
-              *(f"{v * 100:.1f}%" for v in r.gross_margin_total_percentiles))
+              *(percent(v) for v in r.gross_margin_total_percentiles))
     # probabilities are not percentiles: below the table, not in its p5 column
-    t.caption = plain(f"P(cash < 0 within the horizon): {s['prob_cash_out_by_horizon']:.1%}; "
+    t.caption = plain(f"P(cash < 0 within the horizon): {percent(s['prob_cash_out_by_horizon'])}; "
                       "P(break-even within the horizon): "
-                      f"{s['prob_breakeven_within_horizon']:.1%}")
+                      f"{percent(s['prob_breakeven_within_horizon'])}")
     t.caption_justify = "left"
     return t
 
@@ -219,7 +220,7 @@ def runs_table(records: Sequence[RunRecord]) -> RichTable:
         t.add_row(*(plain(v) for v in (
             r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company, r.stresses,
             s.get("financing", "not recorded"), f"{r.paths:,}", r.horizon, r.seed, r.backend,
-            f"{s['prob_cash_out_by_horizon']:.1%}",
+            percent(s["prob_cash_out_by_horizon"]),
             money(s["cash_at_horizon"]["p50"], s["currency"]))))
     return t
 
@@ -235,14 +236,14 @@ def compare_runs_table(records: Sequence[RunRecord], title: str = "Runs compared
         ("horizon (months), seed", lambda s: f"{s.get('horizon_months', '?')}, "
                                              f"{s.get('seed', '?')}"),
         ("financing included", lambda s: s.get("financing", "not recorded")),
-        ("P(cash < 0 within horizon)", lambda s: f"{s['prob_cash_out_by_horizon']:.1%}"),
+        ("P(cash < 0 within horizon)", lambda s: percent(s["prob_cash_out_by_horizon"])),
         ("cash at horizon p5", lambda s: money(s["cash_at_horizon"]["p5"], s["currency"])),
         ("cash at horizon p50", lambda s: money(s["cash_at_horizon"]["p50"], s["currency"])),
         ("cash at horizon p95", lambda s: money(s["cash_at_horizon"]["p95"], s["currency"])),
         ("revenue over horizon p50",
          lambda s: money(s["revenue_over_horizon"]["p50"], s["currency"])),
         ("gross margin over horizon p50",
-         lambda s: f"{s['gross_margin_over_horizon']['p50'] * 100:.1f}%"),
+         lambda s: percent(s["gross_margin_over_horizon"]["p50"])),
         ("runway p50 (month)", lambda s: _months(s["runway_months"]["p50"]) + _saved_end(
             (s.get("runway_month_ends") or {}).get("p50"))),
     ]

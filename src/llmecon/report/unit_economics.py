@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from llmecon.report.common import jsonable
-from llmecon.report.formatting import CURRENCY_LABEL, LOW_MARK, compact, money
+from llmecon.report.formatting import CURRENCY_LABEL, LOW_MARK, compact, money, percent
 from llmecon.report.richtext import plain
 from llmecon.textcells import CsvWriter
 from llmecon.unit_economics.company import UERow, UnitEconomicsTable
@@ -34,7 +34,7 @@ def _value_text(row: UERow, currency: str) -> str:
         return "never" if row.unit == "months" else "inf"
     u = row.unit
     if u == "ratio":
-        return f"{v * 100:,.1f}%"
+        return percent(v)
     if u == currency or u.startswith(currency + " "):  # money, or "CNY per customer"
         text = money(v, currency) if abs(v) >= 1e3 else \
             f"{CURRENCY_LABEL.get(currency, currency)} {v:,.4g}"
