@@ -1,6 +1,6 @@
 """Consistency audit: gather the same headline figures from every output and compare them.
 
-Run from the clone's root:  PYTHONPATH=src .venv/bin/python exp/consistency.py [OUT_DIR]
+Run from the clone's root:  PYTHONPATH=src .venv/bin/python scripts/consistency.py [OUT_DIR]
 
 Every figure is keyed by (company, metric key, period). Each output contributes the value
 (where it carries one: JSON, CSV, Excel, the API, the dashboard) and the text a reader sees
@@ -29,7 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/c35/audit")
-COMPANIES = {"zhipu": "zhipu", "minimax": "minimax", "consco": str(ROOT / "exp/consco.csv")}
+COMPANIES = {
+    "zhipu": "zhipu",
+    "minimax": "minimax",
+    "consco": str(ROOT / "scripts/data/consco.csv"),
+}
 SEED, PATHS = 7, 500
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "250"}
 PY = str(ROOT / ".venv/bin/python")
