@@ -101,6 +101,27 @@ def test_valuation_minimax_at_ipo(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "Valuation" in out and "vs IPO price" in out
 
 
+def test_valuation_carries_the_section_mark_of_cash_alone(capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """A consistency audit: ``compare zhipu`` marks its cash RMB 2.55bn§ (H1 2025 discloses
+    cash and equivalents but no short-term investments) and every runway on it, but
+    ``valuation zhipu`` built its net cash and EV on the same figure without the mark."""
+    code, out, _ = run(["valuation", "zhipu", "--at", "IPO", "--format", "json"], capsys)
+    v = json.loads(out)[0]
+    assert code == 0 and v["cash_bases"] == ["cash_only"]
+    # 2,552.0 cash - 137.0 bank borrowings + 3,743.7 net IPO proceeds (RMB m, by hand)
+    assert v["net_cash"] == pytest.approx((2552.0 - 137.0 + 3743.7) * 1e6, rel=1e-3)
+    code, out, _ = run(["valuation", "zhipu", "--at", "IPO"], capsys)
+    row = next(line for line in out.splitlines() if "2026-01-08" in line)
+    assert "6.16bn§" in row and "45.77bn§" in row and "99.8x§" in row
+    assert "§ cash and equivalents alone" in out
+    # MiniMax discloses short-term investments: no mark
+    code, out, _ = run(["valuation", "minimax", "--at", "IPO", "--format", "json"], capsys)
+    assert json.loads(out)[0]["cash_bases"] == []
+    code, out, _ = run(["valuation", "minimax", "--at", "IPO"], capsys)
+    assert "§" not in out
+
+
 def test_forward_revenue_takes_a_scale_and_is_shown(capsys: pytest.CaptureFixture[str]
                                                     ) -> None:
     """A new user's audit: ``--forward-revenue 200`` read as US$200 gave a 60,534,435.5x

@@ -74,6 +74,9 @@ class Valuation:
     ev_cash_rolled_forward_to_ttm_revenue: float | None = None
     #: the user's revenue estimate for the next twelve months that EV / forward revenue uses
     forward_revenue: float | None = None
+    #: the methods of the cash the net cash (and so the EV) rests on, as a runway carries
+    #: them (``cash_only``: cash and equivalents alone, short-term investments undisclosed)
+    cash_bases: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         mcap = "n/a" if self.market_cap_in_price_currency is None else \
@@ -180,6 +183,7 @@ class _Acc:
     #: IPO proceeds received by the price date
     available: float | None = None
     with_ipo: str = ""  # how the message on ``available`` says the IPO is in it
+    cash_bases: tuple[str, ...] = ()
 
     def once(self, note: str) -> None:
         """Add ``note`` to the basis unless it is there (the balance sheet and the TTM
@@ -215,6 +219,7 @@ def _net_cash(company: Company, table: FxTable, day: date, bp: Period | None,
     acc.available = total
     acc.basis.append(f"net cash at {bp.end}: {cash.basis}")
     acc.conf.append(cash.confidence)
+    acc.cash_bases = cash.bases
     debt = ctx.at("bank_borrowings", bp.end)
     if debt.ok and debt.value is not None:
         total -= debt.value
@@ -281,7 +286,7 @@ def valuation(company: Company, fx_table: FxTable, at: str | None = None, *,
         ev, ttm, _ratio(ev, ttm), _ratio(ev, forward_revenue),
         _vs_ipo(company, price, acc), tuple(acc.basis), tuple(acc.why),
         weakest(acc.conf), tuple(acc.inputs), months, spent, rolled,
-        _ratio(rolled, ttm), forward_revenue))
+        _ratio(rolled, ttm), forward_revenue, acc.cash_bases if net_cash is not None else ()))
 
 
 def _finite(v: Valuation) -> Valuation:

@@ -13,7 +13,7 @@ from rich.text import Text
 from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_summary
-from llmecon.report.export import basis_note, change_marked, marked
+from llmecon.report.export import BASIS_NOTES, basis_note, change_marked, marked, marks_of
 from llmecon.report.richtext import plain, printable
 from llmecon.statements.model import Company
 
@@ -164,13 +164,16 @@ def valuations(items: Sequence[Valuation]) -> RenderableType:
         rt.add_column(name, justify="left" if name in ("company", "date") else "right")
     notes: list[str] = []
     for v in items:
-        cur = v.currency
+        cur, m = v.currency, marks_of(v.cash_bases)  # the net cash's § reaches the EV
+
+        def on_cash(text: str, m: str = m) -> str:
+            return text if text == "n/a" else text + m
         rt.add_row(*(plain(x) for x in (
             v.company_id, f"{f.CURRENCY_LABEL.get(v.price_currency, v.price_currency)} "
             f"{v.share_price:,.2f}", v.as_of.isoformat(), _money(v.market_cap, cur),
-            _money(v.net_cash, cur), _money(v.enterprise_value, cur),
-            _money(v.ttm_revenue, cur), _times(v.ev_to_ttm_revenue),
-            _times(v.ev_to_forward_revenue),
+            on_cash(_money(v.net_cash, cur)), on_cash(_money(v.enterprise_value, cur)),
+            _money(v.ttm_revenue, cur), on_cash(_times(v.ev_to_ttm_revenue)),
+            on_cash(_times(v.ev_to_forward_revenue)),
             "n/a" if v.price_vs_ipo is None else f"{v.price_vs_ipo:+.1%}", v.confidence)))
         rolled = () if v.ev_cash_rolled_forward is None else (
             f"EV with that cash deducted: {_money(v.ev_cash_rolled_forward, cur)} "
@@ -182,6 +185,8 @@ def valuations(items: Sequence[Valuation]) -> RenderableType:
             note = f"  {v.company_id} {v.price_label}: {line}"
             if note not in notes:
                 notes.append(note)
+    used = {k for v in items for k in v.cash_bases}
+    notes += [f"  {n}" for k, n in BASIS_NOTES.items() if k in used]
     return Group(rt, plain("\n".join(notes), style="dim")) if notes else rt
 
 
