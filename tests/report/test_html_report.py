@@ -183,3 +183,23 @@ def test_a_company_that_cannot_be_projected_keeps_its_unit_economics(tmp_path: P
     assert [t.company_id for t in data.ue_lines] == ["examplai"]
     assert "apps line's unit economics cannot be computed" in data.not_projected["examplai"]
     assert "examplai" not in data.simulations
+
+
+def test_report_excel_names_the_base_with_all_financing(tmp_path: Path) -> None:
+    """A consistency audit: credit-withdrawn is measured against the base with all financing,
+    whose sheet was 'Sim minimax base (2)' with 'stresses: base', not to be told from the
+    committed base but by its last rows."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "m.xlsx"
+    assert main(["report", "minimax", "--paths", "200", "--stress", "credit-withdrawn",
+                 "-o", str(out)]) == 0
+    wb = load_workbook(out)
+    assert "Sim minimax base (2)" not in wb.sheetnames
+    ws = wb["Sim minimax base, financing all"]
+    foot = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2) if r[0].value in (
+        "stresses", "financing included")}
+    assert foot == {"stresses": "base, financing all", "financing included": "all"}
+    base_foot = {r[0].value: r[1].value for r in wb["Sim minimax base"].iter_rows(min_row=2)
+                 if r[0].value == "financing included"}
+    assert base_foot == {"financing included": "committed"}

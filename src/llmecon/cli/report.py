@@ -92,8 +92,8 @@ def _report(args: argparse.Namespace) -> int:
         for t in data.ue_lines:
             excel.add_unit_economics(book, t)
         for runs in data.simulations.values():  # the base and every stress run
-            for r in runs.values():
-                excel.add_simulation(book, r)
+            for tag, r in runs.items():  # 'base, financing all' is not the base
+                excel.add_simulation(book, r, tag)
         book.save(path)
     print(f"wrote {safe(path)}")
     return 0
