@@ -334,3 +334,26 @@ def test_runway_with_ipo_keeps_medium_on_a_medium_rate(minimax: Company) -> None
     # US$619m (medium), so its runway incl. IPO stays medium: (1,050 + 594.1) / 27.9 = 58.9
     mv = s.runway_with_ipo(ctx(minimax), minimax.period("FY2025"))
     assert mv.value == pytest.approx(58.9, abs=0.05) and mv.confidence == "medium"
+
+
+def test_receivable_days_without_an_opening_balance_says_so() -> None:
+    """A consistency audit: a file disclosing FY2024 receivables (US$20m) and revenue but no
+    FY2023 receivables read 'receivable_days not disclosed for FY2024', as if the days were
+    a disclosed item; the days average the opening and closing balances, and the opening is
+    what is missing. With it, (10 + 20) / 2 / 100 x 366 days (2024 is a leap year) = 54.9."""
+    from llmecon.statements.io import read_csv_text
+
+    head = ("company,period,period_end,period_months,metric,value,currency,unit,source_url,"
+            "source_count,confidence\n")
+    rows = ["rd,META,,,name,RD,,,,,", "rd,META,,,currency,USD,,,,,",
+            "rd,FY2023,2023-12-31,12,revenue,40,USD,million,hand,1,high",
+            "rd,FY2024,2024-12-31,12,revenue,100,USD,million,hand,1,high",
+            "rd,FY2024,2024-12-31,0,trade_receivables,20,USD,million,hand,1,high"]
+    c = read_csv_text(head + "\n".join(rows) + "\n", "rd.csv")
+    mv = s.receivable_days(ctx(c), c.period("FY2024"))
+    assert not mv.ok and "no opening trade receivables (FY2023)" in mv.why
+    assert "not disclosed" not in mv.why
+    rows.append("rd,FY2023,2023-12-31,0,trade_receivables,10,USD,million,hand,1,high")
+    c = read_csv_text(head + "\n".join(rows) + "\n", "rd.csv")
+    mv = s.receivable_days(ctx(c), c.period("FY2024"))
+    assert mv.value == pytest.approx((10 + 20) / 2 / 100 * 366)

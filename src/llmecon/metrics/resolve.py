@@ -129,15 +129,17 @@ class Resolver:
         if key in self._stack:
             return self._na(item, period, segment, "circular")
         self._stack.add(key)
+        why = ""  # a rule that knows what it lacks says so (an opening balance)
         try:
             for rule in RULES.get(item, ()):
                 r = rule(self, period, segment)
                 if r is not None and r.ok:
                     return self._confirmed(r)
+                why = why or (r.why if r is not None else "")
         finally:
             self._stack.discard(key)
         seg = f" [{segment}]" if segment else ""
-        return self._na(item, period, segment, f"{item}{seg} not disclosed for {period}")
+        return self._na(item, period, segment, why or f"{item}{seg} not disclosed for {period}")
 
     def _confirmed(self, r: Resolved) -> Resolved:
         """A derived value that a reported check figure of the same item confirms (within
@@ -293,14 +295,21 @@ def _receivable_days(r: Resolver, period: str, seg: str | None) -> Resolved | No
     p = r.period(period)
     if p is None or p.start is None:
         return None
-    close_label = r.instant_label(p.end)
-    open_label = r.instant_label(p.start - timedelta(days=1))
-    if close_label is None or open_label is None:
-        return None
+    opening = p.start - timedelta(days=1)
+    labels = {"opening": r.instant_label(opening), "closing": r.instant_label(p.end)}
+    parts = {k: r.get("trade_receivables", v) if v is not None else None
+             for k, v in labels.items()}
+    revenue = r.get("revenue", period)
+    missing = [f"{k} trade receivables ({labels[k] or day})" for k, day in
+               (("opening", opening), ("closing", p.end)) if not (parts[k] and parts[k].ok)]
+    missing += [] if revenue.ok else [f"revenue ({period})"]
+    if missing:  # an average of two balances: say which is missing, not 'not disclosed'
+        return r._na("receivable_days", period, None, "receivable_days: derived from the "
+                     "average of opening and closing trade receivables over revenue; no "
+                     + ", no ".join(missing))
     return r.derive("receivable_days", period, None,
                     "average of opening and closing trade receivables / revenue x days",
-                    [r.get("trade_receivables", open_label),
-                     r.get("trade_receivables", close_label), r.get("revenue", period)],
+                    [parts["opening"], parts["closing"], revenue],  # type: ignore[list-item]
                     lambda o, c, rev: fx.receivable_days(o, c, rev, p.days))
 
 
