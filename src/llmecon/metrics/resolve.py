@@ -300,8 +300,9 @@ def _receivable_days(r: Resolver, period: str, seg: str | None) -> Resolved | No
     parts = {k: r.get("trade_receivables", v) if v is not None else None
              for k, v in labels.items()}
     revenue = r.get("revenue", period)
+    found = {k: v for k, v in parts.items() if v is not None and v.ok}
     missing = [f"{k} trade receivables ({labels[k] or day})" for k, day in
-               (("opening", opening), ("closing", p.end)) if not (parts[k] and parts[k].ok)]
+               (("opening", opening), ("closing", p.end)) if k not in found]
     missing += [] if revenue.ok else [f"revenue ({period})"]
     if missing:  # an average of two balances: say which is missing, not 'not disclosed'
         return r._na("receivable_days", period, None, "receivable_days: derived from the "
@@ -309,7 +310,7 @@ def _receivable_days(r: Resolver, period: str, seg: str | None) -> Resolved | No
                      + ", no ".join(missing))
     return r.derive("receivable_days", period, None,
                     "average of opening and closing trade receivables / revenue x days",
-                    [parts["opening"], parts["closing"], revenue],  # type: ignore[list-item]
+                    [found["opening"], found["closing"], revenue],
                     lambda o, c, rev: fx.receivable_days(o, c, rev, p.days))
 
 
