@@ -57,7 +57,10 @@ def test_peers_ranks_gross_margin(capsys: pytest.CaptureFixture[str]) -> None:
     assert entries["zhipu"]["value"] == pytest.approx((190.877 - 95.453) / 190.877)
     assert entries["zhipu"]["rank"] == 1 and entries["minimax"]["rank"] == 2
     assert entries["minimax"]["value"] == pytest.approx(0.254, abs=0.001)
-    assert entries["minimax"]["period"] == "FY2025 (12M to 2025-12-31)"
+    # the period is the label every other JSON gives, its end and length beside it (it was
+    # the display text 'FY2025 (12M to 2025-12-31)')
+    assert (entries["minimax"]["period"], entries["minimax"]["period_end"],
+            entries["minimax"]["period_months"]) == ("FY2025", "2025-12-31", 12)
     code, out, _ = run(["peers", "monthly_burn"], capsys)
     assert code == 0 and "snowflake" in out and "Cash burn per month" in out
 

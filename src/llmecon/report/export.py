@@ -212,7 +212,7 @@ def ranking_json(r: PeerRanking) -> str:
     """A peer ranking as JSON: each entry's rank (null when n/a), value and period end."""
     return _dump({"signal": r.signal, "label": r.label, "meaning": r.meaning, "note": r.note,
                   "order": r.order, "entries": [{"rank": e.rank, "company": e.company_id,
-                               **metric_dict(e.value), "period": e.period}
+                               **metric_dict(e.value)}
                               for e in r.entries]})
 
 
