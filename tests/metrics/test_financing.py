@@ -62,3 +62,25 @@ def test_burn_history_agrees_with_the_burn_signal(zhipu: Company, minimax: Compa
             assert row.change == pytest.approx(last.change)
     # MiniMax FY2025 adjusted loss 251 / 12 against FY2024's, 244.2 / 12 (US$m): +2.8%
     assert burn_history(minimax)[-1].change == pytest.approx(251 / 244.2 - 1)
+
+
+def test_gross_and_net_proceeds_in_different_currencies(minimax: Company) -> None:
+    """Gross proceeds in HK$ beside net proceeds in US$ (as Bloomberg quotes a Hong Kong
+    listing): each converts at its own currency's rate. Hand computation: HK$4,818m at the
+    implied 7.7835 HK$/US$ of 9 Jan 2026 (fx.yaml) is US$619.0m gross; net US$594.1m
+    (= 619.0 x (1 - 4.02%)) gives fees of 4.02%, not 1 - 594.1 / 4,818 = 87.7% (the HK$
+    amount read as US$)."""
+    from dataclasses import replace
+
+    from llmecon.statements.model import Figure
+
+    ipo = minimax.period("IPO")
+    net = Figure("ipo_net_proceeds", ipo, 594.1e6, "million", currency="USD",
+                 source="test: hand computation", confidence="medium")
+    company = replace(minimax, figures=(*minimax.figures, net))
+    got = ipo_proceeds(company, company.period("9M_2025").end, load_fx())
+    assert got is not None and got.basis == "net"
+    assert got.amount == pytest.approx(594.1e6)
+    assert got.gross_amount == pytest.approx(4818e6 / 7.7835)  # US$619.0m
+    assert got.fee_share == pytest.approx(1 - 594.1 / (4818 / 7.7835), abs=1e-6)  # 4.02%
+    assert got.fee_share == pytest.approx(0.0402, abs=1e-3)

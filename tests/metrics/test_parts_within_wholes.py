@@ -62,3 +62,13 @@ def test_a_part_above_its_whole_is_one_problem(tmp_path: Path) -> None:
     text = str(e.value)
     assert "rd_compute_cost FY2024: 90 USD million exceeds rd_expense 80" in text
     assert text.count("exceed") == 1
+
+
+def test_proceeds_in_two_currencies_are_not_compared_as_numbers(tmp_path: Path) -> None:
+    # gross US$619.0m beside net HK$4,624.3m (= 619.0 x 7.7835 x (1 - 4.02%)): the net is
+    # the smaller amount; 4,624.3 > 619.0 compares HK$ with US$ and must not refuse the file
+    gross = _row("FY2024", 0, "ipo_gross_proceeds", 619.0)
+    net = _row("FY2024", 0, "ipo_net_proceeds", 4624.3).replace(",USD,", ",HKD,")
+    p = tmp_path / "c.csv"
+    p.write_text(BASE.read_text(encoding="utf-8") + gross + net, encoding="utf-8")
+    assert load_company(str(p)).id == "examplai"

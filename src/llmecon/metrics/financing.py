@@ -111,14 +111,12 @@ def ipo_proceeds(company: Company, after: date, fx: FxTable | None,
     net, gross = r.get("ipo_net_proceeds", ipo.label), r.get("ipo_gross_proceeds", ipo.label)
     used = net if net.ok else gross
     currency = str(used.inputs[0].currency) if used.inputs else company.currency
-    rate, rate_confidence = 1.0, []
-    if currency != company.currency:
-        if fx is None:
-            raise InputError(f"{company.id}: FX rates needed to convert IPO proceeds from "
-                             f"{currency}")
-        rate, rates = fx.rate(currency, company.currency, "closing", None, ipo.end)
-        rate_confidence = [x.confidence for x in rates]
-    gross_amount = float(gross.value) * rate if gross.ok and gross.value is not None \
+    rate, rate_confidence = _closing_rate(company, currency, ipo.end, fx)
+    # gross proceeds convert at their own currency's rate (HK$ gross beside US$ net)
+    gross_currency = str(gross.inputs[0].currency) if gross.ok and gross.inputs else currency
+    gross_rate = rate if gross_currency == currency else \
+        _closing_rate(company, gross_currency, ipo.end, fx)[0]
+    gross_amount = float(gross.value) * gross_rate if gross.ok and gross.value is not None \
         else math.nan
     if net.ok and net.value is not None:
         amount = float(net.value) * rate
@@ -134,6 +132,19 @@ def ipo_proceeds(company: Company, after: date, fx: FxTable | None,
     confidence = weakest([net.confidence if net.ok else gross.confidence, *rate_confidence])
     return IpoProceeds(ipo.end, ipo.label, amount, gross_amount, fee, basis, currency, rate,
                        confidence, company.currency)
+
+
+def _closing_rate(company: Company, currency: str, day: date, fx: FxTable | None
+                  ) -> tuple[float, list[str]]:
+    """Units of the company's currency per unit of ``currency`` at ``day``, with the
+    confidence of the rates used (1.0 and none when the currencies agree)."""
+    if currency == company.currency:
+        return 1.0, []
+    if fx is None:
+        raise InputError(f"{company.id}: FX rates needed to convert IPO proceeds from "
+                         f"{currency}")
+    rate, rates = fx.rate(currency, company.currency, "closing", None, day)
+    return rate, [x.confidence for x in rates]
 
 
 #: How a monthly burn was measured; presenters mark ``adjusted_loss`` (non-IFRS) rows.

@@ -116,6 +116,8 @@ def _period_identities(company: Company, label: str, present: set[tuple[str, str
                    f"liabilities {_show(tl.value, tl)} + net assets {_show(na.value, na)}")
     for part, whole in _PARTS:
         p, w = _raw(company, part, label), _raw(company, whole, label)
+        if p and w and p.currency != w.currency:
+            continue  # amounts in two currencies (HK$ gross, US$ net) need an FX rate
         if p and w and p.value > w.value * (1 + DEFAULT_RELATIVE_TOLERANCE):
             out.append(f"{_name(p)}: {_show(p.value, p)} exceeds {whole} "
                        f"{_show(w.value, w)}, of which it is a part")
