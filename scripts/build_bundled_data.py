@@ -384,11 +384,12 @@ def main(reference: str) -> None:
             "the HKEX prospectus; see shared/reference/prospectus_figures.md."),
         "as_of": "2026-03-27",
         "coverage_note": (
-            "Latest results: H1 2025 (six months to 30 June 2025, from the prospectus). The "
-            "FY2025 annual results (HKEX announcement, March 2026) were not found in the "
-            "stored sources: five searches for shared/reference/post_listing.md and four "
-            "more for this release (English and Chinese) returned only prospectus-era "
-            "figures. Market data: the listing-day close and one later quoted price."),
+            "Latest results: H1 2025 (six months to 30 June 2025, from the prospectus). "
+            "FY2025 annual results: not found in the stored sources: five searches for "
+            "shared/reference/post_listing.md and four more for this release (English and "
+            "Chinese) returned only prospectus-era figures, and the latest stored page (a "
+            "longbridge.com analyst post of 27 March 2026) still expects them in April-May "
+            "2026. Market data: the listing-day close and one later quoted price."),
     }
     minimax_meta = {
         "name": "MiniMax",

@@ -40,5 +40,9 @@ def test_listing_shows_latest_period_as_of_and_whats_missing(zhipu: Company,
     assert (m.latest, m.as_of) == ("FY2025 (12M to 2025-12-31)", date(2026, 3, 3))
     assert z.latest == "H1_2025 (6M to 2025-06-30)"
     assert "FY2025 annual results" in z.coverage_note and "not found" in z.coverage_note
+    # no stored source dates an FY2025 announcement: the newest stored page (longbridge.com
+    # topics/39575335, 27 Mar 2026) expects the results in "April-May 2026"
+    assert "announcement, March 2026" not in z.coverage_note
+    assert "April-May 2026" in z.coverage_note
     assert z.fiscal_year_end == m.fiscal_year_end == "12-31"
     assert 0 < m.low_confidence_figures < m.figures
