@@ -15,7 +15,8 @@ BASE = Path(__file__).resolve().parents[1] / "data" / "examplai.csv"
 
 def _row(period: str, months: int, item: str, value: float, unit: str = "million") -> str:
     end = "2023-12-31" if period == "FY2023" else "2024-12-31"
-    return (f"examplai,{period},{end},{months},{item},{value},USD,{unit},hand-written test "
+    cur = "" if unit == "percent" else "USD"
+    return (f"examplai,{period},{end},{months},{item},{value},{cur},{unit},hand-written test "
             "fixture,1,high,,,,\n")
 
 
@@ -30,6 +31,10 @@ def _row(period: str, months: int, item: str, value: float, unit: str = "million
     ([_row("FY2024", 0, "ipo_net_proceeds", 200), _row("FY2024", 0, "ipo_gross_proceeds", 100)],
      "exceeds ipo_gross_proceeds"),
     ([_row("FY2024", 12, "rd_staff_cost", 50)], "rd_staff_cost + rd_compute_cost = "),
+    # code35: two shares of one cost of revenue, each within 0-100%, 120% together
+    ([_row("FY2024", 12, "cost_of_revenue_compute_share", 60, "percent"),
+      _row("FY2024", 12, "cost_of_revenue_labor_share", 60, "percent")],
+     "60% + 60% = 120% of the cost of revenue, expected at most 100%"),
 ])
 def test_parts_bigger_than_their_whole_are_refused(rows: list[str], says: str,
                                                     tmp_path: Path) -> None:

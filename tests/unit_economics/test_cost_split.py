@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from llmecon.api import load_company
 from llmecon.config.assumptions import load_assumptions
 from llmecon.metrics.resolve import Resolver
 from llmecon.statements.model import Company
@@ -94,3 +96,51 @@ def test_the_split_is_as_sure_as_its_figures(zhipu: Company) -> None:
     assert set(shares.values()) == {"medium"}
     assert got["compute share of the project lines' cost of revenue"] == "medium"
     assert got["labour share of the project lines' cost of revenue"] == "medium"
+
+
+FICTIVA = Path(__file__).resolve().parents[1] / "data" / "fictiva_b2b.csv"
+
+
+def _fictiva(tmp_path: Path, compute: float, labour: float, project_margin: float) -> Company:
+    """Fictiva FY2024 (cost of revenue 150, cloud_api 60 at 30%: cost 42) with a project
+    line margin and the company's cost-of-revenue split given."""
+    text = FICTIVA.read_text(encoding="utf-8").replace(
+        "FY2024,2024-12-31,12,gross_margin,55,", f"FY2024,2024-12-31,12,gross_margin,"
+        f"{project_margin:g},")
+    text += "".join(f"fictiva,FY2024,2024-12-31,12,{item},{v:g},,percent,hand-written,1,"
+                    "high,,,,\n" for item, v in (("cost_of_revenue_compute_share", compute),
+                                                 ("cost_of_revenue_labor_share", labour)))
+    p = tmp_path / "fictiva.csv"
+    p.write_text(text, encoding="utf-8")
+    return load_company(str(p))
+
+
+def test_labour_capped_at_what_compute_leaves_and_said(tmp_path: Path) -> None:
+    """code35: onsite_projects at 62.5% costs 240 x 0.375 = 90, less than the company's
+    150 - 42; compute (60 - 42) / 90 = 20%, and company labour 90 was capped silently at
+    100% of the line's cost: 120% in all, the hardware floored at 0 without a word, and a
+    project margin of 1 - 0.375 x 1.2 = 55.0% shown as "matches the line margin" (62.5%).
+    Labour is now what compute leaves, (90 - 18) / 90 = 80%, and the basis says so."""
+    c = _fictiva(tmp_path, 40, 60, 62.5)
+    split = project_cost_split(c, Resolver(c), c.period("FY2024"))
+    assert split is not None and split.labour_share is not None
+    assert split.compute_share == pytest.approx((150 * 0.4 - 42) / 90)
+    assert split.labour_share == pytest.approx((90 - 18) / 90)
+    assert split.hardware_share == pytest.approx(0.0, abs=1e-12)
+    assert "capped at 80.0%" in split.labour_basis and "CNY 90.00m" in split.labour_basis
+    rows = {r.quantity: r.value for r in unit_economics_table(
+        c, load_assumptions(), load_fx(), *bundled_inference()).rows
+        if r.line == "onsite_projects"}
+    assert rows["project gross margin"] == pytest.approx(0.625)
+    assert rows["at 0% reusable: gross margin"] == pytest.approx(0.625)
+
+
+def test_labour_within_the_project_cost_is_not_capped(tmp_path: Path) -> None:
+    # the fixture's 55% margin: 240 x 0.45 = 108 = 150 - 42; compute (45 - 42) / 108,
+    # labour 97.5 / 108 (30% + 65% of 150), hardware the 5% left
+    c = _fictiva(tmp_path, 30, 65, 55)
+    split = project_cost_split(c, Resolver(c), c.period("FY2024"))
+    assert split is not None and split.labour_share is not None
+    assert split.labour_share == pytest.approx(150 * 0.65 / 108)
+    assert split.hardware_share == pytest.approx(1 - 3 / 108 - 97.5 / 108)
+    assert "capped" not in split.labour_basis

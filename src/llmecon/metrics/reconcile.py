@@ -20,6 +20,7 @@ from llmecon import formulas as fx
 from llmecon.errors import ValidationError
 from llmecon.metrics.resolve import (
     DEFAULT_RELATIVE_TOLERANCE,
+    DEFAULT_TOLERANCE_PP,
     Resolver,
     check_agrees,
     check_tolerance,
@@ -85,6 +86,10 @@ _SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rd_expense", ("rd_staff_cost", "rd_compute_cost")),
     ("cash_and_investments", ("cash_and_equivalents", "short_term_investments")),
 )
+#: Shares (percent points) of one whole that may not add up to more than 100% of it.
+_SHARE_SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("cost of revenue", ("cost_of_revenue_compute_share", "cost_of_revenue_labor_share")),
+)
 
 
 def _gross_profit_identity(company: Company, label: str, seg: str | None) -> list[str]:
@@ -105,7 +110,8 @@ def _period_identities(company: Company, label: str, present: set[tuple[str, str
     out: list[str] = []
     if (label, "total_assets") not in present and (label, "rd_headcount") not in present and \
             not any((label, part) in present for part, _ in _PARTS) and \
-            not any((label, whole) in present for whole, _ in _SUMS):
+            not any((label, whole) in present for whole, _ in _SUMS) and \
+            not any((label, x) in present for _, xs in _SHARE_SUMS for x in xs):
         return out
     ta = _raw(company, "total_assets", label)
     tl = _raw(company, "total_liabilities", label)
@@ -131,6 +137,13 @@ def _period_identities(company: Company, label: str, present: set[tuple[str, str
             out.append(f"{_name(w)}: {' + '.join(f.item for f in found)} = "
                        f"{_show(total, w)} exceed {whole} {_show(w.value, w)}, of which "
                        "they are parts")
+    for whole, parts in _SHARE_SUMS:  # each within 0-100% on loading; together too
+        found = [f for f in (_raw(company, x, label) for x in parts) if f is not None]
+        total = sum(f.value for f in found)
+        if len(found) > 1 and total > 100.0 + DEFAULT_TOLERANCE_PP:
+            out.append(f"{' + '.join(f.item for f in found)} {label}: "
+                       f"{' + '.join(f'{f.value:g}%' for f in found)} = {total:g}% of the "
+                       f"{whole}, expected at most 100% (they are shares of one whole)")
     return out
 
 

@@ -107,7 +107,16 @@ def project_cost_split(company: Company, resolver: Resolver, p: Period
     labour_basis = "" if l_share is None else (
         f"company labour ({l_share:.1%} of cost of revenue {p.label}; none on the "
         f"{platform} line), {over}")
+    labour = None
+    if l_share is not None:  # at most what compute leaves of the project lines' cost
+        room = project_cost - compute
+        labour = min(total * l_share, room) / project_cost
+        if total * l_share > room:
+            cur = company.currency
+            labour_basis += (f"; capped at {labour:.1%}: the company's labour ({cur} "
+                             f"{total * l_share / 1e6:,.2f}m) exceeds the project lines' cost "
+                             f"of revenue less their compute ({cur} {room / 1e6:,.2f}m), so "
+                             "the line margins and the company's split disagree")
     conf += [c[1] for c in costs if c is not None] + [plat[1]]
-    labour = None if l_share is None else min(total * l_share, project_cost) / project_cost
     return ProjectCostSplit(compute / project_cost, labour, basis, weakest(conf),
                             labour_basis)

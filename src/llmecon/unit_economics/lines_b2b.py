@@ -54,11 +54,12 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
               "acceptance_month"):
         out.add(k.replace("_", " "), float(getattr(c, k)), cur if "value" in k or "cost" in k
                 else "months", "assumed", "assumptions: b2b." + k)
-    if rev is None or gm is None or labor_share is None or compute_share is None:
+    if split is None or rev is None or gm is None or labor_share is None \
+            or compute_share is None:
         out.add("project economics", None, "", "n/a", "missing line revenue, gross margin or "
                 "the cost-of-revenue split")
         return out.rows
-    cor = rev * (1 - gm)
+    cor = float(f.cost_from_gross_margin(rev, gm))
     person_months = cor * labor_share / c.loaded_cost_per_person_month
     out.add("delivery staff (average over the period)", person_months / p.months, "persons",
             "derived", "labour share of the project lines' cost x line cost of revenue / "
@@ -78,7 +79,7 @@ def b2b_rows(x: LineInputs, line: str) -> list[UERow]:
             contract_value=c.contract_value, delivery_person_months=person_months * scale,
             loaded_cost_per_person_month=c.loaded_cost_per_person_month,
             delivery_months=c.delivery_months,
-            hardware_passthrough=cor * max(0.0, 1 - labor_share - compute_share) * scale,
+            hardware_passthrough=cor * split.hardware_share * scale,
             compute_cost=cor * compute_share * scale, payments=c.payment_schedule,
             acceptance=((c.acceptance_month, 1.0),), collection_delay_months=delay)
     _project_rows(out, evaluate_project(proj), cur)
