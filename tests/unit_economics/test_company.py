@@ -161,3 +161,22 @@ def test_an_input_error_of_a_line_names_the_file_and_the_line(tmp_path: Path) ->
     with pytest.raises(InputError, match=r"chat.csv, line chat_app, FY2024: .*paying_users: "
                                          r"expected a number > 0, found 0"):
         ue(load_company(str(p)))
+
+
+def test_a_full_margin_is_not_called_an_undisclosed_one(tmp_path: Path) -> None:
+    """code35: Fictiva's cloud_api line disclosed at a 100% gross margin has no cost of
+    revenue to derive the utilisation from; the assumed one was said to stand in for "no
+    disclosed line margin", which the table two rows up contradicts."""
+    from llmecon.api import load_company
+
+    src = Path(__file__).resolve().parents[1] / "data" / "fictiva_b2b.csv"
+    p = tmp_path / "f.csv"
+    p.write_text(src.read_text(encoding="utf-8").replace(
+        "FY2024,2024-12-31,12,gross_margin,30,", "FY2024,2024-12-31,12,gross_margin,100,"),
+        encoding="utf-8")
+    t = unit_economics_table(load_company(str(p)), load_assumptions(), load_fx(),
+                             *bundled_inference())
+    row = next(r for r in t.rows if r.line == "cloud_api" and r.quantity == "utilisation")
+    assert row.status == "assumed"
+    assert "no disclosed line margin" not in row.basis
+    assert "the disclosed line margin 100.0% leaves no cost of revenue" in row.basis

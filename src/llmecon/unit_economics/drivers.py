@@ -143,7 +143,7 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
                  + (" (the list misfits the period)" if low else ""), low)
     # engine cost at full use / cost of revenue per token (tokens cancel), the same
     # arithmetic as _utilisation_elsewhere, so both reads of a period agree to the last bit
-    cor_month = None if gm is None else rev / p.months * (1.0 - gm)
+    cor_month = None if gm is None else f.cost_from_gross_margin(rev / p.months, gm)
     util = None if cor_month is None or tokens is None or cor_month <= 0 or gm is None else \
         float(f.ratio(cost, lp * (1.0 - gm)))
     basis = f"line cost of revenue ({t_gm})"
@@ -154,8 +154,9 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
             f"{basis}: the busy share that reproduces the margin"
             + (" (at a list price that misfits the period)" if low else ""), low)
     else:
-        why = "no disclosed line margin" if util is None else \
-            f"the derived value {util:.2f} is above 1"
+        why = f"the derived value {util:.2f} is above 1" if util is not None else \
+            "no disclosed line margin" if gm is None else \
+            f"the disclosed line margin {gm:.1%} leaves no cost of revenue to derive it from"
         put("utilisation", c.utilisation, "ratio", "assumed", f"assumptions: api.utilisation "
             f"({why})")
     return put.out
