@@ -117,8 +117,10 @@ def test_no_module_over_500_lines() -> None:
 
 
 def test_day_count_written_once() -> None:
+    # code35: the month's 30.4375 days stood again in importers/sec.py
     hits = [str(p.relative_to(SRC)) for p in PKG.rglob("*.py")
-            for line in p.read_text(encoding="utf-8").splitlines() if "365.25" in line]
+            for line in p.read_text(encoding="utf-8").splitlines()
+            if "365.25" in line or "30.4375" in line or "30.44" in line]
     assert hits == ["llmecon/constants.py"], hits
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from llmecon.errors import InputError
+from llmecon.formulas import months_from_days
 from llmecon.statements.model import Company, implied_by_label, shift_months
 from llmecon.statements.records import Record, build_company
 from llmecon.yamlfile import read_text, too_many_digits
@@ -173,7 +174,7 @@ def latest_facts(doc: Mapping[str, Any], taxonomy: str, concept: str, unit: str,
 
 
 def _months(start: date, end: date) -> int:
-    return round(((end - start).days + 1) / 30.4375)
+    return round(float(months_from_days((end - start).days + 1)))
 
 
 def fiscal_year_end(doc: Mapping[str, Any], origin: str) -> tuple[int, int]:

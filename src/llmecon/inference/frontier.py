@@ -24,6 +24,7 @@ from llmecon.config.inference import ServingFactors
 from llmecon.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from llmecon.errors import InputError
 from llmecon.formulas import (
+    amount_for_tokens,
     cost_per_million_tokens,
     gross_margin,
     per_million_tokens,
@@ -199,7 +200,7 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
             int(runs.concurrency[i]), float(p.ttft_ms[i]),
             float(p.tpot_ms[i]), float(per_user[j]), float(per_gpu[j]), per_m_output,
             float(cost_per_million_tokens(gpu_hour_price, input_rate)) if isl else 0.0,
-            per_m_output * osl / 1e6, str(p.bound[i])))
+            float(amount_for_tokens(osl, per_m_output)), str(p.bound[i])))
     return Frontier(m.name, g.name, engine, precision, isl, osl, gpu_hour_price,
                     g.gpus_per_node, tuple(points), int(ok.sum()))
 

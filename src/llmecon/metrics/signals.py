@@ -17,7 +17,7 @@ from llmecon.errors import NotFoundError
 from llmecon.metrics.financing import ASSUMED_IPO_FEE_SHARE, BURN_BASES, ipo_proceeds, period_burn
 from llmecon.metrics.resolve import Resolved, Resolver, weakest
 from llmecon.metrics.values import MetricValue, Timing, Unit, na
-from llmecon.statements.model import Company, Period, shift_months
+from llmecon.statements.model import Company, Period, months_between, shift_months
 from llmecon.units import FxTable
 
 
@@ -209,7 +209,7 @@ def revenue_cagr(ctx: Context, p: Period) -> MetricValue:
     a, b = ctx.get("revenue", first), ctx.get("revenue", p)
     if not (a.ok and b.ok) or a.value is None or b.value is None:
         return na("revenue_cagr", p, "ratio", _missing([a, b]))
-    n = (p.end.year - first.end.year) * 12 + p.end.month - first.end.month
+    n = months_between(first.end, p.end)
     return _mv("revenue_cagr", p, [a, b], fx.cagr(a.value, b.value, n / 12), "ratio",
                f"{first.label}-{p.label}, {n / 12:g} years", ctx)
 

@@ -27,7 +27,6 @@ from datetime import date
 from typing import Any
 
 from llmecon import formulas as fx
-from llmecon.constants import DAYS_PER_MONTH
 from llmecon.errors import InputError, NotFoundError
 from llmecon.metrics import signals as s
 from llmecon.metrics.financing import ipo_proceeds
@@ -145,7 +144,7 @@ def _burn_since(company: Company, table: FxTable, day: date, bp: Period | None,
     ``bp``'s burn rate when they exceed ``STALE_MONTHS`` (a cash inflow counts as none)."""
     if bp is None or bp.end > day:  # a period named that ends after the price: no roll-forward
         return None, None
-    months = (day - bp.end).days / DAYS_PER_MONTH
+    months = float(fx.months_from_days((day - bp.end).days))
     if months <= STALE_MONTHS:
         return months, None
     burn = s.monthly_burn(s.Context(company, table), bp)

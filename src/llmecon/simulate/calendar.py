@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from llmecon.statements.model import months_between
+
 
 def check_horizon(months: object) -> int:
     """``months`` as a projection's horizon: a whole number from 1 to MAX_HORIZON_MONTHS
@@ -37,7 +39,7 @@ def month_number(start: date, day: date) -> int:
     >>> month_number(date(2025, 6, 30), date(2025, 1, 1))  # Jan 2025: six months before
     -6
     """
-    return (day.year - start.year) * 12 + day.month - start.month - 1
+    return months_between(start, day) - 1
 
 
 def month_index(start: date, day: date) -> int:

@@ -53,6 +53,16 @@ def add_months(d: date, months: int) -> date:
     return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
+def months_between(earlier: date, later: date) -> int:
+    """Calendar months from ``earlier``'s month to ``later``'s (the days ignored): the
+    span between two period ends.
+
+    >>> months_between(date(2023, 12, 31), date(2025, 6, 30))
+    18
+    """
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
 def _is_month_end(d: date) -> bool:
     return d.day == calendar.monthrange(d.year, d.month)[1]
 

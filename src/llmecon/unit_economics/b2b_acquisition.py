@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from llmecon import formulas as f
-from llmecon.statements.model import Period
+from llmecon.statements.model import Period, months_between
 from llmecon.unit_economics.rows import Driver, LineInputs, get
 
 #: Why every figure here is of low confidence (the counts are cumulative).
@@ -93,7 +93,7 @@ def b2b_acquisition(x: LineInputs) -> B2BAcquisition | None:
     if len(counts) < 2 or counts[-1][1] <= counts[-2][1]:
         return None
     (p0, n0), (p1, n1) = counts[-2], counts[-1]
-    window = (p1.end.year - p0.end.year) * 12 + p1.end.month - p0.end.month
+    window = months_between(p0.end, p1.end)
     q = x.latest("selling_marketing_expense", None)
     sm, _ = get(x.resolver, "selling_marketing_expense", q)
     rp = next((d for d in x.company.duration_periods if d.end == p0.end), None) or \

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmecon import formulas as f
 from llmecon.metrics.resolve import Resolver, weakest
 from llmecon.statements.model import Company, Period
 
@@ -57,7 +58,8 @@ def _line_cost(r: Resolver, line: str, p: Period) -> tuple[float, str] | None:
     gm = r.get("gross_margin", p.label, f"line:{line}")
     if not (rev.ok and gm.ok) or rev.value is None or gm.value is None:
         return None
-    return rev.value * (1.0 - gm.value), weakest([rev.confidence, gm.confidence])
+    return float(f.cost_from_gross_margin(rev.value, gm.value)), weakest([rev.confidence,
+                                                                        gm.confidence])
 
 
 def project_cost_split(company: Company, resolver: Resolver, p: Period
