@@ -95,3 +95,15 @@ def test_a_company_given_twice_is_refused(z: Any, tmp_path: Path,
     assert main(["report", "zhipu", str(copy), "-o", str(tmp_path / "r.html")]) == 2
     assert "'zhipu' is given twice" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_compare_and_history_name_their_tables(z: Any) -> None:
+    """code35: compare() and history() returned a bare 3-tuple; the README unpacks it, and
+    the parts now also have names (unpacking still works)."""
+    got = api.compare([z])
+    assert got.signals is got[2] and got.unit_economics is got[0] and got.cash_flow is got[1]
+    ue, _cf, sig = got
+    assert sig.to_frame().shape[0] > 0 and ue.to_frame().shape[1] == 1
+    h = api.history(z, last=2)
+    assert [c.header for c in h.unit_economics.columns] == [c.header for c in h[0].columns]
+    assert len(h.cash_flow.columns) == 2

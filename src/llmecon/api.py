@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from llmecon.errors import InputError
 from llmecon.metrics.reconcile import check_company
@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from llmecon.metrics.valuation import Valuation
     from llmecon.statements.listing import CompanySummary
     from llmecon.unit_economics.company import UnitEconomicsTable
+
+
+class Tables(NamedTuple):
+    """What :func:`compare` and :func:`history` return: the two tables and the signals,
+    by name (``t.signals.to_frame()``) or unpacked (``ue, cf, sig = compare(...)``)."""
+
+    #: The unit-economics table (one column per company and period)
+    unit_economics: tables.Table
+    #: The cash-flow structure table (the same columns)
+    cash_flow: tables.Table
+    #: The signals at each company's chosen period
+    signals: tables.SignalsTable
 
 
 def load_company(ref: str | Path, *, check: bool = True) -> Company:
@@ -46,7 +58,7 @@ def load_company(ref: str | Path, *, check: bool = True) -> Company:
 
 def compare(companies: Sequence[Company], *, period: str = "latest",
             currency: str | None = None, fx: FxTable | None = None
-            ) -> tuple[tables.Table, tables.Table, tables.SignalsTable]:
+            ) -> Tables:
     """Unit economics and cash-flow structure side by side, and the signals.
 
     ``period`` is ``latest`` (each company's newest period) or a label all companies have.
@@ -65,12 +77,13 @@ def compare(companies: Sequence[Company], *, period: str = "latest",
 
         cur = normalise_currency(currency, where="currency")
         ue, cf = tables.convert_table(ue, cur, fx), tables.convert_table(cf, cur, fx)
-        return ue, cf, tables.convert_signals(tables.signals(companies, chosen, fx), cur, fx)
-    return ue, cf, tables.signals(companies, chosen, fx)
+        return Tables(ue, cf, tables.convert_signals(tables.signals(companies, chosen, fx),
+                                                     cur, fx))
+    return Tables(ue, cf, tables.signals(companies, chosen, fx))
 
 
 def history(company: Company, *, currency: str | None = None, fx: FxTable | None = None,
-            last: int | None = None) -> tuple[tables.Table, tables.Table, tables.SignalsTable]:
+            last: int | None = None) -> Tables:
     """Both tables over every duration period of one company (``last``: the latest N, by
     end and length), and its signals."""
     from llmecon.metrics import tables
@@ -95,7 +108,7 @@ def history(company: Company, *, currency: str | None = None, fx: FxTable | None
     sig = tables.signals([company], [tables.select_period(company)], fx)
     if currency is not None:
         sig = tables.convert_signals(sig, cur, fx)
-    return ue, cf, sig
+    return Tables(ue, cf, sig)
 
 
 def unit_economics(company: Company, assumptions: str | Path | None = None,
