@@ -1,6 +1,6 @@
 """Compare every bundled company figure with the reference tables, mechanically.
 
-    cd YOUR_CLONE && PYTHONPATH=src .venv/bin/python scripts/compare_reference.py
+    PYTHONPATH=src .venv/bin/python scripts/compare_reference.py
 
 For each row of shared/reference/prospectus_figures.csv: is it bundled (through the
 documented mapping of scripts/build_bundled_data.py), and is the *loaded* figure (base
