@@ -52,6 +52,19 @@ def test_zhipu_b2b_project_matches_line_margin(zhipu: Company) -> None:
     assert share.value is not None and 0 < share.value < 0.05
 
 
+def test_each_line_says_its_day_count(zhipu: Company, minimax: Company) -> None:
+    """A new user's walkthrough (walk34 L2): in one table the API line counted H1 2025 as
+    181 calendar days and the consumer line as 6 x 30.4375 = 182.6, both saying 'days'.
+    The day counts stay (the consumer line's tokens per day go back into months as the
+    projection counts them), and each row says which it uses."""
+    t = unit_economics_table(zhipu, load_assumptions(), load_fx(), *bundled_inference())
+    paid = next(r for r in t.rows if r.quantity == "tokens per day paid at list price")
+    assert "181 calendar days" in paid.basis  # 1 Jan to 30 Jun 2025
+    t = unit_economics_table(minimax, load_assumptions(), load_fx(), *bundled_inference())
+    per_user = next(r for r in t.rows if r.quantity == "tokens per user day")
+    assert f"{9 * 365.25 / 12:.1f} days (9 average months" in per_user.basis  # 273.9
+
+
 def test_assumptions_file_overrides_and_validates(tmp_path: Path, minimax: Company) -> None:
     p = tmp_path / "a.yaml"
     p.write_text("c2c:\n  payer_churn_monthly: 0.05\n")

@@ -350,7 +350,9 @@ def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: floa
     over = f"usage-weighted users (MAU + ({k:g} - 1) x paying users = {weighted:,.0f})" \
         if payers else "MAU (paying users not disclosed)"
     return per_m, put("tokens_per_user_day", float(f.tokens_for_amount(cor_per_user_day, per_m)),
-                      "tokens per free user per day", "derived", f"{what} / {over} / days, "
+                      "tokens per free user per day", "derived", f"{what} / {over} / "
+                      f"{f.days_from_months(p.months):.1f} days ({p.months} average months of "
+                      f"{f.days_from_months(1.0):g}: as the projection counts a month), "
                       "read as inference at the engine's cost per token at the fleet's "
                       f"utilisation; a payer uses {k:g}x", low)
 

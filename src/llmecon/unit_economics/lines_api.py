@@ -56,7 +56,8 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
             f"{dated}{hit_price_note(price, c.cache_hit)}", low)
     paid_per_day = float(f.tokens_for_amount(rev / p.days, list_blend))
     out.add("tokens per day paid at list price", paid_per_day, "tokens", "derived",
-            "revenue / days / list price" + (" (a list that misfits the period)" if low
+            f"revenue / {p.days} calendar days / list price"
+            + (" (a list that misfits the period)" if low
                                              else ""), low)
     tokens_day = _disclosed_daily_tokens(x, p)
     if tokens_day is not None:
@@ -67,7 +68,8 @@ def api_rows(x: LineInputs, line: str) -> list[UERow]:
                 "paid tokens at list / disclosed tokens", low)
         out.add("realised revenue per million disclosed tokens",
                 float(f.per_million_tokens(rev / p.days, tokens_day)), cur, "derived",
-                "line revenue / days / disclosed tokens per day: far below list when the "
+                f"line revenue / {p.days} calendar days / disclosed tokens per day: far "
+                "below list when the "
                 "disclosed tokens include on-premise, free and internal use")
     with about_line(x.company, line, p):
         res = _evaluate(x, paid_per_day * p.days, price, dep,
