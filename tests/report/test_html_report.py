@@ -203,3 +203,44 @@ def test_report_excel_names_the_base_with_all_financing(tmp_path: Path) -> None:
     base_foot = {r[0].value: r[1].value for r in wb["Sim minimax base"].iter_rows(min_row=2)
                  if r[0].value == "financing included"}
     assert base_foot == {"financing included": "committed"}
+
+
+_LABEL_BOXES = """el => {
+  const box = e => { const r = e.getBoundingClientRect();
+                     return [r.left, r.top, r.right, r.bottom, e.textContent]; };
+  const all = s => [...el.querySelectorAll(s)].filter(e => e.textContent).map(box);
+  return {chart: box(el), xticks: all("g.xtick text"), yticks: all("g.ytick text, g.y2tick text"),
+          xtitle: all("text.xtitle"), legend: all("g.legend .traces")};
+}"""
+
+
+def _overlap(a: list[Any], b: list[Any]) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.slow  # a real browser: the full tier (make test)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_report_chart_labels_are_readable(report: Path, browser: Any, width: int) -> None:
+    # from a browser audit: the 36-month fan's month labels printed over one another and
+    # were cut at the chart's bottom, the x-axis title sat under the legend, and the cash
+    # chart's runway axis lost its labels' last digits (fixed margins)
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(report.as_uri())
+    page.wait_for_load_state("load")
+    for chart in ("fan-zhipu", "cashout-minimax", "cash-zhipu"):
+        b = page.eval_on_selector(f"#{chart}", _LABEL_BOXES)
+        left, top, right, bottom = b["chart"][:4]
+        assert b["xticks"] and b["xtitle"] and b["legend"], chart
+        labels = b["xticks"] + b["yticks"] + b["xtitle"]
+        for x in labels:  # inside the chart, nothing cut
+            assert left - 1 <= x[0] and x[2] <= right + 1 and top - 1 <= x[1] and \
+                x[3] <= bottom + 1, (chart, x[4], x[:4], b["chart"][:4])
+        ticks = b["xticks"]
+        assert len(ticks) <= 12, (chart, [t[4] for t in ticks])
+        for i, t in enumerate(ticks):
+            for u in ticks[i + 1:]:
+                assert not _overlap(t, u), (chart, t[4], u[4])
+        for entry in b["legend"]:
+            for x in ticks + b["xtitle"]:
+                assert not _overlap(entry, x), (chart, entry[4], x[4])
+    page.close()

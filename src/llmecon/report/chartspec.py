@@ -80,6 +80,17 @@ class ChartSpec:
     def x_categories(self) -> tuple[str | int, ...]:
         return self.categories or (self.traces[0].x if self.traces else ())
 
+    @property
+    def labelled_categories(self) -> tuple[str | int, ...]:
+        """The x categories that get a tick label: at most :data:`MAX_X_LABELS`, evenly
+        spaced from the first (a 36-month fan labels every third month)."""
+        cats = self.x_categories
+        return cats[::-(-len(cats) // MAX_X_LABELS)] if cats else ()
+
+
+#: Labels on a categorical x axis (more print over one another, in PNG, SVG and HTML).
+MAX_X_LABELS = 12
+
 
 TREND_KINDS = ("revenue-losses", "cost-structure", "margins", "mix", "compute", "cash")
 TITLES = {"revenue-losses": "revenue and losses", "cost-structure": "cost structure",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from llmecon.fileio import atomic_write
-from llmecon.report.chartspec import ChartSpec, Trace
+from llmecon.report.chartspec import MAX_X_LABELS, ChartSpec, Trace
 from llmecon.report.formatting import LOW_MARK, MEDIUM_MARK
 
 BAR_GROUP_WIDTH = 0.8
@@ -74,10 +74,6 @@ def _marks(ax: Any, spec: ChartSpec, t: Trace, offset: float = 0.0) -> None:
         if t.mark(i) and y is not None:
             ax.annotate(t.mark(i), (x + offset, y), textcoords="offset points",
                         xytext=(0, 3), ha="center", fontsize=8)
-
-
-#: Labels on a categorical x axis (a 36-month fan shows every third month).
-MAX_X_LABELS = 12
 
 
 def draw(ax: Any, spec: ChartSpec) -> None:

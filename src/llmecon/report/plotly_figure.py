@@ -22,7 +22,9 @@ def text(s: Any) -> Any:
 
 
 def _axis(a: Axis) -> dict[str, Any]:
-    out: dict[str, Any] = {"title": {"text": text(a.title)}}
+    # automargin: the margins grow to hold the tick labels and the title (fixed margins cut
+    # the right axis's labels and put the x title under the legend)
+    out: dict[str, Any] = {"title": {"text": text(a.title)}, "automargin": True}
     if a.range is not None:
         out["range"] = list(a.range)
     return out
@@ -60,8 +62,10 @@ def figure(spec: ChartSpec) -> dict[str, Any]:
     """``{"id", "data", "layout"}`` ready for ``Plotly.newPlot(id, data, layout)``."""
     data = [d for t in spec.traces for d in _traces(t)]
     layout: dict[str, Any] = {
-        "title": {"text": text(spec.title)}, "margin": {"t": 40, "l": 60, "r": 20, "b": 60},
-        "legend": {"orientation": "h"}, "xaxis": _axis(spec.x_axis),
+        "title": {"text": text(spec.title)}, "margin": {"t": 40, "l": 60, "r": 20, "b": 20},
+        # the legend below everything else, the x axis's labels and title included
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
+        "xaxis": _axis(spec.x_axis),
         "yaxis": _axis(spec.y_axis), "barmode": spec.bars}
     if not spec.categorical_x:
         layout["xaxis"]["type"] = "linear"
@@ -70,6 +74,12 @@ def figure(spec: ChartSpec) -> dict[str, Any]:
         if spec.categories:  # traces may hold only some periods: keep them in order
             layout["xaxis"]["categoryorder"] = "array"
             layout["xaxis"]["categoryarray"] = [text(c) for c in spec.categories]
+        shown = spec.labelled_categories  # 36 months' labels printed over one another
+        if len(shown) < len(spec.x_categories):
+            # "Oct<br>2025": upright labels on two lines, which fit where one line tilts
+            layout["xaxis"].update(tickmode="array", tickvals=[text(c) for c in shown],
+                                   ticktext=[text(c).replace(" ", "<br>", 1) for c in shown],
+                                   tickangle=0)
     if spec.y2_axis is not None:
         layout["yaxis2"] = {**_axis(spec.y2_axis), "overlaying": "y", "side": "right"}
     if spec.zero_line:
