@@ -244,3 +244,23 @@ def test_report_chart_labels_are_readable(report: Path, browser: Any, width: int
             for x in ticks + b["xtitle"]:
                 assert not _overlap(entry, x), (chart, entry[4], x[4])
     page.close()
+
+
+@pytest.mark.slow  # a real browser: the full tier (make test)
+def test_report_prints_without_cutting_charts_or_tables(report: Path, browser: Any,
+                                                        tmp_path: Path) -> None:
+    # from a browser audit: printed on A4, the right-hand chart of each pair (and its axis
+    # labels) ran past the page's edge: the screen's two columns were kept at screen width
+    import pdfplumber
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(report.as_uri())
+    page.wait_for_load_state("load")
+    out = tmp_path / "r.pdf"
+    page.pdf(path=str(out), format="A4")
+    page.close()
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) > 5
+        for i, p in enumerate(pdf.pages):
+            right = max((c["x1"] for c in p.chars), default=0.0)
+            assert right <= p.width, (i, right, p.width, p.extract_text()[:80])

@@ -45,6 +45,9 @@ grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px}.grid>div{min-
 nav a{margin-right:14px;font-size:13px}.low{background:#fff6e0}.medium{background:#f6f8fc}
 .src{color:#5b6575}
 table[data-table=Figures] td{overflow-wrap:anywhere;max-width:420px}
+header h1{overflow-wrap:anywhere}
+@media print{main{max-width:none;padding:0 8px}.grid{display:block}
+.chart{break-inside:avoid}tr{break-inside:avoid}}
 """
 
 SECTIONS = (("tables", "The two tables"), ("signals", "Signals"), ("trends", "Trends"),
