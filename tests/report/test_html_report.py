@@ -264,3 +264,28 @@ def test_report_prints_without_cutting_charts_or_tables(report: Path, browser: A
         for i, p in enumerate(pdf.pages):
             right = max((c["x1"] for c in p.chars), default=0.0)
             assert right <= p.width, (i, right, p.width, p.extract_text()[:80])
+
+
+@pytest.mark.slow  # a real browser: the full tier (make test)
+def test_report_fits_a_phone_and_a_long_name_wraps(examplai: Any, browser: Any,
+                                                   tmp_path: Path) -> None:
+    # from a browser audit: at 375 px every chart kept a 520 px minimum width and a company
+    # name of one long word ran out of the header, so the whole page scrolled sideways
+    import dataclasses
+
+    from llmecon.fileio import atomic_write
+    from llmecon.report.html import plotly_js, render
+    from llmecon.report_data import build
+
+    company = dataclasses.replace(examplai, name="N" * 150)
+    out = atomic_write(tmp_path / "r.html", render(build([company], stresses=[], paths=100,
+                                                         horizon=12), plotly_js()))
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(out.as_uri())
+    page.wait_for_load_state("load")
+    rights = page.eval_on_selector_all(
+        "header h1, div[data-chart]",
+        "els => els.map(e => [e.id || e.tagName, e.getBoundingClientRect().right])")
+    assert len(rights) > 3 and all(r <= 375 for _, r in rights), rights
+    assert page.eval_on_selector("header h1", "e => e.scrollWidth <= e.clientWidth")
+    page.close()

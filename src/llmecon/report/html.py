@@ -41,7 +41,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}td.na{color:#8a94a6}
 .good{color:#137333;font-weight:600}.bad{color:#b3261e;font-weight:600}
 .neutral{color:#8a6d00}.note{font-size:12px;color:#5b6575;max-width:1000px}
 .chart{width:100%;height:380px;margin:6px 0 18px}.grid{display:grid;
-grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:12px}.grid>div{min-width:0}
+grid-template-columns:repeat(auto-fit,minmax(min(520px,100%),1fr));gap:12px}.grid>div{min-width:0}
 nav a{margin-right:14px;font-size:13px}.low{background:#fff6e0}.medium{background:#f6f8fc}
 .src{color:#5b6575}
 table[data-table=Figures] td{overflow-wrap:anywhere;max-width:420px}
