@@ -138,3 +138,41 @@ def test_a_run_that_could_not_be_saved_still_draws_its_fan(tmp_path: Path,
         assert page.inner_text("#sim-done").startswith("run not saved")
         assert page.locator("#fan-chart svg.main-svg").count() >= 1
         page.close()
+
+
+@pytest.mark.slow  # a real browser: the full tier (make test)
+def test_an_error_replaces_the_previous_result(server: str, browser: Any) -> None:
+    # from a browser audit: a refused request showed its error above the previous request's
+    # table (a price of -1 beside the costs of the last good price), read as its answer
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(server)
+    page.wait_for_selector("#company-zhipu")
+    page.fill("#inf-batch", "16")
+    page.click("#inf-btn")
+    page.wait_for_selector("#inf-table")
+    page.fill("#inf-price", "-1")
+    page.click("#inf-btn")
+    page.wait_for_function("document.querySelector('#inf-error').innerText.length > 0")
+    assert "gpu_hour_price" in page.inner_text("#inf-error")
+    assert page.locator("#inf-table").count() == 0
+    page.check("#company-zhipu")
+    page.click("#compare-btn")
+    page.wait_for_selector("#compare-result table")
+    page.uncheck("#company-zhipu")
+    page.click("#compare-btn")
+    page.wait_for_function("document.querySelector('#compare-error').innerText.length > 0")
+    assert page.locator("#compare-result table").count() == 0
+    # a refused stress test does not leave the last run's fan and summary beside its error
+    page.fill("#sim-paths", "200")
+    page.fill("#sim-horizon", "6")
+    page.click("#sim-btn")
+    page.wait_for_selector("#sim-done", timeout=60_000)
+    page.fill("#sim-paths", "50")
+    page.click("#sim-btn")
+    page.wait_for_function("document.querySelector('#sim-error').innerText.length > 0")
+    assert "paths" in page.inner_text("#sim-error")
+    assert page.locator("#sim-done").count() == 0
+    assert page.locator("#fan-chart svg.main-svg").count() == 0
+    # the errors are announced to a screen reader, not only painted red
+    assert page.locator("[role=alert]").count() == 3
+    page.close()
