@@ -80,12 +80,11 @@ class ChartSpec:
     def x_categories(self) -> tuple[str | int, ...]:
         return self.categories or (self.traces[0].x if self.traces else ())
 
-    @property
-    def labelled_categories(self) -> tuple[str | int, ...]:
-        """The x categories that get a tick label: at most :data:`MAX_X_LABELS`, evenly
-        spaced from the first (a 36-month fan labels every third month)."""
+    def labelled_categories(self, most: int) -> tuple[str | int, ...]:
+        """The x categories that get a tick label: all of them up to :data:`MAX_X_LABELS`,
+        else at most ``most`` evenly spaced from the first."""
         cats = self.x_categories
-        return cats[::-(-len(cats) // MAX_X_LABELS)] if cats else ()
+        return cats if len(cats) <= MAX_X_LABELS else cats[::-(-len(cats) // most)]
 
 
 #: Labels on a categorical x axis (more print over one another, in PNG, SVG and HTML).

@@ -3,6 +3,7 @@ for the HTML report and the dashboard."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from llmecon.report.chartspec import Axis, ChartSpec, Trace
@@ -21,10 +22,19 @@ def text(s: Any) -> Any:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+#: Labels on a long categorical x axis (a 36-month fan: every sixth month).
+HTML_MONTH_LABELS = 6
+#: Characters on a line of an axis title.
+AXIS_TITLE_CHARS = 40
+
+
 def _axis(a: Axis) -> dict[str, Any]:
     # automargin: the margins grow to hold the tick labels and the title (fixed margins cut
     # the right axis's labels and put the x title under the legend)
-    out: dict[str, Any] = {"title": {"text": text(a.title)}, "automargin": True}
+    # a long title on lines of at most 40 characters (plotly does not wrap: on a phone the
+    # interim periods' explanation ran past both sides of the chart)
+    title = "<br>".join(textwrap.wrap(text(a.title), AXIS_TITLE_CHARS))
+    out: dict[str, Any] = {"title": {"text": title}, "automargin": True}
     if a.range is not None:
         out["range"] = list(a.range)
     return out
@@ -74,7 +84,9 @@ def figure(spec: ChartSpec) -> dict[str, Any]:
         if spec.categories:  # traces may hold only some periods: keep them in order
             layout["xaxis"]["categoryorder"] = "array"
             layout["xaxis"]["categoryarray"] = [text(c) for c in spec.categories]
-        shown = spec.labelled_categories  # 36 months' labels printed over one another
+        # 36 months' labels printed over one another: a label every 6 months (every third
+        # month, as in PNG, still overlaps on a 375 px screen)
+        shown = spec.labelled_categories(HTML_MONTH_LABELS)
         if len(shown) < len(spec.x_categories):
             # "Oct<br>2025": upright labels on two lines, which fit where one line tilts
             layout["xaxis"].update(tickmode="array", tickvals=[text(c) for c in shown],
