@@ -177,8 +177,10 @@ def test_job_limits_follow_memory_not_a_fixed_number_of_paths(
     r = tight.post("/api/simulations", json={"company": "minimax", "paths": 1_000,
                                              "horizon_months": 120})
     assert r.status_code == 422
-    assert "memory: this simulation needs about" in r.json()["detail"]
+    assert "memory: a 120-month simulation needs about" in r.json()["detail"]
     assert "this server allows 256 MiB per job" in r.json()["detail"]
+    # what to change: the horizon, not the paths (a browser audit: the page did not say)
+    assert "choose fewer months" in r.json()["detail"]
     capped = _client(tmp_path / "c", max_paths=500)  # an operator may still set a cap
     r = capped.post("/api/simulations", json={"company": "minimax", "paths": 1_000})
     assert r.status_code == 422 and "at most 500" in r.json()["detail"]

@@ -58,8 +58,11 @@ def _check_memory(req: SimulationRequest, budget: int) -> None:
 
     need = estimate_memory_bytes(req.horizon_months, BLOCK)
     if need > budget:
-        raise HTTPException(422, f"memory: this simulation needs about {need / 2**20:,.0f} "
-                                 f"MiB; this server allows {budget / 2**20:,.0f} MiB per job")
+        raise HTTPException(422, f"memory: a {req.horizon_months}-month simulation needs "
+                                 f"about {need / 2**20:,.0f} MiB; this server allows "
+                                 f"{budget / 2**20:,.0f} MiB per job. Memory grows with the "
+                                 "horizon, not with the number of paths: choose fewer months "
+                                 "(or start the server with a larger --memory-budget)")
 
 
 def _record(r: Any) -> dict[str, Any]:
