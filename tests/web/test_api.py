@@ -49,6 +49,9 @@ def test_a_repeated_query_parameter_is_refused_and_a_repeated_company_too(
     assert r.status_code == 422 and "'period' is given more than once" in r.json()["detail"]
     r = client.get("/api/compare?companies=zhipu&companies=zhipu")
     assert r.status_code == 400 and "'zhipu' is given twice" in r.json()["detail"]
+    # the dashboard reads no company file: its message does not ask to edit one
+    assert "choose each company once" in r.json()["detail"]
+    assert "file" not in r.json()["detail"]
 
 
 def test_domain_error_is_400_with_the_reason(client: TestClient) -> None:

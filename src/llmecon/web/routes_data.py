@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
 from llmecon.config.web import CompanyId, InferenceRequest
 from llmecon.report.common import jsonable
@@ -45,6 +45,11 @@ def _compare(companies: Annotated[list[CompanyId], Query(min_length=1, max_lengt
     from llmecon.api import compare, load_company
     from llmecon.report.export import compare_dict
 
+    ids = [c.value for c in companies]
+    if twice := next((i for n, i in enumerate(ids) if i in ids[:n]), None):
+        # the API's own message tells a user to give a file's copy another id: no files here
+        raise HTTPException(400, f"companies: {twice!r} is given twice; choose each company "
+                                 "once")
     cs = [load_company(c.value) for c in companies]
     ue, cf, sig = compare(cs, period=period, currency=currency)
     out: dict[str, Any] = jsonable(compare_dict([ue, cf], sig))
