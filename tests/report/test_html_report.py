@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,16 @@ def test_report_opens_offline_with_every_chart_drawn(report: Path, browser: Any)
     assert "serving model" in note and \
         f"TPOT median {acc.leave_one_model_out.tpot_median:.0%}" in note
     page.close()
+
+
+def test_report_says_why_a_cell_is_na_in_print_not_only_in_a_tooltip(report: Path) -> None:
+    """A browser audit: why a cell was n/a was only in its hover tooltip, lost on paper and
+    on a touch screen. MiniMax's FY2025 results give the open platform's revenue but not its
+    gross margin (shared/reference/prospectus_figures.md, post_listing.md)."""
+    text = report.read_text(encoding="utf-8")
+    notes = " ".join(re.findall(r'<ul class="na-notes">(.*?)</ul>', text, re.S))
+    assert ("n/a gross margin: open_platform: minimax FY2025: gross_margin "
+            "[line:open_platform] not disclosed for FY2025") in notes
 
 
 def test_report_marks_a_burn_from_the_adjusted_loss(report: Path) -> None:

@@ -68,6 +68,22 @@ def basis_note(values: Sequence[MetricValue]) -> str:
     return " ".join(note for k, note in BASIS_NOTES.items() if k in used)
 
 
+def na_reasons(t: Table) -> list[str]:
+    """Why each n/a cell of ``t`` is n/a, one line per row ('Receivable days: zhipu
+    H1_2024: ...; minimax FY2023: ...'); a row that is another company's line is left out."""
+    from llmecon.metrics.values import NOT_APPLICABLE
+
+    reasons: dict[str, list[str]] = {}
+    for row in t.rows:
+        for col, mv in zip(t.columns, row.cells, strict=True):
+            if not mv.ok and mv.why and mv.why != NOT_APPLICABLE:
+                note = f"{col.company_id} {mv.period.label}: {mv.why}"
+                got = reasons.setdefault(row.label.strip(), [])
+                if note not in got:
+                    got.append(note)
+    return [f"{label}: " + "; ".join(v) for label, v in reasons.items()]
+
+
 def metric_dict(mv: MetricValue) -> dict[str, Any]:
     """One value for JSON; ``method`` names the basis key where a metric has several (the
     burn: ``cash_flow``, ``operating_cash_flow`` or ``adjusted_loss``)."""

@@ -39,7 +39,7 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0 4px}
 th,td{border:1px solid #d7dce3;padding:4px 8px}th{background:#eef2f7;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}td.na{color:#8a94a6}
 .good{color:#137333;font-weight:600}.bad{color:#b3261e;font-weight:600}
-.neutral{color:#8a6d00}.note{font-size:12px;color:#5b6575;max-width:1000px}
+.neutral{color:#8a6d00}.note,.na-notes{font-size:12px;color:#5b6575;max-width:1000px}
 .chart{width:100%;height:380px;margin:6px 0 18px}.grid{display:grid;
 grid-template-columns:repeat(auto-fit,minmax(min(520px,100%),1fr));gap:12px}.grid>div{min-width:0}
 nav a{margin-right:14px;font-size:13px}.low{background:#fff6e0}.medium{background:#f6f8fc}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_parts
-from llmecon.report.export import change_marked, marked
+from llmecon.report.export import change_marked, marked, na_reasons
 
 if TYPE_CHECKING:
     from llmecon.report_data import ReportData
@@ -33,7 +33,8 @@ def table_view(t: Table) -> View:
             cells.append({"text": marked(mv), "title": mv.basis if mv.ok else mv.why,
                           "cls": cls})
         rows.append({"label": r.label.strip(), "cells": cells})
-    return {"title": t.title, "heads": heads, "rows": rows}
+    # the reasons in print too, not only in a cell's tooltip (a browser audit)
+    return {"title": t.title, "heads": heads, "rows": rows, "na": na_reasons(t)}
 
 
 def signals_view(st: SignalsTable) -> list[View]:

@@ -10,10 +10,16 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from llmecon.metrics.values import NOT_APPLICABLE
 from llmecon.report import formatting as f
 from llmecon.report.common import period_pair, source_summary
-from llmecon.report.export import BASIS_NOTES, basis_note, change_marked, marked, marks_of
+from llmecon.report.export import (
+    BASIS_NOTES,
+    basis_note,
+    change_marked,
+    marked,
+    marks_of,
+    na_reasons,
+)
 from llmecon.report.richtext import plain, printable
 from llmecon.statements.model import Company
 
@@ -35,20 +41,11 @@ def table(t: Table) -> RenderableType:
         cur = f.CURRENCY_LABEL.get(c.currency, c.currency)
         rt.add_column(plain(f"{c.header}\nto {c.period.end}, money in {cur}"),
                       justify="right")
-    reasons: dict[str, list[str]] = {}
     for row in t.rows:
-        cells = []
-        for i, mv in enumerate(row.cells):
-            text = marked(mv)
-            cells.append(plain(text, style="" if mv.ok else "dim"))
-            if not mv.ok and mv.why and mv.why != NOT_APPLICABLE:
-                reasons.setdefault(row.label.strip(), [])
-                note = f"{t.columns[i].company_id} {mv.period.label}: {mv.why}"
-                if note not in reasons[row.label.strip()]:
-                    reasons[row.label.strip()].append(note)
-        rt.add_row(plain(row.label), *cells)
+        rt.add_row(plain(row.label), *(plain(marked(mv), style="" if mv.ok else "dim")
+                                       for mv in row.cells))
     parts: list[RenderableType] = [rt]
-    lines = [f"  n/a {label}: " + "; ".join(v) for label, v in reasons.items()]
+    lines = [f"  n/a {line}" for line in na_reasons(t)]
     if note := basis_note([mv for r in t.rows for mv in r.cells]):
         lines.insert(0, f"  {note}")
     if lines:
