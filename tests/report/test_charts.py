@@ -304,3 +304,20 @@ def test_a_fans_month_labels_do_not_crowd(zhipu: Company) -> None:
     shown = [t.get_text() for t in ax.get_xticklabels()]
     assert shown == [str(spec.x_categories[i]) for i in range(0, 36, 3)]
     plt.close(fig)
+
+
+def test_a_long_chart_title_wraps_and_the_margin_grows(zhipu: Company) -> None:
+    """A browser audit: plotly cut a long title (a long company name) at the chart's edge,
+    losing the company on a phone. Lines of at most 50 characters, 20 px more top margin
+    for each line after the first, each line escaped after wrapping (no '&am' / 'p;')."""
+    from dataclasses import replace
+
+    spec = trend_chart("mix", company_series(zhipu, load_fx()))
+    short = figure(spec)["layout"]
+    assert "<br>" not in short["title"]["text"] and short["margin"]["t"] == 40
+    long = replace(spec, title="Revenue of Very Long Holdings & Subsidiaries International "
+                              "Group Co Ltd by business line")
+    layout = figure(long)["layout"]
+    lines = layout["title"]["text"].split("<br>")
+    assert len(lines) == 2 and all(len(x) <= 50 + 4 for x in lines)  # "&" is "&amp;"
+    assert "&amp;" in layout["title"]["text"] and layout["margin"]["t"] == 60

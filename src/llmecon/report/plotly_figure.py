@@ -24,8 +24,9 @@ def text(s: Any) -> Any:
 
 #: Labels on a long categorical x axis (a 36-month fan: every sixth month).
 HTML_MONTH_LABELS = 6
-#: Characters on a line of an axis title.
+#: Characters on a line of an axis title, and of a chart's title.
 AXIS_TITLE_CHARS = 40
+CHART_TITLE_CHARS = 50
 
 
 def _axis(a: Axis) -> dict[str, Any]:
@@ -71,8 +72,12 @@ def _traces(t: Trace) -> list[dict[str, Any]]:
 def figure(spec: ChartSpec) -> dict[str, Any]:
     """``{"id", "data", "layout"}`` ready for ``Plotly.newPlot(id, data, layout)``."""
     data = [d for t in spec.traces for d in _traces(t)]
+    # a long title (a long company name) on lines of at most 50 characters, the top margin
+    # growing with them: plotly cuts a title at the chart's edge
+    title = textwrap.wrap(spec.title, CHART_TITLE_CHARS) or [""]  # wrapped, then escaped
     layout: dict[str, Any] = {
-        "title": {"text": text(spec.title)}, "margin": {"t": 40, "l": 60, "r": 20, "b": 20},
+        "title": {"text": "<br>".join(text(line) for line in title)},
+        "margin": {"t": 40 + 20 * (len(title) - 1), "l": 60, "r": 20, "b": 20},
         # the legend below everything else, the x axis's labels and title included
         "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
         "xaxis": _axis(spec.x_axis),
