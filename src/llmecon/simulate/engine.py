@@ -63,6 +63,7 @@ from llmecon.simulate.consumer import c2c_cohort_payers as c2c_cohort_payers
 from llmecon.simulate.consumer import paying_rate as _paying_rate
 from llmecon.simulate.reading import multiplier as _mult
 from llmecon.simulate.reading import optional as _opt
+from llmecon.simulate.reading import rows_sum
 from llmecon.simulate.reading import trend as _trend
 from llmecon.simulate.scenario import LineSpec, Scenario
 
@@ -220,8 +221,8 @@ def initial_state(s: Scenario, x: Mapping[str, Array], n: int) -> State:
             st.spent[ln.name][:d + lag] = buf[:d + lag] * done * x[p + "delivery_cost_share"]
             st.spent[ln.name][:lag] = 0.0  # accepted before the start: expensed already
             adv = x[p + "advance_share"]  # accepted, not collected; signed, not accepted
-            default_r0 = (1.0 - adv) * buf[:lag].sum(axis=0)
-            st.liabilities[ln.name] = adv * buf[lag:d + lag].sum(axis=0)
+            default_r0 = (1.0 - adv) * rows_sum(buf[:lag])
+            st.liabilities[ln.name] = adv * rows_sum(buf[lag:d + lag])
         else:
             st.billed[ln.name] = np.zeros((s.horizon_months, n))  # a row per month
             default_r0 = np.zeros(n)
@@ -239,7 +240,7 @@ def opening_contract_costs(s: Scenario, st: State, n: int) -> Array:
     out = np.zeros(n)
     for ln in s.lines:
         if ln.kind == "b2b":
-            out = out + st.spent[ln.name][ln.delay_months:].sum(axis=0)
+            out = out + rows_sum(st.spent[ln.name][ln.delay_months:])
     return out
 
 
@@ -316,7 +317,7 @@ def step_b2b(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
                                     * (1.0 - compute + compute * mo.compute_index))
     spent[k - d + 1: k + 1] += now  # at the exchange rate when paid
     mo.cost_of_revenue += spent[k - d]
-    mo.capitalised += now.sum(axis=0) - spent[k - d]
+    mo.capitalised += rows_sum(now) - spent[k - d]
     mo.cash_in += adv * buf[k] + collected
     st.receivables[ln.name] = st.receivables[ln.name] + (1.0 - adv) * accepted - collected
     st.liabilities[ln.name] = st.liabilities[ln.name] + adv * (buf[k] - accepted)

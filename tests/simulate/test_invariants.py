@@ -1,0 +1,207 @@
+"""Accounting and Monte Carlo invariants over random but valid scenarios
+(tests/simulate/random_scenarios.py), and the cases they found, each by hand.
+
+Invariants, every month of every path:
+- cash: closing = opening + operating cash flow - capex and leases + interest + financing
+  + revaluation of the cash held in the other currency;
+- the working-capital position (cash + receivables - contract liabilities - payables +
+  contract costs) moves by the accrual operating result plus the cash items outside it;
+- receivables, contract liabilities, payables and contract costs are never negative;
+- the financing counted is the included events' only (committed ones in the base case);
+- a seed gives the same run for any block size; the runway histogram is the first month
+  cash closes below zero in the paths; P(cash < 0 by month m) is that histogram's running
+  share (so never falls); zero variance gives the deterministic projection exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from tests.simulate.random_scenarios import random_scenario
+
+from llmecon.errors import InputError
+from llmecon.simulate.balances import financing_by_month
+from llmecon.simulate.distributions import Dist
+from llmecon.simulate.engine import Paths, initial_state, opening_contract_costs, project
+from llmecon.simulate.run import deterministic, run
+from llmecon.simulate.sampling import overflow_refused, sample_paths
+from llmecon.simulate.scenario import LineSpec, Scenario
+from llmecon.unit_economics.retention import RetentionCurve, cohort_survivors
+
+Array = np.ndarray  # type: ignore[type-arg]
+
+
+def fixed(v: float) -> Dist:
+    return Dist("fixed", {"value": v})
+
+
+def _project(s: Scenario, seed: int, n: int) -> tuple[dict[str, Array], Paths, Array]:
+    """Drivers, paths and the opening working-capital position of ``n`` paths."""
+    x, mults = sample_paths(s, seed, 0, n)
+    with overflow_refused(s):
+        p = project(s, x, mults)
+    st = initial_state(s, x, n)
+    zero = np.zeros(n)
+    opening = x["start_cash"] + sum(st.receivables.values(), zero) \
+        - sum(st.liabilities.values(), zero) - x.get("opening_payables", zero) \
+        + opening_contract_costs(s, st, n)
+    return x, p, opening
+
+
+def _invariant_problems(s: Scenario, seed: int, n: int = 4) -> list[str]:
+    x, p, opening = _project(s, seed, n)
+    assert p.operating_result is not None and p.capex_and_leases is not None
+    assert p.interest_income is not None and p.financing_cash_flow is not None
+    assert p.fx_revaluation is not None and p.payables is not None
+    assert p.contract_costs is not None
+    balances = {"trade_receivables": p.trade_receivables,
+                "contract_liabilities": p.contract_liabilities, "payables": p.payables,
+                "contract_costs": p.contract_costs}
+    scale = max(1.0, float(np.abs(x["start_cash"]).max()), *(
+        float(np.abs(v).max()) for v in (p.cash, p.revenue, p.operating_result,
+                                          *balances.values())))
+    tol, out = 1e-9 * scale, []
+    for k in ("cash", "revenue", "gross_profit", "operating_cash_flow"):
+        if not np.isfinite(getattr(p, k)).all():
+            out.append(f"{k} not finite")
+    outside = p.interest_income - p.capex_and_leases + p.financing_cash_flow + p.fx_revaluation
+    before = np.concatenate([x["start_cash"][:, None], p.cash[:, :-1]], axis=1)
+    if (e := np.abs(p.cash - before - p.operating_cash_flow - outside).max()) > tol:
+        out.append(f"cash bridge off by {e:g}")
+    position = p.cash + p.trade_receivables - p.contract_liabilities - p.payables \
+        + p.contract_costs
+    before = np.concatenate([opening[:, None], position[:, :-1]], axis=1)
+    unexplained = x.get("unexplained_operating_monthly", np.zeros(n))[:, None]
+    if (e := np.abs(position - before - outside - unexplained - p.operating_result).max()) \
+            > tol:
+        out.append(f"working-capital bridge off by {e:g}")
+    out += [f"{k} below zero: {v.min():g}" for k, v in balances.items() if v.min() < -tol]
+    foreign = any(f.in_foreign_currency for f in s.included_financing()) \
+        or "foreign_cash_share" in x
+    if not foreign and np.abs(p.financing_cash_flow - financing_by_month(s)).max() > tol:
+        out.append("financing other than the included events")
+    return out
+
+
+SEEDS = range(160)
+
+
+def test_accounting_invariants_on_random_scenarios() -> None:
+    problems = {}
+    for seed in SEEDS:
+        s = random_scenario(seed)
+        try:
+            found = _invariant_problems(s, seed)
+        except InputError as e:  # growth compounding past the float range: refused
+            assert "overflows the float range" in str(e)
+            continue
+        if found:
+            problems[seed] = found
+    assert problems == {}
+
+
+@pytest.mark.slow
+def test_accounting_invariants_on_many_random_scenarios() -> None:
+    problems = {}
+    for seed in range(160, 3000):
+        try:
+            found = _invariant_problems(random_scenario(seed), seed)
+        except InputError as e:
+            assert "overflows the float range" in str(e)
+            continue
+        if found:
+            problems[seed] = found
+    assert problems == {}
+
+
+def _monte_carlo_problems(s: Scenario, seed: int, n: int = 23) -> list[str]:
+    a = run(s, paths=n, seed=seed, keep_paths=True, block_paths=n, memory_budget_bytes=None)
+    b = run(s, paths=n, seed=seed, keep_paths=True, block_paths=4, memory_budget_bytes=None)
+    out = [f"percentiles of {k} depend on the block size" for k in a.percentiles
+           if not np.array_equal(a.percentiles[k], b.percentiles[k], equal_nan=True)]
+    out += [f"{k} depends on the block size" for k in
+            ("prob_cash_out", "runway_counts", "runway_percentiles", "breakeven_counts")
+            if not np.array_equal(getattr(a, k), getattr(b, k))]
+    assert a.paths_data is not None
+    h = s.horizon_months
+    first = np.array([int(np.argmax(c < 0)) if (c < 0).any() else h
+                      for c in a.paths_data.cash])
+    if not np.array_equal(np.bincount(first, minlength=h + 1), a.runway_counts):
+        out.append("runway histogram is not the first month cash < 0")
+    share = np.array([(first <= m).mean() for m in range(h)])
+    if not np.allclose(a.prob_cash_out, share, rtol=0, atol=1e-15) \
+            or (np.diff(a.prob_cash_out) < 0).any():
+        out.append("P(cash < 0 by month) is not the running share of the histogram")
+    # the median runway (inverted cdf over month numbers 1.. and inf: never) of the paths
+    months = np.sort(np.append(np.arange(1, h + 1, dtype=float), np.inf)[first])
+    if not months[(n - 1) // 2] <= a.runway_percentiles[2] <= months[n // 2]:
+        out.append("median runway off the paths' runways")
+    z = run(s.deterministic(), paths=3, seed=seed, keep_paths=True, memory_budget_bytes=None)
+    det = deterministic(s)
+    assert z.paths_data is not None
+    out += [f"zero variance {k} differs from the deterministic projection"
+            for k in ("cash", "revenue", "gross_profit", "operating_cash_flow",
+                      "trade_receivables", "contract_liabilities")
+            if not np.array_equal(getattr(z.paths_data, k),
+                                  np.repeat(getattr(det, k), 3, axis=0))]
+    return out
+
+
+def test_monte_carlo_invariants_on_random_scenarios() -> None:
+    problems = {}
+    for seed in range(30):
+        s = random_scenario(seed, horizon=int(np.random.default_rng(seed).choice(
+            [1, 2, 12, 36])))
+        try:
+            found = _monte_carlo_problems(s, seed)
+        except InputError as e:
+            assert "overflows the float range" in str(e)
+            continue
+        if found:
+            problems[seed] = found
+    assert problems == {}
+
+
+# ------------------------------------------------------------------ found, by hand
+COMPANY = {"start_cash": 1000.0, "inference_cost_decline_annual": 0.0,
+           "training_compute_monthly": 0.0, "training_compute_growth_annual": 0.0,
+           "other_opex_monthly": 0.0, "opex_growth_annual": 0.0, "other_sm_monthly": 0.0}
+
+
+def _one_line(kind: str, drivers: dict[str, float], months: int = 3, **line: int
+              ) -> Scenario:
+    return Scenario("hand", "USD", date(2024, 12, 31), months, (LineSpec("x", kind, **line),),
+                    {k: fixed(v) for k, v in {**COMPANY, **drivers}.items()})
+
+
+def test_a_long_delivery_rounds_alike_for_one_path_and_many() -> None:
+    """A nine-month delivery sums nine signed months; numpy once summed them pairwise for
+    one path and in order for several, so zero variance missed the deterministic run in
+    the last bits. Values whose sum depends on the order: 0.1 x 9 months, 0.7 advance."""
+    s = _one_line("b2b", {"x.contracts_per_month": 1.0, "x.contract_growth_annual": 0.1,
+                          "x.contract_value": 0.1, "x.delivery_cost_share": 0.3,
+                          "x.advance_share": 0.7, "x.sm_elasticity": 0.0,
+                          "x.backlog_growth_annual": 0.37},
+                  months=12, delivery_months=9, collection_delay_months=3)
+    det = deterministic(s)
+    z = run(s, paths=3, seed=0, keep_paths=True)
+    assert z.paths_data is not None
+    for k in ("cash", "contract_liabilities", "trade_receivables", "operating_cash_flow"):
+        assert np.array_equal(getattr(z.paths_data, k), np.repeat(getattr(det, k), 3, axis=0))
+
+
+def test_cohort_survivors_round_alike_for_one_path_and_many() -> None:
+    """The payers of an sBG line were a matrix product, rounded differently for 1 and 3
+    paths (a BLAS call). Each path's row must not depend on the rows beside it."""
+    rng = np.random.default_rng(3)
+    new = rng.random((3, 40)) * 1e6
+    curve = RetentionCurve.sbg(0.7, 1.9)
+    many = cohort_survivors(new, curve)
+    for i in range(3):
+        assert np.array_equal(cohort_survivors(new[i:i + 1], curve)[0], many[i])
+        assert np.array_equal(cohort_survivors(new[i], curve), many[i])
+    # by hand, constant churn 50%: 100 now, 50 + 10 a month later
+    assert cohort_survivors([100.0, 10.0], RetentionCurve.constant(0.5)).tolist() == \
+        [100.0, 60.0]
