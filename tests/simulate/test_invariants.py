@@ -27,7 +27,7 @@ from llmecon.simulate.distributions import Dist
 from llmecon.simulate.engine import Paths, initial_state, opening_contract_costs, project
 from llmecon.simulate.run import deterministic, run
 from llmecon.simulate.sampling import overflow_refused, sample_paths
-from llmecon.simulate.scenario import LineSpec, Scenario
+from llmecon.simulate.scenario import LineSpec, Scenario, Shock
 from llmecon.unit_economics.retention import RetentionCurve, cohort_survivors
 
 Array = np.ndarray  # type: ignore[type-arg]
@@ -176,6 +176,31 @@ def _one_line(kind: str, drivers: dict[str, float], months: int = 3, **line: int
                     {k: fixed(v) for k, v in {**COMPANY, **drivers}.items()})
 
 
+def test_churn_multiplied_past_one_leaves_no_users_not_negative_ones() -> None:
+    """Churn 50% a month shocked x3 in month 1: 150% is every user leaving, not half again
+    as many as there are. By hand: 100 users x 10% paying x 10 ARPPU = 100 in month 1;
+    none left after it (no marketing), so 0, 0 (was -50, -25: negative revenue)."""
+    s = _one_line("c2c", {"x.start_users": 100.0, "x.marketing_monthly": 0.0, "x.cac": 1.0,
+                          "x.user_churn_monthly": 0.5, "x.paying_rate": 0.1,
+                          "x.arppu_monthly": 10.0, "x.tokens_per_user_day": 0.0,
+                          "x.cost_per_m_tokens": 0.0, "x.other_cor_share": 0.0})
+    p = deterministic(Scenario(**{**s.__dict__, "shocks": (
+        Shock("x.user_churn_monthly", 3.0, 0, 1),)}))
+    assert p.revenue[0].tolist() == [100.0, 0.0, 0.0]
+    assert p.cash[0].tolist() == [1100.0, 1100.0, 1100.0]
+
+
+def test_volume_fall_multiplied_past_minus_one_leaves_no_tokens() -> None:
+    """API volume falling 50% a month, shocked x3 in month 1: -150% is every token lost.
+    By hand: 1m tokens x 10 per m = 10 in month 1, then 0, 0 (was -5, -2.5)."""
+    s = _one_line("api", {"x.tokens_per_month": 1e6, "x.volume_growth_monthly": -0.5,
+                          "x.price_per_m": 10.0, "x.price_decline_monthly": 0.0,
+                          "x.cost_per_m_tokens": 0.0, "x.utilisation": 1.0})
+    p = deterministic(Scenario(**{**s.__dict__, "shocks": (
+        Shock("x.volume_growth_monthly", 3.0, 0, 1),)}))
+    assert p.revenue[0].tolist() == [10.0, 0.0, 0.0]
+
+
 def test_a_long_delivery_rounds_alike_for_one_path_and_many() -> None:
     """A nine-month delivery sums nine signed months; numpy once summed them pairwise for
     one path and in order for several, so zero variance missed the deterministic run in
@@ -205,3 +230,22 @@ def test_cohort_survivors_round_alike_for_one_path_and_many() -> None:
     # by hand, constant churn 50%: 100 now, 50 + 10 a month later
     assert cohort_survivors([100.0, 10.0], RetentionCurve.constant(0.5)).tolist() == \
         [100.0, 60.0]
+
+
+def test_payers_outlasting_users_never_make_inference_cost_negative() -> None:
+    """sBG payer cohorts decay on their own curve, the users at the line's churn: with
+    every user gone after month 1 (churn 100%) the payers still on the curve used
+    u + (k - 1) x payers = 0 - 0.5 x payers tokens (k = 0.5): a negative cost. Now free
+    users (at least 0) + k x payers. By hand: a free user's month is 1,000 tokens a day x
+    30.4375 days = 30,437.5 tokens, at 10 per million = 0.304375; a payer uses half,
+    0.1521875, and pays 10 ARPPU: cost of revenue / revenue = 0.01521875 every month."""
+    s = _one_line("c2c", {"x.start_users": 100.0, "x.marketing_monthly": 0.0, "x.cac": 1.0,
+                          "x.user_churn_monthly": 1.0, "x.paying_rate": 1.0,
+                          "x.arppu_monthly": 10.0, "x.tokens_per_user_day": 1000.0,
+                          "x.cost_per_m_tokens": 10.0, "x.other_cor_share": 0.0,
+                          "x.payer_sbg_alpha": 1.0, "x.payer_sbg_beta": 3.0,
+                          "x.payer_usage_multiple": 0.5}, months=4)
+    p = deterministic(s)
+    assert (p.revenue[0] > 0).all()  # payers remain on the curve
+    np.testing.assert_allclose((p.revenue[0] - p.gross_profit[0]) / p.revenue[0],
+                               [0.01521875] * 4, rtol=1e-12)

@@ -9,8 +9,10 @@ liabilities - payables + contract costs) changes each month by exactly the accru
 result (tested).
 
 Lines (one step function each):
-- C2C: users(t+1) = users(t) (1 - churn) + marketing(t) / CAC; revenue = users x paying
-  rate x ARPPU; inference = (users + (k - 1) payers) x a free user's tokens a day x cost.
+- C2C: users(t+1) = users(t) (1 - churn) + marketing(t) / CAC (churn, multiplied by
+  shocks, regimes or noise, at most 1); revenue = users x paying rate x ARPPU;
+  inference = (free users + k payers) x a free user's tokens a day x cost, free users
+  = users - payers (at least 0: sBG payer cohorts may outlast the users).
   With an sBG payer curve (drivers ``payer_sbg_alpha`` and ``payer_sbg_beta``) payers are
   cohorts instead (:func:`~llmecon.simulate.consumer.c2c_cohort_payers`): each month's new
   payers (users acquired x paying rate) decay by the curve S(t), the opening payers (users
@@ -27,7 +29,8 @@ Lines (one step function each):
   balance meanwhile); an advance at signing (a contract liability until acceptance), the rest a
   receivable collected ``collection_delay_months`` after acceptance (billing in a line's
   window of later payment, a budget freeze, later still: :mod:`~llmecon.simulate.collection`).
-- API: tokens grow monthly, price falls monthly; cost = tokens x cost per token / use.
+- API: tokens grow monthly (the multiplied growth at least -1), price falls monthly;
+  cost = tokens x cost per token / use.
 Opening receivables (driver ``<line>.opening_receivables``, the disclosed balance where
 known) are collected evenly over the line's collection delay, so a longer delay lowers cash
 in the months it bites. Costs: cost per token follows an index that falls by
@@ -271,11 +274,16 @@ def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
         payers = u * _paying_rate(x, mults, p, t, mo.trends.at(p + "paying_rate_growth_annual"))
     rev = payers * arppu * mo.revenue_fx
     k = x.get(p + "payer_usage_multiple", 1.0)  # payers use k x a free user's tokens
+    # free users + k x payers: sBG payer cohorts may outlast the users (their own churn),
+    # and u + (k - 1) x payers then went below zero for k < 1 (a negative inference cost)
     inference = formulas.amount_for_tokens(
-        (u + (k - 1.0) * payers) * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
+        (np.maximum(u - payers, 0.0) + k * payers)
+        * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
         x[p + "cost_per_m_tokens"] * mo.cost_index)
     marketing = x[p + "marketing_monthly"] * _mult(mults, p + "marketing_monthly", t)
-    churn = x[p + "user_churn_monthly"] * _mult(mults, p + "user_churn_monthly", t)
+    # a multiplier may take the churn past 1 (a regime x3 on 40%): at most every user leaves
+    churn = np.minimum(x[p + "user_churn_monthly"] * _mult(mults, p + "user_churn_monthly", t),
+                       1.0)
     st.users[ln.name] = u * (1.0 - churn) + _acquired(x, mults, p, t)
     mo.revenue += rev
     _bill(st, ln, mo, rev)
@@ -337,7 +345,9 @@ def step_api(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], s
     mo.revenue += rev
     _bill(st, ln, mo, rev)
     mo.cost_of_revenue += cost * mo.cost_fx
-    growth = x[p + "volume_growth_monthly"] * _mult(mults, p + "volume_growth_monthly", t)
+    # a multiplier may take a fall past -100% (x3 on -50%): at most every token is lost
+    growth = np.maximum(x[p + "volume_growth_monthly"]
+                        * _mult(mults, p + "volume_growth_monthly", t), -1.0)
     st.tokens[ln.name] = tok * (1.0 + growth)
     st.price[ln.name] = st.price[ln.name] * (1.0 - x[p + "price_decline_monthly"])
 
