@@ -23,11 +23,11 @@ from tests.simulate.random_scenarios import random_scenario
 
 from llmecon.errors import InputError
 from llmecon.simulate.balances import financing_by_month
-from llmecon.simulate.distributions import Dist
+from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.engine import Paths, initial_state, opening_contract_costs, project
 from llmecon.simulate.run import deterministic, run
 from llmecon.simulate.sampling import overflow_refused, sample_paths
-from llmecon.simulate.scenario import LineSpec, Scenario, Shock
+from llmecon.simulate.scenario import LineSpec, Scenario, Shock, merge_scenario
 from llmecon.unit_economics.retention import RetentionCurve, cohort_survivors
 
 Array = np.ndarray  # type: ignore[type-arg]
@@ -230,6 +230,28 @@ def test_cohort_survivors_round_alike_for_one_path_and_many() -> None:
     # by hand, constant churn 50%: 100 now, 50 + 10 a month later
     assert cohort_survivors([100.0, 10.0], RetentionCurve.constant(0.5)).tolist() == \
         [100.0, 60.0]
+
+
+def test_a_cac_of_zero_is_refused_in_files_shocks_and_regimes() -> None:
+    """users acquired = marketing / CAC: a CAC of 0 (in range before: 'a number >= 0')
+    gave infinitely many users, numpy warnings and 'no number for cash'."""
+    from llmecon.config.scenario import ScenarioConfig, parse_config
+
+    s = _one_line("c2c", {"x.start_users": 100.0, "x.marketing_monthly": 10.0, "x.cac": 1.0,
+                          "x.user_churn_monthly": 0.5, "x.paying_rate": 0.1,
+                          "x.arppu_monthly": 10.0, "x.tokens_per_user_day": 0.0,
+                          "x.cost_per_m_tokens": 0.0, "x.other_cor_share": 0.0})
+    files = [{"drivers": {"x.cac": 0}},
+             {"shocks": [{"driver": "x.cac", "multiplier": 0}]},
+             {"regimes": [{"name": "free users", "probability_per_year": 0.5,
+                           "duration_months": 2, "multipliers": {"*.cac": 0}}]}]
+    for f in files:
+        with pytest.raises(InputError, match=r"x\.cac.*at least 0\.01|> 0 for x\.cac"):
+            merge_scenario(s, parse_config(ScenarioConfig, f, "s.yaml"), "s.yaml")
+    ok = merge_scenario(s, parse_config(ScenarioConfig,
+        {"regimes": [{"name": "dear", "probability_per_year": 0.5, "duration_months": 2,
+                      "multipliers": {"x.cac": 2}}]}, "s.yaml"), "s.yaml")
+    assert ok.regimes == (Regime("dear", 0.5, 2, {"x.cac": 2.0}),)
 
 
 def test_payers_outlasting_users_never_make_inference_cost_negative() -> None:

@@ -138,6 +138,9 @@ def driver_range(name: str) -> tuple[float, float, str] | None:
         return None
     if last == "utilisation":  # a divisor of the serving cost
         return 0.01, 1.0, "a share from 0.01 to 1 (a fleet busy 1% of the time or more)"
+    if last == "cac":  # a divisor: users acquired = marketing / CAC
+        return 0.01, math.inf, ("an amount of at least 0.01 (users acquired = marketing / "
+                                "CAC: a CAC of 0 buys infinitely many)")
     if last == "payer_base_tenure_months":  # the ages of the opening payers
         return 1.0, 600.0, "a whole number of months from 1 to 600"
     if last == "payer_usage_multiple":  # as the assumptions take it

@@ -47,3 +47,13 @@ def refuse_fixed(targets: Iterable[str], where: str, pattern: str | None = None)
             f"one of {', '.join(TIME_INDICES + COMPANY_DRIVERS)} or <line>."
             f"{{{','.join(LINE_DRIVERS)}}}")
 
+
+def zero_divisor(targets: Iterable[str], multiplier: float) -> str | None:
+    """What is wrong with a multiplier of 0 on a driver the projection divides by (a CAC:
+    users acquired = marketing / CAC), None when nothing is."""
+    cac = [t for t in targets if t.rsplit(".", 1)[-1] == "cac"]
+    if multiplier > 0 or not cac:
+        return None
+    return (f"expected > 0 for {cac[0]} (users acquired = marketing / CAC: a CAC of 0 buys "
+            f"infinitely many; to stop buying users, multiply marketing_monthly by 0), "
+            f"found {multiplier:g}")

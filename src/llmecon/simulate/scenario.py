@@ -25,7 +25,7 @@ from llmecon.simulate.distributions import Dist, Regime, correlation_factor
 from llmecon.simulate.events import Financing as Financing
 from llmecon.simulate.events import financing_event as financing_event
 from llmecon.simulate.events import months_before_start
-from llmecon.simulate.movable import TIME_INDICES, refuse_fixed
+from llmecon.simulate.movable import TIME_INDICES, refuse_fixed, zero_divisor
 from llmecon.simulate.preset_checks import (
     FOREIGN_SHARES,
     in_range,
@@ -399,7 +399,10 @@ def _line(cfg: LineConfig) -> LineSpec:
 def _regime(g: RegimeConfig, names: list[str], where: str) -> Regime:
     out: dict[str, float] = {}  # patterns expanded: the engine reads drivers by name
     for k, m in g.multipliers.items():
-        for t in _match(k, names, where, moving=True):
+        targets = _match(k, names, where, moving=True)
+        if problem := zero_divisor(targets, m):
+            raise InputError(f"{where}: multipliers: {k}: {problem}")
+        for t in targets:
             out[t] = out.get(t, 1.0) * m
     return Regime(g.name, g.probability_per_year, g.duration_months, out)
 
@@ -413,6 +416,8 @@ def _shocks(items: Sequence[ShockConfig], s: Scenario, where: str) -> list[Shock
             raise InputError(f"{where}: shocks[{i}]: multiplier: expected > 0 for {index[0]} "
                              f"(a price index or exchange rate of 0 means nothing), found "
                              f"{sh.multiplier:g}")
+        if problem := zero_divisor(targets, sh.multiplier):
+            raise InputError(f"{where}: shocks[{i}]: multiplier: {problem}")
         out += [Shock(t, sh.multiplier, sh.start_month, sh.months) for t in targets]
     return out
 
