@@ -15,13 +15,15 @@ Invariants, every month of every path:
 
 from __future__ import annotations
 
+import csv
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
 from tests.simulate.random_scenarios import random_scenario
 
-from llmecon.errors import InputError
+from llmecon.errors import InputError, LlmeconError
 from llmecon.simulate.balances import financing_by_month
 from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.engine import Paths, initial_state, opening_contract_costs, project
@@ -252,6 +254,24 @@ def test_a_cac_of_zero_is_refused_in_files_shocks_and_regimes() -> None:
         {"regimes": [{"name": "dear", "probability_per_year": 0.5, "duration_months": 2,
                       "multipliers": {"x.cac": 2}}]}, "s.yaml"), "s.yaml")
     assert ok.regimes == (Regime("dear", 0.5, 2, {"x.cac": 2.0}),)
+
+
+def test_a_company_without_revenue_gets_a_clear_error_not_a_traceback(tmp_path: Path
+                                                                       ) -> None:
+    """Fictiva (tests/data) with revenue 0 and no reported gross margin: receivable days
+    are receivables / 0 (NaN), which reached round() as an internal ValueError."""
+    from llmecon.api import read_company
+    from llmecon.simulate.loaders import load_base_scenario
+
+    src = Path(__file__).parents[1] / "data" / "fictiva_b2b.csv"
+    rows = list(csv.reader(src.read_text(encoding="utf-8").splitlines()))
+    rows = [[*r[:5], "0", *r[6:]] if r[4] == "revenue" else r for r in rows
+            if r[4] != "gross_margin"]
+    path = tmp_path / "fictiva.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(LlmeconError, match="cannot calibrate"):
+        load_base_scenario(read_company(path))
 
 
 def test_payers_outlasting_users_never_make_inference_cost_negative() -> None:

@@ -133,6 +133,8 @@ def get(r: Resolver, item: str, p: Period, seg: str | None = None) -> tuple[floa
     v = r.get(item, p.label, seg)
     if not v.ok:
         return None, v.why
+    if v.value is not None and not math.isfinite(v.value):  # no revenue: no receivable days
+        return None, f"{item} {p.label} not defined ({v.shown_basis} gives {v.value})"
     if v.shown_basis == "reported":
         return v.value, f"disclosed ({v.confidence} confidence)"
     return v.value, f"{v.shown_basis} ({v.confidence} confidence)"  # 'derived: ...
