@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from llmecon.config.assumptions import load_assumptions
 from llmecon.statements.model import Company
 from llmecon.unit_economics.bundled import bundled_inference
 from llmecon.unit_economics.company import unit_economics_table
+from llmecon.unit_economics.rows import UERow
 from llmecon.units import load_fx
 
 
@@ -23,3 +26,57 @@ def test_churn_lever_under_an_sbg_curve_is_na_with_its_reason(minimax: Company,
     assert row.value is None and row.status == "n/a"
     assert row.basis.startswith("not solved under a shifted-beta-geometric payer curve")
     assert all(r.basis not in ("", "n/a") for r in ue.rows if r.value is None)
+
+
+def _examplchat(tmp_path: Path, metric: str, value: str, segment: str = "") -> Company:
+    """tests/data/examplchat_c2c.csv with one FY2024 figure changed."""
+    import csv
+
+    from llmecon.api import read_company
+
+    src = Path(__file__).parents[1] / "data" / "examplchat_c2c.csv"
+    rows = list(csv.reader(src.read_text(encoding="utf-8").splitlines()))
+    for r in rows:
+        if r[1] == "FY2024" and r[4] == metric and r[12] == segment:
+            r[5] = value
+    path = tmp_path / "examplchat.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return read_company(path)
+
+
+def _rows(company: Company) -> dict[str, UERow]:
+    from llmecon.api import unit_economics
+
+    return {r.quantity: r for r in unit_economics(company).rows if r.line == "chat_app"}
+
+
+def test_simple_payback_of_a_negative_contribution_is_never_with_its_reason(
+        tmp_path: Path) -> None:
+    """chat_app at a -40% line margin: ARPPU 40m / 0.5m payers / 12 = 6.667 a month, serving
+    cost 6.667 x 1.4 = 9.333, contribution -2.667 a payer-month: CAC / contribution has no
+    payback. The row read 'inf', status derived, over the formula 'CAC per payer /
+    contribution per payer-month' (JSON: the string "inf"); now n/a, saying why."""
+    rows = _rows(_examplchat(tmp_path, "gross_margin", "-40", "line:chat_app"))
+    assert rows["contribution per payer per month"].value == \
+        pytest.approx(40e6 / 0.5e6 / 12 * -0.4)
+    row = rows["CAC payback, simple (no churn)"]
+    assert (row.value, row.status) == (None, "n/a")
+    assert "contribution per payer-month is not positive" in row.basis
+
+
+def test_churn_lever_above_100_percent_is_na_any_churn_reaches_it(tmp_path: Path) -> None:
+    """S&M cut to US$0.1m: CAC per payer 0.1009 (README: S&M / new users x paying rate),
+    contribution 6.667 x 5% = 0.3333 a payer-month, more than 3 x CAC = 0.3028. The churn
+    solved for, (1 + r) x 0.3333 / 0.3028 - r with r = 1.1^(1/12) - 1 = 0.797%, is 1.10: a
+    churn of 110% a month, shown as a number. At 100% churn LTV is one month's
+    contribution, already 3 x CAC: the row is n/a, reached at any churn."""
+    rows = _rows(_examplchat(tmp_path, "selling_marketing_expense", "0.1"))
+    cac = rows["CAC per new payer"].value
+    contribution = rows["contribution per payer per month"].value
+    assert contribution == pytest.approx(40e6 / 0.5e6 / 12 * 0.05)
+    r = 1.1 ** (1 / 12) - 1
+    assert (1 + r) * contribution / (3 * cac) - r == pytest.approx(1.1016, abs=1e-3)
+    row = rows["payer churn needed for LTV/CAC >= 3"]
+    assert (row.value, row.status) == (None, "n/a")
+    assert row.basis.startswith("reached at any churn")

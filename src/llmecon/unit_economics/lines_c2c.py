@@ -126,8 +126,12 @@ def _payback_rows(start: LineStart, res: C2CResult, cur: str) -> None:
     else:
         out.add("CAC payback (with churn)", res.payback_months, "months", "derived",
                 "months until sum of contribution x S(t) / (1 + r)^t reaches the CAC")
-    out.add("CAC payback, simple (no churn)", res.simple_payback_months, "months", "derived",
-            "CAC per payer / contribution per payer-month")
+    if math.isinf(res.simple_payback_months):  # CAC / a contribution <= 0 is no number
+        out.add("CAC payback, simple (no churn)", None, "months", "n/a",
+                "never: the contribution per payer-month is not positive")
+    else:
+        out.add("CAC payback, simple (no churn)", res.simple_payback_months, "months",
+                "derived", "CAC per payer / contribution per payer-month")
     fixed = f"serving cost per payer held fixed at {k:.4g} {cur}"
     for q, v, u, basis in (
         ("ARPPU needed for LTV/CAC >= 3", res.arppu_for_ltv_cac_3, cur,
@@ -152,5 +156,9 @@ def _payback_rows(start: LineStart, res: C2CResult, cur: str) -> None:
                 and v <= 0:
             out.add(q, None, u, "n/a", "not reachable with this lever alone (it would have to "
                     "be below zero)")
+            continue
+        if v is not None and q.startswith("payer churn needed") and v >= 1:
+            out.add(q, None, u, "n/a", "reached at any churn: at 100% a month the first "
+                    "month's contribution alone is 3 x CAC or more")
             continue
         out.add(q, v, u, "derived", basis)
