@@ -16,6 +16,7 @@ Invariants, every month of every path:
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -84,7 +85,18 @@ def _invariant_problems(s: Scenario, seed: int, n: int = 4) -> list[str]:
         or "foreign_cash_share" in x
     if not foreign and np.abs(p.financing_cash_flow - financing_by_month(s)).max() > tol:
         out.append("financing other than the included events")
+    # money not committed is not counted: the events left out change nothing at all
+    only = replace(s, financing=s.included_financing(), financing_included="all")
+    x2, mults2 = sample_paths(only, seed, 0, n)
+    with overflow_refused(only):
+        if not np.array_equal(project(only, x2, mults2).cash, p.cash):
+            out.append("an event not included moves cash")
     return out
+
+
+#: Seeds whose scenarios once broke an invariant (negative users or tokens: payables and
+#: receivables below zero), beyond the first SEEDS.
+FOUND = (708, 1368, 2383, 2802, 2917)
 
 
 SEEDS = range(160)
@@ -92,7 +104,7 @@ SEEDS = range(160)
 
 def test_accounting_invariants_on_random_scenarios() -> None:
     problems = {}
-    for seed in SEEDS:
+    for seed in (*SEEDS, *FOUND):
         s = random_scenario(seed)
         try:
             found = _invariant_problems(s, seed)
