@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -151,6 +152,52 @@ def test_zhipu_b2b_cac_and_payback(zhipu: Company) -> None:
         pytest.approx(95.424e6 / 6 / 8000)
     assert d.value("company.b2b_cac_payback_months") == \
         pytest.approx((387e6 / 12 * 3 / 4000) / (95.424e6 / 6 / 8000))
+
+
+def _fictiva(tmp_path: Path, customers_2023: float, margin_times: float = 1.0) -> Company:
+    """tests/data/fictiva_b2b.csv with a customer count at FY2023's end (120 at FY2024's)
+    and its costs of revenue times ``margin_times`` (reported margins dropped)."""
+    import csv
+
+    from llmecon.api import read_company
+
+    src = Path(__file__).parents[1] / "data" / "fictiva_b2b.csv"
+    rows = list(csv.reader(src.read_text(encoding="utf-8").splitlines()))
+    (count,) = [r for r in rows if r[4] == "customers"]
+    rows.append([*count[:1], "FY2023", "2023-12-31", *count[3:5], str(customers_2023),
+                 *count[6:]])
+    rows = [[*r[:5], str(float(r[5]) * margin_times), *r[6:]] if r[4] == "cost_of_revenue"
+            else r for r in rows if r[4] != "gross_margin"]
+    path = tmp_path / "fictiva.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return read_company(path)
+
+
+def test_b2b_payback_from_a_first_count_of_zero_customers_is_na(tmp_path: Path) -> None:
+    """0 customers at FY2023's end, 120 at FY2024's: S&M RMB 60m / 12 x 12 months / 120 new
+    = RMB 500k per new customer; gross profit per customer at the window's start divides by
+    0 customers. It raised ZeroDivisionError ('internal error' in simulate, answers and
+    scenario show); now the CAC stands and the other two are n/a, saying why."""
+    d = _drivers(_fictiva(tmp_path, 0))
+    assert d.value("company.b2b_cac_per_new_customer") == pytest.approx(60e6 / 120)
+    per, payback = d["company.b2b_gross_profit_per_customer_monthly"], \
+        d["company.b2b_cac_payback_months"]
+    assert math.isnan(per.value) and "no customers counted at 2023-12-31" in per.basis
+    assert math.isnan(payback.value) and payback.basis.startswith("never")
+
+
+def test_b2b_payback_of_a_loss_per_customer_is_never_not_negative(tmp_path: Path) -> None:
+    """Fictiva at three times its cost of revenue: gross profit FY2023 = 200 - 3 x 100 = RMB
+    -100m / 12 / 60 customers = -138,889 a customer-month; CAC RMB 60m / 60 new = 1m. The
+    payback read 1m / -138,889 = -7.2 months; now never (n/a in the table)."""
+    d = _drivers(_fictiva(tmp_path, 60, margin_times=3.0))
+    assert d.value("company.b2b_gross_profit_per_customer_monthly") == \
+        pytest.approx((200e6 - 3 * 100e6) / 12 / 60)
+    payback = d["company.b2b_cac_payback_months"]
+    assert math.isnan(payback.value)
+    assert payback.basis.startswith("never: the gross profit per customer per month is not "
+                                    "positive")
 
 
 def test_minimax_modelled_inference_equals_the_disclosed_inference(minimax: Company) -> None:

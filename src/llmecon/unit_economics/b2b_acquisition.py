@@ -19,6 +19,7 @@ date, else the latest).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -102,7 +103,9 @@ def b2b_acquisition(x: LineInputs) -> B2BAcquisition | None:
     if sm is None or gp is None or window <= 0:
         return None
     cac = sm / q.months * window / (n1 - n0)
-    gp_month = gp / rp.months / n0
+    # per customer counted at the window's start: a first count of 0 gives no number (NaN:
+    # the row says why), not a division by zero
+    gp_month = gp / rp.months / n0 if n0 > 0 else math.nan
     mixed = _definitions(x, p0, p1)
     drivers = _drivers(x, (p0, n0), (p1, n1), window, (q, sm), (rp, gp_month), cac, mixed)
     return B2BAcquisition(n0, n1, float(window), drivers[0].period, sm / q.months, q.label,
@@ -121,6 +124,16 @@ def _drivers(x: LineInputs, start: tuple[Period, float], end: tuple[Period, floa
                "mixes a change of definition with new customers"
     understated = (f"{n0:,.0f} counts every customer served since founding (cumulative, not "
                    "an active base), so this is understated by the share no longer buying")
+    if n0 <= 0:
+        understated = f"no customers counted at {p0.end}: no gross profit per customer"
+    payback = ("CAC per new customer / gross profit per customer per month: overstated, "
+               "as gross profit per customer is counted over every customer ever served (no "
+               "customer churn disclosed)" + ("; the CAC's new customers mix two definitions"
+                                              if mixed else ""))
+    if not gp_month > 0:  # NaN or a loss per customer: the CAC is never paid back
+        payback = ("never: no gross profit per customer to pay the CAC back" if n0 <= 0 else
+                   f"never: the gross profit per customer per month is not positive "
+                   f"({gp_month:,.0f} {cur})")
     return (
         Driver("company.b2b_cac_per_new_customer", cac, f"{cur} per new customer",
                "derived", f"S&M {q.label} per month x {window} months ({label}) / {new}; S&M "
@@ -130,10 +143,7 @@ def _drivers(x: LineInputs, start: tuple[Period, float], end: tuple[Period, floa
                f"gross profit {rp.label} / {rp.months} months / {n0:,.0f} customers at "
                f"{p0.end}: {understated} (and a few large customers earn most: the median "
                "is far smaller)", rp.label, "low"),
-        Driver("company.b2b_cac_payback_months", float(f.ratio(cac, gp_month)), "months",
-               "derived", "CAC per new customer / gross profit per customer per month: "
-               "overstated, as gross profit per customer is counted over every customer "
-               "ever served (no customer churn disclosed)"
-               + ("; the CAC's new customers mix two definitions" if mixed else ""),
-               label, "low"),
+        Driver("company.b2b_cac_payback_months",
+               float(f.ratio(cac, gp_month)) if gp_month > 0 else math.nan, "months",
+               "derived", payback, label, "low"),
     )
