@@ -2,7 +2,7 @@
 every kind and mix of line (none, one, several of a kind), drivers at their edges (zero
 users, zero revenue, a delivery cost above the contract's value: a negative gross margin,
 no cash, huge cash), optional drivers, financing of every kind, shocks, regimes and noise
-within what a scenario file accepts, horizons from 1 to 600 months, any month end."""
+within what a scenario file accepts, horizons from 1 to 240 months (the longest accepted), any month end."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from llmecon.simulate.distributions import Dist, Regime
 from llmecon.simulate.movable import TIME_INDICES, movable
 from llmecon.simulate.scenario import Financing, LineSpec, Noise, Scenario, Shock
 
-HORIZONS = (1, 2, 3, 12, 24, 36, 60, 600)
+HORIZONS = (1, 2, 3, 12, 24, 36, 60, 240)  # 240: MAX_HORIZON_MONTHS
 LINE_MIXES = (("c2c",), ("b2b",), ("api",), ("c2c", "b2b"), ("b2b", "api"),
               ("c2c", "b2b", "api"), ("b2b", "b2b"), ())
 
