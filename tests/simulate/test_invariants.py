@@ -303,3 +303,25 @@ def test_payers_outlasting_users_never_make_inference_cost_negative() -> None:
     assert (p.revenue[0] > 0).all()  # payers remain on the curve
     np.testing.assert_allclose((p.revenue[0] - p.gross_profit[0]) / p.revenue[0],
                                [0.01521875] * 4, rtol=1e-12)
+
+
+def test_an_annual_decline_past_100_percent_is_refused() -> None:
+    """Cost per token follows (1 - decline) ** (t / 12): a decline of 1.5 was in range ('an
+    annual rate from -1 to 100') and gave (-0.5) ** (1 / 12), no number: numpy's 'invalid
+    value encountered in power' and 'no number for cash from month 1'. A decline of 1 takes
+    the cost to nothing by month 12 (0 ** 1); -2 triples it."""
+    from llmecon.config.scenario import ScenarioConfig, parse_config
+
+    s = _one_line("api", {"x.tokens_per_month": 1e6, "x.volume_growth_monthly": 0.0,
+                          "x.price_per_m": 10.0, "x.price_decline_monthly": 0.0,
+                          "x.cost_per_m_tokens": 1.0, "x.utilisation": 1.0}, months=13)
+    with pytest.raises(InputError, match=r"inference_cost_decline_annual: expected an annual "
+                                         r"decline from -100 to 1 .*found 1\.5"):
+        merge_scenario(s, parse_config(ScenarioConfig, {"drivers": {
+            "inference_cost_decline_annual": 1.5}}, "s.yaml"), "s.yaml")
+    for decline, cost_at_12 in ((1.0, 0.0), (-2.0, 3.0)):
+        d = merge_scenario(s, parse_config(ScenarioConfig, {"drivers": {
+            "inference_cost_decline_annual": decline}}, "s.yaml"), "s.yaml")
+        p = deterministic(d)
+        # month 12: 1m tokens x 1 per m x (1 - decline) ** (12 / 12); revenue 10 a month
+        assert 10.0 - p.gross_profit[0, 12] == pytest.approx(cost_at_12, abs=1e-12)

@@ -125,8 +125,10 @@ def driver_range(name: str) -> tuple[float, float, str] | None:
     """(low, high, what) a driver's values must lie in, from its name; None: any number.
 
     Shares and rates of a whole are fractions 0-1; monthly growth and decline rates lie in
-    -1 to 1 (-100% to +100% a month) and annual ones in -1 to 100, so that compounding over
-    the longest horizon stays far from overflow; counts, amounts and prices are >= 0.
+    -1 to 1 (-100% to +100% a month), annual growth in -1 to 100 and annual declines in -100
+    to 1 (a decline past 100% a year would make a cost negative: (1 - 1.5) ** (t / 12) is
+    no number), so that compounding over the longest horizon stays far from overflow;
+    counts, amounts and prices are >= 0; a CAC (a divisor) at least 0.01.
 
     >>> driver_range("api.paying_rate")
     (0.0, 1.0, 'a share from 0 to 1')
@@ -153,7 +155,10 @@ def driver_range(name: str) -> tuple[float, float, str] | None:
         return -0.9, 100.0, "an annual rate from -0.9 to 100 (-90% to +10,000%)"
     if last.endswith(("_growth_monthly", "_decline_monthly")):
         return -1.0, 1.0, "a monthly rate from -1 to 1 (-100% to +100%)"
-    if last.endswith(("_growth_annual", "_decline_annual")):
+    if last.endswith("_decline_annual"):  # cost x (1 - decline) a year: 1 is to nothing
+        return -100.0, 1.0, ("an annual decline from -100 to 1 (a rise of 10,000% to a fall "
+                             "of 100%)")
+    if last.endswith("_growth_annual"):
         return -1.0, 100.0, "an annual rate from -1 to 100 (-100% to +10,000%)"
     if last in NON_NEGATIVE_DRIVERS:
         return 0.0, math.inf, "a number >= 0"
