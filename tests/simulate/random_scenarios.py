@@ -2,7 +2,8 @@
 every kind and mix of line (none, one, several of a kind), drivers at their edges (zero
 users, zero revenue, a delivery cost above the contract's value: a negative gross margin,
 no cash, huge cash), optional drivers, financing of every kind, shocks, regimes and noise
-within what a scenario file accepts, horizons from 1 to 240 months (the longest accepted), any month end."""
+within what a scenario file accepts, horizons from 1 to 240 months (the longest accepted),
+any month end."""
 
 from __future__ import annotations
 
