@@ -107,9 +107,9 @@ def test_deepseek_day6_fleet() -> None:
 def test_deepseek_day6_fleet_with_the_commands_model() -> None:
     """The same disclosure with the serving model every command uses ('inference fleet' as
     the README runs it, TensorRT-LLM's factors): 226.75 nodes on average and 278 at peak
-    disclosed; the model's fleet cost within a tenth of $87,072 a day (measured 2026-11-30:
-    $87,649, 229 nodes on average, 280 at peak; $88,528, 231 and 283 before the refit with
-    the cross-node all-reduce)."""
+    disclosed; the model's fleet cost within a tenth of $87,072 a day (measured 2026-12-01,
+    the H800 at 80 GiB: $87,588, 229 nodes on average, 280 at peak; $87,649 at 80 GB;
+    $88,528, 231 and 283 before the refit with the cross-node all-reduce)."""
     from llmecon.inference.engines import load_engine_efficiency
 
     r = evaluate(ServingConfig("DeepSeek-R1", "H800", gpus=144, prefill_gpus=32, tpot_ms=47.6,

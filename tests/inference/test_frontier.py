@@ -73,16 +73,23 @@ def test_ttft_limit_and_unfit_model() -> None:
 
 
 def test_a_model_larger_than_a_node_spreads_its_experts_over_nodes() -> None:
-    # GLM-5 (744B parameters, from its config) in FP8 is 744 GB of weights; eight H20 hold
-    # 8 x 96 GB = 768 GB, of which the fitted memory reserve leaves 768 x (1 - reserve) <
-    # 744 GB, so no single node fits and every point spans two nodes or more.
-    glm5, h20 = CAT.model("GLM-5"), CAT.gpu("H20")
-    assert glm5.total_params_b * 1e9 * 1.0 > 8 * h20.memory_gb * 1e9 * (1 - F.memory_reserve)
-    front = frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0)
+    # GLM-5 (744B parameters, from its config) in FP8 is 744 GB of weights; eight H800 hold
+    # 8 x 85.9 GB (80 GiB) = 687 GB, of which the fitted memory reserve (0.082) leaves 631 GB
+    # < 744 GB, so no single node fits and every point spans two nodes or more.
+    glm5, h800 = CAT.model("GLM-5"), CAT.gpu("H800")
+    assert glm5.total_params_b * 1e9 * 1.0 > 8 * h800.memory_gb * 1e9 * (1 - F.memory_reserve)
+    front = frontier("GLM-5", "H800", CAT, F, gpu_hour_price=1.0)
     assert front.points and all(p.gpus >= 16 and p.nodes == p.gpus // 8 for p in front.points)
     assert all(p.tp <= 8 and p.tp * p.attention_dp * p.pp == p.gpus for p in front.points)
-    with pytest.raises(InputError, match=r"on up to 8 x H20 fits \(allow a larger worker"):
-        frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0, max_gpus=8)
+    with pytest.raises(InputError, match=r"on up to 8 x H800 fits \(allow a larger worker"):
+        frontier("GLM-5", "H800", CAT, F, gpu_hour_price=1.0, max_gpus=8)
+    # eight H20 (96 GiB: 103.1 GB each) leave 8 x 103.1 x (1 - 0.082) = 757 GB: the weights
+    # fit in one node with 13 GB for KV cache (while the H20 was counted 96e9 bytes, 705 GB
+    # did not), so a one-node worker is a configuration there, at a small batch
+    h20 = CAT.gpu("H20")
+    assert glm5.total_params_b * 1e9 < 8 * h20.memory_gb * 1e9 * (1 - F.memory_reserve)
+    one_node = frontier("GLM-5", "H20", CAT, F, gpu_hour_price=1.0, max_gpus=8)
+    assert one_node.points and all(p.gpus == 8 for p in one_node.points)
     # a dense model's worker stays inside one node whatever the bound
     dense = frontier("Llama-3.1-70B", "H100", CAT, F, gpu_hour_price=2.0, max_gpus=64)
     assert max(p.gpus for p in dense.points) <= 8

@@ -32,14 +32,15 @@ def _arch(name: str) -> rf.Arch:
 
 
 def test_a_pipeline_stage_stores_its_share_of_a_dense_model() -> None:
-    # Llama-3.1-405B in FP8 (1 byte a weight, 1 byte a KV entry) on H100 (80 GB), TP 8 x PP 2
+    # Llama-3.1-405B in FP8 (1 byte a weight, 1 byte a KV entry) on H100 (80 GiB: 85.9 GB),
+    # TP 8 x PP 2
     a, gpu = _arch("Llama-3.1-405B"), CAT.gpu("H100")
     weights = float(a.nonexpert[0])  # dense: every weight is "non-expert"
-    free = 80e9 * (1 - F.memory_reserve) - weights / 16  # per GPU
+    free = 85.9e9 * (1 - F.memory_reserve) - weights / 16  # per GPU
     # GQA KV cache: 126 layers x 8 KV heads x 128 x (K and V) x 2,500 tokens; 8 KV heads
     # over TP 8: one copy
     kv = 126 * 8 * 128 * 2 * 2500
-    assert gpu.memory_gb == 80
+    assert gpu.memory_gb == 85.9
     r = serve(RunConfig(model="Llama-3.1-405B", gpu="H100", tp=8, pp=2, isl=2000, osl=500,
                         concurrency=64), CAT, F)
     assert r.gpus == 16
@@ -51,11 +52,12 @@ def test_a_pipeline_stage_stores_its_share_of_a_dense_model() -> None:
 
 
 def test_a_pipeline_stage_stores_its_share_of_the_experts() -> None:
-    # DeepSeek-V3 in FP8 on H200 (141 GB), TP 8 x PP 2: non-expert weights over TP 8 and
-    # the experts over the stage's 8 GPUs, each stage holding half the layers: 1/16 of both
+    # DeepSeek-V3 in FP8 on H200 (141 GiB: 151.4 GB), TP 8 x PP 2: non-expert weights over
+    # TP 8 and the experts over the stage's 8 GPUs, each stage holding half the layers: 1/16
+    # of both
     a = _arch("DeepSeek-V3")
     weights = float(a.nonexpert[0] + a.experts[0] * a.expert_all_layers[0])
-    free = 141e9 * (1 - F.memory_reserve) - weights / 16
+    free = 151.4e9 * (1 - F.memory_reserve) - weights / 16
     # MLA: one latent (512 + 64 values) per token and layer, 61 layers, 1 byte, held by
     # every TP rank (8 copies)
     kv = (512 + 64) * 61 * 2500 * 8
@@ -212,12 +214,17 @@ def test_sweep_rows_with_stages_are_evaluate_answers(pp: int) -> None:
 
 
 def test_sweep_and_cost_agree_on_what_fits() -> None:
+    # Qwen3-235B-A22B in FP8 on 8 H20 (96 GiB: 103.1 GB) at TP 1: each GPU holds the 8.00 GB
+    # of non-expert weights and 1/8 of the 128 x 1.774 GB of experts, 36.38 GB, of
+    # 103.1 GB x (1 - reserve 0.0824) = 94.61 GB, leaving 58.22 GB; a sequence at the average
+    # context of 8,000 + 500 / 2 tokens holds 8,250 x 94 layers x 4 KV heads x 128 x 2 x 2 B
+    # = 1.588 GB: 36.7, so 36 fit (32 while the H20 was counted 96e9 bytes)
     eff = engine_efficiency(F, "trtllm")
-    s = run_sweep(CAT, eff, models=["Qwen3-235B-A22B"], gpus=["H20"], batches=[32.0, 33.0],
+    s = run_sweep(CAT, eff, models=["Qwen3-235B-A22B"], gpus=["H20"], batches=[36.0, 37.0],
                   input_tokens=[8000.0], prices=[2.0], replica_gpus=8)
-    r = evaluate(ServingConfig(model="Qwen3-235B-A22B", gpu="H20", gpus=8, batch_per_gpu=32,
+    r = evaluate(ServingConfig(model="Qwen3-235B-A22B", gpu="H20", gpus=8, batch_per_gpu=36,
                                input_tokens=8000, gpu_hour_price=2.0), CAT, eff)
-    assert r.max_batch_per_gpu == 32
+    assert r.max_batch_per_gpu == 36
     assert list(s.to_frame().fits) == [True, False]
 
 

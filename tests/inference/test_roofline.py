@@ -89,38 +89,39 @@ def test_cost_formula_hand() -> None:
 
 
 def test_memory_arithmetic_when_weights_do_not_fit() -> None:
-    # 671B params x 1 byte (FP8) / 8 GPUs = 83.9 GB > 72 GB usable of 80 GB
+    # 671B params x 1 byte (FP8) / 8 GPUs = 83.9 GB > 77.31 GB usable of 85.9 GB (80 GiB)
     with pytest.raises(InputError, match=r"does not fit on 8 x H100: 671 GB of weights"):
         evaluate(ServingConfig("DeepSeek-V3", "H100", gpus=8), CAT, EFF)
 
 
 def test_batch_limited_by_kv_cache() -> None:
-    # Llama-3.1-8B FP8 on one H100: 72 GB usable - 8,030,261,248 B of weights = 63.97 GB
-    # free; paged KV at the average context of 2,000 + 500 / 2 = 2,250 tokens holds
-    # 2,250 x 131,072 B = 294.9 MB of BF16 KV per sequence: 216 fit
+    # Llama-3.1-8B FP8 on one H100: 85.9 GB (80 GiB) x 0.9 = 77.31 GB usable
+    # - 8,030,261,248 B of weights = 69.28 GB free; paged KV at the average context of
+    # 2,000 + 500 / 2 = 2,250 tokens holds 2,250 x 131,072 B = 294.9 MB of BF16 KV per
+    # sequence: 234.9, so 234 fit (216 while the H100 was counted 80e9 bytes)
     r = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1), CAT, EFF)
-    assert r.max_batch_per_gpu == (72e9 - 8_030_261_248) // (2250 * 131_072) == 216
-    with pytest.raises(InputError, match="at most 216 fit"):
+    assert r.max_batch_per_gpu == (77.31e9 - 8_030_261_248) // (2250 * 131_072) == 234
+    with pytest.raises(InputError, match="at most 234 fit"):
         evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=400), CAT, EFF)
 
 
 def test_published_batch_admitted() -> None:
     # LMSYS (May 2025): DeepSeek-V3 decode at 448 sequences per H100... here the dense case:
     # Llama-3.1-8B FP8 with 1,000 in / 1,000 out, paged at 1,500 tokens on average:
-    # (72e9 - 8.03e9) / (1,500 x 131,072) = 325 fit, where reserving the full 2,000 tokens
-    # for every sequence admitted only 244
+    # (77.31e9 - 8.03e9) / (1,500 x 131,072) = 352 fit, where reserving the full 2,000
+    # tokens for every sequence admitted only 264 (325 and 244 at 80e9 bytes)
     r = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, input_tokens=1000,
                                output_tokens=1000, batch_per_gpu=300), CAT, EFF)
-    assert r.max_batch_per_gpu == 325
+    assert r.max_batch_per_gpu == 352
     assert r.kv_gb_per_sequence_max == pytest.approx(2000 * 131_072 / 1e9)
 
 
 def test_one_full_context_sequence_must_fit() -> None:
-    # Llama-3.1-70B FP8 on one H100: 72 GB usable - 70.55 GB of weights = 1.45 GB free;
+    # Llama-3.1-70B FP8 on one H100: 77.31 GB usable - 70.55 GB of weights = 6.76 GB free;
     # a full 131,072-token context needs 131,072 x 327,680 B = 42.95 GB, even if the
     # average context would page into less
     with pytest.raises(InputError, match=r"one sequence of 131,072 tokens needs 42.95 GB of "
-                                         r"KV cache; only 1.45 GB is free"):
+                                         r"KV cache; only 6.76 GB is free"):
         evaluate(ServingConfig("Llama-3.1-70B", "H100", gpus=1, tp=1, batch_per_gpu=1,
                                input_tokens=130_000, output_tokens=1_072), CAT, EFF)
 

@@ -120,7 +120,8 @@ class Gpu(_Row):
 
     ``scale_up_gbs`` is the NVLink-class bandwidth per GPU (both directions, as quoted),
     shared by ``scale_up_domain`` GPUs; ``gpus_per_node`` the GPUs of one server (the unit
-    a fleet is bought in: 8 for HGX, 4 for a GB200/GB300 tray).
+    a fleet is bought in: 8 for HGX, 4 for a GB200/GB300 tray). ``memory_gb`` is decimal GB
+    (1e9 bytes): a vendor's "80 GB" of HBM is 80 GiB, 85.9 GB.
     """
 
     name: str = Field(min_length=1)
