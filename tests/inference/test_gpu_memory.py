@@ -59,3 +59,14 @@ def test_l40s_is_its_ecc_on_capacity() -> None:
     # 48 GiB of GDDR6 less the 1/16 ECC keeps: nvidia-smi's 46,068 MiB
     assert load_catalog().gpu("L40S").memory_gb == pytest.approx(46_068 * 2**20 / 1e9,
                                                                  abs=0.05)
+
+
+def test_catalog_listing_shows_the_memory_to_a_tenth() -> None:
+    # an H100's 80 GiB is 85.9 GB: the listing rounded it to "86", a figure no source gives
+    from llmecon.report.inference import catalog_table
+
+    t = catalog_table(load_catalog(), "gpus")
+    names = [str(c) for c in t.columns[0].cells]
+    memory = [str(c) for c in next(c for c in t.columns if c.header == "memory GB").cells]
+    shown = dict(zip(names, memory, strict=True))
+    assert (shown["H100"], shown["H200"], shown["B200"]) == ("85.9", "151.4", "193.3")

@@ -293,7 +293,7 @@ def catalog_table(cat: Catalog, what: str) -> RichTable:
                 "scale-up GB/s", "scale-out GB/s", "as of", "conf.", "source"]
         for g in cat.gpus:
             rows.append([g.name, _f(g.bf16_tflops, ",.0f"), _f(g.fp8_tflops, ",.0f"),
-                         _f(g.int8_tops, ",.0f"), _f(g.memory_gb, ",.0f"),
+                         _f(g.int8_tops, ",.0f"), _f(g.memory_gb, ",.1f"),
                          _f(g.bandwidth_tbs, ",.2f"), _f(g.scale_up_gbs, ",.0f"),
                          _f(g.scale_out_gbs, ",.0f"), g.as_of, g.confidence, g.source])
     elif what == "models":
