@@ -16,6 +16,7 @@ Invariants, every month of every path:
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -102,32 +103,29 @@ FOUND = (708, 1368, 2383, 2802, 2917)
 SEEDS = range(160)
 
 
-def test_accounting_invariants_on_random_scenarios() -> None:
+def _problems_of(seeds: Iterable[int], check: Callable[[Scenario, int], list[str]],
+                 make: Callable[[int], Scenario] = random_scenario) -> dict[int, list[str]]:
+    """``check``'s problems with the scenario of each seed (a scenario whose growth
+    compounds past the float range is refused, as it should be, and skipped)."""
     problems = {}
-    for seed in (*SEEDS, *FOUND):
-        s = random_scenario(seed)
+    for seed in seeds:
         try:
-            found = _invariant_problems(s, seed)
-        except InputError as e:  # growth compounding past the float range: refused
-            assert "overflows the float range" in str(e)
-            continue
-        if found:
-            problems[seed] = found
-    assert problems == {}
-
-
-@pytest.mark.slow
-def test_accounting_invariants_on_many_random_scenarios() -> None:
-    problems = {}
-    for seed in range(160, 3000):
-        try:
-            found = _invariant_problems(random_scenario(seed), seed)
+            found = check(make(seed), seed)
         except InputError as e:
             assert "overflows the float range" in str(e)
             continue
         if found:
             problems[seed] = found
-    assert problems == {}
+    return problems
+
+
+def test_accounting_invariants_on_random_scenarios() -> None:
+    assert _problems_of((*SEEDS, *FOUND), _invariant_problems) == {}
+
+
+@pytest.mark.slow
+def test_accounting_invariants_on_many_random_scenarios() -> None:
+    assert _problems_of(range(160, 3000), _invariant_problems) == {}
 
 
 def _monte_carlo_problems(s: Scenario, seed: int, n: int = 23) -> list[str]:
@@ -164,18 +162,10 @@ def _monte_carlo_problems(s: Scenario, seed: int, n: int = 23) -> list[str]:
 
 
 def test_monte_carlo_invariants_on_random_scenarios() -> None:
-    problems = {}
-    for seed in range(30):
-        s = random_scenario(seed, horizon=int(np.random.default_rng(seed).choice(
+    def short(seed: int) -> Scenario:  # horizons of 1, 2, 12 and 36 months
+        return random_scenario(seed, horizon=int(np.random.default_rng(seed).choice(
             [1, 2, 12, 36])))
-        try:
-            found = _monte_carlo_problems(s, seed)
-        except InputError as e:
-            assert "overflows the float range" in str(e)
-            continue
-        if found:
-            problems[seed] = found
-    assert problems == {}
+    assert _problems_of(range(30), _monte_carlo_problems, short) == {}
 
 
 # ------------------------------------------------------------------ found, by hand
