@@ -301,3 +301,32 @@ def test_report_fits_a_phone_and_a_long_name_wraps(examplai: Any, browser: Any,
     assert len(rights) > 3 and all(r <= 375 for _, r in rights), rights
     assert page.eval_on_selector("header h1", "e => e.scrollWidth <= e.clientWidth")
     page.close()
+
+
+def test_report_excel_names_the_companies_it_leaves_out(tmp_path: Path) -> None:
+    """A walkthrough: ``report zhipu my.csv -o r.xlsx`` wrote no sheet for the projection of
+    a company that cannot be projected, and said nothing, where the HTML report says
+    "unit economics shown, not projected" with why. examplai's apps line has no unit
+    economics (no MAU or payers in the file), and Snowflake, imported from filings,
+    declares no business lines."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "own.xlsx"
+    own = str(Path(__file__).parents[1] / "data" / "examplai.csv")
+    assert main(["report", "snowflake", own, "--paths", "200", "-o", str(out)]) == 0
+    wb = load_workbook(out)
+    assert not [n for n in wb.sheetnames if n.startswith("Sim ")]
+    rows = {r[0]: r[1:] for r in wb["Left out"].iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"snowflake", "examplai"}
+    assert rows["examplai"][0].startswith("unit economics shown, not projected")
+    assert "apps line's unit economics cannot be computed" in rows["examplai"][1]
+    assert rows["snowflake"][0].startswith("not modelled")
+
+
+def test_report_excel_has_no_left_out_sheet_when_nothing_is(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "m.xlsx"
+    assert main(["report", "minimax", "--paths", "200", "--stress", "price-war",
+                 "-o", str(out)]) == 0
+    assert "Left out" not in load_workbook(out).sheetnames

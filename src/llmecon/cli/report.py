@@ -94,6 +94,7 @@ def _report(args: argparse.Namespace) -> int:
         for runs in data.simulations.values():  # the base and every stress run
             for tag, r in runs.items():  # 'base, financing all' is not the base
                 excel.add_simulation(book, r, tag)
+        excel.add_left_out(book, data.not_modelled, data.not_projected)
         book.save(path)
     print(f"wrote {safe(path)}")
     return 0

@@ -278,6 +278,23 @@ def add_simulation(book: Book, r: Any, name: str = "") -> None:
         i += 1
 
 
+def add_left_out(book: Book, not_modelled: dict[str, str],
+                 not_projected: dict[str, str]) -> None:
+    """A sheet naming each company whose unit economics or projection the report leaves out,
+    and why (the HTML report says it under its unit economics), so a workbook without a
+    company's sheets never reads as if nothing had been tried. No sheet when none is."""
+    rows = [(cid, "not modelled (no unit economics by line, inference or simulation)", why)
+            for cid, why in not_modelled.items()]
+    rows += [(cid, "unit economics shown, not projected (no simulation sheets)", why)
+             for cid, why in not_projected.items()]
+    if not rows:
+        return
+    ws = book.sheet("Left out", ["company", "left out", "why"])
+    for i, row in enumerate(rows, start=2):
+        for j, text in enumerate(row, start=1):
+            put(ws, i, j, text)
+
+
 def _month_cells(ws: Any, row: int, metric: str, m: int, end: Any) -> None:
     """Metric name, month number (from 1) and the month's end date (a date cell)."""
     put(ws, row, 1, metric)
