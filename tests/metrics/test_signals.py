@@ -357,3 +357,32 @@ def test_receivable_days_without_an_opening_balance_says_so() -> None:
     c = read_csv_text(head + "\n".join(rows) + "\n", "rd.csv")
     mv = s.receivable_days(ctx(c), c.period("FY2024"))
     assert mv.value == pytest.approx((10 + 20) / 2 / 100 * 366)
+
+
+def test_a_signal_without_a_change_says_why(zhipu: Company, minimax: Company) -> None:
+    """A walkthrough: every ``change: null`` in ``compare --format json`` came with no reason
+    (the README promises one beside every undefined value). Zhipu discloses R&D compute for
+    FY2024 and H1 2025 only, so H1 2025 has no H1 2024 to compare with; S&M's latest is
+    FY2024 and FY2023 gives none; its disclosed burn rate is H1 2025's alone; MiniMax
+    discloses no contract liabilities at all."""
+    from llmecon.report.export import signals_dict, to_csv
+
+    st = tables.signals([zhipu, minimax], [zhipu.period("H1_2025"),
+                                           minimax.period("FY2025")], load_fx())
+    why = {(r.company_id, r.key): r.change_why for r in st.rows}
+    assert why["zhipu", "compute_share_of_rd"].startswith(
+        "H1_2024: rd_compute_cost not disclosed for H1_2024")
+    assert why["zhipu", "sm_to_revenue"] == \
+        "FY2023: selling_marketing_expense not disclosed for FY2023"
+    assert why["zhipu", "monthly_burn"] == \
+        "no earlier period with a value on the same basis (reported)"
+    assert why["minimax", "contract_liabilities_to_revenue"] == "no value to compare"
+    assert why["zhipu", "gross_margin"] == ""  # FY2024 against FY2023: a change
+    assert all(bool(r.change_why) == (r.change is None) for r in st.rows)
+    doc = {(d["company"], d["signal"]): d for d in signals_dict(st)}
+    assert doc["zhipu", "sm_to_revenue"]["change_why"].startswith("FY2023:")
+    assert doc["zhipu", "gross_margin"]["change_why"] is None
+    lines = to_csv([], st).splitlines()
+    assert lines[0].endswith(",assessment,change_why")
+    assert next(x for x in lines if ",sm_to_revenue," in x and ",zhipu," in x).endswith(
+        ",n/a,FY2023: selling_marketing_expense not disclosed for FY2023")

@@ -345,6 +345,8 @@ class SignalRow:
     change_kind: Literal["pp", "relative", "none"]
     assessment: Literal["good", "bad", "neutral", "n/a"]
     meaning: str
+    #: why there is no change (empty when there is one)
+    change_why: str = ""
 
     @property
     def change_confidence(self) -> str | None:
@@ -393,8 +395,10 @@ def signals(companies: Sequence[Company], periods: Sequence[Period],
                 on = spec.on_basis
                 history = values if on is None or not latest.ok or latest.method is None \
                     else [on(ctx, p, latest.method) for p in candidates]
-                rows.append(_signal_row(company, spec, latest, _same_basis_pair(latest,
-                                                                                history)))
+                pair = _same_basis_pair(latest, history)
+                why = "" if pair else "no earlier period with a value on the same basis" + (
+                    f" ({latest.method})" if latest.method else "")
+                rows.append(_signal_row(company, spec, latest, pair, why))
                 continue
             pair = None
             for v in values:
@@ -405,7 +409,8 @@ def signals(companies: Sequence[Company], periods: Sequence[Period],
                 if old.ok and old.method == v.method:
                     pair = (old, v)
                     break
-            rows.append(_signal_row(company, spec, latest, pair))
+            rows.append(_signal_row(company, spec, latest, pair,
+                                    "" if pair else _no_change_why(ctx, spec, latest)))
     return SignalsTable(tuple(rows))
 
 
@@ -421,8 +426,22 @@ def _same_basis_pair(latest: MetricValue, values: Sequence[MetricValue]
     return None if old is None else (old, latest)
 
 
+def _no_change_why(ctx: s.Context, spec: SignalSpec, latest: MetricValue) -> str:
+    """Why the latest value has no like-for-like change (no earlier period has one either)."""
+    if not latest.ok:
+        return "no value to compare"
+    label = latest.period.label
+    prior = ctx.resolver.prior_year(label)
+    if prior is None:
+        return f"no same-length period a year before {label} in the file"
+    old = spec.fn(ctx, ctx.company.period(prior))
+    if not old.ok:
+        return f"{prior}: {old.why}"
+    return f"{prior} is computed another way ({old.method}, against {latest.method})"
+
+
 def _signal_row(company: Company, spec: SignalSpec, latest: MetricValue,
-                pair: tuple[MetricValue, MetricValue] | None) -> SignalRow:
+                pair: tuple[MetricValue, MetricValue] | None, why: str = "") -> SignalRow:
     change: float | None = None
     kind: Literal["pp", "relative", "none"] = "none"
     assess: Literal["good", "bad", "neutral", "n/a"] = "n/a"
@@ -442,9 +461,11 @@ def _signal_row(company: Company, spec: SignalSpec, latest: MetricValue,
     meaning = spec.meaning
     if company.business_model == "unknown":
         meaning = f"direction not judged: business model unknown. {meaning}"
+    if pair is not None and change is None:
+        why = "the earlier value is zero or infinite"
     return SignalRow(spec.key, spec.label, company.id, latest,
                      pair[0] if pair else None, pair[1] if pair else None, change, kind,
-                     assess, meaning)
+                     assess, meaning, why)
 
 
 def convert_signals(st: SignalsTable, currency: str, fx: FxTable) -> SignalsTable:

@@ -120,6 +120,7 @@ def signals_dict(st: SignalsTable) -> list[dict[str, Any]]:
         "change_confidence": r.change_confidence,
         "change_period": r.change_to.period.label if r.change_to else None,
         "compared_with": r.change_from.period.label if r.change_from else None,
+        "change_why": r.change_why or None,
         "assessment": r.assessment, "meaning": r.meaning,
     } for r in st.rows]
 
@@ -151,7 +152,7 @@ def to_json(tables: Sequence[Table], sig: SignalsTable | None) -> str:
 CSV_HEADER = ("table", "metric", "label", "company", "period", "period_months", "period_end",
               "value", "unit", "currency", "annualised", "confidence", "basis", "why",
               "method", "change", "change_kind", "change_period", "compared_with",
-              "change_confidence", "assessment")
+              "change_confidence", "assessment", "change_why")
 
 
 def to_csv(tables: Sequence[Table], sig: SignalsTable | None) -> str:
@@ -163,14 +164,14 @@ def to_csv(tables: Sequence[Table], sig: SignalsTable | None) -> str:
         for r in t.rows:
             for c, mv in zip(t.columns, r.cells, strict=True):
                 w.writerow([t.title, r.key, r.label.strip(), c.company_id, *_csv_value(mv),
-                            "", "", "", "", "", ""])
+                            "", "", "", "", "", "", ""])
     if sig is not None:
         for s in sig.rows:
             w.writerow(["Signals", s.key, s.label, s.company_id, *_csv_value(s.latest),
                         "" if s.change is None else _num(s.change), s.change_kind,
                         s.change_to.period.label if s.change_to else "",
                         s.change_from.period.label if s.change_from else "",
-                        s.change_confidence or "", s.assessment])
+                        s.change_confidence or "", s.assessment, s.change_why])
     return out.getvalue()
 
 
