@@ -386,3 +386,33 @@ def test_a_signal_without_a_change_says_why(zhipu: Company, minimax: Company) ->
     assert lines[0].endswith(",assessment,change_why")
     assert next(x for x in lines if ",sm_to_revenue," in x and ",zhipu," in x).endswith(
         ",n/a,FY2023: selling_marketing_expense not disclosed for FY2023")
+
+
+def test_a_change_converted_to_another_currency_keeps_its_confidence(tmp_path: Path) -> None:
+    """A walkthrough: a renminbi company's burn, RMB 35m a month in H1 2025 ((180 + 30) / 6)
+    against 28m in FY2024 ((300 + 36) / 12), is +25.0% unmarked; with ``--currency USD`` the
+    same +25.0% came marked † from the low-confidence interim USD rate, which the change,
+    computed in renminbi, never uses."""
+    from llmecon.api import load_company
+
+    rows = ["company,period,period_end,period_months,metric,value,currency,unit,source_url,"
+            "source_count,confidence,note,segment,role,tolerance",
+            "lumen,META,,,currency,CNY,,,,,,,,,"]
+    for period, end, months, ocf, capex, cash in (("FY2024", "2024-12-31", 12, -300, 36, 1200),
+                                                  ("H1_2025", "2025-06-30", 6, -180, 30, 900)):
+        for metric, value, m in (("revenue", 100, months), ("operating_cash_flow", ocf, months),
+                                 ("capex", capex, months), ("cash_and_equivalents", cash, 0)):
+            rows.append(f"lumen,{period},{end},{m},{metric},{value},CNY,million,notes,1,high,"
+                        ",,,")
+    path = tmp_path / "lumen.csv"
+    path.write_text("\n".join(rows) + "\n")
+    company = load_company(path)
+    fx = load_fx()
+    st = tables.signals([company], [company.period("H1_2025")], fx)
+    burn = next(r for r in st.rows if r.key == "monthly_burn")
+    assert burn.change == pytest.approx(35 / 28 - 1)
+    assert burn.change_confidence == "high"
+    usd = tables.convert_signals(st, "USD", fx)
+    converted = next(r for r in usd.rows if r.key == "monthly_burn")
+    assert converted.latest.currency == "USD" and converted.latest.confidence == "low"
+    assert converted.change == burn.change and converted.change_confidence == "high"

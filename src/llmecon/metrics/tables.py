@@ -469,13 +469,11 @@ def _signal_row(company: Company, spec: SignalSpec, latest: MetricValue,
 
 
 def convert_signals(st: SignalsTable, currency: str, fx: FxTable) -> SignalsTable:
-    """Signals with money in ``currency``; changes are relative, so they stay as they are."""
-    def conv(mv: MetricValue | None) -> MetricValue | None:
-        return None if mv is None else convert_value(mv, currency, fx)
-
+    """Signals with money in ``currency``; changes are relative, computed in the reporting
+    currency, so they stay as they are, and so do the two values they compare (whose
+    confidence is the change's: no exchange rate enters it)."""
     reporting = {r.company_id: r.latest.currency for r in st.rows if r.latest.currency}
     return SignalsTable(tuple(
         replace(r, latest=growth_in_reporting(r.latest, reporting.get(r.company_id), currency))
         if r.key in GROWTH_ROWS else
-        replace(r, latest=convert_value(r.latest, currency, fx), change_from=conv(r.change_from),
-                change_to=conv(r.change_to)) for r in st.rows))
+        replace(r, latest=convert_value(r.latest, currency, fx)) for r in st.rows))
