@@ -207,3 +207,17 @@ def test_a_grid_above_the_memory_budget_is_refused_first(
                  "--batches", batches, "--inputs", inputs[:3000], "--memory-budget",
                  "0.0625"]) == 2
     assert "configurations need about" in capsys.readouterr().err
+
+
+def test_the_sweep_table_says_its_units(capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walkthrough: the sweep's table, CSV and JSON name a price and costs with no currency
+    and leave cells blank without a word. The table's caption gives the units and what a
+    blank means (256 sequences of 8,000 tokens of Llama-3.1-8B do not fit on one H100)."""
+    monkeypatch.setenv("COLUMNS", "240")
+    assert main(["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list", "H100",
+                 "--batches", "256", "--inputs", "8000", "--prices", "2"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "False" in out  # the row does not fit
+    assert "gpu_hour_price in USD per GPU-hour; cost_per_m_* in USD per million tokens" in out
+    assert "a blank where fits is false: the batch does not fit in memory" in out

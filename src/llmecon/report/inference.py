@@ -354,11 +354,19 @@ def sweep_select(s: Any, csv: bool = True) -> str:
                       *(value(name) for name, _ in s.COLUMNS)])
 
 
+#: The sweep's units, which its column names (kept for CSV and Parquet readers) do not say.
+SWEEP_UNITS = ("gpu_hour_price in USD per GPU-hour; cost_per_m_* in USD per million tokens; "
+               "*_tokens_per_gpu_s in tokens/s per GPU; tpot_ms in ms; a blank where fits is "
+               "false: the batch does not fit in memory (no decode rate, TPOT or output "
+               "cost; no prefill either when the weights alone do not fit)")
+
+
 def sweep_table(frame: Any, configurations: int) -> RichTable:
     """The first 200 rows of a sweep (names escaped for rich)."""
     from rich.markup import escape
 
-    t = RichTable(title=f"Sweep: {configurations:,} configurations", title_justify="left")
+    t = RichTable(title=f"Sweep: {configurations:,} configurations", title_justify="left",
+                  caption=SWEEP_UNITS, caption_justify="left")
     for c in frame.columns:
         t.add_column(escape(str(c)))
     for row in frame.head(200).itertuples(index=False):
