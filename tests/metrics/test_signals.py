@@ -416,3 +416,19 @@ def test_a_change_converted_to_another_currency_keeps_its_confidence(tmp_path: P
     converted = next(r for r in usd.rows if r.key == "monthly_burn")
     assert converted.latest.currency == "USD" and converted.latest.confidence == "low"
     assert converted.change == burn.change and converted.change_confidence == "high"
+
+
+def test_the_terminal_says_why_a_change_is_na(zhipu: Company, minimax: Company) -> None:
+    """A walkthrough: the reason was in JSON and CSV, the terminal showed a bare n/a."""
+    from rich.console import Console
+
+    from llmecon.report.terminal import signals as signals_view
+
+    st = tables.signals([zhipu, minimax], [zhipu.period("H1_2025"),
+                                           minimax.period("FY2025")], load_fx())
+    console = Console(width=400, record=True)
+    console.print(signals_view(st))
+    text = console.export_text()
+    assert "No change for zhipu: FY2023: selling_marketing_expense not disclosed for " \
+           "FY2023." in text
+    assert "No change for minimax: no value to compare." in text

@@ -66,6 +66,9 @@ def signals(st: SignalsTable) -> RenderableType:
     for r in st.rows:
         by_key.setdefault(r.label, {})[r.company_id] = r
         meanings[r.label] = r.meaning
+    for r in st.rows:  # why a change is n/a, as JSON's change_why says it
+        if r.change_why:
+            meanings[r.label] += f" No change for {r.company_id}: {r.change_why}."
     n = SIGNAL_COMPANIES_PER_TABLE
     groups = [companies[i:i + n] for i in range(0, len(companies), n)] or [[]]
     parts: list[RenderableType] = [
