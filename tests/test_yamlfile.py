@@ -73,8 +73,13 @@ def test_deep_nesting_is_refused() -> None:
 
 def test_read_mapping_errors_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                            ) -> None:
-    with pytest.raises(NotFoundError, match=r"nope\.yaml: scenario file not found"):
+    with pytest.raises(NotFoundError, match=r"nope\.yaml: scenario file not found$"):
         read_mapping(tmp_path / "nope.yaml", "scenario")
+    # a relative path says where it was looked for (a walkthrough: which folder?)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(NotFoundError) as e:
+        read_mapping("sub/nope.yaml", "scenario")
+    assert str(e.value) == f"sub/nope.yaml: scenario file not found (looked in {tmp_path}/sub)"
     with pytest.raises(InputError, match="not a file"):
         read_mapping(tmp_path, "scenario")
     bad = tmp_path / "latin1.yaml"

@@ -285,13 +285,19 @@ def parse_mapping(text: str, origin: str) -> dict[str, Any]:
     return doc
 
 
+def looked_in(p: Path) -> str:
+    """' (looked in /abs/dir)' for a relative path (a walkthrough: 'nope/acme.csv: company
+    file not found' did not say from which folder), '' for an absolute one."""
+    return "" if p.is_absolute() else f" (looked in {Path.cwd() / p.parent})"
+
+
 def read_text(path: str | Path, what: str, *, max_bytes: int | None = None) -> str:
     """A user's text file, with 'not found', 'too large', 'unreadable' and 'not UTF-8' as
     :class:`InputError`/:class:`NotFoundError` naming the file."""
     p = Path(path)
     try:
         if not p.exists():
-            raise NotFoundError(f"{p}: {what} file not found")
+            raise NotFoundError(f"{p}: {what} file not found{looked_in(p)}")
         if not p.is_file():
             raise InputError(f"{p}: not a file")
         size, cap = p.stat().st_size, max_bytes or MAX_YAML_BYTES

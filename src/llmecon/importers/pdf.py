@@ -45,6 +45,7 @@ from llmecon.importers.pdf_table import (
 from llmecon.statements.model import Company, implied_by_label
 from llmecon.statements.records import Record, build_company
 from llmecon.statements.taxonomy import NEGATED, lookup
+from llmecon.yamlfile import looked_in
 
 #: Largest PDF read (bytes); a full annual report is a few tens of MB.
 MAX_PDF_BYTES = 128 * 1024 * 1024
@@ -193,7 +194,7 @@ def map_with(base: PdfMap | None = None, *, columns: Sequence[str] | None = None
 def _check_file(p: Path) -> None:
     try:
         if not p.exists():
-            raise NotFoundError(f"{p}: PDF file not found")
+            raise NotFoundError(f"{p}: PDF file not found{looked_in(p)}")
         if not p.is_file():
             raise InputError(f"{p}: not a file")
         size = p.stat().st_size

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from llmecon.constants import MAX_MAGNITUDE
 from llmecon.errors import InputError, NotFoundError
+from llmecon.yamlfile import looked_in
 
 COLUMNS = ("cohort", "period", "alive")
 #: Largest cohort file read (bytes); survival tables are small.
@@ -72,7 +73,7 @@ def first_periods(cohorts: Sequence[Sequence[float]], last_period: int) -> list[
 def _read_text(p: Path) -> str:
     try:
         if not p.is_file():
-            raise NotFoundError(f"{p}: file not found")
+            raise NotFoundError(f"{p}: file not found{looked_in(p)}")
         if p.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"{p}: expected a file of at most {MAX_FILE_BYTES:,} bytes, "
                              f"found {p.stat().st_size:,}")
