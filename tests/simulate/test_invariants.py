@@ -315,3 +315,37 @@ def test_an_annual_decline_past_100_percent_is_refused() -> None:
         p = deterministic(d)
         # month 12: 1m tokens x 1 per m x (1 - decline) ** (12 / 12); revenue 10 a month
         assert 10.0 - p.gross_profit[0, 12] == pytest.approx(cost_at_12, abs=1e-12)
+
+
+def test_sbg_payers_are_a_subset_of_users_free_users_churn_at_the_line_churn() -> None:
+    """With an sBG curve the users are free users + payers: the free users churn at the
+    line's churn, the payers follow their curve. Before, all users churned at 90% while the
+    payers kept to the curve: users 100, 11, 2.1 against payers 10, 5.1, 3.48 (more payers
+    than users in month 2, paying 34.8 of revenue).
+
+    By hand, alpha = beta = 1: S(t) = 1 / (t + 1); tenure 1 (the base is one new cohort);
+    100 users, 10% paying, churn 90%, 1 user acquired a month (0.1 of them paying, active
+    the month after), ARPPU 10, payers use k = 2 x a free user's 30,437.5 tokens at 10 per
+    million (0.304375 a free user-month):
+    payers: 10; 10/2 + 0.1 = 5.1; 10/3 + 0.1/2 + 0.1 = 3.48333; 10/4 + 0.1/3 + 0.1/2 + 0.1
+    = 2.68333;
+    free:   90; 90 x 0.1 + 0.9 = 9.9; 9.9 x 0.1 + 0.9 = 1.89; 1.89 x 0.1 + 0.9 = 1.089;
+    users = free + payers: 100, 15, 5.37333, 3.77233;
+    revenue = 10 x payers; cost of revenue = (free + 2 x payers) x 0.304375."""
+    s = _one_line("c2c", {"x.start_users": 100.0, "x.marketing_monthly": 1.0, "x.cac": 1.0,
+                          "x.user_churn_monthly": 0.9, "x.paying_rate": 0.1,
+                          "x.arppu_monthly": 10.0, "x.tokens_per_user_day": 1000.0,
+                          "x.cost_per_m_tokens": 10.0, "x.other_cor_share": 0.0,
+                          "x.payer_sbg_alpha": 1.0, "x.payer_sbg_beta": 1.0,
+                          "x.payer_base_tenure_months": 1.0,
+                          "x.payer_usage_multiple": 2.0}, months=4)
+    p = deterministic(s)
+    payers = np.array([10.0, 5.1, 10 / 3 + 0.05 + 0.1, 2.5 + 0.1 / 3 + 0.05 + 0.1])
+    free = np.array([90.0, 9.9, 1.89, 1.089])
+    np.testing.assert_allclose(p.revenue[0], 10.0 * payers, rtol=1e-12)
+    cost = p.revenue[0] - p.gross_profit[0]
+    np.testing.assert_allclose(cost, (free + 2.0 * payers) * 0.304375, rtol=1e-12)
+    users = cost / 0.304375 - 2.0 * payers + payers  # free users + payers, from the cost
+    np.testing.assert_allclose(users, [100.0, 15.0, 5.373333333333333, 3.7723333333333335],
+                               rtol=1e-12)
+    assert (payers <= users).all()

@@ -12,14 +12,18 @@ Lines (one step function each):
 - C2C: users(t+1) = users(t) (1 - churn) + marketing(t) / CAC (churn, multiplied by
   shocks, regimes or noise, at most 1); revenue = users x paying rate x ARPPU;
   inference = (free users + k payers) x a free user's tokens a day x cost, free users
-  = users - payers (at least 0: sBG payer cohorts may outlast the users).
-  With an sBG payer curve (drivers ``payer_sbg_alpha`` and ``payer_sbg_beta``) payers are
-  cohorts instead (:func:`~llmecon.simulate.consumer.c2c_cohort_payers`): each month's new
-  payers (users acquired x paying rate) decay by the curve S(t), the opening payers (users
-  x paying rate, a base of mixed tenure) by the base's curve, and revenue = payers x ARPPU.
-  Payers are users x paying rate otherwise, so they churn with the users (the LTV of
-  unit-economics uses its own payer churn). Users acquired: see
-  :func:`~llmecon.simulate.consumer.acquired` (an optional organic share).
+  = users - payers. With an sBG payer curve (drivers ``payer_sbg_alpha`` and
+  ``payer_sbg_beta``) payers are cohorts instead
+  (:func:`~llmecon.simulate.consumer.c2c_cohort_payers`): each month's new payers (users
+  acquired x paying rate) decay by the curve S(t), the opening payers (users x paying
+  rate, a base of mixed tenure) by the base's curve, and revenue = payers x ARPPU; users
+  are then free users + payers, the free users churning at the line's churn:
+  free(t+1) = free(t) (1 - churn) + acquired(t) (1 - paying rate(t)), free(0) = users -
+  payers at the start, so payers never outnumber users (a payer who stops paying leaves,
+  as in the unit-economics LTV on the same curve). Payers are users x paying rate
+  otherwise, so they churn with the users (the LTV of unit-economics uses its own payer
+  churn). Users acquired: see :func:`~llmecon.simulate.consumer.acquired` (an optional
+  organic share).
 - B2B: the value of contracts signed per month grows yearly, follows the signing quarter's
   seasonality (the backlog signed before the start too, grown at ``backlog_growth_annual``
   to the start) and sales spend (elasticity), and is fixed at signing (a later price shock
@@ -261,30 +265,34 @@ def _bill(st: State, ln: LineSpec, mo: Month, rev: Array) -> None:
 def step_c2c(ln: LineSpec, x: Mapping[str, Array], mults: Mapping[str, Array], st: State,
              mo: Month) -> None:
     """Users pay ARPPU and use tokens; marketing buys new users at CAC; some churn. Payers
-    are users x paying rate, or cohorts on an sBG curve where the scenario has one."""
+    are users x paying rate, or cohorts on an sBG curve where the scenario has one: then
+    the state holds the free users (users = free users + payers), who churn at the line's
+    churn while the payers follow their curve, so payers never outnumber users."""
     p, t = ln.name + ".", mo.t
-    u = st.users[ln.name]
     arppu = x[p + "arppu_monthly"] * _mult(mults, p + "arppu_monthly", t) \
         * mo.trends.at(p + "arppu_growth_annual")
+    rate = _paying_rate(x, mults, p, t, mo.trends.at(p + "paying_rate_growth_annual"))
+    new = _acquired(x, mults, p, t)
     if p + "payer_sbg_alpha" in x:
-        if ln.name not in st.payers:
+        if ln.name not in st.payers:  # month 0: the opening users split into free and payers
             st.payers[ln.name] = c2c_cohort_payers(x, mults, ln.name, len(st.billed[ln.name]))
-        payers = st.payers[ln.name][:, t]
+            st.users[ln.name] = st.users[ln.name] - st.payers[ln.name][:, 0]
+        payers, free = st.payers[ln.name][:, t], st.users[ln.name]
+        new_free = new * (1.0 - rate)  # the acquired payers join the cohorts next month
     else:
-        payers = u * _paying_rate(x, mults, p, t, mo.trends.at(p + "paying_rate_growth_annual"))
+        payers = st.users[ln.name] * rate
+        free, new_free = st.users[ln.name] - payers, new
     rev = payers * arppu * mo.revenue_fx
     k = x.get(p + "payer_usage_multiple", 1.0)  # payers use k x a free user's tokens
-    # free users + k x payers: sBG payer cohorts may outlast the users (their own churn),
-    # and u + (k - 1) x payers then went below zero for k < 1 (a negative inference cost)
     inference = formulas.amount_for_tokens(
-        (np.maximum(u - payers, 0.0) + k * payers)
-        * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
+        (free + k * payers) * formulas.tokens_per_month(x[p + "tokens_per_user_day"]),
         x[p + "cost_per_m_tokens"] * mo.cost_index)
     marketing = x[p + "marketing_monthly"] * _mult(mults, p + "marketing_monthly", t)
     # a multiplier may take the churn past 1 (a regime x3 on 40%): at most every user leaves
     churn = np.minimum(x[p + "user_churn_monthly"] * _mult(mults, p + "user_churn_monthly", t),
                        1.0)
-    st.users[ln.name] = u * (1.0 - churn) + _acquired(x, mults, p, t)
+    # no sBG curve: every user churns (payers with them); with one, the free users
+    st.users[ln.name] = st.users[ln.name] * (1.0 - churn) + new_free
     mo.revenue += rev
     _bill(st, ln, mo, rev)
     mo.cost_of_revenue += (inference + rev * x[p + "other_cor_share"]) * mo.cost_fx
