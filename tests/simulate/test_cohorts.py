@@ -87,6 +87,8 @@ def test_calibration_takes_the_curve_from_the_assumptions(minimax: Company, tmp_
     line = "ai_native_products"
     assert s.central(f"{line}.payer_sbg_alpha") == ALPHA
     assert "unit-economics driver" in s.provenance[f"{line}.payer_sbg_beta"]
+    # the line's churn is the free users' under a payer curve, and the scenario says so
+    assert "applies to the free users" in s.provenance[f"{line}.user_churn_monthly"]
     x = {k: np.array([d.central]) for k, d in s.drivers.items()}
     x[f"{line}.marketing_monthly"] = np.array([0.0])
     assert s.central(f"{line}.payer_base_tenure_months") == 24

@@ -285,6 +285,9 @@ def _payer_retention(cal: Calibration, line: str, drivers: Mapping[str, Driver])
                 "(no source gives the base's tenure); survivors of a mixed cohort churn "
                 "less (Fader and Hardie), so the base keeps more than a new cohort (1: one "
                 "new cohort)")
+        cal.provenance[p + "user_churn_monthly"] += (
+            "; with the sBG payer curve the projection's users are free users + payers, "
+            "and this churn applies to the free users (the payers follow the curve)")
         return
     churn = drivers["payer_churn_monthly"].value if "payer_churn_monthly" in drivers \
         else math.nan
