@@ -349,3 +349,25 @@ def test_sbg_payers_are_a_subset_of_users_free_users_churn_at_the_line_churn() -
     np.testing.assert_allclose(users, [100.0, 15.0, 5.373333333333333, 3.7723333333333335],
                                rtol=1e-12)
     assert (payers <= users).all()
+
+
+def test_a_run_says_how_often_churn_and_volume_falls_were_held_at_their_bounds() -> None:
+    """Churn 50% shocked x3 in month 1 of 3 (150%, held at 100%) and an API volume falling
+    50% shocked x3 in months 0-1 (-150%, held at -100%): by hand 1 of 3 and 2 of 3
+    path-months on every path, whatever the block size; the summary says so, and a run
+    without such a multiplier says nothing."""
+    c2c = _one_line("c2c", {"x.start_users": 100.0, "x.marketing_monthly": 0.0, "x.cac": 1.0,
+                            "x.user_churn_monthly": 0.5, "x.paying_rate": 0.1,
+                            "x.arppu_monthly": 10.0, "x.tokens_per_user_day": 0.0,
+                            "x.cost_per_m_tokens": 0.0, "x.other_cor_share": 0.0})
+    api = _one_line("api", {"x.tokens_per_month": 1e6, "x.volume_growth_monthly": -0.5,
+                            "x.price_per_m": 10.0, "x.price_decline_monthly": 0.0,
+                            "x.cost_per_m_tokens": 0.0, "x.utilisation": 1.0})
+    for s, shock, share in ((c2c, Shock("x.user_churn_monthly", 3.0, 1, 1), 1 / 3),
+                            (api, Shock("x.volume_growth_monthly", 3.0, 0, 2), 2 / 3)):
+        assert run(s, paths=7, seed=1).held_at_bounds == {}
+        stressed = Scenario(**{**s.__dict__, "shocks": (shock,)})
+        for block in (7, 2):
+            r = run(stressed, paths=7, seed=1, block_paths=block)
+            assert r.held_at_bounds == {shock.driver: pytest.approx(share, rel=1e-15)}
+            assert r.summary()["held_at_bounds"] == r.held_at_bounds

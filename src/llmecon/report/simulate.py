@@ -21,6 +21,7 @@ from llmecon.report.formatting import (
     share_as_given,
 )
 from llmecon.report.richtext import plain
+from llmecon.simulate.bounds import held_notes
 from llmecon.simulate.run import PERCENTILES, SimResult
 from llmecon.textcells import CsvWriter
 
@@ -108,7 +109,8 @@ def summary_table(r: SimResult) -> RichTable:
     # probabilities are not percentiles: below the table, not in its p5 column
     t.caption = plain(f"P(cash < 0 within the horizon): {percent(s['prob_cash_out_by_horizon'])}; "
                       "P(break-even within the horizon): "
-                      f"{percent(s['prob_breakeven_within_horizon'])}")
+                      f"{percent(s['prob_breakeven_within_horizon'])}"
+                      + "".join(f"; {note}" for note in held_notes(r.held_at_bounds)))
     t.caption_justify = "left"
     return t
 

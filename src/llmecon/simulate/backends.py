@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmecon.errors import InputError, LlmeconError
+from llmecon.simulate.bounds import held_at_bounds
 from llmecon.simulate.engine import project
 from llmecon.simulate.sampling import overflow_refused, sample_paths, uncertain_drivers
 from llmecon.simulate.scenario import Scenario
@@ -86,6 +87,7 @@ def reduce_chunk(s: Scenario, seed: int, blocks: Sequence[tuple[int, int]], keep
             x, mults = sample_paths(s, seed, first, n)
             c, f = reduce_block(project(s, x, mults, series=SUMMARISED),
                                 driver_matrix(x, names, n), first, keep)
+        c.held = held_at_bounds([(ln.name, ln.kind) for ln in s.lines], x, mults)
         counts = c if counts is None else counts.merged(c)
         sums.append(f)
     assert counts is not None

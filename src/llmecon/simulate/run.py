@@ -101,6 +101,9 @@ class SimResult:
     financing_events : labels of the financing events counted.
     financing_amounts : their gross amounts, in ``currency`` (the labels carry no amount:
         presenters format it with its currency).
+    held_at_bounds : driver -> share of path-months (0-1) its multiplied value passed a
+        physical bound and was held there (churn at 100%, volume growth at -100%:
+        :mod:`~llmecon.simulate.bounds`); only the drivers held at least once.
     """
 
     company: str
@@ -130,6 +133,7 @@ class SimResult:
     financing_included: str = "committed"
     financing_events: tuple[str, ...] = ()
     financing_amounts: tuple[float, ...] = ()
+    held_at_bounds: dict[str, float] = field(default_factory=dict)
 
     @property
     def month_ends(self) -> tuple[date, ...]:
@@ -208,6 +212,7 @@ class SimResult:
             "gross_margin_over_horizon": named(self.gross_margin_total_percentiles),
             "percentile_relative_error": self.percentile_relative_error,
             "driver_correlation_with_cash_at_horizon": dict(self.driver_correlation),
+            "held_at_bounds": dict(self.held_at_bounds),
         }
 
 
@@ -246,7 +251,8 @@ def _result(s: Scenario, r: Reduced, seed: int, backend: str, block_paths: int) 
         _kept(c.kept), c.first_out, c.first_breakeven,
         f.correlations(uncertain_drivers(s)), RELATIVE_ERROR, block_paths, r.workers,
         s.start, s.financing_included, tuple(e.label for e in s.included_financing()),
-        tuple(e.amount for e in s.included_financing()))
+        tuple(e.amount for e in s.included_financing()),
+        {k: v / (n * h) for k, v in sorted(c.held.items())})
 
 
 def _kept(kept: list[tuple[int, Paths]]) -> Paths | None:

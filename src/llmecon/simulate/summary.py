@@ -70,6 +70,9 @@ class Counts:
     first_out: Array  # (months + 1,) paths whose cash first goes below zero in month m
     first_breakeven: Array  # (months + 1,) first month with operating cash flow >= 0
     kept: list[tuple[int, Paths]] = field(default_factory=list)  # (first path, rows)
+    #: path-months a multiplied driver was held at its physical bound, per driver
+    #: (:mod:`~llmecon.simulate.bounds`)
+    held: dict[str, int] = field(default_factory=dict)
 
     def merged(self, other: Counts) -> Counts:
         return Counts(self.paths + other.paths,
@@ -77,7 +80,9 @@ class Counts:
                       {k: v.merged(other.totals[k]) for k, v in self.totals.items()},
                       self.first_out + other.first_out,
                       self.first_breakeven + other.first_breakeven,
-                      sorted([*self.kept, *other.kept], key=lambda kp: kp[0]))
+                      sorted([*self.kept, *other.kept], key=lambda kp: kp[0]),
+                      {k: self.held.get(k, 0) + other.held.get(k, 0)
+                       for k in {**self.held, **other.held}})
 
 
 @dataclass
