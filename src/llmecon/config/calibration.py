@@ -26,6 +26,8 @@ DistKind = Literal["normal", "lognormal", "triangular", "uniform", "beta", "fixe
 DIST_PARAMS: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd"), "lognormal": ("mean", "sd"), "triangular": ("low", "mode", "high"),
     "uniform": ("low", "high"), "beta": ("mean", "sd"), "fixed": ("value",)}
+#: Optional bounds on any distribution's draws (:class:`DistConfig`).
+BOUNDS = ("at_least", "at_most")
 #: Which financing events a projection includes.
 FinancingChoice = Literal["committed", "all", "none"]
 FINANCING_CHOICES: tuple[str, ...] = ("committed", "all", "none")
@@ -44,6 +46,10 @@ class DistConfig(ConfigModel):
     - normal: mean, sd; lognormal: mean (> 0), sd (of the variable, not its log);
     - triangular: low <= mode <= high; uniform: low <= high;
     - beta: mean in (0, 1), sd with sd^2 < mean (1 - mean); fixed: value.
+
+    Any kind but fixed may add ``at_least`` and/or ``at_most``: its draws (and its central
+    value) are held to them (a stress preset's "at least 70%" on a base that may be
+    faster: ``only: higher`` in ``data/stress.yaml``).
     """
 
     dist: DistKind
@@ -53,6 +59,8 @@ class DistConfig(ConfigModel):
     mode: float | None = None
     high: float | None = None
     value: float | None = None
+    at_least: float | None = None
+    at_most: float | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -71,10 +79,13 @@ class DistConfig(ConfigModel):
         for k in need:
             if k not in data:
                 raise ValueError(f"a {kind} distribution needs {', '.join(need)}; missing {k!r}")
-        extra = set(data) - {"dist", *need}
+        extra = set(data) - {"dist", *need, *(BOUNDS if kind != "fixed" else ())}
         if extra:
             raise ValueError(f"unknown field(s) {', '.join(sorted(extra))} for {kind} "
                              f"(expected {', '.join(need)})")
+        lo, hi = data.get("at_least"), data.get("at_most")
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"expected at_least <= at_most, found {lo}, {hi}")
         return data
 
     @model_validator(mode="after")
@@ -98,7 +109,8 @@ class DistConfig(ConfigModel):
     @property
     def params(self) -> dict[str, float]:
         """The parameters of this kind, by name."""
-        return {k: float(getattr(self, k)) for k in DIST_PARAMS[self.dist]}
+        out = {k: float(getattr(self, k)) for k in DIST_PARAMS[self.dist]}
+        return out | {k: float(getattr(self, k)) for k in BOUNDS if getattr(self, k) is not None}
 
     @property
     def central(self) -> float:
@@ -203,7 +215,7 @@ def driver_range_problem(name: str, d: DistConfig) -> str | None:
         return None
     low, high, what = rule
     p = d.params
-    ends = [(k, p[k]) for k in ("value", "low", "high", "mean") if k in p]
+    ends = [(k, p[k]) for k in ("value", "low", "high", "mean", *BOUNDS) if k in p]
     bad = [(k, x) for k, x in ends if not low <= x <= high]
     if bad:  # named as given: -0.9999999999 once read "found -1", in range
         key = "" if bad[0][0] == "value" else f"{bad[0][0]}: "
@@ -232,10 +244,12 @@ def central_value(kind: str, params: Mapping[str, float]) -> float:
     if kind == "fixed":
         return params["value"]
     if kind == "triangular":
-        return params["mode"]
-    if kind == "uniform":
-        return (params["low"] + params["high"]) / 2
-    return params["mean"]
+        v = params["mode"]
+    elif kind == "uniform":
+        v = (params["low"] + params["high"]) / 2
+    else:
+        v = params["mean"]
+    return min(max(v, params.get("at_least", -math.inf)), params.get("at_most", math.inf))
 
 
 def parse_dist(spec: Any, source: str) -> DistConfig:

@@ -136,12 +136,15 @@ class RegimeConfig(ConfigModel):
 
 
 class ShockConfig(ConfigModel):
-    """A multiplier on a driver from ``start_month`` for ``months`` months (0: to the end)."""
+    """A multiplier on a driver from ``start_month`` for ``months`` months (0: to the end);
+    ``only: lower`` (``higher``) applies it on the paths where it lowers (raises) the
+    driver's drawn value and nowhere else."""
 
     driver: str
     multiplier: Factor
     start_month: int = Field(default=0, ge=0)
     months: int = Field(default=0, ge=0)
+    only: Literal["lower", "higher"] | None = None
 
 
 Rho = Annotated[float, Field(gt=-1, lt=1)]
@@ -227,12 +230,14 @@ class StressChange(ConfigModel):
     """``set``: a driver (pattern) fixed at ``value``; ``add``: ``value`` added to it.
     ``start_month`` and ``months`` (0: to the horizon) say the billing months an added
     ``*.collection_delay_extra_months`` applies to (the default: all of them); no other
-    change takes them."""
+    change takes them. ``only`` (``set``): ``higher`` sets the driver to at least ``value``
+    (a base above it is kept, draw by draw), ``lower`` to at most ``value``."""
 
     driver: str
     value: float
     start_month: int = Field(default=0, ge=0)
     months: int = Field(default=0, ge=0)
+    only: Literal["lower", "higher"] | None = None
 
     @model_validator(mode="after")
     def _window_for_the_delay_only(self) -> StressChange:

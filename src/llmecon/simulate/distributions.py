@@ -66,10 +66,34 @@ class Dist:
         if keys is None:
             raise ValueError(f"a {self.kind} distribution moved by {value:g} is not one; give "
                              "it as fixed, normal, triangular or uniform")
+        keys = (*keys, "at_least", "at_most")  # its bounds move with it
         return Dist(self.kind, {k: v + value if k in keys else v for k, v in self.params.items()})
+
+    def bounded(self, z: Any) -> Any:
+        """Draws ``z`` held to the distribution's ``at_least`` and ``at_most`` (if any)."""
+        lo, hi = self.params.get("at_least"), self.params.get("at_most")
+        if lo is None and hi is None:
+            return z
+        return np.clip(z, -np.inf if lo is None else lo, np.inf if hi is None else hi)
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """The lowest and highest value a draw can take."""
+        p = self.params
+        if self.degenerate:
+            lo = hi = self.central
+        elif self.kind in ("triangular", "uniform"):
+            lo, hi = p["low"], p["high"]
+        else:
+            lo, hi = (0.0, 1.0) if self.kind == "beta" else \
+                (0.0 if self.kind == "lognormal" else -math.inf, math.inf)
+        return max(lo, p.get("at_least", -math.inf)), min(hi, p.get("at_most", math.inf))
 
     def ppf(self, u: Any) -> Any:
         """Quantile function (inverse CDF) at probabilities ``u``."""
+        return self.bounded(self._ppf(u))
+
+    def _ppf(self, u: Any) -> Any:
         u = np.asarray(u, dtype=float)
         if self.degenerate:
             return np.full(u.shape, self.central)
@@ -98,10 +122,10 @@ class Dist:
             return np.full(z.shape, self.central)
         p = self.params
         if self.kind == "normal":
-            return p["mean"] + p["sd"] * z
+            return self.bounded(p["mean"] + p["sd"] * z)
         if self.kind == "lognormal":
             s2 = math.log(1 + (p["sd"] / p["mean"]) ** 2)
-            return p["mean"] * math.exp(-s2 / 2) * np.exp(math.sqrt(s2) * z)
+            return self.bounded(p["mean"] * math.exp(-s2 / 2) * np.exp(math.sqrt(s2) * z))
         return self.ppf(normal_cdf(z))
 
 

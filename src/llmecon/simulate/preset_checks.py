@@ -11,6 +11,7 @@ no preset, shared by the command line, scenario files and the dashboard.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -30,6 +31,38 @@ def in_range(d: Dist, driver: str, preset: str, how: str) -> Dist:
         raise InputError(f"stress {preset}: {driver}: the preset {how}: {problem}; give the "
                          "driver a value the preset leaves in range")
     return d
+
+
+def preset_set(d: Dist, item: Any, driver: str, name: str, was: str) -> tuple[Dist, str]:
+    """A preset's ``set`` (``item``, a :class:`~llmecon.config.scenario.StressChange`) of
+    ``driver`` (now ``d``) and its provenance. ``only: higher``:
+    at least the value, draw by draw (a base wholly above it is kept, one wholly below it
+    is replaced, one that straddles it is held to it from below); ``lower``: at most."""
+    v = item.value
+    lo, hi = d.support
+    up = item.only == "higher"
+    if item.only is None or (hi <= v if up else lo >= v):
+        return (in_range(Dist("fixed", {"value": v}), driver, name, f"sets {v:g}"),
+                f"stress {name}: {v:g} (was {was})")
+    side = "at least" if up else "at most"
+    if lo >= v if up else hi <= v:  # the base already stresses as far
+        return d, f"{was}; stress {name}: {side} {v:g}, which the base already is"
+    key = "at_least" if up else "at_most"
+    old = d.params.get(key)
+    bound = v if old is None else (max(old, v) if up else min(old, v))
+    return (in_range(Dist(d.kind, {**d.params, key: bound}), driver, name, f"sets {v:g}"),
+            f"{was}; stress {name}: {side} {v:g}, draw by draw")
+
+
+def holds_change(given: Dist, stressed: Dist, driver: str, sets: Sequence[Any]) -> bool:
+    """A scenario file's ``driver`` (``given``) holds the recorded presets' change: it is
+    what they make of the calibrated base (``stressed``), or a value their ``set``s with
+    ``only`` leave as it is (at least 70%: the file's own base, stressed)."""
+    if given == stressed:
+        return True
+    items = [i for i in sets if fnmatch.fnmatchcase(driver, i.driver)]
+    return bool(items) and all(i.only and preset_set(given, i, driver, "", "")[0] == given
+                               for i in items)
 
 
 def later(line: Any, change: Any, preset: str) -> Any:

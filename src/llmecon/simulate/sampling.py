@@ -15,7 +15,7 @@ reaches every Monte Carlo run and stays seeded per path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, overload
 
@@ -36,18 +36,28 @@ BLOCK = 16384
 Array = np.ndarray[Any, Any]
 
 
-def shock_multipliers(s: Scenario) -> dict[str, Array]:
-    """Each shocked driver's multiplier per month, shape (months,). A shock, regime or
-    noise on a driver held fixed over time is refused, however the scenario was built."""
+def shock_multipliers(s: Scenario, x: Mapping[str, Array] | None = None
+                      ) -> dict[str, Array]:
+    """Each shocked driver's multiplier per month, shape (months,), or (paths, months) where
+    a shock applies ``only`` where it lowers (raises) the driver's drawn value in ``x``. A
+    shock, regime or noise on a driver held fixed over time is refused, however the
+    scenario was built."""
     refuse_fixed([*(sh.driver for sh in s.shocks), *(k for g in s.regimes for k in g.multipliers),
                   *(t for n in s.noise for t in targets(s, n))],
                  f"scenario {s.company}: shocks, regimes or noise")
     mults: dict[str, Array] = {}
     for sh in s.shocks:
-        m = mults.setdefault(sh.driver, np.ones(s.horizon_months))
         end = s.horizon_months if sh.months == 0 else min(sh.start_month + sh.months,
                                                           s.horizon_months)
-        m[sh.start_month:end] *= sh.multiplier
+        if sh.only is None:
+            w = np.ones(s.horizon_months)
+            w[sh.start_month:end] = sh.multiplier
+        else:  # per path: where the multiplier moves the drawn value the named way
+            v = np.asarray((x or {}).get(sh.driver, [s.central(sh.driver)]), dtype=float)
+            moves = v * sh.multiplier < v if sh.only == "lower" else v * sh.multiplier > v
+            w = np.ones((len(v), s.horizon_months))
+            w[:, sh.start_month:end] = np.where(moves, sh.multiplier, 1.0)[:, None]
+        mults[sh.driver] = mults[sh.driver] * w if sh.driver in mults else w
     return mults
 
 
@@ -82,7 +92,7 @@ def sample_paths(s: Scenario, seed: int, first: int, n: int
     u = {k: np.concatenate([t[0][k] for t in tiles])[rows] for k in uncertain}
     x = {k: (_within(k, d.from_normal(u[k])) if k in u else np.full(n, d.central))
          for k, d in s.drivers.items()}
-    mults: dict[str, Array] = dict(shock_multipliers(s))
+    mults: dict[str, Array] = dict(shock_multipliers(s, x))
     for i, reg in enumerate(s.regimes):
         active = np.concatenate([t[1][i] for t in tiles])[rows]
         for name, factor in reg.multipliers.items():  # 1 x where(...) is where(...) exactly
@@ -137,7 +147,7 @@ def deterministic(s: Scenario) -> Paths:
     d = s.deterministic()
     x = {k: np.array([v.central]) for k, v in d.drivers.items()}
     with overflow_refused(s):
-        return project(d, x, shock_multipliers(d))
+        return project(d, x, shock_multipliers(d, x))
 
 
 class Blocks(Sequence[tuple[int, int]]):

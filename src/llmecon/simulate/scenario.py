@@ -28,8 +28,10 @@ from llmecon.simulate.events import months_before_start
 from llmecon.simulate.movable import TIME_INDICES, refuse_fixed, zero_divisor
 from llmecon.simulate.preset_checks import (
     FOREIGN_SHARES,
+    holds_change,
     in_range,
     later,
+    preset_set,
     repeated_stress,
     unknown_stress,
 )
@@ -101,12 +103,14 @@ class LineSpec:
 
 @dataclass(frozen=True)
 class Shock:
-    """A multiplier on a driver from ``start_month`` for ``months`` months (0: to the end)."""
+    """A multiplier on a driver from ``start_month`` for ``months`` months (0: to the end);
+    ``only`` lower (higher): on the paths where it lowers (raises) the drawn value."""
 
     driver: str
     multiplier: float
     start_month: int
     months: int  # 0 = to the horizon
+    only: str | None = None
 
 
 @dataclass(frozen=True)
@@ -378,13 +382,16 @@ def _check_recorded_stresses(base: Scenario, cfg: ScenarioConfig, where: str) ->
     """``stresses`` in a scenario file records the presets its changes already hold (as
     ``scenario show --stress`` writes it): the shocks and drivers those presets give the
     base scenario must be in the file, so the label never claims what the numbers lack."""
+    from llmecon.config.scenario import StressPreset
     names = list(cfg.stresses or ())
     stressed = apply_stresses(base, names)
-    given = {Shock(x.driver, x.multiplier, x.start_month, x.months) for x in cfg.shocks or ()}
+    given = {Shock(x.driver, x.multiplier, x.start_month, x.months, x.only)
+             for x in cfg.shocks or ()}
     changed = {k: d for k, d in stressed.drivers.items() if base.drivers.get(k) != d}
+    sets = [i for n in names for i in parse_config(StressPreset, stress_presets()[n], n).set_]
     held = set(stressed.shocks) - set(base.shocks) <= given and all(
-        k in cfg.drivers and Dist(cfg.drivers[k].dist, cfg.drivers[k].params) == d
-        for k, d in changed.items())
+        k in cfg.drivers and holds_change(Dist(cfg.drivers[k].dist, cfg.drivers[k].params), d,
+                                          k, sets) for k, d in changed.items())
     if not held:
         raise InputError(f"{where}: stresses: {', '.join(names)} listed, but the file does not "
                          "hold their changes; the key records applied presets (scenario show "
@@ -418,7 +425,10 @@ def _shocks(items: Sequence[ShockConfig], s: Scenario, where: str) -> list[Shock
                              f"{sh.multiplier:g}")
         if problem := zero_divisor(targets, sh.multiplier):
             raise InputError(f"{where}: shocks[{i}]: multiplier: {problem}")
-        out += [Shock(t, sh.multiplier, sh.start_month, sh.months) for t in targets]
+        if sh.only and (index := [t for t in targets if t in TIME_INDICES]):
+            raise InputError(f"{where}: shocks[{i}]: only: expected a driver's drawn value, "
+                             f"found {index[0]}, an index over time")
+        out += [Shock(t, sh.multiplier, sh.start_month, sh.months, sh.only) for t in targets]
     return out
 
 
@@ -464,9 +474,7 @@ def _apply_preset(s: Scenario, name: str, pre: StressPreset) -> Scenario:
     drivers, prov = dict(s.drivers), dict(s.provenance)
     for item in pre.set_:
         for t in _match(item.driver, list(drivers), f"stress {name}"):
-            drivers[t] = in_range(Dist("fixed", {"value": item.value}), t, name,
-                                  f"sets {item.value:g}")
-            prov[t] = f"stress {name}: {item.value:g} (was {prov.get(t, 'n/a')})"
+            drivers[t], prov[t] = preset_set(drivers[t], item, t, name, prov.get(t, "n/a"))
     lines = list(s.lines)
     for item in pre.add:
         if item.driver.split(".")[-1] == "collection_delay_extra_months":
