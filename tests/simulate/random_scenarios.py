@@ -8,6 +8,7 @@ any month end."""
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -167,6 +168,11 @@ def random_scenario(seed: int, horizon: int | None = None) -> Scenario:
     shocks = tuple(Shock(t, _multiplier(r, t, True), int(r.rng.integers(0, h)),
                          int(r.rng.integers(0, 4)))
                    for t in (r.pick(movers) for _ in range(int(r.rng.integers(0, 3)))))
+    # some shocks on a driver only where they lower (raise) its draw, chosen from what was
+    # drawn (no further draw: the seeds' scenarios stay as they were)
+    shocks = tuple(sh if sh.driver in TIME_INDICES else
+                   replace(sh, only=(None, "lower", "higher")[(sh.start_month + sh.months) % 3])
+                   for sh in shocks)
     noise = tuple(Noise(r.pick(movers), float(r.rng.uniform(0, 0.2)), float(r.rng.random()))
                   for _ in range(int(r.rng.integers(0, 2))))
     drivers_moving = [k for k in movers if k not in TIME_INDICES]
