@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,6 @@ from llmecon.report.formatting import (
     share_as_given,
 )
 from llmecon.report.richtext import plain
-from llmecon.simulate.bounds import held_notes
 from llmecon.simulate.run import PERCENTILES, SimResult
 from llmecon.textcells import CsvWriter
 
@@ -88,6 +87,25 @@ def financing_text(labels: Sequence[str], amounts: Sequence[float], currency: st
         return "; ".join(labels) or "no financing events"
     return "; ".join(f"{lb}: {money(a, currency)}" for lb, a in zip(labels, amounts, strict=True)
                      ) or "no financing events"
+
+
+def held_notes(held: Mapping[str, float]) -> list[str]:
+    """What a run says of the bounds its multiplied drivers were held to
+    (:mod:`llmecon.simulate.bounds`): ``held`` maps a driver to its share of path-months.
+
+    >>> print(held_notes({"app.user_churn_monthly": 0.032})[0])  # doctest: +NORMALIZE_WHITESPACE
+    app.user_churn_monthly multiplied past 100% on 3.2% of path-months, held at 100%
+    (every user leaves)
+    """
+    out = []
+    for name, share in held.items():
+        if name.endswith("user_churn_monthly"):
+            what = "past 100%", "100% (every user leaves)"
+        else:
+            what = "below -100%", "-100% (every token lost)"
+        out.append(f"{name} multiplied {what[0]} on {percent(share)} of path-months, held "
+                   f"at {what[1]}")
+    return out
 
 
 def summary_table(r: SimResult) -> RichTable:

@@ -6,8 +6,9 @@ are) and a monthly volume growth below -100% (more tokens lost than sold). The e
 holds them at the bound (:func:`~llmecon.simulate.engine.step_c2c`,
 :func:`~llmecon.simulate.engine.step_api`). Where that happens is known from the drawn
 drivers and multipliers alone, before the projection, so a run counts the path-months held
-per driver (:func:`held_at_bounds`) and says so in its summary: a stress that keeps hitting
-the bound is a scenario that asks for more than the model can give, and the user is told.
+per driver (:func:`held_at_bounds`) and its summary says so
+(:func:`llmecon.report.simulate.held_notes`): a stress that keeps hitting the bound is a
+scenario that asks for more than the model can give, and the user is told.
 A driver with no multiplier cannot pass its bound (its range keeps it inside), and costs
 nothing to check.
 """
@@ -50,21 +51,3 @@ def held_at_bounds(lines: Sequence[tuple[str, str]], x: Mapping[str, Array],
             out[name] = held
     return out
 
-
-def held_notes(held: Mapping[str, float]) -> list[str]:
-    """What a run says of the bounds held: ``held`` maps a driver to its share of
-    path-months (0-1).
-
-    >>> print(held_notes({"app.user_churn_monthly": 0.032})[0])  # doctest: +NORMALIZE_WHITESPACE
-    app.user_churn_monthly multiplied past 100% on 3.2% of path-months, held at 100%
-    (every user leaves)
-    """
-    out = []
-    for name, share in held.items():
-        if name.endswith("user_churn_monthly"):
-            what = "past 100%", "100% (every user leaves)"
-        else:
-            what = "below -100%", "-100% (every token lost)"
-        out.append(f"{name} multiplied {what[0]} on {share:.1%} of path-months, held at "
-                   f"{what[1]}")
-    return out
