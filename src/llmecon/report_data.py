@@ -52,13 +52,18 @@ class ReportData:
     #: company id -> why its unit economics are shown but it is not projected (its scenario
     #: cannot be calibrated: a rate, a line's missing figures)
     not_projected: dict[str, str] = field(default_factory=dict)
+    #: the currency the two tables and the signals were converted to (None: each company's
+    #: own); unit economics by line and the projections stay in each company's currency
+    currency: str | None = None
 
 
 def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None,
           scenario_file: str | None = None, paths: int = 5000, horizon: int = 36,
           seed: int = 0, target_margin: float = 0.5,
-          progress: Callable[[str], None] | None = None) -> ReportData:
-    """Compute the report's content. ``stresses=None`` runs every preset beside the base."""
+          progress: Callable[[str], None] | None = None,
+          currency: str | None = None) -> ReportData:
+    """Compute the report's content. ``stresses=None`` runs every preset beside the base;
+    ``currency`` converts the two tables and the signals (as ``compare --currency``)."""
     from llmecon.api import compare
     from llmecon.errors import LlmeconError
     from llmecon.inference.catalog import load_catalog
@@ -69,11 +74,11 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     from llmecon.simulate.scenario import check_stress_names, load_scenario, stress_presets
     from llmecon.simulate.sensitivity import unexplained_sensitivity
     from llmecon.unit_economics.company import load_assumptions, unit_economics_table
-    from llmecon.units import load_fx
+    from llmecon.units import load_fx, normalise_currency
 
     fx = load_fx()
     say = progress or (lambda _m: None)
-    ue, cf, sig = compare(list(companies), fx=fx)
+    ue, cf, sig = compare(list(companies), fx=fx, currency=currency)
     assumptions = load_assumptions()
     names = list(stress_presets()) if stresses is None else list(stresses)
     check_stress_names(names)  # before any company (one that cannot calibrate skips it)
@@ -112,7 +117,8 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     return ReportData(tuple(companies), ue, cf, sig,
                       tuple(company_series(c, fx) for c in companies), tuple(ue_lines),
                       tuple(inf_rows), margin, sims, paths, horizon, seed, skipped,
-                      factors.accuracy, sensitivity, unprojected)
+                      factors.accuracy, sensitivity, unprojected,
+                      None if currency is None else normalise_currency(currency))
 
 
 def stress_runs(base: Any, names: Sequence[str], presets: Mapping[str, Any]

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from llmecon.cli.common import (
+    currency_code,
     horizon_months,
     output_path,
     safe,
@@ -26,6 +27,9 @@ def register(sub: Any) -> None:
     r.add_argument("--paths", type=whole(1, MAX_PATHS), default=5000)
     r.add_argument("--horizon", type=horizon_months, default=36)
     r.add_argument("--seed", type=seed, default=0)
+    r.add_argument("--currency", type=currency_code,
+                   help="convert the two tables and the signals to CNY, USD or HKD (as "
+                        "compare --currency); the rest stays in each company's currency")
     r.add_argument("--format", choices=("html", "xlsx"), default=None,
                    help="default: from the output file's suffix")
     r.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -77,7 +81,8 @@ def _report(args: argparse.Namespace) -> int:
     path, kind = output_path(args.output, args.format, ("html", "xlsx"), force=args.force)
     with status("building the report") as update:
         data = build(companies, stresses=args.stress, scenario_file=args.scenario,
-                     paths=args.paths, horizon=args.horizon, seed=args.seed, progress=update)
+                     paths=args.paths, horizon=args.horizon, seed=args.seed, progress=update,
+                     currency=args.currency)
     if kind == "html":
         from llmecon.fileio import atomic_write
         from llmecon.report.html import plotly_js

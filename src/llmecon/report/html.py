@@ -21,6 +21,7 @@ from llmecon.report.chartspec import (
 )
 from llmecon.report.common import script_json
 from llmecon.report.export import legend
+from llmecon.report.formatting import CURRENCY_LABEL
 from llmecon.report.plotly_figure import figure
 from llmecon.report.simulate import sensitivity_note
 
@@ -133,7 +134,8 @@ def render(data: ReportData, plotly_js: str) -> str:
         trends=trends, ue_lines=[views.ue_view(t) for t in data.ue_lines],
         inference_chart=inference, inference=views.inference_view(data), stress=stress,
         figures=views.figures_view(data), charts_json=Markup(script_json(figures)),
-        not_modelled=data.not_modelled, not_projected=data.not_projected)
+        not_modelled=data.not_modelled, not_projected=data.not_projected,
+        currency=data.currency and CURRENCY_LABEL.get(data.currency, data.currency))
 
 
 def plotly_js() -> str:
