@@ -62,63 +62,83 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
           seed: int = 0, target_margin: float = 0.5,
           progress: Callable[[str], None] | None = None,
           currency: str | None = None) -> ReportData:
-    """Compute the report's content. ``stresses=None`` runs every preset beside the base;
+    """The report's content: ``stresses=None`` runs every preset beside the base, and
     ``currency`` converts the two tables and the signals (as ``compare --currency``)."""
     from llmecon.api import compare
-    from llmecon.errors import LlmeconError
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
+    from llmecon.simulate.scenario import check_stress_names, stress_presets
+    from llmecon.unit_economics.company import load_assumptions
+    from llmecon.units import load_fx, normalise_currency
+
+    cur = None if currency is None else normalise_currency(currency, where="currency")
+    fx = load_fx()
+    ue, cf, sig = compare(list(companies), fx=fx, currency=cur)
+    names = list(stress_presets()) if stresses is None else list(stresses)
+    check_stress_names(names)  # before any company (one that cannot calibrate skips it)
+    p = _Parts(load_assumptions(), load_catalog(), load_serving_factors())
+    for c in companies:
+        _company_parts(p, c, fx, names, scenario_file, paths, horizon, seed, target_margin,
+                       progress or (lambda _m: None))
+    return ReportData(tuple(companies), ue, cf, sig,
+                      tuple(company_series(c, fx) for c in companies), tuple(p.ue_lines),
+                      tuple(p.inference), p.margin, p.sims, paths, horizon, seed, p.skipped,
+                      p.factors.accuracy, p.sensitivity, p.unprojected, cur)
+
+
+@dataclass
+class _Parts:
+    """What :func:`build` gathers company by company, from the unit-economics assumptions,
+    the inference catalog and the serving factors (loaded once)."""
+
+    assumptions: Any
+    catalog: Any
+    factors: Any
+    ue_lines: list[Any] = field(default_factory=list)
+    inference: list[InferenceRow] = field(default_factory=list)
+    sims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    margin: dict[str, Any] = field(default_factory=dict)
+    sensitivity: dict[str, Any] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    unprojected: dict[str, str] = field(default_factory=dict)
+
+
+def _company_parts(p: _Parts, c: Company, fx: Any, names: Sequence[str],
+                   scenario_file: str | None, paths: int, horizon: int, seed: int,
+                   target_margin: float, say: Callable[[str], None]) -> None:
+    """One company's unit economics by line, inference rows, cost for a margin and runs,
+    added to ``p`` (or why it has none)."""
+    from llmecon.errors import LlmeconError
     from llmecon.simulate.answers import cost_for_margin
     from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.run import run
-    from llmecon.simulate.scenario import check_stress_names, load_scenario, stress_presets
+    from llmecon.simulate.scenario import load_scenario, stress_presets
     from llmecon.simulate.sensitivity import unexplained_sensitivity
-    from llmecon.unit_economics.company import load_assumptions, unit_economics_table
-    from llmecon.units import load_fx, normalise_currency
+    from llmecon.unit_economics.company import unit_economics_table
 
-    fx = load_fx()
-    say = progress or (lambda _m: None)
-    ue, cf, sig = compare(list(companies), fx=fx, currency=currency)
-    assumptions = load_assumptions()
-    names = list(stress_presets()) if stresses is None else list(stresses)
-    check_stress_names(names)  # before any company (one that cannot calibrate skips it)
-    cat, factors = load_catalog(), load_serving_factors()
-    inf_rows: list[InferenceRow] = []
-    sims: dict[str, dict[str, Any]] = {}
-    margin: dict[str, Any] = {}
-    sensitivity: dict[str, Any] = {}
-    ue_lines = []
-    skipped: dict[str, str] = {}
-    unprojected: dict[str, str] = {}
-    for c in companies:
-        say(f"{c.id}: unit economics")
-        try:
-            ue_table = unit_economics_table(c, assumptions, fx, cat, factors)
-        except LlmeconError as e:  # shown in the report; the company stays in the comparison
-            skipped[c.id] = str(e)
-            continue
-        ue_lines.append(ue_table)
-        inf_rows.extend(_inference_rows(c.id, assumptions, cat, factors))
-        try:  # the unit economics stay when only the projection cannot be calibrated
-            base = load_base_scenario(c, assumptions, horizon)
-        except LlmeconError as e:
-            unprojected[c.id] = str(e)
-            continue
-        if scenario_file:
-            base = load_scenario(base, scenario_file)
-        margin[c.id] = cost_for_margin(base, target_margin)
-        found = unexplained_sensitivity(base)
-        if found is not None:
-            sensitivity[c.id] = found
-        sims[c.id] = {}
-        for tag, s in stress_runs(base, names, stress_presets()):
-            say(f"{c.id}: simulating {tag}")
-            sims[c.id][tag] = run(s, paths=paths, seed=seed)
-    return ReportData(tuple(companies), ue, cf, sig,
-                      tuple(company_series(c, fx) for c in companies), tuple(ue_lines),
-                      tuple(inf_rows), margin, sims, paths, horizon, seed, skipped,
-                      factors.accuracy, sensitivity, unprojected,
-                      None if currency is None else normalise_currency(currency))
+    say(f"{c.id}: unit economics")
+    try:
+        ue_table = unit_economics_table(c, p.assumptions, fx, p.catalog, p.factors)
+    except LlmeconError as e:  # shown in the report; the company stays in the comparison
+        p.skipped[c.id] = str(e)
+        return
+    p.ue_lines.append(ue_table)
+    p.inference.extend(_inference_rows(c.id, p.assumptions, p.catalog, p.factors))
+    try:  # the unit economics stay when only the projection cannot be calibrated
+        base = load_base_scenario(c, p.assumptions, horizon)
+    except LlmeconError as e:
+        p.unprojected[c.id] = str(e)
+        return
+    if scenario_file:
+        base = load_scenario(base, scenario_file)
+    p.margin[c.id] = cost_for_margin(base, target_margin)
+    found = unexplained_sensitivity(base)
+    if found is not None:
+        p.sensitivity[c.id] = found
+    p.sims[c.id] = {}
+    for tag, s in stress_runs(base, names, stress_presets()):
+        say(f"{c.id}: simulating {tag}")
+        p.sims[c.id][tag] = run(s, paths=paths, seed=seed)
 
 
 def stress_runs(base: Any, names: Sequence[str], presets: Mapping[str, Any]
