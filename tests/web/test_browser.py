@@ -13,17 +13,19 @@ from typing import Any
 import pytest
 
 
-def _serve(tmp_path: Path, token: str | None = None, store: Path | None = None
-           ) -> Iterator[str]:
+def _serve(tmp_path: Path, token: str | None = None, store: Path | None = None,
+           companies: tuple[Path, ...] = ()) -> Iterator[str]:
     import uvicorn
 
     from llmecon.web.app import create_app
+    from llmecon.web.companies import load_launch_companies
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     config = uvicorn.Config(create_app(store or tmp_path / "runs.duckdb", token=token,
-                                       max_paths=20_000),
+                                       max_paths=20_000,
+                                       companies=load_launch_companies(companies)),
                             host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     t = threading.Thread(target=srv.run, daemon=True)
@@ -176,3 +178,37 @@ def test_an_error_replaces_the_previous_result(server: str, browser: Any) -> Non
     # the errors are announced to a screen reader, not only painted red
     assert page.locator("[role=alert]").count() == 3
     page.close()
+
+
+@pytest.mark.slow
+def test_a_company_file_given_at_launch_is_compared_and_stress_tested(tmp_path: Path,
+                                                                     browser: Any) -> None:
+    # own36: `serve --company PATH`; the dashboard showed the bundled companies only
+    lumora = Path(__file__).parents[1] / "data" / "lumora.yaml"
+    for url in _serve(tmp_path, companies=(lumora,)):
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        errors: list[str] = []
+        page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
+        page.goto(url)
+        page.wait_for_selector("#company-lumora")
+        assert "Lumora AI (your file)" in page.inner_text("#company-list")
+        page.check("#company-lumora")
+        page.check("#company-zhipu")
+        page.click("#compare-btn")
+        page.wait_for_selector("#compare-result table[data-table='Unit economics']")
+        text = page.inner_text("#compare-result")
+        # the file's H1 2025: gross margin (27.0 - 17.55) / 27.0 = 35.0%; S&M 21 / 27 = 77.8%
+        assert "lumora H1_2025" in text and "35.0%" in text and "77.8%" in text
+        page.select_option("#sim-company", "lumora")
+        page.check("#stress-marketing-stop")
+        page.fill("#sim-paths", "1000")
+        page.click("#sim-btn")
+        page.wait_for_selector("#sim-done", timeout=60_000)
+        assert page.locator("#fan-chart svg.main-svg").count() >= 1
+        assert "lumora marketing-stop" in page.inner_text("#fan-chart")
+        assert "(US$ millions)" in page.inner_text("#fan-chart")
+        page.wait_for_function("document.querySelector('#runs-table') && document"
+                               ".querySelector('#runs-table').innerText.includes('lumora')")
+        page.screenshot(path=str(tmp_path / "dashboard-own.png"), full_page=True)
+        assert errors == []
+        page.close()

@@ -25,6 +25,10 @@ def register(sub: Any) -> None:
     w.add_argument("--memory-budget", type=memory_gib, metavar="GIB",
                    help="memory one stress test may plan to use, in GiB (default "
                         f"{MEMORY_BUDGET_BYTES / 2**30:g})")
+    w.add_argument("--company", action="append", default=[], metavar="PATH",
+                   help="a company file of your own (.yaml or .csv; repeatable), shown beside "
+                        "the bundled companies: checked at start as 'llmecon validate' checks "
+                        "it, and read only then (the browser cannot name a file)")
     w.set_defaults(handler=_serve)
 
 
@@ -32,5 +36,5 @@ def _serve(args: argparse.Namespace) -> int:
     from llmecon.web.app import serve
 
     serve(args.host, args.port, args.token, args.store, max_paths=args.max_paths,
-          memory_budget_bytes=args.memory_budget)
+          memory_budget_bytes=args.memory_budget, companies=args.company)
     return 0

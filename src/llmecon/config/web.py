@@ -123,6 +123,19 @@ class SimulationRequest(ConfigModel):
     financing: Literal["committed", "all", "none"] = "committed"
 
 
+def simulation_request(company_ids: Any) -> type[SimulationRequest]:
+    """:class:`SimulationRequest` over the ids ``company_ids`` (an enumeration: the
+    bundled companies and the files a dashboard was given at launch)."""
+    from pydantic import create_model
+
+    if company_ids is CompanyId:
+        return SimulationRequest
+    model: type[SimulationRequest] = create_model(
+        "SimulationRequest", __base__=SimulationRequest, __doc__=SimulationRequest.__doc__,
+        company=(company_ids, ...))
+    return model
+
+
 class WebLimits(ConfigModel):
     """What one dashboard server accepts."""
 

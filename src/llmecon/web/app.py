@@ -4,14 +4,16 @@ background with progress, and the saved runs.
 It listens on loopback unless told otherwise, and then requires a token. On loopback it
 answers only to the host names localhost, 127.0.0.1 and [::1] (DNS rebinding). Request
 bodies are limited to 1 MB; simulations are bounded per client and in all, can be cancelled
-and have a time limit. It reads only the bundled data and the run store: companies are
-chosen by id, never by path.
+and have a time limit. It reads the bundled data, the run store and the company files its
+operator gave at launch (``llmecon serve --company PATH``, read and checked once, before it
+listens): companies are chosen by id, never by path.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -20,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from llmecon.config.web import LOOPBACK_HOSTS, MAX_ECHO_CHARS, WebLimits
 from llmecon.errors import InputError, LlmeconError, NotFoundError
+from llmecon.statements.model import Company
 from llmecon.web import routes_data, routes_sim
 from llmecon.web.jobs import JobQueue
 from llmecon.web.listen import bind, is_loopback, url
@@ -57,11 +60,15 @@ def _plotly_js() -> Response:
 
 def create_app(store: str | Path | None = None, token: str | None = None,
                max_paths: int | None = None, limits: WebLimits | None = None,
-               memory_budget_bytes: int | None = None) -> FastAPI:
+               memory_budget_bytes: int | None = None,
+               companies: Sequence[Company] = ()) -> FastAPI:
     """The dashboard app. ``token`` (if given) is required on every request; ``limits``
     bound bodies, jobs, memory and accepted host names (``max_paths`` caps the paths of a
-    job, ``memory_budget_bytes`` its planned memory)."""
+    job, ``memory_budget_bytes`` its planned memory); ``companies`` (loaded companies, see
+    :func:`llmecon.web.companies.load_launch_companies`) are offered beside the bundled
+    ones, by id."""
     from llmecon.store.runs import RunStore
+    from llmecon.web.companies import CompanyBook
 
     limits = limits or WebLimits()
     changes = {k: v for k, v in (("max_paths", max_paths),
@@ -73,6 +80,7 @@ def create_app(store: str | Path | None = None, token: str | None = None,
     app = FastAPI(title="llmecon", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Economics of large-model companies: compare, inference cost, "
                               "stress tests, saved runs.")
+    book = CompanyBook(companies)
     jobs = JobQueue(limits)
     app.state.jobs = jobs
     app.add_middleware(Guard, token=token, allowed_hosts=limits.allowed_hosts,
@@ -83,8 +91,8 @@ def create_app(store: str | Path | None = None, token: str | None = None,
                       include_in_schema=False)
     app.add_api_route("/static/plotly.min.js", _plotly_js, methods=["GET"],
                       include_in_schema=False)
-    app.include_router(routes_data.router())
-    app.include_router(routes_sim.router(jobs, RunStore(store)))
+    app.include_router(routes_data.router(book))
+    app.include_router(routes_sim.router(jobs, RunStore(store), book))
     app.router.add_event_handler("shutdown", jobs.shutdown)
     return app
 
@@ -126,27 +134,32 @@ def check_token(token: str | None, *, loopback: bool) -> None:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           store: str | None = None, allowed_hosts: tuple[str, ...] | None = None, *,
-          max_paths: int | None = None, memory_budget_bytes: int | None = None) -> None:
+          max_paths: int | None = None, memory_budget_bytes: int | None = None,
+          companies: Sequence[str | Path] = ()) -> None:
     """Run the dashboard with uvicorn. Off loopback a token is required (one is made) and
     any Host is accepted unless ``allowed_hosts`` names them; on loopback (127.0.0.1, ::1
     or [::1], localhost) only the loopback names are accepted unless ``allowed_hosts`` adds
-    others.
+    others. ``companies`` are company files (YAML or CSV) shown beside the bundled
+    companies: each is loaded and checked before the server listens (an error names the
+    file and the field, as ``llmecon validate``).
 
     The socket is bound before the start line is printed: a port in use or a host that
     cannot be resolved raises :class:`~llmecon.errors.InputError` naming the flag."""
     import uvicorn
 
     from llmecon.store.runs import RunStore
+    from llmecon.web.companies import load_launch_companies
 
     loopback = is_loopback(host)
     check_token(token, loopback=loopback)
+    extra = load_launch_companies(companies)  # a bad file: one line, exit 2, before binding
     RunStore(store).check(read_existing=True)  # not found by every job at its save
     made = not loopback and not token
     if made:
         token = secrets.token_urlsafe(16)
     hosts = (*LOOPBACK_HOSTS, *(allowed_hosts or ())) if loopback else allowed_hosts
     app = create_app(store, token, max_paths, WebLimits(allowed_hosts=hosts),
-                     memory_budget_bytes)
+                     memory_budget_bytes, extra)
     sock = bind(host, port)  # a port in use, a host unknown: one line, exit 2
     print(start_line(host, port, token, made=made), flush=True)
     # proxy_headers off: X-Forwarded-For from a local client must not pose as another

@@ -1,48 +1,22 @@
 """The dashboard's read-only routes: companies, comparison, unit economics, the catalog,
-the inference cost calculator and the stress presets. Companies are chosen by bundled id,
-never by path."""
+the inference cost calculator and the stress presets. Companies are chosen by id (bundled,
+or of a file given at launch), never by path."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from llmecon.config.web import CompanyId, InferenceRequest
+from llmecon.config.web import InferenceRequest
 from llmecon.report.common import jsonable
+from llmecon.web.companies import CompanyBook
 from llmecon.web.security import known_query
 
 
-@cache
-def _companies() -> list[dict[str, Any]]:
-    """The bundled companies (static data: read once), each saying whether it can be
-    projected (``simulated``; else ``why_not``), so the stress-test form offers only those."""
-    from llmecon.api import load_company
-    from llmecon.errors import LlmeconError
-    from llmecon.simulate.loaders import load_base_scenario
-    from llmecon.statements.io import bundled_ids
-
-    out = []
-    for i in bundled_ids():
-        c = load_company(i)
-        try:
-            load_base_scenario(c)
-            why = None
-        except LlmeconError as e:
-            why = str(e)
-        out.append({"id": c.id, "name": c.name, "ticker": c.ticker,
-                    "business_model": c.business_model, "currency": c.currency,
-                    "periods": [p.label for p in c.duration_periods],
-                    "simulated": why is None, **({"why_not": why} if why else {})})
-    return out
-
-
-def _compare(companies: Annotated[list[CompanyId], Query(min_length=1, max_length=4)],
-             currency: Literal["CNY", "USD", "HKD"] | None = None,
-             period: Annotated[str, Query(pattern=r"^(latest|[A-Za-z0-9_]{2,20})$")] = "latest",
+def _compare(book: CompanyBook, companies: list[Any], currency: str | None, period: str
              ) -> dict[str, Any]:
-    from llmecon.api import compare, load_company
+    from llmecon.api import compare
     from llmecon.report.export import compare_dict
 
     ids = [c.value for c in companies]
@@ -50,17 +24,17 @@ def _compare(companies: Annotated[list[CompanyId], Query(min_length=1, max_lengt
         # the API's own message tells a user to give a file's copy another id: no files here
         raise HTTPException(400, f"companies: {twice!r} is given twice; choose each company "
                                  "once")
-    cs = [load_company(c.value) for c in companies]
+    cs = [book.get(i) for i in ids]
     ue, cf, sig = compare(cs, period=period, currency=currency)
     out: dict[str, Any] = jsonable(compare_dict([ue, cf], sig))
     return out
 
 
-def _unit_economics(company: CompanyId) -> dict[str, Any]:
-    from llmecon.api import load_company, unit_economics
+def _unit_economics(book: CompanyBook, company: Any) -> dict[str, Any]:
+    from llmecon.api import unit_economics
     from llmecon.report.unit_economics import ue_dict
 
-    return ue_dict(unit_economics(load_company(company.value)))
+    return ue_dict(unit_economics(book.get(company.value)))
 
 
 def _catalog() -> dict[str, list[str]]:
@@ -101,11 +75,31 @@ def _stresses() -> dict[str, str]:
     return {k: " ".join(str(v["description"]).split()) for k, v in stress_presets().items()}
 
 
-def router() -> APIRouter:
+def router(book: CompanyBook | None = None) -> APIRouter:
+    """The routes, over the companies of ``book`` (the bundled ones when ``None``)."""
+    book = book or CompanyBook()
+    ids = book.id_type
+
+    def companies() -> list[dict[str, Any]]:
+        return book.listing
+
+    def compare(companies: list[Any],
+                currency: Literal["CNY", "USD", "HKD"] | None = None,
+                period: Annotated[str, Query(pattern=r"^(latest|[A-Za-z0-9_]{2,20})$")
+                                  ] = "latest") -> dict[str, Any]:
+        return _compare(book, companies, currency, period)
+
+    def unit_economics(company: Any) -> dict[str, Any]:
+        return _unit_economics(book, company)
+
+    # the id type is the book's (built at run time): set on the functions for FastAPI
+    compare.__annotations__["companies"] = Annotated[list[ids],  # type: ignore[valid-type]
+                                                     Query(min_length=1, max_length=4)]
+    unit_economics.__annotations__["company"] = ids
     r = APIRouter(prefix="/api", dependencies=[Depends(known_query)])
-    r.add_api_route("/companies", _companies, methods=["GET"])
-    r.add_api_route("/compare", _compare, methods=["GET"])
-    r.add_api_route("/unit-economics/{company}", _unit_economics, methods=["GET"])
+    r.add_api_route("/companies", companies, methods=["GET"])
+    r.add_api_route("/compare", compare, methods=["GET"])
+    r.add_api_route("/unit-economics/{company}", unit_economics, methods=["GET"])
     r.add_api_route("/catalog", _catalog, methods=["GET"])
     r.add_api_route("/inference/cost", _inference_cost, methods=["POST"])
     r.add_api_route("/stresses", _stresses, methods=["GET"])

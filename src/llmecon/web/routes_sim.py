@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 
-from llmecon.config.web import SimulationRequest
+from llmecon.config.web import SimulationRequest, simulation_request
 from llmecon.errors import NotFoundError
 from llmecon.report.common import jsonable
+from llmecon.web.companies import CompanyBook
 from llmecon.web.jobs import Job, JobQueue, QueueFull
 from llmecon.web.security import known_query
 
@@ -20,14 +21,15 @@ RunId = Annotated[str, PathParam(max_length=32, pattern=r"^[0-9a-fA-F]{1,32}$")]
 RETRY_AFTER_S = "5"
 
 
-def scenario(req: SimulationRequest) -> Any:
+def scenario(req: SimulationRequest, book: CompanyBook | None = None) -> Any:
     """The stressed scenario of ``req``: built when the job is submitted, so a company
-    that cannot be projected is refused then (400), not queued to fail."""
-    from llmecon.api import load_company
+    that cannot be projected is refused then (400), not queued to fail. The company is
+    ``book``'s (the bundled ones when ``None``)."""
     from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.scenario import apply_stresses
 
-    s = load_base_scenario(load_company(req.company.value), horizon_months=req.horizon_months)
+    company = (book or CompanyBook()).get(req.company.value)
+    s = load_base_scenario(company, horizon_months=req.horizon_months)
     return apply_stresses(s.with_financing(req.financing), list(req.stresses))
 
 
@@ -85,16 +87,18 @@ def _texts(s: dict[str, Any]) -> dict[str, str]:
             "cash_p50_text": money(s["cash_at_horizon"]["p50"], s["currency"])}
 
 
-def router(jobs: JobQueue, runs: Any) -> APIRouter:
+def router(jobs: JobQueue, runs: Any, book: CompanyBook | None = None) -> APIRouter:
+    """The routes; a stress test is of one of ``book``'s companies (bundled when
+    ``None``)."""
     r = APIRouter(prefix="/api", dependencies=[Depends(known_query)])
     max_paths, budget = jobs.limits.max_paths, jobs.limits.memory_budget_bytes
+    book = book or CompanyBook()
 
-    @r.post("/simulations", status_code=202, response_model=None)
     def start(req: SimulationRequest, request: Request) -> dict[str, Any] | JSONResponse:
         if max_paths is not None and req.paths > max_paths:
             raise HTTPException(422, f"paths: at most {max_paths:,} on this server")
         _check_memory(req, budget)
-        s = scenario(req)
+        s = scenario(req, book)
         client = request.client.host if request.client else "unknown"
         try:
             job = jobs.submit(client, req.model_dump(mode="json"), req.paths,
@@ -103,6 +107,11 @@ def router(jobs: JobQueue, runs: Any) -> APIRouter:
             return JSONResponse({"detail": str(e)}, status_code=e.status,
                                 headers={"Retry-After": RETRY_AFTER_S})
         return {"job_id": job.id}
+
+    # the request's company ids are the book's (set here: the annotations are text)
+    start.__annotations__["req"] = simulation_request(book.id_type)
+    r.add_api_route("/simulations", start, methods=["POST"], status_code=202,
+                    response_model=None)
 
     @r.get("/simulations/{job_id}")
     def follow(job_id: JobId) -> dict[str, Any]:

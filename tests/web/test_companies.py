@@ -1,0 +1,120 @@
+"""`llmecon serve --company PATH`: a company file of the operator's own, loaded and checked
+at launch, offered beside the bundled companies by id (never a path from a request)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from llmecon.cli import main
+from llmecon.errors import InputError, LlmeconError
+from llmecon.web.app import create_app
+from llmecon.web.companies import load_launch_companies
+
+DATA = Path(__file__).parents[1] / "data"
+LUMORA = DATA / "lumora.yaml"  # a hand-written fictional company (tests/data)
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(tmp_path / "runs.duckdb",
+                                 companies=load_launch_companies([LUMORA])),
+                      base_url="http://localhost")
+
+
+def test_a_launch_file_is_listed_beside_the_bundled_companies(client: TestClient) -> None:
+    rows = {r["id"]: r for r in client.get("/api/companies").json()}
+    assert {"zhipu", "minimax", "lumora"} <= set(rows)
+    assert rows["lumora"]["source"] == "file" and rows["zhipu"]["source"] == "bundled"
+    assert rows["lumora"]["name"] == "Lumora AI" and not rows["lumora"]["ticker"]
+    assert rows["lumora"]["simulated"] is True
+
+
+def test_a_launch_file_compares_with_the_hand_computed_figures(client: TestClient) -> None:
+    r = client.get("/api/compare", params={"companies": ["lumora", "zhipu"]})
+    assert r.status_code == 200
+    ue = r.json()["tables"][0]
+    gm = next(x for x in ue["rows"] if x["key"] == "gross_margin")
+    # tests/data/lumora.yaml H1 2025: (27.0 - 17.55) / 27.0 = 35% (Zhipu H1 2025: 50.0%)
+    assert gm["cells"][0]["value"] == pytest.approx(0.35)
+    assert gm["cells"][1]["value"] == pytest.approx(0.50, abs=0.001)
+    sm = next(x for x in ue["rows"] if x["key"] == "sm_to_revenue")
+    assert sm["cells"][0]["value"] == pytest.approx(21.0 / 27.0)  # S&M 21 / revenue 27
+    assert client.get("/api/unit-economics/lumora").status_code == 200
+
+
+def test_a_launch_file_can_be_stress_tested(client: TestClient) -> None:
+    r = client.post("/api/simulations", json={"company": "lumora", "paths": 200,
+                                              "horizon_months": 12,
+                                              "stresses": ["marketing-stop"]})
+    assert r.status_code == 202, r.text
+    job = r.json()["job_id"]
+    for _ in range(300):
+        j = client.get(f"/api/simulations/{job}").json()
+        if j["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    assert j["status"] == "done", j
+    assert j["result"]["summary"]["company"] == "lumora"
+    assert j["result"]["summary"]["currency"] == "USD"
+    runs = client.get("/api/runs").json()
+    assert [x["company"] for x in runs] == ["lumora"]
+
+
+def test_requests_choose_by_id_never_by_path(client: TestClient, tmp_path: Path) -> None:
+    r = client.get("/api/compare", params={"companies": ["lumra"]})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["msg"].endswith("or 'lumora'; did you mean 'lumora'?")
+    for company in (str(LUMORA), "tests/data/lumora.yaml"):
+        assert client.post("/api/simulations", json={"company": company}).status_code == 422
+        assert client.get("/api/compare", params={"companies": [company]}).status_code == 422
+    # a server started without the file does not know the id
+    bare = TestClient(create_app(tmp_path / "r.duckdb"), base_url="http://localhost")
+    assert bare.get("/api/unit-economics/lumora").status_code == 422
+    assert "lumora" not in {r["id"] for r in bare.get("/api/companies").json()}
+
+
+def test_a_launch_file_is_checked_as_validate_checks_it(tmp_path: Path) -> None:
+    from llmecon.api import load_company
+
+    bad = DATA / "malformed" / "bad_business_model.csv"
+    with pytest.raises(LlmeconError) as by_validate:
+        load_company(str(bad))
+    with pytest.raises(LlmeconError) as at_launch:
+        load_launch_companies([bad])
+    assert str(at_launch.value) == str(by_validate.value)
+    assert "business_model" in str(at_launch.value)
+
+
+def test_an_id_that_is_bundled_or_given_twice_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "zhipu_copy.yaml"
+    assert main(["export", "zhipu", "-o", str(copy)]) == 0
+    with pytest.raises(InputError, match="'zhipu' is a bundled company's"):
+        load_launch_companies([copy])
+    csv = tmp_path / "lumora.csv"
+    assert main(["export", str(LUMORA), "-o", str(csv)]) == 0
+    with pytest.raises(InputError, match="also the id of --company"):
+        load_launch_companies([LUMORA, csv])
+    with pytest.raises(InputError, match="a bundled company, shown already"):
+        load_launch_companies(["minimax"])
+
+
+@pytest.mark.parametrize(("given", "named"), [
+    ("malformed/bad_business_model.csv", "business_model: expected one of"),
+    ("nosuch.yaml", "company file not found"),
+])
+def test_serve_refuses_a_bad_file_in_one_line_before_it_listens(
+        given: str, named: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import llmecon.web.app as web
+
+    def never(*_: object) -> None:
+        raise AssertionError("bound a socket for a server that cannot start")
+
+    monkeypatch.setattr(web, "bind", never)
+    assert main(["serve", "--port", "1", "--company", str(DATA / given)]) == 2
+    err = capsys.readouterr().err
+    assert named in err and given.split("/")[-1] in err and err.count("\n") == 1
