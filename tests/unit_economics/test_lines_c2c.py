@@ -80,3 +80,45 @@ def test_churn_lever_above_100_percent_is_na_any_churn_reaches_it(tmp_path: Path
     row = rows["payer churn needed for LTV/CAC >= 3"]
     assert (row.value, row.status) == (None, "n/a")
     assert row.basis.startswith("reached at any churn")
+
+
+def _lumora(tmp_path: Path, *, with_h1_2024: bool) -> Company:
+    """tests/data/lumora.yaml (own36's hand-written company), with or without H1 2024."""
+    import yaml
+
+    from llmecon.api import load_company
+
+    d = yaml.safe_load((Path(__file__).parents[1] / "data" / "lumora.yaml").read_text())
+    if not with_h1_2024:
+        del d["periods"]["H1_2024"]
+        d["figures"] = [f for f in d["figures"] if f["period"] != "H1_2024"]
+    path = tmp_path / "lumora.yaml"
+    path.write_text(yaml.safe_dump(d))
+    return load_company(path)
+
+
+def test_a_missing_year_earlier_mau_is_named_not_printed_as_none(tmp_path: Path) -> None:
+    # own36: without H1 2024 the chat line printed a row "average MAU None" with "no prior",
+    # and "missing: prior MAU" did not say which period a finance team had to add
+    from llmecon.api import unit_economics
+
+    rows = [r for r in unit_economics(_lumora(tmp_path, with_h1_2024=False)).rows
+            if r.line == "chat"]
+    assert not any("None" in r.quantity for r in rows)
+    (before,) = [r for r in rows if r.quantity == "average MAU a year earlier"]
+    assert before.value is None and "ending a year before H1_2025" in before.basis
+    (ue,) = [r for r in rows if r.quantity == "unit economics"]
+    assert ue.basis == "missing: MAU a year earlier"
+
+
+def test_lumora_chat_cac_by_hand(tmp_path: Path) -> None:
+    # tests/data/lumora.yaml H1 2025: product S&M 21.0m x 90% = 18.9m; users acquired
+    # (13.0m - 6.5m) x 6/12 + 10% churn x 13.0m x 6 = 11.05m; CAC 18.9 / 11.05 = US$1.710;
+    # per payer (paying rate 0.70 / 13.0) 18.9 / (11.05 x 0.70 / 13.0) = US$31.76
+    from llmecon.api import unit_economics
+
+    rows = {r.quantity: r for r in unit_economics(_lumora(tmp_path, with_h1_2024=True)).rows
+            if r.line == "chat"}
+    assert rows["average MAU H1_2024"].value == pytest.approx(6.5e6)
+    assert rows["CAC per new user"].value == pytest.approx(18.9 / 11.05)
+    assert rows["CAC per new payer"].value == pytest.approx(18.9 / (11.05 * 0.70 / 13.0))

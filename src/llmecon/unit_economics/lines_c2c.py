@@ -54,8 +54,10 @@ def _disclosed_rows(x: LineInputs, line: str, start: LineStart) -> list[str]:
     payers = out.tagged("paying users", get(r, "paying_users", p, seg), "users")
     gm = out.tagged("gross margin", start.gross_margin, "ratio")
     prior = r.prior_year(p.label)
-    before = get(r, "mau", x.company.period(prior), seg) if prior else (None, "no prior")
-    mau_before = out.tagged(f"average MAU {prior}", before, "users")
+    before = get(r, "mau", x.company.period(prior), seg) if prior else (
+        None, f"no {p.months}-month period ending a year before {p.label} in the file (add "
+              "its MAU: new users are the twelve-month change)")
+    mau_before = out.tagged(f"average MAU {prior or 'a year earlier'}", before, "users")
     sm_total, t_sm = get(r, "selling_marketing_expense", p)
     sm = None if sm_total is None else sm_total * c.sm_share_to_products
     out.add("S&M on the products", sm, cur, "derived" if sm is not None else "n/a",
@@ -78,7 +80,8 @@ def _disclosed_rows(x: LineInputs, line: str, start: LineStart) -> list[str]:
             "inference cloud cost / total MAU / months (includes API traffic)"
             if per_user is not None else t_inf)
     return [n for n, v in (("revenue", rev), ("MAU", mau), ("paying users", payers),
-                           ("gross margin", gm), ("S&M", sm), ("prior MAU", mau_before))
+                           ("gross margin", gm), ("S&M", sm),
+                           ("MAU a year earlier", mau_before))
             if v is None]
 
 
