@@ -310,3 +310,24 @@ def test_the_templates_examples_are_valid_scenario_files(
     s = load_scenario(load_base_scenario(load_company(company)), f)
     assert s.regimes[0].name == "budget squeeze" and s.shocks[-1].multiplier == 1.3
     assert [f.label for f in s.financing] == ["bank loan"]
+
+
+def test_a_projection_that_starts_before_the_newest_period_says_why(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # own36: tests/data/lumora.yaml's newest period, H1 2025, gives no compute in R&D, so the
+    # projection started at FY2024 (2024-12-31, cash US$280m, not H1 2025's US$200m) and
+    # only the hindsight table's title hinted at it, naming no period and no item
+    lumora = str(Path(__file__).parents[1] / "data" / "lumora.yaml")
+    assert main(["simulate", lumora, "--paths", "200", "--no-save", "--format", "json"]) == 0
+    err = capsys.readouterr().err
+    assert ("note: the projection starts at FY2024 (2024-12-31), not at a newer period: "
+            "H1_2025 does not disclose rd_compute_cost") in err
+    assert main(["scenario", "show", lumora]) == 0
+    assert "# Note: the projection starts at FY2024 (2024-12-31)" in capsys.readouterr().out
+    # MiniMax's FY2025 headline results have no cash-flow statement and no R&D split
+    assert main(["scenario", "show", "minimax"]) == 0
+    assert ("FY2025 does not disclose operating_cash_flow, rd_compute_cost"
+            in capsys.readouterr().out)
+    # Zhipu starts at its newest period: no note
+    assert main(["scenario", "show", "zhipu"]) == 0
+    assert "# Note: the projection starts" not in capsys.readouterr().out

@@ -406,3 +406,16 @@ def select_period(company: Company, period: str = "latest", *,
     hint = did_you_mean(period, known)
     raise NotFoundError(f"{company.id}: no period {period!r}; {hint + ' ' if hint else ''}"
                         f"known: {', '.join(known)}")
+
+
+def newer_periods_lacking(company: Company, chosen: Period, needs: Sequence[str]
+                          ) -> list[tuple[str, list[str]]]:
+    """The duration periods newer than ``chosen`` (a :func:`select_period` with
+    ``needs``), each with the items of ``needs`` it does not resolve: why ``latest`` passed
+    them over, for a note."""
+    r = Resolver(company)
+    newer = sorted((p for p in company.duration_periods
+                    if (p.end, p.months) > (chosen.end, chosen.months)),
+                   key=lambda p: (p.end, p.months), reverse=True)
+    return [(p.label, [i for i in needs if not r.get(i, p.label).ok]) for p in newer]
+
