@@ -149,3 +149,29 @@ def test_disclosed_contract_liabilities_set_the_opening_balance(zhipu: Company) 
     s = load_base_scenario(company)
     assert opening_balances(s)[1] == pytest.approx(81e6, rel=1e-9)
     assert "disclosed contract liabilities" in s.provenance["localized_deployment.advance_share"]
+
+
+def test_the_collection_delay_is_read_against_the_billing_a_line_starts_at() -> None:
+    """own36: a consumer line's delay was receivables / the period's average billing, while
+    the line starts (and bills) at its exit run-rate: a line that tripled in a year held 2
+    months of revenue as receivables against 36 disclosed receivable days.
+    tests/data/lumora.yaml, by hand: FY2024 revenue chat 24 and api 12 (x3 on FY2023's 8 and
+    4), trade receivables 4.5 at 2024-12-31. The chat line holds 4.5 x 24/36 = 3.0 against
+    24/12 = 2.0 billed in an average month (1.5 months: rounded to 2 before), but the last
+    month of a constant +9.6% a month (3 ** (1/12)) is 12 / sum(g^-k, k = 0..11) = 1.575
+    times the average: 3.0 / (2.0 x 1.575) = 0.95 month, so 1."""
+    from pathlib import Path
+
+    from llmecon.api import load_company
+
+    g = 3.0 ** (1 / 12)
+    exit_ratio = 12 / sum(g ** -k for k in range(12))
+    assert exit_ratio == pytest.approx(1.575, abs=5e-4)
+    by_hand = (4.5 * 24 / 36) / (24 / 12 * exit_ratio)
+    assert by_hand == pytest.approx(0.9525, abs=5e-4)
+    s = load_base_scenario(load_company(str(Path(__file__).parents[1] / "data" /
+                                            "lumora.yaml")))
+    delays = {ln.name: ln.collection_delay_months for ln in s.lines}
+    assert delays == {"chat": 1, "api": 1}
+    assert f"= {by_hand:.2f}, rounded to 1" in s.provenance["chat.collection_delay_months"]
+    assert "exit run-rate (x1.575" in s.provenance["chat.collection_delay_months"]

@@ -213,9 +213,15 @@ def calibrate_receivables(cal: Calibration, lines: list[LineSpec]) -> list[LineS
     (every line when there is none) in proportion to revenue, collected evenly over the
     line's collection delay. A B2B line keeps the delay of its unit economics when that
     came from disclosed receivable days (one figure in both commands); otherwise the delay
-    makes the balance the steady state of its billing (balance / billed revenue a month).
+    makes the balance the steady state of the billing the line starts at (balance / billed
+    revenue a month): an API or consumer line starts at its exit run-rate
+    (:func:`~llmecon.simulate.run_rate.exit_run_rate`), and the balance at the period's end
+    is the last months' billing, not the average month's (a line that tripled in a year
+    held 1.5 average months of receivables, 0.95 of its last month's: 1 month, not 2).
     """
     from dataclasses import replace
+
+    from llmecon.simulate.run_rate import exit_run_rate
 
     r0 = opt_value(cal, "trade_receivables", cal.company.instant_at(cal.period.end))
     if r0 is None:
@@ -236,12 +242,15 @@ def calibrate_receivables(cal: Calibration, lines: list[LineSpec]) -> list[LineS
         if known.startswith("derived"):  # from disclosed receivable days
             out.append(ln)
             continue
-        billed = revenue[ln.name] * (1.0 - cal.drivers[f"{ln.name}.advance_share"].central
-                                     if ln.kind == "b2b" else 1.0)
+        exit = 1.0 if ln.kind == "b2b" else \
+            exit_run_rate(cal.resolver, cal.period, f"line:{ln.name}").ratio
+        billed = revenue[ln.name] * exit * (
+            1.0 - cal.drivers[f"{ln.name}.advance_share"].central if ln.kind == "b2b" else 1.0)
         delay = max(1, round(r0 * share / billed)) if billed > 0 else ln.delay_months
+        at = f" at the exit run-rate (x{exit:.3f} the period's average)" if exit != 1.0 else ""
         cal.provenance[f"{ln.name}.collection_delay_months"] = (
-            f"derived: opening receivables / billed revenue per month = "
-            f"{r0 * share / billed:.1f}, rounded to {delay}")
+            f"derived: opening receivables / billed revenue per month{at} = "
+            f"{r0 * share / billed:.2f}, rounded to {delay}")
         out.append(replace(ln, collection_delay_months=delay))
     return out
 
