@@ -432,3 +432,19 @@ def test_the_terminal_says_why_a_change_is_na(zhipu: Company, minimax: Company) 
     assert "No change for zhipu: FY2023: selling_marketing_expense not disclosed for " \
            "FY2023." in text
     assert "No change for minimax: no value to compare." in text
+
+
+def test_sm_per_net_new_mau_reads_the_one_line_with_users() -> None:
+    """own36: a company giving MAU for its consumer line only (tests/data/lumora.yaml) got
+    'mau not disclosed', although paying rate and ARPPU already read the line. By hand:
+    FY2024 S&M US$30m / (chat MAU 9m - 4m) = US$6.00; H1 2025 US$21m x 12/6 / (13m - 6.5m
+    in H1 2024) = US$6.46, the company's S&M over the line's users, said to be an upper
+    bound."""
+    from llmecon.api import load_company
+
+    c = load_company(str(Path(__file__).parents[1] / "data" / "lumora.yaml"))
+    fy = s.sm_per_net_new_mau(ctx(c), c.period("FY2024"))
+    assert fy.value == pytest.approx(30e6 / (9e6 - 4e6))
+    h1 = s.sm_per_net_new_mau(ctx(c), c.period("H1_2025"))
+    assert h1.value == pytest.approx(21e6 * 2 / (13e6 - 6.5e6))
+    assert "MAU [line:chat]" in h1.basis and "upper bound" in h1.basis

@@ -286,17 +286,32 @@ def sm_per_net_new_mau(ctx: Context, p: Period) -> MetricValue:
     if prior is None:
         return na("sm_per_net_new_mau", p, "money_per_new_user", "no comparable prior period",
                   currency=ctx.company.currency, timing="flow")
-    parts = [ctx.get("selling_marketing_expense", p), ctx.get("mau", p), ctx.get("mau", prior)]
+    seg, only = _mau_segment(ctx, p, prior)
+    parts = [ctx.get("selling_marketing_expense", p), ctx.get("mau", p, seg),
+             ctx.get("mau", prior, seg)]
     if not all(x.ok for x in parts):
         return na("sm_per_net_new_mau", p, "money_per_new_user", _missing(parts),
                   currency=ctx.company.currency, timing="flow")
     sm, now, before = (float(x.value or 0.0) for x in parts)
     scaled = f"S&M {p.label} x 12/{p.months}" if p.months != 12 else f"S&M {p.label}"
+    mau = f"MAU [{seg}]" if seg else "MAU"
     return _mv("sm_per_net_new_mau", p, parts,
                fx.spend_per_net_new_aligned(sm, p.months, now, before, 12),
-               "money_per_new_user", f"{scaled} / (MAU {p.label} - MAU {prior}): twelve "
-               "months of spend per twelve-month change", ctx, "flow",
-               annualised=p.months != 12, money=True)
+               "money_per_new_user", f"{scaled} / ({mau} {p.label} - {mau} {prior}): twelve "
+               "months of spend per twelve-month change" + (
+                   f"; the company's S&M over the MAU of {only}, its only line with users "
+                   "(S&M for its other lines included: an upper bound)" if seg else ""),
+               ctx, "flow", annualised=p.months != 12, money=True)
+
+
+def _mau_segment(ctx: Context, p: Period, prior: str) -> tuple[str | None, str]:
+    """The company's MAU (segment None), or, when it gives none for ``p`` and ``prior``, the
+    one line that gives MAU for both (segment, line name); (None, '') otherwise."""
+    if ctx.get("mau", p).ok or ctx.get("mau", prior).ok:
+        return None, ""
+    found = [x for x in ctx.company.lines if ctx.get("mau", p, f"line:{x}").ok
+             and ctx.get("mau", prior, f"line:{x}").ok]
+    return (f"line:{found[0]}", found[0]) if len(found) == 1 else (None, "")
 
 
 # ---------------------------------------------------------------- cash
