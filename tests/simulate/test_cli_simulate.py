@@ -331,3 +331,22 @@ def test_a_projection_that_starts_before_the_newest_period_says_why(
     # Zhipu starts at its newest period: no note
     assert main(["scenario", "show", "zhipu"]) == 0
     assert "# Note: the projection starts" not in capsys.readouterr().out
+
+
+def test_a_financing_preset_says_what_it_takes_away_or_that_it_changes_nothing(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """own36: funding-closed and credit-withdrawn ran identical to the base, unsaid, where
+    there was nothing to take away (fx-shock already said so). MiniMax has no bank credit
+    (stress.yaml); Zhipu's funding-closed takes away its uncommitted facility draw, which
+    the default (committed) base does not count either."""
+    assert main(["simulate", "minimax", "--stress", "credit-withdrawn", "--paths", "100",
+                 "--no-save", "--format", "json"]) == 0
+    err = capsys.readouterr().err
+    assert "credit-withdrawn changes nothing for minimax: no bank facility or borrowings" in err
+    assert main(["simulate", "zhipu", "--stress", "funding-closed", "--paths", "100",
+                 "--no-save", "--format", "json"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "funding-closed removes draw 50% of the unused bank facilities" in err
+    assert "compare with --financing all" in err
+    assert main(["simulate", "zhipu", "--paths", "100", "--no-save", "--format", "json"]) == 0
+    assert "compare with --financing all" not in capsys.readouterr().err

@@ -110,8 +110,9 @@ def _scenario(args: argparse.Namespace) -> Any:
     return _company_scenario(args)[1]
 
 
-def _company_scenario(args: argparse.Namespace) -> tuple[Any, Any]:
-    """The company and its scenario (:func:`_scenario`)."""
+def _company_scenario(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """The company, its scenario (:func:`_scenario`) and that scenario before the
+    ``--stress`` presets."""
     from dataclasses import replace
 
     from llmecon.api import load_company
@@ -127,7 +128,7 @@ def _company_scenario(args: argparse.Namespace) -> tuple[Any, Any]:
         if args.horizon:
             s = replace(s, horizon_months=args.horizon)
     s = s.with_financing(args.financing) if args.financing else s
-    return company, apply_stresses(s, args.stress)
+    return company, apply_stresses(s, args.stress), s
 
 
 def _same_file(a: str, b: Path) -> bool:
@@ -141,7 +142,7 @@ def _simulate(args: argparse.Namespace) -> int:
     from llmecon.simulate.run import BLOCK
     from llmecon.simulate.run import run as run_mc
 
-    company, s = _company_scenario(args)
+    company, s, unstressed = _company_scenario(args)
     if not args.no_save:  # a store that cannot be written is refused before the run
         from llmecon.errors import InputError
         from llmecon.store.runs import RunStore
@@ -158,10 +159,11 @@ def _simulate(args: argparse.Namespace) -> int:
                                              block_paths=args.block_paths or BLOCK,
                                              memory_budget_bytes=args.memory_budget),
                            args.paths)
-    from llmecon.simulate.preset_checks import inert_stresses
+    from llmecon.simulate.preset_checks import financing_notes, inert_stresses
     from llmecon.simulate.sensitivity import saved_scenario, unexplained_sensitivity
 
-    for note in [*inert_stresses(s), *_older_start(company, s)]:  # on standard error:
+    for note in [*inert_stresses(s), *financing_notes(unstressed, args.stress or ()),
+                 *_older_start(company, s)]:  # on standard error:
         print(safe(f"llmecon: note: {note}"), file=sys.stderr)  # JSON and CSV stay as they are
     found = unexplained_sensitivity(s)
     run_id, failure = None, None
@@ -232,7 +234,7 @@ def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
 def _scenario_show(args: argparse.Namespace) -> int:
     from llmecon.yamlfile import dump_yaml
 
-    company, s = _company_scenario(args)
+    company, s, _ = _company_scenario(args)
     print("# Calibrated scenario; copy, edit and pass back with --scenario FILE.")
     print(f"# Months in this file count from 0, the first projected month (after {s.start});"
           " outputs number months from 1 with their dates: month: 6 here is 7 (...) there.")

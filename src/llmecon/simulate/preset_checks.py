@@ -137,3 +137,30 @@ def inert_stresses(s: Any) -> list[str]:
     return [f"fx-shock changes nothing for {s.company}: no revenue, cost or cash in another "
             "currency and no financing received in one (set foreign_revenue_share, "
             "foreign_cost_share or foreign_cash_share in a --scenario file)"]
+
+
+def financing_notes(base: Any, names: Sequence[str]) -> list[str]:
+    """What a run should say of a financing preset (one that drops uncommitted financing or
+    withdraws credit) given the unstressed ``base``: that it changes nothing for this
+    company, or what it takes away and which run to compare with (own36: funding-closed
+    and credit-withdrawn ran identical to the base, unsaid, for a company of one's own)."""
+    from llmecon.simulate.scenario import stress_presets
+
+    presets, out = stress_presets(), []
+    for name in dict.fromkeys(names):
+        pre = presets.get(name, {})
+        if pre.get("drop_uncommitted_financing"):
+            gone = [f.label for f in base.financing if not f.committed]
+            out.append(f"{name} changes nothing for {base.company}: it has no uncommitted "
+                       "financing to remove" if not gone else
+                       f"{name} removes {'; '.join(gone)}, which the default base does "
+                       "not count either (against it, this preset alone changes nothing): "
+                       "compare with --financing all, as the report does")
+        if pre.get("withdraw_credit"):
+            credit = [f.label for f in base.financing if f.kind == "bank_facility"
+                      or (f.already_received and f.repay_after_months != 0)]
+            out.append(f"{name} changes nothing for {base.company}: no bank facility or "
+                       "borrowings to withdraw" if not credit else
+                       f"{name} withdraws {'; '.join(credit)}: compare with --financing "
+                       "all, as the report does")
+    return out
