@@ -350,3 +350,20 @@ def test_a_financing_preset_says_what_it_takes_away_or_that_it_changes_nothing(
     assert "compare with --financing all" in err
     assert main(["simulate", "zhipu", "--paths", "100", "--no-save", "--format", "json"]) == 0
     assert "compare with --financing all" not in capsys.readouterr().err
+
+
+def test_runs_list_tells_a_scenario_files_run_from_the_calibrated_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """own36 (walk34 M4): a run of one's own --scenario file was listed as 'base', like the
+    calibrated run beside it; the list now names the file (runs show already did)."""
+    assert main(["scenario", "show", "minimax"]) == 0
+    (tmp_path / "mine.yaml").write_text(capsys.readouterr().out, encoding="utf-8")
+    store = str(tmp_path / "r.duckdb")
+    for extra in ([], ["--scenario", str(tmp_path / "mine.yaml")]):
+        assert main(["simulate", "minimax", "--paths", "100", "--horizon", "3", "--store",
+                     store, "--format", "json", *extra]) == 0
+    capsys.readouterr()
+    assert main(["runs", "list", "--store", store]) == 0
+    rows = [ln for ln in capsys.readouterr().out.splitlines() if "minimax" in ln]
+    assert len(rows) == 2
+    assert sum("mine.yaml" in r for r in rows) == 1 and sum("calibrated" in r for r in rows) == 1

@@ -7,6 +7,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table as RichTable
@@ -232,13 +233,14 @@ def result_csv(r: SimResult) -> str:
 
 def runs_table(records: Sequence[RunRecord]) -> RichTable:
     t = RichTable(title="Saved runs", title_justify="left", header_style="bold")
-    for c in ("run", "created (UTC)", "company", "stresses", "financing", "paths", "horizon",
-              "seed", "backend", "P(cash<0)", "cash p50 at horizon"):
+    for c in ("run", "created (UTC)", "company", "scenario", "stresses", "financing",
+              "paths", "horizon", "seed", "backend", "P(cash<0)", "cash p50 at horizon"):
         t.add_column(c)
-    for r in records:
-        s = r.summary
+    for r in records:  # a run of a --scenario file is not the calibrated base (own36)
+        s, file = r.summary, r.scenario.get("scenario_file")
         t.add_row(*(plain(v) for v in (
-            r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company, r.stresses,
+            r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company,
+            PurePath(str(file)).name if file else "calibrated", r.stresses,
             s.get("financing", "not recorded"), f"{r.paths:,}", r.horizon, r.seed, r.backend,
             percent(s["prob_cash_out_by_horizon"]),
             money(s["cash_at_horizon"]["p50"], s["currency"]))))
