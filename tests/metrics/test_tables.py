@@ -154,3 +154,36 @@ def test_burn_change_from_generating_cash_is_a_rise(tmp_path: Path,
     burn = next(r for r in doc["signals"] if r["signal"] == "monthly_burn")
     assert burn["change"] == pytest.approx((10 - (-20)) / 20)
     assert burn["assessment"] == "bad"
+
+
+def test_signals_frame_keeps_the_reasons_and_the_keys_of_the_json(zhipu: Company) -> None:
+    # api36: the frame's n/a values had no reason column (`basis` held either a basis or a
+    # reason), a missing change had none at all, and `signal` was the display label where
+    # the JSON and peers() use the key
+    _, _, sig = compare([zhipu])
+    frame = sig.to_frame().set_index("signal")
+    assert frame.loc["gross_margin", "label"] == "Gross margin"
+    # Zhipu H1 2025 gross margin: 50.0% as four sources report it
+    assert frame.loc["gross_margin", "value"] == pytest.approx(0.50, abs=5e-4)
+    assert frame.loc["gross_margin", "status"] == "ok"
+    assert frame.loc["gross_margin", "why"] == ""
+    # no contract liabilities are bundled for Zhipu (README's table: "Contract liabilities
+    # / revenue n/a")
+    cl = frame.loc["contract_liabilities_to_revenue"]
+    assert math.isnan(cl.value) and cl.status == "n/a" and cl.basis == ""
+    assert "contract_liabilities not disclosed for H1_2025" in cl.why
+    # no H1 2024 line split: the cloud share has a value but no change, and says why
+    share = frame.loc["platform_share"]
+    assert share.value == pytest.approx(0.152, abs=5e-4) and math.isnan(share.change)
+    assert "H1_2024" in share.change_why and pd.isna(share.change_confidence)
+    assert frame.dtypes["change"] == "float64" and frame.dtypes["value"] == "float64"
+
+
+def test_wide_frame_says_why_a_cell_is_empty(zhipu: Company) -> None:
+    ue, _, _ = compare([zhipu])
+    f = ue.to_frame()
+    col = f.columns[0]
+    assert math.isnan(f.loc["Selling & marketing / revenue", col])
+    assert "selling_marketing_expense not disclosed" in \
+        f.attrs["why"][col]["Selling & marketing / revenue"]
+    assert f.attrs["why"][col]["Revenue"] is None

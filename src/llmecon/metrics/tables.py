@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from llmecon import formulas as fx_formulas
 from llmecon.metrics import signals as s
@@ -23,6 +23,9 @@ from llmecon.metrics.resolve import weakest
 from llmecon.metrics.values import NOT_APPLICABLE, MetricValue
 from llmecon.statements.model import Company, Period
 from llmecon.units import FxTable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SignalFn = Callable[[s.Context, Period], MetricValue]
 
@@ -61,7 +64,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
 
-    def to_frame(self, detail: bool = False) -> Any:
+    def to_frame(self, detail: bool = False) -> pd.DataFrame:
         """The table as a DataFrame of raw (unrounded) values.
 
         By default one column per company-period (``Column.header``), one row per metric
@@ -76,7 +79,9 @@ class Table:
           ``pd.DataFrame(df.attrs["confidence"])`` is shaped like the values;
         - ``"status"``: ``{column header: {row label: status}}``, the status ``ok``,
           ``n/a`` (not disclosed or not computable) or ``not applicable`` (the row is
-          another company's line, shown as "—").
+          another company's line, shown as "—");
+        - ``"why"``: ``{column header: {row label: reason}}``, why a cell has no value
+          (None where it has one).
 
         (Plain dicts, not frames, so pandas can copy and compare ``attrs``.)
 
@@ -110,7 +115,8 @@ class Table:
                                              if mv.why != NOT_APPLICABLE), None)
                               for r in self.rows},
                      "confidence": per_cell(lambda mv: mv.confidence if mv.ok else None),
-                     "status": per_cell(_status)}
+                     "status": per_cell(_status),
+                     "why": per_cell(lambda mv: None if mv.ok else mv.why)}
         return out
 
     def __repr__(self) -> str:
@@ -360,22 +366,34 @@ class SignalRow:
 class SignalsTable:
     rows: tuple[SignalRow, ...]
 
-    def to_frame(self) -> Any:
-        """One row per company and signal, raw values (NaN and confidence None where the
-        signal has no value, as in :meth:`Table.to_frame`)."""
+    def to_frame(self) -> pd.DataFrame:
+        """One row per company and signal, raw values, the columns of the JSON output:
+        ``signal`` is the signal's key (``gross_margin``, as :func:`llmecon.api.peers`
+        takes it), ``label`` its name. Where the signal has no value, ``value`` is NaN,
+        ``confidence`` None, ``status`` ``n/a`` and ``why`` says why (as in
+        :meth:`Table.to_frame`); where it has no change, ``change`` is NaN and
+        ``change_why`` says why. ``change_confidence`` is the weaker of the two values'."""
         import pandas as pd
 
         return pd.DataFrame([{
-            "company": r.company_id, "signal": r.label, "period": r.latest.period.label,
+            "company": r.company_id, "signal": r.key, "label": r.label,
+            "period": r.latest.period.label,
             "value": r.latest.value if r.latest.ok else float("nan"), "unit": r.latest.unit,
             "currency": r.latest.currency,
             "confidence": r.latest.confidence if r.latest.ok else None,  # as Table's
+            "status": _status(r.latest), "why": "" if r.latest.ok else r.latest.why,
             "change_period": r.change_to.period.label if r.change_to else None,
             "compared_with": r.change_from.period.label if r.change_from else None,
-            "change": r.change, "change_kind": r.change_kind, "assessment": r.assessment,
-            "meaning": r.meaning, "basis": r.latest.basis or r.latest.why,
-            "method": r.latest.method,
+            "change": float("nan") if r.change is None else r.change,
+            "change_kind": r.change_kind, "change_confidence": r.change_confidence,
+            "change_why": r.change_why, "assessment": r.assessment, "meaning": r.meaning,
+            "basis": r.latest.basis if r.latest.ok else "", "method": r.latest.method,
+            "annualised": r.latest.annualised,
         } for r in self.rows])
+
+    def __repr__(self) -> str:
+        companies = list(dict.fromkeys(r.company_id for r in self.rows))
+        return f"SignalsTable({len(self.rows)} signals of {', '.join(companies) or 'none'})"
 
 
 def signals(companies: Sequence[Company], periods: Sequence[Period],
