@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from llmecon.errors import InputError
@@ -136,3 +137,27 @@ def test_a_python_caller_gets_an_input_error_not_a_guess(uncertain: Factory,
     name = next(iter(bad))
     with pytest.raises(InputError, match=f"^{name}: expected"):
         run(uncertain(6), **{"paths": 100, **bad})  # type: ignore[arg-type]
+
+
+def test_a_run_equals_itself_unpickled_and_rerun(uncertain: Factory) -> None:
+    # api36: `==` raised "truth value of an array ... is ambiguous" (numpy fields), so a
+    # Dask user could not check that a run came back unchanged
+    import pickle
+
+    r = run(uncertain(6), paths=200, seed=4)
+    assert r == pickle.loads(pickle.dumps(r))
+    assert r == run(uncertain(6), paths=200, seed=4)  # one seed, one result
+    assert r != run(uncertain(6), paths=200, seed=5)
+    assert r != run(uncertain(6), paths=200, seed=4, keep_paths=3)  # paths kept differ
+    assert r != "a run"
+
+
+def test_to_frame_says_the_unit_and_currency_of_each_metric(uncertain: Factory) -> None:
+    # api36: money (cash, revenue) and fractions (gross margin, P(cash < 0)) shared the
+    # p5..p95 and mean columns with no unit or currency beside them
+    r = run(uncertain(6), paths=100, seed=4)
+    units = r.to_frame().groupby("metric")[["unit", "currency"]].first()
+    for money in ("cash", "revenue", "burn", "trade_receivables", "contract_liabilities"):
+        assert tuple(units.loc[money]) == ("money", r.currency)
+    for ratio in ("gross_margin", "prob_cash_out"):
+        assert units.loc[ratio, "unit"] == "ratio" and pd.isna(units.loc[ratio, "currency"])

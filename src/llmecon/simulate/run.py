@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -51,6 +51,9 @@ from llmecon.simulate.sampling import (
 from llmecon.simulate.scenario import Scenario
 from llmecon.simulate.sketch import RELATIVE_ERROR, exact_rank_percentiles
 from llmecon.simulate.summary import FIELDS, METRICS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PERCENTILES = (5, 25, 50, 75, 95)
 Array = np.ndarray[Any, Any]
@@ -159,24 +162,40 @@ class SimResult:
                 f"{cash:,.0f} {self.currency}, P(cash < 0 by horizon) "
                 f"{float(self.prob_cash_out[-1]):.1%})")
 
-    def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per metric and month: ``metric``, ``month`` (numbered
-        from 1, as everywhere else), ``month_end`` (when the start is known), ``p5`` ...
-        ``p95`` and ``mean``; and the rows of metric ``prob_cash_out`` with the probability
-        in ``mean``."""
+    def __eq__(self, other: object) -> bool:
+        """Field by field, arrays by their values (NaN equal to NaN): a run unpickled, or
+        made again with the same seed, equals the first."""
+        if not isinstance(other, SimResult):
+            return NotImplemented
+        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
+
+    def to_frame(self) -> pd.DataFrame:
+        """A pandas DataFrame, one row per metric and month: ``metric``, ``unit``
+        (``money`` in ``currency``, or ``ratio``: a fraction), ``currency`` (None for a
+        ratio), ``month`` (numbered from 1, as everywhere else), ``month_end`` (when the
+        start is known), ``p5`` ... ``p95`` and ``mean``; and the rows of metric
+        ``prob_cash_out`` (unit ``ratio``) with the probability in ``mean``."""
         import pandas as pd
 
         ends: list[str | None] = [str(d) for d in self.month_ends] or \
             [None] * self.horizon_months
-        rows = [{"metric": k, "month": m + 1, "month_end": ends[m],
+
+        def unit(metric: str) -> dict[str, str | None]:
+            money = metric not in ("gross_margin", "prob_cash_out")
+            return {"unit": "money" if money else "ratio",
+                    "currency": self.currency if money else None}
+
+        rows = [{"metric": k, **unit(k), "month": m + 1, "month_end": ends[m],
                  **{f"p{q}": float(v[i, m]) for i, q in enumerate(PERCENTILES)},
                  "mean": float(self.mean[k][m])}
                 for k, v in self.percentiles.items() for m in range(self.horizon_months)]
-        rows += [{"metric": "prob_cash_out", "month": m + 1, "month_end": ends[m],
-                  "mean": float(p)} for m, p in enumerate(self.prob_cash_out)]
+        rows += [{"metric": "prob_cash_out", **unit("prob_cash_out"), "month": m + 1,
+                  "month_end": ends[m], "mean": float(p)}
+                 for m, p in enumerate(self.prob_cash_out)]
         return pd.DataFrame(rows)
 
     def summary(self) -> dict[str, Any]:
+        """The run at a glance as plain data (what ``simulate --format json`` prints)."""
         h = self.horizon_months - 1
 
         def pct(metric: str) -> dict[str, float]:
@@ -214,6 +233,26 @@ class SimResult:
             "driver_correlation_with_cash_at_horizon": dict(self.driver_correlation),
             "held_at_bounds": dict(self.held_at_bounds),
         }
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal values: arrays element by element (NaN equal to NaN), containers and
+    dataclasses member by member."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and \
+            a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k])
+                                                                    for k in a)
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(
+            _same(x, y) for x, y in zip(a, b, strict=True))
+    if is_dataclass(a) and not isinstance(a, type):
+        return type(a) is type(b) and all(_same(getattr(a, f.name), getattr(b, f.name))
+                                          for f in fields(a))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return bool(a == b)
 
 
 def _refuse_non_finite(s: Scenario, r: Reduced) -> None:
