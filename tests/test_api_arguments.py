@@ -107,3 +107,17 @@ def test_compare_and_history_name_their_tables(z: Any) -> None:
     h = api.history(z, last=2)
     assert [c.header for c in h.unit_economics.columns] == [c.header for c in h[0].columns]
     assert len(h.cash_flow.columns) == 2
+
+
+def test_a_number_for_a_name_is_an_unknown_name_not_an_attribute_error(z: Any) -> None:
+    # api36: compare(period=2024), peers(3) and valuations(period=2024) raised
+    # AttributeError ('int' object has no attribute 'strip') from the did-you-mean helper
+    from llmecon.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match=r"no period 2024; did you mean 'FY2024' or "
+                                            r"'H1_2024'\?"):
+        api.compare([z], period=2024)  # type: ignore[arg-type]
+    with pytest.raises(NotFoundError, match="unknown signal 3"):
+        api.peers(3, [z])  # type: ignore[arg-type]
+    with pytest.raises(NotFoundError, match="no period 2024"):
+        api.valuations(z, period=2024)  # type: ignore[arg-type]

@@ -117,8 +117,11 @@ def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
     []
     >>> closest("a", ["runway", "paying_rate", "gross_margin"])  # too short to be inside
     []
+    >>> closest(2024, ["FY2024", "H1_2025"])  # a number from Python code: its digits
+    ['FY2024']
     """
-    return list(_closest((name or "").strip().lower(), tuple(choices), n))
+    key = name if isinstance(name, str) else "" if name is None else str(name)
+    return list(_closest(key.strip().lower(), tuple(choices), n))
 
 
 @functools.lru_cache(maxsize=1024)
