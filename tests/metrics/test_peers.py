@@ -93,3 +93,22 @@ def test_a_value_of_an_older_period_says_so() -> None:
     assert "soundhound (FY2023)" in got.note
     zp = next(e for e in got.entries if e.company_id == "zhipu")
     assert not zp.value.basis.startswith("older period")
+
+
+def test_a_ranking_turns_into_a_frame_with_its_reasons() -> None:
+    # api36: a ranking had no to_frame; pd.DataFrame(r.entries) gave a column of
+    # MetricValue objects. README: Zhipu's runway is 2,552 / 327.3 = 7.8 months, MiniMax's
+    # 1,050 / 27.9 = 37.6 (at the latest cash burn)
+    import math
+
+    names = ["zhipu", "minimax", "mobvoi"]
+    r = rank_peers([load_company(c) for c in names], "runway", fx=load_fx())
+    f = r.to_frame().set_index("company")
+    assert f.loc["zhipu", "value"] == pytest.approx(2552 / 327.3, abs=0.01)
+    assert f.loc["minimax", "value"] == pytest.approx(1050 / 27.9, abs=0.01)
+    assert list(f["rank"].iloc[:2]) == [1, 2] and str(f.dtypes["rank"]) == "Int64"
+    assert f.dtypes["value"] == "float64" and f.loc["zhipu", "unit"] == "months"
+    # Mobvoi's H1 2025 cash is not bundled: no rank, NaN, and the reason beside it
+    assert f["rank"].isna()["mobvoi"] and math.isnan(f.loc["mobvoi", "value"])
+    assert "not disclosed for H1_2025" in f.loc["mobvoi", "why"]
+    assert f.attrs["signal"] == "runway" and "higher is better" in f.attrs["order"]

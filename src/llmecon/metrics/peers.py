@@ -16,12 +16,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from llmecon.errors import NotFoundError, did_you_mean
 from llmecon.metrics import signals as s
 from llmecon.metrics.tables import SIGNALS, SignalSpec, convert_value
 from llmecon.metrics.values import MetricValue
 from llmecon.statements.model import Company
+
+if TYPE_CHECKING:
+    import pandas as pd
 from llmecon.units import FxTable
 
 
@@ -52,6 +56,36 @@ class PeerRanking:
     #: how rank 1 was chosen: "highest first (higher is better)", "lowest first (lower is
     #: better)" or "highest first (neither is better for every business model)"
     order: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per company, best first, with the fields of ``peers --format json``:
+        ``rank`` (nullable integer: <NA> without a value), ``company``, ``value`` (raw;
+        NaN without one, ``why`` then says why), ``unit``, ``currency``, ``period``,
+        ``period_end``, ``period_months``, ``annualised``, ``confidence`` (None without a
+        value), ``basis``, ``method``. ``attrs`` holds ``signal``, ``label``, ``order``
+        and ``note``."""
+        import pandas as pd
+
+        out = pd.DataFrame([{
+            "rank": e.rank, "company": e.company_id, "company_name": e.company_name,
+            "value": e.value.value if e.value.ok else float("nan"), "unit": e.value.unit,
+            "currency": e.value.currency, "period": e.value.period.label,
+            "period_end": e.value.period.end, "period_months": e.value.period.months,
+            "annualised": e.value.annualised,
+            "confidence": e.value.confidence if e.value.ok else None,
+            "basis": e.value.basis if e.value.ok else "",
+            "why": "" if e.value.ok else e.value.why, "method": e.value.method,
+        } for e in self.entries], columns=_FRAME_COLUMNS)
+        out["rank"] = out["rank"].astype("Int64")
+        out["value"] = out["value"].astype("float64")
+        out.attrs = {"signal": self.signal, "label": self.label, "order": self.order,
+                     "note": self.note}
+        return out
+
+
+_FRAME_COLUMNS = ("rank", "company", "company_name", "value", "unit", "currency", "period",
+                  "period_end", "period_months", "annualised", "confidence", "basis", "why",
+                  "method")
 
 
 def signal_spec(key: str) -> SignalSpec:
