@@ -37,6 +37,9 @@ def test_cash_bridge_adds_up(minimax: Company) -> None:
     f = pr.to_frame()
     assert list(f.index[:2]) == [date(2025, 10, 31), date(2025, 11, 30)]
     assert f["month"].iloc[0] == 1
+    # MiniMax reports in US dollars: every amount of its projection is in USD (api36: the
+    # frame named no currency)
+    assert f.attrs == {"company": "minimax", "currency": "USD"}
     change = f["cash"].diff().iloc[1:]
     flows = (f["operating_cash_flow"] - f["capex_and_leases"] + f["interest_income"]
              + f["fx_revaluation"] + f["financing_cash_flow"]).iloc[1:]

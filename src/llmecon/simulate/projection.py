@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from llmecon.simulate.calendar import Runway, month_ends, runway
 from llmecon.simulate.engine import BURN_BASIS as BURN_BASIS  # defined with the burn itself
 from llmecon.simulate.events import financing_detail
 from llmecon.simulate.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The monthly series of a projection, in the scenario's currency.
 SERIES = ("cash", "revenue", "gross_profit", "operating_result", "operating_cash_flow",
@@ -60,14 +63,15 @@ class Projection:
                 f"{self.month_ends[0]:%b %Y}-{self.month_ends[-1]:%b %Y}, financing "
                 f"{self.financing_included}, runway {self.runway.label})")
 
-    def to_frame(self) -> Any:
+    def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame: one row per month (indexed by month end), one column per
-        series."""
+        series, every amount in ``attrs["currency"]``."""
         import pandas as pd
 
         frame = pd.DataFrame({k: list(v) for k, v in self.series.items()},
                              index=pd.Index(list(self.month_ends), name="month_end"))
         frame.insert(0, "month", range(1, len(self.month_ends) + 1))
+        frame.attrs = {"company": self.company, "currency": self.currency}
         return frame
 
     def summary(self) -> dict[str, Any]:

@@ -11,13 +11,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from llmecon.constants import MAX_YEAR as MAX_YEAR
 from llmecon.constants import MIN_YEAR as MIN_YEAR
 from llmecon.errors import NotFoundError, did_you_mean
 from llmecon.statements.kinds import BUSINESS_MODELS, BusinessModel
 from llmecon.statements.taxonomy import ITEMS, ItemDef
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Role = Literal["raw", "check"]
 CONFIDENCE: tuple[str, ...] = ("high", "medium", "low", "unknown")
@@ -345,7 +348,7 @@ class Company:
         """Label of the instant figures dated ``day``, if any."""
         return self._instants.get(day)
 
-    def to_frame(self) -> Any:
+    def to_frame(self) -> pd.DataFrame:
         """All figures as a pandas DataFrame, one row per figure (values in base units)."""
         import pandas as pd
 

@@ -15,7 +15,7 @@ factors are required arguments; nothing here reads a file (callers load them:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from llmecon.config.assumptions import Assumptions, load_assumptions
 from llmecon.config.inference import ServingFactors
@@ -29,6 +29,9 @@ from llmecon.unit_economics.lines_c2c import c2c_rows
 from llmecon.unit_economics.rows import LineInputs, Status, UERow
 from llmecon.units import FxTable
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["Status", "UERow", "UnitEconomicsTable", "load_assumptions", "unit_economics_table"]
 
 
@@ -40,10 +43,21 @@ class UnitEconomicsTable:
     currency: str
     rows: tuple[UERow, ...]
 
-    def to_frame(self) -> Any:
+    def to_frame(self) -> pd.DataFrame:
+        """One row per line and quantity (the JSON's rows): ``line``, ``role``,
+        ``quantity``, ``value`` (NaN where n/a: ``basis`` says why), ``unit``, ``status``,
+        ``basis``, ``confidence``; ``attrs`` holds ``company`` and ``currency`` (money in
+        the company's currency)."""
         import pandas as pd
 
-        return pd.DataFrame([r.__dict__ for r in self.rows])
+        out = pd.DataFrame([r.__dict__ for r in self.rows])
+        out.attrs = {"company": self.company_id, "currency": self.currency}
+        return out
+
+    def __repr__(self) -> str:
+        lines = list(dict.fromkeys(r.line for r in self.rows))
+        return (f"UnitEconomicsTable({self.company_id!r}, {self.currency}, lines "
+                f"{', '.join(lines)}: {len(self.rows)} rows)")
 
 
 def unit_economics_table(company: Company, assumptions: Assumptions, fx: FxTable,

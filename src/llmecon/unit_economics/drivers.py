@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmecon import formulas as f
 from llmecon.config.assumptions import Assumptions
@@ -48,6 +48,9 @@ from llmecon.unit_economics.rows import (
     get,
 )
 from llmecon.units import FxTable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class Drivers:
         return {d.name.split(".", 1)[1]: d for d in self.drivers
                 if d.name.split(".", 1)[0] == line}
 
-    def to_frame(self) -> Any:
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame([asdict(d) for d in self.drivers])
