@@ -11,6 +11,11 @@ import pytest
 
 from llmecon import api
 from llmecon.errors import InputError
+from llmecon.simulate.loaders import load_base_scenario
+from llmecon.simulate.projection import projection
+from llmecon.simulate.run import run
+from llmecon.simulate.scenario import apply_stresses
+from llmecon.store.runs import RunStore
 
 DATA = Path(__file__).parent / "data"
 
@@ -121,3 +126,26 @@ def test_a_number_for_a_name_is_an_unknown_name_not_an_attribute_error(z: Any) -
         api.peers(3, [z])  # type: ignore[arg-type]
     with pytest.raises(NotFoundError, match="no period 2024"):
         api.valuations(z, period=2024)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    # api36: each raised a raw AttributeError/TypeError/ValueError from deep inside, or read
+    # a lone name's letters as names ("unknown stress 'p'")
+    (lambda s, c: run(c, paths=10),
+     "scenario: expected a Scenario .*found Company"),
+    (lambda s, c: run("minimax", paths=10),
+     "scenario: expected a Scenario .*found str"),
+    (lambda s, c: projection(c),
+     "scenario: expected a Scenario .*found Company"),
+    (lambda s, c: apply_stresses(s, "price-war"),
+     r"stresses: expected a list of preset names .*found 'price-war'"),
+    (lambda s, c: apply_stresses(s, [3]), "stresses: expected a list of preset names .*found 3"),
+    (lambda s, c: load_base_scenario(c, "my.yaml"),
+     "assumptions: expected loaded assumptions .*assumptions_path="),
+    (lambda s, c: RunStore(5),
+     "store: expected the path of a DuckDB file, found int"),
+])
+def test_simulation_and_store_arguments_are_input_errors(call: Any, message: str) -> None:
+    company = api.load_company("minimax")
+    with pytest.raises(InputError, match=message):
+        call(load_base_scenario(company), company)

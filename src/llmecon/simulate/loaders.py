@@ -56,6 +56,9 @@ def load_base_scenario(company: Company, assumptions: Mapping[str, Any] | None =
     if not isinstance(company, Company):
         raise InputError(f"company: expected a loaded Company (llmecon.api.load_company), "
                          f"found {type(company).__name__}")
+    if assumptions is not None and not isinstance(assumptions, Mapping):
+        raise InputError(f"assumptions: expected loaded assumptions (a mapping); give a "
+                         f"file as assumptions_path=, found {type(assumptions).__name__}")
     check_horizon(horizon_months)
     a = assumptions if assumptions is not None else load_assumptions(assumptions_path)
     fin = load_financing_assumptions(financing_path)

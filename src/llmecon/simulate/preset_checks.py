@@ -98,7 +98,16 @@ def repeated_stress(names: Sequence[str]) -> str:
 
     >>> repeated_stress(["price-war", "fx-shock", "price-war"])
     "stress 'price-war' given twice; each preset applies once (it would compound with itself)"
+
+    ``names`` must be a list of names: a lone name (whose letters would be read as names)
+    or a name that is not a str is an :class:`~llmecon.errors.InputError`.
     """
+    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence) or \
+            any(not isinstance(n, str) for n in names):
+        bad = names if isinstance(names, (str, bytes)) or not isinstance(names, Sequence) \
+            else next(n for n in names if not isinstance(n, str))
+        raise InputError(f"stresses: expected a list of preset names such as "
+                         f"['price-war'], found {bad!r}"[:200])
     twice = sorted({n for n in names if list(names).count(n) > 1})
     return "" if not twice else (f"stress {', '.join(repr(n) for n in twice)} given twice; "
                                  "each preset applies once (it would compound with itself)")

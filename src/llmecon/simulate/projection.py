@@ -95,8 +95,12 @@ class Projection:
 
 def projection(s: Scenario) -> Projection:
     """The deterministic projection of ``s`` with dates, the cash bridge and the runway."""
+    from llmecon.errors import InputError
     from llmecon.simulate.sampling import deterministic
 
+    if not isinstance(s, Scenario):
+        raise InputError(f"scenario: expected a Scenario (llmecon.simulate.loaders."
+                         f"load_base_scenario(company)), found {type(s).__name__}")
     p = deterministic(s)
     values: dict[str, Any] = {k: getattr(p, k, None) for k in SERIES if k != "burn"}
     values["burn"] = p.burn

@@ -354,6 +354,9 @@ def run(s: Scenario, *, paths: int = 10_000, seed: int = 0, backend: str = "nump
     workers, the chunks or the block size (see the module notes). The run's memory is
     estimated before it starts (:func:`~llmecon.simulate.backends.estimate_memory_bytes`)
     and refused above ``memory_budget_bytes`` (None: no check)."""
+    if not isinstance(s, Scenario):
+        raise InputError(f"scenario: expected a Scenario (llmecon.simulate.loaders."
+                         f"load_base_scenario(company)), found {type(s).__name__}")
     paths, seed, block_paths, workers = (_whole(k, v) for k, v in (
         ("paths", paths), ("seed", seed), ("block_paths", block_paths), ("workers", workers)))
     keep = paths if keep_paths is True else 0 if keep_paths is False else \

@@ -443,10 +443,10 @@ def stress_presets() -> dict[str, Any]:
 def check_stress_names(names: Sequence[str]) -> dict[str, Any]:
     """The presets, once ``names`` are known presets, each given once (else an error)."""
     presets = stress_presets()
+    twice = repeated_stress(names)  # first: it refuses a lone name or a name not a str
     unknown = [n for n in names if n not in presets]
     if unknown:
         raise NotFoundError(unknown_stress(unknown[0], presets))
-    twice = repeated_stress(names)
     if twice:
         raise InputError(twice)
     return presets

@@ -91,6 +91,9 @@ class RunStore:
     def __init__(self, path: str | Path | None = None) -> None:
         if isinstance(path, str) and not path.strip():
             raise InputError("store: expected the path of a DuckDB file, found ''")
+        if path is not None and not isinstance(path, (str, os.PathLike)):
+            raise InputError(f"store: expected the path of a DuckDB file, found "
+                             f"{type(path).__name__}")
         self.path = Path(path) if path is not None else default_store_path()
         self.given = path is not None  # the default store's folder is made when first saved
         if self.path.exists() and self.path.is_dir():
