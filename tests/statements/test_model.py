@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from llmecon.statements.model import Company
 from llmecon.units import load_fx
 
@@ -46,3 +48,17 @@ def test_listing_shows_latest_period_as_of_and_whats_missing(zhipu: Company,
     assert "April-May 2026" in z.coverage_note
     assert z.fiscal_year_end == m.fiscal_year_end == "12-31"
     assert 0 < m.low_confidence_figures < m.figures
+
+
+def test_figures_frame_names_the_unit_of_its_values() -> None:
+    # api36: the frame gave value 57,409,000 beside unit "million" (the declared scale),
+    # which reads as RMB 57 trillion. Zhipu FY2022 revenue: RMB 57,409k (prospectus, via
+    # mffb); MiniMax's paying users are declared in millions too
+    from llmecon.api import load_company
+
+    f = load_company("zhipu").to_frame()
+    rev = f[(f["item"] == "revenue") & (f["period"] == "FY2022") & f["segment"].isna()]
+    assert rev["value"].iloc[0] == pytest.approx(57_409_000)
+    assert (rev["unit"].iloc[0], rev["declared_unit"].iloc[0]) == ("money", "million")
+    assert rev["currency"].iloc[0] == "CNY"
+    assert set(f.loc[f["declared_unit"] == "million", "unit"]) <= {"money", "count"}

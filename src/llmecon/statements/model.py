@@ -349,14 +349,21 @@ class Company:
         return self._instants.get(day)
 
     def to_frame(self) -> pd.DataFrame:
-        """All figures as a pandas DataFrame, one row per figure (values in base units)."""
+        """All figures as a pandas DataFrame, one row per figure: ``value`` in base units
+        (a scale such as ``million`` converted at loading), ``unit`` the base unit of that
+        value (``money`` in ``currency``, ``percent``, ``count``, ``tokens_per_day``...)
+        and ``declared_unit`` the unit the file gave (``million``)."""
         import pandas as pd
+
+        from llmecon.units import parse_unit
 
         return pd.DataFrame([
             {
                 "item": f.item, "segment": f.segment, "period": f.period.label,
                 "period_end": f.period.end, "period_months": f.period.months,
-                "value": f.value, "currency": f.currency, "unit": f.unit, "role": f.role,
+                "value": f.value, "currency": f.currency,
+                "unit": parse_unit(f.unit, f.definition.natural_base).base,
+                "declared_unit": f.unit, "role": f.role,
                 "confidence": f.confidence, "source": f.source, "note": f.note,
             }
             for f in self.figures
