@@ -65,6 +65,7 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     """The report's content: ``stresses=None`` runs every preset beside the base, and
     ``currency`` converts the two tables and the signals (as ``compare --currency``)."""
     from llmecon.api import compare
+    from llmecon.errors import InputError
     from llmecon.inference.catalog import load_catalog
     from llmecon.inference.engines import load_serving_factors
     from llmecon.simulate.scenario import check_stress_names, stress_presets
@@ -74,6 +75,9 @@ def build(companies: Sequence[Company], *, stresses: Sequence[str] | None = None
     cur = None if currency is None else normalise_currency(currency, where="currency")
     fx = load_fx()
     ue, cf, sig = compare(list(companies), fx=fx, currency=cur)
+    if isinstance(stresses, str):  # list() would read its letters as preset names
+        raise InputError(f"stresses: expected a list of preset names, found the text "
+                         f"{stresses[:40]!r}; give [{stresses[:40]!r}]")
     names = list(stress_presets()) if stresses is None else list(stresses)
     check_stress_names(names)  # before any company (one that cannot calibrate skips it)
     p = _Parts(load_assumptions(), load_catalog(), load_serving_factors())

@@ -58,3 +58,14 @@ def test_report_refuses_an_unknown_currency(tmp_path: Path,
     out = tmp_path / "z.html"
     assert main(["report", "zhipu", "--currency", "EUR", "-o", str(out)]) == 2
     assert "--currency" in capsys.readouterr().err and not out.exists()
+
+
+def test_build_refuses_one_preset_name_given_as_text() -> None:
+    """api36: build(stresses='price-war') read the letters as preset names ('p', 'r', ...)."""
+    from llmecon.api import load_company
+    from llmecon.errors import InputError
+    from llmecon.report_data import build
+
+    with pytest.raises(InputError, match=r"stresses: expected a list of preset names.*"
+                                         r"\['price-war'\]"):
+        build([load_company("zhipu")], stresses="price-war")

@@ -160,9 +160,11 @@ def _simulate(args: argparse.Namespace) -> int:
                                              memory_budget_bytes=args.memory_budget),
                            args.paths)
     from llmecon.simulate.preset_checks import financing_notes, inert_stresses
+    from llmecon.simulate.scenario import stress_presets
     from llmecon.simulate.sensitivity import saved_scenario, unexplained_sensitivity
 
-    for note in [*inert_stresses(s), *financing_notes(unstressed, args.stress or ()),
+    for note in [*inert_stresses(s), *financing_notes(unstressed, args.stress or (),
+                                                      stress_presets()),
                  *_older_start(company, s)]:  # on standard error:
         print(safe(f"llmecon: note: {note}"), file=sys.stderr)  # JSON and CSV stay as they are
     found = unexplained_sensitivity(s)

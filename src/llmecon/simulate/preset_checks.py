@@ -12,7 +12,7 @@ no preset, shared by the command line, scenario files and the dashboard.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -148,14 +148,14 @@ def inert_stresses(s: Any) -> list[str]:
             "foreign_cost_share or foreign_cash_share in a --scenario file)"]
 
 
-def financing_notes(base: Any, names: Sequence[str]) -> list[str]:
-    """What a run should say of a financing preset (one that drops uncommitted financing or
-    withdraws credit) given the unstressed ``base``: that it changes nothing for this
-    company, or what it takes away and which run to compare with (own36: funding-closed
-    and credit-withdrawn ran identical to the base, unsaid, for a company of one's own)."""
-    from llmecon.simulate.scenario import stress_presets
-
-    presets, out = stress_presets(), []
+def financing_notes(base: Any, names: Sequence[str], presets: Mapping[str, Any]
+                    ) -> list[str]:
+    """What a run should say of a financing preset of ``presets`` (one that drops
+    uncommitted financing or withdraws credit) given the unstressed ``base``: that it
+    changes nothing for this company, or what it takes away and which run to compare with
+    (own36: funding-closed and credit-withdrawn ran identical to the base, unsaid, for a
+    company of one's own)."""
+    out: list[str] = []
     for name in dict.fromkeys(names):
         pre = presets.get(name, {})
         if pre.get("drop_uncommitted_financing"):
