@@ -108,7 +108,8 @@ def test_deepseek_day6_fleet_with_the_commands_model() -> None:
     """The same disclosure with the serving model every command uses ('inference fleet' as
     the README runs it, TensorRT-LLM's factors): 226.75 nodes on average and 278 at peak
     disclosed; the model's fleet cost within a tenth of $87,072 a day (measured 2026-12-01,
-    the H800 at 80 GiB: $87,588, 229 nodes on average, 280 at peak; $87,649 at 80 GB;
+    the H800 at 80 GiB: $87,588, 236 nodes on average and 292 at peak in whole replicas of
+    144 decode and 32 prefill GPUs, 229 and 280 when replicas were split; $87,649 at 80 GB;
     $88,528, 231 and 283 before the refit with the cross-node all-reduce)."""
     from llmecon.inference.engines import load_engine_efficiency
 
@@ -327,3 +328,41 @@ def test_a_gpu_without_link_bandwidths_serves_alone_or_says_why() -> None:
         with pytest.raises(InputError, match=r"replica of 4 Ascend-910B needs their link "
                                              r"bandwidth.*no scale_up_gbs"):
             bad()
+
+
+def test_a_demand_below_one_replica_pays_for_the_whole_replica() -> None:
+    """The README's DeepSeek-R1 deployment (decode replicas of 144 H800, prefill replicas of
+    32) at a hundredth of the day-6 demand: about 7 prefill and 11 decode GPUs are busy, but
+    neither replica can be split. Before, 3 nodes were bought (ceil(18.2 / 8)) for a 79%
+    margin; one replica of each kind is 18 + 4 nodes: 22 x 8 x 24 h x $2 = $8,448 a day, at
+    the peak and following the load. Revenue at R1's $0.14 hit / $0.55 miss / $2.19 output
+    per M: 3,375M x 0.14 + 2,625M x 0.55 + 1,680M x 2.19 = $5,595.45 a day, so the gross
+    margin is 1 - 8,448 / 5,595.45 = -51.0%."""
+    r = evaluate(ServingConfig("DeepSeek-R1", "H800", gpus=144, prefill_gpus=32, tpot_ms=47.6,
+                               input_tokens=3600, output_tokens=1000, mtp_draft=1,
+                               mtp_accept=0.85, gpu_hour_price=2.0), CAT, EFF)
+    price = CAT.api_price("DeepSeek-R1")
+    assert price is not None
+    f = size_fleet(r, Demand(6e9, 1.68e9, cache_hit=0.5625, peak_to_average=1.23)
+                   .with_price_list(price))
+    assert 0 < f.prefill_gpus_average < 32 and 0 < f.decode_gpus_average < 144
+    assert (f.nodes_average, f.nodes_peak) == (22, 22)
+    assert f.daily_cost == pytest.approx(8_448.0)
+    assert f.daily_cost_at_average == pytest.approx(8_448.0)
+    assert f.daily_revenue == pytest.approx(5_595.45)
+    assert f.gross_margin == pytest.approx(1 - 8_448 / 5_595.45)
+    assert (f.replica_gpus, f.prefill_replica_gpus) == (144, 32)
+
+
+def test_day6_nodes_are_whole_replicas() -> None:
+    """At day-6 scale, nodes are 18 per started 144-GPU decode replica plus 4 per started
+    32-GPU prefill replica, at the average and at 1.23x it."""
+    r = evaluate(ServingConfig("DeepSeek-R1", "H800", gpus=144, prefill_gpus=32, tpot_ms=47.6,
+                               input_tokens=3600, output_tokens=1000, mtp_draft=1,
+                               mtp_accept=0.85, gpu_hour_price=2.0), CAT, EFF)
+    f = size_fleet(r, Demand(608e9, 168e9, cache_hit=0.5625, peak_to_average=1.23))
+    pre, dec = f.prefill_gpus_average, f.decode_gpus_average
+    for load, nodes in ((1.0, f.nodes_average), (1.23, f.nodes_peak)):
+        assert nodes == 18 * np.ceil(load * dec / 144) + 4 * np.ceil(load * pre / 32)
+    # following the load: the busy GPU-hours (well above one replica of each kind)
+    assert f.daily_cost_at_average == pytest.approx((pre + dec) * 24 * 2.0)

@@ -163,3 +163,20 @@ def test_every_bundled_model_on_every_gpu_gives_a_frontier_or_says_why() -> None
     assert fits == {m.name for m in CAT.models}  # every model is served somewhere
     with pytest.raises(InputError, match="no link bandwidth for Ascend-910B: one GPU per"):
         frontier("MiniMax-M3", "Ascend-910B", CAT, F, gpu_hour_price=1.0)
+
+
+def test_a_fleet_smaller_than_one_worker_pays_for_the_worker() -> None:
+    """The README's example: Llama-3.1-70B on H200 at >= 30 tokens/s per user picks a TP 8
+    worker; 1e9 prompt and 2e8 output tokens a day keep 4.2 of its GPUs busy (1e9 / 86,400
+    prompt tokens/s over 4 x the point's output rate), but a TP 8 worker cannot run on 4.2
+    GPUs: following the load, the fleet pays for the 8 (8 x 24 h x $2.6 = $499.20 a day),
+    as at the peak (one 8-GPU node)."""
+    front = frontier("Llama-3.1-70B", "H200", CAT, F, gpu_hour_price=2.6)
+    pick = cheapest_at(front, 30.0)
+    assert (pick.tp, pick.gpus) == (8, 8)
+    f = fleet_at(pick, front, Demand(1e9, 2e8, provisioning="average"))
+    busy = 1e9 / 86_400 / (4 * pick.output_tokens_per_s_per_gpu)
+    assert f.decode_gpus_average == pytest.approx(busy) and busy < 8
+    assert f.daily_cost == pytest.approx(8 * 24 * 2.6)
+    assert f.daily_cost_at_peak == pytest.approx(8 * 24 * 2.6)
+    assert (f.nodes_average, f.nodes_peak, f.replica_gpus) == (1, 1, 8)

@@ -33,7 +33,13 @@ from llmecon.formulas import (
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu, Model
 from llmecon.inference.measured import parse_runs, predict_runs
-from llmecon.inference.serving import Fleet, daily_revenue, hit_price
+from llmecon.inference.serving import (
+    Fleet,
+    daily_revenue,
+    gpus_following_the_load,
+    hit_price,
+    replica_nodes,
+)
 
 Array = np.ndarray[Any, Any]
 CONCURRENCY = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
@@ -237,9 +243,10 @@ def fleet_at(point: FrontierPoint, front: Frontier, demand: Demand) -> Fleet:
     prefills and decodes, at the point's mix of ``isl`` prompt tokens per ``osl`` output
     tokens, so the GPUs are the larger of the output rate over the point's output tokens/s
     per GPU and the prompt tokens to compute (cache misses) over its prompt tokens/s per GPU
-    (reported as ``decode_gpus_average``; prefill 0). Nodes hold whole workers: a worker
-    larger than a node takes ``point.nodes`` nodes, and a fleet of them is a whole number of
-    workers."""
+    (reported as ``decode_gpus_average``; prefill 0). Nodes hold whole workers
+    (:func:`~llmecon.inference.serving.replica_nodes`: a worker larger than a node takes
+    ``point.nodes`` nodes), and a fleet that follows the load pays for one whole worker at
+    least."""
     per_node = demand.gpus_per_node or front.gpus_per_node
     out = demand.output_tokens_per_day / SECONDS_PER_DAY
     prompts = demand.input_tokens_per_day * (1.0 - demand.cache_hit) / SECONDS_PER_DAY
@@ -247,20 +254,15 @@ def fleet_at(point: FrontierPoint, front: Frontier, demand: Demand) -> Fleet:
     if front.isl > 0:
         gpus = max(gpus, prompts / (point.output_tokens_per_s_per_gpu * front.isl / front.osl))
 
-    def nodes(n_gpus: float) -> int:
-        if n_gpus <= 0:
-            return 0
-        if point.gpus > per_node:  # whole multi-node workers
-            return int(np.ceil(n_gpus / point.gpus) * np.ceil(point.gpus / per_node))
-        return int(np.ceil(n_gpus / per_node))
-
-    avg, peak = nodes(gpus), nodes(demand.peak_to_average * gpus)
+    avg = replica_nodes(gpus, point.gpus, per_node)
+    peak = replica_nodes(demand.peak_to_average * gpus, point.gpus, per_node)
     hours = SECONDS_PER_DAY / SECONDS_PER_HOUR
     cost_peak = peak * per_node * hours * front.gpu_hour_price
-    cost_avg = gpus * hours * front.gpu_hour_price
+    cost_avg = gpus_following_the_load(gpus, point.gpus) * hours * front.gpu_hour_price
     cost = cost_peak if demand.provisioning == "peak" else cost_avg
     revenue = daily_revenue(demand)
     return Fleet(0.0, float(gpus), avg, peak, cost, cost_avg, revenue,
                  float(gross_margin(revenue, cost)), float(profit_on_cost(revenue, cost)),
                  float(per_million_tokens(cost, demand.output_tokens_per_day)),
-                 demand.provisioning, per_node, cost_peak, hit_price(demand))
+                 demand.provisioning, per_node, cost_peak, hit_price(demand),
+                 replica_gpus=point.gpus)

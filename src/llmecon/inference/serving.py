@@ -22,7 +22,7 @@ from llmecon.inference.catalog import Catalog, Gpu, Model
 from llmecon.inference.engines import CHUNK_TOKENS, prefill_rate
 
 __all__ = ["Demand", "Fleet", "ServingConfig", "ServingResult", "cost_per_million_tokens",
-           "evaluate", "fleet_gpus", "size_fleet"]
+           "evaluate", "fleet_gpus", "gpus_following_the_load", "replica_nodes", "size_fleet"]
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,9 @@ class Fleet:
     ``daily_cost`` is the cost of the fleet ``provisioning`` names: ``peak`` (whole nodes
     for the peak load, all day) or ``average`` (GPU-hours that follow the load); both are
     given as ``daily_cost_at_peak`` and ``daily_cost_at_average``. Margins use
-    ``daily_cost``. Revenue bills cache hits at ``price_input_hit_used``.
+    ``daily_cost``. Revenue bills cache hits at ``price_input_hit_used``. Nodes hold whole
+    replicas (:func:`replica_nodes`), and a fleet that follows the load still keeps one
+    replica of each kind up while there is any demand for it.
     """
 
     prefill_gpus_average: float
@@ -303,6 +305,10 @@ class Fleet:
     price_input_hit_used: float = 0.0
     #: False when no price was given: revenue and margins are then undefined, not 0 and -100%.
     priced: bool = True
+    #: GPUs of one decode replica (or aggregated worker) and of one prefill replica (0:
+    #: prefill runs on the decode replicas): nodes hold whole replicas.
+    replica_gpus: int = 1
+    prefill_replica_gpus: int = 0
 
     def without_prices(self) -> Fleet:
         """The fleet with revenue and margins left undefined (no price list, no price)."""
@@ -320,6 +326,31 @@ class Fleet:
                                      "no price given (--price-list, or --price-input and "
                                      "--price-output)")
         return strict_json(asdict(self), reasons)
+
+
+def replica_nodes(gpus: float, replica_gpus: int, per_node: int) -> int:
+    """Nodes holding the whole replicas of ``replica_gpus`` GPUs that ``gpus`` GPUs' worth of
+    load needs: ceil(gpus / replica) replicas; a replica larger than a node takes
+    ceil(replica / node) nodes of its own, smaller ones share nodes, node // replica to a
+    node (none split across two).
+
+    >>> replica_nodes(11.2, 144, 8)  # one 144-GPU expert-parallel replica: 18 HGX nodes
+    18
+    >>> replica_nodes(9.0, 2, 8), replica_nodes(9.0, 72, 4), replica_nodes(0.0, 8, 8)
+    (2, 18, 0)
+    """
+    if gpus <= 0:
+        return 0
+    replicas = math.ceil(gpus / replica_gpus)
+    if replica_gpus >= per_node:
+        return replicas * math.ceil(replica_gpus / per_node)
+    return math.ceil(replicas / (per_node // replica_gpus))
+
+
+def gpus_following_the_load(gpus: float, replica_gpus: int) -> float:
+    """GPUs a fleet that follows the load pays for on average: the busy GPUs, but never less
+    than one whole replica while there is any demand (0 without demand)."""
+    return max(gpus, float(replica_gpus)) if gpus > 0 else 0.0
 
 
 def fleet_gpus(input_per_s: Any, output_per_s: Any, prefill_tps: Any, decode_tps: Any
@@ -347,7 +378,8 @@ def size_fleet(result: ServingResult, demand: Demand) -> Fleet:
     """Nodes at average and peak load, the daily cost of the fleet the demand's
     ``provisioning`` names (and of the other), revenue at the price list, gross margin and
     the "cost profit margin" (profit / cost). Nodes have the GPU system's size unless the
-    demand gives one."""
+    demand gives one, and hold whole replicas: the config's ``gpus`` for decode (and
+    prefill, without ``prefill_gpus``), ``prefill_gpus`` for prefill."""
     d = demand
     if result.gpu_hour_price is None:
         raise InputError(f"gpu_hour_price: no price bundled for {result.gpu}; give one")
@@ -356,16 +388,26 @@ def size_fleet(result: ServingResult, demand: Demand) -> Fleet:
     out = d.output_tokens_per_day / SECONDS_PER_DAY
     pre, dec = fleet_gpus(new_in, out, result.prefill_tokens_per_gpu_s,
                           result.decode_tokens_per_gpu_s)
-    avg_nodes = math.ceil((pre + dec) / per_node) if pre + dec > 0 else 0
-    peak_nodes = math.ceil(d.peak_to_average * (pre + dec) / per_node) \
-        if pre + dec > 0 else 0
+    cfg = result.config
+    pre_rep = cfg.prefill_gpus or 0  # 0: prefill on the decode replicas (aggregated)
+
+    def nodes(load: float) -> int:  # whole replicas of each kind, for a load multiple
+        if not pre_rep:
+            return replica_nodes(load * (pre + dec), cfg.gpus, per_node)
+        return replica_nodes(load * pre, pre_rep, per_node) \
+            + replica_nodes(load * dec, cfg.gpus, per_node)
+
+    avg_nodes, peak_nodes = nodes(1.0), nodes(d.peak_to_average)
     hours = SECONDS_PER_DAY / SECONDS_PER_HOUR
     price = result.gpu_hour_price
     cost_peak = peak_nodes * per_node * hours * price
-    cost_avg = (pre + dec) * hours * price
+    following = gpus_following_the_load(pre + dec, cfg.gpus) if not pre_rep else \
+        gpus_following_the_load(pre, pre_rep) + gpus_following_the_load(dec, cfg.gpus)
+    cost_avg = following * hours * price
     cost = cost_peak if d.provisioning == "peak" else cost_avg
     revenue = daily_revenue(d)
     return Fleet(pre, dec, avg_nodes, peak_nodes, cost, cost_avg, revenue,
                  float(fm.gross_margin(revenue, cost)), float(fm.profit_on_cost(revenue, cost)),
                  float(fm.per_million_tokens(cost, d.output_tokens_per_day)), d.provisioning,
-                 per_node, cost_peak, hit_price(d))
+                 per_node, cost_peak, hit_price(d), replica_gpus=cfg.gpus,
+                 prefill_replica_gpus=pre_rep)

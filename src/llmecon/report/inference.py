@@ -200,6 +200,13 @@ _FRONTIER_COLUMNS = {
 _PROVISIONED = {"peak": "provisioned for the peak", "average": "following the load"}
 
 
+def _replicas(f: Fleet) -> str:
+    """The replica sizes a fleet's nodes hold whole."""
+    if f.prefill_replica_gpus:
+        return f"{f.replica_gpus:,} decode, {f.prefill_replica_gpus:,} prefill"
+    return f"{f.replica_gpus:,} (prefill and decode)"
+
+
 def fleet_table(f: Fleet) -> RichTable:
     t = RichTable(title="Fleet for the daily demand", title_justify="left",
                   header_style="bold")
@@ -209,6 +216,7 @@ def fleet_table(f: Fleet) -> RichTable:
         ("GPUs on prefill (average)", _f(f.prefill_gpus_average, ",.1f")),
         ("GPUs on decode (average)", _f(f.decode_gpus_average, ",.1f")),
         ("nodes at average / at peak", f"{f.nodes_average:,} / {f.nodes_peak:,}"),
+        ("nodes hold whole replicas of (GPUs)", _replicas(f)),
         ("daily cost, provisioned for the peak (USD)", _f(f.daily_cost_at_peak, ",.0f")),
         ("daily cost, following the load (USD)", _f(f.daily_cost_at_average, ",.0f")),
         ("daily revenue at the price list (USD)", _f(f.daily_revenue, ",.0f")),
