@@ -369,3 +369,49 @@ def test_demand_peak_to_average_bounded_in_files() -> None:
                   peak_to_average=100).peak_to_average == 100
     with pytest.raises((ValidationError, ValueError), match="peak_to_average"):
         Demand(input_tokens_per_day=1, output_tokens_per_day=1, peak_to_average=101)
+
+
+def test_every_frontier_and_fleet_output_says_its_currency_and_units(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An analyst's check: the frontier's CSV had costs and no GPU-hour price or currency
+    anywhere; its JSON named no currency; the chosen point's table printed raw field names
+    (``cost_per_m_output 1.053``) with no unit; the fleet CSV's notes were a Python dict."""
+    import csv
+    import io
+
+    code, out, _ = run(["inference", "frontier", *CORE, "--gpu-price", "2", "--format",
+                        "csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and rows and all(r["currency"] == "USD" and float(r["gpu_hour_price"]) == 2
+                                      for r in rows)
+    # $2 / (3,600 s x output tokens/s per GPU) x 1e6, on the row's own price
+    r0 = rows[0]
+    assert float(r0["cost_per_m_output"]) == pytest.approx(
+        2 / (3600 * float(r0["output_tokens_per_s_per_gpu"])) * 1e6)
+    code, out, _ = run(["inference", "frontier", *CORE, "--gpu-price", "2", "--interactivity",
+                        "30", "--input-per-day", "1e9", "--output-per-day", "2e8",
+                        "--format", "json"], capsys)
+    doc = json.loads(out)
+    assert doc["currency"] == "USD" and doc["units"]["gpu_hour_price"] == "USD per GPU-hour"
+    numbers = {k for k, v in doc["chosen"].items() if isinstance(v, int | float)}
+    assert numbers <= set(doc["units"]["points"])
+    assert doc["units"]["points"]["cost_per_m_output"] == "USD per million output tokens"
+    fleet_numbers = {k for k, v in doc["fleet"].items()
+                     if isinstance(v, int | float) and not isinstance(v, bool)}
+    assert fleet_numbers <= set(doc["units"]["fleet"])
+    code, out, _ = run(["inference", "frontier", *CORE, "--gpu-price", "2", "--interactivity",
+                        "30"], capsys)
+    text = " ".join(out.split())
+    assert "cost per M output tokens, all GPU time (USD)" in text
+    assert "time per output token (ms)" in text and "cost_per_m_output" not in text
+    for cmd in ("cost", "fleet"):
+        extra = ["--input-per-day", "1e9", "--output-per-day", "1e8"] if cmd == "fleet" else []
+        code, out, _ = run(["inference", cmd, "--model", "Llama-3.1-8B", "--gpu", "H100",
+                            "--gpus", "1", "--batch", "8", *extra, "--format", "csv"], capsys)
+        row = next(csv.DictReader(io.StringIO(out)))
+        assert code == 0 and row["currency"] == "USD"
+        if cmd == "fleet":  # no price given: the reasons, as JSON
+            assert "gross_margin" in json.loads(row["notes"])
+        code, out, _ = run(["inference", cmd, "--model", "Llama-3.1-8B", "--gpu", "H100",
+                            "--gpus", "1", "--batch", "8", *extra, "--format", "json"], capsys)
+        assert json.loads(out)["currency"] == "USD"

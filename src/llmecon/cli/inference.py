@@ -395,11 +395,13 @@ def _serving(args: argparse.Namespace) -> int:
     result, _, factors = _serving_result(args)
     if args.format == "json":
         print(present.to_json({**result.to_dict(), "engine": args.engine,
+                               "currency": present.CURRENCY,
                                "expected_error": present.error_json(factors.accuracy)}))
     elif args.format == "csv":
         from llmecon.textcells import frame_csv
 
-        sys.stdout.write(frame_csv(result.to_frame().assign(engine=args.engine)))
+        sys.stdout.write(frame_csv(result.to_frame().assign(engine=args.engine,
+                                                            currency=present.CURRENCY)))
     else:
         print_all([present.serving_table(result), present.model_note(args.engine),
                    present.expected_error(factors.accuracy)])
@@ -416,10 +418,11 @@ def _fleet(args: argparse.Namespace) -> int:
     fleet = fleet if priced(args) else fleet.without_prices()
     if args.format == "json":
         print(present.to_json({"serving": result.to_dict(), "fleet": fleet.to_dict(),
-                               "engine": args.engine,
+                               "engine": args.engine, "currency": present.CURRENCY,
+                               "units": {"fleet": present.FLEET_UNITS},
                                "expected_error": present.error_json(factors.accuracy)}))
     elif args.format == "csv":
-        sys.stdout.write(present.records_to_csv([fleet.to_dict()]))
+        sys.stdout.write(present.records_to_csv([present.fleet_record(fleet)]))
     else:
         print_all([present.serving_table(result), present.fleet_table(fleet),
                    f"daily cost and margins on the {fleet.provisioning} fleet "
@@ -445,7 +448,7 @@ def _run(args: argparse.Namespace) -> int:
     factors = load_serving_factors()
     r = serve(cfg, catalog, factors)
     if args.format == "json":
-        print(present.to_json({**r.to_dict(),
+        print(present.to_json({**r.to_dict(), "currency": present.CURRENCY,
                                "expected_error": present.error_json(factors.accuracy)}))
     else:
         print_all(present.run_table(r, factors.accuracy))
@@ -490,7 +493,7 @@ def _frontier(args: argparse.Namespace) -> int:
     if args.format == "csv":
         from llmecon.textcells import frame_csv
 
-        sys.stdout.write(frame_csv(front.to_frame()))
+        sys.stdout.write(frame_csv(present.frontier_csv_frame(front)))
     elif args.format == "json":
         print(present.frontier_json(front, point, fleet, factors.accuracy))
     else:

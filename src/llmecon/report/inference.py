@@ -155,17 +155,71 @@ def run_table(r: RunResult, acc: ServingAccuracy | None) -> list[Any]:
         ("cost per M output tokens (all GPU time)", cost)]), expected_error(acc)]
 
 
+#: Every money figure of the inference commands is in US dollars (GPU-hour prices and API
+#: price lists in another currency are not used by them).
+CURRENCY = "USD"
+
+#: A frontier point's fields: the label of the chosen point's table and the unit of the
+#: JSON's ``units`` (the CSV and JSON keep the field names).
+FRONTIER_FIELDS: dict[str, tuple[str, str]] = {
+    "tp": ("tensor-parallel degree", "GPUs"),
+    "attention_dp": ("attention data-parallel degree", "GPUs"),
+    "pp": ("pipeline stages", "stages"),
+    "gpus": ("GPUs per worker", "GPUs"),
+    "nodes": ("nodes per worker", "nodes"),
+    "concurrency": ("requests in flight per worker", "requests"),
+    "ttft_ms": ("time to first token (ms)", "ms"),
+    "tpot_ms": ("time per output token (ms)", "ms"),
+    "tokens_per_s_per_user": ("output tokens/s per user", "tokens/s"),
+    "output_tokens_per_s_per_gpu": ("output tokens/s per GPU", "tokens/s"),
+    "cost_per_m_output": (f"cost per M output tokens, all GPU time ({CURRENCY})",
+                          f"{CURRENCY} per million output tokens"),
+    "cost_per_m_input_alone": (f"cost per M prompt tokens alone, all GPU time ({CURRENCY})",
+                               f"{CURRENCY} per million prompt tokens"),
+    "cost_per_request": (f"cost per request ({CURRENCY})", f"{CURRENCY} per request"),
+    "bound": ("binding limit", "")}
+
+#: Units of a fleet's numbers (``Fleet.to_dict``).
+FLEET_UNITS = {
+    "prefill_gpus_average": "GPUs", "decode_gpus_average": "GPUs", "nodes_average": "nodes",
+    "nodes_peak": "nodes", "daily_cost": f"{CURRENCY} per day",
+    "daily_cost_at_average": f"{CURRENCY} per day", "daily_cost_at_peak": f"{CURRENCY} per day",
+    "daily_revenue": f"{CURRENCY} per day", "gross_margin": "share of revenue",
+    "cost_profit_margin": "share of cost",
+    "cost_per_million_output_equivalent": f"{CURRENCY} per million output tokens",
+    "gpus_per_node": "GPUs", "price_input_hit_used": f"{CURRENCY} per million input tokens",
+    "replica_gpus": "GPUs", "prefill_replica_gpus": "GPUs"}
+
+
 def frontier_json(front: Frontier, point: FrontierPoint | None, fleet: Fleet | None,
                   acc: ServingAccuracy | None) -> str:
-    """``inference frontier --format json``: strict JSON (``null`` where nothing is chosen)."""
+    """``inference frontier --format json``: strict JSON (``null`` where nothing is chosen),
+    with the currency and the unit of every number of a point and of the fleet."""
     return to_json({
         "model": front.model, "gpu": front.gpu, "engine": front.engine,
         "precision": front.precision, "isl": front.isl, "osl": front.osl,
-        "gpu_hour_price": front.gpu_hour_price, "evaluated": front.evaluated,
+        "currency": CURRENCY, "gpu_hour_price": front.gpu_hour_price,
+        "evaluated": front.evaluated,
+        "units": {"isl": "tokens per request", "osl": "tokens per request",
+                  "gpu_hour_price": f"{CURRENCY} per GPU-hour",
+                  "points": {k: u for k, (_, u) in FRONTIER_FIELDS.items() if u},
+                  "fleet": FLEET_UNITS},
         "points": front.to_frame().to_dict(orient="records"),
         "chosen": None if point is None else point.__dict__,
         "fleet": None if fleet is None else fleet.to_dict(),
         "expected_error": error_json(acc)})
+
+
+def frontier_csv_frame(front: Frontier) -> Any:
+    """``inference frontier --format csv``: the points, with the GPU-hour price they are
+    priced at and its currency (the costs' currency) on every row."""
+    return front.to_frame().assign(gpu_hour_price=front.gpu_hour_price, currency=CURRENCY)
+
+
+def _point_rows(point: FrontierPoint) -> list[tuple[str, str]]:
+    """The chosen point's fields, labelled with their units."""
+    return [(FRONTIER_FIELDS[k][0], f"{v:,.4g}" if isinstance(v, float) else str(v))
+            for k, v in point.__dict__.items()]
 
 
 def frontier_parts(front: Frontier, point: FrontierPoint | None, fleet: Fleet | None,
@@ -181,8 +235,7 @@ def frontier_parts(front: Frontier, point: FrontierPoint | None, fleet: Fleet | 
         front.to_frame().rename(columns=_FRONTIER_COLUMNS))]
     if point is not None:
         parts.append(key_values(f"Cheapest at >= {interactivity:g} tokens/s per user",
-                                [(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
-                                 for k, v in point.__dict__.items()]))
+                                _point_rows(point)))
     if fleet is not None:
         parts += [fleet_table(fleet), f"provisioning: {fleet.provisioning}"]
     return [*parts, expected_error(acc)]
@@ -198,6 +251,15 @@ _FRONTIER_COLUMNS = {
 
 #: the fleet cost the margins use, by ``Fleet.provisioning``
 _PROVISIONED = {"peak": "provisioned for the peak", "average": "following the load"}
+
+
+def fleet_record(f: Fleet) -> dict[str, Any]:
+    """A fleet as one CSV row: its fields, the currency of its money, and the reasons for
+    its empty cells as JSON text (not a Python mapping)."""
+    d = f.to_dict()
+    notes = d.pop("notes", None)
+    return {**d, "currency": CURRENCY,
+            "notes": "" if not notes else json.dumps(notes, ensure_ascii=False)}
 
 
 def _replicas(f: Fleet) -> str:
