@@ -208,6 +208,9 @@ def test_frontier_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
             "--interactivity")
     refused(["inference", "frontier", *CORE, "--gpu-price", "nan"], capsys, "--gpu-price")
     refused(["inference", "frontier", *CORE, "--max-gpus", "0"], capsys, "--max-gpus")
+    # a misspelt GPU was reported as one without a bundled price
+    refused(["inference", "frontier", "--model", "Llama-3.1-8B", "--gpu", "Ascend 910B"],
+            capsys, "unknown GPU 'Ascend 910B'; known: H100")
     # a subnormal batch (found by the fuzz test) overflowed a division: refused by size
     refused(["inference", "sweep", "--models", "Llama-3.1-8B", "--gpus-list", "H100",
              "--batches", "1e-320"], capsys, "expected 0 or a number of at least 1e-18")

@@ -366,3 +366,18 @@ def test_day6_nodes_are_whole_replicas() -> None:
         assert nodes == 18 * np.ceil(load * dec / 144) + 4 * np.ceil(load * pre / 32)
     # following the load: the busy GPU-hours (well above one replica of each kind)
     assert f.daily_cost_at_average == pytest.approx((pre + dec) * 24 * 2.0)
+
+
+def test_an_undefined_margin_gives_its_true_reason() -> None:
+    """A GPU-hour price of 0 with a real demand left the profit-on-cost margin undefined
+    "no cost: no demand to serve"; no demand at all left the gross margin undefined "the
+    price list is empty". Each reason now names what it can be."""
+    r = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=8,
+                               gpu_hour_price=0.0), CAT, EFF)
+    free = size_fleet(r, Demand(1e9, 1e9, price_input_miss=1.0, price_output=3.2)).to_dict()
+    # revenue 1,000 x $1 + 1,000 x $3.2 = $4,200 a day at no cost: a 100% gross margin
+    assert free["daily_revenue"] == pytest.approx(4_200) and free["gross_margin"] == 1.0
+    assert free["cost_profit_margin"] is None
+    assert "GPU-hour price of 0" in free["notes"]["cost_profit_margin"]
+    idle = size_fleet(_llama(), Demand(0.0, 0.0, price_input_miss=1.0, price_output=3.2))
+    assert "no demand" in idle.to_dict()["notes"]["gross_margin"]

@@ -464,6 +464,7 @@ def _frontier(args: argparse.Namespace) -> int:
     from llmecon.report.terminal import print_all
 
     catalog, model = with_model_file(load_catalog(args.catalog), args.model)
+    catalog.gpu(args.gpu)  # an unknown GPU is named as such, not as one without a price
     price = args.gpu_hour_price
     if price is None:
         found = catalog.gpu_price(args.gpu)

@@ -318,8 +318,10 @@ class Fleet:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (None with a reason under ``notes`` instead of NaN)."""
-        reasons = {"gross_margin": "no revenue: the price list is empty or nothing is paid",
-                   "cost_profit_margin": "no cost: no demand to serve",
+        reasons = {"gross_margin": "no revenue: nothing billed (no demand, prices of 0 or a "
+                                   "paid share of 0)",
+                   "cost_profit_margin": "no cost: no GPU time paid for (no prompt or output "
+                                         "tokens to compute, or a GPU-hour price of 0)",
                    "cost_per_million_output_equivalent": "no output tokens in the demand"}
         if not self.priced:
             reasons |= dict.fromkeys(("daily_revenue", "gross_margin", "cost_profit_margin"),
