@@ -306,8 +306,11 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
     if c["cost_multiplier"] is None:
         t1.add_row("cost per token needed", f"n/a ({c['why']})")
     else:
-        t1.add_row("cost per token needed (x today's)", f"{c['cost_multiplier']:.3f}x")
+        there = c["cost_multiplier"] >= 1  # the margin is at or above the target already
+        t1.add_row("cost per token needed (x today's)",
+                   f"{c['cost_multiplier']:.3f}x" + (" (already there)" if there else ""))
         t1.add_row("yearly decline to get there in 1 / 2 years",
+                   "none needed (already there)" if there else
                    f"{c['yearly_decline_1y']:.0%} / {c['yearly_decline_2y']:.0%}")
     g = ans["growth_for_losses"]
     t2 = RichTable(title="Growth at which losses stop widening", title_justify="left",
