@@ -25,6 +25,11 @@ class InferenceRow:
     cost_per_m_output_usd: float | None
     cost_per_m_input_usd: float | None
     why: str = ""
+    #: The GPU-hour price the costs rest on and its basis (on-demand, reserved, implied,
+    #: owned: a rental and an owner's cost are not comparable), e.g. "on-demand, Lambda,
+    #: 2026-05".
+    gpu_hour_price_usd: float | None = None
+    price_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,9 +187,13 @@ def _inference_rows(company_id: str, assumptions: Any, cat: Any, factors: Any
         try:
             cfg, note = _in_precision_of(cfg, cat)
             res = evaluate(cfg, cat, eff)
+            price, source = cat.gpu_price(gpu), res.price_source
+            basis = "" if price is None else source if source.startswith(price.basis) \
+                else f"{price.basis}, {source}"
             rows.append(InferenceRow(company_id, cfg.model, gpu, res.cost_output,
                                      res.cost_input_miss, note if res.cost_output is not None
-                                     else "no GPU-hour price bundled"))
+                                     else "no GPU-hour price bundled", res.gpu_hour_price,
+                                     basis))
         except LlmeconError as e:  # a GPU the model does not fit: shown with the reason
             rows.append(InferenceRow(company_id, cfg.model, gpu, None, None, str(e)))
     return rows

@@ -75,3 +75,39 @@ def test_a_chip_without_the_deployments_precision_is_priced_in_one_it_has() -> N
         assert npu.why.startswith("in int8: Ascend-910C has no fp8")
         for gpu in ("H800", "H100", "H200", "H20"):
             assert rows[gpu].why == "" and rows[gpu].cost_per_m_output_usd is not None
+
+
+def test_report_inference_rows_say_the_gpu_hour_price_and_its_basis() -> None:
+    """The report's table of cost per M tokens by GPU put H20 (an owner's cost, $0.68 an
+    hour, derived from a server price) beside H100 (Lambda's $2.49 on-demand rental) with no
+    price or basis: H20 read as ~3x cheaper to serve on prices that are not comparable.
+    Each row now carries its GPU-hour price and basis, and its cost is that price over the
+    decode rate: price / (3,600 x tokens/s per GPU) x 1e6."""
+    from types import SimpleNamespace
+
+    from llmecon.config.assumptions import load_assumptions
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_serving_factors
+    from llmecon.inference.serving import evaluate
+    from llmecon.report.html_views import inference_view
+    from llmecon.simulate.answers import CostForMargin
+    from llmecon.unit_economics.deployment import deployment_serving
+
+    a, cat, factors = load_assumptions(None), load_catalog(), load_serving_factors()
+    rows = {r.gpu: r for r in report_data._inference_rows("zhipu", a, cat, factors)}
+    _, deployed, eff, _ = deployment_serving(a, "zhipu", factors)
+    for gpu, price, basis in (("H20", 0.68, "owned"), ("H100", 2.49, "on-demand")):
+        r = rows[gpu]
+        assert r.gpu_hour_price_usd == price and r.price_basis.startswith(basis)
+        rate = evaluate(deployed.model_copy(update={"gpu": gpu}), cat, eff) \
+            .decode_tokens_per_gpu_s
+        assert r.cost_per_m_output_usd is not None
+        assert abs(r.cost_per_m_output_usd / (price / (3600 * rate) * 1e6) - 1) < 1e-12
+    # Zhipu's first month, 50.8% against a 50% target: k = 1.057, no decline needed
+    view = inference_view(SimpleNamespace(  # type: ignore[arg-type]
+        inference=list(rows.values()), inference_accuracy=None,
+        cost_for_margin={"zhipu": CostForMargin(0.5, 0.508, 0.140, 1.057, 0.0, 0.0)}))
+    assert view["margin"][0]["decline"] == "none needed"
+    assert {r["price"] for r in view["rows"] if r["gpu"] == "H20"} == \
+        {"0.68 (owned, derived from an 8-GPU server at 1.2M CNY, 2024-07)"}
+    assert "owner's cost" in view["note"]

@@ -96,18 +96,24 @@ def _usd(v: float | None) -> str:
 def inference_view(data: ReportData) -> View:
     rows = [{"company": r.company_id, "model": r.model, "gpu": r.gpu,
              "output": _usd(r.cost_per_m_output_usd), "input": _usd(r.cost_per_m_input_usd),
-             "why": r.why} for r in data.inference]
+             "price": "" if r.gpu_hour_price_usd is None else
+             f"{r.gpu_hour_price_usd:g} ({r.price_basis})", "why": r.why}
+            for r in data.inference]
     margin = [{"company": cid, "now": _pct(m.current_gross_margin, ".1%"),
                "target": _pct(m.target_gross_margin, ".0%"),
                "multiplier": "n/a" if m.cost_multiplier is None
                else f"{m.cost_multiplier:.2f}x",
                "decline": "" if m.yearly_decline_1y is None
+               else "none needed" if m.cost_multiplier is not None and m.cost_multiplier >= 1
                else _pct(m.yearly_decline_1y, ".0%"), "why": m.why}
               for cid, m in data.cost_for_margin.items()]
     from llmecon.report.inference import expected_error
 
     note = ("Token costs from the serving model (TensorRT-LLM's fitted factors unless a "
-            f"deployment names another engine); {expected_error(data.inference_accuracy)}.")
+            "deployment names another engine), each at its GPU's bundled GPU-hour price, "
+            "whose basis differs (a rental list price, an implied price, an owner's cost): "
+            "compare GPUs on one basis (llmecon inference cost --gpu-price); "
+            f"{expected_error(data.inference_accuracy)}.")
     return {"rows": rows, "margin": margin, "note": note}
 
 
