@@ -418,3 +418,17 @@ def test_every_frontier_and_fleet_output_says_its_currency_and_units(
         code, out, _ = run(["inference", cmd, "--model", "Llama-3.1-8B", "--gpu", "H100",
                             "--gpus", "1", "--batch", "8", *extra, "--format", "json"], capsys)
         assert json.loads(out)["currency"] == "USD"
+
+
+def test_a_gpu_without_a_price_says_so_and_what_to_give(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ascend-910B has no bundled GPU-hour price: the costs are n/a and the unit cell read
+    'USD no GPU-hour price'; it now names the GPU and the flag to give."""
+    code, out, _ = run(["inference", "cost", "--model", "Llama-3.1-8B", "--gpu", "Ascend-910B",
+                        "--gpus", "1", "--batch", "1", "--precision", "int8"], capsys)
+    text = " ".join(out.split())
+    assert code == 0 and "no GPU-hour price bundled for Ascend-910B; give --gpu-price" in text
+    code, out, _ = run(["inference", "cost", "--model", "Llama-3.1-8B", "--gpu", "Ascend-910B",
+                        "--gpus", "1", "--batch", "1", "--precision", "int8", "--gpu-price",
+                        "1.5"], capsys)
+    assert code == 0 and "USD at $1.5/GPU-hour (given)" in " ".join(out.split())

@@ -67,8 +67,8 @@ def serving_table(r: ServingResult) -> RichTable:
     t.add_column("quantity")
     t.add_column("value", justify="right")
     t.add_column("unit")
-    price = f"at ${r.gpu_hour_price:g}/GPU-hour ({r.price_source})" if r.gpu_hour_price \
-        is not None else "no GPU-hour price"
+    price = f"USD at ${r.gpu_hour_price:g}/GPU-hour ({r.price_source})" if r.gpu_hour_price \
+        is not None else f"USD: no GPU-hour price bundled for {r.gpu}; give --gpu-price"
     rows: list[tuple[str, str, str]] = [
         ("workload", f"{c.input_tokens:,.0f} in / {c.output_tokens:,.0f} out", "tokens"),
         ("batch per GPU (max that fits)", f"{r.batch_per_gpu:,.0f} ({r.max_batch_per_gpu:,.0f})",
@@ -85,7 +85,7 @@ def serving_table(r: ServingResult) -> RichTable:
          f"ms (bound: {r.bound})" + (
              f"; a step yields {r.step_ms / r.tpot_ms:.2f} tokens (MTP)"
              if c.mtp_draft and r.tpot_ms else "")),
-        ("cost per M input tokens, cache miss", _f(r.cost_input_miss, ",.4f"), f"USD {price}"),
+        ("cost per M input tokens, cache miss", _f(r.cost_input_miss, ",.4f"), price),
         ("cost per M input tokens, cache hit", _f(r.cost_input_hit, ",.5f"),
          f"USD: read + ${c.kv_storage_price_per_gb_hour:g}/GB-h x "
          f"{c.cache_retention_hours:g} h"),
