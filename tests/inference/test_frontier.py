@@ -180,3 +180,22 @@ def test_a_fleet_smaller_than_one_worker_pays_for_the_worker() -> None:
     assert f.daily_cost == pytest.approx(8 * 24 * 2.6)
     assert f.daily_cost_at_peak == pytest.approx(8 * 24 * 2.6)
     assert (f.nodes_average, f.nodes_peak, f.replica_gpus) == (1, 1, 8)
+
+
+def test_a_frontier_fleet_does_not_report_zero_gpus_on_prefill() -> None:
+    """A frontier point's workers prefill and decode on the same GPUs; its fleet printed
+    'GPUs on prefill (average) 0.0' beside all the busy GPUs 'on decode'."""
+    import io
+
+    from rich.console import Console
+
+    from llmecon.report.inference import fleet_table
+
+    pick = cheapest_at(FRONT, 30.0)
+    f = fleet_at(pick, FRONT, Demand(86_400e6 * 4, 86_400e6))
+    buf = io.StringIO()
+    Console(file=buf, width=200).print(fleet_table(f))
+    text = buf.getvalue()
+    assert "GPUs on prefill" not in text
+    assert f"{1e6 / pick.output_tokens_per_s_per_gpu:,.1f}" in text  # 1M output tokens/s
+    assert "GPUs busy (average), each prefilling and decoding" in text

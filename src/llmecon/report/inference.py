@@ -262,6 +262,16 @@ def fleet_record(f: Fleet) -> dict[str, Any]:
             "notes": "" if not notes else json.dumps(notes, ensure_ascii=False)}
 
 
+def _busy_rows(f: Fleet) -> list[tuple[str, str]]:
+    """The busy GPUs: on prefill and on decode, or, for aggregated workers whose GPU time
+    is not split (a frontier point's), one row that says each GPU does both."""
+    if not f.prefill_replica_gpus and not f.prefill_gpus_average:
+        return [("GPUs busy (average), each prefilling and decoding",
+                 _f(f.decode_gpus_average, ",.1f"))]
+    return [("GPUs on prefill (average)", _f(f.prefill_gpus_average, ",.1f")),
+            ("GPUs on decode (average)", _f(f.decode_gpus_average, ",.1f"))]
+
+
 def _replicas(f: Fleet) -> str:
     """The replica sizes a fleet's nodes hold whole."""
     if f.prefill_replica_gpus:
@@ -275,8 +285,7 @@ def fleet_table(f: Fleet) -> RichTable:
     t.add_column("quantity")
     t.add_column("value", justify="right")
     for label, value in (
-        ("GPUs on prefill (average)", _f(f.prefill_gpus_average, ",.1f")),
-        ("GPUs on decode (average)", _f(f.decode_gpus_average, ",.1f")),
+        *_busy_rows(f),
         ("nodes at average / at peak", f"{f.nodes_average:,} / {f.nodes_peak:,}"),
         ("nodes hold whole replicas of (GPUs)", _replicas(f)),
         ("daily cost, provisioned for the peak (USD)", _f(f.daily_cost_at_peak, ",.0f")),
