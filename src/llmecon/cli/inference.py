@@ -395,13 +395,11 @@ def _serving(args: argparse.Namespace) -> int:
     result, _, factors = _serving_result(args)
     if args.format == "json":
         print(present.to_json({**result.to_dict(), "engine": args.engine,
-                               "currency": present.CURRENCY,
                                "expected_error": present.error_json(factors.accuracy)}))
     elif args.format == "csv":
         from llmecon.textcells import frame_csv
 
-        sys.stdout.write(frame_csv(result.to_frame().assign(engine=args.engine,
-                                                            currency=present.CURRENCY)))
+        sys.stdout.write(frame_csv(result.to_frame().assign(engine=args.engine)))
     else:
         print_all([present.serving_table(result), present.model_note(args.engine),
                    present.expected_error(factors.accuracy)])
@@ -418,8 +416,7 @@ def _fleet(args: argparse.Namespace) -> int:
     fleet = fleet if priced(args) else fleet.without_prices()
     if args.format == "json":
         print(present.to_json({"serving": result.to_dict(), "fleet": fleet.to_dict(),
-                               "engine": args.engine, "currency": present.CURRENCY,
-                               "units": {"fleet": present.FLEET_UNITS},
+                               "engine": args.engine, "units": {"fleet": present.FLEET_UNITS},
                                "expected_error": present.error_json(factors.accuracy)}))
     elif args.format == "csv":
         sys.stdout.write(present.records_to_csv([present.fleet_record(fleet)]))
@@ -448,7 +445,7 @@ def _run(args: argparse.Namespace) -> int:
     factors = load_serving_factors()
     r = serve(cfg, catalog, factors)
     if args.format == "json":
-        print(present.to_json({**r.to_dict(), "currency": present.CURRENCY,
+        print(present.to_json({**r.to_dict(),
                                "expected_error": present.error_json(factors.accuracy)}))
     else:
         print_all(present.run_table(r, factors.accuracy))

@@ -27,7 +27,7 @@ from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.measured import parse_runs, predict_runs
-from llmecon.inference.serving import strict_json
+from llmecon.inference.serving import CURRENCY, strict_json
 
 #: Fields of the prefill and decode workers of a disaggregated deployment.
 DISAGG_ONLY = frozenset({"prefill_tp", "prefill_pp", "prefill_workers", "decode_workers"})
@@ -101,7 +101,7 @@ class RunResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for strict JSON: a None says why under ``notes``."""
         d = asdict(self)
-        d["config"] = self.config.model_dump()
+        d["config"], d["currency"] = self.config.model_dump(), CURRENCY
         return strict_json(d, {"cost_per_m_output": "no GPU-hour price: give one "
                                "(--gpu-price) or a catalog with a price for the GPU"})
 

@@ -21,8 +21,12 @@ from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu, Model
 from llmecon.inference.engines import CHUNK_TOKENS, prefill_rate
 
-__all__ = ["Demand", "Fleet", "ServingConfig", "ServingResult", "cost_per_million_tokens",
-           "evaluate", "fleet_gpus", "gpus_following_the_load", "replica_nodes", "size_fleet"]
+#: The currency of every GPU-hour price, token cost, revenue and fleet cost here.
+CURRENCY = "USD"
+
+__all__ = ["CURRENCY", "Demand", "Fleet", "ServingConfig", "ServingResult",
+           "cost_per_million_tokens", "evaluate", "fleet_gpus", "gpus_following_the_load",
+           "replica_nodes", "size_fleet"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class ServingResult:
         under ``notes`` (never NaN)."""
         d = {k: v for k, v in self.__dict__.items() if k != "config"}
         d = {"config": self.config.model_dump(), **d}
-        d["bound"] = self.bound
+        d["bound"], d["currency"] = self.bound, CURRENCY
         reasons = {} if self.gpu_hour_price is not None else {
             k: "no GPU-hour price given or bundled for this GPU"
             for k in ("cost_input_miss", "cost_input_hit", "cost_output",
@@ -327,7 +331,7 @@ class Fleet:
             reasons |= dict.fromkeys(("daily_revenue", "gross_margin", "cost_profit_margin"),
                                      "no price given (--price-list, or --price-input and "
                                      "--price-output)")
-        return strict_json(asdict(self), reasons)
+        return strict_json({**asdict(self), "currency": CURRENCY}, reasons)
 
 
 def replica_nodes(gpus: float, replica_gpus: int, per_node: int) -> int:

@@ -14,7 +14,7 @@ from rich.table import Table as RichTable
 from llmecon.config.serving import ServingAccuracy
 from llmecon.inference.calibration import AccuracyRow, Calibration, median_abs
 from llmecon.inference.catalog import Catalog
-from llmecon.inference.serving import Fleet, ServingResult
+from llmecon.inference.serving import CURRENCY, Fleet, ServingResult
 from llmecon.report.common import jsonable
 from llmecon.report.richtext import plain
 from llmecon.textcells import csv_cell, md_cell
@@ -155,9 +155,6 @@ def run_table(r: RunResult, acc: ServingAccuracy | None) -> list[Any]:
         ("cost per M output tokens (all GPU time)", cost)]), expected_error(acc)]
 
 
-#: Every money figure of the inference commands is in US dollars (GPU-hour prices and API
-#: price lists in another currency are not used by them).
-CURRENCY = "USD"
 
 #: A frontier point's fields: the label of the chosen point's table and the unit of the
 #: JSON's ``units`` (the CSV and JSON keep the field names).
@@ -254,12 +251,11 @@ _PROVISIONED = {"peak": "provisioned for the peak", "average": "following the lo
 
 
 def fleet_record(f: Fleet) -> dict[str, Any]:
-    """A fleet as one CSV row: its fields, the currency of its money, and the reasons for
-    its empty cells as JSON text (not a Python mapping)."""
+    """A fleet as one CSV row: its fields (its currency among them) and the reasons for its
+    empty cells as JSON text (not a Python mapping)."""
     d = f.to_dict()
     notes = d.pop("notes", None)
-    return {**d, "currency": CURRENCY,
-            "notes": "" if not notes else json.dumps(notes, ensure_ascii=False)}
+    return {**d, "notes": "" if not notes else json.dumps(notes, ensure_ascii=False)}
 
 
 def _busy_rows(f: Fleet) -> list[tuple[str, str]]:
