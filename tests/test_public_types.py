@@ -10,6 +10,10 @@ import pandas as pd
 import pytest
 
 from llmecon import api
+from llmecon.inference.fit import Accuracy
+from llmecon.inference.frontier import Frontier
+from llmecon.inference.serving import ServingResult
+from llmecon.inference.sweep import Sweep
 from llmecon.metrics.peers import PeerRanking
 from llmecon.metrics.tables import SignalsTable, Table
 from llmecon.simulate.projection import Projection
@@ -20,7 +24,8 @@ from llmecon.unit_economics.drivers import Drivers
 
 
 @pytest.mark.parametrize("cls", [Table, SignalsTable, PeerRanking, UnitEconomicsTable,
-                                 SimResult, Projection, Company, Drivers])
+                                 SimResult, Projection, Company, Drivers, ServingResult,
+                                 Frontier, Sweep, Accuracy])
 def test_to_frame_is_typed_as_a_dataframe(cls: type) -> None:
     assert typing.get_type_hints(cls.to_frame, localns={"pd": pd})["return"] is pd.DataFrame
 

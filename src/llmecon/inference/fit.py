@@ -17,7 +17,7 @@ starting from :func:`prior_factors`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,9 @@ from llmecon.errors import InputError
 from llmecon.inference import roofline as rf
 from llmecon.inference.engines import ENGINES
 from llmecon.inference.measured import Runs, model_names, predict_runs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Array = np.ndarray[Any, Any]
 _ENGINE_FIELDS = ("prefill_mfu", "decode_bw", "step_us_per_layer", "burst",
@@ -225,7 +228,7 @@ class Accuracy:
     factors: ServingFactors | None = None
     folds: dict[str, ServingFactors] = field(default_factory=dict)
 
-    def to_frame(self) -> Any:
+    def to_frame(self) -> pd.DataFrame:
         """One row per summary: overall in sample, overall and per fold out of sample,
         per (model, system, engine, mode) group in sample."""
         import pandas as pd

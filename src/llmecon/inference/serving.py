@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmecon import formulas as fm
 from llmecon.config.deployment import Demand, ServingConfig
@@ -20,6 +20,9 @@ from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu, Model
 from llmecon.inference.engines import CHUNK_TOKENS, prefill_rate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The currency of every GPU-hour price, token cost, revenue and fleet cost here.
 CURRENCY = "USD"
@@ -83,7 +86,7 @@ class ServingResult:
                       "cost_input_hit_read", "cost_input_hit_storage")}
         return strict_json(d, reasons)
 
-    def to_frame(self) -> Any:
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         d = self.to_dict()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
 from llmecon.inference.engines import CHUNK_TOKENS, prefill_rate
 from llmecon.inference.serving import check_links, check_stages
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Array = np.ndarray[Any, Any]
 
@@ -61,7 +64,7 @@ class Sweep:
         out = {"model_index": self.model_index, "gpu_index": self.gpu_index}
         return out | {name: getattr(self, attr) for name, attr in self.COLUMNS}
 
-    def to_frame(self) -> Any:
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         def names(codes: Array, values: tuple[str, ...]) -> Any:  # stored once, not per row
