@@ -64,3 +64,31 @@ def test_errors_name_the_field_or_the_reason() -> None:
     with pytest.raises(InputError, match=r"Kimi-K2 in bf16 on H100: weights and one sequence "
                                          r"do not fit"):
         serve(RunConfig(model="Kimi-K2", gpu="H100", precision="bf16", tp=8), CAT, F)
+
+
+def test_a_precision_the_gpu_lacks_is_said_not_silently_replaced(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """inf36: `run` and `frontier` took FP8's peak for FP4 on an H100 (and BF16's for FP8 on
+    an Ascend 910B) without a word, while `cost` refused. The catalog gives the H100 no FP4
+    throughput and the 910B no FP8 (llmecon/data/inference/gpus.yaml): both runs now say
+    whose peak they used; an H100 in FP8 (which it has) says nothing."""
+    from llmecon.cli import main
+    from llmecon.inference.measured import peak_precision
+
+    cat, factors = load_catalog(), load_serving_factors()
+    assert peak_precision(cat.gpu("H100"), "fp4") == "fp8"
+    assert peak_precision(cat.gpu("Ascend-910B"), "fp8") == "bf16"
+    r = serve(run_config({"model": "Llama-3.1-8B", "gpu": "H100", "tp": 1,
+                          "precision": "fp4"}, "test"), cat, factors)
+    assert r.precision_note.startswith("H100 has no fp4 tensor throughput in the catalog: "
+                                       "its fp8 peak is used")
+    same = serve(run_config({"model": "Llama-3.1-8B", "gpu": "H100", "tp": 1,
+                             "precision": "fp8"}, "test"), cat, factors)
+    assert same.precision_note == "" and same.to_dict()["precision_note"] is None
+    assert main(["inference", "frontier", "--model", "Llama-3.1-8B", "--gpu", "Ascend-910B",
+                 "--gpu-price", "1.5", "--max-gpus", "2", "--format", "json"]) == 0
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["precision_note"].startswith("Ascend-910B has no fp8 tensor throughput in the "
+                                            "catalog: its bf16 peak is used;")

@@ -32,7 +32,7 @@ from llmecon.formulas import (
 )
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu, Model
-from llmecon.inference.measured import parse_runs, predict_runs
+from llmecon.inference.measured import parse_runs, precision_note, predict_runs
 from llmecon.inference.serving import (
     Fleet,
     daily_revenue,
@@ -91,6 +91,7 @@ class Frontier:
     gpus_per_node: int
     points: tuple[FrontierPoint, ...]
     evaluated: int
+    precision_note: str = ""  # a precision the GPU lacks, run at another's peak
 
     def to_frame(self) -> pd.DataFrame:
         import pandas as pd
@@ -211,7 +212,7 @@ def frontier(model: str, gpu: str, catalog: Catalog, factors: ServingFactors, *,
             float(cost_per_million_tokens(gpu_hour_price, input_rate)) if isl else 0.0,
             float(amount_for_tokens(osl, per_m_output)), str(p.bound[i])))
     return Frontier(m.name, g.name, engine, precision, isl, osl, gpu_hour_price,
-                    g.gpus_per_node, tuple(points), int(ok.sum()))
+                    g.gpus_per_node, tuple(points), int(ok.sum()), precision_note(g, precision))
 
 
 def _unfit(m: Model, g: Gpu, precision: str, gpus: int, max_ttft_ms: float | None) -> str:

@@ -274,16 +274,33 @@ def _worker_gpus(tp: Array, dp: Array, pp: Array, moe: Array) -> Array:
     return out
 
 
+def peak_precision(g: Gpu, prec: str) -> str:
+    """The precision whose peak FLOP/s a run at ``prec`` on ``g`` is computed with: ``prec``
+    itself, else FP8 (Hopper runs MXFP4 weights on its FP8 units), else BF16."""
+    for p in (prec, "fp8"):
+        try:
+            g.peak_flops(p)
+            return p
+        except InputError:
+            continue
+    return "bf16"
+
+
+def precision_note(g: Gpu, prec: str) -> str:
+    """What a run says when :func:`peak_precision` is not ``prec`` ('' when it is)."""
+    used = peak_precision(g, prec)
+    why = " (as Hopper runs MXFP4 weights on FP8 units)" if (prec, used) == ("fp4", "fp8") \
+        else ""
+    return "" if used == prec else (
+        f"{g.name} has no {prec} tensor throughput in the catalog: its {used} peak is "
+        f"used{why}; choose a precision it has for its own")
+
+
 def _hardware(runs: Runs, ok: Array) -> rf.Hardware:
-    """Per-row hardware: peak at the run's precision (FP8 where a chip has no FP4 units,
-    as Hopper runs MXFP4 weights), BF16 peak for attention."""
+    """Per-row hardware: peak at the run's precision (:func:`peak_precision`), BF16 peak
+    for attention."""
     def peak(g: Gpu, prec: str) -> float:
-        for p in (prec, "fp8", "bf16"):
-            try:
-                return g.peak_flops(p)
-            except InputError:
-                continue
-        return g.peak_flops("bf16")
+        return g.peak_flops(peak_precision(g, prec))
 
     gi = np.where(ok, runs.gpu_index, 0)
     g = [runs.gpus[i] if runs.gpus else None for i in gi]

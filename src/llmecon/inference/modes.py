@@ -26,7 +26,7 @@ from llmecon.errors import InputError
 from llmecon.formulas import cost_per_million_tokens
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog
-from llmecon.inference.measured import parse_runs, predict_runs
+from llmecon.inference.measured import parse_runs, precision_note, predict_runs
 from llmecon.inference.serving import CURRENCY, strict_json
 
 #: Fields of the prefill and decode workers of a disaggregated deployment.
@@ -97,11 +97,14 @@ class RunResult:
     max_sequences: float  # requests whose KV cache fits on the decode GPUs
     bound: str  # the binding limit: the largest part of TPOT, or kv-capacity
     cost_per_m_output: float | None  # all GPU time charged to output tokens
+    #: a precision the GPU lacks is run at another's peak, said (:func:`precision_note`)
+    precision_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for strict JSON: a None says why under ``notes``."""
         d = asdict(self)
         d["config"], d["currency"] = self.config.model_dump(), CURRENCY
+        d["precision_note"] = self.precision_note or None
         return strict_json(d, {"cost_per_m_output": "no GPU-hour price: give one "
                                "(--gpu-price) or a catalog with a price for the GPU"})
 
@@ -124,7 +127,7 @@ def serve(cfg: RunConfig, catalog: Catalog, factors: ServingFactors) -> RunResul
         float(cost_per_million_tokens(cfg.gpu_hour_price, tput))
     return RunResult(cfg, float(p.ttft_ms[0]), float(p.tpot_ms[0]),
                      1e3 / float(p.tpot_ms[0]), tput, gpus, float(p.max_sequences[0]),
-                     str(p.bound[0]), cost)
+                     str(p.bound[0]), cost, precision_note(catalog.gpu(cfg.gpu), cfg.precision))
 
 
 def run_config(data: Any, source: str) -> RunConfig:

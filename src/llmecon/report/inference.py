@@ -152,7 +152,8 @@ def run_table(r: RunResult, acc: ServingAccuracy | None) -> list[Any]:
         ("output tokens/s per GPU", f"{r.output_tokens_per_s_per_gpu:,.0f}"),
         ("requests whose KV cache fits", f"{r.max_sequences:,.0f}"),
         ("binding limit", r.bound),
-        ("cost per M output tokens (all GPU time)", cost)]), expected_error(acc)]
+        ("cost per M output tokens (all GPU time)", cost)]),
+        *([f"note: {r.precision_note}"] if r.precision_note else []), expected_error(acc)]
 
 
 
@@ -194,7 +195,8 @@ def frontier_json(front: Frontier, point: FrontierPoint | None, fleet: Fleet | N
     with the currency and the unit of every number of a point and of the fleet."""
     return to_json({
         "model": front.model, "gpu": front.gpu, "engine": front.engine,
-        "precision": front.precision, "isl": front.isl, "osl": front.osl,
+        "precision": front.precision, "precision_note": front.precision_note or None,
+        "isl": front.isl, "osl": front.osl,
         "currency": CURRENCY, "gpu_hour_price": front.gpu_hour_price,
         "evaluated": front.evaluated,
         "units": {"isl": "tokens per request", "osl": "tokens per request",
@@ -235,6 +237,8 @@ def frontier_parts(front: Frontier, point: FrontierPoint | None, fleet: Fleet | 
                                 _point_rows(point)))
     if fleet is not None:
         parts += [fleet_table(fleet), f"provisioning: {fleet.provisioning}"]
+    if front.precision_note:
+        parts.append(f"note: {front.precision_note}")
     return [*parts, expected_error(acc)]
 
 
