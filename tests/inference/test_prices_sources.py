@@ -212,3 +212,15 @@ def test_company_models_have_api_prices() -> None:
     bailian = CAT.api_price("GLM-4.5", "Alibaba", currency="CNY")
     assert bailian is not None
     assert (bailian.input_cache_miss, bailian.output) == (0.003 * 1_000, 0.014 * 1_000)
+
+
+def test_a_token_cost_says_the_basis_of_its_gpu_hour_price() -> None:
+    """inf36: the cost table said "Lambda, 2026-05" for the H100 (an on-demand rental) beside
+    an owner's cost for the H20, two bases not alike, the basis shown only by `catalog
+    prices`. prices.yaml: H100 Lambda on-demand $2.49 (2026-05); H20 owned $0.68 (2024-07)."""
+    eff = load_efficiency()
+    h100 = evaluate(ServingConfig("Llama-3.1-8B", "H100", gpus=1, batch_per_gpu=1), CAT, eff)
+    assert h100.price_source == "Lambda, on-demand, 2026-05"
+    h20 = evaluate(ServingConfig("Llama-3.1-8B", "H20", gpus=1, batch_per_gpu=1), CAT, eff)
+    assert h20.price_source.startswith("owned, derived from") and \
+        h20.price_source.count("owned") == 1

@@ -90,7 +90,7 @@ def test_inference_cost_without_a_price_takes_the_catalogs(client: TestClient,
                  "72", "--batch", "256", "--input", "2000", "--format", "json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert r["gpu_hour_price"] == cli["gpu_hour_price"] == 2.49
-    assert r["price_source"] == cli["price_source"] == "Lambda, 2026-05"
+    assert r["price_source"] == cli["price_source"] == "Lambda, on-demand, 2026-05"
     assert r["cost_output"] == pytest.approx(cli["cost_output"])
 
 

@@ -113,7 +113,7 @@ def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     shown = page.inner_text("#inf-expected-error")
     assert "predicted by factors fitted without it" in shown and "trtllm factors" in shown
     # no price typed: the catalog's, named, as on the command line (it was $2, "given")
-    assert "USD per GPU-hour\t2.49 (Lambda, 2026-05)" in page.inner_text("#inf-table")
+    assert "USD per GPU-hour\t2.49 (Lambda, on-demand, 2026-05)" in page.inner_text("#inf-table")
     page.select_option("#inf-engine", "vllm")
     page.click("#inf-btn")
     page.wait_for_function("document.querySelector('#inf-expected-error')"

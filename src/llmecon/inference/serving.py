@@ -209,7 +209,11 @@ def _gpu_hour_price(cfg: ServingConfig, cat: Catalog, gpu: Gpu) -> tuple[float |
     if cfg.gpu_hour_price is not None:
         return cfg.gpu_hour_price, "given"
     row = cat.gpu_price(gpu.name)
-    return (row.price, f"{row.provider}, {row.as_of}") if row else (None, "")
+    if row is None:
+        return None, ""
+    basis = row.basis or "basis not stated"  # on-demand, reserved, owned: not alike
+    said = row.provider if row.provider.startswith(basis) else f"{row.provider}, {basis}"
+    return row.price, f"{said}, {row.as_of}"
 
 
 def evaluate(cfg: ServingConfig, cat: Catalog, eff: rf.Efficiency) -> ServingResult:
