@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 from typing import Any, TypeVar
@@ -158,15 +159,14 @@ class ConfigModel(BaseModel):
         below :data:`~llmecon.constants.MIN_MAGNITUDE` (they overflow the arithmetic) and
         text beyond :data:`~llmecon.constants.MAX_TEXT_CHARS`, in the field's value and
         anything nested in it; and true/false where a number is expected (it read as 1)."""
-        field = cls.model_fields[info.field_name] if info.field_name is not None else None
-        annotation = field.annotation if field is not None else None
-        if _date_only(annotation):
+        date_only, boolean, numbers, annotation = _field_plan(cls, info.field_name)
+        if date_only:
             _check_date(value)
-        if annotation in (bool, bool | None) and value is not None \
+        if boolean and value is not None \
                 and not isinstance(value, bool):  # 'yes', 1 or 'on' read as true
             raise PydanticCustomError("bool_type", "expected true or false")
-        text_ok = field is not None and any(isinstance(m, TextNumber) for m in field.metadata)
-        misread = None if text_ok else _misread(annotation, value)
+        misread = None if not numbers else ("", value) if numbers == 1 and isinstance(
+            value, str | bool) else _misread(annotation, value) if numbers == 2 else None
         if misread is not None:
             where, found = misread
             what = "true or false" if isinstance(found, bool) else "text"
@@ -175,7 +175,8 @@ class ConfigModel(BaseModel):
                     f"expected a number, found {found!r} ({what}; write the number "
                     "without quotes)" if what == "text" else
                     f"expected a number (not true or false), found {str(found).lower()}")})
-        problem = _out_of_bounds(value)
+        problem = _out_of_bounds(value) if isinstance(value, dict | list | tuple) else \
+            _leaf_out_of_bounds("", value)
         if problem:
             raise PydanticCustomError("out_of_bounds", "{detail}",
                                       {"at": problem[0], "detail": problem[1]})
@@ -192,6 +193,47 @@ class ConfigModel(BaseModel):
         return dump_yaml(self.to_dict())
 
 
+@functools.cache
+def _field_plan(cls: type[BaseModel], name: str | None) -> tuple[bool, bool, int, Any]:
+    """What :meth:`ConfigModel._bounded` checks of a field, worked out once per model class
+    and field (it runs for every field of every row read): (a date field, a true/false
+    field, where a number could be misread in it: 0 nowhere (:func:`_misread` finds
+    nothing), 1 the field is a plain number, 2 within it; its annotation)."""
+    field = cls.model_fields[name] if name is not None else None
+    annotation = field.annotation if field is not None else None
+    text_ok = field is not None and any(isinstance(m, TextNumber) for m in field.metadata)
+    numbers = 0 if text_ok or not _has_number(annotation) else \
+        1 if _is_number(annotation) else 2
+    return _date_only(annotation), annotation in (bool, bool | None), numbers, annotation
+
+
+def _has_number(annotation: Any) -> bool:
+    """Whether a number type (not marked :class:`TextNumber`) appears anywhere in
+    ``annotation``: where none does, :func:`_misread` finds nothing."""
+    import typing
+
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *meta = typing.get_args(annotation)
+        return not any(isinstance(m, TextNumber) for m in meta) and _has_number(base)
+    return annotation in (int, float) or any(_has_number(a)
+                                             for a in typing.get_args(annotation))
+
+
+def _leaf_out_of_bounds(where: str, v: Any) -> tuple[str, str] | None:
+    """:func:`_out_of_bounds` of one value that is not a mapping or a list."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and \
+            MAX_MAGNITUDE < abs(v) < math.inf:  # the fields refuse NaN and infinity
+        return where, (f"expected a number of at most {MAX_MAGNITUDE:g} in size (larger "
+                       f"ones overflow the arithmetic), found {_found(v)}")
+    if isinstance(v, int | float) and not isinstance(v, bool) and 0 < abs(v) < MIN_MAGNITUDE:
+        return where, (f"expected 0 or a number of at least {MIN_MAGNITUDE:g} in size "
+                       f"(smaller ones overflow divisions), found {_found(v)}")
+    if isinstance(v, str) and len(v) > MAX_TEXT_CHARS:
+        return where, (f"expected text of at most {MAX_TEXT_CHARS:,} characters, found "
+                       f"{len(v):,}")
+    return None
+
+
 def _out_of_bounds(value: Any) -> tuple[str, str] | None:
     """The first number or text in ``value`` (walked through mappings and lists) that is
     out of bounds (too large, or a non-zero number too small), as (where in ``value``, what
@@ -203,17 +245,8 @@ def _out_of_bounds(value: Any) -> tuple[str, str] | None:
             stack += [(f"{where}.{k}", x) for k, x in v.items()]
         elif isinstance(v, list | tuple):
             stack += [(f"{where}[{i}]", x) for i, x in enumerate(v)]
-        elif isinstance(v, int | float) and not isinstance(v, bool) and \
-                MAX_MAGNITUDE < abs(v) < math.inf:  # the fields refuse NaN and infinity
-            return where, (f"expected a number of at most {MAX_MAGNITUDE:g} in size (larger "
-                           f"ones overflow the arithmetic), found {_found(v)}")
-        elif isinstance(v, int | float) and not isinstance(v, bool) and \
-                0 < abs(v) < MIN_MAGNITUDE:
-            return where, (f"expected 0 or a number of at least {MIN_MAGNITUDE:g} in size "
-                           f"(smaller ones overflow divisions), found {_found(v)}")
-        elif isinstance(v, str) and len(v) > MAX_TEXT_CHARS:
-            return where, (f"expected text of at most {MAX_TEXT_CHARS:,} characters, found "
-                           f"{len(v):,}")
+        elif (found := _leaf_out_of_bounds(where, v)) is not None:
+            return found
     return None
 
 
