@@ -5,7 +5,10 @@ repr is a line, not the whole table."""
 from __future__ import annotations
 
 import typing
+from datetime import date
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,3 +42,61 @@ def test_reprs_are_one_short_line(zhipu: Company, minimax: Company) -> None:
     assert repr(t.signals) == f"SignalsTable({len(t.signals.rows)} signals of zhipu, minimax)"
     for r in (repr(t), repr(ue), repr(t.signals)):
         assert "\n" not in r and len(r) < 400, r[:400]  # the signals' repr was 32 kB
+
+
+def test_valuations_turn_into_a_typed_frame(minimax: Company) -> None:
+    """api37: ``pd.DataFrame(valuations(m))`` gave object columns (all-None numbers), tuples
+    in ``why``/``basis`` and a nested ``inputs``; the list result had no ``to_frame``."""
+    found = api.valuations(minimax)
+    assert isinstance(found, list) and found == list(found)  # still the list it was
+    df = found.to_frame()
+    ipo = df.set_index("price_label").loc["IPO"]
+    assert ipo["as_of"] == pd.Timestamp("2026-01-09")  # MiniMax listed on 9 January 2026
+    # HK$345 close x 309.26m shares (prospectus_figures.md)
+    assert ipo["market_cap_in_price_currency"] == pytest.approx(345 * 309.26e6)
+    assert ipo["price_vs_ipo"] == pytest.approx(345 / 165 - 1)  # +109.09% on HK$165
+    # no forward revenue given: NaN in a float column (it was an object column of None)
+    assert df["ev_to_forward_revenue"].dtype == "float64"
+    assert df["ev_to_forward_revenue"].isna().all()
+    assert pd.api.types.is_datetime64_any_dtype(df["as_of"])
+    for col in df.columns:  # no tuple, list or Figure left in a cell
+        assert not df[col].map(lambda x: isinstance(x, (tuple, list, dict))).any(), col
+    assert "share_price (IPO)" in ipo["inputs"] and ipo["currency"] == "USD"
+    assert df.attrs["units"]["market_cap_in_price_currency"] == "price_currency"
+    assert typing.get_type_hints(type(found).to_frame, localns={"pd": pd})["return"] \
+        is pd.DataFrame
+
+
+def test_a_valuation_without_an_input_says_why_in_the_frame(tmp_path: Path) -> None:
+    path = tmp_path / "co.csv"  # a price, no shares outstanding
+    path.write_text("company,period,period_end,metric,value,currency,unit,source_url\n"
+                    "co,FY2024,,revenue,100,USD,million,annual report\n"
+                    "co,MKT,2025-03-31,share_price,12.5,USD,per_share,exchange close\n")
+    df = api.valuations(api.load_company(path, check=False)).to_frame()
+    assert np.isnan(df.loc[0, "market_cap"])
+    assert "no shares_outstanding on or before 2025-03-31" in df.loc[0, "why"]
+
+
+def test_ttm_turns_into_a_typed_frame(zhipu: Company, minimax: Company) -> None:
+    found = api.ttm([zhipu, minimax], date(2025, 12, 31))
+    df = found.to_frame().set_index("company_id")
+    # Zhipu: FY2024 + H1_2025 - H1_2024 = 312.414 + 190.877 - 44.9 = RMB 458.391m
+    assert df.loc["zhipu", "value"] == pytest.approx(458.391e6)
+    assert df.loc["zhipu", "period_end"] == pd.Timestamp("2025-06-30")
+    assert df.loc["zhipu", "lag_days"] == 184  # 30 June to 31 December 2025
+    assert (df.loc["zhipu", "unit"], df.loc["zhipu", "currency"]) == ("money", "CNY")
+    assert df["value"].dtype == "float64" and str(df["lag_days"].dtype) == "Int64"
+    early = api.ttm([zhipu], date(2020, 1, 1)).to_frame().iloc[0]
+    assert np.isnan(early["value"]) and early["period_end"] is pd.NaT
+    assert early["confidence"] is None and "no twelve months of revenue" in early["why"]
+
+
+def test_summaries_turn_into_a_typed_frame(zhipu: Company, minimax: Company) -> None:
+    df = api.summaries([zhipu, minimax]).to_frame()
+    # Zhipu's latest results: H1 2025, six months to 30 June (prospectus)
+    assert df.loc["zhipu", "latest_period"] == "H1_2025"
+    assert df.loc["zhipu", "latest_period_end"] == pd.Timestamp("2025-06-30")
+    assert df.loc["zhipu", "latest_period_months"] == 6
+    assert pd.api.types.is_datetime64_any_dtype(df["as_of"])
+    assert df["figures"].dtype == "int64" and (df["figures"] == [len(zhipu.figures),
+                                                                 len(minimax.figures)]).all()

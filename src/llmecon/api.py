@@ -22,10 +22,10 @@ from llmecon.units import FxTable, load_fx
 
 if TYPE_CHECKING:
     from llmecon.metrics import tables
-    from llmecon.metrics.calendar import CalendarisedValue
+    from llmecon.metrics.calendar import CalendarisedValues
     from llmecon.metrics.peers import PeerRanking
-    from llmecon.metrics.valuation import Valuation
-    from llmecon.statements.listing import CompanySummary
+    from llmecon.metrics.valuation import Valuations
+    from llmecon.statements.listing import CompanySummaries
     from llmecon.unit_economics.company import UnitEconomicsTable
 
 
@@ -151,10 +151,11 @@ def peers(signal: str, companies: Sequence[Company] | None = None, *,
 
 def valuations(company: Company, *, at: str | None = None,
                forward_revenue: float | None = None,
-               fx: FxTable | None = None, period: str | None = None) -> list[Valuation]:
+               fx: FxTable | None = None, period: str | None = None) -> Valuations:
     """The valuation at each dated share price (or the one labelled ``at``); ``period``
     names the reporting period whose balance sheet and TTM revenue to use (default: the
-    latest ending on or before each price date and published by then)."""
+    latest ending on or before each price date and published by then). The list has
+    ``.to_frame()``: one typed row per valuation."""
     import math
 
     from llmecon.metrics.valuation import valuation
@@ -174,21 +175,26 @@ def valuations(company: Company, *, at: str | None = None,
                          f"not a reporting period; give one of {durations}")
     if at is None:
         return every(company, fx, period)
-    return [valuation(company, fx, at, period=period, forward_revenue=float(forward_revenue)
-                      if forward_revenue is not None else None)]
+    from llmecon.metrics.valuation import Valuations
+
+    return Valuations([valuation(company, fx, at, period=period,
+                                 forward_revenue=float(forward_revenue)
+                                 if forward_revenue is not None else None)])
 
 
 def ttm(companies: Sequence[Company], as_of: date, item: str = "revenue"
-        ) -> list[CalendarisedValue]:
+        ) -> CalendarisedValues:
     """Trailing twelve months of ``item`` to each company's latest period end on or before
-    ``as_of`` (calendarised across fiscal years; nothing interpolated)."""
+    ``as_of`` (calendarised across fiscal years; nothing interpolated). The list has
+    ``.to_frame()``."""
     from llmecon.metrics.calendar import calendarised_ttm
 
     return calendarised_ttm(_companies(companies), as_of, item)
 
 
-def summaries(companies: Sequence[Company] | None = None) -> list[CompanySummary]:
-    """Each company's latest period, data as-of date and coverage note."""
+def summaries(companies: Sequence[Company] | None = None) -> CompanySummaries:
+    """Each company's latest period, data as-of date and coverage note (``.to_frame()``:
+    one row per company, indexed by id)."""
     from llmecon.statements.listing import summarise_all
 
     return summarise_all(_bundled(companies))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from llmecon import formulas as fx
 from llmecon.errors import NotFoundError
@@ -19,6 +20,9 @@ from llmecon.metrics.resolve import weakest
 from llmecon.metrics.tables import Column, Row, Table
 from llmecon.metrics.values import MetricValue, na, published_late
 from llmecon.statements.model import Company, Period
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,37 @@ class CalendarisedValue:
         return f"TTM to {self.period_end.isoformat()} ({self.period_label})"
 
 
+class CalendarisedValues(list[CalendarisedValue]):
+    """What :func:`llmecon.api.ttm` returns: a list of :class:`CalendarisedValue` (as
+    before) that also turns into a DataFrame."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per company, with the fields of ``ttm --format json``: ``value``
+        float64 in ``currency`` (``unit`` is ``money``: a TTM is of a money flow; NaN
+        where n/a, ``why`` then says why), ``as_of`` and ``period_end`` dates
+        (datetime64, NaT without a period), ``lag_days`` a nullable integer,
+        ``confidence`` and ``basis`` None / "" without a value."""
+        import pandas as pd
+
+        out = pd.DataFrame([{
+            "company_id": v.company_id, "item": v.item, "as_of": v.as_of,
+            "period_label": v.period_label or None, "period_end": v.period_end,
+            "lag_days": v.lag_days, "value": float("nan") if v.value is None else v.value,
+            "unit": "money", "currency": v.currency, "label": v.label,
+            "confidence": None if v.value is None else v.confidence,
+            "basis": "" if v.value is None else v.basis, "why": v.why,
+        } for v in self], columns=_TTM_COLUMNS)
+        out["value"] = out["value"].astype("float64")
+        out["lag_days"] = out["lag_days"].astype("Int64")
+        for col in ("as_of", "period_end"):
+            out[col] = pd.to_datetime(out[col])
+        return out
+
+
+_TTM_COLUMNS = ("company_id", "item", "as_of", "period_label", "period_end", "lag_days",
+                "value", "unit", "currency", "label", "confidence", "basis", "why")
+
+
 def check_ttm_item(item: object, where: str = "item") -> str:
     """``item`` if twelve months of it add up: a money flow (revenue, R&D...); a margin, a
     share, users or a balance do not. Unknown names get the closest known ones."""
@@ -72,7 +107,7 @@ def check_ttm_item(item: object, where: str = "item") -> str:
 
 
 def calendarised_ttm(companies: Sequence[Company], as_of: date, item: str = "revenue"
-                     ) -> list[CalendarisedValue]:
+                     ) -> CalendarisedValues:
     """For each company, the TTM of ``item`` (a money flow) to its latest period ending on
     or before ``as_of`` for which a TTM can be formed."""
     from datetime import datetime
@@ -83,7 +118,7 @@ def calendarised_ttm(companies: Sequence[Company], as_of: date, item: str = "rev
     if isinstance(as_of, datetime) or not isinstance(as_of, date):
         raise InputError(f"as_of: expected a date (datetime.date), found "
                          f"{type(as_of).__name__}")
-    out: list[CalendarisedValue] = []
+    out = CalendarisedValues()
     for c in companies:
         ctx = s.Context(c)
         periods = sorted((p for p in c.duration_periods if p.end <= as_of),

@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmecon import formulas as fx
 from llmecon.errors import InputError, NotFoundError
@@ -34,6 +34,9 @@ from llmecon.metrics.resolve import weakest
 from llmecon.metrics.values import MetricValue, published_late
 from llmecon.statements.model import Company, Figure, Period
 from llmecon.units import FxTable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,48 @@ class Valuation:
         return (f"Valuation({self.company_id!r} at {self.as_of.isoformat()}: price "
                 f"{self.price_currency} {self.share_price:g}, market cap {mcap}, "
                 f"EV/TTM revenue {ev})")
+
+
+#: the unit of each numeric column of :meth:`Valuations.to_frame`
+VALUATION_UNITS: dict[str, str] = {
+    "share_price": "price_currency per share", "shares_outstanding": "shares",
+    "market_cap_in_price_currency": "price_currency", "market_cap": "currency",
+    "net_cash": "currency", "enterprise_value": "currency", "ttm_revenue": "currency",
+    "ev_to_ttm_revenue": "multiple (x)", "ev_to_forward_revenue": "multiple (x)",
+    "price_vs_ipo": "fraction (0.13 = +13%)", "months_since_balance": "months",
+    "burn_since_balance": "currency", "ev_cash_rolled_forward": "currency",
+    "ev_cash_rolled_forward_to_ttm_revenue": "multiple (x)", "forward_revenue": "currency",
+}
+
+
+class Valuations(list[Valuation]):
+    """What :func:`llmecon.api.valuations` returns: a list of :class:`Valuation` (as
+    before) that also turns into a DataFrame."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per valuation, with the fields of ``valuation --format json``: every
+        amount or ratio float64 (NaN where n/a; ``why`` then says which input is missing),
+        ``as_of`` a date (datetime64), ``basis`` and ``why`` joined with "; ",
+        ``cash_bases`` with ", " and ``inputs`` as "item (period)" text. Money is in
+        ``currency`` (the reporting currency) unless the name says
+        ``_in_price_currency``; ``attrs["units"]`` gives each numeric column's unit."""
+        import pandas as pd
+
+        rows = [{**{k: getattr(v, k) for k in _TEXT + _NUMBERS},
+                 "basis": "; ".join(v.basis), "why": "; ".join(v.why),
+                 "cash_bases": ", ".join(v.cash_bases),
+                 "inputs": "; ".join(f"{f.item} ({f.period.label})" for f in v.inputs)}
+                for v in self]
+        out = pd.DataFrame(rows, columns=[*_TEXT, *_NUMBERS, "basis", "why", "cash_bases",
+                                          "inputs"])
+        out[list(_NUMBERS)] = out[list(_NUMBERS)].astype("float64")
+        out["as_of"] = pd.to_datetime(out["as_of"])
+        out.attrs = {"units": dict(VALUATION_UNITS)}
+        return out
+
+
+_TEXT = ("company_id", "price_label", "as_of", "price_currency", "currency", "confidence")
+_NUMBERS = tuple(VALUATION_UNITS)
 
 
 def _prices(company: Company) -> list[Figure]:
@@ -331,8 +376,8 @@ def _vs_ipo(company: Company, price: Figure, acc: _Acc) -> float | None:
 
 
 def valuations(company: Company, fx_table: FxTable, period: str | None = None
-               ) -> list[Valuation]:
+               ) -> Valuations:
     """One valuation per dated share price, oldest first (balance sheet and revenue: the
     period named, else the latest on or before each date and published by then)."""
-    return [valuation(company, fx_table, f.period.label, period=period)
-            for f in _prices(company)]
+    return Valuations(valuation(company, fx_table, f.period.label, period=period)
+                      for f in _prices(company))

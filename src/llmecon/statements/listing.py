@@ -6,10 +6,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from typing import TYPE_CHECKING
 
 from llmecon.statements.model import Company
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,27 @@ class CompanySummary:
                 f"{self.latest_period_end.isoformat()})")
 
 
+class CompanySummaries(list[CompanySummary]):
+    """What :func:`llmecon.api.summaries` returns: a list of :class:`CompanySummary` (as
+    before) that also turns into a DataFrame."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per company, indexed by ``id``: ``latest_period_end`` and ``as_of``
+        dates (datetime64, NaT without one), ``latest_period_months``, ``figures`` and
+        ``low_confidence_figures`` integers, ``latest`` the period as ``llmecon companies``
+        shows it."""
+        import pandas as pd
+
+        out = pd.DataFrame([{**{f.name: getattr(s, f.name) for f in fields(s)},
+                             "latest": s.latest} for s in self],
+                           columns=[*(f.name for f in fields(CompanySummary)), "latest"])
+        for col in ("latest_period_end", "as_of"):
+            out[col] = pd.to_datetime(out[col])
+        for col in ("latest_period_months", "figures", "low_confidence_figures"):
+            out[col] = out[col].astype("int64")
+        return out.set_index("id")
+
+
 def summarise(company: Company) -> CompanySummary:
     """The summary of one loaded company."""
     p = company.latest_period
@@ -54,6 +79,6 @@ def summarise(company: Company) -> CompanySummary:
         sum(1 for f in company.figures if f.confidence == "low"))
 
 
-def summarise_all(companies: Sequence[Company]) -> list[CompanySummary]:
+def summarise_all(companies: Sequence[Company]) -> CompanySummaries:
     """Summaries in the order given."""
-    return [summarise(c) for c in companies]
+    return CompanySummaries(summarise(c) for c in companies)
