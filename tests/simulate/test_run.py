@@ -119,8 +119,11 @@ def test_to_frame_numbers_months_from_one_with_their_ends(uncertain: Factory) ->
     df = run(uncertain(6), paths=100, seed=4).to_frame()
     cash = df[df.metric == "cash"]
     assert list(cash["month"]) == [1, 2, 3, 4, 5, 6]
-    assert cash["month_end"].iloc[0] == "2025-01-31" and cash["month_end"].iloc[-1] == \
-        "2025-06-30"
+    # dates, not the text "2025-01-31" (api37): a month's end compares, sorts and resamples
+    assert pd.api.types.is_datetime64_any_dtype(df["month_end"])
+    assert cash["month_end"].iloc[0] == pd.Timestamp("2025-01-31")
+    assert cash["month_end"].iloc[-1] == pd.Timestamp("2025-06-30")
+    assert list(cash["month_end"].dt.day) == [31, 28, 31, 30, 31, 30]  # 2025 is no leap year
 
 
 @pytest.mark.parametrize("bad", [

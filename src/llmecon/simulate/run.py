@@ -172,13 +172,13 @@ class SimResult:
     def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame, one row per metric and month: ``metric``, ``unit``
         (``money`` in ``currency``, or ``ratio``: a fraction), ``currency`` (None for a
-        ratio), ``month`` (numbered from 1, as everywhere else), ``month_end`` (when the
-        start is known), ``p5`` ... ``p95`` and ``mean``; and the rows of metric
-        ``prob_cash_out`` (unit ``ratio``) with the probability in ``mean``."""
+        ratio), ``month`` (numbered from 1, as everywhere else), ``month_end`` (a date,
+        datetime64; NaT when the start is not known), ``p5`` ... ``p95`` and ``mean``; and
+        the rows of metric ``prob_cash_out`` (unit ``ratio``) with the probability in
+        ``mean``."""
         import pandas as pd
 
-        ends: list[str | None] = [str(d) for d in self.month_ends] or \
-            [None] * self.horizon_months
+        ends: list[date | None] = list(self.month_ends) or [None] * self.horizon_months
 
         def unit(metric: str) -> dict[str, str | None]:
             money = metric not in ("gross_margin", "prob_cash_out")
@@ -192,7 +192,9 @@ class SimResult:
         rows += [{"metric": "prob_cash_out", **unit("prob_cash_out"), "month": m + 1,
                   "month_end": ends[m], "mean": float(p)}
                  for m, p in enumerate(self.prob_cash_out)]
-        return pd.DataFrame(rows)
+        out = pd.DataFrame(rows)
+        out["month_end"] = pd.to_datetime(out["month_end"])  # was text (api36 L7)
+        return out
 
     def summary(self) -> dict[str, Any]:
         """The run at a glance as plain data (what ``simulate --format json`` prints)."""
