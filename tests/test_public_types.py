@@ -100,3 +100,28 @@ def test_summaries_turn_into_a_typed_frame(zhipu: Company, minimax: Company) -> 
     assert pd.api.types.is_datetime64_any_dtype(df["as_of"])
     assert df["figures"].dtype == "int64" and (df["figures"] == [len(zhipu.figures),
                                                                  len(minimax.figures)]).all()
+
+
+def test_the_unit_economics_frame_says_why_and_keeps_units_units(minimax: Company) -> None:
+    """api37: ``confidence`` was "" on rows without one, the n/a reason was in ``basis``
+    (no ``why`` column) and a unit carried prose ("USD per million tokens at 51.5%
+    utilisation")."""
+    t = api.unit_economics(minimax)
+    df = t.to_frame().set_index(["line", "quantity"])
+    # MiniMax disclosed ARPPU of US$15 over 9M 2025 (read per payer): 15 / 9 a month
+    arppu = df.loc[("ai_native_products", "ARPPU, disclosed (per payer-month)")]
+    assert arppu["value"] == pytest.approx(15 / 9)
+    assert arppu["unit"] == "USD per payer per month" and arppu["why"] == ""
+    # MiniMax discloses no open-platform gross margin for FY2025: NaN, and why
+    gm = df.loc[("open_platform", "gross margin (disclosed)")]
+    assert np.isnan(gm["value"]) and gm["status"] == "n/a" and gm["basis"] == ""
+    assert gm["why"] == "gross_margin [line:open_platform] not disclosed for FY2025"
+    assert df["value"].dtype == "float64"
+    assert (df["confidence"] != "").all()
+    assert df["confidence"].isna().sum() == sum(1 for r in t.rows if not r.confidence) > 0
+    # a unit is a unit; the utilisation it was at stays in the basis
+    cost = df.loc[("ai_native_products",
+                   "inference cost per million tokens (engine, at the fleet's utilisation)")]
+    assert cost["unit"] == "USD per million tokens"
+    assert "the fleet's utilisation" in cost["basis"]
+    assert not df["unit"].str.contains(" at |%", regex=True).any()

@@ -45,12 +45,20 @@ class UnitEconomicsTable:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per line and quantity (the JSON's rows): ``line``, ``role``,
-        ``quantity``, ``value`` (NaN where n/a: ``basis`` says why), ``unit``, ``status``,
-        ``basis``, ``confidence``; ``attrs`` holds ``company`` and ``currency`` (money in
-        the company's currency)."""
+        ``quantity``, ``value`` (float64; NaN where n/a, ``why`` then says why and
+        ``basis`` is empty), ``unit`` (a unit: ``ratio``, ``months``, the currency, ``USD
+        per million tokens``...; the conditions are in ``basis``), ``status``, ``basis``,
+        ``confidence`` (None where not stated) and ``why``; ``attrs`` holds ``company``
+        and ``currency`` (money in the company's currency)."""
         import pandas as pd
 
-        out = pd.DataFrame([r.__dict__ for r in self.rows])
+        out = pd.DataFrame([{
+            "line": r.line, "role": r.role, "quantity": r.quantity,
+            "value": float("nan") if r.value is None else r.value, "unit": r.unit,
+            "status": r.status, "basis": "" if r.status == "n/a" else r.basis,
+            "confidence": r.confidence or None, "why": r.basis if r.status == "n/a" else "",
+        } for r in self.rows], columns=_FRAME_COLUMNS)
+        out["value"] = out["value"].astype("float64")
         out.attrs = {"company": self.company_id, "currency": self.currency}
         return out
 
@@ -58,6 +66,10 @@ class UnitEconomicsTable:
         lines = list(dict.fromkeys(r.line for r in self.rows))
         return (f"UnitEconomicsTable({self.company_id!r}, {self.currency}, lines "
                 f"{', '.join(lines)}: {len(self.rows)} rows)")
+
+
+_FRAME_COLUMNS = ("line", "role", "quantity", "value", "unit", "status", "basis", "confidence",
+                  "why")
 
 
 def unit_economics_table(company: Company, assumptions: Assumptions, fx: FxTable,

@@ -133,8 +133,9 @@ def api_drivers(x: LineInputs, line: str) -> list[Driver]:
     gm, t_gm = get(x.resolver, "gross_margin", p, seg)
     model, price = list_price(x.assumptions, x.company.id, x.catalog, p.end)
     dep, serving, lp = _serving_and_list_price(x, price, p)
-    cost = put("cost_per_m_tokens", serving, f"{cur} per million tokens at full use",
-               "derived", f"inference engine: {dep.label}; assumed token mix")
+    cost = put("cost_per_m_tokens", serving, f"{cur} per million tokens",
+               "derived", f"at full use (100% utilisation); inference engine: {dep.label}; "
+               "assumed token mix")
     dated, low = _dated(price, p)
     put("list_price_per_m", lp, f"{cur} per million tokens", "derived",
         f"catalog list price of {model} for the assumed token mix{dated}"
@@ -332,7 +333,7 @@ def _c2c_tokens(x: LineInputs, p: Period, put: _Put, rev: float | None, gm: floa
     full = blended_serving_cost(dep, a.output_share, a.cache_hit)
     util, how, low = _fleet_utilisation(x)
     per_m = put("cost_per_m_tokens", None if full is None else full / util,
-                f"{x.currency} per million tokens at {util:.1%} utilisation", "derived",
+                f"{x.currency} per million tokens", "derived",
                 f"inference engine: {dep.label}; assumed token mix; "
                 + ("" if full is None else f"{full:.4g} at full use ") + f"/ {how}", low)
     k = c.payer_usage_multiple
