@@ -17,18 +17,23 @@ from llmecon.inference.fit import Accuracy
 from llmecon.inference.frontier import Frontier
 from llmecon.inference.serving import ServingResult
 from llmecon.inference.sweep import Sweep
+from llmecon.metrics.calendar import CalendarisedValues
 from llmecon.metrics.peers import PeerRanking
 from llmecon.metrics.tables import SignalsTable, Table
+from llmecon.metrics.valuation import Valuations
 from llmecon.simulate.projection import Projection
 from llmecon.simulate.run import SimResult
+from llmecon.statements.listing import CompanySummaries
 from llmecon.statements.model import Company
+from llmecon.store.records import RunRecords
 from llmecon.unit_economics.company import UnitEconomicsTable
 from llmecon.unit_economics.drivers import Drivers
 
 
 @pytest.mark.parametrize("cls", [Table, SignalsTable, PeerRanking, UnitEconomicsTable,
                                  SimResult, Projection, Company, Drivers, ServingResult,
-                                 Frontier, Sweep, Accuracy])
+                                 Frontier, Sweep, Accuracy, Valuations, CalendarisedValues,
+                                 CompanySummaries, RunRecords])
 def test_to_frame_is_typed_as_a_dataframe(cls: type) -> None:
     assert typing.get_type_hints(cls.to_frame, localns={"pd": pd})["return"] is pd.DataFrame
 

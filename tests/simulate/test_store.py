@@ -125,6 +125,35 @@ def test_saved_run_reads_back(tmp_path: Path, uncertain: Factory) -> None:
     assert sum(f[1] for f in firsts) == 200 and sum(f[2] for f in firsts) == 200
 
 
+def test_store_reads_have_named_columns_and_a_short_repr(tmp_path: Path,
+                                                         uncertain: Factory) -> None:
+    """api37: percentiles() gave unnamed tuples (month, p5, ... mean), so a frame of them
+    had columns 0..6; a record's repr printed its whole summary and scenario."""
+    import pandas as pd
+
+    r, scen = _result(uncertain)
+    store = RunStore(tmp_path / "runs.duckdb")
+    run_id = store.save(r, scen)
+    cash = pd.DataFrame(store.percentiles(run_id, "cash"))
+    assert list(cash.columns) == ["month", "p5", "p25", "p50", "p75", "p95", "mean"]
+    assert list(cash["month"]) == list(range(r.horizon_months))  # saved from 0 (see report)
+    assert list(cash["p50"]) == list(r.percentiles["cash"][2])
+    assert list(pd.DataFrame(store.cash_out(run_id))["probability"]) == list(r.prob_cash_out)
+    firsts = store.first_months(run_id)  # every path once in each histogram: 200
+    assert sum(f.cash_out_paths for f in firsts) == sum(f.breakeven_paths for f in firsts) \
+        == 200
+    runs = store.records().to_frame()
+    row = runs.loc[run_id]
+    assert row["paths"] == 200 and row["seed"] == 1
+    assert row["prob_cash_out_by_horizon"] == r.prob_cash_out[-1]
+    assert row["cash_p50_at_horizon"] == r.percentiles["cash"][2, -1]
+    assert pd.api.types.is_datetime64_any_dtype(runs["created"])
+    rec = store.get(run_id)
+    assert repr(rec) == (f"RunRecord({run_id[:12]!r}, {rec.created:%Y-%m-%d %H:%M:%S} UTC, "
+                         f"{r.company} base, 200 paths x {r.horizon_months} months, seed 1, "
+                         f"{r.backend})")
+
+
 @pytest.mark.parametrize("bad", ["../etc/passwd", "a/b", "\x1b[2J", "abc%", "ABC_", "", "0" * 33])
 def test_run_ids_refused_at_the_boundary(tmp_path: Path, bad: str, uncertain: Factory) -> None:
     store = RunStore(tmp_path / "runs.duckdb")

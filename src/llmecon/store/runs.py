@@ -21,7 +21,6 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,8 @@ from llmecon.fileio import DUCKDB_CONFIG
 from llmecon.store.locking import LOCK_WAIT_S as LOCK_WAIT_S  # moved there
 from llmecon.store.locking import clean as clean  # moved there
 from llmecon.store.locking import file_lock, retry, why_line
+from llmecon.store.records import CashOutRow, FirstMonthRow, PercentileRow, RunRecords
+from llmecon.store.records import RunRecord as RunRecord  # moved there
 
 #: Columns of each table and their DuckDB types (the schema is made from them).
 COLUMNS = {
@@ -68,21 +69,6 @@ def default_store_path() -> Path:
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "llmecon" / "runs.duckdb"
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    run_id: str
-    created: datetime
-    company: str
-    stresses: str
-    paths: int
-    horizon: int
-    seed: int
-    backend: str
-    summary: dict[str, Any]
-    scenario: dict[str, Any]
-    llmecon_version: str | None = None  # None: saved before runs recorded it
 
 
 class RunStore:
@@ -202,12 +188,13 @@ class RunStore:
                 raise
         return run_id
 
-    def records(self) -> list[RunRecord]:
-        """Every run, oldest first; a malformed one is an error naming it."""
+    def records(self) -> RunRecords:
+        """Every run, oldest first (``.to_frame()``: one row per run); a malformed one is
+        an error naming it."""
         good, problems = self.readable_records()
         if problems:
             raise problems[0]
-        return good
+        return RunRecords(good)
 
     def readable_records(self) -> tuple[list[RunRecord], list[InputError]]:
         """The runs that read back, and what is wrong with each one that does not (one
@@ -235,24 +222,26 @@ class RunStore:
                              f"{', '.join(clean(str(r[0])) for r in rows)}")
         return _record(rows[0])
 
-    def percentiles(self, run_id: str, metric: str) -> list[tuple[Any, ...]]:
+    def percentiles(self, run_id: str, metric: str) -> list[PercentileRow]:
+        """The saved percentiles of ``metric`` (cash, revenue, burn, gross_margin), month
+        by month: ``pd.DataFrame(store.percentiles(run_id, "cash"))`` is a frame."""
         run_id = check_run_id(run_id)
         with self._connect(read_only=True) as con:
-            out: list[tuple[Any, ...]] = con.execute(
+            rows = con.execute(
                 "SELECT month, p5, p25, p50, p75, p95, mean FROM percentiles WHERE run_id = ? "
                 "AND metric = ? ORDER BY month", [run_id, metric]).fetchall()
-        return out
+        return [PercentileRow(*r) for r in rows]
 
-    def cash_out(self, run_id: str) -> list[tuple[int, float]]:
+    def cash_out(self, run_id: str) -> list[CashOutRow]:
+        """P(cash < 0) by the end of each month."""
         run_id = check_run_id(run_id)
         with self._connect(read_only=True) as con:
-            out: list[tuple[int, float]] = con.execute(
+            rows = con.execute(
                 "SELECT month, probability FROM cash_out WHERE run_id = ? ORDER BY month",
                 [run_id]).fetchall()
-        return out
+        return [CashOutRow(*r) for r in rows]
 
-
-    def first_months(self, run_id: str) -> list[tuple[int | None, int, int]]:
+    def first_months(self, run_id: str) -> list[FirstMonthRow]:
         """(month, paths whose cash first went below zero then, paths first breaking even
         then); month None: not within the horizon."""
         run_id = check_run_id(run_id)
@@ -260,10 +249,10 @@ class RunStore:
             if not con.execute("SELECT count(*) FROM information_schema.tables WHERE "
                                "table_name = 'first_month'").fetchone()[0]:
                 return []  # a store written before the histograms were saved
-            out: list[tuple[int | None, int, int]] = con.execute(
+            rows = con.execute(
                 "SELECT month, cash_out_paths, breakeven_paths FROM first_month WHERE "
                 "run_id = ? ORDER BY month NULLS LAST", [run_id]).fetchall()
-        return out
+        return [FirstMonthRow(*r) for r in rows]
 
 
 def _cleaned(o: Any) -> Any:
