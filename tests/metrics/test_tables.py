@@ -24,7 +24,7 @@ def frames(zhipu: Company, minimax: Company) -> tuple[pd.DataFrame, pd.DataFrame
 
 def test_values_and_labels_as_before(frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     ue, _ = frames
-    assert list(ue.columns) == [ZHIPU, MINIMAX]
+    assert list(ue.columns) == [ZHIPU, MINIMAX, "key"]  # the row key last (api37)
     # disclosed: Zhipu H1 2025 revenue RMB 190.877m (prospectus), MiniMax FY2025 US$79.038m
     # (announcement via cnyes/aibase)
     assert ue.loc["Revenue", ZHIPU] == pytest.approx(190.877e6)
@@ -50,7 +50,7 @@ def test_not_disclosed_and_not_applicable_are_told_apart(
     assert status.loc[LOCALIZED, MINIMAX] == "not applicable"
     assert status.loc["Selling & marketing / revenue", ZHIPU] == "n/a"
     assert status.loc["Revenue", ZHIPU] == "ok"
-    assert status.shape == ue.shape
+    assert status.shape == ue.drop(columns="key").shape
 
 
 def test_confidence_per_cell(frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
@@ -187,3 +187,21 @@ def test_wide_frame_says_why_a_cell_is_empty(zhipu: Company) -> None:
     assert "selling_marketing_expense not disclosed" in \
         f.attrs["why"][col]["Selling & marketing / revenue"]
     assert f.attrs["why"][col]["Revenue"] is None
+
+
+def test_wide_frame_finds_a_row_by_its_key(frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """api36 L2: the index is the label as printed, indented for a segment, so
+    ``.loc["revenue: localized_deployment"]`` failed; the key column finds it, and the
+    label index still works as before."""
+    ue, _ = frames
+    by_key = ue.set_index("key")
+    # Zhipu's H1 2025 revenue RMB 190.877m (prospectus), by key and by label alike
+    assert by_key.loc["revenue", ZHIPU] == ue.loc["Revenue", ZHIPU] == \
+        pytest.approx(190.877e6)
+    # localized deployment: 84.8% (RMB 162m) of H1 2025 revenue (prospectus_figures.md)
+    loc = "revenue[localized_deployment]"
+    assert ue.loc[LOCALIZED, "key"] == loc
+    assert by_key.loc[loc, ZHIPU] == pytest.approx(162e6, rel=0.01)
+    assert by_key.loc[loc, ZHIPU] / by_key.loc["revenue", ZHIPU] == pytest.approx(0.848,
+                                                                                   abs=5e-4)
+    assert ue.drop(columns="key").dtypes.eq("float64").all()  # the values stay numbers

@@ -67,8 +67,11 @@ class Table:
     def to_frame(self, detail: bool = False) -> pd.DataFrame:
         """The table as a DataFrame of raw (unrounded) values.
 
-        By default one column per company-period (``Column.header``), one row per metric
-        (its label), NaN where there is no value, with ``attrs``:
+        By default one column per company-period (``Column.header``), one row per metric,
+        NaN where there is no value, indexed by the row's label as printed (a segment's
+        indented: ``"  revenue: localized_deployment"``); the last column, ``key``, is the
+        row's key (as in the JSON): ``df.set_index("key").loc["revenue"]``. Drop it for
+        arithmetic (``df.drop(columns="key")``). ``attrs``:
 
         - ``"title"``: the table's title;
         - ``"currency"``: ``{column header: ISO currency}`` of the column's money values
@@ -81,9 +84,7 @@ class Table:
           ``n/a`` (not disclosed or not computable) or ``not applicable`` (the row is
           another company's line, shown as "—");
         - ``"why"``: ``{column header: {row label: reason}}``, why a cell has no value
-          (None where it has one).
-
-        (Plain dicts, not frames, so pandas can copy and compare ``attrs``.)
+          (None where it has one). (Plain dicts: pandas can copy and compare ``attrs``.)
 
         With ``detail=True``, a long frame instead, one row per cell, with the columns of
         :meth:`SignalsTable.to_frame` that apply: ``company``, ``period``, ``metric`` (row
@@ -109,6 +110,7 @@ class Table:
                                        for r in self.rows]
                             for i, c in enumerate(self.columns)},
                            index=[r.label for r in self.rows])
+        out["key"] = [r.key for r in self.rows]
         out.attrs = {"title": self.title,
                      "currency": {c.header: c.currency for c in self.columns},
                      "unit": {r.label: next((mv.unit for mv in r.cells
