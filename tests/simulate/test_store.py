@@ -136,10 +136,17 @@ def test_store_reads_have_named_columns_and_a_short_repr(tmp_path: Path,
     run_id = store.save(r, scen)
     cash = pd.DataFrame(store.percentiles(run_id, "cash"))
     assert list(cash.columns) == ["month", "p5", "p25", "p50", "p75", "p95", "mean"]
-    assert list(cash["month"]) == list(range(r.horizon_months))  # saved from 0 (see report)
+    # months numbered from 1, as the run's frame numbers them (they came back from 0, so
+    # a merge on month with SimResult.to_frame() was one month off)
+    assert list(cash["month"]) == list(range(1, r.horizon_months + 1))
+    frame = r.to_frame()
+    cash_run = frame[frame.metric == "cash"].set_index("month")["p50"]
+    assert (cash.set_index("month")["p50"] == cash_run).all()
+    assert [c.month for c in store.cash_out(run_id)][:2] == [1, 2]
     assert list(cash["p50"]) == list(r.percentiles["cash"][2])
     assert list(pd.DataFrame(store.cash_out(run_id))["probability"]) == list(r.prob_cash_out)
     firsts = store.first_months(run_id)  # every path once in each histogram: 200
+    assert firsts[0].month == 1 and firsts[-1].month is None  # None: not within the horizon
     assert sum(f.cash_out_paths for f in firsts) == sum(f.breakeven_paths for f in firsts) \
         == 200
     runs = store.records().to_frame()

@@ -66,8 +66,7 @@ _RECORD_FIELDS = ("run_id", "created", "company", "stresses", "paths", "horizon"
 
 class PercentileRow(NamedTuple):
     """One month of a saved metric (``pd.DataFrame(rows)`` names the columns). ``month``
-    counts from 0 as saved (0 is the first month, which ``SimResult.to_frame()`` and the
-    CLI call month 1)."""
+    is numbered from 1, as in ``SimResult.to_frame()`` and the CLI."""
 
     month: int
     p5: float
@@ -79,14 +78,14 @@ class PercentileRow(NamedTuple):
 
 
 class CashOutRow(NamedTuple):
-    """``month`` counts from 0, as :class:`PercentileRow`'s."""
+    """``month`` is numbered from 1, as :class:`PercentileRow`'s."""
 
     month: int
     probability: float  #: P(cash < 0) by the end of ``month``, a fraction
 
 
 class FirstMonthRow(NamedTuple):
-    """``month`` counts from 0, as :class:`PercentileRow`'s."""
+    """``month`` is numbered from 1, as :class:`PercentileRow`'s."""
 
     month: int | None  #: None: not within the horizon
     cash_out_paths: int  #: paths whose cash first went below zero that month

@@ -224,11 +224,12 @@ class RunStore:
 
     def percentiles(self, run_id: str, metric: str) -> list[PercentileRow]:
         """The saved percentiles of ``metric`` (cash, revenue, burn, gross_margin), month
-        by month: ``pd.DataFrame(store.percentiles(run_id, "cash"))`` is a frame."""
+        by month: ``pd.DataFrame(store.percentiles(run_id, "cash"))`` is a frame. Months
+        are numbered from 1, as in ``SimResult.to_frame()`` (the file counts from 0)."""
         run_id = check_run_id(run_id)
         with self._connect(read_only=True) as con:
             rows = con.execute(
-                "SELECT month, p5, p25, p50, p75, p95, mean FROM percentiles WHERE run_id = ? "
+                "SELECT month + 1, p5, p25, p50, p75, p95, mean FROM percentiles WHERE run_id = ? "
                 "AND metric = ? ORDER BY month", [run_id, metric]).fetchall()
         return [PercentileRow(*r) for r in rows]
 
@@ -237,7 +238,7 @@ class RunStore:
         run_id = check_run_id(run_id)
         with self._connect(read_only=True) as con:
             rows = con.execute(
-                "SELECT month, probability FROM cash_out WHERE run_id = ? ORDER BY month",
+                "SELECT month + 1, probability FROM cash_out WHERE run_id = ? ORDER BY month",
                 [run_id]).fetchall()
         return [CashOutRow(*r) for r in rows]
 
@@ -250,7 +251,7 @@ class RunStore:
                                "table_name = 'first_month'").fetchone()[0]:
                 return []  # a store written before the histograms were saved
             rows = con.execute(
-                "SELECT month, cash_out_paths, breakeven_paths FROM first_month WHERE "
+                "SELECT month + 1, cash_out_paths, breakeven_paths FROM first_month WHERE "
                 "run_id = ? ORDER BY month NULLS LAST", [run_id]).fetchall()
         return [FirstMonthRow(*r) for r in rows]
 
