@@ -130,3 +130,25 @@ def test_the_unit_economics_frame_says_why_and_keeps_units_units(minimax: Compan
     assert cost["unit"] == "USD per million tokens"
     assert "the fleet's utilisation" in cost["basis"]
     assert not df["unit"].str.contains(" at |%", regex=True).any()
+
+
+def test_the_drivers_frame_has_no_empty_confidence(minimax: Company) -> None:
+    from llmecon.inference.catalog import load_catalog
+    from llmecon.inference.engines import load_serving_factors
+    from llmecon.unit_economics.company import load_assumptions
+    from llmecon.unit_economics.drivers import company_drivers
+    from llmecon.units import load_fx
+
+    d = company_drivers(minimax, load_assumptions(None), load_fx(), load_catalog(),
+                        load_serving_factors())
+    df = d.to_frame().set_index("name")
+    # disclosed ARPPU US$15 over 9M 2025, a month: 15 / 9; no confidence stated: None
+    arppu = df.loc["ai_native_products.payer_arppu_monthly"]
+    assert arppu["value"] == pytest.approx(15 / 9) and pd.isna(arppu["confidence"])
+    assert (df["confidence"] != "").all() and df["value"].dtype == "float64"
+    # the engine's cost at full use: a unit, and "at full use" in the basis (it was in the
+    # unit, "USD per million tokens at full use")
+    cost = df.loc["open_platform.cost_per_m_tokens"]
+    assert cost["unit"] == "USD per million tokens"
+    assert cost["basis"].startswith("at full use")
+    assert df.attrs == {"company": "minimax", "currency": "USD"}

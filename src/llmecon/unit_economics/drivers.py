@@ -17,7 +17,7 @@ Names are ``<line>.<driver>`` for a business line and ``company.<driver>`` other
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -85,9 +85,16 @@ class Drivers:
                 if d.name.split(".", 1)[0] == line}
 
     def to_frame(self) -> pd.DataFrame:
+        """One row per driver: ``name`` (``line.driver``), ``value`` (float64), ``unit``,
+        ``source``, ``basis``, ``period``, ``confidence`` (None where not stated, as in the
+        unit-economics frame); ``attrs`` holds ``company`` and ``currency``."""
         import pandas as pd
 
-        return pd.DataFrame([asdict(d) for d in self.drivers])
+        out = pd.DataFrame([{**asdict(d), "confidence": d.confidence or None}
+                            for d in self.drivers], columns=[f.name for f in fields(Driver)])
+        out["value"] = out["value"].astype("float64")
+        out.attrs = {"company": self.company_id, "currency": self.currency}
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {"company": self.company_id, "currency": self.currency,
