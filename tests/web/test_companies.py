@@ -118,3 +118,43 @@ def test_serve_refuses_a_bad_file_in_one_line_before_it_listens(
     assert main(["serve", "--port", "1", "--company", str(DATA / given)]) == 2
     err = capsys.readouterr().err
     assert named in err and given.split("/")[-1] in err and err.count("\n") == 1
+
+
+def _with_id(tmp_path: Path, cid: str, name: str | None = None) -> Path:
+    """tests/data/lumora.yaml under the id ``cid`` (the file's only change)."""
+    text = LUMORA.read_text(encoding="utf-8").replace("  id: lumora\n", f"  id: {cid}\n", 1)
+    assert f"  id: {cid}\n" in text
+    out = tmp_path / (name or f"{cid}.yaml")
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("cid", ["mro", "name", "value", "a.b", "1st"])
+def test_an_id_that_is_a_python_word_is_served(cid: str, tmp_path: Path) -> None:
+    # atk37: id 'mro' (a valid company id) stopped serve with 'internal error: ValueError:
+    # invalid enum member name(s)': the ids were the enumeration's member names
+    app = create_app(tmp_path / "runs.duckdb",
+                     companies=load_launch_companies([_with_id(tmp_path, cid)]))
+    c = TestClient(app, base_url="http://localhost")
+    assert cid in {r["id"] for r in c.get("/api/companies").json()}
+    r = c.get("/api/compare", params={"companies": [cid, "zhipu"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["tables"][0]["columns"][0]["company"] == cid
+    assert c.get(f"/api/unit-economics/{cid}").json()["company"] == cid
+    assert c.post("/api/simulations", json={"company": cid, "paths": 100,
+                                            "horizon_months": 3}).status_code == 202
+    bad = c.get("/api/unit-economics/nosuch").json()["detail"][0]["msg"]
+    assert f"or '{cid}'" in bad
+
+
+def test_an_id_in_another_case_is_the_same_id(tmp_path: Path) -> None:
+    # atk37: a file with id 'Zhipu' was served beside the bundled zhipu (the command line
+    # reads 'ZHIPU' as zhipu), its columns headed 'Zhipu' beside 'zhipu'
+    with pytest.raises(InputError, match=r"'Zhipu' is a bundled company's \('zhipu' in "
+                                         "another case\\)"):
+        load_launch_companies([_with_id(tmp_path, "Zhipu")])
+    with pytest.raises(InputError, match=r"also the id of --company .*lumora.yaml "
+                                         r"\('lumora' in another case\)"):
+        load_launch_companies([LUMORA, _with_id(tmp_path, "LUMORA", "upper.yaml")])
+    with pytest.raises(InputError, match="a bundled company, shown already"):
+        load_launch_companies(["MiniMax"])

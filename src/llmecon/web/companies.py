@@ -28,24 +28,30 @@ def load_launch_companies(paths: Sequence[str | Path]) -> list[Company]:
     from llmecon.statements.io import bundled_ids, looks_like_path
 
     bundled = set(bundled_ids())
+    # ids are compared case-blind: the command line reads 'ZHIPU' as the bundled zhipu
+    folded = {b.casefold(): b for b in bundled}
     out: list[Company] = []
-    given: dict[str, str] = {}
+    given: dict[str, tuple[str, str]] = {}
     for p in paths:
         ref = str(p)
-        if ref in bundled:
+        if ref.casefold() in folded:
             raise InputError(f"--company {ref}: a bundled company, shown already; --company "
                              "takes a company file of your own (.yaml or .csv)")
         if not looks_like_path(ref):  # a bare name is a file in the working folder
             ref = f"./{ref}"
         c = load_company(ref)
-        if c.id in bundled:
-            raise InputError(f"--company {p}: its id {c.id!r} is a bundled company's; the "
-                             "dashboard shows the bundled one already: give the file "
+        key = c.id.casefold()
+        if key in folded:
+            same = "" if c.id == folded[key] else f" ({folded[key]!r} in another case)"
+            raise InputError(f"--company {p}: its id {c.id!r} is a bundled company's{same}; "
+                             "the dashboard shows the bundled one already: give the file "
                              "another id (YAML company: id:, CSV company column)")
-        if c.id in given:
+        if key in given:
+            other, other_id = given[key]
+            same = "" if c.id == other_id else f" ({other_id!r} in another case)"
             raise InputError(f"--company {p}: its id {c.id!r} is also the id of --company "
-                             f"{given[c.id]}; give each company file its own id")
-        given[c.id] = str(p)
+                             f"{other}{same}; give each company file its own id")
+        given[key] = (str(p), c.id)
         out.append(c)
     return out
 
@@ -76,7 +82,9 @@ class CompanyBook:
 
         if not self.extra:
             return CompanyId
-        return Enum("CompanyId", {i: i for i in self.ids}, type=str)
+        # members named c0, c1, ...: an id may be a name Enum refuses ('mro') or one of
+        # its attributes ('name', 'value'); requests and routes use the values only
+        return Enum("CompanyId", [(f"c{n}", i) for n, i in enumerate(self.ids)], type=str)
 
     def get(self, company_id: str) -> Company:
         """The company of ``company_id`` (a file given at launch is not read again)."""
