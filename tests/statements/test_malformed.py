@@ -58,7 +58,13 @@ EXPECTED: dict[str, str] = {
     # from an audit: read before as if they were fine
     "yaml_unused_period.yaml": "periods: 'H1_2023' is defined but no figure uses it",
     "number_with_underscore.csv": "row 8, value: expected a number, found '1_00'",
-    "yaml_line_name_with_separator.yaml": "expected line names without ';', '|' or spaces",
+    "yaml_line_name_with_separator.yaml": "expected line names without ';', '|', '.' or spaces",
+    # atk37: validate passed 'chat.app'; simulate then read the driver 'chat.app.cac' as line
+    # 'chat' and said its unit economics could not be computed
+    "yaml_line_name_with_dot.yaml": "lines: expected line names without ';', '|', '.' or "
+                                    "spaces at either end (the CSV lists them as 'a;b', a "
+                                    "scenario a line's driver as 'line.driver'), found "
+                                    "'chat.app'",
     "gross_profit_above_revenue.csv": "gross_profit FY2023: 500 USD million exceeds revenue "
                                       "40 USD million",
     "fractional_headcount.csv": "row 21, value: expected a whole number of persons, found 200.5",

@@ -95,9 +95,11 @@ class CompanyMeta(ConfigModel):
     def _line_names(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for x in v:
             no_control_characters(x)
-            if x != x.strip() or any(c in x for c in ";|") or not x:
-                raise ValueError(f"expected line names without ';', '|' or spaces at either "
-                                 f"end (the CSV lists them as 'a;b'), found {x!r}")
+            if x != x.strip() or any(c in x for c in ";|.") or not x:
+                # '.': a scenario names a line's driver 'line.driver' ('chat.cac')
+                raise ValueError(f"expected line names without ';', '|', '.' or spaces at "
+                                 f"either end (the CSV lists them as 'a;b', a scenario a "
+                                 f"line's driver as 'line.driver'), found {x!r}")
         return v
 
     @field_validator("currency")
