@@ -212,3 +212,42 @@ def test_a_company_file_given_at_launch_is_compared_and_stress_tested(tmp_path: 
         page.screenshot(path=str(tmp_path / "dashboard-own.png"), full_page=True)
         assert errors == []
         page.close()
+
+
+@pytest.mark.slow
+def test_a_hostile_company_file_runs_no_script_and_an_unprojectable_one_is_said(
+        tmp_path: Path, browser: Any) -> None:
+    # atk37: names, tickers and notes of a file given at launch reach the page; a file the
+    # model cannot project (no revenue) was left out of the stress-test list without a word
+    lumora = Path(__file__).parents[1] / "data" / "lumora.yaml"
+    markup = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>'
+    text = lumora.read_text(encoding="utf-8")
+    text = text.replace("  name: Lumora AI\n", f"  name: 'L{markup}'\n  ticker: <b>T</b>\n", 1)
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(text.replace("  id: lumora\n", "  id: evil\n", 1), encoding="utf-8")
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("company,period,period_end,period_months,metric,value,currency,unit,"
+                    "source_url\ntiny,META,,,name,Tiny Co,,,\ntiny,META,,,currency,USD,,,\n"
+                    "tiny,FY2024,2024-12-31,12,rd_expense,10,USD,million,hand\n",
+                    encoding="utf-8")
+    for url in _serve(tmp_path, companies=(hostile, tiny)):
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        seen: list[str] = []
+        page.on("pageerror", lambda e, s=seen: s.append(str(e)))
+        page.on("dialog", lambda d, s=seen: (s.append(d.message), d.dismiss()))
+        page.goto(url)
+        page.wait_for_selector("#company-evil")
+        assert f"L{markup} (<b>T</b>, your file)" in page.inner_text("#company-list")
+        page.check("#company-evil")
+        page.click("#compare-btn")
+        page.wait_for_selector("#compare-result table[data-table='Unit economics']")
+        page.select_option("#sim-company", "evil")
+        assert page.evaluate("window.__xss") is None
+        assert page.locator("#compare-result img, #company-list img, #sim-company b"
+                            ).count() == 0
+        assert "tiny" not in page.locator("#sim-company option").all_inner_texts()
+        note = page.inner_text("#sim-not-offered")
+        assert note.startswith("Tiny Co (your file) is not offered: tiny: ")
+        assert "revenue" in note and "evil" not in note
+        assert seen == []
+        page.close()
