@@ -448,3 +448,24 @@ def test_sm_per_net_new_mau_reads_the_one_line_with_users() -> None:
     h1 = s.sm_per_net_new_mau(ctx(c), c.period("H1_2025"))
     assert h1.value == pytest.approx(21e6 * 2 / (13e6 - 6.5e6))
     assert "MAU [line:chat]" in h1.basis and "upper bound" in h1.basis
+
+
+@pytest.mark.parametrize("fy2024_mau", [4.0, 3.0])
+def test_sm_per_net_new_mau_when_users_fell_says_so(fy2024_mau: float,
+                                                    tmp_path: Path) -> None:
+    """atk37: tests/data/lumora.yaml with chat MAU FY2024 at 4m or 3m (FY2023: 4m) read
+    'undefined (a division by zero, or past the largest float)': no user was added, so there
+    is nothing to spread the S&M over, and the reason says that."""
+    from llmecon.api import load_company
+
+    text = (Path(__file__).parents[1] / "data" / "lumora.yaml").read_text(encoding="utf-8")
+    old = "  period: FY2024\n  value: 9.0\n"
+    assert text.count(old) == 1
+    f = tmp_path / "fell.yaml"
+    f.write_text(text.replace(old, f"  period: FY2024\n  value: {fy2024_mau}\n"),
+                 encoding="utf-8")
+    c = load_company(str(f))
+    fy = s.sm_per_net_new_mau(ctx(c), c.period("FY2024"))
+    assert fy.value is None
+    assert fy.why == (f"no net new MAU: MAU [line:chat] FY2024 {fy2024_mau * 1e6:,.0f} is not "
+                      "above FY2023's 4,000,000")

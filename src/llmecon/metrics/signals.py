@@ -295,6 +295,10 @@ def sm_per_net_new_mau(ctx: Context, p: Period) -> MetricValue:
     sm, now, before = (float(x.value or 0.0) for x in parts)
     scaled = f"S&M {p.label} x 12/{p.months}" if p.months != 12 else f"S&M {p.label}"
     mau = f"MAU [{seg}]" if seg else "MAU"
+    if now <= before:  # not a division by zero: no user was added to spread the S&M over
+        return na("sm_per_net_new_mau", p, "money_per_new_user",
+                  f"no net new MAU: {mau} {p.label} {now:,.0f} is not above {prior}'s "
+                  f"{before:,.0f}", currency=ctx.company.currency, timing="flow")
     return _mv("sm_per_net_new_mau", p, parts,
                fx.spend_per_net_new_aligned(sm, p.months, now, before, 12),
                "money_per_new_user", f"{scaled} / ({mau} {p.label} - {mau} {prior}): twelve "
