@@ -122,3 +122,27 @@ def test_lumora_chat_cac_by_hand(tmp_path: Path) -> None:
     assert rows["average MAU H1_2024"].value == pytest.approx(6.5e6)
     assert rows["CAC per new user"].value == pytest.approx(18.9 / 11.05)
     assert rows["CAC per new payer"].value == pytest.approx(18.9 / (11.05 * 0.70 / 13.0))
+
+
+def test_company_sm_per_net_new_mau_when_users_fell_says_so(tmp_path: Path) -> None:
+    # atk37: tests/data/lumora.yaml with company MAU (the chat line's, given for the company
+    # too) at 5m in H1 2025 against 6.5m in H1 2024: the row read n/a beside the formula
+    # 'S&M x 12/6 / (MAU H1_2025 - MAU H1_2024)', as if figures were missing
+    import yaml
+
+    from llmecon.api import load_company, unit_economics
+
+    doc = yaml.safe_load((Path(__file__).parents[1] / "data" / "lumora.yaml").read_text(
+        encoding="utf-8"))
+    for fig in [x for x in doc["figures"] if x["item"] == "mau"
+                and x.get("segment") == "line:chat"]:
+        company = {k: v for k, v in fig.items() if k != "segment"}
+        if fig["period"] == "H1_2025":
+            fig["value"] = company["value"] = 5.0
+        doc["figures"].append(company)
+    f = tmp_path / "fell.yaml"
+    f.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    (row,) = [r for r in unit_economics(load_company(str(f))).rows
+              if r.quantity == "S&M per net new MAU (aligned windows, company)"]
+    assert row.value is None and row.status == "n/a"
+    assert row.basis == "no net new MAU: MAU H1_2025 5,000,000 is not above H1_2024's 6,500,000"

@@ -65,7 +65,11 @@ def _disclosed_rows(x: LineInputs, line: str, start: LineStart) -> list[str]:
             if sm is not None else t_sm)
     if prior and sm_total is not None:
         now_all, before_all = get(r, "mau", p)[0], get(r, "mau", x.company.period(prior))[0]
-        if now_all is not None and before_all is not None:
+        if now_all is not None and before_all is not None and now_all <= before_all:
+            out.add("S&M per net new MAU (aligned windows, company)", None, cur, "n/a",
+                    f"no net new MAU: MAU {p.label} {now_all:,.0f} is not above {prior}'s "
+                    f"{before_all:,.0f}")
+        elif now_all is not None and before_all is not None:
             out.add("S&M per net new MAU (aligned windows, company)",
                     float(f.spend_per_net_new_aligned(sm_total, p.months, now_all, before_all,
                                                       12.0)), cur, "derived",
