@@ -156,6 +156,17 @@ def whole(lo: int, hi: int, unit: str = "") -> Callable[[str], int]:
     return parse
 
 
+def file_path(text: str) -> str:
+    """An argument type: the path of a file, not empty or blank (an empty ``--scenario=``
+    was read as no scenario, an empty ``--assume=`` as the folder '.')."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected the path of a file, found {text!r}")
+    return text
+
+
+file_path.__name__ = "file path"
+
+
 #: ``--paths``: 1 to MAX_PATHS.
 paths_count = whole(1, MAX_PATHS)
 #: ``--horizon``: 1 to MAX_HORIZON_MONTHS months.

@@ -8,6 +8,7 @@ from typing import Any
 
 from llmecon.cli.common import (
     currency_code,
+    file_path,
     horizon_months,
     output_path,
     safe,
@@ -21,7 +22,7 @@ from llmecon.constants import MAX_PATHS
 def register(sub: Any) -> None:
     r = sub.add_parser("report", help="a self-contained HTML report (or an Excel workbook)")
     r.add_argument("companies", metavar="COMPANY", nargs="+")
-    r.add_argument("--scenario", metavar="FILE")
+    r.add_argument("--scenario", metavar="FILE", type=file_path)
     r.add_argument("--stress", action="append", default=None, metavar="NAME",
                    help="stress presets to run beside the base (default: all)")
     r.add_argument("--paths", type=whole(1, MAX_PATHS), default=5000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from llmecon.cli.common import memory_gib, whole
+from llmecon.cli.common import file_path, memory_gib, whole
 from llmecon.constants import MAX_PATHS, MEMORY_BUDGET_BYTES
 
 
@@ -25,7 +25,7 @@ def register(sub: Any) -> None:
     w.add_argument("--memory-budget", type=memory_gib, metavar="GIB",
                    help="memory one stress test may plan to use, in GiB (default "
                         f"{MEMORY_BUDGET_BYTES / 2**30:g})")
-    w.add_argument("--company", action="append", default=[], metavar="PATH",
+    w.add_argument("--company", action="append", default=[], metavar="PATH", type=file_path,
                    help="a company file of your own (.yaml or .csv; repeatable), shown beside "
                         "the bundled companies: checked at start as 'llmecon validate' checks "
                         "it, and read only then (the browser cannot name a file)")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llmecon.cli.common import (
+    file_path,
     horizon_months,
     memory_gib,
     paths_count,
@@ -95,12 +96,14 @@ def _target_margin(text: str) -> float:
 
 
 def _scenario_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scenario", metavar="FILE", help="YAML merged over the calibrated scenario")
+    p.add_argument("--scenario", metavar="FILE", type=file_path,
+                   help="YAML merged over the calibrated scenario")
     p.add_argument("--stress", action="append", default=[], metavar="NAME",
                    help="a stress preset (repeatable; see 'llmecon scenario stresses')")
     p.add_argument("--horizon", type=horizon_months,
                    help=f"months to project (default {DEFAULT_HORIZON_MONTHS})")
-    p.add_argument("--assume", metavar="FILE", help="unit-economics assumptions (YAML)")
+    p.add_argument("--assume", metavar="FILE", type=file_path,
+                   help="unit-economics assumptions (YAML)")
     p.add_argument("--financing", choices=("committed", "all", "none"),
                    help="financing counted: committed (default), all, none")
 

@@ -6,15 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from llmecon.cli.common import save_xlsx, workbook_output
+from llmecon.cli.common import file_path, save_xlsx, workbook_output
 
 
 def register(sub: Any) -> None:
     u = sub.add_parser("unit-economics", help="unit economics per business line, from the "
                                               "company's figures and stated assumptions")
     u.add_argument("company", metavar="COMPANY")
-    u.add_argument("--assume", metavar="FILE", help="YAML of assumptions overriding the "
-                                                   "defaults (see data/assumptions)")
+    u.add_argument("--assume", metavar="FILE", type=file_path,
+                   help="YAML of assumptions overriding the defaults (see data/assumptions)")
     u.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     workbook_output(u)
     u.set_defaults(handler=_unit_economics)
