@@ -58,3 +58,28 @@ def test_signal_without_a_change_says_na(book: Any) -> None:
                if r[0].value == "zhipu" and r[1].value == "Top-5 customer share")
     assert row[2].value == pytest.approx(0.455, abs=5e-4)
     assert row[5].value == "n/a"
+
+
+def test_a_sheet_name_cut_to_31_characters_says_what_it_holds(tmp_path: Path) -> None:
+    # atk37: a report of two files with ids of 38 characters had sheets 'Sim
+    # averyveryverylongcompan (2)' to '(4)': nothing said which company and stress each held
+    from openpyxl import load_workbook
+
+    from llmecon.report.excel import Book
+
+    a, b = "averyveryverylongcompanyidentifier_one", "averyveryverylongcompanyidentifier_two"
+    book = Book()
+    for title in ("Unit economics", f"Sim {a} base", f"Sim {a} price-war", f"Sim {b} base"):
+        book.sheet(title, ["metric"])
+    wb = load_workbook(book.save(tmp_path / "long.xlsx"))
+    assert wb.sheetnames == ["Unit economics", "Sim averyveryverylongcompanyide",
+                             "Sim averyveryverylongcompan (2)",
+                             "Sim averyveryverylongcompan (3)", "Sheet names"]
+    assert [r for r in wb["Sheet names"].iter_rows(min_row=2, values_only=True)] == [
+        ("Sim averyveryverylongcompanyide", f"Sim {a} base"),
+        ("Sim averyveryverylongcompan (2)", f"Sim {a} price-war"),
+        ("Sim averyveryverylongcompan (3)", f"Sim {b} base")]
+    short = Book()
+    short.sheet("Sim zhipu price-war", ["metric"])
+    assert load_workbook(short.save(tmp_path / "short.xlsx")).sheetnames == [
+        "Sim zhipu price-war"]

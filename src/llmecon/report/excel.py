@@ -34,6 +34,8 @@ class Book:
 
         self.wb = Workbook()
         self._first = True
+        #: sheet name -> the title it stands for, where Excel's 31 characters cut it
+        self.cut: dict[str, str] = {}
 
     def sheet(self, title: str, header: Sequence[str]) -> Any:
         from openpyxl.styles import Font
@@ -46,6 +48,8 @@ class Book:
             self._first = False
         else:
             ws = self.wb.create_sheet(name)
+        if name != title:  # 'Sim <long id> (2)': say which company and stress it holds
+            self.cut[name] = title
         for j, h in enumerate(header, start=1):
             put(ws, 1, j, h).font = Font(bold=True)
         ws.freeze_panes = "B2"
@@ -55,6 +59,14 @@ class Book:
         """Write the workbook atomically (a crash never leaves half a file)."""
         import io
 
+        if self.cut and "Sheet names" not in self.wb.sheetnames:
+            ws = self.wb.create_sheet("Sheet names")
+            for j, h in enumerate(("sheet", "holds (its name cut to Excel's 31 characters)"),
+                                  start=1):
+                put(ws, 1, j, h)
+            for i, (name, title) in enumerate(self.cut.items(), start=2):
+                put(ws, i, 1, name)
+                put(ws, i, 2, title)
         buf = io.BytesIO()
         self.wb.save(buf)
         return atomic_write(path, buf.getvalue())
@@ -243,8 +255,8 @@ def add_simulation(book: Book, r: Any, name: str = "") -> None:
     from llmecon.simulate.run import PERCENTILES
 
     tag = name or ("+".join(r.stresses) or "base")
-    ws = book.sheet(f"Sim {r.company} {tag}"[:31], ["metric", "month", "month end", "unit",
-                                                    *(f"p{q}" for q in PERCENTILES), "mean"])
+    ws = book.sheet(f"Sim {r.company} {tag}", ["metric", "month", "month end", "unit",
+                                               *(f"p{q}" for q in PERCENTILES), "mean"])
     ends = list(r.month_ends) or [None] * r.horizon_months
     first = 5  # the first percentile's column
     i = 2
