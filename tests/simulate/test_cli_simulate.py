@@ -350,6 +350,14 @@ def test_a_financing_preset_says_what_it_takes_away_or_that_it_changes_nothing(
     assert "compare with --financing all" in err
     assert main(["simulate", "zhipu", "--paths", "100", "--no-save", "--format", "json"]) == 0
     assert "compare with --financing all" not in capsys.readouterr().err
+    # atk37: a run counting all financing was told to compare with --financing all and that
+    # the preset 'alone changes nothing'
+    assert main(["simulate", "zhipu", "--stress", "funding-closed", "--financing", "all",
+                 "--paths", "100", "--no-save", "--format", "json"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "funding-closed removes draw 50% of the unused bank facilities" in err
+    assert "counted in this run (financing all)" in err
+    assert "compare with" not in err and "changes nothing" not in err
 
 
 def test_runs_list_tells_a_scenario_files_run_from_the_calibrated_one(

@@ -207,6 +207,11 @@ def test_a_company_file_given_at_launch_is_compared_and_stress_tested(tmp_path: 
         assert page.locator("#fan-chart svg.main-svg").count() >= 1
         assert "lumora marketing-stop" in page.inner_text("#fan-chart")
         assert "(US$ millions)" in page.inner_text("#fan-chart")
+        # atk37: the notes 'llmecon simulate' prints, on the page too
+        assert page.locator(".sim-note").all_inner_texts() == [
+            "the projection starts at FY2024 (2024-12-31), not at a newer period: H1_2025 "
+            "does not disclose rd_compute_cost (it needs revenue, cost_of_revenue, "
+            "operating_cash_flow, rd_compute_cost; add them to start later)"]
         page.wait_for_function("document.querySelector('#runs-table') && document"
                                ".querySelector('#runs-table').innerText.includes('lumora')")
         page.screenshot(path=str(tmp_path / "dashboard-own.png"), full_page=True)

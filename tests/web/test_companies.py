@@ -158,3 +158,30 @@ def test_an_id_in_another_case_is_the_same_id(tmp_path: Path) -> None:
         load_launch_companies([LUMORA, _with_id(tmp_path, "LUMORA", "upper.yaml")])
     with pytest.raises(InputError, match="a bundled company, shown already"):
         load_launch_companies(["MiniMax"])
+
+
+def test_a_stress_test_says_what_the_command_line_says_beside_it(client: TestClient) -> None:
+    # atk37: the dashboard ran fx-shock, credit-withdrawn and funding-closed on lumora
+    # (tests/data/lumora.yaml: all in US$, no bank credit, a follow-on raise uncommitted)
+    # identical to its base without a word, and did not say that the projection starts at
+    # FY2024 because H1 2025 lacks rd_compute_cost; 'llmecon simulate' says all four
+    r = client.post("/api/simulations", json={
+        "company": "lumora", "paths": 100, "horizon_months": 6, "financing": "all",
+        "stresses": ["fx-shock", "credit-withdrawn", "funding-closed"]})
+    assert r.status_code == 202, r.text
+    job = r.json()["job_id"]
+    for _ in range(300):
+        j = client.get(f"/api/simulations/{job}").json()
+        if j["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    notes = j["result"]["notes"]
+    assert notes[0].startswith("fx-shock changes nothing for lumora: no revenue, cost")
+    assert notes[1] == ("credit-withdrawn changes nothing for lumora: no bank facility or "
+                        "borrowings to withdraw")
+    # financing 'all': the raise is counted in this run, so no 'compare with ...'
+    assert notes[2].startswith("funding-closed removes ") and notes[2].endswith(
+        ", counted in this run (financing all)")
+    assert notes[3].startswith("the projection starts at FY2024 (2024-12-31), not at a "
+                               "newer period: H1_2025 does not disclose rd_compute_cost")
+    assert len(notes) == 4

@@ -98,7 +98,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Simulations that wait for the gate, reporting progress as they wait."""
     gate = threading.Event()
 
-    def slow(job: Any, req: Any, s: Any, runs: Any, budget: int) -> None:
+    def slow(job: Any, req: Any, s: Any, runs: Any, budget: int, **_: Any) -> None:
         while not gate.wait(0.01):
             job.progress(0, req.paths)
         job.result = {"ok": True}
@@ -152,7 +152,7 @@ def test_a_job_over_its_time_limit_fails_with_the_reason(
 
 def test_a_job_failing_with_any_exception_ends_failed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(job: Any, req: Any, s: Any, runs: Any, budget: int) -> None:
+    def broken(job: Any, req: Any, s: Any, runs: Any, budget: int, **_: Any) -> None:
         raise ZeroDivisionError("division by zero in a driver")
 
     monkeypatch.setattr(routes_sim, "simulate", broken)

@@ -162,13 +162,10 @@ def _simulate(args: argparse.Namespace) -> int:
                                              block_paths=args.block_paths or BLOCK,
                                              memory_budget_bytes=args.memory_budget),
                            args.paths)
-    from llmecon.simulate.preset_checks import financing_notes, inert_stresses
-    from llmecon.simulate.scenario import stress_presets
+    from llmecon.simulate.run_notes import run_notes
     from llmecon.simulate.sensitivity import saved_scenario, unexplained_sensitivity
 
-    for note in [*inert_stresses(s), *financing_notes(unstressed, args.stress or (),
-                                                      stress_presets()),
-                 *_older_start(company, s)]:  # on standard error:
+    for note in run_notes(company, s, unstressed, args.stress or ()):  # on standard error:
         print(safe(f"llmecon: note: {note}"), file=sys.stderr)  # JSON and CSV stay as they are
     found = unexplained_sensitivity(s)
     run_id, failure = None, None
@@ -186,24 +183,6 @@ def _simulate(args: argparse.Namespace) -> int:
     if failure is not None:
         raise failure
     return 0
-
-
-def _older_start(company: Any, s: Any) -> list[str]:
-    """A note when the projection starts before the company's newest period (that period
-    does not disclose all the calibration needs): which period, and what it lacks."""
-    from llmecon.metrics.resolve import newer_periods_lacking
-    from llmecon.simulate.calibrate import CALIBRATION_NEEDS
-
-    start = next((p for p in company.duration_periods if p.end == s.start), None)
-    if start is None:
-        return []
-    newer = newer_periods_lacking(company, start, CALIBRATION_NEEDS)
-    if not newer:
-        return []
-    why = "; ".join(f"{label} does not disclose {', '.join(missing)}"
-                    for label, missing in newer)
-    return [f"the projection starts at {start.label} ({s.start}), not at a newer period: "
-            f"{why} (it needs {', '.join(CALIBRATION_NEEDS)}; add them to start later)"]
 
 
 def _print_result(args: argparse.Namespace, result: Any, run_id: str | None,
@@ -243,7 +222,9 @@ def _scenario_show(args: argparse.Namespace) -> int:
     print("# Calibrated scenario; copy, edit and pass back with --scenario FILE.")
     print(f"# Months in this file count from 0, the first projected month (after {s.start});"
           " outputs number months from 1 with their dates: month: 6 here is 7 (...) there.")
-    for note in _older_start(company, s):
+    from llmecon.simulate.run_notes import older_start
+
+    for note in older_start(company, s):
         print(safe(f"# Note: {note}."))
     print("# Where each driver comes from:")
     for k, how in s.provenance.items():

@@ -148,28 +148,32 @@ def inert_stresses(s: Any) -> list[str]:
             "foreign_cost_share or foreign_cash_share in a --scenario file)"]
 
 
-def financing_notes(base: Any, names: Sequence[str], presets: Mapping[str, Any]
-                    ) -> list[str]:
+def financing_notes(base: Any, names: Sequence[str], presets: Mapping[str, Any],
+                    all_flag: str = "--financing all") -> list[str]:
     """What a run should say of a financing preset of ``presets`` (one that drops
     uncommitted financing or withdraws credit) given the unstressed ``base``: that it
     changes nothing for this company, or what it takes away and which run to compare with
     (own36: funding-closed and credit-withdrawn ran identical to the base, unsaid, for a
-    company of one's own)."""
+    company of one's own). ``all_flag`` is how the user asks for all financing (the
+    dashboard's choice has another name); a run that counts it already is not told to."""
     out: list[str] = []
+    counted = base.financing_included
+    compare = "" if counted == "all" else f": compare with {all_flag}, as the report does"
     for name in dict.fromkeys(names):
         pre = presets.get(name, {})
         if pre.get("drop_uncommitted_financing"):
             gone = [f.label for f in base.financing if not f.committed]
             out.append(f"{name} changes nothing for {base.company}: it has no uncommitted "
                        "financing to remove" if not gone else
-                       f"{name} removes {'; '.join(gone)}, which the default base does "
-                       "not count either (against it, this preset alone changes nothing): "
-                       "compare with --financing all, as the report does")
+                       f"{name} removes {'; '.join(gone)}, counted in this run (financing "
+                       "all)" if counted == "all" else
+                       f"{name} removes {'; '.join(gone)}, which this run does not count "
+                       f"either (financing {counted}: against it, this preset alone changes "
+                       f"nothing){compare}")
         if pre.get("withdraw_credit"):
             credit = [f.label for f in base.financing if f.kind == "bank_facility"
                       or (f.already_received and f.repay_after_months != 0)]
             out.append(f"{name} changes nothing for {base.company}: no bank facility or "
                        "borrowings to withdraw" if not credit else
-                       f"{name} withdraws {'; '.join(credit)}: compare with --financing "
-                       "all, as the report does")
+                       f"{name} withdraws {'; '.join(credit)}{compare}")
     return out

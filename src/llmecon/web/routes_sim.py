@@ -3,6 +3,7 @@ client and in all), follow it, cancel it; the saved runs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -25,16 +26,30 @@ def scenario(req: SimulationRequest, book: CompanyBook | None = None) -> Any:
     """The stressed scenario of ``req``: built when the job is submitted, so a company
     that cannot be projected is refused then (400), not queued to fail. The company is
     ``book``'s (the bundled ones when ``None``)."""
+    return scenario_and_notes(req, book)[0]
+
+
+def scenario_and_notes(req: SimulationRequest, book: CompanyBook | None = None
+                       ) -> tuple[Any, list[str]]:
+    """:func:`scenario`, and what the run says beside its figures, as ``simulate`` says it
+    on the command line (a stress that cannot move the company, what a financing preset
+    takes away, a projection starting before the newest period)."""
     from llmecon.simulate.loaders import load_base_scenario
+    from llmecon.simulate.run_notes import run_notes
     from llmecon.simulate.scenario import apply_stresses
 
     company = (book or CompanyBook()).get(req.company.value)
-    s = load_base_scenario(company, horizon_months=req.horizon_months)
-    return apply_stresses(s.with_financing(req.financing), list(req.stresses))
+    base = load_base_scenario(company, horizon_months=req.horizon_months
+                              ).with_financing(req.financing)
+    s = apply_stresses(base, list(req.stresses))
+    return s, run_notes(company, s, base, list(req.stresses),
+                        "financing 'all (incl. uncommitted)'")
 
 
-def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int) -> None:
-    """Run the stress test ``s`` of ``req``, save it and keep its result on ``job``."""
+def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int,
+             notes: Sequence[str] = ()) -> None:
+    """Run the stress test ``s`` of ``req``, save it and keep its result (and ``notes``)
+    on ``job``."""
     from llmecon.report.simulate import sensitivity_note
     from llmecon.simulate.run import PERCENTILES, run
     from llmecon.simulate.sensitivity import saved_scenario, unexplained_sensitivity
@@ -47,7 +62,7 @@ def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int) -
         "summary": summary, "text": _texts(summary), "financing": r.financing_included,
         "month_ends": [str(d) for d in r.month_ends],
         "cash": {f"p{q}": r.percentiles["cash"][i].tolist() for i, q in enumerate(PERCENTILES)},
-        "prob_cash_out": r.prob_cash_out.tolist(),
+        "prob_cash_out": r.prob_cash_out.tolist(), "notes": list(notes),
         **({"unexplained_operating": {**found.to_dict(), "note": sensitivity_note(found)}}
            if found is not None else {})})
     job.run_id = runs.save(r, saved_scenario(s, found))
@@ -98,11 +113,11 @@ def router(jobs: JobQueue, runs: Any, book: CompanyBook | None = None) -> APIRou
         if max_paths is not None and req.paths > max_paths:
             raise HTTPException(422, f"paths: at most {max_paths:,} on this server")
         _check_memory(req, budget)
-        s = scenario(req, book)
+        s, notes = scenario_and_notes(req, book)
         client = request.client.host if request.client else "unknown"
         try:
             job = jobs.submit(client, req.model_dump(mode="json"), req.paths,
-                              lambda j: simulate(j, req, s, runs, budget))
+                              lambda j: simulate(j, req, s, runs, budget, notes=notes))
         except QueueFull as e:
             return JSONResponse({"detail": str(e)}, status_code=e.status,
                                 headers={"Retry-After": RETRY_AFTER_S})
