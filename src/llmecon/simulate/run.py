@@ -59,7 +59,7 @@ PERCENTILES = (5, 25, 50, 75, 95)
 Array = np.ndarray[Any, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # __eq__ by value below; no hash
 class SimResult:
     """A Monte Carlo run: percentiles per month, probability of running out of cash, runway
     and break-even. Money is in ``currency`` units (not thousands), ratios are fractions
@@ -161,6 +161,10 @@ class SimResult:
                 f"financing {self.financing_included}: median cash at horizon "
                 f"{cash:,.0f} {self.currency}, P(cash < 0 by horizon) "
                 f"{float(self.prob_cash_out[-1]):.1%})")
+
+    #: a run holds arrays and dicts: equal by value (below), not a key (a hash said
+    #: "unhashable type: 'dict'" from inside)
+    __hash__ = None  # type: ignore[assignment]
 
     def __eq__(self, other: object) -> bool:
         """Field by field, arrays by their values (NaN equal to NaN): a run unpickled, or
