@@ -185,3 +185,28 @@ def test_a_stress_test_says_what_the_command_line_says_beside_it(client: TestCli
     assert notes[3].startswith("the projection starts at FY2024 (2024-12-31), not at a "
                                "newer period: H1_2025 does not disclose rd_compute_cost")
     assert len(notes) == 4
+
+
+def test_why_a_launch_file_is_not_projected_names_the_file_not_the_servers_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """atk37: a --company file's reason reached every browser client with the server's path
+    of the file ('llmecon unit-economics /tmp/atk37/tiny.csv' names the missing ones)."""
+    import shutil
+
+    from llmecon.api import load_company
+    from llmecon.simulate import loaders
+    from llmecon.web.companies import _row
+
+    src = Path(__file__).parents[1] / "data" / "lumora.yaml"
+    mine = tmp_path / "secret-folder" / "lumora.yaml"
+    mine.parent.mkdir()
+    shutil.copy(src, mine)
+    c = load_company(str(mine))
+
+    def refuse(company: object, *a: object, **k: object) -> None:
+        raise InputError(f"lumora: the chat line ('llmecon unit-economics {c.origin}' names "
+                         "the missing ones)")
+
+    monkeypatch.setattr(loaders, "load_base_scenario", refuse)
+    why = _row(c, "file")["why_not"]
+    assert "secret-folder" not in why and "'llmecon unit-economics lumora.yaml'" in why

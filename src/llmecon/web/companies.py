@@ -109,8 +109,9 @@ def _row(c: Company, source: str) -> dict[str, Any]:
     try:
         load_base_scenario(c)
         why = None
-    except LlmeconError as e:
-        why = str(e)
+    except LlmeconError as e:  # a file given at launch is named, not the server's path
+        why = str(e).replace(c.origin, Path(c.origin).name) if c.origin and source == "file" \
+            else str(e)
     return {"id": c.id, "name": c.name, "ticker": c.ticker,
             "business_model": c.business_model, "currency": c.currency,
             "periods": [p.label for p in c.duration_periods], "source": source,
