@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -46,17 +47,23 @@ def test_a_launch_file_compares_with_the_hand_computed_figures(client: TestClien
     assert client.get("/api/unit-economics/lumora").status_code == 200
 
 
+def _finished(client: TestClient, r: Any) -> dict[str, Any]:
+    """The job a POST to /api/simulations started (``r``, accepted), once it has ended."""
+    assert r.status_code == 202, r.text
+    job = r.json()["job_id"]
+    for _ in range(300):
+        j: dict[str, Any] = client.get(f"/api/simulations/{job}").json()
+        if j["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    return j
+
+
 def test_a_launch_file_can_be_stress_tested(client: TestClient) -> None:
     r = client.post("/api/simulations", json={"company": "lumora", "paths": 200,
                                               "horizon_months": 12,
                                               "stresses": ["marketing-stop"]})
-    assert r.status_code == 202, r.text
-    job = r.json()["job_id"]
-    for _ in range(300):
-        j = client.get(f"/api/simulations/{job}").json()
-        if j["status"] not in ("queued", "running"):
-            break
-        time.sleep(0.1)
+    j = _finished(client, r)
     assert j["status"] == "done", j
     assert j["result"]["summary"]["company"] == "lumora"
     assert j["result"]["summary"]["currency"] == "USD"
@@ -168,13 +175,7 @@ def test_a_stress_test_says_what_the_command_line_says_beside_it(client: TestCli
     r = client.post("/api/simulations", json={
         "company": "lumora", "paths": 100, "horizon_months": 6, "financing": "all",
         "stresses": ["fx-shock", "credit-withdrawn", "funding-closed"]})
-    assert r.status_code == 202, r.text
-    job = r.json()["job_id"]
-    for _ in range(300):
-        j = client.get(f"/api/simulations/{job}").json()
-        if j["status"] not in ("queued", "running"):
-            break
-        time.sleep(0.1)
+    j = _finished(client, r)
     notes = j["result"]["notes"]
     assert notes[0].startswith("fx-shock changes nothing for lumora: no revenue, cost")
     assert notes[1] == ("credit-withdrawn changes nothing for lumora: no bank facility or "
