@@ -21,6 +21,16 @@ def minimax() -> Company:
 
 
 @pytest.fixture(scope="session")
+def minimax_gross_only(minimax: Company) -> Company:
+    """MiniMax without the FY2025 results' net IPO proceeds: gross proceeds only, so a
+    runway or valuation must assume the fees (the path a company disclosing gross only takes)."""
+    from dataclasses import replace
+
+    return replace(minimax, figures=tuple(f for f in minimax.figures
+                                          if f.item != "ipo_net_proceeds"))
+
+
+@pytest.fixture(scope="session")
 def examplai() -> Company:
     return load_company(str(DATA / "examplai.csv"))
 

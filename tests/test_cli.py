@@ -240,8 +240,20 @@ def test_a_runway_on_cash_alone_carries_the_mark_too(
     assert "\u00a7" in row[1].number_format and "not counted as zero" in row[1].comment.text
 
 
-def test_runway_with_ipo_states_assumed_fees(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["show", "minimax", "--format", "json"], capsys)
+def test_runway_with_ipo_states_assumed_fees(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    # a company disclosing gross IPO proceeds only: MiniMax's file without the net figure
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("llmecon").joinpath("data/companies/minimax.yaml").read_text(
+        encoding="utf-8")
+    doc = yaml.safe_load(text)
+    doc["figures"] = [f for f in doc["figures"] if f["item"] != "ipo_net_proceeds"]
+    gross_only = tmp_path / "gross_only.yaml"
+    gross_only.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    code, out, _ = run(["show", str(gross_only), "--format", "json"], capsys)
     assert code == 0
     cf = json.loads(out)["tables"][1]
     cells = next(r for r in cf["rows"] if r["key"] == "runway_with_ipo")["cells"]

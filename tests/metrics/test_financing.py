@@ -20,16 +20,17 @@ def test_zhipu_ipo_net_proceeds_disclosed(zhipu: Company) -> None:
     assert got.fee_share == pytest.approx(1 - 4173.4 / 4348.1)
 
 
-def test_minimax_gross_only_with_and_without_assumed_fees(minimax: Company) -> None:
-    fx = load_fx()
-    end = minimax.period("9M_2025").end
-    gross = ipo_proceeds(minimax, end, fx)
+def test_gross_only_with_and_without_assumed_fees(minimax_gross_only: Company) -> None:
+    # gross HK$5,540.2m = 33,577,240 shares x HK$165, over-allotment included (top168, lbkrs)
+    c, fx = minimax_gross_only, load_fx()
+    end = c.period("9M_2025").end
+    gross = ipo_proceeds(c, end, fx)
     assert gross is not None and gross.basis == "gross"
-    assert gross.amount == pytest.approx(4818e6 / 7.7835, rel=1e-4)  # HK$4,818m = US$619m
-    net = ipo_proceeds(minimax, end, fx, assumed_fee_share=0.0402)
+    assert gross.amount == pytest.approx(33_577_240 * 165 / 7.7835, rel=1e-4)  # US$711.8m
+    net = ipo_proceeds(c, end, fx, assumed_fee_share=0.0402)
     assert net is not None and net.basis == "gross less assumed fees"
     assert net.amount == pytest.approx(gross.amount * (1 - 0.0402))
-    assert ipo_proceeds(minimax, net.listing_date, fx) is None  # nothing after the listing
+    assert ipo_proceeds(c, net.listing_date, fx) is None  # nothing after the listing
 
 
 def test_zhipu_burn_history_never_mixes_bases(zhipu: Company) -> None:
@@ -65,22 +66,16 @@ def test_burn_history_agrees_with_the_burn_signal(zhipu: Company, minimax: Compa
 
 
 def test_gross_and_net_proceeds_in_different_currencies(minimax: Company) -> None:
-    """Gross proceeds in HK$ beside net proceeds in US$ (as Bloomberg quotes a Hong Kong
-    listing): each converts at its own currency's rate. Hand computation: HK$4,818m at the
-    implied 7.7835 HK$/US$ of 9 Jan 2026 (fx.yaml) is US$619.0m gross; net US$594.1m
-    (= 619.0 x (1 - 4.02%)) gives fees of 4.02%, not 1 - 594.1 / 4,818 = 87.7% (the HK$
-    amount read as US$)."""
-    from dataclasses import replace
-
-    from llmecon.statements.model import Figure
-
-    ipo = minimax.period("IPO")
-    net = Figure("ipo_net_proceeds", ipo, 594.1e6, "million", currency="USD",
-                 source="test: hand computation", confidence="medium")
-    company = replace(minimax, figures=(*minimax.figures, net))
-    got = ipo_proceeds(company, company.period("9M_2025").end, load_fx())
-    assert got is not None and got.basis == "net"
-    assert got.amount == pytest.approx(594.1e6)
-    assert got.gross_amount == pytest.approx(4818e6 / 7.7835)  # US$619.0m
-    assert got.fee_share == pytest.approx(1 - 594.1 / (4818 / 7.7835), abs=1e-6)  # 4.02%
-    assert got.fee_share == pytest.approx(0.0402, abs=1e-3)
+    """MiniMax's gross proceeds in HK$ beside its net proceeds in US$ (the FY2025 results:
+    'IPO proceeds US$0.68bn', cnyes 6359231): each converts at its own currency's rate.
+    Hand computation: HK$5,540.2m (33,577,240 shares x HK$165) at the implied 7.7835 HK$/US$
+    of 9 Jan 2026 (fx.yaml) is US$711.8m gross; net US$680m gives fees of
+    1 - 680 / 711.8 = 4.47%, not 1 - 680 / 5,540.2 = 87.7% (the HK$ amount read as US$).
+    One rounded secondary figure: low confidence, and the runway with it says so."""
+    got = ipo_proceeds(minimax, minimax.period("9M_2025").end, load_fx())
+    assert got is not None and got.basis == "net" and got.currency == "USD"
+    assert got.amount == pytest.approx(680e6)
+    assert got.gross_amount == pytest.approx(5540.2e6 / 7.7835)  # US$711.8m
+    assert got.fee_share == pytest.approx(1 - 680 / (5540.2 / 7.7835), abs=1e-6)
+    assert got.fee_share == pytest.approx(0.0447, abs=1e-4)
+    assert got.confidence == "low"

@@ -145,11 +145,13 @@ def test_the_runway_signal_and_peers_use_the_cash_burn(minimax: Company,
 def test_the_runway_with_the_ipo_uses_the_headline_burn(minimax: Company) -> None:
     # from a hostile audit: beside the 37.6-month headline, "Runway incl. IPO proceeds"
     # stayed on the adjusted loss (78.6 months, as if the IPO added 41); at the cash burn:
-    # (1,050 + 4,818 x (1 - 0.0402) / 7.7835) / 27.9 = 58.9 months
+    # (1,050 + 680) / 27.9 = 62.0 months: "cash US$1.05bn plus IPO proceeds US$0.68bn"
+    # (cnyes 6359231, the FY2025 results), the net proceeds one rounded figure (low)
     mv = s.runway_with_ipo(s.Context(minimax, load_fx()), minimax.period("FY2025"))
-    ipo = 4818 * (1 - 0.0402) / 7.7835
-    assert mv.value == pytest.approx((1050 + ipo) / 27.9, rel=1e-3)
-    assert mv.method == "reported"
+    assert mv.value == pytest.approx((1050 + 680) / 27.9, rel=1e-9)
+    assert mv.value == pytest.approx(62.0, abs=0.01)
+    assert mv.method == "reported" and mv.confidence == "low"
+    assert "IPO net proceeds" in mv.basis and "assumed" not in mv.basis
 
 
 def test_the_runway_signal_ignores_an_older_inflow_and_fills_a_missing_burn(

@@ -90,15 +90,17 @@ def test_zhipu_runway_hand(zhipu: Company) -> None:
     assert mv.value == pytest.approx(2552 / 327.3)
 
 
-def test_minimax_runway_with_ipo_converts_hkd_net_of_assumed_fees(minimax: Company) -> None:
-    # MiniMax discloses only gross proceeds, HK$4,818m (= US$619m at HKD 7.7835 per USD);
-    # fees assumed at Zhipu's disclosed share 1 - 4,173.4 / 4,348.1 = 4.02%:
-    # (362.6 + 644.2 + 4,818 / 7.7835 x (1 - 0.0402)) / 27.9 (the disclosed burn rate)
-    # = 57.38 months
+def test_runway_with_ipo_converts_hkd_net_of_assumed_fees(
+        minimax_gross_only: Company) -> None:
+    # gross proceeds only, HK$5,540.2m (= US$711.8m at HKD 7.7835 per USD); fees assumed at
+    # Zhipu's disclosed share 1 - 4,173.4 / 4,348.1 = 4.02%:
+    # (362.6 + 644.2 + 5,540.2 / 7.7835 x (1 - 0.0402)) / 27.9 (the disclosed burn rate)
+    # = 60.57 months
+    minimax = minimax_gross_only
     mv = s.runway_with_ipo(ctx(minimax), minimax.period("9M_2025"))
-    cash = 362.6 + 644.2 + 4818 / 7.7835 * (1 - 0.0402)
+    cash = 362.6 + 644.2 + 5540.2 / 7.7835 * (1 - 0.0402)
     assert mv.value == pytest.approx(cash / 27.9, rel=1e-9)
-    assert mv.value == pytest.approx(57.38, abs=0.01)
+    assert mv.value == pytest.approx(60.57, abs=0.01)
     assert "gross less assumed fees" in mv.basis and "4.02%" in mv.basis
     assert mv.confidence == "low"  # the cash figures are low confidence in the reference
 
@@ -329,11 +331,13 @@ def test_runway_with_ipo_is_as_sure_as_the_rate_that_converts_the_proceeds(
     assert mv.confidence == "low"
 
 
-def test_runway_with_ipo_keeps_medium_on_a_medium_rate(minimax: Company) -> None:
-    # MiniMax's HK$ proceeds convert at the 9 January 2026 close implied by the disclosed
-    # US$619m (medium), so its runway incl. IPO stays medium: (1,050 + 594.1) / 27.9 = 58.9
+def test_runway_with_ipo_keeps_medium_on_a_medium_rate(minimax_gross_only: Company) -> None:
+    # HK$ gross proceeds (medium) convert at the 9 January 2026 close implied by the
+    # disclosed US$619m (medium), so the runway incl. IPO stays medium:
+    # (1,050 + 5,540.2 / 7.7835 x (1 - 0.0402)) / 27.9 = (1,050 + 683.2) / 27.9 = 62.1
+    minimax = minimax_gross_only
     mv = s.runway_with_ipo(ctx(minimax), minimax.period("FY2025"))
-    assert mv.value == pytest.approx(58.9, abs=0.05) and mv.confidence == "medium"
+    assert mv.value == pytest.approx(62.12, abs=0.01) and mv.confidence == "medium"
 
 
 def test_receivable_days_without_an_opening_balance_says_so() -> None:

@@ -23,10 +23,9 @@ def test_minimax_at_its_listing_day_close_on_prospectus_figures(minimax: Company
     usd_per_hkd = 1 / 7.7835  # the closing rate implied by HK$4,818m = US$619m
     mcap = 345 * 309.26e6 * usd_per_hkd
     assert v.market_cap == pytest.approx(mcap)
-    # net cash at 30 Sep 2025: 362.6 + 644.2, plus the HK$4,818m gross IPO proceeds of 9 Jan
-    # 2026 less fees at the assumed 4.02% (Zhipu's disclosed share; MiniMax discloses gross
-    # only), as the runway with the IPO counts them
-    net_cash = (362.6 + 644.2) * 1e6 + 4818e6 * (1 - 0.0402) * usd_per_hkd
+    # net cash at 30 Sep 2025: 362.6 + 644.2, plus the IPO's net proceeds of 9 Jan 2026,
+    # US$680m (the FY2025 results, cnyes 6359231), as the runway with the IPO counts them
+    net_cash = (362.6 + 644.2) * 1e6 + 680e6
     assert v.net_cash == pytest.approx(net_cash)
     assert v.enterprise_value == pytest.approx(mcap - net_cash)
     # TTM revenue to 30 Sep 2025 = FY2024 + 9M_2025 - 9M_2024 = 30.523 + 53.437 - 19.454
@@ -163,10 +162,10 @@ def test_a_valuation_uses_only_results_published_by_the_price_date(minimax: Comp
     v = valuation(minimax, load_fx(), "IPO")
     usd_per_hkd = 1 / 7.7835
     mcap = 345 * 309.26e6 * usd_per_hkd  # US$13,707.9m
-    net_cash = (362.6 + 644.2) * 1e6 + 4818e6 * (1 - 0.0402) * usd_per_hkd  # 1,006.8 + 594.1
+    net_cash = (362.6 + 644.2) * 1e6 + 680e6  # 1,006.8 + the IPO's net US$680m
     assert v.ttm_revenue == pytest.approx((30.523 + 53.437 - 19.454) * 1e6)
-    assert v.ev_to_ttm_revenue == pytest.approx((mcap - net_cash) / 64.506e6)  # 187.7x
-    assert v.ev_to_ttm_revenue == pytest.approx(187.7, abs=0.05)
+    assert v.ev_to_ttm_revenue == pytest.approx((mcap - net_cash) / 64.506e6)  # 186.4x
+    assert v.ev_to_ttm_revenue == pytest.approx(186.35, abs=0.05)
     assert "FY2025 not used: published 2026-03-02, after the price date" in v.basis
     # the price of 3 Mar 2026 comes after the results: FY2025 is used (TTM = FY2025)
     later = valuations(minimax, load_fx())[-1]

@@ -83,9 +83,9 @@ def test_zhipu_base_counts_committed_money_only(zhipu: Company) -> None:
 @pytest.mark.parametrize(("cid", "month", "gross_hkd", "net_hkd"), [
     # Zhipu listed 8 Jan 2026: gross HK$4,348.1m, net HK$4,173.4m (itiger 1139112685)
     ("zhipu", 6, 4348.1e6, 4173.4e6),
-    # MiniMax listed 9 Jan 2026: gross HK$4,818m (ttm.financial 1197965993); net not
-    # disclosed: fees assumed at Zhipu's disclosed share, 1 - 4173.4 / 4348.1
-    ("minimax", 3, 4818e6, 4818e6 * 4173.4 / 4348.1),
+    # MiniMax listed 9 Jan 2026: gross HK$5,540.2m with the over-allotment (33,577,240
+    # shares x HK$165), net US$680m (FY2025 results, cnyes 6359231) = HK$ 680m x 7.7835
+    ("minimax", 3, 5540.2e6, 680e6 * 7.7835),
 ])
 def test_ipo_net_of_fees_in_the_listing_month(request: pytest.FixtureRequest, cid: str,
                                               month: int, gross_hkd: float,
