@@ -39,7 +39,7 @@ browser:
 
 test: lint typecheck browser unit
 
-# the README's screenshots of the report and the dashboard
+# the screenshots of the report and the dashboard in docs/reports.md
 screenshots: $(STAMP) browser
 	$(BIN)/python scripts/screenshots.py docs
 
@@ -51,7 +51,7 @@ bench: $(STAMP)
 	@test ! -f benchmarks/validate_periods.py || $(BIN)/python benchmarks/validate_periods.py
 
 # the inference model against every published deployment and against the measured serving
-# runs (fitted factors, in sample and leave-one-model-out: the tables kept in the README)
+# runs (fitted factors, in sample and leave-one-model-out: the tables kept in docs/inference.md)
 accuracy: $(STAMP)
 	$(BIN)/llmecon inference accuracy --format md
 	$(BIN)/python scripts/accuracy_table.py

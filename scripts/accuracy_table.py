@@ -1,4 +1,4 @@
-"""Print the README's accuracy table of the serving model (markdown), from the library.
+"""Print the accuracy table of the serving model in docs/inference.md (markdown), from the library.
 
     PYTHONPATH=src python scripts/accuracy_table.py [TABLE.csv]      (make accuracy)
 

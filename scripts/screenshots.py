@@ -1,4 +1,4 @@
-"""Screenshots of the HTML report and the dashboard for the README (make screenshots).
+"""Screenshots of the HTML report and the dashboard for docs/reports.md (make screenshots).
 
     python scripts/screenshots.py docs
 """

@@ -103,7 +103,7 @@ def test_a_company_given_twice_is_refused(z: Any, tmp_path: Path,
 
 
 def test_compare_and_history_name_their_tables(z: Any) -> None:
-    """code35: compare() and history() returned a bare 3-tuple; the README unpacks it, and
+    """code35: compare() and history() returned a bare 3-tuple; docs/python.md unpacks it, and
     the parts now also have names (unpacking still works)."""
     got = api.compare([z])
     assert got.signals is got[2] and got.unit_economics is got[0] and got.cash_flow is got[1]

@@ -106,7 +106,7 @@ def test_deepseek_day6_fleet() -> None:
 
 def test_deepseek_day6_fleet_with_the_commands_model() -> None:
     """The same disclosure with the serving model every command uses ('inference fleet' as
-    the README runs it, TensorRT-LLM's factors): 226.75 nodes on average and 278 at peak
+    docs/inference.md runs it, TensorRT-LLM's factors): 226.75 nodes on average and 278 at peak
     disclosed; the model's fleet cost within a tenth of $87,072 a day (measured 2026-12-01,
     the H800 at 80 GiB: $87,588, 236 nodes on average and 292 at peak in whole replicas of
     144 decode and 32 prefill GPUs, 229 and 280 when replicas were split; $87,649 at 80 GB;
@@ -331,7 +331,7 @@ def test_a_gpu_without_link_bandwidths_serves_alone_or_says_why() -> None:
 
 
 def test_a_demand_below_one_replica_pays_for_the_whole_replica() -> None:
-    """The README's DeepSeek-R1 deployment (decode replicas of 144 H800, prefill replicas of
+    """docs/inference.md's DeepSeek-R1 run (decode replicas of 144 H800, prefill replicas of
     32) at a hundredth of the day-6 demand: about 7 prefill and 11 decode GPUs are busy, but
     neither replica can be split. Before, 3 nodes were bought (ceil(18.2 / 8)) for a 79%
     margin; one replica of each kind is 18 + 4 nodes: 22 x 8 x 24 h x $2 = $8,448 a day, at

@@ -59,7 +59,7 @@ def test_one_run_is_predicted_as_the_cost_command_would() -> None:
 
 
 def test_serving_model_on_the_published_cases() -> None:
-    """The other way round (README): the serving model's factors, fitted on single-system
+    """The other way round (docs/inference.md): the serving model's factors, fitted on single-system
     measured runs with the decode efficiency of the published-case calibration, against the
     20 published deployments (each against its published figure and tolerance, cases.yaml):
     most within tolerance, decode of LMSYS's 96-GPU DeepSeek within a fifth; prefill of the
@@ -102,8 +102,9 @@ def test_serving_on_cases_adds_the_fixed_step_time_by_hand() -> None:
     assert t1 - t0 == pytest.approx(80 * 50e-3, rel=1e-6)
 
 
-def test_readme_quotes_the_serving_models_case_error() -> None:
-    """The README's line under the published-case table (``make accuracy`` prints it) is
+def test_docs_quote_the_serving_models_case_error() -> None:
+    """The line under the published-case table of docs/inference.md (``make accuracy``
+    prints it) is
     the serving model's error on the cases with the default engine's factors."""
     import statistics
 
@@ -115,7 +116,8 @@ def test_readme_quotes_the_serving_models_case_error() -> None:
     got = serving_on_cases(cases, CAT, load_serving_factors(), DEFAULT_ENGINE)
     median = statistics.median(abs(v) for v in got.values())
     inside = sum(abs(got[c.id]) <= c.tolerance for c in cases)
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "inference.md").read_text(
+        encoding="utf-8")
     line = next(x for x in readme.splitlines()
                 if x.startswith("The serving model every command answers with"))
     assert f"median {median:.1%}, {inside} of {len(cases)} cases within" in line, line

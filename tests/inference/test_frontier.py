@@ -166,8 +166,8 @@ def test_every_bundled_model_on_every_gpu_gives_a_frontier_or_says_why() -> None
 
 
 def test_a_fleet_smaller_than_one_worker_pays_for_the_worker() -> None:
-    """The README's example: Llama-3.1-70B on H200 at >= 30 tokens/s per user picks a TP 8
-    worker; 1e9 prompt and 2e8 output tokens a day keep 4.2 of its GPUs busy (1e9 / 86,400
+    """docs/inference.md's example: Llama-3.1-70B on H200 at >= 30 tokens/s per user picks
+    a TP 8 worker; 1e9 prompt and 2e8 output tokens a day keep 4.2 of its GPUs busy (1e9 / 86,400
     prompt tokens/s over 4 x the point's output rate), but a TP 8 worker cannot run on 4.2
     GPUs: following the load, the fleet pays for the 8 (8 x 24 h x $2.6 = $499.20 a day),
     as at the peak (one 8-GPU node)."""

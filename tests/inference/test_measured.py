@@ -452,7 +452,7 @@ def test_prefill_collectives_do_not_use_the_decode_network_share() -> None:
 
 @needs_table
 def test_some_measured_tpots_beat_the_roofline_floor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The README's evidence of an unrecorded setting: with every factor ideal (all HBM
+    """The evidence of an unrecorded setting (docs/inference.md): with every factor ideal (all HBM
     bandwidth, all peak FLOP/s, no fixed time, perfect links: no all-reduce latency either)
     no decode step can be faster
     than its roofline, unless the engine decoded several tokens per step (speculative
@@ -488,14 +488,15 @@ def test_binding_limit_names_prompt_chunks_between_steps() -> None:
     assert predict_runs(runs, arch, alone).bound[0] in ("attention/KV", "dense weights")
 
 
-def test_readme_quotes_the_recorded_serving_accuracy() -> None:
-    """The README's accuracy table of the serving model shows the figures recorded beside
-    the factors (which the tests above recompute)."""
+def test_docs_quote_the_recorded_serving_accuracy() -> None:
+    """The accuracy table of the serving model (docs/inference.md, moved from the README)
+    shows the figures recorded beside the factors (which the tests above recompute)."""
     from pathlib import Path
 
     rec = load_serving_factors().accuracy
     assert rec is not None
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "inference.md").read_text(
+        encoding="utf-8")
     for label, fig in (("| in sample (bundled factors) |", rec.in_sample),
                        ("| leave one model out |", rec.leave_one_model_out)):
         line = next(x for x in readme.splitlines() if x.startswith(label))

@@ -97,7 +97,7 @@ def test_a_value_of_an_older_period_says_so() -> None:
 
 def test_a_ranking_turns_into_a_frame_with_its_reasons() -> None:
     # api36: a ranking had no to_frame; pd.DataFrame(r.entries) gave a column of
-    # MetricValue objects. README: Zhipu's runway is 2,552 / 327.3 = 7.8 months, MiniMax's
+    # MetricValue objects. docs/signals.md: Zhipu's runway is 2,552 / 327.3 = 7.8 months, MiniMax's
     # 1,050 / 27.9 = 37.6 (at the latest cash burn)
     import math
 

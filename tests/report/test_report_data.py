@@ -53,7 +53,7 @@ def test_presets_against_all_financing_are_shown_against_it() -> None:
 
 def test_a_chip_without_the_deployments_precision_is_priced_in_one_it_has() -> None:
     """The report priced every company's fp8 deployment on each report GPU, and Ascend-910C
-    has no fp8 in the catalog (int8 and bf16): its cells were empty while the README promised
+    has no fp8 in the catalog (int8 and bf16): its cells were empty while docs/reports.md promised
     a 910C cost. It is now priced in int8, the first of fp8, int8, bf16 it has, and the note
     says so; the other GPUs keep the deployment's precision and no note."""
     from llmecon.config.assumptions import load_assumptions

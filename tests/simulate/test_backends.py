@@ -172,7 +172,7 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 def test_the_documented_cluster_recipe(capsys: pytest.CaptureFixture[str]) -> None:
-    """The plain-command recipe of the README (a ``dask scheduler`` and ``dask worker``
+    """The plain-command recipe of docs/projections.md (a ``dask scheduler`` and ``dask worker``
     processes started by hand, the run given ``--scheduler``) gives the numpy result."""
     import json
     import shutil

@@ -16,7 +16,7 @@ from llmecon.units import load_fx
 
 def test_churn_lever_under_an_sbg_curve_is_na_with_its_reason(minimax: Company,
                                                               tmp_path: Path) -> None:
-    # the retention fit of the README (sBG alpha 0.668, beta 3.806): no constant churn rate
+    # the retention fit in docs/ (sBG alpha 0.668, beta 3.806): no constant churn rate
     # is solved for, and the row says so instead of a bare n/a over the constant-churn formula
     path = tmp_path / "sbg.yaml"
     path.write_text("c2c:\n  sbg_alpha: 0.668\n  sbg_beta: 3.806\n")
@@ -66,7 +66,7 @@ def test_simple_payback_of_a_negative_contribution_is_never_with_its_reason(
 
 
 def test_churn_lever_above_100_percent_is_na_any_churn_reaches_it(tmp_path: Path) -> None:
-    """S&M cut to US$0.1m: CAC per payer 0.1009 (README: S&M / new users x paying rate),
+    """S&M cut to US$0.1m: CAC per payer 0.1009 (the docs: S&M / new users x paying rate),
     contribution 6.667 x 5% = 0.3333 a payer-month, more than 3 x CAC = 0.3028. The churn
     solved for, (1 + r) x 0.3333 / 0.3028 - r with r = 1.1^(1/12) - 1 = 0.797%, is 1.10: a
     churn of 110% a month, shown as a number. At 100% churn LTV is one month's
