@@ -44,6 +44,12 @@ ELLIPSES = {
 NAMES = {"llmecon export", "llmecon validate"}
 #: Commands shown in order to be refused, and why (none today: add one with its reason).
 EXPECTED_REFUSALS: dict[str, str] = {}
+#: Refusals the pages state in a comment beside a command: (page, the text saying so, the
+#: command it describes, a part of the parser's message). Each must be refused.
+STATED_REFUSALS = [
+    ("projections.md", '("30" is refused)',
+     "llmecon answers minimax --target-margin 30 --line open_platform", "did you mean 30%?"),
+]
 
 
 @dataclass(frozen=True)
@@ -218,3 +224,11 @@ def test_the_link_check_finds_a_broken_link(tmp_path: Path) -> None:
                     encoding="utf-8")
     assert _anchors(page) == {"a-title-here"}
     assert [t for _, t in _links(page)] == ["#a-title-here", "#nope"]
+
+
+@pytest.mark.parametrize(("page", "says", "command", "message"), STATED_REFUSALS)
+def test_a_refusal_the_docs_state_is_a_refusal(page: str, says: str, command: str,
+                                               message: str) -> None:
+    assert says in (ROOT / "docs" / page).read_text(encoding="utf-8")
+    error = parse_error(argv_of(command))
+    assert error is not None and message in error, error
