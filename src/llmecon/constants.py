@@ -63,5 +63,8 @@ MIN_YEAR, MAX_YEAR = 1900, 2199
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER_TEXT = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*|"
                          r"\s*[+-]?(inf|infinity|nan)\s*", re.IGNORECASE)
-#: Other names of a number format (NVIDIA's NVFP4 is FP4); names are read in any case.
-PRECISION_ALIASES = {"nvfp4": "fp4"}
+#: What the command line's help says of the number formats (NVFP4 and MXFP4 are formats of
+#: their own, FP4 with block scales: ``llmecon.config.inference.PRECISION_BYTES``).
+PRECISION_HELP = ("bf16, fp8, int8, fp4 (4 bits, block scales not counted), nvfp4 (4.5 bits: "
+                  "an FP8 scale per 16 values), mxfp4 (4.25 bits: an 8-bit scale per 32); the "
+                  "FP4 formats run at the FP4 peak")

@@ -37,14 +37,41 @@ def test_number_formats_are_read_in_any_case_by_every_command(
     assert set(PRECISIONS) == set(PRECISION_BYTES)  # the parser's copy of the names
     common = ["--model", "Llama-3.1-8B", "--gpu", "B200", "--format", "json"]
     assert main(["inference", "run", *common, "--tp", "1", "--precision", "NVFP4"]) == 0
-    assert json.loads(capsys.readouterr().out)["config"]["precision"] == "fp4"
+    assert json.loads(capsys.readouterr().out)["config"]["precision"] == "nvfp4"
+    assert main(["inference", "run", *common, "--tp", "1", "--precision", "MXFP4"]) == 0
+    assert json.loads(capsys.readouterr().out)["config"]["precision"] == "mxfp4"
     assert main(["inference", "throughput", *common, "--gpus", "1", "--precision", "FP8",
                  "--kv", "Fp8"]) == 0
     capsys.readouterr()
     for cmd in (["run", "--tp", "1"], ["frontier"], ["throughput", "--gpus", "1"]):
         assert main(["inference", *cmd, *common, "--precision", "fp7"]) == 2
-        assert "expected one of bf16, fp16, fp8, int8, fp4, found 'fp7'" in \
+        assert "expected one of bf16, fp16, fp8, int8, fp4, nvfp4, mxfp4, found 'fp7'" in \
             capsys.readouterr().err
+
+
+def test_mxfp4_and_nvfp4_are_fp4_with_their_block_scales_counted(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """gpt-oss-120b is published in MXFP4 (its config.json: quant_method mxfp4), which was
+    refused while NVFP4 was read as bare FP4. Bits per weight, by hand: MXFP4 (OCP
+    microscaling spec) is a 4-bit E2M1 value plus one 8-bit E8M0 scale per block of 32:
+    4 + 8/32 = 4.25 bits = 0.53125 bytes; NVFP4 a 4-bit value plus an FP8 E4M3 scale per 16:
+    4 + 8/16 = 4.5 bits = 0.5625 bytes. Llama-3.1-8B has 8.03 B parameters (its model
+    card), so its weights are 8.03e9 x 0.53125 = 4.27 GB in MXFP4, 4.52 GB in NVFP4."""
+    assert PRECISION_BYTES["mxfp4"] == 0.53125 and PRECISION_BYTES["nvfp4"] == 0.5625
+    b200 = CAT.gpu("B200")
+    assert b200.peak_flops("mxfp4") == b200.peak_flops("nvfp4") == b200.peak_flops("fp4")
+    common = ["inference", "throughput", "--model", "Llama-3.1-8B", "--gpu", "B200",
+              "--gpus", "1", "--format", "json"]
+    weights = {}
+    for fmt in ("fp4", "mxfp4", "nvfp4"):
+        assert main([*common, "--precision", fmt]) == 0
+        weights[fmt] = json.loads(capsys.readouterr().out)["weights_gb_per_gpu"]
+    assert weights["mxfp4"] == pytest.approx(8.03e9 * 0.53125 / 1e9, rel=1e-3)
+    assert weights["nvfp4"] == pytest.approx(8.03e9 * 0.5625 / 1e9, rel=1e-3)
+    assert weights["mxfp4"] / weights["fp4"] == pytest.approx(4.25 / 4)
+    for cmd in ("run", "throughput", "frontier", "sweep"):
+        assert main(["inference", cmd, "--help"]) == 0
+        assert "mxfp4 (4.25 bits" in " ".join(capsys.readouterr().out.split())
 
 
 def test_a_missing_price_says_why_in_json(tmp_path: Path,

@@ -22,7 +22,6 @@ from llmecon.constants import (
     MAX_WORKERS,
     MIN_MAGNITUDE,
     NUMBER_TEXT,
-    PRECISION_ALIASES,
 )
 
 #: Output formats of the company tables.
@@ -326,14 +325,13 @@ def currency_code(text: str) -> str:
 # --- output files -------------------------------------------------------------------------
 
 #: Number formats (``llmecon.config.inference.Precision``, kept here so that the parser
-#: imports no numpy; a test checks they agree); read in any case, and NVIDIA's name for FP4 as FP4.
-PRECISIONS = ("bf16", "fp16", "fp8", "int8", "fp4")
+#: imports no numpy; a test checks they agree); read in any case.
+PRECISIONS = ("bf16", "fp16", "fp8", "int8", "fp4", "nvfp4", "mxfp4")
 
 
 def precision(text: str) -> str:
-    """A number format from the command line: ``FP8`` is fp8, ``nvfp4`` is fp4."""
+    """A number format from the command line: ``FP8`` is fp8, ``MXFP4`` is mxfp4."""
     name = text.strip().lower()
-    name = PRECISION_ALIASES.get(name, name)
     if name not in PRECISIONS:
         raise argparse.ArgumentTypeError(f"expected one of {', '.join(PRECISIONS)}, found "
                                          f"{text!r}")

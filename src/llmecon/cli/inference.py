@@ -24,7 +24,7 @@ from llmecon.cli.common import (
     whole,
     with_model_file,
 )
-from llmecon.constants import MEMORY_BUDGET_BYTES
+from llmecon.constants import MEMORY_BUDGET_BYTES, PRECISION_HELP
 
 FORMATS = ("table", "json", "csv")
 #: GPUs in a replica or a parallel group.
@@ -84,9 +84,9 @@ def _serving_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", required=True, help="model name (see 'catalog models') or path")
     p.add_argument("--gpu", required=True, help="GPU name (see 'catalog gpus') or path")
     p.add_argument("--precision", type=precision, default="fp8",
-                   help="weights: bf16, fp8, int8, fp4")
+                   help="weights: " + PRECISION_HELP)
     p.add_argument("--kv", dest="kv_dtype", type=precision, default="bf16",
-                   help="KV cache: bf16, fp8, int8, fp4")
+                   help="KV cache: bf16, fp8, int8, fp4, nvfp4, mxfp4")
     p.add_argument("--gpus", type=GPUS, default=8, help="GPUs per decode replica (EP group)")
     p.add_argument("--pp", type=GPUS, default=1, help="pipeline-parallel stages of --gpus "
                                                       "(and --prefill-gpus): each holds 1/pp "
@@ -124,7 +124,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=("agg", "disagg"), default="agg",
                    help="agg: prefill and decode share GPUs; disagg: separate workers")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
-    p.add_argument("--precision", type=precision, default="fp8", help="bf16, fp8, int8, fp4")
+    p.add_argument("--precision", type=precision, default="fp8", help=PRECISION_HELP)
     p.add_argument("--isl", type=TOKENS, default=2000, help=IN_HELP)
     p.add_argument("--osl", type=TOKENS, default=500, help=OUT_HELP)
     p.add_argument("--concurrency", type=whole(1, 1_000_000), default=64,
@@ -151,7 +151,7 @@ def _frontier_args(p: argparse.ArgumentParser) -> None:
                                                   "config.json path")
     p.add_argument("--gpu", required=True, help="GPU system name (see 'catalog gpus')")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
-    p.add_argument("--precision", type=precision, default="fp8", help="bf16, fp8, int8, fp4")
+    p.add_argument("--precision", type=precision, default="fp8", help=PRECISION_HELP)
     p.add_argument("--isl", type=TOKENS, default=2000, help=IN_HELP)
     p.add_argument("--osl", type=TOKENS, default=500, help=OUT_HELP)
     p.add_argument("--gpu-price", dest="gpu_hour_price", type=non_negative,
@@ -208,7 +208,7 @@ def _sweep_args(sw: argparse.ArgumentParser) -> None:
     sw.add_argument("--inputs", type=number_list(non_negative), default=[1000, 4000, 16000])
     sw.add_argument("--prices", type=number_list(non_negative), default=[2.0])
     sw.add_argument("--output", dest="output_tokens", type=TOKENS, default=500, help=OUT_HELP)
-    sw.add_argument("--precision", type=precision, default="fp8")
+    sw.add_argument("--precision", type=precision, default="fp8", help=PRECISION_HELP)
     sw.add_argument("--kv", dest="kv_dtype", type=precision, default="bf16")
     sw.add_argument("--replica-gpus", type=GPUS, default=8)
     sw.add_argument("--pp", type=GPUS, default=1, help="pipeline-parallel stages of a replica "

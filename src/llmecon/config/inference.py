@@ -31,8 +31,15 @@ from llmecon.errors import InputError
 MAX_REPLICA_GPUS = 4096
 #: Longest prompt or output a configuration may ask for (tokens).
 MAX_CONTEXT_TOKENS = 10_000_000
-PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
-Precision = Literal["bf16", "fp16", "fp8", "int8", "fp4"]
+#: ``fp4`` is 4 bits with its block scales not counted; the two block-scaled FP4 formats
+#: count theirs: NVIDIA's NVFP4 stores an FP8 (E4M3) scale per 16 values, 4 + 8/16 = 4.5
+#: bits; the OCP microscaling MXFP4 (gpt-oss's published weights) an 8-bit (E8M0) scale per
+#: 32 values, 4 + 8/32 = 4.25 bits. All three run at the GPU's FP4 peak (``FP4_FORMATS``).
+PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5,
+                   "nvfp4": (4 + 8 / 16) / 8, "mxfp4": (4 + 8 / 32) / 8}
+Precision = Literal["bf16", "fp16", "fp8", "int8", "fp4", "nvfp4", "mxfp4"]
+#: Number formats computed on the FP4 tensor units.
+FP4_FORMATS = ("fp4", "nvfp4", "mxfp4")
 Confidence = Literal["high", "medium", "low", "unknown"]
 
 
@@ -145,13 +152,13 @@ class Gpu(_Row):
         """Dense peak FLOP/s for a precision; a precision the chip lacks is an error."""
         table = {"bf16": self.bf16_tflops, "fp16": self.bf16_tflops, "fp8": self.fp8_tflops,
                  "int8": self.int8_tops if self.int8_tops else self.fp8_tflops,
-                 "fp4": self.fp4_tflops}
+                 **{f: self.fp4_tflops for f in FP4_FORMATS}}
         if precision not in table:
-            raise InputError(f"precision: expected one of bf16, fp8, int8, fp4, found "
+            raise InputError(f"precision: expected one of {', '.join(table)}, found "
                              f"{precision!r}")
         v = table[precision]
         if v is None:
-            have = [k for k, x in table.items() if x]
+            have = [k for k, x in table.items() if x and k not in FP4_FORMATS[1:]]
             raise InputError(f"precision: {self.name} has no {precision} tensor throughput in "
                              f"the catalog; it has {', '.join(have)}")
         return float(v) * 1e12

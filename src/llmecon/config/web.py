@@ -82,7 +82,7 @@ class InferenceRequest(ConfigModel):
 
     model: Annotated[CatalogName, AfterValidator(_not_a_file)] = "DeepSeek-V3"
     gpu: Annotated[CatalogName, AfterValidator(_not_a_file)] = "H100"
-    precision: Literal["bf16", "fp8", "int8", "fp4"] = "fp8"
+    precision: Literal["bf16", "fp8", "int8", "fp4", "nvfp4", "mxfp4"] = "fp8"
     kv_dtype: Literal["bf16", "fp8", "int8"] = "bf16"
     gpus: Whole = Field(default=72, ge=1, le=1024)
     #: Pipeline stages of the replica (a divisor of ``gpus``).

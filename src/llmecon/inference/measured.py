@@ -46,8 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from llmecon.config.inference import PRECISION_BYTES, ServingFactors
-from llmecon.constants import PRECISION_ALIASES
+from llmecon.config.inference import FP4_FORMATS, PRECISION_BYTES, ServingFactors
 from llmecon.errors import InputError, NotFoundError
 from llmecon.inference import roofline as rf
 from llmecon.inference.catalog import Catalog, Gpu
@@ -167,7 +166,6 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
     ei = np.array([ENGINES.index(e) if e in ENGINES else -1 for e in engines])
     prec = ["bf16" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p).lower()
             for p in frame["precision"].tolist()]
-    prec = [PRECISION_ALIASES.get(p, p) for p in prec]
     prec_arr = np.array([p if p in PRECISION_BYTES else "?" for p in prec])
     wb = np.array([PRECISION_BYTES.get(p, np.nan) for p in prec_arr])
     kvb = np.where(wb < 2.0, 1.0, 2.0)
@@ -184,7 +182,7 @@ def parse_runs(frame: Any, catalog: Catalog) -> Runs:
     for bad, why in ((np.isnan(w.tp) | np.isnan(w.p_tp), "parallelism missing"),
                      (np.isnan(isl) | np.isnan(osl), "isl/osl missing"),
                      (np.isnan(w.conc), "concurrency missing"),
-                     (prec_arr == "?", "precision not one of bf16, fp8, int8, fp4"),
+                     (prec_arr == "?", "precision not one of " + ", ".join(PRECISION_BYTES)),
                      (ei < 0, "engine not one of vllm, sglang, trtllm"),
                      (gi < 0, "system not in the catalog"),
                      (mi < 0, model_why),
@@ -289,8 +287,8 @@ def peak_precision(g: Gpu, prec: str) -> str:
 def precision_note(g: Gpu, prec: str) -> str:
     """What a run says when :func:`peak_precision` is not ``prec`` ('' when it is)."""
     used = peak_precision(g, prec)
-    why = " (as Hopper runs MXFP4 weights on FP8 units)" if (prec, used) == ("fp4", "fp8") \
-        else ""
+    why = " (as Hopper runs MXFP4 weights on FP8 units)" \
+        if prec in FP4_FORMATS and used == "fp8" else ""
     return "" if used == prec else (
         f"{g.name} has no {prec} tensor throughput in the catalog: its {used} peak is "
         f"used{why}; choose a precision it has for its own")

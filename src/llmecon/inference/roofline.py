@@ -31,11 +31,12 @@ from typing import Any
 
 import numpy as np
 
+from llmecon.config.inference import PRECISION_BYTES
 from llmecon.inference.architecture import nonexpert_params
 from llmecon.inference.catalog import Gpu, Model
 
 Array = np.ndarray[Any, Any]
-BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
+BYTES = PRECISION_BYTES  # bytes per stored value of each number format
 DISPATCH_BYTES = 1.0  # expert-parallel dispatch in FP8 (DeepEP)
 COMBINE_BYTES = 2.0  # and combine in BF16
 ALLREDUCE_BYTES = 2.0  # tensor-parallel all-reduce of BF16 activations
