@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from llmecon.cli import main
 from llmecon.config.assumptions import load_assumptions
+from llmecon.report.simulate import company_data, company_data_note
 from llmecon.simulate.distributions import Dist
 from llmecon.simulate.loaders import load_base_scenario
 from llmecon.simulate.sampling import deterministic
 from llmecon.simulate.sensitivity import DRIVER, unexplained_sensitivity
 from llmecon.statements.model import Company
+from llmecon.store.runs import RunStore
 
 
 def test_zhipu_runway_with_and_without_the_unexplained_line(zhipu: Company) -> None:
@@ -98,3 +102,37 @@ def test_a_saved_run_names_its_scenario_file(capsys: pytest.CaptureFixture[str],
     assert main(["runs", "compare", *ids, "--store", store]) == 0
     row = next(ln for ln in capsys.readouterr().out.splitlines() if "scenario file" in ln)
     assert "none (as calibrated)" in row and "mine.yaml" in row
+
+
+def test_two_company_files_under_one_id_are_told_apart(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    # low38: two copies of one company file (same id 'lumora', the same file name, FY2024
+    # cash 230 vs 130 US$ m) were listed as one company, and 'runs compare' showed two runs
+    # of 'lumora base' with different results and no word of the different data
+    text = (Path(__file__).parents[1] / "data" / "lumora.yaml").read_text(encoding="utf-8")
+    changed = text.replace("period: FY2024\n  value: 230", "period: FY2024\n  value: 130")
+    assert changed != text
+    store, files, ids = str(tmp_path / "runs.duckdb"), [], []
+    for folder, body in (("a", text), ("b", changed)):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "lumora.yaml"
+        path.write_text(body, encoding="utf-8")
+        files.append((str(path), hashlib.sha256(body.encode("utf-8")).hexdigest()))
+        assert main(["simulate", str(path), "--paths", "100", "--seed", "1", "--store",
+                     store, "--format", "json"]) == 0
+        ids.append(json.loads(capsys.readouterr().out)["run_id"])
+    assert main(["runs", "list", "--store", store]) == 0
+    listed = " ".join(capsys.readouterr().out.split())
+    assert all(sha[:8] in listed for _, sha in files)
+    assert main(["runs", "compare", *ids, "--store", store]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "not of the same company data" in out
+    assert all(f"{path}, sha256 {sha[:12]}" in out for path, sha in files)
+    frame = RunStore(store).records().to_frame()
+    assert list(frame["company_sha256"]) == [sha for _, sha in files]
+    # a run saved before runs recorded the company data reads, and says so
+    records = RunStore(store).records()
+    old = replace(records[0], scenario={})
+    assert company_data(old) == "not recorded"
+    assert "not recorded" in company_data_note([old, records[0]])
+    assert company_data_note([records[0], records[0]]) == ""  # one company data: no note

@@ -74,7 +74,7 @@ def _sensitivity_note(scenario: dict[str, Any]) -> str:
 
 def _compare(args: argparse.Namespace) -> int:
     from llmecon.errors import InputError
-    from llmecon.report.simulate import compare_runs_table, versions_note
+    from llmecon.report.simulate import company_data_note, compare_runs_table, versions_note
     from llmecon.report.terminal import print_all
     from llmecon.store.runs import RunStore
 
@@ -85,7 +85,7 @@ def _compare(args: argparse.Namespace) -> int:
         twice = next(i for i in ids if ids.count(i) > 1)
         raise InputError(f"run {twice} is given twice; compare different runs")
     print_all([compare_runs_table(records)])
-    note = versions_note(records)
-    if note:
-        print(safe(note))
+    for note in (company_data_note(records), versions_note(records)):
+        if note:
+            print(safe(note))
     return 0

@@ -174,7 +174,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
         try:
             run_id = RunStore(args.store).save(result, saved_scenario(s, found,
-                                                                      args.scenario))
+                                                                      args.scenario, company))
         except Exception as e:  # the results are shown all the same, then the error
             failure = e
     from llmecon.simulate.hindsight import later_figures

@@ -239,7 +239,7 @@ def runs_table(records: Sequence[RunRecord]) -> RichTable:
     for r in records:  # a run of a --scenario file is not the calibrated base (own36)
         s, file = r.summary, r.scenario.get("scenario_file")
         t.add_row(*(plain(v) for v in (
-            r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), r.company,
+            r.run_id, r.created.strftime("%Y-%m-%d %H:%M:%S"), _company_cell(r),
             PurePath(str(file)).name if file else "calibrated", r.stresses,
             s.get("financing", "not recorded"), f"{r.paths:,}", r.horizon, r.seed, r.backend,
             percent(s["prob_cash_out_by_horizon"]),
@@ -273,9 +273,49 @@ def compare_runs_table(records: Sequence[RunRecord], title: str = "Runs compared
         t.add_row(label, *(fn(r.summary) for r in records))
     t.add_row("scenario file", *(plain(str(r.scenario.get("scenario_file") or
                                            "none (as calibrated)")) for r in records))
+    t.add_row("company data", *(plain(company_data(r)) for r in records))
     t.add_row("llmecon version", *(plain(r.llmecon_version or "not recorded")
                                    for r in records))
     return t
+
+
+BUNDLED_ORIGIN = "llmecon/data/companies/"
+
+
+def company_data(r: RunRecord) -> str:
+    """The company file a run was made from, with the start of its SHA-256 ('not
+    recorded' for a run saved before runs kept them)."""
+    file, sha = r.scenario.get("company_file"), r.scenario.get("company_sha256")
+    if not file:
+        return "not recorded"
+    where = f"bundled ({PurePath(str(file)).name})" if str(file).startswith(BUNDLED_ORIGIN) \
+        else str(file)
+    return f"{where}, sha256 {str(sha)[:12]}" if sha else where
+
+
+def _company_cell(r: RunRecord) -> str:
+    """A run's company id, and for a company of a user's file the file's name and the
+    start of its SHA-256 (two files under one id are two companies)."""
+    file, sha = r.scenario.get("company_file"), r.scenario.get("company_sha256")
+    if not file or str(file).startswith(BUNDLED_ORIGIN):
+        return r.company
+    return f"{r.company} ({PurePath(str(file)).name}{', ' + str(sha)[:8] if sha else ''})"
+
+
+def company_data_note(records: Sequence[RunRecord]) -> str:
+    """A warning when runs compared share a company id but were made from different
+    company data, or from data a run did not record ('' otherwise)."""
+    notes = []
+    for company in dict.fromkeys(r.company for r in records):
+        same = [r for r in records if r.company == company]
+        kinds = {r.scenario.get("company_sha256") or None for r in same}
+        if len(kinds) < 2:  # one run, or one company data (or none recorded at all)
+            continue
+        data = "; ".join(f"{r.run_id}: {company_data(r)}" for r in same)
+        notes.append(f"Note: runs {', '.join(r.run_id for r in same)} are all of company "
+                     f"{company!r} but not of the same company data ({data}); a difference "
+                     "may come from the figures, not the scenario or seed.")
+    return "\n".join(notes)
 
 
 def versions_note(records: Sequence[RunRecord]) -> str:

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmecon.simulate.calendar import Runway, runway
 from llmecon.simulate.distributions import Dist
 from llmecon.simulate.sampling import deterministic
 from llmecon.simulate.scenario import Scenario
+
+if TYPE_CHECKING:
+    from llmecon.statements.model import Company
 
 DRIVER = "unexplained_operating_monthly"
 
@@ -74,13 +77,19 @@ def unexplained_sensitivity(s: Scenario) -> LineSensitivity | None:
 
 
 def saved_scenario(s: Scenario, found: LineSensitivity | None,
-                   scenario_file: str | None = None) -> dict[str, Any]:
+                   scenario_file: str | None = None, company: Company | None = None
+                   ) -> dict[str, Any]:
     """What a saved run keeps of its scenario: :meth:`Scenario.to_dict`, the ``--scenario``
-    file it was merged with (``runs`` tells such a run from the calibrated one), and the
-    unexplained line's sensitivity where there is one (``runs show`` repeats its note)."""
+    file it was merged with (``runs`` tells such a run from the calibrated one), the
+    company's file and the SHA-256 of its text (``runs`` tells two files under one id
+    apart), and the unexplained line's sensitivity where there is one (``runs show``
+    repeats its note)."""
     doc = s.to_dict()
     if scenario_file:
         doc["scenario_file"] = str(scenario_file)
+    if company is not None:
+        doc["company_file"] = company.origin
+        doc["company_sha256"] = company.origin_sha256
     if found is not None:
         doc["unexplained_operating"] = found.to_dict()
     return doc

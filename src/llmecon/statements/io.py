@@ -356,8 +356,16 @@ def read_company_file(path: str | Path) -> Company:
     text = read_text(p, "company")
     with collector_paused():
         if suffix in (".yaml", ".yml"):
-            return read_yaml_text(text, str(p))
-        return read_csv_text(text, str(p))
+            return _hashed(read_yaml_text(text, str(p)), text)
+        return _hashed(read_csv_text(text, str(p)), text)
+
+
+def _hashed(company: Company, text: str) -> Company:
+    """``company`` with the SHA-256 of the text it was read from (UTF-8)."""
+    import hashlib
+    from dataclasses import replace
+
+    return replace(company, origin_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 @contextmanager
@@ -423,7 +431,7 @@ def read_company(ref: str | Path) -> Company:
     if not looks_like_path(ref) and key in bundled_ids():  # a bundled id is always bundled
         text = resources.files("llmecon").joinpath(f"data/companies/{key}.yaml") \
             .read_text(encoding="utf-8")
-        return read_yaml_text(text, f"llmecon/data/companies/{key}.yaml")
+        return _hashed(read_yaml_text(text, f"llmecon/data/companies/{key}.yaml"), text)
     if looks_like_path(ref) or _is_file(ref):
         return read_company_file(ref)
     hint = did_you_mean(key[:100], bundled_ids())

@@ -247,6 +247,9 @@ class Company:
     platform_line: str = ""
     description: str = ""
     origin: str = ""
+    #: SHA-256 of the text the company was read from ('' when built in code): two files
+    #: under one id are told apart by it (a saved run records it).
+    origin_sha256: str = field(default="", compare=False)
     fiscal_year_end: str = "12-31"
     as_of: date | None = None
     coverage_note: str = ""

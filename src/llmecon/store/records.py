@@ -41,7 +41,8 @@ class RunRecords(list[RunRecord]):
         """One row per run, indexed by ``run_id``: ``created`` (datetime64, UTC), the
         run's settings, ``currency``, ``prob_cash_out_by_horizon`` (a fraction) and
         ``cash_p50_at_horizon`` (money in ``currency``), NaN where a run's summary lacks
-        them."""
+        them; ``company_file`` and ``company_sha256`` (of its text), None for a run saved
+        before runs recorded them."""
         import pandas as pd
 
         def row(r: RunRecord) -> dict[str, Any]:
@@ -50,10 +51,13 @@ class RunRecords(list[RunRecord]):
             return {**{k: getattr(r, k) for k in _RECORD_FIELDS},
                     "currency": s.get("currency"),
                     "prob_cash_out_by_horizon": s.get("prob_cash_out_by_horizon"),
-                    "cash_p50_at_horizon": p50}
+                    "cash_p50_at_horizon": p50,
+                    "company_file": r.scenario.get("company_file"),
+                    "company_sha256": r.scenario.get("company_sha256")}
 
         out = pd.DataFrame([row(r) for r in self], columns=[
-            *_RECORD_FIELDS, "currency", "prob_cash_out_by_horizon", "cash_p50_at_horizon"])
+            *_RECORD_FIELDS, "currency", "prob_cash_out_by_horizon", "cash_p50_at_horizon",
+            "company_file", "company_sha256"])
         for col in ("prob_cash_out_by_horizon", "cash_p50_at_horizon"):
             out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
         out["created"] = pd.to_datetime(out["created"])

@@ -30,10 +30,10 @@ def scenario(req: SimulationRequest, book: CompanyBook | None = None) -> Any:
 
 
 def scenario_and_notes(req: SimulationRequest, book: CompanyBook | None = None
-                       ) -> tuple[Any, list[str]]:
-    """:func:`scenario`, and what the run says beside its figures, as ``simulate`` says it
+                       ) -> tuple[Any, list[str], Any]:
+    """:func:`scenario`, what the run says beside its figures, as ``simulate`` says it
     on the command line (a stress that cannot move the company, what a financing preset
-    takes away, a projection starting before the newest period)."""
+    takes away, a projection starting before the newest period), and the company."""
     from llmecon.simulate.loaders import load_base_scenario
     from llmecon.simulate.run_notes import run_notes
     from llmecon.simulate.scenario import apply_stresses
@@ -43,13 +43,13 @@ def scenario_and_notes(req: SimulationRequest, book: CompanyBook | None = None
                               ).with_financing(req.financing)
     s = apply_stresses(base, list(req.stresses))
     return s, run_notes(company, s, base, list(req.stresses),
-                        "financing 'all (incl. uncommitted)'")
+                        "financing 'all (incl. uncommitted)'"), company
 
 
 def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int,
-             notes: Sequence[str] = ()) -> None:
-    """Run the stress test ``s`` of ``req``, save it and keep its result (and ``notes``)
-    on ``job``."""
+             notes: Sequence[str] = (), company: Any = None) -> None:
+    """Run the stress test ``s`` of ``req`` (of ``company``, whose file the saved run
+    names), save it and keep its result (and ``notes``) on ``job``."""
     from llmecon.report.simulate import sensitivity_note
     from llmecon.simulate.run import PERCENTILES, run
     from llmecon.simulate.sensitivity import saved_scenario, unexplained_sensitivity
@@ -65,7 +65,7 @@ def simulate(job: Job, req: SimulationRequest, s: Any, runs: Any, budget: int,
         "prob_cash_out": r.prob_cash_out.tolist(), "notes": list(notes),
         **({"unexplained_operating": {**found.to_dict(), "note": sensitivity_note(found)}}
            if found is not None else {})})
-    job.run_id = runs.save(r, saved_scenario(s, found))
+    job.run_id = runs.save(r, saved_scenario(s, found, company=company))
 
 
 def _check_memory(req: SimulationRequest, budget: int) -> None:
@@ -113,11 +113,11 @@ def router(jobs: JobQueue, runs: Any, book: CompanyBook | None = None) -> APIRou
         if max_paths is not None and req.paths > max_paths:
             raise HTTPException(422, f"paths: at most {max_paths:,} on this server")
         _check_memory(req, budget)
-        s, notes = scenario_and_notes(req, book)
+        s, notes, company = scenario_and_notes(req, book)
         client = request.client.host if request.client else "unknown"
         try:
-            job = jobs.submit(client, req.model_dump(mode="json"), req.paths,
-                              lambda j: simulate(j, req, s, runs, budget, notes=notes))
+            job = jobs.submit(client, req.model_dump(mode="json"), req.paths, lambda j: simulate(
+                j, req, s, runs, budget, notes=notes, company=company))
         except QueueFull as e:
             return JSONResponse({"detail": str(e)}, status_code=e.status,
                                 headers={"Retry-After": RETRY_AFTER_S})
