@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -12,6 +14,7 @@ import pytest
 
 from llmecon.errors import InputError
 from llmecon.simulate.run import SimResult, run, sample_paths
+from llmecon.simulate.run_summary import DatedPercentiles, Percentiles, RunSummary
 from llmecon.simulate.scenario import Scenario
 
 Factory = Callable[..., Scenario]
@@ -168,3 +171,23 @@ def test_to_frame_says_the_unit_and_currency_of_each_metric(uncertain: Factory) 
         assert tuple(units.loc[money]) == ("money", r.currency)
     for ratio in ("gross_margin", "prob_cash_out"):
         assert units.loc[ratio, "unit"] == "ratio" and pd.isna(units.loc[ratio, "currency"])
+
+
+def test_summary_is_typed_and_still_the_dict_it_was(uncertain: Factory) -> None:
+    # low38: summary() was typed dict[str, Any], so a typo in a key (or a float read as a
+    # str) passed mypy --strict; now a TypedDict whose keys are the dict's, nested too
+    r = run(uncertain(6), paths=100, seed=4)
+    hints = typing.get_type_hints(SimResult.summary,
+                                  localns={"RunSummary": RunSummary})["return"]
+    assert hints is RunSummary
+    s = r.summary()
+    assert isinstance(s, dict) and json.loads(json.dumps(s))["currency"] == r.currency
+    assert set(s) == RunSummary.__required_keys__ == set(RunSummary.__annotations__)
+    plain: dict[str, typing.Any] = dict(s)
+    for key, kind in typing.get_type_hints(RunSummary).items():
+        if kind in (Percentiles, DatedPercentiles):
+            assert set(plain[key]) == {"p5", "p25", "p50", "p75", "p95"}, key
+    # the values are the result's own: P(cash < 0) by the last month, the median cash there
+    assert s["prob_cash_out_by_horizon"] == float(r.prob_cash_out[-1])
+    assert s["cash_at_horizon"]["p50"] == float(r.percentiles["cash"][2, -1])
+    assert s["runway_months"]["p5"] == float(r.runway_percentiles[0])

@@ -38,6 +38,13 @@ from llmecon.simulate.calendar import check_horizon, month_end, month_ends
 from llmecon.simulate.engine import BURN_BASIS, Paths
 from llmecon.simulate.events import financing_detail
 from llmecon.simulate.movable import TIME_INDICES
+from llmecon.simulate.run_summary import (
+    DatedPercentiles,
+    Percentiles,
+    RunSummary,
+    dated_percentiles,
+    percentiles,
+)
 from llmecon.simulate.sampling import (
     BLOCK,
     TILE,
@@ -200,20 +207,16 @@ class SimResult:
         out["month_end"] = pd.to_datetime(out["month_end"])  # was text (api36 L7)
         return out
 
-    def summary(self) -> dict[str, Any]:
-        """The run at a glance as plain data (what ``simulate --format json`` prints)."""
+    def summary(self) -> RunSummary:
+        """The run at a glance as plain data (what ``simulate --format json`` prints): a
+        ``dict`` typed as :class:`~llmecon.simulate.run_summary.RunSummary`."""
         h = self.horizon_months - 1
 
-        def pct(metric: str) -> dict[str, float]:
-            return {f"p{q}": float(self.percentiles[metric][i, h])
-                    for i, q in enumerate(PERCENTILES)}
+        def pct(metric: str) -> Percentiles:
+            return percentiles(self.percentiles[metric][:, h])
 
-        def named(values: Array) -> dict[str, float]:
-            return {f"p{q}": float(v) for q, v in zip(PERCENTILES, values, strict=True)}
-
-        def dated(values: Array) -> dict[str, str | None]:
-            return {f"p{q}": None if (d := self.month_end_of(float(v))) is None else str(d)
-                    for q, v in zip(PERCENTILES, values, strict=True)}
+        def dated(values: Array) -> DatedPercentiles:
+            return dated_percentiles(self.month_end_of(float(v)) for v in values)
 
         return {
             "company": self.company, "currency": self.currency, "paths": self.paths,
@@ -228,13 +231,13 @@ class SimResult:
             "prob_cash_out_by_horizon": float(self.prob_cash_out[-1]),
             "cash_at_horizon": pct("cash"), "revenue_last_month": pct("revenue"),
             "gross_margin_last_month": pct("gross_margin"),
-            "runway_months": named(self.runway_percentiles),
+            "runway_months": percentiles(self.runway_percentiles),
             "runway_month_ends": dated(self.runway_percentiles),
-            "breakeven_month": named(self.breakeven_percentiles),
+            "breakeven_month": percentiles(self.breakeven_percentiles),
             "breakeven_month_ends": dated(self.breakeven_percentiles),
             "prob_breakeven_within_horizon": self.prob_breakeven,
-            "revenue_over_horizon": named(self.revenue_total_percentiles),
-            "gross_margin_over_horizon": named(self.gross_margin_total_percentiles),
+            "revenue_over_horizon": percentiles(self.revenue_total_percentiles),
+            "gross_margin_over_horizon": percentiles(self.gross_margin_total_percentiles),
             "percentile_relative_error": self.percentile_relative_error,
             "driver_correlation_with_cash_at_horizon": dict(self.driver_correlation),
             "held_at_bounds": dict(self.held_at_bounds),

@@ -3,7 +3,7 @@ client and in all), follow it, cancel it; the saved runs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -94,7 +94,7 @@ def _record(r: Any) -> dict[str, Any]:
             **_texts(s)}
 
 
-def _texts(s: dict[str, Any]) -> dict[str, str]:
+def _texts(s: Mapping[str, Any]) -> dict[str, str]:
     """P(cash < 0) and the median cash at the horizon as the terminal shows them."""
     from llmecon.report.formatting import money, percent
 
