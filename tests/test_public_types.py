@@ -152,3 +152,24 @@ def test_the_drivers_frame_has_no_empty_confidence(minimax: Company) -> None:
     assert cost["unit"] == "USD per million tokens"
     assert cost["basis"].startswith("at full use")
     assert df.attrs == {"company": "minimax", "currency": "USD"}
+
+
+def test_a_slice_sum_or_copy_of_a_list_result_keeps_to_frame(zhipu: Company,
+                                                             minimax: Company) -> None:
+    """low38: ``api.valuations(m)[1:]`` (and ``+``, ``*``, ``.copy()``) gave a bare list,
+    which has no ``to_frame()``; the same for ``ttm``, ``summaries`` and the run store's
+    records."""
+    results = [api.valuations(minimax), api.ttm([zhipu, minimax], date(2025, 12, 31)),
+               api.summaries([zhipu, minimax]),
+               RunRecords([])]
+    for found in results[:3]:
+        assert len(found) >= 2, type(found).__name__
+        cls = type(found)
+        for part in (found[1:], found[:1] + found[1:], found * 2, 2 * found, found.copy(),
+                     found[::-1]):
+            assert type(part) is cls, (cls.__name__, type(part).__name__)
+            assert isinstance(part.to_frame(), pd.DataFrame)
+        assert found[:1] + found[1:] == found and len(found * 2) == 2 * len(found)
+        assert found[0] == next(iter(found)) and type(found[0]) is not cls  # an item, as before
+        assert len(found[1:].to_frame()) == len(found) - 1
+    assert type(results[3][:]) is RunRecords

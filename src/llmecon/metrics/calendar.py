@@ -19,6 +19,7 @@ from llmecon.metrics import signals as s
 from llmecon.metrics.resolve import weakest
 from llmecon.metrics.tables import Column, Row, Table
 from llmecon.metrics.values import MetricValue, na, published_late
+from llmecon.resultlist import ResultList
 from llmecon.statements.model import Company, Period
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class CalendarisedValue:
         return f"TTM to {self.period_end.isoformat()} ({self.period_label})"
 
 
-class CalendarisedValues(list[CalendarisedValue]):
+class CalendarisedValues(ResultList[CalendarisedValue]):
     """What :func:`llmecon.api.ttm` returns: a list of :class:`CalendarisedValue` (as
     before) that also turns into a DataFrame."""
 

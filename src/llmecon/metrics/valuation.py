@@ -32,6 +32,7 @@ from llmecon.metrics import signals as s
 from llmecon.metrics.financing import ipo_proceeds
 from llmecon.metrics.resolve import weakest
 from llmecon.metrics.values import MetricValue, published_late
+from llmecon.resultlist import ResultList
 from llmecon.statements.model import Company, Figure, Period
 from llmecon.units import FxTable
 
@@ -101,7 +102,7 @@ VALUATION_UNITS: dict[str, str] = {
 }
 
 
-class Valuations(list[Valuation]):
+class Valuations(ResultList[Valuation]):
     """What :func:`llmecon.api.valuations` returns: a list of :class:`Valuation` (as
     before) that also turns into a DataFrame."""
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING
 
+from llmecon.resultlist import ResultList
 from llmecon.statements.model import Company
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class CompanySummary:
                 f"{self.latest_period_end.isoformat()})")
 
 
-class CompanySummaries(list[CompanySummary]):
+class CompanySummaries(ResultList[CompanySummary]):
     """What :func:`llmecon.api.summaries` returns: a list of :class:`CompanySummary` (as
     before) that also turns into a DataFrame."""
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from llmecon.resultlist import ResultList
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -34,7 +36,7 @@ class RunRecord:
                 f"{self.horizon} months, seed {self.seed}, {self.backend})")
 
 
-class RunRecords(list[RunRecord]):
+class RunRecords(ResultList[RunRecord]):
     """What :meth:`RunStore.records` returns: the list of runs, with ``to_frame()``."""
 
     def to_frame(self) -> pd.DataFrame:
