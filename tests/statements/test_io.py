@@ -176,3 +176,29 @@ def test_a_period_publication_date_round_trips_and_is_checked(tmp_path: Path) ->
     with pytest.raises(InputError, match="row 2, period_published: a company field has no "
                        "publication date"):
         io.read_csv_text(meta, "b.csv")
+
+
+@pytest.mark.parametrize("field", ["description", "coverage_note"])
+def test_a_company_text_has_one_limit_said_where_it_applies(field: str, tmp_path: Path) -> None:
+    """low38: ``CompanyMeta.description`` declared at most 5,000 characters (the schema said
+    so) while every file's text is refused beyond 2,000 (``MAX_TEXT_CHARS``): a 3,000-
+    character description passed the one and failed the other. Now both say 2,000."""
+    from llmecon.config.company import CompanyMeta
+    from llmecon.constants import MAX_TEXT_CHARS
+
+    assert MAX_TEXT_CHARS == 2_000
+    assert CompanyMeta.model_json_schema()["properties"][field]["maxLength"] == 2_000
+    text = (Path(__file__).parents[1] / "data" / "lumora.yaml").read_text(encoding="utf-8")
+    old = ("  description: Consumer chatbot (subscription) plus an API line; a fictional "
+           "company\n    for testing\n")
+    assert old in text
+    for size in (2_000, 2_001):
+        path = tmp_path / f"{field}_{size}.yaml"
+        path.write_text(text.replace(old, f"  {field}: {'x' * size}\n"), encoding="utf-8")
+        if size == 2_000:
+            assert len(getattr(load_company(path), field)) == 2_000
+            continue
+        with pytest.raises(InputError) as e:
+            load_company(path)
+        assert str(path) in str(e.value) and field in str(e.value)
+        assert "at most 2,000 characters, found 2,001" in str(e.value)

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from llmecon.config.base import ConfigModel
+from llmecon.constants import MAX_TEXT_CHARS
 from llmecon.statements.kinds import BusinessModel
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -72,9 +73,11 @@ class CompanyMeta(ConfigModel):
     listing_date: date | None = None
     lines: tuple[str, ...] = Field(default=(), max_length=50)
     platform_line: str = Field(default="", max_length=64)
-    description: str = Field(default="", max_length=5000)
+    #: the text limit of every file (``ConfigModel`` refuses longer text, naming the file
+    #: and the field): declared here too, so the schema says the limit that applies
+    description: str = Field(default="", max_length=MAX_TEXT_CHARS)
     as_of: date | None = None
-    coverage_note: str = Field(default="", max_length=2000)
+    coverage_note: str = Field(default="", max_length=MAX_TEXT_CHARS)
 
     @field_validator("id")
     @classmethod
