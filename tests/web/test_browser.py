@@ -65,6 +65,31 @@ def test_dashboard_with_a_token_loads_its_chart_library(token_server: str,
 
 
 @pytest.mark.slow  # a real browser: the full tier (make test)
+def test_the_page_loads_without_a_console_error_or_failed_request(server: str,
+                                                                  browser: Any) -> None:
+    """low38: the browser asked for /favicon.ico, which answered 404, and the console said
+    "Failed to load resource: ... 404 (Not Found)" on every load. The page now carries its
+    icon inline (an SVG data URI: nothing downloaded)."""
+    page = browser.new_page()
+    console: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
+    page.goto(server)
+    page.wait_for_selector("#company-zhipu")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # the icon is asked for after the load
+    assert console == [] and failed == []
+    icon = page.get_attribute("link[rel~=icon]", "href")
+    assert icon is not None and icon.startswith("data:image/svg+xml,")
+    page.close()
+
+
+@pytest.mark.slow  # a real browser: the full tier (make test)
 def test_dashboard_flow(server: str, browser: Any, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     errors: list[str] = []
