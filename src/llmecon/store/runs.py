@@ -314,7 +314,7 @@ def _check_schema(con: Any, path: Path, new_ok: bool
     over it: the same rows for the file's own database, several milliseconds sooner."""
     rows = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
                        "WHERE database_name = current_database() AND schema_name = 'main' "
-                       "ORDER BY table_name, column_index").fetchall()
+                       "AND NOT internal ORDER BY table_name, column_index").fetchall()
     views = {r[0] for r in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
         "AND schema_name = 'main'").fetchall()} & COLUMNS.keys()
