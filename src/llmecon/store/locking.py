@@ -69,13 +69,17 @@ def retry(fn: Callable[[], T], path: Path) -> T:
                 why = clean(" ".join(str(e).split()))
                 if "not a valid DuckDB database" in why:
                     why = "the file is not a DuckDB database"
+                elif why.startswith("IO Error: Corrupt database file"):  # DuckDB 1.1's class
+                    raise _damaged(path, why_line(e).removeprefix("IO Error: ")) from None
                 raise InputError(f"store {clean(str(path))}: cannot open it ({why})") from None
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
         except duckdb.Error as e:  # "Corrupt database file" is the base class itself
-            why = why_line(e)
-            raise InputError(f"store {clean(str(path))}: cannot open it, the file is damaged "
-                             f"({why})") from None
+            raise _damaged(path, why_line(e)) from None
+
+
+def _damaged(path: Path, why: str) -> InputError:
+    return InputError(f"store {clean(str(path))}: cannot open it, the file is damaged ({why})")
 
 
 def lock_conflict(message: str, path: Path) -> bool:
