@@ -221,7 +221,7 @@ def _unrun(data: bytes, limit: int) -> bytes:
 
 def _unpredict(data: bytes, params: dict[str, Any]) -> bytes:
     """The PNG or TIFF predictor of a Flate or LZW stream undone (output no larger)."""
-    from pdfminer.utils import apply_png_predictor, apply_tiff_predictor
+    from pdfminer.utils import apply_png_predictor
 
     pred = int(_resolve(params.get("Predictor", 1)) or 1)
     if pred not in (2,) and pred < 10:
@@ -229,6 +229,10 @@ def _unpredict(data: bytes, params: dict[str, Any]) -> bytes:
     colors, columns, bits = (int(_resolve(params.get(k, 1 if k != "BitsPerComponent" else 8)))
                              for k in ("Colors", "Columns", "BitsPerComponent"))
     if pred == 2:
+        try:
+            from pdfminer.utils import apply_tiff_predictor
+        except ImportError:  # pdfminer.six 20231228 (pdfplumber < 0.11.6) refuses the stream
+            return data      # itself when it reads it; the TIFF predictor keeps its length
         return apply_tiff_predictor(colors, columns, bits, data)
     return apply_png_predictor(pred, colors, columns, bits, data)
 
