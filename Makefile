@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit unit-fast bench accuracy browser screenshots clean
+.PHONY: install demo test test-min lint typecheck unit unit-fast bench accuracy browser screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,26 @@ browser:
 
 test: lint typecheck browser unit
 
+# the declared lower bounds hold: Python 3.11 and the lowest version pyproject allows of every
+# dependency and extra (scripts/min_requirements.py; test tools current), the quick tier.
+# Not part of `make test`: it downloads a second environment into .venv-min.
+MIN_PYTHON ?= python3.11
+MIN        := .venv-min
+TEST_TOOLS := pytest hypothesis playwright schemathesis httpx fpdf2
+
+$(MIN)/.installed: pyproject.toml scripts/min_requirements.py
+	rm -rf $(MIN)
+	$(MIN_PYTHON) -m venv $(MIN)
+	$(MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN)/bin/python scripts/min_requirements.py > $(MIN)/requirements.txt
+	$(MIN)/bin/python -m pip install --quiet -r $(MIN)/requirements.txt $(TEST_TOOLS)
+	$(MIN)/bin/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+test-min: $(MIN)/.installed browser
+	$(MIN)/bin/python -m pip list --format=freeze | grep -i -E "^($$(sed 's/[[=].*//' $(MIN)/requirements.txt | paste -sd'|'))=="
+	$(MIN)/bin/python -m pytest -m "not slow"
+
 # the screenshots of the report and the dashboard in docs/reports.md
 screenshots: $(STAMP) browser
 	$(BIN)/python scripts/screenshots.py docs
@@ -57,4 +77,4 @@ accuracy: $(STAMP)
 	$(BIN)/python scripts/accuracy_table.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MIN) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
