@@ -71,6 +71,19 @@ def test_deep_nesting_is_refused() -> None:
         parse_yaml("a: " + "[" * 20000 + "]" * 20000, "t.yaml")
 
 
+def test_nesting_is_refused_whatever_libyaml_allows() -> None:
+    """PyYAML 6.0 to 6.0.3 (libyaml 0.2.5) build any depth: a figure value 20,000 lists deep
+    passed the parser and ended in "internal error: RecursionError". llmecon refuses more
+    than 500 levels itself, in libyaml 0.2.6's words (it stops at 1,000)."""
+    ok = parse_yaml("a: " + "[" * 499 + "]" * 499, "t.yaml")["a"]  # 500 levels, the mapping one
+    for _ in range(498):
+        (ok,) = ok
+    assert ok == []
+    with pytest.raises(InputError, match=r"^t\.yaml: not valid YAML at line 2: exceeded "
+                                         r"maximum nesting depth$"):
+        parse_yaml("b: 1\na: " + "[" * 500 + "]" * 500, "t.yaml")
+
+
 def test_read_mapping_errors_name_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                            ) -> None:
     with pytest.raises(NotFoundError, match=r"nope\.yaml: scenario file not found$"):

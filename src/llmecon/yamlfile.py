@@ -29,6 +29,10 @@ from llmecon.errors import InputError, NotFoundError
 MAX_YAML_BYTES = 64 * 1024 * 1024
 #: How many nodes aliases may add to a document when expanded.
 MAX_ALIAS_NODES = 10_000
+#: Deepest nesting of collections read. libyaml 0.2.6 (PyYAML 6.0.4's wheels) refuses 1,000
+#: levels itself; older ones build any depth, which later code cannot walk (a figure
+#: value 20,000 lists deep ended in a RecursionError with PyYAML 6.0 to 6.0.3).
+MAX_YAML_DEPTH = 500
 #: Digits of a whole number read from a file (1e18, the largest amount accepted, has 19;
 #: Python itself refuses more than 4,300 with an error naming no file).
 MAX_INT_DIGITS = 1000
@@ -233,6 +237,17 @@ def _check_expansion(root: Node) -> None:
                        "allowed); write the values out")
 
 
+def _too_deep(root: Node) -> int | None:
+    """The line (from 1) of the first node nested more than :data:`MAX_YAML_DEPTH` deep."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            return int(node.start_mark.line) + 1
+        stack.extend((child, depth + 1) for child in _children(node))
+    return None
+
+
 def _children(node: Node) -> list[Node]:
     if isinstance(node, SequenceNode):
         return list(node.value)
@@ -261,6 +276,10 @@ def parse_yaml(text: str, origin: str) -> Any:
             return None
         if "*" in text:  # an alias is written "*name": without one no node is shared
             _check_expansion(node)
+        deep = _too_deep(node)  # after: aliases expand to a bounded tree
+        if deep is not None:  # libyaml's words, so every PyYAML version says the same
+            raise InputError(f"{origin}: not valid YAML at line {deep}: exceeded maximum "
+                             "nesting depth")
         return loader.construct_document(node)
     except _Problem as e:
         raise InputError(f"{origin}: line {e.line}: {e.message}") from None
