@@ -58,7 +58,7 @@ $(MIN)/.installed: pyproject.toml scripts/min_requirements.py
 	@touch $@
 
 test-min: $(MIN)/.installed browser
-	$(MIN)/bin/python -m pip list --format=freeze | grep -i -E "^($$(sed 's/[[=].*//' $(MIN)/requirements.txt | paste -sd'|'))=="
+	$(MIN)/bin/python -m pip list --format=freeze | grep -i -E "^($$(sed -e 's/=.*//' -e 's/\[.*//' $(MIN)/requirements.txt | paste -sd'|'))=="
 	$(MIN)/bin/python -m pytest -m "not slow"
 
 # the screenshots of the report and the dashboard in docs/reports.md
