@@ -85,8 +85,9 @@ def sdist(project_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> tarfi
 
 
 def _dist_info(wheel: zipfile.ZipFile, name: str) -> str:
-    (path,) = [n for n in wheel.namelist() if n.endswith(f".dist-info/{name}")]
-    return path
+    found = [n for n in wheel.namelist() if n.endswith(f".dist-info/{name}")]
+    assert len(found) == 1, f"{name}: {found or 'not'} in the wheel's .dist-info"
+    return found[0]
 
 
 def test_every_data_file_the_package_reads_is_in_the_wheel(wheel: zipfile.ZipFile) -> None:
@@ -110,9 +111,8 @@ def test_every_module_is_in_the_wheel(wheel: zipfile.ZipFile) -> None:
 
 def test_the_licence_notices_are_in_the_wheel(wheel: zipfile.ZipFile) -> None:
     for notice in PROJECT["license-files"]:
-        name = Path(notice).name
         path = _dist_info(wheel, f"licenses/{notice}")
-        assert wheel.read(path) == (ROOT / notice).read_bytes(), name
+        assert wheel.read(path) == (ROOT / notice).read_bytes(), notice
     assert b"Apache License" in wheel.read(_dist_info(wheel, "licenses/LICENSE"))
     # the bundled model configurations keep their notice beside them, where they are read
     notices = ("LICENSE-aiconfigurator", "NOTICE.md")
