@@ -23,6 +23,7 @@ from llmecon.report.formatting import (
 )
 from llmecon.report.richtext import plain
 from llmecon.simulate.run import PERCENTILES, SimResult
+from llmecon.statements.model import BUNDLED_ORIGIN
 from llmecon.textcells import CsvWriter
 
 if TYPE_CHECKING:
@@ -279,27 +280,30 @@ def compare_runs_table(records: Sequence[RunRecord], title: str = "Runs compared
     return t
 
 
-BUNDLED_ORIGIN = "llmecon/data/companies/"
+def _company_source(r: RunRecord) -> tuple[str, str, bool]:
+    """The company file a run recorded ('' before runs kept it), the SHA-256 of its text
+    ('' if none) and whether the file is a bundled one."""
+    file = str(r.scenario.get("company_file") or "")
+    return file, str(r.scenario.get("company_sha256") or ""), file.startswith(BUNDLED_ORIGIN)
 
 
 def company_data(r: RunRecord) -> str:
     """The company file a run was made from, with the start of its SHA-256 ('not
     recorded' for a run saved before runs kept them)."""
-    file, sha = r.scenario.get("company_file"), r.scenario.get("company_sha256")
+    file, sha, bundled = _company_source(r)
     if not file:
         return "not recorded"
-    where = f"bundled ({PurePath(str(file)).name})" if str(file).startswith(BUNDLED_ORIGIN) \
-        else str(file)
-    return f"{where}, sha256 {str(sha)[:12]}" if sha else where
+    where = f"bundled ({PurePath(file).name})" if bundled else file
+    return f"{where}, sha256 {sha[:12]}" if sha else where
 
 
 def _company_cell(r: RunRecord) -> str:
     """A run's company id, and for a company of a user's file the file's name and the
     start of its SHA-256 (two files under one id are two companies)."""
-    file, sha = r.scenario.get("company_file"), r.scenario.get("company_sha256")
-    if not file or str(file).startswith(BUNDLED_ORIGIN):
+    file, sha, bundled = _company_source(r)
+    if not file or bundled:
         return r.company
-    return f"{r.company} ({PurePath(str(file)).name}{', ' + str(sha)[:8] if sha else ''})"
+    return f"{r.company} ({PurePath(file).name}{', ' + sha[:8] if sha else ''})"
 
 
 def company_data_note(records: Sequence[RunRecord]) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 
 from llmecon.errors import InputError, NotFoundError, did_you_mean
 from llmecon.fileio import atomic_write
-from llmecon.statements.model import Company, Figure, is_standard_label
+from llmecon.statements.model import BUNDLED_ORIGIN, Company, Figure, is_standard_label
 from llmecon.statements.records import META_FIELDS, Record, build_company
 from llmecon.textcells import CsvWriter, csv_text_back
 from llmecon.units import parse_unit
@@ -431,7 +431,7 @@ def read_company(ref: str | Path) -> Company:
     if not looks_like_path(ref) and key in bundled_ids():  # a bundled id is always bundled
         text = resources.files("llmecon").joinpath(f"data/companies/{key}.yaml") \
             .read_text(encoding="utf-8")
-        return _hashed(read_yaml_text(text, f"llmecon/data/companies/{key}.yaml"), text)
+        return _hashed(read_yaml_text(text, f"{BUNDLED_ORIGIN}{key}.yaml"), text)
     if looks_like_path(ref) or _is_file(ref):
         return read_company_file(ref)
     hint = did_you_mean(key[:100], bundled_ids())

@@ -222,6 +222,10 @@ class Figure:
         return (self.item, self.segment, self.period.label, self.period.is_instant)
 
 
+#: Where a bundled company file is read from (its ``origin``); the id and ``.yaml`` follow.
+BUNDLED_ORIGIN = "llmecon/data/companies/"
+
+
 @dataclass(frozen=True)
 class Company:
     """A company and its figures, as loaded (and validated) from one file.
