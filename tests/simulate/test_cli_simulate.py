@@ -241,7 +241,7 @@ def test_financing_amounts_carry_their_currency(capsys: pytest.CaptureFixture[st
     assert not any(bare.search(e) for e in s["financing_events"])
     assert main(["simulate", "zhipu", "--paths", "100", "--horizon", "12", "--no-save"]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert "gross proceeds less fees 4.02% (disclosed net): RMB 3.90bn" in out
+    assert "received net of fees 4.02% (disclosed net); gross proceeds: RMB 3.90bn" in out
     assert not bare.search(out.split("burn =")[0])
 
 

@@ -82,8 +82,9 @@ def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
 def financing_text(labels: Sequence[str], amounts: Sequence[float], currency: str) -> str:
     """The financing events counted, each with its gross amount in its currency.
 
-    >>> financing_text(["IPO 2026-01-08, gross proceeds less fees 4.02%"], [3.9e9], "CNY")
-    'IPO 2026-01-08, gross proceeds less fees 4.02%: RMB 3.90bn'
+    >>> financing_text(["IPO 2026-01-08, received net of fees 4.02%; gross proceeds"], [3.9e9],
+    ...                "CNY")
+    'IPO 2026-01-08, received net of fees 4.02%; gross proceeds: RMB 3.90bn'
     """
     if len(amounts) != len(labels):  # a run saved before the amounts were kept
         return "; ".join(labels) or "no financing events"

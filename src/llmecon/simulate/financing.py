@@ -38,10 +38,10 @@ def calibrate_financing(company: Company, p: Period, r: Resolver, fx: FxTable, c
     if ipo is not None:
         gross = ipo.gross_amount if math.isfinite(ipo.gross_amount) else ipo.amount
         fee = ipo.fee_share if math.isfinite(ipo.fee_share) else 0.0
-        how = "disclosed net" if ipo.basis == "net" else f"assumed fees {fee:.2%}"
+        how = "disclosed net" if ipo.basis == "net" else "fees assumed"
         out.append(Financing(month_index(p.end, ipo.listing_date), gross,
-                             f"IPO {ipo.listing_date}, gross proceeds less fees {fee:.2%} "
-                             f"({how})", True, "ipo", fee_share=fee,
+                             f"IPO {ipo.listing_date}, received net of fees {fee:.2%} "
+                             f"({how}); gross proceeds", True, "ipo", fee_share=fee,
                              source=f"{ipo.label}{ipo.conversion}",
                              in_foreign_currency=_foreign(ipo.currency, company.currency,
                                                           fin.foreign_currency)))
