@@ -421,3 +421,19 @@ def test_the_schema_shows_the_shape_of_a_stress_name(client: TestClient) -> None
     assert all(re.fullmatch(STRESS_NAME_PATTERN, name) for name in stress_presets())
     r = client.post("/api/simulations", json={"company": "minimax", "stresses": ["Price_War"]})
     assert r.status_code == 422 and "price-war" in r.text  # still the suggestion
+
+
+def test_favicon_is_the_page_icon(client: TestClient) -> None:
+    """A client asking for /favicon.ico itself (not every browser reads the page's inline
+    icon) got 404; it gets the page's SVG icon."""
+    import re
+    import xml.etree.ElementTree as ET
+    from urllib.parse import unquote
+
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(r.text)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    page = client.get("/").text
+    inline = re.search(r'rel="icon" href="data:image/svg\+xml,([^"]+)"', page)
+    assert inline is not None and unquote(inline.group(1)) == r.text

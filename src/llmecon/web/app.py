@@ -52,6 +52,19 @@ def _index() -> str:
         .read_text(encoding="utf-8")
 
 
+def _favicon() -> Response:
+    """The page's icon (the SVG of its ``<link rel="icon">``, one source) for a client
+    that asks for ``/favicon.ico`` itself."""
+    import re
+    from urllib.parse import unquote
+
+    found = re.search(r'<link rel="icon" href="data:image/svg\+xml,([^"]+)"', _index())
+    if found is None:  # the page lost its icon: say so, as any missing file
+        return Response(status_code=404)
+    return Response(unquote(found.group(1)), media_type="image/svg+xml",
+                    headers={"Cache-Control": "max-age=86400"})
+
+
 def _plotly_js() -> Response:
     from llmecon.report.html import plotly_js
 
@@ -89,6 +102,7 @@ def create_app(store: str | Path | None = None, token: str | None = None,
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_api_route("/", _index, methods=["GET"], response_class=HTMLResponse,
                       include_in_schema=False)
+    app.add_api_route("/favicon.ico", _favicon, methods=["GET"], include_in_schema=False)
     app.add_api_route("/static/plotly.min.js", _plotly_js, methods=["GET"],
                       include_in_schema=False)
     app.include_router(routes_data.router(book))
