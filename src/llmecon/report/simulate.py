@@ -79,6 +79,18 @@ def fan_table(r: SimResult, metric: str = "cash", step: int = 6) -> RichTable:
     return t
 
 
+def _loss_trend(slope: float, currency: str) -> str:
+    """The monthly loss's linear trend in words (``slope``: its change per month, money in
+    ``currency``; positive: the loss grows).
+
+    >>> _loss_trend(180_700.0, "USD"), _loss_trend(-2.5e6, "CNY"), _loss_trend(0.0, "USD")
+    ('widens by US$ 180.7k each month', 'narrows by RMB 2.5m each month', 'flat')
+    """
+    if slope == 0:
+        return "flat"
+    return f"{'widens' if slope > 0 else 'narrows'} by {money(abs(slope), currency)} each month"
+
+
 def financing_text(labels: Sequence[str], amounts: Sequence[float], currency: str) -> str:
     """The financing events counted, each with its gross amount in its currency.
 
@@ -362,8 +374,8 @@ def answers_tables(ans: dict[str, Any], currency: str) -> list[RichTable]:
                    header_style="bold")
     t2.add_column("quantity")
     t2.add_column("value", justify="right")
-    t2.add_row("monthly loss trend at the scenario's growth",
-               money(g["base_loss_slope"], currency) + " per month each month")
+    t2.add_row("monthly loss trend at the scenario's growth", _loss_trend(g["base_loss_slope"],
+                                                                          currency))
     if g["growth_factor"] is None:
         t2.add_row("growth multiple that flattens the loss", f"n/a ({g['why']})")
     else:
